@@ -1,0 +1,82 @@
+import type { AwsClients } from '../aws/clients.js'
+import type { Clock } from '../clock.js'
+import type { InputReader } from '../inputs.js'
+import type { Logger } from '../logger.js'
+import type { Mode } from '../settings.js'
+import type { Split } from '../split.js'
+
+/** What a backend reads from AWS: the split, and how AWS expresses it. */
+export interface Observation {
+  split: Split
+  /** Native form for people, e.g. "blue 900 / green 100 (ALB weights)". */
+  detail: string
+  /**
+   * Everything this run owns in the live state, as a comparable string. Two reads with the same
+   * fingerprint mean nobody else changed our traffic in between.
+   */
+  fingerprint: string
+}
+
+/** An AWS call a backend would make, shown by dry-run and in the report. */
+export interface PlannedCall {
+  service: string
+  operation: string
+  parameters: unknown
+}
+
+/** Traffic resources that must exist, found and made ready (e.g. adoption) by prepare(). */
+export interface Preparation {
+  /** One line per change prepare() made (or, in dry-run, would make). Empty when none. */
+  changes: string[]
+  calls: PlannedCall[]
+}
+
+/**
+ * One way of moving traffic. The runner sees only this interface and never names a provider.
+ * Every method reads live state itself: never trust that AWS is where the last call left it.
+ */
+export interface TrafficBackend {
+  /** The mode name, e.g. 'weighted-target-groups'. */
+  readonly mode: string
+  /** What traffic this backend moves, for the report (e.g. the listener ARN). */
+  readonly target: string
+  /**
+   * Checks the resources and brings them into a shape that can be shifted without moving any
+   * traffic (e.g. adopts a forward-to-blue listener as a weighted pair with green at 0).
+   * In dry-run, makes no mutating call and returns what it would do.
+   */
+  prepare(dryRun: boolean): Promise<Preparation>
+  read(): Promise<Observation>
+  /** The exact calls apply(split) would make now, without making them. */
+  plan(split: Split): Promise<PlannedCall[]>
+  /** Moves traffic to the split, make-before-break. Returns the calls it made. */
+  apply(split: Split): Promise<PlannedCall[]>
+  /** True when AWS reports the split as applied and converged (e.g. Route 53 INSYNC). */
+  converged(split: Split): Promise<boolean>
+  /** Native form of a split, for the report ("10 % → weights 26/229"). */
+  describe(split: Split): string
+  /** Where green's capacity is registered (target-health gate); empty when not on an ELB. */
+  healthScope(): HealthScope[]
+}
+
+/** Where green's capacity is registered, watched by the target-health gate. */
+export interface HealthScope {
+  targetGroupArn: string
+  /** Target ids to watch; every registered target of the group when absent. */
+  targetIds?: string[]
+}
+
+/** Shared services a backend is built with. */
+export interface BackendDeps {
+  clients: AwsClients
+  clock: Clock
+  logger: Logger
+}
+
+/** A registry entry: how a mode reads its own inputs and builds its backend. */
+export interface BackendDefinition<S = unknown> {
+  mode: Mode
+  /** Parses and validates this mode's inputs; throws InputError. No AWS call. */
+  readInputs(read: InputReader): S
+  create(settings: S, deps: BackendDeps): TrafficBackend
+}

@@ -1,0 +1,76 @@
+import { InputError } from './errors.js'
+import {
+  booleanInput,
+  durationInput,
+  type InputReader,
+  optional,
+  parseEnum,
+  percentInput
+} from './inputs.js'
+import { parsePercent, Split } from './split.js'
+import { parseSchedule, type Schedule } from './schedule.js'
+
+export const MODES = ['weighted-target-groups', 'targets', 'dns'] as const
+export type Mode = (typeof MODES)[number]
+
+/** The inputs every mode shares, parsed and validated before any AWS call. */
+export interface CommonSettings {
+  mode: Mode
+  /** The split green should carry when this run ends. */
+  traffic: Split
+  schedule: Schedule
+  bakeMs: number
+  /** 'start': the split the run found; otherwise a fixed split. */
+  rollbackTo: 'start' | Split
+  dryRun: boolean
+  region: string | undefined
+  /** How often gates are polled during a bake. */
+  checkIntervalMs: number
+  /** How long AWS may take to agree with a write. */
+  verifyTimeoutMs: number
+  /** How long green may stay `initial`/`unused` before target health fails. */
+  healthTimeoutMs: number
+}
+
+export const DEFAULT_BAKE = '2m'
+
+export function readCommonSettings(read: InputReader): CommonSettings {
+  const mode = parseEnum('mode', optional(read, 'mode') || '', MODES)
+  const traffic = percentInput(read, 'traffic', '100')
+  const schedule = parseSchedule('steps', optional(read, 'steps') || '10,25,50,100')
+  const bakeRaw = optional(read, 'bake-time')
+  const bakeMs = bakeRaw
+    ? durationInput(read, 'bake-time', DEFAULT_BAKE)
+    : (schedule.bakeMs ?? durationInput(read, 'bake-time', DEFAULT_BAKE))
+  const rollbackRaw = optional(read, 'rollback-to') || 'start'
+  const rollbackTo = rollbackRaw === 'start' ? 'start' : rollbackPercent(rollbackRaw)
+  const region = optional(read, 'aws-region') || undefined
+  if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
+    throw new InputError('aws-region', region, 'an AWS region code such as us-east-1')
+  }
+  return {
+    mode,
+    traffic,
+    schedule,
+    bakeMs,
+    rollbackTo,
+    dryRun: booleanInput(read, 'dry-run', false),
+    region,
+    checkIntervalMs: positive('check-interval', durationInput(read, 'check-interval', '10s')),
+    verifyTimeoutMs: positive('verify-timeout', durationInput(read, 'verify-timeout', '5m')),
+    healthTimeoutMs: durationInput(read, 'health-timeout', '5m')
+  }
+}
+
+function rollbackPercent(raw: string): Split {
+  try {
+    return parsePercent('rollback-to', raw)
+  } catch {
+    throw new InputError('rollback-to', raw, "'start' or a percent from 0 to 100")
+  }
+}
+
+function positive(name: string, ms: number): number {
+  if (ms <= 0) throw new InputError(name, '0', 'a duration above zero, such as 10s')
+  return ms
+}
