@@ -1,0 +1,112 @@
+/**
+ * Fault injection and the call log shared by every sandbox service. Each service asks take()
+ * at the start of every request and renders the fault in its own wire protocol.
+ */
+export type Service = 'elbv2' | 'route53' | 'cloudwatch' | 'autoscaling'
+
+export type FaultKind =
+  /** ELBv2/CloudWatch `Throttling` (HTTP 400), Route 53 `Throttling` (HTTP 400). */
+  | 'throttle'
+  /** Route 53 `PriorRequestNotComplete` (HTTP 400). */
+  | 'prior-request-not-complete'
+  /** An HTTP 500 `InternalFailure` / `ServiceUnavailable`-style error. */
+  | 'server-error'
+  /** The request is answered normally, after latencyMs. */
+  | 'latency'
+
+export interface FaultRule {
+  service: Service
+  /** The API operation (e.g. 'ModifyListener'); every operation of the service when absent. */
+  operation?: string
+  kind: FaultKind
+  /** How many requests the rule hits before it expires; forever when absent. */
+  times?: number
+  latencyMs?: number
+}
+
+export interface CallRecord {
+  service: Service
+  operation: string
+  at: number
+  /** The fault injected into this call, if any. */
+  fault?: FaultKind
+}
+
+/** A token bucket like AWS's per-account limits: `burst` tokens, refilled at `perSecond`. */
+export interface RateLimit {
+  service: Service
+  /** Operations the bucket applies to (e.g. the Describe* family); all when absent. */
+  operations?: (operation: string) => boolean
+  burst: number
+  perSecond: number
+}
+
+interface Bucket {
+  limit: RateLimit
+  tokens: number
+  refilledAt: number
+}
+
+export class Faults {
+  private rules: FaultRule[] = []
+  private buckets: Bucket[] = []
+  readonly calls: CallRecord[] = []
+
+  add(rule: FaultRule): void {
+    this.rules.push({ ...rule })
+  }
+
+  /** Throttles requests beyond a token bucket, the way AWS enforces its API rate limits. */
+  limitRate(limit: RateLimit): void {
+    this.buckets.push({ limit, tokens: limit.burst, refilledAt: Date.now() })
+  }
+
+  clear(): void {
+    this.rules = []
+    this.buckets = []
+  }
+
+  /** Records the call and returns the fault to inject, if any. */
+  take(service: Service, operation: string): FaultRule | undefined {
+    const fault = this.matchRule(service, operation) ?? this.matchBucket(service, operation)
+    this.calls.push({ service, operation, at: Date.now(), fault: fault?.kind })
+    return fault
+  }
+
+  /** Calls of one service (and operation), for assertions and the API-economy benchmark. */
+  count(service: Service, operation?: string): number {
+    return this.calls.filter(
+      (call) => call.service === service && (operation === undefined || call.operation === operation)
+    ).length
+  }
+
+  private matchRule(service: Service, operation: string): FaultRule | undefined {
+    const index = this.rules.findIndex(
+      (rule) =>
+        rule.service === service && (rule.operation === undefined || rule.operation === operation)
+    )
+    if (index < 0) return undefined
+    const rule = this.rules[index]
+    if (rule.times !== undefined) {
+      rule.times -= 1
+      if (rule.times <= 0) this.rules.splice(index, 1)
+    }
+    return rule
+  }
+
+  private matchBucket(service: Service, operation: string): FaultRule | undefined {
+    const now = Date.now()
+    for (const bucket of this.buckets) {
+      const { limit } = bucket
+      if (limit.service !== service || (limit.operations && !limit.operations(operation))) continue
+      bucket.tokens = Math.min(
+        limit.burst,
+        bucket.tokens + ((now - bucket.refilledAt) / 1000) * limit.perSecond
+      )
+      bucket.refilledAt = now
+      if (bucket.tokens < 1) return { service, operation, kind: 'throttle' }
+      bucket.tokens -= 1
+    }
+    return undefined
+  }
+}
