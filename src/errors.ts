@@ -52,11 +52,12 @@ export class CancelledError extends Error {
   }
 }
 
+/** One line for any thrown value; AWS errors keep their code (e.g. "Throttling: Rate exceeded"). */
 export function describeError(error: unknown): string {
   if (error instanceof Error) {
-    const code = (error as { name?: string; Code?: string }).Code ?? error.name
-    return code && code !== 'Error' && !error.message.startsWith(code)
-      ? `${code}: ${error.message}`
+    const isAws = '$metadata' in error || '$fault' in error
+    return isAws && !error.message.startsWith(error.name)
+      ? `${error.name}: ${error.message}`
       : error.message
   }
   return String(error)

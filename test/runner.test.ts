@@ -1,0 +1,266 @@
+import { describe, expect, it } from '@jest/globals'
+import { MemoryLogger } from '../src/logger.js'
+import { runShift, type RunnerOptions } from '../src/runner.js'
+import { parseSchedule } from '../src/schedule.js'
+import { Split } from '../src/split.js'
+import { FakeBackend, PASS, ScriptedGate } from './helpers/fake-backend.js'
+import { FakeClock } from './helpers/fake-clock.js'
+
+function setup(
+  backend: FakeBackend,
+  overrides: Partial<RunnerOptions['settings']> & {
+    gates?: ScriptedGate[]
+    signal?: AbortSignal
+  } = {}
+) {
+  const { gates = [], signal, ...settings } = overrides
+  const clock = new FakeClock()
+  const logger = new MemoryLogger()
+  const options: RunnerOptions = {
+    backend,
+    gates,
+    clock,
+    logger,
+    signal,
+    settings: {
+      traffic: Split.GREEN,
+      schedule: parseSchedule('steps', '10,25,50,100'),
+      bakeMs: 60_000,
+      rollbackTo: 'start',
+      dryRun: false,
+      checkIntervalMs: 10_000,
+      verifyTimeoutMs: 30_000,
+      healthTimeoutMs: 120_000,
+      ...settings
+    }
+  }
+  return { options, clock, logger, run: () => runShift(options) }
+}
+
+describe('runShift', () => {
+  it('shifts through every waypoint, baking at each, and succeeds', async () => {
+    const backend = new FakeBackend(0)
+    const gate = new ScriptedGate('alarm', () => PASS, 20_000)
+    const { run, clock } = setup(backend, { gates: [gate] })
+    const started = clock.now()
+    const record = await run()
+    expect(record.status).toBe('succeeded')
+    expect(backend.applied).toEqual(['apply 10%', 'apply 25%', 'apply 50%', 'apply 100%'])
+    expect(record.steps.map((s) => [s.fromPercent, s.toPercent, s.outcome])).toEqual([
+      [0, 10, 'passed'],
+      [10, 25, 'passed'],
+      [25, 50, 'passed'],
+      [50, 100, 'passed']
+    ])
+    expect(record.finalPercent).toBe(100)
+    // Four bakes of 60 s, polled every 20 s: checks at 0, 20, 40, 60 s each step.
+    expect(clock.now() - started).toBe(4 * 60_000)
+    // Ready checks before the first shift and before blue reaches 0, plus 4 per bake.
+    expect(gate.contexts.filter((c) => c.phase === 'bake')).toHaveLength(16)
+    expect(gate.contexts.filter((c) => c.phase === 'ready')).toHaveLength(2)
+    expect(record.steps[0].gates).toEqual([
+      expect.objectContaining({ gate: 'alarm', status: 'pass' })
+    ])
+  })
+
+  it.each([1, 2, 3, 4])(
+    'rolls back to the start when a gate fails during step %i',
+    async (failing) => {
+      const backend = new FakeBackend(0)
+      let bakes = 0
+      const gate = new ScriptedGate(
+        'http-probe',
+        (_call, context) => {
+          if (context.phase === 'ready') return PASS
+          bakes += 1
+          // Bakes of 60 s polled every 20 s: 4 checks per step; fail the 2nd check of the step.
+          return bakes === (failing - 1) * 4 + 2 ? { status: 'fail', detail: '3 failures' } : PASS
+        },
+        20_000
+      )
+      const { run } = setup(backend, { gates: [gate] })
+      const record = await run()
+      expect(record.status).toBe('rolled-back')
+      expect(backend.live.percent).toBe(0)
+      expect(backend.applied.at(-1)).toBe('apply 0%')
+      expect(backend.applied).toHaveLength(failing + 1)
+      expect(record.steps.at(-1)?.outcome).toBe('failed')
+      expect(record.failure).toBe('Gate http-probe failed: 3 failures')
+      expect(record.events.map((e) => e.kind)).toContain('rollback')
+      expect(record.finalPercent).toBe(0)
+    }
+  )
+
+  it('rolls back when AWS refuses a write mid-run', async () => {
+    const backend = new FakeBackend(0)
+    backend.failApplyAt = 50
+    const record = await setup(backend).run()
+    expect(record.status).toBe('rolled-back')
+    expect(backend.applied).toEqual(['apply 10%', 'apply 25%', 'apply 0%'])
+    expect(record.steps.at(-1)?.outcome).toBe('error')
+    expect(record.failure).toContain('apply 50% refused')
+  })
+
+  it('says what AWS looks like when the rollback itself fails', async () => {
+    const backend = new FakeBackend(0)
+    backend.failRollback = true
+    const gate = new ScriptedGate('alarm', (_n, c) =>
+      c.phase === 'bake' && c.split.percent === 25 ? { status: 'fail', detail: 'ALARM' } : PASS
+    )
+    const record = await setup(backend, { gates: [gate] }).run()
+    expect(record.status).toBe('failed')
+    expect(record.failure).toBe(
+      'Gate alarm failed: ALARM. Rollback to 0% green failed: rollback refused; ' +
+        'AWS now shows blue 750 / green 250'
+    )
+    expect(record.finalPercent).toBe(25)
+    expect(record.events.map((e) => e.kind)).toContain('rollback-failed')
+  })
+
+  it('rolls back on cancellation without waiting on the aborted signal', async () => {
+    const backend = new FakeBackend(0)
+    const controller = new AbortController()
+    const gate = new ScriptedGate('alarm', (_n, c) => {
+      if (c.phase === 'bake' && c.split.percent === 25) controller.abort()
+      return PASS
+    })
+    backend.pendingPolls = 1
+    const record = await setup(backend, { gates: [gate], signal: controller.signal }).run()
+    expect(record.status).toBe('rolled-back')
+    expect(backend.applied).toEqual(['apply 10%', 'apply 25%', 'apply 0%'])
+    expect(record.steps.at(-1)?.outcome).toBe('cancelled')
+    expect(record.events.map((e) => e.kind)).toContain('cancelled')
+  })
+
+  it('is a no-op when the live split is already the requested one', async () => {
+    const backend = new FakeBackend(100)
+    const gate = new ScriptedGate('alarm', () => PASS)
+    const record = await setup(backend, { gates: [gate] }).run()
+    expect(record.status).toBe('no-op')
+    expect(backend.applied).toEqual([])
+    expect(gate.contexts).toHaveLength(0)
+    expect(record.finalPercent).toBe(100)
+  })
+
+  it('resumes from a mid split, skipping passed waypoints', async () => {
+    const backend = new FakeBackend(25)
+    const record = await setup(backend).run()
+    expect(backend.applied).toEqual(['apply 50%', 'apply 100%'])
+    expect(record.startPercent).toBe(25)
+    expect(record.status).toBe('succeeded')
+  })
+
+  it('stops at a requested split below 100 for a later job to resume', async () => {
+    const backend = new FakeBackend(0)
+    const record = await setup(backend, { traffic: Split.ofPercent(25) }).run()
+    expect(backend.applied).toEqual(['apply 10%', 'apply 25%'])
+    expect(record.finalPercent).toBe(25)
+  })
+
+  it('shifts back down through the schedule in reverse', async () => {
+    const backend = new FakeBackend(100)
+    const record = await setup(backend, { traffic: Split.BLUE }).run()
+    expect(backend.applied).toEqual(['apply 50%', 'apply 25%', 'apply 10%', 'apply 0%'])
+    expect(record.status).toBe('succeeded')
+  })
+
+  it('stops without overwriting when someone else changed the split between steps', async () => {
+    const backend = new FakeBackend(0)
+    backend.onRead = (n) => {
+      // Reads: start, step 1 check, verify read-back, step 2 check → edited before it.
+      if (n === 4) backend.live = Split.ofPercent(70)
+    }
+    const record = await setup(backend).run()
+    expect(record.status).toBe('failed')
+    expect(backend.applied).toEqual(['apply 10%'])
+    expect(backend.live.percent).toBe(70)
+    expect(record.failure).toContain('expected blue 900 / green 100, found blue 300 / green 700')
+    expect(record.events.map((e) => e.kind)).toContain('out-of-band')
+  })
+
+  it('never starts on a red system: a failing gate before the first shift moves nothing', async () => {
+    const backend = new FakeBackend(0)
+    const gate = new ScriptedGate('cloudwatch-alarms', () => ({
+      status: 'fail',
+      detail: 'api-5xx is in ALARM'
+    }))
+    const record = await setup(backend, { gates: [gate] }).run()
+    expect(record.status).toBe('failed')
+    expect(backend.applied).toEqual([])
+    expect(record.failure).toBe(
+      'Gate cloudwatch-alarms failed: before the first shift: api-5xx is in ALARM'
+    )
+  })
+
+  it('waits on pending gates, then fails once the health timeout passes', async () => {
+    const backend = new FakeBackend(0)
+    const gate = new ScriptedGate('target-health', () => ({ status: 'pending', detail: 'initial' }))
+    const { run, clock } = setup(backend, { gates: [gate], healthTimeoutMs: 60_000 })
+    const started = clock.now()
+    const record = await run()
+    expect(record.status).toBe('failed')
+    expect(backend.applied).toEqual([])
+    expect(clock.now() - started).toBe(60_000)
+    expect(record.failure).toContain(
+      'still pending after the health timeout: target-health: initial'
+    )
+  })
+
+  it('proceeds once a pending gate passes', async () => {
+    const backend = new FakeBackend(0)
+    const gate = new ScriptedGate('target-health', (n) =>
+      n < 3 ? { status: 'pending', detail: 'initial' } : PASS
+    )
+    const record = await setup(backend, { gates: [gate], traffic: Split.ofPercent(10) }).run()
+    expect(record.status).toBe('succeeded')
+  })
+
+  it('rolls back when AWS does not converge within the verify timeout', async () => {
+    const backend = new FakeBackend(0)
+    backend.pendingPolls = 1000
+    const record = await setup(backend, { verifyTimeoutMs: 5000 }).run()
+    expect(record.status).toBe('failed')
+    expect(record.failure).toContain('did not converge on 10% green within 5s')
+    expect(backend.applied).toEqual(['apply 10%', 'apply 0%'])
+  })
+
+  it('polls convergence with growing pauses', async () => {
+    const backend = new FakeBackend(0)
+    backend.pendingPolls = 3
+    const { run, clock } = setup(backend, { traffic: Split.ofPercent(10), bakeMs: 0 })
+    await run()
+    expect(clock.sleeps).toEqual([250, 500, 1000])
+  })
+
+  it('plans without mutating in dry-run', async () => {
+    const backend = new FakeBackend(0)
+    const record = await setup(backend, { dryRun: true }).run()
+    expect(record.status).toBe('planned')
+    expect(backend.applied).toEqual([])
+    expect(record.plannedCalls.map((c) => (c.parameters as { green: number }).green)).toEqual([
+      100, 250, 500, 1000
+    ])
+    expect(record.steps).toHaveLength(4)
+  })
+
+  it('rolls back to a fixed percent when rollback-to says so', async () => {
+    const backend = new FakeBackend(25)
+    const gate = new ScriptedGate('alarm', (_n, c) =>
+      c.phase === 'bake' && c.split.percent === 100 ? { status: 'fail', detail: 'x' } : PASS
+    )
+    const record = await setup(backend, { gates: [gate], rollbackTo: Split.BLUE }).run()
+    expect(record.status).toBe('rolled-back')
+    expect(backend.live.percent).toBe(0)
+  })
+
+  it('fails closed when a gate cannot be checked', async () => {
+    const backend = new FakeBackend(0)
+    const gate = new ScriptedGate('alarm', (_n, c) => {
+      if (c.phase === 'bake') throw new Error('AccessDenied')
+      return PASS
+    })
+    const record = await setup(backend, { gates: [gate] }).run()
+    expect(record.status).toBe('rolled-back')
+    expect(record.failure).toBe('Gate alarm failed: could not be checked: AccessDenied')
+  })
+})
