@@ -47,5 +47,6 @@ export interface GateDefinition<S = unknown> {
   name: string
   /** Parses this gate's inputs; undefined when the user did not configure it. No AWS call. */
   readInputs(read: InputReader, common: CommonSettings): S | undefined
-  create(settings: S, deps: GateDeps): Gate
+  /** Builds the gate; undefined when it does not apply to this mode (e.g. no ELB to watch). */
+  create(settings: S, deps: GateDeps): Gate | undefined
 }
