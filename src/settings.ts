@@ -10,8 +10,8 @@ import {
 import { parsePercent, Split } from './split.js'
 import { parseSchedule, type Schedule } from './schedule.js'
 
-export const MODES = ['weighted-target-groups', 'targets', 'dns'] as const
-export type Mode = (typeof MODES)[number]
+/** A way of moving traffic; the backend registry (backends/index.ts) lists the valid ones. */
+export type Mode = string
 
 /** The inputs every mode shares, parsed and validated before any AWS call. */
 export interface CommonSettings {
@@ -34,8 +34,8 @@ export interface CommonSettings {
 
 export const DEFAULT_BAKE = '2m'
 
-export function readCommonSettings(read: InputReader): CommonSettings {
-  const mode = parseEnum('mode', optional(read, 'mode') || '', MODES)
+export function readCommonSettings(read: InputReader, modes: readonly Mode[]): CommonSettings {
+  const mode = parseEnum('mode', optional(read, 'mode'), modes)
   const traffic = percentInput(read, 'traffic', '100')
   const schedule = parseSchedule('steps', optional(read, 'steps') || '10,25,50,100')
   const bakeRaw = optional(read, 'bake-time')
