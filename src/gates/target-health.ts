@@ -1,0 +1,176 @@
+import {
+  DescribeTargetHealthCommand,
+  type TargetHealthDescription
+} from '@aws-sdk/client-elastic-load-balancing-v2'
+import type { HealthScope } from '../backends/backend.js'
+import { AwsCallError } from '../errors.js'
+import { optional, parseInteger } from '../inputs.js'
+import type { Gate, GateDefinition, GateDeps, GateResult } from './gate.js'
+
+export interface TargetHealthSettings {
+  /** Share of green's registered targets that must be healthy, 1-100. */
+  minHealthyPercent: number
+}
+
+/** One target as this gate judges it. */
+interface Seen {
+  key: string
+  label: string
+  state: string
+  reason: string
+  description: string
+}
+
+export const targetHealth: GateDefinition<TargetHealthSettings> = {
+  name: 'target-health',
+  // Always configured: whether it applies depends on the backend, which create() can see.
+  readInputs(read) {
+    const raw = optional(read, 'min-healthy-percent') || '100'
+    return { minHealthyPercent: parseInteger('min-healthy-percent', raw, 1, 100) }
+  },
+  create(settings, deps) {
+    if (deps.backend.healthScope().length === 0) return undefined
+    return new TargetHealthGate(settings, deps)
+  }
+}
+
+class TargetHealthGate implements Gate {
+  readonly name = 'target-health'
+  readonly intervalMs: number
+  /** When this gate first saw each target waiting (initial / unused), by target key. */
+  private readonly waitingSince = new Map<string, number>()
+
+  constructor(
+    private readonly settings: TargetHealthSettings,
+    private readonly deps: GateDeps
+  ) {
+    this.intervalMs = deps.settings.checkIntervalMs
+  }
+
+  async check(): Promise<GateResult> {
+    // Read the scope on every check: a backend may learn green's target ids only in prepare().
+    const scopes = this.deps.backend.healthScope()
+    if (scopes.length === 0) return fail('the backend names no target group to watch')
+    const described = await Promise.all(scopes.map((scope) => this.describe(scope)))
+    const now = this.deps.clock.now()
+    this.remember(described.flat().filter(isWaiting), now)
+    // Each group on its own: one group down must not hide behind another's healthy targets.
+    const results = scopes.map((scope, i) => this.judge(groupName(scope), described[i], now))
+    const worst = (['fail', 'pending', 'pass'] as const).find((status) =>
+      results.some((result) => result.status === status)
+    )!
+    const detail = results
+      .filter((result) => worst === 'pass' || result.status === worst)
+      .map((result) => result.detail)
+      .join('; ')
+    return { status: worst, detail }
+  }
+
+  private judge(group: string, seen: Seen[], now: number): GateResult {
+    const timeoutMs = this.deps.settings.healthTimeoutMs
+    // Draining targets are leaving and take no new requests, so they neither help nor hurt.
+    const counted = seen.filter((target) => target.state !== 'draining')
+    if (!counted.some((target) => target.reason !== 'Target.NotRegistered')) {
+      const found = seen.length > 0 ? `: ${list(seen)}` : ''
+      return fail(`${group}: no registered targets that can take traffic${found}`)
+    }
+    const healthy = counted.filter((target) => target.state === 'healthy')
+    const waiting = counted.filter(isWaiting)
+    const fresh = waiting.filter((target) => now - this.waitingSince.get(target.key)! < timeoutMs)
+    const expired = waiting.filter((target) => !fresh.includes(target))
+    const broken = counted.filter((target) => target.state !== 'healthy' && !isWaiting(target))
+    const needed = Math.max(1, Math.ceil((counted.length * this.settings.minHealthyPercent) / 100))
+    const summary =
+      `${group}: ${healthy.length}/${counted.length} targets healthy, ${needed} needed ` +
+      `(min-healthy-percent ${this.settings.minHealthyPercent})`
+
+    if (healthy.length >= needed) {
+      const others = [...waiting, ...broken]
+      return { status: 'pass', detail: others.length > 0 ? `${summary}; ${list(others)}` : summary }
+    }
+    const budget = `health-timeout ${seconds(timeoutMs)}`
+    if (healthy.length + fresh.length >= needed) {
+      const waited = Math.max(...fresh.map((target) => now - this.waitingSince.get(target.key)!))
+      return {
+        status: 'pending',
+        detail: `${summary}; waiting ${seconds(waited)} of ${budget} for ${list(fresh)}`
+      }
+    }
+    const parts = [summary]
+    if (broken.length > 0) parts.push(`not healthy: ${list(broken)}`)
+    if (expired.length > 0) parts.push(`still not healthy after ${budget}: ${list(expired)}`)
+    if (fresh.length > 0) parts.push(`still starting: ${list(fresh)}`)
+    return fail(parts.join('; '))
+  }
+
+  private async describe(scope: HealthScope): Promise<Seen[]> {
+    const input = {
+      TargetGroupArn: scope.targetGroupArn,
+      ...(scope.targetIds && scope.targetIds.length > 0
+        ? { Targets: scope.targetIds.map((id) => ({ Id: id })) }
+        : {})
+    }
+    let descriptions: TargetHealthDescription[]
+    try {
+      const output = await this.deps.clients.elbv2.send(new DescribeTargetHealthCommand(input))
+      descriptions = output.TargetHealthDescriptions ?? []
+    } catch (error) {
+      throw new AwsCallError('DescribeTargetHealth', scope.targetGroupArn, error)
+    }
+    return descriptions.map((description) => toSeen(scope.targetGroupArn, description))
+  }
+
+  /** Starts each waiting target's clock once, and forgets targets that stopped waiting. */
+  private remember(waiting: Seen[], now: number): void {
+    const keys = new Set(waiting.map((target) => target.key))
+    for (const key of this.waitingSince.keys()) if (!keys.has(key)) this.waitingSince.delete(key)
+    for (const key of keys) if (!this.waitingSince.has(key)) this.waitingSince.set(key, now)
+  }
+}
+
+/**
+ * States that resolve on their own: `initial` (health checks in progress) and `unused` with
+ * Target.NotInUse (a group just added to a listener is checked only once the listener uses it).
+ * Other `unused` reasons (not registered, stopped instance, unusable IP) never resolve by waiting.
+ */
+function isWaiting(target: Seen): boolean {
+  if (target.state === 'initial') return true
+  return target.state === 'unused' && (target.reason === 'Target.NotInUse' || target.reason === '')
+}
+
+function toSeen(groupArn: string, description: TargetHealthDescription): Seen {
+  const id = description.Target?.Id ?? '?'
+  const port = description.Target?.Port
+  const label = port === undefined ? id : `${id}:${port}`
+  return {
+    key: `${groupArn}|${label}`,
+    label,
+    state: description.TargetHealth?.State ?? 'unknown',
+    reason: description.TargetHealth?.Reason ?? '',
+    description: description.TargetHealth?.Description ?? ''
+  }
+}
+
+function list(targets: Seen[]): string {
+  return targets
+    .map((target) => {
+      const why = [target.reason, target.description].filter((part) => part !== '').join(': ')
+      return why === ''
+        ? `${target.label} ${target.state}`
+        : `${target.label} ${target.state} (${why})`
+    })
+    .join(', ')
+}
+
+/** The target group's name, from arn:…:targetgroup/NAME/ID, for short details. */
+function groupName(scope: HealthScope): string {
+  return /:targetgroup\/([^/]+)\//.exec(scope.targetGroupArn)?.[1] ?? scope.targetGroupArn
+}
+
+function seconds(ms: number): string {
+  return `${Math.round(ms / 1000)}s`
+}
+
+function fail(detail: string): GateResult {
+  return { status: 'fail', detail }
+}
