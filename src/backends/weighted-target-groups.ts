@@ -79,7 +79,7 @@ export function readWeightedSettings(read: InputReader): WeightedSettings {
 function parseStickiness(raw: string): number | undefined {
   if (raw === '') return undefined
   if (raw === 'off' || raw === '0') return 0
-  const accepted = 'a duration from 1s to 7d (604800s) such as 300s or 1h, or off'
+  const accepted = 'a whole number of seconds from 1s to 168h (604800s) such as 300s or 1h, or off'
   let ms: number
   try {
     ms = parseDuration('stickiness-duration', raw, MAX_STICKINESS_SECONDS * 1000)

@@ -146,7 +146,7 @@ describe('readWeightedSettings', () => {
     [{ 'green-target-group': LISTENER }, 'green-target-group', 'targetgroup/'],
     [{ 'green-target-group': BLUE }, 'green-target-group', 'other than blue-target-group'],
     [{ 'stickiness-duration': '604801s' }, 'stickiness-duration', '604800s'],
-    [{ 'stickiness-duration': '1.5s' }, 'stickiness-duration', '1s to 7d'],
+    [{ 'stickiness-duration': '1.5s' }, 'stickiness-duration', '1s to 168h'],
     [{ 'stickiness-duration': '-1' }, 'stickiness-duration', 'off']
   ])('rejects %j naming %s', (overrides, input, accepted) => {
     let error: unknown
