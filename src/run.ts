@@ -1,0 +1,104 @@
+import * as core from '@actions/core'
+import { context as githubContext } from '@actions/github'
+import { createClients } from './aws/clients.js'
+import { backendFor, MODE_NAMES } from './backends/index.js'
+import { systemClock } from './clock.js'
+import { describeError, InputError } from './errors.js'
+import type { Gate } from './gates/gate.js'
+import { GATES } from './gates/index.js'
+import type { InputReader } from './inputs.js'
+import type { Logger } from './logger.js'
+import type { RunContext, RunRecord } from './record.js'
+import { renderFailureAnnotation } from './report/failure.js'
+import { renderOutputs } from './report/outputs.js'
+import { renderSummary } from './report/summary.js'
+import { runShift } from './runner.js'
+import { readCommonSettings } from './settings.js'
+
+/**
+ * The composition root: inputs → clients → backend + gates → runner → report. Every input is
+ * read and validated before the first AWS client exists.
+ */
+export async function run(signal?: AbortSignal): Promise<RunRecord | undefined> {
+  const read: InputReader = (name) => core.getInput(name)
+  let settings, backendDefinition, modeSettings, gateSettings
+  try {
+    settings = readCommonSettings(read, MODE_NAMES)
+    backendDefinition = backendFor(settings.mode)
+    modeSettings = backendDefinition.readInputs(read)
+    const common = settings
+    gateSettings = GATES.map((gate) => ({ gate, settings: gate.readInputs(read, common) }))
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error
+    core.setOutput('status', 'failed')
+    core.setFailed(error.message)
+    return undefined
+  }
+
+  const clients = createClients(settings.region)
+  const logger = actionsLogger()
+  const clock = systemClock
+  const backend = backendDefinition.create(modeSettings, { clients, clock, logger })
+  const gates: Gate[] = []
+  for (const entry of gateSettings) {
+    if (entry.settings === undefined) continue
+    const gate = entry.gate.create(entry.settings, { clients, clock, logger, backend, settings })
+    if (gate) gates.push(gate)
+  }
+  logger.info(
+    `${settings.dryRun ? 'Dry run: ' : ''}${backend.mode} on ${backend.target}; gates: ` +
+      (gates.map((gate) => gate.name).join(', ') || 'none')
+  )
+
+  const record = await runShift({
+    backend,
+    gates,
+    clock,
+    logger,
+    settings,
+    context: runContext(),
+    signal
+  })
+  await report(record)
+  return record
+}
+
+async function report(record: RunRecord): Promise<void> {
+  for (const [name, value] of Object.entries(renderOutputs(record))) core.setOutput(name, value)
+  if (process.env.GITHUB_STEP_SUMMARY) {
+    try {
+      await core.summary.addRaw(renderSummary(record)).write()
+    } catch (error) {
+      core.warning(`Could not write the job summary: ${describeError(error)}`)
+    }
+  }
+  const annotation = renderFailureAnnotation(record)
+  if (annotation) core.error(annotation.message, { title: annotation.title })
+  if (record.status === 'failed' || record.status === 'rolled-back') {
+    core.setFailed(annotation?.title ?? record.failure ?? `Run ${record.status}`)
+  }
+}
+
+function actionsLogger(): Logger {
+  return {
+    info: (message) => core.info(message),
+    warning: (message) => core.warning(message),
+    // Failures become one annotation in report(); the log keeps the line without a second one.
+    error: (message) => core.info(`Error: ${message}`),
+    group: (name, fn) => core.group(name, fn)
+  }
+}
+
+/** Who and what moved traffic, from the workflow run's environment. */
+function runContext(): RunContext {
+  const repository = process.env.GITHUB_REPOSITORY
+  const { serverUrl, runId, sha, actor, workflow, job } = githubContext
+  return {
+    repository,
+    runUrl: repository && runId ? `${serverUrl}/${repository}/actions/runs/${runId}` : undefined,
+    sha: sha || undefined,
+    actor: actor || undefined,
+    workflow: workflow || undefined,
+    job: job || undefined
+  }
+}
