@@ -5,6 +5,7 @@ import {
   type InputReader,
   optional,
   parseEnum,
+  required,
   percentInput
 } from './inputs.js'
 import { parsePercent, Split } from './split.js'
@@ -35,7 +36,7 @@ export interface CommonSettings {
 export const DEFAULT_BAKE = '2m'
 
 export function readCommonSettings(read: InputReader, modes: readonly Mode[]): CommonSettings {
-  const mode = parseEnum('mode', optional(read, 'mode'), modes)
+  const mode = parseEnum('mode', required(read, 'mode', `one of ${modes.join(', ')}`), modes)
   const traffic = percentInput(read, 'traffic', '100')
   const schedule = parseSchedule('steps', optional(read, 'steps') || '10,25,50,100')
   const bakeRaw = optional(read, 'bake-time')

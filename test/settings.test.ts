@@ -41,7 +41,7 @@ describe('readCommonSettings', () => {
   })
 
   it.each([
-    [{ mode: '' }, 'mode', 'one of weighted-target-groups, dns'],
+    [{ mode: '' }, 'mode', 'one of weighted-target-groups, dns (this input is required)'],
     [{ mode: 'targets' }, 'mode', 'one of weighted-target-groups, dns'],
     [{ traffic: '110' }, 'traffic', 'from 0 to 100'],
     [{ steps: '50,10' }, 'steps', 'ascending'],
