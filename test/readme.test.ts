@@ -8,7 +8,10 @@ describe('README.md', () => {
 
   it('has the input and output tables action.yml generates (run `npm run docs`)', async () => {
     const options = { ...(await resolveConfig('README.md')), filepath: 'README.md' }
-    const expected = await format(withActionTables(readme, readFileSync('action.yml', 'utf8')), options)
+    const expected = await format(
+      withActionTables(readme, readFileSync('action.yml', 'utf8')),
+      options
+    )
     expect(readme).toBe(expected)
   })
 
