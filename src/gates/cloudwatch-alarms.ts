@@ -1,5 +1,5 @@
 import { DescribeAlarmsCommand, type DescribeAlarmsCommandInput } from '@aws-sdk/client-cloudwatch'
-import { AwsCallError, InputError } from '../errors.js'
+import { AwsCallError, CancelledError, InputError } from '../errors.js'
 import { optional, parseList } from '../inputs.js'
 import type { Gate, GateContext, GateDefinition, GateDeps, GateResult } from './gate.js'
 
@@ -53,7 +53,9 @@ class CloudWatchAlarmsGate implements Gate {
   }
 
   async check(context: GateContext): Promise<GateResult> {
-    const found = new Map((await this.describe()).map((alarm) => [alarm.AlarmName ?? '', alarm]))
+    const found = new Map(
+      (await this.describe(context.signal)).map((alarm) => [alarm.AlarmName ?? '', alarm])
+    )
     // A typo in an alarm name must not turn the gate into a silent pass.
     const missing = this.settings.alarms.filter((name) => !found.has(name))
     const firing = this.settings.alarms.filter((name) => found.get(name)?.StateValue === 'ALARM')
@@ -94,7 +96,7 @@ class CloudWatchAlarmsGate implements Gate {
   }
 
   /** Metric and composite alarms by name, every page. */
-  private async describe(): Promise<Alarm[]> {
+  private async describe(signal?: AbortSignal): Promise<Alarm[]> {
     const alarms: Alarm[] = []
     let nextToken: string | undefined
     do {
@@ -106,10 +108,12 @@ class CloudWatchAlarmsGate implements Gate {
         ...(nextToken ? { NextToken: nextToken } : {})
       }
       try {
-        const output = await this.deps.clients.cloudwatch.send(new DescribeAlarmsCommand(input))
+        const command = new DescribeAlarmsCommand(input)
+        const output = await this.deps.clients.cloudwatch.send(command, { abortSignal: signal })
         alarms.push(...(output.MetricAlarms ?? []), ...(output.CompositeAlarms ?? []))
         nextToken = output.NextToken
       } catch (error) {
+        if (signal?.aborted) throw new CancelledError()
         throw new AwsCallError('DescribeAlarms', this.settings.alarms.join(', '), error)
       }
     } while (nextToken)

@@ -19,6 +19,11 @@ export interface GateContext {
   phase: 'ready' | 'bake'
   /** The split live right now. */
   split: Split
+  /**
+   * Aborted when the run is cancelled: a gate stops waiting (HTTP, AWS calls) and throws
+   * CancelledError, so rollback can start within the runner's cancel grace period.
+   */
+  signal?: AbortSignal
 }
 
 /**

@@ -3,9 +3,9 @@ import {
   type TargetHealthDescription
 } from '@aws-sdk/client-elastic-load-balancing-v2'
 import type { HealthScope } from '../backends/backend.js'
-import { AwsCallError } from '../errors.js'
+import { AwsCallError, CancelledError } from '../errors.js'
 import { optional, parseInteger } from '../inputs.js'
-import type { Gate, GateDefinition, GateDeps, GateResult } from './gate.js'
+import type { Gate, GateContext, GateDefinition, GateDeps, GateResult } from './gate.js'
 
 export interface TargetHealthSettings {
   /** Share of green's registered targets that must be healthy, 1-100. */
@@ -47,11 +47,11 @@ class TargetHealthGate implements Gate {
     this.intervalMs = deps.settings.checkIntervalMs
   }
 
-  async check(): Promise<GateResult> {
+  async check(context: GateContext): Promise<GateResult> {
     // Read the scope on every check: a backend may learn green's target ids only in prepare().
     const scopes = this.deps.backend.healthScope()
     if (scopes.length === 0) return fail('the backend names no target group to watch')
-    const described = await Promise.all(scopes.map((scope) => this.describe(scope)))
+    const described = await Promise.all(scopes.map((scope) => this.describe(scope, context.signal)))
     const now = this.deps.clock.now()
     this.remember(described.flat().filter(isWaiting), now)
     // Each group on its own: one group down must not hide behind another's healthy targets.
@@ -103,7 +103,7 @@ class TargetHealthGate implements Gate {
     return fail(parts.join('; '))
   }
 
-  private async describe(scope: HealthScope): Promise<Seen[]> {
+  private async describe(scope: HealthScope, signal?: AbortSignal): Promise<Seen[]> {
     const input = {
       TargetGroupArn: scope.targetGroupArn,
       ...(scope.targetIds && scope.targetIds.length > 0
@@ -112,9 +112,11 @@ class TargetHealthGate implements Gate {
     }
     let descriptions: TargetHealthDescription[]
     try {
-      const output = await this.deps.clients.elbv2.send(new DescribeTargetHealthCommand(input))
+      const command = new DescribeTargetHealthCommand(input)
+      const output = await this.deps.clients.elbv2.send(command, { abortSignal: signal })
       descriptions = output.TargetHealthDescriptions ?? []
     } catch (error) {
+      if (signal?.aborted) throw new CancelledError()
       throw new AwsCallError('DescribeTargetHealth', scope.targetGroupArn, error)
     }
     return descriptions.map((description) => toSeen(scope.targetGroupArn, description))

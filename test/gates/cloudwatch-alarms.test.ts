@@ -6,7 +6,7 @@ import {
   type MetricAlarm
 } from '@aws-sdk/client-cloudwatch'
 import { mockClient } from 'aws-sdk-client-mock'
-import { AwsCallError, InputError } from '../../src/errors.js'
+import { AwsCallError, CancelledError, InputError } from '../../src/errors.js'
 import { cloudwatchAlarms, MAX_ALARMS } from '../../src/gates/cloudwatch-alarms.js'
 import type { Gate, GateContext } from '../../src/gates/gate.js'
 import { Split } from '../../src/split.js'
@@ -178,5 +178,20 @@ describe('cloudwatch-alarms checks', () => {
     const check = gate.check(BAKE)
     await expect(check).rejects.toBeInstanceOf(AwsCallError)
     await expect(check).rejects.toThrow('DescribeAlarms on web-5xx failed')
+  })
+
+  it('passes the cancel signal to the SDK and reports an aborted call as a cancellation', async () => {
+    const controller = new AbortController()
+    cloudwatch.on(DescribeAlarmsCommand).callsFake(async () => {
+      controller.abort()
+      throw Object.assign(new Error('Request aborted'), { name: 'AbortError' })
+    })
+    const [gate] = build('web-5xx')
+    await expect(gate.check({ ...BAKE, signal: controller.signal })).rejects.toBeInstanceOf(
+      CancelledError
+    )
+    expect((cloudwatch.commandCalls(DescribeAlarmsCommand)[0].args as unknown[])[1]).toEqual({
+      abortSignal: controller.signal
+    })
   })
 })

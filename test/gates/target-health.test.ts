@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { mockClient } from 'aws-sdk-client-mock'
 import type { HealthScope } from '../../src/backends/backend.js'
-import { AwsCallError, InputError } from '../../src/errors.js'
+import { AwsCallError, CancelledError, InputError } from '../../src/errors.js'
 import type { Gate, GateContext } from '../../src/gates/gate.js'
 import { targetHealth } from '../../src/gates/target-health.js'
 import { Split } from '../../src/split.js'
@@ -311,5 +311,20 @@ describe('target-health checks', () => {
     const check = gate.check(BAKE)
     await expect(check).rejects.toBeInstanceOf(AwsCallError)
     await expect(check).rejects.toThrow(`DescribeTargetHealth on ${GREEN} failed`)
+  })
+
+  it('passes the cancel signal to the SDK and reports an aborted call as a cancellation', async () => {
+    const controller = new AbortController()
+    elbv2.on(DescribeTargetHealthCommand).callsFake(async () => {
+      controller.abort()
+      throw Object.assign(new Error('Request aborted'), { name: 'AbortError' })
+    })
+    const [gate] = build()
+    await expect(gate.check({ ...BAKE, signal: controller.signal })).rejects.toBeInstanceOf(
+      CancelledError
+    )
+    expect((elbv2.commandCalls(DescribeTargetHealthCommand)[0].args as unknown[])[1]).toEqual({
+      abortSignal: controller.signal
+    })
   })
 })
