@@ -1,0 +1,11 @@
+import { cloudwatchAlarms } from './cloudwatch-alarms.js'
+import type { GateDefinition } from './gate.js'
+import { httpProbe } from './http-probe.js'
+import { targetHealth } from './target-health.js'
+
+/** Every health signal the action knows, one line each; run.ts reads and builds them in order. */
+export const GATES: GateDefinition[] = [
+  targetHealth as GateDefinition,
+  cloudwatchAlarms as GateDefinition,
+  httpProbe as GateDefinition
+]
