@@ -229,7 +229,7 @@ class Run {
     const { gates, settings, signal } = this.options
     const bakeEnd = this.clock.now() + settings.bakeMs
     const due = gates.map(() => this.clock.now())
-    const context: GateContext = { phase: 'bake', split }
+    const context: GateContext = { phase: 'bake', split, signal }
     for (;;) {
       const now = this.clock.now()
       const dueGates = gates.filter((_, i) => due[i] <= now)
@@ -250,7 +250,7 @@ class Run {
     const { gates, settings, signal } = this.options
     if (gates.length === 0) return
     const deadline = this.clock.now() + settings.healthTimeoutMs
-    const context: GateContext = { phase: 'ready', split: this.lastSeen!.split }
+    const context: GateContext = { phase: 'ready', split: this.lastSeen!.split, signal }
     for (;;) {
       const checks = await this.checkGates(gates, context)
       const failed = checks.find((check) => check.status === 'fail')
@@ -273,7 +273,7 @@ class Run {
 
   /** Checks gates in parallel. A gate that cannot be checked fails closed. */
   private async checkGates(gates: Gate[], context: GateContext): Promise<GateCheck[]> {
-    return Promise.all(
+    const checks = await Promise.all(
       gates.map(async (gate): Promise<GateCheck> => {
         try {
           const result = await gate.check(context)
@@ -290,6 +290,9 @@ class Run {
         }
       })
     )
+    // A check cut short by cancellation is not a gate failure: the run was cancelled.
+    if (context.signal?.aborted) throw new CancelledError()
+    return checks
   }
 
   private async handleFailure(error: unknown): Promise<void> {

@@ -132,6 +132,23 @@ describe('runShift', () => {
     expect(record.events.map((e) => e.kind)).toContain('cancelled')
   })
 
+  it('treats a gate cut short by cancellation as cancellation, not a gate failure', async () => {
+    const backend = new FakeBackend(0)
+    const controller = new AbortController()
+    const gate = new ScriptedGate('http-probe', (_n, c) => {
+      if (c.phase === 'bake' && c.split.percent === 10) {
+        controller.abort()
+        expect(c.signal?.aborted).toBe(true)
+        throw new Error('request aborted')
+      }
+      return PASS
+    })
+    const record = await setup(backend, { gates: [gate], signal: controller.signal }).run()
+    expect(record.status).toBe('rolled-back')
+    expect(record.events.map((e) => e.kind)).toContain('cancelled')
+    expect(record.steps[0].outcome).toBe('cancelled')
+  })
+
   it('is a no-op when the live split is already the requested one', async () => {
     const backend = new FakeBackend(100)
     const gate = new ScriptedGate('alarm', () => PASS)
