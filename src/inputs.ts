@@ -80,7 +80,11 @@ export function parseArn(name: string, raw: string, service: string, resource: s
     `^arn:aws(?:-cn|-us-gov)?:${service}:[a-z0-9-]+:\\d{12}:${escapeRegExp(resource)}[A-Za-z0-9/_.-]+$`
   )
   if (!pattern.test(text)) {
-    throw new InputError(name, raw, `an ARN of the form arn:aws:${service}:REGION:ACCOUNT:${resource}…`)
+    throw new InputError(
+      name,
+      raw,
+      `an ARN of the form arn:aws:${service}:REGION:ACCOUNT:${resource}…`
+    )
   }
   return text
 }

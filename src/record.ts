@@ -80,4 +80,9 @@ export interface RunRecord {
   finalNative?: string
   /** Why the run did not succeed, in one sentence. */
   failure?: string
+  /**
+   * The gate check that ended the run, when a gate did. Lets the report name the gate even when
+   * it failed outside a step (while waiting for green to be ready).
+   */
+  failedGate?: GateCheck
 }

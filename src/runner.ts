@@ -298,8 +298,15 @@ class Run {
   private async handleFailure(error: unknown): Promise<void> {
     const reason = describeError(error)
     this.record.failure = reason
-    if (error instanceof GateFailedError) this.event('gate-failed', reason)
-    else if (error instanceof CancelledError) this.event('cancelled', reason)
+    if (error instanceof GateFailedError) {
+      this.record.failedGate = {
+        gate: error.gate,
+        status: 'fail',
+        detail: error.detail,
+        at: this.clock.now()
+      }
+      this.event('gate-failed', reason)
+    } else if (error instanceof CancelledError) this.event('cancelled', reason)
     else if (error instanceof OutOfBandChangeError) this.event('out-of-band', reason)
     else this.event('error', reason)
     this.log.error(reason)

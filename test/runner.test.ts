@@ -86,6 +86,9 @@ describe('runShift', () => {
       expect(backend.applied).toHaveLength(failing + 1)
       expect(record.steps.at(-1)?.outcome).toBe('failed')
       expect(record.failure).toBe('Gate http-probe failed: 3 failures')
+    expect(record.failedGate).toEqual(
+      expect.objectContaining({ gate: 'http-probe', status: 'fail', detail: '3 failures' })
+    )
       expect(record.events.map((e) => e.kind)).toContain('rollback')
       expect(record.finalPercent).toBe(0)
     }
