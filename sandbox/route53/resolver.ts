@@ -1,0 +1,260 @@
+import * as dnsPacket from 'dns-packet'
+import type { Answer, DecodedPacket, Packet } from 'dns-packet'
+import { soaData, toAnswers } from './answers.js'
+import { isHealthy, type HealthCheck } from './health-checks.js'
+import type { HostedZone } from './model.js'
+import { isInZone, normaliseName, parentName, wireName } from './names.js'
+import type { RecordSet } from './records.js'
+import { chooseWeighted } from './weighted.js'
+
+/** What the DNS server reads: the zones' served records and the health checks' status. */
+export interface DnsData {
+  zones(): Iterable<HostedZone>
+  healthCheck(id: string): HealthCheck | undefined
+}
+
+type Rcode = 'NOERROR' | 'NXDOMAIN'
+interface Lookup {
+  rcode: Rcode
+  answers: Answer[]
+}
+
+const RCODES = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 }
+const OPCODE_MASK = 0x7800
+/** How deep CNAME chains and alias chains are followed before giving up (loops end here). */
+const MAX_DEPTH = 8
+/** TTL of the CNAME the sandbox answers for an alias whose target it does not know. */
+const EXTERNAL_ALIAS_TTL = 60
+const UDP_LIMIT = 512
+
+/**
+ * Answers DNS queries from the served records of the sandbox's hosted zones, as Route 53's
+ * authoritative name servers do: weighted choice per query (with health), alias resolution,
+ * CNAME chasing inside the sandbox, wildcards, NXDOMAIN with the zone's SOA, REFUSED outside
+ * every zone.
+ */
+export class Resolver {
+  constructor(
+    private readonly data: DnsData,
+    private readonly random: () => number
+  ) {}
+
+  /** One wire-format query in, one wire-format response out (undefined: drop it). */
+  respond(message: Buffer, transport: 'udp' | 'tcp'): Buffer | undefined {
+    let query: DecodedPacket & { opcode?: string }
+    try {
+      query = dnsPacket.decode(message)
+    } catch {
+      return message.length >= 2 ? header(message.readUInt16BE(0), 0, RCODES.FORMERR) : undefined
+    }
+    if (query.type !== 'query') return undefined
+    const id = query.id ?? 0
+    const rd = (query.flags ?? 0) & dnsPacket.RECURSION_DESIRED
+    if (query.opcode !== 'QUERY')
+      return header(id, ((query.flags ?? 0) & OPCODE_MASK) | rd, RCODES.NOTIMP)
+    const questions = query.questions ?? []
+    if (questions.length !== 1) return header(id, rd, RCODES.FORMERR)
+    const question = questions[0]
+    const edns = query.additionals?.find((record) => record.type === 'OPT')
+    const response = this.answer(question.name, question.type, question.class ?? 'IN')
+    const packet: Packet = {
+      type: 'response',
+      id,
+      flags:
+        rd | (response.authoritative ? dnsPacket.AUTHORITATIVE_ANSWER : 0) | RCODES[response.rcode],
+      questions: [question],
+      answers: response.answers,
+      authorities: response.authorities,
+      additionals: edns ? [optRecord()] : []
+    }
+    const limit =
+      transport === 'tcp'
+        ? 65535
+        : Math.max(UDP_LIMIT, edns && 'udpPayloadSize' in edns ? edns.udpPayloadSize : 0)
+    const encoded = dnsPacket.encode(packet)
+    if (encoded.length <= limit) return encoded
+    // Too big for this datagram: say so (TC) and let the client retry over TCP.
+    return dnsPacket.encode({
+      ...packet,
+      flags: (packet.flags ?? 0) | dnsPacket.TRUNCATED_RESPONSE,
+      answers: [],
+      authorities: []
+    })
+  }
+
+  private answer(
+    qname: string,
+    qtype: string,
+    qclass: string
+  ): {
+    rcode: keyof typeof RCODES
+    authoritative: boolean
+    answers: Answer[]
+    authorities: Answer[]
+  } {
+    const name = normaliseName(qname)
+    const zone = qclass === 'IN' || qclass === 'ANY' ? this.zoneFor(name) : undefined
+    if (!zone) return { rcode: 'REFUSED', authoritative: false, answers: [], authorities: [] }
+    const lookup = this.resolve(zone, name, qname, qtype, 0)
+    const soa = zone.served.find((record) => record.name === zone.name && record.type === 'SOA')
+    const soaValue = soa?.values?.[0]
+    // A negative answer carries the SOA, whose TTL bounds how long resolvers cache the absence.
+    const authorities: Answer[] =
+      lookup.answers.length === 0 && soaValue
+        ? [
+            {
+              name: wireName(zone.name),
+              type: 'SOA',
+              ttl: Math.min(soa?.ttl ?? 0, soaData(soaValue).minimum),
+              class: 'IN',
+              data: soaData(soaValue)
+            }
+          ]
+        : []
+    return { rcode: lookup.rcode, authoritative: true, answers: lookup.answers, authorities }
+  }
+
+  /** The most specific zone holding the name; of two zones with one name, the older. */
+  private zoneFor(name: string): HostedZone | undefined {
+    let best: HostedZone | undefined
+    for (const zone of this.data.zones()) {
+      if (zone.served.length === 0 || !isInZone(name, zone.name)) continue
+      if (!best || zone.name.length > best.name.length) best = zone
+    }
+    return best
+  }
+
+  private resolve(
+    zone: HostedZone,
+    name: string,
+    owner: string,
+    type: string,
+    depth: number
+  ): Lookup {
+    let atName = zone.served.filter((record) => record.name === name)
+    if (atName.length === 0) {
+      const wildcard = this.wildcard(zone, name)
+      if (wildcard) atName = wildcard
+      else return { rcode: nameExists(zone, name) ? 'NOERROR' : 'NXDOMAIN', answers: [] }
+    }
+    const types = type === 'ANY' ? [...new Set(atName.map((record) => record.type))] : [type]
+    const answers: Answer[] = []
+    for (const wanted of types) {
+      const group = atName.filter((record) => record.type === wanted)
+      const chosen = this.pick(group, depth)
+      if (chosen) answers.push(...this.expand(chosen, owner, depth))
+    }
+    if (answers.length > 0 || type === 'CNAME' || type === 'ANY')
+      return { rcode: 'NOERROR', answers }
+    const cname = this.pick(
+      atName.filter((record) => record.type === 'CNAME'),
+      depth
+    )
+    if (!cname?.values) return { rcode: 'NOERROR', answers }
+    answers.push(...toAnswers(cname, owner))
+    // Follow the CNAME while it stays inside the sandbox, as Route 53 does within its zones.
+    const target = normaliseName(cname.values[0])
+    const targetZone = this.zoneFor(target)
+    if (!targetZone || depth >= MAX_DEPTH) return { rcode: 'NOERROR', answers }
+    const chased = this.resolve(targetZone, target, wireName(target), type, depth + 1)
+    return { rcode: chased.rcode, answers: [...answers, ...chased.answers] }
+  }
+
+  /** Records of the closest wildcard (`*.parent`) that covers a name which does not exist. */
+  private wildcard(zone: HostedZone, name: string): RecordSet[] | undefined {
+    for (
+      let parent = parentName(name);
+      parent && isInZone(parent, zone.name);
+      parent = parentName(parent)
+    ) {
+      const source = `\\052.${parent}`
+      const records = zone.served.filter((record) => record.name === source)
+      if (records.length > 0) return records.map((record) => ({ ...record, name }))
+      if (nameExists(zone, parent)) return undefined
+    }
+    return undefined
+  }
+
+  /** A simple record answers as is; a weighted group answers with one record per query. */
+  private pick(group: RecordSet[], depth: number): RecordSet | undefined {
+    if (group.length === 1 && group[0].setIdentifier === undefined) return group[0]
+    return chooseWeighted(group, (record) => this.healthy(record, depth), this.random)
+  }
+
+  private healthy(record: RecordSet, depth: number): boolean {
+    const check =
+      record.healthCheckId === undefined ? undefined : this.data.healthCheck(record.healthCheckId)
+    if (!isHealthy(check)) return false
+    const alias = record.aliasTarget
+    if (!alias?.evaluateTargetHealth || depth >= MAX_DEPTH) return true
+    const target = this.aliasZone(record)
+    if (!target) return true // outside the sandbox: nothing to evaluate
+    const group = target.served.filter((r) => r.name === alias.dnsName && r.type === record.type)
+    return group.some((r) => this.healthy(r, depth + 1))
+  }
+
+  /**
+   * Values of a record, or for an alias the answers of its target under the alias's name (with
+   * the target's TTL). An alias to a name outside the sandbox (an ELB, CloudFront) answers as a
+   * CNAME to that name: the sandbox cannot resolve it, and a CNAME says where traffic goes.
+   */
+  private expand(record: RecordSet, owner: string, depth: number): Answer[] {
+    const alias = record.aliasTarget
+    if (!alias) return toAnswers(record, owner)
+    const target = this.aliasZone(record)
+    if (!target) {
+      return [
+        {
+          name: owner,
+          type: 'CNAME',
+          ttl: EXTERNAL_ALIAS_TTL,
+          class: 'IN',
+          data: wireName(alias.dnsName)
+        }
+      ]
+    }
+    if (depth >= MAX_DEPTH) return []
+    const targetOwner = wireName(alias.dnsName)
+    const resolved = this.resolve(target, alias.dnsName, targetOwner, record.type, depth + 1)
+    return resolved.answers.map((answer) =>
+      answer.name === targetOwner ? { ...answer, name: owner } : answer
+    )
+  }
+
+  private aliasZone(record: RecordSet): HostedZone | undefined {
+    const alias = record.aliasTarget
+    if (!alias) return undefined
+    for (const zone of this.data.zones()) {
+      if (zone.id === alias.hostedZoneId && zone.served.length > 0) return zone
+    }
+    return undefined
+  }
+}
+
+/** A name exists when it owns records or sits above names that do (an empty non-terminal). */
+function nameExists(zone: HostedZone, name: string): boolean {
+  return zone.served.some((record) => record.name === name || record.name.endsWith(`.${name}`))
+}
+
+function header(id: number, flags: number, rcode: number): Buffer {
+  return dnsPacket.encode({
+    type: 'response',
+    id,
+    flags: flags | rcode,
+    questions: [],
+    answers: []
+  })
+}
+
+function optRecord(): Answer {
+  return {
+    type: 'OPT',
+    name: '.',
+    udpPayloadSize: 4096,
+    extendedRcode: 0,
+    ednsVersion: 0,
+    flags: 0,
+    flag_do: false,
+    options: []
+  }
+}
