@@ -1,0 +1,343 @@
+import { describe, expect, it } from '@jest/globals'
+import type { RunRecord } from '../../src/record.js'
+import { renderSummary, SUMMARY_BUDGET_BYTES } from '../../src/report/summary.js'
+import { at, event, gate, rolledBackRun, step, succeededRun, T0 } from './builder.js'
+
+const MIB = 1024 * 1024
+
+function bytes(text: string): number {
+  return Buffer.byteLength(text, 'utf8')
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0]
+}
+
+/** The step table's rows (not its header), in order. */
+function stepRows(summary: string): string[] {
+  const table = summary.slice(summary.indexOf('### Steps'), summary.indexOf('```mermaid'))
+  return table.split('\n').filter((line) => /^\| (\d+|…) \|/.test(line))
+}
+
+describe('renderSummary: headline', () => {
+  it.each<[RunRecord, string]>([
+    [succeededRun(), '## ✅ Traffic shift succeeded: green 100% / blue 0%'],
+    [rolledBackRun(), '## ↩️ Traffic shift rolled back: green 0% / blue 100%'],
+    [
+      succeededRun({ status: 'failed', finalPercent: 12.5 }),
+      '## ❌ Traffic shift failed: green 12.5% / blue 87.5%'
+    ],
+    [
+      succeededRun({ status: 'failed', finalPercent: undefined, finalNative: undefined }),
+      '## ❌ Traffic shift failed: final split unknown'
+    ],
+    [
+      succeededRun({ status: 'no-op', steps: [] }),
+      '## ⏺️ No-op: traffic was already where requested: green 100% / blue 0%'
+    ],
+    [
+      succeededRun({ status: 'planned', dryRun: true, finalPercent: 0 }),
+      '## 📝 Planned (dry run): nothing was changed: green 0% / blue 100% (the run would take green to 100%)'
+    ],
+    [
+      succeededRun({ status: undefined, finalPercent: 10 }),
+      '## ⚠️ Traffic shift did not finish: green 10% / blue 90%'
+    ]
+  ])('names the outcome and the final split (%#)', (record, expected) => {
+    expect(firstLine(renderSummary(record))).toBe(expected)
+  })
+})
+
+describe('renderSummary: context', () => {
+  it('links the repository, commit and run on the run URL’s host, and names actor and target', () => {
+    const summary = renderSummary(succeededRun())
+    expect(summary).toContain(
+      '- **Repository:** <a href="https://github.com/octo/shop">octo/shop</a>\n' +
+        '- **Commit:** <a href="https://github.com/octo/shop/commit/a1b2c3d4e5f60718293a4b5c6d7e8f9012345678"><code>a1b2c3d4e5f6</code></a>\n' +
+        '- **Actor:** mona\n' +
+        '- **Run:** <a href="https://github.com/octo/shop/actions/runs/42">Deploy › shift</a>\n' +
+        '- **Target:** <code>arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/shop/abc/def</code> (mode <code>weighted-target-groups</code>)\n' +
+        '- **Requested:** green to 100%; from 0%; waypoints 10% → 100%; rollback to 0%\n' +
+        '- **Started:** 2026-11-03 14:00:00Z · **Finished:** 2026-11-03 14:05:00Z · **Duration:** 5m'
+    )
+  })
+
+  it('follows a GHES host', () => {
+    const summary = renderSummary(
+      succeededRun({
+        context: {
+          repository: 'octo/shop',
+          runUrl: 'https://ghe.example.com/octo/shop/actions/runs/7',
+          sha: 'abcdef1'
+        }
+      })
+    )
+    expect(summary).toContain('<a href="https://ghe.example.com/octo/shop">octo/shop</a>')
+    expect(summary).toContain('<a href="https://ghe.example.com/octo/shop/commit/abcdef1">')
+  })
+
+  it('never links a run URL that is not http(s), and shows what is known without links', () => {
+    const summary = renderSummary(
+      succeededRun({
+        context: { repository: 'octo/shop', runUrl: 'javascript:alert(1)', workflow: 'Deploy' }
+      })
+    )
+    expect(summary).not.toContain('<a ')
+    expect(summary).toContain('- **Repository:** octo/shop\n')
+    expect(summary).toContain('- **Run:** Deploy\n')
+  })
+
+  it('leaves out what the context does not have', () => {
+    const summary = renderSummary(succeededRun({ context: {} }))
+    expect(summary).not.toMatch(/\*\*(Repository|Commit|Actor|Run|Workflow):/)
+    expect(summary).toContain('- **Target:** ')
+  })
+})
+
+describe('renderSummary: steps', () => {
+  it('has one row per step with splits, native form, timings, outcome and every gate', () => {
+    expect(stepRows(renderSummary(rolledBackRun()))).toEqual([
+      '| 1 | 0% → 10% | blue 900 / green 100 | 14:00:05Z | 3s | 2m of 2m | ✅ passed | ✅ <b>target-health</b> (pass): 4/4 targets healthy |',
+      '| 2 | 10% → 100% | blue 0 / green 999 | 14:02:10Z | 3s | 30s of 2m | ❌ failed | ✅ <b>target-health</b> (pass): 4/4 targets healthy<br>❌ <b>alarms</b> (fail): shop-5xx is ALARM |'
+    ])
+  })
+
+  it('says when AWS never converged, and shows planned steps of a dry run as planned', () => {
+    const stuck = succeededRun({
+      status: 'rolled-back',
+      steps: [step({ convergedAt: undefined, finishedAt: at(300), outcome: 'error', gates: [] })]
+    })
+    expect(stepRows(renderSummary(stuck))).toEqual([
+      '| 1 | 0% → 10% | blue 900 / green 100 | 14:00:05Z | did not converge | — | ⚠️ error | — |'
+    ])
+    const planned = succeededRun({
+      status: 'planned',
+      dryRun: true,
+      steps: [
+        step({ convergedAt: undefined, finishedAt: undefined, outcome: 'running', gates: [] })
+      ]
+    })
+    expect(stepRows(renderSummary(planned))).toEqual([
+      '| 1 | 0% → 10% | blue 900 / green 100 | — | — | 2m (planned) | 📝 planned | — |'
+    ])
+  })
+
+  it('shows the date of a step that started on another day than the run', () => {
+    const late = succeededRun({
+      steps: [step({ startedAt: T0 + 11 * 3600_000, convergedAt: undefined })]
+    })
+    expect(stepRows(renderSummary(late))[0]).toContain('| 2026-11-04 01:00:00Z |')
+  })
+
+  it('has no step table when there are no steps', () => {
+    expect(renderSummary(succeededRun({ status: 'no-op', steps: [] }))).not.toContain('### Steps')
+  })
+})
+
+describe('renderSummary: failure, final state, planned calls, events', () => {
+  it('says which gate failed, why, and where traffic went back to', () => {
+    expect(renderSummary(rolledBackRun())).toContain(
+      '> **Failed gate:** <b>alarms</b>: shop-5xx is ALARM\n' +
+        '>\n' +
+        '> **Reason:** Gate alarms failed: shop-5xx is ALARM\n' +
+        '>\n' +
+        '> **Rolled back to:** green 0% / blue 100%\n'
+    )
+  })
+
+  it('has no failure block on success', () => {
+    expect(renderSummary(succeededRun())).not.toContain('**Reason:**')
+  })
+
+  it('shows the final split with its native form, or says it is unknown', () => {
+    expect(renderSummary(succeededRun())).toContain(
+      '### Final state\n\n**green 100% / blue 0%** (blue 0 / green 999)\n'
+    )
+    const unknown = succeededRun({
+      status: 'failed',
+      finalPercent: undefined,
+      finalNative: undefined
+    })
+    expect(renderSummary(unknown)).toContain(
+      '### Final state\n\nUnknown: the live state could not be read.\n'
+    )
+  })
+
+  it('lists the planned calls of a dry run as JSON code blocks', () => {
+    const summary = renderSummary(
+      succeededRun({
+        status: 'planned',
+        dryRun: true,
+        plannedCalls: [
+          {
+            service: 'ELBv2',
+            operation: 'ModifyListener',
+            parameters: { ListenerArn: 'arn:l', Weight: 100 }
+          }
+        ]
+      })
+    )
+    expect(summary).toContain(
+      '### Planned calls (1)\n\n' +
+        '**1.** <code>ELBv2</code> <code>ModifyListener</code>\n\n' +
+        '```json\n{\n  "ListenerArn": "arn:l",\n  "Weight": 100\n}\n```'
+    )
+  })
+
+  it('puts the events in a collapsed timeline', () => {
+    const summary = renderSummary(succeededRun())
+    expect(summary).toContain(
+      '<details>\n<summary>Events (8)</summary>\n\n' +
+        '| Time (UTC) | +s | Event | Green | Message |\n' +
+        '|---|--:|---|--:|---|\n' +
+        '| 14:00:00Z | 0 | <code>start</code> |  | Moving the listener toward 100% green |\n' +
+        '| 14:00:01Z | 1 | <code>planned</code> | 0% | Live: blue 999 / green 0 |\n'
+    )
+    expect(summary.trimEnd().endsWith('</details>')).toBe(true)
+  })
+
+  it('includes the chart', () => {
+    expect(renderSummary(succeededRun())).toContain('```mermaid\nxychart-beta\n')
+  })
+})
+
+describe('renderSummary: escaping', () => {
+  const hostile = 'x <script>alert(1)</script> | a\nb `code` *em* [l](javascript:x) & $m$'
+
+  it('escapes a gate detail: HTML, table pipes, newlines, backticks and Markdown', () => {
+    const record = succeededRun({
+      steps: [step({ gates: [gate('alarms', 'fail', hostile)] })]
+    })
+    const row = stepRows(renderSummary(record))[0]
+    expect(row).toContain(
+      '(fail): x &#60;script&#62;alert(1)&#60;/script&#62; &#124; a<br>b &#96;code&#96; ' +
+        '&#42;em&#42; &#91;l&#93;(javascript:x) &#38; &#36;m&#36; |'
+    )
+    expect(row.split('|')).toHaveLength(10) // 8 cells: no pipe from the value splits a cell
+    expect(row).not.toContain('<script>')
+  })
+
+  it('escapes an actor name with HTML, and a sha that is not a sha is not linked', () => {
+    const summary = renderSummary(
+      succeededRun({
+        context: {
+          repository: 'octo/shop',
+          runUrl: 'https://github.com/octo/shop/actions/runs/42',
+          actor: '<img src=x onerror=alert(1)>',
+          sha: '"><script>'
+        }
+      })
+    )
+    expect(summary).toContain('- **Actor:** &#60;img src=x onerror=alert(1)&#62;\n')
+    expect(summary).toContain('- **Commit:** <code>&#34;&#62;&#60;script&#62;</code>\n')
+    expect(summary).not.toMatch(/<img|<script/)
+  })
+
+  it('escapes the failure, target, native forms and event messages', () => {
+    const record = rolledBackRun({
+      target: 'arn:`x`<b>',
+      failure: '<b>bold</b>\n# heading',
+      finalNative: 'blue | green',
+      events: [event('error', 1, undefined, 'line1\n<i>line2</i>')]
+    })
+    const summary = renderSummary(record)
+    expect(summary).toContain('<code>arn:&#96;x&#96;&#60;b&#62;</code>')
+    expect(summary).toContain('> **Reason:** &#60;b&#62;bold&#60;/b&#62; &#35; heading\n')
+    expect(summary).toContain('(blue &#124; green)')
+    expect(summary).toContain('| line1<br>&#60;i&#62;line2&#60;/i&#62; |')
+  })
+
+  it('fences planned parameters with more backticks than they contain', () => {
+    const summary = renderSummary(
+      succeededRun({
+        status: 'planned',
+        plannedCalls: [{ service: 'Route53', operation: 'Change', parameters: { c: '````' } }]
+      })
+    )
+    expect(summary).toContain('`````json\n{\n  "c": "````"\n}\n`````')
+  })
+
+  it('clips a long gate detail', () => {
+    const record = succeededRun({ steps: [step({ gates: [gate('g', 'fail', 'y'.repeat(5000))] })] })
+    const row = stepRows(renderSummary(record))[0]
+    expect(row).toContain(`(fail): ${'y'.repeat(300)}… (4700 more characters) |`)
+  })
+})
+
+describe('renderSummary: size bound', () => {
+  /** A run as long as a run can get: 10,000 steps, 100,000 events, long messages. */
+  function hugeRun(): RunRecord {
+    const steps = Array.from({ length: 10_000 }, (_, i) =>
+      step({
+        index: i,
+        fromPercent: (i % 1000) / 10,
+        toPercent: ((i + 1) % 1000) / 10,
+        startedAt: at(i * 10),
+        convergedAt: at(i * 10 + 1),
+        finishedAt: at(i * 10 + 9),
+        gates: [
+          gate('target-health', 'pass', `step ${i}: ${'healthy '.repeat(40)}`),
+          gate('alarms', 'pass', 'OK')
+        ]
+      })
+    )
+    const events = Array.from({ length: 100_000 }, (_, i) =>
+      event('converged', i, (i % 1000) / 10, `event ${i}: ${'é'.repeat(100)}`)
+    )
+    return succeededRun({ steps, events, finishedAt: at(100_000) })
+  }
+
+  it('stays under 1 MiB, cutting the events first and then the steps, keeping both ends', () => {
+    const summary = renderSummary(hugeRun())
+    expect(bytes(summary)).toBeLessThanOrEqual(SUMMARY_BUDGET_BYTES)
+    expect(bytes(summary)).toBeLessThan(MIB)
+
+    const eventsOmitted = Number(/\*\*(\d+) events left out\*\*/.exec(summary)![1])
+    expect(summary).toContain(
+      `| … |  |  |  | **${eventsOmitted} events left out** to keep this summary under GitHub's 1 MiB limit |`
+    )
+    const stepsOmitted = Number(/\*\*(\d+) steps left out\*\*/.exec(summary)![1])
+    expect(summary).toContain(
+      `| … | **${stepsOmitted} steps left out** to keep this summary under GitHub's 1 MiB limit |`
+    )
+    expect(summary).toContain('event 0: ')
+    expect(summary).toContain('event 99999: ')
+
+    const rows = stepRows(summary)
+    expect(rows[0]).toMatch(/^\| 1 \| /)
+    expect(rows[rows.length - 1]).toMatch(/^\| 10000 \| /)
+    const shown = rows.filter((row) => !row.startsWith('| … |')).length
+    expect(shown + stepsOmitted).toBe(10_000)
+    const eventsShown = summary.split('\n').filter((line) => / <code>converged<\/code> /.test(line))
+    expect(eventsShown.length + eventsOmitted).toBe(100_000)
+
+    // The sections after the cut lists are still there.
+    expect(summary).toContain('### Final state')
+    expect(summary).toContain('```mermaid')
+    expect(summary.trimEnd().endsWith('</details>')).toBe(true)
+  })
+
+  it('cuts only the events when that is enough', () => {
+    const record = succeededRun({
+      events: Array.from({ length: 20_000 }, (_, i) => event('converged', i, 10, 'x'.repeat(80)))
+    })
+    const summary = renderSummary(record)
+    expect(bytes(summary)).toBeLessThanOrEqual(SUMMARY_BUDGET_BYTES)
+    expect(summary).toMatch(/\*\*\d+ events left out\*\*/)
+    expect(summary).not.toContain('steps left out')
+    expect(stepRows(summary)).toHaveLength(2)
+  })
+
+  it('bounds many large planned calls', () => {
+    const plannedCalls = Array.from({ length: 2000 }, (_, i) => ({
+      service: 'ELBv2',
+      operation: 'ModifyRule',
+      parameters: { n: i, blob: 'z'.repeat(10_000) }
+    }))
+    const summary = renderSummary(succeededRun({ status: 'planned', plannedCalls }))
+    expect(bytes(summary)).toBeLessThanOrEqual(SUMMARY_BUDGET_BYTES)
+    expect(summary).toMatch(/\*\*… \d+ planned calls left out\*\*/)
+    expect(summary).toContain('**1.** ')
+    expect(summary).toContain('**2000.** ')
+  })
+})
