@@ -50,7 +50,7 @@ export function applyChangeBatch(
     throw invalidChangeBatch([`Number of records limit of ${MAX_RECORDS_PER_BATCH} exceeded.`])
   }
 
-  const problems: string[] = []
+  const problems = repeatedChanges(changes)
   let records = current.map(copyRecord)
   for (const change of changes) {
     const result = applyOne(records, change, context)
@@ -60,6 +60,26 @@ export function applyChangeBatch(
   problems.push(...checkApex(records, context), ...checkAliasTargets(records, changes, context))
   if (problems.length > 0) throw invalidChangeBatch(problems)
   return records.sort(compareRecords)
+}
+
+/**
+ * A batch may touch one record set once, or DELETE then CREATE it (the compare-and-swap);
+ * any other repetition Route 53 refuses as an invalid set of changes.
+ */
+function repeatedChanges(changes: readonly Change[]): string[] {
+  const actions = new Map<string, { record: RecordSet; actions: string[] }>()
+  for (const { action, record } of changes) {
+    const key = `${record.name}\n${record.type}\n${record.setIdentifier ?? ''}`
+    const entry = actions.get(key) ?? { record, actions: [] }
+    entry.actions.push(action)
+    actions.set(key, entry)
+  }
+  return [...actions.values()]
+    .filter(({ actions: list }) => list.length > 1 && list.join(',') !== 'DELETE,CREATE')
+    .map(
+      ({ record }) =>
+        `The request contains an invalid set of changes for a resource record set '${record.type} ${record.name}'`
+    )
 }
 
 function changeLabel({ action, record }: Change): string {

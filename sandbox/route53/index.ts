@@ -62,10 +62,20 @@ export interface Route53Sandbox {
 
 const bare = (id: string) => id.replace(/^\/(hostedzone|change)\//, '')
 
+/** A NaN or negative duration would silently become "at once"; refuse it instead. */
+function checkDuration(name: string, value: number, positive = false): number {
+  if (!Number.isFinite(value) || value < 0 || (positive && value === 0)) {
+    throw new RangeError(
+      `${name} must be a ${positive ? 'positive' : 'non-negative'} number, got ${value}`
+    )
+  }
+  return value
+}
+
 /** Starts the Route 53 sandbox: the REST/XML API and an authoritative DNS server. */
 export async function startRoute53(options: Route53SandboxOptions): Promise<Route53Sandbox> {
-  const timeScale = options.timeScale ?? 1
-  const model = new Route53Model(options.pendingMs ?? 1000 * timeScale)
+  const timeScale = checkDuration('timeScale', options.timeScale ?? 1, true)
+  const model = new Route53Model(checkDuration('pendingMs', options.pendingMs ?? 1000 * timeScale))
   const resolver = new Resolver(
     { zones: () => model.zones.values(), healthCheck: (id) => model.healthChecks.get(id) },
     options.random ?? seededRandom(53)
@@ -119,7 +129,7 @@ export async function startRoute53(options: Route53SandboxOptions): Promise<Rout
     setHealthCheckStatus: (id, healthy, statusReport) =>
       model.setHealthCheckStatus(id, healthy, statusReport),
     setPendingMs(ms) {
-      model.pendingMs = ms
+      model.pendingMs = checkDuration('pendingMs', ms)
     },
     whenInSync: (changeId) => model.whenInSync(bare(changeId)),
     close() {

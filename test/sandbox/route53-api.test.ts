@@ -257,9 +257,20 @@ describe('change batches', () => {
   const refusals: { label: string; changes: () => Change[]; error: string; message: RegExp }[] = [
     {
       label: 'CREATE of an existing record',
-      changes: () => [create(simple()), create(simple())],
+      setup: () => [create(simple())],
+      changes: () => [create(simple())],
       error: 'InvalidChangeBatch',
       message: /but it already exists/
+    },
+    {
+      label: 'the same record twice in one batch',
+      changes: () => [
+        { Action: 'UPSERT', ResourceRecordSet: simple() },
+        { Action: 'UPSERT', ResourceRecordSet: simple(30) }
+      ],
+      error: 'InvalidChangeBatch',
+      message:
+        /^\[The request contains an invalid set of changes for a resource record set 'A www\./
     },
     {
       label: 'DELETE of a missing record',
@@ -269,7 +280,8 @@ describe('change batches', () => {
     },
     {
       label: 'DELETE with another TTL',
-      changes: () => [create(simple(60)), { Action: 'DELETE', ResourceRecordSet: simple(61) }],
+      setup: () => [create(simple(60))],
+      changes: () => [{ Action: 'DELETE', ResourceRecordSet: simple(61) }],
       error: 'InvalidChangeBatch',
       message: /do not match the current values/
     },
@@ -299,25 +311,22 @@ describe('change batches', () => {
     },
     {
       label: 'a duplicate SetIdentifier',
-      changes: () => [
-        create(weighted('blue', 1, '10.0.0.1')),
-        create(weighted('blue', 2, '10.0.0.2'))
-      ],
+      setup: () => [create(weighted('blue', 1, '10.0.0.1'))],
+      changes: () => [create(weighted('blue', 2, '10.0.0.2'))],
       error: 'InvalidChangeBatch',
       message: /set-identifier='blue'\] but it already exists/
     },
     {
       label: 'simple and weighted records of one name and type',
-      changes: () => [
-        create(weighted('blue', 1, '10.0.0.1')),
-        create({ ...simple(), Name: name('app') })
-      ],
+      setup: () => [create(weighted('blue', 1, '10.0.0.1'))],
+      changes: () => [create({ ...simple(), Name: name('app') })],
       error: 'InvalidChangeBatch',
       message: /cannot be created as a weighted set exists/
     },
     {
       label: 'a CNAME beside another record',
-      changes: () => [create(simple()), create(cname(name('www')))],
+      setup: () => [create(simple())],
+      changes: () => [create(cname(name('www')))],
       error: 'InvalidChangeBatch',
       message: /RRSet of type CNAME .* conflicts with other records/
     },
@@ -376,7 +385,8 @@ describe('change batches', () => {
 
   it.each(refusals)(
     'refuses $label ($error) and changes nothing',
-    async ({ changes, error, message }) => {
+    async ({ setup, changes, error, message }) => {
+      if (setup) await change(setup())
       const before = await listAll()
       const refused = await failure(change(changes()))
       expect(refused.name).toBe(error)
