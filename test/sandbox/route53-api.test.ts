@@ -254,7 +254,15 @@ describe('change batches', () => {
     }
   }
 
-  const refusals: { label: string; changes: () => Change[]; error: string; message: RegExp }[] = [
+  /** `setup` runs as its own batch first; only `changes` must be refused. */
+  interface Refusal {
+    label: string
+    setup?: () => Change[]
+    changes: () => Change[]
+    error: string
+    message: RegExp
+  }
+  const refusals: Refusal[] = [
     {
       label: 'CREATE of an existing record',
       setup: () => [create(simple())],
