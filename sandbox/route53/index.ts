@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Faults } from '../faults.js'
 import { startDnsServer } from './dns-server.js'
+import { respond } from './dns-wire.js'
 import type { HealthCheck, HealthCheckInput } from './health-checks.js'
 import { startApiServer } from './http-server.js'
 import { Route53Model, type ChangeInfo, type HostedZone } from './model.js'
@@ -81,8 +82,9 @@ export async function startRoute53(options: Route53SandboxOptions): Promise<Rout
     options.random ?? seededRandom(53)
   )
   const api = await startApiServer(model, options.faults)
+  const answer = resolver.answer.bind(resolver)
   const dns = await startDnsServer((message, transport) =>
-    resolver.respond(message, transport)
+    respond(answer, message, transport)
   ).catch(async (error: unknown) => {
     await api.close()
     throw error

@@ -1,5 +1,4 @@
-import * as dnsPacket from 'dns-packet'
-import type { Answer, DecodedPacket, Packet } from 'dns-packet'
+import type { Answer } from 'dns-packet'
 import { soaData, toAnswers } from './answers.js'
 import { isHealthy, type HealthCheck } from './health-checks.js'
 import type { HostedZone } from './model.js'
@@ -14,21 +13,26 @@ export interface DnsData {
 }
 
 type Rcode = 'NOERROR' | 'NXDOMAIN'
+
+export interface Answered {
+  rcode: Rcode | 'REFUSED'
+  authoritative: boolean
+  answers: Answer[]
+  authorities: Answer[]
+}
+
 interface Lookup {
   rcode: Rcode
   answers: Answer[]
 }
 
-const RCODES = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 }
-const OPCODE_MASK = 0x7800
 /** How deep CNAME chains and alias chains are followed before giving up (loops end here). */
 const MAX_DEPTH = 8
 /** TTL of the CNAME the sandbox answers for an alias whose target it does not know. */
 const EXTERNAL_ALIAS_TTL = 60
-const UDP_LIMIT = 512
 
 /**
- * Answers DNS queries from the served records of the sandbox's hosted zones, as Route 53's
+ * Answers DNS questions from the served records of the sandbox's hosted zones, as Route 53's
  * authoritative name servers do: weighted choice per query (with health), alias resolution,
  * CNAME chasing inside the sandbox, wildcards, NXDOMAIN with the zone's SOA, REFUSED outside
  * every zone.
@@ -39,59 +43,8 @@ export class Resolver {
     private readonly random: () => number
   ) {}
 
-  /** One wire-format query in, one wire-format response out (undefined: drop it). */
-  respond(message: Buffer, transport: 'udp' | 'tcp'): Buffer | undefined {
-    let query: DecodedPacket & { opcode?: string }
-    try {
-      query = dnsPacket.decode(message)
-    } catch {
-      return message.length >= 2 ? header(message.readUInt16BE(0), 0, RCODES.FORMERR) : undefined
-    }
-    if (query.type !== 'query') return undefined
-    const id = query.id ?? 0
-    const rd = (query.flags ?? 0) & dnsPacket.RECURSION_DESIRED
-    if (query.opcode !== 'QUERY')
-      return header(id, ((query.flags ?? 0) & OPCODE_MASK) | rd, RCODES.NOTIMP)
-    const questions = query.questions ?? []
-    if (questions.length !== 1) return header(id, rd, RCODES.FORMERR)
-    const question = questions[0]
-    const edns = query.additionals?.find((record) => record.type === 'OPT')
-    const response = this.answer(question.name, question.type, question.class ?? 'IN')
-    const packet: Packet = {
-      type: 'response',
-      id,
-      flags:
-        rd | (response.authoritative ? dnsPacket.AUTHORITATIVE_ANSWER : 0) | RCODES[response.rcode],
-      questions: [question],
-      answers: response.answers,
-      authorities: response.authorities,
-      additionals: edns ? [optRecord()] : []
-    }
-    const limit =
-      transport === 'tcp'
-        ? 65535
-        : Math.max(UDP_LIMIT, edns && 'udpPayloadSize' in edns ? edns.udpPayloadSize : 0)
-    const encoded = dnsPacket.encode(packet)
-    if (encoded.length <= limit) return encoded
-    // Too big for this datagram: say so (TC) and let the client retry over TCP.
-    return dnsPacket.encode({
-      ...packet,
-      flags: (packet.flags ?? 0) | dnsPacket.TRUNCATED_RESPONSE,
-      answers: [],
-      authorities: []
-    })
-  }
-
-  private answer(
-    qname: string,
-    qtype: string,
-    qclass: string
-  ): {
-    rcode: keyof typeof RCODES
-    authoritative: boolean
-    answers: Answer[]
-    authorities: Answer[]
-  } {
+  /** The answer to one question, before it becomes a packet. */
+  answer(qname: string, qtype: string, qclass: string): Answered {
     const name = normaliseName(qname)
     const zone = qclass === 'IN' || qclass === 'ANY' ? this.zoneFor(name) : undefined
     if (!zone) return { rcode: 'REFUSED', authoritative: false, answers: [], authorities: [] }
@@ -234,27 +187,4 @@ export class Resolver {
 /** A name exists when it owns records or sits above names that do (an empty non-terminal). */
 function nameExists(zone: HostedZone, name: string): boolean {
   return zone.served.some((record) => record.name === name || record.name.endsWith(`.${name}`))
-}
-
-function header(id: number, flags: number, rcode: number): Buffer {
-  return dnsPacket.encode({
-    type: 'response',
-    id,
-    flags: flags | rcode,
-    questions: [],
-    answers: []
-  })
-}
-
-function optRecord(): Answer {
-  return {
-    type: 'OPT',
-    name: '.',
-    udpPayloadSize: 4096,
-    extendedRcode: 0,
-    ednsVersion: 0,
-    flags: 0,
-    flag_do: false,
-    options: []
-  }
 }

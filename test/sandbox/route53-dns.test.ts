@@ -212,6 +212,29 @@ describe('names and codes', () => {
     expect(response.answers?.[0]).toMatchObject({ type: 'A', data: '10.0.0.1' })
   })
 
+  it('truncates a UDP answer over 512 bytes, and sends it whole over TCP or with EDNS', async () => {
+    const values = Array.from({ length: 40 }, (_, i) => `10.0.1.${i + 1}`)
+    put({ name: `big.${zone}`, type: 'A', ttl: 60, values })
+    const udp = await dns.query(`big.${zone}`)
+    expect(udp.flag_tc).toBe(true)
+    expect(udp.answers).toEqual([])
+    expect((await tcpQuery(sandbox.dns.port, `big.${zone}`)).answers).toHaveLength(40)
+    const opt = {
+      type: 'OPT' as const,
+      name: '.',
+      udpPayloadSize: 4096,
+      extendedRcode: 0,
+      ednsVersion: 0,
+      flags: 0,
+      flag_do: false,
+      options: []
+    }
+    const edns = await dns.query(`big.${zone}`, 'A', { additionals: [opt] })
+    expect(edns.flag_tc).toBe(false)
+    expect(edns.answers).toHaveLength(40)
+    expect(edns.additionals?.[0]).toMatchObject({ type: 'OPT', udpPayloadSize: 4096 })
+  })
+
   it('answers FORMERR to a packet it cannot parse, and keeps serving', async () => {
     const garbage = Buffer.from([0x12, 0x34, 0x01, 0x00, 0x00, 0x05])
     const response = await dns.raw(0x1234, garbage)
