@@ -11,8 +11,8 @@ import {
   ListHostedZonesByNameCommand,
   ListResourceRecordSetsCommand,
   type Change,
-  type ResourceRecordSet,
-  type Route53Client
+  Route53Client,
+  type ResourceRecordSet
 } from '@aws-sdk/client-route-53'
 import { Faults } from '../../sandbox/faults.js'
 import { startRoute53, type Route53Sandbox } from '../../sandbox/route53/index.js'
@@ -112,6 +112,23 @@ describe('hosted zones', () => {
       .get(created.HostedZone!.Id!.replace('/hostedzone/', ''))!
       .records.map((r) => r.type)
     expect(types).toEqual(['NS', 'SOA'])
+  })
+
+  it('is reached through AWS_ENDPOINT_URL_ROUTE_53, as the bundled action would reach it', async () => {
+    const saved = process.env.AWS_ENDPOINT_URL_ROUTE_53
+    process.env.AWS_ENDPOINT_URL_ROUTE_53 = sandbox.url
+    const fromEnv = new Route53Client({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'AKIDSANDBOX', secretAccessKey: 'sandbox-secret' }
+    })
+    try {
+      const got = await fromEnv.send(new GetHostedZoneCommand({ Id: zoneId }))
+      expect(got.HostedZone?.Id).toBe(zoneId)
+    } finally {
+      fromEnv.destroy()
+      if (saved === undefined) delete process.env.AWS_ENDPOINT_URL_ROUTE_53
+      else process.env.AWS_ENDPOINT_URL_ROUTE_53 = saved
+    }
   })
 
   it('refuses a second zone with the same caller reference', async () => {
