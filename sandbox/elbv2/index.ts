@@ -1,0 +1,95 @@
+/**
+ * The ELBv2 sandbox: the query-protocol API server plus its data plane and health checker, and an
+ * admin API for tests (real listener addresses, instance ids → local ports, awaiting states).
+ */
+import type { Faults } from '../faults.js'
+import { type LoopbackServer, listenLoopback } from '../http.js'
+import { type Random, seededRandom } from '../random.js'
+import { Scheduler } from '../scheduler.js'
+import type { ElbContext } from './context.js'
+import { DataPlane, type Routed } from './data-plane.js'
+import {
+  type AddressResolver,
+  HealthChecker,
+  type TargetAddress,
+  type TargetRef
+} from './health.js'
+import { ElbModel, type TargetState } from './model.js'
+import { elbRequestHandler } from './server.js'
+
+export interface ElbSandboxOptions {
+  faults: Faults
+  /** Multiplies health-check intervals/timeouts, deregistration delays and stickiness durations. */
+  timeScale?: number
+  /** The data plane's weighted choice; seeded (seed 1) by default so runs repeat. */
+  random?: Random
+  region?: string
+}
+
+export interface ElbSandbox {
+  /** The API endpoint (AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2). */
+  readonly url: string
+  readonly model: ElbModel
+  readonly health: HealthChecker
+  readonly dataPlane: DataPlane
+  /** The real address of a listener, e.g. http://127.0.0.1:41234 (the AWS Port is unchanged). */
+  listenerUrl(listenerArn: string): string
+  /** Makes an instance id registrable; its traffic and health checks go to host:port. */
+  defineInstance(instanceId: string, port: number, host?: string): void
+  /**
+   * Resolves when the target reaches the state (undefined: fully deregistered); rejects after
+   * timeoutMs (default 10 s). Give {id, port} when targets share an Id (ip targets).
+   */
+  waitForTargetState(
+    targetGroupArn: string,
+    target: TargetRef,
+    state: TargetState | undefined,
+    timeoutMs?: number
+  ): Promise<void>
+  /** Every request the data plane answers, as it happens. */
+  onRequest(listener: (routed: Routed) => void): () => void
+  close(): Promise<void>
+}
+
+export async function startElbv2(options: ElbSandboxOptions): Promise<ElbSandbox> {
+  const scheduler = new Scheduler(options.timeScale ?? 1)
+  const model = new ElbModel(options.region)
+  const instances = new Map<string, TargetAddress>()
+  const resolve: AddressResolver = (group, id, port) =>
+    group.targetType === 'ip' ? { host: id, port } : instances.get(id)
+  const health = new HealthChecker(model, scheduler, resolve)
+  const dataPlane = new DataPlane(model, scheduler, options.random ?? seededRandom(1), resolve)
+  const context: ElbContext = { model, health, dataPlane, instances }
+  let api: LoopbackServer
+  try {
+    api = await listenLoopback(elbRequestHandler(context, options.faults, scheduler))
+  } catch (error) {
+    scheduler.close()
+    throw error
+  }
+  return {
+    url: api.url,
+    model,
+    health,
+    dataPlane,
+    listenerUrl(listenerArn) {
+      const url = dataPlane.url(listenerArn)
+      if (!url) throw new Error(`No listener ${listenerArn} in the sandbox`)
+      return url
+    },
+    defineInstance(instanceId, port, host = '127.0.0.1') {
+      instances.set(instanceId, { host, port })
+    },
+    waitForTargetState: (targetGroupArn, target, state, timeoutMs) =>
+      health.waitFor(targetGroupArn, target, state, timeoutMs),
+    onRequest(listener) {
+      dataPlane.on('request', listener)
+      return () => dataPlane.off('request', listener)
+    },
+    async close() {
+      scheduler.close()
+      health.close()
+      await Promise.all([api.close(), dataPlane.close()])
+    }
+  }
+}
