@@ -1,0 +1,116 @@
+/**
+ * The local AWS sandbox: ELBv2 (with its data plane), CloudWatch and Route 53 on loopback ports,
+ * speaking the wire protocols the pinned SDK clients speak, so the bundled action runs against it
+ * unchanged through the SDK's own AWS_ENDPOINT_URL_* variables.
+ */
+import { type CloudWatchSandbox, startCloudWatch } from './cloudwatch/index.js'
+import { type ElbSandbox, startElbv2 } from './elbv2/index.js'
+import { Faults } from './faults.js'
+import { type Random, seededRandom } from './random.js'
+import { type Route53Sandbox, startRoute53 } from './route53/index.js'
+
+export interface SandboxOptions {
+  /**
+   * Multiplies the durations the sandbox enforces (health-check interval and timeout,
+   * deregistration delay, stickiness, Route 53 PENDING time). 0.05 makes AWS's 30 s interval
+   * 1.5 s; the API still takes and returns AWS's units and ranges. Default 1.
+   */
+  timeScale?: number
+  /** Seeds the data plane's weighted choice (default 1); ignored when `random` is given. */
+  seed?: number
+  random?: Random
+  region?: string
+  /** Shared fault injection and call log; a fresh one by default. */
+  faults?: Faults
+  /** How long a Route 53 change stays PENDING, in real ms (default 1000 × timeScale). */
+  route53PendingMs?: number
+}
+
+export interface SandboxEndpoints {
+  elbv2: string
+  cloudwatch: string
+  route53: string
+}
+
+/** Enough for an SDK client: `new ElasticLoadBalancingV2Client(sandbox.clientConfig('elbv2'))`. */
+export interface SandboxClientConfig {
+  region: string
+  endpoint: string
+  credentials: { accessKeyId: string; secretAccessKey: string }
+}
+
+export interface Sandbox {
+  readonly endpoints: SandboxEndpoints
+  readonly region: string
+  readonly faults: Faults
+  /** Admin API and model of the load balancers, including listeners' real addresses. */
+  readonly elb: ElbSandbox
+  readonly cloudwatch: CloudWatchSandbox
+  readonly route53: Route53Sandbox
+  /** The variables that point the SDK (and so the action) at the sandbox. */
+  env(): Record<string, string>
+  clientConfig(service: keyof SandboxEndpoints): SandboxClientConfig
+  /** Frees every port, timer and socket; safe to call twice. */
+  close(): Promise<void>
+}
+
+export const SANDBOX_CREDENTIALS = {
+  accessKeyId: 'AKIASANDBOX000000000',
+  secretAccessKey: 'sandbox-secret-access-key-not-a-real-one'
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const region = options.region ?? 'us-east-1'
+  const timeScale = options.timeScale ?? 1
+  const faults = options.faults ?? new Faults()
+  const random = options.random ?? seededRandom(options.seed ?? 1)
+  const started: { close(): Promise<void> }[] = []
+  try {
+    const elb = await startElbv2({ faults, timeScale, random, region })
+    started.push(elb)
+    const cloudwatch = await startCloudWatch({ faults, region })
+    started.push(cloudwatch)
+    const route53 = await startRoute53({ faults, timeScale, pendingMs: options.route53PendingMs })
+    started.push(route53)
+    const endpoints: SandboxEndpoints = {
+      elbv2: elb.url,
+      cloudwatch: cloudwatch.url,
+      route53: route53.url
+    }
+    let closing: Promise<void> | undefined
+    return {
+      endpoints,
+      region,
+      faults,
+      elb,
+      cloudwatch,
+      route53,
+      env: () => ({
+        AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2: endpoints.elbv2,
+        AWS_ENDPOINT_URL_CLOUDWATCH: endpoints.cloudwatch,
+        AWS_ENDPOINT_URL_ROUTE_53: endpoints.route53,
+        AWS_REGION: region,
+        AWS_DEFAULT_REGION: region,
+        AWS_ACCESS_KEY_ID: SANDBOX_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: SANDBOX_CREDENTIALS.secretAccessKey,
+        AWS_EC2_METADATA_DISABLED: 'true'
+      }),
+      clientConfig: (service) => ({
+        region,
+        endpoint: endpoints[service],
+        credentials: { ...SANDBOX_CREDENTIALS }
+      }),
+      close() {
+        closing ??= Promise.all(started.map((service) => service.close())).then(() => undefined)
+        return closing
+      }
+    }
+  } catch (error) {
+    await Promise.all(started.map((service) => service.close()))
+    throw error
+  }
+}
+
+export { Faults } from './faults.js'
+export type { App, AppOptions } from './app.js'
+export { startApp } from './app.js'
