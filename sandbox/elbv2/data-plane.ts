@@ -27,8 +27,8 @@ import {
 
 export const GROUP_COOKIE = 'AWSALBTG'
 export const TARGET_COOKIE = 'AWSALB'
-/** ALB's default idle timeout, in AWS seconds (scaled like every other duration). */
-const IDLE_TIMEOUT_SECONDS = 60
+/** ALB's default idle timeout. Real time, not scaled: a slow target in a test should not 504. */
+const IDLE_TIMEOUT_MS = 60_000
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'upgrade']
 
 const STATUS_TEXT: Record<number, string> = {
@@ -296,7 +296,7 @@ export class DataPlane extends EventEmitter {
       upstream.destroy()
       this.errorPage(res, listener.arn, status, group.arn, target.id)
     }
-    upstream.setTimeout(this.scheduler.scaled(IDLE_TIMEOUT_SECONDS), () => fail(504))
+    upstream.setTimeout(IDLE_TIMEOUT_MS, () => fail(504))
     upstream.on('error', () => fail(502))
     upstream.on('response', (answer) => {
       if (settled) return
