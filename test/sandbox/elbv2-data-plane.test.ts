@@ -8,7 +8,8 @@ import {
   type Action,
   CreateRuleCommand,
   type ElasticLoadBalancingV2Client,
-  ModifyListenerCommand
+  ModifyListenerCommand,
+  ModifyTargetGroupAttributesCommand
 } from '@aws-sdk/client-elastic-load-balancing-v2'
 import http from 'node:http'
 import { type Sandbox, startSandbox } from '../../sandbox/index.js'
@@ -165,6 +166,25 @@ describe('stickiness', () => {
     const s = await blueGreen({ forward: { blue: 1, green: 1 } })
     expect((await s.request('/')).headers.getSetCookie()).toEqual([])
   })
+  it("pins a client to one target with the group's lb_cookie stickiness (AWSALB)", async () => {
+    const s = await blueGreen({ targetsPerColor: 2 })
+    await elb.send(
+      new ModifyTargetGroupAttributesCommand({
+        TargetGroupArn: s.blue.targetGroupArn,
+        Attributes: [{ Key: 'stickiness.enabled', Value: 'true' }]
+      })
+    )
+    const first = await s.request('/')
+    const pair = first.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('AWSALB='))!
+      .split(';')[0]
+    const [a, b] = s.blue.apps
+    const before = [a.requests, b.requests]
+    for (let i = 0; i < 6; i += 1) await s.request('/', { cookie: pair })
+    const grew = [a.requests - before[0], b.requests - before[1]].sort()
+    expect(grew).toEqual([0, 6])
+  })
 })
 
 describe('failures, as an ALB reports them', () => {
@@ -247,6 +267,26 @@ describe('rules and other actions', () => {
       req.on('error', reject)
     })
     expect(fixed).toEqual({ status: 418, body: 'teapot' })
+  })
+
+  it('answers a redirect action with the templated Location', async () => {
+    const s = await blueGreen()
+    await elb.send(
+      new CreateRuleCommand({
+        ListenerArn: s.listenerArn,
+        Priority: 1,
+        Conditions: [{ Field: 'path-pattern', Values: ['/old/*'] }],
+        Actions: [
+          {
+            Type: 'redirect',
+            RedirectConfig: { StatusCode: 'HTTP_301', Path: '/new/#{path}', Port: '8443' }
+          }
+        ]
+      })
+    )
+    const response = await fetch(new URL('/old/page?q=1', s.listenerUrl), { redirect: 'manual' })
+    expect(response.status).toBe(301)
+    expect(response.headers.get('location')).toBe('http://127.0.0.1:8443/new/old/page?q=1')
   })
 
   it('routes to instance targets through the defineInstance mapping', async () => {
