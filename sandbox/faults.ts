@@ -76,7 +76,8 @@ export class Faults {
   /** Calls of one service (and operation), for assertions and the API-economy benchmark. */
   count(service: Service, operation?: string): number {
     return this.calls.filter(
-      (call) => call.service === service && (operation === undefined || call.operation === operation)
+      (call) =>
+        call.service === service && (operation === undefined || call.operation === operation)
     ).length
   }
 
