@@ -58,6 +58,7 @@ describe('docs/iam-policy.json', () => {
 
   it('finds the commands the code sends', () => {
     expect(sent.has('elasticloadbalancing:ModifyListener')).toBe(true)
+    expect(sent.has('route53:ChangeResourceRecordSets')).toBe(true)
   })
 
   it('allows every command the code sends', () => {
