@@ -1,11 +1,15 @@
 import { cloudwatchAlarms } from './cloudwatch-alarms.js'
+import { dnsAnswer } from './dns-answer.js'
 import type { GateDefinition } from './gate.js'
 import { httpProbe } from './http-probe.js'
+import { route53HealthCheck } from './route53-health-check.js'
 import { targetHealth } from './target-health.js'
 
 /** Every health signal the action knows, one line each; run.ts reads and builds them in order. */
 export const GATES: GateDefinition[] = [
   targetHealth as GateDefinition,
   cloudwatchAlarms as GateDefinition,
-  httpProbe as GateDefinition
+  httpProbe as GateDefinition,
+  route53HealthCheck as GateDefinition,
+  dnsAnswer as GateDefinition
 ]

@@ -1,0 +1,133 @@
+import { GetHealthCheckStatusCommand, type HealthCheckObservation } from '@aws-sdk/client-route-53'
+import { AwsCallError, CancelledError, InputError } from '../errors.js'
+import { optional, parseList } from '../inputs.js'
+import type { Gate, GateContext, GateDefinition, GateDeps, GateResult } from './gate.js'
+
+export interface Route53HealthCheckSettings {
+  healthCheckIds: string[]
+}
+
+/**
+ * GetHealthCheckStatus allows 1 request/s per account (burst 4): calls are spaced this far
+ * apart, and every id is asked at most once per interval, so the gate alone stays under it.
+ */
+export const CALL_SPACING_MS = 1100
+/** Each id costs a call spaced by CALL_SPACING_MS; a longer list would stretch every check. */
+export const MAX_HEALTH_CHECKS = 10
+/** Route 53 calls an endpoint healthy when more than 18 % of its checkers report it healthy. */
+export const HEALTHY_SHARE = 0.18
+const HEALTH_CHECK_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+export const route53HealthCheck: GateDefinition<Route53HealthCheckSettings> = {
+  name: 'route53-health-check',
+  readInputs(read) {
+    const raw = optional(read, 'route53-health-checks')
+    const listed = parseList(raw)
+    if (listed.length === 0) return undefined
+    const bad = listed.find((id) => !HEALTH_CHECK_ID.test(id))
+    if (bad !== undefined) {
+      throw new InputError(
+        'route53-health-checks',
+        bad,
+        'Route 53 health check ids such as 7d0b4f5c-8a1e-4b8e-9d3a-0c6f2e1a9b77, comma separated'
+      )
+    }
+    const ids = [...new Set(listed.map((id) => id.toLowerCase()))]
+    if (ids.length > MAX_HEALTH_CHECKS) {
+      throw new InputError(
+        'route53-health-checks',
+        raw,
+        `at most ${MAX_HEALTH_CHECKS} health check ids`
+      )
+    }
+    return { healthCheckIds: ids }
+  },
+  create(settings, deps) {
+    return new Route53HealthCheckGate(settings, deps)
+  }
+}
+
+/** One health check's verdict from its checkers' observations. */
+interface Verdict {
+  status: 'pass' | 'pending' | 'fail'
+  detail: string
+}
+
+/**
+ * Route 53 health checks (on green's endpoints, or calculated ones) must report healthy: more
+ * than 18 % of the checkers' latest observations start with "Success", as Route 53 itself
+ * decides. No observations yet is pending, until health-timeout.
+ */
+class Route53HealthCheckGate implements Gate {
+  readonly name = 'route53-health-check'
+  readonly intervalMs: number
+  private lastCallAt = -Infinity
+  /** When each id was first seen without observations. */
+  private readonly waitingSince = new Map<string, number>()
+
+  constructor(
+    private readonly settings: Route53HealthCheckSettings,
+    private readonly deps: GateDeps
+  ) {
+    this.intervalMs = Math.max(
+      deps.settings.checkIntervalMs,
+      settings.healthCheckIds.length * CALL_SPACING_MS
+    )
+  }
+
+  async check(context: GateContext): Promise<GateResult> {
+    const verdicts: Verdict[] = []
+    // One at a time, spaced: parallel calls would burst past the 1/s limit.
+    for (const id of this.settings.healthCheckIds) {
+      const observations = await this.status(id, context.signal)
+      verdicts.push(this.judge(id, observations))
+    }
+    const worst = (['fail', 'pending', 'pass'] as const).find((status) =>
+      verdicts.some((verdict) => verdict.status === status)
+    )!
+    const detail = verdicts
+      .filter((verdict) => worst === 'pass' || verdict.status === worst)
+      .map((verdict) => verdict.detail)
+      .join('; ')
+    return { status: worst, detail }
+  }
+
+  private judge(id: string, observations: HealthCheckObservation[]): Verdict {
+    const now = this.deps.clock.now()
+    if (observations.length === 0) {
+      const since = this.waitingSince.get(id) ?? now
+      this.waitingSince.set(id, since)
+      const waited = now - since
+      return waited >= this.deps.settings.healthTimeoutMs
+        ? {
+            status: 'fail',
+            detail: `${id}: no checker has reported after ${waited / 1000}s (health-timeout)`
+          }
+        : { status: 'pending', detail: `${id}: no checker has reported yet` }
+    }
+    this.waitingSince.delete(id)
+    const reports = observations.map((observation) => observation.StatusReport?.Status ?? '')
+    const healthy = reports.filter((report) => report.startsWith('Success')).length
+    const summary = `${id}: ${healthy}/${reports.length} checkers report Success`
+    if (healthy / reports.length > HEALTHY_SHARE) return { status: 'pass', detail: summary }
+    const failure = reports.find((report) => !report.startsWith('Success')) || 'no status'
+    return {
+      status: 'fail',
+      detail: `${summary} (Route 53 needs more than ${HEALTHY_SHARE * 100}%): ${failure}`
+    }
+  }
+
+  private async status(id: string, signal?: AbortSignal): Promise<HealthCheckObservation[]> {
+    const wait = this.lastCallAt + CALL_SPACING_MS - this.deps.clock.now()
+    if (wait > 0) await this.deps.clock.sleep(wait, signal)
+    this.lastCallAt = this.deps.clock.now()
+    try {
+      const command = new GetHealthCheckStatusCommand({ HealthCheckId: id })
+      const output = await this.deps.clients.route53.send(command, { abortSignal: signal })
+      return output.HealthCheckObservations ?? []
+    } catch (error) {
+      if (signal?.aborted) throw new CancelledError()
+      throw new AwsCallError('GetHealthCheckStatus', id, error)
+    }
+  }
+}
