@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 2827:
+/***/ 9659:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -54,9 +54,9 @@ exports.getProxyUrl = getProxyUrl;
 exports.isHttps = isHttps;
 const http = __importStar(__nccwpck_require__(8611));
 const https = __importStar(__nccwpck_require__(5692));
-const pm = __importStar(__nccwpck_require__(8503));
-const tunnel = __importStar(__nccwpck_require__(8258));
-const undici_1 = __nccwpck_require__(576);
+const pm = __importStar(__nccwpck_require__(3335));
+const tunnel = __importStar(__nccwpck_require__(770));
+const undici_1 = __nccwpck_require__(6752);
 var HttpCodes;
 (function (HttpCodes) {
     HttpCodes[HttpCodes["OK"] = 200] = "OK";
@@ -744,7 +744,7 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 
 /***/ }),
 
-/***/ 8503:
+/***/ 3335:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -844,28 +844,3595 @@ class DecodedURL extends URL {
 
 /***/ }),
 
-/***/ 2485:
+/***/ 8932:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(1616);
-const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(930);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createWaiter, checkExceptions, WaiterState, createAggregatedClient } = __nccwpck_require__(9362);
-const { Command: $Command } = __nccwpck_require__(9362);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
+const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(402);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createWaiter, checkExceptions, WaiterState, createAggregatedClient } = __nccwpck_require__(2658);
+const { Command: $Command } = __nccwpck_require__(2658);
 __webpack_unused_export__ = $Command;
 __webpack_unused_export__ = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(1691);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(853);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(2782);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(729);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(9930);
-const { NODE_REQUEST_MIN_COMPRESSION_SIZE_BYTES_CONFIG_OPTIONS, NODE_DISABLE_REQUEST_COMPRESSION_CONFIG_OPTIONS, resolveCompressionConfig, getCompressionPlugin } = __nccwpck_require__(6494);
-const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(1283);
-const { defaultProvider } = __nccwpck_require__(3477);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(6686);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(7743);
-const { AwsJson1_0Protocol } = __nccwpck_require__(1416);
-const { Sha256 } = __nccwpck_require__(9814);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
+const { defaultProvider } = __nccwpck_require__(5861);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
+const { AwsQueryProtocol } = __nccwpck_require__(7288);
+const { Sha256 } = __nccwpck_require__(9542);
+
+const defaultAutoScalingHttpAuthSchemeParametersProvider = async (config, context, input) => {
+    return {
+        operation: getSmithyContext(context).operation,
+        region: await normalizeProvider(config.region)() || (() => {
+            throw new Error("expected `region` to be configured for `aws.auth#sigv4`");
+        })(),
+    };
+};
+function createAwsAuthSigv4HttpAuthOption(authParameters) {
+    return {
+        schemeId: "aws.auth#sigv4",
+        signingProperties: {
+            name: "autoscaling",
+            region: authParameters.region,
+        },
+        propertiesExtractor: (config, context) => ({
+            signingProperties: {
+                config,
+                context,
+            },
+        }),
+    };
+}
+const defaultAutoScalingHttpAuthSchemeProvider = (authParameters) => {
+    const options = [];
+    switch (authParameters.operation) {
+        default: {
+            options.push(createAwsAuthSigv4HttpAuthOption(authParameters));
+        }
+    }
+    return options;
+};
+const resolveHttpAuthSchemeConfig = (config) => {
+    const config_0 = resolveAwsSdkSigV4Config(config);
+    return Object.assign(config_0, {
+        authSchemePreference: normalizeProvider(config.authSchemePreference ?? []),
+    });
+};
+
+const resolveClientEndpointParameters = (options) => {
+    return Object.assign(options, {
+        useDualstackEndpoint: options.useDualstackEndpoint ?? false,
+        useFipsEndpoint: options.useFipsEndpoint ?? false,
+        defaultSigningName: "autoscaling",
+    });
+};
+const commonParams = {
+    UseFIPS: { type: "builtInParams", name: "useFipsEndpoint" },
+    Endpoint: { type: "builtInParams", name: "endpoint" },
+    Region: { type: "builtInParams", name: "region" },
+    UseDualStack: { type: "builtInParams", name: "useDualstackEndpoint" },
+};
+
+var version = "3.1168.0";
+var packageInfo = {
+	version: version};
+
+const k = "ref";
+const a = -1, b = true, c = "isSet", d = "PartitionResult", e = "booleanEquals", f = "getAttr", g = { [k]: "Endpoint" }, h = { [k]: d }, i = {}, j = [{ [k]: "Region" }];
+const _data = {
+    conditions: [
+        [c, [g]],
+        [c, j],
+        ["aws.partition", j, d],
+        [e, [{ [k]: "UseFIPS" }, b]],
+        [e, [{ [k]: "UseDualStack" }, b]],
+        [e, [{ fn: f, argv: [h, "supportsDualStack"] }, b]],
+        [e, [{ fn: f, argv: [h, "supportsFIPS"] }, b]],
+        ["stringEquals", [{ fn: f, argv: [h, "name"] }, "aws-us-gov"]]
+    ],
+    results: [
+        [a],
+        [a, "Invalid Configuration: FIPS and custom endpoint are not supported"],
+        [a, "Invalid Configuration: Dualstack and custom endpoint are not supported"],
+        [g, i],
+        ["https://autoscaling-fips.{Region}.{PartitionResult#dualStackDnsSuffix}", i],
+        [a, "FIPS and DualStack are enabled, but this partition does not support one or both"],
+        ["https://autoscaling.{Region}.amazonaws.com", i],
+        ["https://autoscaling-fips.{Region}.{PartitionResult#dnsSuffix}", i],
+        [a, "FIPS is enabled but this partition does not support FIPS"],
+        ["https://autoscaling.{Region}.{PartitionResult#dualStackDnsSuffix}", i],
+        [a, "DualStack is enabled but this partition does not support DualStack"],
+        ["https://autoscaling.{Region}.{PartitionResult#dnsSuffix}", i],
+        [a, "Invalid Configuration: Missing Region"]
+    ]
+};
+const root = 2;
+const r = 100_000_000;
+const nodes = new Int32Array([
+    -1, 1, -1,
+    0, 13, 3,
+    1, 4, r + 12,
+    2, 5, r + 12,
+    3, 8, 6,
+    4, 7, r + 11,
+    5, r + 9, r + 10,
+    4, 11, 9,
+    6, 10, r + 8,
+    7, r + 6, r + 7,
+    5, 12, r + 5,
+    6, r + 4, r + 5,
+    3, r + 1, 14,
+    4, r + 2, r + 3,
+]);
+const bdd = BinaryDecisionDiagram.from(nodes, root, _data.conditions, _data.results);
+
+const cache = new EndpointCache({
+    size: 50,
+    params: ["Endpoint", "Region", "UseDualStack", "UseFIPS"],
+});
+const defaultEndpointResolver = (endpointParams, context = {}) => {
+    return cache.get(endpointParams, () => decideEndpoint(bdd, {
+        endpointParams: endpointParams,
+        logger: context.logger,
+    }));
+};
+customEndpointFunctions.aws = awsEndpointFunctions;
+
+class AutoScalingServiceException extends ServiceException {
+    static shapeId = "smithy.ts.sdk.synthetic.com.amazonaws.autoscaling#AutoScalingServiceException";
+    constructor(options) {
+        super(options);
+        Object.setPrototypeOf(this, AutoScalingServiceException.prototype);
+    }
+}
+
+class ActiveInstanceRefreshNotFoundFault extends AutoScalingServiceException {
+    static shapeId = "com.amazonaws.autoscaling#ActiveInstanceRefreshNotFoundFault";
+    name = "ActiveInstanceRefreshNotFoundFault";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ActiveInstanceRefreshNotFoundFault",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ActiveInstanceRefreshNotFoundFault.prototype);
+    }
+}
+class AlreadyExistsFault extends AutoScalingServiceException {
+    static shapeId = "com.amazonaws.autoscaling#AlreadyExistsFault";
+    name = "AlreadyExistsFault";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "AlreadyExistsFault",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, AlreadyExistsFault.prototype);
+    }
+}
+class ResourceContentionFault extends AutoScalingServiceException {
+    static shapeId = "com.amazonaws.autoscaling#ResourceContentionFault";
+    name = "ResourceContentionFault";
+    $fault = "server";
+    constructor(opts) {
+        super({
+            name: "ResourceContentionFault",
+            $fault: "server",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ResourceContentionFault.prototype);
+    }
+}
+class ServiceLinkedRoleFailure extends AutoScalingServiceException {
+    static shapeId = "com.amazonaws.autoscaling#ServiceLinkedRoleFailure";
+    name = "ServiceLinkedRoleFailure";
+    $fault = "server";
+    constructor(opts) {
+        super({
+            name: "ServiceLinkedRoleFailure",
+            $fault: "server",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ServiceLinkedRoleFailure.prototype);
+    }
+}
+class InstanceRefreshInProgressFault extends AutoScalingServiceException {
+    static shapeId = "com.amazonaws.autoscaling#InstanceRefreshInProgressFault";
+    name = "InstanceRefreshInProgressFault";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "InstanceRefreshInProgressFault",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InstanceRefreshInProgressFault.prototype);
+    }
+}
+class LimitExceededFault extends AutoScalingServiceException {
+    static shapeId = "com.amazonaws.autoscaling#LimitExceededFault";
+    name = "LimitExceededFault";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "LimitExceededFault",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, LimitExceededFault.prototype);
+    }
+}
+class ResourceInUseFault extends AutoScalingServiceException {
+    static shapeId = "com.amazonaws.autoscaling#ResourceInUseFault";
+    name = "ResourceInUseFault";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ResourceInUseFault",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ResourceInUseFault.prototype);
+    }
+}
+class ScalingActivityInProgressFault extends AutoScalingServiceException {
+    static shapeId = "com.amazonaws.autoscaling#ScalingActivityInProgressFault";
+    name = "ScalingActivityInProgressFault";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ScalingActivityInProgressFault",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ScalingActivityInProgressFault.prototype);
+    }
+}
+class InvalidNextToken extends AutoScalingServiceException {
+    static shapeId = "com.amazonaws.autoscaling#InvalidNextToken";
+    name = "InvalidNextToken";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "InvalidNextToken",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidNextToken.prototype);
+    }
+}
+class IdempotentCallInProgressFault extends AutoScalingServiceException {
+    static shapeId = "com.amazonaws.autoscaling#IdempotentCallInProgressFault";
+    name = "IdempotentCallInProgressFault";
+    $fault = "server";
+    Message;
+    constructor(opts) {
+        super({
+            name: "IdempotentCallInProgressFault",
+            $fault: "server",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, IdempotentCallInProgressFault.prototype);
+        this.Message = opts.Message;
+    }
+}
+class IdempotentParameterMismatchError extends AutoScalingServiceException {
+    static shapeId = "com.amazonaws.autoscaling#IdempotentParameterMismatchError";
+    name = "IdempotentParameterMismatchError";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "IdempotentParameterMismatchError",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, IdempotentParameterMismatchError.prototype);
+        this.Message = opts.Message;
+    }
+}
+class IrreversibleInstanceRefreshFault extends AutoScalingServiceException {
+    static shapeId = "com.amazonaws.autoscaling#IrreversibleInstanceRefreshFault";
+    name = "IrreversibleInstanceRefreshFault";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "IrreversibleInstanceRefreshFault",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, IrreversibleInstanceRefreshFault.prototype);
+    }
+}
+
+const _A = "Activities";
+const _AARN = "AlarmARN";
+const _AC = "AcceleratorCount";
+const _ACR = "AcceleratorCountRequest";
+const _AEF = "AlreadyExistsFault";
+const _AI = "ActivityId";
+const _AIQ = "AttachInstancesQuery";
+const _AIRNFF = "ActiveInstanceRefreshNotFoundFault";
+const _AIT = "AllowedInstanceTypes";
+const _AIc = "ActivityIds";
+const _AIt = "AttachInstances";
+const _ALB = "AttachLoadBalancers";
+const _ALBRT = "AttachLoadBalancersResultType";
+const _ALBT = "AttachLoadBalancersType";
+const _ALBTG = "AttachLoadBalancerTargetGroups";
+const _ALBTGRT = "AttachLoadBalancerTargetGroupsResultType";
+const _ALBTGT = "AttachLoadBalancerTargetGroupsType";
+const _AM = "AcceleratorManufacturers";
+const _AN = "AlarmName";
+const _ANc = "AcceleratorNames";
+const _APIA = "AssociatePublicIpAddress";
+const _AR = "AutoRollback";
+const _AS = "AccountSetting";
+const _ASG = "AutoScalingGroup";
+const _ASGARN = "AutoScalingGroupARN";
+const _ASGN = "AutoScalingGroupName";
+const _ASGNT = "AutoScalingGroupNamesType";
+const _ASGNu = "AutoScalingGroupNames";
+const _ASGS = "AutoScalingGroupState";
+const _ASGT = "AutoScalingGroupsType";
+const _ASGu = "AutoScalingGroups";
+const _ASI = "AutoScalingInstances";
+const _ASID = "AutoScalingInstanceDetails";
+const _ASIT = "AutoScalingInstancesType";
+const _ASNT = "AutoScalingNotificationTypes";
+const _ASc = "AccountSettings";
+const _ASl = "AlarmSpecification";
+const _AT = "ActivitiesType";
+const _ATMMB = "AcceleratorTotalMemoryMiB";
+const _ATMMBR = "AcceleratorTotalMemoryMiBRequest";
+const _ATS = "AttachTrafficSources";
+const _ATSRT = "AttachTrafficSourcesResultType";
+const _ATST = "AttachTrafficSourcesType";
+const _ATc = "ActivityType";
+const _ATcc = "AcceleratorTypes";
+const _ATd = "AdjustmentType";
+const _ATdj = "AdjustmentTypes";
+const _AZ = "AvailabilityZones";
+const _AZD = "AvailabilityZoneDistribution";
+const _AZI = "AvailabilityZoneIds";
+const _AZIP = "AvailabilityZoneImpairmentPolicy";
+const _AZIv = "AvailabilityZoneId";
+const _AZv = "AvailabilityZone";
+const _Ac = "Activity";
+const _Al = "Alarm";
+const _Ala = "Alarms";
+const _BDM = "BlockDeviceMapping";
+const _BDMl = "BlockDeviceMappings";
+const _BDSA = "BatchDeleteScheduledAction";
+const _BDSAA = "BatchDeleteScheduledActionAnswer";
+const _BDSAT = "BatchDeleteScheduledActionType";
+const _BEBM = "BaselineEbsBandwidthMbps";
+const _BEBMR = "BaselineEbsBandwidthMbpsRequest";
+const _BM = "BareMetal";
+const _BP = "BurstablePerformance";
+const _BPF = "BaselinePerformanceFactors";
+const _BPFR = "BaselinePerformanceFactorsRequest";
+const _BPSUGA = "BatchPutScheduledUpdateGroupAction";
+const _BPSUGAA = "BatchPutScheduledUpdateGroupActionAnswer";
+const _BPSUGAT = "BatchPutScheduledUpdateGroupActionType";
+const _BT = "BreachThreshold";
+const _BTa = "BakeTime";
+const _C = "Cause";
+const _CASG = "CreateAutoScalingGroup";
+const _CASGT = "CreateAutoScalingGroupType";
+const _CCMS = "CustomizedCapacityMetricSpecification";
+const _CD = "CheckpointDelay";
+const _CDS = "CapacityDistributionStrategy";
+const _CF = "CapacityForecast";
+const _CIR = "CancelInstanceRefresh";
+const _CIRA = "CancelInstanceRefreshAnswer";
+const _CIRT = "CancelInstanceRefreshType";
+const _CLA = "CompleteLifecycleAction";
+const _CLAA = "CompleteLifecycleActionAnswer";
+const _CLAT = "CompleteLifecycleActionType";
+const _CLC = "CreateLaunchConfiguration";
+const _CLCT = "CreateLaunchConfigurationType";
+const _CLMS = "CustomizedLoadMetricSpecification";
+const _CLVPCI = "ClassicLinkVPCId";
+const _CLVPCSG = "ClassicLinkVPCSecurityGroups";
+const _CM = "CpuManufacturers";
+const _CMS = "CustomizedMetricSpecification";
+const _COUT = "CreateOrUpdateTags";
+const _COUTT = "CreateOrUpdateTagsType";
+const _CP = "CheckpointPercentages";
+const _CPFR = "CpuPerformanceFactorRequest";
+const _CR = "CapacityRebalance";
+const _CRI = "CapacityReservationIds";
+const _CRP = "CapacityReservationPreference";
+const _CRRGA = "CapacityReservationResourceGroupArns";
+const _CRS = "CapacityReservationSpecification";
+const _CRT = "CapacityReservationTarget";
+const _CSMS = "CustomizedScalingMetricSpecification";
+const _CT = "CreatedTime";
+const _CTl = "ClientToken";
+const _Co = "Context";
+const _Coo = "Cooldown";
+const _Cp = "Cpu";
+const _D = "Description";
+const _DAL = "DescribeAccountLimits";
+const _DALA = "DescribeAccountLimitsAnswer";
+const _DAS = "DescribeAccountSettings";
+const _DASA = "DescribeAccountSettingsAnswer";
+const _DASG = "DeleteAutoScalingGroup";
+const _DASGT = "DeleteAutoScalingGroupType";
+const _DASGe = "DescribeAutoScalingGroups";
+const _DASI = "DescribeAutoScalingInstances";
+const _DASIT = "DescribeAutoScalingInstancesType";
+const _DASNT = "DescribeAutoScalingNotificationTypes";
+const _DASNTA = "DescribeAutoScalingNotificationTypesAnswer";
+const _DAST = "DescribeAccountSettingsType";
+const _DAT = "DescribeAdjustmentTypes";
+const _DATA = "DescribeAdjustmentTypesAnswer";
+const _DC = "DesiredCapacity";
+const _DCT = "DesiredCapacityType";
+const _DCe = "DefaultCooldown";
+const _DCes = "DesiredConfiguration";
+const _DI = "DetachInstances";
+const _DIA = "DetachInstancesAnswer";
+const _DIQ = "DetachInstancesQuery";
+const _DIR = "DescribeInstanceRefreshes";
+const _DIRA = "DescribeInstanceRefreshesAnswer";
+const _DIRT = "DescribeInstanceRefreshesType";
+const _DIW = "DefaultInstanceWarmup";
+const _DLB = "DescribeLoadBalancers";
+const _DLBR = "DescribeLoadBalancersRequest";
+const _DLBRT = "DetachLoadBalancersResultType";
+const _DLBRe = "DescribeLoadBalancersResponse";
+const _DLBT = "DetachLoadBalancersType";
+const _DLBTG = "DescribeLoadBalancerTargetGroups";
+const _DLBTGR = "DescribeLoadBalancerTargetGroupsRequest";
+const _DLBTGRT = "DetachLoadBalancerTargetGroupsResultType";
+const _DLBTGRe = "DescribeLoadBalancerTargetGroupsResponse";
+const _DLBTGT = "DetachLoadBalancerTargetGroupsType";
+const _DLBTGe = "DetachLoadBalancerTargetGroups";
+const _DLBe = "DetachLoadBalancers";
+const _DLC = "DeleteLaunchConfiguration";
+const _DLCe = "DescribeLaunchConfigurations";
+const _DLH = "DeleteLifecycleHook";
+const _DLHA = "DeleteLifecycleHookAnswer";
+const _DLHAe = "DescribeLifecycleHooksAnswer";
+const _DLHT = "DeleteLifecycleHookType";
+const _DLHTA = "DescribeLifecycleHookTypesAnswer";
+const _DLHTe = "DescribeLifecycleHooksType";
+const _DLHTes = "DescribeLifecycleHookTypes";
+const _DLHe = "DescribeLifecycleHooks";
+const _DMC = "DisableMetricsCollection";
+const _DMCQ = "DisableMetricsCollectionQuery";
+const _DMCT = "DescribeMetricCollectionTypes";
+const _DMCTA = "DescribeMetricCollectionTypesAnswer";
+const _DN = "DeviceName";
+const _DNC = "DeleteNotificationConfiguration";
+const _DNCA = "DescribeNotificationConfigurationsAnswer";
+const _DNCT = "DeleteNotificationConfigurationType";
+const _DNCTe = "DescribeNotificationConfigurationsType";
+const _DNCe = "DescribeNotificationConfigurations";
+const _DOT = "DeleteOnTermination";
+const _DP = "DeletionProtection";
+const _DPT = "DeletePolicyType";
+const _DPTe = "DescribePoliciesType";
+const _DPe = "DeletePolicy";
+const _DPes = "DescribePolicies";
+const _DR = "DefaultResult";
+const _DS = "DistributionSegment";
+const _DSA = "DeleteScheduledAction";
+const _DSAT = "DeleteScheduledActionType";
+const _DSATe = "DescribeScalingActivitiesType";
+const _DSATes = "DescribeScheduledActionsType";
+const _DSAe = "DescribeScalingActivities";
+const _DSAes = "DescribeScheduledActions";
+const _DSI = "DisableScaleIn";
+const _DSPT = "DescribeScalingProcessTypes";
+const _DSi = "DistributionSegments";
+const _DT = "DeleteTags";
+const _DTPT = "DescribeTerminationPolicyTypes";
+const _DTPTA = "DescribeTerminationPolicyTypesAnswer";
+const _DTS = "DescribeTrafficSources";
+const _DTSR = "DescribeTrafficSourcesRequest";
+const _DTSRT = "DetachTrafficSourcesResultType";
+const _DTSRe = "DescribeTrafficSourcesResponse";
+const _DTST = "DetachTrafficSourcesType";
+const _DTSe = "DetachTrafficSources";
+const _DTT = "DeleteTagsType";
+const _DTTe = "DescribeTagsType";
+const _DTe = "DescribeTags";
+const _DV = "DefaultValue";
+const _DWP = "DeleteWarmPool";
+const _DWPA = "DeleteWarmPoolAnswer";
+const _DWPAe = "DescribeWarmPoolAnswer";
+const _DWPT = "DeleteWarmPoolType";
+const _DWPTe = "DescribeWarmPoolType";
+const _DWPe = "DescribeWarmPool";
+const _De = "Details";
+const _Di = "Dimensions";
+const _E = "Ebs";
+const _EC = "ErrorCode";
+const _ED = "EnforcementDate";
+const _EIT = "ExcludedInstanceTypes";
+const _EIW = "EstimatedInstanceWarmup";
+const _EM = "EnabledMetrics";
+const _EMC = "EnableMetricsCollection";
+const _EMCQ = "EnableMetricsCollectionQuery";
+const _EMn = "EnabledMetric";
+const _EMr = "ErrorMessage";
+const _EO = "EbsOptimized";
+const _EP = "ExecutePolicy";
+const _EPT = "ExecutePolicyType";
+const _ES = "EnterStandby";
+const _ESA = "EnterStandbyAnswer";
+const _ESAx = "ExitStandbyAnswer";
+const _ESQ = "EnterStandbyQuery";
+const _ESQx = "ExitStandbyQuery";
+const _ESx = "ExitStandby";
+const _ET = "EnforcementType";
+const _ETn = "EndTime";
+const _EV = "EnforcedValue";
+const _En = "Encrypted";
+const _Ena = "Enabled";
+const _Er = "Errors";
+const _Ex = "Expression";
+const _F = "Filters";
+const _FD = "ForceDelete";
+const _FSA = "FailedScheduledActions";
+const _FSUGA = "FailedScheduledUpdateGroupActions";
+const _FSUGAR = "FailedScheduledUpdateGroupActionRequest";
+const _FSUGARa = "FailedScheduledUpdateGroupActionRequests";
+const _Fi = "Filter";
+const _G = "Granularities";
+const _GPSF = "GetPredictiveScalingForecast";
+const _GPSFA = "GetPredictiveScalingForecastAnswer";
+const _GPSFT = "GetPredictiveScalingForecastType";
+const _GT = "GlobalTimeout";
+const _Gr = "Granularity";
+const _HC = "HonorCooldown";
+const _HCGP = "HealthCheckGracePeriod";
+const _HCT = "HealthCheckType";
+const _HE = "HttpEndpoint";
+const _HPRHL = "HttpPutResponseHopLimit";
+const _HS = "HealthStatus";
+const _HT = "HttpTokens";
+const _HTe = "HeartbeatTimeout";
+const _I = "Instances";
+const _IC = "InstanceCollection";
+const _ICIPF = "IdempotentCallInProgressFault";
+const _ICn = "InstanceCollections";
+const _ID = "InstancesDistribution";
+const _IDG = "IncludeDeletedGroups";
+const _IF = "InstanceFamily";
+const _IG = "InstanceGenerations";
+const _II = "InstanceIds";
+const _IIP = "IamInstanceProfile";
+const _IIRF = "IrreversibleInstanceRefreshFault";
+const _IIm = "ImageId";
+const _IIn = "IncludeInstances";
+const _IIns = "InstanceId";
+const _ILP = "InstanceLifecyclePolicy";
+const _IM = "InstanceMonitoring";
+const _IMO = "InstanceMetadataOptions";
+const _IMP = "InstanceMaintenancePolicy";
+const _IMR = "IncludeManagedResources";
+const _INT = "InvalidNextToken";
+const _IPME = "IdempotentParameterMismatchError";
+const _IR = "InstanceRefreshes";
+const _IRI = "InstanceRefreshId";
+const _IRIPF = "InstanceRefreshInProgressFault";
+const _IRIn = "InstanceRefreshIds";
+const _IRLPP = "InstanceRefreshLivePoolProgress";
+const _IRP = "InstanceReusePolicy";
+const _IRPD = "InstanceRefreshProgressDetails";
+const _IRWPP = "InstanceRefreshWarmPoolProgress";
+const _IRn = "InstanceRefresh";
+const _IRns = "InstanceRequirements";
+const _IT = "InstanceType";
+const _ITU = "InstancesToUpdate";
+const _ITUOR = "InstancesToUpdateOnRollback";
+const _IW = "InstanceWarmup";
+const _IZHCB = "ImpairedZoneHealthCheckBehavior";
+const _Id = "Id";
+const _Ide = "Identifier";
+const _In = "Instance";
+const _Io = "Iops";
+const _K = "Key";
+const _KI = "KernelId";
+const _KN = "KeyName";
+const _L = "Label";
+const _LAR = "LifecycleActionResult";
+const _LAT = "LifecycleActionToken";
+const _LB = "LoadBalancers";
+const _LBN = "LoadBalancerNames";
+const _LBNo = "LoadBalancerName";
+const _LBS = "LoadBalancerState";
+const _LBSo = "LoadBalancerStates";
+const _LBTG = "LoadBalancerTargetGroups";
+const _LBTGARN = "LoadBalancerTargetGroupARN";
+const _LBTGS = "LoadBalancerTargetGroupState";
+const _LBTGSo = "LoadBalancerTargetGroupStates";
+const _LC = "LaunchConfiguration";
+const _LCARN = "LaunchConfigurationARN";
+const _LCN = "LaunchConfigurationName";
+const _LCNT = "LaunchConfigurationNamesType";
+const _LCNTa = "LaunchConfigurationNameType";
+const _LCNa = "LaunchConfigurationNames";
+const _LCT = "LaunchConfigurationsType";
+const _LCa = "LaunchConfigurations";
+const _LEF = "LimitExceededFault";
+const _LF = "LoadForecast";
+const _LFo = "LoadForecasts";
+const _LH = "LifecycleHooks";
+const _LHN = "LifecycleHookName";
+const _LHNi = "LifecycleHookNames";
+const _LHS = "LifecycleHookSpecification";
+const _LHSL = "LifecycleHookSpecificationList";
+const _LHSi = "LifecycleHookSpecifications";
+const _LHT = "LifecycleHookTypes";
+const _LHi = "LifecycleHook";
+const _LI = "LaunchInstances";
+const _LIE = "LaunchInstancesError";
+const _LIEa = "LaunchInstancesErrors";
+const _LIR = "LaunchInstancesRequest";
+const _LIRa = "LaunchInstancesResult";
+const _LPP = "LivePoolProgress";
+const _LS = "LifecycleState";
+const _LST = "LocalStorageTypes";
+const _LSo = "LocalStorage";
+const _LT = "LaunchTemplate";
+const _LTI = "LaunchTemplateId";
+const _LTN = "LaunchTemplateName";
+const _LTO = "LaunchTemplateOverrides";
+const _LTS = "LaunchTemplateSpecification";
+const _LTi = "LifecycleTransition";
+const _M = "Message";
+const _MAM = "MinAdjustmentMagnitude";
+const _MAS = "MinAdjustmentStep";
+const _MAT = "MetricAggregationType";
+const _MCB = "MaxCapacityBuffer";
+const _MCBB = "MaxCapacityBreachBehavior";
+const _MCT = "MetricCollectionType";
+const _MCTe = "MetricCollectionTypes";
+const _MD = "MetricDimension";
+const _MDQ = "MetricDataQuery";
+const _MDQe = "MetricDataQueries";
+const _MDe = "MetricDimensions";
+const _MGBPVC = "MemoryGiBPerVCpu";
+const _MGBPVCR = "MemoryGiBPerVCpuRequest";
+const _MGPC = "MaxGroupPreparedCapacity";
+const _MGT = "MetricGranularityType";
+const _MGTe = "MetricGranularityTypes";
+const _MHP = "MinHealthyPercentage";
+const _MHPa = "MaxHealthyPercentage";
+const _MIL = "MaxInstanceLifetime";
+const _MILB = "MetricIntervalLowerBound";
+const _MIP = "MixedInstancesPolicy";
+const _MIUB = "MetricIntervalUpperBound";
+const _MMB = "MemoryMiB";
+const _MMBR = "MemoryMiBRequest";
+const _MN = "MetricName";
+const _MNOASG = "MaxNumberOfAutoScalingGroups";
+const _MNOLC = "MaxNumberOfLaunchConfigurations";
+const _MO = "MetadataOptions";
+const _MR = "MaxRecords";
+const _MS = "MinSize";
+const _MSPAPOOODP = "MaxSpotPriceAsPercentageOfOptimalOnDemandPrice";
+const _MSa = "MaxSize";
+const _MSe = "MetricSpecification";
+const _MSet = "MetricStat";
+const _MSetr = "MetricSpecifications";
+const _MT = "MarketType";
+const _MV = "MetricValue";
+const _Ma = "Max";
+const _Me = "Metrics";
+const _Met = "Metric";
+const _Mi = "Min";
+const _Mo = "Mode";
+const _N = "Name";
+const _NBG = "NetworkBandwidthGbps";
+const _NBGR = "NetworkBandwidthGbpsRequest";
+const _NC = "NotificationConfigurations";
+const _NCo = "NotificationConfiguration";
+const _ND = "NoDevice";
+const _NIC = "NetworkInterfaceCount";
+const _NICR = "NetworkInterfaceCountRequest";
+const _NIPFSI = "NewInstancesProtectedFromScaleIn";
+const _NM = "NotificationMetadata";
+const _NOASG = "NumberOfAutoScalingGroups";
+const _NOLC = "NumberOfLaunchConfigurations";
+const _NT = "NextToken";
+const _NTARN = "NotificationTargetARN";
+const _NTo = "NotificationType";
+const _NTot = "NotificationTypes";
+const _Na = "Namespace";
+const _O = "Operator";
+const _ODAS = "OnDemandAllocationStrategy";
+const _ODBC = "OnDemandBaseCapacity";
+const _ODMPPOLP = "OnDemandMaxPricePercentageOverLowestPrice";
+const _ODPABC = "OnDemandPercentageAboveBaseCapacity";
+const _Ov = "Overrides";
+const _P = "Progress";
+const _PAL = "PropagateAtLaunch";
+const _PARN = "PolicyARN";
+const _PARNT = "PolicyARNType";
+const _PAS = "PutAccountSetting";
+const _PASA = "PutAccountSettingAnswer";
+const _PAST = "PutAccountSettingType";
+const _PC = "PredictedCapacity";
+const _PCOR = "PercentageCompleteOnRollback";
+const _PCe = "PercentageComplete";
+const _PD = "ProgressDetails";
+const _PDOR = "ProgressDetailsOnRollback";
+const _PFRR = "PerformanceFactorReferenceRequest";
+const _PFRSR = "PerformanceFactorReferenceSetRequest";
+const _PFSI = "ProtectedFromScaleIn";
+const _PG = "PlacementGroup";
+const _PLH = "PutLifecycleHook";
+const _PLHA = "PutLifecycleHookAnswer";
+const _PLHT = "PutLifecycleHookType";
+const _PLMS = "PredefinedLoadMetricSpecification";
+const _PMPS = "PredefinedMetricPairSpecification";
+const _PMS = "PredefinedMetricSpecification";
+const _PMT = "PredefinedMetricType";
+const _PN = "PolicyName";
+const _PNC = "PutNotificationConfiguration";
+const _PNCT = "PutNotificationConfigurationType";
+const _PNo = "PolicyNames";
+const _PNr = "ProcessName";
+const _PS = "PoolState";
+const _PSC = "PredictiveScalingConfiguration";
+const _PSCCM = "PredictiveScalingCustomizedCapacityMetric";
+const _PSCLM = "PredictiveScalingCustomizedLoadMetric";
+const _PSCSM = "PredictiveScalingCustomizedScalingMetric";
+const _PSMS = "PredictiveScalingMetricSpecification";
+const _PSMSr = "PredefinedScalingMetricSpecification";
+const _PSMSre = "PredictiveScalingMetricSpecifications";
+const _PSP = "PutScalingPolicy";
+const _PSPLM = "PredictiveScalingPredefinedLoadMetric";
+const _PSPMP = "PredictiveScalingPredefinedMetricPair";
+const _PSPSM = "PredictiveScalingPredefinedScalingMetric";
+const _PSPT = "PutScalingPolicyType";
+const _PSUGA = "PutScheduledUpdateGroupAction";
+const _PSUGAT = "PutScheduledUpdateGroupActionType";
+const _PT = "PlacementTenancy";
+const _PTo = "PolicyTypes";
+const _PTol = "PoliciesType";
+const _PToli = "PolicyType";
+const _PTr = "ProcessesType";
+const _PTro = "ProcessType";
+const _PWP = "PutWarmPool";
+const _PWPA = "PutWarmPoolAnswer";
+const _PWPT = "PutWarmPoolType";
+const _Pe = "Period";
+const _Pr = "Preferences";
+const _Pri = "Principal";
+const _Pro = "Processes";
+const _R = "References";
+const _RARN = "RoleARN";
+const _RC = "RequestedCapacity";
+const _RCF = "ResourceContentionFault";
+const _RD = "RollbackDetails";
+const _RDe = "ReturnData";
+const _RHS = "RequireHibernateSupport";
+const _RI = "RamdiskId";
+const _RIR = "RollbackInstanceRefresh";
+const _RIRA = "RollbackInstanceRefreshAnswer";
+const _RIRT = "RollbackInstanceRefreshType";
+const _RIUF = "ResourceInUseFault";
+const _RIe = "ResourceId";
+const _RL = "ResourceLabel";
+const _RLAH = "RecordLifecycleActionHeartbeat";
+const _RLAHA = "RecordLifecycleActionHeartbeatAnswer";
+const _RLAHT = "RecordLifecycleActionHeartbeatType";
+const _ROSI = "ReuseOnScaleIn";
+const _RP = "RefreshPreferences";
+const _RPe = "ResumeProcesses";
+const _RR = "RollbackReason";
+const _RS = "RetryStrategy";
+const _RST = "RollbackStartTime";
+const _RT = "RetentionTriggers";
+const _RTe = "ResourceType";
+const _Re = "Reference";
+const _Rec = "Recurrence";
+const _S = "Status";
+const _SA = "ScalingAdjustment";
+const _SAARN = "ScheduledActionARN";
+const _SAIPF = "ScalingActivityInProgressFault";
+const _SAN = "ScheduledActionNames";
+const _SANc = "ScheduledActionName";
+const _SAS = "SpotAllocationStrategy";
+const _SAT = "ScheduledActionsType";
+const _SAt = "StepAdjustments";
+const _SAte = "StepAdjustment";
+const _SBT = "SchedulingBufferTime";
+const _SC = "StatusCode";
+const _SDC = "SetDesiredCapacity";
+const _SDCT = "SetDesiredCapacityType";
+const _SDDC = "ShouldDecrementDesiredCapacity";
+const _SG = "SecurityGroups";
+const _SI = "SnapshotId";
+const _SIH = "SetInstanceHealth";
+const _SIHQ = "SetInstanceHealthQuery";
+const _SIP = "SpotInstancePools";
+const _SIPA = "SetInstanceProtectionAnswer";
+const _SIPI = "ScaleInProtectedInstances";
+const _SIPQ = "SetInstanceProtectionQuery";
+const _SIPe = "SetInstanceProtection";
+const _SIR = "StartInstanceRefresh";
+const _SIRA = "StartInstanceRefreshAnswer";
+const _SIRT = "StartInstanceRefreshType";
+const _SIt = "StandbyInstances";
+const _SIu = "SubnetId";
+const _SIub = "SubnetIds";
+const _SLRARN = "ServiceLinkedRoleARN";
+const _SLRF = "ServiceLinkedRoleFailure";
+const _SM = "StatusMessage";
+const _SMP = "SpotMaxPrice";
+const _SMPPOLP = "SpotMaxPricePercentageOverLowestPrice";
+const _SMk = "SkipMatching";
+const _SP = "SuspendedProcesses";
+const _SPQ = "ScalingProcessQuery";
+const _SPc = "ScalingPolicies";
+const _SPca = "ScalingPolicy";
+const _SPcal = "ScalingProcesses";
+const _SPp = "SpotPrice";
+const _SPu = "SuspendedProcess";
+const _SPus = "SuspendProcesses";
+const _SR = "StatusReason";
+const _SRGP = "ShouldRespectGracePeriod";
+const _SRu = "SuspensionReason";
+const _ST = "StartTime";
+const _SUGA = "ScheduledUpdateGroupActions";
+const _SUGAR = "ScheduledUpdateGroupActionRequest";
+const _SUGARc = "ScheduledUpdateGroupActionRequests";
+const _SUGAc = "ScheduledUpdateGroupAction";
+const _SZSV = "SkipZonalShiftValidation";
+const _Se = "Settings";
+const _St = "Statistic";
+const _Sta = "State";
+const _Stat = "Stat";
+const _Str = "Strategy";
+const _T = "Tags";
+const _TARN = "TopicARN";
+const _TCT = "TargetCapacityTypes";
+const _TD = "TagDescription";
+const _TDL = "TagDescriptionList";
+const _TGARN = "TargetGroupARNs";
+const _THA = "TerminateHookAbandon";
+const _TIIASG = "TerminateInstanceInAutoScalingGroup";
+const _TIIASGT = "TerminateInstanceInAutoScalingGroupType";
+const _TLSGB = "TotalLocalStorageGB";
+const _TLSGBR = "TotalLocalStorageGBRequest";
+const _TP = "TerminationPolicies";
+const _TPT = "TerminationPolicyTypes";
+const _TS = "TrafficSources";
+const _TSI = "TrafficSourceIdentifier";
+const _TSS = "TrafficSourceState";
+const _TSSr = "TrafficSourceStates";
+const _TST = "TrafficSourceType";
+const _TSr = "TrafficSource";
+const _TT = "TagsType";
+const _TTC = "TargetTrackingConfiguration";
+const _TTMDQ = "TargetTrackingMetricDataQuery";
+const _TTMDQa = "TargetTrackingMetricDataQueries";
+const _TTMS = "TargetTrackingMetricStat";
+const _TV = "TargetValue";
+const _TZ = "TimeZone";
+const _Ta = "Tag";
+const _Th = "Throughput";
+const _Ti = "Timestamps";
+const _Tim = "Time";
+const _Ty = "Type";
+const _U = "Unit";
+const _UASG = "UpdateAutoScalingGroup";
+const _UASGT = "UpdateAutoScalingGroupType";
+const _UD = "UserData";
+const _UT = "UpdateTime";
+const _V = "Value";
+const _VCC = "VCpuCount";
+const _VCCR = "VCpuCountRequest";
+const _VN = "VirtualName";
+const _VPCZI = "VPCZoneIdentifier";
+const _VS = "VolumeSize";
+const _VT = "VolumeType";
+const _Va = "Values";
+const _Ve = "Version";
+const _WC = "WeightedCapacity";
+const _WFTI = "WaitForTransitioningInstances";
+const _WPC = "WarmPoolConfiguration";
+const _WPP = "WarmPoolProgress";
+const _WPS = "WarmPoolSize";
+const _ZSE = "ZonalShiftEnabled";
+const _aQE = "awsQueryError";
+const _c = "client";
+const _e = "error";
+const _hE = "httpError";
+const _i = "item";
+const _m = "message";
+const _s = "smithy.ts.sdk.synthetic.com.amazonaws.autoscaling";
+const _se = "server";
+const _xN = "xmlName";
+const n0 = "com.amazonaws.autoscaling";
+const _s_registry = new TypeRegistry(_s);
+var AutoScalingServiceException$ = [-3, _s, "AutoScalingServiceException", 0, [], []];
+_s_registry.registerError(AutoScalingServiceException$, AutoScalingServiceException);
+const n0_registry = new TypeRegistry(n0);
+var ActiveInstanceRefreshNotFoundFault$ = [-3, n0, _AIRNFF,
+    { [_aQE]: [`ActiveInstanceRefreshNotFound`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ActiveInstanceRefreshNotFoundFault$, ActiveInstanceRefreshNotFoundFault);
+var AlreadyExistsFault$ = [-3, n0, _AEF,
+    { [_aQE]: [`AlreadyExists`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(AlreadyExistsFault$, AlreadyExistsFault);
+var IdempotentCallInProgressFault$ = [-3, n0, _ICIPF,
+    { [_aQE]: [`IdempotentCallInProgress`, 500], [_e]: _se, [_hE]: 500 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(IdempotentCallInProgressFault$, IdempotentCallInProgressFault);
+var IdempotentParameterMismatchError$ = [-3, n0, _IPME,
+    { [_aQE]: [`IdempotentParameterMismatch`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(IdempotentParameterMismatchError$, IdempotentParameterMismatchError);
+var InstanceRefreshInProgressFault$ = [-3, n0, _IRIPF,
+    { [_aQE]: [`InstanceRefreshInProgress`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(InstanceRefreshInProgressFault$, InstanceRefreshInProgressFault);
+var InvalidNextToken$ = [-3, n0, _INT,
+    { [_aQE]: [`InvalidNextToken`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(InvalidNextToken$, InvalidNextToken);
+var IrreversibleInstanceRefreshFault$ = [-3, n0, _IIRF,
+    { [_aQE]: [`IrreversibleInstanceRefresh`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(IrreversibleInstanceRefreshFault$, IrreversibleInstanceRefreshFault);
+var LimitExceededFault$ = [-3, n0, _LEF,
+    { [_aQE]: [`LimitExceeded`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(LimitExceededFault$, LimitExceededFault);
+var ResourceContentionFault$ = [-3, n0, _RCF,
+    { [_aQE]: [`ResourceContention`, 500], [_e]: _se, [_hE]: 500 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ResourceContentionFault$, ResourceContentionFault);
+var ResourceInUseFault$ = [-3, n0, _RIUF,
+    { [_aQE]: [`ResourceInUse`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ResourceInUseFault$, ResourceInUseFault);
+var ScalingActivityInProgressFault$ = [-3, n0, _SAIPF,
+    { [_aQE]: [`ScalingActivityInProgress`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ScalingActivityInProgressFault$, ScalingActivityInProgressFault);
+var ServiceLinkedRoleFailure$ = [-3, n0, _SLRF,
+    { [_aQE]: [`ServiceLinkedRoleFailure`, 500], [_e]: _se, [_hE]: 500 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ServiceLinkedRoleFailure$, ServiceLinkedRoleFailure);
+const errorTypeRegistries = [
+    _s_registry,
+    n0_registry,
+];
+var AcceleratorCountRequest$ = [3, n0, _ACR,
+    0,
+    [_Mi, _Ma],
+    [1, 1]
+];
+var AcceleratorTotalMemoryMiBRequest$ = [3, n0, _ATMMBR,
+    0,
+    [_Mi, _Ma],
+    [1, 1]
+];
+var AccountSetting$ = [3, n0, _AS,
+    0,
+    [_N, _V, _ET, _ED, _DV, _EV],
+    [0, 0, 0, 4, 0, 0]
+];
+var ActivitiesType$ = [3, n0, _AT,
+    0,
+    [_A, _NT],
+    [() => Activities, 0], 1
+];
+var Activity$ = [3, n0, _Ac,
+    0,
+    [_AI, _ASGN, _C, _ST, _SC, _D, _ETn, _SM, _P, _De, _ASGS, _ASGARN],
+    [0, 0, 0, 4, 0, 0, 4, 0, 1, 0, 0, 0], 5
+];
+var ActivityType$ = [3, n0, _ATc,
+    0,
+    [_Ac, _A],
+    [() => Activity$, () => Activities]
+];
+var AdjustmentType$ = [3, n0, _ATd,
+    0,
+    [_ATd],
+    [0]
+];
+var Alarm$ = [3, n0, _Al,
+    0,
+    [_AN, _AARN],
+    [0, 0]
+];
+var AlarmSpecification$ = [3, n0, _ASl,
+    0,
+    [_Ala],
+    [64 | 0]
+];
+var AttachInstancesQuery$ = [3, n0, _AIQ,
+    0,
+    [_ASGN, _II],
+    [0, 64 | 0], 1
+];
+var AttachLoadBalancersResultType$ = [3, n0, _ALBRT,
+    0,
+    [],
+    []
+];
+var AttachLoadBalancersType$ = [3, n0, _ALBT,
+    0,
+    [_ASGN, _LBN],
+    [0, 64 | 0], 2
+];
+var AttachLoadBalancerTargetGroupsResultType$ = [3, n0, _ALBTGRT,
+    0,
+    [],
+    []
+];
+var AttachLoadBalancerTargetGroupsType$ = [3, n0, _ALBTGT,
+    0,
+    [_ASGN, _TGARN],
+    [0, 64 | 0], 2
+];
+var AttachTrafficSourcesResultType$ = [3, n0, _ATSRT,
+    0,
+    [],
+    []
+];
+var AttachTrafficSourcesType$ = [3, n0, _ATST,
+    0,
+    [_ASGN, _TS, _SZSV],
+    [0, () => TrafficSources, 2], 2
+];
+var AutoScalingGroup$ = [3, n0, _ASG,
+    0,
+    [_ASGN, _MS, _MSa, _DC, _DCe, _AZ, _HCT, _CT, _ASGARN, _LCN, _LT, _MIP, _PC, _AZI, _LBN, _TGARN, _HCGP, _I, _SP, _PG, _VPCZI, _EM, _S, _T, _TP, _NIPFSI, _SLRARN, _MIL, _CR, _WPC, _WPS, _Co, _DCT, _DIW, _TS, _IMP, _DP, _AZD, _AZIP, _CRS, _ILP, _O],
+    [0, 1, 1, 1, 1, 64 | 0, 0, 4, 0, 0, () => LaunchTemplateSpecification$, [() => MixedInstancesPolicy$, 0], 1, 64 | 0, 64 | 0, 64 | 0, 1, () => Instances, () => SuspendedProcesses, 0, 0, () => EnabledMetrics, 0, () => TagDescriptionList, 64 | 0, 2, 0, 1, 2, () => WarmPoolConfiguration$, 1, 0, 0, 1, () => TrafficSources, () => InstanceMaintenancePolicy$, 0, () => AvailabilityZoneDistribution$, () => AvailabilityZoneImpairmentPolicy$, () => CapacityReservationSpecification$, () => InstanceLifecyclePolicy$, () => Operator$], 8
+];
+var AutoScalingGroupNamesType$ = [3, n0, _ASGNT,
+    0,
+    [_ASGNu, _IIn, _IMR, _NT, _MR, _F],
+    [64 | 0, 2, 2, 0, 1, () => Filters]
+];
+var AutoScalingGroupsType$ = [3, n0, _ASGT,
+    0,
+    [_ASGu, _NT],
+    [[() => AutoScalingGroups, 0], 0], 1
+];
+var AutoScalingInstanceDetails$ = [3, n0, _ASID,
+    0,
+    [_IIns, _ASGN, _AZv, _LS, _HS, _PFSI, _IT, _AZIv, _LCN, _LT, _IIm, _WC],
+    [0, 0, 0, 0, 0, 2, 0, 0, 0, () => LaunchTemplateSpecification$, 0, 0], 6
+];
+var AutoScalingInstancesType$ = [3, n0, _ASIT,
+    0,
+    [_ASI, _NT],
+    [() => AutoScalingInstances, 0]
+];
+var AvailabilityZoneDistribution$ = [3, n0, _AZD,
+    0,
+    [_CDS],
+    [0]
+];
+var AvailabilityZoneImpairmentPolicy$ = [3, n0, _AZIP,
+    0,
+    [_ZSE, _IZHCB],
+    [2, 0]
+];
+var BaselineEbsBandwidthMbpsRequest$ = [3, n0, _BEBMR,
+    0,
+    [_Mi, _Ma],
+    [1, 1]
+];
+var BaselinePerformanceFactorsRequest$ = [3, n0, _BPFR,
+    0,
+    [_Cp],
+    [[() => CpuPerformanceFactorRequest$, 0]]
+];
+var BatchDeleteScheduledActionAnswer$ = [3, n0, _BDSAA,
+    0,
+    [_FSA],
+    [() => FailedScheduledUpdateGroupActionRequests]
+];
+var BatchDeleteScheduledActionType$ = [3, n0, _BDSAT,
+    0,
+    [_ASGN, _SAN],
+    [0, 64 | 0], 2
+];
+var BatchPutScheduledUpdateGroupActionAnswer$ = [3, n0, _BPSUGAA,
+    0,
+    [_FSUGA],
+    [() => FailedScheduledUpdateGroupActionRequests]
+];
+var BatchPutScheduledUpdateGroupActionType$ = [3, n0, _BPSUGAT,
+    0,
+    [_ASGN, _SUGA],
+    [0, () => ScheduledUpdateGroupActionRequests], 2
+];
+var BlockDeviceMapping$ = [3, n0, _BDM,
+    0,
+    [_DN, _VN, _E, _ND],
+    [0, 0, () => Ebs$, 2], 1
+];
+var CancelInstanceRefreshAnswer$ = [3, n0, _CIRA,
+    0,
+    [_IRI],
+    [0]
+];
+var CancelInstanceRefreshType$ = [3, n0, _CIRT,
+    0,
+    [_ASGN, _WFTI],
+    [0, 2], 1
+];
+var CapacityForecast$ = [3, n0, _CF,
+    0,
+    [_Ti, _Va],
+    [64 | 4, 64 | 1], 2
+];
+var CapacityReservationSpecification$ = [3, n0, _CRS,
+    0,
+    [_CRP, _CRT],
+    [0, () => CapacityReservationTarget$]
+];
+var CapacityReservationTarget$ = [3, n0, _CRT,
+    0,
+    [_CRI, _CRRGA],
+    [64 | 0, 64 | 0]
+];
+var CompleteLifecycleActionAnswer$ = [3, n0, _CLAA,
+    0,
+    [],
+    []
+];
+var CompleteLifecycleActionType$ = [3, n0, _CLAT,
+    0,
+    [_LHN, _ASGN, _LAR, _LAT, _IIns],
+    [0, 0, 0, 0, 0], 3
+];
+var CpuPerformanceFactorRequest$ = [3, n0, _CPFR,
+    0,
+    [_R],
+    [[() => PerformanceFactorReferenceSetRequest, { [_xN]: _Re }]]
+];
+var CreateAutoScalingGroupType$ = [3, n0, _CASGT,
+    0,
+    [_ASGN, _MS, _MSa, _LCN, _LT, _MIP, _IIns, _DC, _DCe, _AZ, _AZI, _LBN, _TGARN, _HCT, _HCGP, _PG, _VPCZI, _TP, _NIPFSI, _CR, _LHSL, _DP, _T, _SLRARN, _MIL, _Co, _DCT, _DIW, _TS, _IMP, _AZD, _AZIP, _SZSV, _CRS, _ILP, _O],
+    [0, 1, 1, 0, () => LaunchTemplateSpecification$, [() => MixedInstancesPolicy$, 0], 0, 1, 1, 64 | 0, 64 | 0, 64 | 0, 64 | 0, 0, 1, 0, 0, 64 | 0, 2, 2, () => LifecycleHookSpecifications, 0, () => Tags, 0, 1, 0, 0, 1, () => TrafficSources, () => InstanceMaintenancePolicy$, () => AvailabilityZoneDistribution$, () => AvailabilityZoneImpairmentPolicy$, 2, () => CapacityReservationSpecification$, () => InstanceLifecyclePolicy$, () => Operator$], 3
+];
+var CreateLaunchConfigurationType$ = [3, n0, _CLCT,
+    0,
+    [_LCN, _IIm, _KN, _SG, _CLVPCI, _CLVPCSG, _UD, _IIns, _IT, _KI, _RI, _BDMl, _IM, _SPp, _IIP, _EO, _APIA, _PT, _MO],
+    [0, 0, 0, 64 | 0, 0, 64 | 0, 0, 0, 0, 0, 0, () => BlockDeviceMappings, () => InstanceMonitoring$, 0, 0, 2, 2, 0, () => InstanceMetadataOptions$], 1
+];
+var CreateOrUpdateTagsType$ = [3, n0, _COUTT,
+    0,
+    [_T],
+    [() => Tags], 1
+];
+var CustomizedMetricSpecification$ = [3, n0, _CMS,
+    0,
+    [_MN, _Na, _Di, _St, _U, _Pe, _Me],
+    [0, 0, () => MetricDimensions, 0, 0, 1, () => TargetTrackingMetricDataQueries]
+];
+var DeleteAutoScalingGroupType$ = [3, n0, _DASGT,
+    0,
+    [_ASGN, _FD],
+    [0, 2], 1
+];
+var DeleteLifecycleHookAnswer$ = [3, n0, _DLHA,
+    0,
+    [],
+    []
+];
+var DeleteLifecycleHookType$ = [3, n0, _DLHT,
+    0,
+    [_LHN, _ASGN],
+    [0, 0], 2
+];
+var DeleteNotificationConfigurationType$ = [3, n0, _DNCT,
+    0,
+    [_ASGN, _TARN],
+    [0, 0], 2
+];
+var DeletePolicyType$ = [3, n0, _DPT,
+    0,
+    [_PN, _ASGN],
+    [0, 0], 1
+];
+var DeleteScheduledActionType$ = [3, n0, _DSAT,
+    0,
+    [_ASGN, _SANc],
+    [0, 0], 2
+];
+var DeleteTagsType$ = [3, n0, _DTT,
+    0,
+    [_T],
+    [() => Tags], 1
+];
+var DeleteWarmPoolAnswer$ = [3, n0, _DWPA,
+    0,
+    [],
+    []
+];
+var DeleteWarmPoolType$ = [3, n0, _DWPT,
+    0,
+    [_ASGN, _FD],
+    [0, 2], 1
+];
+var DescribeAccountLimitsAnswer$ = [3, n0, _DALA,
+    0,
+    [_MNOASG, _MNOLC, _NOASG, _NOLC],
+    [1, 1, 1, 1]
+];
+var DescribeAccountSettingsAnswer$ = [3, n0, _DASA,
+    0,
+    [_Se, _NT],
+    [() => AccountSettings, 0]
+];
+var DescribeAccountSettingsType$ = [3, n0, _DAST,
+    0,
+    [_N, _NT, _MR],
+    [0, 0, 1]
+];
+var DescribeAdjustmentTypesAnswer$ = [3, n0, _DATA,
+    0,
+    [_ATdj],
+    [() => AdjustmentTypes]
+];
+var DescribeAutoScalingInstancesType$ = [3, n0, _DASIT,
+    0,
+    [_II, _IMR, _MR, _NT],
+    [64 | 0, 2, 1, 0]
+];
+var DescribeAutoScalingNotificationTypesAnswer$ = [3, n0, _DASNTA,
+    0,
+    [_ASNT],
+    [64 | 0]
+];
+var DescribeInstanceRefreshesAnswer$ = [3, n0, _DIRA,
+    0,
+    [_IR, _NT],
+    [[() => InstanceRefreshes, 0], 0]
+];
+var DescribeInstanceRefreshesType$ = [3, n0, _DIRT,
+    0,
+    [_ASGN, _IRIn, _NT, _MR],
+    [0, 64 | 0, 0, 1], 1
+];
+var DescribeLifecycleHooksAnswer$ = [3, n0, _DLHAe,
+    0,
+    [_LH],
+    [() => LifecycleHooks]
+];
+var DescribeLifecycleHooksType$ = [3, n0, _DLHTe,
+    0,
+    [_ASGN, _LHNi],
+    [0, 64 | 0], 1
+];
+var DescribeLifecycleHookTypesAnswer$ = [3, n0, _DLHTA,
+    0,
+    [_LHT],
+    [64 | 0]
+];
+var DescribeLoadBalancersRequest$ = [3, n0, _DLBR,
+    0,
+    [_ASGN, _NT, _MR],
+    [0, 0, 1], 1
+];
+var DescribeLoadBalancersResponse$ = [3, n0, _DLBRe,
+    0,
+    [_LB, _NT],
+    [() => LoadBalancerStates, 0]
+];
+var DescribeLoadBalancerTargetGroupsRequest$ = [3, n0, _DLBTGR,
+    0,
+    [_ASGN, _NT, _MR],
+    [0, 0, 1], 1
+];
+var DescribeLoadBalancerTargetGroupsResponse$ = [3, n0, _DLBTGRe,
+    0,
+    [_LBTG, _NT],
+    [() => LoadBalancerTargetGroupStates, 0]
+];
+var DescribeMetricCollectionTypesAnswer$ = [3, n0, _DMCTA,
+    0,
+    [_Me, _G],
+    [() => MetricCollectionTypes, () => MetricGranularityTypes]
+];
+var DescribeNotificationConfigurationsAnswer$ = [3, n0, _DNCA,
+    0,
+    [_NC, _NT],
+    [() => NotificationConfigurations, 0], 1
+];
+var DescribeNotificationConfigurationsType$ = [3, n0, _DNCTe,
+    0,
+    [_ASGNu, _IMR, _NT, _MR],
+    [64 | 0, 2, 0, 1]
+];
+var DescribePoliciesType$ = [3, n0, _DPTe,
+    0,
+    [_ASGN, _PNo, _PTo, _IMR, _NT, _MR],
+    [0, 64 | 0, 64 | 0, 2, 0, 1]
+];
+var DescribeScalingActivitiesType$ = [3, n0, _DSATe,
+    0,
+    [_AIc, _ASGN, _IDG, _IMR, _MR, _NT, _F],
+    [64 | 0, 0, 2, 2, 1, 0, () => Filters]
+];
+var DescribeScheduledActionsType$ = [3, n0, _DSATes,
+    0,
+    [_ASGN, _SAN, _ST, _ETn, _IMR, _NT, _MR],
+    [0, 64 | 0, 4, 4, 2, 0, 1]
+];
+var DescribeTagsType$ = [3, n0, _DTTe,
+    0,
+    [_F, _IMR, _NT, _MR],
+    [() => Filters, 2, 0, 1]
+];
+var DescribeTerminationPolicyTypesAnswer$ = [3, n0, _DTPTA,
+    0,
+    [_TPT],
+    [64 | 0]
+];
+var DescribeTrafficSourcesRequest$ = [3, n0, _DTSR,
+    0,
+    [_ASGN, _TST, _NT, _MR],
+    [0, 0, 0, 1], 1
+];
+var DescribeTrafficSourcesResponse$ = [3, n0, _DTSRe,
+    0,
+    [_TS, _NT],
+    [() => TrafficSourceStates, 0]
+];
+var DescribeWarmPoolAnswer$ = [3, n0, _DWPAe,
+    0,
+    [_WPC, _I, _NT],
+    [() => WarmPoolConfiguration$, () => Instances, 0]
+];
+var DescribeWarmPoolType$ = [3, n0, _DWPTe,
+    0,
+    [_ASGN, _MR, _NT],
+    [0, 1, 0], 1
+];
+var DesiredConfiguration$ = [3, n0, _DCes,
+    0,
+    [_LT, _MIP],
+    [() => LaunchTemplateSpecification$, [() => MixedInstancesPolicy$, 0]]
+];
+var DetachInstancesAnswer$ = [3, n0, _DIA,
+    0,
+    [_A],
+    [() => Activities]
+];
+var DetachInstancesQuery$ = [3, n0, _DIQ,
+    0,
+    [_ASGN, _SDDC, _II],
+    [0, 2, 64 | 0], 2
+];
+var DetachLoadBalancersResultType$ = [3, n0, _DLBRT,
+    0,
+    [],
+    []
+];
+var DetachLoadBalancersType$ = [3, n0, _DLBT,
+    0,
+    [_ASGN, _LBN],
+    [0, 64 | 0], 2
+];
+var DetachLoadBalancerTargetGroupsResultType$ = [3, n0, _DLBTGRT,
+    0,
+    [],
+    []
+];
+var DetachLoadBalancerTargetGroupsType$ = [3, n0, _DLBTGT,
+    0,
+    [_ASGN, _TGARN],
+    [0, 64 | 0], 2
+];
+var DetachTrafficSourcesResultType$ = [3, n0, _DTSRT,
+    0,
+    [],
+    []
+];
+var DetachTrafficSourcesType$ = [3, n0, _DTST,
+    0,
+    [_ASGN, _TS],
+    [0, () => TrafficSources], 2
+];
+var DisableMetricsCollectionQuery$ = [3, n0, _DMCQ,
+    0,
+    [_ASGN, _Me],
+    [0, 64 | 0], 1
+];
+var DistributionSegment$ = [3, n0, _DS,
+    0,
+    [_TCT],
+    [64 | 0]
+];
+var Ebs$ = [3, n0, _E,
+    0,
+    [_SI, _VS, _VT, _DOT, _Io, _En, _Th],
+    [0, 1, 0, 2, 1, 2, 1]
+];
+var EnabledMetric$ = [3, n0, _EMn,
+    0,
+    [_Met, _Gr],
+    [0, 0]
+];
+var EnableMetricsCollectionQuery$ = [3, n0, _EMCQ,
+    0,
+    [_ASGN, _Gr, _Me],
+    [0, 0, 64 | 0], 2
+];
+var EnterStandbyAnswer$ = [3, n0, _ESA,
+    0,
+    [_A],
+    [() => Activities]
+];
+var EnterStandbyQuery$ = [3, n0, _ESQ,
+    0,
+    [_ASGN, _SDDC, _II],
+    [0, 2, 64 | 0], 2
+];
+var ExecutePolicyType$ = [3, n0, _EPT,
+    0,
+    [_PN, _ASGN, _HC, _MV, _BT],
+    [0, 0, 2, 1, 1], 1
+];
+var ExitStandbyAnswer$ = [3, n0, _ESAx,
+    0,
+    [_A],
+    [() => Activities]
+];
+var ExitStandbyQuery$ = [3, n0, _ESQx,
+    0,
+    [_ASGN, _II],
+    [0, 64 | 0], 1
+];
+var FailedScheduledUpdateGroupActionRequest$ = [3, n0, _FSUGAR,
+    0,
+    [_SANc, _EC, _EMr],
+    [0, 0, 0], 1
+];
+var Filter$ = [3, n0, _Fi,
+    0,
+    [_N, _Va],
+    [0, 64 | 0]
+];
+var GetPredictiveScalingForecastAnswer$ = [3, n0, _GPSFA,
+    0,
+    [_LF, _CF, _UT],
+    [() => LoadForecasts, () => CapacityForecast$, 4], 3
+];
+var GetPredictiveScalingForecastType$ = [3, n0, _GPSFT,
+    0,
+    [_ASGN, _PN, _ST, _ETn],
+    [0, 0, 4, 4], 4
+];
+var Instance$ = [3, n0, _In,
+    0,
+    [_IIns, _AZv, _LS, _HS, _PFSI, _IT, _AZIv, _LCN, _LT, _IIm, _WC],
+    [0, 0, 0, 0, 2, 0, 0, 0, () => LaunchTemplateSpecification$, 0, 0], 5
+];
+var InstanceCollection$ = [3, n0, _IC,
+    0,
+    [_IT, _MT, _SIu, _AZv, _AZIv, _II],
+    [0, 0, 0, 0, 0, 64 | 0]
+];
+var InstanceLifecyclePolicy$ = [3, n0, _ILP,
+    0,
+    [_RT],
+    [() => RetentionTriggers$]
+];
+var InstanceMaintenancePolicy$ = [3, n0, _IMP,
+    0,
+    [_MHP, _MHPa],
+    [1, 1]
+];
+var InstanceMetadataOptions$ = [3, n0, _IMO,
+    0,
+    [_HT, _HPRHL, _HE],
+    [0, 1, 0]
+];
+var InstanceMonitoring$ = [3, n0, _IM,
+    0,
+    [_Ena],
+    [2]
+];
+var InstanceRefresh$ = [3, n0, _IRn,
+    0,
+    [_IRI, _ASGN, _S, _SR, _ST, _ETn, _PCe, _ITU, _PD, _Pr, _DCes, _RD, _Str],
+    [0, 0, 0, 0, 4, 4, 1, 1, () => InstanceRefreshProgressDetails$, () => RefreshPreferences$, [() => DesiredConfiguration$, 0], () => RollbackDetails$, 0]
+];
+var InstanceRefreshLivePoolProgress$ = [3, n0, _IRLPP,
+    0,
+    [_PCe, _ITU],
+    [1, 1]
+];
+var InstanceRefreshProgressDetails$ = [3, n0, _IRPD,
+    0,
+    [_LPP, _WPP],
+    [() => InstanceRefreshLivePoolProgress$, () => InstanceRefreshWarmPoolProgress$]
+];
+var InstanceRefreshWarmPoolProgress$ = [3, n0, _IRWPP,
+    0,
+    [_PCe, _ITU],
+    [1, 1]
+];
+var InstanceRequirements$ = [3, n0, _IRns,
+    0,
+    [_VCC, _MMB, _CM, _MGBPVC, _EIT, _IG, _SMPPOLP, _MSPAPOOODP, _ODMPPOLP, _BM, _BP, _RHS, _NIC, _LSo, _LST, _TLSGB, _BEBM, _ATcc, _AC, _AM, _ANc, _ATMMB, _NBG, _AIT, _BPF],
+    [() => VCpuCountRequest$, () => MemoryMiBRequest$, 64 | 0, () => MemoryGiBPerVCpuRequest$, 64 | 0, 64 | 0, 1, 1, 1, 0, 0, 2, () => NetworkInterfaceCountRequest$, 0, 64 | 0, () => TotalLocalStorageGBRequest$, () => BaselineEbsBandwidthMbpsRequest$, 64 | 0, () => AcceleratorCountRequest$, 64 | 0, 64 | 0, () => AcceleratorTotalMemoryMiBRequest$, () => NetworkBandwidthGbpsRequest$, 64 | 0, [() => BaselinePerformanceFactorsRequest$, 0]], 2
+];
+var InstanceReusePolicy$ = [3, n0, _IRP,
+    0,
+    [_ROSI],
+    [2]
+];
+var InstancesDistribution$ = [3, n0, _ID,
+    0,
+    [_ODAS, _ODBC, _ODPABC, _SAS, _SIP, _SMP, _DSi],
+    [0, 1, 1, 0, 1, 0, () => DistributionSegments]
+];
+var LaunchConfiguration$ = [3, n0, _LC,
+    0,
+    [_LCN, _IIm, _IT, _CT, _LCARN, _KN, _SG, _CLVPCI, _CLVPCSG, _UD, _KI, _RI, _BDMl, _IM, _SPp, _IIP, _EO, _APIA, _PT, _MO],
+    [0, 0, 0, 4, 0, 0, 64 | 0, 0, 64 | 0, 0, 0, 0, () => BlockDeviceMappings, () => InstanceMonitoring$, 0, 0, 2, 2, 0, () => InstanceMetadataOptions$], 4
+];
+var LaunchConfigurationNamesType$ = [3, n0, _LCNT,
+    0,
+    [_LCNa, _NT, _MR],
+    [64 | 0, 0, 1]
+];
+var LaunchConfigurationNameType$ = [3, n0, _LCNTa,
+    0,
+    [_LCN],
+    [0], 1
+];
+var LaunchConfigurationsType$ = [3, n0, _LCT,
+    0,
+    [_LCa, _NT],
+    [() => LaunchConfigurations, 0], 1
+];
+var LaunchInstancesError$ = [3, n0, _LIE,
+    0,
+    [_IT, _MT, _SIu, _AZv, _AZIv, _EC, _EMr],
+    [0, 0, 0, 0, 0, 0, 0]
+];
+var LaunchInstancesRequest$ = [3, n0, _LIR,
+    0,
+    [_ASGN, _RC, _CTl, _AZ, _AZI, _SIub, _RS],
+    [0, 1, [0, 4], 64 | 0, 64 | 0, 64 | 0, 0], 2
+];
+var LaunchInstancesResult$ = [3, n0, _LIRa,
+    0,
+    [_ASGN, _CTl, _I, _Er],
+    [0, 0, () => InstanceCollections, () => LaunchInstancesErrors]
+];
+var LaunchTemplate$ = [3, n0, _LT,
+    0,
+    [_LTS, _Ov],
+    [() => LaunchTemplateSpecification$, [() => Overrides, 0]]
+];
+var LaunchTemplateOverrides$ = [3, n0, _LTO,
+    0,
+    [_IT, _WC, _LTS, _IRns, _IIm],
+    [0, 0, () => LaunchTemplateSpecification$, [() => InstanceRequirements$, 0], 0]
+];
+var LaunchTemplateSpecification$ = [3, n0, _LTS,
+    0,
+    [_LTI, _LTN, _Ve],
+    [0, 0, 0]
+];
+var LifecycleHook$ = [3, n0, _LHi,
+    0,
+    [_LHN, _ASGN, _LTi, _NTARN, _RARN, _NM, _HTe, _GT, _DR],
+    [0, 0, 0, 0, 0, 0, 1, 1, 0]
+];
+var LifecycleHookSpecification$ = [3, n0, _LHS,
+    0,
+    [_LHN, _LTi, _NM, _HTe, _DR, _NTARN, _RARN],
+    [0, 0, 0, 1, 0, 0, 0], 2
+];
+var LoadBalancerState$ = [3, n0, _LBS,
+    0,
+    [_LBNo, _Sta],
+    [0, 0]
+];
+var LoadBalancerTargetGroupState$ = [3, n0, _LBTGS,
+    0,
+    [_LBTGARN, _Sta],
+    [0, 0]
+];
+var LoadForecast$ = [3, n0, _LF,
+    0,
+    [_Ti, _Va, _MSe],
+    [64 | 4, 64 | 1, () => PredictiveScalingMetricSpecification$], 3
+];
+var MemoryGiBPerVCpuRequest$ = [3, n0, _MGBPVCR,
+    0,
+    [_Mi, _Ma],
+    [1, 1]
+];
+var MemoryMiBRequest$ = [3, n0, _MMBR,
+    0,
+    [_Mi, _Ma],
+    [1, 1], 1
+];
+var Metric$ = [3, n0, _Met,
+    0,
+    [_Na, _MN, _Di],
+    [0, 0, () => MetricDimensions], 2
+];
+var MetricCollectionType$ = [3, n0, _MCT,
+    0,
+    [_Met],
+    [0]
+];
+var MetricDataQuery$ = [3, n0, _MDQ,
+    0,
+    [_Id, _Ex, _MSet, _L, _RDe],
+    [0, 0, () => MetricStat$, 0, 2], 1
+];
+var MetricDimension$ = [3, n0, _MD,
+    0,
+    [_N, _V],
+    [0, 0], 2
+];
+var MetricGranularityType$ = [3, n0, _MGT,
+    0,
+    [_Gr],
+    [0]
+];
+var MetricStat$ = [3, n0, _MSet,
+    0,
+    [_Met, _Stat, _U],
+    [() => Metric$, 0, 0], 2
+];
+var MixedInstancesPolicy$ = [3, n0, _MIP,
+    0,
+    [_LT, _ID],
+    [[() => LaunchTemplate$, 0], () => InstancesDistribution$]
+];
+var NetworkBandwidthGbpsRequest$ = [3, n0, _NBGR,
+    0,
+    [_Mi, _Ma],
+    [1, 1]
+];
+var NetworkInterfaceCountRequest$ = [3, n0, _NICR,
+    0,
+    [_Mi, _Ma],
+    [1, 1]
+];
+var NotificationConfiguration$ = [3, n0, _NCo,
+    0,
+    [_ASGN, _TARN, _NTo],
+    [0, 0, 0]
+];
+var Operator$ = [3, n0, _O,
+    0,
+    [_Pri],
+    [0], 1
+];
+var PerformanceFactorReferenceRequest$ = [3, n0, _PFRR,
+    0,
+    [_IF],
+    [0]
+];
+var PoliciesType$ = [3, n0, _PTol,
+    0,
+    [_SPc, _NT],
+    [() => ScalingPolicies, 0]
+];
+var PolicyARNType$ = [3, n0, _PARNT,
+    0,
+    [_PARN, _Ala],
+    [0, () => Alarms]
+];
+var PredefinedMetricSpecification$ = [3, n0, _PMS,
+    0,
+    [_PMT, _RL],
+    [0, 0], 1
+];
+var PredictiveScalingConfiguration$ = [3, n0, _PSC,
+    0,
+    [_MSetr, _Mo, _SBT, _MCBB, _MCB],
+    [() => PredictiveScalingMetricSpecifications, 0, 1, 0, 1], 1
+];
+var PredictiveScalingCustomizedCapacityMetric$ = [3, n0, _PSCCM,
+    0,
+    [_MDQe],
+    [() => MetricDataQueries], 1
+];
+var PredictiveScalingCustomizedLoadMetric$ = [3, n0, _PSCLM,
+    0,
+    [_MDQe],
+    [() => MetricDataQueries], 1
+];
+var PredictiveScalingCustomizedScalingMetric$ = [3, n0, _PSCSM,
+    0,
+    [_MDQe],
+    [() => MetricDataQueries], 1
+];
+var PredictiveScalingMetricSpecification$ = [3, n0, _PSMS,
+    0,
+    [_TV, _PMPS, _PSMSr, _PLMS, _CSMS, _CLMS, _CCMS],
+    [1, () => PredictiveScalingPredefinedMetricPair$, () => PredictiveScalingPredefinedScalingMetric$, () => PredictiveScalingPredefinedLoadMetric$, () => PredictiveScalingCustomizedScalingMetric$, () => PredictiveScalingCustomizedLoadMetric$, () => PredictiveScalingCustomizedCapacityMetric$], 1
+];
+var PredictiveScalingPredefinedLoadMetric$ = [3, n0, _PSPLM,
+    0,
+    [_PMT, _RL],
+    [0, 0], 1
+];
+var PredictiveScalingPredefinedMetricPair$ = [3, n0, _PSPMP,
+    0,
+    [_PMT, _RL],
+    [0, 0], 1
+];
+var PredictiveScalingPredefinedScalingMetric$ = [3, n0, _PSPSM,
+    0,
+    [_PMT, _RL],
+    [0, 0], 1
+];
+var ProcessesType$ = [3, n0, _PTr,
+    0,
+    [_Pro],
+    [() => Processes]
+];
+var ProcessType$ = [3, n0, _PTro,
+    0,
+    [_PNr],
+    [0], 1
+];
+var PutAccountSettingAnswer$ = [3, n0, _PASA,
+    0,
+    [],
+    []
+];
+var PutAccountSettingType$ = [3, n0, _PAST,
+    0,
+    [_N, _V],
+    [0, 0], 2
+];
+var PutLifecycleHookAnswer$ = [3, n0, _PLHA,
+    0,
+    [],
+    []
+];
+var PutLifecycleHookType$ = [3, n0, _PLHT,
+    0,
+    [_LHN, _ASGN, _LTi, _RARN, _NTARN, _NM, _HTe, _DR],
+    [0, 0, 0, 0, 0, 0, 1, 0], 2
+];
+var PutNotificationConfigurationType$ = [3, n0, _PNCT,
+    0,
+    [_ASGN, _TARN, _NTot],
+    [0, 0, 64 | 0], 3
+];
+var PutScalingPolicyType$ = [3, n0, _PSPT,
+    0,
+    [_ASGN, _PN, _PToli, _ATd, _MAS, _MAM, _SA, _Coo, _MAT, _SAt, _EIW, _TTC, _Ena, _PSC],
+    [0, 0, 0, 0, 1, 1, 1, 1, 0, () => StepAdjustments, 1, () => TargetTrackingConfiguration$, 2, () => PredictiveScalingConfiguration$], 2
+];
+var PutScheduledUpdateGroupActionType$ = [3, n0, _PSUGAT,
+    0,
+    [_ASGN, _SANc, _Tim, _ST, _ETn, _Rec, _MS, _MSa, _DC, _TZ],
+    [0, 0, 4, 4, 4, 0, 1, 1, 1, 0], 2
+];
+var PutWarmPoolAnswer$ = [3, n0, _PWPA,
+    0,
+    [],
+    []
+];
+var PutWarmPoolType$ = [3, n0, _PWPT,
+    0,
+    [_ASGN, _MGPC, _MS, _PS, _IRP],
+    [0, 1, 1, 0, () => InstanceReusePolicy$], 1
+];
+var RecordLifecycleActionHeartbeatAnswer$ = [3, n0, _RLAHA,
+    0,
+    [],
+    []
+];
+var RecordLifecycleActionHeartbeatType$ = [3, n0, _RLAHT,
+    0,
+    [_LHN, _ASGN, _LAT, _IIns],
+    [0, 0, 0, 0], 2
+];
+var RefreshPreferences$ = [3, n0, _RP,
+    0,
+    [_MHP, _IW, _CP, _CD, _SMk, _AR, _SIPI, _SIt, _ASl, _MHPa, _BTa],
+    [1, 1, 64 | 1, 1, 2, 2, 0, 0, () => AlarmSpecification$, 1, 1]
+];
+var RetentionTriggers$ = [3, n0, _RT,
+    0,
+    [_THA],
+    [0]
+];
+var RollbackDetails$ = [3, n0, _RD,
+    0,
+    [_RR, _RST, _PCOR, _ITUOR, _PDOR],
+    [0, 4, 1, 1, () => InstanceRefreshProgressDetails$]
+];
+var RollbackInstanceRefreshAnswer$ = [3, n0, _RIRA,
+    0,
+    [_IRI],
+    [0]
+];
+var RollbackInstanceRefreshType$ = [3, n0, _RIRT,
+    0,
+    [_ASGN],
+    [0], 1
+];
+var ScalingPolicy$ = [3, n0, _SPca,
+    0,
+    [_ASGN, _PN, _PARN, _PToli, _ATd, _MAS, _MAM, _SA, _Coo, _SAt, _MAT, _EIW, _Ala, _TTC, _Ena, _PSC],
+    [0, 0, 0, 0, 0, 1, 1, 1, 1, () => StepAdjustments, 0, 1, () => Alarms, () => TargetTrackingConfiguration$, 2, () => PredictiveScalingConfiguration$]
+];
+var ScalingProcessQuery$ = [3, n0, _SPQ,
+    0,
+    [_ASGN, _SPcal],
+    [0, 64 | 0], 1
+];
+var ScheduledActionsType$ = [3, n0, _SAT,
+    0,
+    [_SUGA, _NT],
+    [() => ScheduledUpdateGroupActions, 0]
+];
+var ScheduledUpdateGroupAction$ = [3, n0, _SUGAc,
+    0,
+    [_ASGN, _SANc, _SAARN, _Tim, _ST, _ETn, _Rec, _MS, _MSa, _DC, _TZ],
+    [0, 0, 0, 4, 4, 4, 0, 1, 1, 1, 0]
+];
+var ScheduledUpdateGroupActionRequest$ = [3, n0, _SUGAR,
+    0,
+    [_SANc, _ST, _ETn, _Rec, _MS, _MSa, _DC, _TZ],
+    [0, 4, 4, 0, 1, 1, 1, 0], 1
+];
+var SetDesiredCapacityType$ = [3, n0, _SDCT,
+    0,
+    [_ASGN, _DC, _HC],
+    [0, 1, 2], 2
+];
+var SetInstanceHealthQuery$ = [3, n0, _SIHQ,
+    0,
+    [_IIns, _HS, _SRGP],
+    [0, 0, 2], 2
+];
+var SetInstanceProtectionAnswer$ = [3, n0, _SIPA,
+    0,
+    [],
+    []
+];
+var SetInstanceProtectionQuery$ = [3, n0, _SIPQ,
+    0,
+    [_II, _ASGN, _PFSI],
+    [64 | 0, 0, 2], 3
+];
+var StartInstanceRefreshAnswer$ = [3, n0, _SIRA,
+    0,
+    [_IRI],
+    [0]
+];
+var StartInstanceRefreshType$ = [3, n0, _SIRT,
+    0,
+    [_ASGN, _Str, _DCes, _Pr],
+    [0, 0, [() => DesiredConfiguration$, 0], () => RefreshPreferences$], 1
+];
+var StepAdjustment$ = [3, n0, _SAte,
+    0,
+    [_SA, _MILB, _MIUB],
+    [1, 1, 1], 1
+];
+var SuspendedProcess$ = [3, n0, _SPu,
+    0,
+    [_PNr, _SRu],
+    [0, 0]
+];
+var Tag$ = [3, n0, _Ta,
+    0,
+    [_K, _RIe, _RTe, _V, _PAL],
+    [0, 0, 0, 0, 2], 1
+];
+var TagDescription$ = [3, n0, _TD,
+    0,
+    [_RIe, _RTe, _K, _V, _PAL],
+    [0, 0, 0, 0, 2]
+];
+var TagsType$ = [3, n0, _TT,
+    0,
+    [_T, _NT],
+    [() => TagDescriptionList, 0]
+];
+var TargetTrackingConfiguration$ = [3, n0, _TTC,
+    0,
+    [_TV, _PMS, _CMS, _DSI],
+    [1, () => PredefinedMetricSpecification$, () => CustomizedMetricSpecification$, 2], 1
+];
+var TargetTrackingMetricDataQuery$ = [3, n0, _TTMDQ,
+    0,
+    [_Id, _Ex, _MSet, _L, _Pe, _RDe],
+    [0, 0, () => TargetTrackingMetricStat$, 0, 1, 2], 1
+];
+var TargetTrackingMetricStat$ = [3, n0, _TTMS,
+    0,
+    [_Met, _Stat, _U, _Pe],
+    [() => Metric$, 0, 0, 1], 2
+];
+var TerminateInstanceInAutoScalingGroupType$ = [3, n0, _TIIASGT,
+    0,
+    [_SDDC, _IIns, _II, _ASGN],
+    [2, 0, 64 | 0, 0], 1
+];
+var TotalLocalStorageGBRequest$ = [3, n0, _TLSGBR,
+    0,
+    [_Mi, _Ma],
+    [1, 1]
+];
+var TrafficSourceIdentifier$ = [3, n0, _TSI,
+    0,
+    [_Ide, _Ty],
+    [0, 0], 1
+];
+var TrafficSourceState$ = [3, n0, _TSS,
+    0,
+    [_TSr, _Sta, _Ide, _Ty],
+    [0, 0, 0, 0]
+];
+var UpdateAutoScalingGroupType$ = [3, n0, _UASGT,
+    0,
+    [_ASGN, _LCN, _LT, _MIP, _MS, _MSa, _DC, _DCe, _AZ, _AZI, _HCT, _HCGP, _PG, _VPCZI, _TP, _NIPFSI, _SLRARN, _MIL, _CR, _Co, _DCT, _DIW, _IMP, _AZD, _AZIP, _SZSV, _CRS, _ILP, _DP],
+    [0, 0, () => LaunchTemplateSpecification$, [() => MixedInstancesPolicy$, 0], 1, 1, 1, 1, 64 | 0, 64 | 0, 0, 1, 0, 0, 64 | 0, 2, 0, 1, 2, 0, 0, 1, () => InstanceMaintenancePolicy$, () => AvailabilityZoneDistribution$, () => AvailabilityZoneImpairmentPolicy$, 2, () => CapacityReservationSpecification$, () => InstanceLifecyclePolicy$, 0], 1
+];
+var VCpuCountRequest$ = [3, n0, _VCCR,
+    0,
+    [_Mi, _Ma],
+    [1, 1], 1
+];
+var WarmPoolConfiguration$ = [3, n0, _WPC,
+    0,
+    [_MGPC, _MS, _PS, _S, _IRP],
+    [1, 1, 0, 0, () => InstanceReusePolicy$]
+];
+var __Unit = "unit";
+var AccountSettings = [1, n0, _ASc,
+    0, () => AccountSetting$
+];
+var Activities = [1, n0, _A,
+    0, () => Activity$
+];
+var AdjustmentTypes = [1, n0, _ATdj,
+    0, () => AdjustmentType$
+];
+var Alarms = [1, n0, _Ala,
+    0, () => Alarm$
+];
+var AutoScalingGroups = [1, n0, _ASGu,
+    0, [() => AutoScalingGroup$,
+        0]
+];
+var AutoScalingInstances = [1, n0, _ASI,
+    0, () => AutoScalingInstanceDetails$
+];
+var BlockDeviceMappings = [1, n0, _BDMl,
+    0, () => BlockDeviceMapping$
+];
+var DistributionSegments = [1, n0, _DSi,
+    0, () => DistributionSegment$
+];
+var EnabledMetrics = [1, n0, _EM,
+    0, () => EnabledMetric$
+];
+var FailedScheduledUpdateGroupActionRequests = [1, n0, _FSUGARa,
+    0, () => FailedScheduledUpdateGroupActionRequest$
+];
+var Filters = [1, n0, _F,
+    0, () => Filter$
+];
+var InstanceCollections = [1, n0, _ICn,
+    0, () => InstanceCollection$
+];
+var InstanceRefreshes = [1, n0, _IR,
+    0, [() => InstanceRefresh$,
+        0]
+];
+var Instances = [1, n0, _I,
+    0, () => Instance$
+];
+var LaunchConfigurations = [1, n0, _LCa,
+    0, () => LaunchConfiguration$
+];
+var LaunchInstancesErrors = [1, n0, _LIEa,
+    0, () => LaunchInstancesError$
+];
+var LifecycleHooks = [1, n0, _LH,
+    0, () => LifecycleHook$
+];
+var LifecycleHookSpecifications = [1, n0, _LHSi,
+    0, () => LifecycleHookSpecification$
+];
+var LoadBalancerStates = [1, n0, _LBSo,
+    0, () => LoadBalancerState$
+];
+var LoadBalancerTargetGroupStates = [1, n0, _LBTGSo,
+    0, () => LoadBalancerTargetGroupState$
+];
+var LoadForecasts = [1, n0, _LFo,
+    0, () => LoadForecast$
+];
+var MetricCollectionTypes = [1, n0, _MCTe,
+    0, () => MetricCollectionType$
+];
+var MetricDataQueries = [1, n0, _MDQe,
+    0, () => MetricDataQuery$
+];
+var MetricDimensions = [1, n0, _MDe,
+    0, () => MetricDimension$
+];
+var MetricGranularityTypes = [1, n0, _MGTe,
+    0, () => MetricGranularityType$
+];
+var NotificationConfigurations = [1, n0, _NC,
+    0, () => NotificationConfiguration$
+];
+var Overrides = [1, n0, _Ov,
+    0, [() => LaunchTemplateOverrides$,
+        0]
+];
+var PerformanceFactorReferenceSetRequest = [1, n0, _PFRSR,
+    0, [() => PerformanceFactorReferenceRequest$,
+        { [_xN]: _i }]
+];
+var PredictiveScalingMetricSpecifications = [1, n0, _PSMSre,
+    0, () => PredictiveScalingMetricSpecification$
+];
+var Processes = [1, n0, _Pro,
+    0, () => ProcessType$
+];
+var ScalingPolicies = [1, n0, _SPc,
+    0, () => ScalingPolicy$
+];
+var ScheduledUpdateGroupActionRequests = [1, n0, _SUGARc,
+    0, () => ScheduledUpdateGroupActionRequest$
+];
+var ScheduledUpdateGroupActions = [1, n0, _SUGA,
+    0, () => ScheduledUpdateGroupAction$
+];
+var StepAdjustments = [1, n0, _SAt,
+    0, () => StepAdjustment$
+];
+var SuspendedProcesses = [1, n0, _SP,
+    0, () => SuspendedProcess$
+];
+var TagDescriptionList = [1, n0, _TDL,
+    0, () => TagDescription$
+];
+var Tags = [1, n0, _T,
+    0, () => Tag$
+];
+var TargetTrackingMetricDataQueries = [1, n0, _TTMDQa,
+    0, () => TargetTrackingMetricDataQuery$
+];
+var TrafficSources = [1, n0, _TS,
+    0, () => TrafficSourceIdentifier$
+];
+var TrafficSourceStates = [1, n0, _TSSr,
+    0, () => TrafficSourceState$
+];
+var AttachInstances$ = [9, n0, _AIt,
+    0, () => AttachInstancesQuery$, () => __Unit
+];
+var AttachLoadBalancers$ = [9, n0, _ALB,
+    0, () => AttachLoadBalancersType$, () => AttachLoadBalancersResultType$
+];
+var AttachLoadBalancerTargetGroups$ = [9, n0, _ALBTG,
+    0, () => AttachLoadBalancerTargetGroupsType$, () => AttachLoadBalancerTargetGroupsResultType$
+];
+var AttachTrafficSources$ = [9, n0, _ATS,
+    0, () => AttachTrafficSourcesType$, () => AttachTrafficSourcesResultType$
+];
+var BatchDeleteScheduledAction$ = [9, n0, _BDSA,
+    0, () => BatchDeleteScheduledActionType$, () => BatchDeleteScheduledActionAnswer$
+];
+var BatchPutScheduledUpdateGroupAction$ = [9, n0, _BPSUGA,
+    0, () => BatchPutScheduledUpdateGroupActionType$, () => BatchPutScheduledUpdateGroupActionAnswer$
+];
+var CancelInstanceRefresh$ = [9, n0, _CIR,
+    0, () => CancelInstanceRefreshType$, () => CancelInstanceRefreshAnswer$
+];
+var CompleteLifecycleAction$ = [9, n0, _CLA,
+    0, () => CompleteLifecycleActionType$, () => CompleteLifecycleActionAnswer$
+];
+var CreateAutoScalingGroup$ = [9, n0, _CASG,
+    0, () => CreateAutoScalingGroupType$, () => __Unit
+];
+var CreateLaunchConfiguration$ = [9, n0, _CLC,
+    0, () => CreateLaunchConfigurationType$, () => __Unit
+];
+var CreateOrUpdateTags$ = [9, n0, _COUT,
+    0, () => CreateOrUpdateTagsType$, () => __Unit
+];
+var DeleteAutoScalingGroup$ = [9, n0, _DASG,
+    0, () => DeleteAutoScalingGroupType$, () => __Unit
+];
+var DeleteLaunchConfiguration$ = [9, n0, _DLC,
+    0, () => LaunchConfigurationNameType$, () => __Unit
+];
+var DeleteLifecycleHook$ = [9, n0, _DLH,
+    0, () => DeleteLifecycleHookType$, () => DeleteLifecycleHookAnswer$
+];
+var DeleteNotificationConfiguration$ = [9, n0, _DNC,
+    0, () => DeleteNotificationConfigurationType$, () => __Unit
+];
+var DeletePolicy$ = [9, n0, _DPe,
+    0, () => DeletePolicyType$, () => __Unit
+];
+var DeleteScheduledAction$ = [9, n0, _DSA,
+    0, () => DeleteScheduledActionType$, () => __Unit
+];
+var DeleteTags$ = [9, n0, _DT,
+    0, () => DeleteTagsType$, () => __Unit
+];
+var DeleteWarmPool$ = [9, n0, _DWP,
+    0, () => DeleteWarmPoolType$, () => DeleteWarmPoolAnswer$
+];
+var DescribeAccountLimits$ = [9, n0, _DAL,
+    0, () => __Unit, () => DescribeAccountLimitsAnswer$
+];
+var DescribeAccountSettings$ = [9, n0, _DAS,
+    0, () => DescribeAccountSettingsType$, () => DescribeAccountSettingsAnswer$
+];
+var DescribeAdjustmentTypes$ = [9, n0, _DAT,
+    0, () => __Unit, () => DescribeAdjustmentTypesAnswer$
+];
+var DescribeAutoScalingGroups$ = [9, n0, _DASGe,
+    0, () => AutoScalingGroupNamesType$, () => AutoScalingGroupsType$
+];
+var DescribeAutoScalingInstances$ = [9, n0, _DASI,
+    0, () => DescribeAutoScalingInstancesType$, () => AutoScalingInstancesType$
+];
+var DescribeAutoScalingNotificationTypes$ = [9, n0, _DASNT,
+    0, () => __Unit, () => DescribeAutoScalingNotificationTypesAnswer$
+];
+var DescribeInstanceRefreshes$ = [9, n0, _DIR,
+    0, () => DescribeInstanceRefreshesType$, () => DescribeInstanceRefreshesAnswer$
+];
+var DescribeLaunchConfigurations$ = [9, n0, _DLCe,
+    0, () => LaunchConfigurationNamesType$, () => LaunchConfigurationsType$
+];
+var DescribeLifecycleHooks$ = [9, n0, _DLHe,
+    0, () => DescribeLifecycleHooksType$, () => DescribeLifecycleHooksAnswer$
+];
+var DescribeLifecycleHookTypes$ = [9, n0, _DLHTes,
+    0, () => __Unit, () => DescribeLifecycleHookTypesAnswer$
+];
+var DescribeLoadBalancers$ = [9, n0, _DLB,
+    0, () => DescribeLoadBalancersRequest$, () => DescribeLoadBalancersResponse$
+];
+var DescribeLoadBalancerTargetGroups$ = [9, n0, _DLBTG,
+    0, () => DescribeLoadBalancerTargetGroupsRequest$, () => DescribeLoadBalancerTargetGroupsResponse$
+];
+var DescribeMetricCollectionTypes$ = [9, n0, _DMCT,
+    0, () => __Unit, () => DescribeMetricCollectionTypesAnswer$
+];
+var DescribeNotificationConfigurations$ = [9, n0, _DNCe,
+    0, () => DescribeNotificationConfigurationsType$, () => DescribeNotificationConfigurationsAnswer$
+];
+var DescribePolicies$ = [9, n0, _DPes,
+    0, () => DescribePoliciesType$, () => PoliciesType$
+];
+var DescribeScalingActivities$ = [9, n0, _DSAe,
+    0, () => DescribeScalingActivitiesType$, () => ActivitiesType$
+];
+var DescribeScalingProcessTypes$ = [9, n0, _DSPT,
+    0, () => __Unit, () => ProcessesType$
+];
+var DescribeScheduledActions$ = [9, n0, _DSAes,
+    0, () => DescribeScheduledActionsType$, () => ScheduledActionsType$
+];
+var DescribeTags$ = [9, n0, _DTe,
+    0, () => DescribeTagsType$, () => TagsType$
+];
+var DescribeTerminationPolicyTypes$ = [9, n0, _DTPT,
+    0, () => __Unit, () => DescribeTerminationPolicyTypesAnswer$
+];
+var DescribeTrafficSources$ = [9, n0, _DTS,
+    0, () => DescribeTrafficSourcesRequest$, () => DescribeTrafficSourcesResponse$
+];
+var DescribeWarmPool$ = [9, n0, _DWPe,
+    0, () => DescribeWarmPoolType$, () => DescribeWarmPoolAnswer$
+];
+var DetachInstances$ = [9, n0, _DI,
+    0, () => DetachInstancesQuery$, () => DetachInstancesAnswer$
+];
+var DetachLoadBalancers$ = [9, n0, _DLBe,
+    0, () => DetachLoadBalancersType$, () => DetachLoadBalancersResultType$
+];
+var DetachLoadBalancerTargetGroups$ = [9, n0, _DLBTGe,
+    0, () => DetachLoadBalancerTargetGroupsType$, () => DetachLoadBalancerTargetGroupsResultType$
+];
+var DetachTrafficSources$ = [9, n0, _DTSe,
+    0, () => DetachTrafficSourcesType$, () => DetachTrafficSourcesResultType$
+];
+var DisableMetricsCollection$ = [9, n0, _DMC,
+    0, () => DisableMetricsCollectionQuery$, () => __Unit
+];
+var EnableMetricsCollection$ = [9, n0, _EMC,
+    0, () => EnableMetricsCollectionQuery$, () => __Unit
+];
+var EnterStandby$ = [9, n0, _ES,
+    0, () => EnterStandbyQuery$, () => EnterStandbyAnswer$
+];
+var ExecutePolicy$ = [9, n0, _EP,
+    0, () => ExecutePolicyType$, () => __Unit
+];
+var ExitStandby$ = [9, n0, _ESx,
+    0, () => ExitStandbyQuery$, () => ExitStandbyAnswer$
+];
+var GetPredictiveScalingForecast$ = [9, n0, _GPSF,
+    0, () => GetPredictiveScalingForecastType$, () => GetPredictiveScalingForecastAnswer$
+];
+var LaunchInstances$ = [9, n0, _LI,
+    0, () => LaunchInstancesRequest$, () => LaunchInstancesResult$
+];
+var PutAccountSetting$ = [9, n0, _PAS,
+    0, () => PutAccountSettingType$, () => PutAccountSettingAnswer$
+];
+var PutLifecycleHook$ = [9, n0, _PLH,
+    0, () => PutLifecycleHookType$, () => PutLifecycleHookAnswer$
+];
+var PutNotificationConfiguration$ = [9, n0, _PNC,
+    0, () => PutNotificationConfigurationType$, () => __Unit
+];
+var PutScalingPolicy$ = [9, n0, _PSP,
+    0, () => PutScalingPolicyType$, () => PolicyARNType$
+];
+var PutScheduledUpdateGroupAction$ = [9, n0, _PSUGA,
+    0, () => PutScheduledUpdateGroupActionType$, () => __Unit
+];
+var PutWarmPool$ = [9, n0, _PWP,
+    0, () => PutWarmPoolType$, () => PutWarmPoolAnswer$
+];
+var RecordLifecycleActionHeartbeat$ = [9, n0, _RLAH,
+    0, () => RecordLifecycleActionHeartbeatType$, () => RecordLifecycleActionHeartbeatAnswer$
+];
+var ResumeProcesses$ = [9, n0, _RPe,
+    0, () => ScalingProcessQuery$, () => __Unit
+];
+var RollbackInstanceRefresh$ = [9, n0, _RIR,
+    0, () => RollbackInstanceRefreshType$, () => RollbackInstanceRefreshAnswer$
+];
+var SetDesiredCapacity$ = [9, n0, _SDC,
+    0, () => SetDesiredCapacityType$, () => __Unit
+];
+var SetInstanceHealth$ = [9, n0, _SIH,
+    0, () => SetInstanceHealthQuery$, () => __Unit
+];
+var SetInstanceProtection$ = [9, n0, _SIPe,
+    0, () => SetInstanceProtectionQuery$, () => SetInstanceProtectionAnswer$
+];
+var StartInstanceRefresh$ = [9, n0, _SIR,
+    0, () => StartInstanceRefreshType$, () => StartInstanceRefreshAnswer$
+];
+var SuspendProcesses$ = [9, n0, _SPus,
+    0, () => ScalingProcessQuery$, () => __Unit
+];
+var TerminateInstanceInAutoScalingGroup$ = [9, n0, _TIIASG,
+    0, () => TerminateInstanceInAutoScalingGroupType$, () => ActivityType$
+];
+var UpdateAutoScalingGroup$ = [9, n0, _UASG,
+    0, () => UpdateAutoScalingGroupType$, () => __Unit
+];
+
+const getRuntimeConfig$1 = (config) => {
+    return {
+        apiVersion: "2011-01-01",
+        base64Decoder: config?.base64Decoder ?? fromBase64,
+        base64Encoder: config?.base64Encoder ?? toBase64,
+        disableHostPrefix: config?.disableHostPrefix ?? false,
+        endpointProvider: config?.endpointProvider ?? defaultEndpointResolver,
+        extensions: config?.extensions ?? [],
+        httpAuthSchemeProvider: config?.httpAuthSchemeProvider ?? defaultAutoScalingHttpAuthSchemeProvider,
+        httpAuthSchemes: config?.httpAuthSchemes ?? [
+            {
+                schemeId: "aws.auth#sigv4",
+                identityProvider: (ipc) => ipc.getIdentityProvider("aws.auth#sigv4"),
+                signer: new AwsSdkSigV4Signer(),
+            },
+        ],
+        logger: config?.logger ?? new NoOpLogger(),
+        protocol: config?.protocol ?? AwsQueryProtocol,
+        protocolSettings: config?.protocolSettings ?? {
+            defaultNamespace: "com.amazonaws.autoscaling",
+            errorTypeRegistries,
+            xmlNamespace: "http://autoscaling.amazonaws.com/doc/2011-01-01/",
+            version: "2011-01-01",
+            serviceTarget: "AutoScaling_2011_01_01",
+        },
+        serviceId: config?.serviceId ?? "Auto Scaling",
+        sha256: config?.sha256 ?? Sha256,
+        urlParser: config?.urlParser ?? parseUrl,
+        utf8Decoder: config?.utf8Decoder ?? fromUtf8,
+        utf8Encoder: config?.utf8Encoder ?? toUtf8,
+    };
+};
+
+const getRuntimeConfig = (config) => {
+    emitWarningIfUnsupportedVersion(process.version);
+    const defaultsMode = resolveDefaultsModeConfig(config);
+    const defaultConfigProvider = () => defaultsMode().then(loadConfigsForDefaultMode);
+    const clientSharedValues = getRuntimeConfig$1(config);
+    emitWarningIfUnsupportedVersion$1(process.version);
+    const loaderConfig = {
+        profile: config?.profile,
+        logger: clientSharedValues.logger,
+    };
+    return {
+        ...clientSharedValues,
+        ...config,
+        runtime: "node",
+        defaultsMode,
+        authSchemePreference: config?.authSchemePreference ?? loadConfig(NODE_AUTH_SCHEME_PREFERENCE_OPTIONS, loaderConfig),
+        bodyLengthChecker: config?.bodyLengthChecker ?? calculateBodyLength,
+        credentialDefaultProvider: config?.credentialDefaultProvider ?? defaultProvider,
+        defaultSocketTimeout: getDefaultSocketTimeout(config?.requestHandler, 900_000),
+        defaultUserAgentProvider: config?.defaultUserAgentProvider ?? createDefaultUserAgentProvider({ serviceId: clientSharedValues.serviceId, clientVersion: packageInfo.version }),
+        maxAttempts: config?.maxAttempts ?? loadConfig(NODE_MAX_ATTEMPT_CONFIG_OPTIONS, config),
+        region: config?.region ?? loadConfig(NODE_REGION_CONFIG_OPTIONS, { ...NODE_REGION_CONFIG_FILE_OPTIONS, ...loaderConfig }),
+        requestHandler: NodeHttpHandler.create(config?.requestHandler ?? defaultConfigProvider),
+        retryMode: config?.retryMode ??
+            loadConfig({
+                ...NODE_RETRY_MODE_CONFIG_OPTIONS,
+                default: async () => (await defaultConfigProvider()).retryMode || DEFAULT_RETRY_MODE,
+            }, config),
+        streamCollector: config?.streamCollector ?? streamCollector,
+        useDualstackEndpoint: config?.useDualstackEndpoint ?? loadConfig(NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, loaderConfig),
+        useFipsEndpoint: config?.useFipsEndpoint ?? loadConfig(NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, loaderConfig),
+        userAgentAppId: config?.userAgentAppId ?? loadConfig(NODE_APP_ID_CONFIG_OPTIONS, loaderConfig),
+    };
+};
+
+const getHttpAuthExtensionConfiguration = (runtimeConfig) => {
+    const _httpAuthSchemes = runtimeConfig.httpAuthSchemes;
+    let _httpAuthSchemeProvider = runtimeConfig.httpAuthSchemeProvider;
+    let _credentials = runtimeConfig.credentials;
+    return {
+        setHttpAuthScheme(httpAuthScheme) {
+            const index = _httpAuthSchemes.findIndex((scheme) => scheme.schemeId === httpAuthScheme.schemeId);
+            if (index === -1) {
+                _httpAuthSchemes.push(httpAuthScheme);
+            }
+            else {
+                _httpAuthSchemes.splice(index, 1, httpAuthScheme);
+            }
+        },
+        httpAuthSchemes() {
+            return _httpAuthSchemes;
+        },
+        setHttpAuthSchemeProvider(httpAuthSchemeProvider) {
+            _httpAuthSchemeProvider = httpAuthSchemeProvider;
+        },
+        httpAuthSchemeProvider() {
+            return _httpAuthSchemeProvider;
+        },
+        setCredentials(credentials) {
+            _credentials = credentials;
+        },
+        credentials() {
+            return _credentials;
+        },
+    };
+};
+const resolveHttpAuthRuntimeConfig = (config) => {
+    return {
+        httpAuthSchemes: config.httpAuthSchemes(),
+        httpAuthSchemeProvider: config.httpAuthSchemeProvider(),
+        credentials: config.credentials(),
+    };
+};
+
+const resolveRuntimeExtensions = (runtimeConfig, extensions) => {
+    const extensionConfiguration = Object.assign(getAwsRegionExtensionConfiguration(runtimeConfig), getDefaultExtensionConfiguration(runtimeConfig), getHttpHandlerExtensionConfiguration(runtimeConfig), getHttpAuthExtensionConfiguration(runtimeConfig));
+    extensions.forEach((extension) => extension.configure(extensionConfiguration));
+    return Object.assign(runtimeConfig, resolveAwsRegionExtensionConfiguration(extensionConfiguration), resolveDefaultRuntimeConfig(extensionConfiguration), resolveHttpHandlerRuntimeConfig(extensionConfiguration), resolveHttpAuthRuntimeConfig(extensionConfiguration));
+};
+
+class AutoScalingClient extends Client {
+    config;
+    constructor(...[configuration]) {
+        const _config_0 = getRuntimeConfig(configuration || {});
+        super(_config_0);
+        this.initConfig = _config_0;
+        const _config_1 = resolveClientEndpointParameters(_config_0);
+        const _config_2 = resolveUserAgentConfig(_config_1);
+        const _config_3 = resolveRetryConfig(_config_2);
+        const _config_4 = resolveRegionConfig(_config_3);
+        const _config_5 = resolveHostHeaderConfig(_config_4);
+        const _config_6 = resolveEndpointConfig(_config_5);
+        const _config_7 = resolveHttpAuthSchemeConfig(_config_6);
+        const _config_8 = resolveRuntimeExtensions(_config_7, configuration?.extensions || []);
+        this.config = _config_8;
+        this.middlewareStack.use(getSchemaSerdePlugin(this.config));
+        this.middlewareStack.use(getUserAgentPlugin(this.config));
+        this.middlewareStack.use(getRetryPlugin(this.config));
+        this.middlewareStack.use(getContentLengthPlugin(this.config));
+        this.middlewareStack.use(getHostHeaderPlugin(this.config));
+        this.middlewareStack.use(getLoggerPlugin(this.config));
+        this.middlewareStack.use(getRecursionDetectionPlugin(this.config));
+        this.middlewareStack.use(getHttpAuthSchemeEndpointRuleSetPlugin(this.config, {
+            httpAuthSchemeParametersProvider: defaultAutoScalingHttpAuthSchemeParametersProvider,
+            identityProviderConfigProvider: async (config) => new DefaultIdentityProviderConfig({
+                "aws.auth#sigv4": config.credentials,
+            }),
+        }));
+        this.middlewareStack.use(getHttpSigningPlugin(this.config));
+    }
+    destroy() {
+        super.destroy();
+    }
+}
+
+const command = makeBuilder(commonParams, "AutoScaling_2011_01_01", "AutoScalingClient", getEndpointPlugin);
+const _ep0 = {};
+const _mw0 = (Command, cs, config, o) => [];
+
+class AttachInstancesCommand extends command(_ep0, _mw0, "AttachInstances", AttachInstances$) {
+}
+
+class AttachLoadBalancersCommand extends command(_ep0, _mw0, "AttachLoadBalancers", AttachLoadBalancers$) {
+}
+
+class AttachLoadBalancerTargetGroupsCommand extends command(_ep0, _mw0, "AttachLoadBalancerTargetGroups", AttachLoadBalancerTargetGroups$) {
+}
+
+class AttachTrafficSourcesCommand extends command(_ep0, _mw0, "AttachTrafficSources", AttachTrafficSources$) {
+}
+
+class BatchDeleteScheduledActionCommand extends command(_ep0, _mw0, "BatchDeleteScheduledAction", BatchDeleteScheduledAction$) {
+}
+
+class BatchPutScheduledUpdateGroupActionCommand extends command(_ep0, _mw0, "BatchPutScheduledUpdateGroupAction", BatchPutScheduledUpdateGroupAction$) {
+}
+
+class CancelInstanceRefreshCommand extends command(_ep0, _mw0, "CancelInstanceRefresh", CancelInstanceRefresh$) {
+}
+
+class CompleteLifecycleActionCommand extends command(_ep0, _mw0, "CompleteLifecycleAction", CompleteLifecycleAction$) {
+}
+
+class CreateAutoScalingGroupCommand extends command(_ep0, _mw0, "CreateAutoScalingGroup", CreateAutoScalingGroup$) {
+}
+
+class CreateLaunchConfigurationCommand extends command(_ep0, _mw0, "CreateLaunchConfiguration", CreateLaunchConfiguration$) {
+}
+
+class CreateOrUpdateTagsCommand extends command(_ep0, _mw0, "CreateOrUpdateTags", CreateOrUpdateTags$) {
+}
+
+class DeleteAutoScalingGroupCommand extends command(_ep0, _mw0, "DeleteAutoScalingGroup", DeleteAutoScalingGroup$) {
+}
+
+class DeleteLaunchConfigurationCommand extends command(_ep0, _mw0, "DeleteLaunchConfiguration", DeleteLaunchConfiguration$) {
+}
+
+class DeleteLifecycleHookCommand extends command(_ep0, _mw0, "DeleteLifecycleHook", DeleteLifecycleHook$) {
+}
+
+class DeleteNotificationConfigurationCommand extends command(_ep0, _mw0, "DeleteNotificationConfiguration", DeleteNotificationConfiguration$) {
+}
+
+class DeletePolicyCommand extends command(_ep0, _mw0, "DeletePolicy", DeletePolicy$) {
+}
+
+class DeleteScheduledActionCommand extends command(_ep0, _mw0, "DeleteScheduledAction", DeleteScheduledAction$) {
+}
+
+class DeleteTagsCommand extends command(_ep0, _mw0, "DeleteTags", DeleteTags$) {
+}
+
+class DeleteWarmPoolCommand extends command(_ep0, _mw0, "DeleteWarmPool", DeleteWarmPool$) {
+}
+
+class DescribeAccountLimitsCommand extends command(_ep0, _mw0, "DescribeAccountLimits", DescribeAccountLimits$) {
+}
+
+class DescribeAccountSettingsCommand extends command(_ep0, _mw0, "DescribeAccountSettings", DescribeAccountSettings$) {
+}
+
+class DescribeAdjustmentTypesCommand extends command(_ep0, _mw0, "DescribeAdjustmentTypes", DescribeAdjustmentTypes$) {
+}
+
+class DescribeAutoScalingGroupsCommand extends command(_ep0, _mw0, "DescribeAutoScalingGroups", DescribeAutoScalingGroups$) {
+}
+
+class DescribeAutoScalingInstancesCommand extends command(_ep0, _mw0, "DescribeAutoScalingInstances", DescribeAutoScalingInstances$) {
+}
+
+class DescribeAutoScalingNotificationTypesCommand extends command(_ep0, _mw0, "DescribeAutoScalingNotificationTypes", DescribeAutoScalingNotificationTypes$) {
+}
+
+class DescribeInstanceRefreshesCommand extends command(_ep0, _mw0, "DescribeInstanceRefreshes", DescribeInstanceRefreshes$) {
+}
+
+class DescribeLaunchConfigurationsCommand extends command(_ep0, _mw0, "DescribeLaunchConfigurations", DescribeLaunchConfigurations$) {
+}
+
+class DescribeLifecycleHooksCommand extends command(_ep0, _mw0, "DescribeLifecycleHooks", DescribeLifecycleHooks$) {
+}
+
+class DescribeLifecycleHookTypesCommand extends command(_ep0, _mw0, "DescribeLifecycleHookTypes", DescribeLifecycleHookTypes$) {
+}
+
+class DescribeLoadBalancersCommand extends command(_ep0, _mw0, "DescribeLoadBalancers", DescribeLoadBalancers$) {
+}
+
+class DescribeLoadBalancerTargetGroupsCommand extends command(_ep0, _mw0, "DescribeLoadBalancerTargetGroups", DescribeLoadBalancerTargetGroups$) {
+}
+
+class DescribeMetricCollectionTypesCommand extends command(_ep0, _mw0, "DescribeMetricCollectionTypes", DescribeMetricCollectionTypes$) {
+}
+
+class DescribeNotificationConfigurationsCommand extends command(_ep0, _mw0, "DescribeNotificationConfigurations", DescribeNotificationConfigurations$) {
+}
+
+class DescribePoliciesCommand extends command(_ep0, _mw0, "DescribePolicies", DescribePolicies$) {
+}
+
+class DescribeScalingActivitiesCommand extends command(_ep0, _mw0, "DescribeScalingActivities", DescribeScalingActivities$) {
+}
+
+class DescribeScalingProcessTypesCommand extends command(_ep0, _mw0, "DescribeScalingProcessTypes", DescribeScalingProcessTypes$) {
+}
+
+class DescribeScheduledActionsCommand extends command(_ep0, _mw0, "DescribeScheduledActions", DescribeScheduledActions$) {
+}
+
+class DescribeTagsCommand extends command(_ep0, _mw0, "DescribeTags", DescribeTags$) {
+}
+
+class DescribeTerminationPolicyTypesCommand extends command(_ep0, _mw0, "DescribeTerminationPolicyTypes", DescribeTerminationPolicyTypes$) {
+}
+
+class DescribeTrafficSourcesCommand extends command(_ep0, _mw0, "DescribeTrafficSources", DescribeTrafficSources$) {
+}
+
+class DescribeWarmPoolCommand extends command(_ep0, _mw0, "DescribeWarmPool", DescribeWarmPool$) {
+}
+
+class DetachInstancesCommand extends command(_ep0, _mw0, "DetachInstances", DetachInstances$) {
+}
+
+class DetachLoadBalancersCommand extends command(_ep0, _mw0, "DetachLoadBalancers", DetachLoadBalancers$) {
+}
+
+class DetachLoadBalancerTargetGroupsCommand extends command(_ep0, _mw0, "DetachLoadBalancerTargetGroups", DetachLoadBalancerTargetGroups$) {
+}
+
+class DetachTrafficSourcesCommand extends command(_ep0, _mw0, "DetachTrafficSources", DetachTrafficSources$) {
+}
+
+class DisableMetricsCollectionCommand extends command(_ep0, _mw0, "DisableMetricsCollection", DisableMetricsCollection$) {
+}
+
+class EnableMetricsCollectionCommand extends command(_ep0, _mw0, "EnableMetricsCollection", EnableMetricsCollection$) {
+}
+
+class EnterStandbyCommand extends command(_ep0, _mw0, "EnterStandby", EnterStandby$) {
+}
+
+class ExecutePolicyCommand extends command(_ep0, _mw0, "ExecutePolicy", ExecutePolicy$) {
+}
+
+class ExitStandbyCommand extends command(_ep0, _mw0, "ExitStandby", ExitStandby$) {
+}
+
+class GetPredictiveScalingForecastCommand extends command(_ep0, _mw0, "GetPredictiveScalingForecast", GetPredictiveScalingForecast$) {
+}
+
+class LaunchInstancesCommand extends command(_ep0, _mw0, "LaunchInstances", LaunchInstances$) {
+}
+
+class PutAccountSettingCommand extends command(_ep0, _mw0, "PutAccountSetting", PutAccountSetting$) {
+}
+
+class PutLifecycleHookCommand extends command(_ep0, _mw0, "PutLifecycleHook", PutLifecycleHook$) {
+}
+
+class PutNotificationConfigurationCommand extends command(_ep0, _mw0, "PutNotificationConfiguration", PutNotificationConfiguration$) {
+}
+
+class PutScalingPolicyCommand extends command(_ep0, _mw0, "PutScalingPolicy", PutScalingPolicy$) {
+}
+
+class PutScheduledUpdateGroupActionCommand extends command(_ep0, _mw0, "PutScheduledUpdateGroupAction", PutScheduledUpdateGroupAction$) {
+}
+
+class PutWarmPoolCommand extends command(_ep0, _mw0, "PutWarmPool", PutWarmPool$) {
+}
+
+class RecordLifecycleActionHeartbeatCommand extends command(_ep0, _mw0, "RecordLifecycleActionHeartbeat", RecordLifecycleActionHeartbeat$) {
+}
+
+class ResumeProcessesCommand extends command(_ep0, _mw0, "ResumeProcesses", ResumeProcesses$) {
+}
+
+class RollbackInstanceRefreshCommand extends command(_ep0, _mw0, "RollbackInstanceRefresh", RollbackInstanceRefresh$) {
+}
+
+class SetDesiredCapacityCommand extends command(_ep0, _mw0, "SetDesiredCapacity", SetDesiredCapacity$) {
+}
+
+class SetInstanceHealthCommand extends command(_ep0, _mw0, "SetInstanceHealth", SetInstanceHealth$) {
+}
+
+class SetInstanceProtectionCommand extends command(_ep0, _mw0, "SetInstanceProtection", SetInstanceProtection$) {
+}
+
+class StartInstanceRefreshCommand extends command(_ep0, _mw0, "StartInstanceRefresh", StartInstanceRefresh$) {
+}
+
+class SuspendProcessesCommand extends command(_ep0, _mw0, "SuspendProcesses", SuspendProcesses$) {
+}
+
+class TerminateInstanceInAutoScalingGroupCommand extends command(_ep0, _mw0, "TerminateInstanceInAutoScalingGroup", TerminateInstanceInAutoScalingGroup$) {
+}
+
+class UpdateAutoScalingGroupCommand extends command(_ep0, _mw0, "UpdateAutoScalingGroup", UpdateAutoScalingGroup$) {
+}
+
+const paginateDescribeAutoScalingGroups = createPaginator(AutoScalingClient, DescribeAutoScalingGroupsCommand, "NextToken", "NextToken", "MaxRecords");
+
+const paginateDescribeAutoScalingInstances = createPaginator(AutoScalingClient, DescribeAutoScalingInstancesCommand, "NextToken", "NextToken", "MaxRecords");
+
+const paginateDescribeInstanceRefreshes = createPaginator(AutoScalingClient, DescribeInstanceRefreshesCommand, "NextToken", "NextToken", "MaxRecords");
+
+const paginateDescribeLaunchConfigurations = createPaginator(AutoScalingClient, DescribeLaunchConfigurationsCommand, "NextToken", "NextToken", "MaxRecords");
+
+const paginateDescribeLoadBalancers = createPaginator(AutoScalingClient, DescribeLoadBalancersCommand, "NextToken", "NextToken", "MaxRecords");
+
+const paginateDescribeLoadBalancerTargetGroups = createPaginator(AutoScalingClient, DescribeLoadBalancerTargetGroupsCommand, "NextToken", "NextToken", "MaxRecords");
+
+const paginateDescribeNotificationConfigurations = createPaginator(AutoScalingClient, DescribeNotificationConfigurationsCommand, "NextToken", "NextToken", "MaxRecords");
+
+const paginateDescribePolicies = createPaginator(AutoScalingClient, DescribePoliciesCommand, "NextToken", "NextToken", "MaxRecords");
+
+const paginateDescribeScalingActivities = createPaginator(AutoScalingClient, DescribeScalingActivitiesCommand, "NextToken", "NextToken", "MaxRecords");
+
+const paginateDescribeScheduledActions = createPaginator(AutoScalingClient, DescribeScheduledActionsCommand, "NextToken", "NextToken", "MaxRecords");
+
+const paginateDescribeTags = createPaginator(AutoScalingClient, DescribeTagsCommand, "NextToken", "NextToken", "MaxRecords");
+
+const paginateDescribeTrafficSources = createPaginator(AutoScalingClient, DescribeTrafficSourcesCommand, "NextToken", "NextToken", "MaxRecords");
+
+const paginateDescribeWarmPool = createPaginator(AutoScalingClient, DescribeWarmPoolCommand, "NextToken", "NextToken", "MaxRecords");
+
+const checkState$2 = async (client, input) => {
+    let reason;
+    try {
+        let result = await client.send(new DescribeAutoScalingGroupsCommand(input));
+        reason = result;
+        try {
+            const returnComparator = () => {
+                return (result.AutoScalingGroups.length > 0);
+            };
+            if (returnComparator() == true) {
+                return { state: WaiterState.SUCCESS, reason };
+            }
+        }
+        catch (e) { }
+        try {
+            const returnComparator = () => {
+                return (result.AutoScalingGroups.length > 0);
+            };
+            if (returnComparator() == false) {
+                return { state: WaiterState.RETRY, reason };
+            }
+        }
+        catch (e) { }
+    }
+    catch (exception) {
+        reason = exception;
+    }
+    return { state: WaiterState.RETRY, reason };
+};
+const waitForGroupExists = async (params, input) => {
+    const serviceDefaults = { minDelay: 5, maxDelay: 120 };
+    return createWaiter({ ...serviceDefaults, ...params }, input, checkState$2);
+};
+const waitUntilGroupExists = async (params, input) => {
+    const serviceDefaults = { minDelay: 5, maxDelay: 120 };
+    const result = await createWaiter({ ...serviceDefaults, ...params }, input, checkState$2);
+    return checkExceptions(result);
+};
+
+const checkState$1 = async (client, input) => {
+    let reason;
+    try {
+        let result = await client.send(new DescribeAutoScalingGroupsCommand(input));
+        reason = result;
+        try {
+            const returnComparator = () => {
+                let flat_1 = [].concat(...result.AutoScalingGroups);
+                let projection_3 = flat_1.map((element_2) => {
+                    let filterRes_5 = element_2.Instances.filter((element_4) => {
+                        return (element_4.LifecycleState == "InService");
+                    });
+                    let result_6 = [];
+                    result_6.push((filterRes_5.length >= element_2.MinSize));
+                    element_2 = result_6;
+                    return element_2;
+                });
+                let flat_7 = [].concat(...projection_3);
+                return flat_7.includes(false);
+            };
+            if (returnComparator() == false) {
+                return { state: WaiterState.SUCCESS, reason };
+            }
+        }
+        catch (e) { }
+        try {
+            const returnComparator = () => {
+                let flat_1 = [].concat(...result.AutoScalingGroups);
+                let projection_3 = flat_1.map((element_2) => {
+                    let filterRes_5 = element_2.Instances.filter((element_4) => {
+                        return (element_4.LifecycleState == "InService");
+                    });
+                    let result_6 = [];
+                    result_6.push((filterRes_5.length >= element_2.MinSize));
+                    element_2 = result_6;
+                    return element_2;
+                });
+                let flat_7 = [].concat(...projection_3);
+                return flat_7.includes(false);
+            };
+            if (returnComparator() == true) {
+                return { state: WaiterState.RETRY, reason };
+            }
+        }
+        catch (e) { }
+    }
+    catch (exception) {
+        reason = exception;
+    }
+    return { state: WaiterState.RETRY, reason };
+};
+const waitForGroupInService = async (params, input) => {
+    const serviceDefaults = { minDelay: 15, maxDelay: 120 };
+    return createWaiter({ ...serviceDefaults, ...params }, input, checkState$1);
+};
+const waitUntilGroupInService = async (params, input) => {
+    const serviceDefaults = { minDelay: 15, maxDelay: 120 };
+    const result = await createWaiter({ ...serviceDefaults, ...params }, input, checkState$1);
+    return checkExceptions(result);
+};
+
+const checkState = async (client, input) => {
+    let reason;
+    try {
+        let result = await client.send(new DescribeAutoScalingGroupsCommand(input));
+        reason = result;
+        try {
+            const returnComparator = () => {
+                return (result.AutoScalingGroups.length > 0);
+            };
+            if (returnComparator() == false) {
+                return { state: WaiterState.SUCCESS, reason };
+            }
+        }
+        catch (e) { }
+        try {
+            const returnComparator = () => {
+                return (result.AutoScalingGroups.length > 0);
+            };
+            if (returnComparator() == true) {
+                return { state: WaiterState.RETRY, reason };
+            }
+        }
+        catch (e) { }
+    }
+    catch (exception) {
+        reason = exception;
+    }
+    return { state: WaiterState.RETRY, reason };
+};
+const waitForGroupNotExists = async (params, input) => {
+    const serviceDefaults = { minDelay: 15, maxDelay: 120 };
+    return createWaiter({ ...serviceDefaults, ...params }, input, checkState);
+};
+const waitUntilGroupNotExists = async (params, input) => {
+    const serviceDefaults = { minDelay: 15, maxDelay: 120 };
+    const result = await createWaiter({ ...serviceDefaults, ...params }, input, checkState);
+    return checkExceptions(result);
+};
+
+const commands = {
+    AttachInstancesCommand,
+    AttachLoadBalancersCommand,
+    AttachLoadBalancerTargetGroupsCommand,
+    AttachTrafficSourcesCommand,
+    BatchDeleteScheduledActionCommand,
+    BatchPutScheduledUpdateGroupActionCommand,
+    CancelInstanceRefreshCommand,
+    CompleteLifecycleActionCommand,
+    CreateAutoScalingGroupCommand,
+    CreateLaunchConfigurationCommand,
+    CreateOrUpdateTagsCommand,
+    DeleteAutoScalingGroupCommand,
+    DeleteLaunchConfigurationCommand,
+    DeleteLifecycleHookCommand,
+    DeleteNotificationConfigurationCommand,
+    DeletePolicyCommand,
+    DeleteScheduledActionCommand,
+    DeleteTagsCommand,
+    DeleteWarmPoolCommand,
+    DescribeAccountLimitsCommand,
+    DescribeAccountSettingsCommand,
+    DescribeAdjustmentTypesCommand,
+    DescribeAutoScalingGroupsCommand,
+    DescribeAutoScalingInstancesCommand,
+    DescribeAutoScalingNotificationTypesCommand,
+    DescribeInstanceRefreshesCommand,
+    DescribeLaunchConfigurationsCommand,
+    DescribeLifecycleHooksCommand,
+    DescribeLifecycleHookTypesCommand,
+    DescribeLoadBalancersCommand,
+    DescribeLoadBalancerTargetGroupsCommand,
+    DescribeMetricCollectionTypesCommand,
+    DescribeNotificationConfigurationsCommand,
+    DescribePoliciesCommand,
+    DescribeScalingActivitiesCommand,
+    DescribeScalingProcessTypesCommand,
+    DescribeScheduledActionsCommand,
+    DescribeTagsCommand,
+    DescribeTerminationPolicyTypesCommand,
+    DescribeTrafficSourcesCommand,
+    DescribeWarmPoolCommand,
+    DetachInstancesCommand,
+    DetachLoadBalancersCommand,
+    DetachLoadBalancerTargetGroupsCommand,
+    DetachTrafficSourcesCommand,
+    DisableMetricsCollectionCommand,
+    EnableMetricsCollectionCommand,
+    EnterStandbyCommand,
+    ExecutePolicyCommand,
+    ExitStandbyCommand,
+    GetPredictiveScalingForecastCommand,
+    LaunchInstancesCommand,
+    PutAccountSettingCommand,
+    PutLifecycleHookCommand,
+    PutNotificationConfigurationCommand,
+    PutScalingPolicyCommand,
+    PutScheduledUpdateGroupActionCommand,
+    PutWarmPoolCommand,
+    RecordLifecycleActionHeartbeatCommand,
+    ResumeProcessesCommand,
+    RollbackInstanceRefreshCommand,
+    SetDesiredCapacityCommand,
+    SetInstanceHealthCommand,
+    SetInstanceProtectionCommand,
+    StartInstanceRefreshCommand,
+    SuspendProcessesCommand,
+    TerminateInstanceInAutoScalingGroupCommand,
+    UpdateAutoScalingGroupCommand,
+};
+const paginators = {
+    paginateDescribeAutoScalingGroups,
+    paginateDescribeAutoScalingInstances,
+    paginateDescribeInstanceRefreshes,
+    paginateDescribeLaunchConfigurations,
+    paginateDescribeLoadBalancers,
+    paginateDescribeLoadBalancerTargetGroups,
+    paginateDescribeNotificationConfigurations,
+    paginateDescribePolicies,
+    paginateDescribeScalingActivities,
+    paginateDescribeScheduledActions,
+    paginateDescribeTags,
+    paginateDescribeTrafficSources,
+    paginateDescribeWarmPool,
+};
+const waiters = {
+    waitUntilGroupExists,
+    waitUntilGroupInService,
+    waitUntilGroupNotExists,
+};
+class AutoScaling extends AutoScalingClient {
+}
+createAggregatedClient(commands, AutoScaling, { paginators, waiters });
+
+const AcceleratorManufacturer = {
+    AMAZON_WEB_SERVICES: "amazon-web-services",
+    AMD: "amd",
+    NVIDIA: "nvidia",
+    XILINX: "xilinx",
+};
+const AcceleratorName = {
+    A100: "a100",
+    K80: "k80",
+    M60: "m60",
+    RADEON_PRO_V520: "radeon-pro-v520",
+    T4: "t4",
+    V100: "v100",
+    VU9P: "vu9p",
+};
+const AcceleratorType = {
+    FPGA: "fpga",
+    GPU: "gpu",
+    INFERENCE: "inference",
+};
+const ScalingActivityStatusCode = {
+    Cancelled: "Cancelled",
+    Failed: "Failed",
+    InPlaceUpdateInProgress: "InPlaceUpdateInProgress",
+    InProgress: "InProgress",
+    MidLifecycleAction: "MidLifecycleAction",
+    PendingSpotBidPlacement: "PendingSpotBidPlacement",
+    PreInService: "PreInService",
+    Successful: "Successful",
+    WaitingForConnectionDraining: "WaitingForConnectionDraining",
+    WaitingForELBConnectionDraining: "WaitingForELBConnectionDraining",
+    WaitingForInPlaceUpdateToFinalize: "WaitingForInPlaceUpdateToFinalize",
+    WaitingForInPlaceUpdateToStart: "WaitingForInPlaceUpdateToStart",
+    WaitingForInstanceId: "WaitingForInstanceId",
+    WaitingForInstanceWarmup: "WaitingForInstanceWarmup",
+    WaitingForSpotInstanceId: "WaitingForSpotInstanceId",
+    WaitingForSpotInstanceRequestId: "WaitingForSpotInstanceRequestId",
+};
+const CapacityDistributionStrategy = {
+    BALANCED_BEST_EFFORT: "balanced-best-effort",
+    BALANCED_ONLY: "balanced-only",
+    RESERVATIONS_THEN_BALANCED: "reservations-then-balanced",
+};
+const ImpairedZoneHealthCheckBehavior = {
+    IgnoreUnhealthy: "IgnoreUnhealthy",
+    ReplaceUnhealthy: "ReplaceUnhealthy",
+};
+const CapacityReservationPreference = {
+    CapacityReservationsFirst: "capacity-reservations-first",
+    CapacityReservationsOnly: "capacity-reservations-only",
+    Default: "default",
+    None: "none",
+};
+const DeletionProtection = {
+    None: "none",
+    PreventAllDeletion: "prevent-all-deletion",
+    PreventForceDeletion: "prevent-force-deletion",
+};
+const RetentionAction = {
+    Retain: "retain",
+    Terminate: "terminate",
+};
+const TargetCapacityType = {
+    CAPACITY_BLOCK: "capacity-block",
+    INTERRUPTIBLE_CAPACITY_RESERVATION: "interruptible-capacity-reservation",
+    ON_DEMAND: "on-demand",
+    ON_DEMAND_CAPACITY_RESERVATION: "on-demand-capacity-reservation",
+};
+const BareMetal = {
+    EXCLUDED: "excluded",
+    INCLUDED: "included",
+    REQUIRED: "required",
+};
+const BurstablePerformance = {
+    EXCLUDED: "excluded",
+    INCLUDED: "included",
+    REQUIRED: "required",
+};
+const CpuManufacturer = {
+    AMAZON_WEB_SERVICES: "amazon-web-services",
+    AMD: "amd",
+    APPLE: "apple",
+    INTEL: "intel",
+};
+const InstanceGeneration = {
+    CURRENT: "current",
+    PREVIOUS: "previous",
+};
+const LocalStorage = {
+    EXCLUDED: "excluded",
+    INCLUDED: "included",
+    REQUIRED: "required",
+};
+const LocalStorageType = {
+    HDD: "hdd",
+    SSD: "ssd",
+};
+const InstanceMetadataEndpointState = {
+    Disabled: "disabled",
+    Enabled: "enabled",
+};
+const InstanceMetadataHttpTokensState = {
+    Optional: "optional",
+    Required: "required",
+};
+const LifecycleState = {
+    DETACHED: "Detached",
+    DETACHING: "Detaching",
+    ENTERING_STANDBY: "EnteringStandby",
+    IN_SERVICE: "InService",
+    PENDING: "Pending",
+    PENDING_PROCEED: "Pending:Proceed",
+    PENDING_WAIT: "Pending:Wait",
+    QUARANTINED: "Quarantined",
+    REPLACING_ROOT_VOLUME: "ReplacingRootVolume",
+    REPLACING_ROOT_VOLUME_PROCEED: "ReplacingRootVolume:Proceed",
+    REPLACING_ROOT_VOLUME_WAIT: "ReplacingRootVolume:Wait",
+    ROOT_VOLUME_REPLACED: "RootVolumeReplaced",
+    STANDBY: "Standby",
+    TERMINATED: "Terminated",
+    TERMINATING: "Terminating",
+    TERMINATING_PROCEED: "Terminating:Proceed",
+    TERMINATING_RETAINED: "Terminating:Retained",
+    TERMINATING_WAIT: "Terminating:Wait",
+    WARMED_HIBERNATED: "Warmed:Hibernated",
+    WARMED_PENDING: "Warmed:Pending",
+    WARMED_PENDING_PROCEED: "Warmed:Pending:Proceed",
+    WARMED_PENDING_RETAINED: "Warmed:Pending:Retained",
+    WARMED_PENDING_WAIT: "Warmed:Pending:Wait",
+    WARMED_RUNNING: "Warmed:Running",
+    WARMED_STOPPED: "Warmed:Stopped",
+    WARMED_TERMINATED: "Warmed:Terminated",
+    WARMED_TERMINATING: "Warmed:Terminating",
+    WARMED_TERMINATING_PROCEED: "Warmed:Terminating:Proceed",
+    WARMED_TERMINATING_RETAINED: "Warmed:Terminating:Retained",
+    WARMED_TERMINATING_WAIT: "Warmed:Terminating:Wait",
+};
+const WarmPoolState = {
+    Hibernated: "Hibernated",
+    Running: "Running",
+    Stopped: "Stopped",
+};
+const WarmPoolStatus = {
+    PendingDelete: "PendingDelete",
+};
+const ScaleInProtectedInstances = {
+    Ignore: "Ignore",
+    Refresh: "Refresh",
+    Wait: "Wait",
+};
+const StandbyInstances = {
+    Ignore: "Ignore",
+    Terminate: "Terminate",
+    Wait: "Wait",
+};
+const InstanceRefreshStatus = {
+    Baking: "Baking",
+    Cancelled: "Cancelled",
+    Cancelling: "Cancelling",
+    Failed: "Failed",
+    InProgress: "InProgress",
+    Pending: "Pending",
+    RollbackFailed: "RollbackFailed",
+    RollbackInProgress: "RollbackInProgress",
+    RollbackSuccessful: "RollbackSuccessful",
+    Successful: "Successful",
+};
+const RefreshStrategy = {
+    ReplaceRootVolume: "ReplaceRootVolume",
+    Rolling: "Rolling",
+};
+const PredictiveScalingMaxCapacityBreachBehavior = {
+    HonorMaxCapacity: "HonorMaxCapacity",
+    IncreaseMaxCapacity: "IncreaseMaxCapacity",
+};
+const PredefinedLoadMetricType = {
+    ALBTargetGroupRequestCount: "ALBTargetGroupRequestCount",
+    ASGTotalCPUUtilization: "ASGTotalCPUUtilization",
+    ASGTotalNetworkIn: "ASGTotalNetworkIn",
+    ASGTotalNetworkOut: "ASGTotalNetworkOut",
+};
+const PredefinedMetricPairType = {
+    ALBRequestCount: "ALBRequestCount",
+    ASGCPUUtilization: "ASGCPUUtilization",
+    ASGNetworkIn: "ASGNetworkIn",
+    ASGNetworkOut: "ASGNetworkOut",
+};
+const PredefinedScalingMetricType = {
+    ALBRequestCountPerTarget: "ALBRequestCountPerTarget",
+    ASGAverageCPUUtilization: "ASGAverageCPUUtilization",
+    ASGAverageNetworkIn: "ASGAverageNetworkIn",
+    ASGAverageNetworkOut: "ASGAverageNetworkOut",
+};
+const PredictiveScalingMode = {
+    ForecastAndScale: "ForecastAndScale",
+    ForecastOnly: "ForecastOnly",
+};
+const MetricStatistic = {
+    Average: "Average",
+    Maximum: "Maximum",
+    Minimum: "Minimum",
+    SampleCount: "SampleCount",
+    Sum: "Sum",
+};
+const MetricType = {
+    ALBRequestCountPerTarget: "ALBRequestCountPerTarget",
+    ASGAverageCPUUtilization: "ASGAverageCPUUtilization",
+    ASGAverageCPUUtilizationHighResolution: "ASGAverageCPUUtilizationHighResolution",
+    ASGAverageNetworkIn: "ASGAverageNetworkIn",
+    ASGAverageNetworkOut: "ASGAverageNetworkOut",
+};
+const RetryStrategy = {
+    NONE: "none",
+    RETRY_WITH_GROUP_CONFIGURATION: "retry-with-group-configuration",
+};
+
+__webpack_unused_export__ = AcceleratorCountRequest$;
+__webpack_unused_export__ = AcceleratorManufacturer;
+__webpack_unused_export__ = AcceleratorName;
+__webpack_unused_export__ = AcceleratorTotalMemoryMiBRequest$;
+__webpack_unused_export__ = AcceleratorType;
+__webpack_unused_export__ = AccountSetting$;
+__webpack_unused_export__ = ActiveInstanceRefreshNotFoundFault;
+__webpack_unused_export__ = ActiveInstanceRefreshNotFoundFault$;
+__webpack_unused_export__ = ActivitiesType$;
+__webpack_unused_export__ = Activity$;
+__webpack_unused_export__ = ActivityType$;
+__webpack_unused_export__ = AdjustmentType$;
+__webpack_unused_export__ = Alarm$;
+__webpack_unused_export__ = AlarmSpecification$;
+__webpack_unused_export__ = AlreadyExistsFault;
+__webpack_unused_export__ = AlreadyExistsFault$;
+__webpack_unused_export__ = AttachInstances$;
+__webpack_unused_export__ = AttachInstancesCommand;
+__webpack_unused_export__ = AttachInstancesQuery$;
+__webpack_unused_export__ = AttachLoadBalancerTargetGroups$;
+exports.EdW = AttachLoadBalancerTargetGroupsCommand;
+__webpack_unused_export__ = AttachLoadBalancerTargetGroupsResultType$;
+__webpack_unused_export__ = AttachLoadBalancerTargetGroupsType$;
+__webpack_unused_export__ = AttachLoadBalancers$;
+__webpack_unused_export__ = AttachLoadBalancersCommand;
+__webpack_unused_export__ = AttachLoadBalancersResultType$;
+__webpack_unused_export__ = AttachLoadBalancersType$;
+__webpack_unused_export__ = AttachTrafficSources$;
+__webpack_unused_export__ = AttachTrafficSourcesCommand;
+__webpack_unused_export__ = AttachTrafficSourcesResultType$;
+__webpack_unused_export__ = AttachTrafficSourcesType$;
+__webpack_unused_export__ = AutoScaling;
+exports.yis = AutoScalingClient;
+__webpack_unused_export__ = AutoScalingGroup$;
+__webpack_unused_export__ = AutoScalingGroupNamesType$;
+__webpack_unused_export__ = AutoScalingGroupsType$;
+__webpack_unused_export__ = AutoScalingInstanceDetails$;
+__webpack_unused_export__ = AutoScalingInstancesType$;
+__webpack_unused_export__ = AutoScalingServiceException;
+__webpack_unused_export__ = AutoScalingServiceException$;
+__webpack_unused_export__ = AvailabilityZoneDistribution$;
+__webpack_unused_export__ = AvailabilityZoneImpairmentPolicy$;
+__webpack_unused_export__ = BareMetal;
+__webpack_unused_export__ = BaselineEbsBandwidthMbpsRequest$;
+__webpack_unused_export__ = BaselinePerformanceFactorsRequest$;
+__webpack_unused_export__ = BatchDeleteScheduledAction$;
+__webpack_unused_export__ = BatchDeleteScheduledActionAnswer$;
+__webpack_unused_export__ = BatchDeleteScheduledActionCommand;
+__webpack_unused_export__ = BatchDeleteScheduledActionType$;
+__webpack_unused_export__ = BatchPutScheduledUpdateGroupAction$;
+__webpack_unused_export__ = BatchPutScheduledUpdateGroupActionAnswer$;
+__webpack_unused_export__ = BatchPutScheduledUpdateGroupActionCommand;
+__webpack_unused_export__ = BatchPutScheduledUpdateGroupActionType$;
+__webpack_unused_export__ = BlockDeviceMapping$;
+__webpack_unused_export__ = BurstablePerformance;
+__webpack_unused_export__ = CancelInstanceRefresh$;
+__webpack_unused_export__ = CancelInstanceRefreshAnswer$;
+__webpack_unused_export__ = CancelInstanceRefreshCommand;
+__webpack_unused_export__ = CancelInstanceRefreshType$;
+__webpack_unused_export__ = CapacityDistributionStrategy;
+__webpack_unused_export__ = CapacityForecast$;
+__webpack_unused_export__ = CapacityReservationPreference;
+__webpack_unused_export__ = CapacityReservationSpecification$;
+__webpack_unused_export__ = CapacityReservationTarget$;
+__webpack_unused_export__ = CompleteLifecycleAction$;
+__webpack_unused_export__ = CompleteLifecycleActionAnswer$;
+__webpack_unused_export__ = CompleteLifecycleActionCommand;
+__webpack_unused_export__ = CompleteLifecycleActionType$;
+__webpack_unused_export__ = CpuManufacturer;
+__webpack_unused_export__ = CpuPerformanceFactorRequest$;
+__webpack_unused_export__ = CreateAutoScalingGroup$;
+__webpack_unused_export__ = CreateAutoScalingGroupCommand;
+__webpack_unused_export__ = CreateAutoScalingGroupType$;
+__webpack_unused_export__ = CreateLaunchConfiguration$;
+__webpack_unused_export__ = CreateLaunchConfigurationCommand;
+__webpack_unused_export__ = CreateLaunchConfigurationType$;
+__webpack_unused_export__ = CreateOrUpdateTags$;
+__webpack_unused_export__ = CreateOrUpdateTagsCommand;
+__webpack_unused_export__ = CreateOrUpdateTagsType$;
+__webpack_unused_export__ = CustomizedMetricSpecification$;
+__webpack_unused_export__ = DeleteAutoScalingGroup$;
+__webpack_unused_export__ = DeleteAutoScalingGroupCommand;
+__webpack_unused_export__ = DeleteAutoScalingGroupType$;
+__webpack_unused_export__ = DeleteLaunchConfiguration$;
+__webpack_unused_export__ = DeleteLaunchConfigurationCommand;
+__webpack_unused_export__ = DeleteLifecycleHook$;
+__webpack_unused_export__ = DeleteLifecycleHookAnswer$;
+__webpack_unused_export__ = DeleteLifecycleHookCommand;
+__webpack_unused_export__ = DeleteLifecycleHookType$;
+__webpack_unused_export__ = DeleteNotificationConfiguration$;
+__webpack_unused_export__ = DeleteNotificationConfigurationCommand;
+__webpack_unused_export__ = DeleteNotificationConfigurationType$;
+__webpack_unused_export__ = DeletePolicy$;
+__webpack_unused_export__ = DeletePolicyCommand;
+__webpack_unused_export__ = DeletePolicyType$;
+__webpack_unused_export__ = DeleteScheduledAction$;
+__webpack_unused_export__ = DeleteScheduledActionCommand;
+__webpack_unused_export__ = DeleteScheduledActionType$;
+__webpack_unused_export__ = DeleteTags$;
+__webpack_unused_export__ = DeleteTagsCommand;
+__webpack_unused_export__ = DeleteTagsType$;
+__webpack_unused_export__ = DeleteWarmPool$;
+__webpack_unused_export__ = DeleteWarmPoolAnswer$;
+__webpack_unused_export__ = DeleteWarmPoolCommand;
+__webpack_unused_export__ = DeleteWarmPoolType$;
+__webpack_unused_export__ = DeletionProtection;
+__webpack_unused_export__ = DescribeAccountLimits$;
+__webpack_unused_export__ = DescribeAccountLimitsAnswer$;
+__webpack_unused_export__ = DescribeAccountLimitsCommand;
+__webpack_unused_export__ = DescribeAccountSettings$;
+__webpack_unused_export__ = DescribeAccountSettingsAnswer$;
+__webpack_unused_export__ = DescribeAccountSettingsCommand;
+__webpack_unused_export__ = DescribeAccountSettingsType$;
+__webpack_unused_export__ = DescribeAdjustmentTypes$;
+__webpack_unused_export__ = DescribeAdjustmentTypesAnswer$;
+__webpack_unused_export__ = DescribeAdjustmentTypesCommand;
+__webpack_unused_export__ = DescribeAutoScalingGroups$;
+exports.NkQ = DescribeAutoScalingGroupsCommand;
+__webpack_unused_export__ = DescribeAutoScalingInstances$;
+__webpack_unused_export__ = DescribeAutoScalingInstancesCommand;
+__webpack_unused_export__ = DescribeAutoScalingInstancesType$;
+__webpack_unused_export__ = DescribeAutoScalingNotificationTypes$;
+__webpack_unused_export__ = DescribeAutoScalingNotificationTypesAnswer$;
+__webpack_unused_export__ = DescribeAutoScalingNotificationTypesCommand;
+__webpack_unused_export__ = DescribeInstanceRefreshes$;
+__webpack_unused_export__ = DescribeInstanceRefreshesAnswer$;
+__webpack_unused_export__ = DescribeInstanceRefreshesCommand;
+__webpack_unused_export__ = DescribeInstanceRefreshesType$;
+__webpack_unused_export__ = DescribeLaunchConfigurations$;
+__webpack_unused_export__ = DescribeLaunchConfigurationsCommand;
+__webpack_unused_export__ = DescribeLifecycleHookTypes$;
+__webpack_unused_export__ = DescribeLifecycleHookTypesAnswer$;
+__webpack_unused_export__ = DescribeLifecycleHookTypesCommand;
+__webpack_unused_export__ = DescribeLifecycleHooks$;
+__webpack_unused_export__ = DescribeLifecycleHooksAnswer$;
+__webpack_unused_export__ = DescribeLifecycleHooksCommand;
+__webpack_unused_export__ = DescribeLifecycleHooksType$;
+__webpack_unused_export__ = DescribeLoadBalancerTargetGroups$;
+__webpack_unused_export__ = DescribeLoadBalancerTargetGroupsCommand;
+__webpack_unused_export__ = DescribeLoadBalancerTargetGroupsRequest$;
+__webpack_unused_export__ = DescribeLoadBalancerTargetGroupsResponse$;
+__webpack_unused_export__ = DescribeLoadBalancers$;
+__webpack_unused_export__ = DescribeLoadBalancersCommand;
+__webpack_unused_export__ = DescribeLoadBalancersRequest$;
+__webpack_unused_export__ = DescribeLoadBalancersResponse$;
+__webpack_unused_export__ = DescribeMetricCollectionTypes$;
+__webpack_unused_export__ = DescribeMetricCollectionTypesAnswer$;
+__webpack_unused_export__ = DescribeMetricCollectionTypesCommand;
+__webpack_unused_export__ = DescribeNotificationConfigurations$;
+__webpack_unused_export__ = DescribeNotificationConfigurationsAnswer$;
+__webpack_unused_export__ = DescribeNotificationConfigurationsCommand;
+__webpack_unused_export__ = DescribeNotificationConfigurationsType$;
+__webpack_unused_export__ = DescribePolicies$;
+__webpack_unused_export__ = DescribePoliciesCommand;
+__webpack_unused_export__ = DescribePoliciesType$;
+__webpack_unused_export__ = DescribeScalingActivities$;
+__webpack_unused_export__ = DescribeScalingActivitiesCommand;
+__webpack_unused_export__ = DescribeScalingActivitiesType$;
+__webpack_unused_export__ = DescribeScalingProcessTypes$;
+__webpack_unused_export__ = DescribeScalingProcessTypesCommand;
+__webpack_unused_export__ = DescribeScheduledActions$;
+__webpack_unused_export__ = DescribeScheduledActionsCommand;
+__webpack_unused_export__ = DescribeScheduledActionsType$;
+__webpack_unused_export__ = DescribeTags$;
+__webpack_unused_export__ = DescribeTagsCommand;
+__webpack_unused_export__ = DescribeTagsType$;
+__webpack_unused_export__ = DescribeTerminationPolicyTypes$;
+__webpack_unused_export__ = DescribeTerminationPolicyTypesAnswer$;
+__webpack_unused_export__ = DescribeTerminationPolicyTypesCommand;
+__webpack_unused_export__ = DescribeTrafficSources$;
+__webpack_unused_export__ = DescribeTrafficSourcesCommand;
+__webpack_unused_export__ = DescribeTrafficSourcesRequest$;
+__webpack_unused_export__ = DescribeTrafficSourcesResponse$;
+__webpack_unused_export__ = DescribeWarmPool$;
+__webpack_unused_export__ = DescribeWarmPoolAnswer$;
+__webpack_unused_export__ = DescribeWarmPoolCommand;
+__webpack_unused_export__ = DescribeWarmPoolType$;
+__webpack_unused_export__ = DesiredConfiguration$;
+__webpack_unused_export__ = DetachInstances$;
+__webpack_unused_export__ = DetachInstancesAnswer$;
+__webpack_unused_export__ = DetachInstancesCommand;
+__webpack_unused_export__ = DetachInstancesQuery$;
+__webpack_unused_export__ = DetachLoadBalancerTargetGroups$;
+exports.qrk = DetachLoadBalancerTargetGroupsCommand;
+__webpack_unused_export__ = DetachLoadBalancerTargetGroupsResultType$;
+__webpack_unused_export__ = DetachLoadBalancerTargetGroupsType$;
+__webpack_unused_export__ = DetachLoadBalancers$;
+__webpack_unused_export__ = DetachLoadBalancersCommand;
+__webpack_unused_export__ = DetachLoadBalancersResultType$;
+__webpack_unused_export__ = DetachLoadBalancersType$;
+__webpack_unused_export__ = DetachTrafficSources$;
+__webpack_unused_export__ = DetachTrafficSourcesCommand;
+__webpack_unused_export__ = DetachTrafficSourcesResultType$;
+__webpack_unused_export__ = DetachTrafficSourcesType$;
+__webpack_unused_export__ = DisableMetricsCollection$;
+__webpack_unused_export__ = DisableMetricsCollectionCommand;
+__webpack_unused_export__ = DisableMetricsCollectionQuery$;
+__webpack_unused_export__ = DistributionSegment$;
+__webpack_unused_export__ = Ebs$;
+__webpack_unused_export__ = EnableMetricsCollection$;
+__webpack_unused_export__ = EnableMetricsCollectionCommand;
+__webpack_unused_export__ = EnableMetricsCollectionQuery$;
+__webpack_unused_export__ = EnabledMetric$;
+__webpack_unused_export__ = EnterStandby$;
+__webpack_unused_export__ = EnterStandbyAnswer$;
+__webpack_unused_export__ = EnterStandbyCommand;
+__webpack_unused_export__ = EnterStandbyQuery$;
+__webpack_unused_export__ = ExecutePolicy$;
+__webpack_unused_export__ = ExecutePolicyCommand;
+__webpack_unused_export__ = ExecutePolicyType$;
+__webpack_unused_export__ = ExitStandby$;
+__webpack_unused_export__ = ExitStandbyAnswer$;
+__webpack_unused_export__ = ExitStandbyCommand;
+__webpack_unused_export__ = ExitStandbyQuery$;
+__webpack_unused_export__ = FailedScheduledUpdateGroupActionRequest$;
+__webpack_unused_export__ = Filter$;
+__webpack_unused_export__ = GetPredictiveScalingForecast$;
+__webpack_unused_export__ = GetPredictiveScalingForecastAnswer$;
+__webpack_unused_export__ = GetPredictiveScalingForecastCommand;
+__webpack_unused_export__ = GetPredictiveScalingForecastType$;
+__webpack_unused_export__ = IdempotentCallInProgressFault;
+__webpack_unused_export__ = IdempotentCallInProgressFault$;
+__webpack_unused_export__ = IdempotentParameterMismatchError;
+__webpack_unused_export__ = IdempotentParameterMismatchError$;
+__webpack_unused_export__ = ImpairedZoneHealthCheckBehavior;
+__webpack_unused_export__ = Instance$;
+__webpack_unused_export__ = InstanceCollection$;
+__webpack_unused_export__ = InstanceGeneration;
+__webpack_unused_export__ = InstanceLifecyclePolicy$;
+__webpack_unused_export__ = InstanceMaintenancePolicy$;
+__webpack_unused_export__ = InstanceMetadataEndpointState;
+__webpack_unused_export__ = InstanceMetadataHttpTokensState;
+__webpack_unused_export__ = InstanceMetadataOptions$;
+__webpack_unused_export__ = InstanceMonitoring$;
+__webpack_unused_export__ = InstanceRefresh$;
+__webpack_unused_export__ = InstanceRefreshInProgressFault;
+__webpack_unused_export__ = InstanceRefreshInProgressFault$;
+__webpack_unused_export__ = InstanceRefreshLivePoolProgress$;
+__webpack_unused_export__ = InstanceRefreshProgressDetails$;
+__webpack_unused_export__ = InstanceRefreshStatus;
+__webpack_unused_export__ = InstanceRefreshWarmPoolProgress$;
+__webpack_unused_export__ = InstanceRequirements$;
+__webpack_unused_export__ = InstanceReusePolicy$;
+__webpack_unused_export__ = InstancesDistribution$;
+__webpack_unused_export__ = InvalidNextToken;
+__webpack_unused_export__ = InvalidNextToken$;
+__webpack_unused_export__ = IrreversibleInstanceRefreshFault;
+__webpack_unused_export__ = IrreversibleInstanceRefreshFault$;
+__webpack_unused_export__ = LaunchConfiguration$;
+__webpack_unused_export__ = LaunchConfigurationNameType$;
+__webpack_unused_export__ = LaunchConfigurationNamesType$;
+__webpack_unused_export__ = LaunchConfigurationsType$;
+__webpack_unused_export__ = LaunchInstances$;
+__webpack_unused_export__ = LaunchInstancesCommand;
+__webpack_unused_export__ = LaunchInstancesError$;
+__webpack_unused_export__ = LaunchInstancesRequest$;
+__webpack_unused_export__ = LaunchInstancesResult$;
+__webpack_unused_export__ = LaunchTemplate$;
+__webpack_unused_export__ = LaunchTemplateOverrides$;
+__webpack_unused_export__ = LaunchTemplateSpecification$;
+__webpack_unused_export__ = LifecycleHook$;
+__webpack_unused_export__ = LifecycleHookSpecification$;
+__webpack_unused_export__ = LifecycleState;
+__webpack_unused_export__ = LimitExceededFault;
+__webpack_unused_export__ = LimitExceededFault$;
+__webpack_unused_export__ = LoadBalancerState$;
+__webpack_unused_export__ = LoadBalancerTargetGroupState$;
+__webpack_unused_export__ = LoadForecast$;
+__webpack_unused_export__ = LocalStorage;
+__webpack_unused_export__ = LocalStorageType;
+__webpack_unused_export__ = MemoryGiBPerVCpuRequest$;
+__webpack_unused_export__ = MemoryMiBRequest$;
+__webpack_unused_export__ = Metric$;
+__webpack_unused_export__ = MetricCollectionType$;
+__webpack_unused_export__ = MetricDataQuery$;
+__webpack_unused_export__ = MetricDimension$;
+__webpack_unused_export__ = MetricGranularityType$;
+__webpack_unused_export__ = MetricStat$;
+__webpack_unused_export__ = MetricStatistic;
+__webpack_unused_export__ = MetricType;
+__webpack_unused_export__ = MixedInstancesPolicy$;
+__webpack_unused_export__ = NetworkBandwidthGbpsRequest$;
+__webpack_unused_export__ = NetworkInterfaceCountRequest$;
+__webpack_unused_export__ = NotificationConfiguration$;
+__webpack_unused_export__ = Operator$;
+__webpack_unused_export__ = PerformanceFactorReferenceRequest$;
+__webpack_unused_export__ = PoliciesType$;
+__webpack_unused_export__ = PolicyARNType$;
+__webpack_unused_export__ = PredefinedLoadMetricType;
+__webpack_unused_export__ = PredefinedMetricPairType;
+__webpack_unused_export__ = PredefinedMetricSpecification$;
+__webpack_unused_export__ = PredefinedScalingMetricType;
+__webpack_unused_export__ = PredictiveScalingConfiguration$;
+__webpack_unused_export__ = PredictiveScalingCustomizedCapacityMetric$;
+__webpack_unused_export__ = PredictiveScalingCustomizedLoadMetric$;
+__webpack_unused_export__ = PredictiveScalingCustomizedScalingMetric$;
+__webpack_unused_export__ = PredictiveScalingMaxCapacityBreachBehavior;
+__webpack_unused_export__ = PredictiveScalingMetricSpecification$;
+__webpack_unused_export__ = PredictiveScalingMode;
+__webpack_unused_export__ = PredictiveScalingPredefinedLoadMetric$;
+__webpack_unused_export__ = PredictiveScalingPredefinedMetricPair$;
+__webpack_unused_export__ = PredictiveScalingPredefinedScalingMetric$;
+__webpack_unused_export__ = ProcessType$;
+__webpack_unused_export__ = ProcessesType$;
+__webpack_unused_export__ = PutAccountSetting$;
+__webpack_unused_export__ = PutAccountSettingAnswer$;
+__webpack_unused_export__ = PutAccountSettingCommand;
+__webpack_unused_export__ = PutAccountSettingType$;
+__webpack_unused_export__ = PutLifecycleHook$;
+__webpack_unused_export__ = PutLifecycleHookAnswer$;
+__webpack_unused_export__ = PutLifecycleHookCommand;
+__webpack_unused_export__ = PutLifecycleHookType$;
+__webpack_unused_export__ = PutNotificationConfiguration$;
+__webpack_unused_export__ = PutNotificationConfigurationCommand;
+__webpack_unused_export__ = PutNotificationConfigurationType$;
+__webpack_unused_export__ = PutScalingPolicy$;
+__webpack_unused_export__ = PutScalingPolicyCommand;
+__webpack_unused_export__ = PutScalingPolicyType$;
+__webpack_unused_export__ = PutScheduledUpdateGroupAction$;
+__webpack_unused_export__ = PutScheduledUpdateGroupActionCommand;
+__webpack_unused_export__ = PutScheduledUpdateGroupActionType$;
+__webpack_unused_export__ = PutWarmPool$;
+__webpack_unused_export__ = PutWarmPoolAnswer$;
+__webpack_unused_export__ = PutWarmPoolCommand;
+__webpack_unused_export__ = PutWarmPoolType$;
+__webpack_unused_export__ = RecordLifecycleActionHeartbeat$;
+__webpack_unused_export__ = RecordLifecycleActionHeartbeatAnswer$;
+__webpack_unused_export__ = RecordLifecycleActionHeartbeatCommand;
+__webpack_unused_export__ = RecordLifecycleActionHeartbeatType$;
+__webpack_unused_export__ = RefreshPreferences$;
+__webpack_unused_export__ = RefreshStrategy;
+__webpack_unused_export__ = ResourceContentionFault;
+__webpack_unused_export__ = ResourceContentionFault$;
+__webpack_unused_export__ = ResourceInUseFault;
+__webpack_unused_export__ = ResourceInUseFault$;
+__webpack_unused_export__ = ResumeProcesses$;
+__webpack_unused_export__ = ResumeProcessesCommand;
+__webpack_unused_export__ = RetentionAction;
+__webpack_unused_export__ = RetentionTriggers$;
+__webpack_unused_export__ = RetryStrategy;
+__webpack_unused_export__ = RollbackDetails$;
+__webpack_unused_export__ = RollbackInstanceRefresh$;
+__webpack_unused_export__ = RollbackInstanceRefreshAnswer$;
+__webpack_unused_export__ = RollbackInstanceRefreshCommand;
+__webpack_unused_export__ = RollbackInstanceRefreshType$;
+__webpack_unused_export__ = ScaleInProtectedInstances;
+__webpack_unused_export__ = ScalingActivityInProgressFault;
+__webpack_unused_export__ = ScalingActivityInProgressFault$;
+__webpack_unused_export__ = ScalingActivityStatusCode;
+__webpack_unused_export__ = ScalingPolicy$;
+__webpack_unused_export__ = ScalingProcessQuery$;
+__webpack_unused_export__ = ScheduledActionsType$;
+__webpack_unused_export__ = ScheduledUpdateGroupAction$;
+__webpack_unused_export__ = ScheduledUpdateGroupActionRequest$;
+__webpack_unused_export__ = ServiceLinkedRoleFailure;
+__webpack_unused_export__ = ServiceLinkedRoleFailure$;
+__webpack_unused_export__ = SetDesiredCapacity$;
+__webpack_unused_export__ = SetDesiredCapacityCommand;
+__webpack_unused_export__ = SetDesiredCapacityType$;
+__webpack_unused_export__ = SetInstanceHealth$;
+__webpack_unused_export__ = SetInstanceHealthCommand;
+__webpack_unused_export__ = SetInstanceHealthQuery$;
+__webpack_unused_export__ = SetInstanceProtection$;
+__webpack_unused_export__ = SetInstanceProtectionAnswer$;
+__webpack_unused_export__ = SetInstanceProtectionCommand;
+__webpack_unused_export__ = SetInstanceProtectionQuery$;
+__webpack_unused_export__ = StandbyInstances;
+__webpack_unused_export__ = StartInstanceRefresh$;
+__webpack_unused_export__ = StartInstanceRefreshAnswer$;
+__webpack_unused_export__ = StartInstanceRefreshCommand;
+__webpack_unused_export__ = StartInstanceRefreshType$;
+__webpack_unused_export__ = StepAdjustment$;
+__webpack_unused_export__ = SuspendProcesses$;
+__webpack_unused_export__ = SuspendProcessesCommand;
+__webpack_unused_export__ = SuspendedProcess$;
+__webpack_unused_export__ = Tag$;
+__webpack_unused_export__ = TagDescription$;
+__webpack_unused_export__ = TagsType$;
+__webpack_unused_export__ = TargetCapacityType;
+__webpack_unused_export__ = TargetTrackingConfiguration$;
+__webpack_unused_export__ = TargetTrackingMetricDataQuery$;
+__webpack_unused_export__ = TargetTrackingMetricStat$;
+__webpack_unused_export__ = TerminateInstanceInAutoScalingGroup$;
+__webpack_unused_export__ = TerminateInstanceInAutoScalingGroupCommand;
+__webpack_unused_export__ = TerminateInstanceInAutoScalingGroupType$;
+__webpack_unused_export__ = TotalLocalStorageGBRequest$;
+__webpack_unused_export__ = TrafficSourceIdentifier$;
+__webpack_unused_export__ = TrafficSourceState$;
+__webpack_unused_export__ = UpdateAutoScalingGroup$;
+__webpack_unused_export__ = UpdateAutoScalingGroupCommand;
+__webpack_unused_export__ = UpdateAutoScalingGroupType$;
+__webpack_unused_export__ = VCpuCountRequest$;
+__webpack_unused_export__ = WarmPoolConfiguration$;
+__webpack_unused_export__ = WarmPoolState;
+__webpack_unused_export__ = WarmPoolStatus;
+__webpack_unused_export__ = errorTypeRegistries;
+__webpack_unused_export__ = paginateDescribeAutoScalingGroups;
+__webpack_unused_export__ = paginateDescribeAutoScalingInstances;
+__webpack_unused_export__ = paginateDescribeInstanceRefreshes;
+__webpack_unused_export__ = paginateDescribeLaunchConfigurations;
+__webpack_unused_export__ = paginateDescribeLoadBalancerTargetGroups;
+__webpack_unused_export__ = paginateDescribeLoadBalancers;
+__webpack_unused_export__ = paginateDescribeNotificationConfigurations;
+__webpack_unused_export__ = paginateDescribePolicies;
+__webpack_unused_export__ = paginateDescribeScalingActivities;
+__webpack_unused_export__ = paginateDescribeScheduledActions;
+__webpack_unused_export__ = paginateDescribeTags;
+__webpack_unused_export__ = paginateDescribeTrafficSources;
+__webpack_unused_export__ = paginateDescribeWarmPool;
+__webpack_unused_export__ = waitForGroupExists;
+__webpack_unused_export__ = waitForGroupInService;
+__webpack_unused_export__ = waitForGroupNotExists;
+__webpack_unused_export__ = waitUntilGroupExists;
+__webpack_unused_export__ = waitUntilGroupInService;
+__webpack_unused_export__ = waitUntilGroupNotExists;
+
+
+/***/ }),
+
+/***/ 4085:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+var __webpack_unused_export__;
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
+const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(402);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createWaiter, checkExceptions, WaiterState, createAggregatedClient } = __nccwpck_require__(2658);
+const { Command: $Command } = __nccwpck_require__(2658);
+__webpack_unused_export__ = $Command;
+__webpack_unused_export__ = Client;
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
+const { NODE_REQUEST_MIN_COMPRESSION_SIZE_BYTES_CONFIG_OPTIONS, NODE_DISABLE_REQUEST_COMPRESSION_CONFIG_OPTIONS, resolveCompressionConfig, getCompressionPlugin } = __nccwpck_require__(190);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
+const { defaultProvider } = __nccwpck_require__(5861);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
+const { AwsJson1_0Protocol } = __nccwpck_require__(7288);
+const { Sha256 } = __nccwpck_require__(9542);
 
 const defaultCloudWatchHttpAuthSchemeParametersProvider = async (config, context, input) => {
     return {
@@ -3908,27 +7475,27 @@ __webpack_unused_export__ = waitUntilLogAlarmExists;
 
 /***/ }),
 
-/***/ 6874:
+/***/ 586:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(1616);
-const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(930);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createWaiter, checkExceptions, WaiterState, createAggregatedClient } = __nccwpck_require__(9362);
-const { Command: $Command } = __nccwpck_require__(9362);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
+const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(402);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createWaiter, checkExceptions, WaiterState, createAggregatedClient } = __nccwpck_require__(2658);
+const { Command: $Command } = __nccwpck_require__(2658);
 __webpack_unused_export__ = $Command;
 __webpack_unused_export__ = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(1691);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(853);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(2782);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(729);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(9930);
-const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(1283);
-const { defaultProvider } = __nccwpck_require__(3477);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(6686);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(7743);
-const { AwsQueryProtocol } = __nccwpck_require__(1416);
-const { Sha256 } = __nccwpck_require__(9814);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
+const { defaultProvider } = __nccwpck_require__(5861);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
+const { AwsQueryProtocol } = __nccwpck_require__(7288);
+const { Sha256 } = __nccwpck_require__(9542);
 
 const defaultElasticLoadBalancingV2HttpAuthSchemeParametersProvider = async (config, context, input) => {
     return {
@@ -7537,7 +11104,7 @@ __webpack_unused_export__ = DeleteTrustStoreCommand;
 __webpack_unused_export__ = DeleteTrustStoreInput$;
 __webpack_unused_export__ = DeleteTrustStoreOutput$;
 __webpack_unused_export__ = DeregisterTargets$;
-__webpack_unused_export__ = DeregisterTargetsCommand;
+exports.Atx = DeregisterTargetsCommand;
 __webpack_unused_export__ = DeregisterTargetsInput$;
 __webpack_unused_export__ = DeregisterTargetsOutput$;
 __webpack_unused_export__ = DescribeAccountLimits$;
@@ -7581,7 +11148,7 @@ __webpack_unused_export__ = DescribeTagsCommand;
 __webpack_unused_export__ = DescribeTagsInput$;
 __webpack_unused_export__ = DescribeTagsOutput$;
 __webpack_unused_export__ = DescribeTargetGroupAttributes$;
-__webpack_unused_export__ = DescribeTargetGroupAttributesCommand;
+exports.cKh = DescribeTargetGroupAttributesCommand;
 __webpack_unused_export__ = DescribeTargetGroupAttributesInput$;
 __webpack_unused_export__ = DescribeTargetGroupAttributesOutput$;
 __webpack_unused_export__ = DescribeTargetGroups$;
@@ -7734,7 +11301,7 @@ __webpack_unused_export__ = QueryStringKeyValuePair$;
 __webpack_unused_export__ = RedirectActionConfig$;
 __webpack_unused_export__ = RedirectActionStatusCodeEnum;
 __webpack_unused_export__ = RegisterTargets$;
-__webpack_unused_export__ = RegisterTargetsCommand;
+exports.PE6 = RegisterTargetsCommand;
 __webpack_unused_export__ = RegisterTargetsInput$;
 __webpack_unused_export__ = RegisterTargetsOutput$;
 __webpack_unused_export__ = RemoveIpamPoolEnum;
@@ -7876,28 +11443,28 @@ __webpack_unused_export__ = waitUntilTargetInService;
 
 /***/ }),
 
-/***/ 5613:
+/***/ 8621:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(1616);
-const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(930);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createWaiter, checkExceptions, WaiterState, createAggregatedClient } = __nccwpck_require__(9362);
-const { Command: $Command } = __nccwpck_require__(9362);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
+const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(402);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createWaiter, checkExceptions, WaiterState, createAggregatedClient } = __nccwpck_require__(2658);
+const { Command: $Command } = __nccwpck_require__(2658);
 __webpack_unused_export__ = $Command;
 __webpack_unused_export__ = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(1691);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(853);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(2782);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(729);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(9930);
-const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(1283);
-const { defaultProvider } = __nccwpck_require__(3477);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(6686);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(7743);
-const { AwsRestXmlProtocol } = __nccwpck_require__(1416);
-const { Sha256 } = __nccwpck_require__(9814);
-const { getIdNormalizerPlugin, getChangeResourceRecordSetsPlugin } = __nccwpck_require__(5482);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
+const { defaultProvider } = __nccwpck_require__(5861);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
+const { AwsRestXmlProtocol } = __nccwpck_require__(7288);
+const { Sha256 } = __nccwpck_require__(9542);
+const { getIdNormalizerPlugin, getChangeResourceRecordSetsPlugin } = __nccwpck_require__(6874);
 
 const defaultRoute53HttpAuthSchemeParametersProvider = async (config, context, input) => {
     return {
@@ -12647,22 +16214,22 @@ __webpack_unused_export__ = waitUntilResourceRecordSetsChanged;
 
 /***/ }),
 
-/***/ 1616:
+/***/ 5152:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { HttpRequest, parseUrl } = __nccwpck_require__(2782);
-const { InvokeStore } = __nccwpck_require__(7704);
-const { normalizeProvider } = __nccwpck_require__(930);
-const { RETRY_MODES } = __nccwpck_require__(729);
+const { HttpRequest, parseUrl } = __nccwpck_require__(3422);
+const { InvokeStore } = __nccwpck_require__(9320);
+const { normalizeProvider } = __nccwpck_require__(402);
+const { RETRY_MODES } = __nccwpck_require__(3609);
 const { platform, release } = __nccwpck_require__(8161);
 const { versions, env } = __nccwpck_require__(1708);
-const { isValidHostLabel, isIpAddress, customEndpointFunctions } = __nccwpck_require__(853);
-const { EndpointError, resolveEndpoint } = __nccwpck_require__(853);
+const { isValidHostLabel, isIpAddress, customEndpointFunctions } = __nccwpck_require__(2085);
+const { EndpointError, resolveEndpoint } = __nccwpck_require__(2085);
 exports.EndpointError = EndpointError;
 exports.isIpAddress = isIpAddress;
 exports.resolveEndpoint = resolveEndpoint;
-const { loadConfig, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS } = __nccwpck_require__(1691);
-const { REGION_ENV_NAME, REGION_INI_NAME, resolveRegionConfig } = __nccwpck_require__(1691);
+const { loadConfig, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS } = __nccwpck_require__(7291);
+const { REGION_ENV_NAME, REGION_INI_NAME, resolveRegionConfig } = __nccwpck_require__(7291);
 exports.NODE_REGION_CONFIG_FILE_OPTIONS = NODE_REGION_CONFIG_FILE_OPTIONS;
 exports.NODE_REGION_CONFIG_OPTIONS = NODE_REGION_CONFIG_OPTIONS;
 exports.REGION_ENV_NAME = REGION_ENV_NAME;
@@ -13461,7 +17028,7 @@ const NODE_APP_ID_CONFIG_OPTIONS = {
 };
 
 const createUserAgentStringParsingProvider = ({ serviceId, clientVersion }) => async (config) => {
-    const module = __nccwpck_require__(5289);
+    const module = __nccwpck_require__(9449);
     const parse = module.parse ?? module.default.parse ?? (() => "");
     const parsedUA = typeof window !== "undefined" && window?.navigator?.userAgent ? parse(window.navigator.userAgent) : undefined;
     const sections = [
@@ -13668,15 +17235,15 @@ exports.userAgentMiddleware = userAgentMiddleware;
 
 /***/ }),
 
-/***/ 1283:
+/***/ 7523:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { ProviderError, booleanSelector, SelectorType, loadConfig } = __nccwpck_require__(1691);
-const { setCredentialFeature } = __nccwpck_require__(1616);
-const { normalizeProvider, memoizeIdentityProvider, isIdentityExpired, doesIdentityRequireRefresh } = __nccwpck_require__(930);
-const { SignatureV4 } = __nccwpck_require__(8398);
-const { HttpResponse, HttpRequest } = __nccwpck_require__(2782);
-const { SMITHY_CONTEXT_KEY } = __nccwpck_require__(8642);
+const { ProviderError, booleanSelector, SelectorType, loadConfig } = __nccwpck_require__(7291);
+const { setCredentialFeature } = __nccwpck_require__(5152);
+const { normalizeProvider, memoizeIdentityProvider, isIdentityExpired, doesIdentityRequireRefresh } = __nccwpck_require__(402);
+const { SignatureV4 } = __nccwpck_require__(5118);
+const { HttpResponse, HttpRequest } = __nccwpck_require__(3422);
+const { SMITHY_CONTEXT_KEY } = __nccwpck_require__(690);
 
 const getDateHeader = (response) => HttpResponse.isInstance(response) ? (response.headers?.date ?? response.headers?.Date) : undefined;
 const getAgeHeader = (response) => HttpResponse.isInstance(response) ? (response.headers?.age ?? response.headers?.Age) : undefined;
@@ -14036,14 +17603,14 @@ exports.validateSigningProperties = validateSigningProperties;
 
 /***/ }),
 
-/***/ 1416:
+/***/ 7288:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { SmithyRpcV2CborProtocol, loadSmithyRpcV2CborErrorCode } = __nccwpck_require__(8949);
-const { TypeRegistry, NormalizedSchema, deref } = __nccwpck_require__(9930);
-const { decorateServiceException, getValueFromTextNode } = __nccwpck_require__(9362);
-const { RpcProtocol, JsonCodec2, loadJsonRpcErrorCode, HttpBindingProtocol, HttpInterceptingShapeSerializer, HttpInterceptingShapeDeserializer, loadRestJsonErrorCode, SmithyRpcV2JsonProtocol, loadSmithyRpcV2JsonErrorCode, FromStringShapeDeserializer, determineTimestampFormat, extendedEncodeURIComponent, collectBody } = __nccwpck_require__(2782);
-const { JsonCodec, JsonShapeDeserializer, JsonShapeDeserializer2, JsonShapeSerializer, JsonShapeSerializer2, parseJsonBody, parseJsonErrorBody } = __nccwpck_require__(2782);
+const { SmithyRpcV2CborProtocol, loadSmithyRpcV2CborErrorCode } = __nccwpck_require__(4645);
+const { TypeRegistry, NormalizedSchema, deref } = __nccwpck_require__(6890);
+const { decorateServiceException, getValueFromTextNode } = __nccwpck_require__(2658);
+const { RpcProtocol, JsonCodec2, loadJsonRpcErrorCode, HttpBindingProtocol, HttpInterceptingShapeSerializer, HttpInterceptingShapeDeserializer, loadRestJsonErrorCode, SmithyRpcV2JsonProtocol, loadSmithyRpcV2JsonErrorCode, FromStringShapeDeserializer, determineTimestampFormat, extendedEncodeURIComponent, collectBody } = __nccwpck_require__(3422);
+const { JsonCodec, JsonShapeDeserializer, JsonShapeDeserializer2, JsonShapeSerializer, JsonShapeSerializer2, parseJsonBody, parseJsonErrorBody } = __nccwpck_require__(3422);
 exports.JsonCodec = JsonCodec;
 exports.JsonCodec2 = JsonCodec2;
 exports.JsonShapeDeserializer = JsonShapeDeserializer;
@@ -14054,8 +17621,8 @@ exports.loadJsonRpcErrorCode = loadJsonRpcErrorCode;
 exports.loadRestJsonErrorCode = loadRestJsonErrorCode;
 exports.parseJsonBody = parseJsonBody;
 exports.parseJsonErrorBody = parseJsonErrorBody;
-const { parseXML, XmlNode, XmlText } = __nccwpck_require__(162);
-const { toUtf8, toBase64, generateIdempotencyToken, NumericValue, dateToUtcString, fromBase64, expectUnion } = __nccwpck_require__(6686);
+const { parseXML, XmlNode, XmlText } = __nccwpck_require__(4274);
+const { toUtf8, toBase64, generateIdempotencyToken, NumericValue, dateToUtcString, fromBase64, expectUnion } = __nccwpck_require__(2430);
 
 class ProtocolLib {
     queryCompat;
@@ -15547,11 +19114,11 @@ exports.parseXmlErrorBody = parseXmlErrorBody;
 
 /***/ }),
 
-/***/ 7670:
+/***/ 5606:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { setCredentialFeature } = __nccwpck_require__(1616);
-const { CredentialsProviderError } = __nccwpck_require__(1691);
+const { setCredentialFeature } = __nccwpck_require__(5152);
+const { CredentialsProviderError } = __nccwpck_require__(7291);
 
 const ENV_KEY = "AWS_ACCESS_KEY_ID";
 const ENV_SECRET = "AWS_SECRET_ACCESS_KEY";
@@ -15593,15 +19160,15 @@ exports.fromEnv = fromEnv;
 
 /***/ }),
 
-/***/ 9677:
+/***/ 8605:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { setCredentialFeature } = __nccwpck_require__(1616);
-const { CredentialsProviderError } = __nccwpck_require__(1691);
-const { NodeHttpHandler } = __nccwpck_require__(7743);
+const { setCredentialFeature } = __nccwpck_require__(5152);
+const { CredentialsProviderError } = __nccwpck_require__(7291);
+const { NodeHttpHandler } = __nccwpck_require__(1279);
 const fs = __nccwpck_require__(1455);
-const { HttpRequest } = __nccwpck_require__(2782);
-const { sdkStreamMixin, parseRfc3339DateTime } = __nccwpck_require__(6686);
+const { HttpRequest } = __nccwpck_require__(3422);
+const { sdkStreamMixin, parseRfc3339DateTime } = __nccwpck_require__(2430);
 
 const ECS_CONTAINER_HOST = "169.254.170.2";
 const EKS_CONTAINER_HOST_IPv4 = "169.254.170.23";
@@ -15779,28 +19346,28 @@ exports.fromHttp = fromHttp;
 
 /***/ }),
 
-/***/ 3917:
+/***/ 5869:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { CredentialsProviderError, chain, getProfileName, parseKnownFiles } = __nccwpck_require__(1691);
-const { setCredentialFeature } = __nccwpck_require__(1616);
+const { CredentialsProviderError, chain, getProfileName, parseKnownFiles } = __nccwpck_require__(7291);
+const { setCredentialFeature } = __nccwpck_require__(5152);
 
 const resolveCredentialSource = (credentialSource, profileName, logger) => {
     const sourceProvidersMap = {
         EcsContainer: async (options) => {
-            const { fromHttp } = __nccwpck_require__(9677);
-            const { fromContainerMetadata } = __nccwpck_require__(3558);
+            const { fromHttp } = __nccwpck_require__(8605);
+            const { fromContainerMetadata } = __nccwpck_require__(566);
             logger?.debug("@aws-sdk/credential-provider-ini - credential_source is EcsContainer");
             return async () => chain(fromHttp(options ?? {}), fromContainerMetadata(options))().then(setNamedProvider);
         },
         Ec2InstanceMetadata: async (options) => {
             logger?.debug("@aws-sdk/credential-provider-ini - credential_source is Ec2InstanceMetadata");
-            const { fromInstanceMetadata } = __nccwpck_require__(3558);
+            const { fromInstanceMetadata } = __nccwpck_require__(566);
             return async () => fromInstanceMetadata(options)().then(setNamedProvider);
         },
         Environment: async (options) => {
             logger?.debug("@aws-sdk/credential-provider-ini - credential_source is Environment");
-            const { fromEnv } = __nccwpck_require__(7670);
+            const { fromEnv } = __nccwpck_require__(5606);
             return async () => fromEnv(options)().then(setNamedProvider);
         },
     };
@@ -15842,7 +19409,7 @@ const resolveAssumeRoleCredentials = async (profileName, profiles, options, call
     const profileData = profiles[profileName];
     const { source_profile, region } = profileData;
     if (!options.roleAssumer) {
-        const { getDefaultRoleAssumer } = __nccwpck_require__(9328);
+        const { getDefaultRoleAssumer } = __nccwpck_require__(1136);
         options.roleAssumer = getDefaultRoleAssumer({
             ...options.clientConfig,
             credentialProviderLogger: options.logger,
@@ -15895,7 +19462,7 @@ const isLoginProfile = (data) => {
     return Boolean(data && data.login_session);
 };
 const resolveLoginCredentials = async (profileName, options, callerClientConfig) => {
-    const { fromLoginCredentials } = __nccwpck_require__(7976);
+    const { fromLoginCredentials } = __nccwpck_require__(4072);
     const credentials = await fromLoginCredentials({
         ...options,
         profile: profileName,
@@ -15905,7 +19472,7 @@ const resolveLoginCredentials = async (profileName, options, callerClientConfig)
 
 const isProcessProfile = (arg) => Boolean(arg) && typeof arg === "object" && typeof arg.credential_process === "string";
 const resolveProcessCredentials = async (options, profile) => {
-    const { fromProcess } = __nccwpck_require__(7072);
+    const { fromProcess } = __nccwpck_require__(5360);
     const credentials = await fromProcess({
         ...options,
         profile,
@@ -15914,7 +19481,7 @@ const resolveProcessCredentials = async (options, profile) => {
 };
 
 const resolveSsoCredentials = async (profile, profileData, options = {}, callerClientConfig) => {
-    const { fromSSO } = __nccwpck_require__(9526);
+    const { fromSSO } = __nccwpck_require__(998);
     return fromSSO({
         profile,
         logger: options.logger,
@@ -15962,7 +19529,7 @@ const isWebIdentityProfile = (arg) => Boolean(arg) &&
     typeof arg.role_arn === "string" &&
     ["undefined", "string"].indexOf(typeof arg.role_session_name) > -1;
 const resolveWebIdentityCredentials = async (profile, options, callerClientConfig) => {
-    const { fromTokenFile } = __nccwpck_require__(9796);
+    const { fromTokenFile } = __nccwpck_require__(9956);
     const credentials = await fromTokenFile({
         webIdentityTokenFile: profile.web_identity_token_file,
         roleArn: profile.role_arn,
@@ -16015,12 +19582,12 @@ exports.fromIni = fromIni;
 
 /***/ }),
 
-/***/ 7976:
+/***/ 4072:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { setCredentialFeature } = __nccwpck_require__(1616);
-const { CredentialsProviderError, parseKnownFiles, getProfileName } = __nccwpck_require__(1691);
-const { HttpRequest } = __nccwpck_require__(2782);
+const { setCredentialFeature } = __nccwpck_require__(5152);
+const { CredentialsProviderError, parseKnownFiles, getProfileName } = __nccwpck_require__(7291);
+const { HttpRequest } = __nccwpck_require__(3422);
 const { createHash, createPrivateKey, createPublicKey, sign } = __nccwpck_require__(7598);
 const { promises } = __nccwpck_require__(3024);
 const { homedir } = __nccwpck_require__(8161);
@@ -16075,7 +19642,7 @@ class LoginCredentialsFetcher {
         if (freshExpiry - Date.now() > LoginCredentialsFetcher.REFRESH_THRESHOLD) {
             return this.toCredentials(freshToken.accessToken);
         }
-        const { SigninClient, CreateOAuth2TokenCommand } = __nccwpck_require__(3122);
+        const { SigninClient, CreateOAuth2TokenCommand } = __nccwpck_require__(9762);
         const { logger, userAgentAppId } = this.callerClientConfig ?? {};
         const isH2 = (requestHandler) => {
             return requestHandler?.metadata?.handlerProtocol === "h2";
@@ -16316,18 +19883,18 @@ exports.fromLoginCredentials = fromLoginCredentials;
 
 /***/ }),
 
-/***/ 3477:
+/***/ 5861:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { ENV_KEY, ENV_SECRET, fromEnv } = __nccwpck_require__(7670);
-const { chain, CredentialsProviderError, ENV_PROFILE } = __nccwpck_require__(1691);
+const { ENV_KEY, ENV_SECRET, fromEnv } = __nccwpck_require__(5606);
+const { chain, CredentialsProviderError, ENV_PROFILE } = __nccwpck_require__(7291);
 
 const ENV_IMDS_DISABLED = "AWS_EC2_METADATA_DISABLED";
 const remoteProvider = async (init) => {
-    const { ENV_CMDS_FULL_URI, ENV_CMDS_RELATIVE_URI, fromContainerMetadata, fromInstanceMetadata } = __nccwpck_require__(3558);
+    const { ENV_CMDS_FULL_URI, ENV_CMDS_RELATIVE_URI, fromContainerMetadata, fromInstanceMetadata } = __nccwpck_require__(566);
     if (process.env[ENV_CMDS_RELATIVE_URI] || process.env[ENV_CMDS_FULL_URI]) {
         init.logger?.debug("@aws-sdk/credential-provider-node - remoteProvider::fromHttp/fromContainerMetadata");
-        const { fromHttp } = __nccwpck_require__(9677);
+        const { fromHttp } = __nccwpck_require__(8605);
         return chain(fromHttp(init), fromContainerMetadata(init));
     }
     if (process.env[ENV_IMDS_DISABLED] && process.env[ENV_IMDS_DISABLED] !== "false") {
@@ -16450,22 +20017,22 @@ const defaultProvider = (init = {}) => memoizeChain([
         if (!ssoStartUrl && !ssoAccountId && !ssoRegion && !ssoRoleName && !ssoSession) {
             throw new CredentialsProviderError("Skipping SSO provider in default chain (inputs do not include SSO fields).", { logger: init.logger });
         }
-        const { fromSSO } = __nccwpck_require__(9526);
+        const { fromSSO } = __nccwpck_require__(998);
         return fromSSO(init)(awsIdentityProperties);
     },
     async (awsIdentityProperties) => {
         init.logger?.debug("@aws-sdk/credential-provider-node - defaultProvider::fromIni");
-        const { fromIni } = __nccwpck_require__(3917);
+        const { fromIni } = __nccwpck_require__(5869);
         return fromIni(init)(awsIdentityProperties);
     },
     async (awsIdentityProperties) => {
         init.logger?.debug("@aws-sdk/credential-provider-node - defaultProvider::fromProcess");
-        const { fromProcess } = __nccwpck_require__(7072);
+        const { fromProcess } = __nccwpck_require__(5360);
         return fromProcess(init)(awsIdentityProperties);
     },
     async (awsIdentityProperties) => {
         init.logger?.debug("@aws-sdk/credential-provider-node - defaultProvider::fromTokenFile");
-        const { fromTokenFile } = __nccwpck_require__(9796);
+        const { fromTokenFile } = __nccwpck_require__(9956);
         return fromTokenFile(init)(awsIdentityProperties);
     },
     async () => {
@@ -16489,13 +20056,13 @@ exports.defaultProvider = defaultProvider;
 
 /***/ }),
 
-/***/ 7072:
+/***/ 5360:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { externalDataInterceptor, CredentialsProviderError, parseKnownFiles, getProfileName } = __nccwpck_require__(1691);
+const { externalDataInterceptor, CredentialsProviderError, parseKnownFiles, getProfileName } = __nccwpck_require__(7291);
 const { exec } = __nccwpck_require__(1421);
 const { promisify } = __nccwpck_require__(7975);
-const { setCredentialFeature } = __nccwpck_require__(1616);
+const { setCredentialFeature } = __nccwpck_require__(5152);
 
 const getValidatedProcessCredentials = (profileName, data, profiles) => {
     if (data.Version !== 1) {
@@ -16572,12 +20139,12 @@ exports.fromProcess = fromProcess;
 
 /***/ }),
 
-/***/ 9526:
+/***/ 998:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { CredentialsProviderError, getSSOTokenFromFile, getProfileName, parseKnownFiles, loadSsoSessionData } = __nccwpck_require__(1691);
-const { setCredentialFeature } = __nccwpck_require__(1616);
-const { fromSso } = __nccwpck_require__(4969);
+const { CredentialsProviderError, getSSOTokenFromFile, getProfileName, parseKnownFiles, loadSsoSessionData } = __nccwpck_require__(7291);
+const { setCredentialFeature } = __nccwpck_require__(5152);
+const { fromSso } = __nccwpck_require__(5433);
 
 const isSsoProfile = (arg) => arg &&
     (typeof arg.sso_start_url === "string" ||
@@ -16631,7 +20198,7 @@ const resolveSSOCredentials = async ({ ssoStartUrl, ssoSession, ssoAccountId, ss
         });
     }
     const { accessToken } = token;
-    const { SSOClient, GetRoleCredentialsCommand } = __nccwpck_require__(2187);
+    const { SSOClient, GetRoleCredentialsCommand } = __nccwpck_require__(3707);
     const sso = ssoClient ||
         new SSOClient(Object.assign({}, clientConfig ?? {}, {
             logger: clientConfig?.logger ?? callerClientConfig?.logger ?? parentClientConfig?.logger,
@@ -16771,21 +20338,21 @@ exports.validateSsoProfile = validateSsoProfile;
 
 /***/ }),
 
-/***/ 2187:
+/***/ 3707:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { GetRoleCredentialsCommand, SSOClient } = __nccwpck_require__(1443);
+const { GetRoleCredentialsCommand, SSOClient } = __nccwpck_require__(2579);
 exports.GetRoleCredentialsCommand = GetRoleCredentialsCommand;
 exports.SSOClient = SSOClient;
 
 
 /***/ }),
 
-/***/ 9796:
+/***/ 9956:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { setCredentialFeature } = __nccwpck_require__(1616);
-const { CredentialsProviderError, externalDataInterceptor } = __nccwpck_require__(1691);
+const { setCredentialFeature } = __nccwpck_require__(5152);
+const { CredentialsProviderError, externalDataInterceptor } = __nccwpck_require__(7291);
 const { readFileSync } = __nccwpck_require__(3024);
 
 const fromWebToken = (init) => async (awsIdentityProperties) => {
@@ -16793,7 +20360,7 @@ const fromWebToken = (init) => async (awsIdentityProperties) => {
     const { roleArn, roleSessionName, webIdentityToken, providerId, policyArns, policy, durationSeconds } = init;
     let { roleAssumerWithWebIdentity } = init;
     if (!roleAssumerWithWebIdentity) {
-        const { getDefaultRoleAssumerWithWebIdentity } = __nccwpck_require__(9328);
+        const { getDefaultRoleAssumerWithWebIdentity } = __nccwpck_require__(1136);
         roleAssumerWithWebIdentity = getDefaultRoleAssumerWithWebIdentity({
             ...init.clientConfig,
             credentialProviderLogger: init.logger,
@@ -16846,7 +20413,7 @@ exports.fromWebToken = fromWebToken;
 
 /***/ }),
 
-/***/ 5482:
+/***/ 6874:
 /***/ ((__unused_webpack_module, exports) => {
 
 const IDENTIFIER_PREFIX_PATTERN = /^\/(hostedzone|change|delegationset)\//;
@@ -16935,25 +20502,25 @@ exports.idNormalizerMiddlewareOptions = idNormalizerMiddlewareOptions;
 
 /***/ }),
 
-/***/ 3122:
+/***/ 9762:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(1616);
-const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(930);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(9362);
-const { Command: $Command } = __nccwpck_require__(9362);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
+const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(402);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2658);
+const { Command: $Command } = __nccwpck_require__(2658);
 exports.$Command = $Command;
 exports.__Client = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(1691);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(853);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(2782);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(729);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(9930);
-const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(1283);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(6686);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(7743);
-const { AwsRestJsonProtocol } = __nccwpck_require__(1416);
-const { Sha256 } = __nccwpck_require__(9814);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
+const { AwsRestJsonProtocol } = __nccwpck_require__(7288);
+const { Sha256 } = __nccwpck_require__(9542);
 
 const defaultSigninHttpAuthSchemeParametersProvider = async (config, context, input) => {
     return {
@@ -17545,25 +21112,25 @@ exports.errorTypeRegistries = errorTypeRegistries;
 
 /***/ }),
 
-/***/ 3:
+/***/ 9443:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(1616);
-const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(930);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(9362);
-const { Command: $Command } = __nccwpck_require__(9362);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
+const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(402);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2658);
+const { Command: $Command } = __nccwpck_require__(2658);
 exports.$Command = $Command;
 exports.__Client = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(1691);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(853);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(2782);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(729);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(9930);
-const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(1283);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(6686);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(7743);
-const { AwsRestJsonProtocol } = __nccwpck_require__(1416);
-const { Sha256 } = __nccwpck_require__(9814);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
+const { AwsRestJsonProtocol } = __nccwpck_require__(7288);
+const { Sha256 } = __nccwpck_require__(9542);
 
 const defaultSSOOIDCHttpAuthSchemeParametersProvider = async (config, context, input) => {
     return {
@@ -18239,25 +21806,25 @@ exports.errorTypeRegistries = errorTypeRegistries;
 
 /***/ }),
 
-/***/ 1443:
+/***/ 2579:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(1616);
-const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(930);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(9362);
-const { Command: $Command } = __nccwpck_require__(9362);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
+const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(402);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2658);
+const { Command: $Command } = __nccwpck_require__(2658);
 exports.$Command = $Command;
 exports.__Client = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(1691);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(853);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(2782);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(729);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(9930);
-const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(1283);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(6686);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(7743);
-const { AwsRestJsonProtocol } = __nccwpck_require__(1416);
-const { Sha256 } = __nccwpck_require__(9814);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
+const { AwsRestJsonProtocol } = __nccwpck_require__(7288);
+const { Sha256 } = __nccwpck_require__(9542);
 
 const defaultSSOHttpAuthSchemeParametersProvider = async (config, context, input) => {
     return {
@@ -18720,26 +22287,26 @@ exports.errorTypeRegistries = errorTypeRegistries;
 
 /***/ }),
 
-/***/ 9328:
+/***/ 1136:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin, setCredentialFeature, stsRegionDefaultResolver } = __nccwpck_require__(1616);
-const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(930);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(9362);
-const { Command: $Command } = __nccwpck_require__(9362);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin, setCredentialFeature, stsRegionDefaultResolver } = __nccwpck_require__(5152);
+const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(402);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2658);
+const { Command: $Command } = __nccwpck_require__(2658);
 exports.$Command = $Command;
 exports.__Client = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(1691);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveParams, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(853);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(2782);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(729);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(9930);
-const { resolveAwsSdkSigV4Config, resolveAwsSdkSigV4AConfig, AwsSdkSigV4Signer, AwsSdkSigV4ASigner, NODE_SIGV4A_CONFIG_OPTIONS, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(1283);
-const { SignatureV4MultiRegion } = __nccwpck_require__(4425);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(6686);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(7743);
-const { AwsQueryProtocol } = __nccwpck_require__(1416);
-const { Sha256 } = __nccwpck_require__(9814);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveParams, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
+const { resolveAwsSdkSigV4Config, resolveAwsSdkSigV4AConfig, AwsSdkSigV4Signer, AwsSdkSigV4ASigner, NODE_SIGV4A_CONFIG_OPTIONS, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
+const { SignatureV4MultiRegion } = __nccwpck_require__(5785);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
+const { AwsQueryProtocol } = __nccwpck_require__(7288);
+const { Sha256 } = __nccwpck_require__(9542);
 
 const q = "ref";
 const a = -1, b = true, c = "isSet", d = "PartitionResult", e = "booleanEquals", f = "stringEquals", g = "getAttr", h = "us-east-1", i = "sigv4", j = "sts", k = "https://sts.{Region}.{PartitionResult#dnsSuffix}", l = { [q]: "Endpoint" }, m = { [q]: "Region" }, n = { [q]: d }, o = {}, p = [m];
@@ -19617,10 +23184,10 @@ exports.getDefaultRoleAssumerWithWebIdentity = getDefaultRoleAssumerWithWebIdent
 
 /***/ }),
 
-/***/ 4425:
+/***/ 5785:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { SignatureV4, signatureV4aContainer } = __nccwpck_require__(8398);
+const { SignatureV4, signatureV4aContainer } = __nccwpck_require__(5118);
 
 const signatureV4CrtContainer = {
     CrtSignerV4: null,
@@ -19779,12 +23346,12 @@ exports.signatureV4CrtContainer = signatureV4CrtContainer;
 
 /***/ }),
 
-/***/ 4969:
+/***/ 5433:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { setTokenFeature } = __nccwpck_require__(1616);
-const { getBearerTokenEnvKey } = __nccwpck_require__(1283);
-const { TokenProviderError, getSSOTokenFilepath, parseKnownFiles, getProfileName, loadSsoSessionData, getSSOTokenFromFile, memoize, chain } = __nccwpck_require__(1691);
+const { setTokenFeature } = __nccwpck_require__(5152);
+const { getBearerTokenEnvKey } = __nccwpck_require__(7523);
+const { TokenProviderError, getSSOTokenFilepath, parseKnownFiles, getProfileName, loadSsoSessionData, getSSOTokenFromFile, memoize, chain } = __nccwpck_require__(7291);
 const { promises } = __nccwpck_require__(3024);
 
 const fromEnvSigningName = ({ logger, signingName } = {}) => async () => {
@@ -19805,7 +23372,7 @@ const EXPIRE_WINDOW_MS = 5 * 60 * 1000;
 const REFRESH_MESSAGE = `To refresh this SSO session run 'aws sso login' with the corresponding profile.`;
 
 const getSsoOidcClient = async (ssoRegion, init = {}, callerClientConfig) => {
-    const { SSOOIDCClient } = __nccwpck_require__(3);
+    const { SSOOIDCClient } = __nccwpck_require__(9443);
     const coalesce = (prop) => init.clientConfig?.[prop] ?? init.parentClientConfig?.[prop] ?? callerClientConfig?.[prop];
     const ssoOidcClient = new SSOOIDCClient(Object.assign({}, init.clientConfig ?? {}, {
         region: ssoRegion ?? init.clientConfig?.region,
@@ -19816,7 +23383,7 @@ const getSsoOidcClient = async (ssoRegion, init = {}, callerClientConfig) => {
 };
 
 const getNewSsoOidcToken = async (ssoToken, ssoRegion, init = {}, callerClientConfig) => {
-    const { CreateTokenCommand } = __nccwpck_require__(3);
+    const { CreateTokenCommand } = __nccwpck_require__(9443);
     const ssoOidcClient = await getSsoOidcClient(ssoRegion, init, callerClientConfig);
     return ssoOidcClient.send(new CreateTokenCommand({
         clientId: ssoToken.clientId,
@@ -19962,7 +23529,7 @@ exports.nodeProvider = nodeProvider;
 
 /***/ }),
 
-/***/ 162:
+/***/ 4274:
 /***/ ((__unused_webpack_module, exports) => {
 
 const ATTR_ESCAPE_RE = /[&<>"]/g;
@@ -20341,7 +23908,7 @@ exports.parseXML = parseXML;
 
 /***/ }),
 
-/***/ 7704:
+/***/ 9320:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -20479,15 +24046,15 @@ exports.InvokeStoreBase = InvokeStoreBase;
 
 /***/ }),
 
-/***/ 930:
+/***/ 402:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { getSmithyContext, hasOwn } = __nccwpck_require__(5030);
+const { getSmithyContext, hasOwn } = __nccwpck_require__(4534);
 exports.getSmithyContext = getSmithyContext;
-const { HttpRequest } = __nccwpck_require__(2782);
-const { requestBuilder } = __nccwpck_require__(2782);
+const { HttpRequest } = __nccwpck_require__(3422);
+const { requestBuilder } = __nccwpck_require__(3422);
 exports.requestBuilder = requestBuilder;
-const { HttpApiKeyAuthLocation } = __nccwpck_require__(8642);
+const { HttpApiKeyAuthLocation } = __nccwpck_require__(690);
 
 const resolveAuthOptions = (candidateAuthOptions, authSchemePreference) => {
     if (!authSchemePreference || authSchemePreference.length === 0) {
@@ -20832,13 +24399,13 @@ exports.setFeature = setFeature;
 
 /***/ }),
 
-/***/ 8949:
+/***/ 4645:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { nv, NumericValue, calculateBodyLength, generateIdempotencyToken, fromBase64, _parseEpochTimestamp } = __nccwpck_require__(6686);
-const { hasOwn } = __nccwpck_require__(5030);
-const { HttpRequest, collectBody, SerdeContext, AbstractRpcV2Protocol } = __nccwpck_require__(2782);
-const { NormalizedSchema, TypeRegistry } = __nccwpck_require__(9930);
+const { nv, NumericValue, calculateBodyLength, generateIdempotencyToken, fromBase64, _parseEpochTimestamp } = __nccwpck_require__(2430);
+const { hasOwn } = __nccwpck_require__(4534);
+const { HttpRequest, collectBody, SerdeContext, AbstractRpcV2Protocol } = __nccwpck_require__(3422);
+const { NormalizedSchema, TypeRegistry } = __nccwpck_require__(6890);
 
 const majorUint64 = 0;
 const majorNegativeInt64 = 1;
@@ -23381,12 +26948,12 @@ exports.tagSymbol = tagSymbol;
 
 /***/ }),
 
-/***/ 9814:
+/***/ 9542:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 const { createReadStream } = __nccwpck_require__(3024);
 const { Writable } = __nccwpck_require__(7075);
-const { toUint8Array, concatBytes } = __nccwpck_require__(6686);
+const { toUint8Array, concatBytes } = __nccwpck_require__(2430);
 const { createHash, createHmac } = __nccwpck_require__(7598);
 const zlib = __nccwpck_require__(8522);
 
@@ -23965,16 +27532,16 @@ exports.readableStreamHasher = readableStreamHasher;
 
 /***/ }),
 
-/***/ 9362:
+/***/ 2658:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { hasOwn } = __nccwpck_require__(5030);
-const { getSmithyContext, normalizeProvider } = __nccwpck_require__(5030);
+const { hasOwn } = __nccwpck_require__(4534);
+const { getSmithyContext, normalizeProvider } = __nccwpck_require__(4534);
 exports.getSmithyContext = getSmithyContext;
 exports.normalizeProvider = normalizeProvider;
-const { SMITHY_CONTEXT_KEY, AlgorithmId } = __nccwpck_require__(8642);
+const { SMITHY_CONTEXT_KEY, AlgorithmId } = __nccwpck_require__(690);
 exports.AlgorithmId = AlgorithmId;
-const { NormalizedSchema } = __nccwpck_require__(9930);
+const { NormalizedSchema } = __nccwpck_require__(6890);
 
 const getAllAliases = (name, aliases) => {
     const _aliases = [];
@@ -25205,16 +28772,16 @@ exports.withBaseException = withBaseException;
 
 /***/ }),
 
-/***/ 1691:
+/***/ 7291:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 const { homedir } = __nccwpck_require__(8161);
 const { sep, join } = __nccwpck_require__(6760);
 const { createHash } = __nccwpck_require__(7598);
 const { readFile: readFile$1 } = __nccwpck_require__(1455);
-const { IniSectionType } = __nccwpck_require__(8642);
-const { normalizeProvider } = __nccwpck_require__(9362);
-const { isValidHostLabel } = __nccwpck_require__(5030);
+const { IniSectionType } = __nccwpck_require__(690);
+const { normalizeProvider } = __nccwpck_require__(2658);
+const { isValidHostLabel } = __nccwpck_require__(4534);
 
 class ProviderError extends Error {
     name = "ProviderError";
@@ -25999,15 +29566,15 @@ exports.resolveRegionConfig = resolveRegionConfig;
 
 /***/ }),
 
-/***/ 853:
+/***/ 2085:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { CONFIG_PREFIX_SEPARATOR, booleanSelector, SelectorType, loadConfig } = __nccwpck_require__(1691);
-const { toEndpointV1, getSmithyContext, normalizeProvider, isValidHostLabel, hasOwn } = __nccwpck_require__(5030);
+const { CONFIG_PREFIX_SEPARATOR, booleanSelector, SelectorType, loadConfig } = __nccwpck_require__(7291);
+const { toEndpointV1, getSmithyContext, normalizeProvider, isValidHostLabel, hasOwn } = __nccwpck_require__(4534);
 exports.isValidHostLabel = isValidHostLabel;
 exports.middlewareEndpointToEndpointV1 = toEndpointV1;
 exports.toEndpointV1 = toEndpointV1;
-const { EndpointURLScheme } = __nccwpck_require__(8642);
+const { EndpointURLScheme } = __nccwpck_require__(690);
 
 const ENV_ENDPOINT_URL = "AWS_ENDPOINT_URL";
 const CONFIG_ENDPOINT_URL = "endpoint_url";
@@ -26890,14 +30457,14 @@ exports.resolveParams = resolveParams;
 
 /***/ }),
 
-/***/ 2019:
+/***/ 6579:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { Crc32 } = __nccwpck_require__(9814);
-const { hasOwn } = __nccwpck_require__(5030);
-const { toHex, fromHex, toUtf8, fromUtf8 } = __nccwpck_require__(6686);
+const { Crc32 } = __nccwpck_require__(9542);
+const { hasOwn } = __nccwpck_require__(4534);
+const { toHex, fromHex, toUtf8, fromUtf8 } = __nccwpck_require__(2430);
 const { Readable } = __nccwpck_require__(7075);
-const { TypeRegistry } = __nccwpck_require__(9930);
+const { TypeRegistry } = __nccwpck_require__(6890);
 
 class Int64 {
     bytes;
@@ -27840,19 +31407,19 @@ exports.universalEventStreamSerdeProvider = eventStreamSerdeProvider$1;
 
 /***/ }),
 
-/***/ 2782:
+/***/ 3422:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { Uint8ArrayBlobAdapter, writeKey, sdkStreamMixin, splitEvery, splitHeader, NumericValue, toUtf8, fromBase64, LazyJsonString, _parseEpochTimestamp, _parseRfc7231DateTime, _parseRfc3339DateTimeWithOffset, fromUtf8, generateIdempotencyToken, toBase64, dateToUtcString, quoteHeader, parseEpochTimestamp, parseRfc7231DateTime, parseRfc3339DateTimeWithOffset } = __nccwpck_require__(6686);
-const { HttpRequest, HttpResponse, hasOwn, isValidHostname, getSmithyContext } = __nccwpck_require__(5030);
-const { parseQueryString, parseUrl } = __nccwpck_require__(5030);
+const { Uint8ArrayBlobAdapter, writeKey, sdkStreamMixin, splitEvery, splitHeader, NumericValue, toUtf8, fromBase64, LazyJsonString, _parseEpochTimestamp, _parseRfc7231DateTime, _parseRfc3339DateTimeWithOffset, fromUtf8, generateIdempotencyToken, toBase64, dateToUtcString, quoteHeader, parseEpochTimestamp, parseRfc7231DateTime, parseRfc3339DateTimeWithOffset } = __nccwpck_require__(2430);
+const { HttpRequest, HttpResponse, hasOwn, isValidHostname, getSmithyContext } = __nccwpck_require__(4534);
+const { parseQueryString, parseUrl } = __nccwpck_require__(4534);
 exports.HttpRequest = HttpRequest;
 exports.HttpResponse = HttpResponse;
 exports.isValidHostname = isValidHostname;
 exports.parseQueryString = parseQueryString;
 exports.parseUrl = parseUrl;
-const { NormalizedSchema, translateTraits, TypeRegistry, deref } = __nccwpck_require__(9930);
-const { FieldPosition } = __nccwpck_require__(8642);
+const { NormalizedSchema, translateTraits, TypeRegistry, deref } = __nccwpck_require__(6890);
+const { FieldPosition } = __nccwpck_require__(690);
 
 const collectBody = async (streamBody = new Uint8Array(), context) => {
     if (streamBody instanceof Uint8Array) {
@@ -28255,7 +31822,7 @@ class HttpProtocol extends SerdeContext {
         });
     }
     async loadEventStreamCapability() {
-        const { EventStreamSerde, eventStreamSerdeProvider } = __nccwpck_require__(2019);
+        const { EventStreamSerde, eventStreamSerdeProvider } = __nccwpck_require__(6579);
         const marshaller = this.resolveEventStreamMarshaller(eventStreamSerdeProvider);
         return new EventStreamSerde({
             marshaller,
@@ -30943,15 +34510,15 @@ exports.resolvedPath = resolvedPath;
 
 /***/ }),
 
-/***/ 729:
+/***/ 3609:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 const { Readable } = __nccwpck_require__(7075);
-const { NoOpLogger, normalizeProvider } = __nccwpck_require__(9362);
-const { HttpResponse, HttpRequest } = __nccwpck_require__(2782);
-const { parseRfc7231DateTime, v4 } = __nccwpck_require__(6686);
-const { SMITHY_CONTEXT_KEY } = __nccwpck_require__(8642);
-const { hasOwn } = __nccwpck_require__(5030);
+const { NoOpLogger, normalizeProvider } = __nccwpck_require__(2658);
+const { HttpResponse, HttpRequest } = __nccwpck_require__(3422);
+const { parseRfc7231DateTime, v4 } = __nccwpck_require__(2430);
+const { SMITHY_CONTEXT_KEY } = __nccwpck_require__(690);
+const { hasOwn } = __nccwpck_require__(4534);
 
 const isStreamingPayload = (request) => request?.body instanceof Readable ||
     (typeof ReadableStream !== "undefined" && request?.body instanceof ReadableStream);
@@ -31838,10 +35405,10 @@ exports.retryMiddlewareOptions = retryMiddlewareOptions;
 
 /***/ }),
 
-/***/ 9930:
+/***/ 6890:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { getSmithyContext, HttpResponse, toEndpointV1 } = __nccwpck_require__(5030);
+const { getSmithyContext, HttpResponse, toEndpointV1 } = __nccwpck_require__(4534);
 
 const deref = (schemaRef) => {
     if (typeof schemaRef === "function") {
@@ -32554,14 +36121,14 @@ exports.translateTraits = translateTraits;
 
 /***/ }),
 
-/***/ 6686:
+/***/ 2430:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 const { createHmac, createHash, getRandomValues } = __nccwpck_require__(7598);
-const { hasOwn, HttpResponse } = __nccwpck_require__(5030);
+const { hasOwn, HttpResponse } = __nccwpck_require__(4534);
 exports.hasOwn = hasOwn;
 const { ReadStream, lstatSync, fstatSync } = __nccwpck_require__(3024);
-const { toEndpointV1 } = __nccwpck_require__(853);
+const { toEndpointV1 } = __nccwpck_require__(2085);
 const { Readable, Writable, PassThrough } = __nccwpck_require__(7075);
 
 const isArrayBuffer = (arg) => (typeof ArrayBuffer === "function" && arg instanceof ArrayBuffer) ||
@@ -34337,10 +37904,10 @@ exports.writeKey = writeKey;
 
 /***/ }),
 
-/***/ 5030:
+/***/ 4534:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { SMITHY_CONTEXT_KEY } = __nccwpck_require__(8642);
+const { SMITHY_CONTEXT_KEY } = __nccwpck_require__(690);
 
 const getSmithyContext = (context) => context[SMITHY_CONTEXT_KEY] || (context[SMITHY_CONTEXT_KEY] = {});
 
@@ -34536,12 +38103,12 @@ exports.toEndpointV1 = toEndpointV1;
 
 /***/ }),
 
-/***/ 3558:
+/***/ 566:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { ProviderError, CredentialsProviderError, loadConfig } = __nccwpck_require__(1691);
+const { ProviderError, CredentialsProviderError, loadConfig } = __nccwpck_require__(7291);
 const node_http = __nccwpck_require__(7067);
-const { parseUrl } = __nccwpck_require__(2782);
+const { parseUrl } = __nccwpck_require__(3422);
 
 const isImdsCredentials = (arg) => Boolean(arg) &&
     typeof arg === "object" &&
@@ -34913,7 +38480,7 @@ exports.providerConfigFromInit = providerConfigFromInit;
 
 /***/ }),
 
-/***/ 7360:
+/***/ 9456:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 const { createGzip } = __nccwpck_require__(8522);
@@ -34922,12 +38489,12 @@ exports.compressStream = async (body) => body.pipe(createGzip());
 
 /***/ }),
 
-/***/ 1793:
+/***/ 6097:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 const { promisify } = __nccwpck_require__(7975);
 const { gzip } = __nccwpck_require__(8522);
-const { toUint8Array } = __nccwpck_require__(6686);
+const { toUint8Array } = __nccwpck_require__(2430);
 const gzipAsync = promisify(gzip);
 exports.compressString = async (body) => {
     try {
@@ -34942,16 +38509,16 @@ exports.compressString = async (body) => {
 
 /***/ }),
 
-/***/ 6494:
+/***/ 190:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { booleanSelector, SelectorType, numberSelector } = __nccwpck_require__(1691);
-const { setFeature } = __nccwpck_require__(930);
-const { HttpRequest } = __nccwpck_require__(2782);
-const { compressStream } = __nccwpck_require__(7360);
-const { compressString } = __nccwpck_require__(1793);
-const { isArrayBuffer } = __nccwpck_require__(6686);
-const { normalizeProvider } = __nccwpck_require__(9362);
+const { booleanSelector, SelectorType, numberSelector } = __nccwpck_require__(7291);
+const { setFeature } = __nccwpck_require__(402);
+const { HttpRequest } = __nccwpck_require__(3422);
+const { compressStream } = __nccwpck_require__(9456);
+const { compressString } = __nccwpck_require__(6097);
+const { isArrayBuffer } = __nccwpck_require__(2430);
+const { normalizeProvider } = __nccwpck_require__(2658);
 
 const NODE_DISABLE_REQUEST_COMPRESSION_ENV_NAME = "AWS_DISABLE_REQUEST_COMPRESSION";
 const NODE_DISABLE_REQUEST_COMPRESSION_INI_NAME = "disable_request_compression";
@@ -35083,13 +38650,13 @@ exports.resolveCompressionConfig = resolveCompressionConfig;
 
 /***/ }),
 
-/***/ 7743:
+/***/ 1279:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { hasOwn } = __nccwpck_require__(6686);
-const { streamCollector } = __nccwpck_require__(6686);
+const { hasOwn } = __nccwpck_require__(2430);
+const { streamCollector } = __nccwpck_require__(2430);
 exports.streamCollector = streamCollector;
-const { buildQueryString, HttpResponse } = __nccwpck_require__(2782);
+const { buildQueryString, HttpResponse } = __nccwpck_require__(3422);
 const node_https = __nccwpck_require__(4708);
 const { Readable } = __nccwpck_require__(7075);
 const http2 = __nccwpck_require__(2467);
@@ -36004,12 +39571,12 @@ exports.NodeHttpHandler = NodeHttpHandler;
 
 /***/ }),
 
-/***/ 8398:
+/***/ 5118:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { hasOwn, fromUtf8, fromHex, toHex, toUint8Array, writeKey, isArrayBuffer } = __nccwpck_require__(6686);
-const { normalizeProvider } = __nccwpck_require__(9362);
-const { escapeUri, HttpRequest } = __nccwpck_require__(2782);
+const { hasOwn, fromUtf8, fromHex, toHex, toUint8Array, writeKey, isArrayBuffer } = __nccwpck_require__(2430);
+const { normalizeProvider } = __nccwpck_require__(2658);
+const { escapeUri, HttpRequest } = __nccwpck_require__(3422);
 
 class HeaderFormatter {
     format(headers) {
@@ -36608,7 +40175,7 @@ exports.signatureV4aContainer = signatureV4aContainer;
 
 /***/ }),
 
-/***/ 8642:
+/***/ 690:
 /***/ ((__unused_webpack_module, exports) => {
 
 var HttpAuthLocation;
@@ -36711,7 +40278,7 @@ exports.resolveDefaultRuntimeConfig = resolveDefaultRuntimeConfig;
 
 /***/ }),
 
-/***/ 5289:
+/***/ 9449:
 /***/ (function(module) {
 
 /*!
@@ -36731,7 +40298,7 @@ function(e,t){for(var r=0;r<t.length;r++){var i=t[r];i.enumerable=i.enumerable||
 
 /***/ }),
 
-/***/ 7646:
+/***/ 1630:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -36761,18 +40328,18 @@ exports.toClass = function (name) {
 
 /***/ }),
 
-/***/ 3918:
+/***/ 4894:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 const Buffer = (__nccwpck_require__(181).Buffer)
-const types = __nccwpck_require__(7635)
-const rcodes = __nccwpck_require__(8860)
-const opcodes = __nccwpck_require__(5861)
-const classes = __nccwpck_require__(7646)
-const optioncodes = __nccwpck_require__(3339)
-const ip = __nccwpck_require__(8002)
+const types = __nccwpck_require__(1891)
+const rcodes = __nccwpck_require__(2028)
+const opcodes = __nccwpck_require__(4693)
+const classes = __nccwpck_require__(1630)
+const optioncodes = __nccwpck_require__(2075)
+const ip = __nccwpck_require__(4550)
 
 const QUERY_FLAG = 0
 const RESPONSE_FLAG = 1 << 15
@@ -38529,7 +42096,7 @@ function decodeList (list, enc, buf, offset) {
 
 /***/ }),
 
-/***/ 5861:
+/***/ 4693:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -38586,7 +42153,7 @@ exports.toOpcode = function (code) {
 
 /***/ }),
 
-/***/ 3339:
+/***/ 2075:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -38652,7 +42219,7 @@ exports.toCode = function (name) {
 
 /***/ }),
 
-/***/ 8860:
+/***/ 2028:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -38709,7 +42276,7 @@ exports.toRcode = function (code) {
 
 /***/ }),
 
-/***/ 7635:
+/***/ 1891:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -38819,15 +42386,15 @@ exports.toType = function (name) {
 
 /***/ }),
 
-/***/ 8258:
+/***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-module.exports = __nccwpck_require__(5258);
+module.exports = __nccwpck_require__(218);
 
 
 /***/ }),
 
-/***/ 5258:
+/***/ 218:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -39098,33 +42665,33 @@ exports.debug = debug; // for test
 
 /***/ }),
 
-/***/ 576:
+/***/ 6752:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Client = __nccwpck_require__(5061)
-const Dispatcher = __nccwpck_require__(2243)
-const Pool = __nccwpck_require__(20)
-const BalancedPool = __nccwpck_require__(9989)
-const Agent = __nccwpck_require__(3389)
-const ProxyAgent = __nccwpck_require__(7408)
-const EnvHttpProxyAgent = __nccwpck_require__(2785)
-const RetryAgent = __nccwpck_require__(8610)
-const errors = __nccwpck_require__(1059)
-const util = __nccwpck_require__(2272)
+const Client = __nccwpck_require__(3701)
+const Dispatcher = __nccwpck_require__(883)
+const Pool = __nccwpck_require__(628)
+const BalancedPool = __nccwpck_require__(837)
+const Agent = __nccwpck_require__(7405)
+const ProxyAgent = __nccwpck_require__(6672)
+const EnvHttpProxyAgent = __nccwpck_require__(3137)
+const RetryAgent = __nccwpck_require__(50)
+const errors = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
 const { InvalidArgumentError } = errors
-const api = __nccwpck_require__(6135)
-const buildConnector = __nccwpck_require__(1952)
-const MockClient = __nccwpck_require__(6197)
-const MockAgent = __nccwpck_require__(2781)
-const MockPool = __nccwpck_require__(9396)
-const mockErrors = __nccwpck_require__(9037)
-const RetryHandler = __nccwpck_require__(1131)
-const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(8085)
-const DecoratorHandler = __nccwpck_require__(5579)
-const RedirectHandler = __nccwpck_require__(9714)
-const createRedirectInterceptor = __nccwpck_require__(2276)
+const api = __nccwpck_require__(6615)
+const buildConnector = __nccwpck_require__(9136)
+const MockClient = __nccwpck_require__(7365)
+const MockAgent = __nccwpck_require__(7501)
+const MockPool = __nccwpck_require__(4004)
+const mockErrors = __nccwpck_require__(2429)
+const RetryHandler = __nccwpck_require__(7816)
+const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(2581)
+const DecoratorHandler = __nccwpck_require__(8155)
+const RedirectHandler = __nccwpck_require__(8754)
+const createRedirectInterceptor = __nccwpck_require__(5092)
 
 Object.assign(Dispatcher.prototype, api)
 
@@ -39142,10 +42709,10 @@ module.exports.DecoratorHandler = DecoratorHandler
 module.exports.RedirectHandler = RedirectHandler
 module.exports.createRedirectInterceptor = createRedirectInterceptor
 module.exports.interceptors = {
-  redirect: __nccwpck_require__(1530),
-  retry: __nccwpck_require__(7114),
-  dump: __nccwpck_require__(5596),
-  dns: __nccwpck_require__(1643)
+  redirect: __nccwpck_require__(1514),
+  retry: __nccwpck_require__(2026),
+  dump: __nccwpck_require__(8060),
+  dns: __nccwpck_require__(379)
 }
 
 module.exports.buildConnector = buildConnector
@@ -39207,7 +42774,7 @@ function makeDispatcher (fn) {
 module.exports.setGlobalDispatcher = setGlobalDispatcher
 module.exports.getGlobalDispatcher = getGlobalDispatcher
 
-const fetchImpl = (__nccwpck_require__(3345).fetch)
+const fetchImpl = (__nccwpck_require__(4398).fetch)
 module.exports.fetch = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
@@ -39219,39 +42786,39 @@ module.exports.fetch = async function fetch (init, options = undefined) {
     throw err
   }
 }
-module.exports.Headers = __nccwpck_require__(548).Headers
-module.exports.Response = __nccwpck_require__(1627).Response
-module.exports.Request = __nccwpck_require__(268).Request
-module.exports.FormData = __nccwpck_require__(2134).FormData
+module.exports.Headers = __nccwpck_require__(660).Headers
+module.exports.Response = __nccwpck_require__(9051).Response
+module.exports.Request = __nccwpck_require__(9967).Request
+module.exports.FormData = __nccwpck_require__(5910).FormData
 module.exports.File = globalThis.File ?? (__nccwpck_require__(4573).File)
-module.exports.FileReader = __nccwpck_require__(8755).FileReader
+module.exports.FileReader = __nccwpck_require__(8355).FileReader
 
-const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(5779)
+const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(1059)
 
 module.exports.setGlobalOrigin = setGlobalOrigin
 module.exports.getGlobalOrigin = getGlobalOrigin
 
-const { CacheStorage } = __nccwpck_require__(4045)
-const { kConstruct } = __nccwpck_require__(3165)
+const { CacheStorage } = __nccwpck_require__(3245)
+const { kConstruct } = __nccwpck_require__(109)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
 module.exports.caches = new CacheStorage(kConstruct)
 
-const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(6693)
+const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(9061)
 
 module.exports.deleteCookie = deleteCookie
 module.exports.getCookies = getCookies
 module.exports.getSetCookies = getSetCookies
 module.exports.setCookie = setCookie
 
-const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(428)
+const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1900)
 
 module.exports.parseMIMEType = parseMIMEType
 module.exports.serializeAMimeType = serializeAMimeType
 
-const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5924)
-module.exports.WebSocket = __nccwpck_require__(5358).WebSocket
+const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5188)
+module.exports.WebSocket = __nccwpck_require__(3726).WebSocket
 module.exports.CloseEvent = CloseEvent
 module.exports.ErrorEvent = ErrorEvent
 module.exports.MessageEvent = MessageEvent
@@ -39267,18 +42834,18 @@ module.exports.MockPool = MockPool
 module.exports.MockAgent = MockAgent
 module.exports.mockErrors = mockErrors
 
-const { EventSource } = __nccwpck_require__(8742)
+const { EventSource } = __nccwpck_require__(1238)
 
 module.exports.EventSource = EventSource
 
 
 /***/ }),
 
-/***/ 3134:
+/***/ 158:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { addAbortListener } = __nccwpck_require__(2272)
-const { RequestAbortedError } = __nccwpck_require__(1059)
+const { addAbortListener } = __nccwpck_require__(3440)
+const { RequestAbortedError } = __nccwpck_require__(8707)
 
 const kListener = Symbol('kListener')
 const kSignal = Symbol('kSignal')
@@ -39338,16 +42905,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6900:
+/***/ 2279:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(1059)
-const util = __nccwpck_require__(2272)
-const { addSignal, removeSignal } = __nccwpck_require__(3134)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
+const { addSignal, removeSignal } = __nccwpck_require__(158)
 
 class ConnectHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -39453,7 +43020,7 @@ module.exports = connect
 
 /***/ }),
 
-/***/ 9294:
+/***/ 6862:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -39467,10 +43034,10 @@ const {
   InvalidArgumentError,
   InvalidReturnValueError,
   RequestAbortedError
-} = __nccwpck_require__(1059)
-const util = __nccwpck_require__(2272)
+} = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { addSignal, removeSignal } = __nccwpck_require__(3134)
+const { addSignal, removeSignal } = __nccwpck_require__(158)
 const assert = __nccwpck_require__(4589)
 
 const kResume = Symbol('resume')
@@ -39711,16 +43278,16 @@ module.exports = pipeline
 
 /***/ }),
 
-/***/ 5259:
+/***/ 4043:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { Readable } = __nccwpck_require__(2519)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(1059)
-const util = __nccwpck_require__(2272)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(7863)
+const { Readable } = __nccwpck_require__(9927)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(7655)
 const { AsyncResource } = __nccwpck_require__(6698)
 
 class RequestHandler extends AsyncResource {
@@ -39932,18 +43499,18 @@ module.exports.RequestHandler = RequestHandler
 
 /***/ }),
 
-/***/ 792:
+/***/ 3560:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { finished, PassThrough } = __nccwpck_require__(7075)
-const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(1059)
-const util = __nccwpck_require__(2272)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(7863)
+const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(7655)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { addSignal, removeSignal } = __nccwpck_require__(3134)
+const { addSignal, removeSignal } = __nccwpck_require__(158)
 
 class StreamHandler extends AsyncResource {
   constructor (opts, factory, callback) {
@@ -40159,15 +43726,15 @@ module.exports = stream
 
 /***/ }),
 
-/***/ 1098:
+/***/ 1882:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(1059)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(8707)
 const { AsyncResource } = __nccwpck_require__(6698)
-const util = __nccwpck_require__(2272)
-const { addSignal, removeSignal } = __nccwpck_require__(3134)
+const util = __nccwpck_require__(3440)
+const { addSignal, removeSignal } = __nccwpck_require__(158)
 const assert = __nccwpck_require__(4589)
 
 class UpgradeHandler extends AsyncResource {
@@ -40274,21 +43841,21 @@ module.exports = upgrade
 
 /***/ }),
 
-/***/ 6135:
+/***/ 6615:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-module.exports.request = __nccwpck_require__(5259)
-module.exports.stream = __nccwpck_require__(792)
-module.exports.pipeline = __nccwpck_require__(9294)
-module.exports.upgrade = __nccwpck_require__(1098)
-module.exports.connect = __nccwpck_require__(6900)
+module.exports.request = __nccwpck_require__(4043)
+module.exports.stream = __nccwpck_require__(3560)
+module.exports.pipeline = __nccwpck_require__(6862)
+module.exports.upgrade = __nccwpck_require__(1882)
+module.exports.connect = __nccwpck_require__(2279)
 
 
 /***/ }),
 
-/***/ 2519:
+/***/ 9927:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // Ported from https://github.com/nodejs/undici/pull/907
@@ -40297,9 +43864,9 @@ module.exports.connect = __nccwpck_require__(6900)
 
 const assert = __nccwpck_require__(4589)
 const { Readable } = __nccwpck_require__(7075)
-const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(1059)
-const util = __nccwpck_require__(2272)
-const { ReadableStreamFrom } = __nccwpck_require__(2272)
+const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
+const { ReadableStreamFrom } = __nccwpck_require__(3440)
 
 const kConsume = Symbol('kConsume')
 const kReading = Symbol('kReading')
@@ -40680,15 +44247,15 @@ module.exports = { Readable: BodyReadable, chunksDecode }
 
 /***/ }),
 
-/***/ 7863:
+/***/ 7655:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const assert = __nccwpck_require__(4589)
 const {
   ResponseStatusCodeError
-} = __nccwpck_require__(1059)
+} = __nccwpck_require__(8707)
 
-const { chunksDecode } = __nccwpck_require__(2519)
+const { chunksDecode } = __nccwpck_require__(9927)
 const CHUNK_LIMIT = 128 * 1024
 
 async function getResolveErrorBodyCallback ({ callback, body, contentType, statusCode, statusMessage, headers }) {
@@ -40780,16 +44347,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1952:
+/***/ 9136:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const net = __nccwpck_require__(7030)
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(2272)
-const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(1059)
-const timers = __nccwpck_require__(7787)
+const util = __nccwpck_require__(3440)
+const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(8707)
+const timers = __nccwpck_require__(6603)
 
 function noop () {}
 
@@ -41027,7 +44594,7 @@ module.exports = buildConnector
 
 /***/ }),
 
-/***/ 7887:
+/***/ 735:
 /***/ ((module) => {
 
 
@@ -41152,7 +44719,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5726:
+/***/ 2414:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -41361,7 +44928,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1059:
+/***/ 8707:
 /***/ ((module) => {
 
 
@@ -41793,7 +45360,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2543:
+/***/ 4655:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -41801,7 +45368,7 @@ module.exports = {
 const {
   InvalidArgumentError,
   NotSupportedError
-} = __nccwpck_require__(1059)
+} = __nccwpck_require__(8707)
 const assert = __nccwpck_require__(4589)
 const {
   isValidHTTPToken,
@@ -41816,9 +45383,9 @@ const {
   validateHandler,
   getServerName,
   normalizedMethodRecords
-} = __nccwpck_require__(2272)
-const { channels } = __nccwpck_require__(5726)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(7887)
+} = __nccwpck_require__(3440)
+const { channels } = __nccwpck_require__(2414)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
 
 // Verifies that a given path is valid does not contain control chars \x00 to \x20
 const invalidPathRegex = /[^\u0021-\u00ff]/
@@ -42282,7 +45849,7 @@ module.exports = Request
 
 /***/ }),
 
-/***/ 1003:
+/***/ 6443:
 /***/ ((module) => {
 
 module.exports = {
@@ -42356,7 +45923,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9112:
+/***/ 7752:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -42364,7 +45931,7 @@ module.exports = {
 const {
   wellknownHeaderNames,
   headerNameLowerCasedRecord
-} = __nccwpck_require__(7887)
+} = __nccwpck_require__(735)
 
 class TstNode {
   /** @type {any} */
@@ -42515,13 +46082,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2272:
+/***/ 3440:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(1003)
+const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(6443)
 const { IncomingMessage } = __nccwpck_require__(7067)
 const stream = __nccwpck_require__(7075)
 const net = __nccwpck_require__(7030)
@@ -42529,9 +46096,9 @@ const { Blob } = __nccwpck_require__(4573)
 const nodeUtil = __nccwpck_require__(7975)
 const { stringify } = __nccwpck_require__(1792)
 const { EventEmitter: EE } = __nccwpck_require__(8474)
-const { InvalidArgumentError } = __nccwpck_require__(1059)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(7887)
-const { tree } = __nccwpck_require__(9112)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
+const { tree } = __nccwpck_require__(7752)
 
 const [nodeMajor, nodeMinor] = process.versions.node.split('.').map(v => Number(v))
 
@@ -43241,18 +46808,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3389:
+/***/ 7405:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError } = __nccwpck_require__(1059)
-const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(1003)
-const DispatcherBase = __nccwpck_require__(8641)
-const Pool = __nccwpck_require__(20)
-const Client = __nccwpck_require__(5061)
-const util = __nccwpck_require__(2272)
-const createRedirectInterceptor = __nccwpck_require__(2276)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(6443)
+const DispatcherBase = __nccwpck_require__(1841)
+const Pool = __nccwpck_require__(628)
+const Client = __nccwpck_require__(3701)
+const util = __nccwpck_require__(3440)
+const createRedirectInterceptor = __nccwpck_require__(5092)
 
 const kOnConnect = Symbol('onConnect')
 const kOnDisconnect = Symbol('onDisconnect')
@@ -43381,7 +46948,7 @@ module.exports = Agent
 
 /***/ }),
 
-/***/ 9989:
+/***/ 837:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -43389,7 +46956,7 @@ module.exports = Agent
 const {
   BalancedPoolMissingUpstreamError,
   InvalidArgumentError
-} = __nccwpck_require__(1059)
+} = __nccwpck_require__(8707)
 const {
   PoolBase,
   kClients,
@@ -43397,10 +46964,10 @@ const {
   kAddClient,
   kRemoveClient,
   kGetDispatcher
-} = __nccwpck_require__(7632)
-const Pool = __nccwpck_require__(20)
-const { kUrl, kInterceptors } = __nccwpck_require__(1003)
-const { parseOrigin } = __nccwpck_require__(2272)
+} = __nccwpck_require__(2128)
+const Pool = __nccwpck_require__(628)
+const { kUrl, kInterceptors } = __nccwpck_require__(6443)
+const { parseOrigin } = __nccwpck_require__(3440)
 const kFactory = Symbol('factory')
 
 const kOptions = Symbol('options')
@@ -43597,7 +47164,7 @@ module.exports = BalancedPool
 
 /***/ }),
 
-/***/ 1021:
+/***/ 637:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -43605,9 +47172,9 @@ module.exports = BalancedPool
 /* global WebAssembly */
 
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(2272)
-const { channels } = __nccwpck_require__(5726)
-const timers = __nccwpck_require__(7787)
+const util = __nccwpck_require__(3440)
+const { channels } = __nccwpck_require__(2414)
+const timers = __nccwpck_require__(6603)
 const {
   RequestContentLengthMismatchError,
   ResponseContentLengthMismatchError,
@@ -43620,7 +47187,7 @@ const {
   BodyTimeoutError,
   HTTPParserError,
   ResponseExceededMaxSizeError
-} = __nccwpck_require__(1059)
+} = __nccwpck_require__(8707)
 const {
   kUrl,
   kReset,
@@ -43653,9 +47220,9 @@ const {
   kOnError,
   kResume,
   kHTTPContext
-} = __nccwpck_require__(1003)
+} = __nccwpck_require__(6443)
 
-const constants = __nccwpck_require__(3512)
+const constants = __nccwpck_require__(2824)
 const EMPTY_BUF = Buffer.alloc(0)
 const FastBuffer = Buffer[Symbol.species]
 const addListener = util.addListener
@@ -43667,11 +47234,11 @@ const kSocketUsed = Symbol('kSocketUsed')
 let extractBody
 
 async function lazyllhttp () {
-  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(1630) : undefined
+  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(3870) : undefined
 
   let mod
   try {
-    mod = await WebAssembly.compile(__nccwpck_require__(4826))
+    mod = await WebAssembly.compile(__nccwpck_require__(3434))
   } catch (e) {
     /* istanbul ignore next */
 
@@ -43679,7 +47246,7 @@ async function lazyllhttp () {
     // being enabled, but the occurring of this other error
     // * https://github.com/emscripten-core/emscripten/issues/11495
     // got me to remove that check to avoid breaking Node 12.
-    mod = await WebAssembly.compile(llhttpWasmData || __nccwpck_require__(1630))
+    mod = await WebAssembly.compile(llhttpWasmData || __nccwpck_require__(3870))
   }
 
   return await WebAssembly.instantiate(mod, {
@@ -44594,7 +48161,7 @@ function writeH1 (client, request) {
 
   if (util.isFormDataLike(body)) {
     if (!extractBody) {
-      extractBody = (__nccwpck_require__(9852).extractBody)
+      extractBody = (__nccwpck_require__(4492).extractBody)
     }
 
     const [bodyStream, contentType] = extractBody(body)
@@ -45117,7 +48684,7 @@ module.exports = connectH1
 
 /***/ }),
 
-/***/ 2820:
+/***/ 8788:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -45125,13 +48692,13 @@ module.exports = connectH1
 const assert = __nccwpck_require__(4589)
 const { errorMonitor } = __nccwpck_require__(8474)
 const { pipeline } = __nccwpck_require__(7075)
-const util = __nccwpck_require__(2272)
+const util = __nccwpck_require__(3440)
 const {
   RequestContentLengthMismatchError,
   RequestAbortedError,
   SocketError,
   InformationalError
-} = __nccwpck_require__(1059)
+} = __nccwpck_require__(8707)
 const {
   kUrl,
   kReset,
@@ -45150,7 +48717,7 @@ const {
   kResume,
   kSize,
   kHTTPContext
-} = __nccwpck_require__(1003)
+} = __nccwpck_require__(6443)
 
 const kOpenStreams = Symbol('open streams')
 
@@ -45556,7 +49123,7 @@ function writeH2 (client, request) {
   let contentLength = util.bodyLength(body)
 
   if (util.isFormDataLike(body)) {
-    extractBody ??= (__nccwpck_require__(9852).extractBody)
+    extractBody ??= (__nccwpck_require__(4492).extractBody)
 
     const [bodyStream, contentType] = extractBody(body)
     headers['content-type'] = contentType
@@ -45916,7 +49483,7 @@ module.exports = connectH2
 
 /***/ }),
 
-/***/ 5061:
+/***/ 3701:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // @ts-check
@@ -45926,16 +49493,16 @@ module.exports = connectH2
 const assert = __nccwpck_require__(4589)
 const net = __nccwpck_require__(7030)
 const http = __nccwpck_require__(7067)
-const util = __nccwpck_require__(2272)
-const { channels } = __nccwpck_require__(5726)
-const Request = __nccwpck_require__(2543)
-const DispatcherBase = __nccwpck_require__(8641)
+const util = __nccwpck_require__(3440)
+const { channels } = __nccwpck_require__(2414)
+const Request = __nccwpck_require__(4655)
+const DispatcherBase = __nccwpck_require__(1841)
 const {
   InvalidArgumentError,
   InformationalError,
   ClientDestroyedError
-} = __nccwpck_require__(1059)
-const buildConnector = __nccwpck_require__(1952)
+} = __nccwpck_require__(8707)
+const buildConnector = __nccwpck_require__(9136)
 const {
   kUrl,
   kServerName,
@@ -45977,9 +49544,9 @@ const {
   kHTTPContext,
   kMaxConcurrentStreams,
   kResume
-} = __nccwpck_require__(1003)
-const connectH1 = __nccwpck_require__(1021)
-const connectH2 = __nccwpck_require__(2820)
+} = __nccwpck_require__(6443)
+const connectH1 = __nccwpck_require__(637)
+const connectH2 = __nccwpck_require__(8788)
 let deprecatedInterceptorWarned = false
 
 const kClosedResolve = Symbol('kClosedResolve')
@@ -46287,7 +49854,7 @@ class Client extends DispatcherBase {
   }
 }
 
-const createRedirectInterceptor = __nccwpck_require__(2276)
+const createRedirectInterceptor = __nccwpck_require__(5092)
 
 function onError (client, err) {
   if (
@@ -46547,19 +50114,19 @@ module.exports = Client
 
 /***/ }),
 
-/***/ 8641:
+/***/ 1841:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const buffer = __nccwpck_require__(4573)
-const Dispatcher = __nccwpck_require__(2243)
+const Dispatcher = __nccwpck_require__(883)
 const {
   ClientDestroyedError,
   ClientClosedError,
   InvalidArgumentError
-} = __nccwpck_require__(1059)
-const { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = __nccwpck_require__(1003)
+} = __nccwpck_require__(8707)
+const { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = __nccwpck_require__(6443)
 
 const kOnDestroyed = Symbol('onDestroyed')
 const kOnClosed = Symbol('onClosed')
@@ -46762,7 +50329,7 @@ module.exports = DispatcherBase
 
 /***/ }),
 
-/***/ 2243:
+/***/ 883:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -46834,15 +50401,15 @@ module.exports = Dispatcher
 
 /***/ }),
 
-/***/ 2785:
+/***/ 3137:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(8641)
-const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(1003)
-const ProxyAgent = __nccwpck_require__(7408)
-const Agent = __nccwpck_require__(3389)
+const DispatcherBase = __nccwpck_require__(1841)
+const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(6443)
+const ProxyAgent = __nccwpck_require__(6672)
+const Agent = __nccwpck_require__(7405)
 
 const DEFAULT_PORTS = {
   'http:': 80,
@@ -47001,7 +50568,7 @@ module.exports = EnvHttpProxyAgent
 
 /***/ }),
 
-/***/ 9220:
+/***/ 4660:
 /***/ ((module) => {
 
 /* eslint-disable */
@@ -47125,15 +50692,15 @@ module.exports = class FixedQueue {
 
 /***/ }),
 
-/***/ 7632:
+/***/ 2128:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(8641)
-const FixedQueue = __nccwpck_require__(9220)
-const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(1003)
-const PoolStats = __nccwpck_require__(398)
+const DispatcherBase = __nccwpck_require__(1841)
+const FixedQueue = __nccwpck_require__(4660)
+const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(6443)
+const PoolStats = __nccwpck_require__(3246)
 
 const kClients = Symbol('clients')
 const kNeedDrain = Symbol('needDrain')
@@ -47326,10 +50893,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 398:
+/***/ 3246:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(1003)
+const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(6443)
 const kPool = Symbol('pool')
 
 class PoolStats {
@@ -47367,7 +50934,7 @@ module.exports = PoolStats
 
 /***/ }),
 
-/***/ 20:
+/***/ 628:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -47378,14 +50945,14 @@ const {
   kNeedDrain,
   kAddClient,
   kGetDispatcher
-} = __nccwpck_require__(7632)
-const Client = __nccwpck_require__(5061)
+} = __nccwpck_require__(2128)
+const Client = __nccwpck_require__(3701)
 const {
   InvalidArgumentError
-} = __nccwpck_require__(1059)
-const util = __nccwpck_require__(2272)
-const { kUrl, kInterceptors } = __nccwpck_require__(1003)
-const buildConnector = __nccwpck_require__(1952)
+} = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
+const { kUrl, kInterceptors } = __nccwpck_require__(6443)
+const buildConnector = __nccwpck_require__(9136)
 
 const kOptions = Symbol('options')
 const kConnections = Symbol('connections')
@@ -47481,19 +51048,19 @@ module.exports = Pool
 
 /***/ }),
 
-/***/ 7408:
+/***/ 6672:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(1003)
+const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(6443)
 const { URL } = __nccwpck_require__(3136)
-const Agent = __nccwpck_require__(3389)
-const Pool = __nccwpck_require__(20)
-const DispatcherBase = __nccwpck_require__(8641)
-const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(1059)
-const buildConnector = __nccwpck_require__(1952)
-const Client = __nccwpck_require__(5061)
+const Agent = __nccwpck_require__(7405)
+const Pool = __nccwpck_require__(628)
+const DispatcherBase = __nccwpck_require__(1841)
+const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(8707)
+const buildConnector = __nccwpck_require__(9136)
+const Client = __nccwpck_require__(3701)
 
 const kAgent = Symbol('proxy agent')
 const kClient = Symbol('proxy client')
@@ -47762,13 +51329,13 @@ module.exports = ProxyAgent
 
 /***/ }),
 
-/***/ 8610:
+/***/ 50:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Dispatcher = __nccwpck_require__(2243)
-const RetryHandler = __nccwpck_require__(1131)
+const Dispatcher = __nccwpck_require__(883)
+const RetryHandler = __nccwpck_require__(7816)
 
 class RetryAgent extends Dispatcher {
   #agent = null
@@ -47804,7 +51371,7 @@ module.exports = RetryAgent
 
 /***/ }),
 
-/***/ 8085:
+/***/ 2581:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -47812,8 +51379,8 @@ module.exports = RetryAgent
 // We include a version number for the Dispatcher API. In case of breaking changes,
 // this version number must be increased to avoid conflicts.
 const globalDispatcher = Symbol.for('undici.globalDispatcher.1')
-const { InvalidArgumentError } = __nccwpck_require__(1059)
-const Agent = __nccwpck_require__(3389)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
+const Agent = __nccwpck_require__(7405)
 
 if (getGlobalDispatcher() === undefined) {
   setGlobalDispatcher(new Agent())
@@ -47843,7 +51410,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5579:
+/***/ 8155:
 /***/ ((module) => {
 
 
@@ -47894,15 +51461,15 @@ module.exports = class DecoratorHandler {
 
 /***/ }),
 
-/***/ 9714:
+/***/ 8754:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(2272)
-const { kBodyUsed } = __nccwpck_require__(1003)
+const util = __nccwpck_require__(3440)
+const { kBodyUsed } = __nccwpck_require__(6443)
 const assert = __nccwpck_require__(4589)
-const { InvalidArgumentError } = __nccwpck_require__(1059)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
 const EE = __nccwpck_require__(8474)
 
 const redirectableStatusCodes = [300, 301, 302, 303, 307, 308]
@@ -48133,20 +51700,20 @@ module.exports = RedirectHandler
 
 /***/ }),
 
-/***/ 1131:
+/***/ 7816:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const assert = __nccwpck_require__(4589)
 
-const { kRetryHandlerDefaultRetry } = __nccwpck_require__(1003)
-const { RequestRetryError } = __nccwpck_require__(1059)
+const { kRetryHandlerDefaultRetry } = __nccwpck_require__(6443)
+const { RequestRetryError } = __nccwpck_require__(8707)
 const {
   isDisturbed,
   parseHeaders,
   parseRangeHeader,
   wrapRequestBody
-} = __nccwpck_require__(2272)
+} = __nccwpck_require__(3440)
 
 function calculateRetryAfterHeader (retryAfter) {
   const current = Date.now()
@@ -48577,14 +52144,14 @@ module.exports = RetryHandler
 
 /***/ }),
 
-/***/ 1643:
+/***/ 379:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const { isIP } = __nccwpck_require__(7030)
 const { lookup } = __nccwpck_require__(610)
-const DecoratorHandler = __nccwpck_require__(5579)
-const { InvalidArgumentError, InformationalError } = __nccwpck_require__(1059)
+const DecoratorHandler = __nccwpck_require__(8155)
+const { InvalidArgumentError, InformationalError } = __nccwpck_require__(8707)
 const maxInt = Math.pow(2, 31) - 1
 
 class DNSInstance {
@@ -48959,14 +52526,14 @@ module.exports = interceptorOpts => {
 
 /***/ }),
 
-/***/ 5596:
+/***/ 8060:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(2272)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(1059)
-const DecoratorHandler = __nccwpck_require__(5579)
+const util = __nccwpck_require__(3440)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
+const DecoratorHandler = __nccwpck_require__(8155)
 
 class DumpHandler extends DecoratorHandler {
   #maxSize = 1024 * 1024
@@ -49089,12 +52656,12 @@ module.exports = createDumpInterceptor
 
 /***/ }),
 
-/***/ 2276:
+/***/ 5092:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const RedirectHandler = __nccwpck_require__(9714)
+const RedirectHandler = __nccwpck_require__(8754)
 
 function createRedirectInterceptor ({ maxRedirections: defaultMaxRedirections }) {
   return (dispatch) => {
@@ -49117,11 +52684,11 @@ module.exports = createRedirectInterceptor
 
 /***/ }),
 
-/***/ 1530:
+/***/ 1514:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const RedirectHandler = __nccwpck_require__(9714)
+const RedirectHandler = __nccwpck_require__(8754)
 
 module.exports = opts => {
   const globalMaxRedirections = opts?.maxRedirections
@@ -49148,11 +52715,11 @@ module.exports = opts => {
 
 /***/ }),
 
-/***/ 7114:
+/***/ 2026:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const RetryHandler = __nccwpck_require__(1131)
+const RetryHandler = __nccwpck_require__(7816)
 
 module.exports = globalOpts => {
   return dispatch => {
@@ -49174,13 +52741,13 @@ module.exports = globalOpts => {
 
 /***/ }),
 
-/***/ 3512:
+/***/ 2824:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SPECIAL_HEADERS = exports.HEADER_STATE = exports.MINOR = exports.MAJOR = exports.CONNECTION_TOKEN_CHARS = exports.HEADER_CHARS = exports.TOKEN = exports.STRICT_TOKEN = exports.HEX = exports.URL_CHAR = exports.STRICT_URL_CHAR = exports.USERINFO_CHARS = exports.MARK = exports.ALPHANUM = exports.NUM = exports.HEX_MAP = exports.NUM_MAP = exports.ALPHA = exports.FINISH = exports.H_METHOD_MAP = exports.METHOD_MAP = exports.METHODS_RTSP = exports.METHODS_ICE = exports.METHODS_HTTP = exports.METHODS = exports.LENIENT_FLAGS = exports.FLAGS = exports.TYPE = exports.ERROR = void 0;
-const utils_1 = __nccwpck_require__(6972);
+const utils_1 = __nccwpck_require__(172);
 // C headers
 var ERROR;
 (function (ERROR) {
@@ -49458,7 +53025,7 @@ exports.SPECIAL_HEADERS = {
 
 /***/ }),
 
-/***/ 1630:
+/***/ 3870:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -49470,7 +53037,7 @@ module.exports = Buffer.from('AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f3
 
 /***/ }),
 
-/***/ 4826:
+/***/ 3434:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -49482,7 +53049,7 @@ module.exports = Buffer.from('AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f3
 
 /***/ }),
 
-/***/ 6972:
+/***/ 172:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -49503,13 +53070,13 @@ exports.enumToMap = enumToMap;
 
 /***/ }),
 
-/***/ 2781:
+/***/ 7501:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kClients } = __nccwpck_require__(1003)
-const Agent = __nccwpck_require__(3389)
+const { kClients } = __nccwpck_require__(6443)
+const Agent = __nccwpck_require__(7405)
 const {
   kAgent,
   kMockAgentSet,
@@ -49520,14 +53087,14 @@ const {
   kGetNetConnect,
   kOptions,
   kFactory
-} = __nccwpck_require__(1501)
-const MockClient = __nccwpck_require__(6197)
-const MockPool = __nccwpck_require__(9396)
-const { matchValue, buildMockOptions } = __nccwpck_require__(1205)
-const { InvalidArgumentError, UndiciError } = __nccwpck_require__(1059)
-const Dispatcher = __nccwpck_require__(2243)
-const Pluralizer = __nccwpck_require__(8233)
-const PendingInterceptorsFormatter = __nccwpck_require__(6110)
+} = __nccwpck_require__(1117)
+const MockClient = __nccwpck_require__(7365)
+const MockPool = __nccwpck_require__(4004)
+const { matchValue, buildMockOptions } = __nccwpck_require__(3397)
+const { InvalidArgumentError, UndiciError } = __nccwpck_require__(8707)
+const Dispatcher = __nccwpck_require__(883)
+const Pluralizer = __nccwpck_require__(1529)
+const PendingInterceptorsFormatter = __nccwpck_require__(6142)
 
 class MockAgent extends Dispatcher {
   constructor (opts) {
@@ -49670,14 +53237,14 @@ module.exports = MockAgent
 
 /***/ }),
 
-/***/ 6197:
+/***/ 7365:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { promisify } = __nccwpck_require__(7975)
-const Client = __nccwpck_require__(5061)
-const { buildMockDispatch } = __nccwpck_require__(1205)
+const Client = __nccwpck_require__(3701)
+const { buildMockDispatch } = __nccwpck_require__(3397)
 const {
   kDispatches,
   kMockAgent,
@@ -49686,10 +53253,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(1501)
-const { MockInterceptor } = __nccwpck_require__(3319)
-const Symbols = __nccwpck_require__(1003)
-const { InvalidArgumentError } = __nccwpck_require__(1059)
+} = __nccwpck_require__(1117)
+const { MockInterceptor } = __nccwpck_require__(1511)
+const Symbols = __nccwpck_require__(6443)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
 
 /**
  * MockClient provides an API that extends the Client to influence the mockDispatches.
@@ -49736,12 +53303,12 @@ module.exports = MockClient
 
 /***/ }),
 
-/***/ 9037:
+/***/ 2429:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { UndiciError } = __nccwpck_require__(1059)
+const { UndiciError } = __nccwpck_require__(8707)
 
 const kMockNotMatchedError = Symbol.for('undici.error.UND_MOCK_ERR_MOCK_NOT_MATCHED')
 
@@ -49771,12 +53338,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3319:
+/***/ 1511:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(1205)
+const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(3397)
 const {
   kDispatches,
   kDispatchKey,
@@ -49784,9 +53351,9 @@ const {
   kDefaultTrailers,
   kContentLength,
   kMockDispatch
-} = __nccwpck_require__(1501)
-const { InvalidArgumentError } = __nccwpck_require__(1059)
-const { buildURL } = __nccwpck_require__(2272)
+} = __nccwpck_require__(1117)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { buildURL } = __nccwpck_require__(3440)
 
 /**
  * Defines the scope API for an interceptor reply
@@ -49985,14 +53552,14 @@ module.exports.MockScope = MockScope
 
 /***/ }),
 
-/***/ 9396:
+/***/ 4004:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { promisify } = __nccwpck_require__(7975)
-const Pool = __nccwpck_require__(20)
-const { buildMockDispatch } = __nccwpck_require__(1205)
+const Pool = __nccwpck_require__(628)
+const { buildMockDispatch } = __nccwpck_require__(3397)
 const {
   kDispatches,
   kMockAgent,
@@ -50001,10 +53568,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(1501)
-const { MockInterceptor } = __nccwpck_require__(3319)
-const Symbols = __nccwpck_require__(1003)
-const { InvalidArgumentError } = __nccwpck_require__(1059)
+} = __nccwpck_require__(1117)
+const { MockInterceptor } = __nccwpck_require__(1511)
+const Symbols = __nccwpck_require__(6443)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
 
 /**
  * MockPool provides an API that extends the Pool to influence the mockDispatches.
@@ -50051,7 +53618,7 @@ module.exports = MockPool
 
 /***/ }),
 
-/***/ 1501:
+/***/ 1117:
 /***/ ((module) => {
 
 
@@ -50081,20 +53648,20 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1205:
+/***/ 3397:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { MockNotMatchedError } = __nccwpck_require__(9037)
+const { MockNotMatchedError } = __nccwpck_require__(2429)
 const {
   kDispatches,
   kMockAgent,
   kOriginalDispatch,
   kOrigin,
   kGetNetConnect
-} = __nccwpck_require__(1501)
-const { buildURL } = __nccwpck_require__(2272)
+} = __nccwpck_require__(1117)
+const { buildURL } = __nccwpck_require__(3440)
 const { STATUS_CODES } = __nccwpck_require__(7067)
 const {
   types: {
@@ -50455,7 +54022,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6110:
+/***/ 6142:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -50505,7 +54072,7 @@ module.exports = class PendingInterceptorsFormatter {
 
 /***/ }),
 
-/***/ 8233:
+/***/ 1529:
 /***/ ((module) => {
 
 
@@ -50541,7 +54108,7 @@ module.exports = class Pluralizer {
 
 /***/ }),
 
-/***/ 7787:
+/***/ 6603:
 /***/ ((module) => {
 
 
@@ -50971,20 +54538,20 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3186:
+/***/ 9634:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConstruct } = __nccwpck_require__(3165)
-const { urlEquals, getFieldValues } = __nccwpck_require__(7406)
-const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(2272)
-const { webidl } = __nccwpck_require__(1861)
-const { Response, cloneResponse, fromInnerResponse } = __nccwpck_require__(1627)
-const { Request, fromInnerRequest } = __nccwpck_require__(268)
-const { kState } = __nccwpck_require__(907)
-const { fetching } = __nccwpck_require__(3345)
-const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(1168)
+const { kConstruct } = __nccwpck_require__(109)
+const { urlEquals, getFieldValues } = __nccwpck_require__(6798)
+const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(3440)
+const { webidl } = __nccwpck_require__(5893)
+const { Response, cloneResponse, fromInnerResponse } = __nccwpck_require__(9051)
+const { Request, fromInnerRequest } = __nccwpck_require__(9967)
+const { kState } = __nccwpck_require__(3627)
+const { fetching } = __nccwpck_require__(4398)
+const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(3168)
 const assert = __nccwpck_require__(4589)
 
 /**
@@ -51837,15 +55404,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4045:
+/***/ 3245:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConstruct } = __nccwpck_require__(3165)
-const { Cache } = __nccwpck_require__(3186)
-const { webidl } = __nccwpck_require__(1861)
-const { kEnumerableProperty } = __nccwpck_require__(2272)
+const { kConstruct } = __nccwpck_require__(109)
+const { Cache } = __nccwpck_require__(9634)
+const { webidl } = __nccwpck_require__(5893)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
 
 class CacheStorage {
   /**
@@ -51996,26 +55563,26 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3165:
+/***/ 109:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 module.exports = {
-  kConstruct: (__nccwpck_require__(1003).kConstruct)
+  kConstruct: (__nccwpck_require__(6443).kConstruct)
 }
 
 
 /***/ }),
 
-/***/ 7406:
+/***/ 6798:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { URLSerializer } = __nccwpck_require__(428)
-const { isValidHeaderName } = __nccwpck_require__(1168)
+const { URLSerializer } = __nccwpck_require__(1900)
+const { isValidHeaderName } = __nccwpck_require__(3168)
 
 /**
  * @see https://url.spec.whatwg.org/#concept-url-equals
@@ -52060,7 +55627,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2044:
+/***/ 1276:
 /***/ ((module) => {
 
 
@@ -52079,15 +55646,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6693:
+/***/ 9061:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { parseSetCookie } = __nccwpck_require__(7818)
-const { stringify } = __nccwpck_require__(1061)
-const { webidl } = __nccwpck_require__(1861)
-const { Headers } = __nccwpck_require__(548)
+const { parseSetCookie } = __nccwpck_require__(1978)
+const { stringify } = __nccwpck_require__(7797)
+const { webidl } = __nccwpck_require__(5893)
+const { Headers } = __nccwpck_require__(660)
 
 /**
  * @typedef {Object} Cookie
@@ -52270,14 +55837,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7818:
+/***/ 1978:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(2044)
-const { isCTLExcludingHtab } = __nccwpck_require__(1061)
-const { collectASequenceOfCodePointsFast } = __nccwpck_require__(428)
+const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(1276)
+const { isCTLExcludingHtab } = __nccwpck_require__(7797)
+const { collectASequenceOfCodePointsFast } = __nccwpck_require__(1900)
 const assert = __nccwpck_require__(4589)
 
 /**
@@ -52587,7 +56154,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1061:
+/***/ 7797:
 /***/ ((module) => {
 
 
@@ -52946,13 +56513,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3535:
+/***/ 4031:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const buffer = __nccwpck_require__(4573)
 const { Transform } = __nccwpck_require__(7075)
-const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(9003)
+const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(4811)
 
 /**
  * @type {number[]} BOM
@@ -53527,23 +57094,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8742:
+/***/ 1238:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { pipeline } = __nccwpck_require__(7075)
-const { fetching } = __nccwpck_require__(3345)
-const { makeRequest } = __nccwpck_require__(268)
-const { webidl } = __nccwpck_require__(1861)
-const { EventSourceStream } = __nccwpck_require__(3535)
-const { parseMIMEType } = __nccwpck_require__(428)
-const { createFastMessageEvent } = __nccwpck_require__(5924)
-const { isNetworkError } = __nccwpck_require__(1627)
-const { delay } = __nccwpck_require__(9003)
-const { kEnumerableProperty } = __nccwpck_require__(2272)
-const { environmentSettingsObject } = __nccwpck_require__(1168)
-const { getGlobalDispatcher } = __nccwpck_require__(8085)
+const { fetching } = __nccwpck_require__(4398)
+const { makeRequest } = __nccwpck_require__(9967)
+const { webidl } = __nccwpck_require__(5893)
+const { EventSourceStream } = __nccwpck_require__(4031)
+const { parseMIMEType } = __nccwpck_require__(1900)
+const { createFastMessageEvent } = __nccwpck_require__(5188)
+const { isNetworkError } = __nccwpck_require__(9051)
+const { delay } = __nccwpck_require__(4811)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { environmentSettingsObject } = __nccwpck_require__(3168)
+const { getGlobalDispatcher } = __nccwpck_require__(2581)
 
 let experimentalWarned = false
 
@@ -54017,7 +57584,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9003:
+/***/ 4811:
 /***/ ((module) => {
 
 
@@ -54061,12 +57628,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9852:
+/***/ 4492:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(2272)
+const util = __nccwpck_require__(3440)
 const {
   ReadableStreamFrom,
   isBlobLike,
@@ -54076,16 +57643,16 @@ const {
   fullyReadBody,
   extractMimeType,
   utf8DecodeBytes
-} = __nccwpck_require__(1168)
-const { FormData } = __nccwpck_require__(2134)
-const { kState } = __nccwpck_require__(907)
-const { webidl } = __nccwpck_require__(1861)
+} = __nccwpck_require__(3168)
+const { FormData } = __nccwpck_require__(5910)
+const { kState } = __nccwpck_require__(3627)
+const { webidl } = __nccwpck_require__(5893)
 const { Blob } = __nccwpck_require__(4573)
 const assert = __nccwpck_require__(4589)
 const { isErrored, isDisturbed } = __nccwpck_require__(7075)
 const { isArrayBuffer } = __nccwpck_require__(3429)
-const { serializeAMimeType } = __nccwpck_require__(428)
-const { multipartFormDataParser } = __nccwpck_require__(948)
+const { serializeAMimeType } = __nccwpck_require__(1900)
+const { multipartFormDataParser } = __nccwpck_require__(116)
 let random
 
 try {
@@ -54597,7 +58164,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5055:
+/***/ 4495:
 /***/ ((module) => {
 
 
@@ -54728,7 +58295,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 428:
+/***/ 1900:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -55479,12 +59046,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8701:
+/***/ 6653:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConnected, kSize } = __nccwpck_require__(1003)
+const { kConnected, kSize } = __nccwpck_require__(6443)
 
 class CompatWeakRef {
   constructor (value) {
@@ -55532,14 +59099,14 @@ module.exports = function () {
 
 /***/ }),
 
-/***/ 5114:
+/***/ 7114:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Blob, File } = __nccwpck_require__(4573)
-const { kState } = __nccwpck_require__(907)
-const { webidl } = __nccwpck_require__(1861)
+const { kState } = __nccwpck_require__(3627)
+const { webidl } = __nccwpck_require__(5893)
 
 // TODO(@KhafraDev): remove
 class FileLike {
@@ -55665,16 +59232,16 @@ module.exports = { FileLike, isFileLike }
 
 /***/ }),
 
-/***/ 948:
+/***/ 116:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { isUSVString, bufferToLowerCasedHeaderName } = __nccwpck_require__(2272)
-const { utf8DecodeBytes } = __nccwpck_require__(1168)
-const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __nccwpck_require__(428)
-const { isFileLike } = __nccwpck_require__(5114)
-const { makeEntry } = __nccwpck_require__(2134)
+const { isUSVString, bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
+const { utf8DecodeBytes } = __nccwpck_require__(3168)
+const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __nccwpck_require__(1900)
+const { isFileLike } = __nccwpck_require__(7114)
+const { makeEntry } = __nccwpck_require__(5910)
 const assert = __nccwpck_require__(4589)
 const { File: NodeFile } = __nccwpck_require__(4573)
 
@@ -56146,16 +59713,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2134:
+/***/ 5910:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { isBlobLike, iteratorMixin } = __nccwpck_require__(1168)
-const { kState } = __nccwpck_require__(907)
-const { kEnumerableProperty } = __nccwpck_require__(2272)
-const { FileLike, isFileLike } = __nccwpck_require__(5114)
-const { webidl } = __nccwpck_require__(1861)
+const { isBlobLike, iteratorMixin } = __nccwpck_require__(3168)
+const { kState } = __nccwpck_require__(3627)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { FileLike, isFileLike } = __nccwpck_require__(7114)
+const { webidl } = __nccwpck_require__(5893)
 const { File: NativeFile } = __nccwpck_require__(4573)
 const nodeUtil = __nccwpck_require__(7975)
 
@@ -56405,7 +59972,7 @@ module.exports = { FormData, makeEntry }
 
 /***/ }),
 
-/***/ 5779:
+/***/ 1059:
 /***/ ((module) => {
 
 
@@ -56452,21 +60019,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 548:
+/***/ 660:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
 
 
 
-const { kConstruct } = __nccwpck_require__(1003)
-const { kEnumerableProperty } = __nccwpck_require__(2272)
+const { kConstruct } = __nccwpck_require__(6443)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
 const {
   iteratorMixin,
   isValidHeaderName,
   isValidHeaderValue
-} = __nccwpck_require__(1168)
-const { webidl } = __nccwpck_require__(1861)
+} = __nccwpck_require__(3168)
+const { webidl } = __nccwpck_require__(5893)
 const assert = __nccwpck_require__(4589)
 const util = __nccwpck_require__(7975)
 
@@ -57146,7 +60713,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3345:
+/***/ 4398:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
@@ -57159,9 +60726,9 @@ const {
   filterResponse,
   makeResponse,
   fromInnerResponse
-} = __nccwpck_require__(1627)
-const { HeadersList } = __nccwpck_require__(548)
-const { Request, cloneRequest } = __nccwpck_require__(268)
+} = __nccwpck_require__(9051)
+const { HeadersList } = __nccwpck_require__(660)
+const { Request, cloneRequest } = __nccwpck_require__(9967)
 const zlib = __nccwpck_require__(8522)
 const {
   bytesMatch,
@@ -57197,23 +60764,23 @@ const {
   buildContentRange,
   createInflate,
   extractMimeType
-} = __nccwpck_require__(1168)
-const { kState, kDispatcher } = __nccwpck_require__(907)
+} = __nccwpck_require__(3168)
+const { kState, kDispatcher } = __nccwpck_require__(3627)
 const assert = __nccwpck_require__(4589)
-const { safelyExtractBody, extractBody } = __nccwpck_require__(9852)
+const { safelyExtractBody, extractBody } = __nccwpck_require__(4492)
 const {
   redirectStatusSet,
   nullBodyStatus,
   safeMethodsSet,
   requestBodyHeader,
   subresourceSet
-} = __nccwpck_require__(5055)
+} = __nccwpck_require__(4495)
 const EE = __nccwpck_require__(8474)
 const { Readable, pipeline, finished } = __nccwpck_require__(7075)
-const { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = __nccwpck_require__(2272)
-const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(428)
-const { getGlobalDispatcher } = __nccwpck_require__(8085)
-const { webidl } = __nccwpck_require__(1861)
+const { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
+const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(1900)
+const { getGlobalDispatcher } = __nccwpck_require__(2581)
+const { webidl } = __nccwpck_require__(5893)
 const { STATUS_CODES } = __nccwpck_require__(7067)
 const GET_OR_HEAD = ['GET', 'HEAD']
 
@@ -59423,23 +62990,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 268:
+/***/ 9967:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* globals AbortController */
 
 
 
-const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(9852)
-const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(548)
-const { FinalizationRegistry } = __nccwpck_require__(8701)()
-const util = __nccwpck_require__(2272)
+const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(4492)
+const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(660)
+const { FinalizationRegistry } = __nccwpck_require__(6653)()
+const util = __nccwpck_require__(3440)
 const nodeUtil = __nccwpck_require__(7975)
 const {
   isValidHTTPToken,
   sameOrigin,
   environmentSettingsObject
-} = __nccwpck_require__(1168)
+} = __nccwpck_require__(3168)
 const {
   forbiddenMethodsSet,
   corsSafeListedMethodsSet,
@@ -59449,12 +63016,12 @@ const {
   requestCredentials,
   requestCache,
   requestDuplex
-} = __nccwpck_require__(5055)
+} = __nccwpck_require__(4495)
 const { kEnumerableProperty, normalizedMethodRecordsBase, normalizedMethodRecords } = util
-const { kHeaders, kSignal, kState, kDispatcher } = __nccwpck_require__(907)
-const { webidl } = __nccwpck_require__(1861)
-const { URLSerializer } = __nccwpck_require__(428)
-const { kConstruct } = __nccwpck_require__(1003)
+const { kHeaders, kSignal, kState, kDispatcher } = __nccwpck_require__(3627)
+const { webidl } = __nccwpck_require__(5893)
+const { URLSerializer } = __nccwpck_require__(1900)
+const { kConstruct } = __nccwpck_require__(6443)
 const assert = __nccwpck_require__(4589)
 const { getMaxListeners, setMaxListeners, getEventListeners, defaultMaxListeners } = __nccwpck_require__(8474)
 
@@ -60467,14 +64034,14 @@ module.exports = { Request, makeRequest, fromInnerRequest, cloneRequest }
 
 /***/ }),
 
-/***/ 1627:
+/***/ 9051:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(548)
-const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = __nccwpck_require__(9852)
-const util = __nccwpck_require__(2272)
+const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(660)
+const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = __nccwpck_require__(4492)
+const util = __nccwpck_require__(3440)
 const nodeUtil = __nccwpck_require__(7975)
 const { kEnumerableProperty } = util
 const {
@@ -60486,16 +64053,16 @@ const {
   isErrorLike,
   isomorphicEncode,
   environmentSettingsObject: relevantRealm
-} = __nccwpck_require__(1168)
+} = __nccwpck_require__(3168)
 const {
   redirectStatusSet,
   nullBodyStatus
-} = __nccwpck_require__(5055)
-const { kState, kHeaders } = __nccwpck_require__(907)
-const { webidl } = __nccwpck_require__(1861)
-const { FormData } = __nccwpck_require__(2134)
-const { URLSerializer } = __nccwpck_require__(428)
-const { kConstruct } = __nccwpck_require__(1003)
+} = __nccwpck_require__(4495)
+const { kState, kHeaders } = __nccwpck_require__(3627)
+const { webidl } = __nccwpck_require__(5893)
+const { FormData } = __nccwpck_require__(5910)
+const { URLSerializer } = __nccwpck_require__(1900)
+const { kConstruct } = __nccwpck_require__(6443)
 const assert = __nccwpck_require__(4589)
 const { types } = __nccwpck_require__(7975)
 
@@ -61084,7 +64651,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 907:
+/***/ 3627:
 /***/ ((module) => {
 
 
@@ -61100,21 +64667,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1168:
+/***/ 3168:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Transform } = __nccwpck_require__(7075)
 const zlib = __nccwpck_require__(8522)
-const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = __nccwpck_require__(5055)
-const { getGlobalOrigin } = __nccwpck_require__(5779)
-const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = __nccwpck_require__(428)
+const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = __nccwpck_require__(4495)
+const { getGlobalOrigin } = __nccwpck_require__(1059)
+const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = __nccwpck_require__(1900)
 const { performance } = __nccwpck_require__(643)
-const { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(2272)
+const { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(3440)
 const assert = __nccwpck_require__(4589)
 const { isUint8Array } = __nccwpck_require__(3429)
-const { webidl } = __nccwpck_require__(1861)
+const { webidl } = __nccwpck_require__(5893)
 
 let supportedHashes = []
 
@@ -62739,14 +66306,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1861:
+/***/ 5893:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { types, inspect } = __nccwpck_require__(7975)
 const { markAsUncloneable } = __nccwpck_require__(5919)
-const { toUSVString } = __nccwpck_require__(2272)
+const { toUSVString } = __nccwpck_require__(3440)
 
 /** @type {import('../../../types/webidl').Webidl} */
 const webidl = {}
@@ -63441,7 +67008,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1727:
+/***/ 2607:
 /***/ ((module) => {
 
 
@@ -63738,7 +67305,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8755:
+/***/ 8355:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -63747,16 +67314,16 @@ const {
   staticPropertyDescriptors,
   readOperation,
   fireAProgressEvent
-} = __nccwpck_require__(234)
+} = __nccwpck_require__(3610)
 const {
   kState,
   kError,
   kResult,
   kEvents,
   kAborted
-} = __nccwpck_require__(9521)
-const { webidl } = __nccwpck_require__(1861)
-const { kEnumerableProperty } = __nccwpck_require__(2272)
+} = __nccwpck_require__(961)
+const { webidl } = __nccwpck_require__(5893)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
 
 class FileReader extends EventTarget {
   constructor () {
@@ -64089,12 +67656,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7309:
+/***/ 8573:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(1861)
+const { webidl } = __nccwpck_require__(5893)
 
 const kState = Symbol('ProgressEvent state')
 
@@ -64174,7 +67741,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9521:
+/***/ 961:
 /***/ ((module) => {
 
 
@@ -64191,7 +67758,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 234:
+/***/ 3610:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -64202,10 +67769,10 @@ const {
   kResult,
   kAborted,
   kLastProgressEventFired
-} = __nccwpck_require__(9521)
-const { ProgressEvent } = __nccwpck_require__(7309)
-const { getEncoding } = __nccwpck_require__(1727)
-const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(428)
+} = __nccwpck_require__(961)
+const { ProgressEvent } = __nccwpck_require__(8573)
+const { getEncoding } = __nccwpck_require__(2607)
+const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(1900)
 const { types } = __nccwpck_require__(7975)
 const { StringDecoder } = __nccwpck_require__(3193)
 const { btoa } = __nccwpck_require__(4573)
@@ -64589,27 +68156,27 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3969:
+/***/ 6897:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(6976)
+const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(736)
 const {
   kReadyState,
   kSentClose,
   kByteParser,
   kReceivedClose,
   kResponse
-} = __nccwpck_require__(4896)
-const { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = __nccwpck_require__(3105)
-const { channels } = __nccwpck_require__(5726)
-const { CloseEvent } = __nccwpck_require__(5924)
-const { makeRequest } = __nccwpck_require__(268)
-const { fetching } = __nccwpck_require__(3345)
-const { Headers, getHeadersList } = __nccwpck_require__(548)
-const { getDecodeSplit } = __nccwpck_require__(1168)
-const { WebsocketFrameSend } = __nccwpck_require__(9104)
+} = __nccwpck_require__(1216)
+const { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = __nccwpck_require__(8625)
+const { channels } = __nccwpck_require__(2414)
+const { CloseEvent } = __nccwpck_require__(5188)
+const { makeRequest } = __nccwpck_require__(9967)
+const { fetching } = __nccwpck_require__(4398)
+const { Headers, getHeadersList } = __nccwpck_require__(660)
+const { getDecodeSplit } = __nccwpck_require__(3168)
+const { WebsocketFrameSend } = __nccwpck_require__(3264)
 
 /** @type {import('crypto')} */
 let crypto
@@ -64967,7 +68534,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6976:
+/***/ 736:
 /***/ ((module) => {
 
 
@@ -65040,14 +68607,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5924:
+/***/ 5188:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(1861)
-const { kEnumerableProperty } = __nccwpck_require__(2272)
-const { kConstruct } = __nccwpck_require__(1003)
+const { webidl } = __nccwpck_require__(5893)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { kConstruct } = __nccwpck_require__(6443)
 const { MessagePort } = __nccwpck_require__(5919)
 
 /**
@@ -65376,12 +68943,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9104:
+/***/ 3264:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { maxUnsigned16Bit } = __nccwpck_require__(6976)
+const { maxUnsigned16Bit } = __nccwpck_require__(736)
 
 const BUFFER_SIZE = 16386
 
@@ -65479,14 +69046,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8029:
+/***/ 9469:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __nccwpck_require__(8522)
-const { isValidClientWindowBits } = __nccwpck_require__(3105)
-const { MessageSizeExceededError } = __nccwpck_require__(1059)
+const { isValidClientWindowBits } = __nccwpck_require__(8625)
+const { MessageSizeExceededError } = __nccwpck_require__(8707)
 
 const tail = Buffer.from([0x00, 0x00, 0xff, 0xff])
 const kBuffer = Symbol('kBuffer')
@@ -65591,16 +69158,16 @@ module.exports = { PerMessageDeflate }
 
 /***/ }),
 
-/***/ 276:
+/***/ 1652:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Writable } = __nccwpck_require__(7075)
 const assert = __nccwpck_require__(4589)
-const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(6976)
-const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(4896)
-const { channels } = __nccwpck_require__(5726)
+const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(736)
+const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(1216)
+const { channels } = __nccwpck_require__(2414)
 const {
   isValidStatusCode,
   isValidOpcode,
@@ -65610,11 +69177,11 @@ const {
   isControlFrame,
   isTextBinaryFrame,
   isContinuationFrame
-} = __nccwpck_require__(3105)
-const { WebsocketFrameSend } = __nccwpck_require__(9104)
-const { closeWebSocketConnection } = __nccwpck_require__(3969)
-const { PerMessageDeflate } = __nccwpck_require__(8029)
-const { MessageSizeExceededError } = __nccwpck_require__(1059)
+} = __nccwpck_require__(8625)
+const { WebsocketFrameSend } = __nccwpck_require__(3264)
+const { closeWebSocketConnection } = __nccwpck_require__(6897)
+const { PerMessageDeflate } = __nccwpck_require__(9469)
+const { MessageSizeExceededError } = __nccwpck_require__(8707)
 
 function failWebsocketConnectionWithCode (ws, code, reason) {
   closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason))
@@ -66125,14 +69692,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5388:
+/***/ 3900:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { WebsocketFrameSend } = __nccwpck_require__(9104)
-const { opcodes, sendHints } = __nccwpck_require__(6976)
-const FixedQueue = __nccwpck_require__(9220)
+const { WebsocketFrameSend } = __nccwpck_require__(3264)
+const { opcodes, sendHints } = __nccwpck_require__(736)
+const FixedQueue = __nccwpck_require__(4660)
 
 /** @type {typeof Uint8Array} */
 const FastBuffer = Buffer[Symbol.species]
@@ -66236,7 +69803,7 @@ module.exports = { SendQueue }
 
 /***/ }),
 
-/***/ 4896:
+/***/ 1216:
 /***/ ((module) => {
 
 
@@ -66255,16 +69822,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3105:
+/***/ 8625:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(4896)
-const { states, opcodes } = __nccwpck_require__(6976)
-const { ErrorEvent, createFastMessageEvent } = __nccwpck_require__(5924)
+const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(1216)
+const { states, opcodes } = __nccwpck_require__(736)
+const { ErrorEvent, createFastMessageEvent } = __nccwpck_require__(5188)
 const { isUtf8 } = __nccwpck_require__(4573)
-const { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = __nccwpck_require__(428)
+const { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = __nccwpck_require__(1900)
 
 /* globals Blob */
 
@@ -66584,15 +70151,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5358:
+/***/ 3726:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(1861)
-const { URLSerializer } = __nccwpck_require__(428)
-const { environmentSettingsObject } = __nccwpck_require__(1168)
-const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __nccwpck_require__(6976)
+const { webidl } = __nccwpck_require__(5893)
+const { URLSerializer } = __nccwpck_require__(1900)
+const { environmentSettingsObject } = __nccwpck_require__(3168)
+const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __nccwpck_require__(736)
 const {
   kWebSocketURL,
   kReadyState,
@@ -66601,21 +70168,21 @@ const {
   kResponse,
   kSentClose,
   kByteParser
-} = __nccwpck_require__(4896)
+} = __nccwpck_require__(1216)
 const {
   isConnecting,
   isEstablished,
   isClosing,
   isValidSubprotocol,
   fireEvent
-} = __nccwpck_require__(3105)
-const { establishWebSocketConnection, closeWebSocketConnection } = __nccwpck_require__(3969)
-const { ByteParser } = __nccwpck_require__(276)
-const { kEnumerableProperty, isBlobLike } = __nccwpck_require__(2272)
-const { getGlobalDispatcher } = __nccwpck_require__(8085)
+} = __nccwpck_require__(8625)
+const { establishWebSocketConnection, closeWebSocketConnection } = __nccwpck_require__(6897)
+const { ByteParser } = __nccwpck_require__(1652)
+const { kEnumerableProperty, isBlobLike } = __nccwpck_require__(3440)
+const { getGlobalDispatcher } = __nccwpck_require__(2581)
 const { types } = __nccwpck_require__(7975)
-const { ErrorEvent, CloseEvent } = __nccwpck_require__(5924)
-const { SendQueue } = __nccwpck_require__(5388)
+const { ErrorEvent, CloseEvent } = __nccwpck_require__(5188)
+const { SendQueue } = __nccwpck_require__(3900)
 
 // https://websockets.spec.whatwg.org/#interface-definition
 class WebSocket extends EventTarget {
@@ -67438,7 +71005,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 8002:
+/***/ 4550:
 /***/ ((module) => {
 
 // GENERATED FILE. DO NOT EDIT.
@@ -67794,7 +71361,7 @@ var __webpack_exports__ = {};
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/core/lib/utils.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
 /**
@@ -67830,7 +71397,7 @@ function utils_toCommandProperties(annotationProperties) {
     };
 }
 //# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/core/lib/command.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
 
 
 /**
@@ -67926,7 +71493,7 @@ function escapeProperty(s) {
 const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
 ;// CONCATENATED MODULE: external "fs"
 const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/core/lib/file-command.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -67967,7 +71534,7 @@ const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.me
 var external_http_ = __nccwpck_require__(8611);
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(5692);
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/http-client/lib/proxy.js
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
     if (checkBypass(reqUrl)) {
@@ -68058,11 +71625,11 @@ class DecodedURL extends URL {
     }
 }
 //# sourceMappingURL=proxy.js.map
-// EXTERNAL MODULE: ../../work/main/node_modules/tunnel/index.js
-var node_modules_tunnel = __nccwpck_require__(8258);
-// EXTERNAL MODULE: ../../work/main/node_modules/undici/index.js
-var undici = __nccwpck_require__(576);
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/http-client/lib/index.js
+// EXTERNAL MODULE: ./node_modules/tunnel/index.js
+var node_modules_tunnel = __nccwpck_require__(770);
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
 /* eslint-disable @typescript-eslint/no-explicit-any */
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -68759,7 +72326,7 @@ class lib_HttpClient {
 }
 const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/http-client/lib/auth.js
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
 var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -68835,7 +72402,7 @@ class PersonalAccessTokenCredentialHandler {
     }
 }
 //# sourceMappingURL=auth.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/core/lib/oidc-utils.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
 var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -68909,7 +72476,7 @@ class oidc_utils_OidcClient {
     }
 }
 //# sourceMappingURL=oidc-utils.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/core/lib/summary.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
 var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -69190,7 +72757,7 @@ const _summary = new Summary();
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
 const summary = _summary;
 //# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/core/lib/path-utils.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
 
 /**
  * toPosixPath converts the given path to the posix form. On Windows, \\ will be
@@ -69232,7 +72799,7 @@ var external_events_ = __nccwpck_require__(4434);
 const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
 // EXTERNAL MODULE: external "assert"
 var external_assert_ = __nccwpck_require__(2613);
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/io/lib/io-util.js
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
 var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -69412,7 +72979,7 @@ function getCmdPath() {
     return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
 }
 //# sourceMappingURL=io-util.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/io/lib/io.js
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
 var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -69686,7 +73253,7 @@ function io_copyFile(srcFile, destFile, force) {
 //# sourceMappingURL=io.js.map
 ;// CONCATENATED MODULE: external "timers"
 const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/exec/lib/toolrunner.js
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
 var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -70274,7 +73841,7 @@ class ExecState extends external_events_.EventEmitter {
     }
 }
 //# sourceMappingURL=toolrunner.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/exec/lib/exec.js
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
 var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -70354,7 +73921,7 @@ function getExecOutput(commandLine, args, options) {
     });
 }
 //# sourceMappingURL=exec.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/core/lib/platform.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
 var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -70419,7 +73986,7 @@ function getDetails() {
     });
 }
 //# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/core/lib/core.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
 var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -70737,7 +74304,7 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/github/lib/context.js
+;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
 
 
 class Context {
@@ -70790,9 +74357,9 @@ class Context {
     }
 }
 //# sourceMappingURL=context.js.map
-// EXTERNAL MODULE: ../../work/main/node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js
-var lib = __nccwpck_require__(2827);
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/github/lib/internal/utils.js
+// EXTERNAL MODULE: ./node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js
+var lib = __nccwpck_require__(9659);
+;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/internal/utils.js
 var utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -70845,7 +74412,7 @@ function getUserAgentWithOrchestrationId(baseUserAgent) {
     return baseUserAgent;
 }
 //# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/universal-user-agent/index.js
+;// CONCATENATED MODULE: ./node_modules/universal-user-agent/index.js
 function getUserAgent() {
   if (typeof navigator === "object" && "userAgent" in navigator) {
     return navigator.userAgent;
@@ -70860,7 +74427,7 @@ function getUserAgent() {
   return "<environment undetectable>";
 }
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/before-after-hook/lib/register.js
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/register.js
 // @ts-check
 
 function register(state, name, method, options) {
@@ -70889,7 +74456,7 @@ function register(state, name, method, options) {
   });
 }
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/before-after-hook/lib/add.js
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/add.js
 // @ts-check
 
 function addHook(state, kind, name, hook) {
@@ -70937,7 +74504,7 @@ function addHook(state, kind, name, hook) {
   });
 }
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/before-after-hook/lib/remove.js
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/remove.js
 // @ts-check
 
 function removeHook(state, name, method) {
@@ -70958,7 +74525,7 @@ function removeHook(state, name, method) {
   state.registry[name].splice(index, 1);
 }
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/before-after-hook/index.js
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/index.js
 // @ts-check
 
 
@@ -71005,7 +74572,7 @@ function Collection() {
 
 /* harmony default export */ const before_after_hook = ({ Singular, Collection });
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/@octokit/endpoint/dist-bundle/index.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/endpoint/dist-bundle/index.js
 // pkg/dist-src/defaults.js
 
 
@@ -71351,7 +74918,7 @@ function withDefaults(oldDefaults, newDefaults) {
 var endpoint = withDefaults(null, DEFAULTS);
 
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/content-type/dist/index.js
+;// CONCATENATED MODULE: ./node_modules/content-type/dist/index.js
 /*!
  * content-type
  * Copyright(c) 2015 Douglas Christopher Wilson
@@ -71643,7 +75210,7 @@ function unescapeQuotedPairs(str, start, end) {
     return result + str.slice(start, end);
 }
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/json-with-bigint/json-with-bigint.js
+;// CONCATENATED MODULE: ./node_modules/json-with-bigint/json-with-bigint.js
 const intRegex = /^-?\d+$/;
 const noiseValue = /^-?\d+n+$/; // Noise - strings that match the custom format before being converted to it
 const originalStringify = JSON.stringify;
@@ -72244,7 +75811,7 @@ const JSONParse = (text, reviver) => {
 
 
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/@octokit/request-error/dist-src/index.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/request-error/dist-src/index.js
 class RequestError extends Error {
   name;
   /**
@@ -72285,7 +75852,7 @@ class RequestError extends Error {
 }
 
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/@octokit/request/dist-bundle/index.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/request/dist-bundle/index.js
 // pkg/dist-src/index.js
 
 
@@ -72492,7 +76059,7 @@ var request = dist_bundle_withDefaults(endpoint, defaults_default);
 /* v8 ignore next -- @preserve */
 /* v8 ignore else -- @preserve */
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/@octokit/graphql/dist-bundle/index.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/graphql/dist-bundle/index.js
 // pkg/dist-src/index.js
 
 
@@ -72623,7 +76190,7 @@ function withCustomRequest(customRequest) {
 
 /* v8 ignore if -- @preserve */
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/@octokit/auth-token/dist-bundle/index.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/auth-token/dist-bundle/index.js
 // pkg/dist-src/is-jwt.js
 var b64url = "(?:[a-zA-Z0-9_-]+)";
 var sep = "\\.";
@@ -72678,11 +76245,11 @@ var createTokenAuth = function createTokenAuth2(token) {
 };
 
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/@octokit/core/dist-src/version.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/core/dist-src/version.js
 const version_VERSION = "7.0.8";
 
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/@octokit/core/dist-src/index.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/core/dist-src/index.js
 
 
 
@@ -72823,12 +76390,12 @@ class Octokit {
 }
 
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
 const dist_src_version_VERSION = "17.0.0";
 
 //# sourceMappingURL=version.js.map
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
 const Endpoints = {
   actions: {
     addCustomLabelsToSelfHostedRunnerForOrg: [
@@ -75122,7 +78689,7 @@ var endpoints_default = Endpoints;
 
 //# sourceMappingURL=endpoints.js.map
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
 
 const endpointMethodsMap = /* @__PURE__ */ new Map();
 for (const [scope, endpoints] of Object.entries(endpoints_default)) {
@@ -75248,7 +78815,7 @@ function decorate(octokit, scope, methodName, defaults, decorations) {
 
 //# sourceMappingURL=endpoints-to-methods.js.map
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
 
 
 function restEndpointMethods(octokit) {
@@ -75269,7 +78836,7 @@ legacyRestEndpointMethods.VERSION = dist_src_version_VERSION;
 
 //# sourceMappingURL=index.js.map
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
 // pkg/dist-src/version.js
 var plugin_paginate_rest_dist_bundle_VERSION = "0.0.0-development";
 
@@ -75681,7 +79248,7 @@ function paginateRest(octokit) {
 paginateRest.VERSION = plugin_paginate_rest_dist_bundle_VERSION;
 
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/github/lib/utils.js
+;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/utils.js
 
 
 // octokit + plugins
@@ -75720,7 +79287,7 @@ function utils_getOctokitOptions(token, options) {
     return opts;
 }
 //# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/@actions/github/lib/github.js
+;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/github.js
 
 
 const github_context = new Context();
@@ -75735,13 +79302,16 @@ function getOctokit(token, options, ...additionalPlugins) {
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 //# sourceMappingURL=github.js.map
-// EXTERNAL MODULE: ../../work/main/node_modules/@aws-sdk/client-cloudwatch/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(2485);
-// EXTERNAL MODULE: ../../work/main/node_modules/@aws-sdk/client-elastic-load-balancing-v2/dist-cjs/index.js
-var client_elastic_load_balancing_v2_dist_cjs = __nccwpck_require__(6874);
-// EXTERNAL MODULE: ../../work/main/node_modules/@aws-sdk/client-route-53/dist-cjs/index.js
-var client_route_53_dist_cjs = __nccwpck_require__(5613);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-auto-scaling/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(8932);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudwatch/dist-cjs/index.js
+var client_cloudwatch_dist_cjs = __nccwpck_require__(4085);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-elastic-load-balancing-v2/dist-cjs/index.js
+var client_elastic_load_balancing_v2_dist_cjs = __nccwpck_require__(586);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-route-53/dist-cjs/index.js
+var client_route_53_dist_cjs = __nccwpck_require__(8621);
 ;// CONCATENATED MODULE: ./src/aws/clients.ts
+
 
 
 
@@ -75761,15 +79331,19 @@ function createClients(region) {
     let elbv2;
     let cloudwatch;
     let route53;
+    let autoscaling;
     return {
         get elbv2() {
             return (elbv2 ??= new client_elastic_load_balancing_v2_dist_cjs/* ElasticLoadBalancingV2Client */.MlD(config));
         },
         get cloudwatch() {
-            return (cloudwatch ??= new dist_cjs/* CloudWatchClient */.WBn(config));
+            return (cloudwatch ??= new client_cloudwatch_dist_cjs/* CloudWatchClient */.WBn(config));
         },
         get route53() {
             return (route53 ??= new client_route_53_dist_cjs/* Route53Client */.LhC(config));
+        },
+        get autoscaling() {
+            return (autoscaling ??= new dist_cjs/* AutoScalingClient */.yis(config));
         }
     };
 }
@@ -76818,6 +80392,791 @@ const dns = {
     create: (settings, deps) => new DnsBackend(settings, deps.clients.route53, deps.clock, deps.logger)
 };
 
+;// CONCATENATED MODULE: ./src/backends/targets-aws.ts
+
+
+
+/** AWS's default when the attribute is absent. */
+const DEFAULT_DEREGISTRATION_DELAY = 300;
+/** The AWS calls of the targets mode, each named by operation and resource when it fails. */
+class TargetsAws {
+    elbv2;
+    autoScaling;
+    constructor(elbv2, autoScaling) {
+        this.elbv2 = elbv2;
+        this.autoScaling = autoScaling;
+    }
+    async group(arn) {
+        const out = await awsCall('DescribeTargetGroups', arn, () => this.elbv2.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTargetGroupsCommand */.sC7({ TargetGroupArns: [arn] })));
+        const group = out.TargetGroups?.[0];
+        if (!group)
+            return undefined;
+        const attributes = await awsCall('DescribeTargetGroupAttributes', arn, () => this.elbv2.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTargetGroupAttributesCommand */.cKh({ TargetGroupArn: arn })));
+        const delay = attributes.Attributes?.find((attribute) => attribute.Key === 'deregistration_delay.timeout_seconds')?.Value;
+        return {
+            name: group.TargetGroupName ?? arn,
+            targetType: group.TargetType ?? 'instance',
+            port: group.Port,
+            loadBalancerArns: group.LoadBalancerArns ?? [],
+            deregistrationDelaySeconds: delay === undefined ? DEFAULT_DEREGISTRATION_DELAY : Number(delay)
+        };
+    }
+    /** Every target registered in the group, draining ones included. */
+    async health(arn) {
+        const out = await awsCall('DescribeTargetHealth', arn, () => this.elbv2.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTargetHealthCommand */.qyg({ TargetGroupArn: arn })));
+        return (out.TargetHealthDescriptions ?? []).flatMap((description) => description.Target?.Id === undefined
+            ? []
+            : [
+                {
+                    id: description.Target.Id,
+                    port: description.Target.Port ?? 0,
+                    state: description.TargetHealth?.State ?? 'unknown',
+                    reason: description.TargetHealth?.Reason ?? '',
+                    description: description.TargetHealth?.Description ?? ''
+                }
+            ]);
+    }
+    async register(arn, targets) {
+        const call = registerCall(arn, targets);
+        await awsCall('RegisterTargets', arn, () => this.elbv2.send(new client_elastic_load_balancing_v2_dist_cjs/* RegisterTargetsCommand */.PE6(call.parameters)));
+        return call;
+    }
+    async deregister(arn, targets) {
+        const call = deregisterCall(arn, targets);
+        await awsCall('DeregisterTargets', arn, () => this.elbv2.send(new client_elastic_load_balancing_v2_dist_cjs/* DeregisterTargetsCommand */.Atx(call.parameters)));
+        return call;
+    }
+    /** The named groups that exist, by name. */
+    async autoScalingGroups(names) {
+        const found = new Map();
+        if (names.length === 0)
+            return found;
+        const out = await awsCall('DescribeAutoScalingGroups', names.join(', '), () => this.autoScaling().send(new dist_cjs/* DescribeAutoScalingGroupsCommand */.NkQ({ AutoScalingGroupNames: names })));
+        for (const group of out.AutoScalingGroups ?? []) {
+            const name = group.AutoScalingGroupName ?? '';
+            const attached = new Set([
+                ...(group.TargetGroupARNs ?? []),
+                ...(group.TrafficSources ?? []).map((source) => source.Identifier ?? '')
+            ]);
+            found.set(name, {
+                name,
+                inService: (group.Instances ?? [])
+                    .filter((instance) => instance.LifecycleState === 'InService')
+                    .map((instance) => instance.InstanceId ?? '')
+                    .filter((id) => id !== ''),
+                attachedTo: (arn) => attached.has(arn)
+            });
+        }
+        return found;
+    }
+    async attach(group, arn) {
+        const call = attachCall(group, arn);
+        await awsCall('AttachLoadBalancerTargetGroups', group, () => this.autoScaling().send(new dist_cjs/* AttachLoadBalancerTargetGroupsCommand */.EdW(call.parameters)));
+        return call;
+    }
+    async detach(group, arn) {
+        const call = detachCall(group, arn);
+        await awsCall('DetachLoadBalancerTargetGroups', group, () => this.autoScaling().send(new dist_cjs/* DetachLoadBalancerTargetGroupsCommand */.qrk(call.parameters)));
+        return call;
+    }
+}
+// Ports are always sent: a target registered with a port must be deregistered with it.
+function descriptions(targets) {
+    return targets.map((target) => ({ Id: target.id, Port: target.port }));
+}
+function registerCall(arn, targets) {
+    return {
+        service: 'elasticloadbalancingv2',
+        operation: 'RegisterTargets',
+        parameters: { TargetGroupArn: arn, Targets: descriptions(targets) }
+    };
+}
+function deregisterCall(arn, targets) {
+    return {
+        service: 'elasticloadbalancingv2',
+        operation: 'DeregisterTargets',
+        parameters: { TargetGroupArn: arn, Targets: descriptions(targets) }
+    };
+}
+function attachCall(group, arn) {
+    return {
+        service: 'autoscaling',
+        operation: 'AttachLoadBalancerTargetGroups',
+        parameters: { AutoScalingGroupName: group, TargetGroupARNs: [arn] }
+    };
+}
+function detachCall(group, arn) {
+    return {
+        service: 'autoscaling',
+        operation: 'DetachLoadBalancerTargetGroups',
+        parameters: { AutoScalingGroupName: group, TargetGroupARNs: [arn] }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/backends/targets-counts.ts
+
+/**
+ * The targets a split asks for, with B blue and G green targets: green registered = ceil(P·G),
+ * blue kept = B − floor(P·B). Rounding favours capacity: each side keeps at least its share of
+ * its own fleet, so 3 blue → 5 green at 10 % is 1 green + 3 blue, never 1 green + 2 blue.
+ */
+function countsAt(split, blue, green) {
+    return {
+        green: Math.ceil((split.permille * green) / 1000),
+        blue: blue - Math.floor((split.permille * blue) / 1000)
+    };
+}
+/**
+ * The live split: green's share of the targets that take new requests, counting green only once
+ * it is healthy and blue until it drains (healthy green / (healthy green + registered blue)).
+ */
+function shareOf(healthyGreen, servingBlue) {
+    return Split.ofWeights(servingBlue, healthyGreen);
+}
+const KEEP_RANK = { healthy: 0, waiting: 1, broken: 2 };
+const ADD_RANK = { absent: 0, draining: 1 };
+/**
+ * Which of one side's targets (in list order) should be registered to have `count` of them, with
+ * the least change: a side that shrinks keeps its healthiest targets (then list order) and
+ * registers none; a side that grows keeps all it has and adds in list order.
+ */
+function choose(keys, standing, count) {
+    const byRank = (ranks) => keys
+        .map((key, index) => ({ key, index, rank: ranks[standing(key)] }))
+        .filter((entry) => entry.rank !== undefined)
+        .sort((a, b) => a.rank - b.rank || a.index - b.index)
+        .map((entry) => entry.key);
+    const serving = byRank(KEEP_RANK);
+    if (serving.length >= count)
+        return new Set(serving.slice(0, count));
+    return new Set([...serving, ...byRank(ADD_RANK).slice(0, count - serving.length)]);
+}
+
+;// CONCATENATED MODULE: ./src/backends/targets-settings.ts
+
+
+
+
+const TARGETS_MODE = 'targets';
+/** EC2 instance ids: the old 8-digit and the current 17-digit form. */
+const INSTANCE_ID = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+const PORT = /^[1-9]\d{0,4}$/;
+/** Auto Scaling's own limit on a group name (and no ':' so an ARN is not mistaken for one). */
+const GROUP_NAME = /^[^:\s,][^:\n,]{0,254}$/;
+function readTargetsSettings(read) {
+    const common = readCommonSettings(read, [TARGETS_MODE]);
+    const targetGroupArn = parseArn('target-group-arn', optional(read, 'target-group-arn'), 'elasticloadbalancing', 'targetgroup/');
+    const blue = readFleet(read, 'blue');
+    const green = readFleet(read, 'green');
+    checkSides(blue, green);
+    return {
+        targetGroupArn,
+        blue,
+        green,
+        waitForDraining: booleanInput(read, 'wait-for-draining', true),
+        traffic: common.traffic,
+        bakeMs: common.bakeMs,
+        verifyTimeoutMs: common.verifyTimeoutMs,
+        healthTimeoutMs: common.healthTimeoutMs
+    };
+}
+function readFleet(read, side) {
+    const listInput = `${side}-targets`;
+    const groupInput = `${side}-auto-scaling-group`;
+    const listRaw = optional(read, listInput);
+    const groupRaw = optional(read, groupInput);
+    if (listRaw && groupRaw) {
+        throw new InputError(groupInput, groupRaw, `either ${listInput} or ${groupInput}, not both`);
+    }
+    if (groupRaw) {
+        if (!GROUP_NAME.test(groupRaw)) {
+            throw new InputError(groupInput, groupRaw, 'an Auto Scaling group name (1-255 characters, no colon or comma)');
+        }
+        return { autoScalingGroup: groupRaw };
+    }
+    if (!listRaw) {
+        throw new InputError(listInput, '', `a list of ${side} targets, or give ${groupInput} instead (one of them is required)`);
+    }
+    return { targets: parseTargetList(listInput, listRaw) };
+}
+/** Comma- or newline-separated targets; at least one, none twice. */
+function parseTargetList(input, raw) {
+    const items = parseList(raw);
+    if (items.length === 0)
+        throw new InputError(input, raw, `${TARGET_FORMS}, at least one`);
+    const targets = items.map((item) => parseTarget(input, item));
+    const seen = new Set();
+    for (const target of targets) {
+        const key = refKey(target);
+        if (seen.has(key))
+            throw new InputError(input, raw, `${TARGET_FORMS}, each listed once`);
+        seen.add(key);
+    }
+    const kinds = new Set(targets.map((target) => target.kind));
+    if (kinds.size > 1) {
+        throw new InputError(input, raw, 'targets of one kind: all instance ids, or all IP addresses');
+    }
+    return targets;
+}
+const TARGET_FORMS = 'instance ids (i-0abc12345def67890, optionally :port) or IP addresses with an optional port ' +
+    '(10.0.1.7:8080, [2001:db8::7]:8080)';
+function parseTarget(input, raw) {
+    const text = raw.trim();
+    const bracketed = /^\[([^\]]+)\](?::(.*))?$/.exec(text);
+    let host;
+    let portText;
+    if (bracketed) {
+        host = bracketed[1];
+        portText = bracketed[2];
+        if (!(0,external_node_net_.isIPv6)(host))
+            throw new InputError(input, raw, TARGET_FORMS);
+    }
+    else {
+        const colon = text.lastIndexOf(':');
+        host = colon < 0 ? text : text.slice(0, colon);
+        portText = colon < 0 ? undefined : text.slice(colon + 1);
+    }
+    const kind = INSTANCE_ID.test(host)
+        ? 'instance'
+        : bracketed || (0,external_node_net_.isIPv4)(host)
+            ? 'ip'
+            : undefined;
+    if (!kind)
+        throw new InputError(input, raw, TARGET_FORMS);
+    if (portText === undefined)
+        return { id: host, kind };
+    if (!PORT.test(portText) || Number(portText) > 65_535) {
+        throw new InputError(input, raw, `${TARGET_FORMS}; a port is 1-65535`);
+    }
+    return { id: host, port: Number(portText), kind };
+}
+/** Both sides must be one kind of target; a target cannot serve blue and green at once. */
+function checkSides(blue, green) {
+    if ('autoScalingGroup' in blue && 'autoScalingGroup' in green) {
+        if (blue.autoScalingGroup === green.autoScalingGroup) {
+            throw new InputError('green-auto-scaling-group', green.autoScalingGroup, 'an Auto Scaling group other than blue-auto-scaling-group');
+        }
+        return;
+    }
+    const kindOf = (fleet) => 'autoScalingGroup' in fleet ? 'instance' : fleet.targets[0].kind;
+    if (kindOf(blue) !== kindOf(green)) {
+        const [input, fleet] = 'targets' in green ? ['green-targets', green] : ['blue-targets', blue];
+        const raw = 'targets' in fleet ? fleet.targets.map(label).join(',') : '';
+        throw new InputError(input, raw, 'targets of the same kind as the other side: instance ids on both sides (an Auto Scaling ' +
+            'group registers instances), or IP addresses on both');
+    }
+    if ('targets' in blue && 'targets' in green) {
+        const blueKeys = new Set(blue.targets.map(refKey));
+        const shared = green.targets.find((target) => blueKeys.has(refKey(target)));
+        if (shared) {
+            throw new InputError('green-targets', label(shared), 'targets that are not also in blue-targets');
+        }
+    }
+}
+/** Identity before the group's port is known: an omitted port stays omitted. */
+function refKey(target) {
+    return `${target.id}|${target.port ?? ''}`;
+}
+/** The target as people write it: i-0abc, i-0abc:8080, 10.0.1.7:8080, [2001:db8::7]:8080. */
+function label(target) {
+    const host = (0,external_node_net_.isIPv6)(target.id) ? `[${target.id}]` : target.id;
+    return target.port === undefined ? host : `${host}:${target.port}`;
+}
+
+;// CONCATENATED MODULE: ./src/backends/targets.ts
+
+
+
+
+
+const SIDES = ['blue', 'green'];
+/** Targets that should take traffic did not become healthy: the step fails, nothing removed. */
+class TargetsNotHealthyError extends Error {
+    constructor(detail) {
+        super(detail);
+        this.name = 'TargetsNotHealthyError';
+    }
+}
+/**
+ * Mode `targets`: one target group behind a permanent load balancer; a step registers green
+ * targets, waits until they are healthy, and only then deregisters blue ones. The split is read
+ * from which targets are registered and healthy, so a re-run resumes where another stopped.
+ */
+class TargetsBackend {
+    settings;
+    aws;
+    clock;
+    logger;
+    mode = TARGETS_MODE;
+    target;
+    facts;
+    sides;
+    /** The state the first read found, restored exactly when the run rolls back to it. */
+    origin;
+    /** When this run registered each target (by key): its health-timeout starts then. */
+    registeredAt = new Map();
+    /** When a target already registered by someone else was first seen still starting. */
+    waitingSince = new Map();
+    /** Our targets by key, with their side. */
+    index = new Map();
+    greenServing = [];
+    drainingLogged = false;
+    constructor(settings, aws, clock, logger) {
+        this.settings = settings;
+        this.aws = aws;
+        this.clock = clock;
+        this.logger = logger;
+        this.target = settings.targetGroupArn;
+    }
+    async prepare() {
+        const arn = this.settings.targetGroupArn;
+        const facts = await this.aws.group(arn);
+        if (!facts)
+            throw new UnsupportedStateError(`Target group ${arn} was not found`);
+        this.facts = facts;
+        this.checkGroup(facts);
+        const groups = await this.aws.autoScalingGroups(SIDES.flatMap((side) => groupOf(this.settings[side]) ?? []));
+        const resolve = (side) => {
+            const fleet = this.settings[side];
+            const name = groupOf(fleet);
+            if (name === undefined) {
+                const targets = 'targets' in fleet ? fleet.targets : [];
+                return { targets: targets.map((ref) => targets_endpoint(ref.id, ref.port ?? facts.port ?? 0)) };
+            }
+            const found = groups.get(name);
+            if (!found) {
+                throw new UnsupportedStateError(`Auto Scaling group ${name} (${side}-auto-scaling-group) does not exist`);
+            }
+            if (found.inService.length === 0) {
+                throw new UnsupportedStateError(`Auto Scaling group ${name} (${side}-auto-scaling-group) has no InService instances to ` +
+                    `take ${side}'s traffic`);
+            }
+            return {
+                targets: found.inService.map((id) => targets_endpoint(id, facts.port ?? 0)),
+                autoScalingGroup: name
+            };
+        };
+        const sides = { blue: resolve('blue'), green: resolve('green') };
+        const blueKeys = new Set(sides.blue.targets.map((target) => target.key));
+        const shared = sides.green.targets.find((target) => blueKeys.has(target.key));
+        if (shared) {
+            throw new UnsupportedStateError(`Target ${label(shared)} is both blue and green: a target can serve only one side`);
+        }
+        this.sides = sides;
+        for (const side of SIDES) {
+            for (const target of sides[side].targets)
+                this.index.set(target.key, { side, target });
+        }
+        this.checkDrainingFits(facts);
+        this.logger.info(`Target group ${facts.name}: ${facts.targetType} targets on port ${facts.port}, ` +
+            `deregistration delay ${facts.deregistrationDelaySeconds}s; ` +
+            SIDES.map((side) => describeSide(side, sides[side])).join('; '));
+        return { changes: [], calls: [] };
+    }
+    async read() {
+        const live = await this.readLive();
+        const observation = this.observe(live);
+        this.origin ??= { split: observation.split, desired: this.current(live) };
+        return observation;
+    }
+    async plan(split) {
+        const live = await this.readLive();
+        const diff = this.diff(this.desired(split, live), live);
+        const arn = this.settings.targetGroupArn;
+        return [
+            ...(diff.register.length > 0 ? [registerCall(arn, diff.register)] : []),
+            ...diff.attach.map((side) => attachCall(this.groupName(side), arn)),
+            ...diff.detach.map((side) => detachCall(this.groupName(side), arn)),
+            ...(diff.deregister.length > 0 ? [deregisterCall(arn, diff.deregister)] : [])
+        ];
+    }
+    /** The make half of a step: registers what the split adds. converged() does the rest. */
+    async apply(split) {
+        const live = await this.readLive();
+        const diff = this.diff(this.desired(split, live), live);
+        return diff.register.length > 0 ? [await this.register(diff.register)] : [];
+    }
+    /**
+     * Drives the step to its end, one poll at a time, so the runner's verify loop (with its
+     * timeout and cancel signal) bounds every wait: registers anything still missing; once the
+     * targets that take over are healthy, attaches Auto Scaling groups, then deregisters what the
+     * split removes; on the run's final split, waits for draining to end.
+     */
+    async converged(split) {
+        const live = await this.readLive();
+        const desired = this.desired(split, live);
+        const diff = this.diff(desired, live);
+        if (diff.register.length > 0) {
+            await this.register(diff.register);
+            return false;
+        }
+        if (!this.ready(desired, diff, live))
+            return false;
+        const arn = this.settings.targetGroupArn;
+        for (const side of diff.attach)
+            await this.aws.attach(this.groupName(side), arn);
+        for (const side of diff.detach)
+            await this.aws.detach(this.groupName(side), arn);
+        if (diff.deregister.length > 0) {
+            await this.aws.deregister(arn, diff.deregister);
+            this.logger.info(`Deregistered ${this.show(diff.deregister)}`);
+        }
+        for (const side of [...diff.attach, ...diff.detach]) {
+            const verb = diff.attach.includes(side) ? 'Attached' : 'Detached';
+            this.logger.info(`${verb} Auto Scaling group ${this.groupName(side)} (${side})`);
+        }
+        this.greenServing = [...desired.keep.green];
+        if (diff.deregister.length > 0 || diff.attach.length > 0 || diff.detach.length > 0)
+            return false;
+        return !this.stillDraining(split, live);
+    }
+    describe(split) {
+        if (!this.sides || !this.facts)
+            return `${split} of registered targets`;
+        const { blue, green } = this.sides;
+        const atOrigin = this.origin && split.equals(this.origin.split);
+        const counts = atOrigin
+            ? { blue: this.origin.desired.keep.blue.size, green: this.origin.desired.keep.green.size }
+            : countsAt(split, blue.targets.length, green.targets.length);
+        const parts = [
+            `green ${counts.green}/${green.targets.length}, blue ${counts.blue}/${blue.targets.length} ` +
+                `targets registered${atOrigin ? ' (as at the start)' : ''}`
+        ];
+        const delay = this.facts.deregistrationDelaySeconds;
+        if (delay > 0) {
+            const bake = seconds(this.settings.bakeMs);
+            parts.push(delay * 1000 <= this.settings.bakeMs
+                ? `the ${bake} bake covers the ${delay}s drain`
+                : `removed targets drain ${delay}s, beyond the ${bake} bake`);
+            if (this.settings.waitForDraining && split.equals(this.settings.traffic)) {
+                parts.push('success waits for draining');
+            }
+        }
+        return parts.join('; ');
+    }
+    /** Green's registered targets, and the whole group (blue included) for the shared gates. */
+    healthScope() {
+        const group = { targetGroupArn: this.settings.targetGroupArn };
+        if (this.greenServing.length === 0)
+            return [group];
+        const ids = [...new Set(this.greenServing.map((key) => this.index.get(key).target.id))];
+        return [{ ...group, targetIds: ids }, group];
+    }
+    checkGroup(facts) {
+        const arn = this.settings.targetGroupArn;
+        if (facts.targetType !== 'instance' && facts.targetType !== 'ip') {
+            throw new UnsupportedStateError(`Target group ${facts.name} has target type ${facts.targetType}; the targets mode moves ` +
+                'instance or ip targets');
+        }
+        for (const side of SIDES) {
+            const fleet = this.settings[side];
+            const kind = 'targets' in fleet ? fleet.targets[0].kind : 'instance';
+            if (kind !== facts.targetType) {
+                const input = 'targets' in fleet ? `${side}-targets` : `${side}-auto-scaling-group`;
+                throw new UnsupportedStateError(`Target group ${facts.name} takes ${facts.targetType} targets, but ${input} gives ` +
+                    `${kind === 'ip' ? 'IP addresses' : 'instances'}`);
+            }
+        }
+        if (facts.loadBalancerArns.length === 0) {
+            throw new UnsupportedStateError(`Target group ${arn} is not used by any load balancer: its targets would never be ` +
+                'health-checked or take traffic');
+        }
+    }
+    /** The last step waits for draining inside the runner's verify-timeout: it must fit. */
+    checkDrainingFits(facts) {
+        const delayMs = facts.deregistrationDelaySeconds * 1000;
+        if (!this.settings.waitForDraining || delayMs === 0)
+            return;
+        if (delayMs >= this.settings.verifyTimeoutMs) {
+            throw new UnsupportedStateError(`Target group ${facts.name} drains deregistered targets for ` +
+                `${facts.deregistrationDelaySeconds}s, and the last step waits for that within ` +
+                `verify-timeout (${seconds(this.settings.verifyTimeoutMs)}): raise verify-timeout above ` +
+                'the delay plus the time green needs to pass its health checks, lower ' +
+                'deregistration_delay.timeout_seconds, or set wait-for-draining: false');
+        }
+    }
+    async readLive() {
+        const sides = this.requireSides();
+        const arn = this.settings.targetGroupArn;
+        const names = SIDES.flatMap((side) => sides[side].autoScalingGroup ?? []);
+        const [health, groups] = await Promise.all([
+            this.aws.health(arn),
+            this.aws.autoScalingGroups(names)
+        ]);
+        const attached = {};
+        for (const side of SIDES) {
+            const name = sides[side].autoScalingGroup;
+            if (name !== undefined)
+                attached[side] = groups.get(name)?.attachedTo(arn) ?? false;
+        }
+        return {
+            health: new Map(health.map((target) => [keyOf(target.id, target.port), target])),
+            attached
+        };
+    }
+    observe(live) {
+        const sides = this.requireSides();
+        const standing = (key) => standingOf(live.health.get(key));
+        const count = (side, ...wanted) => sides[side].targets.filter((target) => wanted.includes(standing(target.key))).length;
+        const healthyGreen = count('green', 'healthy');
+        const servingGreen = count('green', 'healthy', 'waiting', 'broken');
+        const servingBlue = count('blue', 'healthy', 'waiting', 'broken');
+        if (healthyGreen + servingBlue === 0) {
+            throw new UnsupportedStateError(`${this.settings.targetGroupArn} has no healthy green target and no registered blue ` +
+                'target: nothing takes traffic to shift');
+        }
+        this.greenServing = sides.green.targets
+            .filter((target) => ['healthy', 'waiting', 'broken'].includes(standing(target.key)))
+            .map((target) => target.key);
+        const requested = countsAt(this.settings.traffic, sides.blue.targets.length, sides.green.targets.length);
+        // A split between whole targets reads back as asked while the targets are exactly its own.
+        const atRequested = healthyGreen === servingGreen &&
+            healthyGreen === requested.green &&
+            servingBlue === requested.blue;
+        const split = atRequested ? this.settings.traffic : shareOf(healthyGreen, servingBlue);
+        const ours = new Set(SIDES.flatMap((side) => sides[side].targets.map((target) => target.key)));
+        const draining = [...live.health.values()].filter((target) => ours.has(keyOf(target.id, target.port)) && standingOf(target) === 'draining').length;
+        const others = [...live.health.keys()].filter((key) => !ours.has(key)).length;
+        const notes = [
+            servingGreen > healthyGreen ? `${servingGreen - healthyGreen} green not yet healthy` : '',
+            draining > 0 ? `${draining} draining` : '',
+            others > 0 ? `${others} other targets in the group` : '',
+            ...SIDES.map((side) => live.attached[side] === undefined
+                ? ''
+                : `${side} group ${sides[side].autoScalingGroup} ${live.attached[side] ? 'attached' : 'detached'}`)
+        ].filter((note) => note !== '');
+        const serving = (side) => sides[side].targets
+            .filter((target) => ['healthy', 'waiting', 'broken'].includes(standing(target.key)))
+            .map((target) => target.key)
+            .sort()
+            .join(',');
+        return {
+            split,
+            detail: `green ${healthyGreen}/${sides.green.targets.length} healthy, blue ${servingBlue}/` +
+                `${sides.blue.targets.length} registered (${shareOf(healthyGreen, servingBlue).percent}% ` +
+                `of serving targets)${notes.length > 0 ? `; ${notes.join('; ')}` : ''}`,
+            fingerprint: `blue=${serving('blue')};green=${serving('green')};` +
+                SIDES.map((side) => `${side}-group=${live.attached[side] ?? '-'}`).join(';')
+        };
+    }
+    /** The live state as a desired one: what a rollback to the start puts back. */
+    current(live) {
+        const sides = this.requireSides();
+        const keep = (side) => new Set(sides[side].targets
+            .filter((target) => isServing(standingOf(live.health.get(target.key))))
+            .map((target) => target.key));
+        return { keep: { blue: keep('blue'), green: keep('green') }, attach: { ...live.attached } };
+    }
+    desired(split, live) {
+        if (this.origin && split.equals(this.origin.split))
+            return this.origin.desired;
+        const sides = this.requireSides();
+        const counts = countsAt(split, sides.blue.targets.length, sides.green.targets.length);
+        const standing = (key) => standingOf(live.health.get(key));
+        const keys = (side) => sides[side].targets.map((target) => target.key);
+        const serving = (side) => sides[side].targets.filter((target) => isServing(standing(target.key))).length;
+        // A step never undoes the run's progress: moving toward green it adds no blue and removes no
+        // green (e.g. green a killed run left starting), and the other way round.
+        const up = !this.origin || split.permille > this.origin.split.permille;
+        const [grows, shrinks] = up ? ['green', 'blue'] : ['blue', 'green'];
+        const count = { ...counts };
+        count[grows] = Math.max(counts[grows], serving(grows));
+        count[shrinks] = Math.min(counts[shrinks], serving(shrinks));
+        // Hand-over: a side's group joins the target group when the side carries everything, and
+        // leaves it when the side carries nothing; in between it stays as it is.
+        const attach = { ...live.attached };
+        const full = {
+            blue: split.equals(Split.BLUE),
+            green: split.equals(Split.GREEN)
+        };
+        for (const side of SIDES) {
+            if (attach[side] === undefined)
+                continue;
+            const other = side === 'blue' ? 'green' : 'blue';
+            if (full[side])
+                attach[side] = true;
+            else if (full[other])
+                attach[side] = false;
+        }
+        return {
+            keep: {
+                blue: choose(keys('blue'), standing, count.blue),
+                green: choose(keys('green'), standing, count.green)
+            },
+            attach
+        };
+    }
+    diff(desired, live) {
+        const sides = this.requireSides();
+        const standing = (target) => standingOf(live.health.get(target.key));
+        const all = SIDES.flatMap((side) => sides[side].targets.map((target) => ({ side, target })));
+        const asgSides = SIDES.filter((side) => desired.attach[side] !== undefined);
+        return {
+            register: all
+                .filter(({ side, target }) => desired.keep[side].has(target.key))
+                .filter(({ target }) => !isServing(standing(target)))
+                .map(({ target }) => target),
+            attach: asgSides.filter((side) => desired.attach[side] && !live.attached[side]),
+            detach: asgSides.filter((side) => !desired.attach[side] && live.attached[side]),
+            deregister: all
+                .filter(({ side, target }) => !desired.keep[side].has(target.key))
+                .filter(({ target }) => isServing(standing(target)))
+                .map(({ target }) => target)
+        };
+    }
+    /**
+     * Make-before-break: every target this run registered and still wants must be healthy, and
+     * the side that takes over the traffic of removed targets must have no target still starting
+     * and at least one healthy. Starting targets are waited on up to health-timeout; a target
+     * AWS calls unhealthy fails the step at once, with AWS's reason.
+     */
+    ready(desired, diff, live) {
+        const sides = this.requireSides();
+        const now = this.clock.now();
+        const removing = new Set(diff.deregister.map((target) => this.index.get(target.key)?.side === 'blue' ? 'green' : 'blue'));
+        for (const side of diff.detach)
+            removing.add(side === 'blue' ? 'green' : 'blue');
+        const problems = [];
+        let waiting = false;
+        for (const side of SIDES) {
+            const kept = sides[side].targets.filter((target) => desired.keep[side].has(target.key));
+            const ours = kept.filter((target) => this.registeredAt.has(target.key));
+            const takesOver = removing.has(side);
+            const judged = takesOver ? kept : ours;
+            for (const target of judged) {
+                const seen = live.health.get(target.key);
+                const standing = standingOf(seen);
+                if (standing === 'healthy')
+                    continue;
+                const mine = this.registeredAt.has(target.key);
+                if (standing === 'waiting' || (mine && standing === 'absent')) {
+                    const since = this.registeredAt.get(target.key) ?? this.firstWaiting(target.key, now);
+                    if (now - since < this.settings.healthTimeoutMs) {
+                        waiting = true;
+                        continue;
+                    }
+                    problems.push(`${this.explain(target, seen)} still not healthy after health-timeout ` +
+                        seconds(this.settings.healthTimeoutMs));
+                }
+                else if (mine) {
+                    problems.push(this.explain(target, seen));
+                }
+            }
+            if (takesOver &&
+                !kept.some((target) => standingOf(live.health.get(target.key)) === 'healthy')) {
+                if (!waiting)
+                    problems.push(`${side} has no healthy target to take the traffic`);
+            }
+        }
+        if (problems.length > 0) {
+            throw new TargetsNotHealthyError(`Targets did not become healthy, so this step deregistered nothing: ${problems.join('; ')}`);
+        }
+        for (const key of this.waitingSince.keys()) {
+            if (standingOf(live.health.get(key)) !== 'waiting')
+                this.waitingSince.delete(key);
+        }
+        return !waiting;
+    }
+    /** On the run's final split, success waits until none of our targets is draining. */
+    stillDraining(split, live) {
+        if (!this.settings.waitForDraining || !split.equals(this.settings.traffic))
+            return false;
+        const draining = [...live.health.values()].filter((target) => standingOf(target) === 'draining' && this.index.has(keyOf(target.id, target.port)));
+        if (draining.length === 0)
+            return false;
+        if (!this.drainingLogged) {
+            this.drainingLogged = true;
+            this.logger.info(`Waiting for ${draining.length} deregistered targets to finish draining ` +
+                `(deregistration delay ${this.facts?.deregistrationDelaySeconds}s)`);
+        }
+        return true;
+    }
+    async register(targets) {
+        const now = this.clock.now();
+        for (const target of targets) {
+            if (!this.registeredAt.has(target.key))
+                this.registeredAt.set(target.key, now);
+        }
+        const call = await this.aws.register(this.settings.targetGroupArn, targets);
+        this.logger.info(`Registered ${this.show(targets)}`);
+        return call;
+    }
+    /** Targets as people wrote them: an instance on the group's own port without it. */
+    show(targets) {
+        return targets
+            .map((target) => this.facts?.targetType === 'instance' && target.port === this.facts.port
+            ? target.id
+            : label(target))
+            .join(', ');
+    }
+    explain(target, seen) {
+        if (!seen)
+            return `${this.show([target])} not registered`;
+        const why = [seen.reason, seen.description].filter((part) => part !== '').join(': ');
+        return `${this.show([target])} ${seen.state}${why ? ` (${why})` : ''}`;
+    }
+    firstWaiting(key, now) {
+        if (!this.waitingSince.has(key))
+            this.waitingSince.set(key, now);
+        return this.waitingSince.get(key);
+    }
+    groupName(side) {
+        return this.requireSides()[side].autoScalingGroup;
+    }
+    requireSides() {
+        if (!this.sides)
+            throw new Error('The targets backend is used before prepare()');
+        return this.sides;
+    }
+}
+function groupOf(fleet) {
+    return 'autoScalingGroup' in fleet ? fleet.autoScalingGroup : undefined;
+}
+function keyOf(id, port) {
+    return `${id}|${port}`;
+}
+function targets_endpoint(id, port) {
+    return { id, port, key: keyOf(id, port) };
+}
+/**
+ * `initial`, and `unused` while the group is not yet in use, resolve on their own; other
+ * `unused` reasons (stopped instance, unusable IP) and `unhealthy`/`unavailable` do not.
+ */
+function standingOf(target) {
+    if (!target)
+        return 'absent';
+    switch (target.state) {
+        case 'healthy':
+            return 'healthy';
+        case 'initial':
+            return 'waiting';
+        case 'draining':
+        case 'unhealthy.draining':
+            return 'draining';
+        case 'unused':
+            return target.reason === 'Target.NotInUse' ? 'waiting' : 'broken';
+        default:
+            return 'broken';
+    }
+}
+function isServing(standing) {
+    return standing === 'healthy' || standing === 'waiting' || standing === 'broken';
+}
+function describeSide(side, resolved) {
+    const from = resolved.autoScalingGroup
+        ? ` (InService instances of Auto Scaling group ${resolved.autoScalingGroup})`
+        : '';
+    return `${side} ${resolved.targets.length} targets${from}`;
+}
+function seconds(ms) {
+    return ms % 60_000 === 0 && ms >= 60_000 ? `${ms / 60_000}m` : `${Math.round(ms / 1000)}s`;
+}
+const targets = {
+    mode: TARGETS_MODE,
+    readInputs: readTargetsSettings,
+    create: (settings, deps) => new TargetsBackend(settings, new TargetsAws(deps.clients.elbv2, () => deps.clients.autoscaling), deps.clock, deps.logger)
+};
+
 ;// CONCATENATED MODULE: ./src/backends/weighted-target-groups.ts
 
 
@@ -77099,9 +81458,10 @@ const weightedTargetGroups = {
 ;// CONCATENATED MODULE: ./src/backends/index.ts
 
 
+
 /** Every way of moving traffic: adding a mode is one file and one line here. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each entry has its own settings type
-const BACKENDS = [weightedTargetGroups, dns];
+const BACKENDS = [weightedTargetGroups, dns, targets];
 const MODE_NAMES = BACKENDS.map((backend) => backend.mode);
 function backendFor(mode) {
     const found = BACKENDS.find((backend) => backend.mode === mode);
@@ -77214,7 +81574,7 @@ class CloudWatchAlarmsGate {
                 ...(nextToken ? { NextToken: nextToken } : {})
             };
             try {
-                const command = new dist_cjs/* DescribeAlarmsCommand */.zWD(input);
+                const command = new client_cloudwatch_dist_cjs/* DescribeAlarmsCommand */.zWD(input);
                 const output = await this.deps.clients.cloudwatch.send(command, { abortSignal: signal });
                 alarms.push(...(output.MetricAlarms ?? []), ...(output.CompositeAlarms ?? []));
                 nextToken = output.NextToken;
@@ -77235,8 +81595,8 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: external "node:dgram"
 const external_node_dgram_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dgram");
-// EXTERNAL MODULE: ../../work/main/node_modules/dns-packet/index.js
-var dns_packet = __nccwpck_require__(3918);
+// EXTERNAL MODULE: ./node_modules/dns-packet/index.js
+var dns_packet = __nccwpck_require__(4894);
 ;// CONCATENATED MODULE: ./src/dns/udp-client.ts
 
 
@@ -77928,12 +82288,12 @@ class TargetHealthGate {
             const others = [...waiting, ...broken];
             return { status: 'pass', detail: others.length > 0 ? `${summary}; ${list(others)}` : summary };
         }
-        const budget = `health-timeout ${seconds(timeoutMs)}`;
+        const budget = `health-timeout ${target_health_seconds(timeoutMs)}`;
         if (healthy.length + fresh.length >= needed) {
             const waited = Math.max(...fresh.map((target) => now - this.waitingSince.get(target.key)));
             return {
                 status: 'pending',
-                detail: `${summary}; waiting ${seconds(waited)} of ${budget} for ${list(fresh)}`
+                detail: `${summary}; waiting ${target_health_seconds(waited)} of ${budget} for ${list(fresh)}`
             };
         }
         const parts = [summary];
@@ -78012,7 +82372,7 @@ function list(targets) {
 function groupName(scope) {
     return /:targetgroup\/([^/]+)\//.exec(scope.targetGroupArn)?.[1] ?? scope.targetGroupArn;
 }
-function seconds(ms) {
+function target_health_seconds(ms) {
     return `${Math.round(ms / 1000)}s`;
 }
 function fail(detail) {

@@ -1,3 +1,4 @@
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling'
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch'
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { Route53Client } from '@aws-sdk/client-route-53'
@@ -7,6 +8,7 @@ export interface AwsClients {
   readonly elbv2: ElasticLoadBalancingV2Client
   readonly cloudwatch: CloudWatchClient
   readonly route53: Route53Client
+  readonly autoscaling: AutoScalingClient
 }
 
 export const USER_AGENT = 'aws-traffic-shift/0.1.0'
@@ -26,6 +28,7 @@ export function createClients(region: string | undefined): AwsClients {
   let elbv2: ElasticLoadBalancingV2Client | undefined
   let cloudwatch: CloudWatchClient | undefined
   let route53: Route53Client | undefined
+  let autoscaling: AutoScalingClient | undefined
   return {
     get elbv2() {
       return (elbv2 ??= new ElasticLoadBalancingV2Client(config))
@@ -35,6 +38,9 @@ export function createClients(region: string | undefined): AwsClients {
     },
     get route53() {
       return (route53 ??= new Route53Client(config))
+    },
+    get autoscaling() {
+      return (autoscaling ??= new AutoScalingClient(config))
     }
   }
 }

@@ -1,10 +1,11 @@
 import type { BackendDefinition } from './backend.js'
 import { dns } from './dns.js'
+import { targets } from './targets.js'
 import { weightedTargetGroups } from './weighted-target-groups.js'
 
 /** Every way of moving traffic: adding a mode is one file and one line here. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each entry has its own settings type
-export const BACKENDS: readonly BackendDefinition<any>[] = [weightedTargetGroups, dns]
+export const BACKENDS: readonly BackendDefinition<any>[] = [weightedTargetGroups, dns, targets]
 
 export const MODE_NAMES = BACKENDS.map((backend) => backend.mode)
 

@@ -1,0 +1,615 @@
+import type { Clock } from '../clock.js'
+import { UnsupportedStateError } from '../errors.js'
+import type { Logger } from '../logger.js'
+import { Split } from '../split.js'
+import type {
+  BackendDefinition,
+  HealthScope,
+  Observation,
+  PlannedCall,
+  Preparation,
+  TrafficBackend
+} from './backend.js'
+import {
+  attachCall,
+  deregisterCall,
+  detachCall,
+  type Endpoint,
+  type GroupFacts,
+  registerCall,
+  type TargetHealth,
+  TargetsAws
+} from './targets-aws.js'
+import { choose, countsAt, shareOf, type Standing } from './targets-counts.js'
+import {
+  type Fleet,
+  label,
+  readTargetsSettings,
+  TARGETS_MODE,
+  type TargetsSettings
+} from './targets-settings.js'
+
+type SideName = 'blue' | 'green'
+const SIDES: readonly SideName[] = ['blue', 'green']
+
+interface Target extends Endpoint {
+  key: string
+}
+
+/** One side's targets, resolved in prepare(): list order kept, ports filled in. */
+interface Side {
+  targets: Target[]
+  autoScalingGroup?: string
+}
+
+/** What AWS shows now: every registered target of the group, and our groups' attachments. */
+interface Live {
+  health: Map<string, TargetHealth>
+  attached: Partial<Record<SideName, boolean>>
+}
+
+/** Which targets should be registered and which Auto Scaling groups attached. */
+interface Desired {
+  keep: Record<SideName, Set<string>>
+  attach: Partial<Record<SideName, boolean>>
+}
+
+/** The calls that take the live state to a desired one, make before break. */
+interface Diff {
+  register: Target[]
+  attach: SideName[]
+  detach: SideName[]
+  deregister: Target[]
+}
+
+/** Targets that should take traffic did not become healthy: the step fails, nothing removed. */
+export class TargetsNotHealthyError extends Error {
+  constructor(detail: string) {
+    super(detail)
+    this.name = 'TargetsNotHealthyError'
+  }
+}
+
+/**
+ * Mode `targets`: one target group behind a permanent load balancer; a step registers green
+ * targets, waits until they are healthy, and only then deregisters blue ones. The split is read
+ * from which targets are registered and healthy, so a re-run resumes where another stopped.
+ */
+export class TargetsBackend implements TrafficBackend {
+  readonly mode = TARGETS_MODE
+  readonly target: string
+  private facts?: GroupFacts
+  private sides?: Record<SideName, Side>
+  /** The state the first read found, restored exactly when the run rolls back to it. */
+  private origin?: { split: Split; desired: Desired }
+  /** When this run registered each target (by key): its health-timeout starts then. */
+  private readonly registeredAt = new Map<string, number>()
+  /** When a target already registered by someone else was first seen still starting. */
+  private readonly waitingSince = new Map<string, number>()
+  /** Our targets by key, with their side. */
+  private readonly index = new Map<string, { side: SideName; target: Target }>()
+  private greenServing: string[] = []
+  private drainingLogged = false
+
+  constructor(
+    private readonly settings: TargetsSettings,
+    private readonly aws: TargetsAws,
+    private readonly clock: Clock,
+    private readonly logger: Logger
+  ) {
+    this.target = settings.targetGroupArn
+  }
+
+  async prepare(): Promise<Preparation> {
+    const arn = this.settings.targetGroupArn
+    const facts = await this.aws.group(arn)
+    if (!facts) throw new UnsupportedStateError(`Target group ${arn} was not found`)
+    this.facts = facts
+    this.checkGroup(facts)
+    const groups = await this.aws.autoScalingGroups(
+      SIDES.flatMap((side) => groupOf(this.settings[side]) ?? [])
+    )
+    const resolve = (side: SideName): Side => {
+      const fleet = this.settings[side]
+      const name = groupOf(fleet)
+      if (name === undefined) {
+        const targets = 'targets' in fleet ? fleet.targets : []
+        return { targets: targets.map((ref) => endpoint(ref.id, ref.port ?? facts.port ?? 0)) }
+      }
+      const found = groups.get(name)
+      if (!found) {
+        throw new UnsupportedStateError(
+          `Auto Scaling group ${name} (${side}-auto-scaling-group) does not exist`
+        )
+      }
+      if (found.inService.length === 0) {
+        throw new UnsupportedStateError(
+          `Auto Scaling group ${name} (${side}-auto-scaling-group) has no InService instances to ` +
+            `take ${side}'s traffic`
+        )
+      }
+      return {
+        targets: found.inService.map((id) => endpoint(id, facts.port ?? 0)),
+        autoScalingGroup: name
+      }
+    }
+    const sides = { blue: resolve('blue'), green: resolve('green') }
+    const blueKeys = new Set(sides.blue.targets.map((target) => target.key))
+    const shared = sides.green.targets.find((target) => blueKeys.has(target.key))
+    if (shared) {
+      throw new UnsupportedStateError(
+        `Target ${label(shared)} is both blue and green: a target can serve only one side`
+      )
+    }
+    this.sides = sides
+    for (const side of SIDES) {
+      for (const target of sides[side].targets) this.index.set(target.key, { side, target })
+    }
+    this.checkDrainingFits(facts)
+    this.logger.info(
+      `Target group ${facts.name}: ${facts.targetType} targets on port ${facts.port}, ` +
+        `deregistration delay ${facts.deregistrationDelaySeconds}s; ` +
+        SIDES.map((side) => describeSide(side, sides[side])).join('; ')
+    )
+    return { changes: [], calls: [] }
+  }
+
+  async read(): Promise<Observation> {
+    const live = await this.readLive()
+    const observation = this.observe(live)
+    this.origin ??= { split: observation.split, desired: this.current(live) }
+    return observation
+  }
+
+  async plan(split: Split): Promise<PlannedCall[]> {
+    const live = await this.readLive()
+    const diff = this.diff(this.desired(split, live), live)
+    const arn = this.settings.targetGroupArn
+    return [
+      ...(diff.register.length > 0 ? [registerCall(arn, diff.register)] : []),
+      ...diff.attach.map((side) => attachCall(this.groupName(side), arn)),
+      ...diff.detach.map((side) => detachCall(this.groupName(side), arn)),
+      ...(diff.deregister.length > 0 ? [deregisterCall(arn, diff.deregister)] : [])
+    ]
+  }
+
+  /** The make half of a step: registers what the split adds. converged() does the rest. */
+  async apply(split: Split): Promise<PlannedCall[]> {
+    const live = await this.readLive()
+    const diff = this.diff(this.desired(split, live), live)
+    return diff.register.length > 0 ? [await this.register(diff.register)] : []
+  }
+
+  /**
+   * Drives the step to its end, one poll at a time, so the runner's verify loop (with its
+   * timeout and cancel signal) bounds every wait: registers anything still missing; once the
+   * targets that take over are healthy, attaches Auto Scaling groups, then deregisters what the
+   * split removes; on the run's final split, waits for draining to end.
+   */
+  async converged(split: Split): Promise<boolean> {
+    const live = await this.readLive()
+    const desired = this.desired(split, live)
+    const diff = this.diff(desired, live)
+    if (diff.register.length > 0) {
+      await this.register(diff.register)
+      return false
+    }
+    if (!this.ready(desired, diff, live)) return false
+    const arn = this.settings.targetGroupArn
+    for (const side of diff.attach) await this.aws.attach(this.groupName(side), arn)
+    for (const side of diff.detach) await this.aws.detach(this.groupName(side), arn)
+    if (diff.deregister.length > 0) {
+      await this.aws.deregister(arn, diff.deregister)
+      this.logger.info(`Deregistered ${this.show(diff.deregister)}`)
+    }
+    for (const side of [...diff.attach, ...diff.detach]) {
+      const verb = diff.attach.includes(side) ? 'Attached' : 'Detached'
+      this.logger.info(`${verb} Auto Scaling group ${this.groupName(side)} (${side})`)
+    }
+    this.greenServing = [...desired.keep.green]
+    if (diff.deregister.length > 0 || diff.attach.length > 0 || diff.detach.length > 0) return false
+    return !this.stillDraining(split, live)
+  }
+
+  describe(split: Split): string {
+    if (!this.sides || !this.facts) return `${split} of registered targets`
+    const { blue, green } = this.sides
+    const atOrigin = this.origin && split.equals(this.origin.split)
+    const counts = atOrigin
+      ? { blue: this.origin!.desired.keep.blue.size, green: this.origin!.desired.keep.green.size }
+      : countsAt(split, blue.targets.length, green.targets.length)
+    const parts = [
+      `green ${counts.green}/${green.targets.length}, blue ${counts.blue}/${blue.targets.length} ` +
+        `targets registered${atOrigin ? ' (as at the start)' : ''}`
+    ]
+    const delay = this.facts.deregistrationDelaySeconds
+    if (delay > 0) {
+      const bake = seconds(this.settings.bakeMs)
+      parts.push(
+        delay * 1000 <= this.settings.bakeMs
+          ? `the ${bake} bake covers the ${delay}s drain`
+          : `removed targets drain ${delay}s, beyond the ${bake} bake`
+      )
+      if (this.settings.waitForDraining && split.equals(this.settings.traffic)) {
+        parts.push('success waits for draining')
+      }
+    }
+    return parts.join('; ')
+  }
+
+  /** Green's registered targets, and the whole group (blue included) for the shared gates. */
+  healthScope(): HealthScope[] {
+    const group = { targetGroupArn: this.settings.targetGroupArn }
+    if (this.greenServing.length === 0) return [group]
+    const ids = [...new Set(this.greenServing.map((key) => this.index.get(key)!.target.id))]
+    return [{ ...group, targetIds: ids }, group]
+  }
+
+  private checkGroup(facts: GroupFacts): void {
+    const arn = this.settings.targetGroupArn
+    if (facts.targetType !== 'instance' && facts.targetType !== 'ip') {
+      throw new UnsupportedStateError(
+        `Target group ${facts.name} has target type ${facts.targetType}; the targets mode moves ` +
+          'instance or ip targets'
+      )
+    }
+    for (const side of SIDES) {
+      const fleet = this.settings[side]
+      const kind = 'targets' in fleet ? fleet.targets[0].kind : 'instance'
+      if (kind !== facts.targetType) {
+        const input = 'targets' in fleet ? `${side}-targets` : `${side}-auto-scaling-group`
+        throw new UnsupportedStateError(
+          `Target group ${facts.name} takes ${facts.targetType} targets, but ${input} gives ` +
+            `${kind === 'ip' ? 'IP addresses' : 'instances'}`
+        )
+      }
+    }
+    if (facts.loadBalancerArns.length === 0) {
+      throw new UnsupportedStateError(
+        `Target group ${arn} is not used by any load balancer: its targets would never be ` +
+          'health-checked or take traffic'
+      )
+    }
+  }
+
+  /** The last step waits for draining inside the runner's verify-timeout: it must fit. */
+  private checkDrainingFits(facts: GroupFacts): void {
+    const delayMs = facts.deregistrationDelaySeconds * 1000
+    if (!this.settings.waitForDraining || delayMs === 0) return
+    if (delayMs >= this.settings.verifyTimeoutMs) {
+      throw new UnsupportedStateError(
+        `Target group ${facts.name} drains deregistered targets for ` +
+          `${facts.deregistrationDelaySeconds}s, and the last step waits for that within ` +
+          `verify-timeout (${seconds(this.settings.verifyTimeoutMs)}): raise verify-timeout above ` +
+          'the delay plus the time green needs to pass its health checks, lower ' +
+          'deregistration_delay.timeout_seconds, or set wait-for-draining: false'
+      )
+    }
+  }
+
+  private async readLive(): Promise<Live> {
+    const sides = this.requireSides()
+    const arn = this.settings.targetGroupArn
+    const names = SIDES.flatMap((side) => sides[side].autoScalingGroup ?? [])
+    const [health, groups] = await Promise.all([
+      this.aws.health(arn),
+      this.aws.autoScalingGroups(names)
+    ])
+    const attached: Live['attached'] = {}
+    for (const side of SIDES) {
+      const name = sides[side].autoScalingGroup
+      if (name !== undefined) attached[side] = groups.get(name)?.attachedTo(arn) ?? false
+    }
+    return {
+      health: new Map(health.map((target) => [keyOf(target.id, target.port), target])),
+      attached
+    }
+  }
+
+  private observe(live: Live): Observation {
+    const sides = this.requireSides()
+    const standing = (key: string) => standingOf(live.health.get(key))
+    const count = (side: SideName, ...wanted: Standing[]) =>
+      sides[side].targets.filter((target) => wanted.includes(standing(target.key))).length
+    const healthyGreen = count('green', 'healthy')
+    const servingGreen = count('green', 'healthy', 'waiting', 'broken')
+    const servingBlue = count('blue', 'healthy', 'waiting', 'broken')
+    if (healthyGreen + servingBlue === 0) {
+      throw new UnsupportedStateError(
+        `${this.settings.targetGroupArn} has no healthy green target and no registered blue ` +
+          'target: nothing takes traffic to shift'
+      )
+    }
+    this.greenServing = sides.green.targets
+      .filter((target) => ['healthy', 'waiting', 'broken'].includes(standing(target.key)))
+      .map((target) => target.key)
+    const requested = countsAt(
+      this.settings.traffic,
+      sides.blue.targets.length,
+      sides.green.targets.length
+    )
+    // A split between whole targets reads back as asked while the targets are exactly its own.
+    const atRequested =
+      healthyGreen === servingGreen &&
+      healthyGreen === requested.green &&
+      servingBlue === requested.blue
+    const split = atRequested ? this.settings.traffic : shareOf(healthyGreen, servingBlue)
+
+    const ours = new Set(SIDES.flatMap((side) => sides[side].targets.map((target) => target.key)))
+    const draining = [...live.health.values()].filter(
+      (target) => ours.has(keyOf(target.id, target.port)) && standingOf(target) === 'draining'
+    ).length
+    const others = [...live.health.keys()].filter((key) => !ours.has(key)).length
+    const notes = [
+      servingGreen > healthyGreen ? `${servingGreen - healthyGreen} green not yet healthy` : '',
+      draining > 0 ? `${draining} draining` : '',
+      others > 0 ? `${others} other targets in the group` : '',
+      ...SIDES.map((side) =>
+        live.attached[side] === undefined
+          ? ''
+          : `${side} group ${sides[side].autoScalingGroup} ${live.attached[side] ? 'attached' : 'detached'}`
+      )
+    ].filter((note) => note !== '')
+    const serving = (side: SideName) =>
+      sides[side].targets
+        .filter((target) => ['healthy', 'waiting', 'broken'].includes(standing(target.key)))
+        .map((target) => target.key)
+        .sort()
+        .join(',')
+    return {
+      split,
+      detail:
+        `green ${healthyGreen}/${sides.green.targets.length} healthy, blue ${servingBlue}/` +
+        `${sides.blue.targets.length} registered (${shareOf(healthyGreen, servingBlue).percent}% ` +
+        `of serving targets)${notes.length > 0 ? `; ${notes.join('; ')}` : ''}`,
+      fingerprint:
+        `blue=${serving('blue')};green=${serving('green')};` +
+        SIDES.map((side) => `${side}-group=${live.attached[side] ?? '-'}`).join(';')
+    }
+  }
+
+  /** The live state as a desired one: what a rollback to the start puts back. */
+  private current(live: Live): Desired {
+    const sides = this.requireSides()
+    const keep = (side: SideName) =>
+      new Set(
+        sides[side].targets
+          .filter((target) => isServing(standingOf(live.health.get(target.key))))
+          .map((target) => target.key)
+      )
+    return { keep: { blue: keep('blue'), green: keep('green') }, attach: { ...live.attached } }
+  }
+
+  private desired(split: Split, live: Live): Desired {
+    if (this.origin && split.equals(this.origin.split)) return this.origin.desired
+    const sides = this.requireSides()
+    const counts = countsAt(split, sides.blue.targets.length, sides.green.targets.length)
+    const standing = (key: string) => standingOf(live.health.get(key))
+    const keys = (side: SideName) => sides[side].targets.map((target) => target.key)
+    const serving = (side: SideName) =>
+      sides[side].targets.filter((target) => isServing(standing(target.key))).length
+    // A step never undoes the run's progress: moving toward green it adds no blue and removes no
+    // green (e.g. green a killed run left starting), and the other way round.
+    const up = !this.origin || split.permille > this.origin.split.permille
+    const [grows, shrinks]: SideName[] = up ? ['green', 'blue'] : ['blue', 'green']
+    const count: Record<SideName, number> = { ...counts }
+    count[grows] = Math.max(counts[grows], serving(grows))
+    count[shrinks] = Math.min(counts[shrinks], serving(shrinks))
+    // Hand-over: a side's group joins the target group when the side carries everything, and
+    // leaves it when the side carries nothing; in between it stays as it is.
+    const attach: Desired['attach'] = { ...live.attached }
+    const full: Record<SideName, boolean> = {
+      blue: split.equals(Split.BLUE),
+      green: split.equals(Split.GREEN)
+    }
+    for (const side of SIDES) {
+      if (attach[side] === undefined) continue
+      const other = side === 'blue' ? 'green' : 'blue'
+      if (full[side]) attach[side] = true
+      else if (full[other]) attach[side] = false
+    }
+    return {
+      keep: {
+        blue: choose(keys('blue'), standing, count.blue),
+        green: choose(keys('green'), standing, count.green)
+      },
+      attach
+    }
+  }
+
+  private diff(desired: Desired, live: Live): Diff {
+    const sides = this.requireSides()
+    const standing = (target: Target) => standingOf(live.health.get(target.key))
+    const all = SIDES.flatMap((side) => sides[side].targets.map((target) => ({ side, target })))
+    const asgSides = SIDES.filter((side) => desired.attach[side] !== undefined)
+    return {
+      register: all
+        .filter(({ side, target }) => desired.keep[side].has(target.key))
+        .filter(({ target }) => !isServing(standing(target)))
+        .map(({ target }) => target),
+      attach: asgSides.filter((side) => desired.attach[side] && !live.attached[side]),
+      detach: asgSides.filter((side) => !desired.attach[side] && live.attached[side]),
+      deregister: all
+        .filter(({ side, target }) => !desired.keep[side].has(target.key))
+        .filter(({ target }) => isServing(standing(target)))
+        .map(({ target }) => target)
+    }
+  }
+
+  /**
+   * Make-before-break: every target this run registered and still wants must be healthy, and
+   * the side that takes over the traffic of removed targets must have no target still starting
+   * and at least one healthy. Starting targets are waited on up to health-timeout; a target
+   * AWS calls unhealthy fails the step at once, with AWS's reason.
+   */
+  private ready(desired: Desired, diff: Diff, live: Live): boolean {
+    const sides = this.requireSides()
+    const now = this.clock.now()
+    const removing = new Set(
+      diff.deregister.map((target) =>
+        this.index.get(target.key)?.side === 'blue' ? 'green' : 'blue'
+      )
+    )
+    for (const side of diff.detach) removing.add(side === 'blue' ? 'green' : 'blue')
+    const problems: string[] = []
+    let waiting = false
+    for (const side of SIDES) {
+      const kept = sides[side].targets.filter((target) => desired.keep[side].has(target.key))
+      const ours = kept.filter((target) => this.registeredAt.has(target.key))
+      const takesOver = removing.has(side)
+      const judged = takesOver ? kept : ours
+      for (const target of judged) {
+        const seen = live.health.get(target.key)
+        const standing = standingOf(seen)
+        if (standing === 'healthy') continue
+        const mine = this.registeredAt.has(target.key)
+        if (standing === 'waiting' || (mine && standing === 'absent')) {
+          const since = this.registeredAt.get(target.key) ?? this.firstWaiting(target.key, now)
+          if (now - since < this.settings.healthTimeoutMs) {
+            waiting = true
+            continue
+          }
+          problems.push(
+            `${this.explain(target, seen)} still not healthy after health-timeout ` +
+              seconds(this.settings.healthTimeoutMs)
+          )
+        } else if (mine) {
+          problems.push(this.explain(target, seen))
+        }
+      }
+      if (
+        takesOver &&
+        !kept.some((target) => standingOf(live.health.get(target.key)) === 'healthy')
+      ) {
+        if (!waiting) problems.push(`${side} has no healthy target to take the traffic`)
+      }
+    }
+    if (problems.length > 0) {
+      throw new TargetsNotHealthyError(
+        `Targets did not become healthy, so this step deregistered nothing: ${problems.join('; ')}`
+      )
+    }
+    for (const key of this.waitingSince.keys()) {
+      if (standingOf(live.health.get(key)) !== 'waiting') this.waitingSince.delete(key)
+    }
+    return !waiting
+  }
+
+  /** On the run's final split, success waits until none of our targets is draining. */
+  private stillDraining(split: Split, live: Live): boolean {
+    if (!this.settings.waitForDraining || !split.equals(this.settings.traffic)) return false
+    const draining = [...live.health.values()].filter(
+      (target) => standingOf(target) === 'draining' && this.index.has(keyOf(target.id, target.port))
+    )
+    if (draining.length === 0) return false
+    if (!this.drainingLogged) {
+      this.drainingLogged = true
+      this.logger.info(
+        `Waiting for ${draining.length} deregistered targets to finish draining ` +
+          `(deregistration delay ${this.facts?.deregistrationDelaySeconds}s)`
+      )
+    }
+    return true
+  }
+
+  private async register(targets: Target[]): Promise<PlannedCall> {
+    const now = this.clock.now()
+    for (const target of targets) {
+      if (!this.registeredAt.has(target.key)) this.registeredAt.set(target.key, now)
+    }
+    const call = await this.aws.register(this.settings.targetGroupArn, targets)
+    this.logger.info(`Registered ${this.show(targets)}`)
+    return call
+  }
+
+  /** Targets as people wrote them: an instance on the group's own port without it. */
+  private show(targets: Target[]): string {
+    return targets
+      .map((target) =>
+        this.facts?.targetType === 'instance' && target.port === this.facts.port
+          ? target.id
+          : label(target)
+      )
+      .join(', ')
+  }
+
+  private explain(target: Target, seen: TargetHealth | undefined): string {
+    if (!seen) return `${this.show([target])} not registered`
+    const why = [seen.reason, seen.description].filter((part) => part !== '').join(': ')
+    return `${this.show([target])} ${seen.state}${why ? ` (${why})` : ''}`
+  }
+
+  private firstWaiting(key: string, now: number): number {
+    if (!this.waitingSince.has(key)) this.waitingSince.set(key, now)
+    return this.waitingSince.get(key)!
+  }
+
+  private groupName(side: SideName): string {
+    return this.requireSides()[side].autoScalingGroup!
+  }
+
+  private requireSides(): Record<SideName, Side> {
+    if (!this.sides) throw new Error('The targets backend is used before prepare()')
+    return this.sides
+  }
+}
+
+function groupOf(fleet: Fleet): string | undefined {
+  return 'autoScalingGroup' in fleet ? fleet.autoScalingGroup : undefined
+}
+
+function keyOf(id: string, port: number): string {
+  return `${id}|${port}`
+}
+
+function endpoint(id: string, port: number): Target {
+  return { id, port, key: keyOf(id, port) }
+}
+
+/**
+ * `initial`, and `unused` while the group is not yet in use, resolve on their own; other
+ * `unused` reasons (stopped instance, unusable IP) and `unhealthy`/`unavailable` do not.
+ */
+export function standingOf(target: TargetHealth | undefined): Standing {
+  if (!target) return 'absent'
+  switch (target.state) {
+    case 'healthy':
+      return 'healthy'
+    case 'initial':
+      return 'waiting'
+    case 'draining':
+    case 'unhealthy.draining':
+      return 'draining'
+    case 'unused':
+      return target.reason === 'Target.NotInUse' ? 'waiting' : 'broken'
+    default:
+      return 'broken'
+  }
+}
+
+function isServing(standing: Standing): boolean {
+  return standing === 'healthy' || standing === 'waiting' || standing === 'broken'
+}
+
+function describeSide(side: SideName, resolved: Side): string {
+  const from = resolved.autoScalingGroup
+    ? ` (InService instances of Auto Scaling group ${resolved.autoScalingGroup})`
+    : ''
+  return `${side} ${resolved.targets.length} targets${from}`
+}
+
+function seconds(ms: number): string {
+  return ms % 60_000 === 0 && ms >= 60_000 ? `${ms / 60_000}m` : `${Math.round(ms / 1000)}s`
+}
+
+export const targets: BackendDefinition<TargetsSettings> = {
+  mode: TARGETS_MODE,
+  readInputs: readTargetsSettings,
+  create: (settings, deps) =>
+    new TargetsBackend(
+      settings,
+      new TargetsAws(deps.clients.elbv2, () => deps.clients.autoscaling),
+      deps.clock,
+      deps.logger
+    )
+}
