@@ -1,0 +1,43 @@
+/**
+ * The Auto Scaling control-plane state the action touches: groups with their instances (each in
+ * a lifecycle state) and the target groups they are attached to.
+ */
+export const ACCOUNT_ID = '123456789012'
+
+/** The lifecycle states AWS reports; only InService instances are registered with target groups. */
+export type LifecycleState =
+  'Pending' | 'InService' | 'Terminating' | 'Terminated' | 'Detaching' | 'Standby'
+
+export interface Instance {
+  id: string
+  lifecycleState: LifecycleState
+  healthStatus: 'Healthy' | 'Unhealthy'
+  availabilityZone: string
+}
+
+export interface Group {
+  name: string
+  arn: string
+  createdAt: Date
+  minSize: number
+  maxSize: number
+  /** Instances in launch order. */
+  instances: Instance[]
+  /** Attached target groups, in attach order. */
+  targetGroupArns: string[]
+  healthCheckType: 'EC2' | 'ELB'
+}
+
+export class AutoScalingModel {
+  readonly groups = new Map<string, Group>()
+
+  constructor(readonly region = 'us-east-1') {}
+
+  arnOf(name: string): string {
+    // AWS puts a UUID after autoScalingGroup:; a fixed one keeps sandbox ARNs predictable.
+    return (
+      `arn:aws:autoscaling:${this.region}:${ACCOUNT_ID}:autoScalingGroup:` +
+      `00000000-0000-4000-8000-000000000000:autoScalingGroupName/${name}`
+    )
+  }
+}
