@@ -80139,7 +80139,7 @@ class DnsBackend {
         const pending = this.pending;
         if (!pending)
             return true;
-        if (pending.insyncAt === undefined) {
+        if (pending.insyncAt === undefined && pending.id) {
             const id = pending.id;
             const out = await awsCall('GetChange', id, () => this.route53.send(new client_route_53_dist_cjs/* GetChangeCommand */.Yn4({ Id: id })));
             if (out.ChangeInfo?.Status !== 'INSYNC')
@@ -80150,7 +80150,7 @@ class DnsBackend {
                     'so resolvers drop cached answers');
             }
         }
-        return this.clock.now() - pending.insyncAt >= pending.ttlMs;
+        return this.clock.now() - (pending.insyncAt ?? 0) >= pending.ttlMs;
     }
     describe(split) {
         if (split.equals(Split.BLUE) && this.settings.collapseOnRollback) {
@@ -80345,10 +80345,11 @@ class DnsBackend {
      */
     async submit(batch, base) {
         const input = this.changeInput(batch);
-        let id;
+        const ttlMs = Math.max(ttlOf(base), ttlOf(batch.next)) * 1000;
         try {
             const out = await this.route53.send(new client_route_53_dist_cjs/* ChangeResourceRecordSetsCommand */.yzn(input));
-            id = out.ChangeInfo?.Id;
+            const id = out.ChangeInfo?.Id;
+            this.pending = id ? { id, ttlMs } : { ttlMs, insyncAt: this.clock.now() };
         }
         catch (error) {
             const failure = new AwsCallError('ChangeResourceRecordSets', this.target, error);
@@ -80365,13 +80366,20 @@ class DnsBackend {
             // Our records are as we left them: the batch was refused for another reason.
             if (now && fingerprintOf(now) === fingerprintOf(base))
                 throw failure;
-            const found = now
-                ? describeLive(now)
-                : `records that cannot be shifted (${describeError(unreadable)})`;
-            throw new OutOfBandChangeError(`${describeLive(base)}, about to ${batch.description}`, `${found}; Route 53 refused the change: ${describeError(error)}`);
+            if (now && fingerprintOf(now) === fingerprintOf(batch.next)) {
+                // The SDK retried a batch whose first attempt landed: the records are what we wrote,
+                // but without its change id only the TTL can be waited for.
+                this.logger.warning(`Route 53 refused a retried change batch whose first attempt had landed (${describeLive(now)})`);
+                this.pending = { ttlMs, insyncAt: this.clock.now() };
+            }
+            else {
+                const found = now
+                    ? describeLive(now)
+                    : `records that cannot be shifted (${describeError(unreadable)})`;
+                throw new OutOfBandChangeError(`${describeLive(base)}, about to ${batch.description}`, `${found}; Route 53 refused the change: ${describeError(error)}`);
+            }
         }
         this.known = batch.next;
-        this.pending = id ? { id, ttlMs: Math.max(ttlOf(base), ttlOf(batch.next)) * 1000 } : undefined;
     }
 }
 function side(record, weight) {
