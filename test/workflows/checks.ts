@@ -18,7 +18,7 @@ import {
 
 /** The one concurrency group of every job that moves traffic on a target: keyed on the target. */
 export const TARGET_GROUP =
-  "aws-traffic-shift-${{ inputs.listener-arn || inputs.rule-arn || format('{0}/{1}', inputs.hosted-zone-id, inputs.record-name) }}"
+  "aws-traffic-shift-${{ inputs.listener-arn || inputs.rule-arn || inputs.target-group-arn || format('{0}/{1}', inputs.hosted-zone-id, inputs.record-name) }}"
 
 const EXPRESSION = /\$\{\{/
 
