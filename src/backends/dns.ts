@@ -76,7 +76,8 @@ interface Zone {
 
 /** The last change batch we sent, watched by converged(). */
 interface PendingChange {
-  id: string
+  /** Absent when the change is known to have landed but its id was lost (an SDK retry). */
+  id?: string
   /** The longest TTL a resolver may hold the replaced answers for. */
   ttlMs: number
   /** When GetChange first said INSYNC (injected clock). */
@@ -166,7 +167,7 @@ export class DnsBackend implements TrafficBackend {
     if (!shows(live, split)) return false
     const pending = this.pending
     if (!pending) return true
-    if (pending.insyncAt === undefined) {
+    if (pending.insyncAt === undefined && pending.id) {
       const id = pending.id
       const out = await awsCall('GetChange', id, () =>
         this.route53.send(new GetChangeCommand({ Id: id }))
@@ -180,7 +181,7 @@ export class DnsBackend implements TrafficBackend {
         )
       }
     }
-    return this.clock.now() - pending.insyncAt >= pending.ttlMs
+    return this.clock.now() - (pending.insyncAt ?? 0) >= pending.ttlMs
   }
 
   describe(split: Split): string {
@@ -401,10 +402,11 @@ export class DnsBackend implements TrafficBackend {
    */
   private async submit(batch: Batch, base: LiveRecords): Promise<void> {
     const input = this.changeInput(batch)
-    let id: string | undefined
+    const ttlMs = Math.max(ttlOf(base), ttlOf(batch.next)) * 1000
     try {
       const out = await this.route53.send(new ChangeResourceRecordSetsCommand(input))
-      id = out.ChangeInfo?.Id
+      const id = out.ChangeInfo?.Id
+      this.pending = id ? { id, ttlMs } : { ttlMs, insyncAt: this.clock.now() }
     } catch (error) {
       const failure = new AwsCallError('ChangeResourceRecordSets', this.target, error)
       if ((error as { name?: string } | undefined)?.name !== 'InvalidChangeBatch') throw failure
@@ -417,16 +419,24 @@ export class DnsBackend implements TrafficBackend {
       }
       // Our records are as we left them: the batch was refused for another reason.
       if (now && fingerprintOf(now) === fingerprintOf(base)) throw failure
-      const found = now
-        ? describeLive(now)
-        : `records that cannot be shifted (${describeError(unreadable)})`
-      throw new OutOfBandChangeError(
-        `${describeLive(base)}, about to ${batch.description}`,
-        `${found}; Route 53 refused the change: ${describeError(error)}`
-      )
+      if (now && fingerprintOf(now) === fingerprintOf(batch.next)) {
+        // The SDK retried a batch whose first attempt landed: the records are what we wrote,
+        // but without its change id only the TTL can be waited for.
+        this.logger.warning(
+          `Route 53 refused a retried change batch whose first attempt had landed (${describeLive(now)})`
+        )
+        this.pending = { ttlMs, insyncAt: this.clock.now() }
+      } else {
+        const found = now
+          ? describeLive(now)
+          : `records that cannot be shifted (${describeError(unreadable)})`
+        throw new OutOfBandChangeError(
+          `${describeLive(base)}, about to ${batch.description}`,
+          `${found}; Route 53 refused the change: ${describeError(error)}`
+        )
+      }
     }
     this.known = batch.next
-    this.pending = id ? { id, ttlMs: Math.max(ttlOf(base), ttlOf(batch.next)) * 1000 } : undefined
   }
 }
 

@@ -551,6 +551,24 @@ describe('DnsBackend', () => {
     await expect(backend.apply(Split.ofPercent(10))).rejects.toThrow('Throttling')
   })
 
+  it('accepts a batch the SDK retried after its first attempt landed, and waits its TTL', async () => {
+    const { backend, zone, clock, logger } = setup([blue(255), green(0)])
+    await backend.prepare(false)
+    zone.beforeBatch = () => {
+      // The first attempt lands, its response is lost; the retry's DELETEs no longer match.
+      zone.beforeBatch = undefined
+      zone.records = [blue(229), green(26)]
+    }
+    await backend.apply(Split.ofPercent(10))
+    expect(logger.lines).toContain(
+      'warning: Route 53 refused a retried change batch whose first attempt had landed (blue 229 / green 26 (Route 53 weights of 255))'
+    )
+    expect(await backend.converged(Split.ofPercent(10))).toBe(false)
+    clock.advance(60_000)
+    expect(await backend.converged(Split.ofPercent(10))).toBe(true)
+    expect(route53.commandCalls(GetChangeCommand)).toHaveLength(0)
+  })
+
   it('converges after INSYNC and one TTL, on the injected clock', async () => {
     const { backend, zone, clock } = setup([blue(255), weighted('green', 0, '198.51.100.20', 30)])
     zone.pendingPolls = 2
