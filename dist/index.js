@@ -80698,6 +80698,7 @@ function label(target) {
 
 
 const SIDES = ['blue', 'green'];
+const MAX_PROBLEMS_SHOWN = 10;
 /** Targets that should take traffic did not become healthy: the step fails, nothing removed. */
 class TargetsNotHealthyError extends Error {
     constructor(detail) {
@@ -81039,51 +81040,58 @@ class TargetsBackend {
      * AWS calls unhealthy fails the step at once, with AWS's reason.
      */
     ready(desired, diff, live) {
-        const sides = this.requireSides();
-        const now = this.clock.now();
-        const removing = new Set(diff.deregister.map((target) => this.index.get(target.key)?.side === 'blue' ? 'green' : 'blue'));
-        for (const side of diff.detach)
-            removing.add(side === 'blue' ? 'green' : 'blue');
-        const problems = [];
-        let waiting = false;
-        for (const side of SIDES) {
-            const kept = sides[side].targets.filter((target) => desired.keep[side].has(target.key));
-            const ours = kept.filter((target) => this.registeredAt.has(target.key));
-            const takesOver = removing.has(side);
-            const judged = takesOver ? kept : ours;
-            for (const target of judged) {
-                const seen = live.health.get(target.key);
-                const standing = standingOf(seen);
-                if (standing === 'healthy')
-                    continue;
-                const mine = this.registeredAt.has(target.key);
-                if (standing === 'waiting' || (mine && standing === 'absent')) {
-                    const since = this.registeredAt.get(target.key) ?? this.firstWaiting(target.key, now);
-                    if (now - since < this.settings.healthTimeoutMs) {
-                        waiting = true;
-                        continue;
-                    }
-                    problems.push(`${this.explain(target, seen)} still not healthy after health-timeout ` +
-                        seconds(this.settings.healthTimeoutMs));
-                }
-                else if (mine) {
-                    problems.push(this.explain(target, seen));
-                }
-            }
-            if (takesOver &&
-                !kept.some((target) => standingOf(live.health.get(target.key)) === 'healthy')) {
-                if (!waiting)
-                    problems.push(`${side} has no healthy target to take the traffic`);
-            }
-        }
+        const other = (side) => (side === 'blue' ? 'green' : 'blue');
+        const takingOver = new Set([
+            ...diff.deregister.map((target) => other(this.index.get(target.key).side)),
+            ...diff.detach.map(other)
+        ]);
+        const judged = SIDES.map((side) => this.judge(side, desired, live, takingOver.has(side)));
+        const problems = judged.flatMap((side) => side.problems);
         if (problems.length > 0) {
-            throw new TargetsNotHealthyError(`Targets did not become healthy, so this step deregistered nothing: ${problems.join('; ')}`);
+            // A large fleet must not turn one failure into a page of target ids.
+            const shown = problems.slice(0, MAX_PROBLEMS_SHOWN);
+            if (problems.length > shown.length)
+                shown.push(`and ${problems.length - shown.length} more`);
+            throw new TargetsNotHealthyError(`Targets did not become healthy, so this step deregistered nothing: ${shown.join('; ')}`);
         }
         for (const key of this.waitingSince.keys()) {
             if (standingOf(live.health.get(key)) !== 'waiting')
                 this.waitingSince.delete(key);
         }
-        return !waiting;
+        return !judged.some((side) => side.waiting);
+    }
+    /** One side's part of ready(): what still starts, and what will not become healthy. */
+    judge(side, desired, live, takesOver) {
+        const now = this.clock.now();
+        const kept = this.requireSides()[side].targets.filter((t) => desired.keep[side].has(t.key));
+        const problems = [];
+        let waiting = false;
+        for (const target of kept) {
+            const mine = this.registeredAt.has(target.key);
+            if (!mine && !takesOver)
+                continue;
+            const seen = live.health.get(target.key);
+            const standing = standingOf(seen);
+            if (standing === 'healthy')
+                continue;
+            if (standing === 'waiting' || (mine && standing === 'absent')) {
+                const since = this.registeredAt.get(target.key) ?? this.firstWaiting(target.key, now);
+                if (now - since < this.settings.healthTimeoutMs)
+                    waiting = true;
+                else {
+                    problems.push(`${this.explain(target, seen)} still not healthy after health-timeout ` +
+                        seconds(this.settings.healthTimeoutMs));
+                }
+            }
+            else if (mine) {
+                problems.push(this.explain(target, seen));
+            }
+        }
+        const healthy = kept.some((target) => standingOf(live.health.get(target.key)) === 'healthy');
+        if (takesOver && !healthy && !waiting && problems.length === 0) {
+            problems.push(`${side} has no healthy target to take the traffic`);
+        }
+        return { waiting, problems };
     }
     /** On the run's final split, success waits until none of our targets is draining. */
     stillDraining(split, live) {

@@ -490,6 +490,15 @@ describe('TargetsBackend: failures and rollback', () => {
     expect(group.log.map(short)).toEqual(['register g1', 'deregister g1'])
   })
 
+  it('names at most ten failing targets, so a large fleet keeps the message short', async () => {
+    group.seed(...range(3, blue))
+    for (const id of range(12, green)) group.fates.set(id, 'unhealthy')
+    const record = await run({ green: list(range(12, green)) }, { steps: 'all-at-once' })
+    expect(record.status).toBe('rolled-back')
+    expect(record.failure).toMatch(/i-0e000000000000010 unhealthy \([^)]*\); and 2 more/)
+    expect(record.failure).not.toContain('i-0e000000000000011')
+  })
+
   it('rolls back by re-registering blue, waiting for it, then removing green all at once', async () => {
     group.seed(...range(4, blue))
     const record = await run(

@@ -15,6 +15,7 @@ import {
   ModifyTargetGroupAttributesCommand
 } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { type AutoScalingSandbox, startAutoScaling } from '../../sandbox/autoscaling/index.js'
+import { AUTO_SCALING_API_VERSION } from '../../sandbox/autoscaling/server.js'
 import { type App, type Sandbox, startApp, startSandbox } from '../../sandbox/index.js'
 import { failure, rawRequest, until } from './sandbox-helpers.js'
 
@@ -99,6 +100,19 @@ afterAll(async () => {
 })
 
 describe('Auto Scaling sandbox through the SDK', () => {
+  it('speaks the protocol the installed client speaks (an SDK upgrade that changes it fails here)', () => {
+    const installed = client()
+    const config = installed.config as unknown as {
+      apiVersion: string
+      protocol: { getShapeId(): string }
+    }
+    expect([config.protocol.getShapeId(), config.apiVersion]).toEqual([
+      'aws.protocols#awsQuery',
+      AUTO_SCALING_API_VERSION
+    ])
+    installed.destroy()
+  })
+
   it('describes groups with their instances, and leaves out names that do not exist', async () => {
     const out = await client().send(
       new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['web', 'nope'] })
