@@ -58,6 +58,13 @@ export class VerifyTimeoutError extends Error {
 /** The runner must leave the runner's 7.5 s SIGINT→SIGTERM grace with room to exit. */
 const CANCEL_ROLLBACK_BUDGET_MS = 6000
 const VERIFY_FIRST_POLL_MS = 250
+const FAILURE_EVENTS = new Set<EventKind>([
+  'gate-failed',
+  'error',
+  'cancelled',
+  'out-of-band',
+  'rollback-failed'
+])
 const VERIFY_MAX_POLL_MS = 5000
 
 /**
@@ -79,6 +86,8 @@ class Run {
   /** What AWS looked like after our last verified write (or at the start). */
   private lastSeen?: Observation
   private stepsApplied = 0
+  /** This run moves traffic toward blue (a manual rollback, or a ramp down). */
+  private towardBlue = false
 
   constructor(private readonly options: RunnerOptions) {
     this.backend = options.backend
@@ -133,7 +142,10 @@ class Run {
     if (settings.dryRun) return this.planOnly(steps)
     if (steps.length === 0) return this.finish('no-op', this.start)
 
-    await this.waitUntilReady('before the first shift')
+    // Gates guard moves toward green. Moving toward blue is how people escape a bad green, so
+    // a red gate must neither block it nor send traffic back toward green.
+    this.towardBlue = settings.traffic.permille < this.start.split.permille
+    if (!this.towardBlue) await this.waitUntilReady('before the first shift')
     for (const [index, split] of steps.entries()) {
       await this.log.group(`Step ${index + 1}/${steps.length}: ${split}`, () =>
         this.runStep(index, split, steps.length)
@@ -236,7 +248,11 @@ class Run {
       const checks = await this.checkGates(dueGates, context)
       for (const check of checks) {
         upsertGate(step.gates, check)
-        if (check.status === 'fail') throw new GateFailedError(check.gate, check.detail)
+        if (check.status !== 'fail') continue
+        if (!this.towardBlue) throw new GateFailedError(check.gate, check.detail)
+        this.log.warning(
+          `${check.gate} fails while moving toward blue; carrying on: ${check.detail}`
+        )
       }
       dueGates.forEach((gate) => (due[gates.indexOf(gate)] = now + gate.intervalMs))
       if (this.clock.now() >= bakeEnd) return
@@ -316,6 +332,12 @@ class Run {
       return this.finish('failed', await this.readQuietly())
     }
     if (this.options.settings.dryRun) return this.finish('failed', this.start)
+    if (this.towardBlue && this.options.settings.rollbackTo === 'start') {
+      // Going back to the start would move traffic toward the green being drained: stay put.
+      const live = await this.readQuietly()
+      this.record.failure = `${reason}. Stopped while moving toward blue, at ${live?.detail ?? 'a split that could not be read'}; traffic was not moved back toward green`
+      return this.finish('failed', live)
+    }
     const target = this.rollbackTarget()
     try {
       const live = await this.backend.read()
@@ -362,7 +384,8 @@ class Run {
 
   private event(kind: EventKind, message: string, percent?: number): void {
     this.record.events.push({ at: this.clock.now(), kind, percent, message })
-    if (kind !== 'error' && kind !== 'rollback-failed') this.log.info(message)
+    // Failures are logged once, as errors, by handleFailure.
+    if (!FAILURE_EVENTS.has(kind)) this.log.info(message)
   }
 }
 

@@ -86,9 +86,9 @@ describe('runShift', () => {
       expect(backend.applied).toHaveLength(failing + 1)
       expect(record.steps.at(-1)?.outcome).toBe('failed')
       expect(record.failure).toBe('Gate http-probe failed: 3 failures')
-    expect(record.failedGate).toEqual(
-      expect.objectContaining({ gate: 'http-probe', status: 'fail', detail: '3 failures' })
-    )
+      expect(record.failedGate).toEqual(
+        expect.objectContaining({ gate: 'http-probe', status: 'fail', detail: '3 failures' })
+      )
       expect(record.events.map((e) => e.kind)).toContain('rollback')
       expect(record.finalPercent).toBe(0)
     }
@@ -182,6 +182,28 @@ describe('runShift', () => {
     const record = await setup(backend, { traffic: Split.BLUE }).run()
     expect(backend.applied).toEqual(['apply 50%', 'apply 25%', 'apply 10%', 'apply 0%'])
     expect(record.status).toBe('succeeded')
+  })
+
+  it('moves toward blue even when gates are red, and never back toward green', async () => {
+    const backend = new FakeBackend(50)
+    const gate = new ScriptedGate('target-health', () => ({
+      status: 'fail',
+      detail: 'green unhealthy'
+    }))
+    const record = await setup(backend, { gates: [gate], traffic: Split.BLUE }).run()
+    expect(record.status).toBe('succeeded')
+    expect(backend.applied).toEqual(['apply 25%', 'apply 10%', 'apply 0%'])
+    expect(gate.contexts.every((c) => c.phase === 'bake')).toBe(true)
+    expect(record.steps[0].gates[0]).toEqual(expect.objectContaining({ status: 'fail' }))
+  })
+
+  it('stops where it is when moving toward blue fails, instead of going back to the start', async () => {
+    const backend = new FakeBackend(50)
+    backend.failApplyAt = 10
+    const record = await setup(backend, { traffic: Split.BLUE }).run()
+    expect(record.status).toBe('failed')
+    expect(backend.applied).toEqual(['apply 25%'])
+    expect(record.failure).toContain('Stopped while moving toward blue, at blue 750 / green 250')
   })
 
   it('stops without overwriting when someone else changed the split between steps', async () => {

@@ -12,7 +12,6 @@ import {
 import { awsCall } from '../aws/call.js'
 import { InputError, UnsupportedStateError } from '../errors.js'
 import { type InputReader, optional, parseArn, parseDuration, required } from '../inputs.js'
-import type { Logger } from '../logger.js'
 import { Split } from '../split.js'
 import type {
   BackendDefinition,
@@ -113,8 +112,7 @@ export class WeightedTargetGroupsBackend implements TrafficBackend {
 
   constructor(
     private readonly settings: WeightedSettings,
-    private readonly elbv2: ElasticLoadBalancingV2Client,
-    private readonly logger: Logger
+    private readonly elbv2: ElasticLoadBalancingV2Client
   ) {
     this.target = settings.listenerArn ?? settings.ruleArn!
   }
@@ -135,7 +133,6 @@ export class WeightedTargetGroupsBackend implements TrafficBackend {
     const change = `Adopted ${this.target}: forward to blue (weight ${live.blue}) and green (weight 0)`
     if (dryRun) return { changes: [`Would adopt: ${change}`], calls: [call] }
     await this.send(adopted)
-    this.logger.info(change)
     return { changes: [change], calls: [call] }
   }
 
@@ -366,6 +363,5 @@ function keepAsIs(action: Action): Action {
 export const weightedTargetGroups: BackendDefinition<WeightedSettings> = {
   mode: 'weighted-target-groups',
   readInputs: readWeightedSettings,
-  create: (settings, deps) =>
-    new WeightedTargetGroupsBackend(settings, deps.clients.elbv2, deps.logger)
+  create: (settings, deps) => new WeightedTargetGroupsBackend(settings, deps.clients.elbv2)
 }

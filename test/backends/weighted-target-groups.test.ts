@@ -19,7 +19,6 @@ import {
   type WeightedSettings
 } from '../../src/backends/weighted-target-groups.js'
 import { InputError } from '../../src/errors.js'
-import { MemoryLogger } from '../../src/logger.js'
 import { Split } from '../../src/split.js'
 
 const ARN = 'arn:aws:elasticloadbalancing:us-east-1:123456789012'
@@ -34,8 +33,7 @@ const elb = mockClient(ElasticLoadBalancingV2Client)
 function backend(settings: Partial<WeightedSettings> = {}) {
   return new WeightedTargetGroupsBackend(
     { listenerArn: LISTENER, blueTargetGroup: BLUE, greenTargetGroup: GREEN, ...settings },
-    createClients('us-east-1').elbv2,
-    new MemoryLogger()
+    createClients('us-east-1').elbv2
   )
 }
 
