@@ -83332,6 +83332,10 @@ class Run {
         for (const [index, split] of steps.entries()) {
             await this.log.group(`Step ${index + 1}/${steps.length}: ${split}`, () => this.runStep(index, split, steps.length));
         }
+        if (this.backend.settle) {
+            await this.log.group('Settle', () => this.backend.settle(this.options.signal));
+            this.event('settled', 'Backend settled: nothing left in flight');
+        }
         this.finish('succeeded', await this.backend.read());
     }
     async planOnly(steps) {

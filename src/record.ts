@@ -35,6 +35,7 @@ export type EventKind =
   | 'ready'
   | 'shift'
   | 'converged'
+  | 'settled'
   | 'gate-failed'
   | 'error'
   | 'cancelled'

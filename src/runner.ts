@@ -151,6 +151,10 @@ class Run {
         this.runStep(index, split, steps.length)
       )
     }
+    if (this.backend.settle) {
+      await this.log.group('Settle', () => this.backend.settle!(this.options.signal))
+      this.event('settled', 'Backend settled: nothing left in flight')
+    }
     this.finish('succeeded', await this.backend.read())
   }
 

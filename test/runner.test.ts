@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
+import { CancelledError } from '../src/errors.js'
 import { MemoryLogger } from '../src/logger.js'
 import { runShift, type RunnerOptions } from '../src/runner.js'
 import { parseSchedule } from '../src/schedule.js'
@@ -150,6 +151,28 @@ describe('runShift', () => {
     expect(record.status).toBe('rolled-back')
     expect(record.events.map((e) => e.kind)).toContain('cancelled')
     expect(record.steps[0].outcome).toBe('cancelled')
+  })
+
+  it('settles the backend after the last bake before calling the run a success', async () => {
+    const backend = new FakeBackend(0)
+    const order: string[] = []
+    backend.settleWith = async () => {
+      order.push(`settle after ${backend.applied.length} applies`)
+    }
+    const record = await setup(backend).run()
+    expect(record.status).toBe('succeeded')
+    expect(order).toEqual(['settle after 4 applies'])
+    expect(record.events.map((e) => e.kind)).toContain('settled')
+  })
+
+  it('rolls back when settling is cancelled', async () => {
+    const backend = new FakeBackend(0)
+    backend.settleWith = async () => {
+      throw new CancelledError()
+    }
+    const record = await setup(backend).run()
+    expect(record.status).toBe('rolled-back')
+    expect(backend.live.percent).toBe(0)
   })
 
   it('is a no-op when the live split is already the requested one', async () => {

@@ -57,6 +57,11 @@ export interface TrafficBackend {
   describe(split: Split): string
   /** Where green's capacity is registered (target-health gate); empty when not on an ELB. */
   healthScope(): HealthScope[]
+  /**
+   * Optional: after the last bake, waits for what must finish before the run can call itself
+   * done (e.g. deregistered targets draining), bounded by the backend. The signal aborts it.
+   */
+  settle?(signal?: AbortSignal): Promise<void>
 }
 
 /** Where green's capacity is registered, watched by the target-health gate. */

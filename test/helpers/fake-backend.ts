@@ -73,6 +73,12 @@ export class FakeBackend implements TrafficBackend {
   healthScope() {
     return []
   }
+
+  /** Set to give the backend a settle step; it records the call and may throw. */
+  settleWith?: (signal?: AbortSignal) => Promise<void>
+  get settle() {
+    return this.settleWith
+  }
 }
 
 /** A gate that answers from a script: (call number, context) → result. */
