@@ -83346,16 +83346,7 @@ class Run {
                 this.log.info(`Would call ${call.service} ${call.operation} ${JSON.stringify(call.parameters)}`);
             }
         }
-        this.record.steps = steps.map((split, index) => ({
-            index,
-            fromPercent: (index === 0 ? this.start.split : steps[index - 1]).percent,
-            toPercent: split.percent,
-            native: this.backend.describe(split),
-            startedAt: this.clock.now(),
-            bakeMs: this.options.settings.bakeMs,
-            outcome: 'running',
-            gates: []
-        }));
+        this.record.steps = steps.map((split, index) => this.newStep(index, index === 0 ? this.start.split : steps[index - 1], split));
         this.finish('planned', this.start);
     }
     async runStep(index, split, total) {
@@ -83366,16 +83357,7 @@ class Run {
         // The last weight leaves blue: green must be ready to carry everything on its own.
         if (split.equals(Split.GREEN) && index > 0)
             await this.waitUntilReady('before blue reaches 0%');
-        const step = {
-            index,
-            fromPercent: live.split.percent,
-            toPercent: split.percent,
-            native: this.backend.describe(split),
-            startedAt: this.clock.now(),
-            bakeMs: this.options.settings.bakeMs,
-            outcome: 'running',
-            gates: []
-        };
+        const step = this.newStep(index, live.split, split);
         this.record.steps.push(step);
         try {
             await this.backend.apply(split);
@@ -83399,6 +83381,18 @@ class Run {
         finally {
             step.finishedAt = this.clock.now();
         }
+    }
+    newStep(index, from, to) {
+        return {
+            index,
+            fromPercent: from.percent,
+            toPercent: to.percent,
+            native: this.backend.describe(to),
+            startedAt: this.clock.now(),
+            bakeMs: this.options.settings.bakeMs,
+            outcome: 'running',
+            gates: []
+        };
     }
     /** Polls until AWS reports the split, with backoff, then returns what it reads. */
     async verify(split, timeoutMs, signal) {

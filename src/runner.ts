@@ -168,16 +168,9 @@ class Run {
         )
       }
     }
-    this.record.steps = steps.map((split, index) => ({
-      index,
-      fromPercent: (index === 0 ? this.start!.split : steps[index - 1]).percent,
-      toPercent: split.percent,
-      native: this.backend.describe(split),
-      startedAt: this.clock.now(),
-      bakeMs: this.options.settings.bakeMs,
-      outcome: 'running',
-      gates: []
-    }))
+    this.record.steps = steps.map((split, index) =>
+      this.newStep(index, index === 0 ? this.start!.split : steps[index - 1], split)
+    )
     this.finish('planned', this.start!)
   }
 
@@ -189,16 +182,7 @@ class Run {
     // The last weight leaves blue: green must be ready to carry everything on its own.
     if (split.equals(Split.GREEN) && index > 0) await this.waitUntilReady('before blue reaches 0%')
 
-    const step: StepRecord = {
-      index,
-      fromPercent: live.split.percent,
-      toPercent: split.percent,
-      native: this.backend.describe(split),
-      startedAt: this.clock.now(),
-      bakeMs: this.options.settings.bakeMs,
-      outcome: 'running',
-      gates: []
-    }
+    const step = this.newStep(index, live.split, split)
     this.record.steps.push(step)
     try {
       await this.backend.apply(split)
@@ -223,6 +207,19 @@ class Run {
       throw error
     } finally {
       step.finishedAt = this.clock.now()
+    }
+  }
+
+  private newStep(index: number, from: Split, to: Split): StepRecord {
+    return {
+      index,
+      fromPercent: from.percent,
+      toPercent: to.percent,
+      native: this.backend.describe(to),
+      startedAt: this.clock.now(),
+      bakeMs: this.options.settings.bakeMs,
+      outcome: 'running',
+      gates: []
     }
   }
 

@@ -5,7 +5,7 @@ import { respond } from './dns-wire.js'
 import type { HealthCheck, HealthCheckInput } from './health-checks.js'
 import { startApiServer } from './http-server.js'
 import { Route53Model, type ChangeInfo, type HostedZone } from './model.js'
-import { seededRandom } from './random.js'
+import { seededRandom } from '../random.js'
 import type { Change } from './records.js'
 import { Resolver } from './resolver.js'
 
@@ -13,7 +13,7 @@ export type { ChangeInfo, ChangeStatus, HostedZone } from './model.js'
 export type { HealthCheck, HealthCheckConfig, HealthCheckInput } from './health-checks.js'
 export type { AliasTarget, Change, ChangeAction, RecordSet, RecordType } from './records.js'
 export { Route53Error } from './errors.js'
-export { seededRandom } from './random.js'
+export { seededRandom } from '../random.js'
 
 export interface Route53SandboxOptions {
   faults: Faults
