@@ -79786,123 +79786,7 @@ function inputs_parseUrl(name, raw) {
     return url;
 }
 
-;// CONCATENATED MODULE: ./src/schedule.ts
-
-
-const ACCEPTED = 'an ascending list of percents (10,25,50,100), "every N" (a linear step of N %), ' +
-    '"all-at-once", or a CodeDeploy preset such as Canary10Percent5Minutes, ' +
-    'Linear10PercentEvery1Minute or AllAtOnce';
-const CANARY = /^(?:CodeDeployDefault\.)?(?:ECS|Lambda)?Canary(\d{1,2})Percent(\d{1,3})Minutes?$/;
-const LINEAR = /^(?:CodeDeployDefault\.)?(?:ECS|Lambda)?Linear(\d{1,2})PercentEvery(\d{1,3})Minutes?$/;
-const ALL_AT_ONCE = /^(?:CodeDeployDefault\.)?(?:ECS|Lambda)?AllAtOnce$|^all-at-once$/i;
-const EVERY = /^every\s+(\d{1,2}(?:\.\d)?)%?$/i;
-function parseSchedule(input, raw) {
-    const text = raw.trim();
-    let match;
-    if (ALL_AT_ONCE.test(text))
-        return { source: text, points: [Split.GREEN] };
-    if ((match = CANARY.exec(text))) {
-        const percent = percentOf(input, raw, match[1]);
-        return { source: text, points: [percent, Split.GREEN], bakeMs: minutes(input, raw, match[2]) };
-    }
-    if ((match = LINEAR.exec(text))) {
-        const every = percentOf(input, raw, match[1]);
-        return { source: text, points: linear(every), bakeMs: minutes(input, raw, match[2]) };
-    }
-    if ((match = EVERY.exec(text))) {
-        return { source: text, points: linear(percentOf(input, raw, match[1])) };
-    }
-    return { source: text, points: explicitList(input, raw) };
-}
-function explicitList(input, raw) {
-    const items = raw.split(/[,\s]+/).filter((item) => item !== '');
-    if (items.length === 0)
-        throw new InputError(input, raw, ACCEPTED);
-    const points = items.map((item) => {
-        try {
-            return parsePercent(input, item);
-        }
-        catch {
-            throw new InputError(input, raw, ACCEPTED);
-        }
-    });
-    points.forEach((point, i) => {
-        if (point.permille === 0 || (i > 0 && point.permille <= points[i - 1].permille)) {
-            throw new InputError(input, raw, `${ACCEPTED}; each percent above 0 and above the one before`);
-        }
-    });
-    return points;
-}
-function percentOf(input, raw, text) {
-    const value = Number(text);
-    if (!(value > 0 && value < 100))
-        throw new InputError(input, raw, ACCEPTED);
-    return Split.ofPercent(value);
-}
-function minutes(input, raw, text) {
-    const value = Number(text);
-    if (!(value >= 1 && value <= 360))
-        throw new InputError(input, raw, ACCEPTED);
-    return value * 60_000;
-}
-function linear(every) {
-    const points = [];
-    for (let permille = every.permille; permille < 1000; permille += every.permille) {
-        points.push(Split.ofPercent(permille / 10));
-    }
-    points.push(Split.GREEN);
-    return points;
-}
-
-;// CONCATENATED MODULE: ./src/settings.ts
-
-
-
-
-const DEFAULT_BAKE = '2m';
-function readCommonSettings(read, modes) {
-    const mode = parseEnum('mode', required(read, 'mode', `one of ${modes.join(', ')}`), modes);
-    const traffic = percentInput(read, 'traffic', '100');
-    const schedule = parseSchedule('steps', optional(read, 'steps') || '10,25,50,100');
-    const bakeRaw = optional(read, 'bake-time');
-    const bakeMs = bakeRaw
-        ? durationInput(read, 'bake-time', DEFAULT_BAKE)
-        : (schedule.bakeMs ?? durationInput(read, 'bake-time', DEFAULT_BAKE));
-    const rollbackRaw = optional(read, 'rollback-to') || 'start';
-    const rollbackTo = rollbackRaw === 'start' ? 'start' : rollbackPercent(rollbackRaw);
-    const region = optional(read, 'aws-region') || undefined;
-    if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
-        throw new InputError('aws-region', region, 'an AWS region code such as us-east-1');
-    }
-    return {
-        mode,
-        traffic,
-        schedule,
-        bakeMs,
-        rollbackTo,
-        dryRun: booleanInput(read, 'dry-run', false),
-        region,
-        checkIntervalMs: positive('check-interval', durationInput(read, 'check-interval', '10s')),
-        verifyTimeoutMs: positive('verify-timeout', durationInput(read, 'verify-timeout', '5m')),
-        healthTimeoutMs: durationInput(read, 'health-timeout', '5m')
-    };
-}
-function rollbackPercent(raw) {
-    try {
-        return parsePercent('rollback-to', raw);
-    }
-    catch {
-        throw new InputError('rollback-to', raw, "'start' or a percent from 0 to 100");
-    }
-}
-function positive(name, ms) {
-    if (ms <= 0)
-        throw new InputError(name, '0', 'a duration above zero, such as 10s');
-    return ms;
-}
-
 ;// CONCATENATED MODULE: ./src/backends/dns-settings.ts
-
 
 
 
@@ -79911,7 +79795,7 @@ const DNS_MODE = 'dns';
 const RECORD_TYPES = ['A', 'AAAA', 'CNAME'];
 /** Route 53 allows TTLs up to 2^31-1 s; a shift waits one TTL per step, so a day is plenty. */
 const MAX_TTL_SECONDS = 86_400;
-function readDnsSettings(read) {
+function readDnsSettings(read, common) {
     const hostedZoneId = parseZoneId('hosted-zone-id', optional(read, 'hosted-zone-id'));
     const recordName = parseRecordName('record-name', optional(read, 'record-name'));
     const typeRaw = optional(read, 'record-type') || 'A';
@@ -79938,8 +79822,6 @@ function readDnsSettings(read) {
         : aliasRaw
             ? parseAliasTarget(recordType, aliasRaw)
             : undefined;
-    // The common inputs were validated already; this mode reads the three it plans with.
-    const common = readCommonSettings(read, [DNS_MODE]);
     return {
         hostedZoneId,
         recordName,
@@ -80558,6 +80440,121 @@ function choose(keys, standing, count) {
     if (serving.length >= count)
         return new Set(serving.slice(0, count));
     return new Set([...serving, ...byRank(ADD_RANK).slice(0, count - serving.length)]);
+}
+
+;// CONCATENATED MODULE: ./src/schedule.ts
+
+
+const ACCEPTED = 'an ascending list of percents (10,25,50,100), "every N" (a linear step of N %), ' +
+    '"all-at-once", or a CodeDeploy preset such as Canary10Percent5Minutes, ' +
+    'Linear10PercentEvery1Minute or AllAtOnce';
+const CANARY = /^(?:CodeDeployDefault\.)?(?:ECS|Lambda)?Canary(\d{1,2})Percent(\d{1,3})Minutes?$/;
+const LINEAR = /^(?:CodeDeployDefault\.)?(?:ECS|Lambda)?Linear(\d{1,2})PercentEvery(\d{1,3})Minutes?$/;
+const ALL_AT_ONCE = /^(?:CodeDeployDefault\.)?(?:ECS|Lambda)?AllAtOnce$|^all-at-once$/i;
+const EVERY = /^every\s+(\d{1,2}(?:\.\d)?)%?$/i;
+function parseSchedule(input, raw) {
+    const text = raw.trim();
+    let match;
+    if (ALL_AT_ONCE.test(text))
+        return { source: text, points: [Split.GREEN] };
+    if ((match = CANARY.exec(text))) {
+        const percent = percentOf(input, raw, match[1]);
+        return { source: text, points: [percent, Split.GREEN], bakeMs: minutes(input, raw, match[2]) };
+    }
+    if ((match = LINEAR.exec(text))) {
+        const every = percentOf(input, raw, match[1]);
+        return { source: text, points: linear(every), bakeMs: minutes(input, raw, match[2]) };
+    }
+    if ((match = EVERY.exec(text))) {
+        return { source: text, points: linear(percentOf(input, raw, match[1])) };
+    }
+    return { source: text, points: explicitList(input, raw) };
+}
+function explicitList(input, raw) {
+    const items = raw.split(/[,\s]+/).filter((item) => item !== '');
+    if (items.length === 0)
+        throw new InputError(input, raw, ACCEPTED);
+    const points = items.map((item) => {
+        try {
+            return parsePercent(input, item);
+        }
+        catch {
+            throw new InputError(input, raw, ACCEPTED);
+        }
+    });
+    points.forEach((point, i) => {
+        if (point.permille === 0 || (i > 0 && point.permille <= points[i - 1].permille)) {
+            throw new InputError(input, raw, `${ACCEPTED}; each percent above 0 and above the one before`);
+        }
+    });
+    return points;
+}
+function percentOf(input, raw, text) {
+    const value = Number(text);
+    if (!(value > 0 && value < 100))
+        throw new InputError(input, raw, ACCEPTED);
+    return Split.ofPercent(value);
+}
+function minutes(input, raw, text) {
+    const value = Number(text);
+    if (!(value >= 1 && value <= 360))
+        throw new InputError(input, raw, ACCEPTED);
+    return value * 60_000;
+}
+function linear(every) {
+    const points = [];
+    for (let permille = every.permille; permille < 1000; permille += every.permille) {
+        points.push(Split.ofPercent(permille / 10));
+    }
+    points.push(Split.GREEN);
+    return points;
+}
+
+;// CONCATENATED MODULE: ./src/settings.ts
+
+
+
+
+const DEFAULT_BAKE = '2m';
+function readCommonSettings(read, modes) {
+    const mode = parseEnum('mode', required(read, 'mode', `one of ${modes.join(', ')}`), modes);
+    const traffic = percentInput(read, 'traffic', '100');
+    const schedule = parseSchedule('steps', optional(read, 'steps') || '10,25,50,100');
+    const bakeRaw = optional(read, 'bake-time');
+    const bakeMs = bakeRaw
+        ? durationInput(read, 'bake-time', DEFAULT_BAKE)
+        : (schedule.bakeMs ?? durationInput(read, 'bake-time', DEFAULT_BAKE));
+    const rollbackRaw = optional(read, 'rollback-to') || 'start';
+    const rollbackTo = rollbackRaw === 'start' ? 'start' : rollbackPercent(rollbackRaw);
+    const region = optional(read, 'aws-region') || undefined;
+    if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
+        throw new InputError('aws-region', region, 'an AWS region code such as us-east-1');
+    }
+    return {
+        mode,
+        traffic,
+        schedule,
+        bakeMs,
+        rollbackTo,
+        dryRun: booleanInput(read, 'dry-run', false),
+        region,
+        checkIntervalMs: positive('check-interval', durationInput(read, 'check-interval', '10s')),
+        verifyTimeoutMs: positive('verify-timeout', durationInput(read, 'verify-timeout', '5m')),
+        healthTimeoutMs: durationInput(read, 'health-timeout', '5m')
+    };
+}
+function rollbackPercent(raw) {
+    try {
+        return parsePercent('rollback-to', raw);
+    }
+    catch {
+        throw new InputError('rollback-to', raw, "'start' or a percent from 0 to 100");
+    }
+}
+function positive(name, ms) {
+    if (ms <= 0)
+        throw new InputError(name, '0', 'a duration above zero, such as 10s');
+    return ms;
 }
 
 ;// CONCATENATED MODULE: ./src/backends/targets-settings.ts
@@ -83523,8 +83520,19 @@ class Run {
             const budget = error instanceof CancelledError
                 ? Math.min(CANCEL_ROLLBACK_BUDGET_MS, this.options.settings.verifyTimeoutMs)
                 : this.options.settings.verifyTimeoutMs;
-            // Rollback must finish even though the run was cancelled: no abort signal here.
-            this.finish('rolled-back', await this.verify(target, budget, undefined));
+            try {
+                // Rollback must finish even though the run was cancelled: no abort signal here.
+                this.finish('rolled-back', await this.verify(target, budget, undefined));
+            }
+            catch (verifyError) {
+                // Cancelled runs have seconds, not minutes: a rollback that is written and reads back
+                // as the target, but is still converging (e.g. Route 53 INSYNC + TTL), is rolled back.
+                const now = await this.readQuietly();
+                if (!(error instanceof CancelledError && now?.split.equals(target)))
+                    throw verifyError;
+                this.record.failure = `${reason}. Rolled back to ${now.detail}; AWS had not finished converging when the run had to end (${describeError(verifyError)})`;
+                this.finish('rolled-back', now);
+            }
         }
         catch (rollbackError) {
             const now = await this.readQuietly();
@@ -83590,8 +83598,8 @@ async function run(signal) {
     try {
         settings = readCommonSettings(read, MODE_NAMES);
         backendDefinition = backendFor(settings.mode);
-        modeSettings = backendDefinition.readInputs(read);
         const common = settings;
+        modeSettings = backendDefinition.readInputs(read, common);
         gateSettings = GATES.map((gate) => ({ gate, settings: gate.readInputs(read, common) }));
     }
     catch (error) {

@@ -25,8 +25,8 @@ export async function run(signal?: AbortSignal): Promise<RunRecord | undefined> 
   try {
     settings = readCommonSettings(read, MODE_NAMES)
     backendDefinition = backendFor(settings.mode)
-    modeSettings = backendDefinition.readInputs(read)
     const common = settings
+    modeSettings = backendDefinition.readInputs(read, common)
     gateSettings = GATES.map((gate) => ({ gate, settings: gate.readInputs(read, common) }))
   } catch (error) {
     if (!(error instanceof InputError)) throw error

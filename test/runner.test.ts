@@ -175,6 +175,24 @@ describe('runShift', () => {
     expect(backend.live.percent).toBe(0)
   })
 
+  it('counts a cancelled rollback that is written but still converging as rolled back', async () => {
+    const backend = new FakeBackend(0)
+    const controller = new AbortController()
+    const gate = new ScriptedGate('alarm', (_n, c) => {
+      if (c.phase === 'bake' && c.split.percent === 10) {
+        controller.abort()
+        backend.pendingPolls = 1000
+      }
+      return PASS
+    })
+    const record = await setup(backend, { gates: [gate], signal: controller.signal }).run()
+    expect(record.status).toBe('rolled-back')
+    expect(backend.live.percent).toBe(0)
+    expect(record.failure).toContain(
+      'Rolled back to blue 1000 / green 0; AWS had not finished converging when the run had to end'
+    )
+  })
+
   it('is a no-op when the live split is already the requested one', async () => {
     const backend = new FakeBackend(100)
     const gate = new ScriptedGate('alarm', () => PASS)

@@ -2,7 +2,7 @@ import type { AwsClients } from '../aws/clients.js'
 import type { Clock } from '../clock.js'
 import type { InputReader } from '../inputs.js'
 import type { Logger } from '../logger.js'
-import type { Mode } from '../settings.js'
+import type { CommonSettings, Mode } from '../settings.js'
 import type { Split } from '../split.js'
 
 /** What a backend reads from AWS: the split, and how AWS expresses it. */
@@ -81,7 +81,10 @@ export interface BackendDeps {
 /** A registry entry: how a mode reads its own inputs and builds its backend. */
 export interface BackendDefinition<S = unknown> {
   mode: Mode
-  /** Parses and validates this mode's inputs; throws InputError. No AWS call. */
-  readInputs(read: InputReader): S
+  /**
+   * Parses and validates this mode's inputs (the common ones are already parsed and given);
+   * throws InputError. No AWS call.
+   */
+  readInputs(read: InputReader, common: CommonSettings): S
   create(settings: S, deps: BackendDeps): TrafficBackend
 }

@@ -1,7 +1,7 @@
 import { isIPv4, isIPv6 } from 'node:net'
 import { InputError } from '../errors.js'
 import { booleanInput, type InputReader, optional, parseDuration, parseList } from '../inputs.js'
-import { readCommonSettings } from '../settings.js'
+import type { CommonSettings } from '../settings.js'
 import type { Split } from '../split.js'
 
 export const DNS_MODE = 'dns'
@@ -34,7 +34,7 @@ export interface DnsSettings {
   verifyTimeoutMs: number
 }
 
-export function readDnsSettings(read: InputReader): DnsSettings {
+export function readDnsSettings(read: InputReader, common: CommonSettings): DnsSettings {
   const hostedZoneId = parseZoneId('hosted-zone-id', optional(read, 'hosted-zone-id'))
   const recordName = parseRecordName('record-name', optional(read, 'record-name'))
   const typeRaw = optional(read, 'record-type') || 'A'
@@ -77,8 +77,6 @@ export function readDnsSettings(read: InputReader): DnsSettings {
     : aliasRaw
       ? parseAliasTarget(recordType, aliasRaw)
       : undefined
-  // The common inputs were validated already; this mode reads the three it plans with.
-  const common = readCommonSettings(read, [DNS_MODE])
   return {
     hostedZoneId,
     recordName,

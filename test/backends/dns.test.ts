@@ -18,9 +18,15 @@ import { type DnsSettings, readDnsSettings } from '../../src/backends/dns-settin
 import { InputError, OutOfBandChangeError, UnsupportedStateError } from '../../src/errors.js'
 import { MemoryLogger } from '../../src/logger.js'
 import { runShift } from '../../src/runner.js'
+import { readCommonSettings } from '../../src/settings.js'
 import { parseSchedule } from '../../src/schedule.js'
 import { Split } from '../../src/split.js'
 import { FakeClock } from '../helpers/fake-clock.js'
+
+/** Reads this mode's settings the way run.ts does: common inputs first, then the mode's. */
+function readDns(read: (name: string) => string): DnsSettings {
+  return readDnsSettings(read, readCommonSettings(read, ['dns']))
+}
 
 const ZONE = 'Z0123456789ABCDEFGHIJ'
 const NAME = 'www.example.com.'
@@ -185,7 +191,7 @@ describe('readDnsSettings', () => {
     ({ ...base, ...overrides })[name] ?? ''
 
   it('reads a zone and a name with the defaults', () => {
-    expect(readDnsSettings(read({ traffic: '25', 'bake-time': '90s' }))).toEqual({
+    expect(readDns(read({ traffic: '25', 'bake-time': '90s' }))).toEqual({
       hostedZoneId: ZONE,
       recordName: 'www.example.com',
       recordType: 'A',
@@ -231,7 +237,7 @@ describe('readDnsSettings', () => {
     ],
     [{ 'collapse-on-rollback': 'true' }, { collapseOnRollback: true }]
   ])('accepts %j', (overrides, expected) => {
-    expect(readDnsSettings(read(overrides))).toEqual(expect.objectContaining(expected))
+    expect(readDns(read(overrides))).toEqual(expect.objectContaining(expected))
   })
 
   it.each([
@@ -285,7 +291,7 @@ describe('readDnsSettings', () => {
   ])('rejects %j naming %s', (overrides, input, accepted) => {
     let error: unknown
     try {
-      readDnsSettings(read(overrides))
+      readDns(read(overrides))
     } catch (caught) {
       error = caught
     }
