@@ -80581,7 +80581,6 @@ function readTargetsSettings(read) {
         waitForDraining: booleanInput(read, 'wait-for-draining', true),
         traffic: common.traffic,
         bakeMs: common.bakeMs,
-        verifyTimeoutMs: common.verifyTimeoutMs,
         healthTimeoutMs: common.healthTimeoutMs
     };
 }
@@ -80696,11 +80695,22 @@ function label(target) {
 
 const SIDES = ['blue', 'green'];
 const MAX_PROBLEMS_SHOWN = 10;
+/** How long past the deregistration delay settle() still waits for a target AWS shows draining. */
+const DRAINING_MARGIN_MS = 30_000;
+const DRAINING_FIRST_POLL_MS = 250;
+const DRAINING_MAX_POLL_MS = 5000;
 /** Targets that should take traffic did not become healthy: the step fails, nothing removed. */
 class TargetsNotHealthyError extends Error {
     constructor(detail) {
         super(detail);
         this.name = 'TargetsNotHealthyError';
+    }
+}
+/** Targets this run deregistered were still draining well past the deregistration delay. */
+class DrainingTimeoutError extends Error {
+    constructor(detail) {
+        super(detail);
+        this.name = 'DrainingTimeoutError';
     }
 }
 /**
@@ -80723,10 +80733,11 @@ class TargetsBackend {
     registeredAt = new Map();
     /** When a target already registered by someone else was first seen still starting. */
     waitingSince = new Map();
+    /** When this run last deregistered each target (by key), directly or by detaching its group. */
+    deregisteredAt = new Map();
     /** Our targets by key, with their side. */
     index = new Map();
     greenServing = [];
-    drainingLogged = false;
     constructor(settings, aws, clock, logger) {
         this.settings = settings;
         this.aws = aws;
@@ -80773,7 +80784,6 @@ class TargetsBackend {
             for (const target of sides[side].targets)
                 this.index.set(target.key, { side, target });
         }
-        this.checkDrainingFits(facts);
         this.logger.info(`Target group ${facts.name}: ${facts.targetType} targets on port ${facts.port}, ` +
             `deregistration delay ${facts.deregistrationDelaySeconds}s; ` +
             SIDES.map((side) => describeSide(side, sides[side])).join('; '));
@@ -80806,7 +80816,7 @@ class TargetsBackend {
      * Drives the step to its end, one poll at a time, so the runner's verify loop (with its
      * timeout and cancel signal) bounds every wait: registers anything still missing; once the
      * targets that take over are healthy, attaches Auto Scaling groups, then deregisters what the
-     * split removes; on the run's final split, waits for draining to end.
+     * split removes. Draining is not waited for here: settle() does that after the last bake.
      */
     async converged(split) {
         const live = await this.readLive();
@@ -80821,10 +80831,15 @@ class TargetsBackend {
         const arn = this.settings.targetGroupArn;
         for (const side of diff.attach)
             await this.aws.attach(this.groupName(side), arn);
-        for (const side of diff.detach)
+        for (const side of diff.detach) {
             await this.aws.detach(this.groupName(side), arn);
+            // Detaching deregisters the group's instances: they drain like the ones we deregister.
+            const sides = this.requireSides();
+            this.deregistered(sides[side].targets.filter((target) => isServing(standingOf(live.health.get(target.key)))));
+        }
         if (diff.deregister.length > 0) {
             await this.aws.deregister(arn, diff.deregister);
+            this.deregistered(diff.deregister);
             this.logger.info(`Deregistered ${this.show(diff.deregister)}`);
         }
         for (const side of [...diff.attach, ...diff.detach]) {
@@ -80832,9 +80847,53 @@ class TargetsBackend {
             this.logger.info(`${verb} Auto Scaling group ${this.groupName(side)} (${side})`);
         }
         this.greenServing = [...desired.keep.green];
-        if (diff.deregister.length > 0 || diff.attach.length > 0 || diff.detach.length > 0)
-            return false;
-        return !this.stillDraining(split, live);
+        return diff.deregister.length === 0 && diff.attach.length === 0 && diff.detach.length === 0;
+    }
+    /**
+     * After the last bake, with wait-for-draining: polls until none of the targets this run
+     * deregistered is draining any more. AWS ends draining by the deregistration delay at the
+     * latest, so the wait is bounded by the last deregistration + the delay + a margin; a target
+     * still draining after that fails the run, named. The signal (cancellation) ends the wait.
+     */
+    async settle(signal) {
+        if (this.deregisteredAt.size === 0)
+            return;
+        if (!this.settings.waitForDraining) {
+            this.logger.info('Not waiting for deregistered targets to drain (wait-for-draining: false)');
+            return;
+        }
+        const delaySeconds = this.requireFacts().deregistrationDelaySeconds;
+        const lastDeregistered = Math.max(...this.deregisteredAt.values());
+        const deadline = lastDeregistered + delaySeconds * 1000 + DRAINING_MARGIN_MS;
+        let pause = DRAINING_FIRST_POLL_MS;
+        let shown;
+        for (;;) {
+            const draining = await this.draining();
+            if (draining.length === 0) {
+                if (shown !== undefined) {
+                    const waited = seconds(this.clock.now() - lastDeregistered);
+                    this.logger.info(`Draining finished ${waited} after the last deregistration`);
+                }
+                return;
+            }
+            const now = this.clock.now();
+            if (now >= deadline) {
+                throw new DrainingTimeoutError(`Deregistered targets still draining ${seconds(now - lastDeregistered)} after the ` +
+                    `last deregistration, beyond the deregistration delay (${delaySeconds}s) and a ` +
+                    `${seconds(DRAINING_MARGIN_MS)} margin: ${this.listed(draining)}`);
+            }
+            if (shown === undefined) {
+                this.logger.info(`Waiting for ${draining.length} deregistered targets to finish draining ` +
+                    `(deregistration delay ${delaySeconds}s; at most ${seconds(deadline - now)} more): ` +
+                    this.listed(draining));
+            }
+            else if (draining.length < shown) {
+                this.logger.info(`Still draining: ${this.listed(draining)}`);
+            }
+            shown = draining.length;
+            await this.clock.sleep(Math.min(pause, deadline - now), signal);
+            pause = Math.min(pause * 2, DRAINING_MAX_POLL_MS);
+        }
     }
     describe(split) {
         if (!this.sides || !this.facts)
@@ -80886,19 +80945,6 @@ class TargetsBackend {
         if (facts.loadBalancerArns.length === 0) {
             throw new UnsupportedStateError(`Target group ${arn} is not used by any load balancer: its targets would never be ` +
                 'health-checked or take traffic');
-        }
-    }
-    /** The last step waits for draining inside the runner's verify-timeout: it must fit. */
-    checkDrainingFits(facts) {
-        const delayMs = facts.deregistrationDelaySeconds * 1000;
-        if (!this.settings.waitForDraining || delayMs === 0)
-            return;
-        if (delayMs >= this.settings.verifyTimeoutMs) {
-            throw new UnsupportedStateError(`Target group ${facts.name} drains deregistered targets for ` +
-                `${facts.deregistrationDelaySeconds}s, and the last step waits for that within ` +
-                `verify-timeout (${seconds(this.settings.verifyTimeoutMs)}): raise verify-timeout above ` +
-                'the delay plus the time green needs to pass its health checks, lower ' +
-                'deregistration_delay.timeout_seconds, or set wait-for-draining: false');
         }
     }
     async readLive() {
@@ -81090,25 +81136,28 @@ class TargetsBackend {
         }
         return { waiting, problems };
     }
-    /** On the run's final split, success waits until none of our targets is draining. */
-    stillDraining(split, live) {
-        if (!this.settings.waitForDraining || !split.equals(this.settings.traffic))
-            return false;
-        const draining = [...live.health.values()].filter((target) => standingOf(target) === 'draining' && this.index.has(keyOf(target.id, target.port)));
-        if (draining.length === 0)
-            return false;
-        if (!this.drainingLogged) {
-            this.drainingLogged = true;
-            this.logger.info(`Waiting for ${draining.length} deregistered targets to finish draining ` +
-                `(deregistration delay ${this.facts?.deregistrationDelaySeconds}s)`);
-        }
-        return true;
+    /** The targets this run deregistered that AWS still shows draining, in list order. */
+    async draining() {
+        const health = await this.aws.health(this.settings.targetGroupArn);
+        const draining = new Set(health
+            .filter((target) => standingOf(target) === 'draining')
+            .map((target) => keyOf(target.id, target.port)));
+        return [...this.index.values()]
+            .map(({ target }) => target)
+            .filter((target) => this.deregisteredAt.has(target.key) && draining.has(target.key));
+    }
+    deregistered(targets) {
+        const now = this.clock.now();
+        for (const target of targets)
+            this.deregisteredAt.set(target.key, now);
     }
     async register(targets) {
         const now = this.clock.now();
         for (const target of targets) {
             if (!this.registeredAt.has(target.key))
                 this.registeredAt.set(target.key, now);
+            // Registered again, it no longer drains on this run's account.
+            this.deregisteredAt.delete(target.key);
         }
         const call = await this.aws.register(this.settings.targetGroupArn, targets);
         this.logger.info(`Registered ${this.show(targets)}`);
@@ -81121,6 +81170,12 @@ class TargetsBackend {
             ? target.id
             : label(target))
             .join(', ');
+    }
+    /** At most ten targets by name, then how many more. */
+    listed(targets) {
+        const shown = this.show(targets.slice(0, MAX_PROBLEMS_SHOWN));
+        const more = targets.length - MAX_PROBLEMS_SHOWN;
+        return more > 0 ? `${shown} and ${more} more` : shown;
     }
     explain(target, seen) {
         if (!seen)
@@ -81135,6 +81190,11 @@ class TargetsBackend {
     }
     groupName(side) {
         return this.requireSides()[side].autoScalingGroup;
+    }
+    requireFacts() {
+        if (!this.facts)
+            throw new Error('The targets backend is used before prepare()');
+        return this.facts;
     }
     requireSides() {
         if (!this.sides)

@@ -28,12 +28,11 @@ export interface TargetsSettings {
   targetGroupArn: string
   blue: Fleet
   green: Fleet
-  /** Success waits until the targets this run removed have finished draining. */
+  /** Success waits (after the last bake) until the targets this run removed have drained. */
   waitForDraining: boolean
-  /** Common settings this mode needs: the final split, and the time limits around it. */
+  /** Common settings this mode needs: the final split, the bake, and the health timeout. */
   traffic: Split
   bakeMs: number
-  verifyTimeoutMs: number
   healthTimeoutMs: number
 }
 
@@ -55,7 +54,6 @@ export function readTargetsSettings(read: InputReader): TargetsSettings {
     waitForDraining: booleanInput(read, 'wait-for-draining', true),
     traffic: common.traffic,
     bakeMs: common.bakeMs,
-    verifyTimeoutMs: common.verifyTimeoutMs,
     healthTimeoutMs: common.healthTimeoutMs
   }
 }

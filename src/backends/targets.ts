@@ -32,6 +32,10 @@ import {
 type SideName = 'blue' | 'green'
 const SIDES: readonly SideName[] = ['blue', 'green']
 const MAX_PROBLEMS_SHOWN = 10
+/** How long past the deregistration delay settle() still waits for a target AWS shows draining. */
+export const DRAINING_MARGIN_MS = 30_000
+const DRAINING_FIRST_POLL_MS = 250
+const DRAINING_MAX_POLL_MS = 5000
 
 interface Target extends Endpoint {
   key: string
@@ -71,6 +75,14 @@ export class TargetsNotHealthyError extends Error {
   }
 }
 
+/** Targets this run deregistered were still draining well past the deregistration delay. */
+export class DrainingTimeoutError extends Error {
+  constructor(detail: string) {
+    super(detail)
+    this.name = 'DrainingTimeoutError'
+  }
+}
+
 /**
  * Mode `targets`: one target group behind a permanent load balancer; a step registers green
  * targets, waits until they are healthy, and only then deregisters blue ones. The split is read
@@ -87,10 +99,11 @@ export class TargetsBackend implements TrafficBackend {
   private readonly registeredAt = new Map<string, number>()
   /** When a target already registered by someone else was first seen still starting. */
   private readonly waitingSince = new Map<string, number>()
+  /** When this run last deregistered each target (by key), directly or by detaching its group. */
+  private readonly deregisteredAt = new Map<string, number>()
   /** Our targets by key, with their side. */
   private readonly index = new Map<string, { side: SideName; target: Target }>()
   private greenServing: string[] = []
-  private drainingLogged = false
 
   constructor(
     private readonly settings: TargetsSettings,
@@ -146,7 +159,6 @@ export class TargetsBackend implements TrafficBackend {
     for (const side of SIDES) {
       for (const target of sides[side].targets) this.index.set(target.key, { side, target })
     }
-    this.checkDrainingFits(facts)
     this.logger.info(
       `Target group ${facts.name}: ${facts.targetType} targets on port ${facts.port}, ` +
         `deregistration delay ${facts.deregistrationDelaySeconds}s; ` +
@@ -185,7 +197,7 @@ export class TargetsBackend implements TrafficBackend {
    * Drives the step to its end, one poll at a time, so the runner's verify loop (with its
    * timeout and cancel signal) bounds every wait: registers anything still missing; once the
    * targets that take over are healthy, attaches Auto Scaling groups, then deregisters what the
-   * split removes; on the run's final split, waits for draining to end.
+   * split removes. Draining is not waited for here: settle() does that after the last bake.
    */
   async converged(split: Split): Promise<boolean> {
     const live = await this.readLive()
@@ -198,9 +210,17 @@ export class TargetsBackend implements TrafficBackend {
     if (!this.ready(desired, diff, live)) return false
     const arn = this.settings.targetGroupArn
     for (const side of diff.attach) await this.aws.attach(this.groupName(side), arn)
-    for (const side of diff.detach) await this.aws.detach(this.groupName(side), arn)
+    for (const side of diff.detach) {
+      await this.aws.detach(this.groupName(side), arn)
+      // Detaching deregisters the group's instances: they drain like the ones we deregister.
+      const sides = this.requireSides()
+      this.deregistered(
+        sides[side].targets.filter((target) => isServing(standingOf(live.health.get(target.key))))
+      )
+    }
     if (diff.deregister.length > 0) {
       await this.aws.deregister(arn, diff.deregister)
+      this.deregistered(diff.deregister)
       this.logger.info(`Deregistered ${this.show(diff.deregister)}`)
     }
     for (const side of [...diff.attach, ...diff.detach]) {
@@ -208,8 +228,56 @@ export class TargetsBackend implements TrafficBackend {
       this.logger.info(`${verb} Auto Scaling group ${this.groupName(side)} (${side})`)
     }
     this.greenServing = [...desired.keep.green]
-    if (diff.deregister.length > 0 || diff.attach.length > 0 || diff.detach.length > 0) return false
-    return !this.stillDraining(split, live)
+    return diff.deregister.length === 0 && diff.attach.length === 0 && diff.detach.length === 0
+  }
+
+  /**
+   * After the last bake, with wait-for-draining: polls until none of the targets this run
+   * deregistered is draining any more. AWS ends draining by the deregistration delay at the
+   * latest, so the wait is bounded by the last deregistration + the delay + a margin; a target
+   * still draining after that fails the run, named. The signal (cancellation) ends the wait.
+   */
+  async settle(signal?: AbortSignal): Promise<void> {
+    if (this.deregisteredAt.size === 0) return
+    if (!this.settings.waitForDraining) {
+      this.logger.info('Not waiting for deregistered targets to drain (wait-for-draining: false)')
+      return
+    }
+    const delaySeconds = this.requireFacts().deregistrationDelaySeconds
+    const lastDeregistered = Math.max(...this.deregisteredAt.values())
+    const deadline = lastDeregistered + delaySeconds * 1000 + DRAINING_MARGIN_MS
+    let pause = DRAINING_FIRST_POLL_MS
+    let shown: number | undefined
+    for (;;) {
+      const draining = await this.draining()
+      if (draining.length === 0) {
+        if (shown !== undefined) {
+          const waited = seconds(this.clock.now() - lastDeregistered)
+          this.logger.info(`Draining finished ${waited} after the last deregistration`)
+        }
+        return
+      }
+      const now = this.clock.now()
+      if (now >= deadline) {
+        throw new DrainingTimeoutError(
+          `Deregistered targets still draining ${seconds(now - lastDeregistered)} after the ` +
+            `last deregistration, beyond the deregistration delay (${delaySeconds}s) and a ` +
+            `${seconds(DRAINING_MARGIN_MS)} margin: ${this.listed(draining)}`
+        )
+      }
+      if (shown === undefined) {
+        this.logger.info(
+          `Waiting for ${draining.length} deregistered targets to finish draining ` +
+            `(deregistration delay ${delaySeconds}s; at most ${seconds(deadline - now)} more): ` +
+            this.listed(draining)
+        )
+      } else if (draining.length < shown) {
+        this.logger.info(`Still draining: ${this.listed(draining)}`)
+      }
+      shown = draining.length
+      await this.clock.sleep(Math.min(pause, deadline - now), signal)
+      pause = Math.min(pause * 2, DRAINING_MAX_POLL_MS)
+    }
   }
 
   describe(split: Split): string {
@@ -269,21 +337,6 @@ export class TargetsBackend implements TrafficBackend {
       throw new UnsupportedStateError(
         `Target group ${arn} is not used by any load balancer: its targets would never be ` +
           'health-checked or take traffic'
-      )
-    }
-  }
-
-  /** The last step waits for draining inside the runner's verify-timeout: it must fit. */
-  private checkDrainingFits(facts: GroupFacts): void {
-    const delayMs = facts.deregistrationDelaySeconds * 1000
-    if (!this.settings.waitForDraining || delayMs === 0) return
-    if (delayMs >= this.settings.verifyTimeoutMs) {
-      throw new UnsupportedStateError(
-        `Target group ${facts.name} drains deregistered targets for ` +
-          `${facts.deregistrationDelaySeconds}s, and the last step waits for that within ` +
-          `verify-timeout (${seconds(this.settings.verifyTimeoutMs)}): raise verify-timeout above ` +
-          'the delay plus the time green needs to pass its health checks, lower ' +
-          'deregistration_delay.timeout_seconds, or set wait-for-draining: false'
       )
     }
   }
@@ -502,27 +555,30 @@ export class TargetsBackend implements TrafficBackend {
     return { waiting, problems }
   }
 
-  /** On the run's final split, success waits until none of our targets is draining. */
-  private stillDraining(split: Split, live: Live): boolean {
-    if (!this.settings.waitForDraining || !split.equals(this.settings.traffic)) return false
-    const draining = [...live.health.values()].filter(
-      (target) => standingOf(target) === 'draining' && this.index.has(keyOf(target.id, target.port))
+  /** The targets this run deregistered that AWS still shows draining, in list order. */
+  private async draining(): Promise<Target[]> {
+    const health = await this.aws.health(this.settings.targetGroupArn)
+    const draining = new Set(
+      health
+        .filter((target) => standingOf(target) === 'draining')
+        .map((target) => keyOf(target.id, target.port))
     )
-    if (draining.length === 0) return false
-    if (!this.drainingLogged) {
-      this.drainingLogged = true
-      this.logger.info(
-        `Waiting for ${draining.length} deregistered targets to finish draining ` +
-          `(deregistration delay ${this.facts?.deregistrationDelaySeconds}s)`
-      )
-    }
-    return true
+    return [...this.index.values()]
+      .map(({ target }) => target)
+      .filter((target) => this.deregisteredAt.has(target.key) && draining.has(target.key))
+  }
+
+  private deregistered(targets: Target[]): void {
+    const now = this.clock.now()
+    for (const target of targets) this.deregisteredAt.set(target.key, now)
   }
 
   private async register(targets: Target[]): Promise<PlannedCall> {
     const now = this.clock.now()
     for (const target of targets) {
       if (!this.registeredAt.has(target.key)) this.registeredAt.set(target.key, now)
+      // Registered again, it no longer drains on this run's account.
+      this.deregisteredAt.delete(target.key)
     }
     const call = await this.aws.register(this.settings.targetGroupArn, targets)
     this.logger.info(`Registered ${this.show(targets)}`)
@@ -540,6 +596,13 @@ export class TargetsBackend implements TrafficBackend {
       .join(', ')
   }
 
+  /** At most ten targets by name, then how many more. */
+  private listed(targets: Target[]): string {
+    const shown = this.show(targets.slice(0, MAX_PROBLEMS_SHOWN))
+    const more = targets.length - MAX_PROBLEMS_SHOWN
+    return more > 0 ? `${shown} and ${more} more` : shown
+  }
+
   private explain(target: Target, seen: TargetHealth | undefined): string {
     if (!seen) return `${this.show([target])} not registered`
     const why = [seen.reason, seen.description].filter((part) => part !== '').join(': ')
@@ -553,6 +616,11 @@ export class TargetsBackend implements TrafficBackend {
 
   private groupName(side: SideName): string {
     return this.requireSides()[side].autoScalingGroup!
+  }
+
+  private requireFacts(): GroupFacts {
+    if (!this.facts) throw new Error('The targets backend is used before prepare()')
+    return this.facts
   }
 
   private requireSides(): Record<SideName, Side> {

@@ -48,7 +48,6 @@ function settings(overrides: Partial<TargetsSettings> = {}): TargetsSettings {
     waitForDraining: true,
     traffic: Split.GREEN,
     bakeMs: 60_000,
-    verifyTimeoutMs: 300_000,
     healthTimeoutMs: 120_000,
     ...overrides
   }
@@ -64,7 +63,7 @@ function backend(overrides: Partial<TargetsSettings> = {}) {
 
 function run(
   overrides: Partial<TargetsSettings> = {},
-  options: { steps?: string; gates?: Gate[]; signal?: AbortSignal } = {}
+  options: { steps?: string; gates?: Gate[]; signal?: AbortSignal; verifyTimeoutMs?: number } = {}
 ) {
   const shifted = backend(overrides)
   const s = settings(overrides)
@@ -81,7 +80,7 @@ function run(
       rollbackTo: 'start',
       dryRun: false,
       checkIntervalMs: 10_000,
-      verifyTimeoutMs: s.verifyTimeoutMs,
+      verifyTimeoutMs: options.verifyTimeoutMs ?? 300_000,
       healthTimeoutMs: s.healthTimeoutMs
     }
   }
@@ -167,7 +166,6 @@ describe('readTargetsSettings', () => {
     })
     expect(parsed.waitForDraining).toBe(true)
     expect(parsed.traffic.percent).toBe(100)
-    expect(parsed.verifyTimeoutMs).toBe(300_000)
   })
 
   it('reads Auto Scaling groups and wait-for-draining', () => {
@@ -288,12 +286,6 @@ describe('TargetsBackend: prepare refuses before any write', () => {
         green: { targets: [{ id: '10.0.1.7', port: 80, kind: 'ip' as const }] }
       },
       'Target 10.0.1.7:80 is both blue and green'
-    ],
-    [
-      'a drain longer than verify-timeout',
-      () => (group.delaySeconds = 300),
-      {},
-      'drains deregistered targets for 300s'
     ]
   ])('%s', async (_, arrange, overrides, message) => {
     arrange()
@@ -311,14 +303,6 @@ describe('TargetsBackend: prepare refuses before any write', () => {
     await expect(backend().prepare()).rejects.toThrow(
       `DescribeTargetGroups on ${TG_ARN} failed: TargetGroupNotFoundException`
     )
-  })
-
-  it('allows a long drain when the run does not wait for it', async () => {
-    group.delaySeconds = 300
-    await expect(backend({ waitForDraining: false }).prepare()).resolves.toEqual({
-      changes: [],
-      calls: []
-    })
   })
 })
 
@@ -371,29 +355,10 @@ describe('TargetsBackend: a migration', () => {
     ])
   })
 
-  it('does not report success while removed targets drain, unless told not to wait', async () => {
-    group.delaySeconds = 120
-    group.seed(...range(3, blue))
-    const waited = await run({ verifyTimeoutMs: 600_000 }, { steps: 'all-at-once' })
-    expect(waited.status).toBe('succeeded')
-    expect(group.states().draining).toBeUndefined()
-    // Deregistered once green was healthy (10 s), then 120 s of draining before the bake.
-    const step = waited.steps[0]
-    expect(step.convergedAt! - step.startedAt).toBeGreaterThanOrEqual(130_000)
-
-    clock = new FakeClock()
-    group = new FakeTargetGroup(clock)
-    group.delaySeconds = 120
-    group.seed(...range(3, blue))
-    const quick = await run({ waitForDraining: false, bakeMs: 0 }, { steps: 'all-at-once' })
-    expect(quick.status).toBe('succeeded')
-    expect(group.states().draining?.map(short)).toEqual(['b1', 'b2', 'b3'])
-  })
-
   it('says when a drain outlasts the bake', async () => {
     group.delaySeconds = 120
     group.seed(...range(3, blue))
-    const shifted = backend({ verifyTimeoutMs: 600_000 })
+    const shifted = backend()
     await shifted.prepare()
     await shifted.read()
     expect(shifted.describe(Split.ofPercent(50))).toBe(
@@ -461,6 +426,132 @@ describe('TargetsBackend: a migration', () => {
     expect(record.status).toBe('failed')
     expect(record.failure).toContain('changed outside this run')
     expect(group.log.map(short)).toEqual(['register g1'])
+  })
+})
+
+describe('TargetsBackend: draining after the last bake (settle)', () => {
+  it('waits for draining after the bake, outside verify-timeout, polling with the clock', async () => {
+    group.delaySeconds = 120
+    group.seed(...range(3, blue))
+    const deregistered = group.deregisterTimes
+    // A verify-timeout shorter than the delay: the step converges without waiting for draining.
+    const record = await run({}, { steps: 'all-at-once', verifyTimeoutMs: 60_000 })
+    expect(record.status).toBe('succeeded')
+    expect(group.states().draining).toBeUndefined()
+    const step = record.steps[0]
+    expect(deregistered).toHaveLength(1)
+    expect(step.convergedAt! - deregistered[0]).toBeLessThan(10_000)
+    const settled = record.events.find((event) => event.kind === 'settled')!
+    expect(settled.at - deregistered[0]).toBeGreaterThanOrEqual(120_000)
+    expect(settled.at - deregistered[0]).toBeLessThan(126_000)
+    expect(settled.at).toBeGreaterThanOrEqual(step.finishedAt!)
+    expect(logger.lines.map(short)).toContainEqual(
+      expect.stringMatching(
+        /^Waiting for 3 deregistered targets to finish draining \(deregistration delay 120s; at most \d+s more\): b1, b2, b3$/
+      )
+    )
+    expect(logger.lines).toContainEqual(
+      expect.stringMatching(/^Draining finished 1\d\ds after the last deregistration$/)
+    )
+    // Draining is polled with the clock, backing off to 5 s: every sleep after the bake is short.
+    const bake = clock.sleeps.lastIndexOf(60_000)
+    expect(bake).toBeGreaterThan(0)
+    const polls = clock.sleeps.slice(bake + 1)
+    expect(polls.length).toBeGreaterThan(10)
+    expect(polls.every((ms) => ms <= 5000)).toBe(true)
+  })
+
+  it('succeeds with AWS’s default 300 s delay and the default 5m verify-timeout', async () => {
+    group.delaySeconds = 300
+    group.seed(...range(3, blue))
+    const record = await run()
+    expect(record.status).toBe('succeeded')
+    expect(group.states().draining).toBeUndefined()
+    expect(record.steps.at(-1)!.native).toBe(
+      'green 5/5, blue 0/3 targets registered; removed targets drain 300s, beyond the 1m bake; ' +
+        'success waits for draining'
+    )
+  })
+
+  it('fails naming the targets still draining past the delay and margin, then rolls back', async () => {
+    group.seed(...range(3, blue))
+    group.lingering.add(blue(2))
+    const deregistered = group.deregisterTimes
+    const record = await run({ bakeMs: 10_000 }, { steps: 'all-at-once' })
+    expect(record.status).toBe('rolled-back')
+    expect(record.failure).toBe(
+      'Deregistered targets still draining 1m after the last deregistration, beyond the ' +
+        'deregistration delay (30s) and a 30s margin: i-0b000000000000002'
+    )
+    const failedAt = record.events.find((event) => event.kind === 'error')!.at
+    expect(failedAt - deregistered[0]).toBe(60_000)
+    expect(group.log.map(short).slice(-2)).toEqual([
+      'register b1,b2,b3',
+      'deregister g1,g2,g3,g4,g5'
+    ])
+    expect(record.finalPercent).toBe(0)
+  })
+
+  it('rolls back when cancelled while waiting for draining', async () => {
+    group.delaySeconds = 300
+    // Blue must pass its health checks again within the 6 s a cancelled run has to roll back.
+    group.healthyAfterMs = 2000
+    group.seed(...range(3, blue))
+    const controller = new AbortController()
+    const sleep = clock.sleep.bind(clock)
+    clock.sleep = async (ms, signal) => {
+      if (logger.lines.some((line) => line.startsWith('Waiting for 3 deregistered'))) {
+        controller.abort()
+      }
+      return sleep(ms, signal)
+    }
+    const record = await run({}, { steps: 'all-at-once', signal: controller.signal })
+    expect(record.status).toBe('rolled-back')
+    expect(record.events.map((event) => event.kind)).toContain('cancelled')
+    expect(record.events.map((event) => event.kind)).not.toContain('settled')
+    expect(group.log.map(short)).toEqual([
+      'register g1,g2,g3,g4,g5',
+      'deregister b1,b2,b3',
+      'register b1,b2,b3',
+      'deregister g1,g2,g3,g4,g5'
+    ])
+    expect(record.finalPercent).toBe(0)
+  })
+
+  it('does not wait when wait-for-draining is false', async () => {
+    group.delaySeconds = 120
+    group.seed(...range(3, blue))
+    const record = await run({ waitForDraining: false, bakeMs: 0 }, { steps: 'all-at-once' })
+    expect(record.status).toBe('succeeded')
+    expect(group.states().draining?.map(short)).toEqual(['b1', 'b2', 'b3'])
+    expect(logger.lines).toContain(
+      'Not waiting for deregistered targets to drain (wait-for-draining: false)'
+    )
+  })
+
+  it('waits for green to drain on a run back to blue', async () => {
+    group.delaySeconds = 120
+    group.seed(...range(5, green))
+    const record = await run({ traffic: Split.BLUE }, { steps: 'all-at-once' })
+    expect(record.status).toBe('succeeded')
+    expect(group.log.map(short)).toEqual(['register b1,b2,b3', 'deregister g1,g2,g3,g4,g5'])
+    expect(group.states()).toEqual({ healthy: range(3, blue) })
+  })
+
+  it('waits only for targets this run deregistered, not ones a previous run left draining', async () => {
+    group.delaySeconds = 120
+    group.seed(blue(1), blue(2), green(1), green(2), green(3))
+    // A killed run deregistered b3, and AWS is slow to finish draining it.
+    group.targets.set(`${blue(3)}:80`, {
+      id: blue(3),
+      port: 80,
+      registeredAt: clock.now() - 3_600_000,
+      deregisteredAt: clock.now()
+    })
+    group.lingering.add(blue(3))
+    const record = await run({}, { steps: 'all-at-once' })
+    expect(record.status).toBe('succeeded')
+    expect(group.states().draining?.map(short)).toEqual(['b3'])
   })
 })
 
@@ -580,6 +671,16 @@ describe('TargetsBackend: Auto Scaling hand-over', () => {
     expect(record.finalNative).toContain(
       'blue group shop-blue detached; green group shop-green attached'
     )
+  })
+
+  it('waits for the instances a detached group leaves draining', async () => {
+    group.delaySeconds = 120
+    const record = await run(groups, { steps: '50,100' })
+    expect(record.status).toBe('succeeded')
+    expect(logger.lines.map(short)).toContainEqual(
+      expect.stringMatching(/^Waiting for 2 deregistered targets to finish draining .*: b1, b2$/)
+    )
+    expect(group.states().draining).toBeUndefined()
   })
 
   it('reverses the hand-over on rollback: blue’s group back first, then green’s leaves', async () => {

@@ -212,7 +212,7 @@ describe('targets end to end', () => {
     expect(result.outputs.status).toBe('succeeded')
     expect(result.code).toBe(0)
     expect(result.outputs.traffic).toBe('100')
-    // Success waited for draining: only green is left, and none of it is draining.
+    // Success waited for draining (after the last bake): only green is left, none draining.
     expect(await states(built)).toEqual({ healthy: [...built.green].sort() })
     expect(samples.length).toBeGreaterThan(200)
     expect(samples.filter((sample) => sample.status !== 200)).toEqual([])
@@ -254,14 +254,12 @@ describe('targets end to end', () => {
     expect(samples.filter((sample) => sample.status !== 200)).toEqual([])
   })
 
-  it('rolls back when cancelled (SIGINT) while blue is draining', async () => {
-    // 200 s of deregistration delay drain in 10 s here: long enough to cancel in the middle.
+  it('rolls back when cancelled (SIGINT) while it waits for blue to drain after the last bake', async () => {
+    // 200 s of deregistration delay drain in 10 s here: long enough to cancel in the middle. The
+    // delay is beyond verify-timeout (30 s): draining is waited for after the bake, not in it.
     const built = await buildWorld({ blue: 2, green: 2, delaySeconds: 200 })
     traffic = new Traffic(built.listenerUrl)
-    const running = startAction(
-      inputs(built, { steps: 'all-at-once', 'verify-timeout': '300s' }),
-      built.env
-    )
+    const running = startAction(inputs(built, { steps: 'all-at-once' }), built.env)
     await running.waitForLog(/Waiting for 2 deregistered targets to finish draining/, 20_000)
     expect((await states(built)).draining).toEqual([...built.blue].sort())
     const cancelledAt = Date.now()
@@ -271,6 +269,9 @@ describe('targets end to end', () => {
     traffic = undefined
 
     expect(result.outputs.status).toBe('rolled-back')
+    const kinds = report(result.outputs).events.map((event) => event.kind)
+    expect(kinds).toContain('cancelled')
+    expect(kinds).not.toContain('settled')
     // Within the runner's 7.5 s between SIGINT and SIGTERM.
     expect(Date.now() - cancelledAt).toBeLessThan(7500)
     const now = await states(built)

@@ -47,11 +47,15 @@ export const asgMock = mockClient(AutoScalingClient)
 export class FakeTargetGroup {
   readonly targets = new Map<string, Registered>()
   readonly fates = new Map<string, Fate>()
+  /** Targets that keep draining past the deregistration delay (AWS running late). */
+  readonly lingering = new Set<string>()
   readonly groups = new Map<string, { instances: string[]; attached: boolean }>()
   /** Mutations in order, e.g. "register i-1,i-2", "deregister i-3", "attach shop-green". */
   readonly log: string[] = []
   /** The healthy targets at the moment of each DeregisterTargets call. */
   readonly healthyAtDeregister: string[][] = []
+  /** The clock's time at each DeregisterTargets call. */
+  readonly deregisterTimes: number[] = []
   targetType = 'instance'
   port = 80
   healthyAfterMs = 10_000
@@ -91,6 +95,7 @@ export class FakeTargetGroup {
     })
     elbMock.on(DeregisterTargetsCommand).callsFake((input) => {
       this.healthyAtDeregister.push(this.states().healthy ?? [])
+      this.deregisterTimes.push(this.clock.now())
       const ids = (input.Targets ?? []).map((t: { Id: string; Port?: number }) => {
         this.deregister(t.Id, t.Port ?? this.port)
         return t.Id
@@ -182,7 +187,8 @@ export class FakeTargetGroup {
     const out: TargetHealthDescription[] = []
     for (const [key, target] of this.targets) {
       if (target.deregisteredAt !== undefined) {
-        if (now - target.deregisteredAt >= this.delaySeconds * 1000) {
+        const drained = now - target.deregisteredAt >= this.delaySeconds * 1000
+        if (drained && !this.lingering.has(target.id)) {
           this.targets.delete(key)
           continue
         }
