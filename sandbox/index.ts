@@ -1,8 +1,9 @@
 /**
- * The local AWS sandbox: ELBv2 (with its data plane), CloudWatch and Route 53 on loopback ports,
- * speaking the wire protocols the pinned SDK clients speak, so the bundled action runs against it
- * unchanged through the SDK's own AWS_ENDPOINT_URL_* variables.
+ * The local AWS sandbox: ELBv2 (with its data plane), CloudWatch, Route 53 and Auto Scaling on
+ * loopback ports, speaking the wire protocols the pinned SDK clients speak, so the bundled action
+ * runs against it unchanged through the SDK's own AWS_ENDPOINT_URL_* variables.
  */
+import { type AutoScalingSandbox, startAutoScaling } from './autoscaling/index.js'
 import { type CloudWatchSandbox, startCloudWatch } from './cloudwatch/index.js'
 import { type ElbSandbox, startElbv2 } from './elbv2/index.js'
 import { Faults } from './faults.js'
@@ -30,6 +31,7 @@ export interface SandboxEndpoints {
   elbv2: string
   cloudwatch: string
   route53: string
+  autoscaling: string
 }
 
 /** Enough for an SDK client: `new ElasticLoadBalancingV2Client(sandbox.clientConfig('elbv2'))`. */
@@ -47,6 +49,11 @@ export interface Sandbox {
   readonly elb: ElbSandbox
   readonly cloudwatch: CloudWatchSandbox
   readonly route53: Route53Sandbox
+  /**
+   * Auto Scaling groups made of instance ids: attaching one of the ELB sandbox's target groups
+   * registers the group's InService instances there (define them with `elb.defineInstance`).
+   */
+  readonly autoscaling: AutoScalingSandbox
   /** The variables that point the SDK (and so the action) at the sandbox. */
   env(): Record<string, string>
   clientConfig(service: keyof SandboxEndpoints): SandboxClientConfig
@@ -72,10 +79,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     started.push(cloudwatch)
     const route53 = await startRoute53({ faults, timeScale, pendingMs: options.route53PendingMs })
     started.push(route53)
+    const autoscaling = await startAutoScaling({ faults, elb, region })
+    started.push(autoscaling)
     const endpoints: SandboxEndpoints = {
       elbv2: elb.url,
       cloudwatch: cloudwatch.url,
-      route53: route53.url
+      route53: route53.url,
+      autoscaling: autoscaling.url
     }
     let closing: Promise<void> | undefined
     return {
@@ -85,10 +95,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       elb,
       cloudwatch,
       route53,
+      autoscaling,
       env: () => ({
         AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2: endpoints.elbv2,
         AWS_ENDPOINT_URL_CLOUDWATCH: endpoints.cloudwatch,
         AWS_ENDPOINT_URL_ROUTE_53: endpoints.route53,
+        AWS_ENDPOINT_URL_AUTO_SCALING: endpoints.autoscaling,
         AWS_REGION: region,
         AWS_DEFAULT_REGION: region,
         AWS_ACCESS_KEY_ID: SANDBOX_CREDENTIALS.accessKeyId,

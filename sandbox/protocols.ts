@@ -4,12 +4,13 @@
  * protocol (CloudWatch moved from awsQuery to AWS JSON 1.0 in 3.949.0); the protocols test
  * compares the two so such a change fails loudly instead of breaking the sandbox quietly.
  */
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling'
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch'
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { Route53Client } from '@aws-sdk/client-route-53'
 import { createRequire } from 'node:module'
 
-export type SandboxService = 'elbv2' | 'cloudwatch' | 'route53'
+export type SandboxService = 'elbv2' | 'cloudwatch' | 'route53' | 'autoscaling'
 
 export interface WireProtocol {
   /** The Smithy protocol the client serializes with, e.g. 'aws.protocols#awsQuery'. */
@@ -31,13 +32,19 @@ export const SANDBOX_PROTOCOLS: Record<SandboxService, WireProtocol> = {
     apiVersion: '2010-08-01',
     serviceTarget: 'GraniteServiceVersion20100801'
   },
-  route53: { protocol: 'aws.protocols#restXml', queryCompatible: false, apiVersion: '2013-04-01' }
+  route53: { protocol: 'aws.protocols#restXml', queryCompatible: false, apiVersion: '2013-04-01' },
+  autoscaling: {
+    protocol: 'aws.protocols#awsQuery',
+    queryCompatible: false,
+    apiVersion: '2011-01-01'
+  }
 }
 
 export const CLIENT_PACKAGES: Record<SandboxService, string> = {
   elbv2: '@aws-sdk/client-elastic-load-balancing-v2',
   cloudwatch: '@aws-sdk/client-cloudwatch',
-  route53: '@aws-sdk/client-route-53'
+  route53: '@aws-sdk/client-route-53',
+  autoscaling: '@aws-sdk/client-auto-scaling'
 }
 
 /** The parts of a client's resolved config that carry its protocol (not in the public types). */
@@ -65,7 +72,8 @@ export function installedProtocols(): Record<SandboxService, WireProtocol> {
   const clients = {
     elbv2: new ElasticLoadBalancingV2Client(config),
     cloudwatch: new CloudWatchClient(config),
-    route53: new Route53Client(config)
+    route53: new Route53Client(config),
+    autoscaling: new AutoScalingClient(config)
   }
   try {
     const isJson = (client: { config: unknown }) =>
@@ -73,7 +81,8 @@ export function installedProtocols(): Record<SandboxService, WireProtocol> {
     return {
       elbv2: read(clients.elbv2.config, isJson(clients.elbv2)),
       cloudwatch: read(clients.cloudwatch.config, isJson(clients.cloudwatch)),
-      route53: read(clients.route53.config, isJson(clients.route53))
+      route53: read(clients.route53.config, isJson(clients.route53)),
+      autoscaling: read(clients.autoscaling.config, isJson(clients.autoscaling))
     }
   } finally {
     for (const client of Object.values(clients)) client.destroy()
@@ -87,6 +96,7 @@ export function installedVersions(): Record<SandboxService, string> {
   return {
     elbv2: version(CLIENT_PACKAGES.elbv2),
     cloudwatch: version(CLIENT_PACKAGES.cloudwatch),
-    route53: version(CLIENT_PACKAGES.route53)
+    route53: version(CLIENT_PACKAGES.route53),
+    autoscaling: version(CLIENT_PACKAGES.autoscaling)
   }
 }

@@ -1,7 +1,7 @@
 /**
  * Mode `targets` end to end: the bundled action as a process moves real targets (local app
  * servers behind instance ids) inside one sandbox target group while clients keep calling the
- * listener, with Auto Scaling groups from the Auto Scaling sandbox for the hand-over.
+ * listener, with Auto Scaling groups from the sandbox's Auto Scaling service for the hand-over.
  */
 import { afterEach, describe, expect, it, jest } from '@jest/globals'
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling'
@@ -14,7 +14,6 @@ import {
   ModifyTargetGroupAttributesCommand,
   RegisterTargetsCommand
 } from '@aws-sdk/client-elastic-load-balancing-v2'
-import { type AutoScalingSandbox, startAutoScaling } from '../../sandbox/autoscaling/index.js'
 import type { Transition } from '../../sandbox/elbv2/health.js'
 import { type App, type Sandbox, startApp, startSandbox } from '../../sandbox/index.js'
 import type { RunRecord } from '../../src/record.js'
@@ -25,7 +24,6 @@ const TIME_SCALE = 0.05
 
 interface World {
   sandbox: Sandbox
-  autoScaling: AutoScalingSandbox
   elbv2: ElasticLoadBalancingV2Client
   targetGroupArn: string
   listenerUrl: string
@@ -36,7 +34,6 @@ interface World {
   apps: App[]
   /** Every health transition of the group, in order. */
   transitions: Transition[]
-  env: Record<string, string>
 }
 
 let world: World | undefined
@@ -50,7 +47,6 @@ afterEach(async () => {
   if (world) {
     world.elbv2.destroy()
     await Promise.all(world.apps.map((app) => app.close()))
-    await world.autoScaling.close()
     await world.sandbox.close()
     world = undefined
   }
@@ -73,12 +69,10 @@ async function buildWorld(options: {
   healthCheck?: { interval: number; timeout: number }
 }): Promise<World> {
   const sandbox = await startSandbox({ timeScale: TIME_SCALE })
-  const autoScaling = await startAutoScaling({ faults: sandbox.faults, elb: sandbox.elb })
   const elbv2 = new ElasticLoadBalancingV2Client(sandbox.clientConfig('elbv2'))
   const apps: App[] = []
   const built: World = {
     sandbox,
-    autoScaling,
     elbv2,
     targetGroupArn: '',
     listenerUrl: '',
@@ -86,8 +80,7 @@ async function buildWorld(options: {
     green: Array.from({ length: options.green }, (_, i) => instanceId('e', i + 1)),
     greenApps: [],
     apps,
-    transitions: [],
-    env: { ...sandbox.env(), AWS_ENDPOINT_URL_AUTO_SCALING: autoScaling.url }
+    transitions: []
   }
   world = built
   const lb = await elbv2.send(new CreateLoadBalancerCommand({ Name: 'shop' }))
@@ -144,8 +137,10 @@ async function buildWorld(options: {
     built.transitions.push(transition)
   )
   if (options.autoScaling) {
-    autoScaling.createGroup('shop-blue', built.blue, { targetGroupArns: [built.targetGroupArn] })
-    autoScaling.createGroup('shop-green', built.green)
+    sandbox.autoscaling.createGroup('shop-blue', built.blue, {
+      targetGroupArns: [built.targetGroupArn]
+    })
+    sandbox.autoscaling.createGroup('shop-green', built.green)
   } else {
     await elbv2.send(
       new RegisterTargetsCommand({
@@ -205,7 +200,7 @@ describe('targets end to end', () => {
   it('migrates 3 blue → 5 green with zero failed client requests', async () => {
     const built = await buildWorld({ blue: 3, green: 5 })
     traffic = new Traffic(built.listenerUrl)
-    const result = await runAction(inputs(built), built.env)
+    const result = await runAction(inputs(built), built.sandbox.env())
     const samples = await traffic.stop()
     traffic = undefined
 
@@ -240,7 +235,7 @@ describe('targets end to end', () => {
     const built = await buildWorld({ blue: 3, green: 5 })
     built.greenApps[0].setHealthy(false)
     traffic = new Traffic(built.listenerUrl)
-    const result = await runAction(inputs(built), built.env)
+    const result = await runAction(inputs(built), built.sandbox.env())
     const samples = await traffic.stop()
     traffic = undefined
 
@@ -259,7 +254,7 @@ describe('targets end to end', () => {
     // delay is beyond verify-timeout (30 s): draining is waited for after the bake, not in it.
     const built = await buildWorld({ blue: 2, green: 2, delaySeconds: 200 })
     traffic = new Traffic(built.listenerUrl)
-    const running = startAction(inputs(built, { steps: 'all-at-once' }), built.env)
+    const running = startAction(inputs(built, { steps: 'all-at-once' }), built.sandbox.env())
     await running.waitForLog(/Waiting for 2 deregistered targets to finish draining/, 20_000)
     expect((await states(built)).draining).toEqual([...built.blue].sort())
     const cancelledAt = Date.now()
@@ -291,13 +286,10 @@ describe('targets end to end', () => {
         'green-auto-scaling-group': 'shop-green',
         steps: '50,100'
       }),
-      built.env
+      built.sandbox.env()
     )
     expect(result.outputs.status).toBe('succeeded')
-    const asg = new AutoScalingClient({
-      ...built.sandbox.clientConfig('elbv2'),
-      endpoint: built.autoScaling.url
-    })
+    const asg = new AutoScalingClient(built.sandbox.clientConfig('autoscaling'))
     const groups = await asg.send(
       new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['shop-blue', 'shop-green'] })
     )
@@ -312,7 +304,7 @@ describe('targets end to end', () => {
     // A scale-out of green now joins the target group on its own.
     const extra = instanceId('e', 99)
     built.sandbox.elb.defineInstance(extra, built.greenApps[0].port)
-    built.autoScaling.launchInstance('shop-green', extra)
+    built.sandbox.autoscaling.launchInstance('shop-green', extra)
     await built.sandbox.elb.waitForTargetState(built.targetGroupArn, extra, 'healthy', 10_000)
     const samples = await traffic.stop()
     traffic = undefined
@@ -334,7 +326,7 @@ describe('targets end to end: run time by fleet size', () => {
       })
       traffic = new Traffic(built.listenerUrl, 2)
       const calls = built.sandbox.faults.calls.length
-      const result = await runAction(inputs(built), built.env)
+      const result = await runAction(inputs(built), built.sandbox.env())
       const samples = await traffic.stop()
       traffic = undefined
       const record = report(result.outputs)
@@ -353,7 +345,6 @@ describe('targets end to end: run time by fleet size', () => {
       )
       world!.elbv2.destroy()
       await Promise.all(world!.apps.map((app) => app.close()))
-      await world!.autoScaling.close()
       await world!.sandbox.close()
       world = undefined
     }

@@ -3,6 +3,7 @@
  * will the bundled action), the blue/green scenario, and close() leaving nothing behind.
  */
 import { describe, expect, it } from '@jest/globals'
+import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling'
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch'
 import {
   DescribeListenersCommand,
@@ -32,6 +33,7 @@ describe('the sandbox', () => {
       'AWS_ACCESS_KEY_ID',
       'AWS_DEFAULT_REGION',
       'AWS_EC2_METADATA_DISABLED',
+      'AWS_ENDPOINT_URL_AUTO_SCALING',
       'AWS_ENDPOINT_URL_CLOUDWATCH',
       'AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2',
       'AWS_ENDPOINT_URL_ROUTE_53',
@@ -45,6 +47,8 @@ describe('the sandbox', () => {
     const elbv2 = new ElasticLoadBalancingV2Client({ maxAttempts: 1 })
     const cloudwatch = new CloudWatchClient({ maxAttempts: 1 })
     const route53 = new Route53Client({ maxAttempts: 1 })
+    const autoscaling = new AutoScalingClient({ maxAttempts: 1 })
+    sandbox.autoscaling.createGroup('env-green', ['i-0e000000000000001'])
     try {
       const listeners = await elbv2.send(
         new DescribeListenersCommand({ ListenerArns: [scenario.listenerArn] })
@@ -54,9 +58,13 @@ describe('the sandbox', () => {
       expect(alarms.MetricAlarms![0].StateValue).toBe('OK')
       const zones = await route53.send(new ListHostedZonesCommand({}))
       expect(zones.HostedZones).toEqual([])
+      const groups = await autoscaling.send(new DescribeAutoScalingGroupsCommand({}))
+      expect(groups.AutoScalingGroups!.map((group) => group.AutoScalingGroupName)).toEqual([
+        'env-green'
+      ])
     } finally {
       process.env = saved
-      for (const client of [elbv2, cloudwatch, route53]) client.destroy()
+      for (const client of [elbv2, cloudwatch, route53, autoscaling]) client.destroy()
       await scenario.close()
       await sandbox.close()
     }
@@ -110,6 +118,7 @@ describe('the sandbox', () => {
       sandbox.endpoints.elbv2,
       sandbox.endpoints.cloudwatch,
       sandbox.endpoints.route53,
+      sandbox.endpoints.autoscaling,
       listenerUrl
     ]) {
       await expect(fetch(url)).rejects.toThrow()
