@@ -79316,17 +79316,26 @@ var client_route_53_dist_cjs = __nccwpck_require__(8621);
 
 
 const USER_AGENT = 'aws-traffic-shift/0.1.0';
+const CONNECTION_TIMEOUT_MS = 3_000;
+const REQUEST_TIMEOUT_MS = 15_000;
 /**
  * The only place that constructs SDK clients. Endpoints come from the SDK's own
  * AWS_ENDPOINT_URL_* variables (the local sandbox uses them). Throttling and 5xx are retried by
  * the SDK's standard mode; six attempts ride out a burst without hiding a real outage for long.
  */
-function createClients(region) {
+function createClients(region, limits = {}) {
     const config = {
         region: region || undefined,
-        maxAttempts: 6,
+        maxAttempts: limits.maxAttempts ?? 6,
         retryMode: 'standard',
-        customUserAgent: USER_AGENT
+        customUserAgent: USER_AGENT,
+        // No call may hang a deploy: the SDK's default has no request timeout at all, and without
+        // throwOnRequestTimeout a configured one only logs a warning.
+        requestHandler: {
+            connectionTimeout: CONNECTION_TIMEOUT_MS,
+            requestTimeout: limits.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
+            throwOnRequestTimeout: true
+        }
     };
     let elbv2;
     let cloudwatch;
@@ -80538,8 +80547,8 @@ function readCommonSettings(read, modes) {
         rollbackTo,
         dryRun: booleanInput(read, 'dry-run', false),
         region,
-        checkIntervalMs: positive('check-interval', durationInput(read, 'check-interval', '10s')),
-        verifyTimeoutMs: positive('verify-timeout', durationInput(read, 'verify-timeout', '5m')),
+        checkIntervalMs: positiveDuration(read, 'check-interval', '10s'),
+        verifyTimeoutMs: positiveDuration(read, 'verify-timeout', '5m'),
         healthTimeoutMs: durationInput(read, 'health-timeout', '5m')
     };
 }
@@ -80551,9 +80560,10 @@ function rollbackPercent(raw) {
         throw new InputError('rollback-to', raw, "'start' or a percent from 0 to 100");
     }
 }
-function positive(name, ms) {
+function positiveDuration(read, name, fallback) {
+    const ms = durationInput(read, name, fallback);
     if (ms <= 0)
-        throw new InputError(name, '0', 'a duration above zero, such as 10s');
+        throw new InputError(name, optional(read, name), 'a duration above zero, such as 10s');
     return ms;
 }
 
@@ -81260,6 +81270,8 @@ const targets = {
 const weighted_target_groups_MAX_WEIGHT = 999;
 const MAX_TARGET_GROUPS = 5;
 const MAX_STICKINESS_SECONDS = 604_800;
+/** Below this pair total beside other target groups, a step's rounding error exceeds 1 %. */
+const MIN_SHARED_PAIR_TOTAL = 100;
 function readWeightedSettings(read) {
     const listenerRaw = optional(read, 'listener-arn');
     const ruleRaw = optional(read, 'rule-arn');
@@ -81323,6 +81335,12 @@ class WeightedTargetGroupsBackend {
         const { blueTargetGroup, greenTargetGroup } = this.settings;
         await awsCall('DescribeTargetGroups', `${blueTargetGroup}, ${greenTargetGroup}`, () => this.elbv2.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTargetGroupsCommand */.sC7({ TargetGroupArns: [blueTargetGroup, greenTargetGroup] })));
         const live = await this.readForward();
+        if (live.others > 0 && live.blue + live.green < MIN_SHARED_PAIR_TOTAL) {
+            // Beside other groups the pair keeps its total; a small total cannot express the steps.
+            throw new UnsupportedStateError(`${this.target} gives blue and green a total weight of ${live.blue + live.green} beside ` +
+                `${live.others} other target groups: too coarse to shift in steps. Raise blue's weight ` +
+                `(and the others' in proportion) to at least ${MIN_SHARED_PAIR_TOTAL} first`);
+        }
         const hasGreen = live.tuples.some((tuple) => tuple.TargetGroupArn === greenTargetGroup);
         if (hasGreen)
             return { changes: [], calls: [] };
@@ -81365,6 +81383,20 @@ class WeightedTargetGroupsBackend {
     }
     healthScope() {
         return [{ targetGroupArn: this.settings.greenTargetGroup }];
+    }
+    /** Blue can take traffic moved toward it when at least one of its targets is healthy. */
+    async blueCanCarry() {
+        const arn = this.settings.blueTargetGroup;
+        const out = await awsCall('DescribeTargetHealth', arn, () => this.elbv2.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTargetHealthCommand */.qyg({ TargetGroupArn: arn })));
+        const targets = out.TargetHealthDescriptions ?? [];
+        const healthy = targets.filter((target) => target.TargetHealth?.State === 'healthy').length;
+        const states = targets
+            .map((target) => `${target.Target?.Id}: ${target.TargetHealth?.State ?? 'unknown'}`)
+            .join(', ');
+        return {
+            ok: healthy > 0,
+            detail: `${arn} has ${healthy} healthy of ${targets.length} registered targets${states ? ` (${states})` : ''}`
+        };
     }
     async readForward() {
         const actions = await this.readActions();
@@ -81480,8 +81512,13 @@ function pairWeights(split, pairTotal) {
     if (pairTotal === undefined) {
         return [Math.min(weighted_target_groups_MAX_WEIGHT, 1000 - split.permille), Math.min(weighted_target_groups_MAX_WEIGHT, split.permille)];
     }
-    const green = Math.round((pairTotal * split.permille) / 1000);
+    // Between the ends both sides keep at least weight 1, so no step silently empties one of them.
+    const exact = Math.round((pairTotal * split.permille) / 1000);
+    const green = split.permille === 0 ? 0 : split.permille === 1000 ? pairTotal : clamp(exact, 1, pairTotal - 1);
     return [pairTotal - green, green];
+}
+function clamp(value, low, high) {
+    return Math.min(high, Math.max(low, value));
 }
 function weighted_target_groups_observe(live) {
     const others = live.others > 0 ? ` (+${live.others} other target groups)` : '';
@@ -82021,8 +82058,8 @@ const httpProbe = {
         return {
             urls,
             expectedStatus: parseStatusRanges('probe-expected-status', optional(read, 'probe-expected-status') || '200-399'),
-            maxLatencyMs: positiveDuration(read, 'probe-max-latency', '2s', MAX_LATENCY_CAP_MS),
-            intervalMs: positiveDuration(read, 'probe-interval', '5s'),
+            maxLatencyMs: http_probe_positiveDuration(read, 'probe-max-latency', '2s', MAX_LATENCY_CAP_MS),
+            intervalMs: http_probe_positiveDuration(read, 'probe-interval', '5s'),
             failureThreshold: parseInteger('probe-failure-threshold', optional(read, 'probe-failure-threshold') || '3', 1, 100)
         };
     },
@@ -82045,7 +82082,7 @@ function parseStatusRanges(name, raw) {
         return [low, high];
     });
 }
-function positiveDuration(read, name, fallback, maxMs) {
+function http_probe_positiveDuration(read, name, fallback, maxMs) {
     const raw = optional(read, name) || fallback;
     const ms = parseDuration(name, raw, maxMs);
     if (ms <= 0)
@@ -83289,6 +83326,13 @@ class GateFailedError extends Error {
         this.name = 'GateFailedError';
     }
 }
+/** Blue has no healthy capacity to take the traffic a move toward blue would give it. */
+class BlueNotReadyError extends Error {
+    constructor(detail) {
+        super(`Blue cannot take traffic: ${detail}`);
+        this.name = 'BlueNotReadyError';
+    }
+}
 /** AWS did not agree with a write in time. */
 class VerifyTimeoutError extends Error {
     constructor(split, waitedMs, live) {
@@ -83306,7 +83350,9 @@ const FAILURE_EVENTS = new Set([
     'out-of-band',
     'rollback-failed'
 ]);
-const VERIFY_MAX_POLL_MS = 5000;
+// AWS's convergence is then noticed within 1 s, at 1 request/s: a tenth of ELB's Describe*
+// refill and of Route 53's limit (a 5 s cap made mode targets wait up to 5 s per step for nothing).
+const VERIFY_MAX_POLL_MS = 1000;
 /**
  * The state machine of a run: prepare → read → plan → (ready) → for each step: shift → verify →
  * bake → next | done, and rollback on a failed gate, an error, a timeout or cancellation.
@@ -83328,6 +83374,8 @@ class Run {
     stepsApplied = 0;
     /** This run moves traffic toward blue (a manual rollback, or a ramp down). */
     towardBlue = false;
+    /** The split of the step being applied, until AWS agrees with it. */
+    inFlight;
     constructor(options) {
         this.options = options;
         this.backend = options.backend;
@@ -83373,7 +83421,11 @@ class Run {
         this.event('planned', `Live: ${this.start.detail}`, this.start.split.percent);
         if (settings.rollbackTo === 'start')
             this.record.rollbackPercent = this.start.split.percent;
-        const steps = planSteps(this.start.split, settings.traffic, settings.schedule.points);
+        // Compare in the backend's own terms: Route 53's 0-255 weights read 10 % back as 10.2 %.
+        const atTarget = this.backend.describe(this.start.split) === this.backend.describe(settings.traffic);
+        const steps = atTarget
+            ? []
+            : planSteps(this.start.split, settings.traffic, settings.schedule.points);
         this.log.info(steps.length === 0
             ? `Already at ${settings.traffic}: nothing to do.`
             : `Plan: ${[this.start.split, ...steps].map((s) => `${s.percent}%`).join(' → ')}`);
@@ -83384,11 +83436,14 @@ class Run {
         // Gates guard moves toward green. Moving toward blue is how people escape a bad green, so
         // a red gate must neither block it nor send traffic back toward green.
         this.towardBlue = settings.traffic.permille < this.start.split.permille;
-        if (!this.towardBlue)
+        if (this.towardBlue)
+            await this.requireBlueCanCarry();
+        else
             await this.waitUntilReady('before the first shift');
         for (const [index, split] of steps.entries()) {
             await this.log.group(`Step ${index + 1}/${steps.length}: ${split}`, () => this.runStep(index, split, steps.length));
         }
+        await this.requireUnchanged();
         if (this.backend.settle) {
             await this.log.group('Settle', () => this.backend.settle(this.options.signal));
             this.event('settled', 'Backend settled: nothing left in flight');
@@ -83406,21 +83461,36 @@ class Run {
         this.record.steps = steps.map((split, index) => this.newStep(index, index === 0 ? this.start.split : steps[index - 1], split));
         this.finish('planned', this.start);
     }
-    async runStep(index, split, total) {
+    /** Someone else's change since our last verified read stops the run; returns the live state. */
+    async requireUnchanged() {
         const live = await this.backend.read();
         if (live.fingerprint !== this.lastSeen.fingerprint) {
             throw new OutOfBandChangeError(this.lastSeen.detail, live.detail);
         }
+        return live;
+    }
+    /** Moving traffic toward blue is only safe when blue has healthy capacity to take it. */
+    async requireBlueCanCarry() {
+        if (!this.backend.blueCanCarry)
+            return;
+        const answer = await this.backend.blueCanCarry();
+        if (!answer.ok)
+            throw new BlueNotReadyError(answer.detail);
+    }
+    async runStep(index, split, total) {
+        const live = await this.requireUnchanged();
         // The last weight leaves blue: green must be ready to carry everything on its own.
         if (split.equals(Split.GREEN) && index > 0)
             await this.waitUntilReady('before blue reaches 0%');
         const step = this.newStep(index, live.split, split);
         this.record.steps.push(step);
         try {
+            this.inFlight = split;
             await this.backend.apply(split);
             this.stepsApplied += 1;
             this.event('shift', `Step ${index + 1}/${total}: ${step.native}`, split.percent);
             this.lastSeen = await this.verify(split, this.options.settings.verifyTimeoutMs, this.options.signal);
+            this.inFlight = undefined;
             step.convergedAt = this.clock.now();
             this.event('converged', `AWS reports ${this.lastSeen.detail}`, this.lastSeen.split.percent);
             await this.bake(step, split);
@@ -83483,9 +83553,16 @@ class Run {
                 this.log.warning(`${check.gate} fails while moving toward blue; carrying on: ${check.detail}`);
             }
             dueGates.forEach((gate) => (due[gates.indexOf(gate)] = now + gate.intervalMs));
-            if (this.clock.now() >= bakeEnd)
+            const pending = step.gates.filter((check) => check.status === 'pending');
+            if (this.clock.now() >= bakeEnd && (pending.length === 0 || this.towardBlue))
                 return;
-            const next = Math.min(bakeEnd, ...due);
+            // A bake ends on a verdict: a gate still pending (probe failures below the threshold,
+            // DNS answers not seen yet) is polled on, within the health timeout.
+            if (this.clock.now() >= bakeEnd + settings.healthTimeoutMs) {
+                const detail = pending.map((check) => `${check.gate}: ${check.detail}`).join('; ');
+                throw new GateFailedError(pending[0].gate, `still pending after the bake and the health timeout: ${detail}`);
+            }
+            const next = this.clock.now() >= bakeEnd ? Math.min(...due) : Math.min(bakeEnd, ...due);
             await this.clock.sleep(Math.max(0, next - this.clock.now()), signal);
         }
     }
@@ -83496,6 +83573,7 @@ class Run {
             return;
         const deadline = this.clock.now() + settings.healthTimeoutMs;
         const context = { phase: 'ready', split: this.lastSeen.split, signal };
+        let pause = VERIFY_FIRST_POLL_MS;
         for (;;) {
             const checks = await this.checkGates(gates, context);
             const failed = checks.find((check) => check.status === 'fail');
@@ -83510,7 +83588,11 @@ class Run {
                 const detail = pending.map((check) => `${check.gate}: ${check.detail}`).join('; ');
                 throw new GateFailedError(pending[0].gate, `${when}: still pending after the health timeout: ${detail}`);
             }
-            await this.clock.sleep(settings.checkIntervalMs, signal);
+            // Pending resolves on its own (green passing its first health checks): look again soon,
+            // backing off to check-interval, so the first step does not wait a whole interval for it.
+            const untilDeadline = Math.max(0, deadline - this.clock.now());
+            await this.clock.sleep(Math.min(pause, settings.checkIntervalMs, untilDeadline), signal);
+            pause *= 2;
         }
     }
     /** Checks gates in parallel. A gate that cannot be checked fails closed. */
@@ -83567,12 +83649,28 @@ class Run {
             this.record.failure = `${reason}. Stopped while moving toward blue, at ${live?.detail ?? 'a split that could not be read'}; traffic was not moved back toward green`;
             return this.finish('failed', live);
         }
-        const target = this.rollbackTarget();
+        let target;
         try {
             const live = await this.backend.read();
-            if (live.split.equals(target) && this.stepsApplied === 0) {
+            if (this.stepsApplied === 0 && live.fingerprint === this.start.fingerprint) {
+                return this.finish('failed', live); // nothing moved: nothing to roll back
+            }
+            // Only our own writes may be undone: the last verified state, or whatever a step still
+            // converging has made of it (a backend may be midway, e.g. targets registered, not healthy).
+            const ours = this.inFlight !== undefined || live.fingerprint === this.lastSeen.fingerprint;
+            if (!ours) {
+                this.record.failure = `${reason}. ${new OutOfBandChangeError(this.lastSeen.detail, live.detail).message}`;
+                this.event('out-of-band', this.record.failure, live.split.percent);
                 return this.finish('failed', live);
             }
+            target = this.rollbackTarget();
+            if (target.permille > live.split.permille) {
+                // Never move traffic toward the green that just failed.
+                this.record.failure = `${reason}. rollback-to ${target} is above the live split, so traffic was left at ${live.detail}`;
+                return this.finish('failed', live);
+            }
+            if (target.permille < live.split.permille)
+                await this.requireBlueCanCarry();
             this.log.warning(`Rolling back to ${target} (${this.backend.describe(target)})`);
             if (!live.split.equals(target))
                 await this.backend.apply(target);
@@ -83597,7 +83695,7 @@ class Run {
         catch (rollbackError) {
             const now = await this.readQuietly();
             const where = now ? `AWS now shows ${now.detail}` : 'the live state could not be read';
-            this.record.failure = `${reason}. Rollback to ${target} failed: ${describeError(rollbackError)}; ${where}`;
+            this.record.failure = `${reason}. Rollback to ${target ?? 'the start'} failed: ${describeError(rollbackError)}; ${where}`;
             this.event('rollback-failed', this.record.failure, now?.split.percent);
             this.log.error(this.record.failure);
             this.finish('failed', now);
@@ -83707,10 +83805,15 @@ async function report(record) {
         }
     }
     const annotation = renderFailureAnnotation(record);
-    if (annotation)
+    if (record.status !== 'failed' && record.status !== 'rolled-back')
+        return;
+    // One annotation per failure: setFailed would add a second one beside ours.
+    if (annotation) {
         error(annotation.message, { title: annotation.title });
-    if (record.status === 'failed' || record.status === 'rolled-back') {
-        setFailed(annotation?.title ?? record.failure ?? `Run ${record.status}`);
+        process.exitCode = 1;
+    }
+    else {
+        setFailed(record.failure ?? `Run ${record.status}`);
     }
 }
 function actionsLogger() {

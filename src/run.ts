@@ -73,9 +73,13 @@ async function report(record: RunRecord): Promise<void> {
     }
   }
   const annotation = renderFailureAnnotation(record)
-  if (annotation) core.error(annotation.message, { title: annotation.title })
-  if (record.status === 'failed' || record.status === 'rolled-back') {
-    core.setFailed(annotation?.title ?? record.failure ?? `Run ${record.status}`)
+  if (record.status !== 'failed' && record.status !== 'rolled-back') return
+  // One annotation per failure: setFailed would add a second one beside ours.
+  if (annotation) {
+    core.error(annotation.message, { title: annotation.title })
+    process.exitCode = 1
+  } else {
+    core.setFailed(record.failure ?? `Run ${record.status}`)
   }
 }
 

@@ -47,6 +47,14 @@ export class GateFailedError extends Error {
   }
 }
 
+/** Blue has no healthy capacity to take the traffic a move toward blue would give it. */
+export class BlueNotReadyError extends Error {
+  constructor(detail: string) {
+    super(`Blue cannot take traffic: ${detail}`)
+    this.name = 'BlueNotReadyError'
+  }
+}
+
 /** AWS did not agree with a write in time. */
 export class VerifyTimeoutError extends Error {
   constructor(split: Split, waitedMs: number, live: string) {
@@ -65,7 +73,9 @@ const FAILURE_EVENTS = new Set<EventKind>([
   'out-of-band',
   'rollback-failed'
 ])
-const VERIFY_MAX_POLL_MS = 5000
+// AWS's convergence is then noticed within 1 s, at 1 request/s: a tenth of ELB's Describe*
+// refill and of Route 53's limit (a 5 s cap made mode targets wait up to 5 s per step for nothing).
+const VERIFY_MAX_POLL_MS = 1000
 
 /**
  * The state machine of a run: prepare → read → plan → (ready) → for each step: shift → verify →
@@ -88,6 +98,8 @@ class Run {
   private stepsApplied = 0
   /** This run moves traffic toward blue (a manual rollback, or a ramp down). */
   private towardBlue = false
+  /** The split of the step being applied, until AWS agrees with it. */
+  private inFlight?: Split
 
   constructor(private readonly options: RunnerOptions) {
     this.backend = options.backend
@@ -133,7 +145,12 @@ class Run {
     this.event('planned', `Live: ${this.start.detail}`, this.start.split.percent)
     if (settings.rollbackTo === 'start') this.record.rollbackPercent = this.start.split.percent
 
-    const steps = planSteps(this.start.split, settings.traffic, settings.schedule.points)
+    // Compare in the backend's own terms: Route 53's 0-255 weights read 10 % back as 10.2 %.
+    const atTarget =
+      this.backend.describe(this.start.split) === this.backend.describe(settings.traffic)
+    const steps = atTarget
+      ? []
+      : planSteps(this.start.split, settings.traffic, settings.schedule.points)
     this.log.info(
       steps.length === 0
         ? `Already at ${settings.traffic}: nothing to do.`
@@ -145,12 +162,14 @@ class Run {
     // Gates guard moves toward green. Moving toward blue is how people escape a bad green, so
     // a red gate must neither block it nor send traffic back toward green.
     this.towardBlue = settings.traffic.permille < this.start.split.permille
-    if (!this.towardBlue) await this.waitUntilReady('before the first shift')
+    if (this.towardBlue) await this.requireBlueCanCarry()
+    else await this.waitUntilReady('before the first shift')
     for (const [index, split] of steps.entries()) {
       await this.log.group(`Step ${index + 1}/${steps.length}: ${split}`, () =>
         this.runStep(index, split, steps.length)
       )
     }
+    await this.requireUnchanged()
     if (this.backend.settle) {
       await this.log.group('Settle', () => this.backend.settle!(this.options.signal))
       this.event('settled', 'Backend settled: nothing left in flight')
@@ -174,17 +193,31 @@ class Run {
     this.finish('planned', this.start!)
   }
 
-  private async runStep(index: number, split: Split, total: number): Promise<void> {
+  /** Someone else's change since our last verified read stops the run; returns the live state. */
+  private async requireUnchanged(): Promise<Observation> {
     const live = await this.backend.read()
     if (live.fingerprint !== this.lastSeen!.fingerprint) {
       throw new OutOfBandChangeError(this.lastSeen!.detail, live.detail)
     }
+    return live
+  }
+
+  /** Moving traffic toward blue is only safe when blue has healthy capacity to take it. */
+  private async requireBlueCanCarry(): Promise<void> {
+    if (!this.backend.blueCanCarry) return
+    const answer = await this.backend.blueCanCarry()
+    if (!answer.ok) throw new BlueNotReadyError(answer.detail)
+  }
+
+  private async runStep(index: number, split: Split, total: number): Promise<void> {
+    const live = await this.requireUnchanged()
     // The last weight leaves blue: green must be ready to carry everything on its own.
     if (split.equals(Split.GREEN) && index > 0) await this.waitUntilReady('before blue reaches 0%')
 
     const step = this.newStep(index, live.split, split)
     this.record.steps.push(step)
     try {
+      this.inFlight = split
       await this.backend.apply(split)
       this.stepsApplied += 1
       this.event('shift', `Step ${index + 1}/${total}: ${step.native}`, split.percent)
@@ -193,6 +226,7 @@ class Run {
         this.options.settings.verifyTimeoutMs,
         this.options.signal
       )
+      this.inFlight = undefined
       step.convergedAt = this.clock.now()
       this.event('converged', `AWS reports ${this.lastSeen.detail}`, this.lastSeen.split.percent)
       await this.bake(step, split)
@@ -256,8 +290,18 @@ class Run {
         )
       }
       dueGates.forEach((gate) => (due[gates.indexOf(gate)] = now + gate.intervalMs))
-      if (this.clock.now() >= bakeEnd) return
-      const next = Math.min(bakeEnd, ...due)
+      const pending = step.gates.filter((check) => check.status === 'pending')
+      if (this.clock.now() >= bakeEnd && (pending.length === 0 || this.towardBlue)) return
+      // A bake ends on a verdict: a gate still pending (probe failures below the threshold,
+      // DNS answers not seen yet) is polled on, within the health timeout.
+      if (this.clock.now() >= bakeEnd + settings.healthTimeoutMs) {
+        const detail = pending.map((check) => `${check.gate}: ${check.detail}`).join('; ')
+        throw new GateFailedError(
+          pending[0].gate,
+          `still pending after the bake and the health timeout: ${detail}`
+        )
+      }
+      const next = this.clock.now() >= bakeEnd ? Math.min(...due) : Math.min(bakeEnd, ...due)
       await this.clock.sleep(Math.max(0, next - this.clock.now()), signal)
     }
   }
@@ -268,6 +312,7 @@ class Run {
     if (gates.length === 0) return
     const deadline = this.clock.now() + settings.healthTimeoutMs
     const context: GateContext = { phase: 'ready', split: this.lastSeen!.split, signal }
+    let pause = VERIFY_FIRST_POLL_MS
     for (;;) {
       const checks = await this.checkGates(gates, context)
       const failed = checks.find((check) => check.status === 'fail')
@@ -284,7 +329,11 @@ class Run {
           `${when}: still pending after the health timeout: ${detail}`
         )
       }
-      await this.clock.sleep(settings.checkIntervalMs, signal)
+      // Pending resolves on its own (green passing its first health checks): look again soon,
+      // backing off to check-interval, so the first step does not wait a whole interval for it.
+      const untilDeadline = Math.max(0, deadline - this.clock.now())
+      await this.clock.sleep(Math.min(pause, settings.checkIntervalMs, untilDeadline), signal)
+      pause *= 2
     }
   }
 
@@ -339,12 +388,27 @@ class Run {
       this.record.failure = `${reason}. Stopped while moving toward blue, at ${live?.detail ?? 'a split that could not be read'}; traffic was not moved back toward green`
       return this.finish('failed', live)
     }
-    const target = this.rollbackTarget()
+    let target: Split | undefined
     try {
       const live = await this.backend.read()
-      if (live.split.equals(target) && this.stepsApplied === 0) {
+      if (this.stepsApplied === 0 && live.fingerprint === this.start.fingerprint) {
+        return this.finish('failed', live) // nothing moved: nothing to roll back
+      }
+      // Only our own writes may be undone: the last verified state, or whatever a step still
+      // converging has made of it (a backend may be midway, e.g. targets registered, not healthy).
+      const ours = this.inFlight !== undefined || live.fingerprint === this.lastSeen!.fingerprint
+      if (!ours) {
+        this.record.failure = `${reason}. ${new OutOfBandChangeError(this.lastSeen!.detail, live.detail).message}`
+        this.event('out-of-band', this.record.failure, live.split.percent)
         return this.finish('failed', live)
       }
+      target = this.rollbackTarget()
+      if (target.permille > live.split.permille) {
+        // Never move traffic toward the green that just failed.
+        this.record.failure = `${reason}. rollback-to ${target} is above the live split, so traffic was left at ${live.detail}`
+        return this.finish('failed', live)
+      }
+      if (target.permille < live.split.permille) await this.requireBlueCanCarry()
       this.log.warning(`Rolling back to ${target} (${this.backend.describe(target)})`)
       if (!live.split.equals(target)) await this.backend.apply(target)
       this.event('rollback', `Rolled back to ${this.backend.describe(target)}`, target.percent)
@@ -366,7 +430,7 @@ class Run {
     } catch (rollbackError) {
       const now = await this.readQuietly()
       const where = now ? `AWS now shows ${now.detail}` : 'the live state could not be read'
-      this.record.failure = `${reason}. Rollback to ${target} failed: ${describeError(rollbackError)}; ${where}`
+      this.record.failure = `${reason}. Rollback to ${target ?? 'the start'} failed: ${describeError(rollbackError)}; ${where}`
       this.event('rollback-failed', this.record.failure, now?.split.percent)
       this.log.error(this.record.failure)
       this.finish('failed', now)

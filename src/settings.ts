@@ -57,8 +57,8 @@ export function readCommonSettings(read: InputReader, modes: readonly Mode[]): C
     rollbackTo,
     dryRun: booleanInput(read, 'dry-run', false),
     region,
-    checkIntervalMs: positive('check-interval', durationInput(read, 'check-interval', '10s')),
-    verifyTimeoutMs: positive('verify-timeout', durationInput(read, 'verify-timeout', '5m')),
+    checkIntervalMs: positiveDuration(read, 'check-interval', '10s'),
+    verifyTimeoutMs: positiveDuration(read, 'verify-timeout', '5m'),
     healthTimeoutMs: durationInput(read, 'health-timeout', '5m')
   }
 }
@@ -71,7 +71,9 @@ function rollbackPercent(raw: string): Split {
   }
 }
 
-function positive(name: string, ms: number): number {
-  if (ms <= 0) throw new InputError(name, '0', 'a duration above zero, such as 10s')
+function positiveDuration(read: InputReader, name: string, fallback: string): number {
+  const ms = durationInput(read, name, fallback)
+  if (ms <= 0)
+    throw new InputError(name, optional(read, name), 'a duration above zero, such as 10s')
   return ms
 }

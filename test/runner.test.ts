@@ -193,6 +193,118 @@ describe('runShift', () => {
     )
   })
 
+  it('does not undo an out-of-band change made during a bake when a gate then fails', async () => {
+    const backend = new FakeBackend(50)
+    const gate = new ScriptedGate('alarm', (_n, c) => {
+      if (c.phase === 'bake' && c.split.percent === 100) {
+        backend.live = Split.BLUE // the on-call engineer escapes by hand
+        return { status: 'fail', detail: 'ALARM' }
+      }
+      return PASS
+    })
+    const record = await setup(backend, { gates: [gate] }).run()
+    expect(record.status).toBe('failed')
+    expect(backend.applied).toEqual(['apply 100%'])
+    expect(backend.live.percent).toBe(0)
+    expect(record.failure).toContain('changed outside this run')
+  })
+
+  it('fails instead of succeeding when the split is changed during the last bake', async () => {
+    const backend = new FakeBackend(0)
+    const gate = new ScriptedGate('alarm', (_n, c) => {
+      if (c.phase === 'bake' && c.split.percent === 25) backend.live = Split.ofPercent(5)
+      return PASS
+    })
+    const record = await setup(backend, { gates: [gate], traffic: Split.ofPercent(25) }).run()
+    expect(record.status).toBe('failed')
+    expect(backend.live.percent).toBe(5)
+    expect(record.events.map((e) => e.kind)).toContain('out-of-band')
+  })
+
+  it('never rolls back toward green: a rollback-to above the live split leaves traffic', async () => {
+    const backend = new FakeBackend(0)
+    const gate = new ScriptedGate('alarm', (_n, c) =>
+      c.phase === 'bake' ? { status: 'fail', detail: 'ALARM' } : PASS
+    )
+    const record = await setup(backend, { gates: [gate], rollbackTo: Split.ofPercent(50) }).run()
+    expect(record.status).toBe('failed')
+    expect(backend.applied).toEqual(['apply 10%'])
+    expect(record.failure).toContain('rollback-to 50% green is above the live split')
+  })
+
+  it('moves nothing with a fixed rollback-to when a gate is red before the first shift', async () => {
+    const backend = new FakeBackend(50)
+    const gate = new ScriptedGate('alarm', () => ({ status: 'fail', detail: 'ALARM' }))
+    const record = await setup(backend, { gates: [gate], rollbackTo: Split.BLUE }).run()
+    expect(record.status).toBe('failed')
+    expect(backend.applied).toEqual([])
+  })
+
+  it('refuses to move traffic toward a blue that cannot take it', async () => {
+    const backend = new FakeBackend(100)
+    backend.blueReady = { ok: false, detail: 'shop-blue has no healthy targets' }
+    const record = await setup(backend, { traffic: Split.BLUE }).run()
+    expect(record.status).toBe('failed')
+    expect(backend.applied).toEqual([])
+    expect(record.failure).toContain('Blue cannot take traffic: shop-blue has no healthy targets')
+  })
+
+  it('leaves traffic where it is when a rollback would land on a blue that cannot take it', async () => {
+    const backend = new FakeBackend(0)
+    const gate = new ScriptedGate('alarm', (_n, c) => {
+      if (c.phase === 'bake' && c.split.percent === 25) {
+        backend.blueReady = { ok: false, detail: 'blue scaled to zero' }
+        return { status: 'fail', detail: 'ALARM' }
+      }
+      return PASS
+    })
+    const record = await setup(backend, { gates: [gate] }).run()
+    expect(record.status).toBe('failed')
+    expect(backend.live.percent).toBe(25)
+    expect(record.failure).toContain('Blue cannot take traffic: blue scaled to zero')
+    expect(record.failure).toContain('AWS now shows blue 750 / green 250')
+  })
+
+  it('keeps polling a gate still pending when the bake ends, until it passes', async () => {
+    const backend = new FakeBackend(0)
+    let bakes = 0
+    const gate = new ScriptedGate(
+      'http-probe',
+      (_n, c) => {
+        if (c.phase === 'ready') return PASS
+        bakes += 1
+        return bakes <= 5 ? { status: 'pending', detail: '1 of 3 failures' } : PASS
+      },
+      20_000
+    )
+    const { run, clock } = setup(backend, { gates: [gate], traffic: Split.ofPercent(10) })
+    const started = clock.now()
+    const record = await run()
+    expect(record.status).toBe('succeeded')
+    // Checks at 0, 20, 40, 60 s (bake end, still pending), 80 s pending, 100 s pass.
+    expect(clock.now() - started).toBe(100_000)
+  })
+
+  it('fails a gate still pending after the bake and the health timeout', async () => {
+    const backend = new FakeBackend(0)
+    const gate = new ScriptedGate('dns-answer', (_n, c) =>
+      c.phase === 'ready' ? PASS : { status: 'pending', detail: 'green not seen yet' }
+    )
+    const record = await setup(backend, { gates: [gate], healthTimeoutMs: 30_000 }).run()
+    expect(record.status).toBe('rolled-back')
+    expect(record.failure).toContain(
+      'still pending after the bake and the health timeout: dns-answer: green not seen yet'
+    )
+  })
+
+  it('is a no-op when the live split reads back as the requested one in native terms', async () => {
+    const backend = new FakeBackend(10.2)
+    backend.describe = (split: Split) => `green ${Math.floor(split.permille / 10)}`
+    const record = await setup(backend, { traffic: Split.ofPercent(10) }).run()
+    expect(record.status).toBe('no-op')
+    expect(backend.applied).toEqual([])
+  })
+
   it('is a no-op when the live split is already the requested one', async () => {
     const backend = new FakeBackend(100)
     const gate = new ScriptedGate('alarm', () => PASS)

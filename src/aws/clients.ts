@@ -12,18 +12,30 @@ export interface AwsClients {
 }
 
 export const USER_AGENT = 'aws-traffic-shift/0.1.0'
+export const CONNECTION_TIMEOUT_MS = 3_000
+export const REQUEST_TIMEOUT_MS = 15_000
 
 /**
  * The only place that constructs SDK clients. Endpoints come from the SDK's own
  * AWS_ENDPOINT_URL_* variables (the local sandbox uses them). Throttling and 5xx are retried by
  * the SDK's standard mode; six attempts ride out a burst without hiding a real outage for long.
  */
-export function createClients(region: string | undefined): AwsClients {
+export function createClients(
+  region: string | undefined,
+  limits: { requestTimeoutMs?: number; maxAttempts?: number } = {}
+): AwsClients {
   const config = {
     region: region || undefined,
-    maxAttempts: 6,
+    maxAttempts: limits.maxAttempts ?? 6,
     retryMode: 'standard',
-    customUserAgent: USER_AGENT
+    customUserAgent: USER_AGENT,
+    // No call may hang a deploy: the SDK's default has no request timeout at all, and without
+    // throwOnRequestTimeout a configured one only logs a warning.
+    requestHandler: {
+      connectionTimeout: CONNECTION_TIMEOUT_MS,
+      requestTimeout: limits.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
+      throwOnRequestTimeout: true
+    }
   } as const
   let elbv2: ElasticLoadBalancingV2Client | undefined
   let cloudwatch: CloudWatchClient | undefined

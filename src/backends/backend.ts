@@ -62,6 +62,11 @@ export interface TrafficBackend {
    * done (e.g. deregistered targets draining), bounded by the backend. The signal aborts it.
    */
   settle?(signal?: AbortSignal): Promise<void>
+  /**
+   * Optional: whether blue has healthy capacity for traffic moved toward it (a rollback, a
+   * ramp down). Backends that cannot tell leave it out.
+   */
+  blueCanCarry?(): Promise<{ ok: boolean; detail: string }>
 }
 
 /** Where green's capacity is registered, watched by the target-health gate. */

@@ -3,6 +3,7 @@ import {
   DescribeListenersCommand,
   DescribeRulesCommand,
   DescribeTargetGroupsCommand,
+  DescribeTargetHealthCommand,
   type ElasticLoadBalancingV2Client,
   ModifyListenerCommand,
   ModifyRuleCommand,
@@ -26,6 +27,8 @@ import type {
 export const MAX_WEIGHT = 999
 export const MAX_TARGET_GROUPS = 5
 const MAX_STICKINESS_SECONDS = 604_800
+/** Below this pair total beside other target groups, a step's rounding error exceeds 1 %. */
+export const MIN_SHARED_PAIR_TOTAL = 100
 
 export interface WeightedSettings {
   /** Exactly one of listenerArn / ruleArn. */
@@ -125,6 +128,14 @@ export class WeightedTargetGroupsBackend implements TrafficBackend {
       )
     )
     const live = await this.readForward()
+    if (live.others > 0 && live.blue + live.green < MIN_SHARED_PAIR_TOTAL) {
+      // Beside other groups the pair keeps its total; a small total cannot express the steps.
+      throw new UnsupportedStateError(
+        `${this.target} gives blue and green a total weight of ${live.blue + live.green} beside ` +
+          `${live.others} other target groups: too coarse to shift in steps. Raise blue's weight ` +
+          `(and the others' in proportion) to at least ${MIN_SHARED_PAIR_TOTAL} first`
+      )
+    }
     const hasGreen = live.tuples.some((tuple) => tuple.TargetGroupArn === greenTargetGroup)
     if (hasGreen) return { changes: [], calls: [] }
     // Adoption: a listener that forwards to blue alone becomes a weighted pair with green at 0.
@@ -169,6 +180,23 @@ export class WeightedTargetGroupsBackend implements TrafficBackend {
 
   healthScope(): HealthScope[] {
     return [{ targetGroupArn: this.settings.greenTargetGroup }]
+  }
+
+  /** Blue can take traffic moved toward it when at least one of its targets is healthy. */
+  async blueCanCarry(): Promise<{ ok: boolean; detail: string }> {
+    const arn = this.settings.blueTargetGroup
+    const out = await awsCall('DescribeTargetHealth', arn, () =>
+      this.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }))
+    )
+    const targets = out.TargetHealthDescriptions ?? []
+    const healthy = targets.filter((target) => target.TargetHealth?.State === 'healthy').length
+    const states = targets
+      .map((target) => `${target.Target?.Id}: ${target.TargetHealth?.State ?? 'unknown'}`)
+      .join(', ')
+    return {
+      ok: healthy > 0,
+      detail: `${arn} has ${healthy} healthy of ${targets.length} registered targets${states ? ` (${states})` : ''}`
+    }
   }
 
   private async readForward(): Promise<LiveForward> {
@@ -313,8 +341,15 @@ export function pairWeights(split: Split, pairTotal: number | undefined): [numbe
   if (pairTotal === undefined) {
     return [Math.min(MAX_WEIGHT, 1000 - split.permille), Math.min(MAX_WEIGHT, split.permille)]
   }
-  const green = Math.round((pairTotal * split.permille) / 1000)
+  // Between the ends both sides keep at least weight 1, so no step silently empties one of them.
+  const exact = Math.round((pairTotal * split.permille) / 1000)
+  const green =
+    split.permille === 0 ? 0 : split.permille === 1000 ? pairTotal : clamp(exact, 1, pairTotal - 1)
   return [pairTotal - green, green]
+}
+
+function clamp(value: number, low: number, high: number): number {
+  return Math.min(high, Math.max(low, value))
 }
 
 function observe(live: LiveForward): Observation {

@@ -4,6 +4,7 @@ import {
   DescribeListenersCommand,
   DescribeRulesCommand,
   DescribeTargetGroupsCommand,
+  DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client,
   ModifyListenerCommand,
   ModifyRuleCommand,
@@ -96,6 +97,13 @@ describe('pairWeights', () => {
 
   it('keeps the pair total beside other target groups', () => {
     expect(pairWeights(Split.ofPercent(25), 200)).toEqual([150, 50])
+  })
+
+  it('keeps both sides at weight 1 or more between the ends', () => {
+    expect(pairWeights(Split.ofPercent(0.1), 100)).toEqual([99, 1])
+    expect(pairWeights(Split.ofPercent(99.9), 100)).toEqual([1, 99])
+    expect(pairWeights(Split.BLUE, 100)).toEqual([100, 0])
+    expect(pairWeights(Split.GREEN, 100)).toEqual([0, 100])
   })
 })
 
@@ -311,7 +319,7 @@ describe('WeightedTargetGroupsBackend', () => {
       ForwardConfig: {
         TargetGroups: [BLUE, ...[1, 2, 3, 4].map((n) => `${OTHER}${n}`)].map((arn) => ({
           TargetGroupArn: arn,
-          Weight: 1
+          Weight: 200
         }))
       }
     })
@@ -377,6 +385,41 @@ describe('WeightedTargetGroupsBackend', () => {
       { TargetGroupArn: GREEN, Weight: 500 }
     ])
     expect(elb.commandCalls(ModifyListenerCommand)).toHaveLength(0)
+  })
+
+  it('refuses a pair too light to shift in steps beside other target groups', async () => {
+    listenerWith({
+      Type: 'forward',
+      ForwardConfig: {
+        TargetGroups: [
+          { TargetGroupArn: BLUE, Weight: 1 },
+          { TargetGroupArn: OTHER, Weight: 1 }
+        ]
+      }
+    })
+    await expect(backend().prepare(false)).rejects.toThrow(
+      'gives blue and green a total weight of 1 beside 1 other target groups: too coarse'
+    )
+    expect(elb.commandCalls(ModifyListenerCommand)).toHaveLength(0)
+  })
+
+  it.each([
+    [['healthy', 'unhealthy'], true, '1 healthy of 2'],
+    [['unhealthy', 'draining'], false, '0 healthy of 2'],
+    [[], false, '0 healthy of 0']
+  ])('blue with targets %j can carry traffic: %s', async (states, ok, detail) => {
+    elb.on(DescribeTargetHealthCommand).resolves({
+      TargetHealthDescriptions: states.map((State, i) => ({
+        Target: { Id: `10.0.0.${i}`, Port: 80 },
+        TargetHealth: { State: State as 'healthy' }
+      }))
+    })
+    const answer = await backend().blueCanCarry()
+    expect(answer.ok).toBe(ok)
+    expect(answer.detail).toContain(detail)
+    expect(elb.commandCalls(DescribeTargetHealthCommand)[0].args[0].input).toEqual({
+      TargetGroupArn: BLUE
+    })
   })
 
   it('watches green for target health', () => {

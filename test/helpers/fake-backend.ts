@@ -74,6 +74,13 @@ export class FakeBackend implements TrafficBackend {
     return []
   }
 
+  /** Set to answer blueCanCarry(); absent means the backend cannot tell. */
+  blueReady?: { ok: boolean; detail: string }
+  get blueCanCarry() {
+    const answer = this.blueReady
+    return answer ? async () => answer : undefined
+  }
+
   /** Set to give the backend a settle step; it records the call and may throw. */
   settleWith?: (signal?: AbortSignal) => Promise<void>
   get settle() {
