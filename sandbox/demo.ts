@@ -1,12 +1,13 @@
 /**
  * `npm run demo`: the bundled action moving real traffic on the local sandbox, no AWS account.
  * Scenario 1 shifts blue → green in steps while clients keep calling the listener; scenario 2
- * breaks green at 25 % and the action rolls back. Prints the live split, then one verdict line
- * per scenario and where the job summaries were written.
+ * breaks green at 25 % and the action rolls back; scenario 3 (mode `targets`) migrates one target
+ * group's 4 blue instances to 4 green ones. Prints the live split, then one verdict line per
+ * scenario and where the job summaries were written.
  */
 import { startAction, type ActionResult } from './action-process.js'
 import { startSandbox, type Sandbox } from './index.js'
-import { createBlueGreen, type BlueGreenScenario } from './scenario.js'
+import { createBlueGreen, createTargetGroupShift } from './scenario.js'
 import { type Sample, Traffic } from './traffic.js'
 
 interface Verdict {
@@ -18,53 +19,124 @@ interface Verdict {
   brokeAt?: number
 }
 
+/** What a scenario built on its fresh sandbox: where clients call, and the action's inputs. */
+interface World {
+  listenerUrl: string
+  /** One line on what is up, e.g. "blue v1 and green v2 are up behind …". */
+  intro: string
+  inputs: Record<string, string>
+  /** Makes every green app answer 500. */
+  breakGreen(): void
+  close(): Promise<void>
+}
+
+interface Scenario {
+  name: string
+  build(sandbox: Sandbox): Promise<World>
+  /** The action's "AWS reports …" text after which the demo breaks green, if it does. */
+  breakGreenAt?: string
+}
+
 const BAKE = '3s'
 const STEPS = '10,25,50,100'
+/** Health checks, deregistration delays and the like run 20× faster than on AWS. */
+const TIME_SCALE = 0.05
+
+/** Two target groups behind a listener; the action moves the listener's weights. */
+async function weightedTargetGroups(sandbox: Sandbox): Promise<World> {
+  const world = await createBlueGreen(sandbox, {
+    forward: 'blue',
+    targetsPerColor: 2,
+    alarms: ['shop-5xx']
+  })
+  return {
+    listenerUrl: world.listenerUrl,
+    intro: `blue v1 and green v2 are up behind ${world.listenerUrl}; clients are calling it.`,
+    inputs: {
+      mode: 'weighted-target-groups',
+      'listener-arn': world.listenerArn,
+      'blue-target-group': world.blue.targetGroupArn,
+      'green-target-group': world.green.targetGroupArn,
+      steps: STEPS,
+      'bake-time': BAKE,
+      'check-interval': '250ms',
+      alarms: 'shop-5xx',
+      'probe-urls': `${world.green.apps[0].url}/`,
+      'probe-interval': '250ms',
+      'probe-failure-threshold': '2'
+    },
+    breakGreen: () => world.green.apps.forEach((app) => app.setFailing(true)),
+    close: () => world.close()
+  }
+}
+
+/**
+ * One target group: the action registers green's instances and deregisters blue's. A 100 s
+ * deregistration delay (5 s at the demo's time scale) outlasts the last bake, so the run is
+ * seen waiting for blue to drain before it succeeds.
+ */
+async function targetsInOneGroup(sandbox: Sandbox): Promise<World> {
+  const world = await createTargetGroupShift(sandbox, {
+    blue: 4,
+    green: 4,
+    deregistrationDelaySeconds: 100
+  })
+  return {
+    listenerUrl: world.listenerUrl,
+    intro:
+      `4 blue v1 instances are registered in the target group behind ${world.listenerUrl}, ` +
+      '4 green v2 instances are up beside them; clients are calling it. (Sandbox time runs ' +
+      `${1 / TIME_SCALE}× fast: the group's 100 s deregistration delay drains in 5 s.)`,
+    inputs: {
+      mode: 'targets',
+      'target-group-arn': world.targetGroupArn,
+      'blue-targets': world.blue.ids.join(','),
+      'green-targets': world.green.ids.join(','),
+      steps: '25,50,100',
+      'bake-time': BAKE,
+      'check-interval': '250ms'
+    },
+    breakGreen: () => world.green.apps.forEach((app) => app.setFailing(true)),
+    close: () => world.close()
+  }
+}
+
+const SCENARIOS: Scenario[] = [
+  { name: 'shift blue → green', build: weightedTargetGroups },
+  {
+    name: 'green fails at 25 % → rollback',
+    build: weightedTargetGroups,
+    breakGreenAt: 'blue 750 / green 250'
+  },
+  { name: 'targets: 4 blue → 4 green instances in one target group', build: targetsInOneGroup }
+]
 
 async function main(): Promise<void> {
+  const started = Date.now()
   console.log(
     'aws-traffic-shift demo: the bundled action (dist/index.js) against a local AWS sandbox\n'
   )
   const verdicts: Verdict[] = []
-  verdicts.push(await scenario('shift blue → green', undefined))
-  verdicts.push(await scenario('green fails at 25 % → rollback', 'blue 750 / green 250'))
+  for (const spec of SCENARIOS) verdicts.push(await scenario(spec))
   console.log('\nVerdicts')
   for (const verdict of verdicts) console.log(verdictLine(verdict))
   console.log('\nJob summaries (Markdown, as GitHub renders them):')
   for (const verdict of verdicts) console.log(`  ${verdict.name}: ${verdict.summaryPath}`)
+  console.log(`\nThe demo took ${((Date.now() - started) / 1000).toFixed(1)} s.`)
 }
 
-/** One run of the action on a fresh sandbox; `breakGreenAt` is the log text that triggers it. */
-async function scenario(name: string, breakGreenAt: string | undefined): Promise<Verdict> {
+/** One run of the action on a fresh sandbox, with clients calling the world's listener. */
+async function scenario({ name, build, breakGreenAt }: Scenario): Promise<Verdict> {
   console.log(`━━ Scenario: ${name} ━━`)
-  const sandbox: Sandbox = await startSandbox({ timeScale: 0.05, seed: 1 })
-  let world: BlueGreenScenario | undefined
+  const sandbox: Sandbox = await startSandbox({ timeScale: TIME_SCALE, seed: 1 })
+  let world: World | undefined
   let traffic: Traffic | undefined
   try {
-    world = await createBlueGreen(sandbox, {
-      forward: 'blue',
-      targetsPerColor: 2,
-      alarms: ['shop-5xx']
-    })
-    console.log(`blue v1 and green v2 are up behind ${world.listenerUrl}; clients are calling it.`)
+    world = await build(sandbox)
+    console.log(world.intro)
     traffic = new Traffic(world.listenerUrl, 4)
-    const action = startAction(
-      {
-        mode: 'weighted-target-groups',
-        'listener-arn': world.listenerArn,
-        'blue-target-group': world.blue.targetGroupArn,
-        'green-target-group': world.green.targetGroupArn,
-        steps: STEPS,
-        'bake-time': BAKE,
-        'check-interval': '250ms',
-        alarms: 'shop-5xx',
-        'probe-urls': `${world.green.apps[0].url}/`,
-        'probe-interval': '250ms',
-        'probe-failure-threshold': '2'
-      },
-      sandbox.env()
-    )
-    const green = world.green
+    const action = startAction(world.inputs, sandbox.env())
+    const breakGreen = world.breakGreen
     let brokeAt: number | undefined
     action.process.stdout?.on('data', (chunk: Buffer) => {
       for (const line of chunk.toString('utf8').split('\n')) {
@@ -73,7 +145,7 @@ async function scenario(name: string, breakGreenAt: string | undefined): Promise
         if (breakGreenAt && line.includes(`AWS reports ${breakGreenAt}`)) {
           brokeAt = Date.now()
           console.log('  demo   │ ✖ green starts answering 500 to everything')
-          for (const app of green.apps) app.setFailing(true)
+          breakGreen()
         }
       }
     })

@@ -1,7 +1,8 @@
 /**
- * A ready "blue/green behind an ALB" world, built through the real SDK the way a person would
- * build it in AWS: a load balancer, a blue and a green target group with app servers registered,
- * and a listener forwarding to blue only (green unused) or by weights. The demo and the
+ * Ready worlds, built through the real SDK the way a person would build them in AWS. Blue/green
+ * behind an ALB: a load balancer, a blue and a green target group with app servers registered,
+ * and a listener forwarding to blue only (green unused) or by weights. One target group (the
+ * `targets` mode): blue's instances registered, green's running beside them. The demo and the
  * end-to-end tests start from here.
  */
 import { CloudWatchClient, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch'
@@ -254,6 +255,154 @@ export async function createBlueGreen(
   } catch (error) {
     elbv2.destroy()
     await Promise.all(apps.map((app) => app.close()))
+    throw error
+  }
+}
+
+export interface TargetGroupOptions {
+  /** Prefix of every resource name (default 'shop'). */
+  name?: string
+  /** How many blue (v1) and green (v2) instance targets. */
+  blue: number
+  green: number
+  /** App servers per colour (default one per target); targets beyond it share them round robin. */
+  appsPerColor?: number
+  healthCheck?: HealthCheckOptions
+  /** The group's deregistration_delay.timeout_seconds (default 10). */
+  deregistrationDelaySeconds?: number
+  /** Register blue's targets (default true); false leaves it to the caller, e.g. to Auto Scaling. */
+  registerBlue?: boolean
+  /** Longest wait for blue to be healthy, real ms (default 15 s). */
+  healthTimeoutMs?: number
+}
+
+export interface TargetGroupSide {
+  /** Instance ids in order: i-0b000000000000001… for blue, i-0e000000000000001… for green. */
+  ids: string[]
+  apps: App[]
+}
+
+/** One instance target group behind a listener, for the `targets` mode. */
+export interface TargetGroupScenario {
+  targetGroupArn: string
+  listenerArn: string
+  /** The listener's real address on 127.0.0.1. */
+  listenerUrl: string
+  /** Registered and healthy (unless `registerBlue: false`). */
+  blue: TargetGroupSide
+  /** Instances up and defined in the ELB sandbox, not registered. */
+  green: TargetGroupSide
+  /** The ELBv2 client the scenario was built with (pointed at the sandbox). */
+  elbv2: ElasticLoadBalancingV2Client
+  /** Closes the apps and the client (the sandbox stays up). */
+  close(): Promise<void>
+}
+
+/** An instance id per colour and number, the same on every run: blue i-0b…01, green i-0e…01. */
+export function instanceId(color: 'blue' | 'green', n: number): string {
+  return `i-0${color === 'blue' ? 'b' : 'e'}${String(n).padStart(15, '0')}`
+}
+
+/**
+ * The `targets` mode's world: a load balancer whose listener forwards to one instance target
+ * group, blue's instances registered in it and healthy, green's instances running (each an app
+ * server defined in the ELB sandbox) but not registered.
+ */
+export async function createTargetGroupShift(
+  sandbox: Sandbox,
+  options: TargetGroupOptions
+): Promise<TargetGroupScenario> {
+  const name = options.name ?? 'shop'
+  const health = { ...DEFAULT_HEALTH, ...options.healthCheck }
+  const elbv2 = new ElasticLoadBalancingV2Client(sandbox.clientConfig('elbv2'))
+  const apps: App[] = []
+  const close = async (): Promise<void> => {
+    elbv2.destroy()
+    await Promise.all(apps.map((app) => app.close()))
+  }
+  try {
+    const lb = await elbv2.send(
+      new CreateLoadBalancerCommand({ Name: `${name}-alb`, Type: 'application' })
+    )
+    const group = await elbv2.send(
+      new CreateTargetGroupCommand({
+        Name: name,
+        Protocol: 'HTTP',
+        Port: 8080,
+        VpcId: lb.LoadBalancers![0].VpcId,
+        TargetType: 'instance',
+        HealthCheckPath: health.path,
+        HealthCheckIntervalSeconds: health.intervalSeconds,
+        HealthCheckTimeoutSeconds: health.timeoutSeconds,
+        HealthyThresholdCount: health.healthyThreshold,
+        UnhealthyThresholdCount: health.unhealthyThreshold
+      })
+    )
+    const targetGroupArn = group.TargetGroups![0].TargetGroupArn!
+    await elbv2.send(
+      new ModifyTargetGroupAttributesCommand({
+        TargetGroupArn: targetGroupArn,
+        Attributes: [
+          {
+            Key: 'deregistration_delay.timeout_seconds',
+            Value: String(options.deregistrationDelaySeconds ?? 10)
+          }
+        ]
+      })
+    )
+    const listener = await elbv2.send(
+      new CreateListenerCommand({
+        LoadBalancerArn: lb.LoadBalancers![0].LoadBalancerArn,
+        Protocol: 'HTTP',
+        Port: 80,
+        DefaultActions: [{ Type: 'forward', TargetGroupArn: targetGroupArn }]
+      })
+    )
+    const listenerArn = listener.Listeners![0].ListenerArn!
+    const side = async (color: 'blue' | 'green', version: string): Promise<TargetGroupSide> => {
+      const built: TargetGroupSide = { ids: [], apps: [] }
+      for (let n = 1; n <= options[color]; n += 1) {
+        if (n <= (options.appsPerColor ?? Infinity)) {
+          built.apps.push(await startApp({ version, healthPath: health.path }))
+          apps.push(built.apps.at(-1)!)
+        }
+        const id = instanceId(color, n)
+        sandbox.elb.defineInstance(id, built.apps[(n - 1) % built.apps.length].port)
+        built.ids.push(id)
+      }
+      return built
+    }
+    const blue = await side('blue', 'v1')
+    const green = await side('green', 'v2')
+    if (options.registerBlue ?? true) {
+      await elbv2.send(
+        new RegisterTargetsCommand({
+          TargetGroupArn: targetGroupArn,
+          Targets: blue.ids.map((Id) => ({ Id }))
+        })
+      )
+      await Promise.all(
+        blue.ids.map((id) =>
+          sandbox.elb.waitForTargetState(
+            targetGroupArn,
+            id,
+            'healthy',
+            options.healthTimeoutMs ?? 15_000
+          )
+        )
+      )
+    }
+    return {
+      targetGroupArn,
+      listenerArn,
+      listenerUrl: sandbox.elb.listenerUrl(listenerArn),
+      blue,
+      green,
+      elbv2,
+      close
+    }
+  } catch (error) {
+    await close()
     throw error
   }
 }

@@ -6,16 +6,16 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals'
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling'
 import {
-  CreateListenerCommand,
-  CreateLoadBalancerCommand,
-  CreateTargetGroupCommand,
   DescribeTargetHealthCommand,
-  ElasticLoadBalancingV2Client,
-  ModifyTargetGroupAttributesCommand,
-  RegisterTargetsCommand
+  type ElasticLoadBalancingV2Client
 } from '@aws-sdk/client-elastic-load-balancing-v2'
 import type { Transition } from '../../sandbox/elbv2/health.js'
-import { type App, type Sandbox, startApp, startSandbox } from '../../sandbox/index.js'
+import { type App, type Sandbox, startSandbox } from '../../sandbox/index.js'
+import {
+  createTargetGroupShift,
+  instanceId,
+  type TargetGroupScenario
+} from '../../sandbox/scenario.js'
 import type { RunRecord } from '../../src/record.js'
 import { runAction, startAction, tolerance, Traffic } from './harness.js'
 
@@ -24,6 +24,7 @@ const TIME_SCALE = 0.05
 
 interface World {
   sandbox: Sandbox
+  scenario: TargetGroupScenario
   elbv2: ElasticLoadBalancingV2Client
   targetGroupArn: string
   listenerUrl: string
@@ -31,8 +32,7 @@ interface World {
   green: string[]
   /** Green's app servers, one per green target unless shared. */
   greenApps: App[]
-  apps: App[]
-  /** Every health transition of the group, in order. */
+  /** Every health transition of the group once blue is up, in order. */
   transitions: Transition[]
 }
 
@@ -45,14 +45,11 @@ afterEach(async () => {
   await traffic?.stop()
   traffic = undefined
   if (world) {
-    world.elbv2.destroy()
-    await Promise.all(world.apps.map((app) => app.close()))
+    await world.scenario.close()
     await world.sandbox.close()
     world = undefined
   }
 })
-
-const instanceId = (side: 'b' | 'e', n: number) => `i-0${side}${String(n).padStart(15, '0')}`
 
 /**
  * One load balancer, one instance target group with blue registered (by list, or by blue's Auto
@@ -69,70 +66,35 @@ async function buildWorld(options: {
   healthCheck?: { interval: number; timeout: number }
 }): Promise<World> {
   const sandbox = await startSandbox({ timeScale: TIME_SCALE })
-  const elbv2 = new ElasticLoadBalancingV2Client(sandbox.clientConfig('elbv2'))
-  const apps: App[] = []
+  let scenario: TargetGroupScenario
+  try {
+    scenario = await createTargetGroupShift(sandbox, {
+      blue: options.blue,
+      green: options.green,
+      appsPerColor: options.apps,
+      deregistrationDelaySeconds: options.delaySeconds ?? 10,
+      healthCheck: {
+        intervalSeconds: options.healthCheck?.interval ?? 5,
+        timeoutSeconds: options.healthCheck?.timeout ?? 2
+      },
+      registerBlue: !options.autoScaling
+    })
+  } catch (error) {
+    await sandbox.close()
+    throw error
+  }
   const built: World = {
     sandbox,
-    elbv2,
-    targetGroupArn: '',
-    listenerUrl: '',
-    blue: Array.from({ length: options.blue }, (_, i) => instanceId('b', i + 1)),
-    green: Array.from({ length: options.green }, (_, i) => instanceId('e', i + 1)),
-    greenApps: [],
-    apps,
+    scenario,
+    elbv2: scenario.elbv2,
+    targetGroupArn: scenario.targetGroupArn,
+    listenerUrl: scenario.listenerUrl,
+    blue: scenario.blue.ids,
+    green: scenario.green.ids,
+    greenApps: scenario.green.apps,
     transitions: []
   }
   world = built
-  const lb = await elbv2.send(new CreateLoadBalancerCommand({ Name: 'shop' }))
-  const group = await elbv2.send(
-    new CreateTargetGroupCommand({
-      Name: 'shop',
-      Protocol: 'HTTP',
-      Port: 8080,
-      VpcId: lb.LoadBalancers![0].VpcId,
-      TargetType: 'instance',
-      HealthCheckPath: '/health',
-      HealthCheckIntervalSeconds: options.healthCheck?.interval ?? 5,
-      HealthCheckTimeoutSeconds: options.healthCheck?.timeout ?? 2,
-      HealthyThresholdCount: 2,
-      UnhealthyThresholdCount: 2
-    })
-  )
-  built.targetGroupArn = group.TargetGroups![0].TargetGroupArn!
-  await elbv2.send(
-    new ModifyTargetGroupAttributesCommand({
-      TargetGroupArn: built.targetGroupArn,
-      Attributes: [
-        {
-          Key: 'deregistration_delay.timeout_seconds',
-          Value: String(options.delaySeconds ?? 10)
-        }
-      ]
-    })
-  )
-  const listener = await elbv2.send(
-    new CreateListenerCommand({
-      LoadBalancerArn: lb.LoadBalancers![0].LoadBalancerArn,
-      Protocol: 'HTTP',
-      Port: 80,
-      DefaultActions: [{ Type: 'forward', TargetGroupArn: built.targetGroupArn }]
-    })
-  )
-  built.listenerUrl = sandbox.elb.listenerUrl(listener.Listeners![0].ListenerArn!)
-  for (const [ids, version] of [
-    [built.blue, 'v1'],
-    [built.green, 'v2']
-  ] as const) {
-    const servers: App[] = []
-    for (const [index, id] of ids.entries()) {
-      if (index < (options.apps ?? Infinity)) {
-        servers.push(await startApp({ version }))
-        apps.push(servers.at(-1)!)
-      }
-      sandbox.elb.defineInstance(id, servers[index % servers.length].port)
-    }
-    if (version === 'v2') built.greenApps = servers
-  }
   sandbox.elb.health.on('transition', (transition: Transition) =>
     built.transitions.push(transition)
   )
@@ -141,19 +103,12 @@ async function buildWorld(options: {
       targetGroupArns: [built.targetGroupArn]
     })
     sandbox.autoscaling.createGroup('shop-green', built.green)
-  } else {
-    await elbv2.send(
-      new RegisterTargetsCommand({
-        TargetGroupArn: built.targetGroupArn,
-        Targets: built.blue.map((Id) => ({ Id }))
-      })
+    await Promise.all(
+      built.blue.map((id) =>
+        sandbox.elb.waitForTargetState(built.targetGroupArn, id, 'healthy', 15_000)
+      )
     )
   }
-  await Promise.all(
-    built.blue.map((id) =>
-      sandbox.elb.waitForTargetState(built.targetGroupArn, id, 'healthy', 15_000)
-    )
-  )
   return built
 }
 
@@ -302,7 +257,7 @@ describe('targets end to end', () => {
     ])
 
     // A scale-out of green now joins the target group on its own.
-    const extra = instanceId('e', 99)
+    const extra = instanceId('green', 99)
     built.sandbox.elb.defineInstance(extra, built.greenApps[0].port)
     built.sandbox.autoscaling.launchInstance('shop-green', extra)
     await built.sandbox.elb.waitForTargetState(built.targetGroupArn, extra, 'healthy', 10_000)
@@ -343,8 +298,7 @@ describe('targets end to end: run time by fleet size', () => {
           `${converge.map((s) => s.toFixed(1)).join(' / ')} s, ` +
           `${built.sandbox.faults.calls.length - calls} API calls`
       )
-      world!.elbv2.destroy()
-      await Promise.all(world!.apps.map((app) => app.close()))
+      await world!.scenario.close()
       await world!.sandbox.close()
       world = undefined
     }
