@@ -80983,9 +80983,13 @@ class TargetsBackend {
         const healthyGreen = count('green', 'healthy');
         const servingGreen = count('green', 'healthy', 'waiting', 'broken');
         const servingBlue = count('blue', 'healthy', 'waiting', 'broken');
-        if (healthyGreen + servingBlue === 0) {
-            throw new UnsupportedStateError(`${this.settings.targetGroupArn} has no healthy green target and no registered blue ` +
-                'target: nothing takes traffic to shift');
+        // No healthy green and no blue (e.g. green broke after a 100 % step removed blue): nothing
+        // takes traffic, but the registrations still say where the run is, so a rollback or a run
+        // to 0 % can put blue back.
+        const nothingHealthy = healthyGreen + servingBlue === 0;
+        if (nothingHealthy && servingGreen === 0) {
+            throw new UnsupportedStateError(`${this.settings.targetGroupArn} has none of blue's or green's targets registered: ` +
+                'nothing takes traffic and nothing says where a shift stands; register blue by hand');
         }
         this.greenServing = sides.green.targets
             .filter((target) => ['healthy', 'waiting', 'broken'].includes(standing(target.key)))
@@ -80995,12 +80999,18 @@ class TargetsBackend {
         const atRequested = healthyGreen === servingGreen &&
             healthyGreen === requested.green &&
             servingBlue === requested.blue;
-        const split = atRequested ? this.settings.traffic : shareOf(healthyGreen, servingBlue);
+        const split = atRequested
+            ? this.settings.traffic
+            : nothingHealthy
+                ? shareOf(servingGreen, servingBlue)
+                : shareOf(healthyGreen, servingBlue);
         const ours = new Set(SIDES.flatMap((side) => sides[side].targets.map((target) => target.key)));
         const draining = [...live.health.values()].filter((target) => ours.has(keyOf(target.id, target.port)) && standingOf(target) === 'draining').length;
         const others = [...live.health.keys()].filter((key) => !ours.has(key)).length;
         const notes = [
-            servingGreen > healthyGreen ? `${servingGreen - healthyGreen} green not yet healthy` : '',
+            servingGreen > healthyGreen && !nothingHealthy
+                ? `${servingGreen - healthyGreen} green not yet healthy`
+                : '',
             draining > 0 ? `${draining} draining` : '',
             others > 0 ? `${others} other targets in the group` : '',
             ...SIDES.map((side) => live.attached[side] === undefined
@@ -81012,11 +81022,15 @@ class TargetsBackend {
             .map((target) => target.key)
             .sort()
             .join(',');
+        const share = nothingHealthy
+            ? `no healthy target: ${servingGreen} green registered, none healthy; ${split.percent}% ` +
+                'by registered targets'
+            : `${shareOf(healthyGreen, servingBlue).percent}% of serving targets`;
         return {
             split,
             detail: `green ${healthyGreen}/${sides.green.targets.length} healthy, blue ${servingBlue}/` +
-                `${sides.blue.targets.length} registered (${shareOf(healthyGreen, servingBlue).percent}% ` +
-                `of serving targets)${notes.length > 0 ? `; ${notes.join('; ')}` : ''}`,
+                `${sides.blue.targets.length} registered (${share})` +
+                (notes.length > 0 ? `; ${notes.join('; ')}` : ''),
             fingerprint: `blue=${serving('blue')};green=${serving('green')};` +
                 SIDES.map((side) => `${side}-group=${live.attached[side] ?? '-'}`).join(';')
         };

@@ -612,6 +612,58 @@ describe('TargetsBackend: failures and rollback', () => {
     expect(record.finalPercent).toBe(0)
   })
 
+  it('rolls back when green breaks after blue is gone: reads the registrations, re-registers blue first', async () => {
+    group.seed(...range(3, blue))
+    // Green passes until the 100 % step has removed blue, then every green target fails.
+    const gate: Gate = {
+      name: 'alarm',
+      intervalMs: 10_000,
+      check: async ({ phase, split }) => {
+        if (phase !== 'bake' || split.percent < 100) return { status: 'pass', detail: 'ok' }
+        for (const id of range(5, green)) group.fates.set(id, 'unhealthy')
+        return { status: 'fail', detail: 'errors at 100%' }
+      }
+    }
+    const record = await run({}, { steps: '50,100', gates: [gate] })
+    expect(record.status).toBe('rolled-back')
+    expect(group.log.map(short)).toEqual([
+      'register g1,g2,g3',
+      'deregister b3',
+      'register g4,g5',
+      'deregister b1,b2',
+      'register b1,b2,b3',
+      'deregister g1,g2,g3,g4,g5'
+    ])
+    // Blue was back and healthy before the (broken) green left.
+    expect(group.healthyAtDeregister.at(-1)!.map(short).sort()).toEqual(['b1', 'b2', 'b3'])
+    expect(record.finalPercent).toBe(0)
+    expect(group.states().healthy?.map(short).sort()).toEqual(['b1', 'b2', 'b3'])
+  })
+
+  it('reads a group with no healthy target by its registrations and says so', async () => {
+    group.seed(...range(5, green))
+    for (const id of range(5, green)) group.fates.set(id, 'unhealthy')
+    const shifted = backend()
+    await shifted.prepare()
+    const live = await shifted.read()
+    expect(live.split.percent).toBe(100)
+    expect(live.detail).toBe(
+      'green 0/5 healthy, blue 0/3 registered (no healthy target: 5 green registered, none ' +
+        'healthy; 100% by registered targets)'
+    )
+  })
+
+  it('runs a manual traffic: 0 with every green target unhealthy: blue back, then green out', async () => {
+    group.seed(...range(5, green))
+    for (const id of range(5, green)) group.fates.set(id, 'unhealthy')
+    const record = await run({ traffic: Split.BLUE }, { steps: 'all-at-once' })
+    expect(record.status).toBe('succeeded')
+    expect(record.startPercent).toBe(100)
+    expect(group.log.map(short)).toEqual(['register b1,b2,b3', 'deregister g1,g2,g3,g4,g5'])
+    expect(group.healthyAtDeregister[0].map(short).sort()).toEqual(['b1', 'b2', 'b3'])
+    expect(record.finalPercent).toBe(0)
+  })
+
   it('rolls back to exactly the targets a resumed run started from', async () => {
     group.seed(...range(3, blue), green(1))
     const record = await run({}, { gates: [failsAt(60)] })
