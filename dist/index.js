@@ -80291,6 +80291,23 @@ const dns = {
     create: (settings, deps) => new DnsBackend(settings, deps.clients.route53, deps.clock, deps.logger)
 };
 
+;// CONCATENATED MODULE: ./src/aws/target-states.ts
+function classifyTarget(state, reason) {
+    switch (state) {
+        case 'healthy':
+            return 'healthy';
+        case 'initial':
+            return 'waiting';
+        case 'draining':
+        case 'unhealthy.draining':
+            return 'draining';
+        case 'unused':
+            return reason === 'Target.NotInUse' ? 'waiting' : 'broken';
+        default:
+            return 'broken';
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/backends/targets-aws.ts
 
 
@@ -80698,6 +80715,7 @@ function label(target) {
 }
 
 ;// CONCATENATED MODULE: ./src/backends/targets.ts
+
 
 
 
@@ -81235,26 +81253,9 @@ function keyOf(id, port) {
 function targets_endpoint(id, port) {
     return { id, port, key: keyOf(id, port) };
 }
-/**
- * `initial`, and `unused` while the group is not yet in use, resolve on their own; other
- * `unused` reasons (stopped instance, unusable IP) and `unhealthy`/`unavailable` do not.
- */
+/** Where a target stands in the group: absent, or as the shared classifier judges it. */
 function standingOf(target) {
-    if (!target)
-        return 'absent';
-    switch (target.state) {
-        case 'healthy':
-            return 'healthy';
-        case 'initial':
-            return 'waiting';
-        case 'draining':
-        case 'unhealthy.draining':
-            return 'draining';
-        case 'unused':
-            return target.reason === 'Target.NotInUse' ? 'waiting' : 'broken';
-        default:
-            return 'broken';
-    }
+    return target ? classifyTarget(target.state, target.reason) : 'absent';
 }
 function isServing(standing) {
     return standing === 'healthy' || standing === 'waiting' || standing === 'broken';
@@ -82347,6 +82348,7 @@ class Route53HealthCheckGate {
 
 
 
+
 const targetHealth = {
     name: 'target-health',
     // Always configured: whether it applies depends on the backend, which create() can see.
@@ -82365,7 +82367,7 @@ class TargetHealthGate {
     deps;
     name = 'target-health';
     intervalMs;
-    /** When this gate first saw each target waiting (initial / unused), by target key. */
+    /** When this gate first saw each target waiting (initial, unused: NotInUse), by target key. */
     waitingSince = new Map();
     constructor(settings, deps) {
         this.settings = settings;
@@ -82391,17 +82393,17 @@ class TargetHealthGate {
     }
     judge(group, seen, now) {
         const timeoutMs = this.deps.settings.healthTimeoutMs;
-        // Draining targets are leaving and take no new requests, so they neither help nor hurt.
-        const counted = seen.filter((target) => target.state !== 'draining');
+        // Draining targets (unhealthy.draining too) are leaving, so they neither help nor hurt.
+        const counted = seen.filter((target) => target.standing !== 'draining');
         if (!counted.some((target) => target.reason !== 'Target.NotRegistered')) {
             const found = seen.length > 0 ? `: ${list(seen)}` : '';
             return fail(`${group}: no registered targets that can take traffic${found}`);
         }
-        const healthy = counted.filter((target) => target.state === 'healthy');
+        const healthy = counted.filter((target) => target.standing === 'healthy');
         const waiting = counted.filter(isWaiting);
         const fresh = waiting.filter((target) => now - this.waitingSince.get(target.key) < timeoutMs);
         const expired = waiting.filter((target) => !fresh.includes(target));
-        const broken = counted.filter((target) => target.state !== 'healthy' && !isWaiting(target));
+        const broken = counted.filter((target) => target.standing === 'broken');
         const needed = Math.max(1, Math.ceil((counted.length * this.settings.minHealthyPercent) / 100));
         const summary = `${group}: ${healthy.length}/${counted.length} targets healthy, ${needed} needed ` +
             `(min-healthy-percent ${this.settings.minHealthyPercent})`;
@@ -82457,26 +82459,23 @@ class TargetHealthGate {
                 this.waitingSince.set(key, now);
     }
 }
-/**
- * States that resolve on their own: `initial` (health checks in progress) and `unused` with
- * Target.NotInUse (a group just added to a listener is checked only once the listener uses it).
- * Other `unused` reasons (not registered, stopped instance, unusable IP) never resolve by waiting.
- */
+/** States that resolve on their own (initial, unused with Target.NotInUse): timed, then failed. */
 function isWaiting(target) {
-    if (target.state === 'initial')
-        return true;
-    return target.state === 'unused' && (target.reason === 'Target.NotInUse' || target.reason === '');
+    return target.standing === 'waiting';
 }
 function toSeen(groupArn, description) {
     const id = description.Target?.Id ?? '?';
     const port = description.Target?.Port;
     const label = port === undefined ? id : `${id}:${port}`;
+    const state = description.TargetHealth?.State ?? 'unknown';
+    const reason = description.TargetHealth?.Reason ?? '';
     return {
         key: `${groupArn}|${label}`,
         label,
-        state: description.TargetHealth?.State ?? 'unknown',
-        reason: description.TargetHealth?.Reason ?? '',
-        description: description.TargetHealth?.Description ?? ''
+        state,
+        reason,
+        description: description.TargetHealth?.Description ?? '',
+        standing: classifyTarget(state, reason)
     };
 }
 function list(targets) {

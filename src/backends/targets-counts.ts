@@ -1,3 +1,4 @@
+import type { TargetState } from '../aws/target-states.js'
 import { Split } from '../split.js'
 
 /** How many targets of each side a split keeps registered. */
@@ -26,8 +27,8 @@ export function shareOf(healthyGreen: number, servingBlue: number): Split {
   return Split.ofWeights(servingBlue, healthyGreen)
 }
 
-/** Where one target stands in the group, as far as choosing which to keep is concerned. */
-export type Standing = 'healthy' | 'waiting' | 'broken' | 'draining' | 'absent'
+/** Where one target stands in the group (see TargetState), or absent when not registered. */
+export type Standing = TargetState | 'absent'
 
 const KEEP_RANK: Partial<Record<Standing, number>> = { healthy: 0, waiting: 1, broken: 2 }
 const ADD_RANK: Partial<Record<Standing, number>> = { absent: 0, draining: 1 }

@@ -1,3 +1,4 @@
+import { classifyTarget } from '../aws/target-states.js'
 import type { Clock } from '../clock.js'
 import { UnsupportedStateError } from '../errors.js'
 import type { Logger } from '../logger.js'
@@ -655,25 +656,9 @@ function endpoint(id: string, port: number): Target {
   return { id, port, key: keyOf(id, port) }
 }
 
-/**
- * `initial`, and `unused` while the group is not yet in use, resolve on their own; other
- * `unused` reasons (stopped instance, unusable IP) and `unhealthy`/`unavailable` do not.
- */
+/** Where a target stands in the group: absent, or as the shared classifier judges it. */
 export function standingOf(target: TargetHealth | undefined): Standing {
-  if (!target) return 'absent'
-  switch (target.state) {
-    case 'healthy':
-      return 'healthy'
-    case 'initial':
-      return 'waiting'
-    case 'draining':
-    case 'unhealthy.draining':
-      return 'draining'
-    case 'unused':
-      return target.reason === 'Target.NotInUse' ? 'waiting' : 'broken'
-    default:
-      return 'broken'
-  }
+  return target ? classifyTarget(target.state, target.reason) : 'absent'
 }
 
 function isServing(standing: Standing): boolean {

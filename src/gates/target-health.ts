@@ -2,6 +2,7 @@ import {
   DescribeTargetHealthCommand,
   type TargetHealthDescription
 } from '@aws-sdk/client-elastic-load-balancing-v2'
+import { classifyTarget, type TargetState } from '../aws/target-states.js'
 import type { HealthScope } from '../backends/backend.js'
 import { AwsCallError, CancelledError } from '../errors.js'
 import { optional, parseInteger } from '../inputs.js'
@@ -19,6 +20,8 @@ interface Seen {
   state: string
   reason: string
   description: string
+  /** As every part of the action judges targets (see classifyTarget). */
+  standing: TargetState
 }
 
 export const targetHealth: GateDefinition<TargetHealthSettings> = {
@@ -37,7 +40,7 @@ export const targetHealth: GateDefinition<TargetHealthSettings> = {
 class TargetHealthGate implements Gate {
   readonly name = 'target-health'
   readonly intervalMs: number
-  /** When this gate first saw each target waiting (initial / unused), by target key. */
+  /** When this gate first saw each target waiting (initial, unused: NotInUse), by target key. */
   private readonly waitingSince = new Map<string, number>()
 
   constructor(
@@ -68,17 +71,17 @@ class TargetHealthGate implements Gate {
 
   private judge(group: string, seen: Seen[], now: number): GateResult {
     const timeoutMs = this.deps.settings.healthTimeoutMs
-    // Draining targets are leaving and take no new requests, so they neither help nor hurt.
-    const counted = seen.filter((target) => target.state !== 'draining')
+    // Draining targets (unhealthy.draining too) are leaving, so they neither help nor hurt.
+    const counted = seen.filter((target) => target.standing !== 'draining')
     if (!counted.some((target) => target.reason !== 'Target.NotRegistered')) {
       const found = seen.length > 0 ? `: ${list(seen)}` : ''
       return fail(`${group}: no registered targets that can take traffic${found}`)
     }
-    const healthy = counted.filter((target) => target.state === 'healthy')
+    const healthy = counted.filter((target) => target.standing === 'healthy')
     const waiting = counted.filter(isWaiting)
     const fresh = waiting.filter((target) => now - this.waitingSince.get(target.key)! < timeoutMs)
     const expired = waiting.filter((target) => !fresh.includes(target))
-    const broken = counted.filter((target) => target.state !== 'healthy' && !isWaiting(target))
+    const broken = counted.filter((target) => target.standing === 'broken')
     const needed = Math.max(1, Math.ceil((counted.length * this.settings.minHealthyPercent) / 100))
     const summary =
       `${group}: ${healthy.length}/${counted.length} targets healthy, ${needed} needed ` +
@@ -130,26 +133,24 @@ class TargetHealthGate implements Gate {
   }
 }
 
-/**
- * States that resolve on their own: `initial` (health checks in progress) and `unused` with
- * Target.NotInUse (a group just added to a listener is checked only once the listener uses it).
- * Other `unused` reasons (not registered, stopped instance, unusable IP) never resolve by waiting.
- */
+/** States that resolve on their own (initial, unused with Target.NotInUse): timed, then failed. */
 function isWaiting(target: Seen): boolean {
-  if (target.state === 'initial') return true
-  return target.state === 'unused' && (target.reason === 'Target.NotInUse' || target.reason === '')
+  return target.standing === 'waiting'
 }
 
 function toSeen(groupArn: string, description: TargetHealthDescription): Seen {
   const id = description.Target?.Id ?? '?'
   const port = description.Target?.Port
   const label = port === undefined ? id : `${id}:${port}`
+  const state = description.TargetHealth?.State ?? 'unknown'
+  const reason = description.TargetHealth?.Reason ?? ''
   return {
     key: `${groupArn}|${label}`,
     label,
-    state: description.TargetHealth?.State ?? 'unknown',
-    reason: description.TargetHealth?.Reason ?? '',
-    description: description.TargetHealth?.Description ?? ''
+    state,
+    reason,
+    description: description.TargetHealth?.Description ?? '',
+    standing: classifyTarget(state, reason)
   }
 }
 

@@ -204,15 +204,26 @@ describe('target-health checks', () => {
     expect(result.detail).toContain('still starting: i-1:80 initial')
   })
 
-  it('counts unhealthy.draining as unhealthy: only deregistration drains', async () => {
+  it('leaves unhealthy.draining out like draining: the target is leaving', async () => {
     answer(
       healthy('i-1'),
       target('i-2', 'unhealthy.draining', 'Target.Timeout', 'Request timed out')
     )
     const [gate] = build()
-    const result = await gate.check(BAKE)
-    expect(result.status).toBe('fail')
-    expect(result.detail).toContain('i-2:80 unhealthy.draining (Target.Timeout: Request timed out)')
+    expect(await gate.check(BAKE)).toEqual({
+      status: 'pass',
+      detail: 'green: 1/1 targets healthy, 1 needed (min-healthy-percent 100)'
+    })
+  })
+
+  it('fails at once on an unused target without Target.NotInUse: waiting will not fix it', async () => {
+    answer(healthy('i-1'), target('i-2', 'unused'))
+    const [gate] = build()
+    expect(await gate.check(BAKE)).toEqual({
+      status: 'fail',
+      detail:
+        'green: 1/2 targets healthy, 2 needed (min-healthy-percent 100); not healthy: i-2:80 unused'
+    })
   })
 
   it.each([
