@@ -6,6 +6,7 @@ import { CancelledError, describeError, InputError } from '../errors.js'
 import { type DnsResponse, type DnsServer, UdpDnsClient } from '../dns/udp-client.js'
 import { optional, parseList } from '../inputs.js'
 import type { Gate, GateContext, GateDefinition, GateDeps, GateResult } from './gate.js'
+import { WaitingSince, worstOf } from './verdicts.js'
 
 /** A resolver as the user wrote it: a host (address or name) and a port. */
 export interface ResolverInput {
@@ -75,7 +76,6 @@ type SideName = 'blue' | 'green'
 interface Seen {
   /** The weights these sightings belong to; new weights start afresh. */
   key: string
-  since: number
   sides: Set<SideName>
 }
 
@@ -89,6 +89,8 @@ class DnsAnswerGate implements Gate {
   readonly intervalMs: number
   private servers?: { label: string; server: DnsServer }[]
   private readonly seen = new Map<string, Seen>()
+  /** Since when each resolver has been asked about the current weights. */
+  private readonly waitingSince = new WaitingSince()
 
   constructor(
     private readonly settings: DnsAnswerSettings,
@@ -115,14 +117,7 @@ class DnsAnswerGate implements Gate {
         this.checkOne(label, server, values, sides, key, count, context.signal)
       )
     )
-    const worst = (['fail', 'pending', 'pass'] as const).find((status) =>
-      results.some((result) => result.status === status)
-    )!
-    const detail = results
-      .filter((result) => worst === 'pass' || result.status === worst)
-      .map((result) => result.detail)
-      .join('; ')
-    return { status: worst, detail }
+    return worstOf(results)
   }
 
   private async checkOne(
@@ -137,9 +132,11 @@ class DnsAnswerGate implements Gate {
     const now = this.deps.clock.now()
     let seen = this.seen.get(label)
     if (!seen || seen.key !== key) {
-      seen = { key, since: now, sides: new Set() }
+      seen = { key, sides: new Set() }
       this.seen.set(label, seen)
+      this.waitingSince.stop(label)
     }
+    const waited = this.waitingSince.waited(label, now)
     const { responses, errors } = await ask(server, this.backend, count, signal)
     const tally = { blue: 0, green: 0 }
     const other = new Map<string, number>()
@@ -169,7 +166,6 @@ class DnsAnswerGate implements Gate {
       }
     }
     if (problems.length === 0) return { status: 'pass', detail: `${label}: ${counts}` }
-    const waited = now - seen.since
     const detail = `${label}: ${problems.join(', ')} (${counts})`
     return waited >= this.deps.settings.healthTimeoutMs
       ? { status: 'fail', detail: `${detail}, after ${waited / 1000}s (health-timeout)` }

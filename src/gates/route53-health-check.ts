@@ -2,6 +2,7 @@ import { GetHealthCheckStatusCommand, type HealthCheckObservation } from '@aws-s
 import { AwsCallError, CancelledError, InputError } from '../errors.js'
 import { optional, parseList } from '../inputs.js'
 import type { Gate, GateContext, GateDefinition, GateDeps, GateResult } from './gate.js'
+import { WaitingSince, worstOf } from './verdicts.js'
 
 export interface Route53HealthCheckSettings {
   healthCheckIds: string[]
@@ -63,7 +64,7 @@ class Route53HealthCheckGate implements Gate {
   readonly intervalMs: number
   private lastCallAt = -Infinity
   /** When each id was first seen without observations. */
-  private readonly waitingSince = new Map<string, number>()
+  private readonly waitingSince = new WaitingSince()
 
   constructor(
     private readonly settings: Route53HealthCheckSettings,
@@ -82,22 +83,13 @@ class Route53HealthCheckGate implements Gate {
       const observations = await this.status(id, context.signal)
       verdicts.push(this.judge(id, observations))
     }
-    const worst = (['fail', 'pending', 'pass'] as const).find((status) =>
-      verdicts.some((verdict) => verdict.status === status)
-    )!
-    const detail = verdicts
-      .filter((verdict) => worst === 'pass' || verdict.status === worst)
-      .map((verdict) => verdict.detail)
-      .join('; ')
-    return { status: worst, detail }
+    return worstOf(verdicts)
   }
 
   private judge(id: string, observations: HealthCheckObservation[]): Verdict {
     const now = this.deps.clock.now()
     if (observations.length === 0) {
-      const since = this.waitingSince.get(id) ?? now
-      this.waitingSince.set(id, since)
-      const waited = now - since
+      const waited = this.waitingSince.waited(id, now)
       return waited >= this.deps.settings.healthTimeoutMs
         ? {
             status: 'fail',
@@ -105,7 +97,7 @@ class Route53HealthCheckGate implements Gate {
           }
         : { status: 'pending', detail: `${id}: no checker has reported yet` }
     }
-    this.waitingSince.delete(id)
+    this.waitingSince.stop(id)
     const reports = observations.map((observation) => observation.StatusReport?.Status ?? '')
     const healthy = reports.filter((report) => report.startsWith('Success')).length
     const summary = `${id}: ${healthy}/${reports.length} checkers report Success`

@@ -7,6 +7,7 @@ import type { HealthScope } from '../backends/backend.js'
 import { AwsCallError, CancelledError } from '../errors.js'
 import { optional, parseInteger } from '../inputs.js'
 import type { Gate, GateContext, GateDefinition, GateDeps, GateResult } from './gate.js'
+import { WaitingSince, worstOf } from './verdicts.js'
 
 export interface TargetHealthSettings {
   /** Share of green's registered targets that must be healthy, 1-100. */
@@ -41,7 +42,7 @@ class TargetHealthGate implements Gate {
   readonly name = 'target-health'
   readonly intervalMs: number
   /** When this gate first saw each target waiting (initial, unused: NotInUse), by target key. */
-  private readonly waitingSince = new Map<string, number>()
+  private readonly waitingSince = new WaitingSince()
 
   constructor(
     private readonly settings: TargetHealthSettings,
@@ -56,17 +57,14 @@ class TargetHealthGate implements Gate {
     if (scopes.length === 0) return fail('the backend names no target group to watch')
     const described = await Promise.all(scopes.map((scope) => this.describe(scope, context.signal)))
     const now = this.deps.clock.now()
-    this.remember(described.flat().filter(isWaiting), now)
+    const waiting = described.flat().filter(isWaiting)
+    this.waitingSince.track(
+      waiting.map((target) => target.key),
+      now
+    )
     // Each group on its own: one group down must not hide behind another's healthy targets.
     const results = scopes.map((scope, i) => this.judge(groupName(scope), described[i], now))
-    const worst = (['fail', 'pending', 'pass'] as const).find((status) =>
-      results.some((result) => result.status === status)
-    )!
-    const detail = results
-      .filter((result) => worst === 'pass' || result.status === worst)
-      .map((result) => result.detail)
-      .join('; ')
-    return { status: worst, detail }
+    return worstOf(results)
   }
 
   private judge(group: string, seen: Seen[], now: number): GateResult {
@@ -79,7 +77,8 @@ class TargetHealthGate implements Gate {
     }
     const healthy = counted.filter((target) => target.standing === 'healthy')
     const waiting = counted.filter(isWaiting)
-    const fresh = waiting.filter((target) => now - this.waitingSince.get(target.key)! < timeoutMs)
+    const waited = (target: Seen) => this.waitingSince.waited(target.key, now)
+    const fresh = waiting.filter((target) => waited(target) < timeoutMs)
     const expired = waiting.filter((target) => !fresh.includes(target))
     const broken = counted.filter((target) => target.standing === 'broken')
     const needed = Math.max(1, Math.ceil((counted.length * this.settings.minHealthyPercent) / 100))
@@ -93,10 +92,10 @@ class TargetHealthGate implements Gate {
     }
     const budget = `health-timeout ${seconds(timeoutMs)}`
     if (healthy.length + fresh.length >= needed) {
-      const waited = Math.max(...fresh.map((target) => now - this.waitingSince.get(target.key)!))
+      const longest = Math.max(...fresh.map(waited))
       return {
         status: 'pending',
-        detail: `${summary}; waiting ${seconds(waited)} of ${budget} for ${list(fresh)}`
+        detail: `${summary}; waiting ${seconds(longest)} of ${budget} for ${list(fresh)}`
       }
     }
     const parts = [summary]
@@ -123,13 +122,6 @@ class TargetHealthGate implements Gate {
       throw new AwsCallError('DescribeTargetHealth', scope.targetGroupArn, error)
     }
     return descriptions.map((description) => toSeen(scope.targetGroupArn, description))
-  }
-
-  /** Starts each waiting target's clock once, and forgets targets that stopped waiting. */
-  private remember(waiting: Seen[], now: number): void {
-    const keys = new Set(waiting.map((target) => target.key))
-    for (const key of this.waitingSince.keys()) if (!keys.has(key)) this.waitingSince.delete(key)
-    for (const key of keys) if (!this.waitingSince.has(key)) this.waitingSince.set(key, now)
   }
 }
 
