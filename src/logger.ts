@@ -1,4 +1,4 @@
-/** What the runner and backends may say; run.ts binds it to @actions/core. */
+/** What the runner and backends may say; run.ts binds it to the workflow commands (toolkit.ts). */
 export interface Logger {
   info(message: string): void
   warning(message: string): void

@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import * as core from './toolkit.js'
 import { run } from './run.js'
 
 // The runner sends SIGINT on cancel, SIGTERM 7.5 s later: abort waits so the run rolls back.

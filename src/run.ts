@@ -1,5 +1,5 @@
-import * as core from '@actions/core'
-import { context as githubContext } from '@actions/github'
+import * as core from './toolkit.js'
+import { context as githubContext } from './github-context.js'
 import { createClients } from './aws/clients.js'
 import { backendFor, MODE_NAMES } from './backends/index.js'
 import { systemClock } from './clock.js'
