@@ -43096,6 +43096,23 @@ const dns = {
     create: (settings, deps) => new DnsBackend(settings, deps.clients.route53, deps.clock, deps.logger)
 };
 
+;// CONCATENATED MODULE: ./src/aws/target-states.ts
+function classifyTarget(state, reason) {
+    switch (state) {
+        case 'healthy':
+            return 'healthy';
+        case 'initial':
+            return 'waiting';
+        case 'draining':
+        case 'unhealthy.draining':
+            return 'draining';
+        case 'unused':
+            return reason === 'Target.NotInUse' ? 'waiting' : 'broken';
+        default:
+            return 'broken';
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/backends/targets-aws.ts
 
 
@@ -43503,6 +43520,7 @@ function label(target) {
 }
 
 ;// CONCATENATED MODULE: ./src/backends/targets.ts
+
 
 
 
@@ -44040,26 +44058,9 @@ function keyOf(id, port) {
 function endpoint(id, port) {
     return { id, port, key: keyOf(id, port) };
 }
-/**
- * `initial`, and `unused` while the group is not yet in use, resolve on their own; other
- * `unused` reasons (stopped instance, unusable IP) and `unhealthy`/`unavailable` do not.
- */
+/** Where a target stands in the group: absent, or as the shared classifier judges it. */
 function standingOf(target) {
-    if (!target)
-        return 'absent';
-    switch (target.state) {
-        case 'healthy':
-            return 'healthy';
-        case 'initial':
-            return 'waiting';
-        case 'draining':
-        case 'unhealthy.draining':
-            return 'draining';
-        case 'unused':
-            return target.reason === 'Target.NotInUse' ? 'waiting' : 'broken';
-        default:
-            return 'broken';
-    }
+    return target ? classifyTarget(target.state, target.reason) : 'absent';
 }
 function isServing(standing) {
     return standing === 'healthy' || standing === 'waiting' || standing === 'broken';
@@ -44607,7 +44608,49 @@ class UdpDnsClient {
     }
 }
 
+;// CONCATENATED MODULE: ./src/gates/verdicts.ts
+const WORST_FIRST = ['fail', 'pending', 'pass'];
+/**
+ * One gate result from several parts (target groups, health checks, resolvers): the worst
+ * status (fail, then pending, then pass), with the details of the parts at that status, or of
+ * every part when all pass. Needs at least one result.
+ */
+function worstOf(results) {
+    const status = WORST_FIRST.find((candidate) => results.some((result) => result.status === candidate));
+    if (status === undefined)
+        throw new Error('worstOf() needs at least one result');
+    const detail = results
+        .filter((result) => status === 'pass' || result.status === status)
+        .map((result) => result.detail)
+        .join('; ');
+    return { status, detail };
+}
+/** Since when each key (a target, a health check, a resolver) has waited, on the gate's clock. */
+class WaitingSince {
+    since = new Map();
+    /** How long the key has been waiting: 0 the first time it is seen waiting. */
+    waited(key, now) {
+        const since = this.since.get(key) ?? now;
+        this.since.set(key, since);
+        return now - since;
+    }
+    /** The key no longer waits: its next wait starts afresh. */
+    stop(key) {
+        this.since.delete(key);
+    }
+    /** Starts the clock of every key waiting now and stops every other. */
+    track(waiting, now) {
+        const keys = new Set(waiting);
+        for (const key of this.since.keys())
+            if (!keys.has(key))
+                this.since.delete(key);
+        for (const key of keys)
+            this.waited(key, now);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/gates/dns-answer.ts
+
 
 
 
@@ -44675,6 +44718,8 @@ class DnsAnswerGate {
     intervalMs;
     servers;
     seen = new Map();
+    /** Since when each resolver has been asked about the current weights. */
+    waitingSince = new WaitingSince();
     constructor(settings, deps, backend) {
         this.settings = settings;
         this.deps = deps;
@@ -44694,20 +44739,17 @@ class DnsAnswerGate {
         const key = JSON.stringify([sides.blue.weight, sides.green?.weight ?? null]);
         const count = queriesFor(sides);
         const results = await Promise.all(servers.map(({ label, server }) => this.checkOne(label, server, values, sides, key, count, context.signal)));
-        const worst = ['fail', 'pending', 'pass'].find((status) => results.some((result) => result.status === status));
-        const detail = results
-            .filter((result) => worst === 'pass' || result.status === worst)
-            .map((result) => result.detail)
-            .join('; ');
-        return { status: worst, detail };
+        return worstOf(results);
     }
     async checkOne(label, server, values, sides, key, count, signal) {
         const now = this.deps.clock.now();
         let seen = this.seen.get(label);
         if (!seen || seen.key !== key) {
-            seen = { key, since: now, sides: new Set() };
+            seen = { key, sides: new Set() };
             this.seen.set(label, seen);
+            this.waitingSince.stop(label);
         }
+        const waited = this.waitingSince.waited(label, now);
         const { responses, errors } = await ask(server, this.backend, count, signal);
         const tally = { blue: 0, green: 0 };
         const other = new Map();
@@ -44739,7 +44781,6 @@ class DnsAnswerGate {
         }
         if (problems.length === 0)
             return { status: 'pass', detail: `${label}: ${counts}` };
-        const waited = now - seen.since;
         const detail = `${label}: ${problems.join(', ')} (${counts})`;
         return waited >= this.deps.settings.healthTimeoutMs
             ? { status: 'fail', detail: `${detail}, after ${waited / 1000}s (health-timeout)` }
@@ -45040,6 +45081,7 @@ function safeDecode(text) {
 
 
 
+
 /**
  * GetHealthCheckStatus allows 1 request/s per account (burst 4): calls are spaced this far
  * apart, and every id is asked at most once per interval, so the gate alone stays under it.
@@ -45083,7 +45125,7 @@ class Route53HealthCheckGate {
     intervalMs;
     lastCallAt = -Infinity;
     /** When each id was first seen without observations. */
-    waitingSince = new Map();
+    waitingSince = new WaitingSince();
     constructor(settings, deps) {
         this.settings = settings;
         this.deps = deps;
@@ -45096,19 +45138,12 @@ class Route53HealthCheckGate {
             const observations = await this.status(id, context.signal);
             verdicts.push(this.judge(id, observations));
         }
-        const worst = ['fail', 'pending', 'pass'].find((status) => verdicts.some((verdict) => verdict.status === status));
-        const detail = verdicts
-            .filter((verdict) => worst === 'pass' || verdict.status === worst)
-            .map((verdict) => verdict.detail)
-            .join('; ');
-        return { status: worst, detail };
+        return worstOf(verdicts);
     }
     judge(id, observations) {
         const now = this.deps.clock.now();
         if (observations.length === 0) {
-            const since = this.waitingSince.get(id) ?? now;
-            this.waitingSince.set(id, since);
-            const waited = now - since;
+            const waited = this.waitingSince.waited(id, now);
             return waited >= this.deps.settings.healthTimeoutMs
                 ? {
                     status: 'fail',
@@ -45116,7 +45151,7 @@ class Route53HealthCheckGate {
                 }
                 : { status: 'pending', detail: `${id}: no checker has reported yet` };
         }
-        this.waitingSince.delete(id);
+        this.waitingSince.stop(id);
         const reports = observations.map((observation) => observation.StatusReport?.Status ?? '');
         const healthy = reports.filter((report) => report.startsWith('Success')).length;
         const summary = `${id}: ${healthy}/${reports.length} checkers report Success`;
@@ -45150,6 +45185,8 @@ class Route53HealthCheckGate {
 
 
 
+
+
 const targetHealth = {
     name: 'target-health',
     // Always configured: whether it applies depends on the backend, which create() can see.
@@ -45168,8 +45205,8 @@ class TargetHealthGate {
     deps;
     name = 'target-health';
     intervalMs;
-    /** When this gate first saw each target waiting (initial / unused), by target key. */
-    waitingSince = new Map();
+    /** When this gate first saw each target waiting (initial, unused: NotInUse), by target key. */
+    waitingSince = new WaitingSince();
     constructor(settings, deps) {
         this.settings = settings;
         this.deps = deps;
@@ -45182,29 +45219,26 @@ class TargetHealthGate {
             return fail('the backend names no target group to watch');
         const described = await Promise.all(scopes.map((scope) => this.describe(scope, context.signal)));
         const now = this.deps.clock.now();
-        this.remember(described.flat().filter(isWaiting), now);
+        const waiting = described.flat().filter(isWaiting);
+        this.waitingSince.track(waiting.map((target) => target.key), now);
         // Each group on its own: one group down must not hide behind another's healthy targets.
         const results = scopes.map((scope, i) => this.judge(groupName(scope), described[i], now));
-        const worst = ['fail', 'pending', 'pass'].find((status) => results.some((result) => result.status === status));
-        const detail = results
-            .filter((result) => worst === 'pass' || result.status === worst)
-            .map((result) => result.detail)
-            .join('; ');
-        return { status: worst, detail };
+        return worstOf(results);
     }
     judge(group, seen, now) {
         const timeoutMs = this.deps.settings.healthTimeoutMs;
-        // Draining targets are leaving and take no new requests, so they neither help nor hurt.
-        const counted = seen.filter((target) => target.state !== 'draining');
+        // Draining targets (unhealthy.draining too) are leaving, so they neither help nor hurt.
+        const counted = seen.filter((target) => target.standing !== 'draining');
         if (!counted.some((target) => target.reason !== 'Target.NotRegistered')) {
             const found = seen.length > 0 ? `: ${list(seen)}` : '';
             return fail(`${group}: no registered targets that can take traffic${found}`);
         }
-        const healthy = counted.filter((target) => target.state === 'healthy');
+        const healthy = counted.filter((target) => target.standing === 'healthy');
         const waiting = counted.filter(isWaiting);
-        const fresh = waiting.filter((target) => now - this.waitingSince.get(target.key) < timeoutMs);
+        const waited = (target) => this.waitingSince.waited(target.key, now);
+        const fresh = waiting.filter((target) => waited(target) < timeoutMs);
         const expired = waiting.filter((target) => !fresh.includes(target));
-        const broken = counted.filter((target) => target.state !== 'healthy' && !isWaiting(target));
+        const broken = counted.filter((target) => target.standing === 'broken');
         const needed = Math.max(1, Math.ceil((counted.length * this.settings.minHealthyPercent) / 100));
         const summary = `${group}: ${healthy.length}/${counted.length} targets healthy, ${needed} needed ` +
             `(min-healthy-percent ${this.settings.minHealthyPercent})`;
@@ -45214,10 +45248,10 @@ class TargetHealthGate {
         }
         const budget = `health-timeout ${target_health_seconds(timeoutMs)}`;
         if (healthy.length + fresh.length >= needed) {
-            const waited = Math.max(...fresh.map((target) => now - this.waitingSince.get(target.key)));
+            const longest = Math.max(...fresh.map(waited));
             return {
                 status: 'pending',
-                detail: `${summary}; waiting ${target_health_seconds(waited)} of ${budget} for ${list(fresh)}`
+                detail: `${summary}; waiting ${target_health_seconds(longest)} of ${budget} for ${list(fresh)}`
             };
         }
         const parts = [summary];
@@ -45249,37 +45283,24 @@ class TargetHealthGate {
         }
         return descriptions.map((description) => toSeen(scope.targetGroupArn, description));
     }
-    /** Starts each waiting target's clock once, and forgets targets that stopped waiting. */
-    remember(waiting, now) {
-        const keys = new Set(waiting.map((target) => target.key));
-        for (const key of this.waitingSince.keys())
-            if (!keys.has(key))
-                this.waitingSince.delete(key);
-        for (const key of keys)
-            if (!this.waitingSince.has(key))
-                this.waitingSince.set(key, now);
-    }
 }
-/**
- * States that resolve on their own: `initial` (health checks in progress) and `unused` with
- * Target.NotInUse (a group just added to a listener is checked only once the listener uses it).
- * Other `unused` reasons (not registered, stopped instance, unusable IP) never resolve by waiting.
- */
+/** States that resolve on their own (initial, unused with Target.NotInUse): timed, then failed. */
 function isWaiting(target) {
-    if (target.state === 'initial')
-        return true;
-    return target.state === 'unused' && (target.reason === 'Target.NotInUse' || target.reason === '');
+    return target.standing === 'waiting';
 }
 function toSeen(groupArn, description) {
     const id = description.Target?.Id ?? '?';
     const port = description.Target?.Port;
     const label = port === undefined ? id : `${id}:${port}`;
+    const state = description.TargetHealth?.State ?? 'unknown';
+    const reason = description.TargetHealth?.Reason ?? '';
     return {
         key: `${groupArn}|${label}`,
         label,
-        state: description.TargetHealth?.State ?? 'unknown',
-        reason: description.TargetHealth?.Reason ?? '',
-        description: description.TargetHealth?.Description ?? ''
+        state,
+        reason,
+        description: description.TargetHealth?.Description ?? '',
+        standing: classifyTarget(state, reason)
     };
 }
 function list(targets) {
