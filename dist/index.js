@@ -43273,124 +43273,7 @@ function choose(keys, standing, count) {
     return new Set([...serving, ...byRank(ADD_RANK).slice(0, count - serving.length)]);
 }
 
-;// CONCATENATED MODULE: ./src/schedule.ts
-
-
-const ACCEPTED = 'an ascending list of percents (10,25,50,100), "every N" (a linear step of N %), ' +
-    '"all-at-once", or a CodeDeploy preset such as Canary10Percent5Minutes, ' +
-    'Linear10PercentEvery1Minute or AllAtOnce';
-const CANARY = /^(?:CodeDeployDefault\.)?(?:ECS|Lambda)?Canary(\d{1,2})Percent(\d{1,3})Minutes?$/;
-const LINEAR = /^(?:CodeDeployDefault\.)?(?:ECS|Lambda)?Linear(\d{1,2})PercentEvery(\d{1,3})Minutes?$/;
-const ALL_AT_ONCE = /^(?:CodeDeployDefault\.)?(?:ECS|Lambda)?AllAtOnce$|^all-at-once$/i;
-const EVERY = /^every\s+(\d{1,2}(?:\.\d)?)%?$/i;
-function parseSchedule(input, raw) {
-    const text = raw.trim();
-    let match;
-    if (ALL_AT_ONCE.test(text))
-        return { source: text, points: [Split.GREEN] };
-    if ((match = CANARY.exec(text))) {
-        const percent = percentOf(input, raw, match[1]);
-        return { source: text, points: [percent, Split.GREEN], bakeMs: minutes(input, raw, match[2]) };
-    }
-    if ((match = LINEAR.exec(text))) {
-        const every = percentOf(input, raw, match[1]);
-        return { source: text, points: linear(every), bakeMs: minutes(input, raw, match[2]) };
-    }
-    if ((match = EVERY.exec(text))) {
-        return { source: text, points: linear(percentOf(input, raw, match[1])) };
-    }
-    return { source: text, points: explicitList(input, raw) };
-}
-function explicitList(input, raw) {
-    const items = raw.split(/[,\s]+/).filter((item) => item !== '');
-    if (items.length === 0)
-        throw new InputError(input, raw, ACCEPTED);
-    const points = items.map((item) => {
-        try {
-            return parsePercent(input, item);
-        }
-        catch {
-            throw new InputError(input, raw, ACCEPTED);
-        }
-    });
-    points.forEach((point, i) => {
-        if (point.permille === 0 || (i > 0 && point.permille <= points[i - 1].permille)) {
-            throw new InputError(input, raw, `${ACCEPTED}; each percent above 0 and above the one before`);
-        }
-    });
-    return points;
-}
-function percentOf(input, raw, text) {
-    const value = Number(text);
-    if (!(value > 0 && value < 100))
-        throw new InputError(input, raw, ACCEPTED);
-    return Split.ofPercent(value);
-}
-function minutes(input, raw, text) {
-    const value = Number(text);
-    if (!(value >= 1 && value <= 360))
-        throw new InputError(input, raw, ACCEPTED);
-    return value * 60_000;
-}
-function linear(every) {
-    const points = [];
-    for (let permille = every.permille; permille < 1000; permille += every.permille) {
-        points.push(Split.ofPercent(permille / 10));
-    }
-    points.push(Split.GREEN);
-    return points;
-}
-
-;// CONCATENATED MODULE: ./src/settings.ts
-
-
-
-
-const DEFAULT_BAKE = '2m';
-function readCommonSettings(read, modes) {
-    const mode = parseEnum('mode', required(read, 'mode', `one of ${modes.join(', ')}`), modes);
-    const traffic = percentInput(read, 'traffic', '100');
-    const schedule = parseSchedule('steps', optional(read, 'steps') || '10,25,50,100');
-    const bakeRaw = optional(read, 'bake-time');
-    const bakeMs = bakeRaw
-        ? durationInput(read, 'bake-time', DEFAULT_BAKE)
-        : (schedule.bakeMs ?? durationInput(read, 'bake-time', DEFAULT_BAKE));
-    const rollbackRaw = optional(read, 'rollback-to') || 'start';
-    const rollbackTo = rollbackRaw === 'start' ? 'start' : rollbackPercent(rollbackRaw);
-    const region = optional(read, 'aws-region') || undefined;
-    if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
-        throw new InputError('aws-region', region, 'an AWS region code such as us-east-1');
-    }
-    return {
-        mode,
-        traffic,
-        schedule,
-        bakeMs,
-        rollbackTo,
-        dryRun: booleanInput(read, 'dry-run', false),
-        region,
-        checkIntervalMs: positiveDuration(read, 'check-interval', '10s'),
-        verifyTimeoutMs: positiveDuration(read, 'verify-timeout', '5m'),
-        healthTimeoutMs: durationInput(read, 'health-timeout', '5m')
-    };
-}
-function rollbackPercent(raw) {
-    try {
-        return parsePercent('rollback-to', raw);
-    }
-    catch {
-        throw new InputError('rollback-to', raw, "'start' or a percent from 0 to 100");
-    }
-}
-function positiveDuration(read, name, fallback) {
-    const ms = durationInput(read, name, fallback);
-    if (ms <= 0)
-        throw new InputError(name, optional(read, name), 'a duration above zero, such as 10s');
-    return ms;
-}
-
 ;// CONCATENATED MODULE: ./src/backends/targets-settings.ts
-
 
 
 
@@ -43400,8 +43283,7 @@ const INSTANCE_ID = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 const PORT = /^[1-9]\d{0,4}$/;
 /** Auto Scaling's own limit on a group name (and no ':' so an ARN is not mistaken for one). */
 const GROUP_NAME = /^[^:\s,][^:\n,]{0,254}$/;
-function readTargetsSettings(read) {
-    const common = readCommonSettings(read, [TARGETS_MODE]);
+function readTargetsSettings(read, common) {
     const targetGroupArn = parseArn('target-group-arn', optional(read, 'target-group-arn'), 'elasticloadbalancing', 'targetgroup/');
     const blue = readFleet(read, 'blue');
     const green = readFleet(read, 'green');
@@ -44665,7 +44547,7 @@ const MAX_QUERIES = 64;
 /** How sure a check wants to be that a side with weight above 0 shows up at least once. */
 const CONFIDENCE = 0.99;
 const IN_FLIGHT = 16;
-const dns_answer_ACCEPTED = 'DNS servers as host[:port] (203.0.113.53, 127.0.0.1:5353, [2001:db8::53]:53, ns1.example.com), comma separated, or off';
+const ACCEPTED = 'DNS servers as host[:port] (203.0.113.53, 127.0.0.1:5353, [2001:db8::53]:53, ns1.example.com), comma separated, or off';
 const dnsAnswer = {
     name: 'dns-answer',
     readInputs(read, common) {
@@ -44701,7 +44583,7 @@ function parseResolver(raw) {
     const hostOk = (0,external_node_net_namespaceObject.isIP)(host) !== 0 ||
         /^(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*\.?$/i.test(host);
     if (!hostOk || !/^\d{1,5}$/.test(portText ?? '53') || port < 1 || port > 65535) {
-        throw new InputError('dns-resolvers', raw, dns_answer_ACCEPTED);
+        throw new InputError('dns-resolvers', raw, ACCEPTED);
     }
     return { host, port };
 }
@@ -44916,8 +44798,8 @@ const httpProbe = {
         return {
             urls,
             expectedStatus: parseStatusRanges('probe-expected-status', optional(read, 'probe-expected-status') || '200-399'),
-            maxLatencyMs: http_probe_positiveDuration(read, 'probe-max-latency', '2s', MAX_LATENCY_CAP_MS),
-            intervalMs: http_probe_positiveDuration(read, 'probe-interval', '5s'),
+            maxLatencyMs: positiveDuration(read, 'probe-max-latency', '2s', MAX_LATENCY_CAP_MS),
+            intervalMs: positiveDuration(read, 'probe-interval', '5s'),
             failureThreshold: parseInteger('probe-failure-threshold', optional(read, 'probe-failure-threshold') || '3', 1, 100)
         };
     },
@@ -44940,7 +44822,7 @@ function parseStatusRanges(name, raw) {
         return [low, high];
     });
 }
-function http_probe_positiveDuration(read, name, fallback, maxMs) {
+function positiveDuration(read, name, fallback, maxMs) {
     const raw = optional(read, name) || fallback;
     const ms = parseDuration(name, raw, maxMs);
     if (ms <= 0)
@@ -46569,6 +46451,122 @@ function upsertGate(checks, check) {
         checks.push(check);
     else
         checks[index] = check;
+}
+
+;// CONCATENATED MODULE: ./src/schedule.ts
+
+
+const schedule_ACCEPTED = 'an ascending list of percents (10,25,50,100), "every N" (a linear step of N %), ' +
+    '"all-at-once", or a CodeDeploy preset such as Canary10Percent5Minutes, ' +
+    'Linear10PercentEvery1Minute or AllAtOnce';
+const CANARY = /^(?:CodeDeployDefault\.)?(?:ECS|Lambda)?Canary(\d{1,2})Percent(\d{1,3})Minutes?$/;
+const LINEAR = /^(?:CodeDeployDefault\.)?(?:ECS|Lambda)?Linear(\d{1,2})PercentEvery(\d{1,3})Minutes?$/;
+const ALL_AT_ONCE = /^(?:CodeDeployDefault\.)?(?:ECS|Lambda)?AllAtOnce$|^all-at-once$/i;
+const EVERY = /^every\s+(\d{1,2}(?:\.\d)?)%?$/i;
+function parseSchedule(input, raw) {
+    const text = raw.trim();
+    let match;
+    if (ALL_AT_ONCE.test(text))
+        return { source: text, points: [Split.GREEN] };
+    if ((match = CANARY.exec(text))) {
+        const percent = percentOf(input, raw, match[1]);
+        return { source: text, points: [percent, Split.GREEN], bakeMs: minutes(input, raw, match[2]) };
+    }
+    if ((match = LINEAR.exec(text))) {
+        const every = percentOf(input, raw, match[1]);
+        return { source: text, points: linear(every), bakeMs: minutes(input, raw, match[2]) };
+    }
+    if ((match = EVERY.exec(text))) {
+        return { source: text, points: linear(percentOf(input, raw, match[1])) };
+    }
+    return { source: text, points: explicitList(input, raw) };
+}
+function explicitList(input, raw) {
+    const items = raw.split(/[,\s]+/).filter((item) => item !== '');
+    if (items.length === 0)
+        throw new InputError(input, raw, schedule_ACCEPTED);
+    const points = items.map((item) => {
+        try {
+            return parsePercent(input, item);
+        }
+        catch {
+            throw new InputError(input, raw, schedule_ACCEPTED);
+        }
+    });
+    points.forEach((point, i) => {
+        if (point.permille === 0 || (i > 0 && point.permille <= points[i - 1].permille)) {
+            throw new InputError(input, raw, `${schedule_ACCEPTED}; each percent above 0 and above the one before`);
+        }
+    });
+    return points;
+}
+function percentOf(input, raw, text) {
+    const value = Number(text);
+    if (!(value > 0 && value < 100))
+        throw new InputError(input, raw, schedule_ACCEPTED);
+    return Split.ofPercent(value);
+}
+function minutes(input, raw, text) {
+    const value = Number(text);
+    if (!(value >= 1 && value <= 360))
+        throw new InputError(input, raw, schedule_ACCEPTED);
+    return value * 60_000;
+}
+function linear(every) {
+    const points = [];
+    for (let permille = every.permille; permille < 1000; permille += every.permille) {
+        points.push(Split.ofPercent(permille / 10));
+    }
+    points.push(Split.GREEN);
+    return points;
+}
+
+;// CONCATENATED MODULE: ./src/settings.ts
+
+
+
+
+const DEFAULT_BAKE = '2m';
+function readCommonSettings(read, modes) {
+    const mode = parseEnum('mode', required(read, 'mode', `one of ${modes.join(', ')}`), modes);
+    const traffic = percentInput(read, 'traffic', '100');
+    const schedule = parseSchedule('steps', optional(read, 'steps') || '10,25,50,100');
+    const bakeRaw = optional(read, 'bake-time');
+    const bakeMs = bakeRaw
+        ? durationInput(read, 'bake-time', DEFAULT_BAKE)
+        : (schedule.bakeMs ?? durationInput(read, 'bake-time', DEFAULT_BAKE));
+    const rollbackRaw = optional(read, 'rollback-to') || 'start';
+    const rollbackTo = rollbackRaw === 'start' ? 'start' : rollbackPercent(rollbackRaw);
+    const region = optional(read, 'aws-region') || undefined;
+    if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
+        throw new InputError('aws-region', region, 'an AWS region code such as us-east-1');
+    }
+    return {
+        mode,
+        traffic,
+        schedule,
+        bakeMs,
+        rollbackTo,
+        dryRun: booleanInput(read, 'dry-run', false),
+        region,
+        checkIntervalMs: settings_positiveDuration(read, 'check-interval', '10s'),
+        verifyTimeoutMs: settings_positiveDuration(read, 'verify-timeout', '5m'),
+        healthTimeoutMs: durationInput(read, 'health-timeout', '5m')
+    };
+}
+function rollbackPercent(raw) {
+    try {
+        return parsePercent('rollback-to', raw);
+    }
+    catch {
+        throw new InputError('rollback-to', raw, "'start' or a percent from 0 to 100");
+    }
+}
+function settings_positiveDuration(read, name, fallback) {
+    const ms = durationInput(read, name, fallback);
+    if (ms <= 0)
+        throw new InputError(name, optional(read, name), 'a duration above zero, such as 10s');
+    return ms;
 }
 
 ;// CONCATENATED MODULE: ./src/run.ts

@@ -1,7 +1,7 @@
 import { isIPv4, isIPv6 } from 'node:net'
 import { InputError } from '../errors.js'
 import { booleanInput, type InputReader, optional, parseArn, parseList } from '../inputs.js'
-import { readCommonSettings } from '../settings.js'
+import type { CommonSettings } from '../settings.js'
 import type { Split } from '../split.js'
 
 export const TARGETS_MODE = 'targets'
@@ -36,8 +36,7 @@ export interface TargetsSettings {
   healthTimeoutMs: number
 }
 
-export function readTargetsSettings(read: InputReader): TargetsSettings {
-  const common = readCommonSettings(read, [TARGETS_MODE])
+export function readTargetsSettings(read: InputReader, common: CommonSettings): TargetsSettings {
   const targetGroupArn = parseArn(
     'target-group-arn',
     optional(read, 'target-group-arn'),

@@ -18,6 +18,7 @@ import type { Gate } from '../../src/gates/gate.js'
 import { MemoryLogger } from '../../src/logger.js'
 import { runShift, type RunnerOptions } from '../../src/runner.js'
 import { parseSchedule } from '../../src/schedule.js'
+import { readCommonSettings } from '../../src/settings.js'
 import { Split } from '../../src/split.js'
 import { FakeClock } from '../helpers/fake-clock.js'
 import { elbMock, FakeTargetGroup, TG_ARN } from '../helpers/fake-target-group.js'
@@ -29,6 +30,11 @@ const range = (count: number, id: (n: number) => string) =>
 /** "register i-0e000000000000001" → "register g1", so logs read like the plan. */
 const short = (text: string) => text.replace(/i-0b0*(\d+)/g, 'b$1').replace(/i-0e0*(\d+)/g, 'g$1')
 const list = (ids: string[]) => ({ targets: ids.map((id) => ({ id, kind: 'instance' as const })) })
+
+/** Reads this mode's settings the way run.ts does: common inputs first, then the mode's. */
+function readTargets(read: (name: string) => string): TargetsSettings {
+  return readTargetsSettings(read, readCommonSettings(read, ['targets']))
+}
 
 let clock: FakeClock
 let group: FakeTargetGroup
@@ -156,7 +162,7 @@ describe('readTargetsSettings', () => {
     ({ ...base, ...overrides })[name] ?? ''
 
   it('reads lists, ports and defaults', () => {
-    const parsed = readTargetsSettings(read({}))
+    const parsed = readTargets(read({}))
     expect(parsed.blue).toEqual(list(['i-0b000000000000001', 'i-0b000000000000002']))
     expect(parsed.green).toEqual({
       targets: [
@@ -168,8 +174,21 @@ describe('readTargetsSettings', () => {
     expect(parsed.traffic.percent).toBe(100)
   })
 
+  it('takes the common settings it is given instead of reading them again', () => {
+    const common = readCommonSettings(read({ traffic: '100' }), ['targets'])
+    const parsed = readTargetsSettings(read({ traffic: '100' }), {
+      ...common,
+      traffic: Split.ofPercent(25),
+      bakeMs: 1000,
+      healthTimeoutMs: 2000
+    })
+    expect(parsed).toEqual(
+      expect.objectContaining({ traffic: Split.ofPercent(25), bakeMs: 1000, healthTimeoutMs: 2000 })
+    )
+  })
+
   it('reads Auto Scaling groups and wait-for-draining', () => {
-    const parsed = readTargetsSettings(
+    const parsed = readTargets(
       read({
         'blue-targets': '',
         'green-targets': '',
@@ -238,7 +257,7 @@ describe('readTargetsSettings', () => {
   ])('rejects %j naming %s', (overrides, input, accepted) => {
     let error: unknown
     try {
-      readTargetsSettings(read(overrides))
+      readTargets(read(overrides))
     } catch (caught) {
       error = caught
     }
