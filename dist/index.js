@@ -42769,6 +42769,8 @@ class DnsBackend {
     target;
     /** The records we last wrote (or found): the DELETE side of the next compare-and-swap. */
     known;
+    /** What the plan() calls so far would have left: the next plan() starts there. */
+    planned;
     pending;
     zone;
     constructor(settings, route53, clock, logger) {
@@ -42785,6 +42787,7 @@ class DnsBackend {
         return this.settings.recordType;
     }
     async prepare(dryRun) {
+        this.planned = undefined;
         await this.hostedZone();
         const live = await this.readRecords();
         const batch = this.preparation(live);
@@ -42803,13 +42806,23 @@ class DnsBackend {
         return { changes: [capitalize(batch.description)], calls: [call] };
     }
     async read() {
+        this.planned = undefined;
         const live = await this.readRecords();
         this.known ??= live;
         return observe(live);
     }
+    /**
+     * Chains: each call plans from the records the previous plan() would have left (after read()
+     * or prepare(), from the known ones), so every planned batch DELETEs exactly what the step
+     * before it CREATEd, as a real run's batches do.
+     */
     async plan(split) {
-        const batch = this.step(this.known ?? (await this.readRecords()), split);
-        return batch ? [this.changeCall(batch)] : [];
+        const base = this.planned ?? this.known ?? (await this.readRecords());
+        const batch = this.step(base, split);
+        if (!batch)
+            return [];
+        this.planned = batch.next;
+        return [this.changeCall(batch)];
     }
     async apply(split) {
         const base = this.known ?? (await this.readRecords());
@@ -43453,6 +43466,8 @@ class TargetsBackend {
     /** Our targets by key, with their side. */
     index = new Map();
     greenServing = [];
+    /** What the plan() calls so far would have left: the next plan() starts there. */
+    planned;
     constructor(settings, aws, clock, logger) {
         this.settings = settings;
         this.aws = aws;
@@ -43461,6 +43476,7 @@ class TargetsBackend {
         this.target = settings.targetGroupArn;
     }
     async prepare() {
+        this.planned = undefined;
         const arn = this.settings.targetGroupArn;
         const facts = await this.aws.group(arn);
         if (!facts)
@@ -43505,14 +43521,20 @@ class TargetsBackend {
         return { changes: [], calls: [] };
     }
     async read() {
+        this.planned = undefined;
         const live = await this.readLive();
         const observation = this.observe(live);
         this.origin ??= { split: observation.split, desired: this.current(live) };
         return observation;
     }
+    /**
+     * Chains: each call plans from the group as the previous plan() would have left it once its
+     * step converged (after read() or prepare(), from AWS), so a step lists only its own calls.
+     */
     async plan(split) {
-        const live = await this.readLive();
+        const live = this.planned ?? (await this.readLive());
         const diff = this.diff(this.desired(split, live), live);
+        this.planned = this.converge(live, diff);
         const arn = this.settings.targetGroupArn;
         return [
             ...(diff.register.length > 0 ? [registerCall(arn, diff.register)] : []),
@@ -43739,6 +43761,40 @@ class TargetsBackend {
             fingerprint: `blue=${serving('blue')};green=${serving('green')};` +
                 SIDES.map((side) => `${side}-group=${live.attached[side] ?? '-'}`).join(';')
         };
+    }
+    /**
+     * The group once a step's diff has converged, as converged() leaves it: registered targets
+     * healthy, attached groups' instances registered, deregistered and detached ones draining.
+     */
+    converge(live, diff) {
+        const sides = this.requireSides();
+        const health = new Map(live.health);
+        const set = (target, state) => health.set(target.key, {
+            id: target.id,
+            port: target.port,
+            state,
+            reason: state === 'draining' ? 'Target.DeregistrationInProgress' : '',
+            description: ''
+        });
+        const serving = (target) => isServing(standingOf(health.get(target.key)));
+        const attached = { ...live.attached };
+        for (const target of diff.register)
+            set(target, 'healthy');
+        for (const side of diff.attach) {
+            attached[side] = true;
+            for (const target of sides[side].targets)
+                if (!serving(target))
+                    set(target, 'healthy');
+        }
+        for (const side of diff.detach) {
+            attached[side] = false;
+            for (const target of sides[side].targets)
+                if (serving(target))
+                    set(target, 'draining');
+        }
+        for (const target of diff.deregister)
+            set(target, 'draining');
+        return { health, attached };
     }
     /** The live state as a desired one: what a rollback to the start puts back. */
     current(live) {
@@ -44058,6 +44114,11 @@ class WeightedTargetGroupsBackend {
     async read() {
         return weighted_target_groups_observe(await this.readForward());
     }
+    /**
+     * Each write is the whole action list with only the pair's weights changed, and a step changes
+     * nothing a later step reads but those weights, so planning every step from the live listener
+     * already gives the calls a chain of steps would make.
+     */
     async plan(split) {
         const live = await this.readForward();
         const [blue, green] = this.weightsFor(split, live);

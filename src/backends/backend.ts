@@ -47,7 +47,12 @@ export interface TrafficBackend {
    */
   prepare(dryRun: boolean): Promise<Preparation>
   read(): Promise<Observation>
-  /** The exact calls apply(split) would make now, without making them. */
+  /**
+   * The exact calls a step to the split would make, without making them. Dry-run calls it once
+   * per step, in order: each call plans from the state the previous plan() would have left once
+   * its step converged (a backend keeps that simulated state; prepare() and read() reset it), so
+   * every step lists the calls a real run would make at that point, not the ones from the start.
+   */
   plan(split: Split): Promise<PlannedCall[]>
   /** Moves traffic to the split, make-before-break. Returns the calls it made. */
   apply(split: Split): Promise<PlannedCall[]>

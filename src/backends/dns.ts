@@ -95,6 +95,8 @@ export class DnsBackend implements TrafficBackend {
   readonly target: string
   /** The records we last wrote (or found): the DELETE side of the next compare-and-swap. */
   private known?: LiveRecords
+  /** What the plan() calls so far would have left: the next plan() starts there. */
+  private planned?: LiveRecords
   private pending?: PendingChange
   private zone?: Zone
 
@@ -116,6 +118,7 @@ export class DnsBackend implements TrafficBackend {
   }
 
   async prepare(dryRun: boolean): Promise<Preparation> {
+    this.planned = undefined
     await this.hostedZone()
     const live = await this.readRecords()
     const batch = this.preparation(live)
@@ -135,14 +138,23 @@ export class DnsBackend implements TrafficBackend {
   }
 
   async read(): Promise<Observation> {
+    this.planned = undefined
     const live = await this.readRecords()
     this.known ??= live
     return observe(live)
   }
 
+  /**
+   * Chains: each call plans from the records the previous plan() would have left (after read()
+   * or prepare(), from the known ones), so every planned batch DELETEs exactly what the step
+   * before it CREATEd, as a real run's batches do.
+   */
   async plan(split: Split): Promise<PlannedCall[]> {
-    const batch = this.step(this.known ?? (await this.readRecords()), split)
-    return batch ? [this.changeCall(batch)] : []
+    const base = this.planned ?? this.known ?? (await this.readRecords())
+    const batch = this.step(base, split)
+    if (!batch) return []
+    this.planned = batch.next
+    return [this.changeCall(batch)]
   }
 
   async apply(split: Split): Promise<PlannedCall[]> {

@@ -105,6 +105,8 @@ export class TargetsBackend implements TrafficBackend {
   /** Our targets by key, with their side. */
   private readonly index = new Map<string, { side: SideName; target: Target }>()
   private greenServing: string[] = []
+  /** What the plan() calls so far would have left: the next plan() starts there. */
+  private planned?: Live
 
   constructor(
     private readonly settings: TargetsSettings,
@@ -116,6 +118,7 @@ export class TargetsBackend implements TrafficBackend {
   }
 
   async prepare(): Promise<Preparation> {
+    this.planned = undefined
     const arn = this.settings.targetGroupArn
     const facts = await this.aws.group(arn)
     if (!facts) throw new UnsupportedStateError(`Target group ${arn} was not found`)
@@ -169,15 +172,21 @@ export class TargetsBackend implements TrafficBackend {
   }
 
   async read(): Promise<Observation> {
+    this.planned = undefined
     const live = await this.readLive()
     const observation = this.observe(live)
     this.origin ??= { split: observation.split, desired: this.current(live) }
     return observation
   }
 
+  /**
+   * Chains: each call plans from the group as the previous plan() would have left it once its
+   * step converged (after read() or prepare(), from AWS), so a step lists only its own calls.
+   */
   async plan(split: Split): Promise<PlannedCall[]> {
-    const live = await this.readLive()
+    const live = this.planned ?? (await this.readLive())
     const diff = this.diff(this.desired(split, live), live)
+    this.planned = this.converge(live, diff)
     const arn = this.settings.targetGroupArn
     return [
       ...(diff.register.length > 0 ? [registerCall(arn, diff.register)] : []),
@@ -435,6 +444,36 @@ export class TargetsBackend implements TrafficBackend {
         `blue=${serving('blue')};green=${serving('green')};` +
         SIDES.map((side) => `${side}-group=${live.attached[side] ?? '-'}`).join(';')
     }
+  }
+
+  /**
+   * The group once a step's diff has converged, as converged() leaves it: registered targets
+   * healthy, attached groups' instances registered, deregistered and detached ones draining.
+   */
+  private converge(live: Live, diff: Diff): Live {
+    const sides = this.requireSides()
+    const health = new Map(live.health)
+    const set = (target: Target, state: 'healthy' | 'draining') =>
+      health.set(target.key, {
+        id: target.id,
+        port: target.port,
+        state,
+        reason: state === 'draining' ? 'Target.DeregistrationInProgress' : '',
+        description: ''
+      })
+    const serving = (target: Target) => isServing(standingOf(health.get(target.key)))
+    const attached = { ...live.attached }
+    for (const target of diff.register) set(target, 'healthy')
+    for (const side of diff.attach) {
+      attached[side] = true
+      for (const target of sides[side].targets) if (!serving(target)) set(target, 'healthy')
+    }
+    for (const side of diff.detach) {
+      attached[side] = false
+      for (const target of sides[side].targets) if (serving(target)) set(target, 'draining')
+    }
+    for (const target of diff.deregister) set(target, 'draining')
+    return { health, attached }
   }
 
   /** The live state as a desired one: what a rollback to the start puts back. */

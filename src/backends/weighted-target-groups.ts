@@ -151,6 +151,11 @@ export class WeightedTargetGroupsBackend implements TrafficBackend {
     return observe(await this.readForward())
   }
 
+  /**
+   * Each write is the whole action list with only the pair's weights changed, and a step changes
+   * nothing a later step reads but those weights, so planning every step from the live listener
+   * already gives the calls a chain of steps would make.
+   */
   async plan(split: Split): Promise<PlannedCall[]> {
     const live = await this.readForward()
     const [blue, green] = this.weightsFor(split, live)

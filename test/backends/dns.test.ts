@@ -782,3 +782,62 @@ describe('DnsBackend under the runner', () => {
     expect(zone.records[0]).toEqual(blue(100))
   })
 })
+
+describe('DnsBackend: dry-run', () => {
+  const shift = (setUp: ReturnType<typeof setup>, dryRun: boolean) =>
+    runShift({
+      backend: setUp.backend,
+      gates: [],
+      clock: setUp.clock,
+      logger: setUp.logger,
+      settings: {
+        traffic: Split.GREEN,
+        schedule: parseSchedule('steps', '10,50,100'),
+        bakeMs: 60_000,
+        rollbackTo: 'start',
+        dryRun,
+        checkIntervalMs: 10_000,
+        verifyTimeoutMs: 300_000,
+        healthTimeoutMs: 300_000
+      }
+    })
+  const changesOf = (parameters: unknown) =>
+    (parameters as { ChangeBatch: { Changes: Change[] } }).ChangeBatch.Changes.map(
+      ({ Action, ResourceRecordSet: r }) =>
+        [Action, r!.SetIdentifier ?? 'simple', r!.Weight ?? '-'].join(' ')
+    )
+
+  it('chains its steps: each planned batch DELETEs exactly what the one before CREATEd', async () => {
+    const dry = setup([simple()])
+    const record = await shift(dry, true)
+    expect(record.status).toBe('planned')
+    expect(route53.commandCalls(ChangeResourceRecordSetsCommand)).toHaveLength(0)
+    expect(dry.zone.records).toEqual([simple()])
+    expect(record.plannedCalls.map((call) => changesOf(call.parameters))).toEqual([
+      ['DELETE simple -', 'CREATE blue 255', 'CREATE green 0'],
+      ['DELETE blue 255', 'DELETE green 0', 'CREATE blue 229', 'CREATE green 26'],
+      ['DELETE blue 229', 'DELETE green 26', 'CREATE blue 127', 'CREATE green 128'],
+      ['DELETE blue 127', 'DELETE green 128', 'CREATE blue 0', 'CREATE green 255']
+    ])
+  })
+
+  it('plans exactly the batches a real run then sends', async () => {
+    const planned = (await shift(setup([blue(255), green(0)]), true)).plannedCalls
+    expect(planned).toHaveLength(3)
+    route53.reset()
+    const real = await shift(setup([blue(255), green(0)]), false)
+    expect(real.status).toBe('succeeded')
+    expect(
+      route53.commandCalls(ChangeResourceRecordSetsCommand).map((call) => call.args[0].input)
+    ).toEqual(planned.map((call) => call.parameters))
+  })
+
+  it('plans again from the live records after read()', async () => {
+    const { backend } = setup([blue(229), green(26)])
+    await backend.prepare(true)
+    await backend.plan(Split.ofPercent(50))
+    await backend.read()
+    const [call] = await backend.plan(Split.ofPercent(50))
+    expect(changesOf(call.parameters).slice(0, 2)).toEqual(['DELETE blue 229', 'DELETE green 26'])
+  })
+})

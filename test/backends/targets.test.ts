@@ -5,6 +5,7 @@ import {
   ElasticLoadBalancingV2Client,
   TargetGroupNotFoundException
 } from '@aws-sdk/client-elastic-load-balancing-v2'
+import type { PlannedCall } from '../../src/backends/backend.js'
 import { TargetsAws } from '../../src/backends/targets-aws.js'
 import { choose, countsAt, type Standing } from '../../src/backends/targets-counts.js'
 import {
@@ -69,7 +70,13 @@ function backend(overrides: Partial<TargetsSettings> = {}) {
 
 function run(
   overrides: Partial<TargetsSettings> = {},
-  options: { steps?: string; gates?: Gate[]; signal?: AbortSignal; verifyTimeoutMs?: number } = {}
+  options: {
+    steps?: string
+    gates?: Gate[]
+    signal?: AbortSignal
+    verifyTimeoutMs?: number
+    dryRun?: boolean
+  } = {}
 ) {
   const shifted = backend(overrides)
   const s = settings(overrides)
@@ -84,7 +91,7 @@ function run(
       schedule: parseSchedule('steps', options.steps ?? '10,25,50,100'),
       bakeMs: s.bakeMs,
       rollbackTo: 'start',
-      dryRun: false,
+      dryRun: options.dryRun ?? false,
       checkIntervalMs: 10_000,
       verifyTimeoutMs: options.verifyTimeoutMs ?? 300_000,
       healthTimeoutMs: s.healthTimeoutMs
@@ -805,6 +812,57 @@ describe('TargetsBackend: the shared gates and dry-run', () => {
       ],
       ['DeregisterTargets', { TargetGroupArn: TG_ARN, Targets: [{ Id: blue(3), Port: 80 }] }]
     ])
+    expect(group.log).toEqual([])
+  })
+
+  it('chains a dry-run’s steps: each lists only its own calls, the ones a real run makes', async () => {
+    const asCalls = (calls: PlannedCall[]) =>
+      calls.map((call) => {
+        const { Targets } = call.parameters as { Targets: { Id: string }[] }
+        const verb = call.operation === 'RegisterTargets' ? 'register' : 'deregister'
+        return short(`${verb} ${Targets.map((target) => target.Id).join(',')}`)
+      })
+    group.seed(...range(3, blue))
+    const dry = await run({}, { dryRun: true })
+    expect(dry.status).toBe('planned')
+    expect(group.log).toEqual([])
+    expect(asCalls(dry.plannedCalls)).toEqual([
+      'register g1',
+      'register g2',
+      'register g3',
+      'deregister b3',
+      'register g4,g5',
+      'deregister b1,b2'
+    ])
+
+    group = new FakeTargetGroup(clock)
+    group.seed(...range(3, blue))
+    const real = await run()
+    expect(real.status).toBe('succeeded')
+    expect(group.log.map(short)).toEqual(asCalls(dry.plannedCalls))
+  })
+
+  it('chains a dry-run’s Auto Scaling hand-over too', async () => {
+    group.group('shop-blue', range(3, blue), true)
+    group.group('shop-green', range(3, green))
+    group.seed(...range(3, blue))
+    const groups = {
+      blue: { autoScalingGroup: 'shop-blue' },
+      green: { autoScalingGroup: 'shop-green' }
+    }
+    const dry = await run(groups, { steps: '50,100', dryRun: true })
+    expect(dry.plannedCalls.map((call) => call.operation)).toEqual([
+      'RegisterTargets',
+      'DeregisterTargets',
+      'RegisterTargets',
+      'AttachLoadBalancerTargetGroups',
+      'DetachLoadBalancerTargetGroups',
+      'DeregisterTargets'
+    ])
+    expect(dry.plannedCalls.at(-1)!.parameters).toEqual({
+      TargetGroupArn: TG_ARN,
+      Targets: [blue(1), blue(2)].map((Id) => ({ Id, Port: 80 }))
+    })
     expect(group.log).toEqual([])
   })
 
