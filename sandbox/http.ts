@@ -1,6 +1,7 @@
 /**
  * Loopback HTTP plumbing shared by every sandbox server: bind 127.0.0.1 on an ephemeral port,
- * read bounded bodies, and close without leaving sockets behind (jest must exit on its own).
+ * read bounded bodies, give API requests their ids and answer what their handlers throw, and
+ * close without leaving sockets behind (jest must exit on its own).
  */
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -68,4 +69,41 @@ export function readBody(req: http.IncomingMessage, limit = 1024 * 1024): Promis
 /** AWS answers every API call with a request id; the SDK exposes it as $metadata.requestId. */
 export function requestId(): string {
   return randomUUID()
+}
+
+/** One API request: answers on `res`, or throws for the listener to answer. */
+export type ApiHandler = (
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  id: string
+) => Promise<void>
+
+/** How a service words what its handler throws. */
+export interface ApiErrors<E> {
+  /** The service's own error class: those are answered as they are. */
+  own: abstract new (...args: never[]) => E
+  /** An oversized body. */
+  validation(message: string): E
+  /** Anything else: a sandbox bug. */
+  internal(message: string): E
+  send(res: http.ServerResponse, id: string, error: E): void
+}
+
+/**
+ * An API server's request listener: each request gets its request id, and whatever the handler
+ * throws is answered in the service's protocol. A sandbox bug must still answer (and say what
+ * broke) rather than hang the client.
+ */
+export function apiListener<E>(handle: ApiHandler, errors: ApiErrors<E>): http.RequestListener {
+  return (req, res) => {
+    const id = requestId()
+    handle(req, res, id).catch((error: unknown) => {
+      if (error instanceof errors.own) return errors.send(res, id, error)
+      if (error instanceof BodyTooLargeError) {
+        return errors.send(res, id, errors.validation(error.message))
+      }
+      const message = error instanceof Error ? error.message : String(error)
+      errors.send(res, id, errors.internal(`Sandbox error: ${message}`))
+    })
+  }
 }

@@ -5,7 +5,7 @@
  */
 import type http from 'node:http'
 import type { Faults } from '../faults.js'
-import { BodyTooLargeError, readBody, requestId } from '../http.js'
+import { type ApiHandler, apiListener, readBody } from '../http.js'
 import type { Scheduler } from '../scheduler.js'
 import { CloudWatchError, cloudWatchErrors } from './errors.js'
 import { JsonInput } from './json-input.js'
@@ -44,11 +44,7 @@ export function cloudWatchRequestHandler(
   faults: Faults,
   scheduler: Scheduler
 ): http.RequestListener {
-  const handle = async (
-    req: http.IncomingMessage,
-    res: http.ServerResponse,
-    id: string
-  ): Promise<void> => {
+  const handle: ApiHandler = async (req, res, id) => {
     const body = (await readBody(req)).toString('utf8')
     const target = String(req.headers['x-amz-target'] ?? '')
     const [prefix, operationName] = target.split('.')
@@ -70,14 +66,10 @@ export function cloudWatchRequestHandler(
     if (!operation) throw cloudWatchErrors.unknownOperation(target)
     send(res, 200, id, operation(JsonInput.parse(body), store))
   }
-  return (req, res) => {
-    const id = requestId()
-    handle(req, res, id).catch((error: unknown) => {
-      if (error instanceof CloudWatchError) return sendError(res, id, error)
-      if (error instanceof BodyTooLargeError)
-        return sendError(res, id, cloudWatchErrors.validation(error.message))
-      const message = error instanceof Error ? error.message : String(error)
-      sendError(res, id, cloudWatchErrors.internal(`Sandbox error: ${message}`))
-    })
-  }
+  return apiListener(handle, {
+    own: CloudWatchError,
+    validation: cloudWatchErrors.validation,
+    internal: cloudWatchErrors.internal,
+    send: sendError
+  })
 }

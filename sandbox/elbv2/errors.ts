@@ -1,17 +1,10 @@
+import { QueryError } from '../query-protocol.js'
+
 /**
  * ELBv2 errors as AWS sends them: a Code the SDK maps to a modeled exception (its awsQueryError
  * code, e.g. ListenerNotFound → ListenerNotFoundException), a Type, and an HTTP status.
  */
-export class ElbError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly status = 400,
-    readonly type: 'Sender' | 'Receiver' = 'Sender'
-  ) {
-    super(message)
-  }
-}
+export class ElbError extends QueryError {}
 
 /** AWS's request-validation failure (not modeled by the SDK, so error.name is 'ValidationError'). */
 export function validationError(message: string): ElbError {

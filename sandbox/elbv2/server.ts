@@ -1,34 +1,18 @@
 /**
- * The ELBv2 wire protocol (awsQuery): form-encoded POST (or GET) with Action and Version, answered
- * with `<ActionResponse><ActionResult>…</ActionResult><ResponseMetadata>` XML, or an
- * `<ErrorResponse>` with the status AWS uses. Faults are injected here, before the operation runs.
+ * The ELBv2 API over awsQuery (see ../query-protocol.ts): API version 2015-12-01, members read
+ * into an Input tree, operations that may be async, and faults in ELBv2's own words.
  */
 import type http from 'node:http'
 import type { Faults } from '../faults.js'
-import { BodyTooLargeError, readBody, requestId } from '../http.js'
+import { queryHandler, type QueryService } from '../query-protocol.js'
 import type { Scheduler } from '../scheduler.js'
 import type { ElbContext } from './context.js'
 import { ElbError } from './errors.js'
 import { operations } from './operations/index.js'
 import { Input, parseQuery } from './query.js'
-import { element, escapeXml } from './xml.js'
 
 export const ELB_XMLNS = 'http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/'
 export const ELB_API_VERSION = '2015-12-01'
-
-function send(res: http.ServerResponse, status: number, id: string, xml: string): void {
-  if (res.headersSent || res.destroyed) return
-  res.writeHead(status, { 'content-type': 'text/xml', 'x-amzn-requestid': id })
-  res.end(`<?xml version="1.0" encoding="UTF-8"?>\n${xml}`)
-}
-
-export function sendError(res: http.ServerResponse, id: string, error: ElbError): void {
-  const body =
-    `<ErrorResponse xmlns="${ELB_XMLNS}"><Error><Type>${error.type}</Type>` +
-    `<Code>${escapeXml(error.code)}</Code><Message>${escapeXml(error.message)}</Message></Error>` +
-    `<RequestId>${id}</RequestId></ErrorResponse>`
-  send(res, error.status, id, body)
-}
 
 /** The fault-injection kinds, as ELBv2 reports them. */
 function faultError(kind: string): ElbError | undefined {
@@ -53,69 +37,21 @@ function faultError(kind: string): ElbError | undefined {
   }
 }
 
+const elbQuery: QueryService<Input, ElbContext> = {
+  service: 'elbv2',
+  version: ELB_API_VERSION,
+  xmlns: ELB_XMLNS,
+  parse: (form) => Input.of(parseQuery(form)),
+  member: (input, name) => input.raw(name),
+  operations,
+  errorClass: ElbError,
+  faultError
+}
+
 export function elbRequestHandler(
   context: ElbContext,
   faults: Faults,
   scheduler: Scheduler
 ): http.RequestListener {
-  const handle = async (
-    req: http.IncomingMessage,
-    res: http.ServerResponse,
-    id: string
-  ): Promise<void> => {
-    const body = req.method === 'POST' ? (await readBody(req)).toString('utf8') : ''
-    const query = new URL(req.url ?? '/', 'http://sandbox').search.slice(1)
-    const params = parseQuery(req.method === 'POST' ? body : query)
-    const action = params.Action
-    if (typeof action !== 'string' || action === '') {
-      throw new ElbError('MissingAction', 'The request must contain the parameter Action')
-    }
-    if (params.Version !== ELB_API_VERSION) {
-      throw new ElbError(
-        'InvalidAction',
-        `Could not find operation ${action} for version ${String(params.Version ?? 'NO_VERSION_SPECIFIED')}`
-      )
-    }
-    if (!req.headers.authorization && !params['X-Amz-Algorithm']) {
-      throw new ElbError(
-        'MissingAuthenticationToken',
-        'Request is missing Authentication Token',
-        403
-      )
-    }
-    const fault = faults.take('elbv2', action)
-    if (fault?.kind === 'latency') await scheduler.sleep(fault.latencyMs ?? 1000)
-    const failure = fault && faultError(fault.kind)
-    if (failure) throw failure
-    const operation = Object.hasOwn(operations, action) ? operations[action] : undefined
-    if (!operation)
-      throw new ElbError(
-        'InvalidAction',
-        `Could not find operation ${action} for version ${ELB_API_VERSION}`
-      )
-    const result = await operation(Input.of(params), context)
-    send(
-      res,
-      200,
-      id,
-      `<${action}Response xmlns="${ELB_XMLNS}">${element(`${action}Result`, result) || `<${action}Result/>`}` +
-        `<ResponseMetadata><RequestId>${id}</RequestId></ResponseMetadata></${action}Response>`
-    )
-  }
-  return (req, res) => {
-    const id = requestId()
-    handle(req, res, id).catch((error: unknown) => {
-      if (error instanceof ElbError) return sendError(res, id, error)
-      if (error instanceof BodyTooLargeError) {
-        return sendError(res, id, new ElbError('ValidationError', error.message, 413))
-      }
-      // A sandbox bug must still answer (and say what broke) rather than hang the client.
-      const message = error instanceof Error ? error.message : String(error)
-      sendError(
-        res,
-        id,
-        new ElbError('InternalFailure', `Sandbox error: ${message}`, 500, 'Receiver')
-      )
-    })
-  }
+  return queryHandler(elbQuery, context, faults, scheduler)
 }
