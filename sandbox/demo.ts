@@ -2,10 +2,13 @@
  * `npm run demo`: the bundled action moving real traffic on the local sandbox, no AWS account.
  * Scenario 1 shifts blue → green in steps while clients keep calling the listener; scenario 2
  * breaks green at 25 % and the action rolls back; scenario 3 (mode `targets`) migrates one target
- * group's 4 blue instances to 4 green ones. Prints the live split, then one verdict line per
- * scenario and where the job summaries were written.
+ * group's 4 blue instances to 4 green ones; scenario 4 (mode `dns`) adopts a simple Route 53
+ * record and weights it over to green's address while clients resolve the name through the
+ * sandbox's DNS server. Prints the live split, then one verdict line per scenario and where the
+ * job summaries were written.
  */
 import { startAction, type ActionResult } from './action-process.js'
+import { type DnsAnswer, Resolving } from './dns-client.js'
 import { startSandbox, type Sandbox } from './index.js'
 import { createBlueGreen, createTargetGroupShift } from './scenario.js'
 import { type Sample, Traffic } from './traffic.js'
@@ -13,21 +16,72 @@ import { type Sample, Traffic } from './traffic.js'
 interface Verdict {
   name: string
   result: ActionResult
-  samples: Sample[]
+  /** What one client call is called: requests, queries. */
+  noun: string
+  samples: Seen[]
   summaryPath: string
   /** When the demo broke green, if it did. */
   brokeAt?: number
 }
 
-/** What a scenario built on its fresh sandbox: where clients call, and the action's inputs. */
+/** What a scenario built on its fresh sandbox: its clients, and the action's inputs. */
 interface World {
-  listenerUrl: string
   /** One line on what is up, e.g. "blue v1 and green v2 are up behind …". */
   intro: string
   inputs: Record<string, string>
-  /** Makes every green app answer 500. */
-  breakGreen(): void
+  /** Starts the clients: requests through a listener, or queries for a name. */
+  startClients(): Clients
+  /** Makes every green app answer 500 (in worlds with apps). */
+  breakGreen?(): void
   close(): Promise<void>
+}
+
+/** One client call: when, which version answered (v1 blue, v2 green), and whether it failed. */
+interface Seen {
+  at: number
+  version?: string
+  failed: boolean
+}
+
+/** Clients at work, shaped like Traffic: what they have seen so far, and stop(). */
+interface Clients {
+  /** What one call is called: requests, queries. */
+  noun: string
+  readonly samples: Seen[]
+  stop(): Promise<Seen[]>
+}
+
+/** Four loops of HTTP requests through the listener; a failure is any status but 200. */
+function httpClients(url: string): Clients {
+  const traffic = new Traffic(url, 4)
+  const seen = (s: Sample): Seen => ({ at: s.at, version: s.version, failed: s.status !== 200 })
+  return {
+    noun: 'requests',
+    get samples() {
+      return traffic.samples.map(seen)
+    },
+    stop: async () => (await traffic.stop()).map(seen)
+  }
+}
+
+/**
+ * One resolver asking the sandbox's DNS server for `name`, several hundred queries a second; an
+ * answer's version is the one whose address it gave, and a failure is no answer or an unknown one.
+ */
+function dnsClients(port: number, name: string, versions: Map<string, string>): Clients {
+  const resolving = new Resolving(port, name)
+  const seen = (a: DnsAnswer): Seen => ({
+    at: a.at,
+    version: versions.get(a.value),
+    failed: !versions.has(a.value)
+  })
+  return {
+    noun: 'queries',
+    get samples() {
+      return resolving.answers.map(seen)
+    },
+    stop: async () => (await resolving.stop()).map(seen)
+  }
 }
 
 interface Scenario {
@@ -50,7 +104,6 @@ async function weightedTargetGroups(sandbox: Sandbox): Promise<World> {
     alarms: ['shop-5xx']
   })
   return {
-    listenerUrl: world.listenerUrl,
     intro: `blue v1 and green v2 are up behind ${world.listenerUrl}; clients are calling it.`,
     inputs: {
       mode: 'weighted-target-groups',
@@ -65,6 +118,7 @@ async function weightedTargetGroups(sandbox: Sandbox): Promise<World> {
       'probe-interval': '250ms',
       'probe-failure-threshold': '2'
     },
+    startClients: () => httpClients(world.listenerUrl),
     breakGreen: () => world.green.apps.forEach((app) => app.setFailing(true)),
     close: () => world.close()
   }
@@ -82,7 +136,6 @@ async function targetsInOneGroup(sandbox: Sandbox): Promise<World> {
     deregistrationDelaySeconds: 100
   })
   return {
-    listenerUrl: world.listenerUrl,
     intro:
       `4 blue v1 instances are registered in the target group behind ${world.listenerUrl}, ` +
       '4 green v2 instances are up beside them; clients are calling it. (Sandbox time runs ' +
@@ -96,8 +149,53 @@ async function targetsInOneGroup(sandbox: Sandbox): Promise<World> {
       'bake-time': BAKE,
       'check-interval': '250ms'
     },
+    startClients: () => httpClients(world.listenerUrl),
     breakGreen: () => world.green.apps.forEach((app) => app.setFailing(true)),
     close: () => world.close()
+  }
+}
+
+const DNS_NAME = 'www.shop.example'
+const BLUE_IP = '10.0.1.1'
+const GREEN_IP = '10.0.2.2'
+
+/**
+ * A hosted zone where the name is a simple A record to blue's address, TTL 1 s. The action adopts
+ * it as a weighted pair (blue 255, green 0) and moves the weights; each step waits for INSYNC and
+ * one TTL before its bake, and the dns-answer gate asks the sandbox's DNS server.
+ */
+async function weightedDnsRecords(sandbox: Sandbox): Promise<World> {
+  const zoneId = sandbox.route53.createHostedZone('shop.example').id
+  sandbox.route53.changeRecords(zoneId, [
+    { action: 'CREATE', record: { name: `${DNS_NAME}.`, type: 'A', ttl: 1, values: [BLUE_IP] } }
+  ])
+  const { port } = sandbox.route53.dns
+  return {
+    intro:
+      `${DNS_NAME} is a simple A record (TTL 1 s) to blue v1's ${BLUE_IP} in a Route 53 hosted ` +
+      `zone; green v2 is up at ${GREEN_IP}. Clients resolve the name through the sandbox's DNS ` +
+      `server on 127.0.0.1:${port}.`,
+    inputs: {
+      mode: 'dns',
+      'hosted-zone-id': zoneId,
+      'record-name': DNS_NAME,
+      'green-value': GREEN_IP,
+      'record-ttl': '1s',
+      steps: '10,50,100',
+      'bake-time': '2s',
+      'check-interval': '250ms',
+      'dns-resolvers': `127.0.0.1:${port}`
+    },
+    startClients: () =>
+      dnsClients(
+        port,
+        `${DNS_NAME}.`,
+        new Map([
+          [BLUE_IP, 'v1'],
+          [GREEN_IP, 'v2']
+        ])
+      ),
+    close: async () => {}
   }
 }
 
@@ -108,7 +206,8 @@ const SCENARIOS: Scenario[] = [
     build: weightedTargetGroups,
     breakGreenAt: 'blue 750 / green 250'
   },
-  { name: 'targets: 4 blue → 4 green instances in one target group', build: targetsInOneGroup }
+  { name: 'targets: 4 blue → 4 green instances in one target group', build: targetsInOneGroup },
+  { name: 'dns: a simple record → weighted records to green', build: weightedDnsRecords }
 ]
 
 async function main(): Promise<void> {
@@ -125,16 +224,17 @@ async function main(): Promise<void> {
   console.log(`\nThe demo took ${((Date.now() - started) / 1000).toFixed(1)} s.`)
 }
 
-/** One run of the action on a fresh sandbox, with clients calling the world's listener. */
+/** One run of the action on a fresh sandbox, with the world's clients at work. */
 async function scenario({ name, build, breakGreenAt }: Scenario): Promise<Verdict> {
   console.log(`━━ Scenario: ${name} ━━`)
   const sandbox: Sandbox = await startSandbox({ timeScale: TIME_SCALE, seed: 1 })
   let world: World | undefined
-  let traffic: Traffic | undefined
+  let clients: Clients | undefined
   try {
     world = await build(sandbox)
     console.log(world.intro)
-    traffic = new Traffic(world.listenerUrl, 4)
+    clients = world.startClients()
+    const noun = clients.noun
     const action = startAction(world.inputs, sandbox.env())
     const breakGreen = world.breakGreen
     let brokeAt: number | undefined
@@ -145,17 +245,17 @@ async function scenario({ name, build, breakGreenAt }: Scenario): Promise<Verdic
         if (breakGreenAt && line.includes(`AWS reports ${breakGreenAt}`)) {
           brokeAt = Date.now()
           console.log('  demo   │ ✖ green starts answering 500 to everything')
-          breakGreen()
+          breakGreen?.()
         }
       }
     })
-    const ticker = setInterval(() => console.log(`  clients│ ${liveShare(traffic!.samples)}`), 1000)
+    const ticker = setInterval(() => console.log(`  clients│ ${liveShare(clients!.samples)}`), 1000)
     const result = await action.done.finally(() => clearInterval(ticker))
-    const samples = await traffic.stop()
-    traffic = undefined
-    return { name, result, samples, summaryPath: result.summaryPath, brokeAt }
+    const samples = await clients.stop()
+    clients = undefined
+    return { name, result, noun, samples, summaryPath: result.summaryPath, brokeAt }
   } finally {
-    await traffic?.stop()
+    await clients?.stop()
     await world?.close()
     await sandbox.close()
   }
@@ -174,20 +274,20 @@ function decode(text: string): string {
   return text.replace(/%0D/g, '').replace(/%0A/g, ' ').replace(/%25/g, '%')
 }
 
-/** Which version answered the last second's requests. */
-function liveShare(samples: Sample[]): string {
+/** Which version answered the last second's requests or queries. */
+function liveShare(samples: Seen[]): string {
   const since = Date.now() - 1000
   const recent = samples.filter((sample) => sample.at >= since)
-  const count = (test: (sample: Sample) => boolean): number => recent.filter(test).length
-  const v1 = count((s) => s.status === 200 && s.version === 'v1')
-  const v2 = count((s) => s.status === 200 && s.version === 'v2')
-  const failed = count((s) => s.status !== 200)
+  const count = (test: (sample: Seen) => boolean): number => recent.filter(test).length
+  const v1 = count((s) => !s.failed && s.version === 'v1')
+  const v2 = count((s) => !s.failed && s.version === 'v2')
+  const failed = count((s) => s.failed)
   const pct = (n: number): string =>
     `${((100 * n) / Math.max(1, recent.length)).toFixed(0)}%`.padStart(4)
   return `last 1 s: v1 ${pct(v1)} │ v2 ${pct(v2)} │ failed ${String(failed).padStart(3)} of ${recent.length}`
 }
 
-function verdictLine({ name, result, samples, brokeAt }: Verdict): string {
+function verdictLine({ name, result, noun, samples, brokeAt }: Verdict): string {
   const record = JSON.parse(result.outputs.report ?? '{}') as {
     events?: { at: number; kind: string; percent?: number }[]
   }
@@ -198,20 +298,20 @@ function verdictLine({ name, result, samples, brokeAt }: Verdict): string {
       const next = events.find(
         (later) => later.at > event.at && ['shift', 'done', 'rollback'].includes(later.kind)
       )
-      // Every answer names the version that gave it, a failed one too.
+      // Every HTTP answer names the version that gave it, a failed one too; a failed query none.
       const window = samples.filter(
         (s) => s.version && s.at > event.at + 50 && s.at < (next?.at ?? Infinity) - 50
       )
       const green = window.filter((s) => s.version === 'v2').length
       return `${event.percent}%→${((100 * green) / Math.max(1, window.length)).toFixed(1)}%`
     })
-  const failed = samples.filter((sample) => sample.status !== 200).length
+  const failed = samples.filter((sample) => sample.failed).length
   const rollback = events.find((event) => event.kind === 'rollback')
   const detection =
     brokeAt && rollback ? ` │ rolled back ${rollback.at - brokeAt} ms after green broke` : ''
   return (
     `  ${name}: ${result.outputs.status ?? 'no status'} (exit ${result.code}) │ ` +
-    `${samples.length} requests, ${failed} failed │ observed green per step: ` +
+    `${samples.length} ${noun}, ${failed} failed │ observed green per step: ` +
     `${perStep.join(', ') || 'none'}${detection}`
   )
 }

@@ -4,9 +4,9 @@
  * real DNS server and watches the answer mix follow the weights the action writes.
  */
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
+import { Resolving } from '../../sandbox/dns-client.js'
 import { startSandbox, type Sandbox } from '../../sandbox/index.js'
 import type { RecordSet } from '../../sandbox/route53/index.js'
-import { udpDnsClient } from '../sandbox/route53-helpers.js'
 import type { RunRecord } from '../../src/record.js'
 import { runAction, startAction, tolerance } from './harness.js'
 
@@ -54,51 +54,13 @@ function inputs(extra: Record<string, string> = {}): Record<string, string> {
   }
 }
 
-/** A client resolving the name through the sandbox's DNS server, about one query a millisecond. */
-class Resolving {
-  readonly answers: { at: number; value: string }[] = []
-  private running = true
-  private readonly client = udpDnsClient(sandbox.route53.dns.port)
-  private readonly loop: Promise<void>
-
-  constructor(private readonly maxQueries = 30_000) {
-    this.loop = this.run()
-  }
-
-  async stop() {
-    this.running = false
-    await this.loop
-    await this.client.close()
-    return this.answers
-  }
-
-  /** Green's share of the answers in a time window. */
-  greenShare(from: number, to: number) {
-    const window = this.answers.filter((answer) => answer.at >= from && answer.at <= to)
-    const green = window.filter((answer) => answer.value === GREEN_IP).length
-    return { share: green / window.length, count: window.length }
-  }
-
-  private async run() {
-    while (this.running && this.answers.length < this.maxQueries) {
-      const response = await this.client.query(NAME)
-      const first = response.answers?.[0]
-      this.answers.push({
-        at: Date.now(),
-        value: first && 'data' in first ? String(first.data) : ''
-      })
-      // Paced like a client population, not a flood: bounded in rate and in count.
-      await new Promise((resolve) => setTimeout(resolve, 1))
-    }
-  }
-}
-
 describe('mode dns on the sandbox', () => {
   it('adopts a simple record and shifts through the steps while resolvers follow the weights', async () => {
     sandbox.route53.changeRecords(zoneId, [{ action: 'CREATE', record: simple() }])
-    const resolving = new Resolving()
+    // A client resolving the name through the sandbox's DNS server, one query after another.
+    const client = new Resolving(sandbox.route53.dns.port, NAME)
     const result = await runAction(inputs(), sandbox.env())
-    await resolving.stop()
+    const answers = await client.stop()
 
     expect(result.outputs.status).toBe('succeeded')
     expect(result.code).toBe(0)
@@ -120,7 +82,7 @@ describe('mode dns on the sandbox', () => {
     ])
     const expected = [26 / 255, 128 / 255, 1]
     for (const [index, step] of report.steps.entries()) {
-      const seen = resolving.greenShare(step.convergedAt!, step.finishedAt!)
+      const seen = client.share(GREEN_IP, step.convergedAt!, step.finishedAt!)
       expect(seen.count).toBeGreaterThan(100)
       const slack = tolerance(expected[index], seen.count) + 0.01
       expect(Math.abs(seen.share - expected[index])).toBeLessThanOrEqual(slack)
@@ -128,9 +90,11 @@ describe('mode dns on the sandbox', () => {
       expect(step.convergedAt! - step.startedAt).toBeGreaterThanOrEqual(1000)
     }
     // Before the first step, green never answered: adoption moved no traffic.
-    const beforeShift = resolving.greenShare(0, report.steps[0].startedAt)
+    const beforeShift = client.share(GREEN_IP, 0, report.steps[0].startedAt)
     expect(beforeShift.count).toBeGreaterThan(0)
     expect(beforeShift.share).toBe(0)
+    // Every query was answered, with blue's or green's address, all along.
+    expect(answers.filter((answer) => ![BLUE_IP, GREEN_IP].includes(answer.value))).toEqual([])
     expect(result.summary).toContain('blue 229 / green 26')
     // The dns-answer gate ran against the sandbox's name server.
     expect(report.steps[0].gates).toEqual([

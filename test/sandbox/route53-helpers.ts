@@ -1,8 +1,11 @@
 import { Route53Client, type Route53ClientConfig } from '@aws-sdk/client-route-53'
-import { createSocket } from 'node:dgram'
 import { connect } from 'node:net'
 import * as dnsPacket from 'dns-packet'
-import type { DecodedPacket, RecordType } from 'dns-packet'
+import type { RecordType } from 'dns-packet'
+import type { DnsResponse, UdpDnsClient } from '../../sandbox/dns-client.js'
+
+// The UDP client lives with the sandbox, where the demo uses it too.
+export { type DnsResponse, udpDnsClient } from '../../sandbox/dns-client.js'
 
 /** A real SDK client aimed at the sandbox, with fake credentials. */
 export function route53Client(
@@ -15,46 +18,6 @@ export function route53Client(
     credentials: { accessKeyId: 'AKIDSANDBOX', secretAccessKey: 'sandbox-secret' },
     ...config
   })
-}
-
-/** A decoded DNS response, with the header fields @types/dns-packet leaves out. */
-export type DnsResponse = DecodedPacket & { rcode: string }
-
-/**
- * A UDP DNS client that matches responses to queries by id, so many queries can be in flight
- * at once. Each query fails after a timeout instead of hanging a test.
- */
-export function udpDnsClient(port: number) {
-  const socket = createSocket('udp4')
-  const waiting = new Map<number, { resolve: (r: DnsResponse) => void; timer: NodeJS.Timeout }>()
-  let nextId = 1
-  socket.on('message', (message) => {
-    const response = dnsPacket.decode(message) as DnsResponse
-    const entry = waiting.get(response.id ?? -1)
-    if (!entry) return
-    clearTimeout(entry.timer)
-    waiting.delete(response.id ?? -1)
-    entry.resolve(response)
-  })
-  const sendRaw = (id: number, message: Buffer) =>
-    new Promise<DnsResponse>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        waiting.delete(id)
-        reject(new Error(`no DNS answer for query ${id}`))
-      }, 2000)
-      waiting.set(id, { resolve, timer })
-      socket.send(message, port, '127.0.0.1')
-    })
-  return {
-    query(name: string, type: RecordType = 'A', extra: Partial<dnsPacket.Packet> = {}) {
-      const id = nextId++ & 0xffff
-      const packet = { type: 'query' as const, id, questions: [{ name, type }], ...extra }
-      return sendRaw(id, dnsPacket.encode(packet))
-    },
-    /** Sends arbitrary bytes whose first two bytes are `id`. */
-    raw: (id: number, message: Buffer) => sendRaw(id, message),
-    close: () => new Promise<void>((resolve) => socket.close(() => resolve()))
-  }
 }
 
 /** One DNS query over TCP (length-prefixed), on a fresh connection. */
@@ -76,7 +39,7 @@ export function tcpQuery(port: number, name: string, type: RecordType = 'A'): Pr
 
 /** Sends `count` queries, `parallel` at a time, and tallies the first answer's data. */
 export async function tally(
-  client: ReturnType<typeof udpDnsClient>,
+  client: UdpDnsClient,
   name: string,
   count: number,
   parallel = 100
