@@ -42802,7 +42802,6 @@ class DnsBackend {
             return { changes: [`Would ${batch.description}`], calls: [call] };
         }
         await this.submit(batch, live);
-        this.logger.info(capitalize(batch.description));
         return { changes: [capitalize(batch.description)], calls: [call] };
     }
     async read() {

@@ -133,7 +133,6 @@ export class DnsBackend implements TrafficBackend {
       return { changes: [`Would ${batch.description}`], calls: [call] }
     }
     await this.submit(batch, live)
-    this.logger.info(capitalize(batch.description))
     return { changes: [capitalize(batch.description)], calls: [call] }
   }
 
