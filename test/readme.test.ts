@@ -15,6 +15,15 @@ describe('README.md', () => {
     expect(readme).toBe(expected)
   })
 
+  it('shows exactly the IAM policy in docs/iam-policy.json', () => {
+    const section = readme.slice(
+      readme.indexOf('## IAM policy'),
+      readme.indexOf('## Try it locally')
+    )
+    const shown = /```json\n([\s\S]*?)```/.exec(section)?.[1] ?? '{}'
+    expect(JSON.parse(shown)).toEqual(JSON.parse(readFileSync('docs/iam-policy.json', 'utf8')))
+  })
+
   it('gives the test command that .ci/run calls', () => {
     expect(readme).toContain('npm test')
     expect(readFileSync('.ci/run', 'utf8')).toMatch(/^npm test$/m)
