@@ -44284,9 +44284,14 @@ function clamp(value, low, high) {
 }
 function weighted_target_groups_observe(live) {
     const others = live.others > 0 ? ` (+${live.others} other target groups)` : '';
+    // Sticky clients stay on their group until the cookie expires, whatever the weights: say so
+    // wherever the split is reported, a rollback's final state included.
+    const sticky = live.stickiness?.Enabled
+        ? `; group stickiness ${live.stickiness.DurationSeconds ?? '?'} s: sticky clients keep their group until it expires`
+        : '';
     return {
         split: Split.ofWeights(live.blue, live.green),
-        detail: `blue ${live.blue} / green ${live.green} (ALB weights)${others}`,
+        detail: `blue ${live.blue} / green ${live.green} (ALB weights)${others}${sticky}`,
         fingerprint: `blue=${live.blue};green=${live.green}`
     };
 }

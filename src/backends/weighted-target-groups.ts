@@ -359,9 +359,14 @@ function clamp(value: number, low: number, high: number): number {
 
 function observe(live: LiveForward): Observation {
   const others = live.others > 0 ? ` (+${live.others} other target groups)` : ''
+  // Sticky clients stay on their group until the cookie expires, whatever the weights: say so
+  // wherever the split is reported, a rollback's final state included.
+  const sticky = live.stickiness?.Enabled
+    ? `; group stickiness ${live.stickiness.DurationSeconds ?? '?'} s: sticky clients keep their group until it expires`
+    : ''
   return {
     split: Split.ofWeights(live.blue, live.green),
-    detail: `blue ${live.blue} / green ${live.green} (ALB weights)${others}`,
+    detail: `blue ${live.blue} / green ${live.green} (ALB weights)${others}${sticky}`,
     fingerprint: `blue=${live.blue};green=${live.green}`
   }
 }

@@ -246,6 +246,23 @@ describe('WeightedTargetGroupsBackend', () => {
     ])
   })
 
+  it('says when group stickiness keeps clients on their group whatever the weights', async () => {
+    listenerWith(
+      weighted(999, 0, {
+        ForwardConfig: {
+          TargetGroups: [
+            { TargetGroupArn: BLUE, Weight: 999 },
+            { TargetGroupArn: GREEN, Weight: 0 }
+          ],
+          TargetGroupStickinessConfig: { Enabled: true, DurationSeconds: 3600 }
+        }
+      })
+    )
+    expect((await backend().read()).detail).toBe(
+      'blue 999 / green 0 (ALB weights); group stickiness 3600 s: sticky clients keep their group until it expires'
+    )
+  })
+
   it('does not write when the weights are already there (resume)', async () => {
     listenerWith(weighted(500, 500))
     expect(await backend().apply(Split.ofPercent(50))).toEqual([])
