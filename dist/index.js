@@ -43705,10 +43705,10 @@ class TargetsBackend {
     observe(live) {
         const sides = this.requireSides();
         const standing = (key) => standingOf(live.health.get(key));
-        const count = (side, ...wanted) => sides[side].targets.filter((target) => wanted.includes(standing(target.key))).length;
-        const healthyGreen = count('green', 'healthy');
-        const servingGreen = count('green', 'healthy', 'waiting', 'broken');
-        const servingBlue = count('blue', 'healthy', 'waiting', 'broken');
+        const servingKeys = (side) => sides[side].targets.filter((target) => isServing(standing(target.key))).map((t) => t.key);
+        const healthyGreen = sides.green.targets.filter((target) => standing(target.key) === 'healthy').length;
+        const servingGreen = servingKeys('green').length;
+        const servingBlue = servingKeys('blue').length;
         // No healthy green and no blue (e.g. green broke after a 100 % step removed blue): nothing
         // takes traffic, but the registrations still say where the run is, so a rollback or a run
         // to 0 % can put blue back.
@@ -43717,9 +43717,7 @@ class TargetsBackend {
             throw new UnsupportedStateError(`${this.settings.targetGroupArn} has none of blue's or green's targets registered: ` +
                 'nothing takes traffic and nothing says where a shift stands; register blue by hand');
         }
-        this.greenServing = sides.green.targets
-            .filter((target) => ['healthy', 'waiting', 'broken'].includes(standing(target.key)))
-            .map((target) => target.key);
+        this.greenServing = servingKeys('green');
         const requested = countsAt(this.settings.traffic, sides.blue.targets.length, sides.green.targets.length);
         // A split between whole targets reads back as asked while the targets are exactly its own.
         const atRequested = healthyGreen === servingGreen &&
@@ -43743,11 +43741,7 @@ class TargetsBackend {
                 ? ''
                 : `${side} group ${sides[side].autoScalingGroup} ${live.attached[side] ? 'attached' : 'detached'}`)
         ].filter((note) => note !== '');
-        const serving = (side) => sides[side].targets
-            .filter((target) => ['healthy', 'waiting', 'broken'].includes(standing(target.key)))
-            .map((target) => target.key)
-            .sort()
-            .join(',');
+        const serving = (side) => servingKeys(side).sort().join(',');
         const share = nothingHealthy
             ? `no healthy target: ${servingGreen} green registered, none healthy; ${split.percent}% ` +
                 'by registered targets'
