@@ -42228,12 +42228,18 @@ function describeError(error) {
 
 ;// CONCATENATED MODULE: ./src/aws/call.ts
 
-/** Runs one AWS call; a failure names the operation and the resource it touched. */
-async function awsCall(operation, resource, send) {
+/**
+ * Runs one AWS call; a failure names the operation and the resource it touched. With a signal
+ * (which `send` passes to the SDK as abortSignal), a call cut short by cancellation throws
+ * CancelledError instead: the run was cancelled, the call did not fail.
+ */
+async function awsCall(operation, resource, send, signal) {
     try {
         return await send();
     }
     catch (error) {
+        if (signal?.aborted)
+            throw new CancelledError();
         throw new AwsCallError(operation, resource, error);
     }
 }
@@ -44361,6 +44367,7 @@ const systemClock = {
 
 
 
+
 /** DescribeAlarms accepts at most 100 names in one request. */
 const MAX_ALARMS = 100;
 // CloudWatch alarm names are 1-255 characters; control characters cannot be typed in the console.
@@ -44441,17 +44448,10 @@ class CloudWatchAlarmsGate {
                 MaxRecords: 100,
                 ...(nextToken ? { NextToken: nextToken } : {})
             };
-            try {
-                const command = new client_cloudwatch_dist_cjs/* DescribeAlarmsCommand */.zWD(input);
-                const output = await this.deps.clients.cloudwatch.send(command, { abortSignal: signal });
-                alarms.push(...(output.MetricAlarms ?? []), ...(output.CompositeAlarms ?? []));
-                nextToken = output.NextToken;
-            }
-            catch (error) {
-                if (signal?.aborted)
-                    throw new CancelledError();
-                throw new AwsCallError('DescribeAlarms', this.settings.alarms.join(', '), error);
-            }
+            const command = new client_cloudwatch_dist_cjs/* DescribeAlarmsCommand */.zWD(input);
+            const output = await awsCall('DescribeAlarms', this.settings.alarms.join(', '), () => this.deps.clients.cloudwatch.send(command, { abortSignal: signal }), signal);
+            alarms.push(...(output.MetricAlarms ?? []), ...(output.CompositeAlarms ?? []));
+            nextToken = output.NextToken;
         } while (nextToken);
         return alarms;
     }
@@ -45023,6 +45023,7 @@ function safeDecode(text) {
 
 
 
+
 /**
  * GetHealthCheckStatus allows 1 request/s per account (burst 4): calls are spaced this far
  * apart, and every id is asked at most once per interval, so the gate alone stays under it.
@@ -45109,16 +45110,9 @@ class Route53HealthCheckGate {
         if (wait > 0)
             await this.deps.clock.sleep(wait, signal);
         this.lastCallAt = this.deps.clock.now();
-        try {
-            const command = new client_route_53_dist_cjs/* GetHealthCheckStatusCommand */.A6({ HealthCheckId: id });
-            const output = await this.deps.clients.route53.send(command, { abortSignal: signal });
-            return output.HealthCheckObservations ?? [];
-        }
-        catch (error) {
-            if (signal?.aborted)
-                throw new CancelledError();
-            throw new AwsCallError('GetHealthCheckStatus', id, error);
-        }
+        const command = new client_route_53_dist_cjs/* GetHealthCheckStatusCommand */.A6({ HealthCheckId: id });
+        const output = await awsCall('GetHealthCheckStatus', id, () => this.deps.clients.route53.send(command, { abortSignal: signal }), signal);
+        return output.HealthCheckObservations ?? [];
     }
 }
 
@@ -45211,18 +45205,10 @@ class TargetHealthGate {
                 ? { Targets: scope.targetIds.map((id) => ({ Id: id })) }
                 : {})
         };
-        let descriptions;
-        try {
-            const command = new client_elastic_load_balancing_v2_dist_cjs/* DescribeTargetHealthCommand */.qyg(input);
-            const output = await this.deps.clients.elbv2.send(command, { abortSignal: signal });
-            descriptions = output.TargetHealthDescriptions ?? [];
-        }
-        catch (error) {
-            if (signal?.aborted)
-                throw new CancelledError();
-            throw new AwsCallError('DescribeTargetHealth', scope.targetGroupArn, error);
-        }
-        return descriptions.map((description) => toSeen(scope.targetGroupArn, description));
+        const output = await awsCall('DescribeTargetHealth', scope.targetGroupArn, () => this.deps.clients.elbv2.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTargetHealthCommand */.qyg(input), {
+            abortSignal: signal
+        }), signal);
+        return (output.TargetHealthDescriptions ?? []).map((description) => toSeen(scope.targetGroupArn, description));
     }
 }
 /** States that resolve on their own (initial, unused with Target.NotInUse): timed, then failed. */

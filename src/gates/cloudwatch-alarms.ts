@@ -1,5 +1,6 @@
 import { DescribeAlarmsCommand, type DescribeAlarmsCommandInput } from '@aws-sdk/client-cloudwatch'
-import { AwsCallError, CancelledError, InputError } from '../errors.js'
+import { awsCall } from '../aws/call.js'
+import { InputError } from '../errors.js'
 import { optional, parseList } from '../inputs.js'
 import type { Gate, GateContext, GateDefinition, GateDeps, GateResult } from './gate.js'
 
@@ -107,15 +108,15 @@ class CloudWatchAlarmsGate implements Gate {
         MaxRecords: 100,
         ...(nextToken ? { NextToken: nextToken } : {})
       }
-      try {
-        const command = new DescribeAlarmsCommand(input)
-        const output = await this.deps.clients.cloudwatch.send(command, { abortSignal: signal })
-        alarms.push(...(output.MetricAlarms ?? []), ...(output.CompositeAlarms ?? []))
-        nextToken = output.NextToken
-      } catch (error) {
-        if (signal?.aborted) throw new CancelledError()
-        throw new AwsCallError('DescribeAlarms', this.settings.alarms.join(', '), error)
-      }
+      const command = new DescribeAlarmsCommand(input)
+      const output = await awsCall(
+        'DescribeAlarms',
+        this.settings.alarms.join(', '),
+        () => this.deps.clients.cloudwatch.send(command, { abortSignal: signal }),
+        signal
+      )
+      alarms.push(...(output.MetricAlarms ?? []), ...(output.CompositeAlarms ?? []))
+      nextToken = output.NextToken
     } while (nextToken)
     return alarms
   }

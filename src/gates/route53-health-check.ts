@@ -1,5 +1,6 @@
 import { GetHealthCheckStatusCommand, type HealthCheckObservation } from '@aws-sdk/client-route-53'
-import { AwsCallError, CancelledError, InputError } from '../errors.js'
+import { awsCall } from '../aws/call.js'
+import { InputError } from '../errors.js'
 import { optional, parseList } from '../inputs.js'
 import type { Gate, GateContext, GateDefinition, GateDeps, GateResult } from './gate.js'
 import { WaitingSince, worstOf } from './verdicts.js'
@@ -113,13 +114,13 @@ class Route53HealthCheckGate implements Gate {
     const wait = this.lastCallAt + CALL_SPACING_MS - this.deps.clock.now()
     if (wait > 0) await this.deps.clock.sleep(wait, signal)
     this.lastCallAt = this.deps.clock.now()
-    try {
-      const command = new GetHealthCheckStatusCommand({ HealthCheckId: id })
-      const output = await this.deps.clients.route53.send(command, { abortSignal: signal })
-      return output.HealthCheckObservations ?? []
-    } catch (error) {
-      if (signal?.aborted) throw new CancelledError()
-      throw new AwsCallError('GetHealthCheckStatus', id, error)
-    }
+    const command = new GetHealthCheckStatusCommand({ HealthCheckId: id })
+    const output = await awsCall(
+      'GetHealthCheckStatus',
+      id,
+      () => this.deps.clients.route53.send(command, { abortSignal: signal }),
+      signal
+    )
+    return output.HealthCheckObservations ?? []
   }
 }

@@ -2,9 +2,9 @@ import {
   DescribeTargetHealthCommand,
   type TargetHealthDescription
 } from '@aws-sdk/client-elastic-load-balancing-v2'
+import { awsCall } from '../aws/call.js'
 import { classifyTarget, type TargetState } from '../aws/target-states.js'
 import type { HealthScope } from '../backends/backend.js'
-import { AwsCallError, CancelledError } from '../errors.js'
 import { optional, parseInteger } from '../inputs.js'
 import type { Gate, GateContext, GateDefinition, GateDeps, GateResult } from './gate.js'
 import { WaitingSince, worstOf } from './verdicts.js'
@@ -112,16 +112,18 @@ class TargetHealthGate implements Gate {
         ? { Targets: scope.targetIds.map((id) => ({ Id: id })) }
         : {})
     }
-    let descriptions: TargetHealthDescription[]
-    try {
-      const command = new DescribeTargetHealthCommand(input)
-      const output = await this.deps.clients.elbv2.send(command, { abortSignal: signal })
-      descriptions = output.TargetHealthDescriptions ?? []
-    } catch (error) {
-      if (signal?.aborted) throw new CancelledError()
-      throw new AwsCallError('DescribeTargetHealth', scope.targetGroupArn, error)
-    }
-    return descriptions.map((description) => toSeen(scope.targetGroupArn, description))
+    const output = await awsCall(
+      'DescribeTargetHealth',
+      scope.targetGroupArn,
+      () =>
+        this.deps.clients.elbv2.send(new DescribeTargetHealthCommand(input), {
+          abortSignal: signal
+        }),
+      signal
+    )
+    return (output.TargetHealthDescriptions ?? []).map((description) =>
+      toSeen(scope.targetGroupArn, description)
+    )
   }
 }
 
