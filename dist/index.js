@@ -45082,6 +45082,7 @@ class Route53HealthCheckGate {
         }
         return worstOf(verdicts);
     }
+    /** One health check's verdict from its checkers' observations. */
     judge(id, observations) {
         const now = this.deps.clock.now();
         if (observations.length === 0) {

@@ -49,12 +49,6 @@ export const route53HealthCheck: GateDefinition<Route53HealthCheckSettings> = {
   }
 }
 
-/** One health check's verdict from its checkers' observations. */
-interface Verdict {
-  status: 'pass' | 'pending' | 'fail'
-  detail: string
-}
-
 /**
  * Route 53 health checks (on green's endpoints, or calculated ones) must report healthy: more
  * than 18 % of the checkers' latest observations start with "Success", as Route 53 itself
@@ -78,7 +72,7 @@ class Route53HealthCheckGate implements Gate {
   }
 
   async check(context: GateContext): Promise<GateResult> {
-    const verdicts: Verdict[] = []
+    const verdicts: GateResult[] = []
     // One at a time, spaced: parallel calls would burst past the 1/s limit.
     for (const id of this.settings.healthCheckIds) {
       const observations = await this.status(id, context.signal)
@@ -87,7 +81,8 @@ class Route53HealthCheckGate implements Gate {
     return worstOf(verdicts)
   }
 
-  private judge(id: string, observations: HealthCheckObservation[]): Verdict {
+  /** One health check's verdict from its checkers' observations. */
+  private judge(id: string, observations: HealthCheckObservation[]): GateResult {
     const now = this.deps.clock.now()
     if (observations.length === 0) {
       const waited = this.waitingSince.waited(id, now)
