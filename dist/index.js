@@ -42098,6 +42098,7 @@ function escapeProperty(text) {
 function readGitHubContext(env = process.env) {
     return {
         serverUrl: env.GITHUB_SERVER_URL ?? 'https://github.com',
+        repository: env.GITHUB_REPOSITORY,
         runId: Number.parseInt(env.GITHUB_RUN_ID ?? '', 10),
         sha: env.GITHUB_SHA,
         actor: env.GITHUB_ACTOR,
@@ -46709,8 +46710,7 @@ function actionsLogger() {
 }
 /** Who and what moved traffic, from the workflow run's environment. */
 function runContext() {
-    const repository = process.env.GITHUB_REPOSITORY;
-    const { serverUrl, runId, sha, actor, workflow, job } = context;
+    const { serverUrl, repository, runId, sha, actor, workflow, job } = context;
     return {
         repository,
         runUrl: repository && runId ? `${serverUrl}/${repository}/actions/runs/${runId}` : undefined,

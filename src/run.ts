@@ -95,8 +95,7 @@ function actionsLogger(): Logger {
 
 /** Who and what moved traffic, from the workflow run's environment. */
 function runContext(): RunContext {
-  const repository = process.env.GITHUB_REPOSITORY
-  const { serverUrl, runId, sha, actor, workflow, job } = githubContext
+  const { serverUrl, repository, runId, sha, actor, workflow, job } = githubContext
   return {
     repository,
     runUrl: repository && runId ? `${serverUrl}/${repository}/actions/runs/${runId}` : undefined,
