@@ -39,10 +39,11 @@ export function readCommonSettings(read: InputReader, modes: readonly Mode[]): C
   const mode = parseEnum('mode', required(read, 'mode', `one of ${modes.join(', ')}`), modes)
   const traffic = percentInput(read, 'traffic', '100')
   const schedule = parseSchedule('steps', optional(read, 'steps') || '10,25,50,100')
-  const bakeRaw = optional(read, 'bake-time')
-  const bakeMs = bakeRaw
-    ? durationInput(read, 'bake-time', DEFAULT_BAKE)
-    : (schedule.bakeMs ?? durationInput(read, 'bake-time', DEFAULT_BAKE))
+  // A bake-time given wins over the wait a CodeDeploy preset carries.
+  const bakeMs =
+    optional(read, 'bake-time') === '' && schedule.bakeMs !== undefined
+      ? schedule.bakeMs
+      : durationInput(read, 'bake-time', DEFAULT_BAKE)
   const rollbackRaw = optional(read, 'rollback-to') || 'start'
   const rollbackTo = rollbackRaw === 'start' ? 'start' : rollbackPercent(rollbackRaw)
   const region = optional(read, 'aws-region') || undefined
