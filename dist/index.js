@@ -46687,17 +46687,13 @@ async function report(record) {
             warning(`Could not write the job summary: ${describeError(error)}`);
         }
     }
+    // Defined exactly when the run failed or rolled back.
     const annotation = renderFailureAnnotation(record);
-    if (record.status !== 'failed' && record.status !== 'rolled-back')
+    if (!annotation)
         return;
     // One annotation per failure: setFailed would add a second one beside ours.
-    if (annotation) {
-        error(annotation.message, { title: annotation.title });
-        process.exitCode = 1;
-    }
-    else {
-        setFailed(record.failure ?? `Run ${record.status}`);
-    }
+    error(annotation.message, { title: annotation.title });
+    process.exitCode = 1;
 }
 function actionsLogger() {
     return {

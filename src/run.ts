@@ -72,15 +72,12 @@ async function report(record: RunRecord): Promise<void> {
       core.warning(`Could not write the job summary: ${describeError(error)}`)
     }
   }
+  // Defined exactly when the run failed or rolled back.
   const annotation = renderFailureAnnotation(record)
-  if (record.status !== 'failed' && record.status !== 'rolled-back') return
+  if (!annotation) return
   // One annotation per failure: setFailed would add a second one beside ours.
-  if (annotation) {
-    core.error(annotation.message, { title: annotation.title })
-    process.exitCode = 1
-  } else {
-    core.setFailed(record.failure ?? `Run ${record.status}`)
-  }
+  core.error(annotation.message, { title: annotation.title })
+  process.exitCode = 1
 }
 
 function actionsLogger(): Logger {
