@@ -44120,18 +44120,13 @@ class WeightedTargetGroupsBackend {
      * already gives the calls a chain of steps would make.
      */
     async plan(split) {
-        const live = await this.readForward();
-        const [blue, green] = this.weightsFor(split, live);
-        if (live.blue === blue && live.green === green && !this.changesStickiness(live))
-            return [];
-        return [this.modifyCall(this.rewrite(live, blue, green))];
+        const actions = await this.actionsFor(split);
+        return actions ? [this.modifyCall(actions)] : [];
     }
     async apply(split) {
-        const live = await this.readForward();
-        const [blue, green] = this.weightsFor(split, live);
-        if (live.blue === blue && live.green === green && !this.changesStickiness(live))
+        const actions = await this.actionsFor(split);
+        if (!actions)
             return [];
-        const actions = this.rewrite(live, blue, green);
         await this.send(actions);
         return [this.modifyCall(actions)];
     }
@@ -44194,6 +44189,14 @@ class WeightedTargetGroupsBackend {
             others: tuples.filter((tuple) => tuple.TargetGroupArn !== this.settings.blueTargetGroup &&
                 tuple.TargetGroupArn !== this.settings.greenTargetGroup).length
         };
+    }
+    /** The action list a step to the split writes, read from the live one; undefined if no change. */
+    async actionsFor(split) {
+        const live = await this.readForward();
+        const [blue, green] = this.weightsFor(split, live);
+        if (live.blue === blue && live.green === green && !this.changesStickiness(live))
+            return undefined;
+        return this.rewrite(live, blue, green);
     }
     weightsFor(split, live) {
         return pairWeights(split, live.others > 0 ? live.blue + live.green : undefined);

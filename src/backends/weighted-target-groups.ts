@@ -157,17 +157,13 @@ export class WeightedTargetGroupsBackend implements TrafficBackend {
    * already gives the calls a chain of steps would make.
    */
   async plan(split: Split): Promise<PlannedCall[]> {
-    const live = await this.readForward()
-    const [blue, green] = this.weightsFor(split, live)
-    if (live.blue === blue && live.green === green && !this.changesStickiness(live)) return []
-    return [this.modifyCall(this.rewrite(live, blue, green))]
+    const actions = await this.actionsFor(split)
+    return actions ? [this.modifyCall(actions)] : []
   }
 
   async apply(split: Split): Promise<PlannedCall[]> {
-    const live = await this.readForward()
-    const [blue, green] = this.weightsFor(split, live)
-    if (live.blue === blue && live.green === green && !this.changesStickiness(live)) return []
-    const actions = this.rewrite(live, blue, green)
+    const actions = await this.actionsFor(split)
+    if (!actions) return []
     await this.send(actions)
     return [this.modifyCall(actions)]
   }
@@ -247,6 +243,15 @@ export class WeightedTargetGroupsBackend implements TrafficBackend {
           tuple.TargetGroupArn !== this.settings.greenTargetGroup
       ).length
     }
+  }
+
+  /** The action list a step to the split writes, read from the live one; undefined if no change. */
+  private async actionsFor(split: Split): Promise<Action[] | undefined> {
+    const live = await this.readForward()
+    const [blue, green] = this.weightsFor(split, live)
+    if (live.blue === blue && live.green === green && !this.changesStickiness(live))
+      return undefined
+    return this.rewrite(live, blue, green)
   }
 
   private weightsFor(split: Split, live: LiveForward): [number, number] {
