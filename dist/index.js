@@ -44024,6 +44024,7 @@ const targets = {
 
 
 
+
 /** ALB limits (see shared/aws-and-github-facts.md). */
 const weighted_target_groups_MAX_WEIGHT = 999;
 const MAX_TARGET_GROUPS = 5;
@@ -44147,7 +44148,8 @@ class WeightedTargetGroupsBackend {
         const arn = this.settings.blueTargetGroup;
         const out = await awsCall('DescribeTargetHealth', arn, () => this.elbv2.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTargetHealthCommand */.qyg({ TargetGroupArn: arn })));
         const targets = out.TargetHealthDescriptions ?? [];
-        const healthy = targets.filter((target) => target.TargetHealth?.State === 'healthy').length;
+        const healthy = targets.filter((target) => classifyTarget(target.TargetHealth?.State ?? '', target.TargetHealth?.Reason ?? '') ===
+            'healthy').length;
         const states = targets
             .map((target) => `${target.Target?.Id}: ${target.TargetHealth?.State ?? 'unknown'}`)
             .join(', ');

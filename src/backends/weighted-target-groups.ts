@@ -11,6 +11,7 @@ import {
   type TargetGroupTuple
 } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { awsCall } from '../aws/call.js'
+import { classifyTarget } from '../aws/target-states.js'
 import { InputError, UnsupportedStateError } from '../errors.js'
 import { type InputReader, optional, parseArn, parseDuration, required } from '../inputs.js'
 import { Split } from '../split.js'
@@ -190,7 +191,11 @@ export class WeightedTargetGroupsBackend implements TrafficBackend {
       this.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }))
     )
     const targets = out.TargetHealthDescriptions ?? []
-    const healthy = targets.filter((target) => target.TargetHealth?.State === 'healthy').length
+    const healthy = targets.filter(
+      (target) =>
+        classifyTarget(target.TargetHealth?.State ?? '', target.TargetHealth?.Reason ?? '') ===
+        'healthy'
+    ).length
     const states = targets
       .map((target) => `${target.Target?.Id}: ${target.TargetHealth?.State ?? 'unknown'}`)
       .join(', ')
