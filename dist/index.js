@@ -42538,6 +42538,22 @@ function parseDuration(name, raw, maxMs = 6 * 3_600_000) {
         throw new InputError(name, raw, accepted);
     return ms;
 }
+/**
+ * A duration that must be whole seconds from minSeconds to maxSeconds (AWS settings counted in
+ * seconds); any failure names the input with the caller's own description of what it accepts.
+ */
+function parseWholeSeconds(name, raw, minSeconds, maxSeconds, accepted) {
+    let ms;
+    try {
+        ms = parseDuration(name, raw, maxSeconds * 1000);
+    }
+    catch {
+        throw new InputError(name, raw, accepted);
+    }
+    if (ms % 1000 !== 0 || ms < minSeconds * 1000)
+        throw new InputError(name, raw, accepted);
+    return ms / 1000;
+}
 function durationInput(read, name, fallback) {
     return parseDuration(name, optional(read, name) || fallback);
 }
@@ -42737,17 +42753,7 @@ function parseAliasTarget(type, raw) {
     }
 }
 function parseTtl(raw) {
-    const accepted = 'whole seconds from 0s to 24h, such as 60s or 5m';
-    let ms;
-    try {
-        ms = parseDuration('record-ttl', raw, MAX_TTL_SECONDS * 1000);
-    }
-    catch {
-        throw new InputError('record-ttl', raw, accepted);
-    }
-    if (ms % 1000 !== 0)
-        throw new InputError('record-ttl', raw, accepted);
-    return ms / 1000;
+    return parseWholeSeconds('record-ttl', raw, 0, MAX_TTL_SECONDS, 'whole seconds from 0s to 24h, such as 60s or 5m');
 }
 
 ;// CONCATENATED MODULE: ./src/backends/dns.ts
@@ -44063,17 +44069,7 @@ function parseStickiness(raw) {
         return undefined;
     if (raw === 'off' || raw === '0')
         return 0;
-    const accepted = 'a whole number of seconds from 1s to 168h (604800s) such as 300s or 1h, or off';
-    let ms;
-    try {
-        ms = parseDuration('stickiness-duration', raw, MAX_STICKINESS_SECONDS * 1000);
-    }
-    catch {
-        throw new InputError('stickiness-duration', raw, accepted);
-    }
-    if (ms % 1000 !== 0 || ms < 1000)
-        throw new InputError('stickiness-duration', raw, accepted);
-    return ms / 1000;
+    return parseWholeSeconds('stickiness-duration', raw, 1, MAX_STICKINESS_SECONDS, 'a whole number of seconds from 1s to 168h (604800s) such as 300s or 1h, or off');
 }
 /**
  * Mode `weighted-target-groups`: an ALB listener (or rule) forwards to blue and green target

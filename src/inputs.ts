@@ -30,6 +30,27 @@ export function parseDuration(name: string, raw: string, maxMs = 6 * 3_600_000):
   return ms
 }
 
+/**
+ * A duration that must be whole seconds from minSeconds to maxSeconds (AWS settings counted in
+ * seconds); any failure names the input with the caller's own description of what it accepts.
+ */
+export function parseWholeSeconds(
+  name: string,
+  raw: string,
+  minSeconds: number,
+  maxSeconds: number,
+  accepted: string
+): number {
+  let ms: number
+  try {
+    ms = parseDuration(name, raw, maxSeconds * 1000)
+  } catch {
+    throw new InputError(name, raw, accepted)
+  }
+  if (ms % 1000 !== 0 || ms < minSeconds * 1000) throw new InputError(name, raw, accepted)
+  return ms / 1000
+}
+
 export function durationInput(read: InputReader, name: string, fallback: string): number {
   return parseDuration(name, optional(read, name) || fallback)
 }

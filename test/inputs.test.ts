@@ -9,6 +9,7 @@ import {
   parseInteger,
   parseList,
   parseUrl,
+  parseWholeSeconds,
   required
 } from '../src/inputs.js'
 
@@ -41,6 +42,21 @@ describe('parseDuration', () => {
   it.each(['', '90', '5 m', '-5s', '5d', 'soon', '1h30m', '7h'])('rejects %j', (raw) => {
     expectInputError(() => parseDuration('bake-time', raw), 'bake-time', raw, 'a duration such as')
   })
+})
+
+describe('parseWholeSeconds', () => {
+  const parse = (raw: string) => parseWholeSeconds('record-ttl', raw, 1, 3600, 'whole seconds')
+  it.each([
+    ['1s', 1],
+    ['90s', 90],
+    ['1h', 3600]
+  ])('%j is %d s', (raw, seconds) => expect(parse(raw)).toBe(seconds))
+  it.each(['0', '500ms', '1.5s', '61m', 'soon', ''])(
+    'rejects %j with the caller’s words',
+    (raw) => {
+      expectInputError(() => parse(raw), 'record-ttl', raw, 'whole seconds')
+    }
+  )
 })
 
 describe('parseBoolean', () => {

@@ -1,6 +1,12 @@
 import { isIPv4, isIPv6 } from 'node:net'
 import { InputError } from '../errors.js'
-import { booleanInput, type InputReader, optional, parseDuration, parseList } from '../inputs.js'
+import {
+  booleanInput,
+  type InputReader,
+  optional,
+  parseList,
+  parseWholeSeconds
+} from '../inputs.js'
 import type { CommonSettings } from '../settings.js'
 import type { Split } from '../split.js'
 
@@ -180,13 +186,11 @@ function parseAliasTarget(type: RecordType, raw: string): GreenTarget {
 }
 
 function parseTtl(raw: string): number {
-  const accepted = 'whole seconds from 0s to 24h, such as 60s or 5m'
-  let ms: number
-  try {
-    ms = parseDuration('record-ttl', raw, MAX_TTL_SECONDS * 1000)
-  } catch {
-    throw new InputError('record-ttl', raw, accepted)
-  }
-  if (ms % 1000 !== 0) throw new InputError('record-ttl', raw, accepted)
-  return ms / 1000
+  return parseWholeSeconds(
+    'record-ttl',
+    raw,
+    0,
+    MAX_TTL_SECONDS,
+    'whole seconds from 0s to 24h, such as 60s or 5m'
+  )
 }

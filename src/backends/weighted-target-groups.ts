@@ -13,7 +13,7 @@ import {
 import { awsCall } from '../aws/call.js'
 import { classifyTarget } from '../aws/target-states.js'
 import { InputError, UnsupportedStateError } from '../errors.js'
-import { type InputReader, optional, parseArn, parseDuration, required } from '../inputs.js'
+import { type InputReader, optional, parseArn, parseWholeSeconds, required } from '../inputs.js'
 import { Split } from '../split.js'
 import type {
   BackendDefinition,
@@ -82,15 +82,13 @@ export function readWeightedSettings(read: InputReader): WeightedSettings {
 function parseStickiness(raw: string): number | undefined {
   if (raw === '') return undefined
   if (raw === 'off' || raw === '0') return 0
-  const accepted = 'a whole number of seconds from 1s to 168h (604800s) such as 300s or 1h, or off'
-  let ms: number
-  try {
-    ms = parseDuration('stickiness-duration', raw, MAX_STICKINESS_SECONDS * 1000)
-  } catch {
-    throw new InputError('stickiness-duration', raw, accepted)
-  }
-  if (ms % 1000 !== 0 || ms < 1000) throw new InputError('stickiness-duration', raw, accepted)
-  return ms / 1000
+  return parseWholeSeconds(
+    'stickiness-duration',
+    raw,
+    1,
+    MAX_STICKINESS_SECONDS,
+    'a whole number of seconds from 1s to 168h (604800s) such as 300s or 1h, or off'
+  )
 }
 
 /** The forward action's parts this backend reads and rewrites. */
