@@ -23,6 +23,8 @@ export interface AutoScalingSandboxOptions {
 export interface GroupOptions {
   /** Target groups attached from the start (their instances are registered at once). */
   targetGroupArns?: string[]
+  /** Of targetGroupArns, those attached as if with AttachTrafficSources. */
+  trafficSourceArns?: string[]
   healthCheckType?: 'EC2' | 'ELB'
   availabilityZone?: string
 }
@@ -84,6 +86,7 @@ export async function startAutoScaling(
           availabilityZone
         })),
         targetGroupArns: [...(groupOptions.targetGroupArns ?? [])],
+        trafficSourceArns: [...(groupOptions.trafficSourceArns ?? [])],
         healthCheckType: groupOptions.healthCheckType ?? 'ELB'
       }
       model.groups.set(name, group)

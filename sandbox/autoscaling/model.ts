@@ -25,6 +25,11 @@ export interface Group {
   instances: Instance[]
   /** Attached target groups, in attach order. */
   targetGroupArns: string[]
+  /**
+   * Those of targetGroupArns attached with AttachTrafficSources. AWS documents that the older
+   * Detach/DescribeLoadBalancerTargetGroups see only what the older Attach call attached.
+   */
+  trafficSourceArns: string[]
   healthCheckType: 'EC2' | 'ELB'
 }
 

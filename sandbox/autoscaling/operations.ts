@@ -8,6 +8,7 @@ import { AutoScalingError, validationError } from './errors.js'
 import type { AutoScalingModel, Group } from './model.js'
 import type { QueryParams } from './query.js'
 import type { TargetRegistry } from './registry.js'
+import { trafficSourceOperations } from './traffic-sources.js'
 
 export interface AutoScalingContext {
   model: AutoScalingModel
@@ -115,11 +116,14 @@ const AttachLoadBalancerTargetGroups: Operation = (params, { model, registry }) 
   return {}
 }
 
-/** The group's instances are deregistered (and drain); a group not attached is ignored. */
+/**
+ * The group's instances are deregistered (and drain); a group not attached is ignored, and so is
+ * one attached with AttachTrafficSources, which only DetachTrafficSources detaches (AWS's docs).
+ */
 const DetachLoadBalancerTargetGroups: Operation = (params, { model, registry }) => {
   const group = groupNamed(model, params.requiredString('AutoScalingGroupName'))
   for (const arn of targetGroupArns(params)) {
-    if (!group.targetGroupArns.includes(arn)) continue
+    if (!group.targetGroupArns.includes(arn) || group.trafficSourceArns.includes(arn)) continue
     group.targetGroupArns = group.targetGroupArns.filter((attached) => attached !== arn)
     registry.deregister(arn, inService(group))
   }
@@ -129,14 +133,18 @@ const DetachLoadBalancerTargetGroups: Operation = (params, { model, registry }) 
 const DescribeLoadBalancerTargetGroups: Operation = (params, { model }) => {
   const group = groupNamed(model, params.requiredString('AutoScalingGroupName'))
   return {
-    LoadBalancerTargetGroups: group.targetGroupArns.map((arn) => ({
-      LoadBalancerTargetGroupARN: arn,
-      State: 'InService'
-    }))
+    // Only those attached with AttachLoadBalancerTargetGroups (DescribeTrafficSources lists all).
+    LoadBalancerTargetGroups: group.targetGroupArns
+      .filter((arn) => !group.trafficSourceArns.includes(arn))
+      .map((arn) => ({
+        LoadBalancerTargetGroupARN: arn,
+        State: 'InService'
+      }))
   }
 }
 
 export const operations: Record<string, Operation> = {
+  ...trafficSourceOperations,
   DescribeAutoScalingGroups,
   AttachLoadBalancerTargetGroups,
   DetachLoadBalancerTargetGroups,

@@ -19,6 +19,9 @@ export class QueryParams {
         const list = this.lists.get(member[1]) ?? new Map<number, string>()
         list.set(index, value)
         this.lists.set(member[1], list)
+      } else if (/^TrafficSources\.member\.\d+\.(Identifier|Type)$/.test(key)) {
+        // Lists of structures, read by field (traffic-sources.ts).
+        this.scalars.set(key, value)
       } else if (key.includes('.')) {
         // Nested members (e.g. Filters.member.1.Name) belong to inputs this sandbox does not take.
         throw validationError(`The parameter ${key.split('.')[0]} is not supported by the sandbox`)

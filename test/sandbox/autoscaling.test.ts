@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import {
   AttachLoadBalancerTargetGroupsCommand,
+  AttachTrafficSourcesCommand,
   AutoScalingClient,
   DescribeAutoScalingGroupsCommand,
   DescribeLoadBalancerTargetGroupsCommand,
-  DetachLoadBalancerTargetGroupsCommand
+  DescribeTrafficSourcesCommand,
+  DetachLoadBalancerTargetGroupsCommand,
+  DetachTrafficSourcesCommand
 } from '@aws-sdk/client-auto-scaling'
 import {
   CreateListenerCommand,
@@ -227,5 +230,79 @@ describe('Auto Scaling sandbox through the SDK', () => {
     })
     expect(versioned.status).toBe(400)
     expect(versioned.body).toContain('<Code>InvalidAction</Code>')
+  })
+})
+
+describe('Auto Scaling TrafficSources', () => {
+  it('attaches with AttachTrafficSources, which only DetachTrafficSources detaches', async () => {
+    autoScaling.createGroup('sources', [])
+    const asg = client()
+    await asg.send(
+      new AttachTrafficSourcesCommand({
+        AutoScalingGroupName: 'sources',
+        TrafficSources: [{ Identifier: instanceGroup, Type: 'elbv2' }]
+      })
+    )
+    const sources = await asg.send(
+      new DescribeTrafficSourcesCommand({ AutoScalingGroupName: 'sources' })
+    )
+    expect(sources.TrafficSources).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Identifier: instanceGroup, Type: 'elbv2' })
+      ])
+    )
+    // The older API neither lists it nor detaches it (AWS documents both limits).
+    const old = await asg.send(
+      new DescribeLoadBalancerTargetGroupsCommand({ AutoScalingGroupName: 'sources' })
+    )
+    expect(old.LoadBalancerTargetGroups!.map((g) => g.LoadBalancerTargetGroupARN)).not.toContain(
+      instanceGroup
+    )
+    await asg.send(
+      new DetachLoadBalancerTargetGroupsCommand({
+        AutoScalingGroupName: 'sources',
+        TargetGroupARNs: [instanceGroup]
+      })
+    )
+    const still = await asg.send(
+      new DescribeTrafficSourcesCommand({ AutoScalingGroupName: 'sources' })
+    )
+    expect(still.TrafficSources!.map((s) => s.Identifier)).toContain(instanceGroup)
+    await asg.send(
+      new DetachTrafficSourcesCommand({
+        AutoScalingGroupName: 'sources',
+        TrafficSources: [{ Identifier: instanceGroup, Type: 'elbv2' }]
+      })
+    )
+    const gone = await asg.send(
+      new DescribeTrafficSourcesCommand({ AutoScalingGroupName: 'sources' })
+    )
+    expect(gone.TrafficSources!.map((s) => s.Identifier)).not.toContain(instanceGroup)
+    asg.destroy()
+  })
+
+  it('lists target groups attached with the older API among the traffic sources', async () => {
+    autoScaling.createGroup('legacy', [])
+    const asg = client()
+    await asg.send(
+      new AttachLoadBalancerTargetGroupsCommand({
+        AutoScalingGroupName: 'legacy',
+        TargetGroupARNs: [instanceGroup]
+      })
+    )
+    const sources = await asg.send(
+      new DescribeTrafficSourcesCommand({
+        AutoScalingGroupName: 'legacy',
+        TrafficSourceType: 'elbv2'
+      })
+    )
+    expect(sources.TrafficSources!.map((s) => [s.Identifier, s.Type])).toEqual([
+      [instanceGroup, 'elbv2']
+    ])
+    const refused = await failure(
+      asg.send(new AttachTrafficSourcesCommand({ AutoScalingGroupName: 'web', TrafficSources: [] }))
+    )
+    expect(refused.name).toBe('ValidationError')
+    asg.destroy()
   })
 })
