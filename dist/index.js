@@ -3177,7 +3177,7 @@ __webpack_unused_export__ = AttachLoadBalancersCommand;
 __webpack_unused_export__ = AttachLoadBalancersResultType$;
 __webpack_unused_export__ = AttachLoadBalancersType$;
 __webpack_unused_export__ = AttachTrafficSources$;
-__webpack_unused_export__ = AttachTrafficSourcesCommand;
+exports.qBQ = AttachTrafficSourcesCommand;
 __webpack_unused_export__ = AttachTrafficSourcesResultType$;
 __webpack_unused_export__ = AttachTrafficSourcesType$;
 __webpack_unused_export__ = AutoScaling;
@@ -3287,7 +3287,7 @@ __webpack_unused_export__ = DescribeLifecycleHooksAnswer$;
 __webpack_unused_export__ = DescribeLifecycleHooksCommand;
 __webpack_unused_export__ = DescribeLifecycleHooksType$;
 __webpack_unused_export__ = DescribeLoadBalancerTargetGroups$;
-__webpack_unused_export__ = DescribeLoadBalancerTargetGroupsCommand;
+exports.uiL = DescribeLoadBalancerTargetGroupsCommand;
 __webpack_unused_export__ = DescribeLoadBalancerTargetGroupsRequest$;
 __webpack_unused_export__ = DescribeLoadBalancerTargetGroupsResponse$;
 __webpack_unused_export__ = DescribeLoadBalancers$;
@@ -3319,7 +3319,7 @@ __webpack_unused_export__ = DescribeTerminationPolicyTypes$;
 __webpack_unused_export__ = DescribeTerminationPolicyTypesAnswer$;
 __webpack_unused_export__ = DescribeTerminationPolicyTypesCommand;
 __webpack_unused_export__ = DescribeTrafficSources$;
-__webpack_unused_export__ = DescribeTrafficSourcesCommand;
+exports.SBG = DescribeTrafficSourcesCommand;
 __webpack_unused_export__ = DescribeTrafficSourcesRequest$;
 __webpack_unused_export__ = DescribeTrafficSourcesResponse$;
 __webpack_unused_export__ = DescribeWarmPool$;
@@ -3340,7 +3340,7 @@ __webpack_unused_export__ = DetachLoadBalancersCommand;
 __webpack_unused_export__ = DetachLoadBalancersResultType$;
 __webpack_unused_export__ = DetachLoadBalancersType$;
 __webpack_unused_export__ = DetachTrafficSources$;
-__webpack_unused_export__ = DetachTrafficSourcesCommand;
+exports.yy_ = DetachTrafficSourcesCommand;
 __webpack_unused_export__ = DetachTrafficSourcesResultType$;
 __webpack_unused_export__ = DetachTrafficSourcesType$;
 __webpack_unused_export__ = DisableMetricsCollection$;
@@ -15041,7 +15041,7 @@ __webpack_unused_export__ = GetGeoLocationCommand;
 __webpack_unused_export__ = GetGeoLocationRequest$;
 __webpack_unused_export__ = GetGeoLocationResponse$;
 __webpack_unused_export__ = GetHealthCheck$;
-__webpack_unused_export__ = GetHealthCheckCommand;
+exports.wVZ = GetHealthCheckCommand;
 __webpack_unused_export__ = GetHealthCheckCount$;
 __webpack_unused_export__ = GetHealthCheckCountCommand;
 __webpack_unused_export__ = GetHealthCheckCountRequest$;
@@ -42108,24 +42108,12 @@ function readGitHubContext(env = process.env) {
 }
 const context = readGitHubContext();
 
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-auto-scaling/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(8932);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudwatch/dist-cjs/index.js
-var client_cloudwatch_dist_cjs = __nccwpck_require__(4085);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-elastic-load-balancing-v2/dist-cjs/index.js
-var client_elastic_load_balancing_v2_dist_cjs = __nccwpck_require__(586);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-route-53/dist-cjs/index.js
-var client_route_53_dist_cjs = __nccwpck_require__(8621);
 ;// CONCATENATED MODULE: ./src/aws/clients.ts
-
-
-
-
 const USER_AGENT = 'aws-traffic-shift/0.1.0';
 const CONNECTION_TIMEOUT_MS = 3_000;
 const REQUEST_TIMEOUT_MS = 15_000;
 /**
- * The only place that constructs SDK clients. Endpoints come from the SDK's own
+ * The only place that configures SDK clients. Endpoints come from the SDK's own
  * AWS_ENDPOINT_URL_* variables (the local sandbox uses them). Throttling and 5xx are retried by
  * the SDK's standard mode; six attempts ride out a burst without hiding a real outage for long.
  */
@@ -42143,26 +42131,18 @@ function createClients(region, limits = {}) {
             throwOnRequestTimeout: true
         }
     };
-    let elbv2;
-    let cloudwatch;
-    let route53;
-    let autoscaling;
+    const built = new Map();
     return {
-        get elbv2() {
-            return (elbv2 ??= new client_elastic_load_balancing_v2_dist_cjs/* ElasticLoadBalancingV2Client */.MlD(config));
-        },
-        get cloudwatch() {
-            return (cloudwatch ??= new client_cloudwatch_dist_cjs/* CloudWatchClient */.WBn(config));
-        },
-        get route53() {
-            return (route53 ??= new client_route_53_dist_cjs/* Route53Client */.LhC(config));
-        },
-        get autoscaling() {
-            return (autoscaling ??= new dist_cjs/* AutoScalingClient */.yis(config));
+        get(client) {
+            if (!built.has(client))
+                built.set(client, new client(config));
+            return built.get(client);
         }
     };
 }
 
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-route-53/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(8621);
 ;// CONCATENATED MODULE: ./src/errors.ts
 /** A user input that cannot be accepted. Thrown before any AWS call. */
 class InputError extends Error {
@@ -42175,6 +42155,64 @@ class InputError extends Error {
         this.value = value;
         this.accepted = accepted;
         this.name = 'InputError';
+    }
+}
+/**
+ * An input that parses but that AWS contradicts (a target group of another load balancer, a
+ * private zone): found by a backend's read-only inspection, before the first write.
+ */
+class TopologyError extends InputError {
+    shows;
+    constructor(input, value, shows, accepted) {
+        super(input, value, accepted);
+        this.shows = shows;
+        this.message = `Input '${input}' is ${JSON.stringify(value)}, but AWS shows ${shows}: expected ${accepted}.`;
+        this.name = 'TopologyError';
+    }
+}
+/** After every bake passed, something the backend waits for (draining) did not finish in time. */
+class SettleError extends Error {
+    detail;
+    constructor(detail) {
+        super(`The shift is done but did not settle: ${detail}`);
+        this.detail = detail;
+        this.name = 'SettleError';
+    }
+}
+/** A gate said no: the run must roll back (or, before any shift, stop). */
+class GateFailedError extends Error {
+    gate;
+    detail;
+    constructor(gate, detail) {
+        super(`Gate ${gate} failed: ${detail}`);
+        this.gate = gate;
+        this.detail = detail;
+        this.name = 'GateFailedError';
+    }
+}
+/** Blue has no healthy capacity to take the traffic a move toward blue would give it. */
+class BlueNotReadyError extends Error {
+    constructor(detail) {
+        super(`Blue cannot take traffic: ${detail}`);
+        this.name = 'BlueNotReadyError';
+    }
+}
+/** AWS did not agree with a write in time. */
+class VerifyTimeoutError extends Error {
+    constructor(what, waitedMs, live) {
+        super(`AWS did not converge on ${what} within ${waitedMs / 1000}s (live: ${live})`);
+        this.name = 'VerifyTimeoutError';
+    }
+}
+/** AWS will not reach a phase's state by itself (green targets unhealthy): the run rolls back. */
+class PhaseFailedError extends Error {
+    phase;
+    detail;
+    constructor(phase, detail) {
+        super(`${phase} failed: ${detail}`);
+        this.phase = phase;
+        this.detail = detail;
+        this.name = 'PhaseFailedError';
     }
 }
 /** An AWS call that failed, named by operation and resource so the log says what was touched. */
@@ -42321,53 +42359,63 @@ function dnsWeights(split) {
     const green = Math.min(MAX_WEIGHT - 1, Math.max(1, Math.round((MAX_WEIGHT * split.permille) / 1000)));
     return [MAX_WEIGHT - green, green];
 }
+/** The split Route 53 carries for a requested one: 10 % is 26 of 255, which reads 10.2 %. */
+function quantize(split) {
+    const [blue, green] = dnsWeights(split);
+    return Split.ofWeights(blue, green);
+}
 /** Lower case without the trailing dot, the way names compare. */
 function normalName(name) {
     return (name ?? '').toLowerCase().replace(/\.$/, '');
 }
 /**
- * Sorts the records listed at the name into what this mode can manage, or says exactly why it
- * cannot: another type there, another routing policy, or weighted records that are not ours.
+ * Sorts the records at the name (any type) into what this mode can manage, or says exactly why
+ * it cannot: no record of the type, another routing policy, weighted records that are not ours.
  */
-function classify(atName, settings) {
-    const where = `${settings.recordName} in hosted zone ${settings.hostedZoneId}`;
-    const ofType = atName.filter((record) => record.Type === settings.recordType);
+function shapeOf(atName, settings) {
+    const { recordName, recordType, blueSetIdentifier, greenSetIdentifier } = settings;
+    const problem = (input, value, shows, accepted) => ({
+        ok: false,
+        problem: { input, value, shows, accepted }
+    });
+    const ofType = atName.filter((record) => record.Type === recordType);
     if (ofType.length === 0) {
         const types = [...new Set(atName.map((record) => record.Type))].join(', ');
-        throw new UnsupportedStateError(`No ${settings.recordType} record at ${where}` +
-            (types ? ` (it has ${types}; check record-type)` : '') +
-            ': create blue’s record first, then run this action');
+        return problem('record-name', recordName, `no ${recordType} record` + (types ? ` (it has ${types}; check record-type)` : ''), `the name of an existing ${recordType} record (create blue’s record first)`);
     }
-    const simple = ofType.filter((record) => record.SetIdentifier === undefined);
-    if (simple.length > 0)
-        return { simple: simple[0] };
+    const simple = ofType.find((record) => record.SetIdentifier === undefined);
+    if (simple)
+        return { ok: true, live: { simple } };
     const other = ofType.find((record) => record.Weight === undefined);
     if (other) {
-        throw new UnsupportedStateError(`${settings.recordType} ${where} uses ${routingPolicy(other)} routing (set ${JSON.stringify(other.SetIdentifier)}), ` +
-            'not weighted: this mode shifts weighted records only');
+        return problem('record-name', recordName, `${recordType} records with ${routingPolicy(other)} routing (set ${JSON.stringify(other.SetIdentifier)})`, 'a simple record or weighted records: this mode shifts weighted records only');
     }
     const ids = ofType.map((record) => JSON.stringify(record.SetIdentifier)).join(', ');
+    const ours = `blue-set-identifier ${JSON.stringify(blueSetIdentifier)} and green-set-identifier ${JSON.stringify(greenSetIdentifier)}`;
     if (ofType.length > 2) {
-        throw new UnsupportedStateError(`${ofType.length} weighted ${settings.recordType} records share ${where} (${ids}); ` +
-            'this mode shifts exactly two, blue and green');
+        return problem('record-name', recordName, `${ofType.length} weighted ${recordType} records (${ids})`, `exactly two weighted records, ${ours}, or one simple record`);
     }
-    const blue = ofType.find((record) => record.SetIdentifier === settings.blueSetIdentifier);
-    const green = ofType.find((record) => record.SetIdentifier === settings.greenSetIdentifier);
-    const strangers = ofType.filter((record) => record !== blue && record !== green);
-    if (strangers.length > 0) {
-        throw new UnsupportedStateError(`Weighted ${settings.recordType} records at ${where} are ${ids}, not ` +
-            `blue-set-identifier ${JSON.stringify(settings.blueSetIdentifier)} and ` +
-            `green-set-identifier ${JSON.stringify(settings.greenSetIdentifier)}`);
+    const blue = ofType.find((record) => record.SetIdentifier === blueSetIdentifier);
+    const green = ofType.find((record) => record.SetIdentifier === greenSetIdentifier);
+    if (ofType.some((record) => record !== blue && record !== green)) {
+        const input = blue ? 'green-set-identifier' : 'blue-set-identifier';
+        return problem(input, blue ? greenSetIdentifier : blueSetIdentifier, `weighted ${recordType} records ${ids}`, `the set identifiers of those records (${ours})`);
     }
     if (!blue) {
-        throw new UnsupportedStateError(`Only green’s weighted record (${ids}) exists at ${where}: blue’s record ` +
-            `${JSON.stringify(settings.blueSetIdentifier)} is missing, so there is nothing to shift from`);
+        return problem('blue-set-identifier', blueSetIdentifier, `only green’s weighted record (${ids}), nothing to shift from`, 'the set identifier of blue’s weighted record, which must exist');
     }
     if (green && !blue.Weight && !green.Weight) {
-        throw new UnsupportedStateError(`Both weighted records at ${where} have weight 0, which Route 53 answers as an equal split; ` +
-            'set blue’s weight (e.g. 255) by hand first');
+        return problem('record-name', recordName, 'both weighted records at weight 0, which Route 53 answers as an equal split', 'blue’s weight above 0 (e.g. 255), set by hand first');
     }
-    return { blue, green };
+    return { ok: true, live: { blue, green } };
+}
+/** shapeOf() for records already inspected (pure planning): an unmanageable shape is a bug. */
+function liveRecords(records, settings) {
+    const shaped = shapeOf(records, settings);
+    if (!shaped.ok) {
+        throw new UnsupportedStateError(`${settings.recordName} ${settings.recordType} in hosted zone ${settings.hostedZoneId} shows ${shaped.problem.shows}`);
+    }
+    return shaped.live;
 }
 function routingPolicy(record) {
     if (record.Failover)
@@ -42390,13 +42438,6 @@ function splitOf(live) {
         return Split.BLUE;
     return Split.ofWeights(live.blue.Weight ?? 0, live.green.Weight ?? 0);
 }
-/** True when the live records are the ones a split asks for. */
-function shows(live, split) {
-    if (live.simple || !live.green)
-        return split.equals(Split.BLUE);
-    const [blue, green] = dnsWeights(split);
-    return live.blue?.Weight === blue && live.green.Weight === green;
-}
 /** Where a record points, for people: "203.0.113.10" or "alias dualstack.x.elb.amazonaws.com". */
 function dns_records_valueOf(record) {
     if (record.AliasTarget)
@@ -42412,34 +42453,43 @@ function describeLive(live) {
 }
 /** Everything about a record that a DELETE must match, in a fixed order and case. */
 function canonical(record) {
-    if (!record)
-        return '-';
     const alias = record.AliasTarget;
     return JSON.stringify([
+        record.Type ?? null,
         record.SetIdentifier ?? null,
         record.Weight ?? null,
         record.TTL ?? null,
-        (record.ResourceRecords ?? []).map((value) => normalValue(value.Value)).sort(),
+        (record.ResourceRecords ?? []).map((value) => normalName(value.Value)).sort(),
         alias
             ? [alias.HostedZoneId, normalName(alias.DNSName), alias.EvaluateTargetHealth ?? false]
             : null,
         record.HealthCheckId ?? null
     ]);
 }
-/** Host names compare without case or trailing dot; addresses as they are (lower case). */
-function normalValue(value) {
-    return normalName(value);
-}
-/** Covers our records exactly: any edit to either of them changes it. */
-function fingerprintOf(live) {
-    if (live.simple)
-        return `simple=${canonical(live.simple)}`;
-    return `blue=${canonical(live.blue)};green=${canonical(live.green)}`;
+/** Covers our records exactly: any edit to any of them, or one more record, changes it. */
+function fingerprintOf(records) {
+    return records.map(canonical).sort().join(';');
 }
 /** The longest TTL a resolver may have cached one of these records for, in seconds. */
-function ttlOf(live) {
-    const records = [live.simple, live.blue, live.green].filter((record) => record !== undefined);
+function ttlOf(records) {
     return Math.max(0, ...records.map((record) => record.TTL ?? ALIAS_TTL_SECONDS));
+}
+/**
+ * A record as plain JSON (no undefined members), in a stable order of records; an alias keeps
+ * no empty value list, which Route 53 would refuse on the way back.
+ */
+function plainRecords(records) {
+    return records
+        .map((record) => {
+        const plain = JSON.parse(JSON.stringify(record));
+        if (plain.AliasTarget && plain.ResourceRecords?.length === 0)
+            delete plain.ResourceRecords;
+        return plain;
+    })
+        .sort((a, b) => compare(a.SetIdentifier ?? '', b.SetIdentifier ?? ''));
+}
+function compare(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
 }
 /** Green's record as the inputs describe it (green-value / green-alias-target), beside blue. */
 function greenRecord(settings, target, weight, blue) {
@@ -42474,8 +42524,8 @@ function pointsAtTarget(green, target, ttl) {
     }
     if (green.AliasTarget)
         return false;
-    const live = (green.ResourceRecords ?? []).map((value) => normalValue(value.Value)).sort();
-    const wanted = target.values.map(normalValue).sort();
+    const live = (green.ResourceRecords ?? []).map((value) => normalName(value.Value)).sort();
+    const wanted = target.values.map(normalName).sort();
     return (ttl === undefined || ttl === green.TTL) && JSON.stringify(live) === JSON.stringify(wanted);
 }
 function withWeight(record, weight) {
@@ -42485,7 +42535,7 @@ function withWeight(record, weight) {
 function weightedFrom(simple, setIdentifier, weight) {
     return { ...simple, SetIdentifier: setIdentifier, Weight: weight };
 }
-/** The simple record blue's weighted record came from (undoing adoption). */
+/** The simple record blue's weighted record stands for (collapsing the pair at 0 %). */
 function simpleFrom(blue) {
     const simple = { ...blue };
     delete simple.SetIdentifier;
@@ -42505,6 +42555,375 @@ function swap(from, to) {
         ...from.map((record) => ({ Action: 'DELETE', ResourceRecordSet: record })),
         ...to.map((record) => ({ Action: 'CREATE', ResourceRecordSet: record }))
     ];
+}
+
+;// CONCATENATED MODULE: ./src/backends/dns-aws.ts
+
+
+
+
+/** A Route 53 page holds at most 300 record sets; a name rarely has more than a few. */
+const PAGE_SIZE = 100;
+/**
+ * The DELETE of a batch did not match (or its CREATE found the record there): the zone is not
+ * what the batch assumed. Either a retried batch whose first attempt landed, or someone's edit.
+ */
+const COMPARE_AND_SWAP_REFUSED = /Tried to (delete resource record set .* but (it was not found|the values provided do not match)|create resource record set .* but it already exists)/;
+/** Route 53 I/O for mode `dns`: what it reads and the one call it writes with. */
+class DnsRoute53 {
+    route53;
+    settings;
+    target;
+    constructor(route53, settings) {
+        this.route53 = route53;
+        this.settings = settings;
+        this.target = `${settings.recordName} ${settings.recordType} in hosted zone ${settings.hostedZoneId}`;
+    }
+    async zone(signal) {
+        const id = this.settings.hostedZoneId;
+        try {
+            const out = await awsCall('GetHostedZone', id, () => this.route53.send(new dist_cjs/* GetHostedZoneCommand */.HAz({ Id: id }), { abortSignal: signal }), signal);
+            return {
+                id,
+                name: normalName(out.HostedZone?.Name),
+                privateZone: out.HostedZone?.Config?.PrivateZone ?? false,
+                nameServers: out.DelegationSet?.NameServers ?? []
+            };
+        }
+        catch (error) {
+            if (errorName(error) !== 'NoSuchHostedZone')
+                throw error;
+            throw new TopologyError('hosted-zone-id', id, 'no hosted zone with that id (NoSuchHostedZone)', 'the id of an existing hosted zone in this account');
+        }
+    }
+    /** Every record set at the name (all types), read page by page until the next name. */
+    async recordsAtName(signal) {
+        const { hostedZoneId, recordName } = this.settings;
+        const found = [];
+        let start = { StartRecordName: `${recordName}.` };
+        for (;;) {
+            const input = { HostedZoneId: hostedZoneId, MaxItems: PAGE_SIZE, ...start };
+            const out = await awsCall('ListResourceRecordSets', this.target, () => this.route53.send(new dist_cjs/* ListResourceRecordSetsCommand */.IOz(input), { abortSignal: signal }), signal);
+            const page = out.ResourceRecordSets ?? [];
+            const here = page.filter((record) => normalName(record.Name) === recordName);
+            found.push(...here);
+            // Listing is sorted by name: once past ours, the rest belong to other names.
+            if (!out.IsTruncated || here.length < page.length)
+                break;
+            if (normalName(out.NextRecordName) !== recordName)
+                break;
+            start = {
+                StartRecordName: out.NextRecordName,
+                StartRecordType: out.NextRecordType,
+                StartRecordIdentifier: out.NextRecordIdentifier
+            };
+        }
+        return found;
+    }
+    /**
+     * Sends one change batch; its change id, or undefined when Route 53 refused it as a failed
+     * compare-and-swap (verify() then reads whether it had landed or someone else edited).
+     */
+    async submit(input, signal) {
+        try {
+            const out = await awsCall('ChangeResourceRecordSets', this.target, () => this.route53.send(new dist_cjs/* ChangeResourceRecordSetsCommand */.yzn(input), { abortSignal: signal }), signal);
+            return out.ChangeInfo?.Id;
+        }
+        catch (error) {
+            const refused = errorName(error) === 'InvalidChangeBatch';
+            if (refused && COMPARE_AND_SWAP_REFUSED.test(causeOf(error)?.message ?? ''))
+                return undefined;
+            throw error;
+        }
+    }
+    async changeStatus(id, signal) {
+        const out = await awsCall('GetChange', id, () => this.route53.send(new dist_cjs/* GetChangeCommand */.Yn4({ Id: id }), { abortSignal: signal }), signal);
+        return out.ChangeInfo?.Status;
+    }
+}
+/** The AWS error behind an AwsCallError. */
+function causeOf(error) {
+    return error instanceof AwsCallError
+        ? error.cause
+        : undefined;
+}
+function errorName(error) {
+    return causeOf(error)?.name;
+}
+
+;// CONCATENATED MODULE: ./src/backends/dns-plan.ts
+
+
+
+/** The state of the records of our name and type (others at the name are not ours). */
+function stateOf(records, settings) {
+    const ours = plainRecords(records.filter((record) => record.Type === settings.recordType));
+    const shaped = shapeOf(ours, settings);
+    return {
+        split: shaped.ok ? splitOf(shaped.live) : roughSplit(ours, settings),
+        native: { records: ours },
+        detail: shaped.ok ? describeLive(shaped.live) : shaped.problem.shows,
+        fingerprint: fingerprintOf(ours)
+    };
+}
+/** Only for records someone else left in a shape we do not manage: reported, never planned. */
+function roughSplit(records, settings) {
+    const weight = (id) => records.find((r) => r.SetIdentifier === id)?.Weight ?? 0;
+    const blue = weight(settings.blueSetIdentifier);
+    const green = weight(settings.greenSetIdentifier);
+    return blue + green > 0 ? Split.ofWeights(blue, green) : Split.BLUE;
+}
+/**
+ * The phases from `from` to `to` (quantized here too): first any adoption (a simple record or a
+ * lone blue becomes the weighted pair at green 0, or green at 0 is repointed where the inputs
+ * say), which moves no traffic; then one batch that sets the weights.
+ */
+function planDns(from, to, settings) {
+    const target = quantize(to);
+    const phases = [];
+    let current = from;
+    for (const next of [adoption, shift]) {
+        const batch = next(liveRecords(current.native.records, settings), target, settings);
+        if (!batch)
+            continue;
+        const phase = phaseOf(batch, current, settings);
+        phases.push(phase);
+        current = phase.expect;
+    }
+    return { from, to: target, phases };
+}
+/**
+ * Back to `start`'s exact records in one batch: DELETE every record live now, CREATE start's as
+ * Route 53 listed them. An adoption is undone (the simple record comes back as it was); a pair
+ * gets its exact starting weights, TTLs and values. Route 53 can always do that: exact.
+ */
+function restoreDns(start, live, settings) {
+    if (live.fingerprint === start.fingerprint) {
+        return { from: live, to: start.split, phases: [], exact: true };
+    }
+    const batch = {
+        summary: `put back the records the run started from (${start.detail})`,
+        deletes: live.native.records,
+        creates: start.native.records
+    };
+    return { from: live, to: start.split, phases: [phaseOf(batch, live, settings)], exact: true };
+}
+/** How long resolvers may still answer from before a batch: the longer TTL of the two, in ms. */
+function ttlWaitMs(from, expect) {
+    return Math.max(ttlOf(from.native.records), ttlOf(expect.native.records)) * 1000;
+}
+function phaseOf(batch, from, settings) {
+    const expect = stateOf(batch.creates, settings);
+    return {
+        summary: batch.summary,
+        calls: [changeCall(batch, settings)],
+        expect,
+        movesTraffic: !from.split.equals(expect.split)
+    };
+}
+function changeCall(batch, settings) {
+    const parameters = {
+        HostedZoneId: settings.hostedZoneId,
+        ChangeBatch: {
+            Comment: `aws-traffic-shift: ${batch.summary}`.slice(0, 256),
+            Changes: swap(structuredClone(batch.deletes), structuredClone(batch.creates))
+        }
+    };
+    return { service: 'route53', operation: 'ChangeResourceRecordSets', parameters };
+}
+/** What must change before traffic can move to green, if anything. Nothing when going to 0 %. */
+function adoption(live, to, settings) {
+    if (to.permille === 0)
+        return undefined;
+    const { recordName } = settings;
+    if (live.simple) {
+        const simple = live.simple;
+        const blue = weightedFrom(simple, settings.blueSetIdentifier, MAX_WEIGHT);
+        const green = greenRecord(settings, needGreen(settings, dns_records_valueOf(simple)), 0, simple);
+        return {
+            summary: `adopt the simple record ${recordName} (${dns_records_valueOf(simple)}) as weighted blue ${MAX_WEIGHT} / green 0 (${dns_records_valueOf(green)})`,
+            deletes: [simple],
+            creates: [blue, green]
+        };
+    }
+    const blue = live.blue;
+    if (!live.green) {
+        // Blue alone at weight 0 still answers; beside green at 0 it would mean an equal split.
+        const keptBlue = withWeight(blue, blue.Weight || MAX_WEIGHT);
+        const green = greenRecord(settings, needGreen(settings, dns_records_valueOf(blue)), 0, blue);
+        return {
+            summary: `create green’s weighted record at weight 0 (${dns_records_valueOf(green)})`,
+            deletes: [blue],
+            creates: [keptBlue, green]
+        };
+    }
+    const green = live.green;
+    if (!settings.green || pointsAtTarget(green, settings.green, settings.recordTtl))
+        return undefined;
+    const wanted = greenRecord(settings, settings.green, 0, blue);
+    if (green.Weight) {
+        throw new TopologyError(settings.green.kind === 'alias' ? 'green-alias-target' : 'green-value', dns_records_valueOf(wanted), `green’s record at ${recordName} pointing at ${dns_records_valueOf(green)} and carrying traffic (weight ${green.Weight})`, 'where green’s record points now: a record that takes traffic is not repointed (move green to 0 first with traffic: 0)');
+    }
+    return {
+        summary: `repoint green’s record (weight 0) from ${dns_records_valueOf(green)} to ${dns_records_valueOf(wanted)}`,
+        deletes: [blue, green],
+        creates: [blue, wanted]
+    };
+}
+function needGreen(settings, blueValue) {
+    if (settings.green)
+        return settings.green;
+    throw new TopologyError('green-value', '', `no weighted record ${JSON.stringify(settings.greenSetIdentifier)} at ${settings.recordName} (blue’s answers ${blueValue})`, 'green-value (with record-ttl) or green-alias-target: where green’s record, which this run creates, points');
+}
+/** The batch that sets the weights for `to`; at 0 % with collapse-on-rollback, the simple record. */
+function shift(live, to, settings) {
+    if (to.permille === 0 && settings.collapseOnRollback && live.blue)
+        return collapse(live, settings);
+    if (splitOf(live).equals(to))
+        return undefined;
+    const [blueWeight, greenWeight] = dnsWeights(to);
+    const blue = withWeight(live.blue, blueWeight);
+    const green = withWeight(live.green, greenWeight);
+    return {
+        summary: `set weights blue ${blueWeight} / green ${greenWeight} (${to})`,
+        deletes: [live.blue, live.green],
+        creates: [blue, green]
+    };
+}
+/** Blue's value back as a simple record, green's record gone. */
+function collapse(live, settings) {
+    const simple = simpleFrom(live.blue);
+    return {
+        summary: `collapse the weighted pair into a simple record ${settings.recordName} (${dns_records_valueOf(simple)})`,
+        deletes: [live.blue, ...(live.green ? [live.green] : [])],
+        creates: [simple]
+    };
+}
+
+;// CONCATENATED MODULE: ./src/backends/sides.ts
+/**
+ * Blue and green as data: what each side's traffic runs through, for the gates. A gate reads
+ * these and never imports a backend. Every list may hold several entries: a later mode moves
+ * several listeners (or records) in lockstep.
+ */
+function emptySide() {
+    return { targetGroups: [], records: [], autoScalingGroups: [] };
+}
+/** `app/shop/50dc6c495c0c9188` from a load balancer ARN: CloudWatch's LoadBalancer dimension. */
+function loadBalancerDimension(loadBalancerArn) {
+    return loadBalancerArn.replace(/^arn:[^:]+:elasticloadbalancing:[^:]*:[^:]*:loadbalancer\//, '');
+}
+/** `targetgroup/shop-blue/73e2d6bc24d8a067` from a target group ARN: the TargetGroup dimension. */
+function targetGroupDimension(targetGroupArn) {
+    return targetGroupArn.replace(/^arn:[^:]+:elasticloadbalancing:[^:]*:[^:]*:/, '');
+}
+/** The ALB metric scopes of a target group behind each of its load balancers. */
+function albMetrics(targetGroupArn, loadBalancerArns) {
+    return loadBalancerArns.map((lb) => ({
+        namespace: 'AWS/ApplicationELB',
+        dimensions: [
+            { name: 'LoadBalancer', value: loadBalancerDimension(lb) },
+            { name: 'TargetGroup', value: targetGroupDimension(targetGroupArn) }
+        ]
+    }));
+}
+
+;// CONCATENATED MODULE: ./src/backends/dns-inspection.ts
+
+
+
+
+/** Route 53 usually reports a change INSYNC within 60 s. */
+const INSYNC_ALLOWANCE_MS = 60_000;
+/**
+ * Checked before the records are even listed: the record is inside the zone, and the dns-answer
+ * gate, when it asks the zone's own name servers, has some (a private zone has none).
+ */
+function checkZone(zone, settings) {
+    const { recordName, hostedZoneId } = settings;
+    if (recordName !== zone.name && !recordName.endsWith(`.${zone.name}`)) {
+        throw new TopologyError('record-name', recordName, `hosted zone ${hostedZoneId} (hosted-zone-id) is ${zone.name}`, `a name inside ${zone.name}, or the id of the zone that holds ${recordName}`);
+    }
+    if (settings.answersFromZoneNameServers && (zone.privateZone || zone.nameServers.length === 0)) {
+        throw new TopologyError('dns-resolvers', '', `hosted zone ${hostedZoneId} (hosted-zone-id, ${zone.name}) is ` +
+            (zone.privateZone ? 'a private zone' : 'a zone') +
+            ' with no public name servers for the dns-answer gate to ask', 'resolvers that answer for the zone (for a private zone, inside its VPC, such as 10.0.0.2), or off');
+    }
+}
+/**
+ * The whole inspection from what Route 53 showed (pure): the records are in a shape this mode
+ * manages, green's value is given where this run must create green's record, the TTL fits in
+ * verify-timeout, and blue and green as data for the gates.
+ */
+function inspectionOf(zone, atName, settings) {
+    const where = `${settings.recordName} in hosted zone ${settings.hostedZoneId}`;
+    const shaped = shapeOf(atName, settings);
+    if (!shaped.ok) {
+        const { input, value, shows, accepted } = shaped.problem;
+        throw new TopologyError(input, value, `at ${where}, ${shows}`, accepted);
+    }
+    const state = stateOf(atName, settings);
+    // Throws TopologyError when green's record must be created or repointed and cannot be.
+    const plan = planDns(state, quantize(settings.traffic), settings);
+    const warnings = [];
+    if (plan.phases.some((phase) => phase.movesTraffic)) {
+        const states = [state, ...plan.phases.map((phase) => phase.expect)];
+        const ttlMs = Math.max(...states.map((each) => ttlOf(each.native.records))) * 1000;
+        warnings.push(...ttlWarnings(ttlMs, settings, where));
+    }
+    const adopted = plan.phases[0] && !plan.phases[0].movesTraffic ? plan.phases[0].expect : state;
+    return { state, sides: sidesOf(adopted, zone, settings), warnings };
+}
+/** Each step waits for INSYNC, then one TTL: a TTL the verify timeout cannot cover is refused. */
+function ttlWarnings(ttlMs, settings, where) {
+    const { verifyTimeoutMs, bakeMs } = settings;
+    const seconds = (ms) => `${ms / 1000}s`;
+    if (ttlMs >= verifyTimeoutMs) {
+        throw new TopologyError('verify-timeout', seconds(verifyTimeoutMs), `a TTL of ${seconds(ttlMs)} at ${where} (each step waits for INSYNC, then one TTL)`, 'a verify-timeout longer than the TTL (or a lower TTL' +
+            (settings.recordTtl === undefined ? ')' : ', e.g. in record-ttl)'));
+    }
+    const warnings = [];
+    if (ttlMs + INSYNC_ALLOWANCE_MS > verifyTimeoutMs) {
+        warnings.push(`verify-timeout (${seconds(verifyTimeoutMs)}) leaves less than a minute beyond the TTL of ` +
+            `${settings.recordName} (${seconds(ttlMs)}) for Route 53 to report INSYNC`);
+    }
+    if (ttlMs > bakeMs) {
+        warnings.push(`The TTL of ${settings.recordName} (${seconds(ttlMs)}) is longer than bake-time ` +
+            `(${seconds(bakeMs)}): resolvers may hold an answer longer than a step bakes`);
+    }
+    return warnings;
+}
+/**
+ * Blue and green as their records will be once adopted (green's record as this run creates or
+ * repoints it), so the dns-answer gate knows every answer of each side from the first check.
+ */
+function sidesOf(adopted, zone, settings) {
+    const live = liveRecords(adopted.native.records, settings);
+    const side = (record) => ({
+        ...emptySide(),
+        records: record ? [recordRef(record, settings)] : []
+    });
+    return {
+        blue: side(live.simple ?? live.blue),
+        green: side(live.green),
+        nameServers: zone.privateZone ? [] : zone.nameServers.map(normalName),
+        // An alias to a load balancer could bring its ALB metrics here; not read yet.
+        loadBalancers: []
+    };
+}
+/** A record for the gates: lower-case values without the trailing dot; '' for a simple record. */
+function recordRef(record, settings) {
+    const alias = record.AliasTarget;
+    return {
+        hostedZoneId: settings.hostedZoneId,
+        name: settings.recordName,
+        type: settings.recordType,
+        setIdentifier: record.SetIdentifier ?? '',
+        values: (record.ResourceRecords ?? []).map((value) => normalName(value.Value)),
+        ...(alias && {
+            aliasTarget: { dnsName: normalName(alias.DNSName), hostedZoneId: alias.HostedZoneId ?? '' }
+        })
+    };
 }
 
 ;// CONCATENATED MODULE: external "node:net"
@@ -42628,6 +43047,19 @@ function parseUrl(name, raw) {
 
 
 const DNS_MODE = 'dns';
+/** The inputs this mode reads (dns-resolvers only to know whether it is empty). */
+const DNS_INPUTS = [
+    'hosted-zone-id',
+    'record-name',
+    'record-type',
+    'blue-set-identifier',
+    'green-set-identifier',
+    'green-value',
+    'green-alias-target',
+    'record-ttl',
+    'collapse-on-rollback',
+    'dns-resolvers'
+];
 /** The record types this mode shifts: the ones that say where clients connect. */
 const RECORD_TYPES = ['A', 'AAAA', 'CNAME'];
 /** Route 53 allows TTLs up to 2^31-1 s; a shift waits one TTL per step, so a day is plenty. */
@@ -42668,6 +43100,8 @@ function readDnsSettings(read, common) {
         green,
         recordTtl: ttlRaw ? parseTtl(ttlRaw) : undefined,
         collapseOnRollback: booleanInput(read, 'collapse-on-rollback', false),
+        // Only whether it is empty: the dns-answer gate parses and owns this input.
+        answersFromZoneNameServers: optional(read, 'dns-resolvers') === '',
         traffic: common.traffic,
         bakeMs: common.bakeMs,
         verifyTimeoutMs: common.verifyTimeoutMs
@@ -42752,8 +43186,16 @@ function parseAliasTarget(type, raw) {
         throw new InputError('green-alias-target', raw, accepted);
     }
 }
+const TTL_ACCEPTED = 'whole seconds from 0 to 86400 (24h), such as 60 (as Route 53 shows TTLs), 60s or 5m';
+/** A duration ("60s", "5m"), or a bare number of seconds ("60") as Route 53 writes a TTL. */
 function parseTtl(raw) {
-    return parseWholeSeconds('record-ttl', raw, 0, MAX_TTL_SECONDS, 'whole seconds from 0s to 24h, such as 60s or 5m');
+    if (/^\d+$/.test(raw)) {
+        const seconds = Number(raw);
+        if (seconds > MAX_TTL_SECONDS)
+            throw new InputError('record-ttl', raw, TTL_ACCEPTED);
+        return seconds;
+    }
+    return parseWholeSeconds('record-ttl', raw, 0, MAX_TTL_SECONDS, TTL_ACCEPTED);
 }
 
 ;// CONCATENATED MODULE: ./src/backends/dns.ts
@@ -42763,378 +43205,164 @@ function parseTtl(raw) {
 
 
 
-/** A Route 53 page holds at most 300 record sets; a name rarely has more than a few. */
-const PAGE_SIZE = 100;
-/** Route 53 usually reports a change INSYNC within 60 s. */
-const INSYNC_ALLOWANCE_MS = 60_000;
 /**
  * Mode `dns`: two weighted Route 53 records (blue and green set identifiers) for one name. Every
- * change is one atomic batch that DELETEs exactly the records we last wrote or read and CREATEs
- * their replacements, so an edit made by anyone else in between fails the batch instead of being
- * overwritten.
+ * change is one atomic batch that DELETEs exactly the records of the state it starts from and
+ * CREATEs their replacements, so an edit made by anyone else in between fails the batch instead
+ * of being overwritten.
+ *
+ * The backend keeps no state between calls. The one thing that must pass from apply() to
+ * verify() (the change id, and when INSYNC was first seen) lives in the phase's
+ * `expect.native.change`, which the runner holds and records: pass verify() the phase object
+ * apply() was given.
  */
 class DnsBackend {
     settings;
-    route53;
     clock;
     logger;
     mode = DNS_MODE;
     target;
-    /** The records we last wrote (or found): the DELETE side of the next compare-and-swap. */
-    known;
-    /** What the plan() calls so far would have left: the next plan() starts there. */
-    planned;
-    pending;
-    zone;
-    constructor(settings, route53, clock, logger) {
+    route53;
+    constructor(settings, client, clock, logger) {
         this.settings = settings;
-        this.route53 = route53;
         this.clock = clock;
         this.logger = logger;
-        this.target = `${settings.recordName} ${settings.recordType} in hosted zone ${settings.hostedZoneId}`;
+        this.route53 = new DnsRoute53(client, settings);
+        this.target = this.route53.target;
     }
-    get recordName() {
-        return this.settings.recordName;
+    /** The zone first (a record outside it, or a private zone with no resolvers, lists nothing). */
+    async inspect(signal) {
+        const zone = await this.route53.zone(signal);
+        checkZone(zone, this.settings);
+        return inspectionOf(zone, await this.route53.recordsAtName(signal), this.settings);
     }
-    get recordType() {
-        return this.settings.recordType;
+    async read(signal) {
+        return stateOf(await this.route53.recordsAtName(signal), this.settings);
     }
-    async prepare(dryRun) {
-        this.planned = undefined;
-        await this.hostedZone();
-        const live = await this.readRecords();
-        const batch = this.preparation(live);
-        this.checkTtl(batch?.next ?? live);
-        if (!batch) {
-            this.known = live;
-            return { changes: [], calls: [] };
-        }
-        const call = this.changeCall(batch);
-        if (dryRun) {
-            this.known = batch.next;
-            return { changes: [`Would ${batch.description}`], calls: [call] };
-        }
-        await this.submit(batch, live);
-        return { changes: [capitalize(batch.description)], calls: [call] };
+    quantize(split, _state) {
+        return quantize(split);
     }
-    async read() {
-        this.planned = undefined;
-        const live = await this.readRecords();
-        this.known ??= live;
-        return observe(live);
+    plan(from, to) {
+        return planDns(from, to, this.settings);
+    }
+    restore(start, live) {
+        return restoreDns(start, live, this.settings);
     }
     /**
-     * Chains: each call plans from the records the previous plan() would have left (after read()
-     * or prepare(), from the known ones), so every planned batch DELETEs exactly what the step
-     * before it CREATEd, as a real run's batches do.
+     * Submits the phase's batch and notes it in `phase.expect.native.change`. A batch refused as a
+     * failed compare-and-swap is not thrown: a retry of a batch that landed (lost response) and
+     * someone else's edit look the same here, and verify() tells them apart by reading.
      */
-    async plan(split) {
-        const base = this.planned ?? this.known ?? (await this.readRecords());
-        const batch = this.step(base, split);
-        if (!batch)
-            return [];
-        this.planned = batch.next;
-        return [this.changeCall(batch)];
-    }
-    async apply(split) {
-        const base = this.known ?? (await this.readRecords());
-        const batch = this.step(base, split);
-        if (!batch)
-            return [];
-        await this.submit(batch, base);
-        return [this.changeCall(batch)];
-    }
-    /**
-     * True once the records show the split, Route 53 reports our last change INSYNC, and then one
-     * TTL has passed since (so resolvers have dropped the old answers before the bake counts).
-     * False while PENDING or waiting out the TTL: the runner polls with backoff, bounded by
-     * verify-timeout.
-     */
-    async converged(split) {
-        const live = await this.readRecords();
-        if (this.known && fingerprintOf(live) !== fingerprintOf(this.known)) {
-            throw new OutOfBandChangeError(describeLive(this.known), describeLive(live));
-        }
-        if (!shows(live, split))
-            return false;
-        const pending = this.pending;
-        if (!pending)
-            return true;
-        if (pending.insyncAt === undefined && pending.id) {
-            const id = pending.id;
-            const out = await awsCall('GetChange', id, () => this.route53.send(new client_route_53_dist_cjs/* GetChangeCommand */.Yn4({ Id: id })));
-            if (out.ChangeInfo?.Status !== 'INSYNC')
-                return false;
-            pending.insyncAt = this.clock.now();
-            if (pending.ttlMs > 0) {
-                this.logger.info(`Route 53 change ${id} is INSYNC; waiting the record TTL (${pending.ttlMs / 1000}s) ` +
-                    'so resolvers drop cached answers');
+    async apply(phase, signal) {
+        for (const call of phase.calls) {
+            const submittedAt = this.clock.now();
+            const input = call.parameters;
+            const id = await this.route53.submit(input, signal);
+            if (id === undefined) {
+                this.logger.warning(`Route 53 refused the batch to ${phase.summary}: the records are no longer the ones it ` +
+                    'deletes (a retry of a batch that landed, or someone else’s edit); verify tells which');
             }
+            phase.expect.native.change = id
+                ? { id, submittedAt }
+                : (phase.expect.native.change ?? { submittedAt });
         }
-        return this.clock.now() - (pending.insyncAt ?? 0) >= pending.ttlMs;
     }
-    describe(split) {
-        if (split.equals(Split.BLUE) && this.settings.collapseOnRollback) {
-            return 'blue as a simple record (weighted pair collapsed)';
+    /**
+     * Converged once the records are phase.expect and, for a phase that moves traffic, Route 53
+     * reports the change INSYNC and one TTL has passed since (resolvers drop the old answers);
+     * pending on the way, so the runner keeps polling its gates through those waits.
+     */
+    async verify(phase, from, signal) {
+        const live = await this.read(signal);
+        const { expect } = phase;
+        const change = expect.native.change;
+        const state = { ...live, native: { ...live.native, ...(change && { change }) } };
+        if (live.fingerprint === from.fingerprint && from.fingerprint !== expect.fingerprint) {
+            return { status: 'pending', state, detail: `Route 53 still shows ${live.detail}` };
         }
-        const [blue, green] = dnsWeights(split);
-        return `blue ${blue} / green ${green} (Route 53 weights of ${MAX_WEIGHT})`;
-    }
-    /** DNS has no target group: the target-health gate does not apply. */
-    healthScope() {
-        return [];
-    }
-    /** The zone's authoritative name servers (empty for a private zone). */
-    async nameServers() {
-        return (await this.hostedZone()).nameServers;
-    }
-    /** Where each side's record points and its weight, read live, for the dns-answer gate. */
-    async sides() {
-        const live = await this.readRecords();
-        if (live.simple)
-            return { blue: side(live.simple, MAX_WEIGHT) };
-        return {
-            blue: side(live.blue, live.blue.Weight ?? 0),
-            ...(live.green && { green: side(live.green, live.green.Weight ?? 0) })
-        };
-    }
-    /** What prepare() must change before traffic can move, if anything. */
-    preparation(live) {
-        const { settings } = this;
-        const toBlue = settings.traffic.equals(Split.BLUE);
-        if (live.simple) {
-            // A simple record already sends everything to blue: nothing to adopt for traffic 0.
-            if (toBlue)
-                return undefined;
-            const simple = live.simple;
-            const blue = weightedFrom(simple, settings.blueSetIdentifier, MAX_WEIGHT);
-            const green = greenRecord(settings, this.needGreen('adopt the simple record'), 0, simple);
+        if (live.fingerprint !== expect.fingerprint) {
             return {
-                description: `adopt the simple record ${settings.recordName} (${dns_records_valueOf(simple)}) as weighted blue ${MAX_WEIGHT} / green 0 (${dns_records_valueOf(green)})`,
-                changes: swap([simple], [blue, green]),
-                next: { blue, green }
+                status: 'diverged',
+                state,
+                detail: `expected ${expect.detail} (or ${from.detail} before the change), found ${live.detail}`
             };
         }
-        const blue = live.blue;
-        if (!live.green) {
-            if (toBlue)
-                return settings.collapseOnRollback ? this.collapse(live) : undefined;
-            // Blue alone at weight 0 still answers; beside green at 0 it would mean an equal split.
-            const keptBlue = withWeight(blue, blue.Weight || MAX_WEIGHT);
-            const green = greenRecord(settings, this.needGreen('create green’s record'), 0, blue);
+        if (!phase.movesTraffic || !change) {
+            return { status: 'converged', state, detail: `Route 53 shows ${live.detail}` };
+        }
+        const now = this.clock.now();
+        if (change.insyncAt === undefined && change.id) {
+            const status = await this.route53.changeStatus(change.id, signal);
+            if (status !== 'INSYNC') {
+                return { status: 'pending', state, detail: `Route 53 change ${change.id} is ${status}` };
+            }
+            change.insyncAt = now;
+        }
+        // Without its id (a retried batch) the change is taken to be INSYNC a minute after sending.
+        const insyncAt = change.insyncAt ?? change.submittedAt + INSYNC_ALLOWANCE_MS;
+        const waitMs = ttlWaitMs(from, expect);
+        const left = insyncAt + waitMs - now;
+        if (left > 0) {
             return {
-                description: `create green’s weighted record at weight 0 (${dns_records_valueOf(green)})`,
-                changes: swap([blue], [keptBlue, green]),
-                next: { blue: keptBlue, green }
+                status: 'pending',
+                state,
+                detail: `${live.detail}, ${change.insyncAt === undefined ? 'change id lost (retried batch)' : 'INSYNC'}; ` +
+                    `waiting ${left / 1000}s more of the ${waitMs / 1000}s TTL so resolvers drop cached answers`
             };
         }
-        const green = live.green;
-        if (toBlue) {
-            return settings.collapseOnRollback && !green.Weight ? this.collapse(live) : undefined;
-        }
-        if (!settings.green || pointsAtTarget(green, settings.green, settings.recordTtl))
-            return undefined;
-        const wanted = greenRecord(settings, settings.green, 0, blue);
-        if (green.Weight) {
-            throw new UnsupportedStateError(`Green’s record at ${settings.recordName} points at ${dns_records_valueOf(green)} and carries traffic ` +
-                `(weight ${green.Weight}), but the inputs say ${dns_records_valueOf(wanted)}. Refusing to repoint a ` +
-                'record that takes traffic: move green to 0 first (traffic: 0), or fix the input');
-        }
+        return { status: 'converged', state, detail: `${live.detail}, INSYNC and one TTL passed` };
+    }
+    /** Route 53 cannot tell whether blue has healthy capacity; a health check on it is Route 53's. */
+    async blueCapacity(state) {
+        const shaped = shapeOf(state.native.records, this.settings);
+        const blue = shaped.ok ? (shaped.live.simple ?? shaped.live.blue) : undefined;
+        const check = blue?.HealthCheckId;
         return {
-            description: `repoint green’s record (weight 0) from ${dns_records_valueOf(green)} to ${dns_records_valueOf(wanted)}`,
-            changes: swap([blue, green], [blue, wanted]),
-            next: { blue, green: wanted }
+            ok: true,
+            detail: 'Route 53 records cannot tell whether blue has healthy capacity' +
+                (check
+                    ? `; blue’s record has health check ${check}, by which Route 53 stops answering an unhealthy blue`
+                    : '; gates (alarms, probes) watch blue')
         };
     }
-    /** The batch that moves the records from `base` to a split; undefined when already there. */
-    step(base, split) {
-        const toBlue = split.equals(Split.BLUE);
-        if (base.simple || !base.green) {
-            if (toBlue)
-                return base.blue && this.settings.collapseOnRollback ? this.collapse(base) : undefined;
-            throw new UnsupportedStateError(`${this.target} is ${describeLive(base)}: there is no weighted pair to shift`);
-        }
-        if (toBlue && this.settings.collapseOnRollback)
-            return this.collapse(base);
-        const [blueWeight, greenWeight] = dnsWeights(split);
-        if (base.blue.Weight === blueWeight && base.green.Weight === greenWeight)
-            return undefined;
-        const blue = withWeight(base.blue, blueWeight);
-        const green = withWeight(base.green, greenWeight);
-        return {
-            description: `set weights blue ${blueWeight} / green ${greenWeight} (${split})`,
-            changes: swap([base.blue, base.green], [blue, green]),
-            next: { blue, green }
-        };
-    }
-    /** Undoes adoption: blue's value back as a simple record, green's record gone. */
-    collapse(live) {
-        const simple = simpleFrom(live.blue);
-        return {
-            description: `collapse the weighted pair into a simple record ${this.settings.recordName} (${dns_records_valueOf(simple)})`,
-            changes: swap([live.blue, ...(live.green ? [live.green] : [])], [simple]),
-            next: { simple }
-        };
-    }
-    needGreen(toDo) {
-        if (!this.settings.green) {
-            throw new UnsupportedStateError(`To ${toDo} at ${this.settings.recordName}, give green-value (with record-ttl) or ` +
-                'green-alias-target: green’s record does not exist yet');
-        }
-        return this.settings.green;
-    }
-    /** Each step waits one TTL after INSYNC; a TTL the verify timeout cannot cover would roll back. */
-    checkTtl(records) {
-        if (splitOf(records).equals(this.settings.traffic))
-            return;
-        const ttlMs = ttlOf(records) * 1000;
-        const { verifyTimeoutMs, bakeMs } = this.settings;
-        if (ttlMs >= verifyTimeoutMs) {
-            throw new UnsupportedStateError(`The TTL of ${this.settings.recordName} (${ttlMs / 1000}s) is not shorter than verify-timeout ` +
-                `(${verifyTimeoutMs / 1000}s): each step waits for INSYNC and then one TTL, so it could never ` +
-                'verify. Lower the TTL or raise verify-timeout');
-        }
-        if (ttlMs + INSYNC_ALLOWANCE_MS > verifyTimeoutMs) {
-            this.logger.warning(`verify-timeout (${verifyTimeoutMs / 1000}s) leaves less than a minute beyond the TTL of ` +
-                `${this.settings.recordName} (${ttlMs / 1000}s) for Route 53 to report INSYNC`);
-        }
-        if (ttlMs > bakeMs) {
-            this.logger.warning(`The TTL of ${this.settings.recordName} (${ttlMs / 1000}s) is longer than bake-time ` +
-                `(${bakeMs / 1000}s): resolvers may hold an answer longer than a step bakes`);
-        }
-    }
-    async hostedZone() {
-        if (this.zone)
-            return this.zone;
-        const id = this.settings.hostedZoneId;
-        const out = await awsCall('GetHostedZone', id, () => this.route53.send(new client_route_53_dist_cjs/* GetHostedZoneCommand */.HAz({ Id: id })));
-        const name = normalName(out.HostedZone?.Name);
-        const record = this.settings.recordName;
-        if (record !== name && !record.endsWith(`.${name}`)) {
-            throw new UnsupportedStateError(`record-name ${record} is not inside hosted zone ${id} (${name}): give a name that ends in ${name}`);
-        }
-        this.zone = {
-            name,
-            nameServers: out.DelegationSet?.NameServers ?? [],
-            privateZone: out.HostedZone?.Config?.PrivateZone ?? false
-        };
-        return this.zone;
-    }
-    /** Every record set at the name (all types), then ours sorted out of them. */
-    async readRecords() {
-        const { hostedZoneId, recordName } = this.settings;
-        const found = [];
-        let start = { StartRecordName: `${recordName}.` };
-        for (;;) {
-            const input = { HostedZoneId: hostedZoneId, MaxItems: PAGE_SIZE, ...start };
-            const out = await awsCall('ListResourceRecordSets', this.target, () => this.route53.send(new client_route_53_dist_cjs/* ListResourceRecordSetsCommand */.IOz(input)));
-            const page = out.ResourceRecordSets ?? [];
-            const here = page.filter((record) => normalName(record.Name) === recordName);
-            found.push(...here);
-            // Listing is sorted by name: once past ours, the rest belong to other names.
-            if (!out.IsTruncated || here.length < page.length)
-                break;
-            if (normalName(out.NextRecordName) !== recordName)
-                break;
-            start = {
-                StartRecordName: out.NextRecordName,
-                StartRecordType: out.NextRecordType,
-                StartRecordIdentifier: out.NextRecordIdentifier
-            };
-        }
-        return classify(found, this.settings);
-    }
-    changeCall(batch) {
-        return {
-            service: 'route53',
-            operation: 'ChangeResourceRecordSets',
-            parameters: this.changeInput(batch)
-        };
-    }
-    changeInput(batch) {
-        return {
-            HostedZoneId: this.settings.hostedZoneId,
-            ChangeBatch: {
-                Comment: `aws-traffic-shift: ${batch.description}`.slice(0, 256),
-                Changes: batch.changes
-            }
-        };
-    }
-    /**
-     * Sends one batch. When Route 53 rejects it as invalid and our records are no longer what we
-     * deleted, someone else edited them: stop without touching their change (no rollback).
-     */
-    async submit(batch, base) {
-        const input = this.changeInput(batch);
-        const ttlMs = Math.max(ttlOf(base), ttlOf(batch.next)) * 1000;
-        try {
-            const out = await this.route53.send(new client_route_53_dist_cjs/* ChangeResourceRecordSetsCommand */.yzn(input));
-            const id = out.ChangeInfo?.Id;
-            this.pending = id ? { id, ttlMs } : { ttlMs, insyncAt: this.clock.now() };
-        }
-        catch (error) {
-            const failure = new AwsCallError('ChangeResourceRecordSets', this.target, error);
-            if (error?.name !== 'InvalidChangeBatch')
-                throw failure;
-            let now;
-            let unreadable;
-            try {
-                now = await this.readRecords();
-            }
-            catch (readError) {
-                unreadable = readError;
-            }
-            // Our records are as we left them: the batch was refused for another reason.
-            if (now && fingerprintOf(now) === fingerprintOf(base))
-                throw failure;
-            if (now && fingerprintOf(now) === fingerprintOf(batch.next)) {
-                // The SDK retried a batch whose first attempt landed: the records are what we wrote,
-                // but without its change id only the TTL can be waited for.
-                this.logger.warning(`Route 53 refused a retried change batch whose first attempt had landed (${describeLive(now)})`);
-                this.pending = { ttlMs, insyncAt: this.clock.now() };
-            }
-            else {
-                const found = now
-                    ? describeLive(now)
-                    : `records that cannot be shifted (${describeError(unreadable)})`;
-                throw new OutOfBandChangeError(`${describeLive(base)}, about to ${batch.description}`, `${found}; Route 53 refused the change: ${describeError(error)}`);
-            }
-        }
-        this.known = batch.next;
-    }
-}
-function side(record, weight) {
-    const alias = record.AliasTarget;
-    return alias
-        ? { weight, values: [], aliasDnsName: normalName(alias.DNSName) }
-        : { weight, values: (record.ResourceRecords ?? []).map((value) => normalName(value.Value)) };
-}
-function observe(live) {
-    return { split: splitOf(live), detail: describeLive(live), fingerprint: fingerprintOf(live) };
-}
-function capitalize(text) {
-    return text.charAt(0).toUpperCase() + text.slice(1);
 }
 const dns = {
     mode: DNS_MODE,
     readInputs: readDnsSettings,
-    create: (settings, deps) => new DnsBackend(settings, deps.clients.route53, deps.clock, deps.logger)
+    inputs: DNS_INPUTS,
+    create: (settings, deps) => new DnsBackend(settings, deps.clients.get(dist_cjs/* Route53Client */.LhC), deps.clock, deps.logger)
 };
 
-;// CONCATENATED MODULE: ./src/aws/target-states.ts
-function classifyTarget(state, reason) {
-    switch (state) {
-        case 'healthy':
-            return 'healthy';
-        case 'initial':
-            return 'waiting';
-        case 'draining':
-        case 'unhealthy.draining':
-            return 'draining';
-        case 'unused':
-            return reason === 'Target.NotInUse' ? 'waiting' : 'broken';
-        default:
-            return 'broken';
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-auto-scaling/dist-cjs/index.js
+var client_auto_scaling_dist_cjs = __nccwpck_require__(8932);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-elastic-load-balancing-v2/dist-cjs/index.js
+var client_elastic_load_balancing_v2_dist_cjs = __nccwpck_require__(586);
+;// CONCATENATED MODULE: ./src/aws/arn.ts
+
+function arnParts(arn) {
+    const [, partition = '', service = '', region = '', account = '', ...rest] = arn.split(':');
+    return { partition, service, region, account, resource: rest.join(':') };
+}
+/**
+ * Every ARN the inputs name must live in one partition, region and account, and in the
+ * client's region when one is set: a mix reaches AWS as a confusing "not found" at best. Throws
+ * InputError naming the first input that disagrees with the first one given.
+ */
+function requireSameRegionAndAccount(arns, clientRegion) {
+    if (arns.length === 0)
+        return;
+    const first = arnParts(arns[0].arn);
+    for (const { input, arn } of arns) {
+        const parts = arnParts(arn);
+        if (parts.partition !== first.partition || parts.region !== first.region) {
+            throw new InputError(input, arn, `an ARN in ${first.partition} region ${first.region}, like ${arns[0].input}`);
+        }
+        if (parts.account !== first.account) {
+            throw new InputError(input, arn, `an ARN in account ${first.account}, like ${arns[0].input}`);
+        }
+    }
+    if (clientRegion && clientRegion !== first.region) {
+        throw new InputError(arns[0].input, arns[0].arn, `an ARN in the region the AWS clients use (${clientRegion}, from aws-region or AWS_REGION)`);
     }
 }
 
@@ -43142,9 +43370,13 @@ function classifyTarget(state, reason) {
 
 
 
+
 /** AWS's default when the attribute is absent. */
 const DEFAULT_DEREGISTRATION_DELAY = 300;
-/** The AWS calls of the targets mode, each named by operation and resource when it fails. */
+/**
+ * The AWS I/O of the targets mode: ELBv2 (the group, its registrations) and Auto Scaling (the
+ * sides' groups and their attachments), each call named by operation and resource when it fails.
+ */
 class TargetsAws {
     elbv2;
     autoScaling;
@@ -43152,24 +43384,49 @@ class TargetsAws {
         this.elbv2 = elbv2;
         this.autoScaling = autoScaling;
     }
-    async group(arn) {
-        const out = await awsCall('DescribeTargetGroups', arn, () => this.elbv2.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTargetGroupsCommand */.sC7({ TargetGroupArns: [arn] })));
+    /** The region the clients send to, when one is configured. */
+    async region() {
+        try {
+            return await this.elbv2.config.region();
+        }
+        catch {
+            return undefined;
+        }
+    }
+    /** The group, or undefined when AWS has no group of that ARN. */
+    async group(arn, signal) {
+        let out;
+        try {
+            out = await awsCall('DescribeTargetGroups', arn, () => this.elbv2.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTargetGroupsCommand */.sC7({ TargetGroupArns: [arn] }), {
+                abortSignal: signal
+            }), signal);
+        }
+        catch (error) {
+            const cause = error instanceof AwsCallError ? error.cause : undefined;
+            if (cause?.name === 'TargetGroupNotFoundException')
+                return undefined;
+            throw error;
+        }
         const group = out.TargetGroups?.[0];
         if (!group)
             return undefined;
-        const attributes = await awsCall('DescribeTargetGroupAttributes', arn, () => this.elbv2.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTargetGroupAttributesCommand */.cKh({ TargetGroupArn: arn })));
+        const attributes = await awsCall('DescribeTargetGroupAttributes', arn, () => this.elbv2.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTargetGroupAttributesCommand */.cKh({ TargetGroupArn: arn }), {
+            abortSignal: signal
+        }), signal);
         const delay = attributes.Attributes?.find((attribute) => attribute.Key === 'deregistration_delay.timeout_seconds')?.Value;
         return {
             name: group.TargetGroupName ?? arn,
             targetType: group.TargetType ?? 'instance',
-            port: group.Port,
+            port: group.Port ?? 0,
             loadBalancerArns: group.LoadBalancerArns ?? [],
             deregistrationDelaySeconds: delay === undefined ? DEFAULT_DEREGISTRATION_DELAY : Number(delay)
         };
     }
     /** Every target registered in the group, draining ones included. */
-    async health(arn) {
-        const out = await awsCall('DescribeTargetHealth', arn, () => this.elbv2.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTargetHealthCommand */.qyg({ TargetGroupArn: arn })));
+    async health(arn, signal) {
+        const out = await awsCall('DescribeTargetHealth', arn, () => this.elbv2.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTargetHealthCommand */.qyg({ TargetGroupArn: arn }), {
+            abortSignal: signal
+        }), signal);
         return (out.TargetHealthDescriptions ?? []).flatMap((description) => description.Target?.Id === undefined
             ? []
             : [
@@ -43182,81 +43439,152 @@ class TargetsAws {
                 }
             ]);
     }
-    async register(arn, targets) {
-        const call = registerCall(arn, targets);
-        await awsCall('RegisterTargets', arn, () => this.elbv2.send(new client_elastic_load_balancing_v2_dist_cjs/* RegisterTargetsCommand */.PE6(call.parameters)));
-        return call;
-    }
-    async deregister(arn, targets) {
-        const call = deregisterCall(arn, targets);
-        await awsCall('DeregisterTargets', arn, () => this.elbv2.send(new client_elastic_load_balancing_v2_dist_cjs/* DeregisterTargetsCommand */.Atx(call.parameters)));
-        return call;
-    }
     /** The named groups that exist, by name. */
-    async autoScalingGroups(names) {
+    async autoScalingGroups(names, signal) {
         const found = new Map();
         if (names.length === 0)
             return found;
-        const out = await awsCall('DescribeAutoScalingGroups', names.join(', '), () => this.autoScaling().send(new dist_cjs/* DescribeAutoScalingGroupsCommand */.NkQ({ AutoScalingGroupNames: names })));
+        const out = await awsCall('DescribeAutoScalingGroups', names.join(', '), () => this.autoScaling().send(new client_auto_scaling_dist_cjs/* DescribeAutoScalingGroupsCommand */.NkQ({ AutoScalingGroupNames: names }), { abortSignal: signal }), signal);
         for (const group of out.AutoScalingGroups ?? []) {
+            const instances = (group.Instances ?? []).filter((instance) => instance.InstanceId);
+            const ids = (inService) => instances
+                .filter((instance) => (instance.LifecycleState === 'InService') === inService)
+                .map((instance) => instance.InstanceId);
             const name = group.AutoScalingGroupName ?? '';
-            const attached = new Set([
-                ...(group.TargetGroupARNs ?? []),
-                ...(group.TrafficSources ?? []).map((source) => source.Identifier ?? '')
-            ]);
-            found.set(name, {
-                name,
-                inService: (group.Instances ?? [])
-                    .filter((instance) => instance.LifecycleState === 'InService')
-                    .map((instance) => instance.InstanceId ?? '')
-                    .filter((id) => id !== ''),
-                attachedTo: (arn) => attached.has(arn)
-            });
+            found.set(name, { name, inService: ids(true), notInService: ids(false) });
         }
         return found;
     }
-    async attach(group, arn) {
-        const call = attachCall(group, arn);
-        await awsCall('AttachLoadBalancerTargetGroups', group, () => this.autoScaling().send(new dist_cjs/* AttachLoadBalancerTargetGroupsCommand */.EdW(call.parameters)));
-        return call;
+    /**
+     * Whether the group is attached to the target group, and through which API: the target-group
+     * API's own list first (DescribeTrafficSources may list those too), then the traffic sources.
+     */
+    async attachment(group, targetGroupArn, signal) {
+        const client = this.autoScaling();
+        let token;
+        do {
+            const out = await awsCall('DescribeLoadBalancerTargetGroups', group, () => client.send(new client_auto_scaling_dist_cjs/* DescribeLoadBalancerTargetGroupsCommand */.uiL({
+                AutoScalingGroupName: group,
+                NextToken: token
+            }), { abortSignal: signal }), signal);
+            const found = out.LoadBalancerTargetGroups?.find((entry) => entry.LoadBalancerTargetGroupARN === targetGroupArn);
+            if (found)
+                return { api: 'target-groups', state: found.State ?? 'Added' };
+            token = out.NextToken;
+        } while (token);
+        do {
+            const out = await awsCall('DescribeTrafficSources', group, () => client.send(new client_auto_scaling_dist_cjs/* DescribeTrafficSourcesCommand */.SBG({
+                AutoScalingGroupName: group,
+                TrafficSourceType: 'elbv2',
+                NextToken: token
+            }), { abortSignal: signal }), signal);
+            const found = out.TrafficSources?.find((entry) => entry.Identifier === targetGroupArn);
+            if (found)
+                return { api: 'traffic-sources', state: found.State ?? 'Added' };
+            token = out.NextToken;
+        } while (token);
+        return null;
     }
-    async detach(group, arn) {
-        const call = detachCall(group, arn);
-        await awsCall('DetachLoadBalancerTargetGroups', group, () => this.autoScaling().send(new dist_cjs/* DetachLoadBalancerTargetGroupsCommand */.qrk(call.parameters)));
-        return call;
+    /** Sends one planned call. */
+    async send(call, signal) {
+        const options = { abortSignal: signal };
+        const input = call.parameters;
+        const resource = input;
+        const named = resource.TargetGroupArn ?? resource.AutoScalingGroupName ?? '';
+        const asg = () => this.autoScaling();
+        const send = () => {
+            switch (call.operation) {
+                case 'RegisterTargets':
+                    return this.elbv2.send(new client_elastic_load_balancing_v2_dist_cjs/* RegisterTargetsCommand */.PE6(input), options);
+                case 'DeregisterTargets':
+                    return this.elbv2.send(new client_elastic_load_balancing_v2_dist_cjs/* DeregisterTargetsCommand */.Atx(input), options);
+                case 'AttachLoadBalancerTargetGroups':
+                    return asg().send(new client_auto_scaling_dist_cjs/* AttachLoadBalancerTargetGroupsCommand */.EdW(input), options);
+                case 'DetachLoadBalancerTargetGroups':
+                    return asg().send(new client_auto_scaling_dist_cjs/* DetachLoadBalancerTargetGroupsCommand */.qrk(input), options);
+                case 'AttachTrafficSources':
+                    return asg().send(new client_auto_scaling_dist_cjs/* AttachTrafficSourcesCommand */.qBQ(input), options);
+                case 'DetachTrafficSources':
+                    return asg().send(new client_auto_scaling_dist_cjs/* DetachTrafficSourcesCommand */.yy_(input), options);
+                default:
+                    throw new Error(`The targets mode does not send ${call.operation}`);
+            }
+        };
+        await awsCall(call.operation, named, send, signal);
     }
 }
+/**
+ * A write whose first response was lost: the SDK retried it and AWS refused the repeat (a
+ * client error after more than one attempt). Whether it landed is verify()'s to tell.
+ */
+function isRefusedRetry(error) {
+    const cause = error instanceof AwsCallError ? error.cause : undefined;
+    const meta = cause;
+    return meta?.$fault === 'client' && (meta.$metadata?.attempts ?? 1) > 1;
+}
+
+;// CONCATENATED MODULE: ./src/backends/targets-calls.ts
+/**
+ * The calls of the targets mode as data: plan() and restore() build them, apply() sends them,
+ * dry-run shows them. An Auto Scaling group is attached and detached with one API: AWS documents
+ * that DetachLoadBalancerTargetGroups cannot detach a group attached with AttachTrafficSources.
+ */
+const ELBV2 = 'elasticloadbalancingv2';
+const AUTOSCALING = 'autoscaling';
 // Ports are always sent: a target registered with a port must be deregistered with it.
 function descriptions(targets) {
     return targets.map((target) => ({ Id: target.id, Port: target.port }));
 }
-function registerCall(arn, targets) {
+function registerCall(targetGroupArn, targets) {
     return {
-        service: 'elasticloadbalancingv2',
+        service: ELBV2,
         operation: 'RegisterTargets',
-        parameters: { TargetGroupArn: arn, Targets: descriptions(targets) }
+        parameters: { TargetGroupArn: targetGroupArn, Targets: descriptions(targets) }
     };
 }
-function deregisterCall(arn, targets) {
+function deregisterCall(targetGroupArn, targets) {
     return {
-        service: 'elasticloadbalancingv2',
+        service: ELBV2,
         operation: 'DeregisterTargets',
-        parameters: { TargetGroupArn: arn, Targets: descriptions(targets) }
+        parameters: { TargetGroupArn: targetGroupArn, Targets: descriptions(targets) }
     };
 }
-function attachCall(group, arn) {
-    return {
-        service: 'autoscaling',
-        operation: 'AttachLoadBalancerTargetGroups',
-        parameters: { AutoScalingGroupName: group, TargetGroupARNs: [arn] }
-    };
+function attachCall(group, targetGroupArn, api) {
+    return api === 'traffic-sources'
+        ? {
+            service: AUTOSCALING,
+            operation: 'AttachTrafficSources',
+            parameters: {
+                AutoScalingGroupName: group,
+                TrafficSources: [{ Identifier: targetGroupArn, Type: 'elbv2' }]
+            }
+        }
+        : {
+            service: AUTOSCALING,
+            operation: 'AttachLoadBalancerTargetGroups',
+            parameters: { AutoScalingGroupName: group, TargetGroupARNs: [targetGroupArn] }
+        };
 }
-function detachCall(group, arn) {
-    return {
-        service: 'autoscaling',
-        operation: 'DetachLoadBalancerTargetGroups',
-        parameters: { AutoScalingGroupName: group, TargetGroupARNs: [arn] }
-    };
+function detachCall(group, targetGroupArn, api) {
+    return api === 'traffic-sources'
+        ? {
+            service: AUTOSCALING,
+            operation: 'DetachTrafficSources',
+            parameters: {
+                AutoScalingGroupName: group,
+                TrafficSources: [{ Identifier: targetGroupArn, Type: 'elbv2' }]
+            }
+        }
+        : {
+            service: AUTOSCALING,
+            operation: 'DetachLoadBalancerTargetGroups',
+            parameters: { AutoScalingGroupName: group, TargetGroupARNs: [targetGroupArn] }
+        };
+}
+/** The targets a RegisterTargets or DeregisterTargets call names. */
+function targetsOf(call) {
+    const { Targets } = call.parameters;
+    return (Targets ?? []).map((target) => ({ id: target.Id, port: target.Port }));
 }
 
 ;// CONCATENATED MODULE: ./src/backends/targets-counts.ts
@@ -43279,6 +43607,79 @@ function countsAt(split, blue, green) {
 function shareOf(healthyGreen, servingBlue) {
     return Split.ofWeights(servingBlue, healthyGreen);
 }
+/** Which way a split moves from another: toward green, toward blue, or not at all. */
+function direction(to, from) {
+    return to.permille > from.permille ? 1 : to.permille < from.permille ? -1 : 0;
+}
+/**
+ * The counts a requested split asks for from a state: countsAt, except that a step never undoes
+ * the run's progress: moving toward green it removes no green target that is registered (e.g.
+ * one a killed run left starting) and adds no blue, and the other way round.
+ */
+function countsToward(to, from, total, registered) {
+    const asked = countsAt(to, total.blue, total.green);
+    switch (direction(to, from)) {
+        case 1:
+            return {
+                green: Math.max(asked.green, registered.green),
+                blue: Math.min(asked.blue, registered.blue)
+            };
+        case -1:
+            return {
+                green: Math.min(asked.green, registered.green),
+                blue: Math.max(asked.blue, registered.blue)
+            };
+        default:
+            return registered;
+    }
+}
+/**
+ * The split whole targets can carry for a requested one (3 blue → 5 green at "10 %" is 1 green
+ * + 3 blue: 25 %), so the runner reports, gates and compares what AWS really does.
+ */
+function quantizeSplit(to, from, total, registered) {
+    if (to.equals(from))
+        return from;
+    const counts = countsToward(to, from, total, registered);
+    return shareOf(counts.green, counts.blue);
+}
+/**
+ * The counts that carry a quantized split exactly. countsAt does not round-trip (25 % of 3 → 5
+ * is 2 green + 3 blue: 40 %), so among the pairs that carry `to` (and keep the run's progress)
+ * the one with the most capacity is taken, then the one closest to what is registered.
+ * Throws for a split no pair carries: plan() is given quantized splits only.
+ */
+function countsFor(to, from, total, registered) {
+    const asked = countsToward(to, from, total, registered);
+    if (asked.green + asked.blue > 0 && shareOf(asked.green, asked.blue).equals(to))
+        return asked;
+    const sign = direction(to, from);
+    let best;
+    const score = (c) => [
+        c.green + c.blue,
+        -Math.abs(c.green - registered.green) - Math.abs(c.blue - registered.blue)
+    ];
+    for (let green = 0; green <= total.green; green += 1) {
+        if (sign * (green - registered.green) < 0)
+            continue;
+        for (let blue = 0; blue <= total.blue; blue += 1) {
+            if (sign * (registered.blue - blue) < 0 || green + blue === 0)
+                continue;
+            if (Math.round((green * 1000) / (green + blue)) !== to.permille)
+                continue;
+            const candidate = { green, blue };
+            const [size, closeness] = score(candidate);
+            const [bestSize, bestCloseness] = best ? score(best) : [-1, -Infinity];
+            if (size > bestSize || (size === bestSize && closeness > bestCloseness))
+                best = candidate;
+        }
+    }
+    if (!best) {
+        throw new Error(`${to} is not a split ${total.blue} blue and ${total.green} green targets carry from ` +
+            `${from}: plan() takes quantized splits`);
+    }
+    return best;
+}
 const KEEP_RANK = { healthy: 0, waiting: 1, broken: 2 };
 const ADD_RANK = { absent: 0, draining: 1 };
 /**
@@ -43298,11 +43699,37 @@ function choose(keys, standing, count) {
     return new Set([...serving, ...byRank(ADD_RANK).slice(0, count - serving.length)]);
 }
 
+;// CONCATENATED MODULE: ./src/aws/target-states.ts
+function classifyTarget(state, reason) {
+    switch (state) {
+        case 'healthy':
+            return 'healthy';
+        case 'initial':
+            return 'waiting';
+        case 'draining':
+        case 'unhealthy.draining':
+            return 'draining';
+        case 'unused':
+            return reason === 'Target.NotInUse' ? 'waiting' : 'broken';
+        default:
+            return 'broken';
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/backends/targets-settings.ts
 
 
 
 const TARGETS_MODE = 'targets';
+/** The inputs this mode reads. */
+const TARGETS_INPUTS = [
+    'target-group-arn',
+    'blue-targets',
+    'green-targets',
+    'blue-auto-scaling-group',
+    'green-auto-scaling-group',
+    'wait-for-draining'
+];
 /** EC2 instance ids: the old 8-digit and the current 17-digit form. */
 const INSTANCE_ID = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 const PORT = /^[1-9]\d{0,4}$/;
@@ -43318,9 +43745,7 @@ function readTargetsSettings(read, common) {
         blue,
         green,
         waitForDraining: booleanInput(read, 'wait-for-draining', true),
-        traffic: common.traffic,
-        bakeMs: common.bakeMs,
-        healthTimeoutMs: common.healthTimeoutMs
+        bakeMs: common.bakeMs
     };
 }
 function readFleet(read, side) {
@@ -43426,6 +43851,693 @@ function label(target) {
     return target.port === undefined ? host : `${host}:${target.port}`;
 }
 
+;// CONCATENATED MODULE: ./src/backends/targets-native.ts
+
+
+
+
+const SIDES = ['blue', 'green'];
+function keyOf(target) {
+    return `${target.id}|${target.port}`;
+}
+function otherSide(side) {
+    return side === 'blue' ? 'green' : 'blue';
+}
+/** Attachment states that mean "on its way out": detached, as far as the run is concerned. */
+const LEAVING = new Set(['Removing', 'Removed']);
+function attachedApi(side) {
+    const attachment = side.autoScaling?.attachment;
+    return attachment && !LEAVING.has(attachment.state) ? attachment.api : null;
+}
+/** Registrations by target key. */
+function registrationsOf(native) {
+    return new Map(native.registrations.map((registration) => [keyOf(registration), registration]));
+}
+/** Where a target stands in the group: absent, or as the shared classifier judges it. */
+function standingOf(registration) {
+    return registration ? classifyTarget(registration.state, registration.reason) : 'absent';
+}
+/**
+ * Registered and not deregistering: counted as taking (or about to take) traffic. A target in
+ * `unhealthy.draining` is still registered; only `draining` means it was deregistered.
+ */
+function isRegistered(registration) {
+    return registration !== undefined && registration.state !== 'draining';
+}
+/** The side each of our targets belongs to, by key. */
+function ownership(native) {
+    const owner = new Map();
+    for (const side of SIDES) {
+        for (const target of native.sides[side].targets)
+            owner.set(keyOf(target), side);
+    }
+    return owner;
+}
+/** How many targets each side has, has registered, and has healthy. */
+function tally(native) {
+    const registrations = registrationsOf(native);
+    const count = (side, test) => native.sides[side].targets.filter((target) => test(registrations.get(keyOf(target)))).length;
+    const healthy = (r) => standingOf(r) === 'healthy';
+    return {
+        total: { blue: native.sides.blue.targets.length, green: native.sides.green.targets.length },
+        registered: { blue: count('blue', isRegistered), green: count('green', isRegistered) },
+        healthy: { blue: count('blue', healthy), green: count('green', healthy) }
+    };
+}
+/**
+ * The split AWS applies: green's share of the targets taking new requests, counting green once
+ * it is healthy and blue until it drains. With no healthy green and no blue (green broke after
+ * blue left) the registrations still say where the run is, so a rollback can put blue back.
+ */
+function targets_native_splitOf(native) {
+    const { registered, healthy } = tally(native);
+    if (healthy.green + registered.blue > 0)
+        return shareOf(healthy.green, registered.blue);
+    return registered.green > 0 ? Split.GREEN : Split.BLUE;
+}
+/** Neither side has a target registered: nothing takes traffic, nothing says where a run is. */
+function nothingRegistered(native) {
+    const { registered } = tally(native);
+    return registered.blue + registered.green === 0;
+}
+/**
+ * What the run owns, for "did someone else change it": which of a listed side's targets are
+ * registered, and whether (and how) each side's Auto Scaling group is attached. A side given as
+ * an Auto Scaling group contributes its attachment only: which instances it has (and so which
+ * of them are registered once attached, or left behind by a terminated instance) is Auto
+ * Scaling's to change at any time, and is neither someone else's edit nor to be undone.
+ * verify() still names an instance of ours that someone deregistered while it is InService.
+ * Health and other targets of the group are left out.
+ */
+function targets_native_fingerprintOf(native) {
+    const registrations = registrationsOf(native);
+    return SIDES.map((side) => {
+        const state = native.sides[side];
+        if (state.autoScaling) {
+            return `${side}=asg:${state.autoScaling.name}:${attachedApi(state) ?? 'detached'}`;
+        }
+        const registered = state.targets
+            .filter((target) => isRegistered(registrations.get(keyOf(target))))
+            .map(keyOf)
+            .sort();
+        return `${side}=${registered.join(',')}`;
+    }).join(';');
+}
+/** For people: "green 1/5 healthy, blue 3/3 registered (25% of serving targets); …". */
+function detailOf(native) {
+    const { total, registered, healthy } = tally(native);
+    const owner = ownership(native);
+    const asgMembers = new Set(SIDES.flatMap((side) => native.sides[side].autoScaling?.notInService ?? []));
+    const ours = native.registrations.filter((r) => owner.has(keyOf(r)));
+    const draining = ours.filter((r) => r.state === 'draining').length;
+    const others = native.registrations.filter((r) => !owner.has(keyOf(r)) && !asgMembers.has(r.id)).length;
+    const share = healthy.green + registered.blue > 0
+        ? `${targets_native_splitOf(native).percent}% of serving targets`
+        : registered.green > 0
+            ? `no healthy target: ${registered.green} green registered, none healthy`
+            : 'nothing of blue or green registered';
+    const notes = [
+        registered.green > healthy.green && healthy.green + registered.blue > 0
+            ? `${registered.green - healthy.green} green not yet healthy`
+            : '',
+        draining > 0 ? `${draining} draining` : '',
+        others > 0 ? `${others} other targets in the group` : '',
+        ...SIDES.map((side) => {
+            const group = native.sides[side].autoScaling;
+            if (!group)
+                return '';
+            const api = attachedApi(native.sides[side]);
+            return `${side} group ${group.name} ${api ? `attached (${apiName(api)})` : 'detached'}`;
+        })
+    ].filter((note) => note !== '');
+    return (`green ${healthy.green}/${total.green} healthy, blue ${registered.blue}/${total.blue} ` +
+        `registered (${share})` +
+        (notes.length > 0 ? `; ${notes.join('; ')}` : ''));
+}
+function apiName(api) {
+    return api === 'traffic-sources' ? 'TrafficSources' : 'LoadBalancerTargetGroups';
+}
+function liveState(native) {
+    return {
+        split: targets_native_splitOf(native),
+        native,
+        detail: detailOf(native),
+        fingerprint: targets_native_fingerprintOf(native)
+    };
+}
+/** A target as people wrote it: an instance on the group's own port without it. */
+function show(native, target) {
+    return native.targetType === 'instance' && target.port === native.port ? target.id : label(target);
+}
+const MAX_SHOWN = 10;
+/** At most ten items, then how many more: a large fleet must not turn into a page of ids. */
+function listed(items, separator = ', ') {
+    const shown = items.slice(0, MAX_SHOWN).join(separator);
+    const more = items.length - MAX_SHOWN;
+    return more > 0 ? `${shown}${separator}and ${more} more` : shown;
+}
+
+;// CONCATENATED MODULE: ./src/backends/targets-inspect.ts
+
+
+
+
+/**
+ * Pure checks of what inspect() read, before the first write: each refusal names the input, what
+ * AWS shows and what is accepted (TopologyError).
+ */
+const GROUP_INPUT = 'target-group-arn';
+function inputOf(side, fleet) {
+    return 'autoScalingGroup' in fleet ? `${side}-auto-scaling-group` : `${side}-targets`;
+}
+function rawOf(fleet) {
+    return 'autoScalingGroup' in fleet ? fleet.autoScalingGroup : fleet.targets.map(label).join(',');
+}
+/** The group must take instance or ip targets of the kind given, and serve a load balancer. */
+function checkGroup(settings, facts) {
+    const arn = settings.targetGroupArn;
+    if (facts.targetType !== 'instance' && facts.targetType !== 'ip') {
+        throw new TopologyError(GROUP_INPUT, arn, `target group ${facts.name} with target type ${facts.targetType}`, 'a target group of instance or ip targets (the targets mode moves those)');
+    }
+    for (const side of SIDES) {
+        const fleet = settings[side];
+        const kind = 'targets' in fleet ? fleet.targets[0].kind : 'instance';
+        if (kind !== facts.targetType) {
+            throw new TopologyError(inputOf(side, fleet), rawOf(fleet), `target group ${facts.name} takes ${facts.targetType} targets, but ${inputOf(side, fleet)} ` +
+                `gives ${kind === 'ip' ? 'IP addresses' : 'instances'}`, `targets of the group's type (${facts.targetType === 'ip' ? 'IP addresses' : 'instance ids'})`);
+        }
+    }
+    if (facts.loadBalancerArns.length === 0) {
+        throw new TopologyError(GROUP_INPUT, arn, `target group ${facts.name} is not used by any load balancer (its targets would never be ` +
+            'health-checked or take traffic)', 'a target group a listener or rule forwards to');
+    }
+}
+/**
+ * Each side's targets: its list with the group's port filled in, or its Auto Scaling group's
+ * InService instances. Refuses a group that does not exist (or, at inspection, has nothing in
+ * service), a target
+ * given twice once the port is known (i-x and i-x:8080 on a group of port 8080), and a target on
+ * both sides.
+ */
+function resolveSides(settings, facts, groups, inspecting) {
+    const resolve = (side) => {
+        const fleet = settings[side];
+        const input = inputOf(side, fleet);
+        if ('autoScalingGroup' in fleet) {
+            const group = groups.get(fleet.autoScalingGroup);
+            if (!group) {
+                throw new TopologyError(input, fleet.autoScalingGroup, `no Auto Scaling group ${fleet.autoScalingGroup} (${input}) in this account and region`, 'the name of an existing Auto Scaling group');
+            }
+            // Before the run a side must have capacity; during it, Auto Scaling may take it to none.
+            if (inspecting && group.inService.length === 0) {
+                throw new TopologyError(input, fleet.autoScalingGroup, `Auto Scaling group ${group.name} has no InService instances to take ${side}'s traffic`, 'a group with InService instances');
+            }
+            return { targets: group.inService.map((id) => ({ id, port: facts.port })), group };
+        }
+        const targets = fleet.targets.map((ref) => ({ id: ref.id, port: ref.port ?? facts.port }));
+        const seen = new Map();
+        fleet.targets.forEach((ref, index) => {
+            const key = keyOf(targets[index]);
+            const earlier = seen.get(key);
+            if (earlier !== undefined) {
+                throw new TopologyError(input, rawOf(fleet), `target group port ${facts.port}, so ${earlier} and ${label(ref)} are the same target`, 'each target listed once');
+            }
+            seen.set(key, label(ref));
+        });
+        return { targets };
+    };
+    const sides = { blue: resolve('blue'), green: resolve('green') };
+    const blueKeys = new Set(sides.blue.targets.map(keyOf));
+    const shared = sides.green.targets.find((target) => blueKeys.has(keyOf(target)));
+    if (shared) {
+        // Name the side given as a list: an Auto Scaling group's members are AWS's to say.
+        const side = 'targets' in settings.green ? 'green' : 'blue';
+        throw new TopologyError(inputOf(side, settings[side]), rawOf(settings[side]), `target ${shownTarget(facts, shared)} is both blue and green (with ${inputOf(otherSide(side), settings[otherSide(side)])})`, 'targets that serve one side only');
+    }
+    return sides;
+}
+/** An instance on the group's own port as people write it: without the port. */
+function shownTarget(facts, target) {
+    return facts.targetType === 'instance' && target.port === facts.port ? target.id : label(target);
+}
+/** Blue and green as data for the gates: one shared group, each side's own targets in it. */
+function targets_inspect_sidesOf(native, facts) {
+    const side = (name) => {
+        const state = native.sides[name];
+        return {
+            targetGroups: [
+                {
+                    arn: native.targetGroupArn,
+                    loadBalancerArns: [...facts.loadBalancerArns],
+                    targetIds: [...new Set(state.targets.map((target) => target.id))],
+                    // One group carries both sides: its ALB metrics are not one side's.
+                    metrics: []
+                }
+            ],
+            records: [],
+            autoScalingGroups: state.autoScaling ? [state.autoScaling.name] : []
+        };
+    };
+    return {
+        blue: side('blue'),
+        green: side('green'),
+        nameServers: [],
+        loadBalancers: facts.loadBalancerArns
+            .filter((arn) => /:loadbalancer\/app\//.test(arn))
+            .map((arn) => ({
+            arn,
+            metrics: [
+                {
+                    namespace: 'AWS/ApplicationELB',
+                    dimensions: [{ name: 'LoadBalancer', value: loadBalancerDimension(arn) }]
+                }
+            ]
+        }))
+    };
+}
+/** Things worth saying that do not stop the run. */
+function warningsOf(settings, native) {
+    const warnings = [];
+    const delay = native.deregistrationDelaySeconds;
+    if (delay * 1000 > settings.bakeMs) {
+        warnings.push(`Removed targets drain for ${delay}s (deregistration_delay.timeout_seconds), longer than ` +
+            `the ${Math.round(settings.bakeMs / 1000)}s bake` +
+            (settings.waitForDraining ? '; success waits for draining' : ''));
+    }
+    const ours = new Set(SIDES.flatMap((side) => native.sides[side].targets.map(keyOf)));
+    const members = new Set(SIDES.flatMap((side) => native.sides[side].autoScaling?.notInService ?? []));
+    const others = native.registrations.filter((r) => !ours.has(keyOf(r)) && !members.has(r.id));
+    if (others.length > 0) {
+        warnings.push(`${others.length} other targets are registered in the group; they take traffic too and ` +
+            'this run leaves them alone');
+    }
+    return warnings;
+}
+
+;// CONCATENATED MODULE: ./src/backends/targets-plan.ts
+
+
+
+
+const HEALTHY = { state: 'healthy', reason: '', description: '' };
+const DRAINING = { state: 'draining', reason: 'Target.DeregistrationInProgress', description: '' };
+/** The phases from a native state to a goal: make, then break; none when AWS is there. */
+function phasesToward(from, goal) {
+    const make = makePhase(from, goal);
+    const middle = make?.expect.native ?? from;
+    const brk = breakPhase(middle, goal);
+    return [make, brk].filter((phase) => phase !== undefined);
+}
+function makePhase(from, goal) {
+    const registrations = registrationsOf(from);
+    const joining = [];
+    const awaited = [];
+    const next = new Map(registrations);
+    for (const side of SIDES) {
+        for (const target of from.sides[side].targets) {
+            const key = keyOf(target);
+            const wanted = goal.registered.get(key);
+            const now = registrations.get(key);
+            if (!wanted)
+                continue;
+            if (!isRegistered(now))
+                joining.push(target);
+            else if (wanted.state === 'healthy' && standingOf(now) !== 'healthy')
+                awaited.push(target);
+            else
+                continue;
+            next.set(key, wanted);
+        }
+    }
+    const attaching = SIDES.filter((side) => goal.attached[side] && !attachedApi(from.sides[side]));
+    if (joining.length + awaited.length + attaching.length === 0)
+        return undefined;
+    const calls = [];
+    const parts = [];
+    if (joining.length > 0) {
+        calls.push(registerCall(from.targetGroupArn, joining));
+        parts.push(`register ${targetsNamed(from, joining)}`);
+    }
+    const sides = structuredClone(from.sides);
+    for (const side of attaching) {
+        const group = sides[side].autoScaling;
+        const api = goal.attached[side];
+        group.attachment = { api, state: 'InService' };
+        calls.push(attachCall(group.name, from.targetGroupArn, api));
+        parts.push(`attach ${side}'s Auto Scaling group ${group.name} (${apiName(api)})`);
+    }
+    const waitFor = [...joining, ...awaited];
+    if (waitFor.length > 0)
+        parts.push(`wait until ${listed(names(from, waitFor))} are healthy`);
+    const native = { ...from, registrations: [...next.values()], sides };
+    return { summary: parts.join(', '), calls, expect: liveState(native), movesTraffic: true };
+}
+function breakPhase(from, goal) {
+    const registrations = registrationsOf(from);
+    const leaving = SIDES.flatMap((side) => from.sides[side].targets.filter((target) => isRegistered(registrations.get(keyOf(target))) && !goal.registered.has(keyOf(target))));
+    const detaching = SIDES.filter((side) => goal.attached[side] === null && attachedApi(from.sides[side]) !== null);
+    if (leaving.length + detaching.length === 0)
+        return undefined;
+    const calls = [];
+    const parts = [];
+    const sides = structuredClone(from.sides);
+    for (const side of detaching) {
+        const group = sides[side].autoScaling;
+        const api = attachedApi(from.sides[side]);
+        group.attachment = null;
+        calls.push(detachCall(group.name, from.targetGroupArn, api));
+        parts.push(`detach ${side}'s Auto Scaling group ${group.name} (${apiName(api)})`);
+    }
+    // Detaching deregisters the group's instances too; naming them makes the drain ours to wait for.
+    if (leaving.length > 0) {
+        calls.push(deregisterCall(from.targetGroupArn, leaving));
+        parts.push(`deregister ${targetsNamed(from, leaving)}`);
+    }
+    const gone = new Set(leaving.map(keyOf));
+    const drains = from.deregistrationDelaySeconds > 0;
+    const next = from.registrations.flatMap((registration) => !gone.has(keyOf(registration))
+        ? [registration]
+        : drains
+            ? [{ ...registration, ...DRAINING }]
+            : []);
+    const native = { ...from, registrations: next, sides };
+    return { summary: parts.join(', '), calls, expect: liveState(native), movesTraffic: true };
+}
+/**
+ * A step to a quantized split: the counts that carry it; the side that grows keeps what it has
+ * and adds in list order, the side that shrinks keeps its healthiest. A side's Auto Scaling group
+ * joins when the side carries everything and leaves when it carries nothing; it joins with the
+ * API the other side's group uses (so one fleet is managed one way), else AttachTrafficSources,
+ * which AWS recommends.
+ */
+function planTargets(from, to) {
+    const native = from.native;
+    const { total, registered } = tally(native);
+    const counts = countsFor(to, from.split, total, registered);
+    const registrations = registrationsOf(native);
+    const standing = (key) => standingOf(registrations.get(key));
+    // The side that takes traffic over must be healthy, targets it already had included.
+    const taking = to.permille > from.split.permille
+        ? 'green'
+        : to.permille < from.split.permille
+            ? 'blue'
+            : undefined;
+    const goal = { registered: new Map(), attached: {} };
+    for (const side of SIDES) {
+        const byKey = new Map(native.sides[side].targets.map((target) => [keyOf(target), target]));
+        for (const key of choose([...byKey.keys()], standing, counts[side])) {
+            const now = registrations.get(key);
+            const keep = isRegistered(now) && side !== taking;
+            goal.registered.set(key, keep ? now : { ...byKey.get(key), ...HEALTHY, side });
+        }
+    }
+    const full = {
+        blue: to.equals(Split.BLUE),
+        green: to.equals(Split.GREEN)
+    };
+    for (const side of SIDES) {
+        const state = native.sides[side];
+        if (!state.autoScaling)
+            continue;
+        const other = otherSide(side);
+        const api = attachedApi(state);
+        goal.attached[side] = full[side]
+            ? (api ?? attachedApi(native.sides[other]) ?? 'traffic-sources')
+            : full[other]
+                ? null
+                : api;
+    }
+    const phases = phasesToward(native, goal);
+    return { from, to: phases.at(-1)?.expect.split ?? from.split, phases };
+}
+function names(native, targets) {
+    return targets.map((target) => show(native, target));
+}
+/** "2 green targets (i-0a, i-0b)", "1 blue and 2 green targets (…)". */
+function targetsNamed(native, targets) {
+    const owner = ownership(native);
+    const bySide = SIDES.map((side) => ({
+        side,
+        count: targets.filter((target) => owner.get(keyOf(target)) === side).length
+    })).filter((entry) => entry.count > 0);
+    const counted = bySide.map((entry) => `${entry.count} ${entry.side}`).join(' and ');
+    const plural = targets.length === 1 ? 'target' : 'targets';
+    return `${counted} ${plural} (${listed(names(native, targets))})`;
+}
+
+;// CONCATENATED MODULE: ./src/backends/targets-restore.ts
+
+
+/**
+ * Pure: back to the registrations and attachments the run started from, make before break
+ * (whatever must be registered again is registered and healthy before anything is removed).
+ *
+ * A listed side gets exactly its starting registrations. A side given as an Auto Scaling group
+ * owns its InService instances of now: an instance Auto Scaling terminated or replaced since the
+ * start cannot be registered again (AWS refuses a target that is not running), so the side gets
+ * the nearest state that carries the same split: its starting instances still in service, and
+ * as many of its other InService instances as take the place of the ones gone; `exact: false`
+ * and the note name them. A group attached at the start is attached again with the API it was
+ * attached with, and registers every instance it has now.
+ */
+function restoreTargets(start, live) {
+    const started = registrationsOf(start.native);
+    const now = registrationsOf(live.native);
+    const goal = { registered: new Map(), attached: {} };
+    const notes = [];
+    // A target still registered is left as it is; one registered again is awaited healthy, unless
+    // it was not healthy at the start either (then the start is all a rollback can promise).
+    const want = (side, target) => {
+        const key = keyOf(target);
+        const [then, current] = [started.get(key), now.get(key)];
+        const registration = isRegistered(current)
+            ? current
+            : isRegistered(then) && standingOf(then) !== 'healthy'
+                ? then
+                : { ...target, ...HEALTHY, side };
+        goal.registered.set(key, registration);
+    };
+    for (const side of SIDES) {
+        const before = start.native.sides[side];
+        const after = live.native.sides[side];
+        const wanted = before.targets.filter((target) => isRegistered(started.get(keyOf(target))));
+        if (!before.autoScaling || !after.autoScaling) {
+            for (const target of wanted)
+                want(side, target);
+            continue;
+        }
+        const name = before.autoScaling.name;
+        const inService = new Set(after.autoScaling.inService);
+        const gone = before.autoScaling.inService.filter((id) => !inService.has(id));
+        const api = attachedApi(before);
+        goal.attached[side] = api;
+        if (api) {
+            for (const target of after.targets)
+                want(side, target);
+            const arrived = after.autoScaling.inService.filter((id) => !before.autoScaling.inService.includes(id));
+            if (gone.length + arrived.length > 0) {
+                notes.push(`${side}'s Auto Scaling group ${name} changed since the start` +
+                    (gone.length > 0 ? `: ${listed(gone)} no longer in service` : '') +
+                    (arrived.length > 0 ? `; ${listed(arrived)} in service since` : '') +
+                    '; attached again, it registers the instances it has now');
+            }
+            continue;
+        }
+        const kept = wanted.filter((target) => inService.has(target.id));
+        const lost = wanted.filter((target) => !inService.has(target.id));
+        const keptKeys = new Set(kept.map(keyOf));
+        // Stand-ins: already registered and healthy first, then registered, then in list order.
+        const rank = (target) => {
+            const standing = standingOf(now.get(keyOf(target)));
+            return standing === 'healthy' ? 0 : isRegistered(now.get(keyOf(target))) ? 1 : 2;
+        };
+        const standIns = after.targets
+            .filter((target) => !keptKeys.has(keyOf(target)))
+            .map((target, index) => ({ target, index }))
+            .sort((a, b) => rank(a.target) - rank(b.target) || a.index - b.index)
+            .slice(0, lost.length)
+            .map((entry) => entry.target);
+        for (const target of [...kept, ...standIns])
+            want(side, target);
+        if (lost.length > 0) {
+            const ids = lost.map((target) => target.id);
+            notes.push(`${side}'s ${listed(ids)} of Auto Scaling group ${name} no longer in service ` +
+                '(terminated or replaced by Auto Scaling), so ' +
+                (standIns.length > 0
+                    ? `${listed(standIns.map((target) => target.id))} take their place`
+                    : `${side} has ${lost.length} fewer targets than at the start`));
+        }
+    }
+    const phases = phasesToward(live.native, goal);
+    return {
+        from: live,
+        to: phases.at(-1)?.expect.split ?? live.split,
+        phases,
+        exact: notes.length === 0,
+        ...(notes.length > 0 ? { note: notes.join('; ') } : {})
+    };
+}
+
+;// CONCATENATED MODULE: ./src/backends/targets-settle.ts
+
+
+/** How long past the deregistration delay settle() still waits for a target AWS shows draining. */
+const DRAINING_MARGIN_MS = 30_000;
+const DRAINING_FIRST_POLL_MS = 250;
+const DRAINING_MAX_POLL_MS = 5000;
+/**
+ * Polls until none of the targets this run deregistered is draining. AWS ends draining by the
+ * deregistration delay at the latest, so the wait ends at the last deregistration + the delay +
+ * a margin; a target still draining then is named in a SettleError (the run fails and no traffic
+ * moves). Polls back off to 5 s; the signal (cancellation) ends the wait.
+ */
+async function waitForDrain(options) {
+    const { deregisteredAt, delaySeconds, clock, logger } = options;
+    const lastDeregistered = Math.max(...deregisteredAt.values());
+    const deadline = lastDeregistered + delaySeconds * 1000 + DRAINING_MARGIN_MS;
+    let pause = DRAINING_FIRST_POLL_MS;
+    let shown;
+    for (;;) {
+        const live = await options.read();
+        const draining = live.registrations
+            .filter((r) => r.state === 'draining' && deregisteredAt.has(keyOf(r)))
+            .map((r) => show(live, r));
+        const now = clock.now();
+        if (draining.length === 0) {
+            if (shown !== undefined) {
+                logger.info(`Draining finished ${seconds(now - lastDeregistered)} after the last deregistration`);
+            }
+            return;
+        }
+        if (now >= deadline) {
+            throw new SettleError(`${draining.length} deregistered targets still draining ` +
+                `${seconds(now - lastDeregistered)} after the last deregistration, beyond the ` +
+                `deregistration delay (${delaySeconds}s) and a ${seconds(DRAINING_MARGIN_MS)} ` +
+                `margin: ${listed(draining)}`);
+        }
+        if (shown === undefined) {
+            logger.info(`Waiting for ${draining.length} deregistered targets to finish draining ` +
+                `(deregistration delay ${delaySeconds}s; at most ${seconds(deadline - now)} more): ` +
+                listed(draining));
+        }
+        else if (draining.length < shown) {
+            logger.info(`Still draining: ${listed(draining)}`);
+        }
+        shown = draining.length;
+        await clock.sleep(Math.min(pause, deadline - now), options.signal);
+        pause = Math.min(pause * 2, DRAINING_MAX_POLL_MS);
+    }
+}
+function seconds(ms) {
+    return ms % 60_000 === 0 && ms >= 60_000 ? `${ms / 60_000}m` : `${Math.round(ms / 1000)}s`;
+}
+
+;// CONCATENATED MODULE: ./src/backends/targets-verify.ts
+
+function presence(registration) {
+    if (!registration)
+        return 'absent';
+    return registration.state === 'draining' ? 'draining' : 'registered';
+}
+/** A live presence the phase explains: as before, as expected, or a drain that finished. */
+function explained(from, expect, live) {
+    if (live === from || live === expect)
+        return true;
+    return live === 'absent' && (from === 'draining' || expect === 'draining');
+}
+function judgePhase(from, expect, live) {
+    const before = registrationsOf(from);
+    const after = registrationsOf(expect);
+    const now = registrationsOf(live);
+    const targets = new Map();
+    for (const native of [from, expect, live]) {
+        for (const side of SIDES) {
+            for (const target of native.sides[side].targets) {
+                targets.set(keyOf(target), { ...target, side });
+            }
+        }
+    }
+    const name = (target) => `${show(live, target)} (${target.side})`;
+    const edits = [];
+    for (const [key, target] of targets) {
+        const [f, e, l] = [presence(before.get(key)), presence(after.get(key)), presence(now.get(key))];
+        if (explained(f, e, l) || autoScalingDid(live, target, l))
+            continue;
+        edits.push(l === 'registered'
+            ? `${name(target)} was registered by someone else`
+            : f === 'registered' && e === 'registered'
+                ? `${name(target)} was deregistered by someone else`
+                : `${name(target)} was registered by this run, then deregistered by someone else`);
+    }
+    for (const side of SIDES) {
+        const group = live.sides[side].autoScaling;
+        if (!group)
+            continue;
+        const [f, e, l] = [from, expect, live].map((native) => attachedApi(native.sides[side]));
+        if (l === f || l === e)
+            continue;
+        edits.push(`${side}'s Auto Scaling group ${group.name} was ${attachment(l)} by someone else`);
+    }
+    if (edits.length > 0) {
+        return { status: 'diverged', detail: `changed outside this run: ${listed(edits, '; ')}` };
+    }
+    // What the phase waits for: targets it expects healthy that were not healthy before.
+    const awaited = [...targets].filter(([key, target]) => after.get(key)?.state === 'healthy' &&
+        standingOf(before.get(key)) !== 'healthy' &&
+        inService(live, target));
+    const broken = awaited.filter(([key]) => {
+        const standing = standingOf(now.get(key));
+        return (standing === 'broken' || (standing === 'draining' && presence(now.get(key)) !== 'draining'));
+    });
+    if (broken.length > 0) {
+        const why = broken.map(([key, target]) => `${name(target)} ${state(now.get(key))}`);
+        return { status: 'failed', detail: `targets will not become healthy: ${listed(why, '; ')}` };
+    }
+    const waiting = awaited
+        .filter(([key]) => standingOf(now.get(key)) !== 'healthy')
+        .map(([key, target]) => now.get(key)
+        ? `${name(target)} ${state(now.get(key))}`
+        : `${name(target)} not registered yet`);
+    // What the phase removes (among the targets its expect knows: not a scale-out since).
+    const removes = new Set(SIDES.flatMap((side) => expect.sides[side].targets.map(keyOf)));
+    const leaving = [...targets]
+        .filter(([key]) => removes.has(key))
+        .filter(([key]) => presence(after.get(key)) !== 'registered' && presence(now.get(key)) === 'registered')
+        .filter(([key]) => presence(before.get(key)) === 'registered')
+        .map(([, target]) => `${name(target)} still registered`);
+    const groups = SIDES.filter((side) => live.sides[side].autoScaling).flatMap((side) => {
+        const [e, l] = [expect, live].map((native) => attachedApi(native.sides[side]));
+        return e === l ? [] : [`${live.sides[side].autoScaling.name} not yet ${attachment(e)}`];
+    });
+    const pending = [...waiting, ...leaving, ...groups];
+    if (pending.length > 0)
+        return { status: 'pending', detail: `waiting: ${listed(pending, '; ')}` };
+    return { status: 'converged', detail: liveState(live).detail };
+}
+/**
+ * Auto Scaling's own doing, not someone else's: an instance no longer in service (it leaves the
+ * group, by Auto Scaling or by ELB once terminated), or an instance an attached group registered.
+ */
+function autoScalingDid(live, target, now) {
+    const side = live.sides[target.side];
+    if (!side.autoScaling)
+        return false;
+    if (!inService(live, target))
+        return true;
+    return now === 'registered' && attachedApi(side) !== null;
+}
+function inService(live, target) {
+    const group = live.sides[target.side].autoScaling;
+    return !group || group.inService.includes(target.id);
+}
+function attachment(api) {
+    return api ? `attached (${apiName(api)})` : 'detached';
+}
+function state(registration) {
+    const why = [registration.reason, registration.description].filter((part) => part !== '');
+    return `${registration.state}${why.length > 0 ? ` (${why.join(': ')})` : ''}`;
+}
+
 ;// CONCATENATED MODULE: ./src/backends/targets.ts
 
 
@@ -43433,30 +44545,27 @@ function label(target) {
 
 
 
-const SIDES = ['blue', 'green'];
-const MAX_PROBLEMS_SHOWN = 10;
-/** How long past the deregistration delay settle() still waits for a target AWS shows draining. */
-const DRAINING_MARGIN_MS = 30_000;
-const DRAINING_FIRST_POLL_MS = 250;
-const DRAINING_MAX_POLL_MS = 5000;
-/** Targets that should take traffic did not become healthy: the step fails, nothing removed. */
-class TargetsNotHealthyError extends Error {
-    constructor(detail) {
-        super(detail);
-        this.name = 'TargetsNotHealthyError';
-    }
-}
-/** Targets this run deregistered were still draining well past the deregistration delay. */
-class DrainingTimeoutError extends Error {
-    constructor(detail) {
-        super(detail);
-        this.name = 'DrainingTimeoutError';
-    }
-}
+
+
+
+
+
+
+
+
 /**
  * Mode `targets`: one target group behind a permanent load balancer; a step registers green
  * targets, waits until they are healthy, and only then deregisters blue ones. The split is read
  * from which targets are registered and healthy, so a re-run resumes where another stopped.
+ *
+ * Auto Scaling during a run: the set a side owns is its group's InService instances, read again
+ * at every read, and Auto Scaling's own scale-in, replacement and scale-out are neither someone
+ * else's edit nor undone. This was chosen over suspending Launch/Terminate/ReplaceUnhealthy/
+ * AZRebalance for the run (as CodeDeploy does) because suspending is itself a write that a killed
+ * run leaves behind (no replacement of unhealthy instances, no scale-out under load, until
+ * someone resumes them), and because a shift that keeps the fleet able to heal and scale is the
+ * safer default; the price is that a step's split is whole-target exact only until Auto Scaling
+ * changes a side, which the next read reports as it is.
  */
 class TargetsBackend {
     settings;
@@ -43466,20 +44575,8 @@ class TargetsBackend {
     mode = TARGETS_MODE;
     target;
     facts;
-    sides;
-    /** The state the first read found, restored exactly when the run rolls back to it. */
-    origin;
-    /** When this run registered each target (by key): its health-timeout starts then. */
-    registeredAt = new Map();
-    /** When a target already registered by someone else was first seen still starting. */
-    waitingSince = new Map();
-    /** When this run last deregistered each target (by key), directly or by detaching its group. */
+    /** When this run last deregistered each target (by key): what settle() waits for. */
     deregisteredAt = new Map();
-    /** Our targets by key, with their side. */
-    index = new Map();
-    greenServing = [];
-    /** What the plan() calls so far would have left: the next plan() starts there. */
-    planned;
     constructor(settings, aws, clock, logger) {
         this.settings = settings;
         this.aws = aws;
@@ -43487,557 +44584,699 @@ class TargetsBackend {
         this.logger = logger;
         this.target = settings.targetGroupArn;
     }
-    async prepare() {
-        this.planned = undefined;
+    async inspect(signal) {
         const arn = this.settings.targetGroupArn;
-        const facts = await this.aws.group(arn);
-        if (!facts)
-            throw new UnsupportedStateError(`Target group ${arn} was not found`);
+        requireSameRegionAndAccount([{ input: 'target-group-arn', arn }], await this.aws.region());
+        const facts = await this.aws.group(arn, signal);
+        if (!facts) {
+            throw new TopologyError('target-group-arn', arn, 'no target group of that ARN', 'the ARN of an existing target group');
+        }
+        checkGroup(this.settings, facts);
         this.facts = facts;
-        this.checkGroup(facts);
-        const groups = await this.aws.autoScalingGroups(SIDES.flatMap((side) => groupOf(this.settings[side]) ?? []));
-        const resolve = (side) => {
-            const fleet = this.settings[side];
-            const name = groupOf(fleet);
-            if (name === undefined) {
-                const targets = 'targets' in fleet ? fleet.targets : [];
-                return { targets: targets.map((ref) => endpoint(ref.id, ref.port ?? facts.port ?? 0)) };
-            }
-            const found = groups.get(name);
-            if (!found) {
-                throw new UnsupportedStateError(`Auto Scaling group ${name} (${side}-auto-scaling-group) does not exist`);
-            }
-            if (found.inService.length === 0) {
-                throw new UnsupportedStateError(`Auto Scaling group ${name} (${side}-auto-scaling-group) has no InService instances to ` +
-                    `take ${side}'s traffic`);
-            }
-            return {
-                targets: found.inService.map((id) => endpoint(id, facts.port ?? 0)),
-                autoScalingGroup: name
-            };
-        };
-        const sides = { blue: resolve('blue'), green: resolve('green') };
-        const blueKeys = new Set(sides.blue.targets.map((target) => target.key));
-        const shared = sides.green.targets.find((target) => blueKeys.has(target.key));
-        if (shared) {
-            throw new UnsupportedStateError(`Target ${label(shared)} is both blue and green: a target can serve only one side`);
+        const native = await this.readNative(signal, true);
+        if (nothingRegistered(native)) {
+            throw new TopologyError('target-group-arn', arn, `none of blue's or green's targets registered in ${facts.name}: nothing takes traffic ` +
+                'and nothing says where a shift stands', "a target group where blue's (or green's) targets are registered; register blue by hand");
         }
-        this.sides = sides;
-        for (const side of SIDES) {
-            for (const target of sides[side].targets)
-                this.index.set(target.key, { side, target });
-        }
+        const state = liveState(native);
         this.logger.info(`Target group ${facts.name}: ${facts.targetType} targets on port ${facts.port}, ` +
             `deregistration delay ${facts.deregistrationDelaySeconds}s; ` +
-            SIDES.map((side) => describeSide(side, sides[side])).join('; '));
-        return { changes: [], calls: [] };
+            SIDES.map((side) => describeSide(side, native)).join('; '));
+        return { state, sides: targets_inspect_sidesOf(native, facts), warnings: warningsOf(this.settings, native) };
     }
-    async read() {
-        this.planned = undefined;
-        const live = await this.readLive();
-        const observation = this.observe(live);
-        this.origin ??= { split: observation.split, desired: this.current(live) };
-        return observation;
+    async read(signal) {
+        return liveState(await this.readNative(signal));
+    }
+    quantize(split, state) {
+        const { total, registered } = tally(state.native);
+        return quantizeSplit(split, state.split, total, registered);
+    }
+    plan(from, to) {
+        return planTargets(from, to);
+    }
+    restore(start, live) {
+        return restoreTargets(start, live);
+    }
+    async apply(phase, signal) {
+        const native = phase.expect.native;
+        for (const call of phase.calls) {
+            try {
+                await this.aws.send(call, signal);
+            }
+            catch (error) {
+                if (!isRefusedRetry(error))
+                    throw error;
+                this.logger.warning(`${call.operation} was retried and AWS refused the repeat; verifying whether the ` +
+                    'first attempt landed');
+            }
+            const targets = targetsOf(call);
+            const now = this.clock.now();
+            for (const target of targets) {
+                // Registered again, it no longer drains on this run's account.
+                if (call.operation === 'RegisterTargets')
+                    this.deregisteredAt.delete(keyOf(target));
+                if (call.operation === 'DeregisterTargets')
+                    this.deregisteredAt.set(keyOf(target), now);
+            }
+            const group = call.parameters.AutoScalingGroupName;
+            this.logger.info(group !== undefined
+                ? `${call.operation}: Auto Scaling group ${group}`
+                : `${call.operation.replace(/Targets$/, 'ed')} ${listed(targets.map((t) => show(native, t)))}`);
+        }
+    }
+    async verify(phase, from, signal) {
+        const live = await this.readNative(signal);
+        const { status, detail } = judgePhase(from.native, phase.expect.native, live);
+        return { status, detail, state: liveState(live) };
     }
     /**
-     * Chains: each call plans from the group as the previous plan() would have left it once its
-     * step converged (after read() or prepare(), from AWS), so a step lists only its own calls.
+     * Blue can take traffic moved toward it when it has a healthy target, or targets a move toward
+     * blue registers (it waits until they are healthy before green loses any).
      */
-    async plan(split) {
-        const live = this.planned ?? (await this.readLive());
-        const diff = this.diff(this.desired(split, live), live);
-        this.planned = this.converge(live, diff);
-        const arn = this.settings.targetGroupArn;
-        return [
-            ...(diff.register.length > 0 ? [registerCall(arn, diff.register)] : []),
-            ...diff.attach.map((side) => attachCall(this.groupName(side), arn)),
-            ...diff.detach.map((side) => detachCall(this.groupName(side), arn)),
-            ...(diff.deregister.length > 0 ? [deregisterCall(arn, diff.deregister)] : [])
-        ];
-    }
-    /** The make half of a step: registers what the split adds. converged() does the rest. */
-    async apply(split) {
-        const live = await this.readLive();
-        const diff = this.diff(this.desired(split, live), live);
-        return diff.register.length > 0 ? [await this.register(diff.register)] : [];
-    }
-    /**
-     * Drives the step to its end, one poll at a time, so the runner's verify loop (with its
-     * timeout and cancel signal) bounds every wait: registers anything still missing; once the
-     * targets that take over are healthy, attaches Auto Scaling groups, then deregisters what the
-     * split removes. Draining is not waited for here: settle() does that after the last bake.
-     */
-    async converged(split) {
-        const live = await this.readLive();
-        const desired = this.desired(split, live);
-        const diff = this.diff(desired, live);
-        if (diff.register.length > 0) {
-            await this.register(diff.register);
-            return false;
+    async blueCapacity(state) {
+        const native = state.native;
+        const registrations = registrationsOf(native);
+        const blue = native.sides.blue.targets;
+        const healthy = blue.filter((t) => standingOf(registrations.get(keyOf(t))) === 'healthy');
+        if (healthy.length > 0) {
+            return { ok: true, detail: `blue has ${healthy.length} of ${blue.length} targets healthy` };
         }
-        if (!this.ready(desired, diff, live))
-            return false;
-        const arn = this.settings.targetGroupArn;
-        for (const side of diff.attach)
-            await this.aws.attach(this.groupName(side), arn);
-        for (const side of diff.detach) {
-            await this.aws.detach(this.groupName(side), arn);
-            // Detaching deregisters the group's instances: they drain like the ones we deregister.
-            const sides = this.requireSides();
-            this.deregistered(sides[side].targets.filter((target) => isServing(standingOf(live.health.get(target.key)))));
+        const free = blue.filter((t) => !isRegistered(registrations.get(keyOf(t))));
+        if (free.length > 0) {
+            return {
+                ok: true,
+                detail: `blue has no healthy target now; a move toward blue registers ${free.length} of its ` +
+                    `${blue.length} targets and waits until they are healthy before green loses any`
+            };
         }
-        if (diff.deregister.length > 0) {
-            await this.aws.deregister(arn, diff.deregister);
-            this.deregistered(diff.deregister);
-            this.logger.info(`Deregistered ${this.show(diff.deregister)}`);
-        }
-        for (const side of [...diff.attach, ...diff.detach]) {
-            const verb = diff.attach.includes(side) ? 'Attached' : 'Detached';
-            this.logger.info(`${verb} Auto Scaling group ${this.groupName(side)} (${side})`);
-        }
-        this.greenServing = [...desired.keep.green];
-        return diff.deregister.length === 0 && diff.attach.length === 0 && diff.detach.length === 0;
+        const states = blue.map((t) => `${show(native, t)} ${registrations.get(keyOf(t))?.state ?? 'not registered'}`);
+        return {
+            ok: false,
+            detail: blue.length === 0
+                ? 'blue has no targets (its Auto Scaling group has no InService instance)'
+                : `none of blue's targets is healthy: ${listed(states)}`
+        };
     }
     /**
-     * After the last bake, with wait-for-draining: polls until none of the targets this run
-     * deregistered is draining any more. AWS ends draining by the deregistration delay at the
-     * latest, so the wait is bounded by the last deregistration + the delay + a margin; a target
-     * still draining after that fails the run, named. The signal (cancellation) ends the wait.
+     * After the last bake, with wait-for-draining: waits until none of the targets this run
+     * deregistered is draining, bounded (see waitForDrain). Reads only; the signal ends it.
      */
-    async settle(signal) {
+    async settle(state, signal) {
         if (this.deregisteredAt.size === 0)
             return;
         if (!this.settings.waitForDraining) {
             this.logger.info('Not waiting for deregistered targets to drain (wait-for-draining: false)');
             return;
         }
-        const delaySeconds = this.requireFacts().deregistrationDelaySeconds;
-        const lastDeregistered = Math.max(...this.deregisteredAt.values());
-        const deadline = lastDeregistered + delaySeconds * 1000 + DRAINING_MARGIN_MS;
-        let pause = DRAINING_FIRST_POLL_MS;
-        let shown;
-        for (;;) {
-            const draining = await this.draining();
-            if (draining.length === 0) {
-                if (shown !== undefined) {
-                    const waited = seconds(this.clock.now() - lastDeregistered);
-                    this.logger.info(`Draining finished ${waited} after the last deregistration`);
-                }
-                return;
-            }
-            const now = this.clock.now();
-            if (now >= deadline) {
-                throw new DrainingTimeoutError(`Deregistered targets still draining ${seconds(now - lastDeregistered)} after the ` +
-                    `last deregistration, beyond the deregistration delay (${delaySeconds}s) and a ` +
-                    `${seconds(DRAINING_MARGIN_MS)} margin: ${this.listed(draining)}`);
-            }
-            if (shown === undefined) {
-                this.logger.info(`Waiting for ${draining.length} deregistered targets to finish draining ` +
-                    `(deregistration delay ${delaySeconds}s; at most ${seconds(deadline - now)} more): ` +
-                    this.listed(draining));
-            }
-            else if (draining.length < shown) {
-                this.logger.info(`Still draining: ${this.listed(draining)}`);
-            }
-            shown = draining.length;
-            await this.clock.sleep(Math.min(pause, deadline - now), signal);
-            pause = Math.min(pause * 2, DRAINING_MAX_POLL_MS);
-        }
-    }
-    describe(split) {
-        if (!this.sides || !this.facts)
-            return `${split} of registered targets`;
-        const { blue, green } = this.sides;
-        const atOrigin = this.origin && split.equals(this.origin.split);
-        const counts = atOrigin
-            ? { blue: this.origin.desired.keep.blue.size, green: this.origin.desired.keep.green.size }
-            : countsAt(split, blue.targets.length, green.targets.length);
-        const parts = [
-            `green ${counts.green}/${green.targets.length}, blue ${counts.blue}/${blue.targets.length} ` +
-                `targets registered${atOrigin ? ' (as at the start)' : ''}`
-        ];
-        const delay = this.facts.deregistrationDelaySeconds;
-        if (delay > 0) {
-            const bake = seconds(this.settings.bakeMs);
-            parts.push(delay * 1000 <= this.settings.bakeMs
-                ? `the ${bake} bake covers the ${delay}s drain`
-                : `removed targets drain ${delay}s, beyond the ${bake} bake`);
-            if (this.settings.waitForDraining && split.equals(this.settings.traffic)) {
-                parts.push('success waits for draining');
-            }
-        }
-        return parts.join('; ');
-    }
-    /** Green's registered targets, and the whole group (blue included) for the shared gates. */
-    healthScope() {
-        const group = { targetGroupArn: this.settings.targetGroupArn };
-        if (this.greenServing.length === 0)
-            return [group];
-        const ids = [...new Set(this.greenServing.map((key) => this.index.get(key).target.id))];
-        return [{ ...group, targetIds: ids }, group];
-    }
-    checkGroup(facts) {
-        const arn = this.settings.targetGroupArn;
-        if (facts.targetType !== 'instance' && facts.targetType !== 'ip') {
-            throw new UnsupportedStateError(`Target group ${facts.name} has target type ${facts.targetType}; the targets mode moves ` +
-                'instance or ip targets');
-        }
-        for (const side of SIDES) {
-            const fleet = this.settings[side];
-            const kind = 'targets' in fleet ? fleet.targets[0].kind : 'instance';
-            if (kind !== facts.targetType) {
-                const input = 'targets' in fleet ? `${side}-targets` : `${side}-auto-scaling-group`;
-                throw new UnsupportedStateError(`Target group ${facts.name} takes ${facts.targetType} targets, but ${input} gives ` +
-                    `${kind === 'ip' ? 'IP addresses' : 'instances'}`);
-            }
-        }
-        if (facts.loadBalancerArns.length === 0) {
-            throw new UnsupportedStateError(`Target group ${arn} is not used by any load balancer: its targets would never be ` +
-                'health-checked or take traffic');
-        }
-    }
-    async readLive() {
-        const sides = this.requireSides();
-        const arn = this.settings.targetGroupArn;
-        const names = SIDES.flatMap((side) => sides[side].autoScalingGroup ?? []);
-        const [health, groups] = await Promise.all([
-            this.aws.health(arn),
-            this.aws.autoScalingGroups(names)
-        ]);
-        const attached = {};
-        for (const side of SIDES) {
-            const name = sides[side].autoScalingGroup;
-            if (name !== undefined)
-                attached[side] = groups.get(name)?.attachedTo(arn) ?? false;
-        }
-        return {
-            health: new Map(health.map((target) => [keyOf(target.id, target.port), target])),
-            attached
-        };
-    }
-    observe(live) {
-        const sides = this.requireSides();
-        const standing = (key) => standingOf(live.health.get(key));
-        const servingKeys = (side) => sides[side].targets.filter((target) => isServing(standing(target.key))).map((t) => t.key);
-        const healthyGreen = sides.green.targets.filter((target) => standing(target.key) === 'healthy').length;
-        const servingGreen = servingKeys('green').length;
-        const servingBlue = servingKeys('blue').length;
-        // No healthy green and no blue (e.g. green broke after a 100 % step removed blue): nothing
-        // takes traffic, but the registrations still say where the run is, so a rollback or a run
-        // to 0 % can put blue back.
-        const nothingHealthy = healthyGreen + servingBlue === 0;
-        if (nothingHealthy && servingGreen === 0) {
-            throw new UnsupportedStateError(`${this.settings.targetGroupArn} has none of blue's or green's targets registered: ` +
-                'nothing takes traffic and nothing says where a shift stands; register blue by hand');
-        }
-        this.greenServing = servingKeys('green');
-        const requested = countsAt(this.settings.traffic, sides.blue.targets.length, sides.green.targets.length);
-        // A split between whole targets reads back as asked while the targets are exactly its own.
-        const atRequested = healthyGreen === servingGreen &&
-            healthyGreen === requested.green &&
-            servingBlue === requested.blue;
-        const split = atRequested
-            ? this.settings.traffic
-            : nothingHealthy
-                ? shareOf(servingGreen, servingBlue)
-                : shareOf(healthyGreen, servingBlue);
-        const ours = new Set(SIDES.flatMap((side) => sides[side].targets.map((target) => target.key)));
-        const draining = [...live.health.values()].filter((target) => ours.has(keyOf(target.id, target.port)) && standingOf(target) === 'draining').length;
-        const others = [...live.health.keys()].filter((key) => !ours.has(key)).length;
-        const notes = [
-            servingGreen > healthyGreen && !nothingHealthy
-                ? `${servingGreen - healthyGreen} green not yet healthy`
-                : '',
-            draining > 0 ? `${draining} draining` : '',
-            others > 0 ? `${others} other targets in the group` : '',
-            ...SIDES.map((side) => live.attached[side] === undefined
-                ? ''
-                : `${side} group ${sides[side].autoScalingGroup} ${live.attached[side] ? 'attached' : 'detached'}`)
-        ].filter((note) => note !== '');
-        const serving = (side) => servingKeys(side).sort().join(',');
-        const share = nothingHealthy
-            ? `no healthy target: ${servingGreen} green registered, none healthy; ${split.percent}% ` +
-                'by registered targets'
-            : `${shareOf(healthyGreen, servingBlue).percent}% of serving targets`;
-        return {
-            split,
-            detail: `green ${healthyGreen}/${sides.green.targets.length} healthy, blue ${servingBlue}/` +
-                `${sides.blue.targets.length} registered (${share})` +
-                (notes.length > 0 ? `; ${notes.join('; ')}` : ''),
-            fingerprint: `blue=${serving('blue')};green=${serving('green')};` +
-                SIDES.map((side) => `${side}-group=${live.attached[side] ?? '-'}`).join(';')
-        };
-    }
-    /**
-     * The group once a step's diff has converged, as converged() leaves it: registered targets
-     * healthy, attached groups' instances registered, deregistered and detached ones draining.
-     */
-    converge(live, diff) {
-        const sides = this.requireSides();
-        const health = new Map(live.health);
-        const set = (target, state) => health.set(target.key, {
-            id: target.id,
-            port: target.port,
-            state,
-            reason: state === 'draining' ? 'Target.DeregistrationInProgress' : '',
-            description: ''
+        await waitForDrain({
+            deregisteredAt: this.deregisteredAt,
+            delaySeconds: state.native.deregistrationDelaySeconds,
+            read: () => this.readNative(signal),
+            clock: this.clock,
+            logger: this.logger,
+            signal
         });
-        const serving = (target) => isServing(standingOf(health.get(target.key)));
-        const attached = { ...live.attached };
-        for (const target of diff.register)
-            set(target, 'healthy');
-        for (const side of diff.attach) {
-            attached[side] = true;
-            for (const target of sides[side].targets)
-                if (!serving(target))
-                    set(target, 'healthy');
-        }
-        for (const side of diff.detach) {
-            attached[side] = false;
-            for (const target of sides[side].targets)
-                if (serving(target))
-                    set(target, 'draining');
-        }
-        for (const target of diff.deregister)
-            set(target, 'draining');
-        return { health, attached };
     }
-    /** The live state as a desired one: what a rollback to the start puts back. */
-    current(live) {
-        const sides = this.requireSides();
-        const keep = (side) => new Set(sides[side].targets
-            .filter((target) => isServing(standingOf(live.health.get(target.key))))
-            .map((target) => target.key));
-        return { keep: { blue: keep('blue'), green: keep('green') }, attach: { ...live.attached } };
-    }
-    desired(split, live) {
-        if (this.origin && split.equals(this.origin.split))
-            return this.origin.desired;
-        const sides = this.requireSides();
-        const counts = countsAt(split, sides.blue.targets.length, sides.green.targets.length);
-        const standing = (key) => standingOf(live.health.get(key));
-        const keys = (side) => sides[side].targets.map((target) => target.key);
-        const serving = (side) => sides[side].targets.filter((target) => isServing(standing(target.key))).length;
-        // A step never undoes the run's progress: moving toward green it adds no blue and removes no
-        // green (e.g. green a killed run left starting), and the other way round.
-        const up = !this.origin || split.permille > this.origin.split.permille;
-        const [grows, shrinks] = up ? ['green', 'blue'] : ['blue', 'green'];
-        const count = { ...counts };
-        count[grows] = Math.max(counts[grows], serving(grows));
-        count[shrinks] = Math.min(counts[shrinks], serving(shrinks));
-        // Hand-over: a side's group joins the target group when the side carries everything, and
-        // leaves it when the side carries nothing; in between it stays as it is.
-        const attach = { ...live.attached };
-        const full = {
-            blue: split.equals(Split.BLUE),
-            green: split.equals(Split.GREEN)
-        };
-        for (const side of SIDES) {
-            if (attach[side] === undefined)
-                continue;
-            const other = side === 'blue' ? 'green' : 'blue';
-            if (full[side])
-                attach[side] = true;
-            else if (full[other])
-                attach[side] = false;
-        }
-        return {
-            keep: {
-                blue: choose(keys('blue'), standing, count.blue),
-                green: choose(keys('green'), standing, count.green)
-            },
-            attach
-        };
-    }
-    diff(desired, live) {
-        const sides = this.requireSides();
-        const standing = (target) => standingOf(live.health.get(target.key));
-        const all = SIDES.flatMap((side) => sides[side].targets.map((target) => ({ side, target })));
-        const asgSides = SIDES.filter((side) => desired.attach[side] !== undefined);
-        return {
-            register: all
-                .filter(({ side, target }) => desired.keep[side].has(target.key))
-                .filter(({ target }) => !isServing(standing(target)))
-                .map(({ target }) => target),
-            attach: asgSides.filter((side) => desired.attach[side] && !live.attached[side]),
-            detach: asgSides.filter((side) => !desired.attach[side] && live.attached[side]),
-            deregister: all
-                .filter(({ side, target }) => !desired.keep[side].has(target.key))
-                .filter(({ target }) => isServing(standing(target)))
-                .map(({ target }) => target)
-        };
-    }
-    /**
-     * Make-before-break: every target this run registered and still wants must be healthy, and
-     * the side that takes over the traffic of removed targets must have no target still starting
-     * and at least one healthy. Starting targets are waited on up to health-timeout; a target
-     * AWS calls unhealthy fails the step at once, with AWS's reason.
-     */
-    ready(desired, diff, live) {
-        const other = (side) => (side === 'blue' ? 'green' : 'blue');
-        const takingOver = new Set([
-            ...diff.deregister.map((target) => other(this.index.get(target.key).side)),
-            ...diff.detach.map(other)
-        ]);
-        const judged = SIDES.map((side) => this.judge(side, desired, live, takingOver.has(side)));
-        const problems = judged.flatMap((side) => side.problems);
-        if (problems.length > 0) {
-            // A large fleet must not turn one failure into a page of target ids.
-            const shown = problems.slice(0, MAX_PROBLEMS_SHOWN);
-            if (problems.length > shown.length)
-                shown.push(`and ${problems.length - shown.length} more`);
-            throw new TargetsNotHealthyError(`Targets did not become healthy, so this step deregistered nothing: ${shown.join('; ')}`);
-        }
-        for (const key of this.waitingSince.keys()) {
-            if (standingOf(live.health.get(key)) !== 'waiting')
-                this.waitingSince.delete(key);
-        }
-        return !judged.some((side) => side.waiting);
-    }
-    /** One side's part of ready(): what still starts, and what will not become healthy. */
-    judge(side, desired, live, takesOver) {
-        const now = this.clock.now();
-        const kept = this.requireSides()[side].targets.filter((t) => desired.keep[side].has(t.key));
-        const problems = [];
-        let waiting = false;
-        for (const target of kept) {
-            const mine = this.registeredAt.has(target.key);
-            if (!mine && !takesOver)
-                continue;
-            const seen = live.health.get(target.key);
-            const standing = standingOf(seen);
-            if (standing === 'healthy')
-                continue;
-            if (standing === 'waiting' || (mine && standing === 'absent')) {
-                const since = this.registeredAt.get(target.key) ?? this.firstWaiting(target.key, now);
-                if (now - since < this.settings.healthTimeoutMs)
-                    waiting = true;
-                else {
-                    problems.push(`${this.explain(target, seen)} still not healthy after health-timeout ` +
-                        seconds(this.settings.healthTimeoutMs));
-                }
-            }
-            else if (mine) {
-                problems.push(this.explain(target, seen));
-            }
-        }
-        const healthy = kept.some((target) => standingOf(live.health.get(target.key)) === 'healthy');
-        if (takesOver && !healthy && !waiting && problems.length === 0) {
-            problems.push(`${side} has no healthy target to take the traffic`);
-        }
-        return { waiting, problems };
-    }
-    /** The targets this run deregistered that AWS still shows draining, in list order. */
-    async draining() {
-        const health = await this.aws.health(this.settings.targetGroupArn);
-        const draining = new Set(health
-            .filter((target) => standingOf(target) === 'draining')
-            .map((target) => keyOf(target.id, target.port)));
-        return [...this.index.values()]
-            .map(({ target }) => target)
-            .filter((target) => this.deregisteredAt.has(target.key) && draining.has(target.key));
-    }
-    deregistered(targets) {
-        const now = this.clock.now();
-        for (const target of targets)
-            this.deregisteredAt.set(target.key, now);
-    }
-    async register(targets) {
-        const now = this.clock.now();
-        for (const target of targets) {
-            if (!this.registeredAt.has(target.key))
-                this.registeredAt.set(target.key, now);
-            // Registered again, it no longer drains on this run's account.
-            this.deregisteredAt.delete(target.key);
-        }
-        const call = await this.aws.register(this.settings.targetGroupArn, targets);
-        this.logger.info(`Registered ${this.show(targets)}`);
-        return call;
-    }
-    /** Targets as people wrote them: an instance on the group's own port without it. */
-    show(targets) {
-        return targets
-            .map((target) => this.facts?.targetType === 'instance' && target.port === this.facts.port
-            ? target.id
-            : label(target))
-            .join(', ');
-    }
-    /** At most ten targets by name, then how many more. */
-    listed(targets) {
-        const shown = this.show(targets.slice(0, MAX_PROBLEMS_SHOWN));
-        const more = targets.length - MAX_PROBLEMS_SHOWN;
-        return more > 0 ? `${shown} and ${more} more` : shown;
-    }
-    explain(target, seen) {
-        if (!seen)
-            return `${this.show([target])} not registered`;
-        const why = [seen.reason, seen.description].filter((part) => part !== '').join(': ');
-        return `${this.show([target])} ${seen.state}${why ? ` (${why})` : ''}`;
-    }
-    firstWaiting(key, now) {
-        if (!this.waitingSince.has(key))
-            this.waitingSince.set(key, now);
-        return this.waitingSince.get(key);
-    }
-    groupName(side) {
-        return this.requireSides()[side].autoScalingGroup;
-    }
-    requireFacts() {
+    /** One read of the group and the sides' Auto Scaling groups, as native state. */
+    async readNative(signal, inspecting = false) {
+        const arn = this.settings.targetGroupArn;
+        this.facts ??= await this.aws.group(arn, signal);
         if (!this.facts)
-            throw new Error('The targets backend is used before prepare()');
-        return this.facts;
+            throw new Error(`Target group ${arn} was not found`);
+        const facts = this.facts;
+        const names = SIDES.flatMap((side) => {
+            const fleet = this.settings[side];
+            return 'autoScalingGroup' in fleet ? [fleet.autoScalingGroup] : [];
+        });
+        // Attachments are asked of the groups that exist, so a missing one is refused by name.
+        const autoScaling = async () => {
+            const groups = await this.aws.autoScalingGroups(names, signal);
+            const found = names.filter((name) => groups.has(name));
+            const attached = await Promise.all(found.map((name) => this.aws.attachment(name, arn, signal)));
+            return { groups, attachments: new Map(found.map((name, i) => [name, attached[i]])) };
+        };
+        const [health, { groups, attachments }] = await Promise.all([
+            this.aws.health(arn, signal),
+            autoScaling()
+        ]);
+        const resolved = resolveSides(this.settings, facts, groups, inspecting);
+        const sides = {};
+        for (const side of SIDES) {
+            const { targets, group } = resolved[side];
+            sides[side] = group
+                ? {
+                    targets,
+                    autoScaling: {
+                        name: group.name,
+                        inService: group.inService,
+                        notInService: group.notInService,
+                        attachment: attachments.get(group.name) ?? null
+                    }
+                }
+                : { targets };
+        }
+        const native = {
+            targetGroupArn: arn,
+            targetType: facts.targetType,
+            port: facts.port,
+            deregistrationDelaySeconds: facts.deregistrationDelaySeconds,
+            registrations: [],
+            sides
+        };
+        const owner = ownership(native);
+        native.registrations = health.map((target) => ({
+            ...target,
+            side: owner.get(keyOf(target)) ?? 'other'
+        }));
+        return native;
     }
-    requireSides() {
-        if (!this.sides)
-            throw new Error('The targets backend is used before prepare()');
-        return this.sides;
-    }
 }
-function groupOf(fleet) {
-    return 'autoScalingGroup' in fleet ? fleet.autoScalingGroup : undefined;
-}
-function keyOf(id, port) {
-    return `${id}|${port}`;
-}
-function endpoint(id, port) {
-    return { id, port, key: keyOf(id, port) };
-}
-/** Where a target stands in the group: absent, or as the shared classifier judges it. */
-function standingOf(target) {
-    return target ? classifyTarget(target.state, target.reason) : 'absent';
-}
-function isServing(standing) {
-    return standing === 'healthy' || standing === 'waiting' || standing === 'broken';
-}
-function describeSide(side, resolved) {
-    const from = resolved.autoScalingGroup
-        ? ` (InService instances of Auto Scaling group ${resolved.autoScalingGroup})`
+function describeSide(side, native) {
+    const state = native.sides[side];
+    const from = state.autoScaling
+        ? ` (InService instances of Auto Scaling group ${state.autoScaling.name})`
         : '';
-    return `${side} ${resolved.targets.length} targets${from}`;
-}
-function seconds(ms) {
-    return ms % 60_000 === 0 && ms >= 60_000 ? `${ms / 60_000}m` : `${Math.round(ms / 1000)}s`;
+    return `${side} ${state.targets.length} targets${from}`;
 }
 const targets = {
     mode: TARGETS_MODE,
     readInputs: readTargetsSettings,
-    create: (settings, deps) => new TargetsBackend(settings, new TargetsAws(deps.clients.elbv2, () => deps.clients.autoscaling), deps.clock, deps.logger)
+    inputs: TARGETS_INPUTS,
+    create: (settings, deps) => new TargetsBackend(settings, new TargetsAws(deps.clients.get(client_elastic_load_balancing_v2_dist_cjs/* ElasticLoadBalancingV2Client */.MlD), () => deps.clients.get(client_auto_scaling_dist_cjs/* AutoScalingClient */.yis)), deps.clock, deps.logger)
 };
 
-;// CONCATENATED MODULE: ./src/backends/weighted-target-groups.ts
+;// CONCATENATED MODULE: ./src/backends/weighted-weights.ts
 
 
+/** ALB's bound on one forward weight (see shared/aws-and-github-facts.md). */
+const weighted_weights_MAX_WEIGHT = 999;
+/** On their own, blue and green share a total of 1000 between the ends: 0.1 % steps. */
+const PAIR_SCALE = 1000;
+/** The grid of weightings beside other groups; undefined when no other group has weight. */
+function gridOf(weights) {
+    const positive = weights.others.filter((weight) => weight > 0);
+    if (positive.length === 0)
+        return undefined;
+    const pair = weights.blue + weights.green;
+    const common = gcd(pair, positive.reduce(gcd));
+    const pairUnit = pair / common;
+    const otherUnits = weights.others.map((weight) => weight / common);
+    return {
+        pairUnit,
+        otherUnits,
+        maxScale: Math.floor(weighted_weights_MAX_WEIGHT / Math.max(pairUnit, ...otherUnits)),
+        scale: common
+    };
+}
+/**
+ * Why these weights cannot be shifted in steps while keeping the other groups' share exactly,
+ * or undefined when they can. Known from the live weights alone, so inspect() refuses before
+ * the first write instead of the last step failing at "weight 1000".
+ */
+function shiftProblem(weights) {
+    if (weights.blue + weights.green === 0)
+        return 'blue and green both at weight 0';
+    const grid = gridOf(weights);
+    if (!grid)
+        return undefined;
+    const share = `blue and green weighing ${weights.blue + weights.green} beside other groups weighing ${weights.others.join(', ')}`;
+    if (grid.maxScale < 1) {
+        return `${share}: one side alone would need weight ${grid.pairUnit}, above ${weighted_weights_MAX_WEIGHT}`;
+    }
+    if (grid.maxScale * grid.pairUnit < 2) {
+        return `${share}: the pair cannot be given a total of 2 within 0-${weighted_weights_MAX_WEIGHT}, so no step between the ends exists`;
+    }
+    return undefined;
+}
+/**
+ * The weights that carry `split`, given the live ones. Alone, the pair uses the 0-1000 scale
+ * (999 at the ends). Beside other groups it keeps their share exactly: the live scale when it
+ * expresses the split (the others untouched), else the finest scale that does, else the
+ * nearest split the finest scale can give. Between the ends both sides keep weight 1 or more.
+ */
+function weightsFor(split, live) {
+    const grid = gridOf(live);
+    if (!grid) {
+        const green = Math.min(weighted_weights_MAX_WEIGHT, split.permille);
+        return { blue: Math.min(weighted_weights_MAX_WEIGHT, PAIR_SCALE - split.permille), green, others: live.others };
+    }
+    const problem = shiftProblem(live);
+    if (problem)
+        throw new UnsupportedStateError(`Cannot shift ${problem}`);
+    const scales = [grid.scale, ...descending(grid.maxScale)].filter((scale) => scale <= grid.maxScale);
+    for (const scale of scales) {
+        const found = exactAt(split, grid, scale);
+        if (found)
+            return found;
+    }
+    return at(grid, grid.maxScale, nearestGreen(split, grid.maxScale * grid.pairUnit));
+}
+/** The split AWS can express nearest to `split`, given the live weights. */
+function quantizeWeights(split, live) {
+    const weights = weightsFor(split, live);
+    return Split.ofWeights(weights.blue, weights.green);
+}
+/** Weights at this scale whose split reads as exactly `split` (to 0.1 %), if any. */
+function exactAt(split, grid, scale) {
+    const total = scale * grid.pairUnit;
+    const ideal = (total * split.permille) / PAIR_SCALE;
+    const candidates = [Math.floor(ideal), Math.ceil(ideal)].filter((green) => allowed(split, green, total));
+    const green = candidates.find((value) => Split.ofWeights(total - value, value).equals(split));
+    return green === undefined ? undefined : at(grid, scale, green);
+}
+function nearestGreen(split, total) {
+    if (split.permille === 0)
+        return 0;
+    if (split.permille === PAIR_SCALE)
+        return total;
+    return Math.min(total - 1, Math.max(1, Math.round((total * split.permille) / PAIR_SCALE)));
+}
+/** At the ends one side takes it all; between them both keep weight 1 or more. */
+function allowed(split, green, total) {
+    if (split.permille === 0)
+        return green === 0;
+    if (split.permille === PAIR_SCALE)
+        return green === total;
+    return green >= 1 && green <= total - 1;
+}
+function at(grid, scale, green) {
+    return {
+        blue: scale * grid.pairUnit - green,
+        green,
+        others: grid.otherUnits.map((unit) => unit * scale)
+    };
+}
+function descending(from) {
+    return Array.from({ length: Math.max(0, from) }, (_, index) => from - index);
+}
+function gcd(a, b) {
+    return b === 0 ? a : gcd(b, a % b);
+}
+
+;// CONCATENATED MODULE: ./src/backends/weighted-actions.ts
 
 
-
-
-/** ALB limits (see shared/aws-and-github-facts.md). */
-const weighted_target_groups_MAX_WEIGHT = 999;
+/** ALB's bound on target groups in one forward action (not adjustable). */
 const MAX_TARGET_GROUPS = 5;
+/** The forward action and what it gives the pair; undefined when there is no forward action. */
+function readForward(actions, pair) {
+    const index = actions.findIndex((action) => action.Type === 'forward');
+    if (index < 0)
+        return undefined;
+    const forward = actions[index];
+    const tuples = forward.ForwardConfig?.TargetGroups?.length
+        ? forward.ForwardConfig.TargetGroups.map((tuple) => ({
+            arn: tuple.TargetGroupArn ?? '',
+            weight: tuple.Weight ?? 1
+        }))
+        : [{ arn: forward.TargetGroupArn ?? '', weight: 1 }];
+    const weightOf = (arn) => tuples.find((tuple) => tuple.arn === arn)?.weight;
+    return {
+        index,
+        tuples,
+        stickiness: normalizeStickiness(forward.ForwardConfig?.TargetGroupStickinessConfig),
+        blue: weightOf(pair.blue),
+        green: weightOf(pair.green)
+    };
+}
+/** The pair's weights and the others' (absent groups weigh 0). */
+function weightsOf(forward, pair) {
+    return {
+        blue: forward.blue ?? 0,
+        green: forward.green ?? 0,
+        others: forward.tuples
+            .filter((tuple) => tuple.arn !== pair.blue && tuple.arn !== pair.green)
+            .map((tuple) => tuple.weight)
+    };
+}
+function normalizeStickiness(config) {
+    return config?.Enabled
+        ? { enabled: true, seconds: config.DurationSeconds ?? 0 }
+        : { enabled: false };
+}
+/** 0 turns stickiness off, undefined keeps it as it is. */
+function wantedStickiness(live, seconds) {
+    if (seconds === undefined)
+        return live;
+    return seconds === 0 ? { enabled: false } : { enabled: true, seconds };
+}
+/**
+ * The whole action list with the forward action's weights and stickiness replaced (and green
+ * appended when `adopt`); every other action, and every other field, kept as AWS showed it.
+ */
+function rewrite(actions, forward, pair, weights, stickiness, adopt = false) {
+    const others = [...weights.others];
+    const tuples = forward.tuples.map((tuple) => ({
+        TargetGroupArn: tuple.arn,
+        Weight: tuple.arn === pair.blue
+            ? weights.blue
+            : tuple.arn === pair.green
+                ? weights.green
+                : others.shift()
+    }));
+    if (forward.green === undefined && adopt) {
+        tuples.push({ TargetGroupArn: pair.green, Weight: weights.green });
+    }
+    // The single-group shortcut goes: ForwardConfig now names every group.
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    const { TargetGroupArn, ...kept } = actions[forward.index];
+    const written = {
+        ...kept,
+        ForwardConfig: {
+            TargetGroups: tuples,
+            TargetGroupStickinessConfig: stickiness.enabled
+                ? { Enabled: true, DurationSeconds: stickiness.seconds }
+                : { Enabled: false }
+        }
+    };
+    const result = actions.map((action, index) => (index === forward.index ? written : action));
+    checkForward(tuples);
+    return result;
+}
+/** ALB's own rules, checked before a write so a bad request never reaches AWS. */
+function checkForward(tuples) {
+    if (tuples.length > MAX_TARGET_GROUPS) {
+        throw new UnsupportedStateError(`A forward action to ${tuples.length} target groups: ALB allows at most ${MAX_TARGET_GROUPS}`);
+    }
+    for (const tuple of tuples) {
+        const weight = tuple.Weight ?? 1;
+        if (!Number.isInteger(weight) || weight < 0 || weight > weighted_weights_MAX_WEIGHT) {
+            throw new UnsupportedStateError(`Weight ${weight} for ${tuple.TargetGroupArn} is outside 0-${weighted_weights_MAX_WEIGHT}`);
+        }
+    }
+    if (tuples.every((tuple) => (tuple.Weight ?? 1) === 0)) {
+        throw new UnsupportedStateError('Refusing to write all-zero forward weights');
+    }
+}
+/**
+ * An action list as ModifyListener/ModifyRule take it back. Authenticate-OIDC actions come back
+ * from Describe without their client secret; the write then needs UseExistingClientSecret.
+ */
+function forWriting(actions) {
+    return actions.map((action) => action.AuthenticateOidcConfig && !action.AuthenticateOidcConfig.ClientSecret
+        ? {
+            ...action,
+            AuthenticateOidcConfig: {
+                ...action.AuthenticateOidcConfig,
+                UseExistingClientSecret: true
+            }
+        }
+        : action);
+}
+/**
+ * The action list as a comparable string: the same for every way AWS may show one list (the
+ * single-group shortcut, default weights, an absent stickiness config, group order, the
+ * client-secret flag), different for any change of what takes traffic and how.
+ */
+function canonicalActions(actions) {
+    const canonical = actions
+        .map((action) => {
+        if (action.Type !== 'forward')
+            return withoutSecretFlags(action);
+        const forward = readForward([action], { blue: '', green: '' });
+        const { stickiness } = forward;
+        return {
+            Type: action.Type,
+            Order: action.Order,
+            ForwardConfig: {
+                TargetGroups: [...forward.tuples].sort((a, b) => a.arn.localeCompare(b.arn)),
+                Stickiness: stickiness
+            }
+        };
+    })
+        .sort((a, b) => (a.Order ?? 0) - (b.Order ?? 0));
+    return stableStringify(canonical);
+}
+function withoutSecretFlags(action) {
+    if (!action.AuthenticateOidcConfig)
+        return action;
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    const { ClientSecret, UseExistingClientSecret, ...config } = action.AuthenticateOidcConfig;
+    return { ...action, AuthenticateOidcConfig: config };
+}
+/** JSON with object keys sorted and undefined members left out. */
+function stableStringify(value) {
+    if (Array.isArray(value))
+        return `[${value.map(stableStringify).join(',')}]`;
+    if (value !== null && typeof value === 'object') {
+        const entries = Object.entries(value)
+            .filter(([, member]) => member !== undefined)
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([key, member]) => `${JSON.stringify(key)}:${stableStringify(member)}`);
+        return `{${entries.join(',')}}`;
+    }
+    return JSON.stringify(value);
+}
+/** Plain JSON (no undefined members, no class instances), as LiveState.native must be. */
+function plainActions(actions) {
+    return JSON.parse(JSON.stringify(actions));
+}
+
+;// CONCATENATED MODULE: ./src/backends/weighted-aws.ts
+/** Mode `weighted-target-groups`, the ELBv2 I/O: every call this mode makes, and nothing else. */
+
+
+
+class WeightedAws {
+    elbv2;
+    constructor(elbv2) {
+        this.elbv2 = elbv2;
+    }
+    /** The region the client sends to, or undefined when none is configured yet. */
+    async clientRegion() {
+        try {
+            return await this.elbv2.config.region();
+        }
+        catch {
+            return undefined;
+        }
+    }
+    /** The listener's default actions or the rule's actions, and the load balancer they serve. */
+    async readNative(target, signal) {
+        if (target.kind === 'listener') {
+            const out = await awsCall('DescribeListeners', target.arn, () => this.elbv2.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeListenersCommand */.AKE({ ListenerArns: [target.arn] }), {
+                abortSignal: signal
+            }), signal);
+            const listener = out.Listeners?.[0];
+            return {
+                actions: listener?.DefaultActions ?? [],
+                loadBalancerArn: listener?.LoadBalancerArn ?? loadBalancerOf(target.arn)
+            };
+        }
+        const out = await awsCall('DescribeRules', target.arn, () => this.elbv2.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeRulesCommand */.Ggo({ RuleArns: [target.arn] }), {
+            abortSignal: signal
+        }), signal);
+        const actions = out.Rules?.[0]?.Actions ?? [];
+        return { actions, loadBalancerArn: loadBalancerOf(target.arn) };
+    }
+    async targetGroup(arn, signal) {
+        const out = await awsCall('DescribeTargetGroups', arn, () => this.elbv2.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTargetGroupsCommand */.sC7({ TargetGroupArns: [arn] }), {
+            abortSignal: signal
+        }), signal);
+        return out.TargetGroups?.[0];
+    }
+    async targetHealth(arn, signal) {
+        const out = await awsCall('DescribeTargetHealth', arn, () => this.elbv2.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTargetHealthCommand */.qyg({ TargetGroupArn: arn }), {
+            abortSignal: signal
+        }), signal);
+        return out.TargetHealthDescriptions ?? [];
+    }
+    /** Sends one planned ModifyListener / ModifyRule as it was planned. */
+    async send(call, signal) {
+        if (call.operation === 'ModifyListener') {
+            const input = call.parameters;
+            await awsCall('ModifyListener', input.ListenerArn ?? '', () => this.elbv2.send(new client_elastic_load_balancing_v2_dist_cjs/* ModifyListenerCommand */.ugc(input), { abortSignal: signal }), signal);
+            return;
+        }
+        if (call.operation === 'ModifyRule') {
+            const input = call.parameters;
+            await awsCall('ModifyRule', input.RuleArn ?? '', () => this.elbv2.send(new client_elastic_load_balancing_v2_dist_cjs/* ModifyRuleCommand */.y5P(input), { abortSignal: signal }), signal);
+            return;
+        }
+        throw new Error(`Mode weighted-target-groups does not make ${call.operation} calls`);
+    }
+}
+/**
+ * The load balancer a listener or rule ARN belongs to: AWS builds both from it
+ * (listener/app/NAME/LB-ID/LISTENER-ID, listener-rule/app/NAME/LB-ID/LISTENER-ID/RULE-ID).
+ */
+function loadBalancerOf(arn) {
+    const { partition, service, region, account, resource } = arnParts(arn);
+    const [, type, name, id] = resource.split('/');
+    return `arn:${partition}:${service}:${region}:${account}:loadbalancer/${type}/${name}/${id}`;
+}
+
+;// CONCATENATED MODULE: ./src/backends/weighted-plan.ts
+
+
+
+
+/** The live state an action list amounts to; throws when no split of ours can be read. */
+function weighted_plan_stateOf(target, native) {
+    const actions = plainActions(native.actions);
+    const forward = forwardOf(target, actions);
+    const weights = weightsOf(forward, target.pair);
+    if (weights.blue + weights.green === 0) {
+        throw new UnsupportedStateError(`${target.arn} gives blue and green no weight: neither takes traffic`);
+    }
+    return {
+        split: Split.ofWeights(weights.blue, weights.green),
+        native: { actions, loadBalancerArn: native.loadBalancerArn },
+        detail: describe(weights, forward.stickiness),
+        fingerprint: canonicalActions(actions)
+    };
+}
+function forwardOf(target, actions) {
+    const forward = readForward(actions, target.pair);
+    if (!forward) {
+        const types = actions.map((action) => action.Type).join(', ');
+        throw new UnsupportedStateError(`${target.arn} has no forward action (its actions: ${types || 'none'})`);
+    }
+    return forward;
+}
+/** "blue 900 / green 100 (ALB weights)", with the other groups and stickiness when present. */
+function describe(weights, stickiness) {
+    const others = weights.others.length
+        ? ` (+${weights.others.length} other target groups at ${weights.others.join(', ')})`
+        : '';
+    // Sticky clients stay on their group until the cookie expires, whatever the weights: say so
+    // wherever the split is reported, a rollback's final state included.
+    const sticky = stickiness.enabled
+        ? `; group stickiness ${stickiness.seconds} s: sticky clients keep their group until it expires`
+        : '';
+    return `blue ${weights.blue} / green ${weights.green} (ALB weights)${others}${sticky}`;
+}
+function weighted_plan_quantize(target, split, state) {
+    const forward = forwardOf(target, state.native.actions);
+    return quantizeWeights(split, weightsOf(forward, target.pair));
+}
+/**
+ * One ModifyListener/ModifyRule per phase: the whole list is replaced atomically, so a step is
+ * make-before-break by itself. Adoption (green added at weight 0) is a phase of its own that
+ * moves no traffic; the stickiness asked for rides on the first write.
+ */
+function plan(target, from, to) {
+    const forward = forwardOf(target, from.native.actions);
+    const live = weightsOf(forward, target.pair);
+    const stickiness = wantedStickiness(forward.stickiness, target.stickinessSeconds);
+    if (from.split.equals(to)) {
+        if (sameStickiness(forward.stickiness, stickiness))
+            return { from, to, phases: [] };
+        const only = phase(target, from, live, stickiness, { adopt: false, movesTraffic: false });
+        return {
+            from,
+            to,
+            phases: [{ ...only, summary: `set group stickiness: ${only.expect.detail}` }]
+        };
+    }
+    const phases = [];
+    let state = from;
+    if (forward.green === undefined) {
+        const adopted = phase(target, state, live, stickiness, { adopt: true, movesTraffic: false });
+        phases.push({
+            ...adopted,
+            summary: `adopt ${target.arn}: forward to blue (weight ${live.blue}) and green (weight 0)`
+        });
+        state = adopted.expect;
+    }
+    const next = weightsFor(to, live);
+    const step = phase(target, state, next, stickiness, { adopt: false, movesTraffic: true });
+    const rescaled = next.others.some((weight, index) => weight !== live.others[index])
+        ? '; other target groups rescaled to keep their share'
+        : '';
+    phases.push({ ...step, summary: `${step.expect.detail}${rescaled}` });
+    return { from, to: step.expect.split, phases };
+}
+/** Back to the exact action list the run started from, adoption and stickiness included. */
+function restore(target, start, live) {
+    const base = { from: live, to: start.split, exact: true };
+    if (live.fingerprint === start.fingerprint)
+        return { ...base, phases: [] };
+    return {
+        ...base,
+        phases: [
+            {
+                summary: `put back the action list ${target.arn} started with: ${start.detail}`,
+                calls: [modifyCall(target, start.native.actions)],
+                expect: start,
+                movesTraffic: !live.split.equals(start.split)
+            }
+        ]
+    };
+}
+/**
+ * Converged when AWS shows the phase's action list; pending while a lagging read still shows
+ * `from` (ALB applies weights at once, only reads lag); anything else is someone else's edit.
+ */
+function classify(phase, from, live) {
+    if (live.fingerprint === phase.expect.fingerprint) {
+        return { status: 'converged', state: live, detail: `AWS reports ${live.detail}` };
+    }
+    if (live.fingerprint === from.fingerprint) {
+        return { status: 'pending', state: live, detail: `AWS still reports ${live.detail}` };
+    }
+    const rest = live.detail === phase.expect.detail
+        ? ' (the weights match; another part of the action list changed)'
+        : '';
+    return {
+        status: 'diverged',
+        state: live,
+        detail: `expected ${phase.expect.detail}, found ${live.detail}${rest}`
+    };
+}
+function modifyCall(target, actions) {
+    const written = forWriting(actions);
+    return target.kind === 'listener'
+        ? {
+            service: 'elasticloadbalancingv2',
+            operation: 'ModifyListener',
+            parameters: { ListenerArn: target.arn, DefaultActions: written }
+        }
+        : {
+            service: 'elasticloadbalancingv2',
+            operation: 'ModifyRule',
+            parameters: { RuleArn: target.arn, Actions: written }
+        };
+}
+function phase(target, state, weights, stickiness, { adopt, movesTraffic }) {
+    const forward = forwardOf(target, state.native.actions);
+    const actions = rewrite(state.native.actions, forward, target.pair, weights, stickiness, adopt);
+    const expect = weighted_plan_stateOf(target, { ...state.native, actions });
+    return { summary: expect.detail, calls: [modifyCall(target, actions)], expect, movesTraffic };
+}
+function sameStickiness(a, b) {
+    return a.enabled === b.enabled && (!a.enabled || (b.enabled && a.seconds === b.seconds));
+}
+
+;// CONCATENATED MODULE: ./src/backends/weighted-settings.ts
+
+
+
+/** ALB's bound on group stickiness (TargetGroupStickinessConfig.DurationSeconds). */
 const MAX_STICKINESS_SECONDS = 604_800;
-/** Below this pair total beside other target groups, a step's rounding error exceeds 1 %. */
-const MIN_SHARED_PAIR_TOTAL = 100;
-function readWeightedSettings(read) {
+/** Every input mode `weighted-target-groups` reads. */
+const WEIGHTED_INPUTS = [
+    'listener-arn',
+    'rule-arn',
+    'blue-target-group',
+    'green-target-group',
+    'stickiness-duration'
+];
+/** The input that names what this run moves traffic on, and its value. */
+function targetInput(settings) {
+    return settings.listenerArn
+        ? { input: 'listener-arn', arn: settings.listenerArn }
+        : { input: 'rule-arn', arn: settings.ruleArn };
+}
+/** Every ARN the inputs name, for the one-region-one-account check. */
+function namedArns(settings) {
+    return [
+        targetInput(settings),
+        { input: 'blue-target-group', arn: settings.blueTargetGroup },
+        { input: 'green-target-group', arn: settings.greenTargetGroup }
+    ];
+}
+function readWeightedSettings(read, common) {
     const listenerRaw = optional(read, 'listener-arn');
     const ruleRaw = optional(read, 'rule-arn');
     if (listenerRaw && ruleRaw) {
@@ -44052,7 +45291,7 @@ function readWeightedSettings(read) {
     if (blueTargetGroup === greenTargetGroup) {
         throw new InputError('green-target-group', greenTargetGroup, 'a target group other than blue-target-group');
     }
-    return {
+    const settings = {
         listenerArn: listenerRaw
             ? parseArn('listener-arn', listenerRaw, 'elasticloadbalancing', 'listener/app/')
             : undefined,
@@ -44063,87 +45302,234 @@ function readWeightedSettings(read) {
         greenTargetGroup,
         stickinessSeconds: parseStickiness(optional(read, 'stickiness-duration'))
     };
+    // The client's own region (AWS_REGION) is checked again by inspect(); aws-region is known here.
+    requireSameRegionAndAccount(namedArns(settings), common.region);
+    return settings;
 }
+const STICKINESS_ACCEPTED = 'a whole number of seconds from 1 to 604800 such as 300, 300s or 1h (at most 168h), or off';
+/** "off" / "0", a plain number of seconds ("300"), or a duration ("300s", "5m", "1h"). */
 function parseStickiness(raw) {
     if (raw === '')
         return undefined;
     if (raw === 'off' || raw === '0')
         return 0;
-    return parseWholeSeconds('stickiness-duration', raw, 1, MAX_STICKINESS_SECONDS, 'a whole number of seconds from 1s to 168h (604800s) such as 300s or 1h, or off');
+    if (/^\d+$/.test(raw)) {
+        const seconds = Number(raw);
+        if (seconds > MAX_STICKINESS_SECONDS) {
+            throw new InputError('stickiness-duration', raw, STICKINESS_ACCEPTED);
+        }
+        return seconds;
+    }
+    return parseWholeSeconds('stickiness-duration', raw, 1, MAX_STICKINESS_SECONDS, STICKINESS_ACCEPTED);
 }
+
+;// CONCATENATED MODULE: ./src/backends/weighted-inspect.ts
+
+
+
+
+
+
+
+const ALB_PROTOCOLS = ['HTTP', 'HTTPS'];
+async function inspectWeighted(aws, settings, target, signal) {
+    requireSameRegionAndAccount(namedArns(settings), await aws.clientRegion());
+    const { input } = targetInput(settings);
+    const what = target.kind === 'listener' ? 'an existing ALB listener' : 'an existing listener rule';
+    const native = await existing(input, target.arn, what, () => aws.readNative(target, signal));
+    const { stickiness } = weighted_inspect_checkForward(settings, target, native);
+    const describeGroup = (name, arn) => existing(name, arn, 'an existing target group', async () => {
+        const group = await aws.targetGroup(arn, signal);
+        if (!group)
+            throw new TopologyError(name, arn, 'no such target group', 'an existing one');
+        return group;
+    });
+    const [blue, green] = await Promise.all([
+        describeGroup('blue-target-group', settings.blueTargetGroup),
+        describeGroup('green-target-group', settings.greenTargetGroup)
+    ]);
+    const loadBalancer = native.loadBalancerArn;
+    checkServes('blue-target-group', blue, loadBalancer, true);
+    checkServes('green-target-group', green, loadBalancer, false);
+    checkCompatible(blue, green);
+    if ((await aws.targetHealth(settings.greenTargetGroup, signal)).length === 0) {
+        throw new TopologyError('green-target-group', settings.greenTargetGroup, 'no registered targets', 'a target group with its targets registered before the shift (nothing could take traffic)');
+    }
+    return {
+        state: weighted_plan_stateOf(target, native),
+        sides: weighted_inspect_sidesOf(settings, loadBalancer),
+        warnings: stickiness.enabled
+            ? [
+                `${target.arn} has group stickiness (${stickiness.seconds} s): sticky clients keep their target group until the cookie expires, whatever the weights`
+            ]
+            : []
+    };
+}
+/** The forward action exists, names blue, leaves room for green, and can be shifted in steps. */
+function weighted_inspect_checkForward(settings, target, native) {
+    const { input, arn } = targetInput(settings);
+    const types = native.actions.map((action) => action.Type).join(', ') || 'no actions';
+    const forward = readForward(native.actions, target.pair);
+    if (!forward) {
+        throw new TopologyError(input, arn, `its actions are: ${types}`, 'a listener or rule whose action list forwards to blue-target-group');
+    }
+    const groups = forward.tuples.map((tuple) => `${tuple.arn} (weight ${tuple.weight})`).join(', ');
+    if (forward.blue === undefined) {
+        throw new TopologyError('blue-target-group', settings.blueTargetGroup, `${arn} forwards to ${groups}`, `a target group that ${input}'s forward action sends traffic to`);
+    }
+    const count = forward.tuples.length + (forward.green === undefined ? 1 : 0);
+    if (count > MAX_TARGET_GROUPS) {
+        throw new TopologyError(input, arn, `a forward action to ${groups}, ${count} groups with green`, `a forward action with at most ${MAX_TARGET_GROUPS} target groups, green included (ALB's limit)`);
+    }
+    const problem = shiftProblem(weightsOf(forward, target.pair));
+    if (problem) {
+        throw new TopologyError(input, arn, problem, "weights that keep the other groups' share exactly within 0-999 (e.g. scale every weight of the forward action down by the same factor)");
+    }
+    return forward;
+}
+/** A target group serves one load balancer: blue this one, green this one or none yet. */
+function checkServes(input, group, loadBalancer, mustServe) {
+    const serves = group.LoadBalancerArns ?? [];
+    const elsewhere = serves.filter((arn) => arn !== loadBalancer);
+    if (elsewhere.length > 0 || (mustServe && !serves.includes(loadBalancer))) {
+        throw new TopologyError(input, group.TargetGroupArn ?? '', serves.length ? `it serves ${serves.join(', ')}` : 'it serves no load balancer', mustServe
+            ? `a target group of ${loadBalancer}`
+            : `a target group of ${loadBalancer} or of none yet (an ALB target group serves one load balancer)`);
+    }
+}
+/** Green must be something an ALB listener can forward to beside blue. */
+function checkCompatible(blue, green) {
+    const arn = green.TargetGroupArn ?? '';
+    const lambda = green.TargetType === 'lambda';
+    if (green.TargetType === 'alb' || (!lambda && !ALB_PROTOCOLS.includes(green.Protocol ?? ''))) {
+        throw new TopologyError('green-target-group', arn, `a ${green.Protocol ?? 'no-protocol'} target group of type ${green.TargetType ?? 'unknown'}`, 'an Application Load Balancer target group (HTTP or HTTPS, or of type lambda)');
+    }
+    // Clients speak one protocol to the listener: a gRPC group beside an HTTP/1 one fails them.
+    if (blue.ProtocolVersion &&
+        green.ProtocolVersion &&
+        blue.ProtocolVersion !== green.ProtocolVersion) {
+        throw new TopologyError('green-target-group', arn, `protocol version ${green.ProtocolVersion} (blue's is ${blue.ProtocolVersion})`, `a target group with blue's protocol version, ${blue.ProtocolVersion}`);
+    }
+    if (!lambda && blue.VpcId && green.VpcId && blue.VpcId !== green.VpcId) {
+        throw new TopologyError('green-target-group', arn, `VPC ${green.VpcId} (blue and the load balancer are in ${blue.VpcId})`, `a target group in ${blue.VpcId}`);
+    }
+}
+function weighted_inspect_sidesOf(settings, loadBalancer) {
+    const side = (arn) => ({
+        ...emptySide(),
+        targetGroups: [
+            { arn, loadBalancerArns: [loadBalancer], metrics: albMetrics(arn, [loadBalancer]) }
+        ]
+    });
+    return {
+        blue: side(settings.blueTargetGroup),
+        green: side(settings.greenTargetGroup),
+        nameServers: [],
+        loadBalancers: [
+            {
+                arn: loadBalancer,
+                metrics: [
+                    {
+                        namespace: 'AWS/ApplicationELB',
+                        dimensions: [{ name: 'LoadBalancer', value: loadBalancerDimension(loadBalancer) }]
+                    }
+                ]
+            }
+        ]
+    };
+}
+const NOT_FOUND = [
+    'ListenerNotFoundException',
+    'RuleNotFoundException',
+    'TargetGroupNotFoundException'
+];
+/** A NotFound answer becomes a refusal naming the input; every other failure stays as it is. */
+async function existing(input, arn, accepted, read) {
+    try {
+        return await read();
+    }
+    catch (error) {
+        const code = error instanceof AwsCallError && error.cause instanceof Error ? error.cause.name : '';
+        if (NOT_FOUND.includes(code))
+            throw new TopologyError(input, arn, `no such resource (${code})`, accepted);
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/backends/weighted-target-groups.ts
+
+
+
+
+
+
+
+
 /**
  * Mode `weighted-target-groups`: an ALB listener (or rule) forwards to blue and green target
- * groups by weight; every change is a read-modify-write of the whole action list that keeps
- * everything this run does not own.
+ * groups by weight. Every write is the whole action list, read-modify-write, keeping everything
+ * this run does not own; the pure half (weighted-plan.ts) decides what to write.
  */
 class WeightedTargetGroupsBackend {
     settings;
-    elbv2;
     mode = 'weighted-target-groups';
     target;
+    where;
+    aws;
     constructor(settings, elbv2) {
         this.settings = settings;
-        this.elbv2 = elbv2;
         this.target = settings.listenerArn ?? settings.ruleArn;
+        this.where = {
+            arn: this.target,
+            kind: settings.listenerArn ? 'listener' : 'rule',
+            pair: { blue: settings.blueTargetGroup, green: settings.greenTargetGroup },
+            stickinessSeconds: settings.stickinessSeconds
+        };
+        this.aws = new WeightedAws(elbv2);
     }
-    async prepare(dryRun) {
-        const { blueTargetGroup, greenTargetGroup } = this.settings;
-        await awsCall('DescribeTargetGroups', `${blueTargetGroup}, ${greenTargetGroup}`, () => this.elbv2.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTargetGroupsCommand */.sC7({ TargetGroupArns: [blueTargetGroup, greenTargetGroup] })));
-        const live = await this.readForward();
-        if (live.others > 0 && live.blue + live.green < MIN_SHARED_PAIR_TOTAL) {
-            // Beside other groups the pair keeps its total; a small total cannot express the steps.
-            throw new UnsupportedStateError(`${this.target} gives blue and green a total weight of ${live.blue + live.green} beside ` +
-                `${live.others} other target groups: too coarse to shift in steps. Raise blue's weight ` +
-                `(and the others' in proportion) to at least ${MIN_SHARED_PAIR_TOTAL} first`);
+    inspect(signal) {
+        return inspectWeighted(this.aws, this.settings, this.where, signal);
+    }
+    async read(signal) {
+        return weighted_plan_stateOf(this.where, await this.aws.readNative(this.where, signal));
+    }
+    quantize(split, state) {
+        return weighted_plan_quantize(this.where, split, state);
+    }
+    plan(from, to) {
+        return plan(this.where, from, to);
+    }
+    restore(start, live) {
+        return restore(this.where, start, live);
+    }
+    async apply(phase, signal) {
+        for (const call of phase.calls)
+            await this.aws.send(call, signal);
+    }
+    async verify(phase, from, signal) {
+        const native = await this.aws.readNative(this.where, signal);
+        let live;
+        try {
+            live = weighted_plan_stateOf(this.where, native);
         }
-        const hasGreen = live.tuples.some((tuple) => tuple.TargetGroupArn === greenTargetGroup);
-        if (hasGreen)
-            return { changes: [], calls: [] };
-        // Adoption: a listener that forwards to blue alone becomes a weighted pair with green at 0.
-        const adopted = this.rewrite(live, live.blue, 0);
-        const call = this.modifyCall(adopted);
-        const change = `Adopted ${this.target}: forward to blue (weight ${live.blue}) and green (weight 0)`;
-        if (dryRun)
-            return { changes: [`Would adopt: ${change}`], calls: [call] };
-        await this.send(adopted);
-        return { changes: [change], calls: [call] };
-    }
-    async read() {
-        return weighted_target_groups_observe(await this.readForward());
-    }
-    /**
-     * Each write is the whole action list with only the pair's weights changed, and a step changes
-     * nothing a later step reads but those weights, so planning every step from the live listener
-     * already gives the calls a chain of steps would make.
-     */
-    async plan(split) {
-        const actions = await this.actionsFor(split);
-        return actions ? [this.modifyCall(actions)] : [];
-    }
-    async apply(split) {
-        const actions = await this.actionsFor(split);
-        if (!actions)
-            return [];
-        await this.send(actions);
-        return [this.modifyCall(actions)];
-    }
-    async converged(split) {
-        const live = await this.readForward();
-        const [blue, green] = this.weightsFor(split, live);
-        return live.blue === blue && live.green === green;
-    }
-    describe(split) {
-        const [blue, green] = pairWeights(split, undefined);
-        return `blue ${blue} / green ${green} (ALB weights)`;
-    }
-    healthScope() {
-        return [{ targetGroupArn: this.settings.greenTargetGroup }];
+        catch (error) {
+            if (!(error instanceof UnsupportedStateError))
+                throw error;
+            // Someone left no split of ours to read (no forward action, blue and green both out):
+            // the state carries `from`'s split, as nothing of ours takes traffic to report instead.
+            live = {
+                ...from,
+                native: { ...native, actions: plainActions(native.actions) },
+                detail: error.message,
+                fingerprint: `unreadable:${canonicalActions(native.actions)}`
+            };
+        }
+        return classify(phase, from, live);
     }
     /** Blue can take traffic moved toward it when at least one of its targets is healthy. */
-    async blueCanCarry() {
+    async blueCapacity(_state, signal) {
         const arn = this.settings.blueTargetGroup;
-        const out = await awsCall('DescribeTargetHealth', arn, () => this.elbv2.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTargetHealthCommand */.qyg({ TargetGroupArn: arn })));
-        const targets = out.TargetHealthDescriptions ?? [];
+        const targets = await this.aws.targetHealth(arn, signal);
         const healthy = targets.filter((target) => classifyTarget(target.TargetHealth?.State ?? '', target.TargetHealth?.Reason ?? '') ===
             'healthy').length;
         const states = targets
@@ -44154,181 +45540,12 @@ class WeightedTargetGroupsBackend {
             detail: `${arn} has ${healthy} healthy of ${targets.length} registered targets${states ? ` (${states})` : ''}`
         };
     }
-    async readForward() {
-        const actions = await this.readActions();
-        const forwardIndex = actions.findIndex((action) => action.Type === 'forward');
-        if (forwardIndex < 0) {
-            const types = actions.map((action) => action.Type).join(', ');
-            throw new UnsupportedStateError(`${this.target} has no forward action (its actions: ${types || 'none'}); ` +
-                'point it at the blue target group first');
-        }
-        const forward = actions[forwardIndex];
-        const tuples = forward.ForwardConfig?.TargetGroups?.length
-            ? forward.ForwardConfig.TargetGroups.map((tuple) => ({ ...tuple, Weight: tuple.Weight ?? 1 }))
-            : [{ TargetGroupArn: forward.TargetGroupArn, Weight: 1 }];
-        const weightOf = (arn) => tuples.find((tuple) => tuple.TargetGroupArn === arn)?.Weight;
-        const blue = weightOf(this.settings.blueTargetGroup);
-        const green = weightOf(this.settings.greenTargetGroup);
-        if (blue === undefined && green === undefined) {
-            const groups = tuples.map((tuple) => tuple.TargetGroupArn).join(', ');
-            throw new UnsupportedStateError(`${this.target} forwards to ${groups}, which includes neither blue-target-group ` +
-                `${this.settings.blueTargetGroup} nor green-target-group ${this.settings.greenTargetGroup}`);
-        }
-        if (!blue && !green) {
-            throw new UnsupportedStateError(`${this.target} gives weight 0 to both blue and green: neither takes traffic, so there is nothing to shift`);
-        }
-        return {
-            actions,
-            forwardIndex,
-            tuples,
-            stickiness: forward.ForwardConfig?.TargetGroupStickinessConfig,
-            blue: blue ?? 0,
-            green: green ?? 0,
-            others: tuples.filter((tuple) => tuple.TargetGroupArn !== this.settings.blueTargetGroup &&
-                tuple.TargetGroupArn !== this.settings.greenTargetGroup).length
-        };
-    }
-    /** The action list a step to the split writes, read from the live one; undefined if no change. */
-    async actionsFor(split) {
-        const live = await this.readForward();
-        const [blue, green] = this.weightsFor(split, live);
-        if (live.blue === blue && live.green === green && !this.changesStickiness(live))
-            return undefined;
-        return this.rewrite(live, blue, green);
-    }
-    weightsFor(split, live) {
-        return pairWeights(split, live.others > 0 ? live.blue + live.green : undefined);
-    }
-    async readActions() {
-        if (this.settings.listenerArn) {
-            const arn = this.settings.listenerArn;
-            const out = await awsCall('DescribeListeners', arn, () => this.elbv2.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeListenersCommand */.AKE({ ListenerArns: [arn] })));
-            return out.Listeners?.[0]?.DefaultActions ?? [];
-        }
-        const arn = this.settings.ruleArn;
-        const out = await awsCall('DescribeRules', arn, () => this.elbv2.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeRulesCommand */.Ggo({ RuleArns: [arn] })));
-        return out.Rules?.[0]?.Actions ?? [];
-    }
-    /** The whole action list with only our pair's weights (and stickiness, if asked) changed. */
-    rewrite(live, blue, green) {
-        const { blueTargetGroup, greenTargetGroup } = this.settings;
-        const tuples = live.tuples.map((tuple) => ({ ...tuple }));
-        const setWeight = (arn, weight) => {
-            const tuple = tuples.find((candidate) => candidate.TargetGroupArn === arn);
-            if (tuple)
-                tuple.Weight = weight;
-            else
-                tuples.push({ TargetGroupArn: arn, Weight: weight });
-        };
-        setWeight(blueTargetGroup, blue);
-        setWeight(greenTargetGroup, green);
-        checkForward(this.target, tuples);
-        const forward = {
-            ...live.actions[live.forwardIndex],
-            TargetGroupArn: undefined,
-            ForwardConfig: {
-                TargetGroups: tuples,
-                TargetGroupStickinessConfig: this.stickiness(live.stickiness)
-            }
-        };
-        return live.actions.map((action, index) => index === live.forwardIndex ? forward : keepAsIs(action));
-    }
-    stickiness(live) {
-        const seconds = this.settings.stickinessSeconds;
-        if (seconds === undefined)
-            return live;
-        return seconds === 0 ? { Enabled: false } : { Enabled: true, DurationSeconds: seconds };
-    }
-    changesStickiness(live) {
-        const wanted = this.stickiness(live.stickiness);
-        return (Boolean(wanted?.Enabled) !== Boolean(live.stickiness?.Enabled) ||
-            (wanted?.Enabled === true && wanted.DurationSeconds !== live.stickiness?.DurationSeconds));
-    }
-    modifyCall(actions) {
-        return this.settings.listenerArn
-            ? {
-                service: 'elasticloadbalancingv2',
-                operation: 'ModifyListener',
-                parameters: { ListenerArn: this.settings.listenerArn, DefaultActions: actions }
-            }
-            : {
-                service: 'elasticloadbalancingv2',
-                operation: 'ModifyRule',
-                parameters: { RuleArn: this.settings.ruleArn, Actions: actions }
-            };
-    }
-    async send(actions) {
-        if (this.settings.listenerArn) {
-            const arn = this.settings.listenerArn;
-            await awsCall('ModifyListener', arn, () => this.elbv2.send(new client_elastic_load_balancing_v2_dist_cjs/* ModifyListenerCommand */.ugc({ ListenerArn: arn, DefaultActions: actions })));
-        }
-        else {
-            const arn = this.settings.ruleArn;
-            await awsCall('ModifyRule', arn, () => this.elbv2.send(new client_elastic_load_balancing_v2_dist_cjs/* ModifyRuleCommand */.y5P({ RuleArn: arn, Actions: actions })));
-        }
-    }
-}
-/**
- * Blue and green weights for a split. On its own the pair uses the 0-999 scale (0.1 % steps);
- * beside other target groups it keeps the pair's live total so their share is unchanged.
- */
-function pairWeights(split, pairTotal) {
-    if (pairTotal === undefined) {
-        return [Math.min(weighted_target_groups_MAX_WEIGHT, 1000 - split.permille), Math.min(weighted_target_groups_MAX_WEIGHT, split.permille)];
-    }
-    // Between the ends both sides keep at least weight 1, so no step silently empties one of them.
-    const exact = Math.round((pairTotal * split.permille) / 1000);
-    const green = split.permille === 0 ? 0 : split.permille === 1000 ? pairTotal : clamp(exact, 1, pairTotal - 1);
-    return [pairTotal - green, green];
-}
-function clamp(value, low, high) {
-    return Math.min(high, Math.max(low, value));
-}
-function weighted_target_groups_observe(live) {
-    const others = live.others > 0 ? ` (+${live.others} other target groups)` : '';
-    // Sticky clients stay on their group until the cookie expires, whatever the weights: say so
-    // wherever the split is reported, a rollback's final state included.
-    const sticky = live.stickiness?.Enabled
-        ? `; group stickiness ${live.stickiness.DurationSeconds ?? '?'} s: sticky clients keep their group until it expires`
-        : '';
-    return {
-        split: Split.ofWeights(live.blue, live.green),
-        detail: `blue ${live.blue} / green ${live.green} (ALB weights)${others}${sticky}`,
-        fingerprint: `blue=${live.blue};green=${live.green}`
-    };
-}
-/** ALB's own rules, checked before a write so a bad request never reaches AWS. */
-function checkForward(target, tuples) {
-    if (tuples.length > MAX_TARGET_GROUPS) {
-        throw new UnsupportedStateError(`${target} would forward to ${tuples.length} target groups; ALB allows at most ${MAX_TARGET_GROUPS}`);
-    }
-    for (const tuple of tuples) {
-        const weight = tuple.Weight ?? 1;
-        if (!Number.isInteger(weight) || weight < 0 || weight > weighted_target_groups_MAX_WEIGHT) {
-            throw new UnsupportedStateError(`Weight ${weight} for ${tuple.TargetGroupArn} is outside 0-999`);
-        }
-    }
-    if (tuples.every((tuple) => (tuple.Weight ?? 1) === 0)) {
-        throw new UnsupportedStateError(`Refusing to write all-zero weights to ${target}`);
-    }
-}
-/**
- * An action sent back as read. Authenticate-OIDC actions come back without their client secret;
- * ModifyListener then needs UseExistingClientSecret to keep it.
- */
-function keepAsIs(action) {
-    if (action.AuthenticateOidcConfig && !action.AuthenticateOidcConfig.ClientSecret) {
-        return {
-            ...action,
-            AuthenticateOidcConfig: { ...action.AuthenticateOidcConfig, UseExistingClientSecret: true }
-        };
-    }
-    return action;
 }
 const weightedTargetGroups = {
     mode: 'weighted-target-groups',
+    inputs: WEIGHTED_INPUTS,
     readInputs: readWeightedSettings,
-    create: (settings, deps) => new WeightedTargetGroupsBackend(settings, deps.clients.elbv2)
+    create: (settings, deps) => new WeightedTargetGroupsBackend(settings, deps.clients.get(client_elastic_load_balancing_v2_dist_cjs/* ElasticLoadBalancingV2Client */.MlD))
 };
 
 ;// CONCATENATED MODULE: ./src/backends/index.ts
@@ -44365,7 +45582,60 @@ const systemClock = {
     })
 };
 
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudwatch/dist-cjs/index.js
+var client_cloudwatch_dist_cjs = __nccwpck_require__(4085);
+;// CONCATENATED MODULE: ./src/gates/verdicts.ts
+const WORST_FIRST = ['fail', 'pending', 'pass'];
+/**
+ * One gate result from several parts (target groups, health checks, resolvers): the worst
+ * status (fail, then pending, then pass), with the details of the parts at that status, or of
+ * every part when all pass. Needs at least one result.
+ */
+function worstOf(results) {
+    const status = WORST_FIRST.find((candidate) => results.some((result) => result.status === candidate));
+    if (status === undefined)
+        throw new Error('worstOf() needs at least one result');
+    const detail = results
+        .filter((result) => status === 'pass' || result.status === status)
+        .map((result) => result.detail)
+        .join('; ');
+    return { status, detail };
+}
+/** Since when each key (a target, a health check, a resolver) has waited, on the gate's clock. */
+class WaitingSince {
+    since = new Map();
+    /** How long the key has been waiting: 0 the first time it is seen waiting. */
+    waited(key, now) {
+        const since = this.since.get(key) ?? now;
+        this.since.set(key, since);
+        return now - since;
+    }
+    /** The key no longer waits: its next wait starts afresh. */
+    stop(key) {
+        this.since.delete(key);
+    }
+    /** Starts the clock of every key waiting now and stops every other. */
+    track(waiting, now) {
+        const keys = new Set(waiting);
+        for (const key of this.since.keys())
+            if (!keys.has(key))
+                this.since.delete(key);
+        for (const key of keys)
+            this.waited(key, now);
+    }
+}
+/** The shortest bound on one check: AWS calls may take a retry or two. */
+const MIN_CHECK_TIMEOUT_MS = 15_000;
+/**
+ * How long one check of a gate polled every `intervalMs` may take before it counts as failed:
+ * generous (two intervals, at least 15 s), but bounded, so a hung call is a verdict.
+ */
+function checkTimeoutFor(intervalMs) {
+    return Math.max(MIN_CHECK_TIMEOUT_MS, 2 * intervalMs);
+}
+
 ;// CONCATENATED MODULE: ./src/gates/cloudwatch-alarms.ts
+
 
 
 
@@ -44376,6 +45646,7 @@ const MAX_ALARMS = 100;
 const ALARM_NAME = /^[^\p{Cc}]{1,255}$/u;
 const cloudwatchAlarms = {
     name: 'cloudwatch-alarms',
+    inputs: ['alarms'],
     readInputs(read) {
         const raw = optional(read, 'alarms');
         const alarms = [...new Set(parseList(raw))];
@@ -44399,15 +45670,24 @@ class CloudWatchAlarmsGate {
     deps;
     name = 'cloudwatch-alarms';
     intervalMs;
+    checkTimeoutMs;
     constructor(settings, deps) {
         this.settings = settings;
         this.deps = deps;
         this.intervalMs = deps.settings.checkIntervalMs;
+        this.checkTimeoutMs = checkTimeoutFor(this.intervalMs);
+    }
+    /** A typo in an alarm name is refused before the run writes anything. */
+    async inspect(signal) {
+        const missing = this.missing(await this.byName(signal));
+        if (missing.length > 0) {
+            throw new InputError('alarms', missing.join(', '), 'names of metric or composite alarms that exist in this account and region');
+        }
     }
     async check(context) {
-        const found = new Map((await this.describe(context.signal)).map((alarm) => [alarm.AlarmName ?? '', alarm]));
-        // A typo in an alarm name must not turn the gate into a silent pass.
-        const missing = this.settings.alarms.filter((name) => !found.has(name));
+        const found = await this.byName(context.signal);
+        // An alarm deleted during the run must not turn the gate into a silent pass.
+        const missing = this.missing(found);
         const firing = this.settings.alarms.filter((name) => found.get(name)?.StateValue === 'ALARM');
         const noData = this.settings.alarms.filter((name) => found.get(name)?.StateValue === 'INSUFFICIENT_DATA');
         const failures = [];
@@ -44428,6 +45708,12 @@ class CloudWatchAlarmsGate {
             ? `; INSUFFICIENT_DATA (no data yet, does not block): ${noData.join(', ')}`
             : '';
         return { status: 'pass', detail: `${ok}/${this.settings.alarms.length} alarms OK${note}` };
+    }
+    async byName(signal) {
+        return new Map((await this.describe(signal)).map((alarm) => [alarm.AlarmName ?? '', alarm]));
+    }
+    missing(found) {
+        return this.settings.alarms.filter((name) => !found.has(name));
     }
     /** "name: StateReason (since 2026-11-22T12:00:00.000Z, 90s ago)". */
     describeFiring(alarm) {
@@ -44451,7 +45737,7 @@ class CloudWatchAlarmsGate {
                 ...(nextToken ? { NextToken: nextToken } : {})
             };
             const command = new client_cloudwatch_dist_cjs/* DescribeAlarmsCommand */.zWD(input);
-            const output = await awsCall('DescribeAlarms', this.settings.alarms.join(', '), () => this.deps.clients.cloudwatch.send(command, { abortSignal: signal }), signal);
+            const output = await awsCall('DescribeAlarms', this.settings.alarms.join(', '), () => this.deps.clients.get(client_cloudwatch_dist_cjs/* CloudWatchClient */.WBn).send(command, { abortSignal: signal }), signal);
             alarms.push(...(output.MetricAlarms ?? []), ...(output.CompositeAlarms ?? []));
             nextToken = output.NextToken;
         } while (nextToken);
@@ -44551,49 +45837,7 @@ class UdpDnsClient {
     }
 }
 
-;// CONCATENATED MODULE: ./src/gates/verdicts.ts
-const WORST_FIRST = ['fail', 'pending', 'pass'];
-/**
- * One gate result from several parts (target groups, health checks, resolvers): the worst
- * status (fail, then pending, then pass), with the details of the parts at that status, or of
- * every part when all pass. Needs at least one result.
- */
-function worstOf(results) {
-    const status = WORST_FIRST.find((candidate) => results.some((result) => result.status === candidate));
-    if (status === undefined)
-        throw new Error('worstOf() needs at least one result');
-    const detail = results
-        .filter((result) => status === 'pass' || result.status === status)
-        .map((result) => result.detail)
-        .join('; ');
-    return { status, detail };
-}
-/** Since when each key (a target, a health check, a resolver) has waited, on the gate's clock. */
-class WaitingSince {
-    since = new Map();
-    /** How long the key has been waiting: 0 the first time it is seen waiting. */
-    waited(key, now) {
-        const since = this.since.get(key) ?? now;
-        this.since.set(key, since);
-        return now - since;
-    }
-    /** The key no longer waits: its next wait starts afresh. */
-    stop(key) {
-        this.since.delete(key);
-    }
-    /** Starts the clock of every key waiting now and stops every other. */
-    track(waiting, now) {
-        const keys = new Set(waiting);
-        for (const key of this.since.keys())
-            if (!keys.has(key))
-                this.since.delete(key);
-        for (const key of keys)
-            this.waited(key, now);
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/gates/dns-answer.ts
-
 
 
 
@@ -44626,11 +45870,12 @@ const dnsAnswer = {
         }
         return { resolvers: entries.map(parseResolver) };
     },
+    inputs: ['dns-resolvers'],
     create(settings, deps) {
-        // On by default in mode dns, where the backend knows the name, the zone and both sides.
-        if (!(deps.backend instanceof DnsBackend))
+        // On by default wherever the sides are DNS records (mode dns).
+        if (deps.sides.blue.records.length === 0)
             return undefined;
-        return new DnsAnswerGate(settings, deps, deps.backend);
+        return new DnsAnswerGate(settings, deps);
     }
 };
 function parseResolver(raw) {
@@ -44648,6 +45893,15 @@ function parseResolver(raw) {
     }
     return { host, port };
 }
+/** Both sides at the applied split, from the records the backend's inspection found. */
+function dnsSides(sides, greenShare) {
+    const side = (from, share) => ({
+        share,
+        values: from.records.flatMap((record) => record.values),
+        aliasDnsName: from.records.find((record) => record.aliasTarget)?.aliasTarget?.dnsName
+    });
+    return { blue: side(sides.blue, 1 - greenShare), green: side(sides.green, greenShare) };
+}
 /**
  * Resolves the record through the chosen resolvers (by default the zone's authoritative name
  * servers) and confirms the answers reflect the live weights: a side with weight above 0
@@ -44656,18 +45910,19 @@ function parseResolver(raw) {
 class DnsAnswerGate {
     settings;
     deps;
-    backend;
     name = 'dns-answer';
     intervalMs;
+    checkTimeoutMs;
     servers;
     seen = new Map();
     /** Since when each resolver has been asked about the current weights. */
     waitingSince = new WaitingSince();
-    constructor(settings, deps, backend) {
+    constructor(settings, deps) {
         this.settings = settings;
         this.deps = deps;
-        this.backend = backend;
         this.intervalMs = deps.settings.checkIntervalMs;
+        // Every resolver is asked in parallel, each query bounded by the UDP client's own timeout.
+        this.checkTimeoutMs = Math.max(15_000, 2 * this.intervalMs);
     }
     async check(context) {
         const servers = await this.resolvers();
@@ -44677,9 +45932,9 @@ class DnsAnswerGate {
                 detail: 'the hosted zone has no public name servers (a private zone?): give dns-resolvers'
             };
         }
-        const sides = await this.backend.sides();
+        const sides = dnsSides(this.deps.sides, context.split.permille / 1000);
         const values = await sideValues(sides);
-        const key = JSON.stringify([sides.blue.weight, sides.green?.weight ?? null]);
+        const key = String(context.split.permille);
         const count = queriesFor(sides);
         const results = await Promise.all(servers.map(({ label, server }) => this.checkOne(label, server, values, sides, key, count, context.signal)));
         return worstOf(results);
@@ -44693,7 +45948,7 @@ class DnsAnswerGate {
             this.waitingSince.stop(label);
         }
         const waited = this.waitingSince.waited(label, now);
-        const { responses, errors } = await ask(server, this.backend, count, signal);
+        const { responses, errors } = await ask(server, this.deps.sides, count, signal);
         const tally = { blue: 0, green: 0 };
         const other = new Map();
         for (const response of responses) {
@@ -44715,10 +45970,11 @@ class DnsAnswerGate {
             const side = sides[name];
             if (!side)
                 continue;
-            if (side.weight > 0 && !seen.sides.has(name)) {
-                problems.push(`${name} (weight ${side.weight}) has not answered yet`);
+            const share = `${Math.round(side.share * 1000) / 10} %`;
+            if (side.share > 0 && !seen.sides.has(name)) {
+                problems.push(`${name} (${share} of the weight) has not answered yet`);
             }
-            if (side.weight === 0 && tally[name] > 0) {
+            if (side.share === 0 && tally[name] > 0) {
                 problems.push(`${name} (weight 0) still answers`);
             }
         }
@@ -44735,7 +45991,7 @@ class DnsAnswerGate {
             return this.servers;
         const inputs = this.settings.resolvers.length > 0
             ? this.settings.resolvers
-            : (await this.backend.nameServers()).map((host) => ({ host, port: 53 }));
+            : this.deps.sides.nameServers.map((host) => ({ host, port: 53 }));
         this.servers = await Promise.all(inputs.map(async ({ host, port }) => {
             const address = (0,external_node_net_namespaceObject.isIP)(host) ? host : (await (0,external_node_dns_promises_namespaceObject.lookup)(host)).address;
             const label = (0,external_node_net_namespaceObject.isIP)(host) ? `${host}:${port}` : `${host} (${address}:${port})`;
@@ -44749,12 +46005,11 @@ class DnsAnswerGate {
  * within MIN_QUERIES..MAX_QUERIES (smaller weights accumulate over several checks).
  */
 function queriesFor(sides) {
-    const weights = [sides.blue.weight, sides.green?.weight ?? 0];
-    const total = weights[0] + weights[1];
-    const smallest = Math.min(...weights.filter((weight) => weight > 0));
-    if (!Number.isFinite(smallest) || smallest === total)
+    const shares = [sides.blue.share, sides.green?.share ?? 0];
+    const smallest = Math.min(...shares.filter((share) => share > 0));
+    if (!Number.isFinite(smallest) || smallest >= 1)
         return MIN_QUERIES;
-    const needed = Math.ceil(Math.log(1 - CONFIDENCE) / Math.log(1 - smallest / total));
+    const needed = Math.ceil(Math.log(1 - CONFIDENCE) / Math.log(1 - smallest));
     return Math.min(MAX_QUERIES, Math.max(MIN_QUERIES, needed));
 }
 /** Every value that identifies a side in an answer: addresses, CNAME targets, alias targets. */
@@ -44792,14 +46047,14 @@ function dns_answer_classify(response, values) {
     return undefined;
 }
 /** `count` queries, IN_FLIGHT at a time, each on its own id; failures are kept as text. */
-async function ask(server, backend, count, signal) {
+async function ask(server, sides, count, signal) {
     const client = new UdpDnsClient(server);
     const responses = [];
     const errors = [];
-    const type = backend.recordType;
+    const { name, type } = sides.blue.records[0];
     try {
         for (let sent = 0; sent < count; sent += IN_FLIGHT) {
-            const batch = Array.from({ length: Math.min(IN_FLIGHT, count - sent) }, () => client.query(backend.recordName, type, signal).then((response) => {
+            const batch = Array.from({ length: Math.min(IN_FLIGHT, count - sent) }, () => client.query(name, type, signal).then((response) => {
                 if (response.rcode !== 'NOERROR')
                     errors.push(`rcode ${response.rcode}`);
                 else if (response.answers.length === 0)
@@ -44833,9 +46088,18 @@ var external_node_https_ = __nccwpck_require__(4708);
 /** Every URL is requested at once on each check; this keeps that burst small. */
 const MAX_PROBE_URLS = 20;
 const MAX_LATENCY_CAP_MS = 60_000;
+/** Every URL is asked at once, each bounded by probe-max-latency: a check ends by then, plus this. */
+const CHECK_MARGIN_MS = 5_000;
 const STATUS_ACCEPTED = 'HTTP status codes and ranges from 100 to 599 separated by commas, such as 200,204,300-399';
 const httpProbe = {
     name: 'http-probe',
+    inputs: [
+        'probe-urls',
+        'probe-expected-status',
+        'probe-max-latency',
+        'probe-interval',
+        'probe-failure-threshold'
+    ],
     readInputs(read) {
         const raw = optional(read, 'probe-urls');
         const entries = parseList(raw);
@@ -44895,12 +46159,14 @@ class HttpProbeGate {
     deps;
     name = 'http-probe';
     intervalMs;
+    checkTimeoutMs;
     /** Consecutive failures per URL (index into settings.urls); reset by a success. */
     failures;
     constructor(settings, deps) {
         this.settings = settings;
         this.deps = deps;
         this.intervalMs = settings.intervalMs;
+        this.checkTimeoutMs = settings.maxLatencyMs + CHECK_MARGIN_MS;
         this.failures = settings.urls.map(() => 0);
     }
     async check(context) {
@@ -45035,9 +46301,12 @@ const CALL_SPACING_MS = 1100;
 const MAX_HEALTH_CHECKS = 10;
 /** Route 53 calls an endpoint healthy when more than 18 % of its checkers report it healthy. */
 const HEALTHY_SHARE = 0.18;
+/** The types whose checkers' observations GetHealthCheckStatus returns: endpoint checks. */
+const READABLE_TYPES = ['HTTP', 'HTTPS', 'HTTP_STR_MATCH', 'HTTPS_STR_MATCH', 'TCP'];
 const HEALTH_CHECK_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const route53HealthCheck = {
     name: 'route53-health-check',
+    inputs: ['route53-health-checks'],
     readInputs(read) {
         const raw = optional(read, 'route53-health-checks');
         const listed = parseList(raw);
@@ -45058,7 +46327,7 @@ const route53HealthCheck = {
     }
 };
 /**
- * Route 53 health checks (on green's endpoints, or calculated ones) must report healthy: more
+ * Route 53 endpoint health checks (on green's endpoints) must report healthy: more
  * than 18 % of the checkers' latest observations start with "Success", as Route 53 itself
  * decides. No observations yet is pending, until health-timeout.
  */
@@ -45067,6 +46336,7 @@ class Route53HealthCheckGate {
     deps;
     name = 'route53-health-check';
     intervalMs;
+    checkTimeoutMs;
     lastCallAt = -Infinity;
     /** When each id was first seen without observations. */
     waitingSince = new WaitingSince();
@@ -45074,6 +46344,33 @@ class Route53HealthCheckGate {
         this.settings = settings;
         this.deps = deps;
         this.intervalMs = Math.max(deps.settings.checkIntervalMs, settings.healthCheckIds.length * CALL_SPACING_MS);
+        this.checkTimeoutMs = checkTimeoutFor(this.intervalMs);
+    }
+    /**
+     * Each id must name an endpoint check: GetHealthCheckStatus cannot read a calculated one (nor
+     * one that follows a CloudWatch alarm), whose status CloudWatch's HealthCheckStatus metric has.
+     */
+    async inspect(signal) {
+        for (const id of this.settings.healthCheckIds) {
+            const type = await this.typeOf(id, signal);
+            if (READABLE_TYPES.includes(type))
+                continue;
+            throw new TopologyError('route53-health-checks', id, `a ${type} health check, whose status GetHealthCheckStatus cannot read`, `an endpoint health check (${READABLE_TYPES.join(', ')}); for this one, give a CloudWatch ` +
+                `alarm on the metric AWS/Route53 HealthCheckStatus (dimension HealthCheckId=${id}) in alarms`);
+        }
+    }
+    async typeOf(id, signal) {
+        const command = new dist_cjs/* GetHealthCheckCommand */.wVZ({ HealthCheckId: id });
+        try {
+            const output = await awsCall('GetHealthCheck', id, () => this.deps.clients.get(dist_cjs/* Route53Client */.LhC).send(command, { abortSignal: signal }), signal);
+            return output.HealthCheck?.HealthCheckConfig?.Type ?? 'unknown';
+        }
+        catch (error) {
+            if (error instanceof AwsCallError && error.cause?.name === 'NoSuchHealthCheck') {
+                throw new TopologyError('route53-health-checks', id, 'no health check with this id', 'the id of a Route 53 health check in this account');
+            }
+            throw error;
+        }
     }
     async check(context) {
         const verdicts = [];
@@ -45113,8 +46410,8 @@ class Route53HealthCheckGate {
         if (wait > 0)
             await this.deps.clock.sleep(wait, signal);
         this.lastCallAt = this.deps.clock.now();
-        const command = new client_route_53_dist_cjs/* GetHealthCheckStatusCommand */.A6({ HealthCheckId: id });
-        const output = await awsCall('GetHealthCheckStatus', id, () => this.deps.clients.route53.send(command, { abortSignal: signal }), signal);
+        const command = new dist_cjs/* GetHealthCheckStatusCommand */.A6({ HealthCheckId: id });
+        const output = await awsCall('GetHealthCheckStatus', id, () => this.deps.clients.get(dist_cjs/* Route53Client */.LhC).send(command, { abortSignal: signal }), signal);
         return output.HealthCheckObservations ?? [];
     }
 }
@@ -45127,41 +46424,66 @@ class Route53HealthCheckGate {
 
 const targetHealth = {
     name: 'target-health',
-    // Always configured: whether it applies depends on the backend, which create() can see.
+    inputs: ['min-healthy-percent'],
+    // Always configured: whether it applies depends on the sides the inspection found.
     readInputs(read) {
         const raw = optional(read, 'min-healthy-percent') || '100';
         return { minHealthyPercent: parseInteger('min-healthy-percent', raw, 1, 100) };
     },
     create(settings, deps) {
-        if (deps.backend.healthScope().length === 0)
+        if (deps.sides.green.targetGroups.length === 0)
             return undefined;
-        return new TargetHealthGate(settings, deps);
+        return new TargetHealthGate(settings, deps, deps.sides.green.targetGroups);
     }
 };
 class TargetHealthGate {
     settings;
     deps;
+    groups;
     name = 'target-health';
     intervalMs;
+    checkTimeoutMs;
     /** When this gate first saw each target waiting (initial, unused: NotInUse), by target key. */
     waitingSince = new WaitingSince();
-    constructor(settings, deps) {
+    constructor(settings, deps, 
+    /** Green's target groups (with green's target ids where blue shares the group). */
+    groups) {
         this.settings = settings;
         this.deps = deps;
+        this.groups = groups;
         this.intervalMs = deps.settings.checkIntervalMs;
+        this.checkTimeoutMs = checkTimeoutFor(this.intervalMs);
     }
     async check(context) {
-        // Read the scope on every check: a backend may learn green's target ids only in prepare().
-        const scopes = this.deps.backend.healthScope();
-        if (scopes.length === 0)
-            return fail('the backend names no target group to watch');
-        const described = await Promise.all(scopes.map((scope) => this.describe(scope, context.signal)));
+        const described = await Promise.all(this.groups.map((group) => this.describe(group, context.signal)));
         const now = this.deps.clock.now();
         const waiting = described.flat().filter(isWaiting);
         this.waitingSince.track(waiting.map((target) => target.key), now);
         // Each group on its own: one group down must not hide behind another's healthy targets.
-        const results = scopes.map((scope, i) => this.judge(groupName(scope), described[i], now));
+        const results = this.groups.map((group, i) => this.judgeGroup(group, described[i], context, now));
         return worstOf(results);
+    }
+    /**
+     * Where green shares the group with blue (mode targets), the run registers green's targets
+     * step by step: those not registered yet are not judged, and before the first is, green
+     * carries nothing and there is nothing to judge. Who is registered is the backend's to verify.
+     */
+    judgeGroup(group, seen, context, now) {
+        const name = groupName(group);
+        if (!group.targetIds || group.targetIds.length === 0)
+            return this.judge(name, seen, now);
+        const registered = seen.filter((target) => target.reason !== 'Target.NotRegistered');
+        if (registered.length === 0 && context.split.permille === 0) {
+            return {
+                status: 'pass',
+                detail: `${name}: green's ${seen.length} targets are not registered yet (green carries no traffic)`
+            };
+        }
+        const later = seen.length - registered.length;
+        const result = this.judge(name, registered, now);
+        return later === 0
+            ? result
+            : { ...result, detail: `${result.detail}; ${later} not registered yet` };
     }
     judge(group, seen, now) {
         const timeoutMs = this.deps.settings.healthTimeoutMs;
@@ -45201,17 +46523,17 @@ class TargetHealthGate {
             parts.push(`still starting: ${list(fresh)}`);
         return fail(parts.join('; '));
     }
-    async describe(scope, signal) {
+    async describe(group, signal) {
         const input = {
-            TargetGroupArn: scope.targetGroupArn,
-            ...(scope.targetIds && scope.targetIds.length > 0
-                ? { Targets: scope.targetIds.map((id) => ({ Id: id })) }
+            TargetGroupArn: group.arn,
+            ...(group.targetIds && group.targetIds.length > 0
+                ? { Targets: group.targetIds.map((id) => ({ Id: id })) }
                 : {})
         };
-        const output = await awsCall('DescribeTargetHealth', scope.targetGroupArn, () => this.deps.clients.elbv2.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTargetHealthCommand */.qyg(input), {
-            abortSignal: signal
-        }), signal);
-        return (output.TargetHealthDescriptions ?? []).map((description) => toSeen(scope.targetGroupArn, description));
+        const output = await awsCall('DescribeTargetHealth', group.arn, () => this.deps.clients
+            .get(client_elastic_load_balancing_v2_dist_cjs/* ElasticLoadBalancingV2Client */.MlD)
+            .send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTargetHealthCommand */.qyg(input), { abortSignal: signal }), signal);
+        return (output.TargetHealthDescriptions ?? []).map((description) => toSeen(group.arn, description));
     }
 }
 /** States that resolve on their own (initial, unused with Target.NotInUse): timed, then failed. */
@@ -45244,8 +46566,8 @@ function list(targets) {
         .join(', ');
 }
 /** The target group's name, from arn:…:targetgroup/NAME/ID, for short details. */
-function groupName(scope) {
-    return /:targetgroup\/([^/]+)\//.exec(scope.targetGroupArn)?.[1] ?? scope.targetGroupArn;
+function groupName(group) {
+    return /:targetgroup\/([^/]+)\//.exec(group.arn)?.[1] ?? group.arn;
 }
 function target_health_seconds(ms) {
     return `${Math.round(ms / 1000)}s`;
@@ -46065,7 +47387,7 @@ function cutToBudget(summary) {
 /**
  * The splits a run passes through, from the live split toward the requested one. Waypoints the
  * live split has already passed are skipped, so a re-run resumes; going down walks the schedule
- * backwards; an empty plan means there is nothing to do.
+ * backwards; equal waypoints side by side count once; an empty plan means there is nothing to do.
  */
 function planSteps(live, requested, waypoints) {
     if (live.equals(requested))
@@ -46076,85 +47398,267 @@ function planSteps(live, requested, waypoints) {
     const between = waypoints.filter((point) => point.permille > low && point.permille < high);
     if (!up)
         between.reverse();
-    return [...between, requested];
+    return [...between, requested].filter((point, i, all) => i === 0 || !point.equals(all[i - 1]));
 }
-
-;// CONCATENATED MODULE: ./src/runner.ts
-
-
-
-/** A gate said no: the run must roll back (or, before any shift, stop). */
-class GateFailedError extends Error {
-    gate;
-    detail;
-    constructor(gate, detail) {
-        super(`Gate ${gate} failed: ${detail}`);
-        this.gate = gate;
-        this.detail = detail;
-        this.name = 'GateFailedError';
-    }
-}
-/** Blue has no healthy capacity to take the traffic a move toward blue would give it. */
-class BlueNotReadyError extends Error {
-    constructor(detail) {
-        super(`Blue cannot take traffic: ${detail}`);
-        this.name = 'BlueNotReadyError';
-    }
-}
-/** AWS did not agree with a write in time. */
-class VerifyTimeoutError extends Error {
-    constructor(split, waitedMs, live) {
-        super(`AWS did not converge on ${split} within ${waitedMs / 1000}s (live: ${live})`);
-        this.name = 'VerifyTimeoutError';
-    }
-}
-/** The runner must leave the runner's 7.5 s SIGINT→SIGTERM grace with room to exit. */
-const CANCEL_ROLLBACK_BUDGET_MS = 6000;
-const VERIFY_FIRST_POLL_MS = 250;
-const FAILURE_EVENTS = new Set([
-    'gate-failed',
-    'error',
-    'cancelled',
-    'out-of-band',
-    'rollback-failed'
-]);
-// AWS's convergence is then noticed within 1 s, at 1 request/s: a tenth of ELB's Describe*
-// refill and of Route 53's limit (a 5 s cap made mode targets wait up to 5 s per step for nothing).
-const VERIFY_MAX_POLL_MS = 1000;
 /**
- * The state machine of a run: prepare → read → plan → (ready) → for each step: shift → verify →
- * bake → next | done, and rollback on a failed gate, an error, a timeout or cancellation.
- * It never throws: every outcome is in the returned RunRecord.
+ * The steps of a run on the splits AWS can express: the target and every waypoint are quantized
+ * first, so two waypoints that land on the same split are one step, and a request AWS already
+ * applies (10 % read back as 10.2 %) is no step at all.
  */
-async function runShift(options) {
-    return new Run(options).execute();
+function planQuantizedSteps(live, requested, waypoints, quantize) {
+    const asked = new Map();
+    const quantized = waypoints.map((point) => {
+        const to = quantize(point);
+        if (!asked.has(to.permille))
+            asked.set(to.permille, point);
+        return to;
+    });
+    const target = quantize(requested);
+    asked.set(target.permille, requested);
+    return planSteps(live, target, quantized).map((to) => ({
+        requested: asked.get(to.permille) ?? to,
+        to
+    }));
 }
-class Run {
-    options;
-    record;
-    backend;
+
+;// CONCATENATED MODULE: ./src/runner/progress.ts
+/** A wait says where it is at least this often, so a long bake never looks hung. */
+const PROGRESS_EVERY_MS = 30_000;
+const FEW_WORDS = 60;
+/**
+ * The progress of one wait in the log: a line at every change of a gate's status and at least
+ * every PROGRESS_EVERY_MS, with the time spent and left and each gate's latest verdict.
+ */
+class ProgressLog {
+    log;
+    label;
+    begun;
+    endsAt;
+    lastLineAt;
+    changed = false;
+    constructor(log, label, begun, 
+    /** When the wait ends (the bake's end) or must end (its deadline), if known. */
+    endsAt) {
+        this.log = log;
+        this.label = label;
+        this.begun = begun;
+        this.endsAt = endsAt;
+        this.lastLineAt = begun;
+    }
+    get nextAt() {
+        return this.lastLineAt + PROGRESS_EVERY_MS;
+    }
+    /** A verdict came in; a new status is worth a line (written by the next heartbeat). */
+    verdict(previous, check) {
+        if (previous?.status !== check.status)
+            this.changed = true;
+    }
+    /** Called before the wait sleeps: writes a line when a status changed or one is due. */
+    heartbeat(now, latest) {
+        if (!this.changed && now < this.nextAt)
+            return;
+        this.changed = false;
+        this.lastLineAt = now;
+        const left = this.endsAt === undefined ? undefined : this.endsAt - now;
+        this.log.info(progressLine(this.label, now - this.begun, left, latest));
+    }
+}
+/** "Baking at 25% green: 40s elapsed, 20s left; alarm pass (2/2 alarms OK)". */
+function progressLine(label, elapsedMs, leftMs, latest) {
+    const time = [`${progress_seconds(elapsedMs)} elapsed`];
+    if (leftMs !== undefined)
+        time.push(`${progress_seconds(Math.max(0, leftMs))} left`);
+    const gates = [...latest.values()].map((check) => `${check.gate} ${check.status} (${few(check.detail)})`);
+    return [`${label}: ${time.join(', ')}`, ...gates].join('; ');
+}
+function progress_seconds(ms) {
+    return `${Math.round(ms / 1000)}s`;
+}
+/** The start of a detail on one line: gate details carry text from the network. */
+function few(detail) {
+    const line = detail.replace(/\s+/g, ' ').trim();
+    return line.length <= FEW_WORDS ? line : `${line.slice(0, FEW_WORDS - 1)}…`;
+}
+
+;// CONCATENATED MODULE: ./src/runner/gate-watch.ts
+
+
+/**
+ * Checks every gate on its own schedule while a wait does its own work, with one clock sleep at
+ * a time so time on a fake clock stays exact. Each check is bounded by its gate's
+ * checkTimeoutMs: one that does not answer in time is a failed check, is aborted, and never
+ * delays the other gates (checking all together let one hung gate blind the rest).
+ */
+class GateWatch {
     clock;
     log;
-    /** Green's share when the run started, once read. */
-    start;
-    /** What AWS looked like after our last verified write (or at the start). */
-    lastSeen;
-    stepsApplied = 0;
-    /** This run moves traffic toward blue (a manual rollback, or a ramp down). */
-    towardBlue = false;
-    /** The split of the step being applied, until AWS agrees with it. */
-    inFlight;
-    constructor(options) {
-        this.options = options;
-        this.backend = options.backend;
-        this.clock = options.clock;
-        this.log = options.logger;
-        const { settings } = options;
-        this.record = {
-            mode: this.backend.mode,
-            target: this.backend.target,
+    slots;
+    constructor(gates, clock, log) {
+        this.clock = clock;
+        this.log = log;
+        this.slots = gates.map((gate) => ({ gate, dueAt: 0, streak: 0 }));
+    }
+    get size() {
+        return this.slots.length;
+    }
+    get names() {
+        return this.slots.map((slot) => slot.gate.name);
+    }
+    async wait(wait) {
+        const begun = this.clock.now();
+        const slots = wait.gated ? this.slots : [];
+        for (const slot of slots)
+            Object.assign(slot, { dueAt: begun, streak: 0, flight: undefined });
+        const latest = new Map();
+        let work;
+        let workDueAt = wait.work ? begun : Infinity;
+        const progress = new ProgressLog(this.log, wait.label, begun, wait.wakeAt ?? wait.deadline);
+        try {
+            for (;;) {
+                if (wait.signal?.aborted)
+                    throw new CancelledError();
+                const now = this.clock.now();
+                for (const slot of slots)
+                    this.harvest(slot, wait, latest, now, progress);
+                if (work?.answer) {
+                    const answer = work.answer;
+                    work = undefined;
+                    if ('error' in answer)
+                        throw answer.error;
+                    if (answer.ok.done)
+                        return answer.ok.value;
+                    workDueAt = now + answer.ok.retryInMs;
+                }
+                let started = false;
+                for (const slot of slots.filter((slot) => !slot.flight && slot.dueAt <= now)) {
+                    slot.flight = this.check(slot.gate, wait, now);
+                    started = true;
+                }
+                if (wait.work && !work && workDueAt <= now) {
+                    work = this.runWork(wait.work, wait.signal, now);
+                    started = true;
+                }
+                const flights = [...slots.map((slot) => slot.flight), work];
+                if (started) {
+                    await this.pause(flights, 0, wait.signal);
+                    continue;
+                }
+                // Decided only once every check due by now has answered: a bake ends on a verdict.
+                const busy = new Set(slots.filter((slot) => slot.flight).map((slot) => slot.gate.name));
+                const decided = wait.decide?.(latest, now, busy);
+                if (decided)
+                    return decided.value;
+                if (wait.deadline !== undefined && now >= wait.deadline)
+                    wait.expire?.(latest);
+                progress.heartbeat(now, latest);
+                const next = Math.min(...slots.map((slot) => slot.flight ? slot.flight.startedAt + slot.gate.checkTimeoutMs : slot.dueAt), work ? Infinity : workDueAt, wait.wakeAt !== undefined && wait.wakeAt > now ? wait.wakeAt : Infinity, wait.deadline ?? Infinity, progress.nextAt);
+                await this.pause(flights, next - now, wait.signal);
+            }
+        }
+        finally {
+            // A wait leaves nothing running: the next one asks afresh, in its own phase.
+            for (const slot of slots)
+                slot.flight?.abort.abort();
+            work?.abort.abort();
+        }
+    }
+    /** Takes a check that answered, or has run out of time, into the verdicts. */
+    harvest(slot, wait, latest, now, progress) {
+        const { flight, gate } = slot;
+        if (!flight)
+            return;
+        let check = flight.answer;
+        if (!check && now - flight.startedAt >= gate.checkTimeoutMs) {
+            flight.abort.abort();
+            const detail = `did not answer within ${gate.checkTimeoutMs / 1000}s`;
+            check = { gate: gate.name, status: 'fail', detail, at: now, phase: wait.phase };
+        }
+        if (!check)
+            return;
+        // A check cut short by cancellation is not a gate failure: the run was cancelled.
+        if (wait.signal?.aborted)
+            throw new CancelledError();
+        slot.flight = undefined;
+        const previous = latest.get(gate.name);
+        slot.streak = previous?.status === check.status ? slot.streak + 1 : 0;
+        latest.set(gate.name, check);
+        const delay = wait.recheckInMs?.(gate, check, slot.streak) ?? gate.intervalMs;
+        slot.dueAt = flight.startedAt + delay;
+        progress.verdict(previous, check);
+        wait.onVerdict?.(check);
+    }
+    check(gate, wait, now) {
+        const abort = new AbortController();
+        const context = {
+            phase: wait.phase,
+            split: wait.split,
+            since: wait.since,
+            signal: combine(wait.signal, abort.signal)
+        };
+        const flight = { startedAt: now, abort, answered: Promise.resolve() };
+        const verdict = (status, detail) => {
+            flight.answer = { gate: gate.name, status, detail, at: this.clock.now(), phase: wait.phase };
+        };
+        // A gate that cannot be checked fails closed.
+        flight.answered = Promise.resolve()
+            .then(() => gate.check(context))
+            .then((result) => verdict(result.status, result.detail), (error) => verdict('fail', `could not be checked: ${describeError(error)}`));
+        return flight;
+    }
+    runWork(work, signal, now) {
+        const abort = new AbortController();
+        const flight = { startedAt: now, abort, answered: Promise.resolve() };
+        flight.answered = Promise.resolve()
+            .then(() => work(combine(signal, abort.signal)))
+            .then((ok) => void (flight.answer = { ok }), (error) => void (flight.answer = { error }));
+        return flight;
+    }
+    /**
+     * Waits until something in flight answers or `ms` pass. Answers that need no I/O are taken
+     * before time moves on at all, so a fake clock, whose sleep jumps at once, stays exact.
+     */
+    async pause(flights, ms, signal) {
+        const open = flights.filter((flight) => flight !== undefined && flight.answer === undefined);
+        const answered = open.length > 0
+            ? Promise.race(open.map((flight) => flight.answered))
+            : new Promise(() => undefined);
+        const early = await Promise.race([answered.then(() => true), nextTurn().then(() => false)]);
+        if (early || ms <= 0)
+            return;
+        const stop = new AbortController();
+        const sleeping = this.clock.sleep(ms, combine(signal, stop.signal));
+        sleeping.catch(() => undefined); // stopped on purpose when an answer comes first
+        try {
+            await Promise.race([sleeping, answered]);
+        }
+        finally {
+            stop.abort();
+        }
+    }
+}
+function combine(run, own) {
+    return run ? AbortSignal.any([run, own]) : own;
+}
+function nextTurn() {
+    return new Promise((resolve) => setImmediate(resolve));
+}
+
+;// CONCATENATED MODULE: ./src/runner/state.ts
+
+
+function newRunState(options) {
+    const { backend, clock, settings } = options;
+    return {
+        backend,
+        clock,
+        log: options.logger,
+        settings,
+        signal: options.signal,
+        record: {
+            mode: backend.mode,
+            target: backend.target,
             context: options.context ?? {},
-            startedAt: this.clock.now(),
+            startedAt: clock.now(),
             requestedPercent: settings.traffic.percent,
             rollbackPercent: settings.rollbackTo === 'start' ? undefined : settings.rollbackTo.percent,
             schedule: settings.schedule.points.map((point) => point.percent),
@@ -46162,336 +47666,221 @@ class Run {
             steps: [],
             events: [],
             plannedCalls: []
-        };
+        },
+        watch: new GateWatch([], clock, options.logger),
+        wrote: false,
+        movedTraffic: false,
+        towardBlue: false,
+        ready: 'never',
+        // Set from the inspection, before any gate is asked.
+        current: { split: Split.BLUE, since: clock.now() }
+    };
+}
+const FAILURE_EVENTS = new Set([
+    'gate-failed',
+    'error',
+    'cancelled',
+    'out-of-band',
+    'rollback-failed'
+]);
+function state_event(state, kind, message, percent) {
+    state.record.events.push({ at: state.clock.now(), kind, percent, message });
+    // Failures are logged once, as errors, where they are handled.
+    if (!FAILURE_EVENTS.has(kind))
+        state.log.info(message);
+}
+function finish(state, status, live) {
+    state.record.status = status;
+    state.record.finalPercent = live?.split.percent;
+    state.record.finalNative = live?.detail;
+}
+async function readQuietly(state) {
+    try {
+        return await state.backend.read();
     }
-    async execute() {
-        this.event('start', `Moving ${this.backend.target} toward ${this.options.settings.traffic}`);
-        try {
-            await this.shift();
-        }
-        catch (error) {
-            await this.handleFailure(error);
-        }
-        this.record.finishedAt = this.clock.now();
-        this.event('done', `Run ${this.record.status}`, this.record.finalPercent);
-        return this.record;
+    catch {
+        return undefined;
     }
-    async shift() {
-        const { settings } = this.options;
-        const preparation = await this.backend.prepare(settings.dryRun);
-        for (const change of preparation.changes)
-            this.event('prepared', change);
-        if (settings.dryRun)
-            this.record.plannedCalls.push(...preparation.calls);
-        this.start = await this.backend.read();
-        this.lastSeen = this.start;
-        this.record.startPercent = this.start.split.percent;
-        this.event('planned', `Live: ${this.start.detail}`, this.start.split.percent);
-        if (settings.rollbackTo === 'start')
-            this.record.rollbackPercent = this.start.split.percent;
-        // Compare in the backend's own terms: Route 53's 0-255 weights read 10 % back as 10.2 %.
-        const atTarget = this.backend.describe(this.start.split) === this.backend.describe(settings.traffic);
-        const steps = atTarget
-            ? []
-            : planSteps(this.start.split, settings.traffic, settings.schedule.points);
-        this.log.info(steps.length === 0
-            ? `Already at ${settings.traffic}: nothing to do.`
-            : `Plan: ${[this.start.split, ...steps].map((s) => `${s.percent}%`).join(' → ')}`);
-        if (settings.dryRun)
-            return this.planOnly(steps);
-        if (steps.length === 0)
-            return this.finish('no-op', this.start);
-        // Gates guard moves toward green. Moving toward blue is how people escape a bad green, so
-        // a red gate must neither block it nor send traffic back toward green.
-        this.towardBlue = settings.traffic.permille < this.start.split.permille;
-        if (this.towardBlue)
-            await this.requireBlueCanCarry();
-        else
-            await this.waitUntilReady('before the first shift');
-        for (const [index, split] of steps.entries()) {
-            await this.log.group(`Step ${index + 1}/${steps.length}: ${split}`, () => this.runStep(index, split, steps.length));
-        }
-        await this.requireUnchanged();
-        if (this.backend.settle) {
-            await this.log.group('Settle', () => this.backend.settle(this.options.signal));
-            this.event('settled', 'Backend settled: nothing left in flight');
-        }
-        this.finish('succeeded', await this.backend.read());
+}
+
+;// CONCATENATED MODULE: ./src/runner/phases.ts
+
+
+const VERIFY_FIRST_POLL_MS = 250;
+// AWS's convergence is then noticed within 1 s, at 1 request/s: a tenth of ELB's Describe*
+// refill and of Route 53's limit (a 5 s cap made mode targets wait up to 5 s per step for nothing).
+const VERIFY_MAX_POLL_MS = 1000;
+/** A pending gate in the ready check is asked again this soon, backing off to its interval. */
+const READY_FIRST_RECHECK_MS = 250;
+/** Sends one phase's calls. From here until it is verified, the phase is in flight. */
+async function writePhase(state, phase, from, signal) {
+    state.inFlight = { phase, from };
+    state.wrote = true;
+    if (phase.movesTraffic) {
+        state.movedTraffic = true;
+        state.ready = state.ready === 'never' ? 'never' : 'stale';
+        state.current = { split: phase.expect.split, since: state.clock.now() };
     }
-    async planOnly(steps) {
-        for (const split of steps) {
-            const calls = await this.backend.plan(split);
-            this.record.plannedCalls.push(...calls);
-            for (const call of calls) {
-                this.log.info(`Would call ${call.service} ${call.operation} ${JSON.stringify(call.parameters)}`);
+    await state.backend.apply(phase, signal);
+}
+/**
+ * Polls verify() with backoff until AWS shows the phase's state: diverged (someone else's edit)
+ * stops the run without writing, failed rolls back, and the deadline bounds the wait.
+ */
+async function verifyPhase(state, phase, from, options) {
+    const { backend, clock } = state;
+    const begun = clock.now();
+    let pause = VERIFY_FIRST_POLL_MS;
+    let live = `${from.detail} (not read yet)`;
+    const timeout = () => {
+        throw new VerifyTimeoutError(`${phase.expect.split}`, options.deadline - begun, live);
+    };
+    const gated = options.gated && phase.movesTraffic;
+    const verified = await state.watch.wait({
+        label: `Converging: ${phase.summary}`,
+        phase: 'converge',
+        gated,
+        split: state.current.split,
+        since: state.current.since,
+        signal: options.signal,
+        onVerdict: gated ? recordVerdict(state, options.step) : undefined,
+        work: async (signal) => {
+            const answer = await backend.verify(phase, from, signal);
+            live = `${answer.state.detail}: ${answer.detail}`;
+            if (answer.status === 'converged')
+                return { done: true, value: answer.state };
+            if (answer.status === 'diverged') {
+                throw new OutOfBandChangeError(phase.expect.detail, `${answer.state.detail} (${answer.detail})`);
             }
-        }
-        this.record.steps = steps.map((split, index) => this.newStep(index, index === 0 ? this.start.split : steps[index - 1], split));
-        this.finish('planned', this.start);
-    }
-    /** Someone else's change since our last verified read stops the run; returns the live state. */
-    async requireUnchanged() {
-        const live = await this.backend.read();
-        if (live.fingerprint !== this.lastSeen.fingerprint) {
-            throw new OutOfBandChangeError(this.lastSeen.detail, live.detail);
-        }
-        return live;
-    }
-    /** Moving traffic toward blue is only safe when blue has healthy capacity to take it. */
-    async requireBlueCanCarry() {
-        if (!this.backend.blueCanCarry)
-            return;
-        const answer = await this.backend.blueCanCarry();
-        if (!answer.ok)
-            throw new BlueNotReadyError(answer.detail);
-    }
-    async runStep(index, split, total) {
-        const live = await this.requireUnchanged();
-        // The last weight leaves blue: green must be ready to carry everything on its own.
-        if (split.equals(Split.GREEN) && index > 0)
-            await this.waitUntilReady('before blue reaches 0%');
-        const step = this.newStep(index, live.split, split);
-        this.record.steps.push(step);
-        try {
-            this.inFlight = split;
-            await this.backend.apply(split);
-            this.stepsApplied += 1;
-            this.event('shift', `Step ${index + 1}/${total}: ${step.native}`, split.percent);
-            this.lastSeen = await this.verify(split, this.options.settings.verifyTimeoutMs, this.options.signal);
-            this.inFlight = undefined;
-            step.convergedAt = this.clock.now();
-            this.event('converged', `AWS reports ${this.lastSeen.detail}`, this.lastSeen.split.percent);
-            await this.bake(step, split);
-            step.outcome = 'passed';
-        }
-        catch (error) {
-            step.outcome =
-                error instanceof GateFailedError
-                    ? 'failed'
-                    : error instanceof CancelledError
-                        ? 'cancelled'
-                        : 'error';
-            throw error;
-        }
-        finally {
-            step.finishedAt = this.clock.now();
-        }
-    }
-    newStep(index, from, to) {
-        return {
-            index,
-            fromPercent: from.percent,
-            toPercent: to.percent,
-            native: this.backend.describe(to),
-            startedAt: this.clock.now(),
-            bakeMs: this.options.settings.bakeMs,
-            outcome: 'running',
-            gates: []
-        };
-    }
-    /** Polls until AWS reports the split, with backoff, then returns what it reads. */
-    async verify(split, timeoutMs, signal) {
-        const deadline = this.clock.now() + timeoutMs;
-        let pause = VERIFY_FIRST_POLL_MS;
-        while (!(await this.backend.converged(split))) {
-            if (this.clock.now() >= deadline) {
-                throw new VerifyTimeoutError(split, timeoutMs, (await this.backend.read()).detail);
-            }
-            await this.clock.sleep(Math.min(pause, Math.max(0, deadline - this.clock.now())), signal);
+            if (answer.status === 'failed')
+                throw new PhaseFailedError(phase.summary, answer.detail);
+            const left = options.deadline - clock.now();
+            if (left <= 0)
+                timeout();
+            const retryInMs = Math.min(pause, left);
             pause = Math.min(pause * 2, VERIFY_MAX_POLL_MS);
+            return { done: false, retryInMs };
+        },
+        deadline: options.deadline,
+        expire: timeout
+    });
+    state.lastVerified = verified;
+    state.inFlight = undefined;
+    return verified;
+}
+/** Every gate must pass before traffic moves toward green; 'pending' is waited on. */
+async function waitUntilReady(state, when) {
+    const { watch, clock, settings } = state;
+    state.ready = 'fresh';
+    if (watch.size === 0)
+        return;
+    await watch.wait({
+        label: `Checking gates ${when}`,
+        phase: 'ready',
+        gated: true,
+        split: state.current.split,
+        since: state.current.since,
+        signal: state.signal,
+        onVerdict: (check) => {
+            if (check.status === 'fail')
+                throw new GateFailedError(check.gate, `${when}: ${check.detail}`);
+        },
+        decide: (latest) => latest.size === watch.size && [...latest.values()].every((check) => check.status === 'pass')
+            ? { value: undefined }
+            : undefined,
+        deadline: clock.now() + settings.healthTimeoutMs,
+        expire: (latest) => {
+            throw stillPending(watch.names, latest, `${when}: still pending after the health timeout`);
+        },
+        // Pending resolves on its own (green passing its first health checks): look again soon, so
+        // the first step does not wait a whole interval for it.
+        recheckInMs: (gate, check, streak) => check.status === 'pending'
+            ? Math.min(READY_FIRST_RECHECK_MS * 2 ** streak, gate.intervalMs)
+            : gate.intervalMs
+    });
+    state_event(state, 'ready', `Gates pass ${when}`);
+}
+/** Polls every gate on its own schedule for the bake time; the first failure ends it. */
+async function bake(state, step) {
+    const { watch, clock, settings } = state;
+    const bakeEnd = clock.now() + settings.bakeMs;
+    await watch.wait({
+        label: `Baking at ${state.current.split}`,
+        phase: 'bake',
+        gated: true,
+        split: state.current.split,
+        since: state.current.since,
+        signal: state.signal,
+        onVerdict: recordVerdict(state, step),
+        wakeAt: bakeEnd,
+        // A bake ends on a verdict: a gate still pending (probe failures below the threshold, DNS
+        // answers not seen yet), or still being asked, is polled on, within the health timeout.
+        decide: (latest, now, busy) => {
+            if (now < bakeEnd)
+                return undefined;
+            if (state.towardBlue)
+                return { value: undefined };
+            const decided = latest.size === watch.size &&
+                busy.size === 0 &&
+                [...latest.values()].every((check) => check.status !== 'pending');
+            return decided ? { value: undefined } : undefined;
+        },
+        deadline: bakeEnd + settings.healthTimeoutMs,
+        expire: (latest) => {
+            throw stillPending(watch.names, latest, 'still pending after the bake and the health timeout');
         }
-        return this.backend.read();
-    }
-    /** Polls every gate at its own interval for the bake time; the first failure ends it. */
-    async bake(step, split) {
-        const { gates, settings, signal } = this.options;
-        const bakeEnd = this.clock.now() + settings.bakeMs;
-        const due = gates.map(() => this.clock.now());
-        const context = { phase: 'bake', split, signal };
-        for (;;) {
-            const now = this.clock.now();
-            const dueGates = gates.filter((_, i) => due[i] <= now);
-            const checks = await this.checkGates(dueGates, context);
-            for (const check of checks) {
-                upsertGate(step.gates, check);
-                if (check.status !== 'fail')
-                    continue;
-                if (!this.towardBlue)
-                    throw new GateFailedError(check.gate, check.detail);
-                this.log.warning(`${check.gate} fails while moving toward blue; carrying on: ${check.detail}`);
-            }
-            dueGates.forEach((gate) => (due[gates.indexOf(gate)] = now + gate.intervalMs));
-            const pending = step.gates.filter((check) => check.status === 'pending');
-            if (this.clock.now() >= bakeEnd && (pending.length === 0 || this.towardBlue))
-                return;
-            // A bake ends on a verdict: a gate still pending (probe failures below the threshold,
-            // DNS answers not seen yet) is polled on, within the health timeout.
-            if (this.clock.now() >= bakeEnd + settings.healthTimeoutMs) {
-                const detail = pending.map((check) => `${check.gate}: ${check.detail}`).join('; ');
-                throw new GateFailedError(pending[0].gate, `still pending after the bake and the health timeout: ${detail}`);
-            }
-            const next = this.clock.now() >= bakeEnd ? Math.min(...due) : Math.min(bakeEnd, ...due);
-            await this.clock.sleep(Math.max(0, next - this.clock.now()), signal);
+    });
+}
+/** After the last bake: the backend finishes what is in flight (draining) while gates watch. */
+async function settleWatched(state, live) {
+    const settle = state.backend.settle;
+    if (!settle)
+        return;
+    await state.watch.wait({
+        label: 'Settling',
+        phase: 'converge',
+        gated: true,
+        split: state.current.split,
+        since: state.current.since,
+        signal: state.signal,
+        onVerdict: recordVerdict(state, state.record.steps.at(-1)),
+        work: async (signal) => {
+            await settle.call(state.backend, live, signal);
+            return { done: true, value: undefined };
         }
-    }
-    /** All gates must pass; 'pending' is waited on, within the health timeout. */
-    async waitUntilReady(when) {
-        const { gates, settings, signal } = this.options;
-        if (gates.length === 0)
+    });
+}
+/**
+ * Moving traffic toward blue is only safe when blue has healthy capacity to take it. A rollback
+ * passes no signal: it must finish although the run was cancelled.
+ */
+async function requireBlueCapacity(state, live, signal) {
+    const answer = await state.backend.blueCapacity(live, signal);
+    if (!answer.ok)
+        throw new BlueNotReadyError(answer.detail);
+}
+/**
+ * Records a verdict in the step; a failure ends the wait at once, except while moving toward
+ * blue: that is how people escape a bad green, so a red gate must not stop it.
+ */
+function recordVerdict(state, step) {
+    return (check) => {
+        if (step)
+            upsertGate(step.gates, check);
+        if (check.status !== 'fail')
             return;
-        const deadline = this.clock.now() + settings.healthTimeoutMs;
-        const context = { phase: 'ready', split: this.lastSeen.split, signal };
-        let pause = VERIFY_FIRST_POLL_MS;
-        for (;;) {
-            const checks = await this.checkGates(gates, context);
-            const failed = checks.find((check) => check.status === 'fail');
-            if (failed)
-                throw new GateFailedError(failed.gate, `${when}: ${failed.detail}`);
-            const pending = checks.filter((check) => check.status === 'pending');
-            if (pending.length === 0) {
-                this.event('ready', `Gates pass ${when}`);
-                return;
-            }
-            if (this.clock.now() >= deadline) {
-                const detail = pending.map((check) => `${check.gate}: ${check.detail}`).join('; ');
-                throw new GateFailedError(pending[0].gate, `${when}: still pending after the health timeout: ${detail}`);
-            }
-            // Pending resolves on its own (green passing its first health checks): look again soon,
-            // backing off to check-interval, so the first step does not wait a whole interval for it.
-            const untilDeadline = Math.max(0, deadline - this.clock.now());
-            await this.clock.sleep(Math.min(pause, settings.checkIntervalMs, untilDeadline), signal);
-            pause *= 2;
-        }
-    }
-    /** Checks gates in parallel. A gate that cannot be checked fails closed. */
-    async checkGates(gates, context) {
-        const checks = await Promise.all(gates.map(async (gate) => {
-            try {
-                const result = await gate.check(context);
-                if (result.status !== 'pass')
-                    this.log.info(`${gate.name}: ${result.status}: ${result.detail}`);
-                return { gate: gate.name, ...result, at: this.clock.now() };
-            }
-            catch (error) {
-                return {
-                    gate: gate.name,
-                    status: 'fail',
-                    detail: `could not be checked: ${describeError(error)}`,
-                    at: this.clock.now()
-                };
-            }
-        }));
-        // A check cut short by cancellation is not a gate failure: the run was cancelled.
-        if (context.signal?.aborted)
-            throw new CancelledError();
-        return checks;
-    }
-    async handleFailure(error) {
-        const reason = describeError(error);
-        this.record.failure = reason;
-        if (error instanceof GateFailedError) {
-            this.record.failedGate = {
-                gate: error.gate,
-                status: 'fail',
-                detail: error.detail,
-                at: this.clock.now()
-            };
-            this.event('gate-failed', reason);
-        }
-        else if (error instanceof CancelledError)
-            this.event('cancelled', reason);
-        else if (error instanceof OutOfBandChangeError)
-            this.event('out-of-band', reason);
-        else
-            this.event('error', reason);
-        this.log.error(reason);
-        // Never overwrite someone else's change; and with nothing read, there is nothing to restore.
-        if (error instanceof OutOfBandChangeError || !this.start) {
-            return this.finish('failed', await this.readQuietly());
-        }
-        if (this.options.settings.dryRun)
-            return this.finish('failed', this.start);
-        if (this.towardBlue && this.options.settings.rollbackTo === 'start') {
-            // Going back to the start would move traffic toward the green being drained: stay put.
-            const live = await this.readQuietly();
-            this.record.failure = `${reason}. Stopped while moving toward blue, at ${live?.detail ?? 'a split that could not be read'}; traffic was not moved back toward green`;
-            return this.finish('failed', live);
-        }
-        let target;
-        try {
-            const live = await this.backend.read();
-            if (this.stepsApplied === 0 && live.fingerprint === this.start.fingerprint) {
-                return this.finish('failed', live); // nothing moved: nothing to roll back
-            }
-            // Only our own writes may be undone: the last verified state, or whatever a step still
-            // converging has made of it (a backend may be midway, e.g. targets registered, not healthy).
-            const ours = this.inFlight !== undefined || live.fingerprint === this.lastSeen.fingerprint;
-            if (!ours) {
-                this.record.failure = `${reason}. ${new OutOfBandChangeError(this.lastSeen.detail, live.detail).message}`;
-                this.event('out-of-band', this.record.failure, live.split.percent);
-                return this.finish('failed', live);
-            }
-            target = this.rollbackTarget();
-            if (target.permille > live.split.permille) {
-                // Never move traffic toward the green that just failed.
-                this.record.failure = `${reason}. rollback-to ${target} is above the live split, so traffic was left at ${live.detail}`;
-                return this.finish('failed', live);
-            }
-            if (target.permille < live.split.permille)
-                await this.requireBlueCanCarry();
-            this.log.warning(`Rolling back to ${target} (${this.backend.describe(target)})`);
-            if (!live.split.equals(target))
-                await this.backend.apply(target);
-            this.event('rollback', `Rolled back to ${this.backend.describe(target)}`, target.percent);
-            const budget = error instanceof CancelledError
-                ? Math.min(CANCEL_ROLLBACK_BUDGET_MS, this.options.settings.verifyTimeoutMs)
-                : this.options.settings.verifyTimeoutMs;
-            try {
-                // Rollback must finish even though the run was cancelled: no abort signal here.
-                this.finish('rolled-back', await this.verify(target, budget, undefined));
-            }
-            catch (verifyError) {
-                // Cancelled runs have seconds, not minutes: a rollback that is written and reads back
-                // as the target, but is still converging (e.g. Route 53 INSYNC + TTL), is rolled back.
-                const now = await this.readQuietly();
-                if (!(error instanceof CancelledError && now?.split.equals(target)))
-                    throw verifyError;
-                this.record.failure = `${reason}. Rolled back to ${now.detail}; AWS had not finished converging when the run had to end (${describeError(verifyError)})`;
-                this.finish('rolled-back', now);
-            }
-        }
-        catch (rollbackError) {
-            const now = await this.readQuietly();
-            const where = now ? `AWS now shows ${now.detail}` : 'the live state could not be read';
-            this.record.failure = `${reason}. Rollback to ${target ?? 'the start'} failed: ${describeError(rollbackError)}; ${where}`;
-            this.event('rollback-failed', this.record.failure, now?.split.percent);
-            this.log.error(this.record.failure);
-            this.finish('failed', now);
-        }
-    }
-    rollbackTarget() {
-        const { rollbackTo } = this.options.settings;
-        return rollbackTo === 'start' ? this.start.split : rollbackTo;
-    }
-    async readQuietly() {
-        try {
-            return await this.backend.read();
-        }
-        catch {
-            return undefined;
-        }
-    }
-    finish(status, live) {
-        this.record.status = status;
-        this.record.finalPercent = live?.split.percent;
-        this.record.finalNative = live?.detail;
-    }
-    event(kind, message, percent) {
-        this.record.events.push({ at: this.clock.now(), kind, percent, message });
-        // Failures are logged once, as errors, by handleFailure.
-        if (!FAILURE_EVENTS.has(kind))
-            this.log.info(message);
-    }
+        if (!state.towardBlue)
+            throw new GateFailedError(check.gate, check.detail);
+        state.log.warning(`${check.gate} fails while moving toward blue; carrying on: ${check.detail}`);
+    };
+}
+/** The gates without a passing verdict, as one failure. */
+function stillPending(names, latest, why) {
+    const open = names.filter((name) => latest.get(name)?.status !== 'pass');
+    const detail = open
+        .map((name) => `${name}: ${latest.get(name)?.detail ?? 'no answer yet'}`)
+        .join('; ');
+    return new GateFailedError(open[0] ?? names[0], `${why}: ${detail}`);
 }
 function upsertGate(checks, check) {
     const index = checks.findIndex((existing) => existing.gate === check.gate);
@@ -46500,6 +47889,345 @@ function upsertGate(checks, check) {
     else
         checks[index] = check;
 }
+
+;// CONCATENATED MODULE: ./src/runner/rollback.ts
+
+
+
+/** The runner must leave the runner's 7.5 s SIGINT→SIGTERM grace with room to exit. */
+const CANCEL_ROLLBACK_BUDGET_MS = 6000;
+/**
+ * Records why the run stopped, then rolls back when that is safe: only our own writes are
+ * undone, never toward green, never onto a blue that cannot take traffic, and never after an
+ * outside change, a settle failure (the shift itself passed) or when nothing was written.
+ */
+async function handleFailure(state, error) {
+    const { record, settings } = state;
+    const reason = describeError(error);
+    record.failure = reason;
+    if (error instanceof GateFailedError) {
+        record.failedGate = {
+            gate: error.gate,
+            status: 'fail',
+            detail: error.detail,
+            at: state.clock.now()
+        };
+    }
+    state_event(state, rollback_causeOf(error), reason);
+    state.log.error(reason);
+    const { start } = state;
+    if (error instanceof OutOfBandChangeError || !start || !state.wrote) {
+        return finish(state, 'failed', await readQuietly(state));
+    }
+    if (error instanceof SettleError) {
+        // Every bake passed: the shift is done and stays; what is still draining is named.
+        return finish(state, 'failed', await readQuietly(state));
+    }
+    if (settings.dryRun)
+        return finish(state, 'failed', start);
+    if (state.towardBlue && settings.rollbackTo === 'start' && state.movedTraffic) {
+        // Going back to the start would move traffic toward the green being drained: stay put.
+        const live = await readQuietly(state);
+        record.failure = `${reason}. Stopped while moving toward blue, at ${live?.detail ?? 'a split that could not be read'}; traffic was not moved back toward green`;
+        return finish(state, 'failed', live);
+    }
+    let plan;
+    try {
+        const live = await state.backend.read();
+        if (!(await isOurs(state, live))) {
+            const change = new OutOfBandChangeError(state.lastVerified.detail, live.detail);
+            record.failure = `${reason}. ${change.message}`;
+            state_event(state, 'out-of-band', record.failure, live.split.percent);
+            return finish(state, 'failed', live);
+        }
+        plan = rollbackPlan(state, start, live);
+        if (plan.to.permille > live.split.permille) {
+            // Never move traffic toward the green that just failed.
+            record.failure = `${reason}. rollback-to ${plan.to} is above the live split, so traffic was left at ${live.detail}`;
+            return finish(state, 'failed', live);
+        }
+        if (plan.to.permille < live.split.permille)
+            await requireBlueCapacity(state, live, undefined);
+        state.log.warning(`Rolling back to ${plan.to} (${plan.phases.at(-1)?.expect.detail ?? live.detail})`);
+        const budget = error instanceof CancelledError
+            ? Math.min(CANCEL_ROLLBACK_BUDGET_MS, settings.verifyTimeoutMs)
+            : settings.verifyTimeoutMs;
+        const restored = await applyRollback(state, plan, live, state.clock.now() + budget, error);
+        finish(state, 'rolled-back', restored);
+    }
+    catch (rollbackError) {
+        const now = await readQuietly(state);
+        const where = now ? `AWS now shows ${now.detail}` : 'the live state could not be read';
+        record.failure = `${reason}. Rollback to ${plan?.to ?? 'the start'} failed: ${describeError(rollbackError)}; ${where}`;
+        state_event(state, 'rollback-failed', record.failure, now?.split.percent);
+        state.log.error(record.failure);
+        finish(state, 'failed', now);
+    }
+}
+function rollback_causeOf(error) {
+    if (error instanceof GateFailedError)
+        return 'gate-failed';
+    if (error instanceof CancelledError)
+        return 'cancelled';
+    if (error instanceof OutOfBandChangeError)
+        return 'out-of-band';
+    return 'error';
+}
+/**
+ * Only our own writes may be undone: AWS shows the last verified state, or somewhere between
+ * the phase in flight's start and its end (a backend may be midway: targets registered, not
+ * healthy yet), which verify() tells apart from someone else's edit.
+ */
+async function isOurs(state, live) {
+    if (live.fingerprint === state.lastVerified.fingerprint)
+        return true;
+    const flight = state.inFlight;
+    if (!flight)
+        return false;
+    const answer = await state.backend.verify(flight.phase, flight.from);
+    return answer.status !== 'diverged';
+}
+/**
+ * Back to the start's native state (undoing an adoption too), or to a fixed rollback-to split.
+ * Before any traffic moved, only the adoption is undone, whatever rollback-to says.
+ */
+function rollbackPlan(state, start, live) {
+    const { rollbackTo } = state.settings;
+    if (rollbackTo === 'start' || !state.movedTraffic) {
+        const restore = state.backend.restore(start, live);
+        state.record.restore = { exact: restore.exact, ...(restore.note ? { note: restore.note } : {}) };
+        return restore;
+    }
+    return state.backend.plan(live, state.backend.quantize(rollbackTo, live));
+}
+/**
+ * Applies the rollback phase by phase, each verified (no gates: it must finish), all within one
+ * budget. No cancel signal: a rollback goes on although the run was cancelled.
+ */
+async function applyRollback(state, plan, live, deadline, cause) {
+    let from = live;
+    const note = state.record.restore?.exact === false ? ` (nearest: ${state.record.restore.note})` : '';
+    if (plan.phases.length === 0) {
+        state_event(state, 'rollback', `Rolled back to ${live.detail}${note}`, plan.to.percent);
+        return live;
+    }
+    for (const [index, phase] of plan.phases.entries()) {
+        await writePhase(state, phase, from, undefined);
+        const last = index === plan.phases.length - 1;
+        if (last)
+            state_event(state, 'rollback', `Rolled back to ${phase.expect.detail}${note}`, plan.to.percent);
+        try {
+            from = await verifyPhase(state, phase, from, { gated: false, deadline });
+        }
+        catch (verifyError) {
+            // Cancelled runs have seconds, not minutes: a rollback that is written and reads back as
+            // the target, but is still converging (Route 53 INSYNC + TTL), is rolled back.
+            const now = await readQuietly(state);
+            const written = last && now?.split.equals(plan.to);
+            if (!(cause instanceof CancelledError &&
+                verifyError instanceof VerifyTimeoutError &&
+                written)) {
+                throw verifyError;
+            }
+            state.record.failure = `${describeError(cause)}. Rolled back to ${now.detail}; AWS had not finished converging when the run had to end (${describeError(verifyError)})`;
+            return now;
+        }
+    }
+    return from;
+}
+
+;// CONCATENATED MODULE: ./src/runner/run.ts
+
+
+
+
+
+
+
+/**
+ * The state machine of a run: inspect (read-only) → gates → plan → for each step: for each
+ * phase: (ready) → apply → verify while gates watch → bake → next | settle → done; and rollback
+ * on a failed gate, an error, a timeout or cancellation. It never throws: every outcome is in
+ * the returned RunRecord.
+ */
+async function runShift(options) {
+    const state = newRunState(options);
+    state_event(state, 'start', `Moving ${options.backend.target} toward ${options.settings.traffic}`);
+    try {
+        await run_shift(state, options.gates);
+    }
+    catch (error) {
+        await handleFailure(state, error);
+    }
+    state.record.finishedAt = state.clock.now();
+    state_event(state, 'done', `Run ${state.record.status}`, state.record.finalPercent);
+    return state.record;
+}
+async function run_shift(state, buildGates) {
+    const { backend, settings, signal, log, record } = state;
+    // Nothing is written before the whole topology and every gate's inputs are known good.
+    const inspection = await backend.inspect(signal);
+    for (const warning of inspection.warnings)
+        log.warning(warning);
+    if (inspection.warnings.length > 0)
+        record.warnings = [...inspection.warnings];
+    const gates = buildGates(inspection.sides);
+    await Promise.all(gates.map((gate) => gate.inspect?.(signal)));
+    state.watch = new GateWatch(gates, state.clock, log);
+    log.info(`Gates: ${gates.map((gate) => gate.name).join(', ') || 'none'}`);
+    const start = inspection.state;
+    state.start = start;
+    state.lastVerified = start;
+    state.current = { split: start.split, since: state.clock.now() };
+    record.startPercent = start.split.percent;
+    state_event(state, 'planned', `Live: ${start.detail}`, start.split.percent);
+    if (settings.rollbackTo === 'start')
+        record.rollbackPercent = start.split.percent;
+    // Plan, report and compare on the splits AWS can express, never on what was asked.
+    const target = backend.quantize(settings.traffic, start);
+    record.targetPercent = target.percent;
+    const steps = planQuantizedSteps(start.split, settings.traffic, settings.schedule.points, (split) => backend.quantize(split, start));
+    log.info(planLine(start.split, target, settings.traffic, steps));
+    if (settings.dryRun)
+        return planOnly(state, start, steps);
+    if (steps.length === 0)
+        return finish(state, 'no-op', start);
+    state.towardBlue = target.permille < start.split.permille;
+    for (const [index, step] of steps.entries()) {
+        await log.group(`Step ${index + 1}/${steps.length}: ${stepName(step)}`, () => runStep(state, index, step, steps.length));
+    }
+    const live = await requireUnchanged(state);
+    if (backend.settle) {
+        await log.group('Settle', () => settleWatched(state, live));
+        state_event(state, 'settled', 'Backend settled: nothing left in flight');
+    }
+    finish(state, 'succeeded', await backend.read(signal));
+}
+/** Dry-run: each step plans from the state the previous plan leaves, with no hidden state. */
+function planOnly(state, start, steps) {
+    let from = start;
+    for (const [index, step] of steps.entries()) {
+        const plan = state.backend.plan(from, step.to);
+        for (const phase of plan.phases) {
+            state.log.info(`Would ${phase.summary}`);
+            for (const call of phase.calls) {
+                state.record.plannedCalls.push(call);
+                state.log.info(`Would call ${call.service} ${call.operation} ${JSON.stringify(call.parameters)}`);
+            }
+        }
+        state.record.steps.push(newStep(state, index, from, plan, step.requested));
+        from = plan.phases.at(-1)?.expect ?? from;
+    }
+    finish(state, 'planned', start);
+}
+async function runStep(state, index, step, total) {
+    const { backend, settings, signal, clock } = state;
+    let from = await requireUnchanged(state);
+    const plan = backend.plan(from, step.to);
+    const record = newStep(state, index, from, plan, step.requested);
+    let shifted = false;
+    try {
+        if (state.towardBlue)
+            await requireBlueCapacity(state, from, state.signal);
+        for (const phase of plan.phases) {
+            if (phase.movesTraffic && !state.towardBlue)
+                await readyBefore(state, phase);
+            // The step is on the record from its first write: a ready check that stops it moved nothing.
+            if (!state.record.steps.includes(record))
+                state.record.steps.push(record);
+            const applied = {
+                summary: phase.summary,
+                movesTraffic: phase.movesTraffic,
+                toPercent: phase.expect.split.percent,
+                appliedAt: clock.now()
+            };
+            record.phases.push(applied);
+            await writePhase(state, phase, from, signal);
+            if (phase.movesTraffic && !shifted) {
+                shifted = true;
+                state_event(state, 'shift', `Step ${index + 1}/${total}: ${phase.summary}`, phase.expect.split.percent);
+            }
+            else if (phase.movesTraffic)
+                state.log.info(phase.summary);
+            const deadline = clock.now() + settings.verifyTimeoutMs;
+            from = await verifyPhase(state, phase, from, { gated: true, deadline, signal, step: record });
+            applied.convergedAt = clock.now();
+            if (phase.movesTraffic)
+                state_event(state, 'converged', `AWS reports ${from.detail}`, from.split.percent);
+            else
+                state_event(state, 'prepared', `${phase.summary}: ${from.detail}`, from.split.percent);
+        }
+        if (!state.record.steps.includes(record))
+            state.record.steps.push(record);
+        record.convergedAt = clock.now();
+        await bake(state, record);
+        record.outcome = 'passed';
+    }
+    catch (error) {
+        record.outcome =
+            error instanceof GateFailedError
+                ? 'failed'
+                : error instanceof CancelledError
+                    ? 'cancelled'
+                    : 'error';
+        throw error;
+    }
+    finally {
+        record.finishedAt = clock.now();
+    }
+}
+/**
+ * Gates must pass before the first phase that moves traffic toward green, and again before the
+ * phase that takes blue to 0 % when traffic has moved since: green must then carry it all alone.
+ */
+async function readyBefore(state, phase) {
+    if (state.ready === 'never')
+        await waitUntilReady(state, 'before the first shift');
+    else if (state.ready === 'stale' && phase.expect.split.equals(Split.GREEN)) {
+        await waitUntilReady(state, 'before blue reaches 0%');
+    }
+}
+/** Someone else's change since our last verified state stops the run; returns the live state. */
+async function requireUnchanged(state) {
+    const live = await state.backend.read(state.signal);
+    const last = state.lastVerified;
+    if (live.fingerprint !== last.fingerprint)
+        throw new OutOfBandChangeError(last.detail, live.detail);
+    return live;
+}
+function newStep(state, index, from, plan, requested) {
+    return {
+        index,
+        fromPercent: from.split.percent,
+        toPercent: plan.to.percent,
+        requestedPercent: requested.percent,
+        native: plan.phases.at(-1)?.expect.detail ?? from.detail,
+        startedAt: state.clock.now(),
+        bakeMs: state.settings.bakeMs,
+        outcome: 'running',
+        gates: [],
+        phases: []
+    };
+}
+/** "25% green (asked 10%)" where AWS cannot express what the schedule asked. */
+function stepName(step) {
+    return step.to.equals(step.requested)
+        ? `${step.to}`
+        : `${step.to} (asked ${step.requested.percent}%)`;
+}
+function planLine(live, target, requested, steps) {
+    if (steps.length > 0) {
+        return `Plan: ${[`${live.percent}%`, ...steps.map(stepName)].join(' → ')}`;
+    }
+    return target.equals(requested)
+        ? `Already at ${requested}: nothing to do.`
+        : `Already at ${live}, the split nearest to ${requested} that AWS can express: nothing to do.`;
+}
+
+;// CONCATENATED MODULE: ./src/runner.ts
+// The runner's entry point; its parts (state machine, phases, rollback, gate scheduling) live in
+// runner/.
+
 
 ;// CONCATENATED MODULE: ./src/schedule.ts
 
@@ -46655,16 +48383,21 @@ async function run(signal) {
     const logger = actionsLogger();
     const clock = systemClock;
     const backend = backendDefinition.create(modeSettings, { clients, clock, logger });
-    const gates = [];
-    for (const entry of gateSettings) {
-        if (entry.settings === undefined)
-            continue;
-        const gate = entry.gate.create(entry.settings, { clients, clock, logger, backend, settings });
-        if (gate)
-            gates.push(gate);
-    }
-    logger.info(`${settings.dryRun ? 'Dry run: ' : ''}${backend.mode} on ${backend.target}; gates: ` +
-        (gates.map((gate) => gate.name).join(', ') || 'none'));
+    // Gates are built once the inspection has found blue and green (no gate imports a backend).
+    const gates = (sides) => {
+        const built = [];
+        for (const entry of gateSettings) {
+            if (entry.settings === undefined)
+                continue;
+            const deps = { clients, clock, logger, settings, mode: settings.mode, sides };
+            const gate = entry.gate.create(entry.settings, deps);
+            if (gate)
+                built.push(gate);
+        }
+        logger.info(`${settings.dryRun ? 'Dry run: ' : ''}${backend.mode} on ${backend.target}; gates: ` +
+            (built.map((gate) => gate.name).join(', ') || 'none'));
+        return built;
+    };
     const record = await runShift({
         backend,
         gates,

@@ -10,6 +10,69 @@ export class InputError extends Error {
   }
 }
 
+/**
+ * An input that parses but that AWS contradicts (a target group of another load balancer, a
+ * private zone): found by a backend's read-only inspection, before the first write.
+ */
+export class TopologyError extends InputError {
+  constructor(
+    input: string,
+    value: string,
+    readonly shows: string,
+    accepted: string
+  ) {
+    super(input, value, accepted)
+    this.message = `Input '${input}' is ${JSON.stringify(value)}, but AWS shows ${shows}: expected ${accepted}.`
+    this.name = 'TopologyError'
+  }
+}
+
+/** After every bake passed, something the backend waits for (draining) did not finish in time. */
+export class SettleError extends Error {
+  constructor(readonly detail: string) {
+    super(`The shift is done but did not settle: ${detail}`)
+    this.name = 'SettleError'
+  }
+}
+
+/** A gate said no: the run must roll back (or, before any shift, stop). */
+export class GateFailedError extends Error {
+  constructor(
+    readonly gate: string,
+    readonly detail: string
+  ) {
+    super(`Gate ${gate} failed: ${detail}`)
+    this.name = 'GateFailedError'
+  }
+}
+
+/** Blue has no healthy capacity to take the traffic a move toward blue would give it. */
+export class BlueNotReadyError extends Error {
+  constructor(detail: string) {
+    super(`Blue cannot take traffic: ${detail}`)
+    this.name = 'BlueNotReadyError'
+  }
+}
+
+/** AWS did not agree with a write in time. */
+export class VerifyTimeoutError extends Error {
+  constructor(what: string, waitedMs: number, live: string) {
+    super(`AWS did not converge on ${what} within ${waitedMs / 1000}s (live: ${live})`)
+    this.name = 'VerifyTimeoutError'
+  }
+}
+
+/** AWS will not reach a phase's state by itself (green targets unhealthy): the run rolls back. */
+export class PhaseFailedError extends Error {
+  constructor(
+    readonly phase: string,
+    readonly detail: string
+  ) {
+    super(`${phase} failed: ${detail}`)
+    this.name = 'PhaseFailedError'
+  }
+}
+
 /** An AWS call that failed, named by operation and resource so the log says what was touched. */
 export class AwsCallError extends Error {
   constructor(

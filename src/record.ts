@@ -9,13 +9,28 @@ export interface GateCheck {
   status: 'pass' | 'pending' | 'fail'
   detail: string
   at: number
+  /** When the gate was asked: before a shift, while a write converged, or during a bake. */
+  phase?: 'ready' | 'converge' | 'bake'
+}
+
+/** One phase of a step, as applied: its calls were sent, then verified. */
+export interface PhaseRecord {
+  summary: string
+  movesTraffic: boolean
+  /** Percent to green once the phase has converged (the applied split). */
+  toPercent: number
+  appliedAt: number
+  /** When AWS showed the phase's state; undefined when it never did. */
+  convergedAt?: number
 }
 
 export interface StepRecord {
   index: number
-  /** Percent to green before and after the step. */
+  /** Percent to green before and after the step, as AWS applies it (quantized). */
   fromPercent: number
   toPercent: number
+  /** The percent the schedule asked for; differs from toPercent where AWS cannot express it. */
+  requestedPercent?: number
   /** Native form of the target split, e.g. "blue 900 / green 100". */
   native: string
   startedAt: number
@@ -26,6 +41,8 @@ export interface StepRecord {
   outcome: 'passed' | 'failed' | 'cancelled' | 'error' | 'running'
   /** The last result of each gate during this step. */
   gates: GateCheck[]
+  /** The phases applied in this step, in order (make-before-break). */
+  phases?: PhaseRecord[]
 }
 
 export type EventKind =
@@ -69,6 +86,8 @@ export interface RunRecord {
   finishedAt?: number
   startPercent?: number
   requestedPercent: number
+  /** The requested percent as AWS can express it from the start (quantized). */
+  targetPercent?: number
   rollbackPercent?: number
   schedule: number[]
   dryRun: boolean
@@ -86,4 +105,12 @@ export interface RunRecord {
    * it failed outside a step (while waiting for green to be ready).
    */
   failedGate?: GateCheck
+  /**
+   * How a rollback to the start went back: exactly to the native state the run found, or (where
+   * AWS had moved on, e.g. an instance Auto Scaling terminated) to the nearest state with the same
+   * split; `note` says what differs. Absent when no rollback to the start was planned.
+   */
+  restore?: { exact: boolean; note?: string }
+  /** What the backend's inspection warned about (it did not stop the run). */
+  warnings?: string[]
 }

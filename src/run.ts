@@ -4,6 +4,7 @@ import { createClients } from './aws/clients.js'
 import { backendFor, MODE_NAMES } from './backends/index.js'
 import { systemClock } from './clock.js'
 import { describeError, InputError } from './errors.js'
+import type { Sides } from './backends/sides.js'
 import type { Gate } from './gates/gate.js'
 import { GATES } from './gates/index.js'
 import type { InputReader } from './inputs.js'
@@ -39,16 +40,21 @@ export async function run(signal?: AbortSignal): Promise<RunRecord | undefined> 
   const logger = actionsLogger()
   const clock = systemClock
   const backend = backendDefinition.create(modeSettings, { clients, clock, logger })
-  const gates: Gate[] = []
-  for (const entry of gateSettings) {
-    if (entry.settings === undefined) continue
-    const gate = entry.gate.create(entry.settings, { clients, clock, logger, backend, settings })
-    if (gate) gates.push(gate)
+  // Gates are built once the inspection has found blue and green (no gate imports a backend).
+  const gates = (sides: Sides): Gate[] => {
+    const built: Gate[] = []
+    for (const entry of gateSettings) {
+      if (entry.settings === undefined) continue
+      const deps = { clients, clock, logger, settings, mode: settings.mode, sides }
+      const gate = entry.gate.create(entry.settings, deps)
+      if (gate) built.push(gate)
+    }
+    logger.info(
+      `${settings.dryRun ? 'Dry run: ' : ''}${backend.mode} on ${backend.target}; gates: ` +
+        (built.map((gate) => gate.name).join(', ') || 'none')
+    )
+    return built
   }
-  logger.info(
-    `${settings.dryRun ? 'Dry run: ' : ''}${backend.mode} on ${backend.target}; gates: ` +
-      (gates.map((gate) => gate.name).join(', ') || 'none')
-  )
 
   const record = await runShift({
     backend,

@@ -18,6 +18,7 @@ const ARN = 'arn:aws:elasticloadbalancing:us-east-1:123456789012'
 const LISTENER = `${ARN}:listener/app/shop/50dc6c495c0c9188/f2f7dc8efc522ab2`
 const BLUE = `${ARN}:targetgroup/shop-blue/73e2d6bc24d8a067`
 const GREEN = `${ARN}:targetgroup/shop-green/2453ed029918f21f`
+const LOAD_BALANCER = `${ARN}:loadbalancer/app/shop/50dc6c495c0c9188`
 
 const elb = mockClient(ElasticLoadBalancingV2Client)
 const cloudwatch = mockClient(CloudWatchClient)
@@ -112,11 +113,18 @@ describe('run: a whole run through the SDK boundary', () => {
 
   beforeEach(() => {
     weights = [999, 0]
-    elb.on(DescribeTargetGroupsCommand).resolves({ TargetGroups: [] })
+    const group = (arn: string) => ({
+      TargetGroupArn: arn,
+      TargetType: 'ip' as const,
+      Protocol: 'HTTP' as const,
+      LoadBalancerArns: [LOAD_BALANCER]
+    })
+    elb.on(DescribeTargetGroupsCommand).resolves({ TargetGroups: [group(BLUE), group(GREEN)] })
     elb.on(DescribeListenersCommand).callsFake(() => ({
       Listeners: [
         {
           ListenerArn: LISTENER,
+          LoadBalancerArn: LOAD_BALANCER,
           DefaultActions: [
             {
               Type: 'forward',

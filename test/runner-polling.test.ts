@@ -8,11 +8,11 @@ import { Split } from '../src/split.js'
 import { FakeBackend, PASS, ScriptedGate } from './helpers/fake-backend.js'
 import { FakeClock } from './helpers/fake-clock.js'
 
-function shift(backend: FakeBackend, gates: ScriptedGate[], checkIntervalMs: number) {
+function shift(backend: FakeBackend, gates: ScriptedGate[]) {
   const clock = new FakeClock()
   const run = runShift({
     backend,
-    gates,
+    gates: () => gates,
     clock,
     logger: new MemoryLogger(),
     settings: {
@@ -21,7 +21,6 @@ function shift(backend: FakeBackend, gates: ScriptedGate[], checkIntervalMs: num
       bakeMs: 0,
       rollbackTo: 'start',
       dryRun: false,
-      checkIntervalMs,
       verifyTimeoutMs: 60_000,
       healthTimeoutMs: 60_000
     }
@@ -31,10 +30,12 @@ function shift(backend: FakeBackend, gates: ScriptedGate[], checkIntervalMs: num
 
 describe('runner polling', () => {
   it('looks again at a pending gate after 250 ms, backing off to check-interval', async () => {
-    const gate = new ScriptedGate('target-health', (n) =>
-      n < 6 ? { status: 'pending', detail: 'initial' } : PASS
+    const gate = new ScriptedGate(
+      'target-health',
+      (n) => (n < 6 ? { status: 'pending', detail: 'initial' } : PASS),
+      2000
     )
-    const { clock, run } = shift(new FakeBackend(0), [gate], 2000)
+    const { clock, run } = shift(new FakeBackend(0), [gate])
     const record = await run
     expect(record.status).toBe('succeeded')
     // Five pending checks before the shift, then the bake's own check.
@@ -44,7 +45,7 @@ describe('runner polling', () => {
   it('polls a converging write at most 1 s apart', async () => {
     const backend = new FakeBackend(0)
     backend.pendingPolls = 6
-    const { clock, run } = shift(backend, [], 10_000)
+    const { clock, run } = shift(backend, [])
     expect((await run).status).toBe('succeeded')
     expect(clock.sleeps).toEqual([250, 500, 1000, 1000, 1000, 1000])
   })

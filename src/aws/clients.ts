@@ -1,30 +1,41 @@
-import { AutoScalingClient } from '@aws-sdk/client-auto-scaling'
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch'
-import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
-import { Route53Client } from '@aws-sdk/client-route-53'
-
-/** The SDK clients the action uses, built on first use so a mode only pays for what it calls. */
-export interface AwsClients {
-  readonly elbv2: ElasticLoadBalancingV2Client
-  readonly cloudwatch: CloudWatchClient
-  readonly route53: Route53Client
-  readonly autoscaling: AutoScalingClient
-}
-
 export const USER_AGENT = 'aws-traffic-shift/0.1.0'
 export const CONNECTION_TIMEOUT_MS = 3_000
 export const REQUEST_TIMEOUT_MS = 15_000
 
+/** The configuration every SDK v3 client of the action is built with. */
+export interface ClientConfig {
+  region: string | undefined
+  maxAttempts: number
+  retryMode: 'standard'
+  customUserAgent: string
+  requestHandler: {
+    connectionTimeout: number
+    requestTimeout: number
+    throwOnRequestTimeout: boolean
+  }
+}
+
+/** Any SDK v3 client class: `new ElasticLoadBalancingV2Client(config)`. */
+export type ClientClass<T> = new (config: ClientConfig) => T
+
 /**
- * The only place that constructs SDK clients. Endpoints come from the SDK's own
+ * Builds SDK clients on first use, one per class, so a mode brings the clients it needs (and a
+ * run pays only for those) without this file naming every service.
+ */
+export interface ClientFactory {
+  get<T>(client: ClientClass<T>): T
+}
+
+/**
+ * The only place that configures SDK clients. Endpoints come from the SDK's own
  * AWS_ENDPOINT_URL_* variables (the local sandbox uses them). Throttling and 5xx are retried by
  * the SDK's standard mode; six attempts ride out a burst without hiding a real outage for long.
  */
 export function createClients(
   region: string | undefined,
   limits: { requestTimeoutMs?: number; maxAttempts?: number } = {}
-): AwsClients {
-  const config = {
+): ClientFactory {
+  const config: ClientConfig = {
     region: region || undefined,
     maxAttempts: limits.maxAttempts ?? 6,
     retryMode: 'standard',
@@ -36,23 +47,12 @@ export function createClients(
       requestTimeout: limits.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
       throwOnRequestTimeout: true
     }
-  } as const
-  let elbv2: ElasticLoadBalancingV2Client | undefined
-  let cloudwatch: CloudWatchClient | undefined
-  let route53: Route53Client | undefined
-  let autoscaling: AutoScalingClient | undefined
+  }
+  const built = new Map<ClientClass<unknown>, unknown>()
   return {
-    get elbv2() {
-      return (elbv2 ??= new ElasticLoadBalancingV2Client(config))
-    },
-    get cloudwatch() {
-      return (cloudwatch ??= new CloudWatchClient(config))
-    },
-    get route53() {
-      return (route53 ??= new Route53Client(config))
-    },
-    get autoscaling() {
-      return (autoscaling ??= new AutoScalingClient(config))
+    get<T>(client: ClientClass<T>): T {
+      if (!built.has(client)) built.set(client, new client(config))
+      return built.get(client) as T
     }
   }
 }

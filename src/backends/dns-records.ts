@@ -23,7 +23,13 @@ export function dnsWeights(split: Split): [number, number] {
   return [MAX_WEIGHT - green, green]
 }
 
-/** Our records at the name, as Route 53 lists them: a simple record, or the weighted pair. */
+/** The split Route 53 carries for a requested one: 10 % is 26 of 255, which reads 10.2 %. */
+export function quantize(split: Split): Split {
+  const [blue, green] = dnsWeights(split)
+  return Split.ofWeights(blue, green)
+}
+
+/** Our records at the name, sorted out: a simple record, or blue's weighted one (and green's). */
 export interface LiveRecords {
   simple?: ResourceRecordSet
   blue?: ResourceRecordSet
@@ -35,66 +41,105 @@ export type DnsRecordSettings = Pick<
   'hostedZoneId' | 'recordName' | 'recordType' | 'blueSetIdentifier' | 'greenSetIdentifier'
 >
 
+/** Why the records at the name are not a shape this mode manages, as a TopologyError says it. */
+export interface ShapeProblem {
+  input: string
+  value: string
+  shows: string
+  accepted: string
+}
+
+export type Shaped = { ok: true; live: LiveRecords } | { ok: false; problem: ShapeProblem }
+
 /** Lower case without the trailing dot, the way names compare. */
 export function normalName(name: string | undefined): string {
   return (name ?? '').toLowerCase().replace(/\.$/, '')
 }
 
 /**
- * Sorts the records listed at the name into what this mode can manage, or says exactly why it
- * cannot: another type there, another routing policy, or weighted records that are not ours.
+ * Sorts the records at the name (any type) into what this mode can manage, or says exactly why
+ * it cannot: no record of the type, another routing policy, weighted records that are not ours.
  */
-export function classify(atName: ResourceRecordSet[], settings: DnsRecordSettings): LiveRecords {
-  const where = `${settings.recordName} in hosted zone ${settings.hostedZoneId}`
-  const ofType = atName.filter((record) => record.Type === settings.recordType)
+export function shapeOf(atName: ResourceRecordSet[], settings: DnsRecordSettings): Shaped {
+  const { recordName, recordType, blueSetIdentifier, greenSetIdentifier } = settings
+  const problem = (input: string, value: string, shows: string, accepted: string): Shaped => ({
+    ok: false,
+    problem: { input, value, shows, accepted }
+  })
+  const ofType = atName.filter((record) => record.Type === recordType)
   if (ofType.length === 0) {
     const types = [...new Set(atName.map((record) => record.Type))].join(', ')
-    throw new UnsupportedStateError(
-      `No ${settings.recordType} record at ${where}` +
-        (types ? ` (it has ${types}; check record-type)` : '') +
-        ': create blue’s record first, then run this action'
+    return problem(
+      'record-name',
+      recordName,
+      `no ${recordType} record` + (types ? ` (it has ${types}; check record-type)` : ''),
+      `the name of an existing ${recordType} record (create blue’s record first)`
     )
   }
-  const simple = ofType.filter((record) => record.SetIdentifier === undefined)
-  if (simple.length > 0) return { simple: simple[0] }
+  const simple = ofType.find((record) => record.SetIdentifier === undefined)
+  if (simple) return { ok: true, live: { simple } }
 
   const other = ofType.find((record) => record.Weight === undefined)
   if (other) {
-    throw new UnsupportedStateError(
-      `${settings.recordType} ${where} uses ${routingPolicy(other)} routing (set ${JSON.stringify(other.SetIdentifier)}), ` +
-        'not weighted: this mode shifts weighted records only'
+    return problem(
+      'record-name',
+      recordName,
+      `${recordType} records with ${routingPolicy(other)} routing (set ${JSON.stringify(other.SetIdentifier)})`,
+      'a simple record or weighted records: this mode shifts weighted records only'
     )
   }
   const ids = ofType.map((record) => JSON.stringify(record.SetIdentifier)).join(', ')
+  const ours = `blue-set-identifier ${JSON.stringify(blueSetIdentifier)} and green-set-identifier ${JSON.stringify(greenSetIdentifier)}`
   if (ofType.length > 2) {
-    throw new UnsupportedStateError(
-      `${ofType.length} weighted ${settings.recordType} records share ${where} (${ids}); ` +
-        'this mode shifts exactly two, blue and green'
+    return problem(
+      'record-name',
+      recordName,
+      `${ofType.length} weighted ${recordType} records (${ids})`,
+      `exactly two weighted records, ${ours}, or one simple record`
     )
   }
-  const blue = ofType.find((record) => record.SetIdentifier === settings.blueSetIdentifier)
-  const green = ofType.find((record) => record.SetIdentifier === settings.greenSetIdentifier)
-  const strangers = ofType.filter((record) => record !== blue && record !== green)
-  if (strangers.length > 0) {
-    throw new UnsupportedStateError(
-      `Weighted ${settings.recordType} records at ${where} are ${ids}, not ` +
-        `blue-set-identifier ${JSON.stringify(settings.blueSetIdentifier)} and ` +
-        `green-set-identifier ${JSON.stringify(settings.greenSetIdentifier)}`
+  const blue = ofType.find((record) => record.SetIdentifier === blueSetIdentifier)
+  const green = ofType.find((record) => record.SetIdentifier === greenSetIdentifier)
+  if (ofType.some((record) => record !== blue && record !== green)) {
+    const input = blue ? 'green-set-identifier' : 'blue-set-identifier'
+    return problem(
+      input,
+      blue ? greenSetIdentifier : blueSetIdentifier,
+      `weighted ${recordType} records ${ids}`,
+      `the set identifiers of those records (${ours})`
     )
   }
   if (!blue) {
-    throw new UnsupportedStateError(
-      `Only green’s weighted record (${ids}) exists at ${where}: blue’s record ` +
-        `${JSON.stringify(settings.blueSetIdentifier)} is missing, so there is nothing to shift from`
+    return problem(
+      'blue-set-identifier',
+      blueSetIdentifier,
+      `only green’s weighted record (${ids}), nothing to shift from`,
+      'the set identifier of blue’s weighted record, which must exist'
     )
   }
   if (green && !blue.Weight && !green.Weight) {
-    throw new UnsupportedStateError(
-      `Both weighted records at ${where} have weight 0, which Route 53 answers as an equal split; ` +
-        'set blue’s weight (e.g. 255) by hand first'
+    return problem(
+      'record-name',
+      recordName,
+      'both weighted records at weight 0, which Route 53 answers as an equal split',
+      'blue’s weight above 0 (e.g. 255), set by hand first'
     )
   }
-  return { blue, green }
+  return { ok: true, live: { blue, green } }
+}
+
+/** shapeOf() for records already inspected (pure planning): an unmanageable shape is a bug. */
+export function liveRecords(
+  records: ResourceRecordSet[],
+  settings: DnsRecordSettings
+): LiveRecords {
+  const shaped = shapeOf(records, settings)
+  if (!shaped.ok) {
+    throw new UnsupportedStateError(
+      `${settings.recordName} ${settings.recordType} in hosted zone ${settings.hostedZoneId} shows ${shaped.problem.shows}`
+    )
+  }
+  return shaped.live
 }
 
 function routingPolicy(record: ResourceRecordSet): string {
@@ -113,13 +158,6 @@ export function splitOf(live: LiveRecords): Split {
   return Split.ofWeights(live.blue.Weight ?? 0, live.green.Weight ?? 0)
 }
 
-/** True when the live records are the ones a split asks for. */
-export function shows(live: LiveRecords, split: Split): boolean {
-  if (live.simple || !live.green) return split.equals(Split.BLUE)
-  const [blue, green] = dnsWeights(split)
-  return live.blue?.Weight === blue && live.green.Weight === green
-}
-
 /** Where a record points, for people: "203.0.113.10" or "alias dualstack.x.elb.amazonaws.com". */
 export function valueOf(record: ResourceRecordSet): string {
   if (record.AliasTarget) return `alias ${normalName(record.AliasTarget.DNSName)}`
@@ -134,14 +172,14 @@ export function describeLive(live: LiveRecords): string {
 }
 
 /** Everything about a record that a DELETE must match, in a fixed order and case. */
-function canonical(record: ResourceRecordSet | undefined): string {
-  if (!record) return '-'
+function canonical(record: ResourceRecordSet): string {
   const alias = record.AliasTarget
   return JSON.stringify([
+    record.Type ?? null,
     record.SetIdentifier ?? null,
     record.Weight ?? null,
     record.TTL ?? null,
-    (record.ResourceRecords ?? []).map((value) => normalValue(value.Value)).sort(),
+    (record.ResourceRecords ?? []).map((value) => normalName(value.Value)).sort(),
     alias
       ? [alias.HostedZoneId, normalName(alias.DNSName), alias.EvaluateTargetHealth ?? false]
       : null,
@@ -149,23 +187,32 @@ function canonical(record: ResourceRecordSet | undefined): string {
   ])
 }
 
-/** Host names compare without case or trailing dot; addresses as they are (lower case). */
-function normalValue(value: string | undefined): string {
-  return normalName(value)
-}
-
-/** Covers our records exactly: any edit to either of them changes it. */
-export function fingerprintOf(live: LiveRecords): string {
-  if (live.simple) return `simple=${canonical(live.simple)}`
-  return `blue=${canonical(live.blue)};green=${canonical(live.green)}`
+/** Covers our records exactly: any edit to any of them, or one more record, changes it. */
+export function fingerprintOf(records: ResourceRecordSet[]): string {
+  return records.map(canonical).sort().join(';')
 }
 
 /** The longest TTL a resolver may have cached one of these records for, in seconds. */
-export function ttlOf(live: LiveRecords): number {
-  const records = [live.simple, live.blue, live.green].filter(
-    (record): record is ResourceRecordSet => record !== undefined
-  )
+export function ttlOf(records: ResourceRecordSet[]): number {
   return Math.max(0, ...records.map((record) => record.TTL ?? ALIAS_TTL_SECONDS))
+}
+
+/**
+ * A record as plain JSON (no undefined members), in a stable order of records; an alias keeps
+ * no empty value list, which Route 53 would refuse on the way back.
+ */
+export function plainRecords(records: ResourceRecordSet[]): ResourceRecordSet[] {
+  return records
+    .map((record) => {
+      const plain = JSON.parse(JSON.stringify(record)) as ResourceRecordSet
+      if (plain.AliasTarget && plain.ResourceRecords?.length === 0) delete plain.ResourceRecords
+      return plain
+    })
+    .sort((a, b) => compare(a.SetIdentifier ?? '', b.SetIdentifier ?? ''))
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
 }
 
 /** Green's record as the inputs describe it (green-value / green-alias-target), beside blue. */
@@ -212,8 +259,8 @@ export function pointsAtTarget(
     )
   }
   if (green.AliasTarget) return false
-  const live = (green.ResourceRecords ?? []).map((value) => normalValue(value.Value)).sort()
-  const wanted = target.values.map(normalValue).sort()
+  const live = (green.ResourceRecords ?? []).map((value) => normalName(value.Value)).sort()
+  const wanted = target.values.map(normalName).sort()
   return (ttl === undefined || ttl === green.TTL) && JSON.stringify(live) === JSON.stringify(wanted)
 }
 
@@ -230,7 +277,7 @@ export function weightedFrom(
   return { ...simple, SetIdentifier: setIdentifier, Weight: weight }
 }
 
-/** The simple record blue's weighted record came from (undoing adoption). */
+/** The simple record blue's weighted record stands for (collapsing the pair at 0 %). */
 export function simpleFrom(blue: ResourceRecordSet): ResourceRecordSet {
   const simple = { ...blue }
   delete simple.SetIdentifier

@@ -11,6 +11,19 @@ import type { CommonSettings } from '../settings.js'
 import type { Split } from '../split.js'
 
 export const DNS_MODE = 'dns'
+/** The inputs this mode reads (dns-resolvers only to know whether it is empty). */
+export const DNS_INPUTS = [
+  'hosted-zone-id',
+  'record-name',
+  'record-type',
+  'blue-set-identifier',
+  'green-set-identifier',
+  'green-value',
+  'green-alias-target',
+  'record-ttl',
+  'collapse-on-rollback',
+  'dns-resolvers'
+] as const
 /** The record types this mode shifts: the ones that say where clients connect. */
 export const RECORD_TYPES = ['A', 'AAAA', 'CNAME'] as const
 export type RecordType = (typeof RECORD_TYPES)[number]
@@ -32,8 +45,17 @@ export interface DnsSettings {
   green?: GreenTarget
   /** Seconds, for green-value; undefined: blue's TTL. */
   recordTtl?: number
-  /** Whenever green goes to 0 %, put blue back as a simple record (undoes adoption). */
+  /**
+   * When a plan ends at 0 % green (traffic: 0, or rollback-to: 0), end with blue as a simple
+   * record (green's record deleted). A rollback to the start needs no flag: restore() always
+   * puts back the records the run found, undoing its own adoption.
+   */
   collapseOnRollback: boolean
+  /**
+   * True when the dns-answer gate is on and asks the zone's own name servers (dns-resolvers
+   * empty), which a private zone does not have: inspect() refuses that before any write.
+   */
+  answersFromZoneNameServers: boolean
   /** Common settings this mode needs: requested split, bake and verify time. */
   traffic: Split
   bakeMs: number
@@ -92,6 +114,8 @@ export function readDnsSettings(read: InputReader, common: CommonSettings): DnsS
     green,
     recordTtl: ttlRaw ? parseTtl(ttlRaw) : undefined,
     collapseOnRollback: booleanInput(read, 'collapse-on-rollback', false),
+    // Only whether it is empty: the dns-answer gate parses and owns this input.
+    answersFromZoneNameServers: optional(read, 'dns-resolvers') === '',
     traffic: common.traffic,
     bakeMs: common.bakeMs,
     verifyTimeoutMs: common.verifyTimeoutMs
@@ -185,12 +209,15 @@ function parseAliasTarget(type: RecordType, raw: string): GreenTarget {
   }
 }
 
+const TTL_ACCEPTED =
+  'whole seconds from 0 to 86400 (24h), such as 60 (as Route 53 shows TTLs), 60s or 5m'
+
+/** A duration ("60s", "5m"), or a bare number of seconds ("60") as Route 53 writes a TTL. */
 function parseTtl(raw: string): number {
-  return parseWholeSeconds(
-    'record-ttl',
-    raw,
-    0,
-    MAX_TTL_SECONDS,
-    'whole seconds from 0s to 24h, such as 60s or 5m'
-  )
+  if (/^\d+$/.test(raw)) {
+    const seconds = Number(raw)
+    if (seconds > MAX_TTL_SECONDS) throw new InputError('record-ttl', raw, TTL_ACCEPTED)
+    return seconds
+  }
+  return parseWholeSeconds('record-ttl', raw, 0, MAX_TTL_SECONDS, TTL_ACCEPTED)
 }

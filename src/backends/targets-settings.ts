@@ -2,9 +2,18 @@ import { isIPv4, isIPv6 } from 'node:net'
 import { InputError } from '../errors.js'
 import { booleanInput, type InputReader, optional, parseArn, parseList } from '../inputs.js'
 import type { CommonSettings } from '../settings.js'
-import type { Split } from '../split.js'
 
 export const TARGETS_MODE = 'targets'
+
+/** The inputs this mode reads. */
+export const TARGETS_INPUTS = [
+  'target-group-arn',
+  'blue-targets',
+  'green-targets',
+  'blue-auto-scaling-group',
+  'green-auto-scaling-group',
+  'wait-for-draining'
+] as const
 
 /** EC2 instance ids: the old 8-digit and the current 17-digit form. */
 const INSTANCE_ID = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/
@@ -30,10 +39,8 @@ export interface TargetsSettings {
   green: Fleet
   /** Success waits (after the last bake) until the targets this run removed have drained. */
   waitForDraining: boolean
-  /** Common settings this mode needs: the final split, the bake, and the health timeout. */
-  traffic: Split
+  /** The bake, to warn when removed targets drain longer than it. */
   bakeMs: number
-  healthTimeoutMs: number
 }
 
 export function readTargetsSettings(read: InputReader, common: CommonSettings): TargetsSettings {
@@ -51,9 +58,7 @@ export function readTargetsSettings(read: InputReader, common: CommonSettings): 
     blue,
     green,
     waitForDraining: booleanInput(read, 'wait-for-draining', true),
-    traffic: common.traffic,
-    bakeMs: common.bakeMs,
-    healthTimeoutMs: common.healthTimeoutMs
+    bakeMs: common.bakeMs
   }
 }
 

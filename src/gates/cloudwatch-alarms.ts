@@ -1,8 +1,13 @@
-import { DescribeAlarmsCommand, type DescribeAlarmsCommandInput } from '@aws-sdk/client-cloudwatch'
+import {
+  CloudWatchClient,
+  DescribeAlarmsCommand,
+  type DescribeAlarmsCommandInput
+} from '@aws-sdk/client-cloudwatch'
 import { awsCall } from '../aws/call.js'
 import { InputError } from '../errors.js'
 import { optional, parseList } from '../inputs.js'
 import type { Gate, GateContext, GateDefinition, GateDeps, GateResult } from './gate.js'
+import { checkTimeoutFor } from './verdicts.js'
 
 export interface CloudWatchAlarmsSettings {
   /** Alarm names, metric or composite, in the action's region. */
@@ -16,6 +21,7 @@ const ALARM_NAME = /^[^\p{Cc}]{1,255}$/u
 
 export const cloudwatchAlarms: GateDefinition<CloudWatchAlarmsSettings> = {
   name: 'cloudwatch-alarms',
+  inputs: ['alarms'],
   readInputs(read) {
     const raw = optional(read, 'alarms')
     const alarms = [...new Set(parseList(raw))]
@@ -45,20 +51,32 @@ interface Alarm {
 class CloudWatchAlarmsGate implements Gate {
   readonly name = 'cloudwatch-alarms'
   readonly intervalMs: number
+  readonly checkTimeoutMs: number
 
   constructor(
     private readonly settings: CloudWatchAlarmsSettings,
     private readonly deps: GateDeps
   ) {
     this.intervalMs = deps.settings.checkIntervalMs
+    this.checkTimeoutMs = checkTimeoutFor(this.intervalMs)
+  }
+
+  /** A typo in an alarm name is refused before the run writes anything. */
+  async inspect(signal?: AbortSignal): Promise<void> {
+    const missing = this.missing(await this.byName(signal))
+    if (missing.length > 0) {
+      throw new InputError(
+        'alarms',
+        missing.join(', '),
+        'names of metric or composite alarms that exist in this account and region'
+      )
+    }
   }
 
   async check(context: GateContext): Promise<GateResult> {
-    const found = new Map(
-      (await this.describe(context.signal)).map((alarm) => [alarm.AlarmName ?? '', alarm])
-    )
-    // A typo in an alarm name must not turn the gate into a silent pass.
-    const missing = this.settings.alarms.filter((name) => !found.has(name))
+    const found = await this.byName(context.signal)
+    // An alarm deleted during the run must not turn the gate into a silent pass.
+    const missing = this.missing(found)
     const firing = this.settings.alarms.filter((name) => found.get(name)?.StateValue === 'ALARM')
     const noData = this.settings.alarms.filter(
       (name) => found.get(name)?.StateValue === 'INSUFFICIENT_DATA'
@@ -84,6 +102,14 @@ class CloudWatchAlarmsGate implements Gate {
         ? `; INSUFFICIENT_DATA (no data yet, does not block): ${noData.join(', ')}`
         : ''
     return { status: 'pass', detail: `${ok}/${this.settings.alarms.length} alarms OK${note}` }
+  }
+
+  private async byName(signal?: AbortSignal): Promise<Map<string, Alarm>> {
+    return new Map((await this.describe(signal)).map((alarm) => [alarm.AlarmName ?? '', alarm]))
+  }
+
+  private missing(found: Map<string, Alarm>): string[] {
+    return this.settings.alarms.filter((name) => !found.has(name))
   }
 
   /** "name: StateReason (since 2026-11-22T12:00:00.000Z, 90s ago)". */
@@ -112,7 +138,7 @@ class CloudWatchAlarmsGate implements Gate {
       const output = await awsCall(
         'DescribeAlarms',
         this.settings.alarms.join(', '),
-        () => this.deps.clients.cloudwatch.send(command, { abortSignal: signal }),
+        () => this.deps.clients.get(CloudWatchClient).send(command, { abortSignal: signal }),
         signal
       )
       alarms.push(...(output.MetricAlarms ?? []), ...(output.CompositeAlarms ?? []))

@@ -1,6 +1,6 @@
 import { lookup } from 'node:dns/promises'
 import { isIP, isIPv6 } from 'node:net'
-import { DnsBackend, type DnsSide } from '../backends/dns.js'
+import type { Side, Sides } from '../backends/sides.js'
 import { DNS_MODE } from '../backends/dns-settings.js'
 import { CancelledError, describeError, InputError } from '../errors.js'
 import { type DnsResponse, type DnsServer, UdpDnsClient } from '../dns/udp-client.js'
@@ -44,10 +44,11 @@ export const dnsAnswer: GateDefinition<DnsAnswerSettings> = {
     }
     return { resolvers: entries.map(parseResolver) }
   },
+  inputs: ['dns-resolvers'],
   create(settings, deps) {
-    // On by default in mode dns, where the backend knows the name, the zone and both sides.
-    if (!(deps.backend instanceof DnsBackend)) return undefined
-    return new DnsAnswerGate(settings, deps, deps.backend)
+    // On by default wherever the sides are DNS records (mode dns).
+    if (deps.sides.blue.records.length === 0) return undefined
+    return new DnsAnswerGate(settings, deps)
   }
 }
 
@@ -72,6 +73,26 @@ export function parseResolver(raw: string): ResolverInput {
 
 type SideName = 'blue' | 'green'
 
+/** One side as DNS answers it: its share of answers now, and what identifies it in an answer. */
+export interface DnsSide {
+  /** The side's share of the weight, 0..1 (0: it must no longer answer). */
+  share: number
+  /** Addresses or host names (lower case, no trailing dot). */
+  values: string[]
+  /** For an alias: the target's DNS name, whose own addresses are the answers. */
+  aliasDnsName?: string
+}
+
+/** Both sides at the applied split, from the records the backend's inspection found. */
+export function dnsSides(sides: Sides, greenShare: number): { blue: DnsSide; green: DnsSide } {
+  const side = (from: Side, share: number): DnsSide => ({
+    share,
+    values: from.records.flatMap((record) => record.values),
+    aliasDnsName: from.records.find((record) => record.aliasTarget)?.aliasTarget?.dnsName
+  })
+  return { blue: side(sides.blue, 1 - greenShare), green: side(sides.green, greenShare) }
+}
+
 /** What one resolver showed for the current weights, accumulated over checks. */
 interface Seen {
   /** The weights these sightings belong to; new weights start afresh. */
@@ -87,6 +108,7 @@ interface Seen {
 class DnsAnswerGate implements Gate {
   readonly name = 'dns-answer'
   readonly intervalMs: number
+  readonly checkTimeoutMs: number
   private servers?: { label: string; server: DnsServer }[]
   private readonly seen = new Map<string, Seen>()
   /** Since when each resolver has been asked about the current weights. */
@@ -94,10 +116,11 @@ class DnsAnswerGate implements Gate {
 
   constructor(
     private readonly settings: DnsAnswerSettings,
-    private readonly deps: GateDeps,
-    private readonly backend: DnsBackend
+    private readonly deps: GateDeps
   ) {
     this.intervalMs = deps.settings.checkIntervalMs
+    // Every resolver is asked in parallel, each query bounded by the UDP client's own timeout.
+    this.checkTimeoutMs = Math.max(15_000, 2 * this.intervalMs)
   }
 
   async check(context: GateContext): Promise<GateResult> {
@@ -108,9 +131,9 @@ class DnsAnswerGate implements Gate {
         detail: 'the hosted zone has no public name servers (a private zone?): give dns-resolvers'
       }
     }
-    const sides = await this.backend.sides()
+    const sides = dnsSides(this.deps.sides, context.split.permille / 1000)
     const values = await sideValues(sides)
-    const key = JSON.stringify([sides.blue.weight, sides.green?.weight ?? null])
+    const key = String(context.split.permille)
     const count = queriesFor(sides)
     const results = await Promise.all(
       servers.map(({ label, server }) =>
@@ -137,7 +160,7 @@ class DnsAnswerGate implements Gate {
       this.waitingSince.stop(label)
     }
     const waited = this.waitingSince.waited(label, now)
-    const { responses, errors } = await ask(server, this.backend, count, signal)
+    const { responses, errors } = await ask(server, this.deps.sides, count, signal)
     const tally = { blue: 0, green: 0 }
     const other = new Map<string, number>()
     for (const response of responses) {
@@ -158,10 +181,11 @@ class DnsAnswerGate implements Gate {
     for (const name of ['blue', 'green'] as const) {
       const side = sides[name]
       if (!side) continue
-      if (side.weight > 0 && !seen.sides.has(name)) {
-        problems.push(`${name} (weight ${side.weight}) has not answered yet`)
+      const share = `${Math.round(side.share * 1000) / 10} %`
+      if (side.share > 0 && !seen.sides.has(name)) {
+        problems.push(`${name} (${share} of the weight) has not answered yet`)
       }
-      if (side.weight === 0 && tally[name] > 0) {
+      if (side.share === 0 && tally[name] > 0) {
         problems.push(`${name} (weight 0) still answers`)
       }
     }
@@ -178,7 +202,7 @@ class DnsAnswerGate implements Gate {
     const inputs: ResolverInput[] =
       this.settings.resolvers.length > 0
         ? this.settings.resolvers
-        : (await this.backend.nameServers()).map((host) => ({ host, port: 53 }))
+        : this.deps.sides.nameServers.map((host) => ({ host, port: 53 }))
     this.servers = await Promise.all(
       inputs.map(async ({ host, port }) => {
         const address = isIP(host) ? host : (await lookup(host)).address
@@ -195,11 +219,10 @@ class DnsAnswerGate implements Gate {
  * within MIN_QUERIES..MAX_QUERIES (smaller weights accumulate over several checks).
  */
 export function queriesFor(sides: { blue: DnsSide; green?: DnsSide }): number {
-  const weights = [sides.blue.weight, sides.green?.weight ?? 0]
-  const total = weights[0] + weights[1]
-  const smallest = Math.min(...weights.filter((weight) => weight > 0))
-  if (!Number.isFinite(smallest) || smallest === total) return MIN_QUERIES
-  const needed = Math.ceil(Math.log(1 - CONFIDENCE) / Math.log(1 - smallest / total))
+  const shares = [sides.blue.share, sides.green?.share ?? 0]
+  const smallest = Math.min(...shares.filter((share) => share > 0))
+  if (!Number.isFinite(smallest) || smallest >= 1) return MIN_QUERIES
+  const needed = Math.ceil(Math.log(1 - CONFIDENCE) / Math.log(1 - smallest))
   return Math.min(MAX_QUERIES, Math.max(MIN_QUERIES, needed))
 }
 
@@ -241,18 +264,18 @@ function classify(response: DnsResponse, values: Map<string, SideName>): SideNam
 /** `count` queries, IN_FLIGHT at a time, each on its own id; failures are kept as text. */
 async function ask(
   server: DnsServer,
-  backend: DnsBackend,
+  sides: Sides,
   count: number,
   signal: AbortSignal | undefined
 ): Promise<{ responses: DnsResponse[]; errors: string[] }> {
   const client = new UdpDnsClient(server)
   const responses: DnsResponse[] = []
   const errors: string[] = []
-  const type = backend.recordType as 'A' | 'AAAA' | 'CNAME'
+  const { name, type } = sides.blue.records[0] as { name: string; type: 'A' | 'AAAA' | 'CNAME' }
   try {
     for (let sent = 0; sent < count; sent += IN_FLIGHT) {
       const batch = Array.from({ length: Math.min(IN_FLIGHT, count - sent) }, () =>
-        client.query(backend.recordName, type, signal).then(
+        client.query(name, type, signal).then(
           (response) => {
             if (response.rcode !== 'NOERROR') errors.push(`rcode ${response.rcode}`)
             else if (response.answers.length === 0) errors.push('no records in the answer')

@@ -26,11 +26,20 @@ export interface HttpProbeSettings {
 /** Every URL is requested at once on each check; this keeps that burst small. */
 export const MAX_PROBE_URLS = 20
 const MAX_LATENCY_CAP_MS = 60_000
+/** Every URL is asked at once, each bounded by probe-max-latency: a check ends by then, plus this. */
+export const CHECK_MARGIN_MS = 5_000
 const STATUS_ACCEPTED =
   'HTTP status codes and ranges from 100 to 599 separated by commas, such as 200,204,300-399'
 
 export const httpProbe: GateDefinition<HttpProbeSettings> = {
   name: 'http-probe',
+  inputs: [
+    'probe-urls',
+    'probe-expected-status',
+    'probe-max-latency',
+    'probe-interval',
+    'probe-failure-threshold'
+  ],
   readInputs(read) {
     const raw = optional(read, 'probe-urls')
     const entries = parseList(raw)
@@ -106,6 +115,7 @@ interface Outcome {
 class HttpProbeGate implements Gate {
   readonly name = 'http-probe'
   readonly intervalMs: number
+  readonly checkTimeoutMs: number
   /** Consecutive failures per URL (index into settings.urls); reset by a success. */
   private readonly failures: number[]
 
@@ -114,6 +124,7 @@ class HttpProbeGate implements Gate {
     private readonly deps: GateDeps
   ) {
     this.intervalMs = settings.intervalMs
+    this.checkTimeoutMs = settings.maxLatencyMs + CHECK_MARGIN_MS
     this.failures = settings.urls.map(() => 0)
   }
 

@@ -1,9 +1,14 @@
-import { GetHealthCheckStatusCommand, type HealthCheckObservation } from '@aws-sdk/client-route-53'
+import {
+  GetHealthCheckCommand,
+  GetHealthCheckStatusCommand,
+  type HealthCheckObservation,
+  Route53Client
+} from '@aws-sdk/client-route-53'
 import { awsCall } from '../aws/call.js'
-import { InputError } from '../errors.js'
+import { AwsCallError, InputError, TopologyError } from '../errors.js'
 import { optional, parseList } from '../inputs.js'
 import type { Gate, GateContext, GateDefinition, GateDeps, GateResult } from './gate.js'
-import { WaitingSince, worstOf } from './verdicts.js'
+import { checkTimeoutFor, WaitingSince, worstOf } from './verdicts.js'
 
 export interface Route53HealthCheckSettings {
   healthCheckIds: string[]
@@ -18,10 +23,13 @@ export const CALL_SPACING_MS = 1100
 export const MAX_HEALTH_CHECKS = 10
 /** Route 53 calls an endpoint healthy when more than 18 % of its checkers report it healthy. */
 export const HEALTHY_SHARE = 0.18
+/** The types whose checkers' observations GetHealthCheckStatus returns: endpoint checks. */
+export const READABLE_TYPES = ['HTTP', 'HTTPS', 'HTTP_STR_MATCH', 'HTTPS_STR_MATCH', 'TCP']
 const HEALTH_CHECK_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 export const route53HealthCheck: GateDefinition<Route53HealthCheckSettings> = {
   name: 'route53-health-check',
+  inputs: ['route53-health-checks'],
   readInputs(read) {
     const raw = optional(read, 'route53-health-checks')
     const listed = parseList(raw)
@@ -50,13 +58,14 @@ export const route53HealthCheck: GateDefinition<Route53HealthCheckSettings> = {
 }
 
 /**
- * Route 53 health checks (on green's endpoints, or calculated ones) must report healthy: more
+ * Route 53 endpoint health checks (on green's endpoints) must report healthy: more
  * than 18 % of the checkers' latest observations start with "Success", as Route 53 itself
  * decides. No observations yet is pending, until health-timeout.
  */
 class Route53HealthCheckGate implements Gate {
   readonly name = 'route53-health-check'
   readonly intervalMs: number
+  readonly checkTimeoutMs: number
   private lastCallAt = -Infinity
   /** When each id was first seen without observations. */
   private readonly waitingSince = new WaitingSince()
@@ -69,6 +78,48 @@ class Route53HealthCheckGate implements Gate {
       deps.settings.checkIntervalMs,
       settings.healthCheckIds.length * CALL_SPACING_MS
     )
+    this.checkTimeoutMs = checkTimeoutFor(this.intervalMs)
+  }
+
+  /**
+   * Each id must name an endpoint check: GetHealthCheckStatus cannot read a calculated one (nor
+   * one that follows a CloudWatch alarm), whose status CloudWatch's HealthCheckStatus metric has.
+   */
+  async inspect(signal?: AbortSignal): Promise<void> {
+    for (const id of this.settings.healthCheckIds) {
+      const type = await this.typeOf(id, signal)
+      if (READABLE_TYPES.includes(type)) continue
+      throw new TopologyError(
+        'route53-health-checks',
+        id,
+        `a ${type} health check, whose status GetHealthCheckStatus cannot read`,
+        `an endpoint health check (${READABLE_TYPES.join(', ')}); for this one, give a CloudWatch ` +
+          `alarm on the metric AWS/Route53 HealthCheckStatus (dimension HealthCheckId=${id}) in alarms`
+      )
+    }
+  }
+
+  private async typeOf(id: string, signal?: AbortSignal): Promise<string> {
+    const command = new GetHealthCheckCommand({ HealthCheckId: id })
+    try {
+      const output = await awsCall(
+        'GetHealthCheck',
+        id,
+        () => this.deps.clients.get(Route53Client).send(command, { abortSignal: signal }),
+        signal
+      )
+      return output.HealthCheck?.HealthCheckConfig?.Type ?? 'unknown'
+    } catch (error) {
+      if (error instanceof AwsCallError && (error.cause as Error)?.name === 'NoSuchHealthCheck') {
+        throw new TopologyError(
+          'route53-health-checks',
+          id,
+          'no health check with this id',
+          'the id of a Route 53 health check in this account'
+        )
+      }
+      throw error
+    }
   }
 
   async check(context: GateContext): Promise<GateResult> {
@@ -113,7 +164,7 @@ class Route53HealthCheckGate implements Gate {
     const output = await awsCall(
       'GetHealthCheckStatus',
       id,
-      () => this.deps.clients.route53.send(command, { abortSignal: signal }),
+      () => this.deps.clients.get(Route53Client).send(command, { abortSignal: signal }),
       signal
     )
     return output.HealthCheckObservations ?? []

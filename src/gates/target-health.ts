@@ -1,13 +1,14 @@
 import {
   DescribeTargetHealthCommand,
+  ElasticLoadBalancingV2Client,
   type TargetHealthDescription
 } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { awsCall } from '../aws/call.js'
 import { classifyTarget, type TargetState } from '../aws/target-states.js'
-import type { HealthScope } from '../backends/backend.js'
+import type { TargetGroupRef } from '../backends/sides.js'
 import { optional, parseInteger } from '../inputs.js'
 import type { Gate, GateContext, GateDefinition, GateDeps, GateResult } from './gate.js'
-import { WaitingSince, worstOf } from './verdicts.js'
+import { checkTimeoutFor, WaitingSince, worstOf } from './verdicts.js'
 
 export interface TargetHealthSettings {
   /** Share of green's registered targets that must be healthy, 1-100. */
@@ -27,35 +28,39 @@ interface Seen {
 
 export const targetHealth: GateDefinition<TargetHealthSettings> = {
   name: 'target-health',
-  // Always configured: whether it applies depends on the backend, which create() can see.
+  inputs: ['min-healthy-percent'],
+  // Always configured: whether it applies depends on the sides the inspection found.
   readInputs(read) {
     const raw = optional(read, 'min-healthy-percent') || '100'
     return { minHealthyPercent: parseInteger('min-healthy-percent', raw, 1, 100) }
   },
   create(settings, deps) {
-    if (deps.backend.healthScope().length === 0) return undefined
-    return new TargetHealthGate(settings, deps)
+    if (deps.sides.green.targetGroups.length === 0) return undefined
+    return new TargetHealthGate(settings, deps, deps.sides.green.targetGroups)
   }
 }
 
 class TargetHealthGate implements Gate {
   readonly name = 'target-health'
   readonly intervalMs: number
+  readonly checkTimeoutMs: number
   /** When this gate first saw each target waiting (initial, unused: NotInUse), by target key. */
   private readonly waitingSince = new WaitingSince()
 
   constructor(
     private readonly settings: TargetHealthSettings,
-    private readonly deps: GateDeps
+    private readonly deps: GateDeps,
+    /** Green's target groups (with green's target ids where blue shares the group). */
+    private readonly groups: readonly TargetGroupRef[]
   ) {
     this.intervalMs = deps.settings.checkIntervalMs
+    this.checkTimeoutMs = checkTimeoutFor(this.intervalMs)
   }
 
   async check(context: GateContext): Promise<GateResult> {
-    // Read the scope on every check: a backend may learn green's target ids only in prepare().
-    const scopes = this.deps.backend.healthScope()
-    if (scopes.length === 0) return fail('the backend names no target group to watch')
-    const described = await Promise.all(scopes.map((scope) => this.describe(scope, context.signal)))
+    const described = await Promise.all(
+      this.groups.map((group) => this.describe(group, context.signal))
+    )
     const now = this.deps.clock.now()
     const waiting = described.flat().filter(isWaiting)
     this.waitingSince.track(
@@ -63,8 +68,37 @@ class TargetHealthGate implements Gate {
       now
     )
     // Each group on its own: one group down must not hide behind another's healthy targets.
-    const results = scopes.map((scope, i) => this.judge(groupName(scope), described[i], now))
+    const results = this.groups.map((group, i) =>
+      this.judgeGroup(group, described[i], context, now)
+    )
     return worstOf(results)
+  }
+
+  /**
+   * Where green shares the group with blue (mode targets), the run registers green's targets
+   * step by step: those not registered yet are not judged, and before the first is, green
+   * carries nothing and there is nothing to judge. Who is registered is the backend's to verify.
+   */
+  private judgeGroup(
+    group: TargetGroupRef,
+    seen: Seen[],
+    context: GateContext,
+    now: number
+  ): GateResult {
+    const name = groupName(group)
+    if (!group.targetIds || group.targetIds.length === 0) return this.judge(name, seen, now)
+    const registered = seen.filter((target) => target.reason !== 'Target.NotRegistered')
+    if (registered.length === 0 && context.split.permille === 0) {
+      return {
+        status: 'pass',
+        detail: `${name}: green's ${seen.length} targets are not registered yet (green carries no traffic)`
+      }
+    }
+    const later = seen.length - registered.length
+    const result = this.judge(name, registered, now)
+    return later === 0
+      ? result
+      : { ...result, detail: `${result.detail}; ${later} not registered yet` }
   }
 
   private judge(group: string, seen: Seen[], now: number): GateResult {
@@ -105,24 +139,24 @@ class TargetHealthGate implements Gate {
     return fail(parts.join('; '))
   }
 
-  private async describe(scope: HealthScope, signal?: AbortSignal): Promise<Seen[]> {
+  private async describe(group: TargetGroupRef, signal?: AbortSignal): Promise<Seen[]> {
     const input = {
-      TargetGroupArn: scope.targetGroupArn,
-      ...(scope.targetIds && scope.targetIds.length > 0
-        ? { Targets: scope.targetIds.map((id) => ({ Id: id })) }
+      TargetGroupArn: group.arn,
+      ...(group.targetIds && group.targetIds.length > 0
+        ? { Targets: group.targetIds.map((id) => ({ Id: id })) }
         : {})
     }
     const output = await awsCall(
       'DescribeTargetHealth',
-      scope.targetGroupArn,
+      group.arn,
       () =>
-        this.deps.clients.elbv2.send(new DescribeTargetHealthCommand(input), {
-          abortSignal: signal
-        }),
+        this.deps.clients
+          .get(ElasticLoadBalancingV2Client)
+          .send(new DescribeTargetHealthCommand(input), { abortSignal: signal }),
       signal
     )
     return (output.TargetHealthDescriptions ?? []).map((description) =>
-      toSeen(scope.targetGroupArn, description)
+      toSeen(group.arn, description)
     )
   }
 }
@@ -160,8 +194,8 @@ function list(targets: Seen[]): string {
 }
 
 /** The target group's name, from arn:…:targetgroup/NAME/ID, for short details. */
-function groupName(scope: HealthScope): string {
-  return /:targetgroup\/([^/]+)\//.exec(scope.targetGroupArn)?.[1] ?? scope.targetGroupArn
+function groupName(group: TargetGroupRef): string {
+  return /:targetgroup\/([^/]+)\//.exec(group.arn)?.[1] ?? group.arn
 }
 
 function seconds(ms: number): string {

@@ -42,3 +42,14 @@ export class WaitingSince {
     for (const key of keys) this.waited(key, now)
   }
 }
+
+/** The shortest bound on one check: AWS calls may take a retry or two. */
+export const MIN_CHECK_TIMEOUT_MS = 15_000
+
+/**
+ * How long one check of a gate polled every `intervalMs` may take before it counts as failed:
+ * generous (two intervals, at least 15 s), but bounded, so a hung call is a verdict.
+ */
+export function checkTimeoutFor(intervalMs: number): number {
+  return Math.max(MIN_CHECK_TIMEOUT_MS, 2 * intervalMs)
+}

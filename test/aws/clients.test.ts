@@ -1,5 +1,9 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { DescribeListenersCommand } from '@aws-sdk/client-elastic-load-balancing-v2'
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch'
+import {
+  DescribeListenersCommand,
+  ElasticLoadBalancingV2Client
+} from '@aws-sdk/client-elastic-load-balancing-v2'
 import { createServer, type Server, type Socket } from 'node:net'
 import { createClients } from '../../src/aws/clients.js'
 
@@ -24,13 +28,18 @@ describe('createClients', () => {
     process.env.AWS_SECRET_ACCESS_KEY = 'test'
     const clients = createClients('us-east-1', { requestTimeoutMs: 200, maxAttempts: 1 })
     const started = Date.now()
-    await expect(clients.elbv2.send(new DescribeListenersCommand({}))).rejects.toThrow(/timeout/i)
+    await expect(
+      clients.get(ElasticLoadBalancingV2Client).send(new DescribeListenersCommand({}))
+    ).rejects.toThrow(/timeout/i)
     expect(Date.now() - started).toBeLessThan(5000)
   })
 
   it('builds each client once, on first use', () => {
     const clients = createClients('eu-west-1')
-    expect(clients.elbv2).toBe(clients.elbv2)
-    expect(clients.cloudwatch).not.toBe(clients.elbv2)
+    const elbv2 = clients.get(ElasticLoadBalancingV2Client)
+    expect(clients.get(ElasticLoadBalancingV2Client)).toBe(elbv2)
+    expect(elbv2).toBeInstanceOf(ElasticLoadBalancingV2Client)
+    expect(clients.get(CloudWatchClient)).not.toBe(elbv2)
+    expect(clients.get(CloudWatchClient)).toBe(clients.get(CloudWatchClient))
   })
 })

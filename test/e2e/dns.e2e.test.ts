@@ -70,7 +70,7 @@ describe('mode dns on the sandbox', () => {
       { name: NAME, type: 'A', setIdentifier: 'green', weight: 255, ttl: 1, values: [GREEN_IP] }
     ])
     expect(result.stdout).toContain(
-      'Adopt the simple record www.shop.example (10.0.1.1) as weighted blue 255 / green 0 (10.0.2.2)'
+      'adopt the simple record www.shop.example (10.0.1.1) as weighted blue 255 / green 0 (10.0.2.2)'
     )
 
     // During each bake (after INSYNC and one TTL) the answers follow the weights.

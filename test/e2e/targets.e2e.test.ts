@@ -169,7 +169,13 @@ describe('targets end to end', () => {
 
     // Each step's live split is green's share of serving targets, and clients saw that share.
     const record = report(result.outputs)
-    const converged = record.events.filter((event) => event.kind === 'converged')
+    // Each step converges in two phases (green joins, then blue leaves): the bake follows the
+    // second, at the step's split.
+    const stepSplits = record.steps.map((step) => step.toPercent)
+    expect(stepSplits).toEqual([25, 60, 100])
+    const converged = record.events.filter(
+      (event) => event.kind === 'converged' && stepSplits.includes(event.percent!)
+    )
     expect(converged.map((event) => event.percent)).toEqual([25, 60, 100])
     for (const event of converged) {
       const next = record.events.find(
@@ -183,7 +189,9 @@ describe('targets end to end', () => {
         tolerance(expected, seen.length) + 0.02
       )
     }
-    expect(result.summary).toContain('green 3/5, blue 2/3 targets registered')
+    expect(result.summary).toContain(
+      'green 3/5 healthy, blue 2/3 registered (60% of serving targets)'
+    )
   })
 
   it('rolls back before any blue target is removed when a green target never becomes healthy', async () => {
@@ -198,7 +206,9 @@ describe('targets end to end', () => {
     expect(result.code).toBe(1)
     expect(result.outputs.traffic).toBe('0')
     const record = report(result.outputs)
-    expect(record.failure).toContain(`${built.green[0]} unhealthy (Target.ResponseCodeMismatch`)
+    expect(record.failure).toContain(
+      `${built.green[0]}:8080 unhealthy (Target.ResponseCodeMismatch`
+    )
     expect(blueDrained(built)).toEqual([])
     expect((await states(built)).healthy).toEqual([...built.blue].sort())
     expect(samples.filter((sample) => sample.status !== 200)).toEqual([])

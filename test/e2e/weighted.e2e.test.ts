@@ -68,6 +68,14 @@ async function liveWeights(): Promise<Record<string, number>> {
   return weights
 }
 
+/** The listener's whole action list, to compare with how the run found it. */
+async function listenerActions(): Promise<unknown> {
+  const out = await scenario.elbv2.send(
+    new DescribeListenersCommand({ ListenerArns: [scenario.listenerArn] })
+  )
+  return out.Listeners?.[0]?.DefaultActions
+}
+
 /** Green's apps answer 500 to everything, health checks included. */
 function failGreen(): void {
   for (const app of scenario.green.apps) app.setFailing(true)
@@ -163,6 +171,7 @@ describe('weighted-target-groups end to end', () => {
     ]
 
     it.each(failures)('%s', async (gate, gateInputs, inject) => {
+      const before = await listenerActions()
       traffic = new Traffic(scenario.listenerUrl)
       const action = startAction(inputs({ 'bake-time': '20s', ...gateInputs() }), sandbox.env())
       await action.waitForLog(/AWS reports blue 900 \/ green 100/)
@@ -176,7 +185,10 @@ describe('weighted-target-groups end to end', () => {
       expect(result.code).toBe(1)
       expect(result.outputs.status).toBe('rolled-back')
       expect(record.failedGate?.gate).toBe(gate)
-      expect(await liveWeights()).toEqual({ blue: 999, green: 0 })
+      // Restored exactly as found: the adoption is undone, back to a forward to blue alone.
+      expect(await listenerActions()).toEqual(before)
+      expect(await liveWeights()).toEqual({ blue: 1 })
+      expect(record.restore).toEqual({ exact: true })
       expect(result.stdout).toContain(`::error title=`)
 
       const rollback = record.events.find((event) => event.kind === 'rollback')!
@@ -258,6 +270,7 @@ describe('weighted-target-groups end to end', () => {
   })
 
   it('rolls back within the runner grace period on SIGINT mid-bake', async () => {
+    const before = await listenerActions()
     const action = startAction(inputs({ 'bake-time': '60s' }), sandbox.env())
     await action.waitForLog(/AWS reports blue 900 \/ green 100/)
     const signalledAt = Date.now()
@@ -268,7 +281,7 @@ describe('weighted-target-groups end to end', () => {
     expect(exitedAfter).toBeLessThan(7500)
     expect(result.outputs.status).toBe('rolled-back')
     expect(report(result.outputs).steps[0].outcome).toBe('cancelled')
-    expect(await liveWeights()).toEqual({ blue: 999, green: 0 })
+    expect(await listenerActions()).toEqual(before)
   })
 
   it('prints the plan and changes nothing in dry-run', async () => {

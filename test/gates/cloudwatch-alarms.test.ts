@@ -13,8 +13,8 @@ import { Split } from '../../src/split.js'
 import { gateDeps, inputs, type TestDeps } from './deps.js'
 
 const cloudwatch = mockClient(CloudWatchClient)
-const BAKE: GateContext = { phase: 'bake', split: Split.ofPercent(25) }
-const READY: GateContext = { phase: 'ready', split: Split.BLUE }
+const BAKE: GateContext = { phase: 'bake', split: Split.ofPercent(25), since: 0 }
+const READY: GateContext = { phase: 'ready', split: Split.BLUE, since: 0 }
 const BOTH_TYPES = ['MetricAlarm', 'CompositeAlarm']
 
 function alarm(name: string, state: string, reason = '', updated?: Date): MetricAlarm {

@@ -1,4 +1,4 @@
-import type { HealthScope, TrafficBackend } from '../../src/backends/backend.js'
+import { emptySide, type Sides, type TargetGroupRef } from '../../src/backends/sides.js'
 import { createClients } from '../../src/aws/clients.js'
 import type { GateDeps } from '../../src/gates/gate.js'
 import type { InputReader } from '../../src/inputs.js'
@@ -6,7 +6,6 @@ import { MemoryLogger } from '../../src/logger.js'
 import { parseSchedule } from '../../src/schedule.js'
 import type { CommonSettings } from '../../src/settings.js'
 import { Split } from '../../src/split.js'
-import { FakeBackend } from '../helpers/fake-backend.js'
 import { FakeClock } from '../helpers/fake-clock.js'
 
 /** Inputs from a map, as core.getInput would give them ('' when absent). */
@@ -36,18 +35,40 @@ export interface TestDeps extends GateDeps {
   logger: MemoryLogger
 }
 
-/** Gate dependencies with a fake clock, a backend watching `scope`, and real (mockable) clients. */
-export function gateDeps(
-  options: { scope?: HealthScope[]; settings?: Partial<CommonSettings> } = {}
-): TestDeps {
-  const backend: TrafficBackend = Object.assign(new FakeBackend(), {
-    healthScope: () => options.scope ?? []
+/** What the target-health gate watches: green's groups (and target ids in a shared group). */
+export interface HealthScope {
+  targetGroupArn: string
+  targetIds?: string[]
+}
+
+/** Sides whose green runs through `scope`'s target groups. */
+export function sidesWith(scope: HealthScope[] = [], overrides: Partial<Sides> = {}): Sides {
+  const group = ({ targetGroupArn, targetIds }: HealthScope): TargetGroupRef => ({
+    arn: targetGroupArn,
+    loadBalancerArns: [],
+    ...(targetIds && { targetIds }),
+    metrics: []
   })
+  return {
+    blue: emptySide(),
+    green: { ...emptySide(), targetGroups: scope.map(group) },
+    nameServers: [],
+    loadBalancers: [],
+    ...overrides
+  }
+}
+
+/** Gate dependencies with a fake clock, sides watching `scope`, and real (mockable) clients. */
+export function gateDeps(
+  options: { scope?: HealthScope[]; sides?: Sides; settings?: Partial<CommonSettings> } = {}
+): TestDeps {
+  const settings = commonSettings(options.settings)
   return {
     clients: createClients('us-east-1'),
     clock: new FakeClock(),
     logger: new MemoryLogger(),
-    backend,
-    settings: commonSettings(options.settings)
+    settings,
+    mode: settings.mode,
+    sides: options.sides ?? sidesWith(options.scope)
   }
 }

@@ -1,18 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { createSocket, type Socket } from 'node:dgram'
 import * as dnsPacket from 'dns-packet'
-import { createClients } from '../../src/aws/clients.js'
-import { DnsBackend, type DnsSide } from '../../src/backends/dns.js'
-import type { DnsSettings } from '../../src/backends/dns-settings.js'
+import { emptySide, type RecordRef, type Sides } from '../../src/backends/sides.js'
 import { CancelledError, InputError } from '../../src/errors.js'
 import { dnsAnswer, parseResolver, queriesFor } from '../../src/gates/dns-answer.js'
 import type { Gate, GateContext } from '../../src/gates/gate.js'
-import { MemoryLogger } from '../../src/logger.js'
 import { Split } from '../../src/split.js'
-import { FakeClock } from '../helpers/fake-clock.js'
-import { gateDeps, inputs } from './deps.js'
+import { gateDeps, inputs, sidesWith } from './deps.js'
 
-const BAKE: GateContext = { phase: 'bake', split: Split.ofPercent(10) }
+// Route 53 expresses 10 % as weights 229/26: 10.2 %.
+const BAKE: GateContext = { phase: 'bake', split: Split.ofPercent(10.2), since: 0 }
 const BLUE_IP = '192.0.2.10'
 const GREEN_IP = '198.51.100.20'
 
@@ -55,30 +52,32 @@ class TinyDnsServer {
   }
 }
 
-/** A dns-mode backend whose live records the test sets directly. */
-class StubDnsBackend extends DnsBackend {
-  live: { blue: DnsSide; green?: DnsSide } = {
-    blue: { weight: 229, values: [BLUE_IP] },
-    green: { weight: 26, values: [GREEN_IP] }
-  }
-  servers: string[] = []
+/** The sides a dns-mode inspection finds: one weighted A record per side. */
+function dnsSidesWith(
+  green: { values?: string[]; alias?: string } = {},
+  nameServers: string[] = []
+): Sides {
+  const record = (setIdentifier: string, values: string[], alias?: string): RecordRef => ({
+    hostedZoneId: 'Z0123456789ABCDEFGHIJ',
+    name: 'www.example.com',
+    type: 'A',
+    setIdentifier,
+    values,
+    ...(alias && { aliasTarget: { dnsName: alias, hostedZoneId: 'Z32O12XQLNTSW2' } })
+  })
+  return sidesWith([], {
+    blue: { ...emptySide(), records: [record('blue', [BLUE_IP])] },
+    green: {
+      ...emptySide(),
+      records: [record('green', green.values ?? (green.alias ? [] : [GREEN_IP]), green.alias)]
+    },
+    nameServers
+  })
+}
 
-  constructor() {
-    const settings = {
-      recordName: 'www.example.com',
-      recordType: 'A',
-      hostedZoneId: 'Z0123456789ABCDEFGHIJ'
-    } as DnsSettings
-    super(settings, createClients('us-east-1').route53, new FakeClock(), new MemoryLogger())
-  }
-
-  override async sides() {
-    return this.live
-  }
-
-  override async nameServers() {
-    return this.servers
-  }
+/** The gate asked at another applied split. */
+function at(percent: number): GateContext {
+  return { ...BAKE, split: Split.ofPercent(percent) }
 }
 
 let server: TinyDnsServer
@@ -93,13 +92,11 @@ afterEach(async () => {
   await server.close()
 })
 
-function build(resolvers = `127.0.0.1:${port}`, settings = {}) {
-  const deps = gateDeps({ settings: { mode: 'dns', ...settings } })
-  const backend = new StubDnsBackend()
-  deps.backend = backend
+function build(resolvers = `127.0.0.1:${port}`, settings = {}, sides = dnsSidesWith()) {
+  const deps = gateDeps({ settings: { mode: 'dns', ...settings }, sides })
   const parsed = dnsAnswer.readInputs(inputs({ 'dns-resolvers': resolvers }), deps.settings)!
   const gate = dnsAnswer.create(parsed, deps) as Gate
-  return { gate, backend, deps }
+  return { gate, deps }
 }
 
 describe('dns-answer inputs', () => {
@@ -140,7 +137,7 @@ describe('dns-answer inputs', () => {
     }
   )
 
-  it('does not apply to a backend that is not dns', () => {
+  it('does not apply where the sides have no DNS records', () => {
     const deps = gateDeps({ settings: { mode: 'dns' } })
     expect(dnsAnswer.create({ resolvers: [] }, deps)).toBeUndefined()
   })
@@ -154,9 +151,8 @@ describe('queriesFor', () => {
     [25, 230, 45],
     [254, 1, 64]
   ])('blue %d / green %d: %d queries per resolver per check', (blue, green, count) => {
-    expect(
-      queriesFor({ blue: { weight: blue, values: [] }, green: { weight: green, values: [] } })
-    ).toBe(count)
+    const share = (weight: number) => ({ share: weight / 255, values: [] })
+    expect(queriesFor({ blue: share(blue), green: share(green) })).toBe(count)
   })
 })
 
@@ -175,13 +171,13 @@ describe('dns-answer gate', () => {
     const { gate, deps } = build(undefined, { healthTimeoutMs: 60_000 })
     expect(await gate.check(BAKE)).toEqual({
       status: 'pending',
-      detail: `127.0.0.1:${port}: green (weight 26) has not answered yet (43 answers: blue 43, green 0)`
+      detail: `127.0.0.1:${port}: green (10.2 % of the weight) has not answered yet (43 answers: blue 43, green 0)`
     })
     deps.clock.advance(60_000)
     expect(await gate.check(BAKE)).toEqual({
       status: 'fail',
       detail:
-        `127.0.0.1:${port}: green (weight 26) has not answered yet (43 answers: blue 43, green 0), ` +
+        `127.0.0.1:${port}: green (10.2 % of the weight) has not answered yet (43 answers: blue 43, green 0), ` +
         'after 60s (health-timeout)'
     })
   })
@@ -196,16 +192,12 @@ describe('dns-answer gate', () => {
   it('is pending while blue at weight 0 still answers, and passes once it is gone', async () => {
     let blueGone = false
     server.answer = (n) => ({ addresses: [!blueGone && n % 2 ? BLUE_IP : GREEN_IP] })
-    const { gate, backend } = build()
-    backend.live = {
-      blue: { weight: 0, values: [BLUE_IP] },
-      green: { weight: 255, values: [GREEN_IP] }
-    }
-    const first = await gate.check(BAKE)
+    const { gate } = build()
+    const first = await gate.check(at(100))
     expect(first.status).toBe('pending')
     expect(first.detail).toContain('blue (weight 0) still answers (4 answers: blue 2, green 2)')
     blueGone = true
-    expect(await gate.check(BAKE)).toEqual({
+    expect(await gate.check(at(100))).toEqual({
       status: 'pass',
       detail: `127.0.0.1:${port}: 4 answers: blue 0, green 4`
     })
@@ -213,21 +205,16 @@ describe('dns-answer gate', () => {
 
   it('starts afresh when the weights change', async () => {
     server.answer = (n) => ({ addresses: [n === 1 ? GREEN_IP : BLUE_IP] })
-    const { gate, backend } = build()
+    const { gate } = build()
     expect((await gate.check(BAKE)).status).toBe('pass')
-    backend.live = { ...backend.live, green: { weight: 64, values: [GREEN_IP] } }
-    expect((await gate.check(BAKE)).status).toBe('pending')
+    expect((await gate.check(at(25.1))).status).toBe('pending')
   })
 
   it('recognises an alias side by its target name in a CNAME answer', async () => {
     server.answer = (n) =>
       n % 2 ? { addresses: [BLUE_IP] } : { addresses: [], cname: 'green-lb.invalid' }
-    const { gate, backend } = build()
-    backend.live = {
-      blue: { weight: 127, values: [BLUE_IP] },
-      green: { weight: 128, values: [], aliasDnsName: 'green-lb.invalid' }
-    }
-    expect(await gate.check(BAKE)).toEqual({
+    const { gate } = build(undefined, {}, dnsSidesWith({ alias: 'green-lb.invalid' }))
+    expect(await gate.check(at(50.2))).toEqual({
       status: 'pass',
       detail: `127.0.0.1:${port}: 7 answers: blue 4, green 3`
     })
@@ -236,17 +223,15 @@ describe('dns-answer gate', () => {
   it('reports answers that match neither side and answers that are errors', async () => {
     server.answer = (n) =>
       n === 1 ? { rcode: 5, addresses: [] } : { addresses: [n === 2 ? '203.0.113.99' : BLUE_IP] }
-    const { gate, backend } = build()
-    backend.live = { blue: { weight: 255, values: [BLUE_IP] } }
-    expect(await gate.check(BAKE)).toEqual({
+    const { gate } = build()
+    expect(await gate.check(at(0))).toEqual({
       status: 'pass',
       detail: `127.0.0.1:${port}: 3 answers: blue 2, green 0, other 203.0.113.99 ×1, 1 without answer (rcode REFUSED)`
     })
   })
 
   it('asks the zone’s name servers by default, and fails for a zone without public ones', async () => {
-    const { gate, backend } = build('')
-    backend.servers = []
+    const { gate } = build('', {}, dnsSidesWith({}, []))
     expect(await gate.check(BAKE)).toEqual({
       status: 'fail',
       detail: 'the hosted zone has no public name servers (a private zone?): give dns-resolvers'

@@ -14,7 +14,7 @@ import {
 import { Split } from '../../src/split.js'
 import { gateDeps, inputs, type TestDeps } from './deps.js'
 
-const BAKE: GateContext = { phase: 'bake', split: Split.ofPercent(10) }
+const BAKE: GateContext = { phase: 'bake', split: Split.ofPercent(10), since: 0 }
 
 function readProbe(values: Record<string, string>) {
   return httpProbe.readInputs(inputs(values), gateDeps().settings)

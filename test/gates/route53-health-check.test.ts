@@ -17,7 +17,7 @@ import { Split } from '../../src/split.js'
 import { gateDeps, inputs, type TestDeps } from './deps.js'
 
 const route53 = mockClient(Route53Client)
-const BAKE: GateContext = { phase: 'bake', split: Split.ofPercent(25) }
+const BAKE: GateContext = { phase: 'bake', split: Split.ofPercent(25), since: 0 }
 const ID1 = '7d0b4f5c-8a1e-4b8e-9d3a-0c6f2e1a9b77'
 const ID2 = 'abcdef11-2222-3333-4444-555555fedcba'
 const ID3 = '01234567-89ab-cdef-0123-456789abcdef'

@@ -5,18 +5,17 @@ import {
   type TargetHealthDescription
 } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { mockClient } from 'aws-sdk-client-mock'
-import type { HealthScope } from '../../src/backends/backend.js'
 import { AwsCallError, CancelledError, InputError } from '../../src/errors.js'
 import type { Gate, GateContext } from '../../src/gates/gate.js'
 import { targetHealth } from '../../src/gates/target-health.js'
 import { Split } from '../../src/split.js'
-import { gateDeps, inputs, type TestDeps } from './deps.js'
+import { gateDeps, type HealthScope, inputs, type TestDeps } from './deps.js'
 
 const GREEN =
   'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/green/0123456789abcdef'
 const OTHER =
   'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/green-b/fedcba9876543210'
-const BAKE: GateContext = { phase: 'bake', split: Split.ofPercent(10) }
+const BAKE: GateContext = { phase: 'bake', split: Split.ofPercent(10), since: 0 }
 const FIVE_MINUTES = 5 * 60_000
 
 const elbv2 = mockClient(ElasticLoadBalancingV2Client)
@@ -156,7 +155,7 @@ describe('target-health checks', () => {
       )
     )
     const [gate] = build()
-    const result = await gate.check({ phase: 'ready', split: Split.BLUE })
+    const result = await gate.check({ phase: 'ready', split: Split.BLUE, since: 0 })
     expect(result.status).toBe('pending')
     expect(result.detail).toContain(
       'i-1:80 unused (Target.NotInUse: Target group is not configured'
@@ -287,7 +286,7 @@ describe('target-health checks', () => {
     expect(result.detail).toContain('no registered targets that can take traffic: i-1:80 draining')
   })
 
-  it('fails at once on a watched target that is not registered: waiting will not register it', async () => {
+  it('judges only the registered ones of green targets listed in a shared group (the backend registers the rest step by step)', async () => {
     answer(
       healthy('i-1'),
       target(
@@ -299,8 +298,16 @@ describe('target-health checks', () => {
     )
     const [gate] = build('', [{ targetGroupArn: GREEN, targetIds: ['i-1', 'i-2'] }])
     const result = await gate.check(BAKE)
-    expect(result.status).toBe('fail')
-    expect(result.detail).toContain('i-2:80 unused (Target.NotRegistered: Target is not registered')
+    expect(result.status).toBe('pass')
+    expect(result.detail).toContain('1 not registered yet')
+  })
+
+  it('passes a shared group where no green target is registered while green carries nothing', async () => {
+    answer(target('i-1', 'unused', 'Target.NotRegistered', 'Target is not registered'))
+    const [gate] = build('', [{ targetGroupArn: GREEN, targetIds: ['i-1'] }])
+    expect((await gate.check({ ...BAKE, split: Split.BLUE })).status).toBe('pass')
+    // Once green should carry traffic, no registered green target is a failure.
+    expect((await gate.check(BAKE)).status).toBe('fail')
   })
 
   it('judges each target group on its own', async () => {

@@ -1,8 +1,12 @@
 import {
   AttachLoadBalancerTargetGroupsCommand,
+  AttachTrafficSourcesCommand,
   AutoScalingClient,
   DescribeAutoScalingGroupsCommand,
-  DetachLoadBalancerTargetGroupsCommand
+  DescribeLoadBalancerTargetGroupsCommand,
+  DescribeTrafficSourcesCommand,
+  DetachLoadBalancerTargetGroupsCommand,
+  DetachTrafficSourcesCommand
 } from '@aws-sdk/client-auto-scaling'
 import {
   DeregisterTargetsCommand,
@@ -10,6 +14,7 @@ import {
   DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client,
+  InvalidTargetException,
   RegisterTargetsCommand,
   type TargetHealthDescription
 } from '@aws-sdk/client-elastic-load-balancing-v2'
@@ -28,6 +33,8 @@ export type Fate =
   /** Stays `initial` forever (health checks never complete). */
   | 'stuck'
 
+export type Api = 'target-groups' | 'traffic-sources'
+
 interface Registered {
   id: string
   port: number
@@ -35,21 +42,40 @@ interface Registered {
   deregisteredAt?: number
 }
 
+interface FakeAutoScalingGroup {
+  instances: string[]
+  /** Instances of the group not in service (Pending, Terminating…). */
+  notInService: string[]
+  attachment: { api: Api; since: number; removingSince?: number } | null
+}
+
 export const elbMock = mockClient(ElasticLoadBalancingV2Client)
 export const asgMock = mockClient(AutoScalingClient)
+
+const WRITES = [
+  RegisterTargetsCommand,
+  DeregisterTargetsCommand,
+  AttachLoadBalancerTargetGroupsCommand,
+  DetachLoadBalancerTargetGroupsCommand,
+  AttachTrafficSourcesCommand,
+  DetachTrafficSourcesCommand
+]
 
 /**
  * One target group as AWS would hold it, driven by a fake clock: a registered target is
  * `initial` for `healthyAfterMs`, then healthy (or what its fate says); a deregistered one drains
- * for the deregistration delay. Auto Scaling groups register their instances when attached and
- * deregister them when detached, as AWS does. Every mutating call is logged in order.
+ * for the deregistration delay. Auto Scaling groups register their InService instances when
+ * attached and deregister them when detached, with the API they were attached with (the other
+ * API's detach leaves them attached, as AWS documents); a terminated instance leaves the target
+ * group and cannot be registered again. Every mutating call is logged in order.
  */
 export class FakeTargetGroup {
   readonly targets = new Map<string, Registered>()
   readonly fates = new Map<string, Fate>()
   /** Targets that keep draining past the deregistration delay (AWS running late). */
   readonly lingering = new Set<string>()
-  readonly groups = new Map<string, { instances: string[]; attached: boolean }>()
+  readonly groups = new Map<string, FakeAutoScalingGroup>()
+  readonly terminated = new Set<string>()
   /** Mutations in order, e.g. "register i-1,i-2", "deregister i-3", "attach shop-green". */
   readonly log: string[] = []
   /** The healthy targets at the moment of each DeregisterTargets call. */
@@ -86,27 +112,31 @@ export class FakeTargetGroup {
       TargetHealthDescriptions: this.describe()
     }))
     elbMock.on(RegisterTargetsCommand).callsFake((input) => {
-      const ids = (input.Targets ?? []).map((t: { Id: string; Port?: number }) => {
-        this.register(t.Id, t.Port ?? this.port)
-        return t.Id
-      })
-      this.log.push(`register ${ids.join(',')}`)
+      const targets = (input.Targets ?? []) as { Id: string; Port?: number }[]
+      const dead = targets.find((t) => this.terminated.has(t.Id))
+      if (dead) {
+        throw new InvalidTargetException({
+          message: `The following targets are not in a running state and cannot be registered: '${dead.Id}'`,
+          $metadata: {}
+        })
+      }
+      for (const t of targets) this.register(t.Id, t.Port ?? this.port)
+      this.log.push(`register ${targets.map((t) => t.Id).join(',')}`)
       return {}
     })
     elbMock.on(DeregisterTargetsCommand).callsFake((input) => {
       this.healthyAtDeregister.push(this.states().healthy ?? [])
       this.deregisterTimes.push(this.clock.now())
-      const ids = (input.Targets ?? []).map((t: { Id: string; Port?: number }) => {
-        this.deregister(t.Id, t.Port ?? this.port)
-        return t.Id
-      })
-      this.log.push(`deregister ${ids.join(',')}`)
+      const targets = (input.Targets ?? []) as { Id: string; Port?: number }[]
+      for (const t of targets) this.deregister(t.Id, t.Port ?? this.port)
+      this.log.push(`deregister ${targets.map((t) => t.Id).join(',')}`)
       return {}
     })
     asgMock.on(DescribeAutoScalingGroupsCommand).callsFake((input) => ({
       AutoScalingGroups: (input.AutoScalingGroupNames ?? []).flatMap((name: string) => {
         const group = this.groups.get(name)
         if (!group) return []
+        const api = this.attachedApi(group)
         return [
           {
             AutoScalingGroupName: name,
@@ -117,32 +147,59 @@ export class FakeTargetGroup {
             AvailabilityZones: ['us-east-1a'],
             HealthCheckType: 'ELB',
             CreatedTime: new Date(0),
-            TargetGroupARNs: group.attached ? [TG_ARN] : [],
-            Instances: group.instances.map((id) => ({
-              InstanceId: id,
-              AvailabilityZone: 'us-east-1a',
-              LifecycleState: id.endsWith('dead') ? 'Terminating' : 'InService',
-              HealthStatus: 'Healthy',
-              ProtectedFromScaleIn: false
-            }))
+            TargetGroupARNs: api === 'target-groups' ? [TG_ARN] : [],
+            TrafficSources: api ? [{ Identifier: TG_ARN, Type: 'elbv2' }] : [],
+            Instances: [
+              ...group.instances.map((id) => instance(id, 'InService')),
+              ...group.notInService.map((id) => instance(id, 'Terminating'))
+            ]
           }
         ]
       })
     }))
-    asgMock.on(AttachLoadBalancerTargetGroupsCommand).callsFake((input) => {
-      const group = this.groups.get(input.AutoScalingGroupName)!
-      group.attached = true
+    asgMock.on(DescribeLoadBalancerTargetGroupsCommand).callsFake((input) => {
+      const group = this.requireGroup(input.AutoScalingGroupName)
+      const state = this.attachmentState(group, 'target-groups')
+      return {
+        LoadBalancerTargetGroups: state
+          ? [{ LoadBalancerTargetGroupARN: TG_ARN, State: state }]
+          : []
+      }
+    })
+    asgMock.on(DescribeTrafficSourcesCommand).callsFake((input) => {
+      const group = this.requireGroup(input.AutoScalingGroupName)
+      // Every traffic source, whichever API attached it, as DescribeTrafficSources may show.
+      const state =
+        this.attachmentState(group, 'traffic-sources') ??
+        this.attachmentState(group, 'target-groups')
+      return {
+        TrafficSources: state
+          ? [{ TrafficSource: TG_ARN, Identifier: TG_ARN, Type: 'elbv2', State: state }]
+          : []
+      }
+    })
+    const attach = (api: Api) => (input: { AutoScalingGroupName?: string }) => {
+      const name = input.AutoScalingGroupName!
+      const group = this.requireGroup(name)
+      if (!this.attachedApi(group)) group.attachment = { api, since: this.clock.now() }
       for (const id of group.instances) this.register(id, this.port)
-      this.log.push(`attach ${input.AutoScalingGroupName}`)
+      this.log.push(`attach ${name}${api === 'traffic-sources' ? ' (traffic sources)' : ''}`)
       return {}
-    })
-    asgMock.on(DetachLoadBalancerTargetGroupsCommand).callsFake((input) => {
-      const group = this.groups.get(input.AutoScalingGroupName)!
-      group.attached = false
+    }
+    const detach = (api: Api) => (input: { AutoScalingGroupName?: string }) => {
+      const name = input.AutoScalingGroupName!
+      const group = this.requireGroup(name)
+      this.log.push(`detach ${name}${api === 'traffic-sources' ? ' (traffic sources)' : ''}`)
+      // The other API cannot detach it: AWS documents it for DetachLoadBalancerTargetGroups.
+      if (group.attachment?.api !== api || group.attachment.removingSince !== undefined) return {}
+      group.attachment.removingSince = this.clock.now()
       for (const id of group.instances) this.deregister(id, this.port)
-      this.log.push(`detach ${input.AutoScalingGroupName}`)
       return {}
-    })
+    }
+    asgMock.on(AttachLoadBalancerTargetGroupsCommand).callsFake(attach('target-groups'))
+    asgMock.on(AttachTrafficSourcesCommand).callsFake(attach('traffic-sources'))
+    asgMock.on(DetachLoadBalancerTargetGroupsCommand).callsFake(detach('target-groups'))
+    asgMock.on(DetachTrafficSourcesCommand).callsFake(detach('traffic-sources'))
   }
 
   /** Targets registered (and healthy) since long before the run. */
@@ -156,8 +213,31 @@ export class FakeTargetGroup {
     }
   }
 
-  group(name: string, instances: string[], attached = false): void {
-    this.groups.set(name, { instances, attached })
+  /** An Auto Scaling group; attached ones are attached with the API given. */
+  group(name: string, instances: string[], attached: boolean | Api = false): void {
+    const api = attached === true ? 'target-groups' : attached || undefined
+    this.groups.set(name, {
+      instances,
+      notInService: [],
+      attachment: api ? { api, since: this.clock.now() - 3_600_000 } : null
+    })
+  }
+
+  /** Auto Scaling terminates an instance (scale-in, replacement): it leaves the target group. */
+  terminate(name: string, id: string): void {
+    const group = this.requireGroup(name)
+    group.instances = group.instances.filter((instance) => instance !== id)
+    this.terminated.add(id)
+    for (const target of this.targets.values()) {
+      if (target.id === id) this.deregister(id, target.port)
+    }
+  }
+
+  /** Auto Scaling launches an instance into a group: an attached group registers it. */
+  launch(name: string, id: string): void {
+    const group = this.requireGroup(name)
+    group.instances.push(id)
+    if (this.attachedApi(group)) this.register(id, this.port)
   }
 
   register(id: string, port: number): void {
@@ -172,6 +252,17 @@ export class FakeTargetGroup {
     if (target && target.deregisteredAt === undefined) target.deregisteredAt = this.clock.now()
   }
 
+  /** How many writes (register, deregister, attach, detach) were sent. */
+  writes(): number {
+    return WRITES.reduce(
+      (sum, command) =>
+        sum +
+        (elbMock.commandCalls(command as never).length +
+          asgMock.commandCalls(command as never).length),
+      0
+    )
+  }
+
   /** Ids by state right now, e.g. { healthy: [...], draining: [...] }. */
   states(): Record<string, string[]> {
     const byState: Record<string, string[]> = {}
@@ -180,6 +271,30 @@ export class FakeTargetGroup {
       ;(byState[state] ??= []).push(description.Target!.Id!)
     }
     return byState
+  }
+
+  /** The API a group is attached with now (none once it has left). */
+  attachedApi(group: FakeAutoScalingGroup): Api | undefined {
+    return this.attachmentState(group, group.attachment?.api ?? 'target-groups') &&
+      group.attachment?.removingSince === undefined
+      ? group.attachment!.api
+      : undefined
+  }
+
+  private attachmentState(group: FakeAutoScalingGroup, api: Api): string | undefined {
+    const attachment = group.attachment
+    if (!attachment || attachment.api !== api) return undefined
+    if (attachment.removingSince === undefined) return 'InService'
+    // Removing while its instances drain, then gone.
+    if (this.clock.now() - attachment.removingSince < this.delaySeconds * 1000) return 'Removing'
+    group.attachment = null
+    return undefined
+  }
+
+  private requireGroup(name: string | undefined): FakeAutoScalingGroup {
+    const group = this.groups.get(name ?? '')
+    if (!group) throw new Error(`AutoScalingGroup name not found - ${name}`)
+    return group
   }
 
   private describe(): TargetHealthDescription[] {
@@ -212,5 +327,15 @@ export class FakeTargetGroup {
       Target: { Id: target.id, Port: target.port },
       TargetHealth: { State: state as 'healthy', Reason: reason as undefined }
     }
+  }
+}
+
+function instance(id: string, state: 'InService' | 'Terminating') {
+  return {
+    InstanceId: id,
+    AvailabilityZone: 'us-east-1a',
+    LifecycleState: state,
+    HealthStatus: 'Healthy',
+    ProtectedFromScaleIn: false
   }
 }
