@@ -1,4 +1,6 @@
 /** The measured runs turned into the seven figures, each next to its goal. */
+import type { CanaryMeasurements } from './canary/experiment.js'
+import { canaryFigures } from './canary/figures.js'
 import type { ColdStartRun } from './cold-start.js'
 import type { DetectionRun } from './detection.js'
 import type { Figure } from './figure.js'
@@ -13,6 +15,8 @@ export interface Measurements {
   bundleBytes: number
   detection: DetectionRun[]
   scale: ScaleRun[]
+  /** Figure group 8, simulated per-minute counts (no sandbox). */
+  canary: CanaryMeasurements
 }
 
 const S1 = '1. Overhead'
@@ -31,7 +35,8 @@ export function figures(m: Measurements): Figure[] {
     ...detectionFigures(m.detection),
     ...blastRadiusFigures(m.detection),
     ...apiFigures(m),
-    ...scaleFigures(m.scale)
+    ...scaleFigures(m.scale),
+    ...canaryFigures(m.canary)
   ]
 }
 

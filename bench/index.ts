@@ -9,6 +9,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { runCanaryExperiment } from './canary/experiment.js'
 import { coldStartRuns } from './cold-start.js'
 import { detectionRun, GATE_CASES, offsets } from './detection.js'
 import { evaluate, type FigureResult } from './figure.js'
@@ -77,12 +78,16 @@ async function main(): Promise<void> {
     }
   }
 
+  progress('canary analysis: simulated A/A and 2×/1.5× runs, sequential test against two baselines')
+  const canary = runCanaryExperiment()
+
   const measurements: Measurements = {
     coldStart,
     overhead,
     bundleBytes: statSync(ACTION).size,
     detection,
-    scale
+    scale,
+    canary
   }
   const results: Results = {
     command: 'npm run bench',
