@@ -1,6 +1,7 @@
 /**
- * CloudWatch alarms: metric alarms (no metrics flow in the sandbox, so they stay where
- * SetAlarmState or the admin API puts them) and composite alarms, whose state follows their rule.
+ * CloudWatch alarms: metric alarms (moved by alarm-evaluation.ts once their metric has data in
+ * the sandbox, else left where SetAlarmState or the admin API puts them) and composite alarms,
+ * whose state follows their rule.
  */
 import { EventEmitter } from 'node:events'
 import {

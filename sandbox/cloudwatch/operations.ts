@@ -1,13 +1,15 @@
-/** PutMetricAlarm / PutCompositeAlarm / DescribeAlarms / SetAlarmState / DeleteAlarms. */
+/**
+ * PutMetricAlarm / PutCompositeAlarm / DescribeAlarms / SetAlarmState / DeleteAlarms, and the
+ * metric reads of metric-operations.ts.
+ */
 import { type AlarmStateValue, parseAlarmRule } from './alarm-rule.js'
 import { cloudWatchErrors } from './errors.js'
 import type { Json, JsonInput } from './json-input.js'
-import type { Alarm, AlarmStore } from './model.js'
+import type { CloudWatchOperation } from './context.js'
+import { GetMetricData, ListMetrics } from './metric-operations.js'
+import type { Alarm } from './model.js'
 
-export type CloudWatchOperation = (
-  input: JsonInput,
-  store: AlarmStore
-) => Record<string, Json> | Record<string, unknown>
+export type { CloudWatchOperation } from './context.js'
 
 const STATES = ['OK', 'ALARM', 'INSUFFICIENT_DATA'] as const
 const ALARM_TYPES = ['CompositeAlarm', 'MetricAlarm'] as const
@@ -90,7 +92,7 @@ function renderAlarm(alarm: Alarm): Record<string, Json> {
   return common
 }
 
-export const PutMetricAlarm: CloudWatchOperation = (input, store) => {
+export const PutMetricAlarm: CloudWatchOperation = (input, { alarms: store }) => {
   const name = input.requiredString('AlarmName', 255)
   if (input.number('EvaluationPeriods', 1) === undefined)
     throw cloudWatchErrors.missingParameter('EvaluationPeriods')
@@ -125,7 +127,7 @@ export const PutMetricAlarm: CloudWatchOperation = (input, store) => {
   return {}
 }
 
-export const PutCompositeAlarm: CloudWatchOperation = (input, store) => {
+export const PutCompositeAlarm: CloudWatchOperation = (input, { alarms: store }) => {
   const name = input.requiredString('AlarmName', 255)
   const rule = parseAlarmRule(input.requiredString('AlarmRule', 10240))
   store.put('composite', name, pick(input, COMPOSITE_MEMBERS), rule)
@@ -133,7 +135,7 @@ export const PutCompositeAlarm: CloudWatchOperation = (input, store) => {
 }
 
 /** Without AlarmTypes only metric alarms are returned, as on AWS. */
-export const DescribeAlarms: CloudWatchOperation = (input, store) => {
+export const DescribeAlarms: CloudWatchOperation = (input, { alarms: store }) => {
   const names = input.strings('AlarmNames', 100)
   const prefix = input.string('AlarmNamePrefix', 255)
   const children = input.string('ChildrenOfAlarmName', 255)
@@ -196,7 +198,7 @@ export const DescribeAlarms: CloudWatchOperation = (input, store) => {
   return output
 }
 
-export const SetAlarmState: CloudWatchOperation = (input, store) => {
+export const SetAlarmState: CloudWatchOperation = (input, { alarms: store }) => {
   const name = input.requiredString('AlarmName', 255)
   const state = input.oneOf('StateValue', STATES)
   if (!state) throw cloudWatchErrors.missingParameter('StateValue')
@@ -213,7 +215,7 @@ export const SetAlarmState: CloudWatchOperation = (input, store) => {
   return {}
 }
 
-export const DeleteAlarms: CloudWatchOperation = (input, store) => {
+export const DeleteAlarms: CloudWatchOperation = (input, { alarms: store }) => {
   const names = input.strings('AlarmNames', 100)
   for (const name of names) store.get(name)
   for (const name of names) store.delete(name)
@@ -225,5 +227,7 @@ export const cloudWatchOperations: Record<string, CloudWatchOperation> = {
   PutCompositeAlarm,
   DescribeAlarms,
   SetAlarmState,
-  DeleteAlarms
+  DeleteAlarms,
+  GetMetricData,
+  ListMetrics
 }

@@ -9,7 +9,7 @@ import { type ApiHandler, apiListener, readBody } from '../http.js'
 import type { Scheduler } from '../scheduler.js'
 import { CloudWatchError, cloudWatchErrors } from './errors.js'
 import { JsonInput } from './json-input.js'
-import type { AlarmStore } from './model.js'
+import type { CloudWatchContext } from './context.js'
 import { cloudWatchOperations } from './operations.js'
 
 export const CLOUDWATCH_TARGET_PREFIX = 'GraniteServiceVersion20100801'
@@ -40,7 +40,7 @@ function sendError(res: http.ServerResponse, id: string, error: CloudWatchError)
 }
 
 export function cloudWatchRequestHandler(
-  store: AlarmStore,
+  context: CloudWatchContext,
   faults: Faults,
   scheduler: Scheduler
 ): http.RequestListener {
@@ -64,7 +64,7 @@ export function cloudWatchRequestHandler(
       ? cloudWatchOperations[operationName]
       : undefined
     if (!operation) throw cloudWatchErrors.unknownOperation(target)
-    send(res, 200, id, operation(JsonInput.parse(body), store))
+    send(res, 200, id, operation(JsonInput.parse(body), context))
   }
   return apiListener(handle, {
     own: CloudWatchError,

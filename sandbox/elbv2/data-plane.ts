@@ -43,6 +43,11 @@ export interface Routed {
   targetGroupArn?: string
   targetId?: string
   status: number
+  /**
+   * Seconds from sending the request to the target until its response headers (ALB's
+   * target_processing_time, the TargetResponseTime metric); only when a target answered.
+   */
+  targetResponseTime?: number
 }
 
 interface StickyValue {
@@ -275,6 +280,7 @@ export class DataPlane extends EventEmitter {
       .filter(Boolean)
       .join(', ')
     const traceId = `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')}`
+    const sentAt = performance.now()
     const upstream = http.request({
       host: address.host,
       port: address.port,
@@ -313,7 +319,8 @@ export class DataPlane extends EventEmitter {
         listenerArn: listener.arn,
         targetGroupArn: group.arn,
         targetId: target.id,
-        status
+        status,
+        targetResponseTime: (performance.now() - sentAt) / 1000
       })
     })
     // A client that goes away takes its upstream request with it.
