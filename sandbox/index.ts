@@ -5,6 +5,7 @@
  */
 import { type AutoScalingSandbox, startAutoScaling } from './autoscaling/index.js'
 import { type CloudWatchSandbox, startCloudWatch } from './cloudwatch/index.js'
+import { publishAlbMetrics } from './metrics/alb.js'
 import { type ElbSandbox, startElbv2 } from './elbv2/index.js'
 import { Faults } from './faults.js'
 import { type Random, seededRandom } from './random.js'
@@ -75,8 +76,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   try {
     const elb = await startElbv2({ faults, timeScale, random, region })
     started.push(elb)
-    const cloudwatch = await startCloudWatch({ faults, region })
+    const cloudwatch = await startCloudWatch({ faults, region, timeScale })
     started.push(cloudwatch)
+    // Every request the data plane routes becomes AWS/ApplicationELB datapoints, as on ALB.
+    const stopMetrics = publishAlbMetrics(elb, cloudwatch.metrics)
+    started.push({ close: async () => stopMetrics() })
     const route53 = await startRoute53({ faults, timeScale, pendingMs: options.route53PendingMs })
     started.push(route53)
     const autoscaling = await startAutoScaling({ faults, elb, region })
