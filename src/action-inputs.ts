@@ -91,6 +91,9 @@ export function suggestion(name: string): string {
  * Warnings, before any AWS call, for inputs the run will not read: INPUT_* variables no input of
  * action.yml arrives in (a typo: the run would silently use the default), and inputs given that
  * only another mode reads.
+ *
+ * Wiring (run.ts, once readCommonSettings has given the mode):
+ * `for (const warning of inputWarnings(process.env, settings.mode, read)) core.warning(warning)`.
  */
 export function inputWarnings(
   env: Record<string, string | undefined>,

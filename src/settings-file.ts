@@ -77,6 +77,8 @@ function yamlProblem(error: unknown): string {
  * every other InputError does. A traffic given but blank (an expression that evaluated to
  * nothing) is refused rather than read as 100: on the runner INPUT_TRAFFIC always carries
  * action.yml's default when the step leaves traffic out, so an empty one was given empty.
+ *
+ * Wiring (run.ts, which builds `read`): `const read = withSettings((name) => core.getInput(name))`.
  */
 export function withSettings(
   read: InputReader,
