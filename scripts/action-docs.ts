@@ -17,12 +17,28 @@ function cell(text: string): string {
   return text.replace(/\s+/g, ' ').trim().replace(/\|/g, '\\|')
 }
 
+/**
+ * An input's default: action.yml's `default:`, or (for the inputs that have none there, so that
+ * the `settings` block can supply them) the description's closing "Default: X." sentence, which
+ * moves to the table's Default column.
+ */
+export function documentedDefault(input: { description: string; default?: string }): {
+  text: string
+  fallback?: string
+} {
+  if (input.default !== undefined) return { text: input.description, fallback: input.default }
+  const match = /\s*Default: (\S+)\.$/.exec(input.description.trim())
+  if (!match) return { text: input.description }
+  return { text: input.description.trim().slice(0, match.index), fallback: match[1] }
+}
+
 export function renderActionTables(actionYml: string): string {
   const action = load(actionYml) as ActionYml
-  const inputs = Object.entries(action.inputs).map(
-    ([name, input]) =>
-      `| \`${name}\` | ${input.required ? 'yes' : 'no'} | ${input.default === undefined ? '' : `\`${input.default}\``} | ${cell(input.description)} |`
-  )
+  const inputs = Object.entries(action.inputs).map(([name, input]) => {
+    const { text, fallback } = documentedDefault(input)
+    const shown = fallback === undefined ? '' : `\`${fallback}\``
+    return `| \`${name}\` | ${input.required ? 'yes' : 'no'} | ${shown} | ${cell(text)} |`
+  })
   const outputs = Object.entries(action.outputs).map(
     ([name, output]) => `| \`${name}\` | ${cell(output.description)} |`
   )

@@ -1,3 +1,5 @@
+import { setupErrorMessage } from './aws/setup-errors.js'
+
 /** A user input that cannot be accepted. Thrown before any AWS call. */
 export class InputError extends Error {
   constructor(
@@ -117,6 +119,9 @@ export class CancelledError extends Error {
 
 /** One line for any thrown value; AWS errors keep their code (e.g. "Throttling: Rate exceeded"). */
 export function describeError(error: unknown): string {
+  // Missing credentials or region: name the step and input that fix it, not only the SDK's words.
+  const setup = setupErrorMessage(error)
+  if (setup) return setup
   if (error instanceof Error) {
     const isAws = '$metadata' in error || '$fault' in error
     return isAws && !error.message.startsWith(error.name)

@@ -15,24 +15,76 @@ export function required(read: InputReader, name: string, accepted: string): str
   return value
 }
 
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }
+// One or more amounts, largest unit first, each unit at most once: 90s, 1h30m, 2m 30s, 1.5s.
+const DURATION =
+  /^(?:(\d+(?:\.\d+)?)h)?\s*(?:(\d+(?:\.\d+)?)m(?!s))?\s*(?:(\d+(?:\.\d+)?)s)?\s*(?:(\d+(?:\.\d+)?)ms)?$/
+const UNITS: readonly [string, number][] = [
+  ['h', 3_600_000],
+  ['m', 60_000],
+  ['s', 1000],
+  ['ms', 1]
+]
 
-/** "90s", "5m", "1h", "250ms", or "0" (no wait) into milliseconds. A bare number is refused. */
-export function parseDuration(name: string, raw: string, maxMs = 6 * 3_600_000): number {
-  const accepted = `a duration such as 250ms, 90s, 5m or 1h (0 for none), at most ${maxMs / 60_000}m`
-  const text = raw.trim()
-  if (text === '0') return 0
-  const match = DURATION.exec(text)
-  if (!match) throw new InputError(name, raw, accepted)
-  const ms = Math.round(Number(match[1]) * UNIT_MS[match[2]])
-  if (ms > maxMs) throw new InputError(name, raw, accepted)
-  return ms
+export const MAX_DURATION_MS = 6 * 3_600_000
+
+/** Milliseconds as the parser reads them back, largest unit first: 90 min is "1h30m". */
+export function durationText(ms: number): string {
+  if (ms === 0) return '0'
+  let rest = Math.round(ms)
+  const parts: string[] = []
+  for (const [unit, size] of UNITS) {
+    if (rest >= size) {
+      parts.push(`${Math.floor(rest / size)}${unit}`)
+      rest %= size
+    }
+  }
+  return parts.join('')
 }
 
 /**
- * A duration that must be whole seconds from minSeconds to maxSeconds (AWS settings counted in
- * seconds); any failure names the input with the caller's own description of what it accepts.
+ * "90s", "5m", "1h30m", "2m30s", "250ms", or "0" (no wait, when allowZero) into milliseconds, at
+ * most maxMs. A bare number is refused: "30" could mean seconds or minutes. The message states
+ * exactly what this call accepts, bounds included.
+ */
+export function parseDuration(
+  name: string,
+  raw: string,
+  maxMs = MAX_DURATION_MS,
+  allowZero = true
+): number {
+  const bounds = allowZero
+    ? `at most ${durationText(maxMs)} (0 for none)`
+    : `above 0 and at most ${durationText(maxMs)}`
+  const accepted = `a duration such as 250ms, 90s, 5m or 1h30m, ${bounds}`
+  const text = raw.trim()
+  if (/^\d+(?:\.\d+)?$/.test(text) && Number(text) !== 0) {
+    throw new InputError(
+      name,
+      raw,
+      `${accepted}; a bare number needs a unit (${text}s or ${text}m)`
+    )
+  }
+  const ms = text === '0' ? 0 : durationMs(text)
+  if (ms === undefined || ms > maxMs || (ms === 0 && !allowZero)) {
+    throw new InputError(name, raw, accepted)
+  }
+  return ms
+}
+
+function durationMs(text: string): number | undefined {
+  const match = DURATION.exec(text)
+  if (!match || !match.slice(1).some((amount) => amount !== undefined)) return undefined
+  const total = UNITS.reduce(
+    (sum, [, size], i) => sum + (match[i + 1] === undefined ? 0 : Number(match[i + 1]) * size),
+    0
+  )
+  return Math.round(total)
+}
+
+/**
+ * A setting AWS counts in whole seconds (a TTL, a stickiness duration), from minSeconds to
+ * maxSeconds: a duration (60s, 1h, 1m30s) or a bare whole number of seconds (60), as AWS writes
+ * them. Any failure names the input with the caller's own description of what it accepts.
  */
 export function parseWholeSeconds(
   name: string,
@@ -41,18 +93,22 @@ export function parseWholeSeconds(
   maxSeconds: number,
   accepted: string
 ): number {
-  let ms: number
-  try {
-    ms = parseDuration(name, raw, maxSeconds * 1000)
-  } catch {
+  const text = raw.trim()
+  const ms = /^\d+$/.test(text) ? Number(text) * 1000 : durationMs(text)
+  if (ms === undefined || ms % 1000 !== 0 || ms < minSeconds * 1000 || ms > maxSeconds * 1000) {
     throw new InputError(name, raw, accepted)
   }
-  if (ms % 1000 !== 0 || ms < minSeconds * 1000) throw new InputError(name, raw, accepted)
   return ms / 1000
 }
 
-export function durationInput(read: InputReader, name: string, fallback: string): number {
-  return parseDuration(name, optional(read, name) || fallback)
+export function durationInput(
+  read: InputReader,
+  name: string,
+  fallback: string,
+  maxMs = MAX_DURATION_MS,
+  allowZero = true
+): number {
+  return parseDuration(name, optional(read, name) || fallback, maxMs, allowZero)
 }
 
 export function parseBoolean(name: string, raw: string): boolean {

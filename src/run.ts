@@ -7,7 +7,9 @@ import { describeError, InputError } from './errors.js'
 import type { Sides } from './backends/sides.js'
 import type { Gate } from './gates/gate.js'
 import { GATES } from './gates/index.js'
+import { inputWarnings } from './action-inputs.js'
 import type { InputReader } from './inputs.js'
+import { withSettings } from './settings-file.js'
 import type { Logger } from './logger.js'
 import type { RunContext, RunRecord } from './record.js'
 import { renderFailureAnnotation } from './report/annotation.js'
@@ -21,10 +23,12 @@ import { readCommonSettings } from './settings.js'
  * read and validated before the first AWS client exists.
  */
 export async function run(signal?: AbortSignal): Promise<RunRecord | undefined> {
-  const read: InputReader = (name) => core.getInput(name)
   let settings, backendDefinition, modeSettings, gateSettings
   try {
+    // The settings block (one place for a reusable workflow's settings), inputs overriding it.
+    const read: InputReader = withSettings((name) => core.getInput(name))
     settings = readCommonSettings(read, MODE_NAMES)
+    for (const warning of inputWarnings(process.env, settings.mode, read)) core.warning(warning)
     backendDefinition = backendFor(settings.mode)
     const common = settings
     modeSettings = backendDefinition.readInputs(read, common)

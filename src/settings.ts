@@ -3,6 +3,7 @@ import {
   booleanInput,
   durationInput,
   type InputReader,
+  MAX_DURATION_MS,
   optional,
   parseEnum,
   required,
@@ -35,7 +36,11 @@ export interface CommonSettings {
 
 export const DEFAULT_BAKE = '2m'
 
-export function readCommonSettings(read: InputReader, modes: readonly Mode[]): CommonSettings {
+export function readCommonSettings(
+  read: InputReader,
+  modes: readonly Mode[],
+  env: Record<string, string | undefined> = process.env
+): CommonSettings {
   const mode = parseEnum('mode', required(read, 'mode', `one of ${modes.join(', ')}`), modes)
   const traffic = percentInput(read, 'traffic', '100')
   const schedule = parseSchedule('steps', optional(read, 'steps') || '10,25,50,100')
@@ -46,10 +51,7 @@ export function readCommonSettings(read: InputReader, modes: readonly Mode[]): C
       : durationInput(read, 'bake-time', DEFAULT_BAKE)
   const rollbackRaw = optional(read, 'rollback-to') || 'start'
   const rollbackTo = rollbackRaw === 'start' ? 'start' : rollbackPercent(rollbackRaw)
-  const region = optional(read, 'aws-region') || undefined
-  if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
-    throw new InputError('aws-region', region, 'an AWS region code such as us-east-1')
-  }
+  const region = resolveRegion(read, env)
   return {
     mode,
     traffic,
@@ -58,8 +60,8 @@ export function readCommonSettings(read: InputReader, modes: readonly Mode[]): C
     rollbackTo,
     dryRun: booleanInput(read, 'dry-run', false),
     region,
-    checkIntervalMs: positiveDuration(read, 'check-interval', '10s'),
-    verifyTimeoutMs: positiveDuration(read, 'verify-timeout', '5m'),
+    checkIntervalMs: durationInput(read, 'check-interval', '10s', MAX_DURATION_MS, false),
+    verifyTimeoutMs: durationInput(read, 'verify-timeout', '5m', MAX_DURATION_MS, false),
     healthTimeoutMs: durationInput(read, 'health-timeout', '5m')
   }
 }
@@ -72,9 +74,48 @@ function rollbackPercent(raw: string): Split {
   }
 }
 
-function positiveDuration(read: InputReader, name: string, fallback: string): number {
-  const ms = durationInput(read, name, fallback)
-  if (ms <= 0)
-    throw new InputError(name, optional(read, name), 'a duration above zero, such as 10s')
-  return ms
+/** The inputs whose value is an ARN: each names its region (arn:aws:SERVICE:REGION:…). */
+export const ARN_INPUTS = [
+  'listener-arn',
+  'rule-arn',
+  'blue-target-group',
+  'green-target-group',
+  'target-group-arn'
+] as const
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/
+
+/**
+ * The region the AWS clients use: aws-region, else AWS_REGION or AWS_DEFAULT_REGION (the SDK
+ * itself reads only AWS_REGION), else the one region every ARN given names. Undefined when
+ * nothing names one: the SDK may still find a profile's region, and setup-errors.ts names
+ * aws-region when it does not.
+ */
+function resolveRegion(
+  read: InputReader,
+  env: Record<string, string | undefined>
+): string | undefined {
+  const given = optional(read, 'aws-region')
+  if (given !== '') {
+    if (!REGION.test(given)) {
+      throw new InputError('aws-region', given, 'an AWS region code such as us-east-1')
+    }
+    return given
+  }
+  const fromEnv = env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim()
+  if (fromEnv) return fromEnv
+  const named = new Map<string, string[]>()
+  for (const input of ARN_INPUTS) {
+    const region = optional(read, input).split(':')[3]
+    if (region === undefined || !REGION.test(region)) continue
+    named.set(region, [...(named.get(region) ?? []), input])
+  }
+  if (named.size <= 1) return [...named.keys()][0]
+  const regions = [...named].map(([region, inputs]) => `${region} in ${inputs.join(', ')}`)
+  throw new InputError(
+    'aws-region',
+    '',
+    `the AWS region of the resources: neither aws-region nor AWS_REGION is set, and the ARNs ` +
+      `given name more than one region (${regions.join('; ')})`
+  )
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import { InputError } from '../src/errors.js'
 import {
   booleanInput,
+  durationText,
   parseArn,
   parseBoolean,
   parseDuration,
@@ -34,13 +35,75 @@ describe('parseDuration', () => {
     ['90s', 90_000],
     ['1.5s', 1500],
     ['5m', 300_000],
-    ['1h', 3_600_000]
+    ['1h', 3_600_000],
+    ['1h30m', 5_400_000],
+    ['2m30s', 150_000],
+    ['1m30s', 90_000],
+    ['2m 30s', 150_000],
+    ['1s500ms', 1500],
+    ['6h', 21_600_000]
   ])('%j is %d ms', (raw, ms) => {
     expect(parseDuration('bake-time', raw)).toBe(ms)
   })
 
-  it.each(['', '90', '5 m', '-5s', '5d', 'soon', '1h30m', '7h'])('rejects %j', (raw) => {
-    expectInputError(() => parseDuration('bake-time', raw), 'bake-time', raw, 'a duration such as')
+  it.each(['', '90', '5 m', '-5s', '5d', 'soon', '30s1m', '1m1m', '1h30', 'h', '6h1s', '7h'])(
+    'rejects %j',
+    (raw) => {
+      expectInputError(
+        () => parseDuration('bake-time', raw),
+        'bake-time',
+        raw,
+        'a duration such as'
+      )
+    }
+  )
+
+  it('states its bounds, and offers 0 exactly when it takes 0', () => {
+    expectInputError(
+      () => parseDuration('bake-time', '7h'),
+      'bake-time',
+      '7h',
+      'at most 6h (0 for none)'
+    )
+    expectInputError(
+      () => parseDuration('probe-max-latency', '1m', 30_000),
+      'probe-max-latency',
+      '1m',
+      'at most 30s'
+    )
+    expect(parseDuration('verify-timeout', '90m', undefined, false)).toBe(5_400_000)
+    for (const raw of ['0', '0s', 'forever']) {
+      let message = ''
+      try {
+        parseDuration('verify-timeout', raw, undefined, false)
+      } catch (error) {
+        message = (error as Error).message
+      }
+      expect(message).toContain('above 0 and at most 6h')
+      expect(message).not.toContain('0 for none')
+    }
+  })
+
+  it('tells a bare number to take a unit', () => {
+    expectInputError(
+      () => parseDuration('bake-time', '30'),
+      'bake-time',
+      '30',
+      'a bare number needs a unit (30s or 30m)'
+    )
+  })
+})
+
+describe('durationText', () => {
+  it.each([
+    [0, '0'],
+    [250, '250ms'],
+    [90_000, '1m30s'],
+    [21_600_000, '6h'],
+    [604_800_000, '168h']
+  ])('%d ms reads %j', (ms, text) => {
+    expect(durationText(ms)).toBe(text)
+    expect(parseDuration('x', text, Infinity)).toBe(ms)
   })
 })
 
@@ -49,9 +112,12 @@ describe('parseWholeSeconds', () => {
   it.each([
     ['1s', 1],
     ['90s', 90],
-    ['1h', 3600]
+    ['1h', 3600],
+    ['30', 30],
+    [' 3600 ', 3600],
+    ['1m30s', 90]
   ])('%j is %d s', (raw, seconds) => expect(parse(raw)).toBe(seconds))
-  it.each(['0', '500ms', '1.5s', '61m', 'soon', ''])(
+  it.each(['0', '500ms', '1.5s', '61m', '3601', '1.5', '-30', 'soon', ''])(
     'rejects %j with the caller’s words',
     (raw) => {
       expectInputError(() => parse(raw), 'record-ttl', raw, 'whole seconds')

@@ -12,6 +12,7 @@ import { mockClient } from 'aws-sdk-client-mock'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { describeError } from '../src/errors.js'
 import { run } from '../src/run.js'
 
 const ARN = 'arn:aws:elasticloadbalancing:us-east-1:123456789012'
@@ -195,5 +196,45 @@ describe('run: a whole run through the SDK boundary', () => {
     expect(weights).toEqual([999, 0])
     expect(process.exitCode).toBe(1)
     expect(record?.failure).toContain('Target.ResponseCodeMismatch')
+  })
+})
+
+describe('run: mistakes are named before any AWS call', () => {
+  it('warns about an input that does not exist, naming the one meant', async () => {
+    setInputs({ ...GOOD, 'dry-run': 'true' })
+    process.env.INPUT_BAKE_TIME = '3s' // bake_time, as the runner passes an underscore name
+    const written: string[] = []
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk))
+      return true
+    })
+    await run().finally(() => spy.mockRestore())
+    const warning = written.find((line) => line.startsWith('::warning::')) ?? ''
+    expect(warning).toContain('INPUT_BAKE_TIME')
+    expect(warning).toContain('did you mean bake-time?')
+  })
+
+  it('reads the settings block, an input overriding it', async () => {
+    setInputs({
+      settings: `mode: weighted-target-groups\nlistener-arn: ${LISTENER}\nblue-target-group: ${BLUE}\ngreen-target-group: ${GREEN}\ntraffic-x: 1`,
+      'aws-region': 'us-east-1'
+    })
+    const written: string[] = []
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk))
+      return true
+    })
+    const record = await run().finally(() => spy.mockRestore())
+    // An unknown key in the block fails the run before any AWS call, naming the closest input.
+    expect(record).toBeUndefined()
+    expect(written.join('')).toContain('traffic-x')
+    expect(elb.calls()).toHaveLength(0)
+  })
+
+  it('names configure-aws-credentials when the SDK finds no credentials', () => {
+    const error = Object.assign(new Error('Could not load credentials from any providers'), {
+      name: 'CredentialsProviderError'
+    })
+    expect(describeError(error)).toContain('aws-actions/configure-aws-credentials')
   })
 })

@@ -50,6 +50,32 @@ describe('parseSchedule', () => {
     expect(() => parseSchedule('steps', raw)).toThrow('Canary10Percent5Minutes')
   })
 
+  it.each([
+    ['every 0', '"every N" takes N from 0.1 to 99.9 with at most one decimal, not 0'],
+    ['every 100', 'N from 0.1 to 99.9'],
+    ['every 33.33', 'N from 0.1 to 99.9 with at most one decimal, not 33.33'],
+    [
+      'Canary0Percent5Minutes',
+      'the canary percent N in CanaryNPercentMMinutes must be a whole number from 1 to 99, not 0'
+    ],
+    ['Canary100Percent5Minutes', 'from 1 to 99, not 100'],
+    [
+      'Linear0PercentEvery1Minute',
+      'the step N in LinearNPercentEveryMMinutes must be a whole number from 1 to 99'
+    ],
+    [
+      'Canary10Percent0Minutes',
+      "a preset's minutes M must be from 1 to 360 (6h, as bake-time), not 0"
+    ],
+    ['Linear10PercentEvery361Minutes', 'from 1 to 360 (6h, as bake-time), not 361'],
+    ['10,abc', '"abc" is not a percent (each percent from 0.1 to 100 with at most one decimal'],
+    ['50,25,100', '25 is not above 50'],
+    ['0,50,100', '0 is not above 0'],
+    ['', 'at least one percent']
+  ])('%j says which range it missed', (raw, range) => {
+    expect(() => parseSchedule('steps', raw)).toThrow(range)
+  })
+
   it('keeps linear steps on the 0.1 % grid', () => {
     expect(percents('every 33.3')).toEqual([33.3, 66.6, 99.9, 100])
   })

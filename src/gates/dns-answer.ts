@@ -5,9 +5,8 @@ import { DNS_MODE } from '../backends/dns-settings.js'
 import { CancelledError, describeError, InputError } from '../errors.js'
 import { type DnsResponse, type DnsServer, UdpDnsClient } from '../dns/udp-client.js'
 import { optional, parseList } from '../inputs.js'
-import type { Split } from '../split.js'
 import type { Gate, GateContext, GateDefinition, GateDeps, GateResult } from './gate.js'
-import { checkTimeoutFor, WaitingSince, worstOf } from './verdicts.js'
+import { WaitingSince, worstOf } from './verdicts.js'
 
 /** A resolver as the user wrote it: a host (address or name) and a port. */
 export interface ResolverInput {
@@ -32,7 +31,6 @@ const ACCEPTED =
 
 export const dnsAnswer: GateDefinition<DnsAnswerSettings> = {
   name: 'dns-answer',
-  inputs: ['dns-resolvers'],
   readInputs(read, common) {
     const raw = optional(read, 'dns-resolvers')
     if (common.mode !== DNS_MODE) {
@@ -74,24 +72,37 @@ export function parseResolver(raw: string): ResolverInput {
 }
 
 type SideName = 'blue' | 'green'
-type QueryType = 'A' | 'AAAA' | 'CNAME'
 
-/** A name the records answer for: every side's weighted record of that name and type. */
-interface Question {
-  name: string
-  type: QueryType
+/** One side as DNS answers it: its share of answers now, and what identifies it in an answer. */
+export interface DnsSide {
+  /** The side's share of the weight, 0..1 (0: it must no longer answer). */
+  share: number
+  /** Addresses or host names (lower case, no trailing dot). */
+  values: string[]
+  /** For an alias: the target's DNS name, whose own addresses are the answers. */
+  aliasDnsName?: string
 }
 
-/** What one resolver showed for one name at the current split, accumulated over checks. */
+/** Both sides at the applied split, from the records the backend's inspection found. */
+export function dnsSides(sides: Sides, greenShare: number): { blue: DnsSide; green: DnsSide } {
+  const side = (from: Side, share: number): DnsSide => ({
+    share,
+    values: from.records.flatMap((record) => record.values),
+    aliasDnsName: from.records.find((record) => record.aliasTarget)?.aliasTarget?.dnsName
+  })
+  return { blue: side(sides.blue, 1 - greenShare), green: side(sides.green, greenShare) }
+}
+
+/** What one resolver showed for the current weights, accumulated over checks. */
 interface Seen {
-  /** The split these sightings belong to; a new split starts afresh. */
-  permille: number
+  /** The weights these sightings belong to; new weights start afresh. */
+  key: string
   sides: Set<SideName>
 }
 
 /**
- * Resolves the records through the chosen resolvers (by default the zone's authoritative name
- * servers) and confirms the answers follow the applied split: a side with a share above 0
+ * Resolves the record through the chosen resolvers (by default the zone's authoritative name
+ * servers) and confirms the answers reflect the live weights: a side with weight above 0
  * appears, a side at 0 no longer does. Pending until then; failing after health-timeout.
  */
 class DnsAnswerGate implements Gate {
@@ -99,10 +110,8 @@ class DnsAnswerGate implements Gate {
   readonly intervalMs: number
   readonly checkTimeoutMs: number
   private servers?: { label: string; server: DnsServer }[]
-  private values?: Map<string, SideName>
-  private readonly questions: Question[]
   private readonly seen = new Map<string, Seen>()
-  /** Since when each resolver has been asked about the current split, per name. */
+  /** Since when each resolver has been asked about the current weights. */
   private readonly waitingSince = new WaitingSince()
 
   constructor(
@@ -110,13 +119,8 @@ class DnsAnswerGate implements Gate {
     private readonly deps: GateDeps
   ) {
     this.intervalMs = deps.settings.checkIntervalMs
-    this.checkTimeoutMs = checkTimeoutFor(this.intervalMs)
-    const records = [...deps.sides.blue.records, ...deps.sides.green.records]
-    const keys = new Set(records.map((record) => `${record.type} ${normalName(record.name)}`))
-    this.questions = [...keys].map((key) => {
-      const [type, name] = key.split(' ')
-      return { name, type: type as QueryType }
-    })
+    // Every resolver is asked in parallel, each query bounded by the UDP client's own timeout.
+    this.checkTimeoutMs = Math.max(15_000, 2 * this.intervalMs)
   }
 
   async check(context: GateContext): Promise<GateResult> {
@@ -127,38 +131,36 @@ class DnsAnswerGate implements Gate {
         detail: 'the hosted zone has no public name servers (a private zone?): give dns-resolvers'
       }
     }
-    this.values ??= await sideValues(this.deps.sides)
-    const values = this.values
-    const count = queriesFor(context.split)
+    const sides = dnsSides(this.deps.sides, context.split.permille / 1000)
+    const values = await sideValues(sides)
+    const key = String(context.split.permille)
+    const count = queriesFor(sides)
     const results = await Promise.all(
-      this.questions.flatMap((question) =>
-        servers.map(({ label, server }) =>
-          this.checkOne(label, server, question, values, context, count)
-        )
+      servers.map(({ label, server }) =>
+        this.checkOne(label, server, values, sides, key, count, context.signal)
       )
     )
     return worstOf(results)
   }
 
   private async checkOne(
-    resolver: string,
+    label: string,
     server: DnsServer,
-    question: Question,
     values: Map<string, SideName>,
-    context: GateContext,
-    count: number
+    sides: { blue: DnsSide; green?: DnsSide },
+    key: string,
+    count: number,
+    signal: AbortSignal | undefined
   ): Promise<GateResult> {
-    const label = this.questions.length > 1 ? `${resolver} ${question.name}` : resolver
     const now = this.deps.clock.now()
-    const { permille } = context.split
     let seen = this.seen.get(label)
-    if (!seen || seen.permille !== permille) {
-      seen = { permille, sides: new Set() }
+    if (!seen || seen.key !== key) {
+      seen = { key, sides: new Set() }
       this.seen.set(label, seen)
       this.waitingSince.stop(label)
     }
     const waited = this.waitingSince.waited(label, now)
-    const { responses, errors } = await ask(server, question, count, context.signal)
+    const { responses, errors } = await ask(server, this.deps.sides, count, signal)
     const tally = { blue: 0, green: 0 }
     const other = new Map<string, number>()
     for (const response of responses) {
@@ -175,13 +177,17 @@ class DnsAnswerGate implements Gate {
       `${responses.length} answers: blue ${tally.blue}, green ${tally.green}` +
       [...other].map(([value, times]) => `, other ${value} ×${times}`).join('') +
       (errors.length > 0 ? `, ${errors.length} without answer (${errors[0]})` : '')
-    const share = { blue: (1000 - permille) / 10, green: permille / 10 }
     const problems: string[] = []
     for (const name of ['blue', 'green'] as const) {
-      if (share[name] > 0 && !seen.sides.has(name)) {
-        problems.push(`${name} (at ${share[name]}%) has not answered yet`)
+      const side = sides[name]
+      if (!side) continue
+      const share = `${Math.round(side.share * 1000) / 10} %`
+      if (side.share > 0 && !seen.sides.has(name)) {
+        problems.push(`${name} (${share} of the weight) has not answered yet`)
       }
-      if (share[name] === 0 && tally[name] > 0) problems.push(`${name} (at 0%) still answers`)
+      if (side.share === 0 && tally[name] > 0) {
+        problems.push(`${name} (weight 0) still answers`)
+      }
     }
     if (problems.length === 0) return { status: 'pass', detail: `${label}: ${counts}` }
     const detail = `${label}: ${problems.join(', ')} (${counts})`
@@ -209,40 +215,34 @@ class DnsAnswerGate implements Gate {
 }
 
 /**
- * How many queries make a side with a share above 0 show up at least once with 99 % confidence,
- * within MIN_QUERIES..MAX_QUERIES (smaller shares accumulate over several checks).
+ * How many queries make a side with weight above 0 show up at least once with 99 % confidence,
+ * within MIN_QUERIES..MAX_QUERIES (smaller weights accumulate over several checks).
  */
-export function queriesFor(split: Split): number {
-  const smallest = Math.min(split.permille, 1000 - split.permille) / 1000
-  if (smallest === 0) return MIN_QUERIES
+export function queriesFor(sides: { blue: DnsSide; green?: DnsSide }): number {
+  const shares = [sides.blue.share, sides.green?.share ?? 0]
+  const smallest = Math.min(...shares.filter((share) => share > 0))
+  if (!Number.isFinite(smallest) || smallest >= 1) return MIN_QUERIES
   const needed = Math.ceil(Math.log(1 - CONFIDENCE) / Math.log(1 - smallest))
   return Math.min(MAX_QUERIES, Math.max(MIN_QUERIES, needed))
 }
 
 /** Every value that identifies a side in an answer: addresses, CNAME targets, alias targets. */
-async function sideValues(sides: Sides): Promise<Map<string, SideName>> {
+async function sideValues(sides: {
+  blue: DnsSide
+  green?: DnsSide
+}): Promise<Map<string, SideName>> {
   const values = new Map<string, SideName>()
   for (const name of ['blue', 'green'] as const) {
-    for (const record of sides[name].records) {
-      for (const value of record.values) values.set(normalValue(value), name)
-      const alias = record.aliasTarget && normalName(record.aliasTarget.dnsName)
-      if (alias) {
-        // An alias answers with its target's addresses; a CNAME to it where that is not resolved.
-        values.set(alias, name)
-        for (const address of await addressesOf(alias)) values.set(address, name)
-      }
+    const side = sides[name]
+    if (!side) continue
+    for (const value of side.values) values.set(value, name)
+    if (side.aliasDnsName) {
+      // An alias answers with its target's addresses; a CNAME to it where that is not resolved.
+      values.set(side.aliasDnsName, name)
+      for (const address of await addressesOf(side.aliasDnsName)) values.set(address, name)
     }
   }
   return values
-}
-
-/** Names without the trailing dot, lower case, as answers are compared. */
-function normalName(name: string): string {
-  return name.replace(/\.$/, '').toLowerCase()
-}
-
-function normalValue(value: string): string {
-  return normalName(value)
 }
 
 async function addressesOf(host: string): Promise<string[]> {

@@ -17,8 +17,19 @@ import {
 } from './files.js'
 
 /** The one concurrency group of every job that moves traffic on a target: keyed on the target. */
-export const TARGET_GROUP =
-  "aws-traffic-shift-${{ inputs.listener-arn || inputs.rule-arn || inputs.target-group-arn || format('{0}/{1}', inputs.hosted-zone-id, inputs.record-name) }}"
+export const TARGET_GROUP = 'aws-traffic-shift-${{ needs.check.outputs.target }}'
+
+/** The composite step that finds the target in the inputs or the settings block. */
+export const TRAFFIC_TARGET = './.aws-traffic-shift/.github/actions/traffic-target'
+
+/** The action inputs that name a traffic target: the concurrency group is keyed on them. */
+export const TARGET_INPUTS = [
+  'listener-arn',
+  'rule-arn',
+  'target-group-arn',
+  'hosted-zone-id',
+  'record-name'
+] as const
 
 const EXPRESSION = /\$\{\{/
 
@@ -160,6 +171,42 @@ export function concurrencyProblems(file: YamlFile): string[] {
         problems.push(
           `${where} moves traffic: it needs concurrency { group: ${TARGET_GROUP}, cancel-in-progress: false }`
         )
+      }
+    }
+  }
+  return problems
+}
+
+/**
+ * The group and the action agree on the target by construction: the check job finds it with the
+ * traffic-target step (from the settings block, and from any target input the workflow declares),
+ * and every step that runs the action takes each target input from the check job's outputs.
+ */
+export function targetProblems(doc: Yaml): string[] {
+  const problems: string[] = []
+  const declared = new Set([
+    ...Object.keys(triggerInputs(doc, 'workflow_call')),
+    ...Object.keys(triggerInputs(doc, 'workflow_dispatch'))
+  ])
+  const finders = stepsOf(doc).filter(({ step }) => step.uses === TRAFFIC_TARGET)
+  const shifts = stepsOf(doc).filter(({ step }) => step.uses === ACTION_CHECKOUT)
+  if (shifts.length > 0 && !finders.some(({ where }) => where.startsWith('jobs.check.'))) {
+    problems.push(`jobs.check must find the target with ${TRAFFIC_TARGET}`)
+  }
+  for (const { where, step } of finders) {
+    if (step.with?.settings !== '${{ inputs.settings }}') {
+      problems.push(`${where}: pass settings: \${{ inputs.settings }}`)
+    }
+    for (const name of TARGET_INPUTS.filter((input) => declared.has(input))) {
+      if (step.with?.[name] !== `\${{ inputs.${name} }}`) {
+        problems.push(`${where}: pass the declared ${name}: \${{ inputs.${name} }}`)
+      }
+    }
+  }
+  for (const { where, step } of shifts) {
+    for (const name of TARGET_INPUTS) {
+      if (step.with?.[name] !== `\${{ needs.check.outputs.${name} }}`) {
+        problems.push(`${where}: pass ${name}: \${{ needs.check.outputs.${name} }}`)
       }
     }
   }

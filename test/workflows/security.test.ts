@@ -5,6 +5,8 @@ import {
   permissionProblems,
   secretProblems,
   TARGET_GROUP,
+  targetProblems,
+  TRAFFIC_TARGET,
   unpinnedUses
 } from './checks.js'
 import { actionPaths, examplePaths, parse, read, workflowPaths, type YamlFile } from './files.js'
@@ -54,7 +56,8 @@ describe('permissions: id-token: write exactly where a role is assumed, nothing 
       string,
       { permissions: Record<string, string> }
     >
-    expect(deploy.check.permissions).toEqual({})
+    // The check job reads the action's own repository (the traffic-target step), nothing else.
+    expect(deploy.check.permissions).toEqual({ contents: 'read' })
     for (const stage of ['canary', 'ramp', 'production']) {
       expect(deploy[stage].permissions).toEqual({ contents: 'read', 'id-token': 'write' })
     }
@@ -123,6 +126,57 @@ describe('concurrency: one group per traffic target, never github.workflow, neve
         .map((job) => job.concurrency?.group)
     )
     expect(groups).toEqual([TARGET_GROUP, TARGET_GROUP, TARGET_GROUP, TARGET_GROUP])
+  })
+
+  it.each(['.github/workflows/progressive-deploy.yml', '.github/workflows/rollback.yml'])(
+    '%s keys the group on the target the action is given',
+    (path) => {
+      expect(targetProblems(read(path).doc)).toEqual([])
+    }
+  )
+
+  it('catches a shift given another target than the one the group is keyed on', () => {
+    const fixture = parse(`
+on:
+  workflow_call:
+    inputs:
+      settings: { type: string }
+      listener-arn: { type: string }
+jobs:
+  check:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: ${TRAFFIC_TARGET}
+        with:
+          settings: \${{ inputs.listener-arn }}
+  shift:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: ./.aws-traffic-shift
+        with:
+          settings: \${{ inputs.settings }}
+          listener-arn: \${{ inputs.listener-arn }}
+          rule-arn: \${{ needs.check.outputs.rule-arn }}
+          target-group-arn: \${{ needs.check.outputs.target-group-arn }}
+          hosted-zone-id: \${{ needs.check.outputs.hosted-zone-id }}
+          record-name: \${{ needs.check.outputs.record-name }}
+`)
+    expect(targetProblems(fixture)).toEqual([
+      'jobs.check.steps[0]: pass settings: ${{ inputs.settings }}',
+      'jobs.check.steps[0]: pass the declared listener-arn: ${{ inputs.listener-arn }}',
+      'jobs.shift.steps[0]: pass listener-arn: ${{ needs.check.outputs.listener-arn }}'
+    ])
+    const noFinder = parse(`
+on: workflow_call
+jobs:
+  shift:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: ./.aws-traffic-shift
+`)
+    expect(targetProblems(noFinder)[0]).toBe(
+      `jobs.check must find the target with ${TRAFFIC_TARGET}`
+    )
   })
 
   it('catches github.workflow, cancel-in-progress and a shift outside the target group', () => {
