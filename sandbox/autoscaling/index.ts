@@ -9,7 +9,7 @@ import type { Faults } from '../faults.js'
 import { listenLoopback } from '../http.js'
 import { Scheduler } from '../scheduler.js'
 import { AutoScalingModel, type Group, type LifecycleState } from './model.js'
-import { inService } from './operations.js'
+import { inService } from './model.js'
 import { elbRegistry, NO_REGISTRY } from './registry.js'
 import { autoScalingHandler } from './server.js'
 

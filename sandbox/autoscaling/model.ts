@@ -2,6 +2,7 @@
  * The Auto Scaling control-plane state the action touches: groups with their instances (each in
  * a lifecycle state) and the target groups they are attached to.
  */
+import { validationError } from './errors.js'
 export const ACCOUNT_ID = '123456789012'
 
 /** The lifecycle states AWS reports; only InService instances are registered with target groups. */
@@ -45,4 +46,20 @@ export class AutoScalingModel {
       `00000000-0000-4000-8000-000000000000:autoScalingGroupName/${name}`
     )
   }
+}
+
+/** The group of that name, or the ValidationError AWS answers for a name it does not know. */
+export function groupNamed(model: AutoScalingModel, name: string): Group {
+  const group = model.groups.get(name)
+  if (!group) {
+    throw validationError(`AutoScalingGroup name not found - AutoScalingGroup ${name} not found`)
+  }
+  return group
+}
+
+/** The group's InService instances: those an attachment registers. */
+export function inService(group: Group): string[] {
+  return group.instances
+    .filter((instance) => instance.lifecycleState === 'InService')
+    .map((instance) => instance.id)
 }

@@ -5,6 +5,7 @@
  */
 import type { XmlValue } from '../elbv2/xml.js'
 import { AutoScalingError, validationError } from './errors.js'
+import { groupNamed, inService } from './model.js'
 import type { AutoScalingModel, Group } from './model.js'
 import type { QueryParams } from './query.js'
 import type { TargetRegistry } from './registry.js'
@@ -18,20 +19,6 @@ export interface AutoScalingContext {
 export type Operation = (params: QueryParams, context: AutoScalingContext) => XmlValue
 
 const MAX_TARGET_GROUPS_PER_CALL = 10
-
-function groupNamed(model: AutoScalingModel, name: string): Group {
-  const group = model.groups.get(name)
-  if (!group) {
-    throw validationError(`AutoScalingGroup name not found - AutoScalingGroup ${name} not found`)
-  }
-  return group
-}
-
-export function inService(group: Group): string[] {
-  return group.instances
-    .filter((instance) => instance.lifecycleState === 'InService')
-    .map((instance) => instance.id)
-}
 
 function render(group: Group, withInstances: boolean): XmlValue {
   return {

@@ -7,19 +7,11 @@
  * DetachLoadBalancerTargetGroups (see operations.ts).
  */
 import { AutoScalingError, validationError } from './errors.js'
-import type { AutoScalingModel, Group } from './model.js'
+import { groupNamed, inService } from './model.js'
 import type { QueryParams } from './query.js'
 import type { AutoScalingContext, Operation } from './operations.js'
 
 const MAX_TRAFFIC_SOURCES_PER_CALL = 10
-
-function groupNamed(model: AutoScalingModel, name: string): Group {
-  const group = model.groups.get(name)
-  if (!group) {
-    throw validationError(`AutoScalingGroup name not found - AutoScalingGroup ${name} not found`)
-  }
-  return group
-}
 
 /** TrafficSources.member.N.{Identifier,Type}: elbv2 target group ARNs only, here. */
 function trafficSources(params: QueryParams): string[] {
@@ -44,12 +36,6 @@ function trafficSources(params: QueryParams): string[] {
     )
   }
   return arns
-}
-
-function inService(group: Group): string[] {
-  return group.instances
-    .filter((instance) => instance.lifecycleState === 'InService')
-    .map((instance) => instance.id)
 }
 
 const AttachTrafficSources: Operation = (params, { model, registry }: AutoScalingContext) => {
