@@ -10,7 +10,12 @@ import { Split } from '../src/split.js'
 import { FakeBackend, PASS, ScriptedGate } from './helpers/fake-backend.js'
 import { FakeClock } from './helpers/fake-clock.js'
 
-function setup(backend: FakeBackend, gates: ScriptedGate[] = [], traffic = Split.GREEN) {
+function setup(
+  backend: FakeBackend,
+  gates: ScriptedGate[] = [],
+  traffic = Split.GREEN,
+  bakeMs = 30_000
+) {
   const clock = new FakeClock()
   const logger = new MemoryLogger()
   const options: RunnerOptions = {
@@ -21,7 +26,7 @@ function setup(backend: FakeBackend, gates: ScriptedGate[] = [], traffic = Split
     settings: {
       traffic,
       schedule: parseSchedule('steps', '10,50,100'),
-      bakeMs: 30_000,
+      bakeMs,
       rollbackTo: 'start',
       dryRun: false,
       verifyTimeoutMs: 60_000,
@@ -121,5 +126,31 @@ describe('runner on the backend contract', () => {
     expect(record.status).toBe('rolled-back')
     expect(record.restore).toEqual({ exact: true })
     expect(backend.live.percent).toBe(0)
+  })
+  it('says how a bake is going at least every 30 s and at every change of a gate (issue 13)', async () => {
+    let bakeChecks = 0
+    const probe = new ScriptedGate(
+      'http-probe',
+      (_n, context) => {
+        if (context.phase !== 'bake') return PASS
+        bakeChecks += 1
+        // Checks at 0, 40, 80 and 120 s of the bake: the third one sees a failure.
+        return bakeChecks === 3 ? { status: 'pending', detail: '1 of 3 failures' } : PASS
+      },
+      40_000
+    )
+    const { run, logger } = setup(new FakeBackend(0), [probe], Split.ofPercent(10), 100_000)
+    const record = await run()
+    expect(record.status).toBe('succeeded')
+    const lines = logger.lines.filter((line) => line.startsWith('Baking at 10% green: '))
+    const elapsed = lines.map((line) => Number(/: (\d+)s elapsed/.exec(line)?.[1]))
+    // The first verdict, heartbeats at 30 and 60 s, the change at 80 s, a heartbeat 30 s later;
+    // the pass at 120 s ends the bake (still pending at its end, 100 s).
+    expect(elapsed).toEqual([0, 30, 60, 80, 110])
+    expect(lines[0]).toBe('Baking at 10% green: 0s elapsed, 100s left; http-probe pass (ok)')
+    expect(lines[3]).toBe(
+      'Baking at 10% green: 80s elapsed, 20s left; http-probe pending (1 of 3 failures)'
+    )
+    expect(lines[4]).toContain('110s elapsed, 0s left')
   })
 })

@@ -1,12 +1,13 @@
 import { beforeEach, describe, expect, it } from '@jest/globals'
 import {
+  GetHealthCheckCommand,
   GetHealthCheckStatusCommand,
   type HealthCheckObservation,
   NoSuchHealthCheck,
   Route53Client
 } from '@aws-sdk/client-route-53'
 import { mockClient } from 'aws-sdk-client-mock'
-import { CancelledError, InputError } from '../../src/errors.js'
+import { CancelledError, InputError, TopologyError } from '../../src/errors.js'
 import type { Gate, GateContext } from '../../src/gates/gate.js'
 import {
   CALL_SPACING_MS,
@@ -175,5 +176,55 @@ describe('route53-health-check gate', () => {
     await gate.check(BAKE)
     controller.abort()
     await expect(gate.check({ ...BAKE, signal: controller.signal })).rejects.toThrow(CancelledError)
+  })
+})
+
+describe('route53-health-check inspection (before the first write)', () => {
+  function typed(types: Record<string, string>): void {
+    for (const [id, type] of Object.entries(types)) {
+      route53.on(GetHealthCheckCommand, { HealthCheckId: id }).resolves({
+        HealthCheck: {
+          Id: id,
+          CallerReference: 'ref',
+          HealthCheckConfig: { Type: type as never },
+          HealthCheckVersion: 1
+        }
+      })
+    }
+  }
+
+  it('accepts endpoint checks, which GetHealthCheckStatus can read', async () => {
+    typed({ [ID1]: 'HTTPS', [ID2]: 'TCP' })
+    const [gate] = build(`${ID1},${ID2}`)
+    await expect(gate.inspect!()).resolves.toBeUndefined()
+    expect(route53.commandCalls(GetHealthCheckCommand)).toHaveLength(2)
+    expect(route53.commandCalls(GetHealthCheckStatusCommand)).toHaveLength(0)
+  })
+
+  it.each(['CALCULATED', 'CLOUDWATCH_METRIC', 'RECOVERY_CONTROL'])(
+    'refuses a %s check, pointing to an alarm on AWS/Route53 HealthCheckStatus (hole 9)',
+    async (type) => {
+      typed({ [ID1]: 'HTTP', [ID2]: type })
+      const [gate] = build(`${ID1},${ID2}`)
+      const refusal = gate.inspect!()
+      await expect(refusal).rejects.toBeInstanceOf(TopologyError)
+      await expect(refusal).rejects.toMatchObject({ input: 'route53-health-checks', value: ID2 })
+      await expect(refusal).rejects.toThrow(
+        `AWS shows a ${type} health check, whose status GetHealthCheckStatus cannot read`
+      )
+      await expect(refusal).rejects.toThrow(
+        `CloudWatch alarm on the metric AWS/Route53 HealthCheckStatus (dimension HealthCheckId=${ID2}) in alarms`
+      )
+    }
+  )
+
+  it('refuses an id with no health check behind it, naming the input', async () => {
+    route53
+      .on(GetHealthCheckCommand)
+      .rejects(new NoSuchHealthCheck({ message: `No health check ${ID1}`, $metadata: {} }))
+    const [gate] = build(ID1)
+    await expect(gate.inspect!()).rejects.toThrow(
+      `Input 'route53-health-checks' is "${ID1}", but AWS shows no health check with this id`
+    )
   })
 })
