@@ -5,7 +5,8 @@
  */
 import type { XmlValue } from '../elbv2/xml.js'
 import { AutoScalingError, validationError } from './errors.js'
-import { groupNamed, inService } from './model.js'
+import { attachTargetGroups, detachTargetGroups } from './attachments.js'
+import { groupNamed } from './model.js'
 import type { AutoScalingModel, Group } from './model.js'
 import type { QueryParams } from './query.js'
 import type { TargetRegistry } from './registry.js'
@@ -90,16 +91,7 @@ function targetGroupArns(params: QueryParams): string[] {
 /** Additive: the group's InService instances are registered with each newly attached group. */
 const AttachLoadBalancerTargetGroups: Operation = (params, { model, registry }) => {
   const group = groupNamed(model, params.requiredString('AutoScalingGroupName'))
-  const arns = targetGroupArns(params)
-  for (const arn of arns) {
-    const refusal = registry.refuse(arn)
-    if (refusal) throw validationError(refusal)
-  }
-  for (const arn of arns) {
-    if (group.targetGroupArns.includes(arn)) continue
-    group.targetGroupArns.push(arn)
-    registry.register(arn, inService(group))
-  }
+  attachTargetGroups(group, targetGroupArns(params), registry, 'target-groups')
   return {}
 }
 
@@ -109,11 +101,7 @@ const AttachLoadBalancerTargetGroups: Operation = (params, { model, registry }) 
  */
 const DetachLoadBalancerTargetGroups: Operation = (params, { model, registry }) => {
   const group = groupNamed(model, params.requiredString('AutoScalingGroupName'))
-  for (const arn of targetGroupArns(params)) {
-    if (!group.targetGroupArns.includes(arn) || group.trafficSourceArns.includes(arn)) continue
-    group.targetGroupArns = group.targetGroupArns.filter((attached) => attached !== arn)
-    registry.deregister(arn, inService(group))
-  }
+  detachTargetGroups(group, targetGroupArns(params), registry, 'target-groups')
   return {}
 }
 

@@ -7,7 +7,8 @@
  * DetachLoadBalancerTargetGroups (see operations.ts).
  */
 import { AutoScalingError, validationError } from './errors.js'
-import { groupNamed, inService } from './model.js'
+import { attachTargetGroups, detachTargetGroups } from './attachments.js'
+import { groupNamed } from './model.js'
 import type { QueryParams } from './query.js'
 import type { AutoScalingContext, Operation } from './operations.js'
 
@@ -40,29 +41,14 @@ function trafficSources(params: QueryParams): string[] {
 
 const AttachTrafficSources: Operation = (params, { model, registry }: AutoScalingContext) => {
   const group = groupNamed(model, params.requiredString('AutoScalingGroupName'))
-  const arns = trafficSources(params)
-  for (const arn of arns) {
-    const refusal = registry.refuse(arn)
-    if (refusal) throw validationError(refusal)
-  }
-  for (const arn of arns) {
-    if (group.targetGroupArns.includes(arn)) continue
-    group.targetGroupArns.push(arn)
-    group.trafficSourceArns.push(arn)
-    registry.register(arn, inService(group))
-  }
+  attachTargetGroups(group, trafficSources(params), registry, 'traffic-sources')
   return {}
 }
 
 /** Any attached target group, whichever API attached it; one not attached is ignored. */
 const DetachTrafficSources: Operation = (params, { model, registry }: AutoScalingContext) => {
   const group = groupNamed(model, params.requiredString('AutoScalingGroupName'))
-  for (const arn of trafficSources(params)) {
-    if (!group.targetGroupArns.includes(arn)) continue
-    group.targetGroupArns = group.targetGroupArns.filter((attached) => attached !== arn)
-    group.trafficSourceArns = group.trafficSourceArns.filter((attached) => attached !== arn)
-    registry.deregister(arn, inService(group))
-  }
+  detachTargetGroups(group, trafficSources(params), registry, 'traffic-sources')
   return {}
 }
 
