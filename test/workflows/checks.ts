@@ -15,6 +15,7 @@ import {
   type Yaml,
   type YamlFile
 } from './files.js'
+import { latestRelease, pinProblem } from './pins.js'
 
 /** The one concurrency group of every job that moves traffic on a target: keyed on the target. */
 export const TARGET_GROUP = 'aws-traffic-shift-${{ needs.check.outputs.target }}'
@@ -63,7 +64,7 @@ function usesOf(file: YamlFile): { where: string; uses: string }[] {
 /**
  * Third-party actions and workflows are pinned by a full commit SHA with a version comment (what
  * Dependabot updates). Local ones (./, $/) are not third-party; the examples call this
- * project's own reusable workflows by release.
+ * project's own reusable workflows by its newest release.
  */
 export function unpinnedUses(file: YamlFile): string[] {
   const problems: string[] = []
@@ -75,7 +76,22 @@ export function unpinnedUses(file: YamlFile): string[] {
         problems.push(`${where}: ${uses} is not pinned by digest`)
       continue
     }
-    if (uses.startsWith(`${THIS_REPOSITORY}/`) && file.path.startsWith('docs/examples/')) continue
+    if (uses.startsWith(`${THIS_REPOSITORY}/`)) {
+      // This project's own workflows: its newest release (pins.ts says why).
+      const at = uses.lastIndexOf('@')
+      const line = lines.find((text) => text.includes(uses)) ?? ''
+      const problem = pinProblem(
+        {
+          where,
+          name: uses.slice(0, at),
+          ref: uses.slice(at + 1),
+          comment: /#\s*(.*)$/.exec(line)?.[1] ?? ''
+        },
+        latestRelease()
+      )
+      if (problem) problems.push(problem)
+      continue
+    }
     if (!/^[^@\s]+@[0-9a-f]{40}$/.test(uses)) {
       problems.push(`${where}: ${uses} is not pinned by a full commit SHA`)
       continue
