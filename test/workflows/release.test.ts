@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
-import { readFileSync } from 'node:fs'
+import { execFileSync, spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
   changelogEntry,
@@ -107,7 +109,8 @@ describe('.github/workflows/release.yml', () => {
   it('checks the tag, main, dist/ and the tests before the release job may write', () => {
     const runs = (jobs.check.steps ?? []).map((step) => step.run ?? '').join('\n')
     expect(runs).toContain('npx tsx scripts/release.ts "$TAG"')
-    expect(runs).toContain('git merge-base --is-ancestor "$GITHUB_SHA" origin/main')
+    expect(runs).toContain('git rev-parse --verify "refs/tags/$TAG^{commit}"')
+    expect(runs).toContain('git merge-base --is-ancestor "$commit" origin/main')
     expect(runs).toMatch(/npm run bundle\n\s*if \[ -n "\$\(git status --porcelain -- dist\)" \]/)
     expect(runs).toContain('npm test')
     expect(jobs.check.permissions).toEqual({ contents: 'read' })
@@ -131,5 +134,65 @@ describe('.github/workflows/release.yml', () => {
     expect(permissionProblems({ ...workflow, doc: otherJob })).toEqual([
       'jobs.publish: contents: write'
     ])
+  })
+})
+
+describe("release.yml's commit check, run as the runner runs it", () => {
+  const jobs = Object.fromEntries(jobsOf(read('.github/workflows/release.yml').doc))
+  const step = (jobs.check.steps ?? []).find((candidate) => candidate.id === 'commit')!
+  const git = (cwd: string, ...args: string[]) =>
+    execFileSync('git', args, { cwd, encoding: 'utf8', env: GIT_ENV }).trim()
+  const GIT_ENV = {
+    PATH: process.env.PATH ?? '',
+    HOME: tmpdir(),
+    GIT_AUTHOR_NAME: 't',
+    GIT_AUTHOR_EMAIL: 't@example.com',
+    GIT_COMMITTER_NAME: 't',
+    GIT_COMMITTER_EMAIL: 't@example.com'
+  }
+
+  /** A clone whose origin has main at one commit and a branch ahead of it; tags v1.0.0 on each. */
+  function clone(): { dir: string; onMain: string; offMain: string } {
+    const root = mkdtempSync(join(tmpdir(), 'release-'))
+    const origin = join(root, 'origin')
+    git(root, 'init', '-q', '-b', 'main', origin)
+    git(origin, 'commit', '-q', '--allow-empty', '-m', 'on main')
+    git(origin, 'checkout', '-q', '-b', 'side')
+    git(origin, 'commit', '-q', '--allow-empty', '-m', 'off main')
+    git(origin, 'checkout', '-q', 'main')
+    git(root, 'clone', '-q', origin, join(root, 'work'))
+    const dir = join(root, 'work')
+    const onMain = git(dir, 'rev-parse', 'origin/main')
+    const offMain = git(dir, 'rev-parse', 'origin/side')
+    git(dir, 'tag', '-a', 'v1.0.0', '-m', 'v1.0.0', onMain)
+    git(dir, 'tag', '-a', 'v1.0.1', '-m', 'v1.0.1', offMain)
+    return { dir, onMain, offMain }
+  }
+
+  const run = (dir: string, tag: string) => {
+    const output = join(dir, 'github-output')
+    writeFileSync(output, '')
+    const result = spawnSync('bash', ['-e', '-c', step.run!], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...GIT_ENV, TAG: tag, GITHUB_OUTPUT: output }
+    })
+    return { ...result, output: readFileSync(output, 'utf8') }
+  }
+
+  it("hands on the annotated tag's commit, not the tag object, when it is on main", () => {
+    const { dir, onMain } = clone()
+    expect(git(dir, 'rev-parse', 'v1.0.0')).not.toBe(onMain)
+    const result = run(dir, 'v1.0.0')
+    expect(result.status).toBe(0)
+    expect(result.output).toBe(`sha=${onMain}\n`)
+  })
+
+  it('refuses a tag on a commit main does not have', () => {
+    const { dir } = clone()
+    const result = run(dir, 'v1.0.1')
+    expect(result.status).toBe(1)
+    expect(result.stdout).toContain('::error::The tag is not on main')
+    expect(result.output).toBe('')
   })
 })
