@@ -85,13 +85,15 @@ class TargetHealthGate implements Gate {
     context: GateContext,
     now: number
   ): GateResult {
-    const name = groupName(group)
+    // Named with the side: in mode targets both sides share one group, so "shop: 1/1" alone
+    // does not say whose targets those are.
+    const name = `green in ${groupName(group)}`
     if (!group.targetIds || group.targetIds.length === 0) return this.judge(name, seen, now)
     const registered = seen.filter((target) => target.reason !== 'Target.NotRegistered')
     if (registered.length === 0 && context.split.permille === 0) {
       return {
         status: 'pass',
-        detail: `${name}: green's ${seen.length} targets are not registered yet (green carries no traffic)`
+        detail: `${name}: ${seen.length} targets not registered yet (green carries no traffic)`
       }
     }
     const later = seen.length - registered.length
