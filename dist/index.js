@@ -50608,6 +50608,25 @@ function mermaidLabel(value, max) {
 function oneLine(value, max) {
     return clip(value.replace(NEWLINES, ' ').replace(CONTROL, '').replace(/\s+/g, ' ').trim(), max);
 }
+/**
+ * Plain text on one line, cut at a word boundary with "…" when longer than `max` (titles, where
+ * "… (N more characters)" would not fit and half a word reads as a typo). A text with no space
+ * in its second half is cut where it must be, never inside a surrogate pair.
+ */
+function cutAtWord(value, max) {
+    const line = oneLine(value, Number.MAX_SAFE_INTEGER);
+    if (line.length <= max)
+        return line;
+    const room = max - 1;
+    let end = line.lastIndexOf(' ', room);
+    if (end < room / 2) {
+        end = room;
+        const code = line.charCodeAt(end - 1);
+        if (code >= 0xd800 && code <= 0xdbff)
+            end -= 1;
+    }
+    return `${line.slice(0, end).replace(/[\s,;:]+$/, '')}…`;
+}
 
 ;// CONCATENATED MODULE: ./src/report/failure.ts
 const CAUSES = ['gate-failed', 'error', 'cancelled', 'out-of-band'];
@@ -50695,12 +50714,141 @@ function formatPct(percent) {
     return `${formatPercent(percent)}%`;
 }
 
+;// CONCATENATED MODULE: ./src/report/names.ts
+/**
+ * Short names for the resources a report mentions. An ARN is ~100-140 characters of which people
+ * read one word (the load balancer's or the group's name), so charts, tables and annotation
+ * titles name resources by that word, and the summary lists the full ARNs once.
+ */
+// An ARN in running text: it ends at whitespace, a quote, a bracket, a comma or a semicolon.
+// Alarm names may hold other punctuation, so only these end it; a sentence's final period is
+// trimmed (see arnsIn).
+const ARN_IN_TEXT = /\barn:aws[a-z-]*:[a-z0-9-]+:[^\s"'`()[\]{}<>,;]+/g;
+/** How the dns backend names its target: "www.example.com. A in hosted zone Z123". */
+const DNS_TARGET = /^(\S+?)\.? (\S+) in hosted zone (\S+)$/;
+/** A short name for one ARN (or the dns backend's target), as people call the resource. */
+function shortName(resource) {
+    return parse(resource)?.name ?? resource;
+}
+function parse(resource) {
+    const dns = DNS_TARGET.exec(resource);
+    if (dns)
+        return { name: dns[1], id: `${dns[2]} ${dns[3]}` };
+    const arn = /^arn:aws[a-z-]*:([a-z0-9-]+):[^:]*:[^:]*:(.+)$/.exec(resource);
+    if (!arn)
+        return undefined;
+    const [, service, rest] = arn;
+    return fromResource(service, rest);
+}
+/** The resource part of an ARN (after the account) as a name and an id. */
+function fromResource(service, rest) {
+    if (service === 'elasticloadbalancing') {
+        // listener/app/NAME/LB-ID/LISTENER-ID, listener-rule/app/NAME/LB-ID/LISTENER-ID/RULE-ID,
+        // loadbalancer/app/NAME/LB-ID, targetgroup/NAME/TG-ID
+        const parts = rest.split('/');
+        const id = parts[parts.length - 1];
+        if (parts[0] === 'targetgroup' && parts.length >= 2)
+            return { name: parts[1], id };
+        const kind = { listener: 'listener', 'listener-rule': 'rule', loadbalancer: 'load balancer' }[parts[0]];
+        if (kind !== undefined && parts.length >= 3)
+            return { name: `${parts[2]} ${kind}`, id };
+    }
+    if (service === 'autoscaling') {
+        const group = /autoScalingGroupName\/(.+)$/.exec(rest);
+        if (group)
+            return { name: group[1], id: rest.split(':')[1] ?? '' };
+    }
+    if (service === 'cloudwatch' && rest.startsWith('alarm:')) {
+        return { name: rest.slice('alarm:'.length), id: '' };
+    }
+    if (service === 'route53') {
+        const [kind, id = ''] = rest.split('/');
+        const label = { hostedzone: 'hosted zone', healthcheck: 'health check' }[kind];
+        if (label !== undefined)
+            return { name: `${label} ${id}`, id: '' };
+    }
+    // Any other ARN: its last path or colon segment is what its owner named.
+    const segments = rest.split(/[/:]/).filter((segment) => segment !== '');
+    return { name: segments[segments.length - 1] ?? rest, id: '' };
+}
+/** Every ARN in a text, in order of appearance, each once. */
+function arnsIn(text) {
+    const found = (text.match(ARN_IN_TEXT) ?? []).map((arn) => arn.replace(/[.:]+$/, ''));
+    return [...new Set(found)];
+}
+/**
+ * Short names for a report's resources, unique within it: two listeners of one load balancer
+ * are both "shop listener" alone, so where names collide each gets the end of its id.
+ */
+class ShortNames {
+    names = new Map();
+    constructor(resources) {
+        const byName = new Map();
+        for (const resource of new Set(resources)) {
+            const parsed = parse(resource) ?? { name: resource, id: '' };
+            byName.set(parsed.name, [...(byName.get(parsed.name) ?? []), { resource, parsed }]);
+        }
+        for (const [name, entries] of byName) {
+            if (entries.length === 1) {
+                this.names.set(entries[0].resource, name);
+                continue;
+            }
+            const ids = entries.map((entry) => entry.parsed.id);
+            const length = distinctTail(ids);
+            entries.forEach(({ resource }, i) => {
+                const id = ids[i].slice(-length);
+                this.names.set(resource, id === '' ? resource : `${name} …${id}`);
+            });
+        }
+    }
+    /** The resource's short name (its own short name when this set has not seen it). */
+    of(resource) {
+        return this.names.get(resource) ?? shortName(resource);
+    }
+    /** The text with every ARN in it replaced by its short name. */
+    shorten(text) {
+        return text.replace(ARN_IN_TEXT, (match) => {
+            const arn = match.replace(/[.:]+$/, '');
+            return `${this.of(arn)}${match.slice(arn.length)}`;
+        });
+    }
+    /** Each resource given a name different from itself, with that name. */
+    entries() {
+        return [...this.names].filter(([resource, name]) => resource !== name);
+    }
+}
+/** The shortest tail length (at least 4) that tells the ids apart; their whole length if none. */
+function distinctTail(ids) {
+    const longest = Math.max(...ids.map((id) => id.length));
+    for (let length = Math.min(4, longest); length < longest; length++) {
+        if (new Set(ids.map((id) => id.slice(-length))).size === ids.length)
+            return length;
+    }
+    return longest;
+}
+/** The short names of every ARN the record mentions, unique within it. */
+function reportNames(record) {
+    const texts = [
+        record.failure,
+        record.finalNative,
+        record.failedGate?.detail,
+        ...(record.warnings ?? []),
+        ...record.steps.flatMap((step) => [step.native, ...step.gates.map((check) => check.detail)]),
+        ...record.events.map((event) => event.message)
+    ];
+    const arns = texts.flatMap((text) => (text === undefined ? [] : arnsIn(text)));
+    return new ShortNames([record.target, ...arns]);
+}
+
 ;// CONCATENATED MODULE: ./src/report/annotation.ts
 
 
 
-const TITLE_MAX = 200;
-const CAUSE_MAX = 80;
+
+/** GitHub keeps at most 255 characters of an annotation's title (the Checks API's limit). */
+const TITLE_MAX = 255;
+/** The error's share of the title: a few words; the message below has it whole. */
+const CAUSE_MAX = 100;
 const LINE_MAX = 1000;
 /**
  * The error annotation of a run that failed or rolled back: a title naming the gate (or the
@@ -50713,7 +50861,9 @@ function renderFailureAnnotation(record) {
     const facts = failureFacts(record);
     const outcome = record.status === 'rolled-back' ? 'rolled back' : 'failed';
     const at = facts.atPercent === undefined ? '' : ` at ${formatPercent(facts.atPercent)}% green`;
-    const title = oneLine(`Traffic shift ${outcome}: ${what(record, facts)}${at}`, TITLE_MAX);
+    // Resources by their short names: an ARN is too long for a title and useless cut in half.
+    const names = reportNames(record);
+    const title = cutAtWord(`Traffic shift ${outcome}: ${what(record, facts, names)}${at}`, TITLE_MAX);
     const saw = facts.gate
         ? `Gate ${facts.gate.gate} reported: ${facts.gate.detail}`
         : (facts.cause?.message ?? record.failure ?? 'The run stopped without saying why.');
@@ -50730,7 +50880,7 @@ function renderFailureAnnotation(record) {
     return { title, message: lines.map((line) => oneLine(line, LINE_MAX)).join('\n') };
 }
 /** The gate or the error, in a few words. */
-function what(record, facts) {
+function what(record, facts, names) {
     if (facts.gate)
         return `gate ${facts.gate.gate} failed`;
     switch (facts.cause?.kind) {
@@ -50741,9 +50891,11 @@ function what(record, facts) {
         case 'gate-failed':
             return 'a gate failed';
         case 'error':
-            return `error: ${oneLine(facts.cause.message, CAUSE_MAX)}`;
+            return `error: ${cutAtWord(names.shorten(facts.cause.message), CAUSE_MAX)}`;
         default:
-            return record.failure === undefined ? 'unknown error' : oneLine(record.failure, CAUSE_MAX);
+            return record.failure === undefined
+                ? 'unknown error'
+                : cutAtWord(names.shorten(record.failure), CAUSE_MAX);
     }
 }
 /** What the action did about it, and where that left traffic. */
@@ -51192,132 +51344,6 @@ function webOrigin(url) {
 }
 function context_link(href, html) {
     return href === undefined ? html : `<a href="${escapeAttribute(href)}">${html}</a>`;
-}
-
-;// CONCATENATED MODULE: ./src/report/names.ts
-/**
- * Short names for the resources a report mentions. An ARN is ~100-140 characters of which people
- * read one word (the load balancer's or the group's name), so charts, tables and annotation
- * titles name resources by that word, and the summary lists the full ARNs once.
- */
-// An ARN in running text: it ends at whitespace, a quote, a bracket, a comma or a semicolon.
-// Alarm names may hold other punctuation, so only these end it; a sentence's final period is
-// trimmed (see arnsIn).
-const ARN_IN_TEXT = /\barn:aws[a-z-]*:[a-z0-9-]+:[^\s"'`()[\]{}<>,;]+/g;
-/** How the dns backend names its target: "www.example.com. A in hosted zone Z123". */
-const DNS_TARGET = /^(\S+?)\.? (\S+) in hosted zone (\S+)$/;
-/** A short name for one ARN (or the dns backend's target), as people call the resource. */
-function shortName(resource) {
-    return parse(resource)?.name ?? resource;
-}
-function parse(resource) {
-    const dns = DNS_TARGET.exec(resource);
-    if (dns)
-        return { name: dns[1], id: `${dns[2]} ${dns[3]}` };
-    const arn = /^arn:aws[a-z-]*:([a-z0-9-]+):[^:]*:[^:]*:(.+)$/.exec(resource);
-    if (!arn)
-        return undefined;
-    const [, service, rest] = arn;
-    return fromResource(service, rest);
-}
-/** The resource part of an ARN (after the account) as a name and an id. */
-function fromResource(service, rest) {
-    if (service === 'elasticloadbalancing') {
-        // listener/app/NAME/LB-ID/LISTENER-ID, listener-rule/app/NAME/LB-ID/LISTENER-ID/RULE-ID,
-        // loadbalancer/app/NAME/LB-ID, targetgroup/NAME/TG-ID
-        const parts = rest.split('/');
-        const id = parts[parts.length - 1];
-        if (parts[0] === 'targetgroup' && parts.length >= 2)
-            return { name: parts[1], id };
-        const kind = { listener: 'listener', 'listener-rule': 'rule', loadbalancer: 'load balancer' }[parts[0]];
-        if (kind !== undefined && parts.length >= 3)
-            return { name: `${parts[2]} ${kind}`, id };
-    }
-    if (service === 'autoscaling') {
-        const group = /autoScalingGroupName\/(.+)$/.exec(rest);
-        if (group)
-            return { name: group[1], id: rest.split(':')[1] ?? '' };
-    }
-    if (service === 'cloudwatch' && rest.startsWith('alarm:')) {
-        return { name: rest.slice('alarm:'.length), id: '' };
-    }
-    if (service === 'route53') {
-        const [kind, id = ''] = rest.split('/');
-        const label = { hostedzone: 'hosted zone', healthcheck: 'health check' }[kind];
-        if (label !== undefined)
-            return { name: `${label} ${id}`, id: '' };
-    }
-    // Any other ARN: its last path or colon segment is what its owner named.
-    const segments = rest.split(/[/:]/).filter((segment) => segment !== '');
-    return { name: segments[segments.length - 1] ?? rest, id: '' };
-}
-/** Every ARN in a text, in order of appearance, each once. */
-function arnsIn(text) {
-    const found = (text.match(ARN_IN_TEXT) ?? []).map((arn) => arn.replace(/[.:]+$/, ''));
-    return [...new Set(found)];
-}
-/**
- * Short names for a report's resources, unique within it: two listeners of one load balancer
- * are both "shop listener" alone, so where names collide each gets the end of its id.
- */
-class ShortNames {
-    names = new Map();
-    constructor(resources) {
-        const byName = new Map();
-        for (const resource of new Set(resources)) {
-            const parsed = parse(resource) ?? { name: resource, id: '' };
-            byName.set(parsed.name, [...(byName.get(parsed.name) ?? []), { resource, parsed }]);
-        }
-        for (const [name, entries] of byName) {
-            if (entries.length === 1) {
-                this.names.set(entries[0].resource, name);
-                continue;
-            }
-            const ids = entries.map((entry) => entry.parsed.id);
-            const length = distinctTail(ids);
-            entries.forEach(({ resource }, i) => {
-                const id = ids[i].slice(-length);
-                this.names.set(resource, id === '' ? resource : `${name} …${id}`);
-            });
-        }
-    }
-    /** The resource's short name (its own short name when this set has not seen it). */
-    of(resource) {
-        return this.names.get(resource) ?? shortName(resource);
-    }
-    /** The text with every ARN in it replaced by its short name. */
-    shorten(text) {
-        return text.replace(ARN_IN_TEXT, (match) => {
-            const arn = match.replace(/[.:]+$/, '');
-            return `${this.of(arn)}${match.slice(arn.length)}`;
-        });
-    }
-    /** Each resource given a name different from itself, with that name. */
-    entries() {
-        return [...this.names].filter(([resource, name]) => resource !== name);
-    }
-}
-/** The shortest tail length (at least 4) that tells the ids apart; their whole length if none. */
-function distinctTail(ids) {
-    const longest = Math.max(...ids.map((id) => id.length));
-    for (let length = Math.min(4, longest); length < longest; length++) {
-        if (new Set(ids.map((id) => id.slice(-length))).size === ids.length)
-            return length;
-    }
-    return longest;
-}
-/** The short names of every ARN the record mentions, unique within it. */
-function reportNames(record) {
-    const texts = [
-        record.failure,
-        record.finalNative,
-        record.failedGate?.detail,
-        ...(record.warnings ?? []),
-        ...record.steps.flatMap((step) => [step.native, ...step.gates.map((check) => check.detail)]),
-        ...record.events.map((event) => event.message)
-    ];
-    const arns = texts.flatMap((text) => (text === undefined ? [] : arnsIn(text)));
-    return new ShortNames([record.target, ...arns]);
 }
 
 ;// CONCATENATED MODULE: ./src/report/steps.ts
