@@ -51147,6 +51147,8 @@ const INTERVALS_S = [
     1800,
     3600
 ];
+/** GitHub's own green: readable on its light and dark themes alike. */
+const LINE_COLOUR = '#2da44e';
 /**
  * Green's share over time on a time-true axis: one value per fixed interval, so a 3 s bake is ten
  * times as wide as a 0.3 s rollback. Each value is, of the shares the interval held, the one
@@ -51207,6 +51209,8 @@ function renderChart(record, name) {
     const end = series.intervalS * (series.values.length - 1);
     return [
         '```mermaid',
+        // The default palette draws the line in a pale lavender that all but vanishes on white.
+        `%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "${LINE_COLOUR}"}}}}%%`,
         'xychart-beta',
         `  title "${mermaidLabel(`Traffic to green: ${name}`, 80)}"`,
         `  x-axis "Seconds since start" 0 --> ${end}`,
@@ -51309,9 +51313,9 @@ function onFailure(record, up, from) {
     }
     return `; on failure, down to ${formatPct(back)} if still above it`;
 }
-/** The full ARN behind each short name the summary uses. */
-function resourcesSection(names) {
-    const entries = names.entries();
+/** The full ARN behind each short name the summary uses (the target's is on its own line). */
+function resourcesSection(names, target) {
+    const entries = names.entries().filter(([resource]) => resource !== target);
     if (entries.length === 0)
         return '';
     const rows = entries
@@ -51472,7 +51476,7 @@ function renderSummary(record) {
         ...middle,
         callsSection(record, applyKept(counts[2], callBlock, calls, callGap)),
         eventsSection(applyKept(counts[0], eventRow, events, eventGap), counts[0]),
-        resourcesSection(names)
+        resourcesSection(names, record.target)
     ]);
     // Everything but the three lists, with the notes that say what was cut.
     const fixed = utf8Bytes(layout(counts.map((count) => ({ head: 0, tail: 0, omitted: count }))));

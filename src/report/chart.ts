@@ -32,6 +32,9 @@ const INTERVALS_S = [
   3600
 ]
 
+/** GitHub's own green: readable on its light and dark themes alike. */
+const LINE_COLOUR = '#2da44e'
+
 /** Green's share sampled every `intervalS` seconds from the run's start. */
 export interface ChartSeries {
   intervalS: number
@@ -111,6 +114,8 @@ export function renderChart(record: RunRecord, name: string): string {
   const end = series.intervalS * (series.values.length - 1)
   return [
     '```mermaid',
+    // The default palette draws the line in a pale lavender that all but vanishes on white.
+    `%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "${LINE_COLOUR}"}}}}%%`,
     'xychart-beta',
     `  title "${mermaidLabel(`Traffic to green: ${name}`, 80)}"`,
     `  x-axis "Seconds since start" 0 --> ${end}`,

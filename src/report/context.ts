@@ -96,9 +96,9 @@ function onFailure(record: RunRecord, up: boolean, from: number): string {
   return `; on failure, down to ${formatPct(back)} if still above it`
 }
 
-/** The full ARN behind each short name the summary uses. */
-export function resourcesSection(names: ShortNames): string {
-  const entries = names.entries()
+/** The full ARN behind each short name the summary uses (the target's is on its own line). */
+export function resourcesSection(names: ShortNames, target: string): string {
+  const entries = names.entries().filter(([resource]) => resource !== target)
   if (entries.length === 0) return ''
   const rows = entries
     .slice(0, RESOURCES)

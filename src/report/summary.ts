@@ -55,7 +55,7 @@ export function renderSummary(record: RunRecord): string {
       ...middle,
       callsSection(record, applyKept(counts[2], callBlock, calls, callGap)),
       eventsSection(applyKept(counts[0], eventRow, events, eventGap), counts[0]),
-      resourcesSection(names)
+      resourcesSection(names, record.target)
     ])
 
   // Everything but the three lists, with the notes that say what was cut.

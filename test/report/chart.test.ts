@@ -36,15 +36,16 @@ describe('renderChart', () => {
   it('draws green’s share on a numeric time axis, titled with the target’s short name', () => {
     const chart = renderChart(rolledBackRun(), 'shop listener')
     const lines = chart.split('\n')
-    expect(lines.slice(0, 3)).toEqual([
+    expect(lines.slice(0, 4)).toEqual([
       '```mermaid',
+      '%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "#2da44e"}}}}%%',
       'xychart-beta',
       '  title "Traffic to green: shop listener"'
     ])
     // 200 s at 1 s intervals: 0 → 200 with 201 values.
-    expect(lines[3]).toBe('  x-axis "Seconds since start" 0 --> 200')
-    expect(lines[4]).toBe('  y-axis "Green (%)" 0 --> 100')
-    expect(lines[6]).toBe('```')
+    expect(lines[4]).toBe('  x-axis "Seconds since start" 0 --> 200')
+    expect(lines[5]).toBe('  y-axis "Green (%)" 0 --> 100')
+    expect(lines[7]).toBe('```')
     const { values } = parse(chart)
     expect(values).toHaveLength(201)
     // 0 % until the shift at 5 s, 10 % until 130 s, 100 % until the rollback at 164 s, then 0.

@@ -167,10 +167,10 @@ describe('renderSummary: short names', () => {
     expect(summary).toContain('| Weighted shop-green to 100 |')
     expect(summary).toContain('title "Traffic to green: shop listener"')
     expect(summary).toContain(
-      '<summary>Resources (2)</summary>\n\n| Name | ARN |\n|---|---|\n' +
-        `| shop listener | <code>${record.target}</code> |\n` +
-        `| shop-green | <code>${GREEN}</code> |\n`
+      '<summary>Resources (1)</summary>\n\n| Name | ARN |\n|---|---|\n' +
+        `| shop-green | <code>${GREEN}</code> |\n\n</details>`
     )
+    expect(renderSummary(succeededRun())).not.toContain('<summary>Resources')
     // Outside the chart, the Target line and the resource list, no ARN is shown whole.
     const rest = summary
       .replace(/- \*\*Target:\*\*.*\n/, '')
@@ -282,7 +282,7 @@ describe('renderSummary: failure, final state, planned calls, events', () => {
   })
 
   it('includes the chart', () => {
-    expect(renderSummary(succeededRun())).toContain('```mermaid\nxychart-beta\n')
+    expect(renderSummary(succeededRun())).toMatch(/```mermaid\n%%\{init: .*\}%%\nxychart-beta\n/)
   })
 })
 
