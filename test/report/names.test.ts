@@ -1,4 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
+import { Route53Client } from '@aws-sdk/client-route-53'
+import { DnsRoute53 } from '../../src/backends/dns-aws.js'
 import { arnsIn, reportNames, shortName, ShortNames } from '../../src/report/names.js'
 import { event, gate, step, succeededRun } from './builder.js'
 
@@ -31,6 +33,17 @@ describe('shortName', () => {
     ['not an arn', 'not an arn']
   ])('%s → %s', (resource, expected) => {
     expect(shortName(resource)).toBe(expected)
+  })
+  it('reads the dns backend’s target as the backend writes it', () => {
+    const client = new Route53Client({ region: 'us-east-1' })
+    for (const recordName of ['www.example.com', 'www.example.com.']) {
+      const { target } = new DnsRoute53(client, {
+        hostedZoneId: 'Z0123456789ABC',
+        recordName,
+        recordType: 'AAAA'
+      })
+      expect(shortName(target)).toBe('www.example.com')
+    }
   })
 })
 
