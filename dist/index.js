@@ -51121,12 +51121,14 @@ function minimalReport(record) {
 
 /** At most this many intervals: about 3 px each on GitHub's ~700 px chart. */
 const MAX_INTERVALS = 200;
+/** Runs longer than this are charted in minutes: people read a 30-minute rollout in minutes. */
+const MINUTES_AFTER_S = 600;
 /**
- * Sample intervals in seconds. Mermaid spreads a line's values evenly over a numeric x axis by
+ * Sample intervals, in the axis's unit. Mermaid spreads a line's values evenly over a numeric x axis by
  * adding (max - min) / (count - 1) to min while it is <= max: each of these is exact in binary,
  * so every sum is exact and no value falls off the end of the axis.
  */
-const INTERVALS_S = [
+const INTERVALS = [
     1 / 64,
     1 / 32,
     1 / 16,
@@ -51164,8 +51166,10 @@ function chartSeries(record) {
         return undefined;
     const lastEvent = record.events[record.events.length - 1].at;
     const endMs = Math.max(0, lastEvent - record.startedAt, (record.finishedAt ?? 0) - record.startedAt);
-    const intervalS = intervalFor(endMs / 1000);
-    const intervalMs = intervalS * 1000;
+    const unit = endMs / 1000 > MINUTES_AFTER_S ? 'minutes' : 'seconds';
+    const unitMs = unit === 'minutes' ? 60_000 : 1000;
+    const interval = intervalFor(endMs / unitMs);
+    const intervalMs = interval * unitMs;
     const count = Math.max(2, Math.ceil(endMs / intervalMs) + 1);
     // Before the first share was read, the run was at that share (it is the live split it found).
     let current = changes[0].percent;
@@ -51182,12 +51186,12 @@ function chartSeries(record) {
         const previous = values.length > 0 ? values[values.length - 1] : current;
         values.push(furthest(held, previous, current));
     }
-    return { intervalS, values };
+    return { unit, interval, values };
 }
 /** The finest interval that keeps the chart within MAX_INTERVALS (the coarsest beyond that). */
-function intervalFor(durationS) {
-    return (INTERVALS_S.find((interval) => durationS / interval <= MAX_INTERVALS) ??
-        INTERVALS_S[INTERVALS_S.length - 1]);
+function intervalFor(duration) {
+    return (INTERVALS.find((interval) => duration / interval <= MAX_INTERVALS) ??
+        INTERVALS[INTERVALS.length - 1]);
 }
 /** The held share furthest from `previous`; on a tie, the one the interval ends with. */
 function furthest(held, previous, last) {
@@ -51199,21 +51203,22 @@ function furthest(held, previous, last) {
     return best;
 }
 /**
- * A mermaid xychart of green's share (percent) over seconds since the start, the x axis numeric
+ * A mermaid xychart of green's share (percent) over time since the start, the x axis numeric
  * (mermaid draws its own ticks); '' without data. `name` is the target as people call it.
  */
 function renderChart(record, name) {
     const series = chartSeries(record);
     if (series === undefined)
         return '';
-    const end = series.intervalS * (series.values.length - 1);
+    const end = series.interval * (series.values.length - 1);
+    const unit = series.unit === 'minutes' ? 'Minutes' : 'Seconds';
     return [
         '```mermaid',
         // The default palette draws the line in a pale lavender that all but vanishes on white.
         `%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "${LINE_COLOUR}"}}}}%%`,
         'xychart-beta',
         `  title "${mermaidLabel(`Traffic to green: ${name}`, 80)}"`,
-        `  x-axis "Seconds since start" 0 --> ${end}`,
+        `  x-axis "${unit} since start" 0 --> ${end}`,
         '  y-axis "Green (%)" 0 --> 100',
         `  line [${series.values.map(formatPercent).join(', ')}]`,
         '```'

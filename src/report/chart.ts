@@ -5,12 +5,15 @@ import type { RunRecord } from '../record.js'
 /** At most this many intervals: about 3 px each on GitHub's ~700 px chart. */
 export const MAX_INTERVALS = 200
 
+/** Runs longer than this are charted in minutes: people read a 30-minute rollout in minutes. */
+const MINUTES_AFTER_S = 600
+
 /**
- * Sample intervals in seconds. Mermaid spreads a line's values evenly over a numeric x axis by
+ * Sample intervals, in the axis's unit. Mermaid spreads a line's values evenly over a numeric x axis by
  * adding (max - min) / (count - 1) to min while it is <= max: each of these is exact in binary,
  * so every sum is exact and no value falls off the end of the axis.
  */
-const INTERVALS_S = [
+const INTERVALS = [
   1 / 64,
   1 / 32,
   1 / 16,
@@ -35,9 +38,10 @@ const INTERVALS_S = [
 /** GitHub's own green: readable on its light and dark themes alike. */
 const LINE_COLOUR = '#2da44e'
 
-/** Green's share sampled every `intervalS` seconds from the run's start. */
+/** Green's share sampled every `interval` units (seconds or minutes) from the run's start. */
 export interface ChartSeries {
-  intervalS: number
+  unit: 'seconds' | 'minutes'
+  interval: number
   values: number[]
 }
 
@@ -65,8 +69,10 @@ export function chartSeries(record: RunRecord): ChartSeries | undefined {
     lastEvent - record.startedAt,
     (record.finishedAt ?? 0) - record.startedAt
   )
-  const intervalS = intervalFor(endMs / 1000)
-  const intervalMs = intervalS * 1000
+  const unit = endMs / 1000 > MINUTES_AFTER_S ? 'minutes' : 'seconds'
+  const unitMs = unit === 'minutes' ? 60_000 : 1000
+  const interval = intervalFor(endMs / unitMs)
+  const intervalMs = interval * unitMs
   const count = Math.max(2, Math.ceil(endMs / intervalMs) + 1)
 
   // Before the first share was read, the run was at that share (it is the live split it found).
@@ -84,14 +90,14 @@ export function chartSeries(record: RunRecord): ChartSeries | undefined {
     const previous = values.length > 0 ? values[values.length - 1] : current
     values.push(furthest(held, previous, current))
   }
-  return { intervalS, values }
+  return { unit, interval, values }
 }
 
 /** The finest interval that keeps the chart within MAX_INTERVALS (the coarsest beyond that). */
-function intervalFor(durationS: number): number {
+function intervalFor(duration: number): number {
   return (
-    INTERVALS_S.find((interval) => durationS / interval <= MAX_INTERVALS) ??
-    INTERVALS_S[INTERVALS_S.length - 1]
+    INTERVALS.find((interval) => duration / interval <= MAX_INTERVALS) ??
+    INTERVALS[INTERVALS.length - 1]
   )
 }
 
@@ -105,20 +111,21 @@ function furthest(held: number[], previous: number, last: number): number {
 }
 
 /**
- * A mermaid xychart of green's share (percent) over seconds since the start, the x axis numeric
+ * A mermaid xychart of green's share (percent) over time since the start, the x axis numeric
  * (mermaid draws its own ticks); '' without data. `name` is the target as people call it.
  */
 export function renderChart(record: RunRecord, name: string): string {
   const series = chartSeries(record)
   if (series === undefined) return ''
-  const end = series.intervalS * (series.values.length - 1)
+  const end = series.interval * (series.values.length - 1)
+  const unit = series.unit === 'minutes' ? 'Minutes' : 'Seconds'
   return [
     '```mermaid',
     // The default palette draws the line in a pale lavender that all but vanishes on white.
     `%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "${LINE_COLOUR}"}}}}%%`,
     'xychart-beta',
     `  title "${mermaidLabel(`Traffic to green: ${name}`, 80)}"`,
-    `  x-axis "Seconds since start" 0 --> ${end}`,
+    `  x-axis "${unit} since start" 0 --> ${end}`,
     '  y-axis "Green (%)" 0 --> 100',
     `  line [${series.values.map(formatPercent).join(', ')}]`,
     '```'

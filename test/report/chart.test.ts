@@ -2,11 +2,16 @@ import { describe, expect, it } from '@jest/globals'
 import { chartSeries, MAX_INTERVALS, renderChart } from '../../src/report/chart.js'
 import { event, rolledBackRun, succeededRun } from './builder.js'
 
-/** The x axis range and the line's values of a rendered chart. */
-function parse(chart: string): { min: number; max: number; values: number[] } {
-  const axis = /x-axis "Seconds since start" (\S+) --> (\S+)\n/.exec(chart)!
+/** The x axis's unit and range and the line's values of a rendered chart. */
+function parse(chart: string): { unit: string; min: number; max: number; values: number[] } {
+  const axis = /x-axis "(\w+) since start" (\S+) --> (\S+)\n/.exec(chart)!
   const values = /line \[(.*)\]/.exec(chart)![1]
-  return { min: Number(axis[1]), max: Number(axis[2]), values: values.split(', ').map(Number) }
+  return {
+    unit: axis[1],
+    min: Number(axis[2]),
+    max: Number(axis[3]),
+    values: values.split(', ').map(Number)
+  }
 }
 
 /**
@@ -22,12 +27,12 @@ function mermaidPositions(min: number, max: number, count: number): number[] {
 }
 
 /** Seconds each value holds on the chart: the runs of equal values, in order. */
-function runs(values: number[], intervalS: number): [value: number, seconds: number][] {
+function runs(values: number[], interval: number): [value: number, width: number][] {
   const out: [number, number][] = []
   for (const value of values) {
     const last = out[out.length - 1]
-    if (last && last[0] === value) last[1] += intervalS
-    else out.push([value, intervalS])
+    if (last && last[0] === value) last[1] += interval
+    else out.push([value, interval])
   }
   return out
 }
@@ -70,15 +75,15 @@ describe('renderChart', () => {
     })
     const series = chartSeries(record)!
     // 5 s in at most 200 intervals: 1/32 s each (the finest that fits).
-    expect(series.intervalS).toBe(1 / 32)
-    const widths = new Map(runs(series.values, series.intervalS).map(([v, s]) => [v, s]))
+    expect(series).toMatchObject({ unit: 'seconds', interval: 1 / 32 })
+    const widths = new Map(runs(series.values, series.interval).map(([v, s]) => [v, s]))
     expect(widths.get(50)).toBeCloseTo(3, 1)
     expect(widths.get(100)).toBeCloseTo(0.3, 1)
     expect(widths.get(50)! / widths.get(100)!).toBeGreaterThan(8)
   })
 
   it('keeps a peak shorter than one interval one interval wide instead of losing it', () => {
-    // An hour at 10 %, then 100 % for 0.3 s before a rollback to 0: 30 s intervals.
+    // An hour at 10 %, then 100 % for 0.3 s before a rollback to 0: half-minute intervals.
     const record = succeededRun({
       finishedAt: undefined,
       events: [
@@ -89,8 +94,13 @@ describe('renderChart', () => {
       ]
     })
     const series = chartSeries(record)!
-    expect(series.intervalS).toBe(30)
-    expect(runs(series.values, 30).map(([value]) => value)).toEqual([10, 100, 0])
+    expect(series).toMatchObject({ unit: 'minutes', interval: 1 / 2 })
+    // 61 values at 10 % (0 to 30 minutes), the peak one value wide, then 0 % to the end.
+    expect(runs(series.values, 1 / 2)).toEqual([
+      [10, 30.5],
+      [100, 0.5],
+      [0, 29.5]
+    ])
     // A dip (a rollback and a re-shift within one interval) shows too.
     const dip = succeededRun({
       finishedAt: undefined,
@@ -101,7 +111,26 @@ describe('renderChart', () => {
         event('done', 3600, 50)
       ]
     })
-    expect(runs(chartSeries(dip)!.values, 30).map(([value]) => value)).toEqual([50, 0, 50])
+    expect(runs(chartSeries(dip)!.values, 1 / 2).map(([value]) => value)).toEqual([50, 0, 50])
+  })
+
+  it('charts a run of more than 10 minutes in minutes', () => {
+    const run = (seconds: number) =>
+      parse(
+        renderChart(
+          succeededRun({
+            finishedAt: undefined,
+            events: [event('planned', 0, 0), event('shift', 60, 100), event('done', seconds, 100)]
+          }),
+          't'
+        )
+      )
+    expect(run(600)).toMatchObject({ unit: 'Seconds', max: 600 })
+    // 30 minutes at a quarter of a minute: the shift at one minute is the fifth value.
+    const long = run(1800)
+    expect(long).toMatchObject({ unit: 'Minutes', max: 30 })
+    expect(long.values).toHaveLength(121)
+    expect(long.values.indexOf(100)).toBe(4)
   })
 
   it('gives mermaid an axis on which every value has a position, whatever the duration', () => {
@@ -114,9 +143,9 @@ describe('renderChart', () => {
           event('done', seconds, 100)
         ]
       })
-      const { min, max, values } = parse(renderChart(record, 't'))
+      const { unit, min, max, values } = parse(renderChart(record, 't'))
       expect(min).toBe(0)
-      expect(max).toBeGreaterThanOrEqual(seconds)
+      expect(max * (unit === 'Minutes' ? 60 : 1)).toBeGreaterThanOrEqual(seconds)
       expect(values.length).toBeLessThanOrEqual(MAX_INTERVALS + 1)
       expect(mermaidPositions(min, max, values.length)).toHaveLength(values.length)
     }
