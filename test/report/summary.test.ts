@@ -177,6 +177,22 @@ describe('renderSummary: short names', () => {
       .replace(/<summary>Resources[\s\S]*$/, '')
     expect(rest).not.toContain('arn:aws:')
   })
+
+  it('lists at most 50 resources and says how many more there are', () => {
+    const events = Array.from({ length: 60 }, (_, i) =>
+      event(
+        'shift',
+        i,
+        10,
+        `registered in ${ELB}:targetgroup/tg-${i}/${String(i).padStart(16, '0')}`
+      )
+    )
+    const summary = renderSummary(succeededRun({ events }))
+    expect(summary).toContain('<summary>Resources (60)</summary>')
+    const section = summary.slice(summary.indexOf('<summary>Resources'))
+    expect(section.split('\n').filter((line) => line.startsWith('| tg-'))).toHaveLength(50)
+    expect(section).toContain('| … | 10 more |')
+  })
 })
 
 describe('renderSummary: steps', () => {
