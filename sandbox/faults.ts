@@ -13,6 +13,12 @@ export type FaultKind =
   | 'server-error'
   /** The request is answered normally, after latencyMs. */
   | 'latency'
+  /**
+   * The request is carried out, then its connection is dropped without an answer (after
+   * latencyMs when given, so a client's request timeout fires first). On AWS a reply lost on the
+   * network looks the same: the SDK retries a write that already happened.
+   */
+  | 'lost-response'
 
 export interface FaultRule {
   service: Service
@@ -21,6 +27,7 @@ export interface FaultRule {
   kind: FaultKind
   /** How many requests the rule hits before it expires; forever when absent. */
   times?: number
+  /** `latency`: the delay before the answer; `lost-response`: how long the answer is held. */
   latencyMs?: number
 }
 

@@ -8,7 +8,7 @@
 import type http from 'node:http'
 import { element, escapeXml, type XmlValue } from './elbv2/xml.js'
 import type { Faults, Service } from './faults.js'
-import { type ApiHandler, apiListener, readBody } from './http.js'
+import { type ApiHandler, apiListener, dropIfLost, loseAnswer, readBody } from './http.js'
 import type { Scheduler } from './scheduler.js'
 
 /**
@@ -44,7 +44,7 @@ export interface QueryService<Params, Context> {
 }
 
 function reply(res: http.ServerResponse, status: number, id: string, xml: string): void {
-  if (res.headersSent || res.destroyed) return
+  if (res.headersSent || res.destroyed || dropIfLost(res)) return
   res.writeHead(status, { 'content-type': 'text/xml', 'x-amzn-requestid': id })
   res.end(`<?xml version="1.0" encoding="UTF-8"?>\n${xml}`)
 }
@@ -82,6 +82,8 @@ export function queryHandler<Params, Context>(
     }
     const fault = faults.take(api.service, action)
     if (fault?.kind === 'latency') await scheduler.sleep(fault.latencyMs ?? 1000)
+    // The operation still runs (and may fail): only its answer, whatever it is, is lost.
+    if (fault?.kind === 'lost-response') loseAnswer(res, fault.latencyMs)
     const failure = fault && api.faultError(fault.kind)
     if (failure) throw failure
     const operation = Object.hasOwn(api.operations, action) ? api.operations[action] : undefined
