@@ -9,6 +9,7 @@ import type http from 'node:http'
 import { element, escapeXml, type XmlValue } from './elbv2/xml.js'
 import type { Faults, Service } from './faults.js'
 import { type ApiHandler, apiListener, dropIfLost, loseAnswer, readBody } from './http.js'
+import { isReadOperation, type ReadLag } from './read-lag.js'
 import type { Scheduler } from './scheduler.js'
 
 /**
@@ -53,7 +54,9 @@ export function queryHandler<Params, Context>(
   api: QueryService<Params, Context>,
   context: Context,
   faults: Faults,
-  scheduler: Scheduler
+  scheduler: Scheduler,
+  /** Where the service's reads can lag behind its writes (eventual consistency). */
+  lag?: ReadLag<Context>
 ): http.RequestListener {
   const { errorClass: ServiceError, version, xmlns } = api
   const handle: ApiHandler = async (req, res, id) => {
@@ -93,7 +96,10 @@ export function queryHandler<Params, Context>(
         `Could not find operation ${action} for version ${version}`
       )
     }
-    const result = element(`${action}Result`, await operation(params, context))
+    let state = context
+    if (lag && isReadOperation(action)) state = lag.forRead(context)
+    else lag?.beforeWrite(context)
+    const result = element(`${action}Result`, await operation(params, state))
     reply(
       res,
       200,
