@@ -43440,7 +43440,24 @@ function requireSameRegionAndAccount(arns, clientRegion) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/aws/target-health.ts
+
+
+/**
+ * DescribeTargetHealth of one target group (only `targetIds` when given: a side's own targets in
+ * a group both sides share), as every mode and the target-health gate read it.
+ */
+async function describeTargetHealth(elbv2, targetGroupArn, signal, targetIds) {
+    const input = {
+        TargetGroupArn: targetGroupArn,
+        ...(targetIds && targetIds.length > 0 ? { Targets: targetIds.map((id) => ({ Id: id })) } : {})
+    };
+    const out = await awsCall('DescribeTargetHealth', targetGroupArn, () => elbv2.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTargetHealthCommand */.qyg(input), { abortSignal: signal }), signal);
+    return out.TargetHealthDescriptions ?? [];
+}
+
 ;// CONCATENATED MODULE: ./src/backends/targets-aws.ts
+
 
 
 
@@ -43498,10 +43515,8 @@ class TargetsAws {
     }
     /** Every target registered in the group, draining ones included. */
     async health(arn, signal) {
-        const out = await awsCall('DescribeTargetHealth', arn, () => this.elbv2.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTargetHealthCommand */.qyg({ TargetGroupArn: arn }), {
-            abortSignal: signal
-        }), signal);
-        return (out.TargetHealthDescriptions ?? []).flatMap((description) => description.Target?.Id === undefined
+        const descriptions = await describeTargetHealth(this.elbv2, arn, signal);
+        return descriptions.flatMap((description) => description.Target?.Id === undefined
             ? []
             : [
                 {
@@ -45111,6 +45126,7 @@ function plainActions(actions) {
 
 
 
+
 class WeightedAws {
     elbv2;
     constructor(elbv2) {
@@ -45150,10 +45166,7 @@ class WeightedAws {
         return out.TargetGroups?.[0];
     }
     async targetHealth(arn, signal) {
-        const out = await awsCall('DescribeTargetHealth', arn, () => this.elbv2.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTargetHealthCommand */.qyg({ TargetGroupArn: arn }), {
-            abortSignal: signal
-        }), signal);
-        return out.TargetHealthDescriptions ?? [];
+        return describeTargetHealth(this.elbv2, arn, signal);
     }
     /** Sends one planned ModifyListener / ModifyRule as it was planned. */
     async send(call, signal) {
@@ -46600,16 +46613,9 @@ class TargetHealthGate {
         return fail(parts.join('; '));
     }
     async describe(group, signal) {
-        const input = {
-            TargetGroupArn: group.arn,
-            ...(group.targetIds && group.targetIds.length > 0
-                ? { Targets: group.targetIds.map((id) => ({ Id: id })) }
-                : {})
-        };
-        const output = await awsCall('DescribeTargetHealth', group.arn, () => this.deps.clients
-            .get(client_elastic_load_balancing_v2_dist_cjs/* ElasticLoadBalancingV2Client */.MlD)
-            .send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTargetHealthCommand */.qyg(input), { abortSignal: signal }), signal);
-        return (output.TargetHealthDescriptions ?? []).map((description) => toSeen(group.arn, description));
+        const elbv2 = this.deps.clients.get(client_elastic_load_balancing_v2_dist_cjs/* ElasticLoadBalancingV2Client */.MlD);
+        const descriptions = await describeTargetHealth(elbv2, group.arn, signal, group.targetIds);
+        return descriptions.map((description) => toSeen(group.arn, description));
     }
 }
 /** States that resolve on their own (initial, unused with Target.NotInUse): timed, then failed. */
