@@ -196,3 +196,39 @@ describe("release.yml's commit check, run as the runner runs it", () => {
     expect(result.output).toBe('')
   })
 })
+
+describe("release.yml's version step, run as the runner runs it", () => {
+  const jobs = Object.fromEntries(jobsOf(read('.github/workflows/release.yml').doc))
+  const step = (jobs.check.steps ?? []).find((candidate) => candidate.id === 'version')!
+  const version = (
+    JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }
+  ).version
+
+  const run = (tag: string) => {
+    const temp = mkdtempSync(join(tmpdir(), 'release-version-'))
+    const output = join(temp, 'github-output')
+    writeFileSync(output, '')
+    const result = spawnSync('bash', ['-e', '-c', step.run!], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', TAG: tag, RUNNER_TEMP: temp, GITHUB_OUTPUT: output }
+    })
+    return { ...result, output: readFileSync(output, 'utf8') }
+  }
+
+  it('hands the release job the major tag and the changelog entry as notes', () => {
+    const result = run(`v${version}`)
+    expect(result.status).toBe(0)
+    const notes = changelogEntry(readFileSync(join(ROOT, 'CHANGELOG.md'), 'utf8'), version)!
+    const delimited = /^notes<<(notes-[0-9a-f]{32})\n([\s\S]*)\n\1\n$/m.exec(result.output)
+    expect(result.output.split('\n')[0]).toBe(`major=v${version.split('.')[0]}`)
+    expect(delimited?.[2]).toBe(notes)
+  }, 60_000)
+
+  it('fails, writing no output, for a tag package.json does not name', () => {
+    const result = run('v99.0.0')
+    expect(result.status).not.toBe(0)
+    expect(result.stderr).toContain('package.json says version')
+    expect(result.output).toBe('')
+  }, 60_000)
+})
