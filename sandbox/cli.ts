@@ -107,7 +107,9 @@ async function main(): Promise<void> {
   }
   if (values['log-requests']) {
     sandbox.elb.onRequest((routed) => {
-      console.log(`# ${new Date().toISOString()} ${routed.status} ${routed.targetGroupArn ?? '-'}`)
+      // The group's name (shop-blue, shop-green, fleet) says which side answered.
+      const group = routed.targetGroupArn?.split('/')[1] ?? '-'
+      console.log(`# ${new Date().toISOString()} ${routed.status} ${group}`)
     })
   }
   // Each mode writes its outputs and job summary to its own files, as a runner would.
