@@ -6415,7 +6415,7 @@ __webpack_unused_export__ = GetInsightRuleReportCommand;
 __webpack_unused_export__ = GetInsightRuleReportInput$;
 __webpack_unused_export__ = GetInsightRuleReportOutput$;
 __webpack_unused_export__ = GetMetricData$;
-__webpack_unused_export__ = GetMetricDataCommand;
+exports.Soe = GetMetricDataCommand;
 __webpack_unused_export__ = GetMetricDataInput$;
 __webpack_unused_export__ = GetMetricDataOutput$;
 __webpack_unused_export__ = GetMetricStatistics$;
@@ -46650,7 +46650,575 @@ function fail(detail) {
     return { status: 'fail', detail };
 }
 
+;// CONCATENATED MODULE: ./src/analysis/minutes.ts
+/**
+ * Per-minute counts of blue and green, the input of every test here, and how to build them
+ * from CloudWatch series (GetMetricData's Timestamps and Values). ALB publishes a count only
+ * for a minute that has some, so a minute missing from a series is a zero, provided the caller
+ * asks only for minutes CloudWatch has finished publishing.
+ */
+function checkCount(value, what) {
+    if (!Number.isInteger(value) || value < 0) {
+        throw new RangeError(`${what} must be a whole number ≥ 0, got ${value}`);
+    }
+}
+/** Throws RangeError on counts that cannot be (negative, fractional, more errors than requests). */
+function checkSideMinute(minute, what) {
+    checkCount(minute.requests, `${what} requests`);
+    checkCount(minute.errors, `${what} errors`);
+    if (minute.errors > minute.requests) {
+        throw new RangeError(`${what} has ${minute.errors} errors in ${minute.requests} requests`);
+    }
+}
+/** Sums several series (one target group behind several load balancers) per timestamp. */
+function sumSeries(series) {
+    const sums = new Map();
+    for (const one of series) {
+        if (one.timestamps.length !== one.values.length) {
+            throw new RangeError('a series needs as many values as timestamps');
+        }
+        one.timestamps.forEach((stamp, i) => {
+            const at = typeof stamp === 'number' ? stamp : stamp.getTime();
+            sums.set(at, (sums.get(at) ?? 0) + one.values[i]);
+        });
+    }
+    return sums;
+}
+/**
+ * Blue and green minute by minute, ascending, for the given minute starts (the complete minutes
+ * the caller asked CloudWatch for); a minute absent from a series counts 0.
+ */
+function pairMinutes(blue, green, minuteStarts) {
+    const sums = {
+        blueRequests: sumSeries(blue.requests),
+        blueErrors: sumSeries(blue.errors),
+        greenRequests: sumSeries(green.requests),
+        greenErrors: sumSeries(green.errors)
+    };
+    return [...minuteStarts]
+        .sort((a, b) => a - b)
+        .map((at) => {
+        const pair = {
+            at,
+            blue: { requests: sums.blueRequests.get(at) ?? 0, errors: sums.blueErrors.get(at) ?? 0 },
+            green: { requests: sums.greenRequests.get(at) ?? 0, errors: sums.greenErrors.get(at) ?? 0 }
+        };
+        checkSideMinute(pair.blue, `blue at ${new Date(at).toISOString()}`);
+        checkSideMinute(pair.green, `green at ${new Date(at).toISOString()}`);
+        return pair;
+    });
+}
+function totals(minutes) {
+    let requests = 0;
+    let errors = 0;
+    for (const minute of minutes) {
+        requests += minute.requests;
+        errors += minute.errors;
+    }
+    return { requests, errors, rate: requests > 0 ? errors / requests : undefined };
+}
+
+;// CONCATENATED MODULE: ./src/analysis/math.ts
+/**
+ * The few special functions the tests need: log-gamma, the binomial distribution's log-pmf and
+ * exact tails, and a stable log-sum-exp. Our own because a statistics library would be most of
+ * the bundle for four functions; each is checked against published values in test/analysis.
+ */
+/** Lanczos coefficients (g = 7, n = 9): about 15 significant digits for x > 0. */
+const LANCZOS = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
+    -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
+    1.5056327351493116e-7
+];
+/** ln Γ(x) for x > 0. */
+function logGamma(x) {
+    if (!(x > 0))
+        throw new RangeError(`logGamma needs x > 0, got ${x}`);
+    if (x < 0.5)
+        return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+    const z = x - 1;
+    let sum = LANCZOS[0];
+    for (let i = 1; i < LANCZOS.length; i += 1)
+        sum += LANCZOS[i] / (z + i);
+    const t = z + 7.5;
+    return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(sum);
+}
+/** ln B(a, b) = ln Γ(a) + ln Γ(b) − ln Γ(a + b). */
+function logBeta(a, b) {
+    return logGamma(a) + logGamma(b) - logGamma(a + b);
+}
+/** ln(Σ exp(x)), without overflow; −Infinity for an empty list. */
+function logSumExp(values) {
+    const top = Math.max(...values);
+    if (!Number.isFinite(top))
+        return top;
+    let sum = 0;
+    for (const value of values)
+        sum += Math.exp(value - top);
+    return top + Math.log(sum);
+}
+function checkBinomial(n, p) {
+    if (!Number.isInteger(n) || n < 0)
+        throw new RangeError(`n must be a whole number ≥ 0, got ${n}`);
+    if (!(p >= 0 && p <= 1))
+        throw new RangeError(`p must be within [0, 1], got ${p}`);
+}
+/** ln P(X = k) for X ~ Binomial(n, p). */
+function binomialLogPmf(k, n, p) {
+    checkBinomial(n, p);
+    if (!Number.isInteger(k) || k < 0 || k > n)
+        return -Infinity;
+    if (p === 0)
+        return k === 0 ? 0 : -Infinity;
+    if (p === 1)
+        return k === n ? 0 : -Infinity;
+    return (logGamma(n + 1) -
+        logGamma(k + 1) -
+        logGamma(n - k + 1) +
+        k * Math.log(p) +
+        (n - k) * Math.log1p(-p));
+}
+/**
+ * Σ P(X = j) from j = k away from the mean (down to 0, or up to n), relative to P(X = k) so
+ * nothing underflows; terms only shrink on that side, so it stops once they stop counting.
+ */
+function tailFrom(k, n, p, direction) {
+    const start = binomialLogPmf(k, n, p);
+    if (start === -Infinity)
+        return 0;
+    let term = 1;
+    let sum = 1;
+    for (let j = k; direction < 0 ? j > 0 : j < n; j += direction) {
+        // pmf(j−1)/pmf(j) = j(1−p) / ((n−j+1)p); pmf(j+1)/pmf(j) = (n−j)p / ((j+1)(1−p))
+        term *= direction < 0 ? (j * (1 - p)) / ((n - j + 1) * p) : ((n - j) * p) / ((j + 1) * (1 - p));
+        sum += term;
+        if (term < sum * 1e-17)
+            break;
+    }
+    return Math.exp(start + Math.log(sum));
+}
+/** P(X ≤ k) for X ~ Binomial(n, p), exact to double precision. */
+function binomialCdf(k, n, p) {
+    checkBinomial(n, p);
+    if (k < 0)
+        return 0;
+    if (k >= n)
+        return 1;
+    const whole = Math.floor(k);
+    if (p === 0)
+        return 1;
+    if (p === 1)
+        return 0;
+    if (whole <= n * p)
+        return Math.min(1, tailFrom(whole, n, p, -1));
+    return Math.max(0, 1 - tailFrom(whole + 1, n, p, 1));
+}
+/** P(X ≥ k) for X ~ Binomial(n, p), exact to double precision. */
+function binomialSurvival(k, n, p) {
+    checkBinomial(n, p);
+    if (k <= 0)
+        return 1;
+    if (k > n)
+        return 0;
+    const whole = Math.ceil(k);
+    if (p === 0)
+        return 0;
+    if (p === 1)
+        return 1;
+    if (whole >= n * p)
+        return Math.min(1, tailFrom(whole, n, p, 1));
+    return Math.max(0, 1 - tailFrom(whole - 1, n, p, -1));
+}
+
+;// CONCATENATED MODULE: ./src/analysis/split.ts
+/**
+ * Did traffic really split as configured? With weighted forwarding each request goes to a
+ * group independently with probability weight / Σ weights, so a group's count over the minutes
+ * since the change is binomial. An exact two-sided binomial test per group (Bonferroni over the
+ * groups when there are more than two) says whether the observed share is within tolerance and
+ * which way it leans. Stickiness, another rule forwarding to the same group, or a resolver
+ * caching past the TTL make requests dependent or shift them, and show up here.
+ *
+ * This is a fixed-sample test: run it once per step on the window since the change (or divide
+ * α by the number of looks); the sequential tests in error-rate.ts and latency.ts are the ones
+ * that may look every minute.
+ */
+
+function checkOptions(groups, options) {
+    if (!(options.alpha > 0 && options.alpha < 1)) {
+        throw new RangeError(`alpha must be between 0 and 1, got ${options.alpha}`);
+    }
+    const margin = options.margin ?? 0;
+    if (!(margin >= 0 && margin < 1))
+        throw new RangeError(`margin must be in [0, 1), got ${margin}`);
+    if (groups.length < 2)
+        throw new RangeError('a split needs at least two groups');
+    for (const group of groups) {
+        if (!(group.weight >= 0) || !Number.isFinite(group.weight)) {
+            throw new RangeError(`weight of ${group.id} must be ≥ 0, got ${group.weight}`);
+        }
+        for (const count of group.requestsPerMinute) {
+            if (!Number.isInteger(count) || count < 0) {
+                throw new RangeError(`requests of ${group.id} must be whole numbers ≥ 0, got ${count}`);
+            }
+        }
+    }
+    if (groups.every((group) => group.weight === 0))
+        throw new RangeError('every weight is 0');
+}
+/** The largest count c with keep(c) true, for keep true at `from` and monotone. */
+function lastKept(from, to, keep) {
+    let [good, bad] = [from, to];
+    while (Math.abs(bad - good) > 1) {
+        const middle = Math.floor((good + bad) / 2);
+        if (keep(middle))
+            good = middle;
+        else
+            bad = middle;
+    }
+    return keep(bad) ? bad : good;
+}
+function testGroup(group, expectedShare, total, level, margin) {
+    const requests = group.requestsPerMinute.reduce((sum, count) => sum + count, 0);
+    const low = Math.max(0, expectedShare - margin);
+    const high = Math.min(1, expectedShare + margin);
+    const upper = binomialSurvival(requests, total, high);
+    const lower = binomialCdf(requests, total, low);
+    const deviation = upper <= level / 2 ? 'over' : lower <= level / 2 ? 'under' : 'none';
+    const notOver = (c) => binomialSurvival(c, total, high) > level / 2;
+    const notUnder = (c) => binomialCdf(c, total, low) > level / 2;
+    const highest = total === 0 ? 0 : lastKept(Math.floor(total * high), total, notOver);
+    // The smallest count not flagged as under: search downwards by mirroring the index.
+    const lowest = total === 0
+        ? 0
+        : total - lastKept(total - Math.ceil(total * low), total, (m) => notUnder(total - m));
+    return {
+        id: group.id,
+        weight: group.weight,
+        requests,
+        expectedShare,
+        observedShare: total > 0 ? requests / total : 0,
+        accepted: { low: total > 0 ? lowest / total : 0, high: total > 0 ? highest / total : 1 },
+        pValue: Math.min(1, 2 * Math.min(upper, lower)),
+        deviation
+    };
+}
+const percent = (share) => `${(share * 100).toFixed(1)}%`;
+function checkSplit(groups, options) {
+    checkOptions(groups, options);
+    const weightSum = groups.reduce((sum, group) => sum + group.weight, 0);
+    const total = groups.reduce((sum, group) => sum + group.requestsPerMinute.reduce((a, b) => a + b, 0), 0);
+    const minutes = Math.max(...groups.map((group) => group.requestsPerMinute.length));
+    const groupAlpha = groups.length > 2 ? options.alpha / groups.length : options.alpha;
+    const shares = groups.map((group) => testGroup(group, group.weight / weightSum, total, groupAlpha, options.margin ?? 0));
+    const pending = total < (options.minRequests ?? 0);
+    const deviating = shares.filter((share) => share.deviation !== 'none');
+    const status = pending ? 'pending' : deviating.length > 0 ? 'deviates' : 'agrees';
+    const shown = deviating.length > 0 ? deviating : shares;
+    const detail = shown
+        .map((share) => `${share.id} ${percent(share.observedShare)} of ${total.toLocaleString('en-US')} requests, ` +
+        `expected ${percent(share.expectedShare)} (accepted ${percent(share.accepted.low)}–${percent(share.accepted.high)})`)
+        .join('; ') + (pending ? `; pending until ${options.minRequests} requests` : '');
+    return { status, alpha: options.alpha, groupAlpha, total, minutes, groups: shares, detail };
+}
+
+;// CONCATENATED MODULE: ./src/gates/alb-metrics.ts
+/**
+ * Reads ALB metrics per minute for the gates that judge a canary by its own traffic
+ * (`traffic-split`, `canary-analysis`): one GetMetricData call for many queries, every page, and
+ * the window of minutes CloudWatch has finished publishing.
+ */
+
+
+
+/** ALB publishes one datapoint per metric and minute: the finest period worth asking for. */
+const ALB_PERIOD_SECONDS = 60;
+/** GetMetricData takes at most 500 queries in one request. */
+const alb_metrics_MAX_QUERIES = 500;
+/**
+ * How long one CloudWatch minute lasts on the run's clock: 60 s on AWS. Its own input because a
+ * local sandbox runs time faster (a minute of 60 s × its time scale); the queries still ask for
+ * AWS's 60-second period, so only the windows are shifted, never what CloudWatch is asked.
+ */
+function readMetricPeriod(read) {
+    return durationInput(read, 'metric-period', '1m', 60_000, false);
+}
+/**
+ * The whole minutes from `from` (rounded down to its minute when `partialFirst`, else up to the
+ * next) whose datapoints CloudWatch has published by `now`: ALB's datapoint for a minute appears
+ * about a minute after it closes, so a minute counts once one more has passed. Reading a minute
+ * still filling would compare a side's half-published count against the other's whole one.
+ */
+function publishedMinutes(from, now, minuteMs, partialFirst = false) {
+    const start = (partialFirst ? Math.floor : Math.ceil)(from / minuteMs) * minuteMs;
+    const end = Math.floor((now - minuteMs) / minuteMs) * minuteMs;
+    const minutes = [];
+    for (let at = start; at < end; at += minuteMs)
+        minutes.push(at);
+    return { start, end: Math.max(start, end), minutes };
+}
+/** The id of a query as CloudWatch accepts it, e.g. metricId('g', 0, 'RequestCount'). */
+function metricId(side, index, metricName) {
+    return `${side}${index}_${metricName.replace(/[^A-Za-z0-9]/g, '')}`.toLowerCase();
+}
+function toQuery(request) {
+    return {
+        Id: request.id,
+        ReturnData: true,
+        MetricStat: {
+            Metric: {
+                Namespace: request.scope.namespace,
+                MetricName: request.metricName,
+                Dimensions: request.scope.dimensions.map((d) => ({ Name: d.name, Value: d.value }))
+            },
+            Period: ALB_PERIOD_SECONDS,
+            Stat: request.stat
+        }
+    };
+}
+/**
+ * Every datapoint of every request in the window, by request id. Requests go 500 to a call, and
+ * each call follows NextToken to its last page: CloudWatch splits one query's datapoints across
+ * pages, so a series is the concatenation of its pieces. A query CloudWatch answers with an
+ * error status (e.g. `Forbidden`) throws instead of reading as "no traffic".
+ */
+async function readMetrics(clients, requests, window, signal) {
+    const found = new Map();
+    for (const request of requests)
+        found.set(request.id, { timestamps: [], values: [] });
+    if (!(window.start < window.end))
+        return found;
+    for (let first = 0; first < requests.length; first += alb_metrics_MAX_QUERIES) {
+        const batch = requests.slice(first, first + alb_metrics_MAX_QUERIES);
+        let nextToken;
+        do {
+            const input = {
+                MetricDataQueries: batch.map(toQuery),
+                StartTime: new Date(window.start),
+                EndTime: new Date(window.end),
+                ScanBy: 'TimestampAscending',
+                ...(nextToken ? { NextToken: nextToken } : {})
+            };
+            const command = new client_cloudwatch_dist_cjs/* GetMetricDataCommand */.Soe(input);
+            const output = await awsCall('GetMetricData', alb_metrics_describe(batch), () => clients.get(client_cloudwatch_dist_cjs/* CloudWatchClient */.WBn).send(command, { abortSignal: signal }), signal);
+            for (const result of output.MetricDataResults ?? []) {
+                const series = found.get(result.Id ?? '');
+                if (!series)
+                    continue;
+                if (result.StatusCode === 'Forbidden' || result.StatusCode === 'InternalError') {
+                    const messages = (result.Messages ?? []).map((m) => m.Value).join('; ');
+                    throw new Error(`GetMetricData answered ${result.StatusCode} for ${result.Label ?? result.Id}` +
+                        (messages ? `: ${messages}` : ''));
+                }
+                series.timestamps.push(...(result.Timestamps ?? []));
+                series.values.push(...(result.Values ?? []));
+            }
+            nextToken = output.NextToken;
+        } while (nextToken);
+    }
+    return found;
+}
+/** "RequestCount, HTTPCode_Target_5XX_Count of targetgroup/shop-blue/…, …" for error messages. */
+function alb_metrics_describe(batch) {
+    const metrics = [...new Set(batch.map((request) => request.metricName))].join(', ');
+    const scopes = [
+        ...new Set(batch.map((request) => request.scope.dimensions.map((d) => d.value).join(' on ')))
+    ];
+    const shown = scopes.slice(0, 3).join(', ') + (scopes.length > 3 ? ', …' : '');
+    return `${metrics} of ${shown}`;
+}
+
+;// CONCATENATED MODULE: ./src/gates/traffic-split.ts
+/**
+ * Gate `traffic-split`: did traffic really split as applied, and did the load balancer itself
+ * fail requests? From the ALB's own CloudWatch counts (RequestCount per target group,
+ * HTTPCode_ELB_5XX_Count per load balancer), so it needs nothing but cloudwatch:GetMetricData.
+ */
+
+
+
+
+
+
+/**
+ * The split is judged once per step, at the first look whose complete minutes since the change
+ * hold this many requests: one look, so SPLIT_ALPHA is the step's false-alarm rate, and before
+ * that the gate passes (it is on by default and must never hold up a quiet service).
+ */
+const SPLIT_MIN_REQUESTS = 1000;
+/** On by default: a false alarm must be rare (one step in a thousand). */
+const SPLIT_ALPHA = 0.001;
+/** A share off by less than two points is not worth failing a step for. */
+const SPLIT_MARGIN = 0.02;
+/** Minutes before the run that say how many 5XX the load balancer answers on a normal day. */
+const BASELINE_MINUTES = 10;
+const trafficSplit = {
+    name: 'traffic-split',
+    inputs: ['traffic-split', 'metric-period'],
+    readInputs(read) {
+        const raw = optional(read, 'traffic-split') || 'on';
+        const action = parseEnum('traffic-split', raw, ['on', 'warn', 'off']);
+        const minuteMs = readMetricPeriod(read);
+        return action === 'off' ? undefined : { action, minuteMs };
+    },
+    create(settings, deps) {
+        const split = splitScopes(deps.sides);
+        const loadBalancers = deps.sides.loadBalancers.filter((lb) => lb.metrics.length > 0);
+        if (!split && loadBalancers.length === 0) {
+            deps.logger.info('traffic-split does not apply: neither side has its own ALB target group metrics and no ' +
+                'Application Load Balancer carries the traffic (mode dns reads no load balancer yet)');
+            return undefined;
+        }
+        if (!split) {
+            deps.logger.info('traffic-split watches only the load balancer 5XX: blue and green share one target group, ' +
+                'so CloudWatch has no count per side');
+        }
+        return new TrafficSplitGate(settings, deps, split, loadBalancers);
+    }
+};
+/** Each side's ALB metric scopes, when both sides have their own (not mode targets, not dns). */
+function splitScopes(sides) {
+    const scopes = (side) => side.targetGroups.flatMap((group) => group.metrics);
+    const blue = scopes(sides.blue);
+    const green = scopes(sides.green);
+    return blue.length > 0 && green.length > 0 ? { blue, green } : undefined;
+}
+const minuteText = (at) => new Date(at).toISOString().slice(11, 16);
+class TrafficSplitGate {
+    settings;
+    deps;
+    split;
+    loadBalancers;
+    name = 'traffic-split';
+    intervalMs;
+    checkTimeoutMs;
+    /** Minutes before this start are the load balancer's baseline. */
+    baselineEnd;
+    /** The verdict of each step, by the time its split took effect: a step is judged once. */
+    judged = new Map();
+    warned = new Set();
+    constructor(settings, deps, split, loadBalancers) {
+        this.settings = settings;
+        this.deps = deps;
+        this.split = split;
+        this.loadBalancers = loadBalancers;
+        // CloudWatch changes once a minute: asking much more often only costs requests.
+        this.intervalMs = Math.max(deps.settings.checkIntervalMs, settings.minuteMs / 6);
+        this.checkTimeoutMs = checkTimeoutFor(this.intervalMs);
+        const minute = settings.minuteMs;
+        this.baselineEnd = Math.floor(deps.clock.now() / minute) * minute;
+    }
+    /**
+     * One read of the baseline before the first write: a role without cloudwatch:GetMetricData
+     * (the gate is on by default) is refused now, not after traffic moved.
+     */
+    async inspect(signal) {
+        const minute = this.settings.minuteMs;
+        const window = { start: this.baselineEnd - BASELINE_MINUTES * minute, end: this.baselineEnd };
+        try {
+            await readMetrics(this.deps.clients, this.requests(), window, signal);
+        }
+        catch (error) {
+            if (!(error instanceof AwsCallError))
+                throw error;
+            throw new InputError('traffic-split', this.settings.action, `off, or a role allowed cloudwatch:GetMetricData (${error.message})`);
+        }
+    }
+    async check(context) {
+        const minute = this.settings.minuteMs;
+        const now = this.deps.clock.now();
+        // The minute of the change counts for 5XX: they may come from the change itself.
+        const since = publishedMinutes(context.since, now, minute, true);
+        const start = Math.min(since.start, this.baselineEnd - BASELINE_MINUTES * minute);
+        const series = await readMetrics(this.deps.clients, this.requests(), { start, end: since.end }, context.signal);
+        // The split holds only once the step has converged: judged while it bakes.
+        const split = this.split && context.phase === 'bake' ? [this.checkSplit(series, context)] : [];
+        return worstOf([...split, this.checkElb5xx(series, since.minutes)]);
+    }
+    requests() {
+        const requests = [];
+        const add = (side, scopes, metricName) => scopes.forEach((scope, i) => requests.push({ id: metricId(side, i, metricName), scope, metricName, stat: 'Sum' }));
+        if (this.split) {
+            add('blue', this.split.blue, 'RequestCount');
+            add('green', this.split.green, 'RequestCount');
+        }
+        add('lb', this.loadBalancers.flatMap((lb) => lb.metrics), 'HTTPCode_ELB_5XX_Count');
+        return requests;
+    }
+    /**
+     * The load balancer's own 5XX (no healthy target: 503; a target refusing or resetting: 502;
+     * timing out: 504): a minute since the change with more of them than the worst minute of the
+     * ten before the run fails. On a healthy load balancer that worst minute is 0, so one 503 fails.
+     */
+    checkElb5xx(series, minutes) {
+        const minute = this.settings.minuteMs;
+        const lbs = this.loadBalancers.flatMap((lb) => lb.metrics);
+        const counts = sumSeries(lbs.map((_, i) => series.get(metricId('lb', i, 'HTTPCode_ELB_5XX_Count'))));
+        let baseline = 0;
+        for (let at = this.baselineEnd - BASELINE_MINUTES * minute; at < this.baselineEnd; at += minute) {
+            baseline = Math.max(baseline, counts.get(at) ?? 0);
+        }
+        const names = this.loadBalancers.map((lb) => loadBalancerDimension(lb.arn)).join(', ');
+        const worse = minutes.filter((at) => (counts.get(at) ?? 0) > baseline);
+        if (worse.length === 0) {
+            return {
+                status: 'pass',
+                detail: `${names}: no load balancer 5XX above its worst minute before the run (${baseline}) in ${minutes.length} complete minutes since the change`
+            };
+        }
+        const shown = worse.map((at) => `${counts.get(at)} at ${minuteText(at)}`).join(', ');
+        return {
+            status: 'fail',
+            detail: `${names} answered 5XX itself (HTTPCode_ELB_5XX_Count ${shown}; its worst minute in the ` +
+                `${BASELINE_MINUTES} before the run: ${baseline}): no healthy target (503), a target ` +
+                'refusing or resetting connections (502) or timing out (504)'
+        };
+    }
+    checkSplit(series, context) {
+        let verdict = this.judged.get(context.since);
+        if (!verdict) {
+            const window = publishedMinutes(context.since, this.deps.clock.now(), this.settings.minuteMs);
+            const perMinute = (side) => {
+                const scopes = this.split[side];
+                const sums = sumSeries(scopes.map((_, i) => series.get(metricId(side, i, 'RequestCount'))));
+                return window.minutes.map((at) => sums.get(at) ?? 0);
+            };
+            const candidate = checkSplit([
+                {
+                    id: 'blue',
+                    weight: 1000 - context.split.permille,
+                    requestsPerMinute: perMinute('blue')
+                },
+                { id: 'green', weight: context.split.permille, requestsPerMinute: perMinute('green') }
+            ], { alpha: SPLIT_ALPHA, margin: SPLIT_MARGIN, minRequests: SPLIT_MIN_REQUESTS });
+            if (candidate.status === 'pending') {
+                return {
+                    status: 'pass',
+                    detail: `split not judged yet at ${context.split}: ${candidate.total.toLocaleString('en-US')} ` +
+                        `requests in ${candidate.minutes} complete minutes since the change, ${SPLIT_MIN_REQUESTS.toLocaleString('en-US')} needed`
+                };
+            }
+            verdict = candidate;
+            this.judged.set(context.since, verdict);
+        }
+        const seen = `${verdict.detail} over ${verdict.minutes} complete minutes since the change`;
+        if (verdict.status === 'agrees')
+            return { status: 'pass', detail: `split as applied: ${seen}` };
+        const detail = `traffic does not split as applied (${context.split}): ${seen}; likely causes: target ` +
+            'group stickiness keeping clients on the group they had, or another listener rule or ' +
+            "load balancer forwarding to the same target group (its RequestCount counts every rule's requests)";
+        if (this.settings.action === 'on')
+            return { status: 'fail', detail };
+        if (!this.warned.has(context.since)) {
+            this.warned.add(context.since);
+            this.deps.logger.warning(`traffic-split (warn only): ${detail}`);
+        }
+        return { status: 'pass', detail: `warn only: ${detail}` };
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/gates/index.ts
+
 
 
 
@@ -46662,7 +47230,8 @@ const GATES = [
     cloudwatchAlarms,
     httpProbe,
     route53HealthCheck,
-    dnsAnswer
+    dnsAnswer,
+    trafficSplit
 ];
 
 ;// CONCATENATED MODULE: ./src/action-inputs.ts
@@ -46696,6 +47265,8 @@ const ACTION_INPUTS = {
     'probe-failure-threshold': ALL,
     'route53-health-checks': ALL,
     'dns-resolvers': ['dns'],
+    'traffic-split': ALL,
+    'metric-period': ALL,
     'listener-arn': ['weighted-target-groups'],
     'rule-arn': ['weighted-target-groups'],
     'blue-target-group': ['weighted-target-groups'],

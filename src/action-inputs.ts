@@ -30,6 +30,8 @@ export const ACTION_INPUTS: Readonly<Record<string, readonly string[] | typeof A
   'probe-failure-threshold': ALL,
   'route53-health-checks': ALL,
   'dns-resolvers': ['dns'],
+  'traffic-split': ALL,
+  'metric-period': ALL,
   'listener-arn': ['weighted-target-groups'],
   'rule-arn': ['weighted-target-groups'],
   'blue-target-group': ['weighted-target-groups'],
