@@ -45656,8 +45656,540 @@ const systemClock = {
     })
 };
 
+;// CONCATENATED MODULE: ./src/analysis/minutes.ts
+/**
+ * Per-minute counts of blue and green, the input of every test here, and how to build them
+ * from CloudWatch series (GetMetricData's Timestamps and Values). ALB publishes a count only
+ * for a minute that has some, so a minute missing from a series is a zero, provided the caller
+ * asks only for minutes CloudWatch has finished publishing.
+ */
+function checkCount(value, what) {
+    if (!Number.isInteger(value) || value < 0) {
+        throw new RangeError(`${what} must be a whole number ≥ 0, got ${value}`);
+    }
+}
+/** Throws RangeError on counts that cannot be (negative, fractional, more errors than requests). */
+function checkSideMinute(minute, what) {
+    checkCount(minute.requests, `${what} requests`);
+    checkCount(minute.errors, `${what} errors`);
+    if (minute.errors > minute.requests) {
+        throw new RangeError(`${what} has ${minute.errors} errors in ${minute.requests} requests`);
+    }
+}
+/** Sums several series (one target group behind several load balancers) per timestamp. */
+function sumSeries(series) {
+    const sums = new Map();
+    for (const one of series) {
+        if (one.timestamps.length !== one.values.length) {
+            throw new RangeError('a series needs as many values as timestamps');
+        }
+        one.timestamps.forEach((stamp, i) => {
+            const at = typeof stamp === 'number' ? stamp : stamp.getTime();
+            sums.set(at, (sums.get(at) ?? 0) + one.values[i]);
+        });
+    }
+    return sums;
+}
+/**
+ * Blue and green minute by minute, ascending, for the given minute starts (the complete minutes
+ * the caller asked CloudWatch for); a minute absent from a series counts 0.
+ */
+function pairMinutes(blue, green, minuteStarts) {
+    const sums = {
+        blueRequests: sumSeries(blue.requests),
+        blueErrors: sumSeries(blue.errors),
+        greenRequests: sumSeries(green.requests),
+        greenErrors: sumSeries(green.errors)
+    };
+    return [...minuteStarts]
+        .sort((a, b) => a - b)
+        .map((at) => {
+        const pair = {
+            at,
+            blue: { requests: sums.blueRequests.get(at) ?? 0, errors: sums.blueErrors.get(at) ?? 0 },
+            green: { requests: sums.greenRequests.get(at) ?? 0, errors: sums.greenErrors.get(at) ?? 0 }
+        };
+        checkSideMinute(pair.blue, `blue at ${new Date(at).toISOString()}`);
+        checkSideMinute(pair.green, `green at ${new Date(at).toISOString()}`);
+        return pair;
+    });
+}
+function totals(minutes) {
+    let requests = 0;
+    let errors = 0;
+    for (const minute of minutes) {
+        requests += minute.requests;
+        errors += minute.errors;
+    }
+    return { requests, errors, rate: requests > 0 ? errors / requests : undefined };
+}
+
+;// CONCATENATED MODULE: ./src/analysis/math.ts
+/**
+ * The few special functions the tests need: log-gamma, the binomial distribution's log-pmf and
+ * exact tails, and a stable log-sum-exp. Our own because a statistics library would be most of
+ * the bundle for four functions; each is checked against published values in test/analysis.
+ */
+/** Lanczos coefficients (g = 7, n = 9): about 15 significant digits for x > 0. */
+const LANCZOS = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
+    -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
+    1.5056327351493116e-7
+];
+/** ln Γ(x) for x > 0. */
+function logGamma(x) {
+    if (!(x > 0))
+        throw new RangeError(`logGamma needs x > 0, got ${x}`);
+    if (x < 0.5)
+        return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+    const z = x - 1;
+    let sum = LANCZOS[0];
+    for (let i = 1; i < LANCZOS.length; i += 1)
+        sum += LANCZOS[i] / (z + i);
+    const t = z + 7.5;
+    return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(sum);
+}
+/** ln B(a, b) = ln Γ(a) + ln Γ(b) − ln Γ(a + b). */
+function logBeta(a, b) {
+    return logGamma(a) + logGamma(b) - logGamma(a + b);
+}
+/** ln(Σ exp(x)), without overflow; −Infinity for an empty list. */
+function logSumExp(values) {
+    const top = Math.max(...values);
+    if (!Number.isFinite(top))
+        return top;
+    let sum = 0;
+    for (const value of values)
+        sum += Math.exp(value - top);
+    return top + Math.log(sum);
+}
+function checkBinomial(n, p) {
+    if (!Number.isInteger(n) || n < 0)
+        throw new RangeError(`n must be a whole number ≥ 0, got ${n}`);
+    if (!(p >= 0 && p <= 1))
+        throw new RangeError(`p must be within [0, 1], got ${p}`);
+}
+/** ln P(X = k) for X ~ Binomial(n, p). */
+function binomialLogPmf(k, n, p) {
+    checkBinomial(n, p);
+    if (!Number.isInteger(k) || k < 0 || k > n)
+        return -Infinity;
+    if (p === 0)
+        return k === 0 ? 0 : -Infinity;
+    if (p === 1)
+        return k === n ? 0 : -Infinity;
+    return (logGamma(n + 1) -
+        logGamma(k + 1) -
+        logGamma(n - k + 1) +
+        k * Math.log(p) +
+        (n - k) * Math.log1p(-p));
+}
+/**
+ * Σ P(X = j) from j = k away from the mean (down to 0, or up to n), relative to P(X = k) so
+ * nothing underflows; terms only shrink on that side, so it stops once they stop counting.
+ */
+function tailFrom(k, n, p, direction) {
+    const start = binomialLogPmf(k, n, p);
+    if (start === -Infinity)
+        return 0;
+    let term = 1;
+    let sum = 1;
+    for (let j = k; direction < 0 ? j > 0 : j < n; j += direction) {
+        // pmf(j−1)/pmf(j) = j(1−p) / ((n−j+1)p); pmf(j+1)/pmf(j) = (n−j)p / ((j+1)(1−p))
+        term *= direction < 0 ? (j * (1 - p)) / ((n - j + 1) * p) : ((n - j) * p) / ((j + 1) * (1 - p));
+        sum += term;
+        if (term < sum * 1e-17)
+            break;
+    }
+    return Math.exp(start + Math.log(sum));
+}
+/** P(X ≤ k) for X ~ Binomial(n, p), exact to double precision. */
+function binomialCdf(k, n, p) {
+    checkBinomial(n, p);
+    if (k < 0)
+        return 0;
+    if (k >= n)
+        return 1;
+    const whole = Math.floor(k);
+    if (p === 0)
+        return 1;
+    if (p === 1)
+        return 0;
+    if (whole <= n * p)
+        return Math.min(1, tailFrom(whole, n, p, -1));
+    return Math.max(0, 1 - tailFrom(whole + 1, n, p, 1));
+}
+/** P(X ≥ k) for X ~ Binomial(n, p), exact to double precision. */
+function binomialSurvival(k, n, p) {
+    checkBinomial(n, p);
+    if (k <= 0)
+        return 1;
+    if (k > n)
+        return 0;
+    const whole = Math.ceil(k);
+    if (p === 0)
+        return 0;
+    if (p === 1)
+        return 1;
+    if (whole >= n * p)
+        return Math.min(1, tailFrom(whole, n, p, 1));
+    return Math.max(0, 1 - tailFrom(whole - 1, n, p, -1));
+}
+
+;// CONCATENATED MODULE: ./src/analysis/sample.ts
+/**
+ * The minimum-sample rule: a test may fail on little data (its evidence is valid at any sample
+ * size) but may pass only once each side has carried enough requests for a real difference to
+ * have shown; before that it is pending. Threshold gates without this rule are what abort
+ * falsely at low traffic.
+ */
+function checkSampleRule(rule) {
+    if (!Number.isInteger(rule.minRequests) || rule.minRequests < 0) {
+        throw new RangeError(`minRequests must be a whole number ≥ 0, got ${rule.minRequests}`);
+    }
+}
+function minimumSample(blueRequests, greenRequests, rule) {
+    checkSampleRule(rule);
+    const short = [
+        ['blue', blueRequests],
+        ['green', greenRequests]
+    ].filter(([, requests]) => requests < rule.minRequests);
+    const needed = rule.minRequests.toLocaleString('en-US');
+    const detail = short.length === 0
+        ? `${needed} requests per side reached`
+        : short
+            .map(([side, requests]) => `${side} ${requests.toLocaleString('en-US')} of ${needed}`)
+            .join(', ') + ' requests needed';
+    return {
+        met: short.length === 0,
+        minRequests: rule.minRequests,
+        blueRequests,
+        greenRequests,
+        detail
+    };
+}
+
+;// CONCATENATED MODULE: ./src/analysis/error-rate.ts
+/**
+ * Is green's 5XX rate worse than blue's? An anytime-valid test, so a gate may look every minute
+ * for as long as it likes without inflating its false alarms.
+ *
+ * Model: in minute t blue serves b_t requests at 5XX rate r, green g_t at rate θ·r. Conditional
+ * on the minute's total n_t = x_t + y_t of 5XX (blue x_t, green y_t), green's count is
+ * Binomial(n_t, π_t(θ)) with π_t(θ) = θ·p_t / (θ·p_t + 1 − p_t), p_t = g_t / (b_t + g_t): the
+ * odds that a 5XX is green's are θ times green's share of requests (exact when 5XX are Poisson,
+ * and the rate r, unknown and drifting, cancels). H0 is θ ≤ 1: green no worse. (With binomial
+ * 5XX at equal rates the count is hypergeometric instead, which is smaller than the binomial in
+ * convex order (Hoeffding 1963); L_t below is convex in y, so its mean is still ≤ 1.)
+ *
+ * Evidence: for one alternative θ the minute's likelihood ratio is
+ *   L_t(θ) = (π_t / p_t)^y_t · ((1 − π_t) / (1 − p_t))^x_t.
+ * Under θ = 1, E[L_t | past, b_t, g_t, n_t] = Σ_y Bin(y; n_t, p_t)·(π/p)^y·((1−π)/(1−p))^(n−y)
+ * = Σ_y Bin(y; n_t, π_t) = 1, so Π_t L_t is a martingale with mean 1; a mixture Σ_k w_k Π_t
+ * L_t(θ_k) with weights fixed in advance is one too (a sum of martingales). Under θ < 1 green's
+ * count is stochastically smaller and L_t(θ_k) grows with y for θ_k ≥ 1, so the expectation is
+ * ≤ 1: a nonnegative supermartingale under all of H0. Ville's inequality then bounds
+ * P(sup_t M_t ≥ 1/α) ≤ α: failing the first time M_t reaches 1/α is a level-α test at any
+ * stopping time. This is the mixture SPRT (Johari, Koomen, Pekelis & Walsh, "Always Valid
+ * Inference: Continuous Monitoring of A/B Tests", Operations Research 2022) on the conditional
+ * binomial of Lindon & Malek, "Anytime-Valid Inference for Multinomial Count Data", NeurIPS 2022;
+ * a discrete mixture because p_t changes with each step, which breaks their Beta conjugacy.
+ */
+
+
+
+/**
+ * How much worse green may be, and how much prior weight each ratio gets. Most of it sits at
+ * 1.5–3×, the range a canary has to catch within minutes; 5× and 10× catch outages at once.
+ */
+const DEFAULT_RATIOS = [1.25, 1.5, 2, 3, 5, 10];
+const DEFAULT_WEIGHTS = [0.1, 0.2, 0.35, 0.2, 0.1, 0.05];
+function checkOptions(options) {
+    if (!(options.alpha > 0 && options.alpha < 1)) {
+        throw new RangeError(`alpha must be between 0 and 1, got ${options.alpha}`);
+    }
+    const ratios = [...(options.ratios ?? DEFAULT_RATIOS)];
+    const weights = [...(options.weights ?? (options.ratios ? ratios.map(() => 1) : DEFAULT_WEIGHTS))];
+    if (ratios.length === 0 || ratios.length !== weights.length) {
+        throw new RangeError('ratios and weights must be non-empty lists of the same length');
+    }
+    if (ratios.some((ratio) => !(ratio > 1) || !Number.isFinite(ratio))) {
+        throw new RangeError(`every ratio must be a number > 1, got ${ratios.join(', ')}`);
+    }
+    if (weights.some((weight) => !(weight > 0) || !Number.isFinite(weight))) {
+        throw new RangeError(`every weight must be > 0, got ${weights.join(', ')}`);
+    }
+    const sum = weights.reduce((a, b) => a + b, 0);
+    return { ratios, logWeights: weights.map((weight) => Math.log(weight / sum)) };
+}
+/** The running test, one minute at a time (the bench feeds it thousands of runs). */
+class ErrorRateMartingale {
+    ratios;
+    /** ln(w_k · Π_t L_t(θ_k)) per alternative. */
+    logTerms;
+    informative = 0;
+    constructor(options) {
+        const { ratios, logWeights } = checkOptions(options);
+        this.ratios = ratios;
+        this.logTerms = logWeights;
+    }
+    /** Adds a minute; returns the e-value after it. */
+    update(minute) {
+        checkSideMinute(minute.blue, 'blue');
+        checkSideMinute(minute.green, 'green');
+        const b = minute.blue.requests;
+        const g = minute.green.requests;
+        const x = minute.blue.errors;
+        const y = minute.green.errors;
+        // Without both sides' traffic, or without a 5XX, the minute says nothing about θ: L_t = 1.
+        if (b > 0 && g > 0 && x + y > 0) {
+            this.informative += 1;
+            const p = g / (b + g);
+            this.ratios.forEach((theta, k) => {
+                const pi = (theta * p) / (theta * p + 1 - p);
+                this.logTerms[k] += y * Math.log(pi / p) + x * Math.log((1 - pi) / (1 - p));
+            });
+        }
+        return this.eValue;
+    }
+    get eValue() {
+        return Math.exp(logSumExp(this.logTerms));
+    }
+    get informativeMinutes() {
+        return this.informative;
+    }
+}
+function errorRateTest(minutes, options) {
+    const martingale = new ErrorRateMartingale(options);
+    const threshold = 1 / options.alpha;
+    let maxEValue = 1;
+    let failedAfterMinutes;
+    minutes.forEach((minute, index) => {
+        const e = martingale.update(minute);
+        maxEValue = Math.max(maxEValue, e);
+        if (failedAfterMinutes === undefined && e >= threshold)
+            failedAfterMinutes = index + 1;
+    });
+    const blue = totals(minutes.map((minute) => minute.blue));
+    const green = totals(minutes.map((minute) => minute.green));
+    const sample = minimumSample(blue.requests, green.requests, options);
+    let rateRatio;
+    if (blue.rate !== undefined &&
+        green.rate !== undefined &&
+        (blue.errors > 0 || green.errors > 0)) {
+        rateRatio = blue.errors === 0 ? Infinity : green.rate / blue.rate;
+    }
+    const status = failedAfterMinutes !== undefined ? 'fail' : sample.met ? 'pass' : 'pending';
+    return {
+        status,
+        eValue: martingale.eValue,
+        maxEValue,
+        threshold,
+        failedAfterMinutes,
+        informativeMinutes: martingale.informativeMinutes,
+        blue,
+        green,
+        rateRatio,
+        sample
+    };
+}
+
+;// CONCATENATED MODULE: ./src/analysis/latency.ts
+/**
+ * Is green slower than blue? An anytime-valid sign test on per-minute percentiles (e.g. the
+ * p99 of `TargetResponseTime`). In each minute where both sides carried enough requests for the
+ * percentile to mean something, X_t = 1 when green's percentile exceeds blue's by more than the
+ * tolerance (green > blue·(1 + relative) + absolute), else 0.
+ *
+ * H0: green is no slower, so that P(X_t = 1 | past) ≤ 1/2: equally fast sides' percentiles come
+ * out either way alike, and the tolerance only lowers that chance (it also absorbs the extra
+ * noise of green's percentile, estimated from its smaller share of requests).
+ *
+ * Evidence: for one alternative q > 1/2, Π_t (2q)^X_t (2(1 − q))^(1 − X_t) has, under any
+ * P(X_t = 1) = p ≤ 1/2, a per-minute mean 2(1 − q) + 2p(2q − 1) ≤ 1: a nonnegative
+ * supermartingale. Mixing q uniformly over [1/2, 1] (density 2) keeps that and has a closed form
+ * after k slow minutes of n:
+ *   E_n = 2 · 2^n · ∫_{1/2}^1 q^k (1 − q)^(n−k) dq = 2^(n+1) · B(k+1, n−k+1) · P(Bin(n+1, ½) ≤ k)
+ * (the incomplete beta at 1/2 is a binomial tail). By Ville's inequality failing once E_n ≥ 1/α
+ * is a level-α test however long and often one looks. The price of the sign: at least
+ * log2(1/α) + a few minutes, all of them slow, before it can fail (9 at α = 1 %).
+ */
+
+
+/** The mixture e-value after `slower` slow minutes out of `compared`. */
+function signTestEValue(slower, compared) {
+    if (!Number.isInteger(compared) || compared < 0 || !Number.isInteger(slower)) {
+        throw new RangeError(`counts must be whole numbers, got ${slower} of ${compared}`);
+    }
+    if (slower < 0 || slower > compared)
+        throw new RangeError(`${slower} of ${compared} minutes`);
+    const logE = (compared + 1) * Math.LN2 +
+        logBeta(slower + 1, compared - slower + 1) +
+        Math.log(binomialCdf(slower, compared + 1, 0.5));
+    return Math.exp(logE);
+}
+function latency_checkOptions(options) {
+    const relativeTolerance = options.relativeTolerance ?? 0.1;
+    const absoluteTolerance = options.absoluteTolerance ?? 0;
+    const minRequestsPerMinute = options.minRequestsPerMinute ?? 100;
+    if (!(options.alpha > 0 && options.alpha < 1)) {
+        throw new RangeError(`alpha must be between 0 and 1, got ${options.alpha}`);
+    }
+    if (!(relativeTolerance >= 0) || !(absoluteTolerance >= 0)) {
+        throw new RangeError('tolerances must be ≥ 0');
+    }
+    if (!Number.isInteger(minRequestsPerMinute) || minRequestsPerMinute < 1) {
+        throw new RangeError(`minRequestsPerMinute must be a whole number ≥ 1`);
+    }
+    return { alpha: options.alpha, relativeTolerance, absoluteTolerance, minRequestsPerMinute };
+}
+/** 1 (slower), 0 (not), or undefined (not comparable: too few requests or no percentile). */
+function minuteIsSlower(minute, options) {
+    const { blue, green } = minute;
+    const least = options.minRequestsPerMinute ?? 100;
+    if (blue.requests < least || green.requests < least)
+        return undefined;
+    if (blue.value === undefined || green.value === undefined)
+        return undefined;
+    const allowed = blue.value * (1 + (options.relativeTolerance ?? 0.1)) + (options.absoluteTolerance ?? 0);
+    return green.value > allowed ? 1 : 0;
+}
+function latencyTest(minutes, options) {
+    const settings = latency_checkOptions(options);
+    const threshold = 1 / settings.alpha;
+    let compared = 0;
+    let slower = 0;
+    let eValue = 1;
+    let maxEValue = 1;
+    let failedAfterMinutes;
+    let blueRequests = 0;
+    let greenRequests = 0;
+    minutes.forEach((minute, index) => {
+        blueRequests += minute.blue.requests;
+        greenRequests += minute.green.requests;
+        const slow = minuteIsSlower(minute, settings);
+        if (slow === undefined)
+            return;
+        compared += 1;
+        slower += slow;
+        eValue = signTestEValue(slower, compared);
+        maxEValue = Math.max(maxEValue, eValue);
+        if (failedAfterMinutes === undefined && eValue >= threshold)
+            failedAfterMinutes = index + 1;
+    });
+    const sample = minimumSample(blueRequests, greenRequests, options);
+    const status = failedAfterMinutes !== undefined ? 'fail' : sample.met ? 'pass' : 'pending';
+    return { status, eValue, maxEValue, threshold, failedAfterMinutes, compared, slower, sample };
+}
+
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudwatch/dist-cjs/index.js
 var client_cloudwatch_dist_cjs = __nccwpck_require__(4085);
+;// CONCATENATED MODULE: ./src/gates/alb-metrics.ts
+/**
+ * Reads ALB metrics per minute for the gates that judge a canary by its own traffic
+ * (`traffic-split`, `canary-analysis`): one GetMetricData call for many queries, every page, and
+ * the window of minutes CloudWatch has finished publishing.
+ */
+
+
+
+/** ALB publishes one datapoint per metric and minute: the finest period worth asking for. */
+const ALB_PERIOD_SECONDS = 60;
+/** GetMetricData takes at most 500 queries in one request. */
+const MAX_QUERIES = 500;
+/**
+ * How long one CloudWatch minute lasts on the run's clock: 60 s on AWS. Its own input because a
+ * local sandbox runs time faster (a minute of 60 s × its time scale); the queries still ask for
+ * AWS's 60-second period, so only the windows are shifted, never what CloudWatch is asked.
+ */
+function readMetricPeriod(read) {
+    return durationInput(read, 'metric-period', '1m', 60_000, false);
+}
+/**
+ * The whole minutes from `from` (rounded down to its minute when `partialFirst`, else up to the
+ * next) whose datapoints CloudWatch has published by `now`: ALB's datapoint for a minute appears
+ * about a minute after it closes, so a minute counts once one more has passed. Reading a minute
+ * still filling would compare a side's half-published count against the other's whole one.
+ */
+function publishedMinutes(from, now, minuteMs, partialFirst = false) {
+    const start = (partialFirst ? Math.floor : Math.ceil)(from / minuteMs) * minuteMs;
+    const end = Math.floor((now - minuteMs) / minuteMs) * minuteMs;
+    const minutes = [];
+    for (let at = start; at < end; at += minuteMs)
+        minutes.push(at);
+    return { start, end: Math.max(start, end), minutes };
+}
+/** The id of a query as CloudWatch accepts it, e.g. metricId('g', 0, 'RequestCount'). */
+function metricId(side, index, metricName) {
+    return `${side}${index}_${metricName.replace(/[^A-Za-z0-9]/g, '')}`.toLowerCase();
+}
+function toQuery(request) {
+    return {
+        Id: request.id,
+        ReturnData: true,
+        MetricStat: {
+            Metric: {
+                Namespace: request.scope.namespace,
+                MetricName: request.metricName,
+                Dimensions: request.scope.dimensions.map((d) => ({ Name: d.name, Value: d.value }))
+            },
+            Period: ALB_PERIOD_SECONDS,
+            Stat: request.stat
+        }
+    };
+}
+/**
+ * Every datapoint of every request in the window, by request id. Requests go 500 to a call, and
+ * each call follows NextToken to its last page: CloudWatch splits one query's datapoints across
+ * pages, so a series is the concatenation of its pieces. A query CloudWatch answers with an
+ * error status (e.g. `Forbidden`) throws instead of reading as "no traffic".
+ */
+async function readMetrics(clients, requests, window, signal) {
+    const found = new Map();
+    for (const request of requests)
+        found.set(request.id, { timestamps: [], values: [] });
+    if (!(window.start < window.end))
+        return found;
+    for (let first = 0; first < requests.length; first += MAX_QUERIES) {
+        const batch = requests.slice(first, first + MAX_QUERIES);
+        let nextToken;
+        do {
+            const input = {
+                MetricDataQueries: batch.map(toQuery),
+                StartTime: new Date(window.start),
+                EndTime: new Date(window.end),
+                ScanBy: 'TimestampAscending',
+                ...(nextToken ? { NextToken: nextToken } : {})
+            };
+            const command = new client_cloudwatch_dist_cjs/* GetMetricDataCommand */.Soe(input);
+            const output = await awsCall('GetMetricData', alb_metrics_describe(batch), () => clients.get(client_cloudwatch_dist_cjs/* CloudWatchClient */.WBn).send(command, { abortSignal: signal }), signal);
+            for (const result of output.MetricDataResults ?? []) {
+                const series = found.get(result.Id ?? '');
+                if (!series)
+                    continue;
+                if (result.StatusCode === 'Forbidden' || result.StatusCode === 'InternalError') {
+                    const messages = (result.Messages ?? []).map((m) => m.Value).join('; ');
+                    throw new Error(`GetMetricData answered ${result.StatusCode} for ${result.Label ?? result.Id}` +
+                        (messages ? `: ${messages}` : ''));
+                }
+                series.timestamps.push(...(result.Timestamps ?? []));
+                series.values.push(...(result.Values ?? []));
+            }
+            nextToken = output.NextToken;
+        } while (nextToken);
+    }
+    return found;
+}
+/** "RequestCount, HTTPCode_Target_5XX_Count of targetgroup/shop-blue/…, …" for error messages. */
+function alb_metrics_describe(batch) {
+    const metrics = [...new Set(batch.map((request) => request.metricName))].join(', ');
+    const scopes = [
+        ...new Set(batch.map((request) => request.scope.dimensions.map((d) => d.value).join(' on ')))
+    ];
+    const shown = scopes.slice(0, 3).join(', ') + (scopes.length > 3 ? ', …' : '');
+    return `${metrics} of ${shown}`;
+}
+
 ;// CONCATENATED MODULE: ./src/gates/verdicts.ts
 const WORST_FIRST = ['fail', 'pending', 'pass'];
 /**
@@ -45706,6 +46238,214 @@ const MIN_CHECK_TIMEOUT_MS = 15_000;
  */
 function checkTimeoutFor(intervalMs) {
     return Math.max(MIN_CHECK_TIMEOUT_MS, 2 * intervalMs);
+}
+
+;// CONCATENATED MODULE: ./src/gates/canary-analysis.ts
+/**
+ * Gate `canary-analysis`: is green worse than blue on the same minutes? Green's 5XX against
+ * blue's with the anytime-valid error-rate martingale, and green's p99 TargetResponseTime against
+ * blue's with the sequential sign test (src/analysis), both from ALB's own CloudWatch metrics.
+ * Anytime-valid: it may look every minute of the run without inflating its false alarms.
+ */
+
+
+
+
+
+const CANARY_CHECKS = ['error-rate', 'latency'];
+/** The latency check compares this percentile of TargetResponseTime. */
+const LATENCY_STAT = 'p99';
+const ALPHA = /^0?\.\d+$/;
+const canaryAnalysis = {
+    name: 'canary-analysis',
+    inputs: [
+        'canary-analysis',
+        'canary-alpha',
+        'canary-latency-tolerance',
+        'canary-min-requests',
+        'canary-checks',
+        'metric-period'
+    ],
+    readInputs(read) {
+        const on = optional(read, 'canary-analysis') || 'off';
+        if (parseEnum('canary-analysis', on, ['on', 'off']) === 'off')
+            return undefined;
+        return {
+            alpha: readAlpha(optional(read, 'canary-alpha') || '0.01'),
+            latencyTolerance: readTolerance(optional(read, 'canary-latency-tolerance') || '10%'),
+            minRequests: parseInteger('canary-min-requests', optional(read, 'canary-min-requests') || '1000', 1, 100_000_000),
+            checks: readChecks(optional(read, 'canary-checks') || CANARY_CHECKS.join(',')),
+            minuteMs: readMetricPeriod(read)
+        };
+    },
+    create(settings, deps) {
+        const blue = scopesOf(deps.sides.blue);
+        const green = scopesOf(deps.sides.green);
+        if (blue.length === 0 || green.length === 0) {
+            deps.logger.info('canary-analysis does not apply: CloudWatch has no ALB metrics of blue and green apart ' +
+                `(mode ${deps.mode}: ${deps.mode === 'targets' ? 'one target group carries both' : 'no target group per side'})`);
+            return undefined;
+        }
+        return new CanaryAnalysisGate(settings, deps, { blue, green });
+    }
+};
+function readAlpha(raw) {
+    const alpha = Number(raw);
+    if (!ALPHA.test(raw) || !(alpha >= 0.0001 && alpha <= 0.2)) {
+        throw new InputError('canary-alpha', raw, 'a probability from 0.0001 to 0.2, e.g. 0.01');
+    }
+    return alpha;
+}
+function readTolerance(raw) {
+    const text = raw.replace(/%$/, '');
+    if (!/^\d{1,4}(\.\d{1,2})?$/.test(text) || Number(text) > 1000) {
+        throw new InputError('canary-latency-tolerance', raw, 'a percent from 0 to 1000, e.g. 10%');
+    }
+    return Number(text) / 100;
+}
+function readChecks(raw) {
+    const checks = [...new Set(parseList(raw))];
+    const bad = checks.find((check) => !CANARY_CHECKS.includes(check));
+    if (bad !== undefined || checks.length === 0) {
+        throw new InputError('canary-checks', raw, `one or more of ${CANARY_CHECKS.join(', ')}`);
+    }
+    return checks;
+}
+function scopesOf(side) {
+    return side.targetGroups.flatMap((group) => group.metrics);
+}
+const canary_analysis_SIDES = ['blue', 'green'];
+const REQUESTS = 'RequestCount';
+const ERRORS = 'HTTPCode_Target_5XX_Count';
+const LATENCY = 'TargetResponseTime';
+const count = (n) => n.toLocaleString('en-US');
+const rate = (r) => (r === undefined ? 'n/a' : `${(r * 100).toFixed(2)}%`);
+const figure = (e) => (e >= 100 ? count(Math.round(e)) : e.toPrecision(3));
+class CanaryAnalysisGate {
+    settings;
+    deps;
+    scopes;
+    name = 'canary-analysis';
+    intervalMs;
+    checkTimeoutMs;
+    /** When green first took traffic in this run: the analysis covers every minute since. */
+    greenSince;
+    constructor(settings, deps, scopes) {
+        this.settings = settings;
+        this.deps = deps;
+        this.scopes = scopes;
+        // CloudWatch changes once a minute: asking much more often only costs requests.
+        this.intervalMs = Math.max(deps.settings.checkIntervalMs, settings.minuteMs / 6);
+        this.checkTimeoutMs = checkTimeoutFor(this.intervalMs);
+    }
+    async check(context) {
+        if (this.greenSince === undefined && context.split.permille > 0) {
+            this.greenSince = context.since;
+        }
+        if (this.greenSince === undefined) {
+            return { status: 'pass', detail: 'green takes no traffic yet: nothing to compare' };
+        }
+        // Both tests condition on each minute's own counts, so the minute green joined counts too.
+        const window = publishedMinutes(this.greenSince, this.deps.clock.now(), this.settings.minuteMs, true);
+        const series = await readMetrics(this.deps.clients, this.requests(), window, context.signal);
+        // Each check gets an equal share of α, so the gate's false-fail rate stays within α.
+        const alpha = this.settings.alpha / this.settings.checks.length;
+        const results = this.settings.checks.map((check) => check === 'error-rate'
+            ? this.errorRate(series, window.minutes, alpha)
+            : this.latency(series, window.minutes, alpha));
+        return worstOf(results);
+    }
+    requests() {
+        const metrics = [REQUESTS, ERRORS];
+        if (this.settings.checks.includes('latency'))
+            metrics.push(LATENCY);
+        return canary_analysis_SIDES.flatMap((side) => this.scopes[side].flatMap((scope, i) => metrics.map((metricName) => ({
+            id: metricId(side, i, metricName),
+            scope,
+            metricName,
+            stat: metricName === LATENCY ? LATENCY_STAT : 'Sum'
+        }))));
+    }
+    seriesOf(series, side, metricName) {
+        return this.scopes[side].map((_, i) => series.get(metricId(side, i, metricName)));
+    }
+    errorRate(series, minutes, alpha) {
+        const side = (name) => ({
+            requests: this.seriesOf(series, name, REQUESTS),
+            errors: this.seriesOf(series, name, ERRORS)
+        });
+        const paired = pairMinutes(side('blue'), side('green'), minutes);
+        const verdict = errorRateTest(paired, { alpha, minRequests: this.settings.minRequests });
+        return { status: verdict.status, detail: errorRateDetail(verdict, minutes.length) };
+    }
+    latency(series, minutes, alpha) {
+        const perMinute = (side) => {
+            const requests = this.seriesOf(series, side, REQUESTS).map((one) => sumSeries([one]));
+            const p99 = this.seriesOf(series, side, LATENCY).map((one) => sumSeries([one]));
+            return (at) => percentileAt(at, requests, p99);
+        };
+        const blue = perMinute('blue');
+        const green = perMinute('green');
+        const paired = minutes.map((at) => ({ at, blue: blue(at), green: green(at) }));
+        const verdict = latencyTest(paired, {
+            alpha,
+            minRequests: this.settings.minRequests,
+            relativeTolerance: this.settings.latencyTolerance
+        });
+        return {
+            status: verdict.status,
+            detail: latencyDetail(verdict, this.settings.latencyTolerance)
+        };
+    }
+}
+/**
+ * A side's requests and p99 in one minute. Percentiles of several load balancers cannot be
+ * merged exactly; their request-weighted mean is close when they carry alike traffic (a side
+ * behind one load balancer, as in mode weighted-target-groups, is exact).
+ */
+function percentileAt(at, requests, p99) {
+    let total = 0;
+    let weighted = 0;
+    let weight = 0;
+    requests.forEach((counts, i) => {
+        const n = counts.get(at) ?? 0;
+        total += n;
+        const value = p99[i].get(at);
+        if (value !== undefined && n > 0) {
+            weighted += value * n;
+            weight += n;
+        }
+    });
+    return weight > 0 ? { requests: total, value: weighted / weight } : { requests: total };
+}
+function errorRateDetail(verdict, minutes) {
+    const { blue, green } = verdict;
+    const ratio = verdict.rateRatio === undefined
+        ? 'no 5XX on either side'
+        : verdict.rateRatio === Infinity
+            ? 'only green has 5XX'
+            : `ratio ${verdict.rateRatio.toFixed(2)}×`;
+    const figures = `5XX: green ${rate(green.rate)} (${count(green.errors)} of ${count(green.requests)}), ` +
+        `blue ${rate(blue.rate)} (${count(blue.errors)} of ${count(blue.requests)}), ${ratio}, ` +
+        `e-value ${figure(verdict.eValue)} (fails at ${figure(verdict.threshold)} = 1/α) ` +
+        `over ${minutes} minutes`;
+    if (verdict.status === 'fail') {
+        return (`green's 5XX rate is higher than blue's: ${figures}; it first reached 1/α after ` +
+            `${verdict.failedAfterMinutes} minutes`);
+    }
+    if (verdict.status === 'pending')
+        return `${figures}; may pass once ${verdict.sample.detail}`;
+    return `green's 5XX rate no worse than blue's: ${figures}`;
+}
+function latencyDetail(verdict, tolerance) {
+    const slower = `green's ${LATENCY_STAT} above blue's by more than ${+(tolerance * 100).toFixed(2)}%`;
+    const figures = `${LATENCY} ${slower} in ${verdict.slower} of ${verdict.compared} compared minutes, ` +
+        `e-value ${figure(verdict.eValue)} (fails at ${figure(verdict.threshold)} = 1/α)`;
+    if (verdict.status === 'fail')
+        return `green is slower than blue: ${figures}`;
+    if (verdict.status === 'pending')
+        return `${figures}; may pass once ${verdict.sample.detail}`;
+    return `green no slower than blue: ${figures}`;
 }
 
 ;// CONCATENATED MODULE: ./src/gates/cloudwatch-alarms.ts
@@ -45922,7 +46662,7 @@ class UdpDnsClient {
 const MAX_RESOLVERS = 8;
 /** Queries per resolver per check: enough to see a side at a small weight, few enough to be quick. */
 const MIN_QUERIES = 4;
-const MAX_QUERIES = 64;
+const dns_answer_MAX_QUERIES = 64;
 /** How sure a check wants to be that a side with weight above 0 shows up at least once. */
 const CONFIDENCE = 0.99;
 const IN_FLIGHT = 16;
@@ -46084,7 +46824,7 @@ function queriesFor(sides) {
     if (!Number.isFinite(smallest) || smallest >= 1)
         return MIN_QUERIES;
     const needed = Math.ceil(Math.log(1 - CONFIDENCE) / Math.log(1 - smallest));
-    return Math.min(MAX_QUERIES, Math.max(MIN_QUERIES, needed));
+    return Math.min(dns_answer_MAX_QUERIES, Math.max(MIN_QUERIES, needed));
 }
 /** Every value that identifies a side in an answer: addresses, CNAME targets, alias targets. */
 async function sideValues(sides) {
@@ -46650,186 +47390,6 @@ function fail(detail) {
     return { status: 'fail', detail };
 }
 
-;// CONCATENATED MODULE: ./src/analysis/minutes.ts
-/**
- * Per-minute counts of blue and green, the input of every test here, and how to build them
- * from CloudWatch series (GetMetricData's Timestamps and Values). ALB publishes a count only
- * for a minute that has some, so a minute missing from a series is a zero, provided the caller
- * asks only for minutes CloudWatch has finished publishing.
- */
-function checkCount(value, what) {
-    if (!Number.isInteger(value) || value < 0) {
-        throw new RangeError(`${what} must be a whole number ≥ 0, got ${value}`);
-    }
-}
-/** Throws RangeError on counts that cannot be (negative, fractional, more errors than requests). */
-function checkSideMinute(minute, what) {
-    checkCount(minute.requests, `${what} requests`);
-    checkCount(minute.errors, `${what} errors`);
-    if (minute.errors > minute.requests) {
-        throw new RangeError(`${what} has ${minute.errors} errors in ${minute.requests} requests`);
-    }
-}
-/** Sums several series (one target group behind several load balancers) per timestamp. */
-function sumSeries(series) {
-    const sums = new Map();
-    for (const one of series) {
-        if (one.timestamps.length !== one.values.length) {
-            throw new RangeError('a series needs as many values as timestamps');
-        }
-        one.timestamps.forEach((stamp, i) => {
-            const at = typeof stamp === 'number' ? stamp : stamp.getTime();
-            sums.set(at, (sums.get(at) ?? 0) + one.values[i]);
-        });
-    }
-    return sums;
-}
-/**
- * Blue and green minute by minute, ascending, for the given minute starts (the complete minutes
- * the caller asked CloudWatch for); a minute absent from a series counts 0.
- */
-function pairMinutes(blue, green, minuteStarts) {
-    const sums = {
-        blueRequests: sumSeries(blue.requests),
-        blueErrors: sumSeries(blue.errors),
-        greenRequests: sumSeries(green.requests),
-        greenErrors: sumSeries(green.errors)
-    };
-    return [...minuteStarts]
-        .sort((a, b) => a - b)
-        .map((at) => {
-        const pair = {
-            at,
-            blue: { requests: sums.blueRequests.get(at) ?? 0, errors: sums.blueErrors.get(at) ?? 0 },
-            green: { requests: sums.greenRequests.get(at) ?? 0, errors: sums.greenErrors.get(at) ?? 0 }
-        };
-        checkSideMinute(pair.blue, `blue at ${new Date(at).toISOString()}`);
-        checkSideMinute(pair.green, `green at ${new Date(at).toISOString()}`);
-        return pair;
-    });
-}
-function totals(minutes) {
-    let requests = 0;
-    let errors = 0;
-    for (const minute of minutes) {
-        requests += minute.requests;
-        errors += minute.errors;
-    }
-    return { requests, errors, rate: requests > 0 ? errors / requests : undefined };
-}
-
-;// CONCATENATED MODULE: ./src/analysis/math.ts
-/**
- * The few special functions the tests need: log-gamma, the binomial distribution's log-pmf and
- * exact tails, and a stable log-sum-exp. Our own because a statistics library would be most of
- * the bundle for four functions; each is checked against published values in test/analysis.
- */
-/** Lanczos coefficients (g = 7, n = 9): about 15 significant digits for x > 0. */
-const LANCZOS = [
-    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
-    -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
-    1.5056327351493116e-7
-];
-/** ln Γ(x) for x > 0. */
-function logGamma(x) {
-    if (!(x > 0))
-        throw new RangeError(`logGamma needs x > 0, got ${x}`);
-    if (x < 0.5)
-        return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
-    const z = x - 1;
-    let sum = LANCZOS[0];
-    for (let i = 1; i < LANCZOS.length; i += 1)
-        sum += LANCZOS[i] / (z + i);
-    const t = z + 7.5;
-    return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(sum);
-}
-/** ln B(a, b) = ln Γ(a) + ln Γ(b) − ln Γ(a + b). */
-function logBeta(a, b) {
-    return logGamma(a) + logGamma(b) - logGamma(a + b);
-}
-/** ln(Σ exp(x)), without overflow; −Infinity for an empty list. */
-function logSumExp(values) {
-    const top = Math.max(...values);
-    if (!Number.isFinite(top))
-        return top;
-    let sum = 0;
-    for (const value of values)
-        sum += Math.exp(value - top);
-    return top + Math.log(sum);
-}
-function checkBinomial(n, p) {
-    if (!Number.isInteger(n) || n < 0)
-        throw new RangeError(`n must be a whole number ≥ 0, got ${n}`);
-    if (!(p >= 0 && p <= 1))
-        throw new RangeError(`p must be within [0, 1], got ${p}`);
-}
-/** ln P(X = k) for X ~ Binomial(n, p). */
-function binomialLogPmf(k, n, p) {
-    checkBinomial(n, p);
-    if (!Number.isInteger(k) || k < 0 || k > n)
-        return -Infinity;
-    if (p === 0)
-        return k === 0 ? 0 : -Infinity;
-    if (p === 1)
-        return k === n ? 0 : -Infinity;
-    return (logGamma(n + 1) -
-        logGamma(k + 1) -
-        logGamma(n - k + 1) +
-        k * Math.log(p) +
-        (n - k) * Math.log1p(-p));
-}
-/**
- * Σ P(X = j) from j = k away from the mean (down to 0, or up to n), relative to P(X = k) so
- * nothing underflows; terms only shrink on that side, so it stops once they stop counting.
- */
-function tailFrom(k, n, p, direction) {
-    const start = binomialLogPmf(k, n, p);
-    if (start === -Infinity)
-        return 0;
-    let term = 1;
-    let sum = 1;
-    for (let j = k; direction < 0 ? j > 0 : j < n; j += direction) {
-        // pmf(j−1)/pmf(j) = j(1−p) / ((n−j+1)p); pmf(j+1)/pmf(j) = (n−j)p / ((j+1)(1−p))
-        term *= direction < 0 ? (j * (1 - p)) / ((n - j + 1) * p) : ((n - j) * p) / ((j + 1) * (1 - p));
-        sum += term;
-        if (term < sum * 1e-17)
-            break;
-    }
-    return Math.exp(start + Math.log(sum));
-}
-/** P(X ≤ k) for X ~ Binomial(n, p), exact to double precision. */
-function binomialCdf(k, n, p) {
-    checkBinomial(n, p);
-    if (k < 0)
-        return 0;
-    if (k >= n)
-        return 1;
-    const whole = Math.floor(k);
-    if (p === 0)
-        return 1;
-    if (p === 1)
-        return 0;
-    if (whole <= n * p)
-        return Math.min(1, tailFrom(whole, n, p, -1));
-    return Math.max(0, 1 - tailFrom(whole + 1, n, p, 1));
-}
-/** P(X ≥ k) for X ~ Binomial(n, p), exact to double precision. */
-function binomialSurvival(k, n, p) {
-    checkBinomial(n, p);
-    if (k <= 0)
-        return 1;
-    if (k > n)
-        return 0;
-    const whole = Math.ceil(k);
-    if (p === 0)
-        return 0;
-    if (p === 1)
-        return 1;
-    if (whole >= n * p)
-        return Math.min(1, tailFrom(whole, n, p, 1));
-    return Math.max(0, 1 - tailFrom(whole - 1, n, p, -1));
-}
-
 ;// CONCATENATED MODULE: ./src/analysis/split.ts
 /**
  * Did traffic really split as configured? With weighted forwarding each request goes to a
@@ -46844,7 +47404,7 @@ function binomialSurvival(k, n, p) {
  * that may look every minute.
  */
 
-function checkOptions(groups, options) {
+function split_checkOptions(groups, options) {
     if (!(options.alpha > 0 && options.alpha < 1)) {
         throw new RangeError(`alpha must be between 0 and 1, got ${options.alpha}`);
     }
@@ -46905,7 +47465,7 @@ function testGroup(group, expectedShare, total, level, margin) {
 }
 const percent = (share) => `${(share * 100).toFixed(1)}%`;
 function checkSplit(groups, options) {
-    checkOptions(groups, options);
+    split_checkOptions(groups, options);
     const weightSum = groups.reduce((sum, group) => sum + group.weight, 0);
     const total = groups.reduce((sum, group) => sum + group.requestsPerMinute.reduce((a, b) => a + b, 0), 0);
     const minutes = Math.max(...groups.map((group) => group.requestsPerMinute.length));
@@ -46920,112 +47480,6 @@ function checkSplit(groups, options) {
         `expected ${percent(share.expectedShare)} (accepted ${percent(share.accepted.low)}–${percent(share.accepted.high)})`)
         .join('; ') + (pending ? `; pending until ${options.minRequests} requests` : '');
     return { status, alpha: options.alpha, groupAlpha, total, minutes, groups: shares, detail };
-}
-
-;// CONCATENATED MODULE: ./src/gates/alb-metrics.ts
-/**
- * Reads ALB metrics per minute for the gates that judge a canary by its own traffic
- * (`traffic-split`, `canary-analysis`): one GetMetricData call for many queries, every page, and
- * the window of minutes CloudWatch has finished publishing.
- */
-
-
-
-/** ALB publishes one datapoint per metric and minute: the finest period worth asking for. */
-const ALB_PERIOD_SECONDS = 60;
-/** GetMetricData takes at most 500 queries in one request. */
-const alb_metrics_MAX_QUERIES = 500;
-/**
- * How long one CloudWatch minute lasts on the run's clock: 60 s on AWS. Its own input because a
- * local sandbox runs time faster (a minute of 60 s × its time scale); the queries still ask for
- * AWS's 60-second period, so only the windows are shifted, never what CloudWatch is asked.
- */
-function readMetricPeriod(read) {
-    return durationInput(read, 'metric-period', '1m', 60_000, false);
-}
-/**
- * The whole minutes from `from` (rounded down to its minute when `partialFirst`, else up to the
- * next) whose datapoints CloudWatch has published by `now`: ALB's datapoint for a minute appears
- * about a minute after it closes, so a minute counts once one more has passed. Reading a minute
- * still filling would compare a side's half-published count against the other's whole one.
- */
-function publishedMinutes(from, now, minuteMs, partialFirst = false) {
-    const start = (partialFirst ? Math.floor : Math.ceil)(from / minuteMs) * minuteMs;
-    const end = Math.floor((now - minuteMs) / minuteMs) * minuteMs;
-    const minutes = [];
-    for (let at = start; at < end; at += minuteMs)
-        minutes.push(at);
-    return { start, end: Math.max(start, end), minutes };
-}
-/** The id of a query as CloudWatch accepts it, e.g. metricId('g', 0, 'RequestCount'). */
-function metricId(side, index, metricName) {
-    return `${side}${index}_${metricName.replace(/[^A-Za-z0-9]/g, '')}`.toLowerCase();
-}
-function toQuery(request) {
-    return {
-        Id: request.id,
-        ReturnData: true,
-        MetricStat: {
-            Metric: {
-                Namespace: request.scope.namespace,
-                MetricName: request.metricName,
-                Dimensions: request.scope.dimensions.map((d) => ({ Name: d.name, Value: d.value }))
-            },
-            Period: ALB_PERIOD_SECONDS,
-            Stat: request.stat
-        }
-    };
-}
-/**
- * Every datapoint of every request in the window, by request id. Requests go 500 to a call, and
- * each call follows NextToken to its last page: CloudWatch splits one query's datapoints across
- * pages, so a series is the concatenation of its pieces. A query CloudWatch answers with an
- * error status (e.g. `Forbidden`) throws instead of reading as "no traffic".
- */
-async function readMetrics(clients, requests, window, signal) {
-    const found = new Map();
-    for (const request of requests)
-        found.set(request.id, { timestamps: [], values: [] });
-    if (!(window.start < window.end))
-        return found;
-    for (let first = 0; first < requests.length; first += alb_metrics_MAX_QUERIES) {
-        const batch = requests.slice(first, first + alb_metrics_MAX_QUERIES);
-        let nextToken;
-        do {
-            const input = {
-                MetricDataQueries: batch.map(toQuery),
-                StartTime: new Date(window.start),
-                EndTime: new Date(window.end),
-                ScanBy: 'TimestampAscending',
-                ...(nextToken ? { NextToken: nextToken } : {})
-            };
-            const command = new client_cloudwatch_dist_cjs/* GetMetricDataCommand */.Soe(input);
-            const output = await awsCall('GetMetricData', alb_metrics_describe(batch), () => clients.get(client_cloudwatch_dist_cjs/* CloudWatchClient */.WBn).send(command, { abortSignal: signal }), signal);
-            for (const result of output.MetricDataResults ?? []) {
-                const series = found.get(result.Id ?? '');
-                if (!series)
-                    continue;
-                if (result.StatusCode === 'Forbidden' || result.StatusCode === 'InternalError') {
-                    const messages = (result.Messages ?? []).map((m) => m.Value).join('; ');
-                    throw new Error(`GetMetricData answered ${result.StatusCode} for ${result.Label ?? result.Id}` +
-                        (messages ? `: ${messages}` : ''));
-                }
-                series.timestamps.push(...(result.Timestamps ?? []));
-                series.values.push(...(result.Values ?? []));
-            }
-            nextToken = output.NextToken;
-        } while (nextToken);
-    }
-    return found;
-}
-/** "RequestCount, HTTPCode_Target_5XX_Count of targetgroup/shop-blue/…, …" for error messages. */
-function alb_metrics_describe(batch) {
-    const metrics = [...new Set(batch.map((request) => request.metricName))].join(', ');
-    const scopes = [
-        ...new Set(batch.map((request) => request.scope.dimensions.map((d) => d.value).join(' on ')))
-    ];
-    const shown = scopes.slice(0, 3).join(', ') + (scopes.length > 3 ? ', …' : '');
-    return `${metrics} of ${shown}`;
 }
 
 ;// CONCATENATED MODULE: ./src/gates/traffic-split.ts
@@ -47224,6 +47678,7 @@ class TrafficSplitGate {
 
 
 
+
 /** Every health signal the action knows, one line each; run.ts reads and builds them in order. */
 const GATES = [
     targetHealth,
@@ -47231,7 +47686,8 @@ const GATES = [
     httpProbe,
     route53HealthCheck,
     dnsAnswer,
-    trafficSplit
+    trafficSplit,
+    canaryAnalysis
 ];
 
 ;// CONCATENATED MODULE: ./src/action-inputs.ts
@@ -47266,6 +47722,11 @@ const ACTION_INPUTS = {
     'route53-health-checks': ALL,
     'dns-resolvers': ['dns'],
     'traffic-split': ALL,
+    'canary-analysis': ALL,
+    'canary-alpha': ALL,
+    'canary-latency-tolerance': ALL,
+    'canary-min-requests': ALL,
+    'canary-checks': ALL,
     'metric-period': ALL,
     'listener-arn': ['weighted-target-groups'],
     'rule-arn': ['weighted-target-groups'],

@@ -1,3 +1,4 @@
+import { canaryAnalysis } from './canary-analysis.js'
 import { cloudwatchAlarms } from './cloudwatch-alarms.js'
 import { dnsAnswer } from './dns-answer.js'
 import type { GateDefinition } from './gate.js'
@@ -13,5 +14,6 @@ export const GATES: GateDefinition[] = [
   httpProbe as GateDefinition,
   route53HealthCheck as GateDefinition,
   dnsAnswer as GateDefinition,
-  trafficSplit as GateDefinition
+  trafficSplit as GateDefinition,
+  canaryAnalysis as GateDefinition
 ]
