@@ -252,11 +252,11 @@ function errorRateDetail(verdict: ErrorRateVerdict, minutes: number): string {
   const figures =
     `5XX: green ${rate(green.rate)} (${count(green.errors)} of ${count(green.requests)}), ` +
     `blue ${rate(blue.rate)} (${count(blue.errors)} of ${count(blue.requests)}), ${ratio}, ` +
-    `e-value ${figure(verdict.eValue)} (fails at ${figure(verdict.threshold)} = 1/α) ` +
+    `e-value ${figure(verdict.eValue)} (fails at ${figure(verdict.threshold)}) ` +
     `over ${minutes} minutes`
   if (verdict.status === 'fail') {
     return (
-      `green's 5XX rate is higher than blue's: ${figures}; it first reached 1/α after ` +
+      `green's 5XX rate is higher than blue's: ${figures}; it first reached the threshold after ` +
       `${verdict.failedAfterMinutes} minutes`
     )
   }
@@ -268,7 +268,7 @@ function latencyDetail(verdict: LatencyVerdict, tolerance: number): string {
   const slower = `green's ${LATENCY_STAT} above blue's by more than ${+(tolerance * 100).toFixed(2)}%`
   const figures =
     `${LATENCY} ${slower} in ${verdict.slower} of ${verdict.compared} compared minutes, ` +
-    `e-value ${figure(verdict.eValue)} (fails at ${figure(verdict.threshold)} = 1/α)`
+    `e-value ${figure(verdict.eValue)} (fails at ${figure(verdict.threshold)})`
   if (verdict.status === 'fail') return `green is slower than blue: ${figures}`
   if (verdict.status === 'pending') return `${figures}; may pass once ${verdict.sample.detail}`
   return `green no slower than blue: ${figures}`
