@@ -80,6 +80,7 @@ function splitScopes(sides: Sides): { blue: MetricScope[]; green: MetricScope[] 
 }
 
 const minuteText = (at: number) => new Date(at).toISOString().slice(11, 16)
+const minutesText = (n: number) => `${n} complete minute${n === 1 ? '' : 's'}`
 
 class TrafficSplitGate implements Gate {
   readonly name = 'traffic-split'
@@ -182,7 +183,7 @@ class TrafficSplitGate implements Gate {
     if (worse.length === 0) {
       return {
         status: 'pass',
-        detail: `${names}: no load balancer 5XX above its worst minute before the run (${baseline}) in ${minutes.length} complete minutes since the change`
+        detail: `${names}: no load balancer 5XX above its worst minute before the run (${baseline}) in ${minutesText(minutes.length)} since the change`
       }
     }
     const shown = worse.map((at) => `${counts.get(at)} at ${minuteText(at)}`).join(', ')
@@ -220,13 +221,13 @@ class TrafficSplitGate implements Gate {
           status: 'pass',
           detail:
             `split not judged yet at ${context.split}: ${candidate.total.toLocaleString('en-US')} ` +
-            `requests in ${candidate.minutes} complete minutes since the change, ${SPLIT_MIN_REQUESTS.toLocaleString('en-US')} needed`
+            `requests in ${minutesText(candidate.minutes)} since the change, ${SPLIT_MIN_REQUESTS.toLocaleString('en-US')} needed`
         }
       }
       verdict = candidate
       this.judged.set(context.since, verdict)
     }
-    const seen = `${verdict.detail} over ${verdict.minutes} complete minutes since the change`
+    const seen = `${verdict.detail} over ${minutesText(verdict.minutes)} since the change`
     if (verdict.status === 'agrees') return { status: 'pass', detail: `split as applied: ${seen}` }
     const detail =
       `traffic does not split as applied (${context.split}): ${seen}; likely causes: target ` +

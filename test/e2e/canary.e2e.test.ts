@@ -5,7 +5,10 @@
  * requests as blue: only canary-analysis can.
  */
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
-import { DescribeListenersCommand } from '@aws-sdk/client-elastic-load-balancing-v2'
+import {
+  CreateRuleCommand,
+  DescribeListenersCommand
+} from '@aws-sdk/client-elastic-load-balancing-v2'
 import { type Sandbox, startSandbox } from '../../sandbox/index.js'
 import { type BlueGreenScenario, createBlueGreen } from '../../sandbox/scenario.js'
 import type { RunRecord } from '../../src/record.js'
@@ -19,6 +22,7 @@ jest.setTimeout(120_000)
 let sandbox: Sandbox
 let scenario: BlueGreenScenario
 let traffic: Traffic | undefined
+let beta: Traffic | undefined
 
 beforeEach(async () => {
   sandbox = await startSandbox({ timeScale: TIME_SCALE, seed: 11 })
@@ -27,7 +31,9 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await traffic?.stop()
+  await beta?.stop()
   traffic = undefined
+  beta = undefined
   await scenario.close()
   await sandbox.close()
 })
@@ -124,5 +130,40 @@ describe('canary-analysis and traffic-split end to end', () => {
     const judged = split.find((detail) => detail.includes('split as applied'))
     console.log(`A/A split: ${judged}`)
     expect(judged).toMatch(/blue (4[5-9]|5[0-5])\.\d% of [\d,]+ requests, expected 50\.0%/)
+  })
+
+  it('fails a step whose observed split is off: another rule forwards to green too', async () => {
+    // Testers reach green on /beta/*: its RequestCount holds those requests beside the weighted ones.
+    await scenario.elbv2.send(
+      new CreateRuleCommand({
+        ListenerArn: scenario.listenerArn,
+        Priority: 5,
+        Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/beta/*'] } }],
+        Actions: [{ Type: 'forward', TargetGroupArn: scenario.green.targetGroupArn }]
+      })
+    )
+    // Until green's targets pass a health check the rule has nowhere to go: 503s (ELB 5XX).
+    for (const app of scenario.green.apps) {
+      await sandbox.elb.waitForTargetState(
+        scenario.green.targetGroupArn,
+        { id: '127.0.0.1', port: app.port },
+        'healthy'
+      )
+    }
+    traffic = new Traffic(scenario.listenerUrl, 4)
+    beta = new Traffic(`${scenario.listenerUrl}/beta/home`, 2)
+    const result = await runAction(inputs({ 'canary-analysis': 'off' }), sandbox.env())
+    await Promise.all([traffic.stop(), beta.stop()])
+    traffic = beta = undefined
+
+    const record = report(result.outputs)
+    console.log(`split off: ${record.failedGate?.detail}`)
+    expect(result.outputs.status).toBe('rolled-back')
+    expect(record.failedGate?.gate).toBe('traffic-split')
+    expect(record.failedGate?.detail).toMatch(
+      /^traffic does not split as applied \(50% green\): .*green (6\d|7\d)\.\d% of [\d,]+ requests, expected 50\.0%/
+    )
+    expect(record.failedGate?.detail).toContain('another listener rule')
+    expect(await greenWeight()).toBe(0)
   })
 })
