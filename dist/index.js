@@ -46338,6 +46338,19 @@ class CanaryAnalysisGate {
         this.intervalMs = Math.max(deps.settings.checkIntervalMs, settings.minuteMs / 6);
         this.checkTimeoutMs = checkTimeoutFor(this.intervalMs);
     }
+    /** One read before the first write: a role without cloudwatch:GetMetricData is refused now. */
+    async inspect(signal) {
+        const minute = this.settings.minuteMs;
+        const window = publishedMinutes(this.deps.clock.now() - 3 * minute, this.deps.clock.now(), minute);
+        try {
+            await readMetrics(this.deps.clients, this.requests(), window, signal);
+        }
+        catch (error) {
+            if (!(error instanceof AwsCallError))
+                throw error;
+            throw new InputError('canary-analysis', 'on', `off, or a role allowed cloudwatch:GetMetricData (${error.message})`);
+        }
+    }
     async check(context) {
         if (this.greenSince === undefined && context.split.permille > 0) {
             this.greenSince = context.since;

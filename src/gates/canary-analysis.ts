@@ -15,7 +15,7 @@ import {
   sumSeries
 } from '../analysis/index.js'
 import type { MetricScope, Side } from '../backends/sides.js'
-import { InputError } from '../errors.js'
+import { AwsCallError, InputError } from '../errors.js'
 import { optional, parseEnum, parseInteger, parseList } from '../inputs.js'
 import {
   metricId,
@@ -139,6 +139,26 @@ class CanaryAnalysisGate implements Gate {
     // CloudWatch changes once a minute: asking much more often only costs requests.
     this.intervalMs = Math.max(deps.settings.checkIntervalMs, settings.minuteMs / 6)
     this.checkTimeoutMs = checkTimeoutFor(this.intervalMs)
+  }
+
+  /** One read before the first write: a role without cloudwatch:GetMetricData is refused now. */
+  async inspect(signal?: AbortSignal): Promise<void> {
+    const minute = this.settings.minuteMs
+    const window = publishedMinutes(
+      this.deps.clock.now() - 3 * minute,
+      this.deps.clock.now(),
+      minute
+    )
+    try {
+      await readMetrics(this.deps.clients, this.requests(), window, signal)
+    } catch (error) {
+      if (!(error instanceof AwsCallError)) throw error
+      throw new InputError(
+        'canary-analysis',
+        'on',
+        `off, or a role allowed cloudwatch:GetMetricData (${error.message})`
+      )
+    }
   }
 
   async check(context: GateContext): Promise<GateResult> {

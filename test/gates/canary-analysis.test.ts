@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from '@jest/globals'
 import { albMetrics, emptySide, type Sides } from '../../src/backends/sides.js'
+import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch'
 import { InputError } from '../../src/errors.js'
 import { canaryAnalysis } from '../../src/gates/canary-analysis.js'
 import type { Gate, GateContext } from '../../src/gates/gate.js'
@@ -301,5 +302,27 @@ describe('canary-analysis on latency', () => {
     // 186 < 200: not yet a failure at α/2 (and 3,000 requests a side: the sample is met).
     expect(result.status).toBe('pass')
     expect(result.detail).toContain('e-value 186 (fails at 200)')
+  })
+})
+
+describe('canary-analysis inspection', () => {
+  it('reads the last published minutes before the first write', async () => {
+    const [gate] = build()
+    await gate.inspect!()
+    const [input] = metrics.inputs()
+    expect([input.StartTime, input.EndTime]).toEqual([
+      new Date(T0 - 3 * MINUTE),
+      new Date(T0 - MINUTE)
+    ])
+  })
+
+  it('refuses a role without cloudwatch:GetMetricData, naming the input', async () => {
+    const [gate] = build()
+    metrics.mock
+      .on(GetMetricDataCommand)
+      .rejects(Object.assign(new Error('not authorized'), { name: 'AccessDenied' }))
+    await expect(gate.inspect!()).rejects.toThrow(
+      /^Input 'canary-analysis' has an invalid value "on": expected off, or a role allowed cloudwatch:GetMetricData \(GetMetricData on .* failed: .*not authorized/
+    )
   })
 })
