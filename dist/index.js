@@ -46334,6 +46334,7 @@ const LATENCY = 'TargetResponseTime';
 const count = (n) => n.toLocaleString('en-US');
 const rate = (r) => (r === undefined ? 'n/a' : `${(r * 100).toFixed(2)}%`);
 const figure = (e) => (e >= 100 ? count(Math.round(e)) : e.toPrecision(3));
+const minutes = (n) => `${n} minute${n === 1 ? '' : 's'}`;
 class CanaryAnalysisGate {
     settings;
     deps;
@@ -46444,7 +46445,7 @@ function percentileAt(at, requests, p99) {
     });
     return weight > 0 ? { requests: total, value: weighted / weight } : { requests: total };
 }
-function errorRateDetail(verdict, minutes) {
+function errorRateDetail(verdict, minuteCount) {
     const { blue, green } = verdict;
     const ratio = verdict.rateRatio === undefined
         ? 'no 5XX on either side'
@@ -46454,10 +46455,10 @@ function errorRateDetail(verdict, minutes) {
     const figures = `5XX: green ${rate(green.rate)} (${count(green.errors)} of ${count(green.requests)}), ` +
         `blue ${rate(blue.rate)} (${count(blue.errors)} of ${count(blue.requests)}), ${ratio}, ` +
         `e-value ${figure(verdict.eValue)} (fails at ${figure(verdict.threshold)}) ` +
-        `over ${minutes} minutes`;
+        `over ${minutes(minuteCount)}`;
     if (verdict.status === 'fail') {
         return (`green's 5XX rate is higher than blue's: ${figures}; it first reached the threshold after ` +
-            `${verdict.failedAfterMinutes} minutes`);
+            `${minutes(verdict.failedAfterMinutes)}`);
     }
     if (verdict.status === 'pending')
         return `${figures}; may pass once ${verdict.sample.detail}`;
@@ -53499,11 +53500,11 @@ function parseSchedule(input, raw) {
         return { source: text, points: [Split.GREEN] };
     if ((match = CANARY.exec(text))) {
         const percent = presetPercent(input, raw, match[1], 'the canary percent N in CanaryNPercentMMinutes');
-        return { source: text, points: [percent, Split.GREEN], bakeMs: minutes(input, raw, match[2]) };
+        return { source: text, points: [percent, Split.GREEN], bakeMs: schedule_minutes(input, raw, match[2]) };
     }
     if ((match = LINEAR.exec(text))) {
         const every = presetPercent(input, raw, match[1], 'the step N in LinearNPercentEveryMMinutes');
-        return { source: text, points: linear(every), bakeMs: minutes(input, raw, match[2]) };
+        return { source: text, points: linear(every), bakeMs: schedule_minutes(input, raw, match[2]) };
     }
     if ((match = EVERY.exec(text))) {
         const every = stepPercent(input, raw, match[1]);
@@ -53558,7 +53559,7 @@ function stepPercent(input, raw, text) {
         throw refuse(input, raw, problem);
     return split;
 }
-function minutes(input, raw, text) {
+function schedule_minutes(input, raw, text) {
     const value = Number(text);
     if (!(value >= 1 && value <= MAX_PRESET_MINUTES)) {
         throw refuse(input, raw, `a preset's minutes M must be from 1 to ${MAX_PRESET_MINUTES} (6h, as bake-time), not ${text}`);

@@ -123,6 +123,7 @@ const LATENCY = 'TargetResponseTime'
 const count = (n: number) => n.toLocaleString('en-US')
 const rate = (r: number | undefined) => (r === undefined ? 'n/a' : `${(r * 100).toFixed(2)}%`)
 const figure = (e: number) => (e >= 100 ? count(Math.round(e)) : e.toPrecision(3))
+const minutes = (n: number | undefined) => `${n} minute${n === 1 ? '' : 's'}`
 
 class CanaryAnalysisGate implements Gate {
   readonly name = 'canary-analysis'
@@ -261,7 +262,7 @@ function percentileAt(
   return weight > 0 ? { requests: total, value: weighted / weight } : { requests: total }
 }
 
-function errorRateDetail(verdict: ErrorRateVerdict, minutes: number): string {
+function errorRateDetail(verdict: ErrorRateVerdict, minuteCount: number): string {
   const { blue, green } = verdict
   const ratio =
     verdict.rateRatio === undefined
@@ -273,11 +274,11 @@ function errorRateDetail(verdict: ErrorRateVerdict, minutes: number): string {
     `5XX: green ${rate(green.rate)} (${count(green.errors)} of ${count(green.requests)}), ` +
     `blue ${rate(blue.rate)} (${count(blue.errors)} of ${count(blue.requests)}), ${ratio}, ` +
     `e-value ${figure(verdict.eValue)} (fails at ${figure(verdict.threshold)}) ` +
-    `over ${minutes} minutes`
+    `over ${minutes(minuteCount)}`
   if (verdict.status === 'fail') {
     return (
       `green's 5XX rate is higher than blue's: ${figures}; it first reached the threshold after ` +
-      `${verdict.failedAfterMinutes} minutes`
+      `${minutes(verdict.failedAfterMinutes)}`
     )
   }
   if (verdict.status === 'pending') return `${figures}; may pass once ${verdict.sample.detail}`

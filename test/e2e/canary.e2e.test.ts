@@ -89,7 +89,13 @@ describe('canary-analysis and traffic-split end to end', () => {
     traffic = undefined
 
     const record = report(result.outputs)
-    console.log(`2x 5XX: ${record.failedGate?.detail}`)
+    const shift = record.events.find((event) => event.kind === 'shift')!
+    const rollback = record.events.find((event) => event.kind === 'rollback')!
+    console.log(
+      `2x 5XX: rolled back ${rollback.at - shift.at} ms after the first shift ` +
+        `(${((rollback.at - shift.at) / (60_000 * TIME_SCALE)).toFixed(1)} sandbox minutes): ` +
+        record.failedGate?.detail
+    )
     expect(result.code).toBe(1)
     expect(result.outputs.status).toBe('rolled-back')
     expect(record.failedGate?.gate).toBe('canary-analysis')
