@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch'
+import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch'
 import {
   DescribeListenersCommand,
   DescribeTargetGroupsCommand,
@@ -55,6 +55,8 @@ function outputs(): Record<string, string> {
 beforeEach(() => {
   elb.reset()
   cloudwatch.reset()
+  // traffic-split is on by default: the load balancer shows no traffic and no 5XX of its own.
+  cloudwatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [] })
   route53.reset()
   const dir = mkdtempSync(join(tmpdir(), 'run-test-'))
   outputFile = join(dir, 'output')
