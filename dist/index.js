@@ -46203,6 +46203,103 @@ function alb_metrics_describe(batch) {
     return `${metrics} of ${shown}`;
 }
 
+;// CONCATENATED MODULE: ./src/gates/canary-detail.ts
+/** The latency check compares this percentile of TargetResponseTime. */
+const LATENCY_STAT = 'p99';
+const LATENCY = 'TargetResponseTime';
+const count = (n) => n.toLocaleString('en-US');
+const rate = (r) => (r === undefined ? 'n/a' : `${(r * 100).toFixed(2)}%`);
+const figure = (e) => (e >= 100 ? count(Math.round(e)) : e.toPrecision(3));
+const minutes = (n) => `${n} minute${n === 1 ? '' : 's'}`;
+function errorRateDetail(verdict, minuteCount) {
+    const { blue, green } = verdict;
+    const ratio = verdict.rateRatio === undefined
+        ? 'no 5XX on either side'
+        : verdict.rateRatio === Infinity
+            ? 'only green has 5XX'
+            : `ratio ${verdict.rateRatio.toFixed(2)}×`;
+    const figures = `5XX: green ${rate(green.rate)} (${count(green.errors)} of ${count(green.requests)}), ` +
+        `blue ${rate(blue.rate)} (${count(blue.errors)} of ${count(blue.requests)}), ${ratio}, ` +
+        `e-value ${figure(verdict.eValue)} (fails at ${figure(verdict.threshold)}) ` +
+        `over ${minutes(minuteCount)}`;
+    if (verdict.status === 'fail') {
+        return (`green's 5XX rate is higher than blue's: ${figures}; it first reached the threshold after ` +
+            `${minutes(verdict.failedAfterMinutes)}`);
+    }
+    if (verdict.status === 'pending')
+        return `${figures}; may pass once ${verdict.sample.detail}`;
+    return `green's 5XX rate no worse than blue's: ${figures}`;
+}
+function latencyDetail(verdict, tolerance) {
+    const slower = `green's ${LATENCY_STAT} above blue's by more than ${+(tolerance * 100).toFixed(2)}%`;
+    const figures = `${LATENCY} ${slower} in ${verdict.slower} of ${verdict.compared} compared minutes, ` +
+        `e-value ${figure(verdict.eValue)} (fails at ${figure(verdict.threshold)})`;
+    if (verdict.status === 'fail')
+        return `green is slower than blue: ${figures}`;
+    if (verdict.status === 'pending')
+        return `${figures}; may pass once ${verdict.sample.detail}`;
+    return `green no slower than blue: ${figures}`;
+}
+
+;// CONCATENATED MODULE: ./src/gates/canary-observation.ts
+/**
+ * The report's JSON has no Infinity (JSON.stringify writes null): an e-value beyond the largest
+ * double (an outage's evidence) is kept as that double, still far above any threshold.
+ */
+function finite(value) {
+    return Number.isFinite(value) ? value : Number.MAX_VALUE;
+}
+function evidence(check, verdict) {
+    return {
+        check,
+        status: verdict.status,
+        eValue: finite(verdict.eValue),
+        threshold: verdict.threshold
+    };
+}
+/**
+ * A side's figures over the given minutes. The p99 of several minutes cannot be rebuilt from
+ * the minutes' p99s; their request-weighted mean is the figure (exact for one minute), as for
+ * a side behind several load balancers.
+ */
+function sideFigures(minutes, latency, side) {
+    const figures = { requests: 0, errors: 0 };
+    for (const minute of minutes) {
+        figures.requests += minute[side].requests;
+        figures.errors += minute[side].errors;
+    }
+    let weighted = 0;
+    let weight = 0;
+    for (const minute of latency ?? []) {
+        const { requests, value } = minute[side];
+        if (value === undefined || requests === 0)
+            continue;
+        weighted += value * requests;
+        weight += requests;
+    }
+    if (weight > 0)
+        figures.p99 = weighted / weight;
+    return figures;
+}
+/**
+ * The gate's observation: figures over the minutes of `window` (the step's, as far as CloudWatch
+ * has published them), evidence as the checks computed it. Without a published minute of the
+ * step yet, only the evidence.
+ */
+function canaryObservation(window, paired, latency, checks) {
+    const inWindow = (minutes) => minutes?.filter((minute) => minute.at >= window.start && minute.at < window.end);
+    const minutes = inWindow(paired);
+    if (minutes.length === 0)
+        return { evidence: checks };
+    const stepLatency = inWindow(latency);
+    return {
+        window: { start: window.start, end: window.end },
+        green: sideFigures(minutes, stepLatency, 'green'),
+        blue: sideFigures(minutes, stepLatency, 'blue'),
+        evidence: checks
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/gates/verdicts.ts
 const WORST_FIRST = ['fail', 'pending', 'pass'];
 /**
@@ -46265,9 +46362,9 @@ function checkTimeoutFor(intervalMs) {
 
 
 
+
+
 const CANARY_CHECKS = ['error-rate', 'latency'];
-/** The latency check compares this percentile of TargetResponseTime. */
-const LATENCY_STAT = 'p99';
 const ALPHA = /^0?\.\d+$/;
 const canaryAnalysis = {
     name: 'canary-analysis',
@@ -46330,11 +46427,7 @@ function scopesOf(side) {
 const canary_analysis_SIDES = ['blue', 'green'];
 const REQUESTS = 'RequestCount';
 const ERRORS = 'HTTPCode_Target_5XX_Count';
-const LATENCY = 'TargetResponseTime';
-const count = (n) => n.toLocaleString('en-US');
-const rate = (r) => (r === undefined ? 'n/a' : `${(r * 100).toFixed(2)}%`);
-const figure = (e) => (e >= 100 ? count(Math.round(e)) : e.toPrecision(3));
-const minutes = (n) => `${n} minute${n === 1 ? '' : 's'}`;
+const canary_analysis_LATENCY = 'TargetResponseTime';
 class CanaryAnalysisGate {
     settings;
     deps;
@@ -46373,55 +46466,73 @@ class CanaryAnalysisGate {
             return { status: 'pass', detail: 'green takes no traffic yet: nothing to compare' };
         }
         // Both tests condition on each minute's own counts, so the minute green joined counts too.
-        const window = publishedMinutes(this.greenSince, this.deps.clock.now(), this.settings.minuteMs, true);
+        const minuteMs = this.settings.minuteMs;
+        const window = publishedMinutes(this.greenSince, this.deps.clock.now(), minuteMs, true);
         const series = await readMetrics(this.deps.clients, this.requests(), window, context.signal);
+        const paired = this.errorMinutes(series, window.minutes);
+        const latency = this.settings.checks.includes('latency')
+            ? this.latencyMinutes(series, window.minutes)
+            : undefined;
         // Each check gets an equal share of α, so the gate's false-fail rate stays within α.
         const alpha = this.settings.alpha / this.settings.checks.length;
-        const results = this.settings.checks.map((check) => check === 'error-rate'
-            ? this.errorRate(series, window.minutes, alpha)
-            : this.latency(series, window.minutes, alpha));
-        return worstOf(results);
+        const checks = this.settings.checks.map((check) => check === 'error-rate'
+            ? this.errorRate(paired, window.minutes.length, alpha)
+            : this.latency(latency, alpha));
+        // The step's figures cover its own minutes, from the one its split took effect in.
+        const stepStart = Math.floor(context.since / minuteMs) * minuteMs;
+        const observation = canaryObservation({ start: stepStart, end: window.end }, paired, latency, checks.map((check) => check.evidence));
+        return { ...worstOf(checks.map((check) => check.result)), observation };
     }
     requests() {
         const metrics = [REQUESTS, ERRORS];
         if (this.settings.checks.includes('latency'))
-            metrics.push(LATENCY);
+            metrics.push(canary_analysis_LATENCY);
         return canary_analysis_SIDES.flatMap((side) => this.scopes[side].flatMap((scope, i) => metrics.map((metricName) => ({
             id: metricId(side, i, metricName),
             scope,
             metricName,
-            stat: metricName === LATENCY ? LATENCY_STAT : 'Sum'
+            stat: metricName === canary_analysis_LATENCY ? LATENCY_STAT : 'Sum'
         }))));
     }
     seriesOf(series, side, metricName) {
         return this.scopes[side].map((_, i) => series.get(metricId(side, i, metricName)));
     }
-    errorRate(series, minutes, alpha) {
+    errorMinutes(series, minutes) {
         const side = (name) => ({
             requests: this.seriesOf(series, name, REQUESTS),
             errors: this.seriesOf(series, name, ERRORS)
         });
-        const paired = pairMinutes(side('blue'), side('green'), minutes);
-        const verdict = errorRateTest(paired, { alpha, minRequests: this.settings.minRequests });
-        return { status: verdict.status, detail: errorRateDetail(verdict, minutes.length) };
+        return pairMinutes(side('blue'), side('green'), minutes);
     }
-    latency(series, minutes, alpha) {
+    latencyMinutes(series, minutes) {
         const perMinute = (side) => {
             const requests = this.seriesOf(series, side, REQUESTS).map((one) => sumSeries([one]));
-            const p99 = this.seriesOf(series, side, LATENCY).map((one) => sumSeries([one]));
+            const p99 = this.seriesOf(series, side, canary_analysis_LATENCY).map((one) => sumSeries([one]));
             return (at) => percentileAt(at, requests, p99);
         };
         const blue = perMinute('blue');
         const green = perMinute('green');
-        const paired = minutes.map((at) => ({ at, blue: blue(at), green: green(at) }));
+        return minutes.map((at) => ({ at, blue: blue(at), green: green(at) }));
+    }
+    errorRate(paired, minuteCount, alpha) {
+        const verdict = errorRateTest(paired, { alpha, minRequests: this.settings.minRequests });
+        return {
+            result: { status: verdict.status, detail: errorRateDetail(verdict, minuteCount) },
+            evidence: evidence('error-rate', verdict)
+        };
+    }
+    latency(paired, alpha) {
         const verdict = latencyTest(paired, {
             alpha,
             minRequests: this.settings.minRequests,
             relativeTolerance: this.settings.latencyTolerance
         });
         return {
-            status: verdict.status,
-            detail: latencyDetail(verdict, this.settings.latencyTolerance)
+            result: {
+                status: verdict.status,
+                detail: latencyDetail(verdict, this.settings.latencyTolerance)
+            },
+            evidence: evidence('latency', verdict)
         };
     }
 }
@@ -46444,35 +46555,6 @@ function percentileAt(at, requests, p99) {
         }
     });
     return weight > 0 ? { requests: total, value: weighted / weight } : { requests: total };
-}
-function errorRateDetail(verdict, minuteCount) {
-    const { blue, green } = verdict;
-    const ratio = verdict.rateRatio === undefined
-        ? 'no 5XX on either side'
-        : verdict.rateRatio === Infinity
-            ? 'only green has 5XX'
-            : `ratio ${verdict.rateRatio.toFixed(2)}×`;
-    const figures = `5XX: green ${rate(green.rate)} (${count(green.errors)} of ${count(green.requests)}), ` +
-        `blue ${rate(blue.rate)} (${count(blue.errors)} of ${count(blue.requests)}), ${ratio}, ` +
-        `e-value ${figure(verdict.eValue)} (fails at ${figure(verdict.threshold)}) ` +
-        `over ${minutes(minuteCount)}`;
-    if (verdict.status === 'fail') {
-        return (`green's 5XX rate is higher than blue's: ${figures}; it first reached the threshold after ` +
-            `${minutes(verdict.failedAfterMinutes)}`);
-    }
-    if (verdict.status === 'pending')
-        return `${figures}; may pass once ${verdict.sample.detail}`;
-    return `green's 5XX rate no worse than blue's: ${figures}`;
-}
-function latencyDetail(verdict, tolerance) {
-    const slower = `green's ${LATENCY_STAT} above blue's by more than ${+(tolerance * 100).toFixed(2)}%`;
-    const figures = `${LATENCY} ${slower} in ${verdict.slower} of ${verdict.compared} compared minutes, ` +
-        `e-value ${figure(verdict.eValue)} (fails at ${figure(verdict.threshold)})`;
-    if (verdict.status === 'fail')
-        return `green is slower than blue: ${figures}`;
-    if (verdict.status === 'pending')
-        return `${figures}; may pass once ${verdict.sample.detail}`;
-    return `green no slower than blue: ${figures}`;
 }
 
 ;// CONCATENATED MODULE: ./src/gates/cloudwatch-alarms.ts
@@ -47610,7 +47692,10 @@ class TrafficSplitGate {
         const series = await readMetrics(this.deps.clients, this.requests(), { start, end: since.end }, context.signal);
         // The split holds only once the step has converged: judged while it bakes.
         const split = this.split && context.phase === 'bake' ? [this.checkSplit(series, context)] : [];
-        return worstOf([...split, this.checkElb5xx(series, since.minutes)]);
+        const result = worstOf([...split, this.checkElb5xx(series, since.minutes)]);
+        // The step's judged share stays on its later verdicts too (settling), for the report.
+        const observation = this.judged.get(context.since)?.observation;
+        return observation ? { ...result, observation } : result;
     }
     requests() {
         const requests = [];
@@ -47652,7 +47737,7 @@ class TrafficSplitGate {
         };
     }
     checkSplit(series, context) {
-        let verdict = this.judged.get(context.since);
+        let verdict = this.judged.get(context.since)?.verdict;
         if (!verdict) {
             const window = publishedMinutes(context.since, this.deps.clock.now(), this.settings.minuteMs);
             const perMinute = (side) => {
@@ -47676,7 +47761,14 @@ class TrafficSplitGate {
                 };
             }
             verdict = candidate;
-            this.judged.set(context.since, verdict);
+            const green = candidate.groups.find((group) => group.id === 'green');
+            this.judged.set(context.since, {
+                verdict,
+                observation: {
+                    window: { start: window.start, end: window.end },
+                    greenShare: green.observedShare
+                }
+            });
         }
         const seen = `${verdict.detail} over ${minutesText(verdict.minutes)} since the change`;
         if (verdict.status === 'agrees')
@@ -52847,13 +52939,15 @@ class GateWatch {
             signal: combine(wait.signal, abort.signal)
         };
         const flight = { startedAt: now, abort, answered: Promise.resolve() };
-        const verdict = (status, detail) => {
+        const verdict = (status, detail, observation) => {
             flight.answer = { gate: gate.name, status, detail, at: this.clock.now(), phase: wait.phase };
+            if (observation)
+                flight.answer.observation = observation;
         };
         // A gate that cannot be checked fails closed.
         flight.answered = Promise.resolve()
             .then(() => gate.check(context))
-            .then((result) => verdict(result.status, result.detail), (error) => verdict('fail', `could not be checked: ${describeError(error)}`));
+            .then((result) => verdict(result.status, result.detail, result.observation), (error) => verdict('fail', `could not be checked: ${describeError(error)}`));
         return flight;
     }
     runWork(work, signal, now) {
