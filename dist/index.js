@@ -52261,7 +52261,125 @@ function minimalReport(record) {
     }, undefined, STRING_MAX);
 }
 
+;// CONCATENATED MODULE: ./src/report/observations.ts
+const isNumber = (value) => typeof value === 'number' && Number.isFinite(value);
+function validWindow(window) {
+    return window !== undefined && isNumber(window.start) && isNumber(window.end);
+}
+/** The step's figures; undefined when no gate observed anything in it. */
+function stepFigures(step) {
+    const observations = step.gates.flatMap((check) => (check.observation ? [check.observation] : []));
+    if (observations.length === 0)
+        return undefined;
+    const figures = { evidence: [] };
+    for (const observation of observations) {
+        const { greenShare, green, blue, window, evidence } = observation;
+        if (!figures.share && isNumber(greenShare) && validWindow(window)) {
+            figures.share = { value: greenShare, window };
+        }
+        if (!figures.sides && green && blue) {
+            figures.sides = { green, blue, ...(validWindow(window) ? { window } : {}) };
+        }
+        figures.evidence.push(...(evidence ?? []));
+    }
+    return figures;
+}
+
+;// CONCATENATED MODULE: ./src/report/canary.ts
+/**
+ * The summary's canary table: per step, green against blue on the ALB's own figures (requests,
+ * 5XX rate, p99 TargetResponseTime) beside the applied and observed share, and each sequential
+ * check's e-value against the threshold it fails at. Rendered from the steps' observations.
+ */
+
+
+
+
+/** Rows kept at most (the first and last halves): a 1,000-step run must not crowd the summary. */
+const CANARY_ROWS = 100;
+const CHECK_NAME = 60;
+const HEADER = [
+    '| # | Green: applied → observed | Minutes (UTC) | Requests green / blue | 5XX green / blue | p99 green / blue | Verdict |',
+    '|--:|---|---|--:|--:|--:|---|'
+].join('\n');
+const ICONS = { pass: '✅', pending: '⏳', fail: '❌' };
+const canary_count = (n) => (Number.isFinite(n) ? n.toLocaleString('en-US') : '—');
+/** e-values span hundreds of orders of magnitude: plain up to a million, then powers of ten. */
+function formatEValue(e) {
+    if (!Number.isFinite(e))
+        return '—';
+    if (e >= 1e6)
+        return e.toExponential(2);
+    return e >= 100 ? canary_count(Math.round(e)) : e.toPrecision(3);
+}
+function canary_rate(side) {
+    if (!(side.requests > 0))
+        return '—';
+    return `${((side.errors / side.requests) * 100).toFixed(2)}%`;
+}
+function p99(side) {
+    if (side.p99 === undefined || !Number.isFinite(side.p99))
+        return '—';
+    const ms = side.p99 * 1000;
+    return `${ms >= 100 ? Math.round(ms) : ms.toPrecision(3)} ms`;
+}
+function canary_minutes(window, reference) {
+    if (!window)
+        return '—';
+    return `${formatClock(window.start, reference)} – ${formatClock(window.end, reference)}`;
+}
+function verdict(evidence) {
+    if (evidence.length === 0)
+        return '—';
+    return evidence
+        .map((check) => {
+        const icon = ICONS[check.status] ?? '';
+        const name = escapeText(String(check.check), CHECK_NAME);
+        return `${icon} ${name}: e-value ${formatEValue(check.eValue)} (fails at ${formatEValue(check.threshold)})`;
+    })
+        .join('<br>');
+}
+function row(record, step, figures) {
+    const observed = figures.share ? formatPct(figures.share.value * 100) : 'not judged';
+    const sides = figures.sides;
+    const pair = (render) => sides ? `${render(sides.green)} / ${render(sides.blue)}` : '—';
+    const cells = [
+        String(step.index + 1),
+        `${formatPct(step.toPercent)} → ${observed}`,
+        canary_minutes(sides?.window ?? figures.share?.window, record.startedAt),
+        pair((side) => canary_count(side.requests)),
+        pair(canary_rate),
+        pair(p99),
+        verdict(figures.evidence)
+    ];
+    return `| ${cells.join(' | ')} |`;
+}
+/** '' when no step has an observation (no canary gate, or a run that never baked). */
+function canarySection(record) {
+    const rows = record.steps.flatMap((step) => {
+        const figures = stepFigures(step);
+        return figures ? [{ step, figures }] : [];
+    });
+    if (rows.length === 0)
+        return '';
+    const half = CANARY_ROWS / 2;
+    const kept = rows.length <= CANARY_ROWS
+        ? { head: rows.length, tail: 0, omitted: 0 }
+        : { head: half, tail: half, omitted: rows.length - CANARY_ROWS };
+    const rendered = applyKept(rows.length, (i) => row(record, rows[i].step, rows[i].figures), kept, (omitted) => `| … | **${omitted} steps left out** |  |  |  |  |  |`);
+    return [
+        '### Canary: green against blue',
+        '',
+        "Each step's own minutes as CloudWatch published them; the verdict weighs every minute " +
+            'since green first took traffic, and a check fails once its e-value reaches 1/α.',
+        '',
+        HEADER,
+        ...rendered
+    ].join('\n');
+}
+
 ;// CONCATENATED MODULE: ./src/report/chart.ts
+
 
 
 /** At most this many intervals: about 3 px each on GitHub's ~700 px chart. */
@@ -52296,6 +52414,11 @@ const INTERVALS = [
 ];
 /** GitHub's own green: readable on its light and dark themes alike. */
 const LINE_COLOUR = '#2da44e';
+/** GitHub's attention amber for the observed share: apart from the green on either theme. */
+const OBSERVED_COLOUR = '#bf8700';
+const OBSERVED_LEGEND = "<sub>Green line: the applied share. Amber line: green's share of the requests the load " +
+    'balancer counted (traffic-split), over the minutes each step was judged on; elsewhere it ' +
+    'follows the applied share.</sub>';
 /**
  * Green's share over time on a time-true axis: one value per fixed interval, so a 3 s bake is ten
  * times as wide as a 0.3 s rollback. Each value is, of the shares the interval held, the one
@@ -52331,7 +52454,30 @@ function chartSeries(record) {
         const previous = values.length > 0 ? values[values.length - 1] : current;
         values.push(furthest(held, previous, current));
     }
-    return { unit, interval, values };
+    const observed = observedSeries(record, values, intervalMs);
+    return observed ? { unit, interval, values, observed } : { unit, interval, values };
+}
+/**
+ * At each sample, the observed share of the minutes it falls in (a window shorter than one
+ * interval takes the sample it ends before, so it is drawn one interval wide, not lost); the
+ * applied share elsewhere, so the two lines part only where the traffic did.
+ */
+function observedSeries(record, applied, intervalMs) {
+    const shares = record.steps.flatMap((step) => {
+        const share = stepFigures(step)?.share;
+        if (!share)
+            return [];
+        const start = share.window.start - record.startedAt;
+        const end = share.window.end - record.startedAt;
+        return [{ start, end, percent: share.value * 100 }];
+    });
+    if (shares.length === 0)
+        return undefined;
+    return applied.map((percent, k) => {
+        const at = k * intervalMs;
+        const found = shares.find((share) => (share.start <= at && at < share.end) || (share.start > at - intervalMs && share.end <= at));
+        return found ? found.percent : percent;
+    });
 }
 /** The finest interval that keeps the chart within MAX_INTERVALS (the coarsest beyond that). */
 function intervalFor(duration) {
@@ -52349,7 +52495,8 @@ function furthest(held, previous, last) {
 }
 /**
  * A mermaid xychart of green's share (percent) over time since the start, the x axis numeric
- * (mermaid draws its own ticks); '' without data. `name` is the target as people call it.
+ * (mermaid draws its own ticks), with the observed share as a second line when a gate observed
+ * one; '' without data. `name` is the target as people call it.
  */
 function renderChart(record, name) {
     const series = chartSeries(record);
@@ -52357,17 +52504,24 @@ function renderChart(record, name) {
         return '';
     const end = series.interval * (series.values.length - 1);
     const unit = series.unit === 'minutes' ? 'Minutes' : 'Seconds';
-    return [
+    const { observed } = series;
+    // The default palette draws the line in a pale lavender that all but vanishes on white.
+    const palette = observed ? `${LINE_COLOUR}, ${OBSERVED_COLOUR}` : LINE_COLOUR;
+    const lines = [
         '```mermaid',
-        // The default palette draws the line in a pale lavender that all but vanishes on white.
-        `%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "${LINE_COLOUR}"}}}}%%`,
+        `%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "${palette}"}}}}%%`,
         'xychart-beta',
         `  title "${mermaidLabel(`Traffic to green: ${name}`, 80)}"`,
         `  x-axis "${unit} since start" 0 --> ${end}`,
         '  y-axis "Green (%)" 0 --> 100',
         `  line [${series.values.map(formatPercent).join(', ')}]`,
+        ...(observed ? [`  line [${observed.map(formatPercent).join(', ')}]`] : []),
         '```'
-    ].join('\n');
+    ];
+    // xychart draws no legend: say which line is which.
+    if (observed)
+        lines.push('', OBSERVED_LEGEND);
+    return lines.join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/report/context.ts
@@ -52586,6 +52740,7 @@ function stepGap(omitted) {
 
 
 
+
 /** GitHub keeps at most 1 MiB of summary per step; stay well below it. */
 const SUMMARY_BUDGET_BYTES = 900 * 1024;
 // Caps on single values, in characters, so that one huge string cannot crowd out the rest.
@@ -52618,7 +52773,11 @@ function renderSummary(record) {
     const eventRow = memo((i) => renderEventRow(record, record.events[i], names));
     const counts = [record.events.length, record.steps.length, record.plannedCalls.length];
     const top = [headline(record), failureSection(record), contextSection(record, names)];
-    const middle = [renderChart(record, names.of(record.target)), finalSection(record)];
+    const middle = [
+        renderChart(record, names.of(record.target)),
+        canarySection(record),
+        finalSection(record)
+    ];
     // The sections in order, with the three lists cut as `kept` says.
     const layout = ([events, steps, calls]) => join([
         ...top,

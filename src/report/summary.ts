@@ -1,4 +1,5 @@
 import { applyKept, fitLists, memo, utf8Bytes, type Kept } from './bound.js'
+import { canarySection } from './canary.js'
 import { renderChart } from './chart.js'
 import { contextSection, resourcesSection } from './context.js'
 import { clip, code, codeBlock, escapeCell, escapeText } from './escape.js'
@@ -46,7 +47,11 @@ export function renderSummary(record: RunRecord): string {
   const counts = [record.events.length, record.steps.length, record.plannedCalls.length]
 
   const top = [headline(record), failureSection(record), contextSection(record, names)]
-  const middle = [renderChart(record, names.of(record.target)), finalSection(record)]
+  const middle = [
+    renderChart(record, names.of(record.target)),
+    canarySection(record),
+    finalSection(record)
+  ]
   // The sections in order, with the three lists cut as `kept` says.
   const layout = ([events, steps, calls]: Kept[]) =>
     join([
