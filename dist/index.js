@@ -52458,8 +52458,8 @@ function chartSeries(record) {
     return observed ? { unit, interval, values, observed } : { unit, interval, values };
 }
 /**
- * At each sample, the observed share of the minutes it falls in (a window shorter than one
- * interval takes the sample it ends before, so it is drawn one interval wide, not lost); the
+ * At each sample, the observed share of the minutes it falls in (a window lying between two
+ * samples takes the later one, so it is drawn one interval wide instead of vanishing); the
  * applied share elsewhere, so the two lines part only where the traffic did.
  */
 function observedSeries(record, applied, intervalMs) {

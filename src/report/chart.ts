@@ -108,8 +108,8 @@ export function chartSeries(record: RunRecord): ChartSeries | undefined {
 }
 
 /**
- * At each sample, the observed share of the minutes it falls in (a window shorter than one
- * interval takes the sample it ends before, so it is drawn one interval wide, not lost); the
+ * At each sample, the observed share of the minutes it falls in (a window lying between two
+ * samples takes the later one, so it is drawn one interval wide instead of vanishing); the
  * applied share elsewhere, so the two lines part only where the traffic did.
  */
 function observedSeries(
