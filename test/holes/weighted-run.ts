@@ -10,12 +10,12 @@ import {
   DescribeTargetHealthCommand,
   ModifyListenerCommand
 } from '@aws-sdk/client-elastic-load-balancing-v2'
+import type { Gate } from '../../src/gates/gate.js'
 import { MemoryLogger } from '../../src/logger.js'
 import { runShift, type RunnerOptions } from '../../src/runner.js'
 import { parseSchedule } from '../../src/schedule.js'
 import { Split } from '../../src/split.js'
 import { backend, BLUE, elb, LB, LISTENER } from '../backends/weighted-target-groups-fixtures.js'
-import type { ScriptedGate } from '../helpers/fake-backend.js'
 import { FakeClock } from '../helpers/fake-clock.js'
 
 export const VERIFY_TIMEOUT_MS = 60_000
@@ -33,7 +33,7 @@ export function blueHealthy(): void {
 }
 
 export function weightedRun(
-  gates: ScriptedGate[],
+  gates: Gate[],
   settings: Partial<RunnerOptions['settings']> = {}
 ): { clock: FakeClock; logger: MemoryLogger; run: () => ReturnType<typeof runShift> } {
   const clock = new FakeClock()
