@@ -52314,7 +52314,23 @@ async function run_shift(state, buildGates) {
         await log.group('Settle', () => settleWatched(state, live));
         state_event(state, 'settled', 'Backend settled: nothing left in flight');
     }
-    finish(state, 'succeeded', await backend.read(signal));
+    finish(state, 'succeeded', await finalState(state, live));
+}
+/**
+ * The state to report once every bake passed and settle is done. A failed read here must not
+ * roll back a finished shift: the last verified state is reported instead (cancellation still
+ * counts, as during settle).
+ */
+async function finalState(state, verified) {
+    try {
+        return await state.backend.read(state.signal);
+    }
+    catch (error) {
+        if (error instanceof CancelledError)
+            throw error;
+        state.log.warning(`Could not read the final state (${describeError(error)}); reporting the last verified one`);
+        return verified;
+    }
 }
 /** Dry-run: each step plans from the state the previous plan leaves, with no hidden state. */
 function planOnly(state, start, steps) {
