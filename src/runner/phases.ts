@@ -23,6 +23,8 @@ export async function writePhase(
   from: LiveState,
   signal: AbortSignal | undefined
 ): Promise<void> {
+  // A run whose lease another run took stops here, before writing (LeaseLostError).
+  const sent = state.lease ? await state.lease.guard(phase, signal) : phase
   state.inFlight = { phase, from }
   state.wrote = true
   if (phase.movesTraffic) {
@@ -30,7 +32,7 @@ export async function writePhase(
     state.ready = state.ready === 'never' ? 'never' : 'stale'
     state.current = { split: phase.expect.split, since: state.clock.now() }
   }
-  await state.backend.apply(phase, signal)
+  await state.backend.apply(sent, signal)
 }
 
 export interface VerifyOptions {

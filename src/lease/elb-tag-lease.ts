@@ -1,0 +1,131 @@
+import {
+  AddTagsCommand,
+  DescribeTagsCommand,
+  type ElasticLoadBalancingV2Client,
+  RemoveTagsCommand
+} from '@aws-sdk/client-elastic-load-balancing-v2'
+import type { Phase } from '../backends/backend.js'
+import { awsCall } from '../aws/call.js'
+import type { Clock } from '../clock.js'
+import type { Logger } from '../logger.js'
+import {
+  decodeFields,
+  encodeFields,
+  HOLDER_FIELDS,
+  FIELD,
+  type Lease,
+  LeaseHeldError,
+  type LeaseFields,
+  type Release,
+  requireOurs,
+  type RunIdentity,
+  takeable
+} from './lease.js'
+
+/** Our tag keys; `aws:` is AWS's own prefix, and IAM scopes AddTags/RemoveTags to this one. */
+export const TAG_PREFIX = 'traffic-shift:'
+
+/**
+ * ELB tags are last-writer-wins, not a compare-and-swap: after writing its lease a run waits this
+ * long and reads the tags back, so a run that wrote at nearly the same moment shows, and the one
+ * whose lease was overwritten backs off before any traffic write (docs/lease.md).
+ */
+export const READBACK_DELAY_MS = 1000
+
+export interface LeaseOptions {
+  me: RunIdentity
+  durationMs: number
+  breakLease: boolean
+  clock: Clock
+  logger: Logger
+}
+
+/** The lease as tags on the listener or rule (weighted mode) or the target group (targets). */
+export class ElbTagLease implements Lease {
+  private taken = false
+
+  constructor(
+    private readonly elb: ElasticLoadBalancingV2Client,
+    readonly resource: string,
+    private readonly options: LeaseOptions
+  ) {}
+
+  async acquire(signal?: AbortSignal): Promise<string[]> {
+    const { me, clock, durationMs, breakLease } = this.options
+    const found = await this.read(signal)
+    const now = clock.now()
+    const { warning } = takeable(this.resource, found, now, breakLease)
+    const holder = { ...me, startedAt: now, expiresAt: now + durationMs }
+    await this.write({ holder }, signal)
+    await clock.sleep(READBACK_DELAY_MS, signal)
+    const back = await this.read(signal)
+    if (back.holder && back.holder.leaseId !== me.leaseId) {
+      throw new LeaseHeldError(this.resource, back.holder)
+    }
+    requireOurs(this.resource, back, me)
+    this.taken = true
+    return warning ? [warning] : []
+  }
+
+  async guard<N>(phase: Phase<N>, signal?: AbortSignal): Promise<Phase<N>> {
+    const { me, clock, durationMs } = this.options
+    const found = await this.read(signal)
+    requireOurs(this.resource, found, me)
+    const holder = { ...found.holder!, expiresAt: clock.now() + durationMs }
+    await this.write({ holder }, signal)
+    return phase
+  }
+
+  async release(outcome: Release): Promise<void> {
+    if (!this.taken) return
+    const { me, clock, logger } = this.options
+    const found = await this.read()
+    if (found.holder?.leaseId !== me.leaseId) {
+      logger.warning(`The lease on ${this.resource} is no longer this run's: left as it is`)
+      return
+    }
+    // Who moved it first, then the lease off: the resource never shows neither.
+    if (outcome.movedTraffic) {
+      await this.write({ last: { by: me.runUrl, outcome: outcome.status, at: clock.now() } })
+    }
+    const keys = HOLDER_FIELDS.map((field) => TAG_PREFIX + field)
+    await awsCall('RemoveTags', this.resource, () =>
+      this.elb.send(new RemoveTagsCommand({ ResourceArns: [this.resource], TagKeys: keys }))
+    )
+    this.taken = false
+  }
+
+  private async read(signal?: AbortSignal): Promise<LeaseFields> {
+    const out = await awsCall(
+      'DescribeTags',
+      this.resource,
+      () =>
+        this.elb.send(new DescribeTagsCommand({ ResourceArns: [this.resource] }), {
+          abortSignal: signal
+        }),
+      signal
+    )
+    const tags = out.TagDescriptions?.find((d) => d.ResourceArn === this.resource)?.Tags ?? []
+    const ours = new Map<string, string>()
+    for (const { Key, Value } of tags) {
+      if (Key?.startsWith(TAG_PREFIX)) ours.set(Key.slice(TAG_PREFIX.length), Value ?? '')
+    }
+    return decodeFields(ours)
+  }
+
+  private async write(fields: LeaseFields, signal?: AbortSignal): Promise<void> {
+    const Tags = [...encodeFields(fields)].map(([key, Value]) => ({ Key: TAG_PREFIX + key, Value }))
+    await awsCall(
+      'AddTags',
+      this.resource,
+      () =>
+        this.elb.send(new AddTagsCommand({ ResourceArns: [this.resource], Tags }), {
+          abortSignal: signal
+        }),
+      signal
+    )
+  }
+}
+
+/** For the docs and tests: the tag key that names the last run that moved traffic. */
+export const LAST_MOVED_BY_TAG = TAG_PREFIX + FIELD.lastBy
