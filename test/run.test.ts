@@ -91,7 +91,8 @@ describe('run: bad input is refused before any AWS call', () => {
       'rule-arn'
     ],
     [{ 'min-healthy-percent': '0' }, 'min-healthy-percent'],
-    [{ 'blue-target-group': '' }, 'blue-target-group']
+    [{ 'blue-target-group': '' }, 'blue-target-group'],
+    [{ 'break-lease': 'yes please' }, 'break-lease']
   ])('%j fails naming %s', async (bad, input) => {
     setInputs({ ...GOOD, ...bad })
     const written: string[] = []

@@ -230,6 +230,26 @@ describe('the lease on a record (dns)', () => {
     expect(lease).not.toContain('lease-holder=')
   })
 
+  it('stops the run whose TXT lease was broken at its next step, without writing', async () => {
+    const first = startAction(inputs({ 'bake-time': '3s' }), { ...sandbox.env(), ...asRun(56) })
+    await first.waitForLog(/AWS reports blue 127 \/ green 128/, 20_000)
+    const held = leaseRecord()!
+    const theirs = `"lease-holder=${run(57)}" "lease-id=y" "lease-expires=${new Date(Date.now() + 3_600_000).toISOString()}"`
+    sandbox.route53.changeRecords(zoneId, [
+      { action: 'DELETE', record: held },
+      { action: 'CREATE', record: { ...held, values: [theirs] } }
+    ])
+    const done = await first.done
+    expect(done.outputs.status).toBe('failed')
+    const record = report(done.outputs)
+    expect(record.failure).toContain(
+      `lost its lease on _traffic-shift.www.shop.example TXT in hosted zone ${zoneId} to ${run(57)}`
+    )
+    expect(kinds(record)).not.toContain('rollback')
+    expect(weightsNow()).toEqual([127, 128])
+    expect(leaseRecord()!.values).toEqual([theirs])
+  })
+
   it('takes over an expired TXT lease with a warning, and breaks a live one on purpose', async () => {
     const txt = (id: number, expiresAt: number) =>
       `"lease-holder=${run(id)}" "lease-id=x" "lease-expires=${new Date(expiresAt).toISOString()}"`
