@@ -46820,13 +46820,15 @@ class ElbTagLease {
         const { warning } = takeable(this.resource, found, now, breakLease);
         const holder = { ...me, startedAt: now, expiresAt: now + durationMs };
         await this.write({ holder }, signal);
+        // From here release() removes it, should the run end (cancelled) before the read-back.
+        this.taken = true;
         await clock.sleep(READBACK_DELAY_MS, signal);
         const back = await this.read(signal);
         if (back.holder && back.holder.leaseId !== me.leaseId) {
+            this.taken = false;
             throw new LeaseHeldError(this.resource, back.holder);
         }
         requireOurs(this.resource, back, me);
-        this.taken = true;
         return warning ? [warning] : [];
     }
     async guard(phase, signal) {

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { mockClient } from 'aws-sdk-client-mock'
 import type { Phase } from '../../src/backends/backend.js'
+import { CancelledError } from '../../src/errors.js'
 import { MemoryLogger } from '../../src/logger.js'
 import { ElbTagLease, READBACK_DELAY_MS } from '../../src/lease/elb-tag-lease.js'
 import { LeaseHeldError, LeaseLostError } from '../../src/lease/lease.js'
@@ -157,6 +158,18 @@ describe('ElbTagLease', () => {
     expect(elb.commandCalls(RemoveTagsCommand)).toHaveLength(0)
     expect(tags.get('traffic-shift:lease-holder')).toBe(OTHER)
     expect(logger.lines.join('\n')).toContain('no longer this run')
+  })
+
+  it('removes its lease on release when the run is cancelled before the read-back', async () => {
+    const { lease } = setup()
+    // The runner's SIGINT aborts the read-back's sleep, as Clock.sleep does.
+    duringReadback = () => {
+      throw new CancelledError()
+    }
+    await expect(lease.acquire()).rejects.toThrow(CancelledError)
+    expect(tags.get('traffic-shift:lease-holder')).toBe(ME.runUrl)
+    await lease.release({ status: 'failed', movedTraffic: false })
+    expect(tags.has('traffic-shift:lease-holder')).toBe(false)
   })
 
   it('keeps the previous last-moved-by when this run moved no traffic', async () => {
