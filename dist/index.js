@@ -46772,7 +46772,8 @@ function takeable(resource, found, now, breakLease) {
 /** Throws LeaseLostError unless `found` is this run's lease. */
 function requireOurs(resource, found, me) {
     const holder = found.holder;
-    if (holder?.leaseId === me.leaseId && holder.runUrl === me.runUrl)
+    // The id alone decides: the URL is for people, and a store may have to spell it differently.
+    if (holder?.leaseId === me.leaseId)
         return;
     throw new LeaseLostError(resource, holder ? `${holder.runUrl} (until ${when(holder.expiresAt)})` : 'nobody (the lease was removed)');
 }
@@ -46869,14 +46870,22 @@ class ElbTagLease {
         return decodeFields(ours);
     }
     async write(fields, signal) {
-        const Tags = [...encodeFields(fields)].map(([key, Value]) => ({ Key: TAG_PREFIX + key, Value }));
+        const Tags = [...encodeFields(fields)].map(([key, value]) => ({
+            Key: TAG_PREFIX + key,
+            Value: tagValue(value)
+        }));
         await awsCall('AddTags', this.resource, () => this.elb.send(new client_elastic_load_balancing_v2_dist_cjs/* AddTagsCommand */.yjM({ ResourceArns: [this.resource], Tags }), {
             abortSignal: signal
         }), signal);
     }
 }
-/** For the docs and tests: the tag key that names the last run that moved traffic. */
-const LAST_MOVED_BY_TAG = TAG_PREFIX + FIELD.lastBy;
+/**
+ * ELB accepts tag values of at most 256 letters, digits, spaces and `_.:/=+-@`; a run URL
+ * (a GitHub Enterprise path, a local host name) with anything else is spelled with `_` there.
+ */
+function tagValue(text) {
+    return text.replace(/[^\p{L}\p{Z}\p{N}_.:/=+\-@]/gu, '_').slice(0, 256);
+}
 
 ;// CONCATENATED MODULE: ./src/lease/identity.ts
 

@@ -12,7 +12,6 @@ import {
   decodeFields,
   encodeFields,
   HOLDER_FIELDS,
-  FIELD,
   type Lease,
   LeaseHeldError,
   type LeaseFields,
@@ -116,7 +115,10 @@ export class ElbTagLease implements Lease {
   }
 
   private async write(fields: LeaseFields, signal?: AbortSignal): Promise<void> {
-    const Tags = [...encodeFields(fields)].map(([key, Value]) => ({ Key: TAG_PREFIX + key, Value }))
+    const Tags = [...encodeFields(fields)].map(([key, value]) => ({
+      Key: TAG_PREFIX + key,
+      Value: tagValue(value)
+    }))
     await awsCall(
       'AddTags',
       this.resource,
@@ -129,5 +131,10 @@ export class ElbTagLease implements Lease {
   }
 }
 
-/** For the docs and tests: the tag key that names the last run that moved traffic. */
-export const LAST_MOVED_BY_TAG = TAG_PREFIX + FIELD.lastBy
+/**
+ * ELB accepts tag values of at most 256 letters, digits, spaces and `_.:/=+-@`; a run URL
+ * (a GitHub Enterprise path, a local host name) with anything else is spelled with `_` there.
+ */
+export function tagValue(text: string): string {
+  return text.replace(/[^\p{L}\p{Z}\p{N}_.:/=+\-@]/gu, '_').slice(0, 256)
+}

@@ -155,7 +155,8 @@ export function takeable(
 /** Throws LeaseLostError unless `found` is this run's lease. */
 export function requireOurs(resource: string, found: LeaseFields, me: RunIdentity): void {
   const holder = found.holder
-  if (holder?.leaseId === me.leaseId && holder.runUrl === me.runUrl) return
+  // The id alone decides: the URL is for people, and a store may have to spell it differently.
+  if (holder?.leaseId === me.leaseId) return
   throw new LeaseLostError(
     resource,
     holder ? `${holder.runUrl} (until ${when(holder.expiresAt)})` : 'nobody (the lease was removed)'

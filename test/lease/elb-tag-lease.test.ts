@@ -9,7 +9,7 @@ import { mockClient } from 'aws-sdk-client-mock'
 import type { Phase } from '../../src/backends/backend.js'
 import { CancelledError } from '../../src/errors.js'
 import { MemoryLogger } from '../../src/logger.js'
-import { ElbTagLease, READBACK_DELAY_MS } from '../../src/lease/elb-tag-lease.js'
+import { ElbTagLease, READBACK_DELAY_MS, tagValue } from '../../src/lease/elb-tag-lease.js'
 import { LeaseHeldError, LeaseLostError } from '../../src/lease/lease.js'
 import { Split } from '../../src/split.js'
 import { FakeClock } from '../helpers/fake-clock.js'
@@ -185,5 +185,12 @@ describe('ElbTagLease', () => {
     const { lease } = setup()
     tags.set('traffic-shift:lease-holder', OTHER)
     await expect(lease.acquire()).rejects.toThrow('until an expiry that cannot be read')
+  })
+
+  it('spells a run URL in the characters ELB accepts in a tag value', () => {
+    expect(tagValue('https://ghe.example.com/~ops/shop?x=1#y')).toBe(
+      'https://ghe.example.com/_ops/shop_x=1_y'
+    )
+    expect(tagValue('x'.repeat(300))).toHaveLength(256)
   })
 })
