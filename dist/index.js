@@ -46780,8 +46780,12 @@ function requireOurs(resource, found, me) {
 function when(ms) {
     return Number.isNaN(ms) ? 'an expiry that cannot be read' : new Date(ms).toISOString();
 }
-/** Margin for clock skew between runners and the settle after the last bake. */
-const LEASE_MARGIN_MS = 10 * 60_000;
+/**
+ * Margin for clock skew between runners and the release after the last bake. Short, because a
+ * killed run blocks a re-run this long; the settle (draining) writes nothing, so a lease that
+ * expires during it lets another run in without letting this one overwrite it.
+ */
+const LEASE_MARGIN_MS = 5 * 60_000;
 /**
  * Longest a live run goes between two renewals (a write): a verify, a bake with gates still
  * pending up to the health timeout, then the next step's ready check; plus the margin. A run

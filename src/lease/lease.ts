@@ -199,8 +199,12 @@ export interface LeaseTiming {
   healthTimeoutMs: number
 }
 
-/** Margin for clock skew between runners and the settle after the last bake. */
-export const LEASE_MARGIN_MS = 10 * 60_000
+/**
+ * Margin for clock skew between runners and the release after the last bake. Short, because a
+ * killed run blocks a re-run this long; the settle (draining) writes nothing, so a lease that
+ * expires during it lets another run in without letting this one overwrite it.
+ */
+export const LEASE_MARGIN_MS = 5 * 60_000
 
 /**
  * Longest a live run goes between two renewals (a write): a verify, a bake with gates still
