@@ -46769,6 +46769,18 @@ function takeable(resource, found, now, breakLease) {
     }
     throw new LeaseHeldError(resource, holder);
 }
+/** What a dry run says about `found`: nothing for a free lease. */
+function peekNote(resource, found, now, breakLease) {
+    try {
+        const { warning } = takeable(resource, found, now, breakLease);
+        return warning && `A run now: ${warning}`;
+    }
+    catch (error) {
+        if (!(error instanceof LeaseHeldError))
+            throw error;
+        return `A run now would refuse: ${error.message}`;
+    }
+}
 /** Throws LeaseLostError unless `found` is this run's lease. */
 function requireOurs(resource, found, me) {
     const holder = found.holder;
@@ -46817,6 +46829,10 @@ class ElbTagLease {
         this.elb = elb;
         this.resource = resource;
         this.options = options;
+    }
+    async peek(signal) {
+        const { clock, breakLease } = this.options;
+        return peekNote(this.resource, await this.read(signal), clock.now(), breakLease);
     }
     async acquire(signal) {
         const { me, clock, durationMs, breakLease } = this.options;
@@ -46942,6 +46958,10 @@ class Route53TxtLease {
         this.options = options;
         this.name = `${LEASE_LABEL}.${recordName.toLowerCase().replace(/\.$/, '')}`;
         this.resource = `${this.name} TXT in hosted zone ${hostedZoneId}`;
+    }
+    async peek(signal) {
+        const { clock, breakLease } = this.options;
+        return peekNote(this.resource, fieldsOf(await this.read(signal)), clock.now(), breakLease);
     }
     async acquire(signal) {
         const { me, clock, durationMs, breakLease } = this.options;
@@ -52312,6 +52332,14 @@ async function takeLease(state) {
         state.record.warnings = [...(state.record.warnings ?? []), ...warnings];
     state.log.info(`Holding the lease on ${state.lease.resource}`);
 }
+/** A dry run takes no lease, but says when a real run would refuse or take one over. */
+async function peekLease(state) {
+    const note = await state.lease?.peek(state.signal);
+    if (!note)
+        return;
+    state.log.warning(note);
+    state.record.warnings = [...(state.record.warnings ?? []), note];
+}
 /** At the end, whatever the outcome: a failed release is warned about, never the run's verdict. */
 async function releaseLease(state) {
     if (!state.lease)
@@ -52527,8 +52555,10 @@ async function run_shift(state, buildGates) {
     record.targetPercent = target.percent;
     const steps = planQuantizedSteps(start.split, settings.traffic, settings.schedule.points, (split) => backend.quantize(split, start));
     log.info(planLine(start.split, target, settings.traffic, steps));
-    if (settings.dryRun)
+    if (settings.dryRun) {
+        await peekLease(state);
         return planOnly(state, start, steps);
+    }
     if (steps.length === 0)
         return finish(state, 'no-op', start);
     await takeLease(state);

@@ -15,6 +15,7 @@ import {
   type Lease,
   LeaseHeldError,
   type LeaseFields,
+  peekNote,
   type Release,
   requireOurs,
   type RunIdentity,
@@ -48,6 +49,11 @@ export class ElbTagLease implements Lease {
     readonly resource: string,
     private readonly options: LeaseOptions
   ) {}
+
+  async peek(signal?: AbortSignal): Promise<string | undefined> {
+    const { clock, breakLease } = this.options
+    return peekNote(this.resource, await this.read(signal), clock.now(), breakLease)
+  }
 
   async acquire(signal?: AbortSignal): Promise<string[]> {
     const { me, clock, durationMs, breakLease } = this.options

@@ -152,6 +152,22 @@ export function takeable(
   throw new LeaseHeldError(resource, holder)
 }
 
+/** What a dry run says about `found`: nothing for a free lease. */
+export function peekNote(
+  resource: string,
+  found: LeaseFields,
+  now: number,
+  breakLease: boolean
+): string | undefined {
+  try {
+    const { warning } = takeable(resource, found, now, breakLease)
+    return warning && `A run now: ${warning}`
+  } catch (error) {
+    if (!(error instanceof LeaseHeldError)) throw error
+    return `A run now would refuse: ${error.message}`
+  }
+}
+
 /** Throws LeaseLostError unless `found` is this run's lease. */
 export function requireOurs(resource: string, found: LeaseFields, me: RunIdentity): void {
   const holder = found.holder
@@ -181,6 +197,8 @@ export interface Release {
 export interface Lease {
   /** What the lease is on, for messages. */
   readonly resource: string
+  /** Read-only, for a dry run: what taking the lease now would do, when not simply take it. */
+  peek(signal?: AbortSignal): Promise<string | undefined>
   /** Takes the lease or throws LeaseHeldError; returns warnings (an expired or broken lease). */
   acquire(signal?: AbortSignal): Promise<string[]>
   /**

@@ -16,6 +16,7 @@ import {
   type Lease,
   LeaseHeldError,
   type LeaseFields,
+  peekNote,
   type Release,
   requireOurs,
   takeable
@@ -46,6 +47,11 @@ export class Route53TxtLease implements Lease {
   ) {
     this.name = `${LEASE_LABEL}.${recordName.toLowerCase().replace(/\.$/, '')}`
     this.resource = `${this.name} TXT in hosted zone ${hostedZoneId}`
+  }
+
+  async peek(signal?: AbortSignal): Promise<string | undefined> {
+    const { clock, breakLease } = this.options
+    return peekNote(this.resource, fieldsOf(await this.read(signal)), clock.now(), breakLease)
   }
 
   async acquire(signal?: AbortSignal): Promise<string[]> {

@@ -10,6 +10,14 @@ export async function takeLease(state: RunState): Promise<void> {
   state.log.info(`Holding the lease on ${state.lease.resource}`)
 }
 
+/** A dry run takes no lease, but says when a real run would refuse or take one over. */
+export async function peekLease(state: RunState): Promise<void> {
+  const note = await state.lease?.peek(state.signal)
+  if (!note) return
+  state.log.warning(note)
+  state.record.warnings = [...(state.record.warnings ?? []), note]
+}
+
 /** At the end, whatever the outcome: a failed release is warned about, never the run's verdict. */
 export async function releaseLease(state: RunState): Promise<void> {
   if (!state.lease) return

@@ -12,7 +12,7 @@ import {
   waitUntilReady,
   writePhase
 } from './phases.js'
-import { releaseLease, takeLease } from './lease.js'
+import { peekLease, releaseLease, takeLease } from './lease.js'
 import { handleFailure } from './rollback.js'
 import { event, finish, newRunState, type RunnerOptions, type RunState } from './state.js'
 
@@ -67,7 +67,10 @@ async function shift(state: RunState, buildGates: RunnerOptions['gates']): Promi
     (split) => backend.quantize(split, start)
   )
   log.info(planLine(start.split, target, settings.traffic, steps))
-  if (settings.dryRun) return planOnly(state, start, steps)
+  if (settings.dryRun) {
+    await peekLease(state)
+    return planOnly(state, start, steps)
+  }
   if (steps.length === 0) return finish(state, 'no-op', start)
   await takeLease(state)
 

@@ -138,6 +138,9 @@ describe('the lease on a listener (weighted-target-groups)', () => {
 
   it('refuses a live lease, and breaks it with break-lease: true', async () => {
     await leaseOf(40, Date.now() + 3_600_000)
+    const dry = await runAction(inputs({ 'dry-run': 'true' }), { ...sandbox.env(), ...asRun(45) })
+    expect(dry.outputs.status).toBe('planned')
+    expect(dry.stdout).toContain(`::warning::A run now would refuse: Another run holds the lease`)
     const refused = await runAction(inputs(), { ...sandbox.env(), ...asRun(45) })
     expect(refused.outputs.status).toBe('failed')
     expect(report(refused.outputs).failure).toContain(run(40))

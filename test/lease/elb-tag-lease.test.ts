@@ -193,4 +193,16 @@ describe('ElbTagLease', () => {
     )
     expect(tagValue('x'.repeat(300))).toHaveLength(256)
   })
+
+  it('peeks without writing: nothing for a free lease, the refusal for a live one', async () => {
+    const { lease, clock } = setup()
+    expect(await lease.peek()).toBeUndefined()
+    held(OTHER, 'other', clock.now() + 60_000)
+    expect(await lease.peek()).toContain(
+      `A run now would refuse: Another run holds the lease on ${LISTENER}: ${OTHER}`
+    )
+    held(OTHER, 'other', clock.now() - 1)
+    expect(await lease.peek()).toContain('A run now: Taking over the lease')
+    expect(elb.commandCalls(AddTagsCommand)).toHaveLength(0)
+  })
 })

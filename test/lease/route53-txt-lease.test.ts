@@ -213,4 +213,12 @@ describe('Route53TxtLease', () => {
   it('reads back strings with quotes and backslashes', () => {
     expect(fieldsOf(txtOf(['last-moved-by=a\\"b\\\\c', 'junk'])).last?.by).toBe('a"b\\c')
   })
+
+  it('peeks without a batch', async () => {
+    const { lease, clock } = setup()
+    expect(await lease.peek()).toBeUndefined()
+    txt = heldBy(OTHER, 'other', clock.now() + 60_000)
+    expect(await lease.peek()).toContain(`A run now would refuse: Another run holds the lease`)
+    expect(route53.commandCalls(ChangeResourceRecordSetsCommand)).toHaveLength(0)
+  })
 })

@@ -19,6 +19,11 @@ class ScriptedLease implements Lease {
   lostAtWrite?: number
   private writes = 0
 
+  async peek(): Promise<string | undefined> {
+    this.log.push('peek')
+    return this.refuse ? `A run now would refuse: held by ${OTHER}` : undefined
+  }
+
   async acquire(): Promise<string[]> {
     this.log.push('acquire')
     if (this.refuse)
@@ -112,7 +117,15 @@ describe('the runner and its lease', () => {
     await setup(dry, Split.GREEN, true).run()
     const noop = new ScriptedLease()
     await setup(noop, Split.GREEN, false, 100).run()
-    expect(dry.log.filter((line) => line !== 'release planned moved=false')).toEqual([])
+    expect(dry.log.filter((line) => line !== 'release planned moved=false')).toEqual(['peek'])
     expect(noop.log.filter((line) => line !== 'release no-op moved=false')).toEqual([])
+  })
+
+  it('says in a dry run that a real run would refuse', async () => {
+    const lease = new ScriptedLease()
+    lease.refuse = true
+    const record = await setup(lease, Split.GREEN, true).run()
+    expect(record.status).toBe('planned')
+    expect(record.warnings).toEqual([`A run now would refuse: held by ${OTHER}`])
   })
 })
