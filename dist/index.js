@@ -43440,7 +43440,24 @@ function requireSameRegionAndAccount(arns, clientRegion) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/aws/target-health.ts
+
+
+/**
+ * DescribeTargetHealth of one target group (only `targetIds` when given: a side's own targets in
+ * a group both sides share), as every mode and the target-health gate read it.
+ */
+async function describeTargetHealth(elbv2, targetGroupArn, signal, targetIds) {
+    const input = {
+        TargetGroupArn: targetGroupArn,
+        ...(targetIds && targetIds.length > 0 ? { Targets: targetIds.map((id) => ({ Id: id })) } : {})
+    };
+    const out = await awsCall('DescribeTargetHealth', targetGroupArn, () => elbv2.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTargetHealthCommand */.qyg(input), { abortSignal: signal }), signal);
+    return out.TargetHealthDescriptions ?? [];
+}
+
 ;// CONCATENATED MODULE: ./src/backends/targets-aws.ts
+
 
 
 
@@ -43498,10 +43515,8 @@ class TargetsAws {
     }
     /** Every target registered in the group, draining ones included. */
     async health(arn, signal) {
-        const out = await awsCall('DescribeTargetHealth', arn, () => this.elbv2.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTargetHealthCommand */.qyg({ TargetGroupArn: arn }), {
-            abortSignal: signal
-        }), signal);
-        return (out.TargetHealthDescriptions ?? []).flatMap((description) => description.Target?.Id === undefined
+        const descriptions = await describeTargetHealth(this.elbv2, arn, signal);
+        return descriptions.flatMap((description) => description.Target?.Id === undefined
             ? []
             : [
                 {
@@ -45111,6 +45126,7 @@ function plainActions(actions) {
 
 
 
+
 class WeightedAws {
     elbv2;
     constructor(elbv2) {
@@ -45150,10 +45166,7 @@ class WeightedAws {
         return out.TargetGroups?.[0];
     }
     async targetHealth(arn, signal) {
-        const out = await awsCall('DescribeTargetHealth', arn, () => this.elbv2.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTargetHealthCommand */.qyg({ TargetGroupArn: arn }), {
-            abortSignal: signal
-        }), signal);
-        return out.TargetHealthDescriptions ?? [];
+        return describeTargetHealth(this.elbv2, arn, signal);
     }
     /** Sends one planned ModifyListener / ModifyRule as it was planned. */
     async send(call, signal) {
@@ -46543,14 +46556,16 @@ class TargetHealthGate {
      * carries nothing and there is nothing to judge. Who is registered is the backend's to verify.
      */
     judgeGroup(group, seen, context, now) {
-        const name = groupName(group);
+        // Named with the side: in mode targets both sides share one group, so "shop: 1/1" alone
+        // does not say whose targets those are.
+        const name = `green in ${groupName(group)}`;
         if (!group.targetIds || group.targetIds.length === 0)
             return this.judge(name, seen, now);
         const registered = seen.filter((target) => target.reason !== 'Target.NotRegistered');
         if (registered.length === 0 && context.split.permille === 0) {
             return {
                 status: 'pass',
-                detail: `${name}: green's ${seen.length} targets are not registered yet (green carries no traffic)`
+                detail: `${name}: ${seen.length} targets not registered yet (green carries no traffic)`
             };
         }
         const later = seen.length - registered.length;
@@ -46598,16 +46613,9 @@ class TargetHealthGate {
         return fail(parts.join('; '));
     }
     async describe(group, signal) {
-        const input = {
-            TargetGroupArn: group.arn,
-            ...(group.targetIds && group.targetIds.length > 0
-                ? { Targets: group.targetIds.map((id) => ({ Id: id })) }
-                : {})
-        };
-        const output = await awsCall('DescribeTargetHealth', group.arn, () => this.deps.clients
-            .get(client_elastic_load_balancing_v2_dist_cjs/* ElasticLoadBalancingV2Client */.MlD)
-            .send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTargetHealthCommand */.qyg(input), { abortSignal: signal }), signal);
-        return (output.TargetHealthDescriptions ?? []).map((description) => toSeen(group.arn, description));
+        const elbv2 = this.deps.clients.get(client_elastic_load_balancing_v2_dist_cjs/* ElasticLoadBalancingV2Client */.MlD);
+        const descriptions = await describeTargetHealth(elbv2, group.arn, signal, group.targetIds);
+        return descriptions.map((description) => toSeen(group.arn, description));
     }
 }
 /** States that resolve on their own (initial, unused with Target.NotInUse): timed, then failed. */
@@ -51082,6 +51090,25 @@ function mermaidLabel(value, max) {
 function oneLine(value, max) {
     return clip(value.replace(NEWLINES, ' ').replace(CONTROL, '').replace(/\s+/g, ' ').trim(), max);
 }
+/**
+ * Plain text on one line, cut at a word boundary with "…" when longer than `max` (titles, where
+ * "… (N more characters)" would not fit and half a word reads as a typo). A text with no space
+ * in its second half is cut where it must be, never inside a surrogate pair.
+ */
+function cutAtWord(value, max) {
+    const line = oneLine(value, Number.MAX_SAFE_INTEGER);
+    if (line.length <= max)
+        return line;
+    const room = max - 1;
+    let end = line.lastIndexOf(' ', room);
+    if (end < room / 2) {
+        end = room;
+        const code = line.charCodeAt(end - 1);
+        if (code >= 0xd800 && code <= 0xdbff)
+            end -= 1;
+    }
+    return `${line.slice(0, end).replace(/[\s,;:]+$/, '')}…`;
+}
 
 ;// CONCATENATED MODULE: ./src/report/failure.ts
 const CAUSES = ['gate-failed', 'error', 'cancelled', 'out-of-band'];
@@ -51164,13 +51191,146 @@ function formatClock(ms, reference) {
     const full = formatTimestamp(ms);
     return Math.floor(ms / DAY_MS) === Math.floor(reference / DAY_MS) ? full.slice(11) : full;
 }
+/** A percent with its sign: "25%", "12.5%". */
+function formatPct(percent) {
+    return `${formatPercent(percent)}%`;
+}
+
+;// CONCATENATED MODULE: ./src/report/names.ts
+/**
+ * Short names for the resources a report mentions. An ARN is ~100-140 characters of which people
+ * read one word (the load balancer's or the group's name), so charts, tables and annotation
+ * titles name resources by that word, and the summary lists the full ARNs once.
+ */
+// An ARN in running text: it ends at whitespace, a quote, a bracket, a comma or a semicolon.
+// Alarm names may hold other punctuation, so only these end it; a sentence's final period is
+// trimmed (see arnsIn).
+const ARN_IN_TEXT = /\barn:aws[a-z-]*:[a-z0-9-]+:[^\s"'`()[\]{}<>,;]+/g;
+/** How the dns backend names its target: "www.example.com. A in hosted zone Z123". */
+const DNS_TARGET = /^(\S+?)\.? (\S+) in hosted zone (\S+)$/;
+/** A short name for one ARN (or the dns backend's target), as people call the resource. */
+function shortName(resource) {
+    return parse(resource)?.name ?? resource;
+}
+function parse(resource) {
+    const dns = DNS_TARGET.exec(resource);
+    if (dns)
+        return { name: dns[1], id: `${dns[2]} ${dns[3]}` };
+    const arn = /^arn:aws[a-z-]*:([a-z0-9-]+):[^:]*:[^:]*:(.+)$/.exec(resource);
+    if (!arn)
+        return undefined;
+    const [, service, rest] = arn;
+    return fromResource(service, rest);
+}
+/** The resource part of an ARN (after the account) as a name and an id. */
+function fromResource(service, rest) {
+    if (service === 'elasticloadbalancing') {
+        // listener/app/NAME/LB-ID/LISTENER-ID, listener-rule/app/NAME/LB-ID/LISTENER-ID/RULE-ID,
+        // loadbalancer/app/NAME/LB-ID, targetgroup/NAME/TG-ID
+        const parts = rest.split('/');
+        const id = parts[parts.length - 1];
+        if (parts[0] === 'targetgroup' && parts.length >= 2)
+            return { name: parts[1], id };
+        const kind = { listener: 'listener', 'listener-rule': 'rule', loadbalancer: 'load balancer' }[parts[0]];
+        if (kind !== undefined && parts.length >= 3)
+            return { name: `${parts[2]} ${kind}`, id };
+    }
+    if (service === 'autoscaling') {
+        const group = /autoScalingGroupName\/(.+)$/.exec(rest);
+        if (group)
+            return { name: group[1], id: rest.split(':')[1] ?? '' };
+    }
+    if (service === 'cloudwatch' && rest.startsWith('alarm:')) {
+        return { name: rest.slice('alarm:'.length), id: '' };
+    }
+    if (service === 'route53') {
+        const [kind, id = ''] = rest.split('/');
+        const label = { hostedzone: 'hosted zone', healthcheck: 'health check' }[kind];
+        if (label !== undefined)
+            return { name: `${label} ${id}`, id: '' };
+    }
+    // Any other ARN: its last path or colon segment is what its owner named.
+    const segments = rest.split(/[/:]/).filter((segment) => segment !== '');
+    return { name: segments[segments.length - 1] ?? rest, id: '' };
+}
+/** Every ARN in a text, in order of appearance, each once. */
+function arnsIn(text) {
+    const found = (text.match(ARN_IN_TEXT) ?? []).map((arn) => arn.replace(/[.:]+$/, ''));
+    return [...new Set(found)];
+}
+/**
+ * Short names for a report's resources, unique within it: two listeners of one load balancer
+ * are both "shop listener" alone, so where names collide each gets the end of its id.
+ */
+class ShortNames {
+    names = new Map();
+    constructor(resources) {
+        const byName = new Map();
+        for (const resource of new Set(resources)) {
+            const parsed = parse(resource) ?? { name: resource, id: '' };
+            byName.set(parsed.name, [...(byName.get(parsed.name) ?? []), { resource, parsed }]);
+        }
+        for (const [name, entries] of byName) {
+            if (entries.length === 1) {
+                this.names.set(entries[0].resource, name);
+                continue;
+            }
+            const ids = entries.map((entry) => entry.parsed.id);
+            const length = distinctTail(ids);
+            entries.forEach(({ resource }, i) => {
+                const id = ids[i].slice(-length);
+                this.names.set(resource, id === '' ? resource : `${name} …${id}`);
+            });
+        }
+    }
+    /** The resource's short name (its own short name when this set has not seen it). */
+    of(resource) {
+        return this.names.get(resource) ?? shortName(resource);
+    }
+    /** The text with every ARN in it replaced by its short name. */
+    shorten(text) {
+        return text.replace(ARN_IN_TEXT, (match) => {
+            const arn = match.replace(/[.:]+$/, '');
+            return `${this.of(arn)}${match.slice(arn.length)}`;
+        });
+    }
+    /** Each resource given a name different from itself, with that name. */
+    entries() {
+        return [...this.names].filter(([resource, name]) => resource !== name);
+    }
+}
+/** The shortest tail length (at least 4) that tells the ids apart; their whole length if none. */
+function distinctTail(ids) {
+    const longest = Math.max(...ids.map((id) => id.length));
+    for (let length = Math.min(4, longest); length < longest; length++) {
+        if (new Set(ids.map((id) => id.slice(-length))).size === ids.length)
+            return length;
+    }
+    return longest;
+}
+/** The short names of every ARN the record mentions, unique within it. */
+function reportNames(record) {
+    const texts = [
+        record.failure,
+        record.finalNative,
+        record.failedGate?.detail,
+        ...(record.warnings ?? []),
+        ...record.steps.flatMap((step) => [step.native, ...step.gates.map((check) => check.detail)]),
+        ...record.events.map((event) => event.message)
+    ];
+    const arns = texts.flatMap((text) => (text === undefined ? [] : arnsIn(text)));
+    return new ShortNames([record.target, ...arns]);
+}
 
 ;// CONCATENATED MODULE: ./src/report/annotation.ts
 
 
 
-const TITLE_MAX = 200;
-const CAUSE_MAX = 80;
+
+/** GitHub keeps at most 255 characters of an annotation's title (the Checks API's limit). */
+const TITLE_MAX = 255;
+/** The error's share of the title: a few words; the message below has it whole. */
+const CAUSE_MAX = 100;
 const LINE_MAX = 1000;
 /**
  * The error annotation of a run that failed or rolled back: a title naming the gate (or the
@@ -51183,7 +51343,9 @@ function renderFailureAnnotation(record) {
     const facts = failureFacts(record);
     const outcome = record.status === 'rolled-back' ? 'rolled back' : 'failed';
     const at = facts.atPercent === undefined ? '' : ` at ${formatPercent(facts.atPercent)}% green`;
-    const title = oneLine(`Traffic shift ${outcome}: ${what(record, facts)}${at}`, TITLE_MAX);
+    // Resources by their short names: an ARN is too long for a title and useless cut in half.
+    const names = reportNames(record);
+    const title = cutAtWord(`Traffic shift ${outcome}: ${what(record, facts, names)}${at}`, TITLE_MAX);
     const saw = facts.gate
         ? `Gate ${facts.gate.gate} reported: ${facts.gate.detail}`
         : (facts.cause?.message ?? record.failure ?? 'The run stopped without saying why.');
@@ -51200,7 +51362,7 @@ function renderFailureAnnotation(record) {
     return { title, message: lines.map((line) => oneLine(line, LINE_MAX)).join('\n') };
 }
 /** The gate or the error, in a few words. */
-function what(record, facts) {
+function what(record, facts, names) {
     if (facts.gate)
         return `gate ${facts.gate.gate} failed`;
     switch (facts.cause?.kind) {
@@ -51211,9 +51373,11 @@ function what(record, facts) {
         case 'gate-failed':
             return 'a gate failed';
         case 'error':
-            return `error: ${oneLine(facts.cause.message, CAUSE_MAX)}`;
+            return `error: ${cutAtWord(names.shorten(facts.cause.message), CAUSE_MAX)}`;
         default:
-            return record.failure === undefined ? 'unknown error' : oneLine(record.failure, CAUSE_MAX);
+            return record.failure === undefined
+                ? 'unknown error'
+                : cutAtWord(names.shorten(record.failure), CAUSE_MAX);
     }
 }
 /** What the action did about it, and where that left traffic. */
@@ -51438,124 +51602,253 @@ function minimalReport(record) {
 ;// CONCATENATED MODULE: ./src/report/chart.ts
 
 
-/** Mermaid draws every point with a label; beyond this the chart is unreadable. */
-const MAX_POINTS = 100;
+/** At most this many intervals: about 3 px each on GitHub's ~700 px chart. */
+const MAX_INTERVALS = 200;
+/** Runs longer than this are charted in minutes: people read a 30-minute rollout in minutes. */
+const MINUTES_AFTER_S = 600;
 /**
- * Green's share over time as a step function: a shift is instant, so each change of the share
- * gives two points at the same moment (the old value, then the new one). At most MAX_POINTS
- * points: the first, the last, and as many jumps as fit, preferring the first, the last and
- * every change of direction (a rollback) over the jumps inside a steady ramp.
+ * Sample intervals, in the axis's unit. Mermaid spreads a line's values evenly over a numeric x axis by
+ * adding (max - min) / (count - 1) to min while it is <= max: each of these is exact in binary,
+ * so every sum is exact and no value falls off the end of the axis.
  */
-function chartPoints(record) {
-    const samples = record.events
+const INTERVALS = [
+    1 / 64,
+    1 / 32,
+    1 / 16,
+    1 / 8,
+    1 / 4,
+    1 / 2,
+    1,
+    2,
+    5,
+    10,
+    15,
+    30,
+    60,
+    120,
+    300,
+    600,
+    900,
+    1800,
+    3600
+];
+/** GitHub's own green: readable on its light and dark themes alike. */
+const LINE_COLOUR = '#2da44e';
+/**
+ * Green's share over time on a time-true axis: one value per fixed interval, so a 3 s bake is ten
+ * times as wide as a 0.3 s rollback. Each value is, of the shares the interval held, the one
+ * furthest from the value before: a peak or a dip shorter than an interval (green at 100 % for
+ * a moment before a rollback) is drawn one interval wide instead of vanishing between samples.
+ * Undefined without any share.
+ */
+function chartSeries(record) {
+    const changes = record.events
         .filter((event) => event.percent !== undefined && Number.isFinite(event.percent))
         .map((event) => ({ at: event.at - record.startedAt, percent: event.percent }));
-    if (samples.length === 0)
-        return [];
-    const jumps = [];
-    let current = samples[0].percent;
-    for (const sample of samples.slice(1)) {
-        if (sample.percent !== current)
-            jumps.push({ at: sample.at, from: current, to: sample.percent });
-        current = sample.percent;
-    }
-    const first = samples[0];
-    const last = samples[samples.length - 1];
-    const points = [first];
-    const push = (point) => {
-        const previous = points[points.length - 1];
-        if (previous.at !== point.at || previous.percent !== point.percent)
-            points.push(point);
-    };
-    for (const jump of selectJumps(jumps, Math.floor((MAX_POINTS - 2) / 2))) {
-        push({ at: jump.at, percent: jump.from });
-        push({ at: jump.at, percent: jump.to });
-    }
-    push(last);
-    return points;
-}
-function selectJumps(jumps, limit) {
-    if (jumps.length <= limit)
-        return jumps;
-    const direction = (jump) => Math.sign(jump.to - jump.from);
-    const priority = new Set([0, jumps.length - 1]);
-    jumps.forEach((jump, i) => {
-        if (i > 0 && direction(jump) !== direction(jumps[i - 1])) {
-            priority.add(i - 1);
-            priority.add(i);
+    if (changes.length === 0)
+        return undefined;
+    const lastEvent = record.events[record.events.length - 1].at;
+    const endMs = Math.max(0, lastEvent - record.startedAt, (record.finishedAt ?? 0) - record.startedAt);
+    const unit = endMs / 1000 > MINUTES_AFTER_S ? 'minutes' : 'seconds';
+    const unitMs = unit === 'minutes' ? 60_000 : 1000;
+    const interval = intervalFor(endMs / unitMs);
+    const intervalMs = interval * unitMs;
+    const count = Math.max(2, Math.ceil(endMs / intervalMs) + 1);
+    // Before the first share was read, the run was at that share (it is the live split it found).
+    let current = changes[0].percent;
+    let next = 0;
+    const values = [];
+    for (let k = 0; k < count; k++) {
+        const until = k * intervalMs;
+        const held = [current];
+        while (next < changes.length && changes[next].at <= until) {
+            current = changes[next].percent;
+            held.push(current);
+            next++;
         }
-    });
-    const important = [...priority].sort((a, b) => a - b);
-    let chosen;
-    if (important.length >= limit) {
-        chosen = evenly(important, limit);
+        const previous = values.length > 0 ? values[values.length - 1] : current;
+        values.push(furthest(held, previous, current));
     }
-    else {
-        const rest = jumps.map((_, i) => i).filter((i) => !priority.has(i));
-        chosen = [...important, ...evenly(rest, limit - important.length)].sort((a, b) => a - b);
+    return { unit, interval, values };
+}
+/** The finest interval that keeps the chart within MAX_INTERVALS (the coarsest beyond that). */
+function intervalFor(duration) {
+    return (INTERVALS.find((interval) => duration / interval <= MAX_INTERVALS) ??
+        INTERVALS[INTERVALS.length - 1]);
+}
+/** The held share furthest from `previous`; on a tie, the one the interval ends with. */
+function furthest(held, previous, last) {
+    let best = last;
+    for (const percent of held) {
+        if (Math.abs(percent - previous) > Math.abs(best - previous))
+            best = percent;
     }
-    return chosen.map((i) => jumps[i]);
+    return best;
 }
-/** `count` items spread evenly over the list, its first and last included. */
-function evenly(items, count) {
-    if (count <= 0)
-        return [];
-    if (count === 1)
-        return [items[0]];
-    if (items.length <= count)
-        return items;
-    return Array.from({ length: count }, (_, j) => items[Math.round((j * (items.length - 1)) / (count - 1))]);
-}
-/** A mermaid xychart of green's share (percent) over seconds since the start; '' without data. */
-function renderChart(record) {
-    const points = chartPoints(record);
-    if (points.length === 0)
+/**
+ * A mermaid xychart of green's share (percent) over time since the start, the x axis numeric
+ * (mermaid draws its own ticks); '' without data. `name` is the target as people call it.
+ */
+function renderChart(record, name) {
+    const series = chartSeries(record);
+    if (series === undefined)
         return '';
-    const labels = points.map((point) => `"${mermaidLabel(formatSeconds(point.at), 20)}"`);
-    const values = points.map((point) => formatPercent(point.percent));
+    const end = series.interval * (series.values.length - 1);
+    const unit = series.unit === 'minutes' ? 'Minutes' : 'Seconds';
     return [
         '```mermaid',
+        // The default palette draws the line in a pale lavender that all but vanishes on white.
+        `%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "${LINE_COLOUR}"}}}}%%`,
         'xychart-beta',
-        `  title "${mermaidLabel(`Traffic to green: ${record.target}`, 120)}"`,
-        `  x-axis "Seconds since start" [${labels.join(', ')}]`,
+        `  title "${mermaidLabel(`Traffic to green: ${name}`, 80)}"`,
+        `  x-axis "${unit} since start" 0 --> ${end}`,
         '  y-axis "Green (%)" 0 --> 100',
-        `  line [${values.join(', ')}]`,
+        `  line [${series.values.map(formatPercent).join(', ')}]`,
         '```'
     ].join('\n');
 }
 
-;// CONCATENATED MODULE: ./src/report/summary.ts
+;// CONCATENATED MODULE: ./src/report/context.ts
 
 
-
-
-
-
-/** GitHub keeps at most 1 MiB of summary per step; stay well below it. */
-const SUMMARY_BUDGET_BYTES = 900 * 1024;
-// Caps on single values, in characters, so that one huge string cannot crowd out the rest.
 const SHORT = 200;
 const TARGET = 500;
-const LONG = 2000;
+const RESOURCES = 50;
+/** Who ran what where: repository, commit, actor, run, target, what was asked, times. */
+function contextSection(record, names) {
+    const { context } = record;
+    const origin = webOrigin(context.runUrl);
+    const items = [];
+    if (context.repository !== undefined) {
+        const repoUrl = origin && /^[\w.-]+\/[\w.-]+$/.test(context.repository)
+            ? `${origin}/${context.repository}`
+            : undefined;
+        items.push(`**Repository:** ${context_link(repoUrl, escapeText(context.repository, SHORT))}`);
+        if (context.sha !== undefined) {
+            const commitUrl = repoUrl && /^[0-9a-f]{7,64}$/i.test(context.sha)
+                ? `${repoUrl}/commit/${context.sha}`
+                : undefined;
+            items.push(`**Commit:** ${context_link(commitUrl, code(context.sha.slice(0, 12), SHORT))}`);
+        }
+    }
+    else if (context.sha !== undefined) {
+        items.push(`**Commit:** ${code(context.sha.slice(0, 12), SHORT)}`);
+    }
+    if (context.actor !== undefined)
+        items.push(`**Actor:** ${escapeText(context.actor, SHORT)}`);
+    const workflow = [context.workflow, context.job]
+        .filter((part) => part !== undefined)
+        .map((part) => escapeText(part, SHORT))
+        .join(' › ');
+    if (context.runUrl !== undefined) {
+        const runUrl = origin ? context.runUrl : undefined;
+        const text = workflow || escapeText(context.runUrl, SHORT);
+        items.push(`**Run:** ${context_link(runUrl, text)}`);
+    }
+    else if (workflow) {
+        items.push(`**Workflow:** ${workflow}`);
+    }
+    const short = names.of(record.target);
+    const full = short === record.target ? '' : ` ${code(record.target, TARGET)}`;
+    items.push(`**Target:** <b>${escapeText(short, SHORT)}</b>${full} (mode ${code(record.mode, SHORT)})`);
+    items.push(`**Requested:** ${escapeText(requested(record), TARGET)}`);
+    const times = [`**Started:** ${formatTimestamp(record.startedAt)}`];
+    if (record.finishedAt !== undefined) {
+        times.push(`**Finished:** ${formatTimestamp(record.finishedAt)}`);
+        times.push(`**Duration:** ${formatDuration(record.finishedAt - record.startedAt)}`);
+    }
+    items.push(times.join(' · '));
+    return items.map((item) => `- ${item}`).join('\n');
+}
+/**
+ * What the run was asked, in words: the direction, the path from the live split through the
+ * waypoints it passes, and what a failure does. A manual rollback reads "Rollback to blue:
+ * green 100% → 0%".
+ */
+function requested(record) {
+    const to = record.requestedPercent;
+    const from = record.startPercent;
+    const dry = record.dryRun ? ' (dry run)' : '';
+    if (from === undefined)
+        return `Green to ${formatPct(to)} (the live split was never read)${dry}`;
+    if (to === from)
+        return `Green at ${formatPct(to)}, where it already was${dry}`;
+    const up = to > from;
+    const lead = up
+        ? to === 100
+            ? 'Shift to green'
+            : 'Toward green'
+        : to === 0
+            ? 'Rollback to blue'
+            : 'Toward blue';
+    const path = [from, ...waypointsBetween(record.schedule, from, to), to].map(formatPct);
+    return `${lead}: green ${path.join(' → ')}${onFailure(record, up, from)}${dry}`;
+}
+/** The schedule's waypoints strictly between the two splits, in the order the run passes them. */
+function waypointsBetween(schedule, from, to) {
+    const low = Math.min(from, to);
+    const high = Math.max(from, to);
+    const between = schedule.filter((percent) => percent > low && percent < high);
+    return to > from ? between : between.reverse();
+}
+/** Where a failure takes traffic. A rollback never moves traffic toward green (rollback.ts). */
+function onFailure(record, up, from) {
+    const back = record.rollbackPercent;
+    if (up)
+        return back === undefined ? '' : `; on failure, back to ${formatPct(back)}`;
+    if (back === undefined || back >= from) {
+        return '; a failure leaves traffic where it stopped';
+    }
+    return `; on failure, down to ${formatPct(back)} if still above it`;
+}
+/** The full ARN behind each short name the summary uses (the target's is on its own line). */
+function resourcesSection(names, target) {
+    const entries = names.entries().filter(([resource]) => resource !== target);
+    if (entries.length === 0)
+        return '';
+    const rows = entries
+        .slice(0, RESOURCES)
+        .map(([resource, name]) => `| ${escapeCell(name, SHORT)} | ${code(resource, TARGET)} |`);
+    if (entries.length > RESOURCES)
+        rows.push(`| … | ${entries.length - RESOURCES} more |`);
+    return [
+        '<details>',
+        `<summary>Resources (${entries.length})</summary>`,
+        '',
+        '| Name | ARN |',
+        '|---|---|',
+        ...rows,
+        '',
+        '</details>'
+    ].join('\n');
+}
+/** The scheme and host of the run's own URL, so links to the repository work on GHES too. */
+function webOrigin(url) {
+    if (url === undefined)
+        return undefined;
+    try {
+        const parsed = new URL(url);
+        return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.origin : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+function context_link(href, html) {
+    return href === undefined ? html : `<a href="${escapeAttribute(href)}">${html}</a>`;
+}
+
+;// CONCATENATED MODULE: ./src/report/steps.ts
+
+
+/** Why a list of the summary was cut, where it was. */
+const LIMIT_NOTE = "to keep this summary under GitHub's 1 MiB limit";
+// Caps on single values, in characters, so that one huge string cannot crowd out the rest.
+const steps_SHORT = 200;
 const NATIVE = 300;
 const GATE_NAME = 100;
 const GATE_DETAIL = 300;
 const GATES_PER_STEP = 20;
-const MESSAGE = 500;
-const PARAMETERS = 4000;
-const SCHEDULE = 300;
-// When the lists must be cut, each keeps at least this much (events are cut first).
-const summary_EVENTS_FLOOR = 32 * 1024;
-const summary_STEPS_FLOOR = 128 * 1024;
-const LIMIT_NOTE = "to keep this summary under GitHub's 1 MiB limit";
-const HEADLINES = {
-    succeeded: '✅ Traffic shift succeeded',
-    'rolled-back': '↩️ Traffic shift rolled back',
-    failed: '❌ Traffic shift failed',
-    'no-op': '⏺️ No-op: traffic was already where requested',
-    planned: '📝 Planned (dry run): nothing was changed',
-    unfinished: '⚠️ Traffic shift did not finish'
-};
 const OUTCOMES = {
     passed: '✅ passed',
     failed: '❌ failed',
@@ -51569,6 +51862,87 @@ const GATE_ICONS = {
     pending: '⏳',
     fail: '❌'
 };
+const STEP_HEADER = [
+    '| # | Green | Native | Started (UTC) | Converged in | Baked | Outcome | Gates (last result) |',
+    '|--:|---|---|---|--:|---|---|---|'
+].join('\n');
+/** The step table, its rows already rendered (and cut) by the caller. */
+function stepsSection(record, rows) {
+    if (record.steps.length === 0)
+        return '';
+    return [`### Steps (${record.steps.length})`, '', STEP_HEADER, ...rows].join('\n');
+}
+/** One step's row; ARNs in its cells are given by their short names. */
+function renderStepRow(record, step, names) {
+    const planned = record.status === 'planned' && step.outcome === 'running';
+    const converged = step.convergedAt !== undefined
+        ? formatDuration(step.convergedAt - step.startedAt)
+        : planned || step.outcome === 'running'
+            ? '—'
+            : 'did not converge';
+    const baked = step.convergedAt !== undefined && step.finishedAt !== undefined
+        ? `${formatDuration(step.finishedAt - step.convergedAt)} of ${formatDuration(step.bakeMs)}`
+        : planned
+            ? `${formatDuration(step.bakeMs)} (planned)`
+            : '—';
+    const cells = [
+        String(step.index + 1),
+        `${formatPct(step.fromPercent)} → ${formatPct(step.toPercent)}`,
+        escapeCell(names.shorten(step.native), NATIVE),
+        planned ? '—' : formatClock(step.startedAt, record.startedAt),
+        converged,
+        baked,
+        OUTCOMES[planned ? 'planned' : step.outcome] ?? escapeCell(String(step.outcome), steps_SHORT),
+        gatesCell(step.gates, names)
+    ];
+    return `| ${cells.join(' | ')} |`;
+}
+function gatesCell(gates, names) {
+    if (gates.length === 0)
+        return '—';
+    const shown = gates.slice(0, GATES_PER_STEP).map((check) => {
+        const icon = GATE_ICONS[check.status] ?? '';
+        const status = escapeText(String(check.status), steps_SHORT);
+        const detail = escapeCell(names.shorten(check.detail), GATE_DETAIL);
+        return `${icon} <b>${escapeText(check.gate, GATE_NAME)}</b> (${status}): ${detail}`;
+    });
+    if (gates.length > GATES_PER_STEP)
+        shown.push(`… ${gates.length - GATES_PER_STEP} more gates`);
+    return shown.join('<br>');
+}
+function stepGap(omitted) {
+    return `| … | **${omitted} steps left out** ${LIMIT_NOTE} |  |  |  |  |  |  |`;
+}
+
+;// CONCATENATED MODULE: ./src/report/summary.ts
+
+
+
+
+
+
+
+
+
+/** GitHub keeps at most 1 MiB of summary per step; stay well below it. */
+const SUMMARY_BUDGET_BYTES = 900 * 1024;
+// Caps on single values, in characters, so that one huge string cannot crowd out the rest.
+const summary_SHORT = 200;
+const LONG = 2000;
+const summary_GATE_NAME = 100;
+const MESSAGE = 500;
+const PARAMETERS = 4000;
+// When the lists must be cut, each keeps at least this much (events are cut first).
+const summary_EVENTS_FLOOR = 32 * 1024;
+const summary_STEPS_FLOOR = 128 * 1024;
+const HEADLINES = {
+    succeeded: '✅ Traffic shift succeeded',
+    'rolled-back': '↩️ Traffic shift rolled back',
+    failed: '❌ Traffic shift failed',
+    'no-op': '⏺️ No-op: traffic was already where requested',
+    planned: '📝 Planned (dry run): nothing was changed',
+    unfinished: '⚠️ Traffic shift did not finish'
+};
 /**
  * The job summary of a run: GitHub-flavoured Markdown with HTML, every interpolated value
  * escaped, and never more than SUMMARY_BUDGET_BYTES (UTF-8) whatever the length of the run: the
@@ -51576,19 +51950,21 @@ const GATE_ICONS = {
  * first and last rows.
  */
 function renderSummary(record) {
-    const stepRow = memo((i) => renderStepRow(record, record.steps[i]));
+    const names = reportNames(record);
+    const stepRow = memo((i) => renderStepRow(record, record.steps[i], names));
     const callBlock = memo((i) => renderPlannedCall(record.plannedCalls[i], i));
-    const eventRow = memo((i) => renderEventRow(record, record.events[i]));
+    const eventRow = memo((i) => renderEventRow(record, record.events[i], names));
     const counts = [record.events.length, record.steps.length, record.plannedCalls.length];
-    const top = [headline(record), failureSection(record), contextSection(record)];
-    const middle = [renderChart(record), finalSection(record)];
+    const top = [headline(record), failureSection(record), contextSection(record, names)];
+    const middle = [renderChart(record, names.of(record.target)), finalSection(record)];
     // The sections in order, with the three lists cut as `kept` says.
     const layout = ([events, steps, calls]) => join([
         ...top,
         stepsSection(record, applyKept(counts[1], stepRow, steps, stepGap)),
         ...middle,
         callsSection(record, applyKept(counts[2], callBlock, calls, callGap)),
-        eventsSection(applyKept(counts[0], eventRow, events, eventGap), counts[0])
+        eventsSection(applyKept(counts[0], eventRow, events, eventGap), counts[0]),
+        resourcesSection(names, record.target)
     ]);
     // Everything but the three lists, with the notes that say what was cut.
     const fixed = utf8Bytes(layout(counts.map((count) => ({ head: 0, tail: 0, omitted: count }))));
@@ -51607,7 +51983,7 @@ function join(sections) {
 function headline(record) {
     const split = record.finalPercent === undefined ? 'final split unknown' : formatSplit(record.finalPercent);
     const planned = record.status === 'planned'
-        ? ` (the run would take green to ${pct(record.requestedPercent)})`
+        ? ` (the run would take green to ${formatPct(record.requestedPercent)})`
         : '';
     return `## ${HEADLINES[record.status ?? 'unfinished']}: ${split}${planned}`;
 }
@@ -51617,7 +51993,7 @@ function failureSection(record) {
     const facts = failureFacts(record);
     const lines = [];
     if (facts.gate) {
-        lines.push(`**Failed gate:** <b>${escapeText(facts.gate.gate, GATE_NAME)}</b>: ` +
+        lines.push(`**Failed gate:** <b>${escapeText(facts.gate.gate, summary_GATE_NAME)}</b>: ` +
             escapeText(facts.gate.detail, LONG));
     }
     if (record.failure !== undefined)
@@ -51626,112 +52002,6 @@ function failureSection(record) {
         lines.push(`**Rolled back to:** ${formatSplit(facts.rollback.percent)}`);
     }
     return lines.map((line) => `> ${line}`).join('\n>\n');
-}
-function contextSection(record) {
-    const { context } = record;
-    const origin = webOrigin(context.runUrl);
-    const items = [];
-    if (context.repository !== undefined) {
-        const repoUrl = origin && /^[\w.-]+\/[\w.-]+$/.test(context.repository)
-            ? `${origin}/${context.repository}`
-            : undefined;
-        items.push(`**Repository:** ${summary_link(repoUrl, escapeText(context.repository, SHORT))}`);
-        if (context.sha !== undefined) {
-            const commitUrl = repoUrl && /^[0-9a-f]{7,64}$/i.test(context.sha)
-                ? `${repoUrl}/commit/${context.sha}`
-                : undefined;
-            items.push(`**Commit:** ${summary_link(commitUrl, code(context.sha.slice(0, 12), SHORT))}`);
-        }
-    }
-    else if (context.sha !== undefined) {
-        items.push(`**Commit:** ${code(context.sha.slice(0, 12), SHORT)}`);
-    }
-    if (context.actor !== undefined)
-        items.push(`**Actor:** ${escapeText(context.actor, SHORT)}`);
-    const workflow = [context.workflow, context.job]
-        .filter((part) => part !== undefined)
-        .map((part) => escapeText(part, SHORT))
-        .join(' › ');
-    if (context.runUrl !== undefined) {
-        const runUrl = origin ? context.runUrl : undefined;
-        const text = workflow || escapeText(context.runUrl, SHORT);
-        items.push(`**Run:** ${summary_link(runUrl, text)}`);
-    }
-    else if (workflow) {
-        items.push(`**Workflow:** ${workflow}`);
-    }
-    items.push(`**Target:** ${code(record.target, TARGET)} (mode ${code(record.mode, SHORT)})`);
-    items.push(`**Requested:** ${requested(record)}`);
-    const times = [`**Started:** ${formatTimestamp(record.startedAt)}`];
-    if (record.finishedAt !== undefined) {
-        times.push(`**Finished:** ${formatTimestamp(record.finishedAt)}`);
-        times.push(`**Duration:** ${formatDuration(record.finishedAt - record.startedAt)}`);
-    }
-    items.push(times.join(' · '));
-    return items.map((item) => `- ${item}`).join('\n');
-}
-function requested(record) {
-    const parts = [`green to ${pct(record.requestedPercent)}`];
-    if (record.startPercent !== undefined)
-        parts.push(`from ${pct(record.startPercent)}`);
-    if (record.schedule.length > 0) {
-        const schedule = record.schedule.map(pct).join(' → ');
-        parts.push(`waypoints ${escapeText(schedule, SCHEDULE)}`);
-    }
-    if (record.rollbackPercent !== undefined) {
-        parts.push(`rollback to ${pct(record.rollbackPercent)}`);
-    }
-    if (record.dryRun)
-        parts.push('dry run');
-    return parts.join('; ');
-}
-const STEP_HEADER = [
-    '| # | Green | Native | Started (UTC) | Converged in | Baked | Outcome | Gates (last result) |',
-    '|--:|---|---|---|--:|---|---|---|'
-].join('\n');
-function stepsSection(record, rows) {
-    if (record.steps.length === 0)
-        return '';
-    return [`### Steps (${record.steps.length})`, '', STEP_HEADER, ...rows].join('\n');
-}
-function renderStepRow(record, step) {
-    const planned = record.status === 'planned' && step.outcome === 'running';
-    const converged = step.convergedAt !== undefined
-        ? formatDuration(step.convergedAt - step.startedAt)
-        : planned || step.outcome === 'running'
-            ? '—'
-            : 'did not converge';
-    const baked = step.convergedAt !== undefined && step.finishedAt !== undefined
-        ? `${formatDuration(step.finishedAt - step.convergedAt)} of ${formatDuration(step.bakeMs)}`
-        : planned
-            ? `${formatDuration(step.bakeMs)} (planned)`
-            : '—';
-    const cells = [
-        String(step.index + 1),
-        `${pct(step.fromPercent)} → ${pct(step.toPercent)}`,
-        escapeCell(step.native, NATIVE),
-        planned ? '—' : formatClock(step.startedAt, record.startedAt),
-        converged,
-        baked,
-        OUTCOMES[planned ? 'planned' : step.outcome] ?? escapeCell(String(step.outcome), SHORT),
-        gatesCell(step.gates)
-    ];
-    return `| ${cells.join(' | ')} |`;
-}
-function gatesCell(gates) {
-    if (gates.length === 0)
-        return '—';
-    const shown = gates.slice(0, GATES_PER_STEP).map((check) => {
-        const icon = GATE_ICONS[check.status] ?? '';
-        const status = escapeText(String(check.status), SHORT);
-        return `${icon} <b>${escapeText(check.gate, GATE_NAME)}</b> (${status}): ${escapeCell(check.detail, GATE_DETAIL)}`;
-    });
-    if (gates.length > GATES_PER_STEP)
-        shown.push(`… ${gates.length - GATES_PER_STEP} more gates`);
-    return shown.join('<br>');
-}
-function stepGap(omitted) {
-    return `| … | **${omitted} steps left out** ${LIMIT_NOTE} |  |  |  |  |  |  |`;
 }
 function finalSection(record) {
     if (record.finalPercent === undefined && record.finalNative === undefined) {
@@ -51748,7 +52018,7 @@ function callsSection(record, blocks) {
     return [`### Planned calls (${record.plannedCalls.length})`, ...blocks].join('\n\n');
 }
 function renderPlannedCall(call, index) {
-    const title = `**${index + 1}.** ${code(String(call.service), SHORT)} ${code(String(call.operation), SHORT)}`;
+    const title = `**${index + 1}.** ${code(String(call.service), summary_SHORT)} ${code(String(call.operation), summary_SHORT)}`;
     return `${title}\n\n${codeBlock(clip(safeJson(call.parameters, 2), PARAMETERS), 'json')}`;
 }
 function callGap(omitted) {
@@ -51771,36 +52041,18 @@ function eventsSection(rows, count) {
         '</details>'
     ].join('\n');
 }
-function renderEventRow(record, event) {
+function renderEventRow(record, event, names) {
     const cells = [
         formatClock(event.at, record.startedAt),
         formatSeconds(event.at - record.startedAt),
-        code(String(event.kind), SHORT),
-        event.percent === undefined ? '' : pct(event.percent),
-        escapeCell(event.message, MESSAGE)
+        code(String(event.kind), summary_SHORT),
+        event.percent === undefined ? '' : formatPct(event.percent),
+        escapeCell(names.shorten(event.message), MESSAGE)
     ];
     return `| ${cells.join(' | ')} |`;
 }
 function eventGap(omitted) {
     return `| … |  |  |  | **${omitted} events left out** ${LIMIT_NOTE} |`;
-}
-function pct(percent) {
-    return `${formatPercent(percent)}%`;
-}
-/** The scheme and host of the run's own URL, so links to the repository work on GHES too. */
-function webOrigin(url) {
-    if (url === undefined)
-        return undefined;
-    try {
-        const parsed = new URL(url);
-        return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.origin : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-function summary_link(href, html) {
-    return href === undefined ? html : `<a href="${escapeAttribute(href)}">${html}</a>`;
 }
 /** A last guard: the caps above should make it unreachable, but the limit is GitHub's, not ours. */
 function cutToBudget(summary) {
