@@ -46942,6 +46942,7 @@ function runIdentity(env = process.env) {
 
 
 
+
 /** The lease's TXT record sits beside the weighted pair: `_traffic-shift.<record name>`. */
 const LEASE_LABEL = '_traffic-shift';
 const LEASE_TTL_SECONDS = 60;
@@ -47062,8 +47063,12 @@ class Route53TxtLease {
             return true;
         }
         catch (error) {
-            const cause = error instanceof AwsCallError ? error.cause : undefined;
-            if (cause?.name === 'InvalidChangeBatch')
+            const cause = error instanceof AwsCallError
+                ? error.cause
+                : undefined;
+            // Only a failed compare-and-swap is a refusal; any other invalid batch is a real error.
+            const refused = cause?.name === 'InvalidChangeBatch';
+            if (refused && COMPARE_AND_SWAP_REFUSED.test(cause.message ?? ''))
                 return false;
             throw error;
         }
@@ -47098,9 +47103,9 @@ function fieldsOf(record) {
     }
     return decodeFields(stored);
 }
-/** Route 53's presentation format for one TXT character-string. */
+/** Route 53's presentation format for one TXT character-string, at most 255 characters. */
 function quote(text) {
-    return `"${text.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+    return `"${text.slice(0, 255).replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 }
 
 ;// CONCATENATED MODULE: ./src/lease/index.ts

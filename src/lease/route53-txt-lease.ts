@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-route-53'
 import type { Phase, PlannedCall } from '../backends/backend.js'
 import { awsCall } from '../aws/call.js'
+import { COMPARE_AND_SWAP_REFUSED } from '../backends/dns-aws.js'
 import { AwsCallError } from '../errors.js'
 import type { LeaseOptions } from './elb-tag-lease.js'
 import {
@@ -158,8 +159,13 @@ export class Route53TxtLease implements Lease {
       )
       return true
     } catch (error) {
-      const cause = error instanceof AwsCallError ? (error.cause as { name?: string }) : undefined
-      if (cause?.name === 'InvalidChangeBatch') return false
+      const cause =
+        error instanceof AwsCallError
+          ? (error.cause as { name?: string; message?: string })
+          : undefined
+      // Only a failed compare-and-swap is a refusal; any other invalid batch is a real error.
+      const refused = cause?.name === 'InvalidChangeBatch'
+      if (refused && COMPARE_AND_SWAP_REFUSED.test(cause.message ?? '')) return false
       throw error
     }
   }
@@ -196,7 +202,7 @@ export function fieldsOf(record: ResourceRecordSet | undefined): LeaseFields {
   return decodeFields(stored)
 }
 
-/** Route 53's presentation format for one TXT character-string. */
+/** Route 53's presentation format for one TXT character-string, at most 255 characters. */
 function quote(text: string): string {
-  return `"${text.replace(/[\\"]/g, (c) => `\\${c}`)}"`
+  return `"${text.slice(0, 255).replace(/[\\"]/g, (c) => `\\${c}`)}"`
 }

@@ -61,8 +61,13 @@ function applyBatch(changes: Change[]): void {
   txt = next
 }
 
+/** Route 53's words for a failed compare-and-swap, as in its InvalidChangeBatch messages. */
 function refused(why: string): InvalidChangeBatch {
-  return new InvalidChangeBatch({ message: why, $metadata: {} })
+  const message =
+    why === 'it already exists'
+      ? `Tried to create resource record set [name='${NAME}', type='TXT'] but it already exists`
+      : `Tried to delete resource record set [name='${NAME}', type='TXT'] but the values provided do not match the current values`
+  return new InvalidChangeBatch({ message, $metadata: {} })
 }
 
 function setup(breakLease = false) {
@@ -220,5 +225,14 @@ describe('Route53TxtLease', () => {
     txt = heldBy(OTHER, 'other', clock.now() + 60_000)
     expect(await lease.peek()).toContain(`A run now would refuse: Another run holds the lease`)
     expect(route53.commandCalls(ChangeResourceRecordSetsCommand)).toHaveLength(0)
+  })
+
+  it('fails on a batch Route 53 refuses for another reason than a compare-and-swap', async () => {
+    const { lease } = setup()
+    beforeBatch = () => {
+      throw new InvalidChangeBatch({ message: 'TXT character-string too long', $metadata: {} })
+    }
+    await expect(lease.acquire()).rejects.toThrow('TXT character-string too long')
+    expect(route53.commandCalls(ChangeResourceRecordSetsCommand)).toHaveLength(1)
   })
 })
