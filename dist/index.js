@@ -47116,9 +47116,20 @@ function quote(text) {
 
 
 
+
 const BREAK_LEASE_INPUT = 'break-lease';
-/** `break-lease: true` takes over another run's live lease on purpose. No AWS call. */
-function readBreakLease(read) {
+/** DNS names are at most 253 characters; the lease's TXT name adds its label and a dot. */
+const MAX_LEASED_NAME = 253 - LEASE_LABEL.length - 1;
+/**
+ * The lease's inputs, read with the others before any AWS call: `break-lease: true` takes over
+ * another run's live lease on purpose; in mode dns the lease's TXT name must be a DNS name too.
+ */
+function readLeaseInputs(read, mode, modeSettings) {
+    const recordName = mode === 'dns' ? modeSettings.recordName : undefined;
+    if (recordName !== undefined && recordName.length > MAX_LEASED_NAME) {
+        throw new InputError('record-name', recordName, `a name of at most ${MAX_LEASED_NAME} characters, so that the lease's TXT ` +
+            `${LEASE_LABEL}.<record-name> fits DNS's 253`);
+    }
     return booleanInput(read, BREAK_LEASE_INPUT, false);
 }
 /**
@@ -53165,7 +53176,7 @@ async function run(signal) {
         const common = settings;
         modeSettings = backendDefinition.readInputs(read, common);
         gateSettings = GATES.map((gate) => ({ gate, settings: gate.readInputs(read, common) }));
-        breakLease = readBreakLease(read);
+        breakLease = readLeaseInputs(read, common.mode, modeSettings);
     }
     catch (error) {
         if (!(error instanceof InputError))

@@ -7,7 +7,7 @@ import { describeError, InputError } from './errors.js'
 import type { Sides } from './backends/sides.js'
 import type { Gate } from './gates/gate.js'
 import { GATES } from './gates/index.js'
-import { leaseFor, readBreakLease } from './lease/index.js'
+import { leaseFor, readLeaseInputs } from './lease/index.js'
 import { runUrlOf } from './lease/identity.js'
 import { inputWarnings } from './action-inputs.js'
 import type { InputReader } from './inputs.js'
@@ -35,7 +35,7 @@ export async function run(signal?: AbortSignal): Promise<RunRecord | undefined> 
     const common = settings
     modeSettings = backendDefinition.readInputs(read, common)
     gateSettings = GATES.map((gate) => ({ gate, settings: gate.readInputs(read, common) }))
-    breakLease = readBreakLease(read)
+    breakLease = readLeaseInputs(read, common.mode, modeSettings)
   } catch (error) {
     if (!(error instanceof InputError)) throw error
     core.setOutput('status', 'failed')

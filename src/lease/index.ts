@@ -4,19 +4,35 @@ import type { BackendDeps } from '../backends/backend.js'
 import type { DnsSettings } from '../backends/dns-settings.js'
 import type { TargetsSettings } from '../backends/targets-settings.js'
 import type { WeightedSettings } from '../backends/weighted-settings.js'
+import { InputError } from '../errors.js'
 import { booleanInput, type InputReader } from '../inputs.js'
 import type { CommonSettings } from '../settings.js'
 import { ElbTagLease } from './elb-tag-lease.js'
 import { runIdentity } from './identity.js'
 import { type Lease, leaseDurationMs, type RunIdentity } from './lease.js'
-import { Route53TxtLease } from './route53-txt-lease.js'
+import { LEASE_LABEL, Route53TxtLease } from './route53-txt-lease.js'
 
 export type { Lease } from './lease.js'
 
 export const BREAK_LEASE_INPUT = 'break-lease'
 
-/** `break-lease: true` takes over another run's live lease on purpose. No AWS call. */
-export function readBreakLease(read: InputReader): boolean {
+/** DNS names are at most 253 characters; the lease's TXT name adds its label and a dot. */
+const MAX_LEASED_NAME = 253 - LEASE_LABEL.length - 1
+
+/**
+ * The lease's inputs, read with the others before any AWS call: `break-lease: true` takes over
+ * another run's live lease on purpose; in mode dns the lease's TXT name must be a DNS name too.
+ */
+export function readLeaseInputs(read: InputReader, mode: string, modeSettings: unknown): boolean {
+  const recordName = mode === 'dns' ? (modeSettings as DnsSettings).recordName : undefined
+  if (recordName !== undefined && recordName.length > MAX_LEASED_NAME) {
+    throw new InputError(
+      'record-name',
+      recordName,
+      `a name of at most ${MAX_LEASED_NAME} characters, so that the lease's TXT ` +
+        `${LEASE_LABEL}.<record-name> fits DNS's 253`
+    )
+  }
   return booleanInput(read, BREAK_LEASE_INPUT, false)
 }
 

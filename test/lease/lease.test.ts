@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import { createClients } from '../../src/aws/clients.js'
 import { MemoryLogger } from '../../src/logger.js'
 import { runIdentity, runUrlOf } from '../../src/lease/identity.js'
-import { leaseFor } from '../../src/lease/index.js'
+import { leaseFor, readLeaseInputs } from '../../src/lease/index.js'
 import {
   decodeFields,
   encodeFields,
@@ -92,5 +92,25 @@ describe('leaseFor', () => {
       leaseFor(settings('dns'), { hostedZoneId: 'Z1', recordName: 'www.shop.example' }, deps, false)
         ?.resource
     ).toBe('_traffic-shift.www.shop.example TXT in hosted zone Z1')
+  })
+})
+
+describe('readLeaseInputs', () => {
+  const read = (value: string) => (name: string) => (name === 'break-lease' ? value : '')
+
+  it('reads break-lease as a boolean, false when not given', () => {
+    expect(readLeaseInputs(read(''), 'targets', {})).toBe(false)
+    expect(readLeaseInputs(read('true'), 'targets', {})).toBe(true)
+    expect(() => readLeaseInputs(read('yes'), 'targets', {})).toThrow("Input 'break-lease'")
+  })
+
+  it('refuses a record name whose lease TXT would not be a DNS name', () => {
+    const name = (last: number) =>
+      `${'a'.repeat(60)}.${'b'.repeat(60)}.${'c'.repeat(60)}.${'d'.repeat(last)}.com`
+    expect(name(52)).toHaveLength(239)
+    expect(() => readLeaseInputs(read(''), 'dns', { recordName: name(52) })).toThrow(
+      "Input 'record-name' has an invalid value"
+    )
+    expect(readLeaseInputs(read(''), 'dns', { recordName: name(51) })).toBe(false)
   })
 })
