@@ -6,7 +6,8 @@ import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals
 import {
   AddTagsCommand,
   DescribeListenersCommand,
-  DescribeTagsCommand
+  DescribeTagsCommand,
+  ModifyListenerCommand
 } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { Resolving } from '../../sandbox/dns-client.js'
 import { type Sandbox, startSandbox } from '../../sandbox/index.js'
@@ -126,9 +127,29 @@ describe('the lease on a listener (weighted-target-groups)', () => {
   })
 
   it('takes over an expired lease with a warning and shifts from the live state', async () => {
+    // What a run killed after its first step leaves: 10 % on green, and its lease.
+    await scenario.elbv2.send(
+      new ModifyListenerCommand({
+        ListenerArn: scenario.listenerArn,
+        DefaultActions: [
+          {
+            Type: 'forward',
+            ForwardConfig: {
+              TargetGroups: [
+                { TargetGroupArn: scenario.blue.targetGroupArn, Weight: 900 },
+                { TargetGroupArn: scenario.green.targetGroupArn, Weight: 100 }
+              ]
+            }
+          }
+        ]
+      })
+    )
     await leaseOf(40, Date.now() - 60_000)
     const result = await runAction(inputs({ traffic: '50' }), { ...sandbox.env(), ...asRun(44) })
     expect(result.outputs.status).toBe('succeeded')
+    const record = report(result.outputs)
+    expect(record.startPercent).toBe(10)
+    expect(record.steps.map((step) => [step.fromPercent, step.toPercent])).toEqual([[10, 50]])
     expect(result.stdout).toMatch(
       new RegExp(`::warning::Taking over the lease on .* of ${run(40)}, which expired at`)
     )
