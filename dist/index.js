@@ -52340,6 +52340,63 @@ function nextTurn() {
     return new Promise((resolve) => setImmediate(resolve));
 }
 
+;// CONCATENATED MODULE: ./src/runner/lease.ts
+
+
+/** After inspection and planning, before the first write; a held lease throws LeaseHeldError. */
+async function takeLease(state) {
+    if (!state.lease)
+        return;
+    const warnings = await state.lease.acquire(state.signal);
+    for (const warning of warnings)
+        state.log.warning(warning);
+    if (warnings.length > 0)
+        state.record.warnings = [...(state.record.warnings ?? []), ...warnings];
+    state.log.info(`Holding the lease on ${state.lease.resource}`);
+}
+/**
+ * Before each write: the lease must still be this run's (LeaseLostError stops the run). A
+ * rollback (the run has recorded why it failed) is stopped only by a lease another run holds,
+ * never by a lease it cannot read: traffic left on a failing green is worse than a rollback
+ * whose lease is unconfirmed, whose live state the runner has already checked is its own.
+ */
+async function guardWrite(state, phase, signal) {
+    if (!state.lease)
+        return phase;
+    try {
+        return await state.lease.guard(phase, signal);
+    }
+    catch (error) {
+        if (error instanceof LeaseLostError || state.record.failure === undefined)
+            throw error;
+        state.log.warning(`Could not check the lease on ${state.lease.resource} before this rollback write ` +
+            `(${describeError(error)}); rolling back without it`);
+        return phase;
+    }
+}
+/** A dry run takes no lease, but says when a real run would refuse or take one over. */
+async function peekLease(state) {
+    const note = await state.lease?.peek(state.signal);
+    if (!note)
+        return;
+    state.log.warning(note);
+    state.record.warnings = [...(state.record.warnings ?? []), note];
+}
+/** At the end, whatever the outcome: a failed release is warned about, never the run's verdict. */
+async function releaseLease(state) {
+    if (!state.lease)
+        return;
+    try {
+        await state.lease.release({
+            status: state.record.status ?? 'failed',
+            movedTraffic: state.movedTraffic
+        });
+    }
+    catch (error) {
+        state.log.warning(`Could not release the lease on ${state.lease.resource} (it expires by itself): ${describeError(error)}`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/runner/state.ts
 
 
@@ -52404,6 +52461,7 @@ async function readQuietly(state) {
 ;// CONCATENATED MODULE: ./src/runner/phases.ts
 
 
+
 const VERIFY_FIRST_POLL_MS = 250;
 // AWS's convergence is then noticed within 1 s, at 1 request/s: a tenth of ELB's Describe*
 // refill and of Route 53's limit (a 5 s cap made mode targets wait up to 5 s per step for nothing).
@@ -52413,7 +52471,7 @@ const READY_FIRST_RECHECK_MS = 250;
 /** Sends one phase's calls. From here until it is verified, the phase is in flight. */
 async function writePhase(state, phase, from, signal) {
     // A run whose lease another run took stops here, before writing (LeaseLostError).
-    const sent = state.lease ? await state.lease.guard(phase, signal) : phase;
+    const sent = await guardWrite(state, phase, signal);
     state.inFlight = { phase, from };
     state.wrote = true;
     if (phase.movesTraffic) {
@@ -52588,42 +52646,6 @@ function upsertGate(checks, check) {
         checks.push(check);
     else
         checks[index] = check;
-}
-
-;// CONCATENATED MODULE: ./src/runner/lease.ts
-
-/** After inspection and planning, before the first write; a held lease throws LeaseHeldError. */
-async function takeLease(state) {
-    if (!state.lease)
-        return;
-    const warnings = await state.lease.acquire(state.signal);
-    for (const warning of warnings)
-        state.log.warning(warning);
-    if (warnings.length > 0)
-        state.record.warnings = [...(state.record.warnings ?? []), ...warnings];
-    state.log.info(`Holding the lease on ${state.lease.resource}`);
-}
-/** A dry run takes no lease, but says when a real run would refuse or take one over. */
-async function peekLease(state) {
-    const note = await state.lease?.peek(state.signal);
-    if (!note)
-        return;
-    state.log.warning(note);
-    state.record.warnings = [...(state.record.warnings ?? []), note];
-}
-/** At the end, whatever the outcome: a failed release is warned about, never the run's verdict. */
-async function releaseLease(state) {
-    if (!state.lease)
-        return;
-    try {
-        await state.lease.release({
-            status: state.record.status ?? 'failed',
-            movedTraffic: state.movedTraffic
-        });
-    }
-    catch (error) {
-        state.log.warning(`Could not release the lease on ${state.lease.resource} (it expires by itself): ${describeError(error)}`);
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/runner/rollback.ts

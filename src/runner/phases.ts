@@ -7,6 +7,7 @@ import {
   VerifyTimeoutError
 } from '../errors.js'
 import type { GateCheck, StepRecord } from '../record.js'
+import { guardWrite } from './lease.js'
 import { event, type RunState } from './state.js'
 
 const VERIFY_FIRST_POLL_MS = 250
@@ -24,7 +25,7 @@ export async function writePhase(
   signal: AbortSignal | undefined
 ): Promise<void> {
   // A run whose lease another run took stops here, before writing (LeaseLostError).
-  const sent = state.lease ? await state.lease.guard(phase, signal) : phase
+  const sent = await guardWrite(state, phase, signal)
   state.inFlight = { phase, from }
   state.wrote = true
   if (phase.movesTraffic) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import type { Phase } from '../../src/backends/backend.js'
+import { AwsCallError } from '../../src/errors.js'
 import { type Lease, LeaseHeldError, LeaseLostError, type Release } from '../../src/lease/lease.js'
 import { MemoryLogger } from '../../src/logger.js'
 import { runShift } from '../../src/runner.js'
@@ -17,6 +18,8 @@ class ScriptedLease implements Lease {
   refuse = false
   /** The guard before this write (1-based) finds the lease taken by another run. */
   lostAtWrite?: number
+  /** The guard before this write (1-based) and every later one cannot read the lease. */
+  unreadableFromWrite?: number
   private writes = 0
 
   async peek(): Promise<string | undefined> {
@@ -40,6 +43,8 @@ class ScriptedLease implements Lease {
     this.writes += 1
     this.log.push(`guard ${phase.expect.split.percent}%`)
     if (this.writes === this.lostAtWrite) throw new LeaseLostError(this.resource, OTHER)
+    if (this.unreadableFromWrite !== undefined && this.writes >= this.unreadableFromWrite)
+      throw new AwsCallError('DescribeTags', this.resource, new Error('Throttling: Rate exceeded'))
     return phase
   }
 
@@ -110,6 +115,35 @@ describe('the runner and its lease', () => {
     expect(backend.applied).toEqual(['apply 10%'])
     expect(record.events.map((e) => e.kind)).toContain('out-of-band')
     expect(record.events.map((e) => e.kind)).not.toContain('rollback')
+  })
+
+  it('rolls back although the lease cannot be read, but never moves forward without it', async () => {
+    const lease = new ScriptedLease()
+    lease.unreadableFromWrite = 2
+    const { backend, run } = setup(lease)
+    const record = await run()
+    expect(record.status).toBe('rolled-back')
+    expect(record.failure).toContain('DescribeTags on fake-listener failed: Throttling')
+    // Step 2 was never written; the rollback to the start was.
+    expect(backend.applied).toEqual(['apply 10%', 'apply 0%'])
+    expect(lease.log).toEqual([
+      'acquire',
+      'guard 10%',
+      'guard 50%',
+      'guard 0%',
+      'release rolled-back moved=true'
+    ])
+  })
+
+  it('does not roll back over a run that took the lease while this one failed', async () => {
+    const lease = new ScriptedLease()
+    lease.unreadableFromWrite = 2
+    lease.lostAtWrite = 3
+    const { backend, run } = setup(lease)
+    const record = await run()
+    expect(record.status).toBe('failed')
+    expect(record.failure).toContain(`lost its lease on fake-listener to ${OTHER}`)
+    expect(backend.applied).toEqual(['apply 10%'])
   })
 
   it('takes no lease for a dry run or a run with nothing to do', async () => {
