@@ -42271,8 +42271,9 @@ class AwsCallError extends Error {
 class OutOfBandChangeError extends Error {
     expected;
     found;
-    constructor(expected, found) {
-        super(`The traffic split was changed outside this run: expected ${expected}, found ${found}. ` +
+    /** `how`: the backend's own account of the edit (a diverged verify's detail), when it has one. */
+    constructor(expected, found, how) {
+        super(`The traffic split was changed outside this run: ${how ?? `expected ${expected}, found ${found}`}. ` +
             'Stopping without overwriting it.');
         this.expected = expected;
         this.found = found;
@@ -44568,7 +44569,7 @@ function judgePhase(from, expect, live) {
         edits.push(`${side}'s Auto Scaling group ${group.name} was ${attachment(l)} by someone else`);
     }
     if (edits.length > 0) {
-        return { status: 'diverged', detail: `changed outside this run: ${listed(edits, '; ')}` };
+        return { status: 'diverged', detail: listed(edits, '; ') };
     }
     // What the phase waits for: targets it expects healthy that were not healthy before.
     const awaited = [...targets].filter(([key, target]) => after.get(key)?.state === 'healthy' &&
@@ -53555,7 +53556,7 @@ async function verifyPhase(state, phase, from, options) {
             if (answer.status === 'converged')
                 return { done: true, value: answer.state };
             if (answer.status === 'diverged') {
-                throw new OutOfBandChangeError(phase.expect.detail, `${answer.state.detail} (${answer.detail})`);
+                throw new OutOfBandChangeError(phase.expect.detail, answer.state.detail, answer.detail);
             }
             if (answer.status === 'failed')
                 throw new PhaseFailedError(phase.summary, answer.detail);

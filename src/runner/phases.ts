@@ -81,10 +81,7 @@ export async function verifyPhase(
       live = `${answer.state.detail}: ${answer.detail}`
       if (answer.status === 'converged') return { done: true, value: answer.state }
       if (answer.status === 'diverged') {
-        throw new OutOfBandChangeError(
-          phase.expect.detail,
-          `${answer.state.detail} (${answer.detail})`
-        )
+        throw new OutOfBandChangeError(phase.expect.detail, answer.state.detail, answer.detail)
       }
       if (answer.status === 'failed') throw new PhaseFailedError(phase.summary, answer.detail)
       const left = options.deadline - clock.now()
