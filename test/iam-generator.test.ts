@@ -10,6 +10,7 @@ import {
   type Statement,
   scopedPolicy
 } from '../scripts/iam-policy-scope.js'
+import { MODE_NAMES } from '../src/backends/index.js'
 import { genericPolicy, main, parseFlags, readerOf, scopeOf } from '../scripts/iam-policy.js'
 
 const GENERIC = genericPolicy('.')
@@ -226,6 +227,11 @@ describe('inputs are the action’s own', () => {
 })
 
 describe('the generic and the scoped policy cannot drift apart', () => {
+  it('scopes every mode the action knows (a new mode needs its scope and a case here)', () => {
+    const covered = new Set(CASES.map(([, inputs]) => inputs.mode))
+    expect([...MODE_NAMES].sort()).toEqual([...covered].sort())
+  })
+
   const scope = scopeOf(readerOf(new Map(Object.entries(TARGETS))))
   const withStatement = (change: (s: Statement[]) => Statement[]): Policy => ({
     ...GENERIC,
