@@ -195,6 +195,28 @@ describe('inputs are the action’s own', () => {
     expect(main(['--settings-file', file], '.').out).toContain("Input 'settings'")
   })
 
+  it('finds a relative settings file where npm run was started, not in the package root', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'iam-policy-'))
+    writeFileSync(
+      join(dir, 'shift.yml'),
+      Object.entries(DNS)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join('\n')
+    )
+    const before = process.env.INIT_CWD
+    process.env.INIT_CWD = dir
+    try {
+      expect(main(['--settings-file', 'shift.yml'], '.')).toMatchObject({ code: 0 })
+      expect(main(['--settings-file', 'other.yml'], '.')).toEqual({
+        code: 2,
+        out: '--settings-file other.yml: ENOENT'
+      })
+    } finally {
+      if (before === undefined) delete process.env.INIT_CWD
+      else process.env.INIT_CWD = before
+    }
+  })
+
   it('refuses a flag that is no input, one given twice, one with no value', () => {
     expect(() => parseFlags(['--listener-ar', 'x'])).toThrow('did you mean listener-arn')
     expect(() => parseFlags(['--settings', 'x'])).toThrow('not an input')
