@@ -53650,7 +53650,16 @@ async function settleWatched(state, live) {
         signal: state.signal,
         onVerdict: recordVerdict(state, state.record.steps.at(-1)),
         work: async (signal) => {
-            await settle.call(state.backend, live, signal);
+            try {
+                await settle.call(state.backend, live, signal);
+            }
+            catch (error) {
+                // Every bake passed: a settle that cannot finish (an AWS error reading the drain) fails
+                // the run like a drain past its bound and moves no traffic; cancellation rolls back.
+                if (error instanceof CancelledError || error instanceof SettleError)
+                    throw error;
+                throw new SettleError(`could not wait for what is still in flight: ${describeError(error)}`);
+            }
             return { done: true, value: undefined };
         }
     });
@@ -53911,7 +53920,23 @@ async function run_shift(state, buildGates) {
         await log.group('Settle', () => settleWatched(state, live));
         state_event(state, 'settled', 'Backend settled: nothing left in flight');
     }
-    finish(state, 'succeeded', await backend.read(signal));
+    finish(state, 'succeeded', await finalState(state, live));
+}
+/**
+ * The state to report once every bake passed and settle is done. A failed read here must not
+ * roll back a finished shift: the last verified state is reported instead (cancellation still
+ * counts, as during settle).
+ */
+async function finalState(state, verified) {
+    try {
+        return await state.backend.read(state.signal);
+    }
+    catch (error) {
+        if (error instanceof CancelledError)
+            throw error;
+        state.log.warning(`Could not read the final state (${describeError(error)}); reporting the last verified one`);
+        return verified;
+    }
 }
 /** Dry-run: each step plans from the state the previous plan leaves, with no hidden state. */
 function planOnly(state, start, steps) {
