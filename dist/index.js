@@ -47953,7 +47953,10 @@ class ElbTagLease {
  * (a GitHub Enterprise path, a local host name) with anything else is spelled with `_` there.
  */
 function tagValue(text) {
-    return text.replace(/[^\p{L}\p{Z}\p{N}_.:/=+\-@]/gu, '_').slice(0, 256);
+    // AWS counts a tag value's 256 in characters: cut by code point, never through a surrogate pair.
+    return Array.from(text.replace(/[^\p{L}\p{Z}\p{N}_.:/=+\-@]/gu, '_'))
+        .slice(0, 256)
+        .join('');
 }
 
 ;// CONCATENATED MODULE: ./src/lease/identity.ts
