@@ -10180,7 +10180,7 @@ __webpack_unused_export__ = AddListenerCertificatesCommand;
 __webpack_unused_export__ = AddListenerCertificatesInput$;
 __webpack_unused_export__ = AddListenerCertificatesOutput$;
 __webpack_unused_export__ = AddTags$;
-__webpack_unused_export__ = AddTagsCommand;
+exports.yjM = AddTagsCommand;
 __webpack_unused_export__ = AddTagsInput$;
 __webpack_unused_export__ = AddTagsOutput$;
 __webpack_unused_export__ = AddTrustStoreRevocations$;
@@ -10301,7 +10301,7 @@ __webpack_unused_export__ = DescribeSSLPoliciesCommand;
 __webpack_unused_export__ = DescribeSSLPoliciesInput$;
 __webpack_unused_export__ = DescribeSSLPoliciesOutput$;
 __webpack_unused_export__ = DescribeTags$;
-__webpack_unused_export__ = DescribeTagsCommand;
+exports.yRM = DescribeTagsCommand;
 __webpack_unused_export__ = DescribeTagsInput$;
 __webpack_unused_export__ = DescribeTagsOutput$;
 __webpack_unused_export__ = DescribeTargetGroupAttributes$;
@@ -10467,7 +10467,7 @@ __webpack_unused_export__ = RemoveListenerCertificatesCommand;
 __webpack_unused_export__ = RemoveListenerCertificatesInput$;
 __webpack_unused_export__ = RemoveListenerCertificatesOutput$;
 __webpack_unused_export__ = RemoveTags$;
-__webpack_unused_export__ = RemoveTagsCommand;
+exports.L1A = RemoveTagsCommand;
 __webpack_unused_export__ = RemoveTagsInput$;
 __webpack_unused_export__ = RemoveTagsOutput$;
 __webpack_unused_export__ = RemoveTrustStoreRevocations$;
@@ -42271,8 +42271,9 @@ class AwsCallError extends Error {
 class OutOfBandChangeError extends Error {
     expected;
     found;
-    constructor(expected, found) {
-        super(`The traffic split was changed outside this run: expected ${expected}, found ${found}. ` +
+    /** `how`: the backend's own account of the edit (a diverged verify's detail), when it has one. */
+    constructor(expected, found, how) {
+        super(`The traffic split was changed outside this run: ${how ?? `expected ${expected}, found ${found}`}. ` +
             'Stopping without overwriting it.');
         this.expected = expected;
         this.found = found;
@@ -44568,7 +44569,7 @@ function judgePhase(from, expect, live) {
         edits.push(`${side}'s Auto Scaling group ${group.name} was ${attachment(l)} by someone else`);
     }
     if (edits.length > 0) {
-        return { status: 'diverged', detail: `changed outside this run: ${listed(edits, '; ')}` };
+        return { status: 'diverged', detail: listed(edits, '; ') };
     }
     // What the phase waits for: targets it expects healthy that were not healthy before.
     const awaited = [...targets].filter(([key, target]) => after.get(key)?.state === 'healthy' &&
@@ -47805,6 +47806,497 @@ const GATES = [
     canaryAnalysis
 ];
 
+;// CONCATENATED MODULE: ./src/lease/lease.ts
+
+/** The field names, shared by the tag keys (`traffic-shift:<name>`) and TXT strings (`<name>=`). */
+const FIELD = {
+    holder: 'lease-holder',
+    leaseId: 'lease-id',
+    startedAt: 'lease-started',
+    expiresAt: 'lease-expires',
+    lastBy: 'last-moved-by',
+    lastOutcome: 'last-outcome',
+    lastAt: 'last-moved-at'
+};
+/** The fields of a held lease, removed on release (the last-* fields stay). */
+const HOLDER_FIELDS = [FIELD.holder, FIELD.leaseId, FIELD.startedAt, FIELD.expiresAt];
+function encodeFields(fields) {
+    const out = new Map();
+    const { holder, last } = fields;
+    if (holder) {
+        out.set(FIELD.holder, holder.runUrl);
+        out.set(FIELD.leaseId, holder.leaseId);
+        setTime(out, FIELD.startedAt, holder.startedAt);
+        setTime(out, FIELD.expiresAt, holder.expiresAt);
+    }
+    if (last) {
+        out.set(FIELD.lastBy, last.by);
+        out.set(FIELD.lastOutcome, last.outcome);
+        setTime(out, FIELD.lastAt, last.at);
+    }
+    return out;
+}
+/** A time someone else wrote unreadably is left out rather than written back as garbage. */
+function setTime(out, field, ms) {
+    if (Number.isFinite(ms))
+        out.set(field, new Date(ms).toISOString());
+}
+function decodeFields(stored) {
+    const fields = {};
+    const runUrl = stored.get(FIELD.holder);
+    if (runUrl !== undefined) {
+        fields.holder = {
+            runUrl,
+            leaseId: stored.get(FIELD.leaseId) ?? '',
+            startedAt: Date.parse(stored.get(FIELD.startedAt) ?? ''),
+            expiresAt: Date.parse(stored.get(FIELD.expiresAt) ?? '')
+        };
+    }
+    const by = stored.get(FIELD.lastBy);
+    if (by !== undefined) {
+        fields.last = {
+            by,
+            outcome: stored.get(FIELD.lastOutcome) ?? '',
+            at: Date.parse(stored.get(FIELD.lastAt) ?? '')
+        };
+    }
+    return fields;
+}
+/** Another run holds a live lease: this run refuses before its first write. */
+class LeaseHeldError extends Error {
+    resource;
+    holder;
+    constructor(resource, holder) {
+        super(`Another run holds the lease on ${resource}: ${holder.runUrl}, until ${when(holder.expiresAt)}. ` +
+            'Refusing before any write. Wait for that run to end (or its lease to expire), or set ' +
+            'break-lease: true to take it over on purpose (an operator’s emergency rollback).');
+        this.resource = resource;
+        this.holder = holder;
+        this.name = 'LeaseHeldError';
+    }
+}
+/**
+ * This run's lease was taken by another run (break-lease, or a takeover after it expired): like
+ * any outside change, the run stops without writing and without a rollback over the newcomer.
+ */
+class LeaseLostError extends OutOfBandChangeError {
+    constructor(resource, found) {
+        super(`this run's lease on ${resource}`, found);
+        this.message =
+            `This run lost its lease on ${resource} to ${found}. ` +
+                'Stopping without writing over that run.';
+        this.name = 'LeaseLostError';
+    }
+}
+/** Decides whether `found` may be taken now; throws LeaseHeldError when it may not. */
+function takeable(resource, found, now, breakLease) {
+    const holder = found.holder;
+    if (!holder)
+        return { taking: 'free' };
+    if (holder.expiresAt <= now) {
+        return {
+            taking: 'expired',
+            warning: `Taking over the lease on ${resource} of ${holder.runUrl}, which expired at ` +
+                `${when(holder.expiresAt)} (a run that was killed or lost its runner); this run starts ` +
+                'from the live state it inspected.'
+        };
+    }
+    if (breakLease) {
+        return {
+            taking: 'broken',
+            warning: `break-lease: true breaks the live lease on ${resource} of ${holder.runUrl} ` +
+                `(until ${when(holder.expiresAt)}); that run stops at its next write without writing.`
+        };
+    }
+    throw new LeaseHeldError(resource, holder);
+}
+/** What a dry run says about `found`: nothing for a free lease. */
+function peekNote(resource, found, now, breakLease) {
+    try {
+        const { warning } = takeable(resource, found, now, breakLease);
+        return warning && `A run now: ${warning}`;
+    }
+    catch (error) {
+        if (!(error instanceof LeaseHeldError))
+            throw error;
+        return `A run now would refuse: ${error.message}`;
+    }
+}
+/** Throws LeaseLostError unless `found` is this run's lease. */
+function requireOurs(resource, found, me) {
+    const holder = found.holder;
+    // The id alone decides: the URL is for people, and a store may have to spell it differently.
+    if (holder?.leaseId === me.leaseId)
+        return;
+    throw new LeaseLostError(resource, holder ? `${holder.runUrl} (until ${when(holder.expiresAt)})` : 'nobody (the lease was removed)');
+}
+function when(ms) {
+    return Number.isNaN(ms) ? 'an expiry that cannot be read' : new Date(ms).toISOString();
+}
+/**
+ * Margin for clock skew between runners and the release after the last bake. Short, because a
+ * killed run blocks a re-run this long; the settle (draining) writes nothing, so a lease that
+ * expires during it lets another run in without letting this one overwrite it.
+ */
+const LEASE_MARGIN_MS = 5 * 60_000;
+/**
+ * Longest a live run goes between two renewals (a write): a verify, a bake with gates still
+ * pending up to the health timeout, then the next step's ready check; plus the margin. A run
+ * killed mid-way blocks others no longer than this.
+ */
+function leaseDurationMs(timing) {
+    return timing.verifyTimeoutMs + timing.bakeMs + 2 * timing.healthTimeoutMs + LEASE_MARGIN_MS;
+}
+
+;// CONCATENATED MODULE: ./src/lease/elb-tag-lease.ts
+
+
+
+/** Our tag keys; `aws:` is AWS's own prefix, and IAM scopes AddTags/RemoveTags to this one. */
+const TAG_PREFIX = 'traffic-shift:';
+/**
+ * ELB tags are last-writer-wins, not a compare-and-swap: after writing its lease a run waits this
+ * long and reads the tags back, so a run that wrote at nearly the same moment shows, and the one
+ * whose lease was overwritten backs off before any traffic write (docs/lease.md).
+ */
+const READBACK_DELAY_MS = 1000;
+/** The lease as tags on the listener or rule (weighted mode) or the target group (targets). */
+class ElbTagLease {
+    elb;
+    resource;
+    options;
+    taken = false;
+    constructor(elb, resource, options) {
+        this.elb = elb;
+        this.resource = resource;
+        this.options = options;
+    }
+    async peek(signal) {
+        const { clock, breakLease } = this.options;
+        return peekNote(this.resource, await this.read(signal), clock.now(), breakLease);
+    }
+    async acquire(signal) {
+        const { me, clock, durationMs, breakLease } = this.options;
+        const found = await this.read(signal);
+        const now = clock.now();
+        const { warning } = takeable(this.resource, found, now, breakLease);
+        const holder = { ...me, startedAt: now, expiresAt: now + durationMs };
+        await this.write({ holder }, signal);
+        // From here release() removes it, should the run end (cancelled) before the read-back.
+        this.taken = true;
+        await clock.sleep(READBACK_DELAY_MS, signal);
+        const back = await this.read(signal);
+        if (back.holder && back.holder.leaseId !== me.leaseId) {
+            this.taken = false;
+            throw new LeaseHeldError(this.resource, back.holder);
+        }
+        requireOurs(this.resource, back, me);
+        return warning ? [warning] : [];
+    }
+    async guard(phase, signal) {
+        const { me, clock, durationMs } = this.options;
+        const found = await this.read(signal);
+        requireOurs(this.resource, found, me);
+        const holder = { ...found.holder, expiresAt: clock.now() + durationMs };
+        await this.write({ holder }, signal);
+        return phase;
+    }
+    async release(outcome) {
+        if (!this.taken)
+            return;
+        const { me, clock, logger } = this.options;
+        const found = await this.read();
+        if (found.holder?.leaseId !== me.leaseId) {
+            logger.warning(`The lease on ${this.resource} is no longer this run's: left as it is`);
+            return;
+        }
+        // Who moved it first, then the lease off: the resource never shows neither.
+        if (outcome.movedTraffic) {
+            await this.write({ last: { by: me.runUrl, outcome: outcome.status, at: clock.now() } });
+        }
+        const keys = HOLDER_FIELDS.map((field) => TAG_PREFIX + field);
+        await awsCall('RemoveTags', this.resource, () => this.elb.send(new client_elastic_load_balancing_v2_dist_cjs/* RemoveTagsCommand */.L1A({ ResourceArns: [this.resource], TagKeys: keys })));
+        this.taken = false;
+    }
+    async read(signal) {
+        const out = await awsCall('DescribeTags', this.resource, () => this.elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTagsCommand */.yRM({ ResourceArns: [this.resource] }), {
+            abortSignal: signal
+        }), signal);
+        const tags = out.TagDescriptions?.find((d) => d.ResourceArn === this.resource)?.Tags ?? [];
+        const ours = new Map();
+        for (const { Key, Value } of tags) {
+            if (Key?.startsWith(TAG_PREFIX))
+                ours.set(Key.slice(TAG_PREFIX.length), Value ?? '');
+        }
+        return decodeFields(ours);
+    }
+    async write(fields, signal) {
+        const Tags = [...encodeFields(fields)].map(([key, value]) => ({
+            Key: TAG_PREFIX + key,
+            Value: tagValue(value)
+        }));
+        await awsCall('AddTags', this.resource, () => this.elb.send(new client_elastic_load_balancing_v2_dist_cjs/* AddTagsCommand */.yjM({ ResourceArns: [this.resource], Tags }), {
+            abortSignal: signal
+        }), signal);
+    }
+}
+/**
+ * ELB accepts tag values of at most 256 letters, digits, spaces and `_.:/=+-@`; a run URL
+ * (a GitHub Enterprise path, a local host name) with anything else is spelled with `_` there.
+ */
+function tagValue(text) {
+    // AWS counts a tag value's 256 in characters: cut by code point, never through a surrogate pair.
+    return Array.from(text.replace(/[^\p{L}\p{Z}\p{N}_.:/=+\-@]/gu, '_'))
+        .slice(0, 256)
+        .join('');
+}
+
+;// CONCATENATED MODULE: ./src/lease/identity.ts
+
+
+/**
+ * The run's URL with its attempt (a re-run is another run: it must not pass for the first), from
+ * the variables the runner sets; outside Actions, the host and process.
+ */
+function runUrlOf(env = process.env) {
+    const { GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID, GITHUB_RUN_ATTEMPT } = env;
+    if (!GITHUB_REPOSITORY || !GITHUB_RUN_ID)
+        return undefined;
+    const server = GITHUB_SERVER_URL || 'https://github.com';
+    const attempt = GITHUB_RUN_ATTEMPT ? `/attempts/${GITHUB_RUN_ATTEMPT}` : '';
+    return `${server}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}${attempt}`;
+}
+function runIdentity(env = process.env) {
+    return {
+        runUrl: runUrlOf(env) ?? `local:${(0,external_node_os_.hostname)()}:${process.pid}`,
+        leaseId: (0,external_node_crypto_.randomUUID)()
+    };
+}
+
+;// CONCATENATED MODULE: ./src/lease/route53-txt-lease.ts
+
+
+
+
+
+/** The lease's TXT record sits beside the weighted pair: `_traffic-shift.<record name>`. */
+const LEASE_LABEL = '_traffic-shift';
+const LEASE_TTL_SECONDS = 60;
+/** A takeover that loses a compare-and-swap to a concurrent change reads and decides again. */
+const ACQUIRE_ATTEMPTS = 3;
+/**
+ * The lease as a TXT record whose strings are `field=value`. Every change DELETEs the exact TXT
+ * it read and CREATEs the next one in one atomic batch, so taking, renewing and releasing it are
+ * compare-and-swaps; renewals ride in the same batch as each step's weights (guard()), so a step
+ * lands only while the lease is this run's.
+ */
+class Route53TxtLease {
+    route53;
+    hostedZoneId;
+    options;
+    resource;
+    name;
+    taken = false;
+    constructor(route53, hostedZoneId, recordName, options) {
+        this.route53 = route53;
+        this.hostedZoneId = hostedZoneId;
+        this.options = options;
+        this.name = `${LEASE_LABEL}.${recordName.toLowerCase().replace(/\.$/, '')}`;
+        this.resource = `${this.name} TXT in hosted zone ${hostedZoneId}`;
+    }
+    async peek(signal) {
+        const { clock, breakLease } = this.options;
+        return peekNote(this.resource, fieldsOf(await this.read(signal)), clock.now(), breakLease);
+    }
+    async acquire(signal) {
+        const { me, clock, durationMs, breakLease } = this.options;
+        for (let attempt = 1;; attempt++) {
+            const live = await this.read(signal);
+            const found = fieldsOf(live);
+            const now = clock.now();
+            const { warning } = takeable(this.resource, found, now, breakLease);
+            const holder = { ...me, startedAt: now, expiresAt: now + durationMs };
+            const next = this.txtOf({ holder, last: found.last });
+            if (await this.submit(route53_txt_lease_swap(live, next), 'take the lease', signal)) {
+                this.taken = true;
+                return warning ? [warning] : [];
+            }
+            // Someone changed the TXT between our read and our batch: decide again on what is there.
+            if (attempt === ACQUIRE_ATTEMPTS) {
+                const now = fieldsOf(await this.read(signal));
+                if (now.holder)
+                    throw new LeaseHeldError(this.resource, now.holder);
+                throw new Error(`The lease ${this.resource} kept changing while this run tried to take it`);
+            }
+        }
+    }
+    async guard(phase, signal) {
+        const { me, clock, durationMs } = this.options;
+        const live = await this.read(signal);
+        const found = fieldsOf(live);
+        requireOurs(this.resource, found, me);
+        const holder = { ...found.holder, expiresAt: clock.now() + durationMs };
+        const renewal = route53_txt_lease_swap(live, this.txtOf({ holder, last: found.last }));
+        const calls = phase.calls.map((call) => this.stamped(call, renewal));
+        if (calls.every((call, i) => call === phase.calls[i])) {
+            // A phase with no batch in this zone (none in mode dns today): renew on its own.
+            await this.submit(renewal, 'renew the lease', signal);
+            return phase;
+        }
+        return { ...phase, calls };
+    }
+    async release(outcome) {
+        if (!this.taken)
+            return;
+        const { me, clock, logger } = this.options;
+        const live = await this.read();
+        const found = fieldsOf(live);
+        if (found.holder?.leaseId !== me.leaseId) {
+            logger.warning(`The lease ${this.resource} is no longer this run's: left as it is`);
+            return;
+        }
+        const last = outcome.movedTraffic
+            ? { by: me.runUrl, outcome: outcome.status, at: clock.now() }
+            : found.last;
+        const changes = last ? route53_txt_lease_swap(live, this.txtOf({ last })) : route53_txt_lease_swap(live, undefined);
+        if (!(await this.submit(changes, 'release the lease'))) {
+            logger.warning(`The lease ${this.resource} changed while this run released it: left as it is`);
+        }
+        this.taken = false;
+    }
+    /** The batch's changes with the lease's renewal added: both land, or neither. */
+    stamped(call, renewal) {
+        const input = call.parameters;
+        if (call.operation !== 'ChangeResourceRecordSets' || input.HostedZoneId !== this.hostedZoneId)
+            return call;
+        const batch = input.ChangeBatch;
+        const parameters = {
+            ...input,
+            ChangeBatch: { ...batch, Changes: [...(batch.Changes ?? []), ...structuredClone(renewal)] }
+        };
+        return { ...call, parameters };
+    }
+    async read(signal) {
+        const input = {
+            HostedZoneId: this.hostedZoneId,
+            StartRecordName: `${this.name}.`,
+            StartRecordType: 'TXT',
+            MaxItems: 1
+        };
+        const out = await awsCall('ListResourceRecordSets', this.resource, () => this.route53.send(new dist_cjs/* ListResourceRecordSetsCommand */.IOz(input), { abortSignal: signal }), signal);
+        const first = out.ResourceRecordSets?.[0];
+        const here = first?.Name?.toLowerCase().replace(/\.$/, '') === this.name;
+        return here && first?.Type === 'TXT' && !first.SetIdentifier ? first : undefined;
+    }
+    /** False when Route 53 refused the batch because the TXT is not the one read. */
+    async submit(changes, what, signal) {
+        const input = {
+            HostedZoneId: this.hostedZoneId,
+            ChangeBatch: { Comment: `aws-traffic-shift: ${what}`, Changes: changes }
+        };
+        try {
+            await awsCall('ChangeResourceRecordSets', this.resource, () => this.route53.send(new dist_cjs/* ChangeResourceRecordSetsCommand */.yzn(input), { abortSignal: signal }), signal);
+            return true;
+        }
+        catch (error) {
+            const cause = error instanceof AwsCallError
+                ? error.cause
+                : undefined;
+            // Only a failed compare-and-swap is a refusal; any other invalid batch is a real error.
+            const refused = cause?.name === 'InvalidChangeBatch';
+            if (refused && COMPARE_AND_SWAP_REFUSED.test(cause.message ?? ''))
+                return false;
+            throw error;
+        }
+    }
+    txtOf(fields) {
+        const strings = [...encodeFields(fields)].map(([key, value]) => quote(`${key}=${value}`));
+        return {
+            Name: `${this.name}.`,
+            Type: 'TXT',
+            TTL: LEASE_TTL_SECONDS,
+            ResourceRecords: [{ Value: strings.join(' ') }]
+        };
+    }
+}
+/** DELETE exactly what was read (if anything), CREATE what comes next (if anything). */
+function route53_txt_lease_swap(live, next) {
+    return [
+        ...(live ? [{ Action: 'DELETE', ResourceRecordSet: live }] : []),
+        ...(next ? [{ Action: 'CREATE', ResourceRecordSet: next }] : [])
+    ];
+}
+/** The lease's fields from a TXT's `"field=value"` strings; anything else in it is ignored. */
+function fieldsOf(record) {
+    const stored = new Map();
+    for (const { Value } of record?.ResourceRecords ?? []) {
+        for (const [, text] of (Value ?? '').matchAll(/"((?:[^"\\]|\\.)*)"/g)) {
+            const plain = text.replace(/\\(.)/g, '$1');
+            const at = plain.indexOf('=');
+            if (at > 0)
+                stored.set(plain.slice(0, at), plain.slice(at + 1));
+        }
+    }
+    return decodeFields(stored);
+}
+/** Route 53's presentation format for one TXT character-string, at most 255 characters. */
+function quote(text) {
+    return `"${text.slice(0, 255).replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+}
+
+;// CONCATENATED MODULE: ./src/lease/index.ts
+
+
+
+
+
+
+
+
+const BREAK_LEASE_INPUT = 'break-lease';
+/** DNS names are at most 253 characters; the lease's TXT name adds its label and a dot. */
+const MAX_LEASED_NAME = 253 - LEASE_LABEL.length - 1;
+/**
+ * The lease's inputs, read with the others before any AWS call: `break-lease: true` takes over
+ * another run's live lease on purpose; in mode dns the lease's TXT name must be a DNS name too.
+ */
+function readLeaseInputs(read, mode, modeSettings) {
+    const recordName = mode === 'dns' ? modeSettings.recordName : undefined;
+    if (recordName !== undefined && recordName.length > MAX_LEASED_NAME) {
+        throw new InputError('record-name', recordName, `a name of at most ${MAX_LEASED_NAME} characters, so that the lease's TXT ` +
+            `${LEASE_LABEL}.<record-name> fits DNS's 253`);
+    }
+    return booleanInput(read, BREAK_LEASE_INPUT, false);
+}
+/**
+ * The lease on what a mode moves: the listener or rule, the target group, or the record's TXT.
+ * Undefined for a mode with no lease here (a new mode adds its line).
+ */
+function leaseFor(settings, modeSettings, deps, breakLease, me = runIdentity()) {
+    const options = {
+        me,
+        durationMs: leaseDurationMs(settings),
+        breakLease,
+        clock: deps.clock,
+        logger: deps.logger
+    };
+    const elb = (arn) => new ElbTagLease(deps.clients.get(client_elastic_load_balancing_v2_dist_cjs/* ElasticLoadBalancingV2Client */.MlD), arn, options);
+    switch (settings.mode) {
+        case 'weighted-target-groups': {
+            const { listenerArn, ruleArn } = modeSettings;
+            return elb((listenerArn ?? ruleArn));
+        }
+        case 'targets':
+            return elb(modeSettings.targetGroupArn);
+        case 'dns': {
+            const { hostedZoneId, recordName } = modeSettings;
+            return new Route53TxtLease(deps.clients.get(dist_cjs/* Route53Client */.LhC), hostedZoneId, recordName, options);
+        }
+        default:
+            return undefined;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/action-inputs.ts
 
 /** Every mode may read it. */
@@ -47835,6 +48327,7 @@ const ACTION_INPUTS = {
     'probe-interval': ALL,
     'probe-failure-threshold': ALL,
     'route53-health-checks': ALL,
+    'break-lease': ALL,
     'dns-resolvers': ['dns'],
     'traffic-split': ALL,
     'canary-analysis': ALL,
@@ -51615,7 +52108,10 @@ const SETTINGS = 'settings';
 const NOT_IN_SETTINGS = {
     [SETTINGS]: 'settings cannot nest',
     traffic: 'traffic is given per run as its own input (its default, 100, always reaches the action, ' +
-        'so a value here would never apply)'
+        'so a value here would never apply)',
+    // Taking over another run's lease is an operator's decision for one run, never every run's.
+    'break-lease': 'break-lease is given per run as its own input (it takes over another run’s live lease, ' +
+        'which every run of the workflow would then do)'
 };
 const settings_file_ACCEPTED = 'a YAML mapping of action input names to values, e.g. "mode: dns" and "bake-time: 5m" on ' +
     'their own lines; a list (probe-urls, alarms) as a YAML list or one comma-separated value';
@@ -52198,7 +52694,8 @@ function renderOutputs(record) {
         traffic: record.finalPercent === undefined ? '' : formatPercent(record.finalPercent),
         'steps-applied': String(record.events.filter((event) => event.kind === 'shift').length),
         'duration-seconds': record.finishedAt === undefined ? '' : formatSeconds(record.finishedAt - record.startedAt),
-        report: renderReportJson(record)
+        report: renderReportJson(record),
+        'run-url': record.context.runUrl ?? ''
     };
 }
 /**
@@ -53147,6 +53644,63 @@ function nextTurn() {
     return new Promise((resolve) => setImmediate(resolve));
 }
 
+;// CONCATENATED MODULE: ./src/runner/lease.ts
+
+
+/** After inspection and planning, before the first write; a held lease throws LeaseHeldError. */
+async function takeLease(state) {
+    if (!state.lease)
+        return;
+    const warnings = await state.lease.acquire(state.signal);
+    for (const warning of warnings)
+        state.log.warning(warning);
+    if (warnings.length > 0)
+        state.record.warnings = [...(state.record.warnings ?? []), ...warnings];
+    state.log.info(`Holding the lease on ${state.lease.resource}`);
+}
+/**
+ * Before each write: the lease must still be this run's (LeaseLostError stops the run). A
+ * rollback (the run has recorded why it failed) is stopped only by a lease another run holds,
+ * never by a lease it cannot read: traffic left on a failing green is worse than a rollback
+ * whose lease is unconfirmed, whose live state the runner has already checked is its own.
+ */
+async function guardWrite(state, phase, signal) {
+    if (!state.lease)
+        return phase;
+    try {
+        return await state.lease.guard(phase, signal);
+    }
+    catch (error) {
+        if (error instanceof LeaseLostError || state.record.failure === undefined)
+            throw error;
+        state.log.warning(`Could not check the lease on ${state.lease.resource} before this rollback write ` +
+            `(${describeError(error)}); rolling back without it`);
+        return phase;
+    }
+}
+/** A dry run takes no lease, but says when a real run would refuse or take one over. */
+async function peekLease(state) {
+    const note = await state.lease?.peek(state.signal);
+    if (!note)
+        return;
+    state.log.warning(note);
+    state.record.warnings = [...(state.record.warnings ?? []), note];
+}
+/** At the end, whatever the outcome: a failed release is warned about, never the run's verdict. */
+async function releaseLease(state) {
+    if (!state.lease)
+        return;
+    try {
+        await state.lease.release({
+            status: state.record.status ?? 'failed',
+            movedTraffic: state.movedTraffic
+        });
+    }
+    catch (error) {
+        state.log.warning(`Could not release the lease on ${state.lease.resource} (it expires by itself): ${describeError(error)}`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/runner/state.ts
 
 
@@ -53158,6 +53712,7 @@ function newRunState(options) {
         log: options.logger,
         settings,
         signal: options.signal,
+        lease: options.lease,
         record: {
             mode: backend.mode,
             target: backend.target,
@@ -53210,6 +53765,7 @@ async function readQuietly(state) {
 ;// CONCATENATED MODULE: ./src/runner/phases.ts
 
 
+
 const VERIFY_FIRST_POLL_MS = 250;
 // AWS's convergence is then noticed within 1 s, at 1 request/s: a tenth of ELB's Describe*
 // refill and of Route 53's limit (a 5 s cap made mode targets wait up to 5 s per step for nothing).
@@ -53218,6 +53774,8 @@ const VERIFY_MAX_POLL_MS = 1000;
 const READY_FIRST_RECHECK_MS = 250;
 /** Sends one phase's calls. From here until it is verified, the phase is in flight. */
 async function writePhase(state, phase, from, signal) {
+    // A run whose lease another run took stops here, before writing (LeaseLostError).
+    const sent = await guardWrite(state, phase, signal);
     state.inFlight = { phase, from };
     state.wrote = true;
     if (phase.movesTraffic) {
@@ -53225,7 +53783,7 @@ async function writePhase(state, phase, from, signal) {
         state.ready = state.ready === 'never' ? 'never' : 'stale';
         state.current = { split: phase.expect.split, since: state.clock.now() };
     }
-    await state.backend.apply(phase, signal);
+    await state.backend.apply(sent, signal);
 }
 /**
  * Polls verify() with backoff until AWS shows the phase's state: diverged (someone else's edit)
@@ -53254,7 +53812,7 @@ async function verifyPhase(state, phase, from, options) {
             if (answer.status === 'converged')
                 return { done: true, value: answer.state };
             if (answer.status === 'diverged') {
-                throw new OutOfBandChangeError(phase.expect.detail, `${answer.state.detail} (${answer.detail})`);
+                throw new OutOfBandChangeError(phase.expect.detail, answer.state.detail, answer.detail);
             }
             if (answer.status === 'failed')
                 throw new PhaseFailedError(phase.summary, answer.detail);
@@ -53349,7 +53907,16 @@ async function settleWatched(state, live) {
         signal: state.signal,
         onVerdict: recordVerdict(state, state.record.steps.at(-1)),
         work: async (signal) => {
-            await settle.call(state.backend, live, signal);
+            try {
+                await settle.call(state.backend, live, signal);
+            }
+            catch (error) {
+                // Every bake passed: a settle that cannot finish (an AWS error reading the drain) fails
+                // the run like a drain past its bound and moves no traffic; cancellation rolls back.
+                if (error instanceof CancelledError || error instanceof SettleError)
+                    throw error;
+                throw new SettleError(`could not wait for what is still in flight: ${describeError(error)}`);
+            }
             return { done: true, value: undefined };
         }
     });
@@ -53548,6 +54115,7 @@ async function applyRollback(state, plan, live, deadline, cause) {
 
 
 
+
 /**
  * The state machine of a run: inspect (read-only) → gates → plan → for each step: for each
  * phase: (ready) → apply → verify while gates watch → bake → next | settle → done; and rollback
@@ -53563,6 +54131,7 @@ async function runShift(options) {
     catch (error) {
         await handleFailure(state, error);
     }
+    await releaseLease(state);
     state.record.finishedAt = state.clock.now();
     state_event(state, 'done', `Run ${state.record.status}`, state.record.finalPercent);
     return state.record;
@@ -53592,10 +54161,13 @@ async function run_shift(state, buildGates) {
     record.targetPercent = target.percent;
     const steps = planQuantizedSteps(start.split, settings.traffic, settings.schedule.points, (split) => backend.quantize(split, start));
     log.info(planLine(start.split, target, settings.traffic, steps));
-    if (settings.dryRun)
+    if (settings.dryRun) {
+        await peekLease(state);
         return planOnly(state, start, steps);
+    }
     if (steps.length === 0)
         return finish(state, 'no-op', start);
+    await takeLease(state);
     state.towardBlue = target.permille < start.split.permille;
     for (const [index, step] of steps.entries()) {
         await log.group(`Step ${index + 1}/${steps.length}: ${stepName(step)}`, () => runStep(state, index, step, steps.length));
@@ -53605,7 +54177,23 @@ async function run_shift(state, buildGates) {
         await log.group('Settle', () => settleWatched(state, live));
         state_event(state, 'settled', 'Backend settled: nothing left in flight');
     }
-    finish(state, 'succeeded', await backend.read(signal));
+    finish(state, 'succeeded', await finalState(state, live));
+}
+/**
+ * The state to report once every bake passed and settle is done. A failed read here must not
+ * roll back a finished shift: the last verified state is reported instead (cancellation still
+ * counts, as during settle).
+ */
+async function finalState(state, verified) {
+    try {
+        return await state.backend.read(state.signal);
+    }
+    catch (error) {
+        if (error instanceof CancelledError)
+            throw error;
+        state.log.warning(`Could not read the final state (${describeError(error)}); reporting the last verified one`);
+        return verified;
+    }
 }
 /** Dry-run: each step plans from the state the previous plan leaves, with no hidden state. */
 function planOnly(state, start, steps) {
@@ -53921,12 +54509,14 @@ function resolveRegion(read, env) {
 
 
 
+
+
 /**
  * The composition root: inputs → clients → backend + gates → runner → report. Every input is
  * read and validated before the first AWS client exists.
  */
 async function run(signal) {
-    let settings, backendDefinition, modeSettings, gateSettings;
+    let settings, backendDefinition, modeSettings, gateSettings, breakLease;
     try {
         // The settings block (one place for a reusable workflow's settings), inputs overriding it.
         const read = withSettings((name) => getInput(name));
@@ -53937,6 +54527,7 @@ async function run(signal) {
         const common = settings;
         modeSettings = backendDefinition.readInputs(read, common);
         gateSettings = GATES.map((gate) => ({ gate, settings: gate.readInputs(read, common) }));
+        breakLease = readLeaseInputs(read, common.mode, modeSettings);
     }
     catch (error) {
         if (!(error instanceof InputError))
@@ -53949,6 +54540,7 @@ async function run(signal) {
     const logger = actionsLogger();
     const clock = systemClock;
     const backend = backendDefinition.create(modeSettings, { clients, clock, logger });
+    const lease = leaseFor(settings, modeSettings, { clients, clock, logger }, breakLease);
     // Gates are built once the inspection has found blue and green (no gate imports a backend).
     const gates = (sides) => {
         const built = [];
@@ -53971,7 +54563,8 @@ async function run(signal) {
         logger,
         settings,
         context: runContext(),
-        signal
+        signal,
+        lease
     });
     await report(record);
     return record;
@@ -54006,10 +54599,11 @@ function actionsLogger() {
 }
 /** Who and what moved traffic, from the workflow run's environment. */
 function runContext() {
-    const { serverUrl, repository, runId, sha, actor, workflow, job } = context;
+    const { repository, sha, actor, workflow, job } = context;
     return {
         repository,
-        runUrl: repository && runId ? `${serverUrl}/${repository}/actions/runs/${runId}` : undefined,
+        // With the attempt: the lease names that URL, and a re-run is another run.
+        runUrl: runUrlOf(),
         sha: sha || undefined,
         actor: actor || undefined,
         workflow: workflow || undefined,

@@ -29,6 +29,7 @@ export const ACTION_INPUTS: Readonly<Record<string, readonly string[] | typeof A
   'probe-interval': ALL,
   'probe-failure-threshold': ALL,
   'route53-health-checks': ALL,
+  'break-lease': ALL,
   'dns-resolvers': ['dns'],
   'traffic-split': ALL,
   'canary-analysis': ALL,
