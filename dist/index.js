@@ -584,6 +584,22 @@ function setFailed$1(message) {
     process.exitCode = ExitCode.Failure;
     error$1(message);
 }
+//-----------------------------------------------------------------------
+// Logging Commands
+//-----------------------------------------------------------------------
+/**
+ * Gets whether Actions Step Debug is on or not
+ */
+function isDebug() {
+    return process.env['RUNNER_DEBUG'] === '1';
+}
+/**
+ * Writes debug message to user log
+ * @param message debug message
+ */
+function debug$1(message) {
+    issueCommand('debug', {}, message);
+}
 /**
  * Adds an error issue
  * @param message error issue message. Errors will be converted to string via toString()
@@ -694,6 +710,10 @@ function neutraliseCommands(text) {
 function info(message) {
     info$1(neutraliseCommands(message));
 }
+/** Shown only when the run has step debug logging on (ACTIONS_STEP_DEBUG or a re-run with it). */
+function debug(message) {
+    debug$1(neutraliseCommands(message));
+}
 function warning(message, properties = {}) {
     warning$1(neutraliseCommands(message), safeProperties(properties));
 }
@@ -793,6 +813,62 @@ function repositoryOf(source) {
 }
 const context = readGitHubContext();
 
+/**
+ * One debug line per AWS call (service, operation, outcome, request id, attempts, time), so a
+ * run with step debug logging on shows what AWS was asked and the ids AWS support asks for.
+ * An SDK middleware rather than a wrapper around `send`, so every client the factory builds
+ * logs without any mode knowing.
+ */
+/**
+ * Adds the call log to a client: at the `initialize` step with high priority, the outermost
+ * place, so the time and attempts include every retry and its back-off.
+ */
+function attachCallLog(client, log, now = () => performance.now()) {
+    client.middlewareStack.add((next, context) => async (args) => {
+        const started = now();
+        try {
+            const result = await next(args);
+            log(describeCall(context, result.output?.$metadata, now() - started));
+            return result;
+        }
+        catch (error) {
+            log(describeCall(context, metadataOf(error), now() - started, error));
+            throw error;
+        }
+    }, { step: 'initialize', priority: 'high', name: 'awsTrafficShiftCallLog' });
+}
+/**
+ * e.g. `AWS ElasticLoadBalancingV2 DescribeListeners: 200 in 42 ms, 2 attempts (retry delay
+ * 95 ms), request id 6f1c…`, or `…: failed (400) in …: AccessDenied: User … is not authorized`.
+ */
+function describeCall(context, metadata, elapsedMs, error) {
+    const service = (context.clientName ?? 'client').replace(/Client$/, '');
+    const operation = (context.commandName ?? 'call').replace(/Command$/, '');
+    const attempts = metadata?.attempts ?? 1;
+    const retried = attempts > 1 ? ` (retry delay ${metadata?.totalRetryDelay ?? 0} ms)` : '';
+    const parts = [
+        `in ${Math.round(elapsedMs)} ms`,
+        `${attempts} attempt${attempts === 1 ? '' : 's'}${retried}`,
+        `request id ${metadata?.requestId ?? 'none'}`
+    ];
+    const status = metadata?.httpStatusCode;
+    if (error === undefined)
+        return `AWS ${service} ${operation}: ${status ?? 'done'} ${parts.join(', ')}`;
+    const failed = `failed${status ? ` (${status})` : ''}`;
+    return `AWS ${service} ${operation}: ${failed} ${parts.join(', ')}: ${errorText$1(error)}`;
+}
+function metadataOf(error) {
+    const metadata = error?.$metadata;
+    return typeof metadata === 'object' && metadata !== null ? metadata : undefined;
+}
+function errorText$1(error) {
+    if (!(error instanceof Error))
+        return String(error);
+    return error.message && error.message !== error.name
+        ? `${error.name}: ${error.message}`
+        : error.name;
+}
+
 const USER_AGENT$1 = 'aws-traffic-shift/0.1.0';
 const CONNECTION_TIMEOUT_MS = 3_000;
 const REQUEST_TIMEOUT_MS = 15_000;
@@ -800,8 +876,9 @@ const REQUEST_TIMEOUT_MS = 15_000;
  * The only place that configures SDK clients. Endpoints come from the SDK's own
  * AWS_ENDPOINT_URL_* variables (the local sandbox uses them). Throttling and 5xx are retried by
  * the SDK's standard mode; six attempts ride out a burst without hiding a real outage for long.
+ * With `debug` (step debug logging on), every call is logged there (call-log.ts).
  */
-function createClients(region, limits = {}) {
+function createClients(region, limits = {}, debug) {
     const config = {
         region: region || undefined,
         maxAttempts: limits.maxAttempts ?? 6,
@@ -818,8 +895,13 @@ function createClients(region, limits = {}) {
     const built = new Map();
     return {
         get(client) {
-            if (!built.has(client))
-                built.set(client, new client(config));
+            if (!built.has(client)) {
+                const instance = new client(config);
+                // Every SDK v3 client has a middleware stack; its generic overloads defeat a type check.
+                if (debug)
+                    attachCallLog(instance, debug);
+                built.set(client, instance);
+            }
             return built.get(client);
         }
     };
@@ -29987,7 +30069,8 @@ async function run(signal) {
         setFailed(error.message);
         return undefined;
     }
-    const clients = createClients(settings.region);
+    // With step debug logging on, each AWS call is a debug line with its request id.
+    const clients = createClients(settings.region, {}, isDebug() ? debug : undefined);
     const logger = actionsLogger();
     const clock = systemClock;
     const backend = backendDefinition.create(modeSettings, { clients, clock, logger });

@@ -40,7 +40,8 @@ export async function run(signal?: AbortSignal): Promise<RunRecord | undefined> 
     return undefined
   }
 
-  const clients = createClients(settings.region)
+  // With step debug logging on, each AWS call is a debug line with its request id.
+  const clients = createClients(settings.region, {}, core.isDebug() ? core.debug : undefined)
   const logger = actionsLogger()
   const clock = systemClock
   const backend = backendDefinition.create(modeSettings, { clients, clock, logger })
