@@ -30120,6 +30120,7 @@ async function report(record) {
     error(annotation.message, { title: annotation.title });
     process.exitCode = 1;
 }
+/** The runner's Logger on the toolkit, whose every printed text is neutralised. */
 function actionsLogger() {
     return {
         info: (message) => info(message),

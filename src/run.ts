@@ -91,7 +91,8 @@ async function report(record: RunRecord): Promise<void> {
   process.exitCode = 1
 }
 
-function actionsLogger(): Logger {
+/** The runner's Logger on the toolkit, whose every printed text is neutralised. */
+export function actionsLogger(): Logger {
   return {
     info: (message) => core.info(message),
     warning: (message) => core.warning(message),

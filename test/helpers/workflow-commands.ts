@@ -1,4 +1,5 @@
 /** For tests: which workflow commands a runner would find in the action's output. */
+import { expect } from '@jest/globals'
 
 /** A workflow command as the runner would find it in one line of output. */
 export interface FoundCommand {
@@ -24,4 +25,28 @@ export function workflowCommandsIn(output: string): FoundCommand[] {
     }
   }
   return found
+}
+
+/** What an attacker who controls a text (an alarm reason, a DNS answer…) would write. */
+export const FORGED = [
+  'Threshold crossed',
+  '::set-output name=status::succeeded',
+  '  ::error title=x::forged',
+  '::stop-commands::pwn',
+  '::add-mask::x',
+  'see ##[add-mask]x'
+].join('\n')
+
+/** The commands FORGED tries to issue. */
+const FORGED_COMMANDS = ['set-output', 'stop-commands', 'add-mask']
+
+/** The forged text reached the log line by line, and the runner would find none of it a command. */
+export function expectNoForgedCommand(stdout: string): void {
+  expect(stdout.replace(/\u200B/g, '')).toMatch(/^::stop-commands::pwn$/m)
+  const commands = workflowCommandsIn(stdout)
+  expect(commands.filter((found) => FORGED_COMMANDS.includes(found.command))).toEqual([])
+  expect(commands.filter((found) => found.form === '##[')).toEqual([])
+  for (const found of commands) {
+    expect(['group', 'endgroup', 'warning', 'error', 'debug']).toContain(found.command)
+  }
 }
