@@ -545,6 +545,38 @@ var ExitCode;
     ExitCode[ExitCode["Failure"] = 1] = "Failure";
 })(ExitCode || (ExitCode = {}));
 /**
+ * Registers a secret which will get masked from logs
+ *
+ * @param secret - Value of the secret to be masked
+ * @remarks
+ * This function instructs the Actions runner to mask the specified value in any
+ * logs produced during the workflow run. Once registered, the secret value will
+ * be replaced with asterisks (***) whenever it appears in console output, logs,
+ * or error messages.
+ *
+ * This is useful for protecting sensitive information such as:
+ * - API keys
+ * - Access tokens
+ * - Authentication credentials
+ * - URL parameters containing signatures (SAS tokens)
+ *
+ * Note that masking only affects future logs; any previous appearances of the
+ * secret in logs before calling this function will remain unmasked.
+ *
+ * @example
+ * ```typescript
+ * // Register an API token as a secret
+ * const apiToken = "abc123xyz456";
+ * setSecret(apiToken);
+ *
+ * // Now any logs containing this value will show *** instead
+ * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
+ * ```
+ */
+function setSecret(secret) {
+    issueCommand('add-mask', {}, secret);
+}
+/**
  * Gets the value of an input.
  * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
  * Returns an empty string if the value is not defined.
@@ -1243,9 +1275,9 @@ function parseQueryString(querystring) {
     return query;
 }
 
-const parseUrl$1 = (url) => {
+const parseUrl = (url) => {
     if (typeof url === "string") {
-        return parseUrl$1(new URL(url));
+        return parseUrl(new URL(url));
     }
     const { hostname, pathname, port, protocol, search } = url;
     let query;
@@ -1264,7 +1296,7 @@ const parseUrl$1 = (url) => {
 const toEndpointV1 = (endpoint) => {
     if (typeof endpoint === "object") {
         if ("url" in endpoint) {
-            const v1Endpoint = parseUrl$1(endpoint.url);
+            const v1Endpoint = parseUrl(endpoint.url);
             if (endpoint.headers) {
                 v1Endpoint.headers = {};
                 for (const name in endpoint.headers) {
@@ -1278,7 +1310,7 @@ const toEndpointV1 = (endpoint) => {
         }
         return endpoint;
     }
-    return parseUrl$1(endpoint);
+    return parseUrl(endpoint);
 };
 
 const expectNumber = (value) => {
@@ -14376,7 +14408,7 @@ const getRuntimeConfig$f = (config) => {
         },
         serviceId: config?.serviceId ?? "Route 53",
         sha256: config?.sha256 ?? Sha256Node,
-        urlParser: config?.urlParser ?? parseUrl$1,
+        urlParser: config?.urlParser ?? parseUrl,
         utf8Decoder: config?.utf8Decoder ?? fromUtf8$1,
         utf8Encoder: config?.utf8Encoder ?? toUtf8$1,
     };
@@ -15529,20 +15561,6 @@ function escapeRegExp(text) {
 }
 function percentInput(read, name, fallback) {
     return parsePercent(name, optional(read, name) || fallback);
-}
-/** http(s) URLs only; anything else names the input. */
-function parseUrl(name, raw) {
-    let url;
-    try {
-        url = new URL(raw.trim());
-    }
-    catch {
-        throw new InputError(name, raw, 'an absolute http:// or https:// URL');
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        throw new InputError(name, raw, 'an absolute http:// or https:// URL');
-    }
-    return url;
 }
 
 const DNS_MODE = 'dns';
@@ -16750,7 +16768,7 @@ const getRuntimeConfig$d = (config) => {
         },
         serviceId: config?.serviceId ?? "Auto Scaling",
         sha256: config?.sha256 ?? Sha256Node,
-        urlParser: config?.urlParser ?? parseUrl$1,
+        urlParser: config?.urlParser ?? parseUrl,
         utf8Decoder: config?.utf8Decoder ?? fromUtf8$1,
         utf8Encoder: config?.utf8Encoder ?? toUtf8$1,
     };
@@ -18755,7 +18773,7 @@ const getRuntimeConfig$b = (config) => {
         },
         serviceId: config?.serviceId ?? "Elastic Load Balancing v2",
         sha256: config?.sha256 ?? Sha256Node,
-        urlParser: config?.urlParser ?? parseUrl$1,
+        urlParser: config?.urlParser ?? parseUrl,
         utf8Decoder: config?.utf8Decoder ?? fromUtf8$1,
         utf8Encoder: config?.utf8Encoder ?? toUtf8$1,
     };
@@ -21901,7 +21919,7 @@ const getRuntimeConfig$9 = (config) => {
         },
         serviceId: config?.serviceId ?? "CloudWatch",
         sha256: config?.sha256 ?? Sha256Node,
-        urlParser: config?.urlParser ?? parseUrl$1,
+        urlParser: config?.urlParser ?? parseUrl,
         utf8Decoder: config?.utf8Decoder ?? fromUtf8$1,
         utf8Encoder: config?.utf8Encoder ?? toUtf8$1,
     };
@@ -24637,7 +24655,7 @@ const MAX_QUERIES = 64;
 /** How sure a check wants to be that a side with weight above 0 shows up at least once. */
 const CONFIDENCE = 0.99;
 const IN_FLIGHT = 16;
-const ACCEPTED$2 = 'DNS servers as host[:port] (203.0.113.53, 127.0.0.1:5353, [2001:db8::53]:53, ns1.example.com), comma separated, or off';
+const ACCEPTED$3 = 'DNS servers as host[:port] (203.0.113.53, 127.0.0.1:5353, [2001:db8::53]:53, ns1.example.com), comma separated, or off';
 const dnsAnswer = {
     name: 'dns-answer',
     readInputs(read, common) {
@@ -24674,7 +24692,7 @@ function parseResolver(raw) {
     const hostOk = isIP(host) !== 0 ||
         /^(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*\.?$/i.test(host);
     if (!hostOk || !/^\d{1,5}$/.test(portText ?? '53') || port < 1 || port > 65535) {
-        throw new InputError('dns-resolvers', raw, ACCEPTED$2);
+        throw new InputError('dns-resolvers', raw, ACCEPTED$3);
     }
     return { host, port };
 }
@@ -24860,6 +24878,98 @@ async function ask(server, sides, count, signal) {
     return { responses, errors };
 }
 
+/**
+ * The probe-urls input: a list of URLs that may carry credentials (`https://user:pass@host/`,
+ * `?token=…`). They are split knowing where a URL's userinfo is, masked in the runner's log
+ * before anything prints, and shown only redacted.
+ */
+const ACCEPTED$2 = 'absolute http:// or https:// URLs separated by commas or new lines';
+/** Still inside a URL's authority (`scheme://…` with no `/`, `?`, `#` or `@` yet). */
+const IN_AUTHORITY = /^\s*[a-z][a-z0-9+.-]*:\/\/[^/?#@]*$/i;
+/** The rest reaches an `@` before the authority ends: a comma here belongs to the userinfo. */
+const USERINFO_GOES_ON = /^[^/?#@]*@/;
+/**
+ * The entries of the list: new lines and commas separate them, except a comma inside a URL's
+ * userinfo (`https://deploy:hun,ter2@host/` is one URL). A comma elsewhere in a URL (a path or
+ * a query) still separates, as it always has for this input.
+ */
+function splitProbeUrls(raw) {
+    const entries = [];
+    for (const line of raw.split(/\r?\n/)) {
+        const parts = line.split(',');
+        let current = parts[0];
+        for (let i = 1; i < parts.length; i += 1) {
+            const rest = parts.slice(i).join(',');
+            if (IN_AUTHORITY.test(current) && USERINFO_GOES_ON.test(rest)) {
+                current = `${current},${parts[i]}`;
+            }
+            else {
+                entries.push(current);
+                current = parts[i];
+            }
+        }
+        entries.push(current);
+    }
+    return entries.map((entry) => entry.trim()).filter((entry) => entry !== '');
+}
+/** Each entry as an http(s) URL; an entry that does not parse is never echoed, not even in part. */
+function parseProbeUrls(entries) {
+    return entries.map((entry, i) => {
+        let url;
+        try {
+            url = new URL(entry);
+        }
+        catch {
+            const which = `URL ${i + 1} of ${entries.length}`;
+            throw new InputError('probe-urls', `${which} (not shown: it does not parse)`, ACCEPTED$2);
+        }
+        if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+            throw new InputError('probe-urls', redactUrl(url), ACCEPTED$2);
+        }
+        return url;
+    });
+}
+/**
+ * What the runner must mask (core.setSecret) before anything is logged: each URL's user name,
+ * password and query string (raw and decoded, as an error message may hold either), and an
+ * entry that does not parse as a whole, since where its secret sits cannot be told.
+ */
+function probeUrlSecrets(raw) {
+    const secrets = new Set();
+    for (const entry of splitProbeUrls(raw)) {
+        let url;
+        try {
+            url = new URL(entry);
+        }
+        catch {
+            secrets.add(entry);
+            continue;
+        }
+        const query = url.search.slice(1);
+        const values = [...url.searchParams.values()];
+        for (const secret of [url.username, url.password, query, ...values]) {
+            secrets.add(secret);
+            secrets.add(safeDecode(secret));
+        }
+    }
+    // A mask of one or two characters would star out every such letter pair in the log.
+    return [...secrets].filter((secret) => secret.length >= 3);
+}
+/** The URL without credentials or query string (tokens often live in both), for any detail. */
+function redactUrl(url) {
+    const userinfo = url.username || url.password ? '***@' : '';
+    const query = url.search ? '?***' : '';
+    return `${url.protocol}//${userinfo}${url.host}${url.pathname}${query}`;
+}
+function safeDecode(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
+
 /** Every URL is requested at once on each check; this keeps that burst small. */
 const MAX_PROBE_URLS = 20;
 const MAX_LATENCY_CAP_MS = 60_000;
@@ -24876,25 +24986,13 @@ const httpProbe = {
         'probe-failure-threshold'
     ],
     readInputs(read) {
-        const raw = optional(read, 'probe-urls');
-        const entries = parseList(raw);
+        const entries = splitProbeUrls(optional(read, 'probe-urls'));
         if (entries.length === 0)
             return undefined;
         if (entries.length > MAX_PROBE_URLS) {
-            throw new InputError('probe-urls', redactText(raw), `at most ${MAX_PROBE_URLS} URLs`);
+            throw new InputError('probe-urls', `${entries.length} URLs`, `at most ${MAX_PROBE_URLS} URLs`);
         }
-        const urls = entries.map((entry) => {
-            try {
-                return parseUrl('probe-urls', entry);
-            }
-            catch (error) {
-                // The error would echo the value: keep credentials and tokens out of the log.
-                if (error instanceof InputError) {
-                    throw new InputError(error.input, redactText(error.value), error.accepted);
-                }
-                throw error;
-            }
-        });
+        const urls = parseProbeUrls(entries);
         return {
             urls,
             expectedStatus: parseStatusRanges('probe-expected-status', optional(read, 'probe-expected-status') || '200-399'),
@@ -25032,16 +25130,6 @@ function errorText(error, timeoutMs) {
         return String(error);
     return typeof code === 'string' && !message.includes(code) ? `${code}: ${message}` : message;
 }
-/** The URL without credentials or query string (tokens often live in both), for any detail. */
-function redactUrl(url) {
-    const userinfo = url.username || url.password ? '***@' : '';
-    const query = url.search ? '?***' : '';
-    return `${url.protocol}//${userinfo}${url.host}${url.pathname}${query}`;
-}
-/** Redacts userinfo and query strings in text that may not even parse as a URL. */
-function redactText(text) {
-    return text.replace(/[^\s/@,]+@/g, '***@').replace(/\?[^\s,#]*/g, '?***');
-}
 /** Error messages should not contain the URL's secrets; make sure, whatever the library says. */
 function scrub(message, url) {
     const secrets = [url.username, url.password, url.search.slice(1)]
@@ -25051,14 +25139,6 @@ function scrub(message, url) {
     for (const secret of secrets)
         text = text.split(secret).join('***');
     return text;
-}
-function safeDecode(text) {
-    try {
-        return decodeURIComponent(text);
-    }
-    catch {
-        return text;
-    }
 }
 
 /**
@@ -30054,6 +30134,9 @@ async function run(signal) {
     try {
         // The settings block (one place for a reusable workflow's settings), inputs overriding it.
         const read = withSettings((name) => getInput(name));
+        // Probe URLs may carry credentials: masked in the log before anything can print them.
+        for (const secret of probeUrlSecrets(read('probe-urls')))
+            setSecret(secret);
         settings = readCommonSettings(read, MODE_NAMES);
         for (const warning$1 of inputWarnings(process.env, settings.mode, read))
             warning(warning$1);
@@ -31213,7 +31296,7 @@ const ENDPOINT_MODE_CONFIG_OPTIONS = {
     default: EndpointMode.IPv4,
 };
 
-const getInstanceMetadataEndpoint = async () => parseUrl$1((await getFromEndpointConfig()) || (await getFromEndpointModeConfig()));
+const getInstanceMetadataEndpoint = async () => parseUrl((await getFromEndpointConfig()) || (await getFromEndpointModeConfig()));
 const getFromEndpointConfig = async () => loadConfig(ENDPOINT_CONFIG_OPTIONS)();
 const getFromEndpointModeConfig = async () => {
     const endpointMode = await loadConfig(ENDPOINT_MODE_CONFIG_OPTIONS)();
@@ -32776,7 +32859,7 @@ const getRuntimeConfig$7 = (config) => {
         },
         serviceId: config?.serviceId ?? "SSO OIDC",
         sha256: config?.sha256 ?? Sha256Node,
-        urlParser: config?.urlParser ?? parseUrl$1,
+        urlParser: config?.urlParser ?? parseUrl,
         utf8Decoder: config?.utf8Decoder ?? fromUtf8$1,
         utf8Encoder: config?.utf8Encoder ?? toUtf8$1,
     };
@@ -33240,7 +33323,7 @@ const getRuntimeConfig$5 = (config) => {
         },
         serviceId: config?.serviceId ?? "SSO",
         sha256: config?.sha256 ?? Sha256Node,
-        urlParser: config?.urlParser ?? parseUrl$1,
+        urlParser: config?.urlParser ?? parseUrl,
         utf8Decoder: config?.utf8Decoder ?? fromUtf8$1,
         utf8Encoder: config?.utf8Encoder ?? toUtf8$1,
     };
@@ -34039,7 +34122,7 @@ const getRuntimeConfig$3 = (config) => {
         serviceId: config?.serviceId ?? "STS",
         sha256: config?.sha256 ?? Sha256Node,
         signerConstructor: config?.signerConstructor ?? SignatureV4MultiRegion,
-        urlParser: config?.urlParser ?? parseUrl$1,
+        urlParser: config?.urlParser ?? parseUrl,
         utf8Decoder: config?.utf8Decoder ?? fromUtf8$1,
         utf8Encoder: config?.utf8Encoder ?? toUtf8$1,
     };
@@ -35004,7 +35087,7 @@ const getRuntimeConfig$1 = (config) => {
         },
         serviceId: config?.serviceId ?? "Signin",
         sha256: config?.sha256 ?? Sha256Node,
-        urlParser: config?.urlParser ?? parseUrl$1,
+        urlParser: config?.urlParser ?? parseUrl,
         utf8Decoder: config?.utf8Decoder ?? fromUtf8$1,
         utf8Encoder: config?.utf8Encoder ?? toUtf8$1,
     };

@@ -7,6 +7,7 @@ import { describeError, InputError } from './errors.js'
 import type { Sides } from './backends/sides.js'
 import type { Gate } from './gates/gate.js'
 import { GATES } from './gates/index.js'
+import { probeUrlSecrets } from './gates/probe-urls.js'
 import { inputWarnings } from './action-inputs.js'
 import type { InputReader } from './inputs.js'
 import { withSettings } from './settings-file.js'
@@ -27,6 +28,8 @@ export async function run(signal?: AbortSignal): Promise<RunRecord | undefined> 
   try {
     // The settings block (one place for a reusable workflow's settings), inputs overriding it.
     const read: InputReader = withSettings((name) => core.getInput(name))
+    // Probe URLs may carry credentials: masked in the log before anything can print them.
+    for (const secret of probeUrlSecrets(read('probe-urls'))) core.setSecret(secret)
     settings = readCommonSettings(read, MODE_NAMES)
     for (const warning of inputWarnings(process.env, settings.mode, read)) core.warning(warning)
     backendDefinition = backendFor(settings.mode)

@@ -272,3 +272,31 @@ describe('a DNS answer (unauthenticated UDP) issues no workflow command', () => 
     }
   })
 })
+
+describe('credentials in probe URLs', () => {
+  it('are masked before anything prints, also when the input is refused', async () => {
+    setInputs({
+      mode: 'weighted-target-groups',
+      'listener-arn': LISTENER,
+      'blue-target-group': BLUE,
+      'green-target-group': GREEN,
+      'aws-region': 'us-east-1',
+      bake_time: '1s', // an unknown input: its warning prints before the gates read theirs
+      'probe-urls': 'https://deploy:hun,ter2@green.example/h?token=abc123, ftp://files.example/'
+    })
+    const lines = (await captureStdout(() => run())).split('\n')
+    const masked = lines.filter((line) => line.startsWith('::add-mask::'))
+    expect(masked).toEqual(
+      expect.arrayContaining([
+        '::add-mask::deploy',
+        '::add-mask::hun,ter2',
+        '::add-mask::token=abc123',
+        '::add-mask::abc123'
+      ])
+    )
+    const firstOther = lines.findIndex((line) => !line.startsWith('::add-mask::'))
+    expect(firstOther).toBe(masked.length)
+    expect(lines.slice(firstOther).join('\n')).toMatch(/::warning::.*INPUT_BAKE_TIME/)
+    expect(lines.slice(firstOther).join('\n')).toContain("Input 'probe-urls'")
+  })
+})
