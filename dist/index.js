@@ -10,12 +10,13 @@ import 'child_process';
 import 'assert';
 import 'timers';
 import { isIPv4, isIPv6, isIP } from 'node:net';
-import { createHash, getRandomValues, createHmac, randomInt, createPrivateKey, createPublicKey, sign } from 'node:crypto';
+import { createHash, getRandomValues, createHmac, randomInt, randomUUID, createPrivateKey, createPublicKey, sign } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import { createSocket } from 'node:dgram';
 import require$$0 from 'buffer';
 import require$$2, { request as request$1 } from 'node:http';
 import node_https, { request } from 'node:https';
+import { homedir, platform, release, hostname } from 'node:os';
 import * as zlib from 'node:zlib';
 import { Writable, Readable } from 'node:stream';
 import fs$1, { readFile as readFile$1 } from 'node:fs/promises';
@@ -23,7 +24,6 @@ import { ReadStream, lstatSync, fstatSync, promises as promises$1, readFileSync 
 import { exec } from 'node:child_process';
 import { promisify } from 'node:util';
 import { sep, join as join$1, dirname } from 'node:path';
-import { homedir, platform, release } from 'node:os';
 import { versions, env } from 'node:process';
 
 // We use any as a valid input type
@@ -13480,7 +13480,7 @@ const _A$2 = "Action";
 const _AI$1 = "AlarmIdentifier";
 const _AR$2 = "AcceleratedRecovery";
 const _ARS = "AcceleratedRecoveryStatus";
-const _AT$2 = "AliasTarget";
+const _AT$3 = "AliasTarget";
 const _AWSR = "AWSRegion";
 const _B = "Bias";
 const _C$2 = "Comment";
@@ -13510,7 +13510,7 @@ const _CWAC = "CloudWatchAlarmConfiguration";
 const _Ch = "Change";
 const _Cha = "Changes";
 const _Co$1 = "Coordinates";
-const _Cod = "Code";
+const _Cod$1 = "Code";
 const _Con$1 = "Config";
 const _D$2 = "Dimensions";
 const _DL = "DimensionList";
@@ -14138,7 +14138,7 @@ var AlarmIdentifier$ = [3, n0$7, _AI$1,
     [_R$2, _N$3],
     [0, 0], 2
 ];
-var AliasTarget$ = [3, n0$7, _AT$2,
+var AliasTarget$ = [3, n0$7, _AT$3,
     0,
     [_HZI, _DNSN, _ETH],
     [0, 0, 2], 3
@@ -14295,7 +14295,7 @@ var ListResourceRecordSetsResponse$ = [3, n0$7, _LRRSRi,
 ];
 var ProtectionError$ = [3, n0$7, _PE,
     0,
-    [_RN, _RTe$2, _Cod, _M$3],
+    [_RN, _RTe$2, _Cod$1, _M$3],
     [0, 0, 0, 0], 4
 ];
 var ResourceRecord$ = [3, n0$7, _RR,
@@ -14305,7 +14305,7 @@ var ResourceRecord$ = [3, n0$7, _RR,
 ];
 var ResourceRecordSet$ = [3, n0$7, _RRS,
     0,
-    [_N$3, _T$3, _SI$1, _W$1, _R$2, _GL, _Fa, _MVA, _TTL, _RRe, _AT$2, _HCI, _TPII, _CRC, _GPL],
+    [_N$3, _T$3, _SI$1, _W$1, _R$2, _GL, _Fa, _MVA, _TTL, _RRe, _AT$3, _HCI, _TPII, _CRC, _GPL],
     [0, 0, 0, 1, 0, () => GeoLocation$, 0, 2, 1, [() => ResourceRecords, 0], () => AliasTarget$, 0, 0, () => CidrRoutingConfig$, () => GeoProximityLocation$], 2
 ];
 var StatusReport$ = [3, n0$7, _SR$1,
@@ -15070,7 +15070,7 @@ function simpleFrom(blue) {
  * One compare-and-swap batch: DELETE exactly what we believe is live, CREATE what replaces it.
  * If anyone changed one of the deleted records, Route 53 rejects the whole batch.
  */
-function swap(from, to) {
+function swap$1(from, to) {
     const weights = to.filter((record) => record.SetIdentifier !== undefined);
     if (weights.length > 1 && weights.every((record) => !record.Weight)) {
         throw new UnsupportedStateError('Refusing to write all-zero weights (Route 53 would split equally)');
@@ -15241,7 +15241,7 @@ function changeCall(batch, settings) {
         HostedZoneId: settings.hostedZoneId,
         ChangeBatch: {
             Comment: `aws-traffic-shift: ${batch.summary}`.slice(0, 256),
-            Changes: swap(structuredClone(batch.deletes), structuredClone(batch.creates))
+            Changes: swap$1(structuredClone(batch.deletes), structuredClone(batch.creates))
         }
     };
     return { service: 'route53', operation: 'ChangeResourceRecordSets', parameters };
@@ -16306,7 +16306,7 @@ const _SZSV = "SkipZonalShiftValidation";
 const _Sta$1 = "State";
 const _T$2 = "Tags";
 const _TCT = "TargetCapacityTypes";
-const _TD = "TagDescription";
+const _TD$1 = "TagDescription";
 const _TDL = "TagDescriptionList";
 const _TGARN = "TargetGroupARNs";
 const _THA = "TerminateHookAbandon";
@@ -16324,7 +16324,7 @@ const _V$3 = "Value";
 const _VCC = "VCpuCount";
 const _VCCR = "VCpuCountRequest";
 const _VPCZI = "VPCZoneIdentifier";
-const _Va$1 = "Values";
+const _Va$2 = "Values";
 const _Ve = "Version";
 const _WC = "WeightedCapacity";
 const _WPC = "WarmPoolConfiguration";
@@ -16552,7 +16552,7 @@ var EnabledMetric$ = [3, n0$6, _EMn,
 ];
 var Filter$ = [3, n0$6, _Fi$1,
     0,
-    [_N$2, _Va$1],
+    [_N$2, _Va$2],
     [0, 64 | 0]
 ];
 var Instance$ = [3, n0$6, _In$1,
@@ -16650,7 +16650,7 @@ var SuspendedProcess$ = [3, n0$6, _SPu,
     [_PNr, _SRu],
     [0, 0]
 ];
-var TagDescription$ = [3, n0$6, _TD,
+var TagDescription$$1 = [3, n0$6, _TD$1,
     0,
     [_RIe, _RTe$1, _K$2, _V$3, _PAL],
     [0, 0, 0, 0, 2]
@@ -16711,7 +16711,7 @@ var SuspendedProcesses = [1, n0$6, _SP$1,
     0, () => SuspendedProcess$
 ];
 var TagDescriptionList = [1, n0$6, _TDL,
-    0, () => TagDescription$
+    0, () => TagDescription$$1
 ];
 var TrafficSources = [1, n0$6, _TS,
     0, () => TrafficSourceIdentifier$
@@ -17837,6 +17837,9 @@ const _AOAC = "AuthenticateOidcActionConfig";
 const _AOC = "AuthenticateOidcConfig";
 const _AP$1 = "AlpnPolicy";
 const _AREP = "AuthenticationRequestExtraParams";
+const _AT$2 = "AddTags";
+const _ATI = "AddTagsInput";
+const _ATO = "AddTagsOutput";
 const _ATSCN = "AdvertiseTrustStoreCaNames";
 const _AZ = "AvailabilityZone";
 const _AZNSE = "AvailabilityZoneNotSupportedException";
@@ -17879,9 +17882,12 @@ const _DTH = "DescribeTargetHealth";
 const _DTHI = "DescribeTargetHealthInput";
 const _DTHO = "DescribeTargetHealthOutput";
 const _DTI = "DeregisterTargetsInput";
+const _DTIe = "DescribeTagsInput";
 const _DTKE = "DuplicateTagKeysException";
 const _DTO = "DeregisterTargetsOutput";
+const _DTOe = "DescribeTagsOutput";
 const _DTSNE = "DuplicateTrustStoreNameException";
+const _DTe = "DescribeTags";
 const _E$2 = "Enabled";
 const _F = "Format";
 const _FAC = "ForwardActionConfig";
@@ -17975,7 +17981,9 @@ const _QSI = "QuicServerId";
 const _QSKVP = "QueryStringKeyValuePair";
 const _QSKVPL = "QueryStringKeyValuePairList";
 const _R = "Reason";
+const _RA$1 = "ResourceArns";
 const _RAC = "RedirectActionConfig";
+const _RAe = "ResourceArn";
 const _RAu = "RuleArn";
 const _RAul = "RuleArns";
 const _RC$2 = "RedirectConfig";
@@ -17989,10 +17997,13 @@ const _RIUE = "ResourceInUseException";
 const _RNFE$2 = "ResourceNotFoundException";
 const _RNFEu = "RuleNotFoundException";
 const _RTI = "RegisterTargetsInput";
+const _RTIe = "RemoveTagsInput";
 const _RTL = "RuleTransformList";
 const _RTO = "RegisterTargetsOutput";
+const _RTOe = "RemoveTagsOutput";
 const _RTe = "ResetTransforms";
 const _RTeg = "RegisterTargets";
+const _RTem = "RemoveTags";
 const _RTu = "RuleTransform";
 const _RV = "RegexValues";
 const _Re = "Result";
@@ -18009,10 +18020,12 @@ const _SICC = "SourceIpConditionConfig";
 const _SNFE = "SubnetNotFoundException";
 const _SP = "SslPolicy";
 const _SSLPNFE = "SSLPolicyNotFoundException";
-const _ST$1 = "SessionTimeout";
+const _ST$2 = "SessionTimeout";
 const _Sc = "Scope";
 const _T$1 = "Type";
 const _TCP = "TargetControlPort";
+const _TD = "TagDescriptions";
+const _TDa = "TagDescription";
 const _TDar = "TargetDescription";
 const _TDarg = "TargetDescriptions";
 const _TE = "TokenEndpoint";
@@ -18031,6 +18044,8 @@ const _TGa = "TargetGroup";
 const _TH = "TargetHealth";
 const _THD = "TargetHealthDescriptions";
 const _THDa = "TargetHealthDescription";
+const _TK = "TagKeys";
+const _TL$1 = "TagList";
 const _TMAE = "TooManyActionsException";
 const _TMCE = "TooManyCertificatesException";
 const _TMLBE = "TooManyLoadBalancersException";
@@ -18050,6 +18065,8 @@ const _TSIUE = "TrustStoreInUseException";
 const _TSNFE = "TrustStoreNotFoundException";
 const _TSNRE = "TrustStoreNotReadyException";
 const _TT = "TargetType";
+const _Ta$2 = "Tags";
+const _Tag$1 = "Tag";
 const _Tar = "Targets";
 const _Targ = "Target";
 const _Tr = "Transforms";
@@ -18063,7 +18080,7 @@ const _URC = "UrlRewriteConfig";
 const _UTC = "UnhealthyThresholdCount";
 const _V$2 = "Values";
 const _VI = "VpcId";
-const _Va = "Value";
+const _Va$1 = "Value";
 const _W = "Weight";
 const _aQE$2 = "awsQueryError";
 const _c$5 = "client";
@@ -18421,6 +18438,16 @@ var Action$ = [3, n0$5, _A$1,
     [_T$1, _TGA, _AOC, _ACC, _O, _RC$2, _FRC, _FC, _JVC],
     [0, 0, () => AuthenticateOidcActionConfig$, () => AuthenticateCognitoActionConfig$, 1, () => RedirectActionConfig$, () => FixedResponseActionConfig$, () => ForwardActionConfig$, () => JwtValidationActionConfig$], 1
 ];
+var AddTagsInput$ = [3, n0$5, _ATI,
+    0,
+    [_RA$1, _Ta$2],
+    [64 | 0, () => TagList$1], 2
+];
+var AddTagsOutput$ = [3, n0$5, _ATO,
+    0,
+    [],
+    []
+];
 var AdministrativeOverride$ = [3, n0$5, _AO,
     0,
     [_S, _R, _D$1],
@@ -18433,12 +18460,12 @@ var AnomalyDetection$ = [3, n0$5, _AD,
 ];
 var AuthenticateCognitoActionConfig$ = [3, n0$5, _ACAC,
     0,
-    [_UPA, _UPCI, _UPD, _SCN, _Sc, _ST$1, _AREP, _OUR],
+    [_UPA, _UPCI, _UPD, _SCN, _Sc, _ST$2, _AREP, _OUR],
     [0, 0, 0, 0, 0, 1, 128 | 0, 0], 3
 ];
 var AuthenticateOidcActionConfig$ = [3, n0$5, _AOAC,
     0,
-    [_I$1, _AE$1, _TE, _UIE, _CI, _CS$1, _SCN, _Sc, _ST$1, _AREP, _OUR, _UECS],
+    [_I$1, _AE$1, _TE, _UIE, _CI, _CS$1, _SCN, _Sc, _ST$2, _AREP, _OUR, _UECS],
     [0, 0, 0, 0, 0, 0, 0, 0, 1, 128 | 0, 0, 2], 5
 ];
 var Certificate$ = [3, n0$5, _Ce,
@@ -18475,6 +18502,16 @@ var DescribeRulesOutput$ = [3, n0$5, _DROe,
     0,
     [_Ru, _NM],
     [() => Rules, 0]
+];
+var DescribeTagsInput$ = [3, n0$5, _DTIe,
+    0,
+    [_RA$1],
+    [64 | 0], 1
+];
+var DescribeTagsOutput$ = [3, n0$5, _DTOe,
+    0,
+    [_TD],
+    [() => TagDescriptions]
 ];
 var DescribeTargetGroupAttributesInput$ = [3, n0$5, _DTGAI,
     0,
@@ -18593,7 +18630,7 @@ var QueryStringConditionConfig$ = [3, n0$5, _QSCC,
 ];
 var QueryStringKeyValuePair$ = [3, n0$5, _QSKVP,
     0,
-    [_K$1, _Va],
+    [_K$1, _Va$1],
     [0, 0]
 ];
 var RedirectActionConfig$ = [3, n0$5, _RAC,
@@ -18607,6 +18644,16 @@ var RegisterTargetsInput$ = [3, n0$5, _RTI,
     [0, () => TargetDescriptions], 2
 ];
 var RegisterTargetsOutput$ = [3, n0$5, _RTO,
+    0,
+    [],
+    []
+];
+var RemoveTagsInput$ = [3, n0$5, _RTIe,
+    0,
+    [_RA$1, _TK],
+    [64 | 0, 64 | 0], 2
+];
+var RemoveTagsOutput$ = [3, n0$5, _RTOe,
     0,
     [],
     []
@@ -18636,6 +18683,16 @@ var SourceIpConditionConfig$ = [3, n0$5, _SICC,
     [_V$2, _IAT],
     [64 | 0, 0]
 ];
+var Tag$$2 = [3, n0$5, _Tag$1,
+    0,
+    [_K$1, _Va$1],
+    [0, 0], 1
+];
+var TagDescription$ = [3, n0$5, _TDa,
+    0,
+    [_RAe, _Ta$2],
+    [0, () => TagList$1]
+];
 var TargetDescription$ = [3, n0$5, _TDar,
     0,
     [_Id, _Po, _AZ, _QSI],
@@ -18648,7 +18705,7 @@ var TargetGroup$ = [3, n0$5, _TGa,
 ];
 var TargetGroupAttribute$ = [3, n0$5, _TGAar,
     0,
-    [_K$1, _Va],
+    [_K$1, _Va$1],
     [0, 0]
 ];
 var TargetGroupStickinessConfig$ = [3, n0$5, _TGSC,
@@ -18703,6 +18760,12 @@ var Rules = [1, n0$5, _Ru,
 var RuleTransformList = [1, n0$5, _RTL,
     0, () => RuleTransform$
 ];
+var TagDescriptions = [1, n0$5, _TD,
+    0, () => TagDescription$
+];
+var TagList$1 = [1, n0$5, _TL$1,
+    0, () => Tag$$2
+];
 var TargetDescriptions = [1, n0$5, _TDarg,
     0, () => TargetDescription$
 ];
@@ -18718,6 +18781,9 @@ var TargetGroups = [1, n0$5, _TG,
 var TargetHealthDescriptions = [1, n0$5, _THD,
     0, () => TargetHealthDescription$
 ];
+var AddTags$ = [9, n0$5, _AT$2,
+    0, () => AddTagsInput$, () => AddTagsOutput$
+];
 var DeregisterTargets$ = [9, n0$5, _DT,
     0, () => DeregisterTargetsInput$, () => DeregisterTargetsOutput$
 ];
@@ -18726,6 +18792,9 @@ var DescribeListeners$ = [9, n0$5, _DLe,
 ];
 var DescribeRules$ = [9, n0$5, _DRe,
     0, () => DescribeRulesInput$, () => DescribeRulesOutput$
+];
+var DescribeTags$ = [9, n0$5, _DTe,
+    0, () => DescribeTagsInput$, () => DescribeTagsOutput$
 ];
 var DescribeTargetGroupAttributes$ = [9, n0$5, _DTGA,
     0, () => DescribeTargetGroupAttributesInput$, () => DescribeTargetGroupAttributesOutput$
@@ -18744,6 +18813,9 @@ var ModifyRule$ = [9, n0$5, _MR$1,
 ];
 var RegisterTargets$ = [9, n0$5, _RTeg,
     0, () => RegisterTargetsInput$, () => RegisterTargetsOutput$
+];
+var RemoveTags$ = [9, n0$5, _RTem,
+    0, () => RemoveTagsInput$, () => RemoveTagsOutput$
 ];
 
 const getRuntimeConfig$b = (config) => {
@@ -18897,6 +18969,9 @@ const command$5 = makeBuilder(commonParams$5, "ElasticLoadBalancing_v10", "Elast
 const _ep0$5 = {};
 const _mw0$5 = (Command, cs, config, o) => [];
 
+class AddTagsCommand extends command$5(_ep0$5, _mw0$5, "AddTags", AddTags$) {
+}
+
 class DeregisterTargetsCommand extends command$5(_ep0$5, _mw0$5, "DeregisterTargets", DeregisterTargets$) {
 }
 
@@ -18904,6 +18979,9 @@ class DescribeListenersCommand extends command$5(_ep0$5, _mw0$5, "DescribeListen
 }
 
 class DescribeRulesCommand extends command$5(_ep0$5, _mw0$5, "DescribeRules", DescribeRules$) {
+}
+
+class DescribeTagsCommand extends command$5(_ep0$5, _mw0$5, "DescribeTags", DescribeTags$) {
 }
 
 class DescribeTargetGroupAttributesCommand extends command$5(_ep0$5, _mw0$5, "DescribeTargetGroupAttributes", DescribeTargetGroupAttributes$) {
@@ -18922,6 +19000,9 @@ class ModifyRuleCommand extends command$5(_ep0$5, _mw0$5, "ModifyRule", ModifyRu
 }
 
 class RegisterTargetsCommand extends command$5(_ep0$5, _mw0$5, "RegisterTargets", RegisterTargets$) {
+}
+
+class RemoveTagsCommand extends command$5(_ep0$5, _mw0$5, "RemoveTags", RemoveTags$) {
 }
 
 function arnParts(arn) {
@@ -18949,6 +19030,19 @@ function requireSameRegionAndAccount(arns, clientRegion) {
     if (clientRegion && clientRegion !== first.region) {
         throw new InputError(arns[0].input, arns[0].arn, `an ARN in the region the AWS clients use (${clientRegion}, from aws-region or AWS_REGION)`);
     }
+}
+
+/**
+ * DescribeTargetHealth of one target group (only `targetIds` when given: a side's own targets in
+ * a group both sides share), as every mode and the target-health gate read it.
+ */
+async function describeTargetHealth(elbv2, targetGroupArn, signal, targetIds) {
+    const input = {
+        TargetGroupArn: targetGroupArn,
+        ...(targetIds && targetIds.length > 0 ? { Targets: targetIds.map((id) => ({ Id: id })) } : {})
+    };
+    const out = await awsCall('DescribeTargetHealth', targetGroupArn, () => elbv2.send(new DescribeTargetHealthCommand(input), { abortSignal: signal }), signal);
+    return out.TargetHealthDescriptions ?? [];
 }
 
 /** AWS's default when the attribute is absent. */
@@ -19004,10 +19098,8 @@ class TargetsAws {
     }
     /** Every target registered in the group, draining ones included. */
     async health(arn, signal) {
-        const out = await awsCall('DescribeTargetHealth', arn, () => this.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }), {
-            abortSignal: signal
-        }), signal);
-        return (out.TargetHealthDescriptions ?? []).flatMap((description) => description.Target?.Id === undefined
+        const descriptions = await describeTargetHealth(this.elbv2, arn, signal);
+        return descriptions.flatMap((description) => description.Target?.Id === undefined
             ? []
             : [
                 {
@@ -19423,7 +19515,7 @@ function label(target) {
     return target.port === undefined ? host : `${host}:${target.port}`;
 }
 
-const SIDES = ['blue', 'green'];
+const SIDES$1 = ['blue', 'green'];
 function keyOf(target) {
     return `${target.id}|${target.port}`;
 }
@@ -19454,7 +19546,7 @@ function isRegistered(registration) {
 /** The side each of our targets belongs to, by key. */
 function ownership(native) {
     const owner = new Map();
-    for (const side of SIDES) {
+    for (const side of SIDES$1) {
         for (const target of native.sides[side].targets)
             owner.set(keyOf(target), side);
     }
@@ -19498,7 +19590,7 @@ function nothingRegistered(native) {
  */
 function fingerprintOf(native) {
     const registrations = registrationsOf(native);
-    return SIDES.map((side) => {
+    return SIDES$1.map((side) => {
         const state = native.sides[side];
         if (state.autoScaling) {
             return `${side}=asg:${state.autoScaling.name}:${attachedApi(state) ?? 'detached'}`;
@@ -19514,7 +19606,7 @@ function fingerprintOf(native) {
 function detailOf(native) {
     const { total, registered, healthy } = tally(native);
     const owner = ownership(native);
-    const asgMembers = new Set(SIDES.flatMap((side) => native.sides[side].autoScaling?.notInService ?? []));
+    const asgMembers = new Set(SIDES$1.flatMap((side) => native.sides[side].autoScaling?.notInService ?? []));
     const ours = native.registrations.filter((r) => owner.has(keyOf(r)));
     const draining = ours.filter((r) => r.state === 'draining').length;
     const others = native.registrations.filter((r) => !owner.has(keyOf(r)) && !asgMembers.has(r.id)).length;
@@ -19529,7 +19621,7 @@ function detailOf(native) {
             : '',
         draining > 0 ? `${draining} draining` : '',
         others > 0 ? `${others} other targets in the group` : '',
-        ...SIDES.map((side) => {
+        ...SIDES$1.map((side) => {
             const group = native.sides[side].autoScaling;
             if (!group)
                 return '';
@@ -19581,7 +19673,7 @@ function checkGroup(settings, facts) {
     if (facts.targetType !== 'instance' && facts.targetType !== 'ip') {
         throw new TopologyError(GROUP_INPUT, arn, `target group ${facts.name} with target type ${facts.targetType}`, 'a target group of instance or ip targets (the targets mode moves those)');
     }
-    for (const side of SIDES) {
+    for (const side of SIDES$1) {
         const fleet = settings[side];
         const kind = 'targets' in fleet ? fleet.targets[0].kind : 'instance';
         if (kind !== facts.targetType) {
@@ -19686,8 +19778,8 @@ function warningsOf(settings, native) {
             `the ${Math.round(settings.bakeMs / 1000)}s bake` +
             (settings.waitForDraining ? '; success waits for draining' : ''));
     }
-    const ours = new Set(SIDES.flatMap((side) => native.sides[side].targets.map(keyOf)));
-    const members = new Set(SIDES.flatMap((side) => native.sides[side].autoScaling?.notInService ?? []));
+    const ours = new Set(SIDES$1.flatMap((side) => native.sides[side].targets.map(keyOf)));
+    const members = new Set(SIDES$1.flatMap((side) => native.sides[side].autoScaling?.notInService ?? []));
     const others = native.registrations.filter((r) => !ours.has(keyOf(r)) && !members.has(r.id));
     if (others.length > 0) {
         warnings.push(`${others.length} other targets are registered in the group; they take traffic too and ` +
@@ -19710,7 +19802,7 @@ function makePhase(from, goal) {
     const joining = [];
     const awaited = [];
     const next = new Map(registrations);
-    for (const side of SIDES) {
+    for (const side of SIDES$1) {
         for (const target of from.sides[side].targets) {
             const key = keyOf(target);
             const wanted = goal.registered.get(key);
@@ -19726,7 +19818,7 @@ function makePhase(from, goal) {
             next.set(key, wanted);
         }
     }
-    const attaching = SIDES.filter((side) => goal.attached[side] && !attachedApi(from.sides[side]));
+    const attaching = SIDES$1.filter((side) => goal.attached[side] && !attachedApi(from.sides[side]));
     if (joining.length + awaited.length + attaching.length === 0)
         return undefined;
     const calls = [];
@@ -19751,8 +19843,8 @@ function makePhase(from, goal) {
 }
 function breakPhase(from, goal) {
     const registrations = registrationsOf(from);
-    const leaving = SIDES.flatMap((side) => from.sides[side].targets.filter((target) => isRegistered(registrations.get(keyOf(target))) && !goal.registered.has(keyOf(target))));
-    const detaching = SIDES.filter((side) => goal.attached[side] === null && attachedApi(from.sides[side]) !== null);
+    const leaving = SIDES$1.flatMap((side) => from.sides[side].targets.filter((target) => isRegistered(registrations.get(keyOf(target))) && !goal.registered.has(keyOf(target))));
+    const detaching = SIDES$1.filter((side) => goal.attached[side] === null && attachedApi(from.sides[side]) !== null);
     if (leaving.length + detaching.length === 0)
         return undefined;
     const calls = [];
@@ -19800,7 +19892,7 @@ function planTargets(from, to) {
             ? 'blue'
             : undefined;
     const goal = { registered: new Map(), attached: {} };
-    for (const side of SIDES) {
+    for (const side of SIDES$1) {
         const byKey = new Map(native.sides[side].targets.map((target) => [keyOf(target), target]));
         for (const key of choose([...byKey.keys()], standing, counts[side])) {
             const now = registrations.get(key);
@@ -19812,7 +19904,7 @@ function planTargets(from, to) {
         blue: to.equals(Split.BLUE),
         green: to.equals(Split.GREEN)
     };
-    for (const side of SIDES) {
+    for (const side of SIDES$1) {
         const state = native.sides[side];
         if (!state.autoScaling)
             continue;
@@ -19833,7 +19925,7 @@ function names(native, targets) {
 /** "2 green targets (i-0a, i-0b)", "1 blue and 2 green targets (…)". */
 function targetsNamed(native, targets) {
     const owner = ownership(native);
-    const bySide = SIDES.map((side) => ({
+    const bySide = SIDES$1.map((side) => ({
         side,
         count: targets.filter((target) => owner.get(keyOf(target)) === side).length
     })).filter((entry) => entry.count > 0);
@@ -19871,7 +19963,7 @@ function restoreTargets(start, live) {
                 : { ...target, ...HEALTHY, side };
         goal.registered.set(key, registration);
     };
-    for (const side of SIDES) {
+    for (const side of SIDES$1) {
         const before = start.native.sides[side];
         const after = live.native.sides[side];
         const wanted = before.targets.filter((target) => isRegistered(started.get(keyOf(target))));
@@ -20000,7 +20092,7 @@ function judgePhase(from, expect, live) {
     const now = registrationsOf(live);
     const targets = new Map();
     for (const native of [from, expect, live]) {
-        for (const side of SIDES) {
+        for (const side of SIDES$1) {
             for (const target of native.sides[side].targets) {
                 targets.set(keyOf(target), { ...target, side });
             }
@@ -20018,7 +20110,7 @@ function judgePhase(from, expect, live) {
                 ? `${name(target)} was deregistered by someone else`
                 : `${name(target)} was registered by this run, then deregistered by someone else`);
     }
-    for (const side of SIDES) {
+    for (const side of SIDES$1) {
         const group = live.sides[side].autoScaling;
         if (!group)
             continue;
@@ -20048,13 +20140,13 @@ function judgePhase(from, expect, live) {
         ? `${name(target)} ${state(now.get(key))}`
         : `${name(target)} not registered yet`);
     // What the phase removes (among the targets its expect knows: not a scale-out since).
-    const removes = new Set(SIDES.flatMap((side) => expect.sides[side].targets.map(keyOf)));
+    const removes = new Set(SIDES$1.flatMap((side) => expect.sides[side].targets.map(keyOf)));
     const leaving = [...targets]
         .filter(([key]) => removes.has(key))
         .filter(([key]) => presence(after.get(key)) !== 'registered' && presence(now.get(key)) === 'registered')
         .filter(([key]) => presence(before.get(key)) === 'registered')
         .map(([, target]) => `${name(target)} still registered`);
-    const groups = SIDES.filter((side) => live.sides[side].autoScaling).flatMap((side) => {
+    const groups = SIDES$1.filter((side) => live.sides[side].autoScaling).flatMap((side) => {
         const [e, l] = [expect, live].map((native) => attachedApi(native.sides[side]));
         return e === l ? [] : [`${live.sides[side].autoScaling.name} not yet ${attachment(e)}`];
     });
@@ -20135,7 +20227,7 @@ class TargetsBackend {
         const state = liveState(native);
         this.logger.info(`Target group ${facts.name}: ${facts.targetType} targets on port ${facts.port}, ` +
             `deregistration delay ${facts.deregistrationDelaySeconds}s; ` +
-            SIDES.map((side) => describeSide(side, native)).join('; '));
+            SIDES$1.map((side) => describeSide(side, native)).join('; '));
         return { state, sides: sidesOf$1(native, facts), warnings: warningsOf(this.settings, native) };
     }
     async read(signal) {
@@ -20238,7 +20330,7 @@ class TargetsBackend {
         if (!this.facts)
             throw new Error(`Target group ${arn} was not found`);
         const facts = this.facts;
-        const names = SIDES.flatMap((side) => {
+        const names = SIDES$1.flatMap((side) => {
             const fleet = this.settings[side];
             return 'autoScalingGroup' in fleet ? [fleet.autoScalingGroup] : [];
         });
@@ -20255,7 +20347,7 @@ class TargetsBackend {
         ]);
         const resolved = resolveSides(this.settings, facts, groups, inspecting);
         const sides = {};
-        for (const side of SIDES) {
+        for (const side of SIDES$1) {
             const { targets, group } = resolved[side];
             sides[side] = group
                 ? {
@@ -20600,10 +20692,7 @@ class WeightedAws {
         return out.TargetGroups?.[0];
     }
     async targetHealth(arn, signal) {
-        const out = await awsCall('DescribeTargetHealth', arn, () => this.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }), {
-            abortSignal: signal
-        }), signal);
-        return out.TargetHealthDescriptions ?? [];
+        return describeTargetHealth(this.elbv2, arn, signal);
     }
     /** Sends one planned ModifyListener / ModifyRule as it was planned. */
     async send(call, signal) {
@@ -20641,7 +20730,7 @@ function stateOf(target, native) {
     return {
         split: Split.ofWeights(weights.blue, weights.green),
         native: { actions, loadBalancerArn: native.loadBalancerArn },
-        detail: describe(weights, forward.stickiness),
+        detail: describe$1(weights, forward.stickiness),
         fingerprint: canonicalActions(actions)
     };
 }
@@ -20654,7 +20743,7 @@ function forwardOf(target, actions) {
     return forward;
 }
 /** "blue 900 / green 100 (ALB weights)", with the other groups and stickiness when present. */
-function describe(weights, stickiness) {
+function describe$1(weights, stickiness) {
     const others = weights.others.length
         ? ` (+${weights.others.length} other target groups at ${weights.others.join(', ')})`
         : '';
@@ -21073,6 +21162,509 @@ const systemClock = {
         signal?.addEventListener('abort', onAbort, { once: true });
     })
 };
+
+/**
+ * The few special functions the tests need: log-gamma, the binomial distribution's log-pmf and
+ * exact tails, and a stable log-sum-exp. Our own because a statistics library would be most of
+ * the bundle for four functions; each is checked against published values in test/analysis.
+ */
+/** Lanczos coefficients (g = 7, n = 9): about 15 significant digits for x > 0. */
+const LANCZOS = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
+    -176.6150291621406, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
+    1.5056327351493116e-7
+];
+/** ln Γ(x) for x > 0. */
+function logGamma(x) {
+    if (!(x > 0))
+        throw new RangeError(`logGamma needs x > 0, got ${x}`);
+    if (x < 0.5)
+        return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+    const z = x - 1;
+    let sum = LANCZOS[0];
+    for (let i = 1; i < LANCZOS.length; i += 1)
+        sum += LANCZOS[i] / (z + i);
+    const t = z + 7.5;
+    return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(sum);
+}
+/** ln B(a, b) = ln Γ(a) + ln Γ(b) − ln Γ(a + b). */
+function logBeta(a, b) {
+    return logGamma(a) + logGamma(b) - logGamma(a + b);
+}
+/** ln(Σ exp(x)), without overflow; −Infinity for an empty list. */
+function logSumExp(values) {
+    const top = Math.max(...values);
+    if (!Number.isFinite(top))
+        return top;
+    let sum = 0;
+    for (const value of values)
+        sum += Math.exp(value - top);
+    return top + Math.log(sum);
+}
+function checkBinomial(n, p) {
+    if (!Number.isInteger(n) || n < 0)
+        throw new RangeError(`n must be a whole number ≥ 0, got ${n}`);
+    if (!(p >= 0 && p <= 1))
+        throw new RangeError(`p must be within [0, 1], got ${p}`);
+}
+/** ln P(X = k) for X ~ Binomial(n, p). */
+function binomialLogPmf(k, n, p) {
+    checkBinomial(n, p);
+    if (!Number.isInteger(k) || k < 0 || k > n)
+        return -Infinity;
+    if (p === 0)
+        return k === 0 ? 0 : -Infinity;
+    if (p === 1)
+        return k === n ? 0 : -Infinity;
+    return (logGamma(n + 1) -
+        logGamma(k + 1) -
+        logGamma(n - k + 1) +
+        k * Math.log(p) +
+        (n - k) * Math.log1p(-p));
+}
+/**
+ * Σ P(X = j) from j = k away from the mean (down to 0, or up to n), relative to P(X = k) so
+ * nothing underflows; terms only shrink on that side, so it stops once they stop counting.
+ */
+function tailFrom(k, n, p, direction) {
+    const start = binomialLogPmf(k, n, p);
+    if (start === -Infinity)
+        return 0;
+    let term = 1;
+    let sum = 1;
+    for (let j = k; direction < 0 ? j > 0 : j < n; j += direction) {
+        // pmf(j−1)/pmf(j) = j(1−p) / ((n−j+1)p); pmf(j+1)/pmf(j) = (n−j)p / ((j+1)(1−p))
+        term *= direction < 0 ? (j * (1 - p)) / ((n - j + 1) * p) : ((n - j) * p) / ((j + 1) * (1 - p));
+        sum += term;
+        if (term < sum * 1e-17)
+            break;
+    }
+    return Math.exp(start + Math.log(sum));
+}
+/** P(X ≤ k) for X ~ Binomial(n, p), exact to double precision. */
+function binomialCdf(k, n, p) {
+    checkBinomial(n, p);
+    if (k < 0)
+        return 0;
+    if (k >= n)
+        return 1;
+    const whole = Math.floor(k);
+    if (p === 0)
+        return 1;
+    if (p === 1)
+        return 0;
+    if (whole <= n * p)
+        return Math.min(1, tailFrom(whole, n, p, -1));
+    return Math.max(0, 1 - tailFrom(whole + 1, n, p, 1));
+}
+/** P(X ≥ k) for X ~ Binomial(n, p), exact to double precision. */
+function binomialSurvival(k, n, p) {
+    checkBinomial(n, p);
+    if (k <= 0)
+        return 1;
+    if (k > n)
+        return 0;
+    const whole = Math.ceil(k);
+    if (p === 0)
+        return 0;
+    if (p === 1)
+        return 1;
+    if (whole >= n * p)
+        return Math.min(1, tailFrom(whole, n, p, 1));
+    return Math.max(0, 1 - tailFrom(whole - 1, n, p, -1));
+}
+
+/**
+ * Did traffic really split as configured? With weighted forwarding each request goes to a
+ * group independently with probability weight / Σ weights, so a group's count over the minutes
+ * since the change is binomial. An exact two-sided binomial test per group (Bonferroni over the
+ * groups when there are more than two) says whether the observed share is within tolerance and
+ * which way it leans. Stickiness, another rule forwarding to the same group, or a resolver
+ * caching past the TTL make requests dependent or shift them, and show up here.
+ *
+ * This is a fixed-sample test: run it once per step on the window since the change (or divide
+ * α by the number of looks); the sequential tests in error-rate.ts and latency.ts are the ones
+ * that may look every minute.
+ */
+function checkOptions$2(groups, options) {
+    if (!(options.alpha > 0 && options.alpha < 1)) {
+        throw new RangeError(`alpha must be between 0 and 1, got ${options.alpha}`);
+    }
+    if (groups.length < 2)
+        throw new RangeError('a split needs at least two groups');
+    for (const group of groups) {
+        if (!(group.weight >= 0) || !Number.isFinite(group.weight)) {
+            throw new RangeError(`weight of ${group.id} must be ≥ 0, got ${group.weight}`);
+        }
+        for (const count of group.requestsPerMinute) {
+            if (!Number.isInteger(count) || count < 0) {
+                throw new RangeError(`requests of ${group.id} must be whole numbers ≥ 0, got ${count}`);
+            }
+        }
+    }
+    if (groups.every((group) => group.weight === 0))
+        throw new RangeError('every weight is 0');
+}
+/** The largest count c with keep(c) true, for keep true at `from` and monotone. */
+function lastKept(from, to, keep) {
+    let [good, bad] = [from, to];
+    while (Math.abs(bad - good) > 1) {
+        const middle = Math.floor((good + bad) / 2);
+        if (keep(middle))
+            good = middle;
+        else
+            bad = middle;
+    }
+    return keep(bad) ? bad : good;
+}
+function testGroup(group, expectedShare, total, level, margin) {
+    const requests = group.requestsPerMinute.reduce((sum, count) => sum + count, 0);
+    const low = Math.max(0, expectedShare - margin);
+    const high = Math.min(1, expectedShare + margin);
+    const upper = binomialSurvival(requests, total, high);
+    const lower = binomialCdf(requests, total, low);
+    const deviation = upper <= level / 2 ? 'over' : lower <= level / 2 ? 'under' : 'none';
+    const notOver = (c) => binomialSurvival(c, total, high) > level / 2;
+    const notUnder = (c) => binomialCdf(c, total, low) > level / 2;
+    const highest = total === 0 ? 0 : lastKept(Math.floor(total * high), total, notOver);
+    // The smallest count not flagged as under: search downwards by mirroring the index.
+    const lowest = total === 0
+        ? 0
+        : total - lastKept(total - Math.ceil(total * low), total, (m) => notUnder(total - m));
+    return {
+        id: group.id,
+        weight: group.weight,
+        requests,
+        expectedShare,
+        observedShare: total > 0 ? requests / total : 0,
+        accepted: { low: total > 0 ? lowest / total : 0, high: total > 0 ? highest / total : 1 },
+        pValue: Math.min(1, 2 * Math.min(upper, lower)),
+        deviation
+    };
+}
+const percent = (share) => `${(share * 100).toFixed(1)}%`;
+function checkSplit(groups, options) {
+    checkOptions$2(groups, options);
+    const weightSum = groups.reduce((sum, group) => sum + group.weight, 0);
+    const total = groups.reduce((sum, group) => sum + group.requestsPerMinute.reduce((a, b) => a + b, 0), 0);
+    const minutes = Math.max(...groups.map((group) => group.requestsPerMinute.length));
+    const groupAlpha = groups.length > 2 ? options.alpha / groups.length : options.alpha;
+    const shares = groups.map((group) => testGroup(group, group.weight / weightSum, total, groupAlpha, options.margin));
+    const pending = total < (options.minRequests ?? 0);
+    const deviating = shares.filter((share) => share.deviation !== 'none');
+    const status = pending ? 'pending' : deviating.length > 0 ? 'deviates' : 'agrees';
+    const shown = deviating.length > 0 ? deviating : shares;
+    const detail = shown
+        .map((share) => `${share.id} ${percent(share.observedShare)} of ${total.toLocaleString('en-US')} requests, ` +
+        `expected ${percent(share.expectedShare)} (accepted ${percent(share.accepted.low)}–${percent(share.accepted.high)})`)
+        .join('; ') + (pending ? `; pending until ${options.minRequests} requests` : '');
+    return { status, alpha: options.alpha, groupAlpha, total, minutes, groups: shares, detail };
+}
+
+/**
+ * Per-minute counts of blue and green, the input of every test here, and how to build them
+ * from CloudWatch series (GetMetricData's Timestamps and Values). ALB publishes a count only
+ * for a minute that has some, so a minute missing from a series is a zero, provided the caller
+ * asks only for minutes CloudWatch has finished publishing.
+ */
+function checkCount(value, what) {
+    if (!Number.isInteger(value) || value < 0) {
+        throw new RangeError(`${what} must be a whole number ≥ 0, got ${value}`);
+    }
+}
+/** Throws RangeError on counts that cannot be (negative, fractional, more errors than requests). */
+function checkSideMinute(minute, what) {
+    checkCount(minute.requests, `${what} requests`);
+    checkCount(minute.errors, `${what} errors`);
+    if (minute.errors > minute.requests) {
+        throw new RangeError(`${what} has ${minute.errors} errors in ${minute.requests} requests`);
+    }
+}
+/** Sums several series (one target group behind several load balancers) per timestamp. */
+function sumSeries(series) {
+    const sums = new Map();
+    for (const one of series) {
+        if (one.timestamps.length !== one.values.length) {
+            throw new RangeError('a series needs as many values as timestamps');
+        }
+        one.timestamps.forEach((stamp, i) => {
+            const at = typeof stamp === 'number' ? stamp : stamp.getTime();
+            sums.set(at, (sums.get(at) ?? 0) + one.values[i]);
+        });
+    }
+    return sums;
+}
+/**
+ * Blue and green minute by minute, ascending, for the given minute starts (the complete minutes
+ * the caller asked CloudWatch for); a minute absent from a series counts 0.
+ */
+function pairMinutes(blue, green, minuteStarts) {
+    const sums = {
+        blueRequests: sumSeries(blue.requests),
+        blueErrors: sumSeries(blue.errors),
+        greenRequests: sumSeries(green.requests),
+        greenErrors: sumSeries(green.errors)
+    };
+    return [...minuteStarts]
+        .sort((a, b) => a - b)
+        .map((at) => {
+        const pair = {
+            at,
+            blue: { requests: sums.blueRequests.get(at) ?? 0, errors: sums.blueErrors.get(at) ?? 0 },
+            green: { requests: sums.greenRequests.get(at) ?? 0, errors: sums.greenErrors.get(at) ?? 0 }
+        };
+        checkSideMinute(pair.blue, `blue at ${new Date(at).toISOString()}`);
+        checkSideMinute(pair.green, `green at ${new Date(at).toISOString()}`);
+        return pair;
+    });
+}
+function totals(minutes) {
+    let requests = 0;
+    let errors = 0;
+    for (const minute of minutes) {
+        requests += minute.requests;
+        errors += minute.errors;
+    }
+    return { requests, errors, rate: requests > 0 ? errors / requests : undefined };
+}
+
+/**
+ * The minimum-sample rule: a test may fail on little data (its evidence is valid at any sample
+ * size) but may pass only once each side has carried enough requests for a real difference to
+ * have shown; before that it is pending. Threshold gates without this rule are what abort
+ * falsely at low traffic.
+ */
+function checkSampleRule(rule) {
+    if (!Number.isInteger(rule.minRequests) || rule.minRequests < 0) {
+        throw new RangeError(`minRequests must be a whole number ≥ 0, got ${rule.minRequests}`);
+    }
+}
+function minimumSample(blueRequests, greenRequests, rule) {
+    checkSampleRule(rule);
+    const short = [
+        ['blue', blueRequests],
+        ['green', greenRequests]
+    ].filter(([, requests]) => requests < rule.minRequests);
+    const needed = rule.minRequests.toLocaleString('en-US');
+    const detail = short.length === 0
+        ? `${needed} requests per side reached`
+        : short
+            .map(([side, requests]) => `${side} ${requests.toLocaleString('en-US')} of ${needed}`)
+            .join(', ') + ' requests needed';
+    return {
+        met: short.length === 0,
+        minRequests: rule.minRequests,
+        blueRequests,
+        greenRequests,
+        detail
+    };
+}
+
+/**
+ * Is green's 5XX rate worse than blue's? An anytime-valid test, so a gate may look every minute
+ * for as long as it likes without inflating its false alarms.
+ *
+ * Model: in minute t blue serves b_t requests at 5XX rate r, green g_t at rate θ·r. Conditional
+ * on the minute's total n_t = x_t + y_t of 5XX (blue x_t, green y_t), green's count is
+ * Binomial(n_t, π_t(θ)) with π_t(θ) = θ·p_t / (θ·p_t + 1 − p_t), p_t = g_t / (b_t + g_t): the
+ * odds that a 5XX is green's are θ times green's share of requests (exact when 5XX are Poisson,
+ * and the rate r, unknown and drifting, cancels). H0 is θ ≤ 1: green no worse. (With binomial
+ * 5XX at equal rates the count is hypergeometric instead, which is smaller than the binomial in
+ * convex order (Hoeffding 1963); L_t below is convex in y, so its mean is still ≤ 1.)
+ *
+ * Evidence: for one alternative θ the minute's likelihood ratio is
+ *   L_t(θ) = (π_t / p_t)^y_t · ((1 − π_t) / (1 − p_t))^x_t.
+ * Under θ = 1, E[L_t | past, b_t, g_t, n_t] = Σ_y Bin(y; n_t, p_t)·(π/p)^y·((1−π)/(1−p))^(n−y)
+ * = Σ_y Bin(y; n_t, π_t) = 1, so Π_t L_t is a martingale with mean 1; a mixture Σ_k w_k Π_t
+ * L_t(θ_k) with weights fixed in advance is one too (a sum of martingales). Under θ < 1 green's
+ * count is stochastically smaller and L_t(θ_k) grows with y for θ_k ≥ 1, so the expectation is
+ * ≤ 1: a nonnegative supermartingale under all of H0. Ville's inequality then bounds
+ * P(sup_t M_t ≥ 1/α) ≤ α: failing the first time M_t reaches 1/α is a level-α test at any
+ * stopping time. This is the mixture SPRT (Johari, Koomen, Pekelis & Walsh, "Always Valid
+ * Inference: Continuous Monitoring of A/B Tests", Operations Research 2022) on the conditional
+ * binomial of Lindon & Malek, "Anytime-Valid Inference for Multinomial Count Data", NeurIPS 2022;
+ * a discrete mixture because p_t changes with each step, which breaks their Beta conjugacy.
+ */
+/**
+ * How much worse green may be, and how much prior weight each ratio gets. Most of it sits at
+ * 1.5–3×, the range a canary has to catch within minutes; 5× and 10× catch outages at once.
+ */
+const DEFAULT_RATIOS = [1.25, 1.5, 2, 3, 5, 10];
+const DEFAULT_WEIGHTS = [0.1, 0.2, 0.35, 0.2, 0.1, 0.05];
+function checkOptions$1(options) {
+    if (!(options.alpha > 0 && options.alpha < 1)) {
+        throw new RangeError(`alpha must be between 0 and 1, got ${options.alpha}`);
+    }
+    const ratios = [...(options.ratios ?? DEFAULT_RATIOS)];
+    const weights = [...(options.weights ?? (options.ratios ? ratios.map(() => 1) : DEFAULT_WEIGHTS))];
+    if (ratios.length === 0 || ratios.length !== weights.length) {
+        throw new RangeError('ratios and weights must be non-empty lists of the same length');
+    }
+    if (ratios.some((ratio) => !(ratio > 1) || !Number.isFinite(ratio))) {
+        throw new RangeError(`every ratio must be a number > 1, got ${ratios.join(', ')}`);
+    }
+    if (weights.some((weight) => !(weight > 0) || !Number.isFinite(weight))) {
+        throw new RangeError(`every weight must be > 0, got ${weights.join(', ')}`);
+    }
+    const sum = weights.reduce((a, b) => a + b, 0);
+    return { ratios, logWeights: weights.map((weight) => Math.log(weight / sum)) };
+}
+/** The running test, one minute at a time (the bench feeds it thousands of runs). */
+class ErrorRateMartingale {
+    ratios;
+    /** ln(w_k · Π_t L_t(θ_k)) per alternative. */
+    logTerms;
+    informative = 0;
+    constructor(options) {
+        const { ratios, logWeights } = checkOptions$1(options);
+        this.ratios = ratios;
+        this.logTerms = logWeights;
+    }
+    /** Adds a minute; returns the e-value after it. */
+    update(minute) {
+        checkSideMinute(minute.blue, 'blue');
+        checkSideMinute(minute.green, 'green');
+        const b = minute.blue.requests;
+        const g = minute.green.requests;
+        const x = minute.blue.errors;
+        const y = minute.green.errors;
+        // Without both sides' traffic, or without a 5XX, the minute says nothing about θ: L_t = 1.
+        if (b > 0 && g > 0 && x + y > 0) {
+            this.informative += 1;
+            const p = g / (b + g);
+            this.ratios.forEach((theta, k) => {
+                const pi = (theta * p) / (theta * p + 1 - p);
+                this.logTerms[k] += y * Math.log(pi / p) + x * Math.log((1 - pi) / (1 - p));
+            });
+        }
+        return this.eValue;
+    }
+    get eValue() {
+        return Math.exp(logSumExp(this.logTerms));
+    }
+    get informativeMinutes() {
+        return this.informative;
+    }
+}
+function errorRateTest(minutes, options) {
+    const martingale = new ErrorRateMartingale(options);
+    const threshold = 1 / options.alpha;
+    let maxEValue = 1;
+    let failedAfterMinutes;
+    minutes.forEach((minute, index) => {
+        const e = martingale.update(minute);
+        maxEValue = Math.max(maxEValue, e);
+        if (failedAfterMinutes === undefined && e >= threshold)
+            failedAfterMinutes = index + 1;
+    });
+    const blue = totals(minutes.map((minute) => minute.blue));
+    const green = totals(minutes.map((minute) => minute.green));
+    const sample = minimumSample(blue.requests, green.requests, options);
+    let rateRatio;
+    if (blue.rate !== undefined &&
+        green.rate !== undefined &&
+        (blue.errors > 0 || green.errors > 0)) {
+        rateRatio = blue.errors === 0 ? Infinity : green.rate / blue.rate;
+    }
+    const status = failedAfterMinutes !== undefined ? 'fail' : sample.met ? 'pass' : 'pending';
+    return {
+        status,
+        eValue: martingale.eValue,
+        maxEValue,
+        threshold,
+        failedAfterMinutes,
+        informativeMinutes: martingale.informativeMinutes,
+        blue,
+        green,
+        rateRatio,
+        sample
+    };
+}
+
+/**
+ * Is green slower than blue? An anytime-valid sign test on per-minute percentiles (e.g. the
+ * p99 of `TargetResponseTime`). In each minute where both sides carried enough requests for the
+ * percentile to mean something, X_t = 1 when green's percentile exceeds blue's by more than the
+ * tolerance (green > blue·(1 + relative) + absolute), else 0.
+ *
+ * H0: green is no slower, so that P(X_t = 1 | past) ≤ 1/2: equally fast sides' percentiles come
+ * out either way alike, and the tolerance only lowers that chance (it also absorbs the extra
+ * noise of green's percentile, estimated from its smaller share of requests).
+ *
+ * Evidence: for one alternative q > 1/2, Π_t (2q)^X_t (2(1 − q))^(1 − X_t) has, under any
+ * P(X_t = 1) = p ≤ 1/2, a per-minute mean 2(1 − q) + 2p(2q − 1) ≤ 1: a nonnegative
+ * supermartingale. Mixing q uniformly over [1/2, 1] (density 2) keeps that and has a closed form
+ * after k slow minutes of n:
+ *   E_n = 2 · 2^n · ∫_{1/2}^1 q^k (1 − q)^(n−k) dq = 2^(n+1) · B(k+1, n−k+1) · P(Bin(n+1, ½) ≤ k)
+ * (the incomplete beta at 1/2 is a binomial tail). By Ville's inequality failing once E_n ≥ 1/α
+ * is a level-α test however long and often one looks. The price of the sign: at least
+ * log2(1/α) + a few minutes, all of them slow, before it can fail (9 at α = 1 %).
+ */
+/** The mixture e-value after `slower` slow minutes out of `compared`. */
+function signTestEValue(slower, compared) {
+    if (!Number.isInteger(compared) || compared < 0 || !Number.isInteger(slower)) {
+        throw new RangeError(`counts must be whole numbers, got ${slower} of ${compared}`);
+    }
+    if (slower < 0 || slower > compared)
+        throw new RangeError(`${slower} of ${compared} minutes`);
+    const logE = (compared + 1) * Math.LN2 +
+        logBeta(slower + 1, compared - slower + 1) +
+        Math.log(binomialCdf(slower, compared + 1, 0.5));
+    return Math.exp(logE);
+}
+function checkOptions(options) {
+    const relativeTolerance = options.relativeTolerance ?? 0.1;
+    const absoluteTolerance = options.absoluteTolerance ?? 0;
+    const minRequestsPerMinute = options.minRequestsPerMinute ?? 100;
+    if (!(options.alpha > 0 && options.alpha < 1)) {
+        throw new RangeError(`alpha must be between 0 and 1, got ${options.alpha}`);
+    }
+    if (!(relativeTolerance >= 0) || !(absoluteTolerance >= 0)) {
+        throw new RangeError('tolerances must be ≥ 0');
+    }
+    if (!Number.isInteger(minRequestsPerMinute) || minRequestsPerMinute < 1) {
+        throw new RangeError(`minRequestsPerMinute must be a whole number ≥ 1`);
+    }
+    return { alpha: options.alpha, relativeTolerance, absoluteTolerance, minRequestsPerMinute };
+}
+/** 1 (slower), 0 (not), or undefined (not comparable: too few requests or no percentile). */
+function minuteIsSlower(minute, options) {
+    const { blue, green } = minute;
+    const least = options.minRequestsPerMinute ?? 100;
+    if (blue.requests < least || green.requests < least)
+        return undefined;
+    if (blue.value === undefined || green.value === undefined)
+        return undefined;
+    const allowed = blue.value * (1 + (options.relativeTolerance ?? 0.1)) + (options.absoluteTolerance ?? 0);
+    return green.value > allowed ? 1 : 0;
+}
+function latencyTest(minutes, options) {
+    const settings = checkOptions(options);
+    const threshold = 1 / settings.alpha;
+    let compared = 0;
+    let slower = 0;
+    let eValue = 1;
+    let maxEValue = 1;
+    let failedAfterMinutes;
+    let blueRequests = 0;
+    let greenRequests = 0;
+    minutes.forEach((minute, index) => {
+        blueRequests += minute.blue.requests;
+        greenRequests += minute.green.requests;
+        const slow = minuteIsSlower(minute, settings);
+        if (slow === undefined)
+            return;
+        compared += 1;
+        slower += slow;
+        eValue = signTestEValue(slower, compared);
+        maxEValue = Math.max(maxEValue, eValue);
+        if (failedAfterMinutes === undefined && eValue >= threshold)
+            failedAfterMinutes = index + 1;
+    });
+    const sample = minimumSample(blueRequests, greenRequests, options);
+    const status = failedAfterMinutes !== undefined ? 'fail' : sample.met ? 'pass' : 'pending';
+    return { status, eValue, maxEValue, threshold, failedAfterMinutes, compared, slower, sample };
+}
 
 const NODE_DISABLE_REQUEST_COMPRESSION_ENV_NAME = "AWS_DISABLE_REQUEST_COMPRESSION";
 const NODE_DISABLE_REQUEST_COMPRESSION_INI_NAME = "disable_request_compression";
@@ -21532,6 +22124,7 @@ const _CE = "ConflictException";
 const _CME = "ConcurrentModificationException";
 const _CO = "ComparisonOperator";
 const _COAN = "ChildrenOfAlarmName";
+const _Cod = "Code";
 const _D = "Dimensions";
 const _DAIe = "DescribeAlarmsInput";
 const _DAO = "DescribeAlarmsOutput";
@@ -21550,10 +22143,14 @@ const _ELSCP = "EvaluateLowSampleCountPercentile";
 const _EP = "EvaluationPeriods";
 const _ESv = "EvaluationState";
 const _ESx = "ExtendedStatistic";
+const _ET = "EndTime";
 const _ETK = "ExcludedTagKeys";
 const _ETO = "EndTimeOffset";
 const _EW = "EvaluationWindow";
 const _Ex = "Expression";
+const _GMD = "GetMetricData";
+const _GMDI = "GetMetricDataInput";
+const _GMDO = "GetMetricDataOutput";
 const _I = "Id";
 const _IDA = "InsufficientDataActions";
 const _IFF = "InvalidFormatFault";
@@ -21572,16 +22169,23 @@ const _LAo = "LogAlarm";
 const _LEE = "LimitExceededException";
 const _LEF = "LimitExceededFault";
 const _LGI = "LogGroupIdentifiers";
+const _LO = "LabelOptions";
 const _M = "Message";
 const _MA = "MetricAlarms";
 const _MAe = "MetricAlarm";
 const _MDQ = "MetricDataQueries";
 const _MDQe = "MetricDataQuery";
+const _MDR = "MetricDataResults";
+const _MDRM = "MetricDataResultMessages";
+const _MDRe = "MetricDataResult";
+const _MDa = "MaxDatapoints";
+const _MDes = "MessageData";
 const _MN = "MetricName";
 const _MR = "MaxRecords";
 const _MRPE = "MissingRequiredParameterException";
 const _MSe = "MetricStat";
 const _Me = "Metrics";
+const _Mes = "Messages";
 const _Met = "Metric";
 const _N = "Namespace";
 const _NT = "NextToken";
@@ -21604,12 +22208,15 @@ const _RNF = "ResourceNotFound";
 const _RNFE$1 = "ResourceNotFoundException";
 const _RP = "RecoveryPeriod";
 const _RT$2 = "ResourceType";
+const _SB = "ScanBy";
 const _SCc = "ScheduleConfiguration";
+const _SCta = "StatusCode";
 const _SE = "ScheduleExpression";
 const _SQC = "ScheduledQueryConfiguration";
 const _SQRARN = "ScheduledQueryRoleARN";
 const _SR = "StateReason";
 const _SRD = "StateReasonData";
+const _ST$1 = "StartTime";
 const _STO = "StartTimeOffset";
 const _STT$1 = "StateTransitionedTimestamp";
 const _SUT = "StateUpdatedTimestamp";
@@ -21624,9 +22231,11 @@ const _Ta$1 = "Tags";
 const _Tag = "Tag";
 const _Th = "Threshold";
 const _Ti = "Timezone";
+const _Tim = "Timestamps";
 const _U = "Unit";
 const _V$1 = "Value";
 const _VE$1 = "ValidationException";
+const _Va = "Values";
 const _WCW = "WallClockWindow";
 const _WUC = "WarmUpConfiguration";
 const _WUPDIM = "WarmUpPeriodDurationInMinutes";
@@ -21801,10 +22410,30 @@ var Dimension$ = [3, n0$4, _Di,
     [_Na, _V$1],
     [0, 0], 2
 ];
+var GetMetricDataInput$ = [3, n0$4, _GMDI,
+    0,
+    [_MDQ, _ST$1, _ET, _NT, _SB, _MDa, _LO],
+    [() => MetricDataQueries, 4, 4, 0, 0, 1, () => LabelOptions$], 3
+];
+var GetMetricDataOutput$ = [3, n0$4, _GMDO,
+    0,
+    [_MDR, _NT, _Mes],
+    [() => MetricDataResults, 0, () => MetricDataResultMessages]
+];
+var LabelOptions$ = [3, n0$4, _LO,
+    0,
+    [_Ti],
+    [0]
+];
 var LogAlarm$ = [3, n0$4, _LAo,
     0,
     [_AN, _AAl, _ADl, _ACUT, _AE, _OKA, _AA, _IDA, _SV, _SR, _SRD, _SUT, _SQC, _QRTE, _QRTA, _Th, _CO, _TMD, _STT$1, _ESv, _ALLC, _ALLRA, _WUC, _AC],
     [0, 0, 0, 4, 2, 64 | 0, 64 | 0, 64 | 0, 0, 0, 0, 4, () => ScheduledQueryConfiguration$, 1, 1, 1, 0, 0, 4, 0, 1, 0, () => WarmUpConfiguration$, () => ActionConfiguration$]
+];
+var MessageData$ = [3, n0$4, _MDes,
+    0,
+    [_Cod, _V$1],
+    [0, 0]
 ];
 var Metric$ = [3, n0$4, _Met,
     0,
@@ -21820,6 +22449,11 @@ var MetricDataQuery$ = [3, n0$4, _MDQe,
     0,
     [_I, _MSe, _Ex, _L, _RD, _P$1, _AI],
     [0, () => MetricStat$, 0, 0, 2, 1, 0], 1
+];
+var MetricDataResult$ = [3, n0$4, _MDRe,
+    0,
+    [_I, _L, _Tim, _Va, _SCta, _Mes],
+    [0, 0, 64 | 4, 64 | 1, 0, () => MetricDataResultMessages]
 ];
 var MetricStat$ = [3, n0$4, _MSe,
     0,
@@ -21874,6 +22508,12 @@ var MetricAlarms = [1, n0$4, _MA,
 var MetricDataQueries = [1, n0$4, _MDQ,
     0, () => MetricDataQuery$
 ];
+var MetricDataResultMessages = [1, n0$4, _MDRM,
+    0, () => MessageData$
+];
+var MetricDataResults = [1, n0$4, _MDR,
+    0, () => MetricDataResult$
+];
 var TagList = [1, n0$4, _TL,
     0, () => Tag$$1
 ];
@@ -21889,6 +22529,9 @@ var EvaluationWindow$ = [4, n0$4, _EW,
 ];
 var DescribeAlarms$ = [9, n0$4, _DAes,
     0, () => DescribeAlarmsInput$, () => DescribeAlarmsOutput$
+];
+var GetMetricData$ = [9, n0$4, _GMD,
+    0, () => GetMetricDataInput$, () => GetMetricDataOutput$
 ];
 
 const getRuntimeConfig$9 = (config) => {
@@ -22050,6 +22693,111 @@ const _mw0$4 = (Command, cs, config, o) => [];
 class DescribeAlarmsCommand extends command$4(_ep0$4, _mw0$4, "DescribeAlarms", DescribeAlarms$) {
 }
 
+class GetMetricDataCommand extends command$4(_ep0$4, _mw0$4, "GetMetricData", GetMetricData$) {
+}
+
+/**
+ * Reads ALB metrics per minute for the gates that judge a canary by its own traffic
+ * (`traffic-split`, `canary-analysis`): one GetMetricData call for many queries, every page, and
+ * the window of minutes CloudWatch has finished publishing.
+ */
+/** ALB publishes one datapoint per metric and minute: the finest period worth asking for. */
+const ALB_PERIOD_SECONDS = 60;
+/** GetMetricData takes at most 500 queries in one request. */
+const MAX_QUERIES$1 = 500;
+/**
+ * How long one CloudWatch minute lasts on the run's clock: 60 s on AWS. Its own input because a
+ * local sandbox runs time faster (a minute of 60 s × its time scale); the queries still ask for
+ * AWS's 60-second period, so only the windows are shifted, never what CloudWatch is asked.
+ */
+function readMetricPeriod(read) {
+    return durationInput(read, 'metric-period', '1m', 60_000, false);
+}
+/**
+ * The whole minutes from `from` (rounded down to its minute when `partialFirst`, else up to the
+ * next) whose datapoints CloudWatch has published by `now`: ALB's datapoint for a minute appears
+ * about a minute after it closes, so a minute counts once one more has passed. Reading a minute
+ * still filling would compare a side's half-published count against the other's whole one.
+ */
+function publishedMinutes(from, now, minuteMs, partialFirst = false) {
+    const start = (partialFirst ? Math.floor : Math.ceil)(from / minuteMs) * minuteMs;
+    const end = Math.floor((now - minuteMs) / minuteMs) * minuteMs;
+    const minutes = [];
+    for (let at = start; at < end; at += minuteMs)
+        minutes.push(at);
+    return { start, end: Math.max(start, end), minutes };
+}
+/** The id of a query as CloudWatch accepts it, e.g. metricId('g', 0, 'RequestCount'). */
+function metricId(side, index, metricName) {
+    return `${side}${index}_${metricName.replace(/[^A-Za-z0-9]/g, '')}`.toLowerCase();
+}
+function toQuery(request) {
+    return {
+        Id: request.id,
+        ReturnData: true,
+        MetricStat: {
+            Metric: {
+                Namespace: request.scope.namespace,
+                MetricName: request.metricName,
+                Dimensions: request.scope.dimensions.map((d) => ({ Name: d.name, Value: d.value }))
+            },
+            Period: ALB_PERIOD_SECONDS,
+            Stat: request.stat
+        }
+    };
+}
+/**
+ * Every datapoint of every request in the window, by request id. Requests go 500 to a call, and
+ * each call follows NextToken to its last page: CloudWatch splits one query's datapoints across
+ * pages, so a series is the concatenation of its pieces. A query CloudWatch answers with an
+ * error status (e.g. `Forbidden`) throws instead of reading as "no traffic".
+ */
+async function readMetrics(clients, requests, window, signal) {
+    const found = new Map();
+    for (const request of requests)
+        found.set(request.id, { timestamps: [], values: [] });
+    if (!(window.start < window.end))
+        return found;
+    for (let first = 0; first < requests.length; first += MAX_QUERIES$1) {
+        const batch = requests.slice(first, first + MAX_QUERIES$1);
+        let nextToken;
+        do {
+            const input = {
+                MetricDataQueries: batch.map(toQuery),
+                StartTime: new Date(window.start),
+                EndTime: new Date(window.end),
+                ScanBy: 'TimestampAscending',
+                ...(nextToken ? { NextToken: nextToken } : {})
+            };
+            const command = new GetMetricDataCommand(input);
+            const output = await awsCall('GetMetricData', describe(batch), () => clients.get(CloudWatchClient).send(command, { abortSignal: signal }), signal);
+            for (const result of output.MetricDataResults ?? []) {
+                const series = found.get(result.Id ?? '');
+                if (!series)
+                    continue;
+                if (result.StatusCode === 'Forbidden' || result.StatusCode === 'InternalError') {
+                    const messages = (result.Messages ?? []).map((m) => m.Value).join('; ');
+                    throw new Error(`GetMetricData answered ${result.StatusCode} for ${result.Label ?? result.Id}` +
+                        (messages ? `: ${messages}` : ''));
+                }
+                series.timestamps.push(...(result.Timestamps ?? []));
+                series.values.push(...(result.Values ?? []));
+            }
+            nextToken = output.NextToken;
+        } while (nextToken);
+    }
+    return found;
+}
+/** "RequestCount, HTTPCode_Target_5XX_Count of targetgroup/shop-blue/…, …" for error messages. */
+function describe(batch) {
+    const metrics = [...new Set(batch.map((request) => request.metricName))].join(', ');
+    const scopes = [
+        ...new Set(batch.map((request) => request.scope.dimensions.map((d) => d.value).join(' on ')))
+    ];
+    const shown = scopes.slice(0, 3).join(', ') + (scopes.length > 3 ? ', …' : '');
+    return `${metrics} of ${shown}`;
+}
+
 const WORST_FIRST = ['fail', 'pending', 'pass'];
 /**
  * One gate result from several parts (target groups, health checks, resolvers): the worst
@@ -22097,6 +22845,222 @@ const MIN_CHECK_TIMEOUT_MS = 15_000;
  */
 function checkTimeoutFor(intervalMs) {
     return Math.max(MIN_CHECK_TIMEOUT_MS, 2 * intervalMs);
+}
+
+/**
+ * Gate `canary-analysis`: is green worse than blue on the same minutes? Green's 5XX against
+ * blue's with the anytime-valid error-rate martingale, and green's p99 TargetResponseTime against
+ * blue's with the sequential sign test (src/analysis), both from ALB's own CloudWatch metrics.
+ * Anytime-valid: it may look every minute of the run without inflating its false alarms.
+ */
+const CANARY_CHECKS = ['error-rate', 'latency'];
+/** The latency check compares this percentile of TargetResponseTime. */
+const LATENCY_STAT = 'p99';
+const ALPHA = /^0?\.\d+$/;
+const canaryAnalysis = {
+    name: 'canary-analysis',
+    inputs: [
+        'canary-analysis',
+        'canary-alpha',
+        'canary-latency-tolerance',
+        'canary-min-requests',
+        'canary-checks',
+        'metric-period'
+    ],
+    readInputs(read) {
+        const on = optional(read, 'canary-analysis') || 'off';
+        if (parseEnum('canary-analysis', on, ['on', 'off']) === 'off')
+            return undefined;
+        return {
+            alpha: readAlpha(optional(read, 'canary-alpha') || '0.01'),
+            latencyTolerance: readTolerance(optional(read, 'canary-latency-tolerance') || '10%'),
+            minRequests: parseInteger('canary-min-requests', optional(read, 'canary-min-requests') || '1000', 1, 100_000_000),
+            checks: readChecks(optional(read, 'canary-checks') || CANARY_CHECKS.join(',')),
+            minuteMs: readMetricPeriod(read)
+        };
+    },
+    create(settings, deps) {
+        const blue = scopesOf(deps.sides.blue);
+        const green = scopesOf(deps.sides.green);
+        if (blue.length === 0 || green.length === 0) {
+            deps.logger.info('canary-analysis does not apply: CloudWatch has no ALB metrics of blue and green apart ' +
+                `(mode ${deps.mode}: ${deps.mode === 'targets' ? 'one target group carries both' : 'no target group per side'})`);
+            return undefined;
+        }
+        return new CanaryAnalysisGate(settings, deps, { blue, green });
+    }
+};
+function readAlpha(raw) {
+    const alpha = Number(raw);
+    if (!ALPHA.test(raw) || !(alpha >= 0.0001 && alpha <= 0.2)) {
+        throw new InputError('canary-alpha', raw, 'a probability from 0.0001 to 0.2, e.g. 0.01');
+    }
+    return alpha;
+}
+function readTolerance(raw) {
+    const text = raw.replace(/%$/, '');
+    if (!/^\d{1,4}(\.\d{1,2})?$/.test(text) || Number(text) > 1000) {
+        throw new InputError('canary-latency-tolerance', raw, 'a percent from 0 to 1000, e.g. 10%');
+    }
+    return Number(text) / 100;
+}
+function readChecks(raw) {
+    const checks = [...new Set(parseList(raw))];
+    const bad = checks.find((check) => !CANARY_CHECKS.includes(check));
+    if (bad !== undefined || checks.length === 0) {
+        throw new InputError('canary-checks', raw, `one or more of ${CANARY_CHECKS.join(', ')}`);
+    }
+    return checks;
+}
+function scopesOf(side) {
+    return side.targetGroups.flatMap((group) => group.metrics);
+}
+const SIDES = ['blue', 'green'];
+const REQUESTS = 'RequestCount';
+const ERRORS = 'HTTPCode_Target_5XX_Count';
+const LATENCY = 'TargetResponseTime';
+const count = (n) => n.toLocaleString('en-US');
+const rate = (r) => (r === undefined ? 'n/a' : `${(r * 100).toFixed(2)}%`);
+const figure = (e) => (e >= 100 ? count(Math.round(e)) : e.toPrecision(3));
+const minutes$1 = (n) => `${n} minute${n === 1 ? '' : 's'}`;
+class CanaryAnalysisGate {
+    settings;
+    deps;
+    scopes;
+    name = 'canary-analysis';
+    intervalMs;
+    checkTimeoutMs;
+    /** When green first took traffic in this run: the analysis covers every minute since. */
+    greenSince;
+    constructor(settings, deps, scopes) {
+        this.settings = settings;
+        this.deps = deps;
+        this.scopes = scopes;
+        // CloudWatch changes once a minute: asking much more often only costs requests.
+        this.intervalMs = Math.max(deps.settings.checkIntervalMs, settings.minuteMs / 6);
+        this.checkTimeoutMs = checkTimeoutFor(this.intervalMs);
+    }
+    /** One read before the first write: a role without cloudwatch:GetMetricData is refused now. */
+    async inspect(signal) {
+        const minute = this.settings.minuteMs;
+        const window = publishedMinutes(this.deps.clock.now() - 3 * minute, this.deps.clock.now(), minute);
+        try {
+            await readMetrics(this.deps.clients, this.requests(), window, signal);
+        }
+        catch (error) {
+            if (!(error instanceof AwsCallError))
+                throw error;
+            throw new InputError('canary-analysis', 'on', `off, or a role allowed cloudwatch:GetMetricData (${error.message})`);
+        }
+    }
+    async check(context) {
+        if (this.greenSince === undefined && context.split.permille > 0) {
+            this.greenSince = context.since;
+        }
+        if (this.greenSince === undefined) {
+            return { status: 'pass', detail: 'green takes no traffic yet: nothing to compare' };
+        }
+        // Both tests condition on each minute's own counts, so the minute green joined counts too.
+        const window = publishedMinutes(this.greenSince, this.deps.clock.now(), this.settings.minuteMs, true);
+        const series = await readMetrics(this.deps.clients, this.requests(), window, context.signal);
+        // Each check gets an equal share of α, so the gate's false-fail rate stays within α.
+        const alpha = this.settings.alpha / this.settings.checks.length;
+        const results = this.settings.checks.map((check) => check === 'error-rate'
+            ? this.errorRate(series, window.minutes, alpha)
+            : this.latency(series, window.minutes, alpha));
+        return worstOf(results);
+    }
+    requests() {
+        const metrics = [REQUESTS, ERRORS];
+        if (this.settings.checks.includes('latency'))
+            metrics.push(LATENCY);
+        return SIDES.flatMap((side) => this.scopes[side].flatMap((scope, i) => metrics.map((metricName) => ({
+            id: metricId(side, i, metricName),
+            scope,
+            metricName,
+            stat: metricName === LATENCY ? LATENCY_STAT : 'Sum'
+        }))));
+    }
+    seriesOf(series, side, metricName) {
+        return this.scopes[side].map((_, i) => series.get(metricId(side, i, metricName)));
+    }
+    errorRate(series, minutes, alpha) {
+        const side = (name) => ({
+            requests: this.seriesOf(series, name, REQUESTS),
+            errors: this.seriesOf(series, name, ERRORS)
+        });
+        const paired = pairMinutes(side('blue'), side('green'), minutes);
+        const verdict = errorRateTest(paired, { alpha, minRequests: this.settings.minRequests });
+        return { status: verdict.status, detail: errorRateDetail(verdict, minutes.length) };
+    }
+    latency(series, minutes, alpha) {
+        const perMinute = (side) => {
+            const requests = this.seriesOf(series, side, REQUESTS).map((one) => sumSeries([one]));
+            const p99 = this.seriesOf(series, side, LATENCY).map((one) => sumSeries([one]));
+            return (at) => percentileAt(at, requests, p99);
+        };
+        const blue = perMinute('blue');
+        const green = perMinute('green');
+        const paired = minutes.map((at) => ({ at, blue: blue(at), green: green(at) }));
+        const verdict = latencyTest(paired, {
+            alpha,
+            minRequests: this.settings.minRequests,
+            relativeTolerance: this.settings.latencyTolerance
+        });
+        return {
+            status: verdict.status,
+            detail: latencyDetail(verdict, this.settings.latencyTolerance)
+        };
+    }
+}
+/**
+ * A side's requests and p99 in one minute. Percentiles of several load balancers cannot be
+ * merged exactly; their request-weighted mean is close when they carry alike traffic (a side
+ * behind one load balancer, as in mode weighted-target-groups, is exact).
+ */
+function percentileAt(at, requests, p99) {
+    let total = 0;
+    let weighted = 0;
+    let weight = 0;
+    requests.forEach((counts, i) => {
+        const n = counts.get(at) ?? 0;
+        total += n;
+        const value = p99[i].get(at);
+        if (value !== undefined && n > 0) {
+            weighted += value * n;
+            weight += n;
+        }
+    });
+    return weight > 0 ? { requests: total, value: weighted / weight } : { requests: total };
+}
+function errorRateDetail(verdict, minuteCount) {
+    const { blue, green } = verdict;
+    const ratio = verdict.rateRatio === undefined
+        ? 'no 5XX on either side'
+        : verdict.rateRatio === Infinity
+            ? 'only green has 5XX'
+            : `ratio ${verdict.rateRatio.toFixed(2)}×`;
+    const figures = `5XX: green ${rate(green.rate)} (${count(green.errors)} of ${count(green.requests)}), ` +
+        `blue ${rate(blue.rate)} (${count(blue.errors)} of ${count(blue.requests)}), ${ratio}, ` +
+        `e-value ${figure(verdict.eValue)} (fails at ${figure(verdict.threshold)}) ` +
+        `over ${minutes$1(minuteCount)}`;
+    if (verdict.status === 'fail') {
+        return (`green's 5XX rate is higher than blue's: ${figures}; it first reached the threshold after ` +
+            `${minutes$1(verdict.failedAfterMinutes)}`);
+    }
+    if (verdict.status === 'pending')
+        return `${figures}; may pass once ${verdict.sample.detail}`;
+    return `green's 5XX rate no worse than blue's: ${figures}`;
+}
+function latencyDetail(verdict, tolerance) {
+    const slower = `green's ${LATENCY_STAT} above blue's by more than ${+(tolerance * 100).toFixed(2)}%`;
+    const figures = `${LATENCY} ${slower} in ${verdict.slower} of ${verdict.compared} compared minutes, ` +
+        `e-value ${figure(verdict.eValue)} (fails at ${figure(verdict.threshold)})`;
+    if (verdict.status === 'fail')
+        return `green is slower than blue: ${figures}`;
+    if (verdict.status === 'pending')
+        return `${figures}; may pass once ${verdict.sample.detail}`;
+    return `green no slower than blue: ${figures}`;
 }
 
 /** DescribeAlarms accepts at most 100 names in one request. */
@@ -25312,14 +26276,16 @@ class TargetHealthGate {
      * carries nothing and there is nothing to judge. Who is registered is the backend's to verify.
      */
     judgeGroup(group, seen, context, now) {
-        const name = groupName(group);
+        // Named with the side: in mode targets both sides share one group, so "shop: 1/1" alone
+        // does not say whose targets those are.
+        const name = `green in ${groupName(group)}`;
         if (!group.targetIds || group.targetIds.length === 0)
             return this.judge(name, seen, now);
         const registered = seen.filter((target) => target.reason !== 'Target.NotRegistered');
         if (registered.length === 0 && context.split.permille === 0) {
             return {
                 status: 'pass',
-                detail: `${name}: green's ${seen.length} targets are not registered yet (green carries no traffic)`
+                detail: `${name}: ${seen.length} targets not registered yet (green carries no traffic)`
             };
         }
         const later = seen.length - registered.length;
@@ -25367,16 +26333,9 @@ class TargetHealthGate {
         return fail(parts.join('; '));
     }
     async describe(group, signal) {
-        const input = {
-            TargetGroupArn: group.arn,
-            ...(group.targetIds && group.targetIds.length > 0
-                ? { Targets: group.targetIds.map((id) => ({ Id: id })) }
-                : {})
-        };
-        const output = await awsCall('DescribeTargetHealth', group.arn, () => this.deps.clients
-            .get(ElasticLoadBalancingV2Client)
-            .send(new DescribeTargetHealthCommand(input), { abortSignal: signal }), signal);
-        return (output.TargetHealthDescriptions ?? []).map((description) => toSeen(group.arn, description));
+        const elbv2 = this.deps.clients.get(ElasticLoadBalancingV2Client);
+        const descriptions = await describeTargetHealth(elbv2, group.arn, signal, group.targetIds);
+        return descriptions.map((description) => toSeen(group.arn, description));
     }
 }
 /** States that resolve on their own (initial, unused with Target.NotInUse): timed, then failed. */
@@ -25419,14 +26378,663 @@ function fail(detail) {
     return { status: 'fail', detail };
 }
 
+/**
+ * Gate `traffic-split`: did traffic really split as applied, and did the load balancer itself
+ * fail requests? From the ALB's own CloudWatch counts (RequestCount per target group,
+ * HTTPCode_ELB_5XX_Count per load balancer), so it needs nothing but cloudwatch:GetMetricData.
+ */
+/**
+ * The split is judged once per step, at the first look whose complete minutes since the change
+ * hold this many requests: one look, so SPLIT_ALPHA is the step's false-alarm rate, and before
+ * that the gate passes (it is on by default and must never hold up a quiet service).
+ */
+const SPLIT_MIN_REQUESTS = 1000;
+/** On by default: a false alarm must be rare (one step in a thousand). */
+const SPLIT_ALPHA = 0.001;
+/** A share off by less than two points is not worth failing a step for. */
+const SPLIT_MARGIN = 0.02;
+/** Minutes before the run that say how many 5XX the load balancer answers on a normal day. */
+const BASELINE_MINUTES = 10;
+const trafficSplit = {
+    name: 'traffic-split',
+    inputs: ['traffic-split', 'metric-period'],
+    readInputs(read) {
+        const raw = optional(read, 'traffic-split') || 'on';
+        const action = parseEnum('traffic-split', raw, ['on', 'warn', 'off']);
+        const minuteMs = readMetricPeriod(read);
+        return action === 'off' ? undefined : { action, minuteMs };
+    },
+    create(settings, deps) {
+        const split = splitScopes(deps.sides);
+        const loadBalancers = deps.sides.loadBalancers.filter((lb) => lb.metrics.length > 0);
+        if (!split && loadBalancers.length === 0) {
+            deps.logger.info('traffic-split does not apply: neither side has its own ALB target group metrics and no ' +
+                'Application Load Balancer carries the traffic (mode dns reads no load balancer yet)');
+            return undefined;
+        }
+        if (!split) {
+            deps.logger.info('traffic-split watches only the load balancer 5XX: blue and green share one target group, ' +
+                'so CloudWatch has no count per side');
+        }
+        return new TrafficSplitGate(settings, deps, split, loadBalancers);
+    }
+};
+/** Each side's ALB metric scopes, when both sides have their own (not mode targets, not dns). */
+function splitScopes(sides) {
+    const scopes = (side) => side.targetGroups.flatMap((group) => group.metrics);
+    const blue = scopes(sides.blue);
+    const green = scopes(sides.green);
+    return blue.length > 0 && green.length > 0 ? { blue, green } : undefined;
+}
+const minuteText = (at) => new Date(at).toISOString().slice(11, 16);
+const minutesText = (n) => `${n} complete minute${n === 1 ? '' : 's'}`;
+class TrafficSplitGate {
+    settings;
+    deps;
+    split;
+    loadBalancers;
+    name = 'traffic-split';
+    intervalMs;
+    checkTimeoutMs;
+    /** Minutes before this start are the load balancer's baseline. */
+    baselineEnd;
+    /** The verdict of each step, by the time its split took effect: a step is judged once. */
+    judged = new Map();
+    warned = new Set();
+    constructor(settings, deps, split, loadBalancers) {
+        this.settings = settings;
+        this.deps = deps;
+        this.split = split;
+        this.loadBalancers = loadBalancers;
+        // CloudWatch changes once a minute: asking much more often only costs requests.
+        this.intervalMs = Math.max(deps.settings.checkIntervalMs, settings.minuteMs / 6);
+        this.checkTimeoutMs = checkTimeoutFor(this.intervalMs);
+        const minute = settings.minuteMs;
+        this.baselineEnd = Math.floor(deps.clock.now() / minute) * minute;
+    }
+    /**
+     * One read of the baseline before the first write: a role without cloudwatch:GetMetricData
+     * (the gate is on by default) is refused now, not after traffic moved.
+     */
+    async inspect(signal) {
+        const minute = this.settings.minuteMs;
+        const window = { start: this.baselineEnd - BASELINE_MINUTES * minute, end: this.baselineEnd };
+        try {
+            await readMetrics(this.deps.clients, this.requests(), window, signal);
+        }
+        catch (error) {
+            if (!(error instanceof AwsCallError))
+                throw error;
+            throw new InputError('traffic-split', this.settings.action, `off, or a role allowed cloudwatch:GetMetricData (${error.message})`);
+        }
+    }
+    async check(context) {
+        const minute = this.settings.minuteMs;
+        const now = this.deps.clock.now();
+        // The minute of the change counts for 5XX: they may come from the change itself.
+        const since = publishedMinutes(context.since, now, minute, true);
+        const start = Math.min(since.start, this.baselineEnd - BASELINE_MINUTES * minute);
+        const series = await readMetrics(this.deps.clients, this.requests(), { start, end: since.end }, context.signal);
+        // The split holds only once the step has converged: judged while it bakes.
+        const split = this.split && context.phase === 'bake' ? [this.checkSplit(series, context)] : [];
+        return worstOf([...split, this.checkElb5xx(series, since.minutes)]);
+    }
+    requests() {
+        const requests = [];
+        const add = (side, scopes, metricName) => scopes.forEach((scope, i) => requests.push({ id: metricId(side, i, metricName), scope, metricName, stat: 'Sum' }));
+        if (this.split) {
+            add('blue', this.split.blue, 'RequestCount');
+            add('green', this.split.green, 'RequestCount');
+        }
+        add('lb', this.loadBalancers.flatMap((lb) => lb.metrics), 'HTTPCode_ELB_5XX_Count');
+        return requests;
+    }
+    /**
+     * The load balancer's own 5XX (no healthy target: 503; a target refusing or resetting: 502;
+     * timing out: 504): a minute since the change with more of them than the worst minute of the
+     * ten before the run fails. On a healthy load balancer that worst minute is 0, so one 503 fails.
+     */
+    checkElb5xx(series, minutes) {
+        const minute = this.settings.minuteMs;
+        const lbs = this.loadBalancers.flatMap((lb) => lb.metrics);
+        const counts = sumSeries(lbs.map((_, i) => series.get(metricId('lb', i, 'HTTPCode_ELB_5XX_Count'))));
+        let baseline = 0;
+        for (let at = this.baselineEnd - BASELINE_MINUTES * minute; at < this.baselineEnd; at += minute) {
+            baseline = Math.max(baseline, counts.get(at) ?? 0);
+        }
+        const names = this.loadBalancers.map((lb) => loadBalancerDimension(lb.arn)).join(', ');
+        const worse = minutes.filter((at) => (counts.get(at) ?? 0) > baseline);
+        if (worse.length === 0) {
+            return {
+                status: 'pass',
+                detail: `${names}: no load balancer 5XX above its worst minute before the run (${baseline}) in ${minutesText(minutes.length)} since the change`
+            };
+        }
+        const shown = worse.map((at) => `${counts.get(at)} at ${minuteText(at)}`).join(', ');
+        return {
+            status: 'fail',
+            detail: `${names} answered 5XX itself (HTTPCode_ELB_5XX_Count ${shown}; its worst minute in the ` +
+                `${BASELINE_MINUTES} before the run: ${baseline}): no healthy target (503), a target ` +
+                'refusing or resetting connections (502) or timing out (504)'
+        };
+    }
+    checkSplit(series, context) {
+        let verdict = this.judged.get(context.since);
+        if (!verdict) {
+            const window = publishedMinutes(context.since, this.deps.clock.now(), this.settings.minuteMs);
+            const perMinute = (side) => {
+                const scopes = this.split[side];
+                const sums = sumSeries(scopes.map((_, i) => series.get(metricId(side, i, 'RequestCount'))));
+                return window.minutes.map((at) => sums.get(at) ?? 0);
+            };
+            const candidate = checkSplit([
+                {
+                    id: 'blue',
+                    weight: 1000 - context.split.permille,
+                    requestsPerMinute: perMinute('blue')
+                },
+                { id: 'green', weight: context.split.permille, requestsPerMinute: perMinute('green') }
+            ], { alpha: SPLIT_ALPHA, margin: SPLIT_MARGIN, minRequests: SPLIT_MIN_REQUESTS });
+            if (candidate.status === 'pending') {
+                return {
+                    status: 'pass',
+                    detail: `split not judged yet at ${context.split}: ${candidate.total.toLocaleString('en-US')} ` +
+                        `requests in ${minutesText(candidate.minutes)} since the change, ${SPLIT_MIN_REQUESTS.toLocaleString('en-US')} needed`
+                };
+            }
+            verdict = candidate;
+            this.judged.set(context.since, verdict);
+        }
+        const seen = `${verdict.detail} over ${minutesText(verdict.minutes)} since the change`;
+        if (verdict.status === 'agrees')
+            return { status: 'pass', detail: `split as applied: ${seen}` };
+        const detail = `traffic does not split as applied (${context.split}): ${seen}; likely causes: target ` +
+            'group stickiness keeping clients on the group they had, or another listener rule or ' +
+            "load balancer forwarding to the same target group (its RequestCount counts every rule's requests)";
+        if (this.settings.action === 'on')
+            return { status: 'fail', detail };
+        if (!this.warned.has(context.since)) {
+            this.warned.add(context.since);
+            this.deps.logger.warning(`traffic-split (warn only): ${detail}`);
+        }
+        return { status: 'pass', detail: `warn only: ${detail}` };
+    }
+}
+
 /** Every health signal the action knows, one line each; run.ts reads and builds them in order. */
 const GATES = [
     targetHealth,
     cloudwatchAlarms,
     httpProbe,
     route53HealthCheck,
-    dnsAnswer
+    dnsAnswer,
+    trafficSplit,
+    canaryAnalysis
 ];
+
+/** The field names, shared by the tag keys (`traffic-shift:<name>`) and TXT strings (`<name>=`). */
+const FIELD = {
+    holder: 'lease-holder',
+    leaseId: 'lease-id',
+    startedAt: 'lease-started',
+    expiresAt: 'lease-expires',
+    lastBy: 'last-moved-by',
+    lastOutcome: 'last-outcome',
+    lastAt: 'last-moved-at'
+};
+/** The fields of a held lease, removed on release (the last-* fields stay). */
+const HOLDER_FIELDS = [FIELD.holder, FIELD.leaseId, FIELD.startedAt, FIELD.expiresAt];
+function encodeFields(fields) {
+    const out = new Map();
+    const { holder, last } = fields;
+    if (holder) {
+        out.set(FIELD.holder, holder.runUrl);
+        out.set(FIELD.leaseId, holder.leaseId);
+        setTime(out, FIELD.startedAt, holder.startedAt);
+        setTime(out, FIELD.expiresAt, holder.expiresAt);
+    }
+    if (last) {
+        out.set(FIELD.lastBy, last.by);
+        out.set(FIELD.lastOutcome, last.outcome);
+        setTime(out, FIELD.lastAt, last.at);
+    }
+    return out;
+}
+/** A time someone else wrote unreadably is left out rather than written back as garbage. */
+function setTime(out, field, ms) {
+    if (Number.isFinite(ms))
+        out.set(field, new Date(ms).toISOString());
+}
+function decodeFields(stored) {
+    const fields = {};
+    const runUrl = stored.get(FIELD.holder);
+    if (runUrl !== undefined) {
+        fields.holder = {
+            runUrl,
+            leaseId: stored.get(FIELD.leaseId) ?? '',
+            startedAt: Date.parse(stored.get(FIELD.startedAt) ?? ''),
+            expiresAt: Date.parse(stored.get(FIELD.expiresAt) ?? '')
+        };
+    }
+    const by = stored.get(FIELD.lastBy);
+    if (by !== undefined) {
+        fields.last = {
+            by,
+            outcome: stored.get(FIELD.lastOutcome) ?? '',
+            at: Date.parse(stored.get(FIELD.lastAt) ?? '')
+        };
+    }
+    return fields;
+}
+/** Another run holds a live lease: this run refuses before its first write. */
+class LeaseHeldError extends Error {
+    resource;
+    holder;
+    constructor(resource, holder) {
+        super(`Another run holds the lease on ${resource}: ${holder.runUrl}, until ${when(holder.expiresAt)}. ` +
+            'Refusing before any write. Wait for that run to end (or its lease to expire), or set ' +
+            'break-lease: true to take it over on purpose (an operator’s emergency rollback).');
+        this.resource = resource;
+        this.holder = holder;
+        this.name = 'LeaseHeldError';
+    }
+}
+/**
+ * This run's lease was taken by another run (break-lease, or a takeover after it expired): like
+ * any outside change, the run stops without writing and without a rollback over the newcomer.
+ */
+class LeaseLostError extends OutOfBandChangeError {
+    constructor(resource, found) {
+        super(`this run's lease on ${resource}`, found);
+        this.message =
+            `This run lost its lease on ${resource} to ${found}. ` +
+                'Stopping without writing over that run.';
+        this.name = 'LeaseLostError';
+    }
+}
+/** Decides whether `found` may be taken now; throws LeaseHeldError when it may not. */
+function takeable(resource, found, now, breakLease) {
+    const holder = found.holder;
+    if (!holder)
+        return { taking: 'free' };
+    if (holder.expiresAt <= now) {
+        return {
+            taking: 'expired',
+            warning: `Taking over the lease on ${resource} of ${holder.runUrl}, which expired at ` +
+                `${when(holder.expiresAt)} (a run that was killed or lost its runner); this run starts ` +
+                'from the live state it inspected.'
+        };
+    }
+    if (breakLease) {
+        return {
+            taking: 'broken',
+            warning: `break-lease: true breaks the live lease on ${resource} of ${holder.runUrl} ` +
+                `(until ${when(holder.expiresAt)}); that run stops at its next write without writing.`
+        };
+    }
+    throw new LeaseHeldError(resource, holder);
+}
+/** What a dry run says about `found`: nothing for a free lease. */
+function peekNote(resource, found, now, breakLease) {
+    try {
+        const { warning } = takeable(resource, found, now, breakLease);
+        return warning && `A run now: ${warning}`;
+    }
+    catch (error) {
+        if (!(error instanceof LeaseHeldError))
+            throw error;
+        return `A run now would refuse: ${error.message}`;
+    }
+}
+/** Throws LeaseLostError unless `found` is this run's lease. */
+function requireOurs(resource, found, me) {
+    const holder = found.holder;
+    // The id alone decides: the URL is for people, and a store may have to spell it differently.
+    if (holder?.leaseId === me.leaseId)
+        return;
+    throw new LeaseLostError(resource, holder ? `${holder.runUrl} (until ${when(holder.expiresAt)})` : 'nobody (the lease was removed)');
+}
+function when(ms) {
+    return Number.isNaN(ms) ? 'an expiry that cannot be read' : new Date(ms).toISOString();
+}
+/**
+ * Margin for clock skew between runners and the release after the last bake. Short, because a
+ * killed run blocks a re-run this long; the settle (draining) writes nothing, so a lease that
+ * expires during it lets another run in without letting this one overwrite it.
+ */
+const LEASE_MARGIN_MS = 5 * 60_000;
+/**
+ * Longest a live run goes between two renewals (a write): a verify, a bake with gates still
+ * pending up to the health timeout, then the next step's ready check; plus the margin. A run
+ * killed mid-way blocks others no longer than this.
+ */
+function leaseDurationMs(timing) {
+    return timing.verifyTimeoutMs + timing.bakeMs + 2 * timing.healthTimeoutMs + LEASE_MARGIN_MS;
+}
+
+/** Our tag keys; `aws:` is AWS's own prefix, and IAM scopes AddTags/RemoveTags to this one. */
+const TAG_PREFIX = 'traffic-shift:';
+/**
+ * ELB tags are last-writer-wins, not a compare-and-swap: after writing its lease a run waits this
+ * long and reads the tags back, so a run that wrote at nearly the same moment shows, and the one
+ * whose lease was overwritten backs off before any traffic write (docs/lease.md).
+ */
+const READBACK_DELAY_MS = 1000;
+/** The lease as tags on the listener or rule (weighted mode) or the target group (targets). */
+class ElbTagLease {
+    elb;
+    resource;
+    options;
+    taken = false;
+    constructor(elb, resource, options) {
+        this.elb = elb;
+        this.resource = resource;
+        this.options = options;
+    }
+    async peek(signal) {
+        const { clock, breakLease } = this.options;
+        return peekNote(this.resource, await this.read(signal), clock.now(), breakLease);
+    }
+    async acquire(signal) {
+        const { me, clock, durationMs, breakLease } = this.options;
+        const found = await this.read(signal);
+        const now = clock.now();
+        const { warning } = takeable(this.resource, found, now, breakLease);
+        const holder = { ...me, startedAt: now, expiresAt: now + durationMs };
+        await this.write({ holder }, signal);
+        // From here release() removes it, should the run end (cancelled) before the read-back.
+        this.taken = true;
+        await clock.sleep(READBACK_DELAY_MS, signal);
+        const back = await this.read(signal);
+        if (back.holder && back.holder.leaseId !== me.leaseId) {
+            this.taken = false;
+            throw new LeaseHeldError(this.resource, back.holder);
+        }
+        requireOurs(this.resource, back, me);
+        return warning ? [warning] : [];
+    }
+    async guard(phase, signal) {
+        const { me, clock, durationMs } = this.options;
+        const found = await this.read(signal);
+        requireOurs(this.resource, found, me);
+        const holder = { ...found.holder, expiresAt: clock.now() + durationMs };
+        await this.write({ holder }, signal);
+        return phase;
+    }
+    async release(outcome) {
+        if (!this.taken)
+            return;
+        const { me, clock, logger } = this.options;
+        const found = await this.read();
+        if (found.holder?.leaseId !== me.leaseId) {
+            logger.warning(`The lease on ${this.resource} is no longer this run's: left as it is`);
+            return;
+        }
+        // Who moved it first, then the lease off: the resource never shows neither.
+        if (outcome.movedTraffic) {
+            await this.write({ last: { by: me.runUrl, outcome: outcome.status, at: clock.now() } });
+        }
+        const keys = HOLDER_FIELDS.map((field) => TAG_PREFIX + field);
+        await awsCall('RemoveTags', this.resource, () => this.elb.send(new RemoveTagsCommand({ ResourceArns: [this.resource], TagKeys: keys })));
+        this.taken = false;
+    }
+    async read(signal) {
+        const out = await awsCall('DescribeTags', this.resource, () => this.elb.send(new DescribeTagsCommand({ ResourceArns: [this.resource] }), {
+            abortSignal: signal
+        }), signal);
+        const tags = out.TagDescriptions?.find((d) => d.ResourceArn === this.resource)?.Tags ?? [];
+        const ours = new Map();
+        for (const { Key, Value } of tags) {
+            if (Key?.startsWith(TAG_PREFIX))
+                ours.set(Key.slice(TAG_PREFIX.length), Value ?? '');
+        }
+        return decodeFields(ours);
+    }
+    async write(fields, signal) {
+        const Tags = [...encodeFields(fields)].map(([key, value]) => ({
+            Key: TAG_PREFIX + key,
+            Value: tagValue(value)
+        }));
+        await awsCall('AddTags', this.resource, () => this.elb.send(new AddTagsCommand({ ResourceArns: [this.resource], Tags }), {
+            abortSignal: signal
+        }), signal);
+    }
+}
+/**
+ * ELB accepts tag values of at most 256 letters, digits, spaces and `_.:/=+-@`; a run URL
+ * (a GitHub Enterprise path, a local host name) with anything else is spelled with `_` there.
+ */
+function tagValue(text) {
+    return text.replace(/[^\p{L}\p{Z}\p{N}_.:/=+\-@]/gu, '_').slice(0, 256);
+}
+
+/**
+ * The run's URL with its attempt (a re-run is another run: it must not pass for the first), from
+ * the variables the runner sets; outside Actions, the host and process.
+ */
+function runUrlOf(env = process.env) {
+    const { GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID, GITHUB_RUN_ATTEMPT } = env;
+    if (!GITHUB_REPOSITORY || !GITHUB_RUN_ID)
+        return undefined;
+    const server = GITHUB_SERVER_URL || 'https://github.com';
+    const attempt = GITHUB_RUN_ATTEMPT ? `/attempts/${GITHUB_RUN_ATTEMPT}` : '';
+    return `${server}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}${attempt}`;
+}
+function runIdentity(env = process.env) {
+    return {
+        runUrl: runUrlOf(env) ?? `local:${hostname()}:${process.pid}`,
+        leaseId: randomUUID()
+    };
+}
+
+/** The lease's TXT record sits beside the weighted pair: `_traffic-shift.<record name>`. */
+const LEASE_LABEL = '_traffic-shift';
+const LEASE_TTL_SECONDS = 60;
+/** A takeover that loses a compare-and-swap to a concurrent change reads and decides again. */
+const ACQUIRE_ATTEMPTS = 3;
+/**
+ * The lease as a TXT record whose strings are `field=value`. Every change DELETEs the exact TXT
+ * it read and CREATEs the next one in one atomic batch, so taking, renewing and releasing it are
+ * compare-and-swaps; renewals ride in the same batch as each step's weights (guard()), so a step
+ * lands only while the lease is this run's.
+ */
+class Route53TxtLease {
+    route53;
+    hostedZoneId;
+    options;
+    resource;
+    name;
+    taken = false;
+    constructor(route53, hostedZoneId, recordName, options) {
+        this.route53 = route53;
+        this.hostedZoneId = hostedZoneId;
+        this.options = options;
+        this.name = `${LEASE_LABEL}.${recordName.toLowerCase().replace(/\.$/, '')}`;
+        this.resource = `${this.name} TXT in hosted zone ${hostedZoneId}`;
+    }
+    async peek(signal) {
+        const { clock, breakLease } = this.options;
+        return peekNote(this.resource, fieldsOf(await this.read(signal)), clock.now(), breakLease);
+    }
+    async acquire(signal) {
+        const { me, clock, durationMs, breakLease } = this.options;
+        for (let attempt = 1;; attempt++) {
+            const live = await this.read(signal);
+            const found = fieldsOf(live);
+            const now = clock.now();
+            const { warning } = takeable(this.resource, found, now, breakLease);
+            const holder = { ...me, startedAt: now, expiresAt: now + durationMs };
+            const next = this.txtOf({ holder, last: found.last });
+            if (await this.submit(swap(live, next), 'take the lease', signal)) {
+                this.taken = true;
+                return warning ? [warning] : [];
+            }
+            // Someone changed the TXT between our read and our batch: decide again on what is there.
+            if (attempt === ACQUIRE_ATTEMPTS) {
+                const now = fieldsOf(await this.read(signal));
+                if (now.holder)
+                    throw new LeaseHeldError(this.resource, now.holder);
+                throw new Error(`The lease ${this.resource} kept changing while this run tried to take it`);
+            }
+        }
+    }
+    async guard(phase, signal) {
+        const { me, clock, durationMs } = this.options;
+        const live = await this.read(signal);
+        const found = fieldsOf(live);
+        requireOurs(this.resource, found, me);
+        const holder = { ...found.holder, expiresAt: clock.now() + durationMs };
+        const renewal = swap(live, this.txtOf({ holder, last: found.last }));
+        const calls = phase.calls.map((call) => this.stamped(call, renewal));
+        if (calls.every((call, i) => call === phase.calls[i])) {
+            // A phase with no batch in this zone (none in mode dns today): renew on its own.
+            await this.submit(renewal, 'renew the lease', signal);
+            return phase;
+        }
+        return { ...phase, calls };
+    }
+    async release(outcome) {
+        if (!this.taken)
+            return;
+        const { me, clock, logger } = this.options;
+        const live = await this.read();
+        const found = fieldsOf(live);
+        if (found.holder?.leaseId !== me.leaseId) {
+            logger.warning(`The lease ${this.resource} is no longer this run's: left as it is`);
+            return;
+        }
+        const last = outcome.movedTraffic
+            ? { by: me.runUrl, outcome: outcome.status, at: clock.now() }
+            : found.last;
+        const changes = last ? swap(live, this.txtOf({ last })) : swap(live, undefined);
+        if (!(await this.submit(changes, 'release the lease'))) {
+            logger.warning(`The lease ${this.resource} changed while this run released it: left as it is`);
+        }
+        this.taken = false;
+    }
+    /** The batch's changes with the lease's renewal added: both land, or neither. */
+    stamped(call, renewal) {
+        const input = call.parameters;
+        if (call.operation !== 'ChangeResourceRecordSets' || input.HostedZoneId !== this.hostedZoneId)
+            return call;
+        const batch = input.ChangeBatch;
+        const parameters = {
+            ...input,
+            ChangeBatch: { ...batch, Changes: [...(batch.Changes ?? []), ...structuredClone(renewal)] }
+        };
+        return { ...call, parameters };
+    }
+    async read(signal) {
+        const input = {
+            HostedZoneId: this.hostedZoneId,
+            StartRecordName: `${this.name}.`,
+            StartRecordType: 'TXT',
+            MaxItems: 1
+        };
+        const out = await awsCall('ListResourceRecordSets', this.resource, () => this.route53.send(new ListResourceRecordSetsCommand(input), { abortSignal: signal }), signal);
+        const first = out.ResourceRecordSets?.[0];
+        const here = first?.Name?.toLowerCase().replace(/\.$/, '') === this.name;
+        return here && first?.Type === 'TXT' && !first.SetIdentifier ? first : undefined;
+    }
+    /** False when Route 53 refused the batch because the TXT is not the one read. */
+    async submit(changes, what, signal) {
+        const input = {
+            HostedZoneId: this.hostedZoneId,
+            ChangeBatch: { Comment: `aws-traffic-shift: ${what}`, Changes: changes }
+        };
+        try {
+            await awsCall('ChangeResourceRecordSets', this.resource, () => this.route53.send(new ChangeResourceRecordSetsCommand(input), { abortSignal: signal }), signal);
+            return true;
+        }
+        catch (error) {
+            const cause = error instanceof AwsCallError
+                ? error.cause
+                : undefined;
+            // Only a failed compare-and-swap is a refusal; any other invalid batch is a real error.
+            const refused = cause?.name === 'InvalidChangeBatch';
+            if (refused && COMPARE_AND_SWAP_REFUSED.test(cause.message ?? ''))
+                return false;
+            throw error;
+        }
+    }
+    txtOf(fields) {
+        const strings = [...encodeFields(fields)].map(([key, value]) => quote(`${key}=${value}`));
+        return {
+            Name: `${this.name}.`,
+            Type: 'TXT',
+            TTL: LEASE_TTL_SECONDS,
+            ResourceRecords: [{ Value: strings.join(' ') }]
+        };
+    }
+}
+/** DELETE exactly what was read (if anything), CREATE what comes next (if anything). */
+function swap(live, next) {
+    return [
+        ...(live ? [{ Action: 'DELETE', ResourceRecordSet: live }] : []),
+        ...(next ? [{ Action: 'CREATE', ResourceRecordSet: next }] : [])
+    ];
+}
+/** The lease's fields from a TXT's `"field=value"` strings; anything else in it is ignored. */
+function fieldsOf(record) {
+    const stored = new Map();
+    for (const { Value } of record?.ResourceRecords ?? []) {
+        for (const [, text] of (Value ?? '').matchAll(/"((?:[^"\\]|\\.)*)"/g)) {
+            const plain = text.replace(/\\(.)/g, '$1');
+            const at = plain.indexOf('=');
+            if (at > 0)
+                stored.set(plain.slice(0, at), plain.slice(at + 1));
+        }
+    }
+    return decodeFields(stored);
+}
+/** Route 53's presentation format for one TXT character-string, at most 255 characters. */
+function quote(text) {
+    return `"${text.slice(0, 255).replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+}
+
+const BREAK_LEASE_INPUT = 'break-lease';
+/** DNS names are at most 253 characters; the lease's TXT name adds its label and a dot. */
+const MAX_LEASED_NAME = 253 - LEASE_LABEL.length - 1;
+/**
+ * The lease's inputs, read with the others before any AWS call: `break-lease: true` takes over
+ * another run's live lease on purpose; in mode dns the lease's TXT name must be a DNS name too.
+ */
+function readLeaseInputs(read, mode, modeSettings) {
+    const recordName = mode === 'dns' ? modeSettings.recordName : undefined;
+    if (recordName !== undefined && recordName.length > MAX_LEASED_NAME) {
+        throw new InputError('record-name', recordName, `a name of at most ${MAX_LEASED_NAME} characters, so that the lease's TXT ` +
+            `${LEASE_LABEL}.<record-name> fits DNS's 253`);
+    }
+    return booleanInput(read, BREAK_LEASE_INPUT, false);
+}
+/**
+ * The lease on what a mode moves: the listener or rule, the target group, or the record's TXT.
+ * Undefined for a mode with no lease here (a new mode adds its line).
+ */
+function leaseFor(settings, modeSettings, deps, breakLease, me = runIdentity()) {
+    const options = {
+        me,
+        durationMs: leaseDurationMs(settings),
+        breakLease,
+        clock: deps.clock,
+        logger: deps.logger
+    };
+    const elb = (arn) => new ElbTagLease(deps.clients.get(ElasticLoadBalancingV2Client), arn, options);
+    switch (settings.mode) {
+        case 'weighted-target-groups': {
+            const { listenerArn, ruleArn } = modeSettings;
+            return elb((listenerArn ?? ruleArn));
+        }
+        case 'targets':
+            return elb(modeSettings.targetGroupArn);
+        case 'dns': {
+            const { hostedZoneId, recordName } = modeSettings;
+            return new Route53TxtLease(deps.clients.get(Route53Client), hostedZoneId, recordName, options);
+        }
+        default:
+            return undefined;
+    }
+}
 
 /** Every mode may read it. */
 const ALL = 'all';
@@ -25456,7 +27064,15 @@ const ACTION_INPUTS = {
     'probe-interval': ALL,
     'probe-failure-threshold': ALL,
     'route53-health-checks': ALL,
+    'break-lease': ALL,
     'dns-resolvers': ['dns'],
+    'traffic-split': ALL,
+    'canary-analysis': ALL,
+    'canary-alpha': ALL,
+    'canary-latency-tolerance': ALL,
+    'canary-min-requests': ALL,
+    'canary-checks': ALL,
+    'metric-period': ALL,
     'listener-arn': ['weighted-target-groups'],
     'rule-arn': ['weighted-target-groups'],
     'blue-target-group': ['weighted-target-groups'],
@@ -28299,7 +29915,10 @@ const SETTINGS = 'settings';
 const NOT_IN_SETTINGS = {
     [SETTINGS]: 'settings cannot nest',
     traffic: 'traffic is given per run as its own input (its default, 100, always reaches the action, ' +
-        'so a value here would never apply)'
+        'so a value here would never apply)',
+    // Taking over another run's lease is an operator's decision for one run, never every run's.
+    'break-lease': 'break-lease is given per run as its own input (it takes over another run’s live lease, ' +
+        'which every run of the workflow would then do)'
 };
 const ACCEPTED$1 = 'a YAML mapping of action input names to values, e.g. "mode: dns" and "bake-time: 5m" on ' +
     'their own lines; a list (probe-urls, alarms) as a YAML list or one comma-separated value';
@@ -28436,6 +30055,25 @@ function mermaidLabel(value, max) {
 function oneLine(value, max) {
     return clip(value.replace(NEWLINES, ' ').replace(CONTROL, '').replace(/\s+/g, ' ').trim(), max);
 }
+/**
+ * Plain text on one line, cut at a word boundary with "…" when longer than `max` (titles, where
+ * "… (N more characters)" would not fit and half a word reads as a typo). A text with no space
+ * in its second half is cut where it must be, never inside a surrogate pair.
+ */
+function cutAtWord(value, max) {
+    const line = oneLine(value, Number.MAX_SAFE_INTEGER);
+    if (line.length <= max)
+        return line;
+    const room = max - 1;
+    let end = line.lastIndexOf(' ', room);
+    if (end < room / 2) {
+        end = room;
+        const code = line.charCodeAt(end - 1);
+        if (code >= 0xd800 && code <= 0xdbff)
+            end -= 1;
+    }
+    return `${line.slice(0, end).replace(/[\s,;:]+$/, '')}…`;
+}
 
 const CAUSES = ['gate-failed', 'error', 'cancelled', 'out-of-band'];
 function failureFacts(record) {
@@ -28516,9 +30154,140 @@ function formatClock(ms, reference) {
     const full = formatTimestamp(ms);
     return Math.floor(ms / DAY_MS) === Math.floor(reference / DAY_MS) ? full.slice(11) : full;
 }
+/** A percent with its sign: "25%", "12.5%". */
+function formatPct(percent) {
+    return `${formatPercent(percent)}%`;
+}
 
-const TITLE_MAX = 200;
-const CAUSE_MAX = 80;
+/**
+ * Short names for the resources a report mentions. An ARN is ~100-140 characters of which people
+ * read one word (the load balancer's or the group's name), so charts, tables and annotation
+ * titles name resources by that word, and the summary lists the full ARNs once.
+ */
+// An ARN in running text: it ends at whitespace, a quote, a bracket, a comma or a semicolon.
+// Alarm names may hold other punctuation, so only these end it; a sentence's final period is
+// trimmed (see arnsIn).
+const ARN_IN_TEXT = /\barn:aws[a-z-]*:[a-z0-9-]+:[^\s"'`()[\]{}<>,;]+/g;
+/** How the dns backend names its target: "www.example.com. A in hosted zone Z123". */
+const DNS_TARGET = /^(\S+?)\.? (\S+) in hosted zone (\S+)$/;
+/** A short name for one ARN (or the dns backend's target), as people call the resource. */
+function shortName(resource) {
+    return parse(resource)?.name ?? resource;
+}
+function parse(resource) {
+    const dns = DNS_TARGET.exec(resource);
+    if (dns)
+        return { name: dns[1], id: `${dns[2]} ${dns[3]}` };
+    const arn = /^arn:aws[a-z-]*:([a-z0-9-]+):[^:]*:[^:]*:(.+)$/.exec(resource);
+    if (!arn)
+        return undefined;
+    const [, service, rest] = arn;
+    return fromResource(service, rest);
+}
+/** The resource part of an ARN (after the account) as a name and an id. */
+function fromResource(service, rest) {
+    if (service === 'elasticloadbalancing') {
+        // listener/app/NAME/LB-ID/LISTENER-ID, listener-rule/app/NAME/LB-ID/LISTENER-ID/RULE-ID,
+        // loadbalancer/app/NAME/LB-ID, targetgroup/NAME/TG-ID
+        const parts = rest.split('/');
+        const id = parts[parts.length - 1];
+        if (parts[0] === 'targetgroup' && parts.length >= 2)
+            return { name: parts[1], id };
+        const kind = { listener: 'listener', 'listener-rule': 'rule', loadbalancer: 'load balancer' }[parts[0]];
+        if (kind !== undefined && parts.length >= 3)
+            return { name: `${parts[2]} ${kind}`, id };
+    }
+    if (service === 'autoscaling') {
+        const group = /autoScalingGroupName\/(.+)$/.exec(rest);
+        if (group)
+            return { name: group[1], id: rest.split(':')[1] ?? '' };
+    }
+    if (service === 'cloudwatch' && rest.startsWith('alarm:')) {
+        return { name: rest.slice('alarm:'.length), id: '' };
+    }
+    if (service === 'route53') {
+        const [kind, id = ''] = rest.split('/');
+        const label = { hostedzone: 'hosted zone', healthcheck: 'health check' }[kind];
+        if (label !== undefined)
+            return { name: `${label} ${id}`, id: '' };
+    }
+    // Any other ARN: its last path or colon segment is what its owner named.
+    const segments = rest.split(/[/:]/).filter((segment) => segment !== '');
+    return { name: segments[segments.length - 1] ?? rest, id: '' };
+}
+/** Every ARN in a text, in order of appearance, each once. */
+function arnsIn(text) {
+    const found = (text.match(ARN_IN_TEXT) ?? []).map((arn) => arn.replace(/[.:]+$/, ''));
+    return [...new Set(found)];
+}
+/**
+ * Short names for a report's resources, unique within it: two listeners of one load balancer
+ * are both "shop listener" alone, so where names collide each gets the end of its id.
+ */
+class ShortNames {
+    names = new Map();
+    constructor(resources) {
+        const byName = new Map();
+        for (const resource of new Set(resources)) {
+            const parsed = parse(resource) ?? { name: resource, id: '' };
+            byName.set(parsed.name, [...(byName.get(parsed.name) ?? []), { resource, parsed }]);
+        }
+        for (const [name, entries] of byName) {
+            if (entries.length === 1) {
+                this.names.set(entries[0].resource, name);
+                continue;
+            }
+            const ids = entries.map((entry) => entry.parsed.id);
+            const length = distinctTail(ids);
+            entries.forEach(({ resource }, i) => {
+                const id = ids[i].slice(-length);
+                this.names.set(resource, id === '' ? resource : `${name} …${id}`);
+            });
+        }
+    }
+    /** The resource's short name (its own short name when this set has not seen it). */
+    of(resource) {
+        return this.names.get(resource) ?? shortName(resource);
+    }
+    /** The text with every ARN in it replaced by its short name. */
+    shorten(text) {
+        return text.replace(ARN_IN_TEXT, (match) => {
+            const arn = match.replace(/[.:]+$/, '');
+            return `${this.of(arn)}${match.slice(arn.length)}`;
+        });
+    }
+    /** Each resource given a name different from itself, with that name. */
+    entries() {
+        return [...this.names].filter(([resource, name]) => resource !== name);
+    }
+}
+/** The shortest tail length (at least 4) that tells the ids apart; their whole length if none. */
+function distinctTail(ids) {
+    const longest = Math.max(...ids.map((id) => id.length));
+    for (let length = Math.min(4, longest); length < longest; length++) {
+        if (new Set(ids.map((id) => id.slice(-length))).size === ids.length)
+            return length;
+    }
+    return longest;
+}
+/** The short names of every ARN the record mentions, unique within it. */
+function reportNames(record) {
+    const texts = [
+        record.failure,
+        record.finalNative,
+        record.failedGate?.detail,
+        ...(record.warnings ?? []),
+        ...record.steps.flatMap((step) => [step.native, ...step.gates.map((check) => check.detail)]),
+        ...record.events.map((event) => event.message)
+    ];
+    const arns = texts.flatMap((text) => (text === undefined ? [] : arnsIn(text)));
+    return new ShortNames([record.target, ...arns]);
+}
+
+/** GitHub keeps at most 255 characters of an annotation's title (the Checks API's limit). */
+const TITLE_MAX = 255;
+/** The error's share of the title: a few words; the message below has it whole. */
+const CAUSE_MAX = 100;
 const LINE_MAX = 1000;
 /**
  * The error annotation of a run that failed or rolled back: a title naming the gate (or the
@@ -28531,7 +30300,9 @@ function renderFailureAnnotation(record) {
     const facts = failureFacts(record);
     const outcome = record.status === 'rolled-back' ? 'rolled back' : 'failed';
     const at = facts.atPercent === undefined ? '' : ` at ${formatPercent(facts.atPercent)}% green`;
-    const title = oneLine(`Traffic shift ${outcome}: ${what(record, facts)}${at}`, TITLE_MAX);
+    // Resources by their short names: an ARN is too long for a title and useless cut in half.
+    const names = reportNames(record);
+    const title = cutAtWord(`Traffic shift ${outcome}: ${what(record, facts, names)}${at}`, TITLE_MAX);
     const saw = facts.gate
         ? `Gate ${facts.gate.gate} reported: ${facts.gate.detail}`
         : (facts.cause?.message ?? record.failure ?? 'The run stopped without saying why.');
@@ -28548,7 +30319,7 @@ function renderFailureAnnotation(record) {
     return { title, message: lines.map((line) => oneLine(line, LINE_MAX)).join('\n') };
 }
 /** The gate or the error, in a few words. */
-function what(record, facts) {
+function what(record, facts, names) {
     if (facts.gate)
         return `gate ${facts.gate.gate} failed`;
     switch (facts.cause?.kind) {
@@ -28559,9 +30330,11 @@ function what(record, facts) {
         case 'gate-failed':
             return 'a gate failed';
         case 'error':
-            return `error: ${oneLine(facts.cause.message, CAUSE_MAX)}`;
+            return `error: ${cutAtWord(names.shorten(facts.cause.message), CAUSE_MAX)}`;
         default:
-            return record.failure === undefined ? 'unknown error' : oneLine(record.failure, CAUSE_MAX);
+            return record.failure === undefined
+                ? 'unknown error'
+                : cutAtWord(names.shorten(record.failure), CAUSE_MAX);
     }
 }
 /** What the action did about it, and where that left traffic. */
@@ -28712,7 +30485,8 @@ function renderOutputs(record) {
         traffic: record.finalPercent === undefined ? '' : formatPercent(record.finalPercent),
         'steps-applied': String(record.events.filter((event) => event.kind === 'shift').length),
         'duration-seconds': record.finishedAt === undefined ? '' : formatSeconds(record.finishedAt - record.startedAt),
-        report: renderReportJson(record)
+        report: renderReportJson(record),
+        'run-url': record.context.runUrl ?? ''
     };
 }
 /**
@@ -28775,117 +30549,247 @@ function minimalReport(record) {
     }, undefined, STRING_MAX);
 }
 
-/** Mermaid draws every point with a label; beyond this the chart is unreadable. */
-const MAX_POINTS = 100;
+/** At most this many intervals: about 3 px each on GitHub's ~700 px chart. */
+const MAX_INTERVALS = 200;
+/** Runs longer than this are charted in minutes: people read a 30-minute rollout in minutes. */
+const MINUTES_AFTER_S = 600;
 /**
- * Green's share over time as a step function: a shift is instant, so each change of the share
- * gives two points at the same moment (the old value, then the new one). At most MAX_POINTS
- * points: the first, the last, and as many jumps as fit, preferring the first, the last and
- * every change of direction (a rollback) over the jumps inside a steady ramp.
+ * Sample intervals, in the axis's unit. Mermaid spreads a line's values evenly over a numeric x axis by
+ * adding (max - min) / (count - 1) to min while it is <= max: each of these is exact in binary,
+ * so every sum is exact and no value falls off the end of the axis.
  */
-function chartPoints(record) {
-    const samples = record.events
+const INTERVALS = [
+    1 / 64,
+    1 / 32,
+    1 / 16,
+    1 / 8,
+    1 / 4,
+    1 / 2,
+    1,
+    2,
+    5,
+    10,
+    15,
+    30,
+    60,
+    120,
+    300,
+    600,
+    900,
+    1800,
+    3600
+];
+/** GitHub's own green: readable on its light and dark themes alike. */
+const LINE_COLOUR = '#2da44e';
+/**
+ * Green's share over time on a time-true axis: one value per fixed interval, so a 3 s bake is ten
+ * times as wide as a 0.3 s rollback. Each value is, of the shares the interval held, the one
+ * furthest from the value before: a peak or a dip shorter than an interval (green at 100 % for
+ * a moment before a rollback) is drawn one interval wide instead of vanishing between samples.
+ * Undefined without any share.
+ */
+function chartSeries(record) {
+    const changes = record.events
         .filter((event) => event.percent !== undefined && Number.isFinite(event.percent))
         .map((event) => ({ at: event.at - record.startedAt, percent: event.percent }));
-    if (samples.length === 0)
-        return [];
-    const jumps = [];
-    let current = samples[0].percent;
-    for (const sample of samples.slice(1)) {
-        if (sample.percent !== current)
-            jumps.push({ at: sample.at, from: current, to: sample.percent });
-        current = sample.percent;
-    }
-    const first = samples[0];
-    const last = samples[samples.length - 1];
-    const points = [first];
-    const push = (point) => {
-        const previous = points[points.length - 1];
-        if (previous.at !== point.at || previous.percent !== point.percent)
-            points.push(point);
-    };
-    for (const jump of selectJumps(jumps, Math.floor((MAX_POINTS - 2) / 2))) {
-        push({ at: jump.at, percent: jump.from });
-        push({ at: jump.at, percent: jump.to });
-    }
-    push(last);
-    return points;
-}
-function selectJumps(jumps, limit) {
-    if (jumps.length <= limit)
-        return jumps;
-    const direction = (jump) => Math.sign(jump.to - jump.from);
-    const priority = new Set([0, jumps.length - 1]);
-    jumps.forEach((jump, i) => {
-        if (i > 0 && direction(jump) !== direction(jumps[i - 1])) {
-            priority.add(i - 1);
-            priority.add(i);
+    if (changes.length === 0)
+        return undefined;
+    const lastEvent = record.events[record.events.length - 1].at;
+    const endMs = Math.max(0, lastEvent - record.startedAt, (record.finishedAt ?? 0) - record.startedAt);
+    const unit = endMs / 1000 > MINUTES_AFTER_S ? 'minutes' : 'seconds';
+    const unitMs = unit === 'minutes' ? 60_000 : 1000;
+    const interval = intervalFor(endMs / unitMs);
+    const intervalMs = interval * unitMs;
+    const count = Math.max(2, Math.ceil(endMs / intervalMs) + 1);
+    // Before the first share was read, the run was at that share (it is the live split it found).
+    let current = changes[0].percent;
+    let next = 0;
+    const values = [];
+    for (let k = 0; k < count; k++) {
+        const until = k * intervalMs;
+        const held = [current];
+        while (next < changes.length && changes[next].at <= until) {
+            current = changes[next].percent;
+            held.push(current);
+            next++;
         }
-    });
-    const important = [...priority].sort((a, b) => a - b);
-    let chosen;
-    if (important.length >= limit) {
-        chosen = evenly(important, limit);
+        const previous = values.length > 0 ? values[values.length - 1] : current;
+        values.push(furthest(held, previous, current));
     }
-    else {
-        const rest = jumps.map((_, i) => i).filter((i) => !priority.has(i));
-        chosen = [...important, ...evenly(rest, limit - important.length)].sort((a, b) => a - b);
+    return { unit, interval, values };
+}
+/** The finest interval that keeps the chart within MAX_INTERVALS (the coarsest beyond that). */
+function intervalFor(duration) {
+    return (INTERVALS.find((interval) => duration / interval <= MAX_INTERVALS) ??
+        INTERVALS[INTERVALS.length - 1]);
+}
+/** The held share furthest from `previous`; on a tie, the one the interval ends with. */
+function furthest(held, previous, last) {
+    let best = last;
+    for (const percent of held) {
+        if (Math.abs(percent - previous) > Math.abs(best - previous))
+            best = percent;
     }
-    return chosen.map((i) => jumps[i]);
+    return best;
 }
-/** `count` items spread evenly over the list, its first and last included. */
-function evenly(items, count) {
-    if (count <= 0)
-        return [];
-    if (count === 1)
-        return [items[0]];
-    if (items.length <= count)
-        return items;
-    return Array.from({ length: count }, (_, j) => items[Math.round((j * (items.length - 1)) / (count - 1))]);
-}
-/** A mermaid xychart of green's share (percent) over seconds since the start; '' without data. */
-function renderChart(record) {
-    const points = chartPoints(record);
-    if (points.length === 0)
+/**
+ * A mermaid xychart of green's share (percent) over time since the start, the x axis numeric
+ * (mermaid draws its own ticks); '' without data. `name` is the target as people call it.
+ */
+function renderChart(record, name) {
+    const series = chartSeries(record);
+    if (series === undefined)
         return '';
-    const labels = points.map((point) => `"${mermaidLabel(formatSeconds(point.at), 20)}"`);
-    const values = points.map((point) => formatPercent(point.percent));
+    const end = series.interval * (series.values.length - 1);
+    const unit = series.unit === 'minutes' ? 'Minutes' : 'Seconds';
     return [
         '```mermaid',
+        // The default palette draws the line in a pale lavender that all but vanishes on white.
+        `%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "${LINE_COLOUR}"}}}}%%`,
         'xychart-beta',
-        `  title "${mermaidLabel(`Traffic to green: ${record.target}`, 120)}"`,
-        `  x-axis "Seconds since start" [${labels.join(', ')}]`,
+        `  title "${mermaidLabel(`Traffic to green: ${name}`, 80)}"`,
+        `  x-axis "${unit} since start" 0 --> ${end}`,
         '  y-axis "Green (%)" 0 --> 100',
-        `  line [${values.join(', ')}]`,
+        `  line [${series.values.map(formatPercent).join(', ')}]`,
         '```'
     ].join('\n');
 }
 
-/** GitHub keeps at most 1 MiB of summary per step; stay well below it. */
-const SUMMARY_BUDGET_BYTES = 900 * 1024;
-// Caps on single values, in characters, so that one huge string cannot crowd out the rest.
-const SHORT = 200;
+const SHORT$2 = 200;
 const TARGET = 500;
-const LONG = 2000;
+const RESOURCES = 50;
+/** Who ran what where: repository, commit, actor, run, target, what was asked, times. */
+function contextSection(record, names) {
+    const { context } = record;
+    const origin = webOrigin(context.runUrl);
+    const items = [];
+    if (context.repository !== undefined) {
+        const repoUrl = origin && /^[\w.-]+\/[\w.-]+$/.test(context.repository)
+            ? `${origin}/${context.repository}`
+            : undefined;
+        items.push(`**Repository:** ${link(repoUrl, escapeText(context.repository, SHORT$2))}`);
+        if (context.sha !== undefined) {
+            const commitUrl = repoUrl && /^[0-9a-f]{7,64}$/i.test(context.sha)
+                ? `${repoUrl}/commit/${context.sha}`
+                : undefined;
+            items.push(`**Commit:** ${link(commitUrl, code(context.sha.slice(0, 12), SHORT$2))}`);
+        }
+    }
+    else if (context.sha !== undefined) {
+        items.push(`**Commit:** ${code(context.sha.slice(0, 12), SHORT$2)}`);
+    }
+    if (context.actor !== undefined)
+        items.push(`**Actor:** ${escapeText(context.actor, SHORT$2)}`);
+    const workflow = [context.workflow, context.job]
+        .filter((part) => part !== undefined)
+        .map((part) => escapeText(part, SHORT$2))
+        .join(' › ');
+    if (context.runUrl !== undefined) {
+        const runUrl = origin ? context.runUrl : undefined;
+        const text = workflow || escapeText(context.runUrl, SHORT$2);
+        items.push(`**Run:** ${link(runUrl, text)}`);
+    }
+    else if (workflow) {
+        items.push(`**Workflow:** ${workflow}`);
+    }
+    const short = names.of(record.target);
+    const full = short === record.target ? '' : ` ${code(record.target, TARGET)}`;
+    items.push(`**Target:** <b>${escapeText(short, SHORT$2)}</b>${full} (mode ${code(record.mode, SHORT$2)})`);
+    items.push(`**Requested:** ${escapeText(requested(record), TARGET)}`);
+    const times = [`**Started:** ${formatTimestamp(record.startedAt)}`];
+    if (record.finishedAt !== undefined) {
+        times.push(`**Finished:** ${formatTimestamp(record.finishedAt)}`);
+        times.push(`**Duration:** ${formatDuration(record.finishedAt - record.startedAt)}`);
+    }
+    items.push(times.join(' · '));
+    return items.map((item) => `- ${item}`).join('\n');
+}
+/**
+ * What the run was asked, in words: the direction, the path from the live split through the
+ * waypoints it passes, and what a failure does. A manual rollback reads "Rollback to blue:
+ * green 100% → 0%".
+ */
+function requested(record) {
+    const to = record.requestedPercent;
+    const from = record.startPercent;
+    const dry = record.dryRun ? ' (dry run)' : '';
+    if (from === undefined)
+        return `Green to ${formatPct(to)} (the live split was never read)${dry}`;
+    if (to === from)
+        return `Green at ${formatPct(to)}, where it already was${dry}`;
+    const up = to > from;
+    const lead = up
+        ? to === 100
+            ? 'Shift to green'
+            : 'Toward green'
+        : to === 0
+            ? 'Rollback to blue'
+            : 'Toward blue';
+    const path = [from, ...waypointsBetween(record.schedule, from, to), to].map(formatPct);
+    return `${lead}: green ${path.join(' → ')}${onFailure(record, up, from)}${dry}`;
+}
+/** The schedule's waypoints strictly between the two splits, in the order the run passes them. */
+function waypointsBetween(schedule, from, to) {
+    const low = Math.min(from, to);
+    const high = Math.max(from, to);
+    const between = schedule.filter((percent) => percent > low && percent < high);
+    return to > from ? between : between.reverse();
+}
+/** Where a failure takes traffic. A rollback never moves traffic toward green (rollback.ts). */
+function onFailure(record, up, from) {
+    const back = record.rollbackPercent;
+    if (up)
+        return back === undefined ? '' : `; on failure, back to ${formatPct(back)}`;
+    if (back === undefined || back >= from) {
+        return '; a failure leaves traffic where it stopped';
+    }
+    return `; on failure, down to ${formatPct(back)} if still above it`;
+}
+/** The full ARN behind each short name the summary uses (the target's is on its own line). */
+function resourcesSection(names, target) {
+    const entries = names.entries().filter(([resource]) => resource !== target);
+    if (entries.length === 0)
+        return '';
+    const rows = entries
+        .slice(0, RESOURCES)
+        .map(([resource, name]) => `| ${escapeCell(name, SHORT$2)} | ${code(resource, TARGET)} |`);
+    if (entries.length > RESOURCES)
+        rows.push(`| … | ${entries.length - RESOURCES} more |`);
+    return [
+        '<details>',
+        `<summary>Resources (${entries.length})</summary>`,
+        '',
+        '| Name | ARN |',
+        '|---|---|',
+        ...rows,
+        '',
+        '</details>'
+    ].join('\n');
+}
+/** The scheme and host of the run's own URL, so links to the repository work on GHES too. */
+function webOrigin(url) {
+    if (url === undefined)
+        return undefined;
+    try {
+        const parsed = new URL(url);
+        return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.origin : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+function link(href, html) {
+    return href === undefined ? html : `<a href="${escapeAttribute(href)}">${html}</a>`;
+}
+
+/** Why a list of the summary was cut, where it was. */
+const LIMIT_NOTE = "to keep this summary under GitHub's 1 MiB limit";
+// Caps on single values, in characters, so that one huge string cannot crowd out the rest.
+const SHORT$1 = 200;
 const NATIVE = 300;
-const GATE_NAME = 100;
+const GATE_NAME$1 = 100;
 const GATE_DETAIL = 300;
 const GATES_PER_STEP = 20;
-const MESSAGE = 500;
-const PARAMETERS = 4000;
-const SCHEDULE = 300;
-// When the lists must be cut, each keeps at least this much (events are cut first).
-const EVENTS_FLOOR = 32 * 1024;
-const STEPS_FLOOR = 128 * 1024;
-const LIMIT_NOTE = "to keep this summary under GitHub's 1 MiB limit";
-const HEADLINES = {
-    succeeded: '✅ Traffic shift succeeded',
-    'rolled-back': '↩️ Traffic shift rolled back',
-    failed: '❌ Traffic shift failed',
-    'no-op': '⏺️ No-op: traffic was already where requested',
-    planned: '📝 Planned (dry run): nothing was changed',
-    unfinished: '⚠️ Traffic shift did not finish'
-};
 const OUTCOMES = {
     passed: '✅ passed',
     failed: '❌ failed',
@@ -28899,6 +30803,77 @@ const GATE_ICONS = {
     pending: '⏳',
     fail: '❌'
 };
+const STEP_HEADER = [
+    '| # | Green | Native | Started (UTC) | Converged in | Baked | Outcome | Gates (last result) |',
+    '|--:|---|---|---|--:|---|---|---|'
+].join('\n');
+/** The step table, its rows already rendered (and cut) by the caller. */
+function stepsSection(record, rows) {
+    if (record.steps.length === 0)
+        return '';
+    return [`### Steps (${record.steps.length})`, '', STEP_HEADER, ...rows].join('\n');
+}
+/** One step's row; ARNs in its cells are given by their short names. */
+function renderStepRow(record, step, names) {
+    const planned = record.status === 'planned' && step.outcome === 'running';
+    const converged = step.convergedAt !== undefined
+        ? formatDuration(step.convergedAt - step.startedAt)
+        : planned || step.outcome === 'running'
+            ? '—'
+            : 'did not converge';
+    const baked = step.convergedAt !== undefined && step.finishedAt !== undefined
+        ? `${formatDuration(step.finishedAt - step.convergedAt)} of ${formatDuration(step.bakeMs)}`
+        : planned
+            ? `${formatDuration(step.bakeMs)} (planned)`
+            : '—';
+    const cells = [
+        String(step.index + 1),
+        `${formatPct(step.fromPercent)} → ${formatPct(step.toPercent)}`,
+        escapeCell(names.shorten(step.native), NATIVE),
+        planned ? '—' : formatClock(step.startedAt, record.startedAt),
+        converged,
+        baked,
+        OUTCOMES[planned ? 'planned' : step.outcome] ?? escapeCell(String(step.outcome), SHORT$1),
+        gatesCell(step.gates, names)
+    ];
+    return `| ${cells.join(' | ')} |`;
+}
+function gatesCell(gates, names) {
+    if (gates.length === 0)
+        return '—';
+    const shown = gates.slice(0, GATES_PER_STEP).map((check) => {
+        const icon = GATE_ICONS[check.status] ?? '';
+        const status = escapeText(String(check.status), SHORT$1);
+        const detail = escapeCell(names.shorten(check.detail), GATE_DETAIL);
+        return `${icon} <b>${escapeText(check.gate, GATE_NAME$1)}</b> (${status}): ${detail}`;
+    });
+    if (gates.length > GATES_PER_STEP)
+        shown.push(`… ${gates.length - GATES_PER_STEP} more gates`);
+    return shown.join('<br>');
+}
+function stepGap(omitted) {
+    return `| … | **${omitted} steps left out** ${LIMIT_NOTE} |  |  |  |  |  |  |`;
+}
+
+/** GitHub keeps at most 1 MiB of summary per step; stay well below it. */
+const SUMMARY_BUDGET_BYTES = 900 * 1024;
+// Caps on single values, in characters, so that one huge string cannot crowd out the rest.
+const SHORT = 200;
+const LONG = 2000;
+const GATE_NAME = 100;
+const MESSAGE = 500;
+const PARAMETERS = 4000;
+// When the lists must be cut, each keeps at least this much (events are cut first).
+const EVENTS_FLOOR = 32 * 1024;
+const STEPS_FLOOR = 128 * 1024;
+const HEADLINES = {
+    succeeded: '✅ Traffic shift succeeded',
+    'rolled-back': '↩️ Traffic shift rolled back',
+    failed: '❌ Traffic shift failed',
+    'no-op': '⏺️ No-op: traffic was already where requested',
+    planned: '📝 Planned (dry run): nothing was changed',
+    unfinished: '⚠️ Traffic shift did not finish'
+};
 /**
  * The job summary of a run: GitHub-flavoured Markdown with HTML, every interpolated value
  * escaped, and never more than SUMMARY_BUDGET_BYTES (UTF-8) whatever the length of the run: the
@@ -28906,19 +30881,21 @@ const GATE_ICONS = {
  * first and last rows.
  */
 function renderSummary(record) {
-    const stepRow = memo((i) => renderStepRow(record, record.steps[i]));
+    const names = reportNames(record);
+    const stepRow = memo((i) => renderStepRow(record, record.steps[i], names));
     const callBlock = memo((i) => renderPlannedCall(record.plannedCalls[i], i));
-    const eventRow = memo((i) => renderEventRow(record, record.events[i]));
+    const eventRow = memo((i) => renderEventRow(record, record.events[i], names));
     const counts = [record.events.length, record.steps.length, record.plannedCalls.length];
-    const top = [headline(record), failureSection(record), contextSection(record)];
-    const middle = [renderChart(record), finalSection(record)];
+    const top = [headline(record), failureSection(record), contextSection(record, names)];
+    const middle = [renderChart(record, names.of(record.target)), finalSection(record)];
     // The sections in order, with the three lists cut as `kept` says.
     const layout = ([events, steps, calls]) => join([
         ...top,
         stepsSection(record, applyKept(counts[1], stepRow, steps, stepGap)),
         ...middle,
         callsSection(record, applyKept(counts[2], callBlock, calls, callGap)),
-        eventsSection(applyKept(counts[0], eventRow, events, eventGap), counts[0])
+        eventsSection(applyKept(counts[0], eventRow, events, eventGap), counts[0]),
+        resourcesSection(names, record.target)
     ]);
     // Everything but the three lists, with the notes that say what was cut.
     const fixed = utf8Bytes(layout(counts.map((count) => ({ head: 0, tail: 0, omitted: count }))));
@@ -28937,7 +30914,7 @@ function join(sections) {
 function headline(record) {
     const split = record.finalPercent === undefined ? 'final split unknown' : formatSplit(record.finalPercent);
     const planned = record.status === 'planned'
-        ? ` (the run would take green to ${pct(record.requestedPercent)})`
+        ? ` (the run would take green to ${formatPct(record.requestedPercent)})`
         : '';
     return `## ${HEADLINES[record.status ?? 'unfinished']}: ${split}${planned}`;
 }
@@ -28956,112 +30933,6 @@ function failureSection(record) {
         lines.push(`**Rolled back to:** ${formatSplit(facts.rollback.percent)}`);
     }
     return lines.map((line) => `> ${line}`).join('\n>\n');
-}
-function contextSection(record) {
-    const { context } = record;
-    const origin = webOrigin(context.runUrl);
-    const items = [];
-    if (context.repository !== undefined) {
-        const repoUrl = origin && /^[\w.-]+\/[\w.-]+$/.test(context.repository)
-            ? `${origin}/${context.repository}`
-            : undefined;
-        items.push(`**Repository:** ${link(repoUrl, escapeText(context.repository, SHORT))}`);
-        if (context.sha !== undefined) {
-            const commitUrl = repoUrl && /^[0-9a-f]{7,64}$/i.test(context.sha)
-                ? `${repoUrl}/commit/${context.sha}`
-                : undefined;
-            items.push(`**Commit:** ${link(commitUrl, code(context.sha.slice(0, 12), SHORT))}`);
-        }
-    }
-    else if (context.sha !== undefined) {
-        items.push(`**Commit:** ${code(context.sha.slice(0, 12), SHORT)}`);
-    }
-    if (context.actor !== undefined)
-        items.push(`**Actor:** ${escapeText(context.actor, SHORT)}`);
-    const workflow = [context.workflow, context.job]
-        .filter((part) => part !== undefined)
-        .map((part) => escapeText(part, SHORT))
-        .join(' › ');
-    if (context.runUrl !== undefined) {
-        const runUrl = origin ? context.runUrl : undefined;
-        const text = workflow || escapeText(context.runUrl, SHORT);
-        items.push(`**Run:** ${link(runUrl, text)}`);
-    }
-    else if (workflow) {
-        items.push(`**Workflow:** ${workflow}`);
-    }
-    items.push(`**Target:** ${code(record.target, TARGET)} (mode ${code(record.mode, SHORT)})`);
-    items.push(`**Requested:** ${requested(record)}`);
-    const times = [`**Started:** ${formatTimestamp(record.startedAt)}`];
-    if (record.finishedAt !== undefined) {
-        times.push(`**Finished:** ${formatTimestamp(record.finishedAt)}`);
-        times.push(`**Duration:** ${formatDuration(record.finishedAt - record.startedAt)}`);
-    }
-    items.push(times.join(' · '));
-    return items.map((item) => `- ${item}`).join('\n');
-}
-function requested(record) {
-    const parts = [`green to ${pct(record.requestedPercent)}`];
-    if (record.startPercent !== undefined)
-        parts.push(`from ${pct(record.startPercent)}`);
-    if (record.schedule.length > 0) {
-        const schedule = record.schedule.map(pct).join(' → ');
-        parts.push(`waypoints ${escapeText(schedule, SCHEDULE)}`);
-    }
-    if (record.rollbackPercent !== undefined) {
-        parts.push(`rollback to ${pct(record.rollbackPercent)}`);
-    }
-    if (record.dryRun)
-        parts.push('dry run');
-    return parts.join('; ');
-}
-const STEP_HEADER = [
-    '| # | Green | Native | Started (UTC) | Converged in | Baked | Outcome | Gates (last result) |',
-    '|--:|---|---|---|--:|---|---|---|'
-].join('\n');
-function stepsSection(record, rows) {
-    if (record.steps.length === 0)
-        return '';
-    return [`### Steps (${record.steps.length})`, '', STEP_HEADER, ...rows].join('\n');
-}
-function renderStepRow(record, step) {
-    const planned = record.status === 'planned' && step.outcome === 'running';
-    const converged = step.convergedAt !== undefined
-        ? formatDuration(step.convergedAt - step.startedAt)
-        : planned || step.outcome === 'running'
-            ? '—'
-            : 'did not converge';
-    const baked = step.convergedAt !== undefined && step.finishedAt !== undefined
-        ? `${formatDuration(step.finishedAt - step.convergedAt)} of ${formatDuration(step.bakeMs)}`
-        : planned
-            ? `${formatDuration(step.bakeMs)} (planned)`
-            : '—';
-    const cells = [
-        String(step.index + 1),
-        `${pct(step.fromPercent)} → ${pct(step.toPercent)}`,
-        escapeCell(step.native, NATIVE),
-        planned ? '—' : formatClock(step.startedAt, record.startedAt),
-        converged,
-        baked,
-        OUTCOMES[planned ? 'planned' : step.outcome] ?? escapeCell(String(step.outcome), SHORT),
-        gatesCell(step.gates)
-    ];
-    return `| ${cells.join(' | ')} |`;
-}
-function gatesCell(gates) {
-    if (gates.length === 0)
-        return '—';
-    const shown = gates.slice(0, GATES_PER_STEP).map((check) => {
-        const icon = GATE_ICONS[check.status] ?? '';
-        const status = escapeText(String(check.status), SHORT);
-        return `${icon} <b>${escapeText(check.gate, GATE_NAME)}</b> (${status}): ${escapeCell(check.detail, GATE_DETAIL)}`;
-    });
-    if (gates.length > GATES_PER_STEP)
-        shown.push(`… ${gates.length - GATES_PER_STEP} more gates`);
-    return shown.join('<br>');
-}
-function stepGap(omitted) {
-    return `| … | **${omitted} steps left out** ${LIMIT_NOTE} |  |  |  |  |  |  |`;
 }
 function finalSection(record) {
     if (record.finalPercent === undefined && record.finalNative === undefined) {
@@ -29101,36 +30972,18 @@ function eventsSection(rows, count) {
         '</details>'
     ].join('\n');
 }
-function renderEventRow(record, event) {
+function renderEventRow(record, event, names) {
     const cells = [
         formatClock(event.at, record.startedAt),
         formatSeconds(event.at - record.startedAt),
         code(String(event.kind), SHORT),
-        event.percent === undefined ? '' : pct(event.percent),
-        escapeCell(event.message, MESSAGE)
+        event.percent === undefined ? '' : formatPct(event.percent),
+        escapeCell(names.shorten(event.message), MESSAGE)
     ];
     return `| ${cells.join(' | ')} |`;
 }
 function eventGap(omitted) {
     return `| … |  |  |  | **${omitted} events left out** ${LIMIT_NOTE} |`;
-}
-function pct(percent) {
-    return `${formatPercent(percent)}%`;
-}
-/** The scheme and host of the run's own URL, so links to the repository work on GHES too. */
-function webOrigin(url) {
-    if (url === undefined)
-        return undefined;
-    try {
-        const parsed = new URL(url);
-        return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.origin : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-function link(href, html) {
-    return href === undefined ? html : `<a href="${escapeAttribute(href)}">${html}</a>`;
 }
 /** A last guard: the caps above should make it unreachable, but the limit is GitHub's, not ours. */
 function cutToBudget(summary) {
@@ -29397,6 +31250,60 @@ function nextTurn() {
     return new Promise((resolve) => setImmediate(resolve));
 }
 
+/** After inspection and planning, before the first write; a held lease throws LeaseHeldError. */
+async function takeLease(state) {
+    if (!state.lease)
+        return;
+    const warnings = await state.lease.acquire(state.signal);
+    for (const warning of warnings)
+        state.log.warning(warning);
+    if (warnings.length > 0)
+        state.record.warnings = [...(state.record.warnings ?? []), ...warnings];
+    state.log.info(`Holding the lease on ${state.lease.resource}`);
+}
+/**
+ * Before each write: the lease must still be this run's (LeaseLostError stops the run). A
+ * rollback (the run has recorded why it failed) is stopped only by a lease another run holds,
+ * never by a lease it cannot read: traffic left on a failing green is worse than a rollback
+ * whose lease is unconfirmed, whose live state the runner has already checked is its own.
+ */
+async function guardWrite(state, phase, signal) {
+    if (!state.lease)
+        return phase;
+    try {
+        return await state.lease.guard(phase, signal);
+    }
+    catch (error) {
+        if (error instanceof LeaseLostError || state.record.failure === undefined)
+            throw error;
+        state.log.warning(`Could not check the lease on ${state.lease.resource} before this rollback write ` +
+            `(${describeError(error)}); rolling back without it`);
+        return phase;
+    }
+}
+/** A dry run takes no lease, but says when a real run would refuse or take one over. */
+async function peekLease(state) {
+    const note = await state.lease?.peek(state.signal);
+    if (!note)
+        return;
+    state.log.warning(note);
+    state.record.warnings = [...(state.record.warnings ?? []), note];
+}
+/** At the end, whatever the outcome: a failed release is warned about, never the run's verdict. */
+async function releaseLease(state) {
+    if (!state.lease)
+        return;
+    try {
+        await state.lease.release({
+            status: state.record.status ?? 'failed',
+            movedTraffic: state.movedTraffic
+        });
+    }
+    catch (error) {
+        state.log.warning(`Could not release the lease on ${state.lease.resource} (it expires by itself): ${describeError(error)}`);
+    }
+}
+
 function newRunState(options) {
     const { backend, clock, settings } = options;
     return {
@@ -29405,6 +31312,7 @@ function newRunState(options) {
         log: options.logger,
         settings,
         signal: options.signal,
+        lease: options.lease,
         record: {
             mode: backend.mode,
             target: backend.target,
@@ -29462,6 +31370,8 @@ const VERIFY_MAX_POLL_MS = 1000;
 const READY_FIRST_RECHECK_MS = 250;
 /** Sends one phase's calls. From here until it is verified, the phase is in flight. */
 async function writePhase(state, phase, from, signal) {
+    // A run whose lease another run took stops here, before writing (LeaseLostError).
+    const sent = await guardWrite(state, phase, signal);
     state.inFlight = { phase, from };
     state.wrote = true;
     if (phase.movesTraffic) {
@@ -29469,7 +31379,7 @@ async function writePhase(state, phase, from, signal) {
         state.ready = state.ready === 'never' ? 'never' : 'stale';
         state.current = { split: phase.expect.split, since: state.clock.now() };
     }
-    await state.backend.apply(phase, signal);
+    await state.backend.apply(sent, signal);
 }
 /**
  * Polls verify() with backoff until AWS shows the phase's state: diverged (someone else's edit)
@@ -29795,6 +31705,7 @@ async function runShift(options) {
     catch (error) {
         await handleFailure(state, error);
     }
+    await releaseLease(state);
     state.record.finishedAt = state.clock.now();
     event(state, 'done', `Run ${state.record.status}`, state.record.finalPercent);
     return state.record;
@@ -29824,10 +31735,13 @@ async function shift(state, buildGates) {
     record.targetPercent = target.percent;
     const steps = planQuantizedSteps(start.split, settings.traffic, settings.schedule.points, (split) => backend.quantize(split, start));
     log.info(planLine(start.split, target, settings.traffic, steps));
-    if (settings.dryRun)
+    if (settings.dryRun) {
+        await peekLease(state);
         return planOnly(state, start, steps);
+    }
     if (steps.length === 0)
         return finish(state, 'no-op', start);
+    await takeLease(state);
     state.towardBlue = target.permille < start.split.permille;
     for (const [index, step] of steps.entries()) {
         await log.group(`Step ${index + 1}/${steps.length}: ${stepName(step)}`, () => runStep(state, index, step, steps.length));
@@ -30130,7 +32044,7 @@ function resolveRegion$1(read, env) {
  * read and validated before the first AWS client exists.
  */
 async function run(signal) {
-    let settings, backendDefinition, modeSettings, gateSettings;
+    let settings, backendDefinition, modeSettings, gateSettings, breakLease;
     try {
         // The settings block (one place for a reusable workflow's settings), inputs overriding it.
         const read = withSettings((name) => getInput(name));
@@ -30144,6 +32058,7 @@ async function run(signal) {
         const common = settings;
         modeSettings = backendDefinition.readInputs(read, common);
         gateSettings = GATES.map((gate) => ({ gate, settings: gate.readInputs(read, common) }));
+        breakLease = readLeaseInputs(read, common.mode, modeSettings);
     }
     catch (error) {
         if (!(error instanceof InputError))
@@ -30157,6 +32072,7 @@ async function run(signal) {
     const logger = actionsLogger();
     const clock = systemClock;
     const backend = backendDefinition.create(modeSettings, { clients, clock, logger });
+    const lease = leaseFor(settings, modeSettings, { clients, clock, logger }, breakLease);
     // Gates are built once the inspection has found blue and green (no gate imports a backend).
     const gates = (sides) => {
         const built = [];
@@ -30179,7 +32095,8 @@ async function run(signal) {
         logger,
         settings,
         context: runContext(),
-        signal
+        signal,
+        lease
     });
     await report(record);
     return record;
@@ -30215,10 +32132,11 @@ function actionsLogger() {
 }
 /** Who and what moved traffic, from the workflow run's environment. */
 function runContext() {
-    const { serverUrl, repository, runId, sha, actor, workflow, job } = context;
+    const { repository, sha, actor, workflow, job } = context;
     return {
         repository,
-        runUrl: repository && runId ? `${serverUrl}/${repository}/actions/runs/${runId}` : undefined,
+        // With the attempt: the lease names that URL, and a re-run is another run.
+        runUrl: runUrlOf(),
         sha: sha || undefined,
         actor: actor || undefined,
         workflow: workflow || undefined,

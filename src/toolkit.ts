@@ -11,7 +11,11 @@ import { neutraliseCommands } from './log-safety.js'
 
 export type AnnotationProperties = core.AnnotationProperties
 
-/** Inputs and outputs are data (a file, or one escaped command line): nothing to neutralise. */
+/**
+ * Inputs and outputs are data (a file, or one escaped command line): nothing to neutralise.
+ * core's `summary` keeps the GITHUB_STEP_SUMMARY it first wrote to for the process's life, as a
+ * step has one; a test that runs the action twice in one process sees the first file grow.
+ */
 export {
   getInput,
   getState,

@@ -4,13 +4,20 @@
  * error message, each carrying workflow commands, issue none on stdout.
  */
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
-import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch'
 import {
+  CloudWatchClient,
+  DescribeAlarmsCommand,
+  GetMetricDataCommand
+} from '@aws-sdk/client-cloudwatch'
+import {
+  AddTagsCommand,
   DescribeListenersCommand,
+  DescribeTagsCommand,
   DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client,
-  ModifyListenerCommand
+  ModifyListenerCommand,
+  RemoveTagsCommand
 } from '@aws-sdk/client-elastic-load-balancing-v2'
 import {
   GetHealthCheckCommand,
@@ -60,6 +67,23 @@ beforeEach(() => {
   writeFileSync(process.env.GITHUB_OUTPUT, '')
   writeFileSync(process.env.GITHUB_STEP_SUMMARY, '')
   weights = [999, 0]
+  // traffic-split is on by default: the load balancer shows no traffic and no 5XX of its own.
+  cloudwatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [] })
+  // The listener's tags, as AddTags/RemoveTags leave them (the run's lease).
+  const tags = new Map<string, string>()
+  elb.on(DescribeTagsCommand).callsFake(() => ({
+    TagDescriptions: [
+      { ResourceArn: LISTENER, Tags: [...tags].map(([Key, Value]) => ({ Key, Value })) }
+    ]
+  }))
+  elb.on(AddTagsCommand).callsFake((input) => {
+    for (const { Key, Value } of input.Tags) tags.set(Key, Value)
+    return {}
+  })
+  elb.on(RemoveTagsCommand).callsFake((input) => {
+    for (const key of input.TagKeys) tags.delete(key)
+    return {}
+  })
   const group = (arn: string) => ({
     TargetGroupArn: arn,
     TargetType: 'ip' as const,
