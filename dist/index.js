@@ -42042,6 +42042,26 @@ function setOutput(name, value) {
     }
     (0,external_node_fs_.appendFileSync)(file, `${name}<<${delimiter}${external_node_os_.EOL}${value}${external_node_os_.EOL}${delimiter}${external_node_os_.EOL}`, 'utf8');
 }
+/**
+ * Saves a value for this action's post step: appended to $GITHUB_STATE with a random delimiter, as
+ * @actions/core does; the runner hands it to the post step as STATE_<name>. Without that file (a
+ * run by hand) it prints nothing: the state would be lost anyway.
+ */
+function saveState(name, value) {
+    const file = process.env.GITHUB_STATE;
+    if (!file)
+        return;
+    const delimiter = `ghadelimiter_${(0,external_node_crypto_.randomUUID)()}`;
+    if (name.includes(delimiter) || value.includes(delimiter)) {
+        throw new Error(`State ${name} contains its own delimiter`);
+    }
+    // Synchronous: a step killed right after must still leave what it saved.
+    (0,external_node_fs_.appendFileSync)(file, `${name}<<${delimiter}${external_node_os_.EOL}${value}${external_node_os_.EOL}${delimiter}${external_node_os_.EOL}`, 'utf8');
+}
+/** A value the main step saved, in the post step ('' when none). */
+function getState(name) {
+    return process.env[`STATE_${name}`] ?? '';
+}
 function info(message) {
     process.stdout.write(`${message}${external_node_os_.EOL}`);
 }
@@ -42307,6 +42327,32 @@ function describeError(error) {
     }
     return String(error);
 }
+/** One attempt of a persisted call took longer than its bound; the call is tried again. */
+class AttemptTimeoutError extends Error {
+    constructor(what, ms) {
+        super(`${what}: no answer within ${ms / 1000}s`);
+        this.name = 'AttemptTimeoutError';
+    }
+}
+/** A rollback kept trying until its deadline and AWS never answered as it must. */
+class RollbackDeadlineError extends Error {
+    what;
+    last;
+    constructor(what, deadlineMs, last) {
+        super(`could not ${what} within the rollback's ${Math.round(deadlineMs / 100) / 10}s` +
+            (last === undefined ? '' : ` (last error: ${describeError(last)})`));
+        this.what = what;
+        this.last = last;
+        this.name = 'RollbackDeadlineError';
+    }
+}
+/** The post step found a main step that ended without a verdict: cancelled, killed or timed out. */
+class UnfinishedRunError extends Error {
+    constructor(detail) {
+        super(`The main step ended without a verdict (${detail})`);
+        this.name = 'UnfinishedRunError';
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/aws/call.ts
 
@@ -42332,13 +42378,13 @@ async function awsCall(operation, resource, send, signal) {
  * The share of traffic green carries, in tenths of a percent (0..1000). Blue carries the rest, so a
  * split where no side takes traffic cannot be built.
  */
-class Split {
+class split_Split {
     permille;
     constructor(permille) {
         this.permille = permille;
     }
-    static BLUE = new Split(0);
-    static GREEN = new Split(1000);
+    static BLUE = new split_Split(0);
+    static GREEN = new split_Split(1000);
     /** From a percent with at most one decimal (ALB weights give 0.1 % steps). */
     static ofPercent(percent) {
         if (!Number.isFinite(percent) || percent < 0 || percent > 100) {
@@ -42348,14 +42394,14 @@ class Split {
         if (Math.abs(permille - percent * 10) > 1e-6) {
             throw new RangeError(`A split has at most one decimal, got ${percent}`);
         }
-        return new Split(permille);
+        return new split_Split(permille);
     }
     /** From native weights: green's share of the pair, rounded to the nearest 0.1 %. */
     static ofWeights(blue, green) {
         if (!(blue >= 0 && green >= 0) || blue + green === 0) {
             throw new RangeError(`Weights blue=${blue} green=${green} send traffic nowhere`);
         }
-        return new Split(Math.round((green * 1000) / (blue + green)));
+        return new split_Split(Math.round((green * 1000) / (blue + green)));
     }
     get percent() {
         return this.permille / 10;
@@ -42379,7 +42425,7 @@ function parsePercent(input, raw) {
     const value = Number(text);
     if (value > 100)
         throw new InputError(input, raw, accepted);
-    return Split.ofPercent(value);
+    return split_Split.ofPercent(value);
 }
 
 ;// CONCATENATED MODULE: ./src/backends/dns-records.ts
@@ -42405,7 +42451,7 @@ function dnsWeights(split) {
 /** The split Route 53 carries for a requested one: 10 % is 26 of 255, which reads 10.2 %. */
 function quantize(split) {
     const [blue, green] = dnsWeights(split);
-    return Split.ofWeights(blue, green);
+    return split_Split.ofWeights(blue, green);
 }
 /** Lower case without the trailing dot, the way names compare. */
 function normalName(name) {
@@ -42478,8 +42524,8 @@ function routingPolicy(record) {
 /** The split the live records carry. A simple record, or blue on its own, is all blue. */
 function splitOf(live) {
     if (!live.blue || !live.green)
-        return Split.BLUE;
-    return Split.ofWeights(live.blue.Weight ?? 0, live.green.Weight ?? 0);
+        return split_Split.BLUE;
+    return split_Split.ofWeights(live.blue.Weight ?? 0, live.green.Weight ?? 0);
 }
 /** Where a record points, for people: "203.0.113.10" or "alias dualstack.x.elb.amazonaws.com". */
 function dns_records_valueOf(record) {
@@ -42714,7 +42760,7 @@ function roughSplit(records, settings) {
     const weight = (id) => records.find((r) => r.SetIdentifier === id)?.Weight ?? 0;
     const blue = weight(settings.blueSetIdentifier);
     const green = weight(settings.greenSetIdentifier);
-    return blue + green > 0 ? Split.ofWeights(blue, green) : Split.BLUE;
+    return blue + green > 0 ? split_Split.ofWeights(blue, green) : split_Split.BLUE;
 }
 /**
  * The phases from `from` to `to` (quantized here too): first any adoption (a simple record or a
@@ -43679,7 +43725,7 @@ function countsAt(split, blue, green) {
  * it is healthy and blue until it drains (healthy green / (healthy green + registered blue)).
  */
 function shareOf(healthyGreen, servingBlue) {
-    return Split.ofWeights(servingBlue, healthyGreen);
+    return split_Split.ofWeights(servingBlue, healthyGreen);
 }
 /** Which way a split moves from another: toward green, toward blue, or not at all. */
 function direction(to, from) {
@@ -43987,7 +44033,7 @@ function targets_native_splitOf(native) {
     const { registered, healthy } = tally(native);
     if (healthy.green + registered.blue > 0)
         return shareOf(healthy.green, registered.blue);
-    return registered.green > 0 ? Split.GREEN : Split.BLUE;
+    return registered.green > 0 ? split_Split.GREEN : split_Split.BLUE;
 }
 /** Neither side has a target registered: nothing takes traffic, nothing says where a run is. */
 function nothingRegistered(native) {
@@ -44326,8 +44372,8 @@ function planTargets(from, to) {
         }
     }
     const full = {
-        blue: to.equals(Split.BLUE),
-        green: to.equals(Split.GREEN)
+        blue: to.equals(split_Split.BLUE),
+        green: to.equals(split_Split.GREEN)
     };
     for (const side of SIDES) {
         const state = native.sides[side];
@@ -44908,14 +44954,14 @@ function weightsFor(split, live) {
 /** The split AWS can express nearest to `split`, given the live weights. */
 function quantizeWeights(split, live) {
     const weights = weightsFor(split, live);
-    return Split.ofWeights(weights.blue, weights.green);
+    return split_Split.ofWeights(weights.blue, weights.green);
 }
 /** Weights at this scale whose split reads as exactly `split` (to 0.1 %), if any. */
 function exactAt(split, grid, scale) {
     const total = scale * grid.pairUnit;
     const ideal = (total * split.permille) / PAIR_SCALE;
     const candidates = [Math.floor(ideal), Math.ceil(ideal)].filter((green) => allowed(split, green, total));
-    const green = candidates.find((value) => Split.ofWeights(total - value, value).equals(split));
+    const green = candidates.find((value) => split_Split.ofWeights(total - value, value).equals(split));
     return green === undefined ? undefined : at(grid, scale, green);
 }
 function nearestGreen(split, total) {
@@ -45194,7 +45240,7 @@ function weighted_plan_stateOf(target, native) {
         throw new UnsupportedStateError(`${target.arn} gives blue and green no weight: neither takes traffic`);
     }
     return {
-        split: Split.ofWeights(weights.blue, weights.green),
+        split: split_Split.ofWeights(weights.blue, weights.green),
         native: { actions, loadBalancerArn: native.loadBalancerArn },
         detail: describe(weights, forward.stickiness),
         fingerprint: canonicalActions(actions)
@@ -46687,6 +46733,7 @@ const ACTION_INPUTS = {
     'check-interval': ALL,
     'verify-timeout': ALL,
     'health-timeout': ALL,
+    'rollback-timeout': ALL,
     'min-healthy-percent': ALL,
     alarms: ALL,
     'probe-urls': ALL,
@@ -51595,6 +51642,94 @@ function nextTurn() {
     return new Promise((resolve) => setImmediate(resolve));
 }
 
+;// CONCATENATED MODULE: ./src/runner/saved.ts
+
+/** Before the first write: what any rollback needs. */
+function saveRun(state, runUrl) {
+    const { backend, start } = state;
+    save(state, 'run', {
+        mode: backend.mode,
+        target: backend.target,
+        runUrl,
+        start: toSaved(start),
+        towardBlue: state.towardBlue
+    });
+    saveVerified(state);
+}
+function saveInFlight(state) {
+    const flight = state.inFlight;
+    if (!flight)
+        return save(state, 'in-flight', null);
+    save(state, 'in-flight', {
+        phase: phaseToSaved(flight.phase),
+        from: toSaved(flight.from),
+        movedTraffic: state.movedTraffic
+    });
+}
+function saveVerified(state) {
+    if (!state.lastVerified)
+        return;
+    save(state, 'verified', { state: toSaved(state.lastVerified), movedTraffic: state.movedTraffic });
+    if (!state.inFlight)
+        save(state, 'in-flight', null);
+}
+/** The main step ended with an outcome: the post step has nothing to finish. */
+function saveVerdict(state) {
+    if (state.handedOff || !state.record.status)
+        return;
+    state.journal?.save('verdict', state.record.status);
+}
+/** Reads what the main step saved; undefined when it saved nothing (it wrote nothing). */
+function readSavedRun(get) {
+    const run = parse(get, 'run');
+    if (!run)
+        return undefined;
+    const verified = parse(get, 'verified');
+    const flight = parse(get, 'in-flight');
+    return {
+        mode: run.mode,
+        target: run.target,
+        runUrl: run.runUrl,
+        start: fromSaved(run.start),
+        towardBlue: run.towardBlue,
+        verified: fromSaved(verified?.state ?? run.start),
+        inFlight: flight
+            ? { phase: phaseFromSaved(flight.phase), from: fromSaved(flight.from) }
+            : undefined,
+        movedTraffic: Boolean(flight?.movedTraffic || verified?.movedTraffic),
+        verdict: get('verdict') || undefined
+    };
+}
+function save(state, key, value) {
+    state.journal?.save(key, value === null ? '' : JSON.stringify(value));
+}
+function parse(get, key) {
+    const text = get(key);
+    if (!text)
+        return undefined;
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        throw new Error(`The main step's saved state '${key}' is not JSON: ${text.slice(0, 80)}`);
+    }
+}
+function toSaved(live) {
+    const { split, native, detail, fingerprint } = live;
+    return { permille: split.permille, native, detail, fingerprint };
+}
+function fromSaved(saved) {
+    const { permille, native, detail, fingerprint } = saved;
+    return { split: Split.ofPercent(permille / 10), native, detail, fingerprint };
+}
+function phaseToSaved(phase) {
+    const { summary, calls, expect, movesTraffic } = phase;
+    return { summary, calls, expect: toSaved(expect), movesTraffic };
+}
+function phaseFromSaved(saved) {
+    return { ...saved, expect: fromSaved(saved.expect) };
+}
+
 ;// CONCATENATED MODULE: ./src/runner/state.ts
 
 
@@ -51606,6 +51741,7 @@ function newRunState(options) {
         log: options.logger,
         settings,
         signal: options.signal,
+        journal: options.journal,
         record: {
             mode: backend.mode,
             target: backend.target,
@@ -51625,7 +51761,7 @@ function newRunState(options) {
         towardBlue: false,
         ready: 'never',
         // Set from the inspection, before any gate is asked.
-        current: { split: Split.BLUE, since: clock.now() }
+        current: { split: split_Split.BLUE, since: clock.now() }
     };
 }
 const FAILURE_EVENTS = new Set([
@@ -51658,6 +51794,7 @@ async function readQuietly(state) {
 ;// CONCATENATED MODULE: ./src/runner/phases.ts
 
 
+
 const VERIFY_FIRST_POLL_MS = 250;
 // AWS's convergence is then noticed within 1 s, at 1 request/s: a tenth of ELB's Describe*
 // refill and of Route 53's limit (a 5 s cap made mode targets wait up to 5 s per step for nothing).
@@ -51673,6 +51810,8 @@ async function writePhase(state, phase, from, signal) {
         state.ready = state.ready === 'never' ? 'never' : 'stale';
         state.current = { split: phase.expect.split, since: state.clock.now() };
     }
+    // Saved before the write: a step killed mid-write leaves the post step what to check.
+    saveInFlight(state);
     await state.backend.apply(phase, signal);
 }
 /**
@@ -51718,6 +51857,7 @@ async function verifyPhase(state, phase, from, options) {
     });
     state.lastVerified = verified;
     state.inFlight = undefined;
+    saveVerified(state);
     return verified;
 }
 /** Every gate must pass before traffic moves toward green; 'pending' is waited on. */
@@ -51842,12 +51982,178 @@ function upsertGate(checks, check) {
         checks[index] = check;
 }
 
+// EXTERNAL MODULE: ./node_modules/@smithy/core/dist-cjs/submodules/retry/index.js
+var retry = __nccwpck_require__(3609);
+;// CONCATENATED MODULE: ./src/runner/persist.ts
+
+
+/** Above the SDK's 15 s request timeout, so one slow answer still lands. */
+const ATTEMPT_TIMEOUT_MS = 20_000;
+const BACKOFF_BASE_MS = 250;
+/** Never more than 10 s between attempts: AWS back is noticed soon. */
+const BACKOFF_CAP_MS = 10_000;
+/**
+ * Calls `call` until it resolves. Errors AWS may outgrow (throttling, 5xx, timeouts, resets, an
+ * attempt past its bound) are tried again; any other error is thrown at once. Throws
+ * RollbackDeadlineError, with the last error, once the deadline passes.
+ */
+async function persist(what, call, options) {
+    const { clock, deadline } = options;
+    const random = options.random ?? Math.random;
+    let last;
+    for (let attempt = 0;; attempt += 1) {
+        const left = deadline.at - clock.now();
+        if (left <= 0)
+            throw new RollbackDeadlineError(what, deadline.budgetMs, last);
+        try {
+            return await bounded(what, call, Math.min(options.attemptTimeoutMs ?? ATTEMPT_TIMEOUT_MS, left));
+        }
+        catch (error) {
+            if (!isRetryable(error))
+                throw error;
+            last = error;
+            const pause = Math.min(backoffMs(attempt, random), Math.max(0, deadline.at - clock.now()));
+            options.onRetry?.(`${what}: ${describeError(error)}; trying again in ${persist_seconds(pause)}`);
+            await clock.sleep(pause);
+        }
+    }
+}
+/** Full jitter (AWS Architecture Blog, "Exponential Backoff And Jitter"): random in [0, cap). */
+function backoffMs(attempt, random = Math.random) {
+    return Math.floor(random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt));
+}
+/**
+ * What AWS may outgrow, by the SDK's own classification (its retry strategy uses the same
+ * functions), looking through our AwsCallError wrappers to the SDK's error.
+ */
+function isRetryable(error) {
+    for (let cause = error, depth = 0; cause instanceof Error && depth < 10; depth += 1) {
+        if (cause instanceof AttemptTimeoutError)
+            return true;
+        const sdk = cause;
+        if ((0,retry.isThrottlingError)(sdk) || (0,retry.isTransientError)(sdk) || (0,retry.isServerError)(sdk))
+            return true;
+        cause = cause.cause;
+    }
+    return false;
+}
+/** One attempt, abandoned (and its call aborted) after `ms`, whether or not it honours signals. */
+async function bounded(what, call, ms) {
+    const controller = new AbortController();
+    let timer;
+    const expired = new Promise((_, reject) => {
+        timer = setTimeout(() => {
+            controller.abort();
+            reject(new AttemptTimeoutError(what, ms));
+        }, ms);
+    });
+    try {
+        return await Promise.race([call(controller.signal), expired]);
+    }
+    finally {
+        clearTimeout(timer);
+    }
+}
+function persist_seconds(ms) {
+    return `${Math.round(ms / 100) / 10}s`;
+}
+
+;// CONCATENATED MODULE: ./src/runner/rollback-apply.ts
+
+
+
+
+const rollback_apply_VERIFY_FIRST_POLL_MS = 250;
+const rollback_apply_VERIFY_MAX_POLL_MS = 1000;
+/**
+ * Applies the rollback phase by phase, each written and verified through AWS trouble, all
+ * within one deadline. No gates (it must finish) and no cancel signal (it goes on although the
+ * run was cancelled). A phase written by an earlier process and still converging (the post step
+ * after a cancelled rollback) is verified, not written again.
+ */
+async function applyRollback(state, plan, live, deadline, retry) {
+    const note = state.record.restore?.exact === false ? ` (nearest: ${state.record.restore.note})` : '';
+    let from = live;
+    const flight = state.inFlight;
+    if (plan.phases.length === 0) {
+        if (flight && live.fingerprint === flight.phase.expect.fingerprint) {
+            from = await verifyUntil(state, flight.phase, flight.from, deadline, retry);
+        }
+        state_event(state, 'rollback', `Rolled back to ${from.detail}${note}`, plan.to.percent);
+        return from;
+    }
+    for (const [index, phase] of plan.phases.entries()) {
+        await writeThrough(state, phase, from, retry);
+        if (index === plan.phases.length - 1)
+            state_event(state, 'rollback', `Rolled back to ${phase.expect.detail}${note}`, plan.to.percent);
+        from = await verifyUntil(state, phase, from, deadline, retry);
+    }
+    return from;
+}
+/**
+ * Writes one phase, trying again through AWS trouble. Before a second try it reads: a write
+ * whose answer was lost may have landed (nothing to send), and someone else's edit meanwhile
+ * stops the rollback rather than being written over.
+ */
+async function writeThrough(state, phase, from, retry) {
+    let tried = false;
+    await retry(`write ${phase.summary}`, async (signal) => {
+        if (!tried) {
+            tried = true;
+            return writePhase(state, phase, from, signal);
+        }
+        const live = await state.backend.read(signal);
+        if (live.fingerprint === phase.expect.fingerprint)
+            return;
+        if (live.fingerprint !== from.fingerprint) {
+            const answer = await state.backend.verify(phase, from, signal);
+            if (answer.status === 'diverged')
+                throw new OutOfBandChangeError(from.detail, live.detail);
+        }
+        await state.backend.apply(phase, signal);
+    });
+}
+/** Polls verify() with backoff until AWS shows the phase's state or the deadline passes. */
+async function verifyUntil(state, phase, from, deadline, retry) {
+    const { backend, clock } = state;
+    const begun = clock.now();
+    let pause = rollback_apply_VERIFY_FIRST_POLL_MS;
+    for (;;) {
+        const answer = await retry(`see AWS converge on ${phase.expect.split}`, (signal) => backend.verify(phase, from, signal));
+        if (answer.status === 'converged') {
+            state.lastVerified = answer.state;
+            state.inFlight = undefined;
+            saveVerified(state);
+            return answer.state;
+        }
+        if (answer.status === 'diverged') {
+            throw new OutOfBandChangeError(phase.expect.detail, `${answer.state.detail} (${answer.detail})`);
+        }
+        if (answer.status === 'failed')
+            throw new PhaseFailedError(phase.summary, answer.detail);
+        const left = deadline.at - clock.now();
+        if (left <= 0) {
+            const live = `${answer.state.detail}: ${answer.detail}`;
+            throw new RollbackDeadlineError(`see AWS converge on ${phase.expect.split}`, deadline.budgetMs, new VerifyTimeoutError(`${phase.expect.split}`, clock.now() - begun, live));
+        }
+        await clock.sleep(Math.min(pause, left));
+        pause = Math.min(pause * 2, rollback_apply_VERIFY_MAX_POLL_MS);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/runner/rollback.ts
 
 
 
-/** The runner must leave the runner's 7.5 s SIGINT→SIGTERM grace with room to exit. */
+
+
+/**
+ * A cancelled run's whole rollback (read, write, verify) must end within the runner's 7.5 s
+ * SIGINT→SIGTERM grace with room to report and exit; what it cannot finish, the post step does.
+ */
 const CANCEL_ROLLBACK_BUDGET_MS = 6000;
+/** Long enough to outlast a regional API blip; a post step after a cancel has 5 minutes. */
+const DEFAULT_ROLLBACK_TIMEOUT_MS = 240_000;
 /**
  * Records why the run stopped, then rolls back when that is safe: only our own writes are
  * undone, never toward green, never onto a blue that cannot take traffic, and never after an
@@ -51883,10 +52189,22 @@ async function handleFailure(state, error) {
         record.failure = `${reason}. Stopped while moving toward blue, at ${live?.detail ?? 'a split that could not be read'}; traffic was not moved back toward green`;
         return finish(state, 'failed', live);
     }
+    // One deadline over the whole rollback (read, blue's health, writes, verify): a cancelled run
+    // has the runner's grace, any other the rollback-timeout, to outlast AWS trouble.
+    const cancelled = error instanceof CancelledError;
+    const budgetMs = cancelled
+        ? CANCEL_ROLLBACK_BUDGET_MS
+        : (settings.rollbackTimeoutMs ?? DEFAULT_ROLLBACK_TIMEOUT_MS);
+    const deadline = { at: state.clock.now() + budgetMs, budgetMs };
+    const retry = (what, call, within = deadline) => persist(what, call, {
+        clock: state.clock,
+        deadline: within,
+        onRetry: (message) => state.log.warning(message)
+    });
     let plan;
     try {
-        const live = await state.backend.read();
-        if (!(await isOurs(state, live))) {
+        const live = await retry('read the live state', (signal) => state.backend.read(signal));
+        if (!(await isOurs(state, live, retry))) {
             const change = new OutOfBandChangeError(state.lastVerified.detail, live.detail);
             record.failure = `${reason}. ${change.message}`;
             state_event(state, 'out-of-band', record.failure, live.split.percent);
@@ -51899,15 +52217,20 @@ async function handleFailure(state, error) {
             return finish(state, 'failed', live);
         }
         if (plan.to.permille < live.split.permille)
-            await requireBlueCapacity(state, live, undefined);
+            await checkBlue(state, live, deadline, retry);
         state.log.warning(`Rolling back to ${plan.to} (${plan.phases.at(-1)?.expect.detail ?? live.detail})`);
-        const budget = error instanceof CancelledError
-            ? Math.min(CANCEL_ROLLBACK_BUDGET_MS, settings.verifyTimeoutMs)
-            : settings.verifyTimeoutMs;
-        const restored = await applyRollback(state, plan, live, state.clock.now() + budget, error);
+        const restored = await applyRollback(state, plan, live, deadline, retry);
         finish(state, 'rolled-back', restored);
     }
     catch (rollbackError) {
+        if (cancelled && rollbackError instanceof RollbackDeadlineError) {
+            // No time left to read: say what is unfinished; the post step finishes it.
+            state.handedOff = rollbackError.what;
+            record.failure = `${reason}. The rollback to ${plan?.to ?? 'the start'} did not finish within the cancel grace: ${describeError(rollbackError)}. The post step finishes it`;
+            state_event(state, 'rollback-failed', record.failure);
+            state.log.error(record.failure);
+            return finish(state, 'failed', undefined);
+        }
         const now = await readQuietly(state);
         const where = now ? `AWS now shows ${now.detail}` : 'the live state could not be read';
         record.failure = `${reason}. Rollback to ${plan?.to ?? 'the start'} failed: ${describeError(rollbackError)}; ${where}`;
@@ -51915,6 +52238,33 @@ async function handleFailure(state, error) {
         state.log.error(record.failure);
         finish(state, 'failed', now);
     }
+}
+/**
+ * Blue must be able to take the traffic, but a blue whose health cannot be read (its reads hang
+ * or fail) still beats a green that failed: the rollback goes to the blue that carried traffic
+ * at the start, and says so. Only a blue AWS reports unhealthy stops it.
+ */
+async function checkBlue(state, live, deadline, retry) {
+    // A third of what is left, so the rollback's writes keep most of it.
+    const left = deadline.at - state.clock.now();
+    const within = { at: state.clock.now() + Math.max(1000, left / 3), budgetMs: deadline.budgetMs };
+    let answer;
+    try {
+        answer = await retry("read blue's health", (signal) => state.backend.blueCapacity(live, signal), within.at < deadline.at ? within : deadline);
+    }
+    catch (error) {
+        const start = state.start;
+        if (!(error instanceof RollbackDeadlineError) && !isRetryable(error))
+            throw error;
+        if (start.split.equals(split_Split.GREEN))
+            throw error;
+        const note = `Blue's health could not be read (${describeError(error)}): rolling back to the blue that carried ${start.split.bluePercent}% of the traffic at the start`;
+        state.log.warning(note);
+        state.record.warnings = [...(state.record.warnings ?? []), note];
+        return;
+    }
+    if (!answer.ok)
+        throw new BlueNotReadyError(answer.detail);
 }
 function rollback_causeOf(error) {
     if (error instanceof GateFailedError)
@@ -51930,13 +52280,13 @@ function rollback_causeOf(error) {
  * the phase in flight's start and its end (a backend may be midway: targets registered, not
  * healthy yet), which verify() tells apart from someone else's edit.
  */
-async function isOurs(state, live) {
+async function isOurs(state, live, retry) {
     if (live.fingerprint === state.lastVerified.fingerprint)
         return true;
     const flight = state.inFlight;
     if (!flight)
         return false;
-    const answer = await state.backend.verify(flight.phase, flight.from);
+    const answer = await retry('read the phase in flight', (signal) => state.backend.verify(flight.phase, flight.from, signal));
     return answer.status !== 'diverged';
 }
 /**
@@ -51952,43 +52302,9 @@ function rollbackPlan(state, start, live) {
     }
     return state.backend.plan(live, state.backend.quantize(rollbackTo, live));
 }
-/**
- * Applies the rollback phase by phase, each verified (no gates: it must finish), all within one
- * budget. No cancel signal: a rollback goes on although the run was cancelled.
- */
-async function applyRollback(state, plan, live, deadline, cause) {
-    let from = live;
-    const note = state.record.restore?.exact === false ? ` (nearest: ${state.record.restore.note})` : '';
-    if (plan.phases.length === 0) {
-        state_event(state, 'rollback', `Rolled back to ${live.detail}${note}`, plan.to.percent);
-        return live;
-    }
-    for (const [index, phase] of plan.phases.entries()) {
-        await writePhase(state, phase, from, undefined);
-        const last = index === plan.phases.length - 1;
-        if (last)
-            state_event(state, 'rollback', `Rolled back to ${phase.expect.detail}${note}`, plan.to.percent);
-        try {
-            from = await verifyPhase(state, phase, from, { gated: false, deadline });
-        }
-        catch (verifyError) {
-            // Cancelled runs have seconds, not minutes: a rollback that is written and reads back as
-            // the target, but is still converging (Route 53 INSYNC + TTL), is rolled back.
-            const now = await readQuietly(state);
-            const written = last && now?.split.equals(plan.to);
-            if (!(cause instanceof CancelledError &&
-                verifyError instanceof VerifyTimeoutError &&
-                written)) {
-                throw verifyError;
-            }
-            state.record.failure = `${describeError(cause)}. Rolled back to ${now.detail}; AWS had not finished converging when the run had to end (${describeError(verifyError)})`;
-            return now;
-        }
-    }
-    return from;
-}
 
 ;// CONCATENATED MODULE: ./src/runner/run.ts
+
 
 
 
@@ -52013,6 +52329,7 @@ async function runShift(options) {
     }
     state.record.finishedAt = state.clock.now();
     state_event(state, 'done', `Run ${state.record.status}`, state.record.finalPercent);
+    saveVerdict(state);
     return state.record;
 }
 async function run_shift(state, buildGates) {
@@ -52045,6 +52362,8 @@ async function run_shift(state, buildGates) {
     if (steps.length === 0)
         return finish(state, 'no-op', start);
     state.towardBlue = target.permille < start.split.permille;
+    // Before the first write: what the post step needs should this process die.
+    saveRun(state, state.record.context.runUrl);
     for (const [index, step] of steps.entries()) {
         await log.group(`Step ${index + 1}/${steps.length}: ${stepName(step)}`, () => runStep(state, index, step, steps.length));
     }
@@ -52135,7 +52454,7 @@ async function runStep(state, index, step, total) {
 async function readyBefore(state, phase) {
     if (state.ready === 'never')
         await waitUntilReady(state, 'before the first shift');
-    else if (state.ready === 'stale' && phase.expect.split.equals(Split.GREEN)) {
+    else if (state.ready === 'stale' && phase.expect.split.equals(split_Split.GREEN)) {
         await waitUntilReady(state, 'before blue reaches 0%');
     }
 }
@@ -52198,10 +52517,10 @@ function parseSchedule(input, raw) {
     const text = raw.trim();
     let match;
     if (ALL_AT_ONCE.test(text))
-        return { source: text, points: [Split.GREEN] };
+        return { source: text, points: [split_Split.GREEN] };
     if ((match = CANARY.exec(text))) {
         const percent = presetPercent(input, raw, match[1], 'the canary percent N in CanaryNPercentMMinutes');
-        return { source: text, points: [percent, Split.GREEN], bakeMs: minutes(input, raw, match[2]) };
+        return { source: text, points: [percent, split_Split.GREEN], bakeMs: minutes(input, raw, match[2]) };
     }
     if ((match = LINEAR.exec(text))) {
         const every = presetPercent(input, raw, match[1], 'the step N in LinearNPercentEveryMMinutes');
@@ -52231,7 +52550,7 @@ function explicitList(input, raw) {
         }
     });
     points.forEach((point, i) => {
-        const previous = i === 0 ? Split.BLUE : points[i - 1];
+        const previous = i === 0 ? split_Split.BLUE : points[i - 1];
         if (point.permille <= previous.permille) {
             throw refuse(input, raw, `${point.percent} is not above ${previous.percent} (${each})`);
         }
@@ -52244,7 +52563,7 @@ function presetPercent(input, raw, text, what) {
     if (!(value >= 1 && value <= 99)) {
         throw refuse(input, raw, `${what} must be a whole number from 1 to 99, not ${text}`);
     }
-    return Split.ofPercent(value);
+    return split_Split.ofPercent(value);
 }
 /** "every N": N above 0 and below 100, on ALB's 0.1 % grid. */
 function stepPercent(input, raw, text) {
@@ -52270,9 +52589,9 @@ function minutes(input, raw, text) {
 function linear(every) {
     const points = [];
     for (let permille = every.permille; permille < 1000; permille += every.permille) {
-        points.push(Split.ofPercent(permille / 10));
+        points.push(split_Split.ofPercent(permille / 10));
     }
-    points.push(Split.GREEN);
+    points.push(split_Split.GREEN);
     return points;
 }
 
@@ -52303,7 +52622,8 @@ function readCommonSettings(read, modes, env = process.env) {
         region,
         checkIntervalMs: durationInput(read, 'check-interval', '10s', MAX_DURATION_MS, false),
         verifyTimeoutMs: durationInput(read, 'verify-timeout', '5m', MAX_DURATION_MS, false),
-        healthTimeoutMs: durationInput(read, 'health-timeout', '5m')
+        healthTimeoutMs: durationInput(read, 'health-timeout', '5m'),
+        rollbackTimeoutMs: durationInput(read, 'rollback-timeout', '4m', MAX_DURATION_MS, false)
     };
 }
 function rollbackPercent(raw) {
@@ -52374,17 +52694,9 @@ function resolveRegion(read, env) {
  * read and validated before the first AWS client exists.
  */
 async function run(signal) {
-    let settings, backendDefinition, modeSettings, gateSettings;
+    let read;
     try {
-        // The settings block (one place for a reusable workflow's settings), inputs overriding it.
-        const read = withSettings((name) => getInput(name));
-        settings = readCommonSettings(read, MODE_NAMES);
-        for (const warning of inputWarnings(process.env, settings.mode, read))
-            toolkit_warning(warning);
-        backendDefinition = backendFor(settings.mode);
-        const common = settings;
-        modeSettings = backendDefinition.readInputs(read, common);
-        gateSettings = GATES.map((gate) => ({ gate, settings: gate.readInputs(read, common) }));
+        read = readAction();
     }
     catch (error) {
         if (!(error instanceof InputError))
@@ -52393,6 +52705,7 @@ async function run(signal) {
         setFailed(error.message);
         return undefined;
     }
+    const { settings, backendDefinition, modeSettings, gateSettings } = read;
     const clients = createClients(settings.region);
     const logger = actionsLogger();
     const clock = systemClock;
@@ -52419,17 +52732,35 @@ async function run(signal) {
         logger,
         settings,
         context: runContext(),
-        signal
+        signal,
+        // What the post step needs to finish a rollback this process could not (src/post-run.ts).
+        journal: { save: (key, value) => saveState(key, value) }
     });
     await report(record);
     return record;
 }
-async function report(record) {
+/**
+ * Every input read and validated, before any AWS client exists (the post step reads the same
+ * inputs the same way). Throws InputError.
+ */
+function readAction() {
+    // The settings block (one place for a reusable workflow's settings), inputs overriding it.
+    const read = withSettings((name) => getInput(name));
+    const settings = readCommonSettings(read, MODE_NAMES);
+    for (const warning of inputWarnings(process.env, settings.mode, read))
+        toolkit_warning(warning);
+    const backendDefinition = backendFor(settings.mode);
+    const modeSettings = backendDefinition.readInputs(read, settings);
+    const gateSettings = GATES.map((gate) => ({ gate, settings: gate.readInputs(read, settings) }));
+    return { settings, backendDefinition, modeSettings, gateSettings };
+}
+/** Outputs, job summary (after `heading`, if any) and one annotation when the run failed. */
+async function report(record, heading = '') {
     for (const [name, value] of Object.entries(renderOutputs(record)))
         setOutput(name, value);
     if (process.env.GITHUB_STEP_SUMMARY) {
         try {
-            await summary.addRaw(renderSummary(record)).write();
+            await summary.addRaw(heading + renderSummary(record)).write();
         }
         catch (error) {
             toolkit_warning(`Could not write the job summary: ${describeError(error)}`);

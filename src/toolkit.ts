@@ -31,6 +31,27 @@ export function setOutput(name: string, value: string): void {
   appendFileSync(file, `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`, 'utf8')
 }
 
+/**
+ * Saves a value for this action's post step: appended to $GITHUB_STATE with a random delimiter, as
+ * @actions/core does; the runner hands it to the post step as STATE_<name>. Without that file (a
+ * run by hand) it prints nothing: the state would be lost anyway.
+ */
+export function saveState(name: string, value: string): void {
+  const file = process.env.GITHUB_STATE
+  if (!file) return
+  const delimiter = `ghadelimiter_${randomUUID()}`
+  if (name.includes(delimiter) || value.includes(delimiter)) {
+    throw new Error(`State ${name} contains its own delimiter`)
+  }
+  // Synchronous: a step killed right after must still leave what it saved.
+  appendFileSync(file, `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`, 'utf8')
+}
+
+/** A value the main step saved, in the post step ('' when none). */
+export function getState(name: string): string {
+  return process.env[`STATE_${name}`] ?? ''
+}
+
 export interface AnnotationProperties {
   title?: string
 }

@@ -7,6 +7,7 @@ import {
   VerifyTimeoutError
 } from '../errors.js'
 import type { GateCheck, StepRecord } from '../record.js'
+import { saveInFlight, saveVerified } from './saved.js'
 import { event, type RunState } from './state.js'
 
 const VERIFY_FIRST_POLL_MS = 250
@@ -30,6 +31,8 @@ export async function writePhase(
     state.ready = state.ready === 'never' ? 'never' : 'stale'
     state.current = { split: phase.expect.split, since: state.clock.now() }
   }
+  // Saved before the write: a step killed mid-write leaves the post step what to check.
+  saveInFlight(state)
   await state.backend.apply(phase, signal)
 }
 
@@ -92,6 +95,7 @@ export async function verifyPhase(
   })
   state.lastVerified = verified
   state.inFlight = undefined
+  saveVerified(state)
   return verified
 }
 

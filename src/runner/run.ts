@@ -13,6 +13,7 @@ import {
   writePhase
 } from './phases.js'
 import { handleFailure } from './rollback.js'
+import { saveRun, saveVerdict } from './saved.js'
 import { event, finish, newRunState, type RunnerOptions, type RunState } from './state.js'
 
 export type { RunnerOptions, RunnerSettings } from './state.js'
@@ -33,6 +34,7 @@ export async function runShift(options: RunnerOptions): Promise<RunRecord> {
   }
   state.record.finishedAt = state.clock.now()
   event(state, 'done', `Run ${state.record.status}`, state.record.finalPercent)
+  saveVerdict(state)
   return state.record
 }
 
@@ -69,6 +71,8 @@ async function shift(state: RunState, buildGates: RunnerOptions['gates']): Promi
   if (steps.length === 0) return finish(state, 'no-op', start)
 
   state.towardBlue = target.permille < start.split.permille
+  // Before the first write: what the post step needs should this process die.
+  saveRun(state, state.record.context.runUrl)
   for (const [index, step] of steps.entries()) {
     await log.group(`Step ${index + 1}/${steps.length}: ${stepName(step)}`, () =>
       runStep(state, index, step, steps.length)

@@ -17,7 +17,15 @@ export type RunnerSettings = Pick<
   | 'dryRun'
   | 'verifyTimeoutMs'
   | 'healthTimeoutMs'
->
+> &
+  Partial<Pick<CommonSettings, 'rollbackTimeoutMs'>>
+
+/** What the runner saves as it goes, for a post step to finish a run that could not (see saved.ts). */
+export interface Journal {
+  save(key: JournalKey, value: string): void
+}
+
+export type JournalKey = 'run' | 'verified' | 'in-flight' | 'verdict'
 
 export interface RunnerOptions {
   backend: TrafficBackend
@@ -32,6 +40,8 @@ export interface RunnerOptions {
   context?: RunContext
   /** Aborted on SIGINT/SIGTERM: the runner stops waiting and rolls back. */
   signal?: AbortSignal
+  /** Where the run saves what a post step needs to finish its rollback. */
+  journal?: Journal
 }
 
 /** What a run knows as it goes: shared by its parts (run, phases, rollback). */
@@ -41,6 +51,7 @@ export interface RunState {
   readonly log: Logger
   readonly settings: RunnerSettings
   readonly signal?: AbortSignal
+  readonly journal?: Journal
   readonly record: RunRecord
   /** Built once the gates are (no gates before inspection). */
   watch: GateWatch
@@ -60,6 +71,8 @@ export interface RunState {
   ready: 'never' | 'fresh' | 'stale'
   /** The split gates are told, and since when AWS applies it. */
   current: { split: Split; since: number }
+  /** Set when a cancelled rollback ran out of time: what is left for the post step. */
+  handedOff?: string
 }
 
 export function newRunState(options: RunnerOptions): RunState {
@@ -70,6 +83,7 @@ export function newRunState(options: RunnerOptions): RunState {
     log: options.logger,
     settings,
     signal: options.signal,
+    journal: options.journal,
     record: {
       mode: backend.mode,
       target: backend.target,
