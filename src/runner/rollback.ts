@@ -20,6 +20,9 @@ import { event, finish, readQuietly, type RunState } from './state.js'
  */
 export const CANCEL_ROLLBACK_BUDGET_MS = 6000
 
+/** How long a failed rollback may look at AWS to report where it left traffic. */
+const LAST_LOOK_MS = 10_000
+
 /** Long enough to outlast a regional API blip; a post step after a cancel has 5 minutes. */
 export const DEFAULT_ROLLBACK_TIMEOUT_MS = 240_000
 
@@ -102,7 +105,11 @@ export async function handleFailure(state: RunState, error: unknown): Promise<vo
       state.log.error(record.failure)
       return finish(state, 'failed', undefined)
     }
-    const now = await readQuietly(state)
+    // The deadline has passed: one short look at AWS, so the report says where traffic is.
+    const now = await retry('read the live state', (signal) => state.backend.read(signal), {
+      at: state.clock.now() + LAST_LOOK_MS,
+      budgetMs: LAST_LOOK_MS
+    }).catch(() => undefined)
     const where = now ? `AWS now shows ${now.detail}` : 'the live state could not be read'
     record.failure = `${reason}. Rollback to ${plan?.to ?? 'the start'} failed: ${describeError(rollbackError)}; ${where}`
     event(state, 'rollback-failed', record.failure, now?.split.percent)
