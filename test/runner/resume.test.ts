@@ -108,4 +108,46 @@ describe('the post step resumes a rollback from what the main step saved', () =>
     expect(record.status).toBe('rolled-back')
     expect(backend.live.percent).toBe(0)
   })
+
+  it('verifies to the end a rollback the main step wrote but had no time to see converge', async () => {
+    // The main step: cancelled at 10 %, its rollback written, still converging at the grace.
+    const backend = new FakeBackend(0)
+    const controller = new AbortController()
+    const saved = new Map<string, string>()
+    const gate = new ScriptedGate('alarm', (_n, c) => {
+      if (c.phase === 'bake' && c.split.percent === 10) {
+        controller.abort()
+        backend.pendingPolls = 1_000_000
+      }
+      return PASS
+    })
+    const main = await runShift({
+      backend,
+      gates: () => [gate],
+      clock: new FakeClock(),
+      logger: new MemoryLogger(),
+      settings,
+      signal: controller.signal,
+      journal: { save: (key, value) => saved.set(key, value) }
+    })
+    expect(main.status).toBe('failed')
+    const state = readSavedRun((key) => saved.get(key) ?? '')!
+    expect(state.verdict).toBeUndefined()
+    expect(state.inFlight?.phase.expect.split.percent).toBe(0)
+
+    // The post step: AWS converges after three more polls; nothing is written again.
+    let polls = 0
+    const verify = backend.verify.bind(backend)
+    backend.verify = async (phase, from) => {
+      polls += 1
+      const answer = await verify(phase, from)
+      return polls > 3 && answer.status === 'pending' ? { ...answer, status: 'converged' } : answer
+    }
+    const applied = backend.applied.length
+    const record = await post(backend, state)
+    expect(record.status).toBe('rolled-back')
+    expect(polls).toBe(4)
+    expect(backend.applied.length).toBe(applied)
+    expect(backend.live.percent).toBe(0)
+  })
 })
