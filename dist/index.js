@@ -51813,6 +51813,8 @@ async function writePhase(state, phase, from, signal) {
     // Saved before the write: a step killed mid-write leaves the post step what to check.
     saveInFlight(state);
     await state.backend.apply(phase, signal);
+    // Again once sent: apply() may leave what verify() needs in the phase (Route 53's change id).
+    saveInFlight(state);
 }
 /**
  * Polls verify() with backoff until AWS shows the phase's state: diverged (someone else's edit)
@@ -52111,6 +52113,7 @@ async function writeThrough(state, phase, from, retry) {
                 throw new OutOfBandChangeError(from.detail, live.detail);
         }
         await state.backend.apply(phase, signal);
+        saveInFlight(state);
     });
 }
 /** Polls verify() with backoff until AWS shows the phase's state or the deadline passes. */

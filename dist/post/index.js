@@ -42882,6 +42882,8 @@ async function phases_writePhase(state, phase, from, signal) {
     // Saved before the write: a step killed mid-write leaves the post step what to check.
     saveInFlight(state);
     await state.backend.apply(phase, signal);
+    // Again once sent: apply() may leave what verify() needs in the phase (Route 53's change id).
+    saveInFlight(state);
 }
 /**
  * Polls verify() with backoff until AWS shows the phase's state: diverged (someone else's edit)
@@ -43104,6 +43106,7 @@ async function writeThrough(state, phase, from, retry) {
                 throw new errors_OutOfBandChangeError(from.detail, live.detail);
         }
         await state.backend.apply(phase, signal);
+        saveInFlight(state);
     });
 }
 /** Polls verify() with backoff until AWS shows the phase's state or the deadline passes. */

@@ -34,6 +34,8 @@ export async function writePhase(
   // Saved before the write: a step killed mid-write leaves the post step what to check.
   saveInFlight(state)
   await state.backend.apply(phase, signal)
+  // Again once sent: apply() may leave what verify() needs in the phase (Route 53's change id).
+  saveInFlight(state)
 }
 
 export interface VerifyOptions {

@@ -7,7 +7,7 @@ import {
 } from '../errors.js'
 import type { Deadline } from './persist.js'
 import { writePhase } from './phases.js'
-import { saveVerified } from './saved.js'
+import { saveInFlight, saveVerified } from './saved.js'
 import { event, type RunState } from './state.js'
 
 /** persist() bound to the rollback's clock, log and deadline (or a shorter one). */
@@ -77,6 +77,7 @@ async function writeThrough(
       if (answer.status === 'diverged') throw new OutOfBandChangeError(from.detail, live.detail)
     }
     await state.backend.apply(phase, signal)
+    saveInFlight(state)
   })
 }
 
