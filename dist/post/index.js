@@ -43197,7 +43197,8 @@ async function rollback_handleFailure(state, error) {
     const retry = (what, call, within = deadline) => persist(what, call, {
         clock: state.clock,
         deadline: within,
-        onRetry: (message) => state.log.warning(message)
+        // A log line, not an annotation: a long outage would bury the run's one real annotation.
+        onRetry: (message) => state.log.info(message)
     });
     let plan;
     try {

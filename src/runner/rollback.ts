@@ -73,7 +73,8 @@ export async function handleFailure(state: RunState, error: unknown): Promise<vo
     persist(what, call, {
       clock: state.clock,
       deadline: within,
-      onRetry: (message) => state.log.warning(message)
+      // A log line, not an annotation: a long outage would bury the run's one real annotation.
+      onRetry: (message) => state.log.info(message)
     })
   let plan: Plan | undefined
   try {

@@ -86,7 +86,7 @@ describe('a rollback persists through AWS trouble', () => {
     )
     expect(result.outputs.status).toBe('rolled-back')
     expect(record.failure).toContain('ModifyListener')
-    expect(result.stdout).toMatch(/::warning::write put back .*InternalFailure.*trying again in/)
+    expect(result.stdout).toMatch(/^write put back .*InternalFailure.*trying again in/m)
     expect(await listenerActions()).toEqual(before)
     expect(Date.now() - injectedAt).toBeGreaterThanOrEqual(12_000)
   })
