@@ -4,8 +4,11 @@ import { systemClock } from './clock.js'
 import { InputError } from './errors.js'
 import type { RunRecord } from './record.js'
 import { resumeRollback } from './runner/resume.js'
-import { readSavedRun } from './runner/saved.js'
+import { escapeText } from './report/escape.js'
+import { readSavedRun, type SavedRun } from './runner/saved.js'
 import { actionsLogger, readAction, report, runContext } from './run.js'
+
+const DETAIL_MAX = 300
 
 /**
  * The post step (`runs.post`, `post-if: always()`): the runner starts it after the main step,
@@ -65,6 +68,20 @@ export async function postRun(): Promise<RunRecord | undefined> {
     saved,
     'cancelled, killed or timed out'
   )
-  await report(record, '## Post step: finishing a run that ended without a verdict\n\n')
+  await report(record, heading(saved))
   return record
+}
+
+/** What the main step left, from what it saved: it may have died before writing a summary. */
+function heading(saved: SavedRun): string {
+  const line = (label: string, value: string): string =>
+    `- ${label}: ${escapeText(value, DETAIL_MAX)}\n`
+  return (
+    '## Post step: finishing a run that ended without a verdict\n\n' +
+    line('The main step started at', saved.start.detail) +
+    line('Its last verified state', saved.verified.detail) +
+    (saved.inFlight ? line('Its phase in flight', saved.inFlight.phase.summary) : '') +
+    (saved.runUrl ? line('Run', saved.runUrl) : '') +
+    '\n'
+  )
 }

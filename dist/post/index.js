@@ -43336,6 +43336,70 @@ async function resumeRollback(options, saved, why) {
     return state.record;
 }
 
+;// CONCATENATED MODULE: ./src/report/escape.ts
+/**
+ * Escaping for every place the report puts a value: Markdown text and table cells (GitHub renders
+ * HTML in both, and the toolkit's summary helpers escape nothing), fenced code blocks, mermaid
+ * labels and plain one-line text (annotations).
+ */
+// Characters HTML or GitHub Markdown could read as syntax. Each becomes a numeric character
+// reference: Markdown treats references as literal text, so a `*`, `|`, `[`, `$` or backtick in a
+// value stays a character and cannot open emphasis, split a table cell, start a link, math or code.
+const SPECIAL = /[&<>"'|`*_~[\]\\$#!]/g;
+// C0 controls other than tab and newlines, and DEL: never meaningful in a report.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+const NEWLINES = /\r\n|\r|\n|\u2028|\u2029/g;
+/** Cuts text to at most `max` UTF-16 units (plus a note), never inside a surrogate pair. */
+function clip(text, max) {
+    if (text.length <= max)
+        return text;
+    let end = max;
+    const code = text.charCodeAt(end - 1);
+    if (code >= 0xd800 && code <= 0xdbff)
+        end -= 1;
+    return `${text.slice(0, end)}… (${text.length - end} more characters)`;
+}
+function references(text) {
+    return text.replace(CONTROL, '').replace(SPECIAL, (c) => `&#${c.charCodeAt(0)};`);
+}
+/** A value in running Markdown text: literal, on one line. */
+function escapeText(value, max) {
+    return references(clip(value, max).replace(NEWLINES, ' '));
+}
+/** A value in a Markdown table cell: literal; its line breaks become `<br>`. */
+function escapeCell(value, max) {
+    return clip(value, max).split(NEWLINES).map(references).join('<br>');
+}
+/** A value in a double-quoted HTML attribute. */
+function escapeAttribute(value) {
+    return references(value.replace(NEWLINES, ' '));
+}
+/** Inline code whose content is literal whatever it holds (backticks included). */
+function code(value, max) {
+    return `<code>${escapeText(value, max)}</code>`;
+}
+/** A fenced code block whose fence no run of backticks in the content can close. */
+function codeBlock(content, language = '') {
+    const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
+    const fence = '`'.repeat(Math.max(3, longest + 1));
+    return `${fence}${language}\n${content.replace(CONTROL, '')}\n${fence}`;
+}
+/**
+ * A label inside a double-quoted mermaid string. Mermaid decodes `#name;` and `#code;` entity
+ * codes in every diagram, so quotes, `#` and statement separators become codes, not syntax.
+ */
+function mermaidLabel(value, max) {
+    return clip(value, max)
+        .replace(NEWLINES, ' ')
+        .replace(CONTROL, '')
+        .replace(/[#"<>`;]/g, (c) => `#${c.charCodeAt(0)};`);
+}
+/** Plain text on one line (annotation titles): no markup, no control characters. */
+function oneLine(value, max) {
+    return clip(value.replace(NEWLINES, ' ').replace(CONTROL, '').replace(/\s+/g, ' ').trim(), max);
+}
+
 ;// CONCATENATED MODULE: ./src/github-context.ts
 function readGitHubContext(env = process.env) {
     return {
@@ -51513,70 +51577,6 @@ function withSettings(read, env = process.env) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/report/escape.ts
-/**
- * Escaping for every place the report puts a value: Markdown text and table cells (GitHub renders
- * HTML in both, and the toolkit's summary helpers escape nothing), fenced code blocks, mermaid
- * labels and plain one-line text (annotations).
- */
-// Characters HTML or GitHub Markdown could read as syntax. Each becomes a numeric character
-// reference: Markdown treats references as literal text, so a `*`, `|`, `[`, `$` or backtick in a
-// value stays a character and cannot open emphasis, split a table cell, start a link, math or code.
-const SPECIAL = /[&<>"'|`*_~[\]\\$#!]/g;
-// C0 controls other than tab and newlines, and DEL: never meaningful in a report.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
-const NEWLINES = /\r\n|\r|\n|\u2028|\u2029/g;
-/** Cuts text to at most `max` UTF-16 units (plus a note), never inside a surrogate pair. */
-function clip(text, max) {
-    if (text.length <= max)
-        return text;
-    let end = max;
-    const code = text.charCodeAt(end - 1);
-    if (code >= 0xd800 && code <= 0xdbff)
-        end -= 1;
-    return `${text.slice(0, end)}… (${text.length - end} more characters)`;
-}
-function references(text) {
-    return text.replace(CONTROL, '').replace(SPECIAL, (c) => `&#${c.charCodeAt(0)};`);
-}
-/** A value in running Markdown text: literal, on one line. */
-function escapeText(value, max) {
-    return references(clip(value, max).replace(NEWLINES, ' '));
-}
-/** A value in a Markdown table cell: literal; its line breaks become `<br>`. */
-function escapeCell(value, max) {
-    return clip(value, max).split(NEWLINES).map(references).join('<br>');
-}
-/** A value in a double-quoted HTML attribute. */
-function escapeAttribute(value) {
-    return references(value.replace(NEWLINES, ' '));
-}
-/** Inline code whose content is literal whatever it holds (backticks included). */
-function code(value, max) {
-    return `<code>${escapeText(value, max)}</code>`;
-}
-/** A fenced code block whose fence no run of backticks in the content can close. */
-function codeBlock(content, language = '') {
-    const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
-    const fence = '`'.repeat(Math.max(3, longest + 1));
-    return `${fence}${language}\n${content.replace(CONTROL, '')}\n${fence}`;
-}
-/**
- * A label inside a double-quoted mermaid string. Mermaid decodes `#name;` and `#code;` entity
- * codes in every diagram, so quotes, `#` and statement separators become codes, not syntax.
- */
-function mermaidLabel(value, max) {
-    return clip(value, max)
-        .replace(NEWLINES, ' ')
-        .replace(CONTROL, '')
-        .replace(/[#"<>`;]/g, (c) => `#${c.charCodeAt(0)};`);
-}
-/** Plain text on one line (annotation titles): no markup, no control characters. */
-function oneLine(value, max) {
-    return clip(value.replace(NEWLINES, ' ').replace(CONTROL, '').replace(/\s+/g, ' ').trim(), max);
-}
-
 ;// CONCATENATED MODULE: ./src/report/failure.ts
 const CAUSES = ['gate-failed', 'error', 'cancelled', 'out-of-band'];
 function failureFacts(record) {
@@ -52806,6 +52806,8 @@ function runContext() {
 
 
 
+
+const DETAIL_MAX = 300;
 /**
  * The post step (`runs.post`, `post-if: always()`): the runner starts it after the main step,
  * also after a cancel, a kill or a step timeout, with what the main step saved as STATE_*.
@@ -52858,8 +52860,18 @@ async function postRun() {
     logger.warning(`The main step ended without a verdict (cancelled, killed or timed out): finishing its ` +
         `rollback to ${saved.start.detail} within ${settings.rollbackTimeoutMs / 1000}s`);
     const record = await resumeRollback({ backend, clock, logger, settings, context: runContext() }, saved, 'cancelled, killed or timed out');
-    await report(record, '## Post step: finishing a run that ended without a verdict\n\n');
+    await report(record, heading(saved));
     return record;
+}
+/** What the main step left, from what it saved: it may have died before writing a summary. */
+function heading(saved) {
+    const line = (label, value) => `- ${label}: ${escapeText(value, DETAIL_MAX)}\n`;
+    return ('## Post step: finishing a run that ended without a verdict\n\n' +
+        line('The main step started at', saved.start.detail) +
+        line('Its last verified state', saved.verified.detail) +
+        (saved.inFlight ? line('Its phase in flight', saved.inFlight.phase.summary) : '') +
+        (saved.runUrl ? line('Run', saved.runUrl) : '') +
+        '\n');
 }
 
 ;// CONCATENATED MODULE: ./src/post.ts

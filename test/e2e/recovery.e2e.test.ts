@@ -162,6 +162,7 @@ describe('the post step finishes what the main step could not', () => {
     traffic = undefined
     expect(post.outputs.status).toBe('rolled-back')
     expect(post.summary).toContain('Post step: finishing a run that ended without a verdict')
+    expect(post.summary).toContain('- Its last verified state: blue 900 / green 100 (ALB weights)')
     expect(post.code).toBe(1)
     expect(await listenerActions()).toEqual(before)
     // Blue and green both serve throughout: no client request failed.
