@@ -7,6 +7,9 @@ import { describeError, InputError } from './errors.js'
 import type { Sides } from './backends/sides.js'
 import type { Gate } from './gates/gate.js'
 import { GATES } from './gates/index.js'
+import { probeUrlSecrets } from './gates/probe-urls.js'
+import { leaseFor, readLeaseInputs } from './lease/index.js'
+import { runUrlOf } from './lease/identity.js'
 import { inputWarnings } from './action-inputs.js'
 import type { InputReader } from './inputs.js'
 import { withSettings } from './settings-file.js'
@@ -32,12 +35,14 @@ export async function run(signal?: AbortSignal): Promise<RunRecord | undefined> 
     core.setFailed(error.message)
     return undefined
   }
-  const { settings, backendDefinition, modeSettings, gateSettings } = read
+  const { settings, backendDefinition, modeSettings, gateSettings, breakLease } = read
 
-  const clients = createClients(settings.region)
+  // With step debug logging on, each AWS call is a debug line with its request id.
+  const clients = createClients(settings.region, {}, core.isDebug() ? core.debug : undefined)
   const logger = actionsLogger()
   const clock = systemClock
   const backend = backendDefinition.create(modeSettings, { clients, clock, logger })
+  const lease = leaseFor(settings, modeSettings, { clients, clock, logger }, breakLease)
   // Gates are built once the inspection has found blue and green (no gate imports a backend).
   const gates = (sides: Sides): Gate[] => {
     const built: Gate[] = []
@@ -62,6 +67,7 @@ export async function run(signal?: AbortSignal): Promise<RunRecord | undefined> 
     settings,
     context: runContext(),
     signal,
+    lease,
     // What the post step needs to finish a rollback this process could not (src/post-run.ts).
     journal: { save: (key, value) => core.saveState(key, value) }
   })
@@ -76,12 +82,15 @@ export async function run(signal?: AbortSignal): Promise<RunRecord | undefined> 
 export function readAction() {
   // The settings block (one place for a reusable workflow's settings), inputs overriding it.
   const read: InputReader = withSettings((name) => core.getInput(name))
+  // Probe URLs may carry credentials: masked in the log before anything can print them.
+  for (const secret of probeUrlSecrets(read('probe-urls'))) core.setSecret(secret)
   const settings = readCommonSettings(read, MODE_NAMES)
   for (const warning of inputWarnings(process.env, settings.mode, read)) core.warning(warning)
   const backendDefinition = backendFor(settings.mode)
   const modeSettings = backendDefinition.readInputs(read, settings)
   const gateSettings = GATES.map((gate) => ({ gate, settings: gate.readInputs(read, settings) }))
-  return { settings, backendDefinition, modeSettings, gateSettings }
+  const breakLease = readLeaseInputs(read, settings.mode, modeSettings)
+  return { settings, backendDefinition, modeSettings, gateSettings, breakLease }
 }
 
 /** Outputs, job summary (after `heading`, if any) and one annotation when the run failed. */
@@ -102,6 +111,7 @@ export async function report(record: RunRecord, heading = ''): Promise<void> {
   process.exitCode = 1
 }
 
+/** The runner's Logger on the toolkit, whose every printed text is neutralised. */
 export function actionsLogger(): Logger {
   return {
     info: (message) => core.info(message),
@@ -114,10 +124,11 @@ export function actionsLogger(): Logger {
 
 /** Who and what moved traffic, from the workflow run's environment. */
 export function runContext(): RunContext {
-  const { serverUrl, repository, runId, sha, actor, workflow, job } = githubContext
+  const { repository, sha, actor, workflow, job } = githubContext
   return {
     repository,
-    runUrl: repository && runId ? `${serverUrl}/${repository}/actions/runs/${runId}` : undefined,
+    // With the attempt: the lease names that URL, and a re-run is another run.
+    runUrl: runUrlOf(),
     sha: sha || undefined,
     actor: actor || undefined,
     workflow: workflow || undefined,

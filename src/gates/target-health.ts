@@ -1,9 +1,8 @@
 import {
-  DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client,
   type TargetHealthDescription
 } from '@aws-sdk/client-elastic-load-balancing-v2'
-import { awsCall } from '../aws/call.js'
+import { describeTargetHealth } from '../aws/target-health.js'
 import { classifyTarget, type TargetState } from '../aws/target-states.js'
 import type { TargetGroupRef } from '../backends/sides.js'
 import { optional, parseInteger } from '../inputs.js'
@@ -85,13 +84,15 @@ class TargetHealthGate implements Gate {
     context: GateContext,
     now: number
   ): GateResult {
-    const name = groupName(group)
+    // Named with the side: in mode targets both sides share one group, so "shop: 1/1" alone
+    // does not say whose targets those are.
+    const name = `green in ${groupName(group)}`
     if (!group.targetIds || group.targetIds.length === 0) return this.judge(name, seen, now)
     const registered = seen.filter((target) => target.reason !== 'Target.NotRegistered')
     if (registered.length === 0 && context.split.permille === 0) {
       return {
         status: 'pass',
-        detail: `${name}: green's ${seen.length} targets are not registered yet (green carries no traffic)`
+        detail: `${name}: ${seen.length} targets not registered yet (green carries no traffic)`
       }
     }
     const later = seen.length - registered.length
@@ -140,24 +141,9 @@ class TargetHealthGate implements Gate {
   }
 
   private async describe(group: TargetGroupRef, signal?: AbortSignal): Promise<Seen[]> {
-    const input = {
-      TargetGroupArn: group.arn,
-      ...(group.targetIds && group.targetIds.length > 0
-        ? { Targets: group.targetIds.map((id) => ({ Id: id })) }
-        : {})
-    }
-    const output = await awsCall(
-      'DescribeTargetHealth',
-      group.arn,
-      () =>
-        this.deps.clients
-          .get(ElasticLoadBalancingV2Client)
-          .send(new DescribeTargetHealthCommand(input), { abortSignal: signal }),
-      signal
-    )
-    return (output.TargetHealthDescriptions ?? []).map((description) =>
-      toSeen(group.arn, description)
-    )
+    const elbv2 = this.deps.clients.get(ElasticLoadBalancingV2Client)
+    const descriptions = await describeTargetHealth(elbv2, group.arn, signal, group.targetIds)
+    return descriptions.map((description) => toSeen(group.arn, description))
   }
 }
 

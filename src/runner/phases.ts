@@ -1,12 +1,16 @@
 import type { LiveState, Phase } from '../backends/backend.js'
 import {
   BlueNotReadyError,
+  CancelledError,
+  describeError,
   GateFailedError,
   OutOfBandChangeError,
   PhaseFailedError,
+  SettleError,
   VerifyTimeoutError
 } from '../errors.js'
 import type { GateCheck, StepRecord } from '../record.js'
+import { guardWrite } from './lease.js'
 import { saveInFlight, saveVerified } from './saved.js'
 import { event, type RunState } from './state.js'
 
@@ -24,6 +28,8 @@ export async function writePhase(
   from: LiveState,
   signal: AbortSignal | undefined
 ): Promise<void> {
+  // A run whose lease another run took stops here, before writing (LeaseLostError).
+  const sent = await guardWrite(state, phase, signal)
   state.inFlight = { phase, from }
   state.wrote = true
   if (phase.movesTraffic) {
@@ -33,7 +39,7 @@ export async function writePhase(
   }
   // Saved before the write: a step killed mid-write leaves the post step what to check.
   saveInFlight(state)
-  await state.backend.apply(phase, signal)
+  await state.backend.apply(sent, signal)
   // Again once sent: apply() may leave what verify() needs in the phase (Route 53's change id).
   saveInFlight(state)
 }
@@ -80,10 +86,7 @@ export async function verifyPhase(
       live = `${answer.state.detail}: ${answer.detail}`
       if (answer.status === 'converged') return { done: true, value: answer.state }
       if (answer.status === 'diverged') {
-        throw new OutOfBandChangeError(
-          phase.expect.detail,
-          `${answer.state.detail} (${answer.detail})`
-        )
+        throw new OutOfBandChangeError(phase.expect.detail, answer.state.detail, answer.detail)
       }
       if (answer.status === 'failed') throw new PhaseFailedError(phase.summary, answer.detail)
       const left = options.deadline - clock.now()
@@ -178,7 +181,14 @@ export async function settleWatched(state: RunState, live: LiveState): Promise<v
     signal: state.signal,
     onVerdict: recordVerdict(state, state.record.steps.at(-1)),
     work: async (signal) => {
-      await settle.call(state.backend, live, signal)
+      try {
+        await settle.call(state.backend, live, signal)
+      } catch (error) {
+        // Every bake passed: a settle that cannot finish (an AWS error reading the drain) fails
+        // the run like a drain past its bound and moves no traffic; cancellation rolls back.
+        if (error instanceof CancelledError || error instanceof SettleError) throw error
+        throw new SettleError(`could not wait for what is still in flight: ${describeError(error)}`)
+      }
       return { done: true, value: undefined }
     }
   })

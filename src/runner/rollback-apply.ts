@@ -5,6 +5,7 @@ import {
   RollbackDeadlineError,
   VerifyTimeoutError
 } from '../errors.js'
+import { guardWrite } from './lease.js'
 import type { Deadline } from './persist.js'
 import { writePhase } from './phases.js'
 import { saveInFlight, saveVerified } from './saved.js'
@@ -76,7 +77,8 @@ async function writeThrough(
       const answer = await state.backend.verify(phase, from, signal)
       if (answer.status === 'diverged') throw new OutOfBandChangeError(from.detail, live.detail)
     }
-    await state.backend.apply(phase, signal)
+    // The lease is checked (and Route 53's renewed) on every write, a retried one too.
+    await state.backend.apply(await guardWrite(state, phase, signal), signal)
     saveInFlight(state)
   })
 }

@@ -1,5 +1,5 @@
 import type { LiveState, Phase, Plan } from '../backends/backend.js'
-import { CancelledError, GateFailedError, OutOfBandChangeError } from '../errors.js'
+import { CancelledError, describeError, GateFailedError, OutOfBandChangeError } from '../errors.js'
 import { planQuantizedSteps, type PlannedStep } from '../plan.js'
 import type { PhaseRecord, RunRecord, StepRecord } from '../record.js'
 import { Split } from '../split.js'
@@ -12,6 +12,7 @@ import {
   waitUntilReady,
   writePhase
 } from './phases.js'
+import { peekLease, releaseLease, takeLease } from './lease.js'
 import { handleFailure } from './rollback.js'
 import { saveRun, saveVerdict } from './saved.js'
 import { event, finish, newRunState, type RunnerOptions, type RunState } from './state.js'
@@ -32,6 +33,7 @@ export async function runShift(options: RunnerOptions): Promise<RunRecord> {
   } catch (error) {
     await handleFailure(state, error)
   }
+  await releaseLease(state)
   state.record.finishedAt = state.clock.now()
   event(state, 'done', `Run ${state.record.status}`, state.record.finalPercent)
   saveVerdict(state)
@@ -67,8 +69,12 @@ async function shift(state: RunState, buildGates: RunnerOptions['gates']): Promi
     (split) => backend.quantize(split, start)
   )
   log.info(planLine(start.split, target, settings.traffic, steps))
-  if (settings.dryRun) return planOnly(state, start, steps)
+  if (settings.dryRun) {
+    await peekLease(state)
+    return planOnly(state, start, steps)
+  }
   if (steps.length === 0) return finish(state, 'no-op', start)
+  await takeLease(state)
 
   state.towardBlue = target.permille < start.split.permille
   // Before the first write: what the post step needs should this process die.
@@ -83,7 +89,24 @@ async function shift(state: RunState, buildGates: RunnerOptions['gates']): Promi
     await log.group('Settle', () => settleWatched(state, live))
     event(state, 'settled', 'Backend settled: nothing left in flight')
   }
-  finish(state, 'succeeded', await backend.read(signal))
+  finish(state, 'succeeded', await finalState(state, live))
+}
+
+/**
+ * The state to report once every bake passed and settle is done. A failed read here must not
+ * roll back a finished shift: the last verified state is reported instead (cancellation still
+ * counts, as during settle).
+ */
+async function finalState(state: RunState, verified: LiveState): Promise<LiveState> {
+  try {
+    return await state.backend.read(state.signal)
+  } catch (error) {
+    if (error instanceof CancelledError) throw error
+    state.log.warning(
+      `Could not read the final state (${describeError(error)}); reporting the last verified one`
+    )
+    return verified
+  }
 }
 
 /** Dry-run: each step plans from the state the previous plan leaves, with no hidden state. */

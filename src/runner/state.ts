@@ -2,6 +2,7 @@ import type { LiveState, Phase, TrafficBackend } from '../backends/backend.js'
 import type { Sides } from '../backends/sides.js'
 import type { Clock } from '../clock.js'
 import type { Gate } from '../gates/gate.js'
+import type { Lease } from '../lease/lease.js'
 import type { Logger } from '../logger.js'
 import type { EventKind, RunContext, RunRecord, RunStatus } from '../record.js'
 import type { CommonSettings } from '../settings.js'
@@ -40,6 +41,8 @@ export interface RunnerOptions {
   context?: RunContext
   /** Aborted on SIGINT/SIGTERM: the runner stops waiting and rolls back. */
   signal?: AbortSignal
+  /** Taken before the first write, checked and renewed before each, released at the end. */
+  lease?: Lease
   /** Where the run saves what a post step needs to finish its rollback. */
   journal?: Journal
 }
@@ -51,6 +54,7 @@ export interface RunState {
   readonly log: Logger
   readonly settings: RunnerSettings
   readonly signal?: AbortSignal
+  readonly lease?: Lease
   readonly journal?: Journal
   readonly record: RunRecord
   /** Built once the gates are (no gates before inspection). */
@@ -83,6 +87,7 @@ export function newRunState(options: RunnerOptions): RunState {
     log: options.logger,
     settings,
     signal: options.signal,
+    lease: options.lease,
     journal: options.journal,
     record: {
       mode: backend.mode,

@@ -50,12 +50,6 @@ describe('state for the post step', () => {
     expect(core.getState('verdict')).toBe('succeeded')
     expect(core.getState('absent')).toBe('')
   })
-
-  it('saves nothing and prints nothing without GITHUB_STATE (a run by hand)', () => {
-    delete process.env.GITHUB_STATE
-    core.saveState('run', 'x')
-    expect(written).toEqual([])
-  })
 })
 
 describe('post step: when there is nothing to finish', () => {

@@ -31,6 +31,7 @@ describe('npm run local-action', () => {
     const example = readFileSync(join(ROOT, '.env.example'), 'utf8')
     const endpoints = example.match(/^AWS_ENDPOINT_URL_[A-Z0-9_]+=.*$/gm) ?? []
     expect(endpoints.map((line) => line.split('=')[0]).sort()).toEqual([
+      'AWS_ENDPOINT_URL_AUTO_SCALING',
       'AWS_ENDPOINT_URL_CLOUDWATCH',
       'AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2',
       'AWS_ENDPOINT_URL_ROUTE_53'
@@ -57,6 +58,8 @@ describe('npm run local-action', () => {
       expect(output).toContain('Running Action')
       expect(output).not.toMatch(/Input '[\w-]+' has an invalid value/)
       expect(output).toContain(`ECONNREFUSED 127.0.0.1:${port}`)
+      // local-action stubs @actions/core: the outputs reach its table only through core.
+      expect(output).toMatch(/'status'\s*│\s*'failed'/)
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
