@@ -1,0 +1,44 @@
+/** What every contract case shares: the action as a process, the record, and a sampler. */
+import type { RunRecord } from '../../src/record.js'
+import type { Sample, World } from './fixtures/fixture.js'
+
+export { runAction, startAction } from '../../sandbox/action-process.js'
+export { tolerance } from '../../sandbox/traffic.js'
+
+export function report(outputs: Record<string, string>): RunRecord {
+  return JSON.parse(outputs.report) as RunRecord
+}
+
+/**
+ * Reads the world's live state from the sandbox's model every few ms while a run goes on, so a
+ * moment with no healthy side taking traffic cannot slip between two API reads.
+ */
+export class Sampler {
+  readonly samples: Sample[] = []
+  private readonly timer: NodeJS.Timeout
+
+  constructor(world: World, everyMs = 10) {
+    this.samples.push(world.sample())
+    this.timer = setInterval(() => this.samples.push(world.sample()), everyMs)
+  }
+
+  stop(): Sample[] {
+    clearInterval(this.timer)
+    return this.samples
+  }
+
+  /** The samples in a window, e.g. a step's bake. */
+  between(from: number, to: number): Sample[] {
+    return this.samples.filter((sample) => sample.at >= from && sample.at <= to)
+  }
+}
+
+/** Calls that change AWS, by operation name: every service's writes start with these verbs. */
+const WRITE = /^(Modify|Register|Deregister|Change|Attach|Detach|Create|Delete|Put|Set)/
+
+/** The sandbox's log of write calls made at or after a moment. */
+export function writesSince(world: World, since: number): string[] {
+  return world.sandbox.faults.calls
+    .filter((call) => call.at >= since && WRITE.test(call.operation))
+    .map((call) => `${call.service} ${call.operation}`)
+}
