@@ -4,6 +4,19 @@
  */
 export type Service = 'elbv2' | 'route53' | 'cloudwatch' | 'autoscaling'
 
+/**
+ * The services whose reads can lag (see read-lag.ts): those AWS documents as eventually
+ * consistent. Route 53 shows a change at once, as PENDING (its lag is the DNS servers', which the
+ * sandbox models as PENDING → INSYNC); CloudWatch alarm states come from its own evaluation.
+ */
+export type LaggingService = 'elbv2' | 'autoscaling'
+
+export interface ReadLagRule {
+  service: LaggingService
+  /** Reads answer the state as it was this many real ms ago; 0 turns the lag off. */
+  ms: number
+}
+
 export type FaultKind =
   /** ELBv2/CloudWatch `Throttling` (HTTP 400), Route 53 `Throttling` (HTTP 400). */
   | 'throttle'
@@ -13,6 +26,12 @@ export type FaultKind =
   | 'server-error'
   /** The request is answered normally, after latencyMs. */
   | 'latency'
+  /**
+   * The request is carried out, then its connection is dropped without an answer (after
+   * latencyMs when given, so a client's request timeout fires first). On AWS a reply lost on the
+   * network looks the same: the SDK retries a write that already happened.
+   */
+  | 'lost-response'
 
 export interface FaultRule {
   service: Service
@@ -21,6 +40,7 @@ export interface FaultRule {
   kind: FaultKind
   /** How many requests the rule hits before it expires; forever when absent. */
   times?: number
+  /** `latency`: the delay before the answer; `lost-response`: how long the answer is held. */
   latencyMs?: number
 }
 
@@ -50,7 +70,11 @@ interface Bucket {
 export class Faults {
   private rules: FaultRule[] = []
   private buckets: Bucket[] = []
+  private readonly lags = new Map<LaggingService, number>()
   readonly calls: CallRecord[] = []
+
+  /** @param now the clock read lags are measured by (a test may pin it) */
+  constructor(readonly now: () => number = Date.now) {}
 
   add(rule: FaultRule): void {
     this.rules.push({ ...rule })
@@ -61,9 +85,22 @@ export class Faults {
     this.buckets.push({ limit, tokens: limit.burst, refilledAt: Date.now() })
   }
 
+  /** Eventual consistency: the service's reads see its state as it was `ms` ago. Off by default. */
+  lagReads(rule: ReadLagRule): void {
+    if (!(rule.ms >= 0) || !Number.isFinite(rule.ms)) {
+      throw new RangeError(`A read lag must be a number of ms >= 0, got ${rule.ms}`)
+    }
+    this.lags.set(rule.service, rule.ms)
+  }
+
+  readLagMs(service: LaggingService): number {
+    return this.lags.get(service) ?? 0
+  }
+
   clear(): void {
     this.rules = []
     this.buckets = []
+    this.lags.clear()
   }
 
   /** Records the call and returns the fault to inject, if any. */

@@ -40,6 +40,33 @@ export function closeServer(server: http.Server): Promise<void> {
   })
 }
 
+/** Responses whose answer a `lost-response` fault swallows, with how long to hold each. */
+const lostAnswers = new WeakMap<http.ServerResponse, number>()
+
+/** Marks the answer to this request as lost: the request still runs, its reply never arrives. */
+export function loseAnswer(res: http.ServerResponse, holdMs = 0): void {
+  lostAnswers.set(res, holdMs)
+}
+
+/**
+ * Called where a server would answer: a lost answer drops the connection instead (at once, or
+ * after the hold, unless the client gave up first), and the caller must not write. The SDK sees
+ * a network error or its own timeout, as when a reply is lost between AWS and the client.
+ */
+export function dropIfLost(res: http.ServerResponse): boolean {
+  const holdMs = lostAnswers.get(res)
+  if (holdMs === undefined) return false
+  lostAnswers.delete(res)
+  if (holdMs <= 0) {
+    res.destroy()
+    return true
+  }
+  const timer = setTimeout(() => res.destroy(), holdMs)
+  // The client timing out, or the sandbox closing, ends the hold early.
+  res.once('close', () => clearTimeout(timer))
+  return true
+}
+
 export class BodyTooLargeError extends Error {
   constructor(readonly limit: number) {
     super(`Request body exceeds ${limit} bytes`)

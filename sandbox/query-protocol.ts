@@ -8,7 +8,8 @@
 import type http from 'node:http'
 import { element, escapeXml, type XmlValue } from './elbv2/xml.js'
 import type { Faults, Service } from './faults.js'
-import { type ApiHandler, apiListener, readBody } from './http.js'
+import { type ApiHandler, apiListener, dropIfLost, loseAnswer, readBody } from './http.js'
+import { isReadOperation, type ReadLag } from './read-lag.js'
 import type { Scheduler } from './scheduler.js'
 
 /**
@@ -44,7 +45,7 @@ export interface QueryService<Params, Context> {
 }
 
 function reply(res: http.ServerResponse, status: number, id: string, xml: string): void {
-  if (res.headersSent || res.destroyed) return
+  if (res.headersSent || res.destroyed || dropIfLost(res)) return
   res.writeHead(status, { 'content-type': 'text/xml', 'x-amzn-requestid': id })
   res.end(`<?xml version="1.0" encoding="UTF-8"?>\n${xml}`)
 }
@@ -53,7 +54,9 @@ export function queryHandler<Params, Context>(
   api: QueryService<Params, Context>,
   context: Context,
   faults: Faults,
-  scheduler: Scheduler
+  scheduler: Scheduler,
+  /** Where the service's reads can lag behind its writes (eventual consistency). */
+  lag?: ReadLag<Context>
 ): http.RequestListener {
   const { errorClass: ServiceError, version, xmlns } = api
   const handle: ApiHandler = async (req, res, id) => {
@@ -82,6 +85,8 @@ export function queryHandler<Params, Context>(
     }
     const fault = faults.take(api.service, action)
     if (fault?.kind === 'latency') await scheduler.sleep(fault.latencyMs ?? 1000)
+    // The operation still runs (and may fail): only its answer, whatever it is, is lost.
+    if (fault?.kind === 'lost-response') loseAnswer(res, fault.latencyMs)
     const failure = fault && api.faultError(fault.kind)
     if (failure) throw failure
     const operation = Object.hasOwn(api.operations, action) ? api.operations[action] : undefined
@@ -91,7 +96,10 @@ export function queryHandler<Params, Context>(
         `Could not find operation ${action} for version ${version}`
       )
     }
-    const result = element(`${action}Result`, await operation(params, context))
+    let state = context
+    if (lag && isReadOperation(action)) state = lag.forRead(context)
+    else lag?.beforeWrite(context)
+    const result = element(`${action}Result`, await operation(params, state))
     reply(
       res,
       200,

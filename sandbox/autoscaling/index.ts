@@ -7,10 +7,12 @@
 import type { ElbSandbox } from '../elbv2/index.js'
 import type { Faults } from '../faults.js'
 import { listenLoopback } from '../http.js'
+import { copyModel, ReadLag } from '../read-lag.js'
 import { Scheduler } from '../scheduler.js'
 import { AutoScalingModel, type Group, type LifecycleState } from './model.js'
 import { inService } from './model.js'
 import { elbRegistry, NO_REGISTRY } from './registry.js'
+import type { AutoScalingContext } from './operations.js'
 import { autoScalingHandler } from './server.js'
 
 export interface AutoScalingSandboxOptions {
@@ -50,9 +52,12 @@ export async function startAutoScaling(
   const model = new AutoScalingModel(options.region ?? options.elb?.model.region)
   const registry = options.elb ? elbRegistry(options.elb) : NO_REGISTRY
   const scheduler = new Scheduler()
-  const api = await listenLoopback(
-    autoScalingHandler({ model, registry }, options.faults, scheduler)
-  )
+  const context = { model, registry }
+  const lag = new ReadLag<AutoScalingContext>(options.faults, 'autoscaling', (live) => ({
+    ...live,
+    model: copyModel(live.model)
+  }))
+  const api = await listenLoopback(autoScalingHandler(context, options.faults, scheduler, lag))
   const groupNamed = (name: string): Group => {
     const group = model.groups.get(name)
     if (!group) throw new Error(`No Auto Scaling group ${name} in the sandbox`)
@@ -72,6 +77,7 @@ export async function startAutoScaling(
         const refusal = registry.refuse(arn)
         if (refusal) throw new Error(refusal)
       }
+      lag.beforeWrite(context)
       const availabilityZone = groupOptions.availabilityZone ?? `${model.region}a`
       const group: Group = {
         name,
@@ -95,6 +101,7 @@ export async function startAutoScaling(
     },
     launchInstance(groupName, instanceId) {
       const group = groupNamed(groupName)
+      lag.beforeWrite(context)
       group.instances.push({
         id: instanceId,
         lifecycleState: 'InService',
@@ -106,11 +113,14 @@ export async function startAutoScaling(
     terminateInstance(groupName, instanceId) {
       const group = groupNamed(groupName)
       instanceOf(group, instanceId)
+      lag.beforeWrite(context)
       for (const arn of group.targetGroupArns) registry.deregister(arn, [instanceId])
       group.instances = group.instances.filter((instance) => instance.id !== instanceId)
     },
     setLifecycleState(groupName, instanceId, state) {
-      instanceOf(groupNamed(groupName), instanceId).lifecycleState = state
+      const instance = instanceOf(groupNamed(groupName), instanceId)
+      lag.beforeWrite(context)
+      instance.lifecycleState = state
     },
     async close() {
       scheduler.close()

@@ -34,11 +34,17 @@ export function elbRegistry(elb: ElbSandbox): TargetRegistry {
     },
     register(arn, instanceIds) {
       const group = groupOf(arn)
-      if (group) for (const id of instanceIds) elb.health.register(group, id, group.port)
+      if (!group) return
+      // Auto Scaling's own call to ELB: lagging ELB reads see it late, like any write.
+      elb.beforeWrite()
+      for (const id of instanceIds) elb.health.register(group, id, group.port)
     },
     deregister(arn, instanceIds) {
       const group = groupOf(arn)
-      if (group) for (const id of instanceIds) elb.health.deregister(group, id, group.port)
+      if (!group) return
+      // Auto Scaling's own call to ELB: lagging ELB reads see it late, like any write.
+      elb.beforeWrite()
+      for (const id of instanceIds) elb.health.deregister(group, id, group.port)
     }
   }
 }

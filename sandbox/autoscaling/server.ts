@@ -5,6 +5,7 @@
 import type http from 'node:http'
 import type { Faults } from '../faults.js'
 import { queryHandler, type QueryService } from '../query-protocol.js'
+import type { ReadLag } from '../read-lag.js'
 import type { Scheduler } from '../scheduler.js'
 import { AutoScalingError } from './errors.js'
 import { type AutoScalingContext, operations } from './operations.js'
@@ -45,7 +46,8 @@ const autoScalingQuery: QueryService<QueryParams, AutoScalingContext> = {
 export function autoScalingHandler(
   context: AutoScalingContext,
   faults: Faults,
-  scheduler: Scheduler
+  scheduler: Scheduler,
+  lag?: ReadLag<AutoScalingContext>
 ): http.RequestListener {
-  return queryHandler(autoScalingQuery, context, faults, scheduler)
+  return queryHandler(autoScalingQuery, context, faults, scheduler, lag)
 }

@@ -5,7 +5,7 @@
  */
 import type http from 'node:http'
 import type { Faults } from '../faults.js'
-import { type ApiHandler, apiListener, readBody } from '../http.js'
+import { type ApiHandler, apiListener, dropIfLost, loseAnswer, readBody } from '../http.js'
 import type { Scheduler } from '../scheduler.js'
 import { CloudWatchError, cloudWatchErrors } from './errors.js'
 import { JsonInput } from './json-input.js'
@@ -22,7 +22,7 @@ function send(
   body: unknown,
   headers: http.OutgoingHttpHeaders = {}
 ): void {
-  if (res.headersSent || res.destroyed) return
+  if (res.headersSent || res.destroyed || dropIfLost(res)) return
   res.writeHead(status, { 'content-type': CONTENT_TYPE, 'x-amzn-requestid': id, ...headers })
   res.end(JSON.stringify(body))
 }
@@ -54,6 +54,7 @@ export function cloudWatchRequestHandler(
     if (!req.headers.authorization) throw cloudWatchErrors.missingAuthentication()
     const fault = faults.take('cloudwatch', operationName)
     if (fault?.kind === 'latency') await scheduler.sleep(fault.latencyMs ?? 1000)
+    if (fault?.kind === 'lost-response') loseAnswer(res, fault.latencyMs)
     if (fault?.kind === 'throttle') throw cloudWatchErrors.throttling()
     if (fault?.kind === 'server-error' || fault?.kind === 'prior-request-not-complete') {
       throw cloudWatchErrors.internal(

@@ -5,6 +5,7 @@
 import type { Faults } from '../faults.js'
 import { type LoopbackServer, listenLoopback } from '../http.js'
 import { type Random, seededRandom } from '../random.js'
+import { copyModel, ReadLag } from '../read-lag.js'
 import { Scheduler } from '../scheduler.js'
 import type { ElbContext } from './context.js'
 import { DataPlane, type Routed } from './data-plane.js'
@@ -46,6 +47,11 @@ export interface ElbSandbox {
     state: TargetState | undefined,
     timeoutMs?: number
   ): Promise<void>
+  /**
+   * Tells lagging reads (`faults.lagReads`) that the state is about to change outside the API,
+   * as when Auto Scaling registers an instance: reads keep showing the state before it.
+   */
+  beforeWrite(): void
   /** Every request the data plane answers, as it happens. */
   onRequest(listener: (routed: Routed) => void): () => void
   close(): Promise<void>
@@ -60,9 +66,14 @@ export async function startElbv2(options: ElbSandboxOptions): Promise<ElbSandbox
   const health = new HealthChecker(model, scheduler, resolve)
   const dataPlane = new DataPlane(model, scheduler, options.random ?? seededRandom(1), resolve)
   const context: ElbContext = { model, health, dataPlane, instances }
+  // Only the model is copied: reads answer from it alone.
+  const lag = new ReadLag<ElbContext>(options.faults, 'elbv2', (live) => ({
+    ...live,
+    model: copyModel(live.model)
+  }))
   let api: LoopbackServer
   try {
-    api = await listenLoopback(elbRequestHandler(context, options.faults, scheduler))
+    api = await listenLoopback(elbRequestHandler(context, options.faults, scheduler, lag))
   } catch (error) {
     scheduler.close()
     throw error
@@ -82,6 +93,7 @@ export async function startElbv2(options: ElbSandboxOptions): Promise<ElbSandbox
     },
     waitForTargetState: (targetGroupArn, target, state, timeoutMs) =>
       health.waitFor(targetGroupArn, target, state, timeoutMs),
+    beforeWrite: () => lag.beforeWrite(context),
     onRequest(listener) {
       dataPlane.on('request', listener)
       return () => dataPlane.off('request', listener)

@@ -5,6 +5,7 @@
 import type http from 'node:http'
 import type { Faults } from '../faults.js'
 import { queryHandler, type QueryService } from '../query-protocol.js'
+import type { ReadLag } from '../read-lag.js'
 import type { Scheduler } from '../scheduler.js'
 import type { ElbContext } from './context.js'
 import { ElbError } from './errors.js'
@@ -51,7 +52,8 @@ const elbQuery: QueryService<Input, ElbContext> = {
 export function elbRequestHandler(
   context: ElbContext,
   faults: Faults,
-  scheduler: Scheduler
+  scheduler: Scheduler,
+  lag?: ReadLag<ElbContext>
 ): http.RequestListener {
-  return queryHandler(elbQuery, context, faults, scheduler)
+  return queryHandler(elbQuery, context, faults, scheduler, lag)
 }

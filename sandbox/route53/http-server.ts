@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { dropIfLost, loseAnswer } from '../http.js'
 import type { Faults, FaultRule } from '../faults.js'
 import {
   internalFailure,
@@ -53,6 +54,8 @@ export async function startApiServer(model: Route53Model, faults: Faults): Promi
       const body = await readBody(request)
       const fault = faults.take('route53', match?.operation.name ?? 'UnknownOperation')
       if (fault?.kind === 'latency') await sleep(fault.latencyMs ?? 0)
+      // The change is still made (or refused): only the answer is lost.
+      else if (fault?.kind === 'lost-response') loseAnswer(response, fault.latencyMs)
       else if (fault) throw faultError(fault)
       if (!match) {
         throw new Route53Error(
@@ -70,7 +73,7 @@ export async function startApiServer(model: Route53Model, faults: Faults): Promi
     } catch (error) {
       reply = errorReply(error, requestId)
     }
-    if (response.destroyed) return
+    if (response.destroyed || dropIfLost(response)) return
     response.writeHead(reply.status, {
       'content-type': 'text/xml',
       'content-length': Buffer.byteLength(reply.body),

@@ -17,12 +17,12 @@ import {
   type DeregisterTargetsCommandInput,
   DescribeTargetGroupAttributesCommand,
   DescribeTargetGroupsCommand,
-  DescribeTargetHealthCommand,
   type ElasticLoadBalancingV2Client,
   RegisterTargetsCommand,
   type RegisterTargetsCommandInput
 } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { awsCall } from '../aws/call.js'
+import { describeTargetHealth } from '../aws/target-health.js'
 import { AwsCallError } from '../errors.js'
 import type { PlannedCall } from './backend.js'
 import type { AttachApi } from './targets-native.js'
@@ -117,16 +117,8 @@ export class TargetsAws {
 
   /** Every target registered in the group, draining ones included. */
   async health(arn: string, signal?: AbortSignal): Promise<TargetHealth[]> {
-    const out = await awsCall(
-      'DescribeTargetHealth',
-      arn,
-      () =>
-        this.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }), {
-          abortSignal: signal
-        }),
-      signal
-    )
-    return (out.TargetHealthDescriptions ?? []).flatMap((description) =>
+    const descriptions = await describeTargetHealth(this.elbv2, arn, signal)
+    return descriptions.flatMap((description) =>
       description.Target?.Id === undefined
         ? []
         : [

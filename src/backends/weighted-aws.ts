@@ -4,7 +4,6 @@ import {
   DescribeListenersCommand,
   DescribeRulesCommand,
   DescribeTargetGroupsCommand,
-  DescribeTargetHealthCommand,
   type ElasticLoadBalancingV2Client,
   ModifyListenerCommand,
   type ModifyListenerCommandInput,
@@ -15,6 +14,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { arnParts } from '../aws/arn.js'
 import { awsCall } from '../aws/call.js'
+import { describeTargetHealth } from '../aws/target-health.js'
 import type { PlannedCall } from './backend.js'
 import type { WeightedNative, WeightedTarget } from './weighted-plan.js'
 
@@ -75,16 +75,7 @@ export class WeightedAws {
   }
 
   async targetHealth(arn: string, signal?: AbortSignal): Promise<TargetHealthDescription[]> {
-    const out = await awsCall(
-      'DescribeTargetHealth',
-      arn,
-      () =>
-        this.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }), {
-          abortSignal: signal
-        }),
-      signal
-    )
-    return out.TargetHealthDescriptions ?? []
+    return describeTargetHealth(this.elbv2, arn, signal)
   }
 
   /** Sends one planned ModifyListener / ModifyRule as it was planned. */

@@ -1,9 +1,8 @@
 import {
-  DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client,
   type TargetHealthDescription
 } from '@aws-sdk/client-elastic-load-balancing-v2'
-import { awsCall } from '../aws/call.js'
+import { describeTargetHealth } from '../aws/target-health.js'
 import { classifyTarget, type TargetState } from '../aws/target-states.js'
 import type { TargetGroupRef } from '../backends/sides.js'
 import { optional, parseInteger } from '../inputs.js'
@@ -140,24 +139,9 @@ class TargetHealthGate implements Gate {
   }
 
   private async describe(group: TargetGroupRef, signal?: AbortSignal): Promise<Seen[]> {
-    const input = {
-      TargetGroupArn: group.arn,
-      ...(group.targetIds && group.targetIds.length > 0
-        ? { Targets: group.targetIds.map((id) => ({ Id: id })) }
-        : {})
-    }
-    const output = await awsCall(
-      'DescribeTargetHealth',
-      group.arn,
-      () =>
-        this.deps.clients
-          .get(ElasticLoadBalancingV2Client)
-          .send(new DescribeTargetHealthCommand(input), { abortSignal: signal }),
-      signal
-    )
-    return (output.TargetHealthDescriptions ?? []).map((description) =>
-      toSeen(group.arn, description)
-    )
+    const elbv2 = this.deps.clients.get(ElasticLoadBalancingV2Client)
+    const descriptions = await describeTargetHealth(elbv2, group.arn, signal, group.targetIds)
+    return descriptions.map((description) => toSeen(group.arn, description))
   }
 }
 
