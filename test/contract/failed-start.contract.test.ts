@@ -10,7 +10,7 @@ import { report, runAction, Sampler } from './harness.js'
 
 jest.setTimeout(60_000)
 
-describe.each(FIXTURES)('$mode', (fixture) => {
+describe.each(FIXTURES)('$name', (fixture) => {
   let world: World | undefined
 
   afterEach(async () => {

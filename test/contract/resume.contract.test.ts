@@ -29,7 +29,7 @@ function killAt(world: World, action: RunningAction, nth: number, only = /./): v
   }
 }
 
-describe.each(FIXTURES)('$mode', (fixture) => {
+describe.each(FIXTURES)('$name', (fixture) => {
   let world: World | undefined
 
   afterEach(async () => {
@@ -37,7 +37,7 @@ describe.each(FIXTURES)('$mode', (fixture) => {
     world = undefined
   })
 
-  const random = seededRandom(fixture.mode.length)
+  const random = seededRandom(fixture.name.length)
   const pick = (count: number) => 1 + Math.floor(random() * count)
   const points: [string, number, RegExp][] = [
     ['API call', pick(CALLS), /./],
