@@ -1,8 +1,9 @@
 /**
- * `npm run bench`: the action's performance figures on the local sandbox, printed as a table
- * and written to bench/results.json (with the machine's CPU count and Node version) so commits
- * can be compared. `--runs N` repeats each figure N times (default: see RUNS); `--markdown`
- * prints the table of the last results.json as Markdown, for the README, without measuring.
+ * `npm run bench`: the action's performance figures on the local sandbox, printed as a table;
+ * with `--record` also written to bench/results.json (with the machine's CPU count and Node
+ * version) so commits can be compared. `--runs N` repeats each figure N times (default: see
+ * RUNS); `--markdown` prints the table of the recorded results.json as Markdown, for the README,
+ * without measuring. The arguments are in options.ts.
  */
 import { execFileSync } from 'node:child_process'
 import { readFileSync, statSync, writeFileSync } from 'node:fs'
@@ -14,6 +15,7 @@ import { coldStartRuns } from './cold-start.js'
 import { detectionRun, GATE_CASES, offsets } from './detection.js'
 import { evaluate, type FigureResult } from './figure.js'
 import { figures, type Measurements } from './figures.js'
+import { type BenchOptions, parseBenchArgs, type Runs } from './options.js'
 import { overheadRun } from './overhead.js'
 import { rerunOnActionNode, ROOT } from './runtime.js'
 import { FLEETS, scaleRun } from './scale.js'
@@ -22,23 +24,27 @@ import { renderMarkdown, renderText } from './table.js'
 const RESULTS = resolve(ROOT, 'bench/results.json')
 const ACTION = resolve(ROOT, 'dist/index.js')
 
-/** Runs per figure: enough for a median, few enough for about three minutes on 2 cores. */
-const RUNS = { coldStart: 15, overhead: 3, detection: 3, scale: 2 }
-
 export interface Results {
   command: string
   generatedAt: string
   commit: string
   machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; platform: string }
   durationSeconds: number
-  runs: typeof RUNS
+  runs: Runs
   figures: FigureResult[]
   measurements: Measurements
 }
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2)
-  if (args.includes('--markdown')) {
+  let options: BenchOptions
+  try {
+    options = parseBenchArgs(process.argv.slice(2))
+  } catch (error) {
+    console.error((error as Error).message)
+    process.exitCode = 2
+    return
+  }
+  if (options.markdown) {
     const results = JSON.parse(readFileSync(RESULTS, 'utf8')) as Results
     console.log(renderMarkdown(results.figures))
     return
@@ -48,7 +54,7 @@ async function main(): Promise<void> {
     process.exitCode = rerun
     return
   }
-  const runs = runsFrom(args)
+  const { runs } = options
   const started = Date.now()
   console.log(`Benchmarking dist/index.js on Node ${process.version}, ${cpus().length} CPUs\n`)
 
@@ -90,7 +96,7 @@ async function main(): Promise<void> {
     canary
   }
   const results: Results = {
-    command: 'npm run bench',
+    command: ['npm run bench', ...process.argv.slice(2)].join(' '),
     generatedAt: new Date().toISOString(),
     commit: gitDescribe(),
     machine: {
@@ -105,24 +111,16 @@ async function main(): Promise<void> {
     figures: figures(measurements).map(evaluate),
     measurements
   }
-  writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`)
+  if (options.record) writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`)
   console.log(`\n${renderText(results.figures)}\n`)
   const missed = results.figures.filter((figure) => figure.met === false)
   console.log(
     `${results.figures.filter((figure) => figure.met).length} goals met, ${missed.length} missed; ` +
-      `${results.durationSeconds} s; written to bench/results.json`
+      `${results.durationSeconds} s; ` +
+      (options.record
+        ? 'written to bench/results.json'
+        : 'not recorded (npm run bench -- --record writes bench/results.json)')
   )
-}
-
-/** RUNS, or `--runs N` for every figure (e.g. 1 for a quick look). */
-function runsFrom(args: string[]): typeof RUNS {
-  const at = args.indexOf('--runs')
-  if (at < 0) return RUNS
-  const count = Number(args[at + 1])
-  if (!Number.isInteger(count) || count < 1) {
-    throw new Error(`--runs takes a whole number of runs from 1, not ${args[at + 1]}`)
-  }
-  return { coldStart: count, overhead: count, detection: count, scale: count }
 }
 
 /** The commit measured, marked when the working tree differs from it. */

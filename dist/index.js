@@ -6415,7 +6415,7 @@ __webpack_unused_export__ = GetInsightRuleReportCommand;
 __webpack_unused_export__ = GetInsightRuleReportInput$;
 __webpack_unused_export__ = GetInsightRuleReportOutput$;
 __webpack_unused_export__ = GetMetricData$;
-__webpack_unused_export__ = GetMetricDataCommand;
+exports.Soe = GetMetricDataCommand;
 __webpack_unused_export__ = GetMetricDataInput$;
 __webpack_unused_export__ = GetMetricDataOutput$;
 __webpack_unused_export__ = GetMetricStatistics$;
@@ -10180,7 +10180,7 @@ __webpack_unused_export__ = AddListenerCertificatesCommand;
 __webpack_unused_export__ = AddListenerCertificatesInput$;
 __webpack_unused_export__ = AddListenerCertificatesOutput$;
 __webpack_unused_export__ = AddTags$;
-__webpack_unused_export__ = AddTagsCommand;
+exports.yjM = AddTagsCommand;
 __webpack_unused_export__ = AddTagsInput$;
 __webpack_unused_export__ = AddTagsOutput$;
 __webpack_unused_export__ = AddTrustStoreRevocations$;
@@ -10301,7 +10301,7 @@ __webpack_unused_export__ = DescribeSSLPoliciesCommand;
 __webpack_unused_export__ = DescribeSSLPoliciesInput$;
 __webpack_unused_export__ = DescribeSSLPoliciesOutput$;
 __webpack_unused_export__ = DescribeTags$;
-__webpack_unused_export__ = DescribeTagsCommand;
+exports.yRM = DescribeTagsCommand;
 __webpack_unused_export__ = DescribeTagsInput$;
 __webpack_unused_export__ = DescribeTagsOutput$;
 __webpack_unused_export__ = DescribeTargetGroupAttributes$;
@@ -10467,7 +10467,7 @@ __webpack_unused_export__ = RemoveListenerCertificatesCommand;
 __webpack_unused_export__ = RemoveListenerCertificatesInput$;
 __webpack_unused_export__ = RemoveListenerCertificatesOutput$;
 __webpack_unused_export__ = RemoveTags$;
-__webpack_unused_export__ = RemoveTagsCommand;
+exports.L1A = RemoveTagsCommand;
 __webpack_unused_export__ = RemoveTagsInput$;
 __webpack_unused_export__ = RemoveTagsOutput$;
 __webpack_unused_export__ = RemoveTrustStoreRevocations$;
@@ -45669,8 +45669,540 @@ const systemClock = {
     })
 };
 
+;// CONCATENATED MODULE: ./src/analysis/minutes.ts
+/**
+ * Per-minute counts of blue and green, the input of every test here, and how to build them
+ * from CloudWatch series (GetMetricData's Timestamps and Values). ALB publishes a count only
+ * for a minute that has some, so a minute missing from a series is a zero, provided the caller
+ * asks only for minutes CloudWatch has finished publishing.
+ */
+function checkCount(value, what) {
+    if (!Number.isInteger(value) || value < 0) {
+        throw new RangeError(`${what} must be a whole number ≥ 0, got ${value}`);
+    }
+}
+/** Throws RangeError on counts that cannot be (negative, fractional, more errors than requests). */
+function checkSideMinute(minute, what) {
+    checkCount(minute.requests, `${what} requests`);
+    checkCount(minute.errors, `${what} errors`);
+    if (minute.errors > minute.requests) {
+        throw new RangeError(`${what} has ${minute.errors} errors in ${minute.requests} requests`);
+    }
+}
+/** Sums several series (one target group behind several load balancers) per timestamp. */
+function sumSeries(series) {
+    const sums = new Map();
+    for (const one of series) {
+        if (one.timestamps.length !== one.values.length) {
+            throw new RangeError('a series needs as many values as timestamps');
+        }
+        one.timestamps.forEach((stamp, i) => {
+            const at = typeof stamp === 'number' ? stamp : stamp.getTime();
+            sums.set(at, (sums.get(at) ?? 0) + one.values[i]);
+        });
+    }
+    return sums;
+}
+/**
+ * Blue and green minute by minute, ascending, for the given minute starts (the complete minutes
+ * the caller asked CloudWatch for); a minute absent from a series counts 0.
+ */
+function pairMinutes(blue, green, minuteStarts) {
+    const sums = {
+        blueRequests: sumSeries(blue.requests),
+        blueErrors: sumSeries(blue.errors),
+        greenRequests: sumSeries(green.requests),
+        greenErrors: sumSeries(green.errors)
+    };
+    return [...minuteStarts]
+        .sort((a, b) => a - b)
+        .map((at) => {
+        const pair = {
+            at,
+            blue: { requests: sums.blueRequests.get(at) ?? 0, errors: sums.blueErrors.get(at) ?? 0 },
+            green: { requests: sums.greenRequests.get(at) ?? 0, errors: sums.greenErrors.get(at) ?? 0 }
+        };
+        checkSideMinute(pair.blue, `blue at ${new Date(at).toISOString()}`);
+        checkSideMinute(pair.green, `green at ${new Date(at).toISOString()}`);
+        return pair;
+    });
+}
+function totals(minutes) {
+    let requests = 0;
+    let errors = 0;
+    for (const minute of minutes) {
+        requests += minute.requests;
+        errors += minute.errors;
+    }
+    return { requests, errors, rate: requests > 0 ? errors / requests : undefined };
+}
+
+;// CONCATENATED MODULE: ./src/analysis/math.ts
+/**
+ * The few special functions the tests need: log-gamma, the binomial distribution's log-pmf and
+ * exact tails, and a stable log-sum-exp. Our own because a statistics library would be most of
+ * the bundle for four functions; each is checked against published values in test/analysis.
+ */
+/** Lanczos coefficients (g = 7, n = 9): about 15 significant digits for x > 0. */
+const LANCZOS = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
+    -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
+    1.5056327351493116e-7
+];
+/** ln Γ(x) for x > 0. */
+function logGamma(x) {
+    if (!(x > 0))
+        throw new RangeError(`logGamma needs x > 0, got ${x}`);
+    if (x < 0.5)
+        return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+    const z = x - 1;
+    let sum = LANCZOS[0];
+    for (let i = 1; i < LANCZOS.length; i += 1)
+        sum += LANCZOS[i] / (z + i);
+    const t = z + 7.5;
+    return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(sum);
+}
+/** ln B(a, b) = ln Γ(a) + ln Γ(b) − ln Γ(a + b). */
+function logBeta(a, b) {
+    return logGamma(a) + logGamma(b) - logGamma(a + b);
+}
+/** ln(Σ exp(x)), without overflow; −Infinity for an empty list. */
+function logSumExp(values) {
+    const top = Math.max(...values);
+    if (!Number.isFinite(top))
+        return top;
+    let sum = 0;
+    for (const value of values)
+        sum += Math.exp(value - top);
+    return top + Math.log(sum);
+}
+function checkBinomial(n, p) {
+    if (!Number.isInteger(n) || n < 0)
+        throw new RangeError(`n must be a whole number ≥ 0, got ${n}`);
+    if (!(p >= 0 && p <= 1))
+        throw new RangeError(`p must be within [0, 1], got ${p}`);
+}
+/** ln P(X = k) for X ~ Binomial(n, p). */
+function binomialLogPmf(k, n, p) {
+    checkBinomial(n, p);
+    if (!Number.isInteger(k) || k < 0 || k > n)
+        return -Infinity;
+    if (p === 0)
+        return k === 0 ? 0 : -Infinity;
+    if (p === 1)
+        return k === n ? 0 : -Infinity;
+    return (logGamma(n + 1) -
+        logGamma(k + 1) -
+        logGamma(n - k + 1) +
+        k * Math.log(p) +
+        (n - k) * Math.log1p(-p));
+}
+/**
+ * Σ P(X = j) from j = k away from the mean (down to 0, or up to n), relative to P(X = k) so
+ * nothing underflows; terms only shrink on that side, so it stops once they stop counting.
+ */
+function tailFrom(k, n, p, direction) {
+    const start = binomialLogPmf(k, n, p);
+    if (start === -Infinity)
+        return 0;
+    let term = 1;
+    let sum = 1;
+    for (let j = k; direction < 0 ? j > 0 : j < n; j += direction) {
+        // pmf(j−1)/pmf(j) = j(1−p) / ((n−j+1)p); pmf(j+1)/pmf(j) = (n−j)p / ((j+1)(1−p))
+        term *= direction < 0 ? (j * (1 - p)) / ((n - j + 1) * p) : ((n - j) * p) / ((j + 1) * (1 - p));
+        sum += term;
+        if (term < sum * 1e-17)
+            break;
+    }
+    return Math.exp(start + Math.log(sum));
+}
+/** P(X ≤ k) for X ~ Binomial(n, p), exact to double precision. */
+function binomialCdf(k, n, p) {
+    checkBinomial(n, p);
+    if (k < 0)
+        return 0;
+    if (k >= n)
+        return 1;
+    const whole = Math.floor(k);
+    if (p === 0)
+        return 1;
+    if (p === 1)
+        return 0;
+    if (whole <= n * p)
+        return Math.min(1, tailFrom(whole, n, p, -1));
+    return Math.max(0, 1 - tailFrom(whole + 1, n, p, 1));
+}
+/** P(X ≥ k) for X ~ Binomial(n, p), exact to double precision. */
+function binomialSurvival(k, n, p) {
+    checkBinomial(n, p);
+    if (k <= 0)
+        return 1;
+    if (k > n)
+        return 0;
+    const whole = Math.ceil(k);
+    if (p === 0)
+        return 0;
+    if (p === 1)
+        return 1;
+    if (whole >= n * p)
+        return Math.min(1, tailFrom(whole, n, p, 1));
+    return Math.max(0, 1 - tailFrom(whole - 1, n, p, -1));
+}
+
+;// CONCATENATED MODULE: ./src/analysis/sample.ts
+/**
+ * The minimum-sample rule: a test may fail on little data (its evidence is valid at any sample
+ * size) but may pass only once each side has carried enough requests for a real difference to
+ * have shown; before that it is pending. Threshold gates without this rule are what abort
+ * falsely at low traffic.
+ */
+function checkSampleRule(rule) {
+    if (!Number.isInteger(rule.minRequests) || rule.minRequests < 0) {
+        throw new RangeError(`minRequests must be a whole number ≥ 0, got ${rule.minRequests}`);
+    }
+}
+function minimumSample(blueRequests, greenRequests, rule) {
+    checkSampleRule(rule);
+    const short = [
+        ['blue', blueRequests],
+        ['green', greenRequests]
+    ].filter(([, requests]) => requests < rule.minRequests);
+    const needed = rule.minRequests.toLocaleString('en-US');
+    const detail = short.length === 0
+        ? `${needed} requests per side reached`
+        : short
+            .map(([side, requests]) => `${side} ${requests.toLocaleString('en-US')} of ${needed}`)
+            .join(', ') + ' requests needed';
+    return {
+        met: short.length === 0,
+        minRequests: rule.minRequests,
+        blueRequests,
+        greenRequests,
+        detail
+    };
+}
+
+;// CONCATENATED MODULE: ./src/analysis/error-rate.ts
+/**
+ * Is green's 5XX rate worse than blue's? An anytime-valid test, so a gate may look every minute
+ * for as long as it likes without inflating its false alarms.
+ *
+ * Model: in minute t blue serves b_t requests at 5XX rate r, green g_t at rate θ·r. Conditional
+ * on the minute's total n_t = x_t + y_t of 5XX (blue x_t, green y_t), green's count is
+ * Binomial(n_t, π_t(θ)) with π_t(θ) = θ·p_t / (θ·p_t + 1 − p_t), p_t = g_t / (b_t + g_t): the
+ * odds that a 5XX is green's are θ times green's share of requests (exact when 5XX are Poisson,
+ * and the rate r, unknown and drifting, cancels). H0 is θ ≤ 1: green no worse. (With binomial
+ * 5XX at equal rates the count is hypergeometric instead, which is smaller than the binomial in
+ * convex order (Hoeffding 1963); L_t below is convex in y, so its mean is still ≤ 1.)
+ *
+ * Evidence: for one alternative θ the minute's likelihood ratio is
+ *   L_t(θ) = (π_t / p_t)^y_t · ((1 − π_t) / (1 − p_t))^x_t.
+ * Under θ = 1, E[L_t | past, b_t, g_t, n_t] = Σ_y Bin(y; n_t, p_t)·(π/p)^y·((1−π)/(1−p))^(n−y)
+ * = Σ_y Bin(y; n_t, π_t) = 1, so Π_t L_t is a martingale with mean 1; a mixture Σ_k w_k Π_t
+ * L_t(θ_k) with weights fixed in advance is one too (a sum of martingales). Under θ < 1 green's
+ * count is stochastically smaller and L_t(θ_k) grows with y for θ_k ≥ 1, so the expectation is
+ * ≤ 1: a nonnegative supermartingale under all of H0. Ville's inequality then bounds
+ * P(sup_t M_t ≥ 1/α) ≤ α: failing the first time M_t reaches 1/α is a level-α test at any
+ * stopping time. This is the mixture SPRT (Johari, Koomen, Pekelis & Walsh, "Always Valid
+ * Inference: Continuous Monitoring of A/B Tests", Operations Research 2022) on the conditional
+ * binomial of Lindon & Malek, "Anytime-Valid Inference for Multinomial Count Data", NeurIPS 2022;
+ * a discrete mixture because p_t changes with each step, which breaks their Beta conjugacy.
+ */
+
+
+
+/**
+ * How much worse green may be, and how much prior weight each ratio gets. Most of it sits at
+ * 1.5–3×, the range a canary has to catch within minutes; 5× and 10× catch outages at once.
+ */
+const DEFAULT_RATIOS = [1.25, 1.5, 2, 3, 5, 10];
+const DEFAULT_WEIGHTS = [0.1, 0.2, 0.35, 0.2, 0.1, 0.05];
+function checkOptions(options) {
+    if (!(options.alpha > 0 && options.alpha < 1)) {
+        throw new RangeError(`alpha must be between 0 and 1, got ${options.alpha}`);
+    }
+    const ratios = [...(options.ratios ?? DEFAULT_RATIOS)];
+    const weights = [...(options.weights ?? (options.ratios ? ratios.map(() => 1) : DEFAULT_WEIGHTS))];
+    if (ratios.length === 0 || ratios.length !== weights.length) {
+        throw new RangeError('ratios and weights must be non-empty lists of the same length');
+    }
+    if (ratios.some((ratio) => !(ratio > 1) || !Number.isFinite(ratio))) {
+        throw new RangeError(`every ratio must be a number > 1, got ${ratios.join(', ')}`);
+    }
+    if (weights.some((weight) => !(weight > 0) || !Number.isFinite(weight))) {
+        throw new RangeError(`every weight must be > 0, got ${weights.join(', ')}`);
+    }
+    const sum = weights.reduce((a, b) => a + b, 0);
+    return { ratios, logWeights: weights.map((weight) => Math.log(weight / sum)) };
+}
+/** The running test, one minute at a time (the bench feeds it thousands of runs). */
+class ErrorRateMartingale {
+    ratios;
+    /** ln(w_k · Π_t L_t(θ_k)) per alternative. */
+    logTerms;
+    informative = 0;
+    constructor(options) {
+        const { ratios, logWeights } = checkOptions(options);
+        this.ratios = ratios;
+        this.logTerms = logWeights;
+    }
+    /** Adds a minute; returns the e-value after it. */
+    update(minute) {
+        checkSideMinute(minute.blue, 'blue');
+        checkSideMinute(minute.green, 'green');
+        const b = minute.blue.requests;
+        const g = minute.green.requests;
+        const x = minute.blue.errors;
+        const y = minute.green.errors;
+        // Without both sides' traffic, or without a 5XX, the minute says nothing about θ: L_t = 1.
+        if (b > 0 && g > 0 && x + y > 0) {
+            this.informative += 1;
+            const p = g / (b + g);
+            this.ratios.forEach((theta, k) => {
+                const pi = (theta * p) / (theta * p + 1 - p);
+                this.logTerms[k] += y * Math.log(pi / p) + x * Math.log((1 - pi) / (1 - p));
+            });
+        }
+        return this.eValue;
+    }
+    get eValue() {
+        return Math.exp(logSumExp(this.logTerms));
+    }
+    get informativeMinutes() {
+        return this.informative;
+    }
+}
+function errorRateTest(minutes, options) {
+    const martingale = new ErrorRateMartingale(options);
+    const threshold = 1 / options.alpha;
+    let maxEValue = 1;
+    let failedAfterMinutes;
+    minutes.forEach((minute, index) => {
+        const e = martingale.update(minute);
+        maxEValue = Math.max(maxEValue, e);
+        if (failedAfterMinutes === undefined && e >= threshold)
+            failedAfterMinutes = index + 1;
+    });
+    const blue = totals(minutes.map((minute) => minute.blue));
+    const green = totals(minutes.map((minute) => minute.green));
+    const sample = minimumSample(blue.requests, green.requests, options);
+    let rateRatio;
+    if (blue.rate !== undefined &&
+        green.rate !== undefined &&
+        (blue.errors > 0 || green.errors > 0)) {
+        rateRatio = blue.errors === 0 ? Infinity : green.rate / blue.rate;
+    }
+    const status = failedAfterMinutes !== undefined ? 'fail' : sample.met ? 'pass' : 'pending';
+    return {
+        status,
+        eValue: martingale.eValue,
+        maxEValue,
+        threshold,
+        failedAfterMinutes,
+        informativeMinutes: martingale.informativeMinutes,
+        blue,
+        green,
+        rateRatio,
+        sample
+    };
+}
+
+;// CONCATENATED MODULE: ./src/analysis/latency.ts
+/**
+ * Is green slower than blue? An anytime-valid sign test on per-minute percentiles (e.g. the
+ * p99 of `TargetResponseTime`). In each minute where both sides carried enough requests for the
+ * percentile to mean something, X_t = 1 when green's percentile exceeds blue's by more than the
+ * tolerance (green > blue·(1 + relative) + absolute), else 0.
+ *
+ * H0: green is no slower, so that P(X_t = 1 | past) ≤ 1/2: equally fast sides' percentiles come
+ * out either way alike, and the tolerance only lowers that chance (it also absorbs the extra
+ * noise of green's percentile, estimated from its smaller share of requests).
+ *
+ * Evidence: for one alternative q > 1/2, Π_t (2q)^X_t (2(1 − q))^(1 − X_t) has, under any
+ * P(X_t = 1) = p ≤ 1/2, a per-minute mean 2(1 − q) + 2p(2q − 1) ≤ 1: a nonnegative
+ * supermartingale. Mixing q uniformly over [1/2, 1] (density 2) keeps that and has a closed form
+ * after k slow minutes of n:
+ *   E_n = 2 · 2^n · ∫_{1/2}^1 q^k (1 − q)^(n−k) dq = 2^(n+1) · B(k+1, n−k+1) · P(Bin(n+1, ½) ≤ k)
+ * (the incomplete beta at 1/2 is a binomial tail). By Ville's inequality failing once E_n ≥ 1/α
+ * is a level-α test however long and often one looks. The price of the sign: at least
+ * log2(1/α) + a few minutes, all of them slow, before it can fail (9 at α = 1 %).
+ */
+
+
+/** The mixture e-value after `slower` slow minutes out of `compared`. */
+function signTestEValue(slower, compared) {
+    if (!Number.isInteger(compared) || compared < 0 || !Number.isInteger(slower)) {
+        throw new RangeError(`counts must be whole numbers, got ${slower} of ${compared}`);
+    }
+    if (slower < 0 || slower > compared)
+        throw new RangeError(`${slower} of ${compared} minutes`);
+    const logE = (compared + 1) * Math.LN2 +
+        logBeta(slower + 1, compared - slower + 1) +
+        Math.log(binomialCdf(slower, compared + 1, 0.5));
+    return Math.exp(logE);
+}
+function latency_checkOptions(options) {
+    const relativeTolerance = options.relativeTolerance ?? 0.1;
+    const absoluteTolerance = options.absoluteTolerance ?? 0;
+    const minRequestsPerMinute = options.minRequestsPerMinute ?? 100;
+    if (!(options.alpha > 0 && options.alpha < 1)) {
+        throw new RangeError(`alpha must be between 0 and 1, got ${options.alpha}`);
+    }
+    if (!(relativeTolerance >= 0) || !(absoluteTolerance >= 0)) {
+        throw new RangeError('tolerances must be ≥ 0');
+    }
+    if (!Number.isInteger(minRequestsPerMinute) || minRequestsPerMinute < 1) {
+        throw new RangeError(`minRequestsPerMinute must be a whole number ≥ 1`);
+    }
+    return { alpha: options.alpha, relativeTolerance, absoluteTolerance, minRequestsPerMinute };
+}
+/** 1 (slower), 0 (not), or undefined (not comparable: too few requests or no percentile). */
+function minuteIsSlower(minute, options) {
+    const { blue, green } = minute;
+    const least = options.minRequestsPerMinute ?? 100;
+    if (blue.requests < least || green.requests < least)
+        return undefined;
+    if (blue.value === undefined || green.value === undefined)
+        return undefined;
+    const allowed = blue.value * (1 + (options.relativeTolerance ?? 0.1)) + (options.absoluteTolerance ?? 0);
+    return green.value > allowed ? 1 : 0;
+}
+function latencyTest(minutes, options) {
+    const settings = latency_checkOptions(options);
+    const threshold = 1 / settings.alpha;
+    let compared = 0;
+    let slower = 0;
+    let eValue = 1;
+    let maxEValue = 1;
+    let failedAfterMinutes;
+    let blueRequests = 0;
+    let greenRequests = 0;
+    minutes.forEach((minute, index) => {
+        blueRequests += minute.blue.requests;
+        greenRequests += minute.green.requests;
+        const slow = minuteIsSlower(minute, settings);
+        if (slow === undefined)
+            return;
+        compared += 1;
+        slower += slow;
+        eValue = signTestEValue(slower, compared);
+        maxEValue = Math.max(maxEValue, eValue);
+        if (failedAfterMinutes === undefined && eValue >= threshold)
+            failedAfterMinutes = index + 1;
+    });
+    const sample = minimumSample(blueRequests, greenRequests, options);
+    const status = failedAfterMinutes !== undefined ? 'fail' : sample.met ? 'pass' : 'pending';
+    return { status, eValue, maxEValue, threshold, failedAfterMinutes, compared, slower, sample };
+}
+
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudwatch/dist-cjs/index.js
 var client_cloudwatch_dist_cjs = __nccwpck_require__(4085);
+;// CONCATENATED MODULE: ./src/gates/alb-metrics.ts
+/**
+ * Reads ALB metrics per minute for the gates that judge a canary by its own traffic
+ * (`traffic-split`, `canary-analysis`): one GetMetricData call for many queries, every page, and
+ * the window of minutes CloudWatch has finished publishing.
+ */
+
+
+
+/** ALB publishes one datapoint per metric and minute: the finest period worth asking for. */
+const ALB_PERIOD_SECONDS = 60;
+/** GetMetricData takes at most 500 queries in one request. */
+const MAX_QUERIES = 500;
+/**
+ * How long one CloudWatch minute lasts on the run's clock: 60 s on AWS. Its own input because a
+ * local sandbox runs time faster (a minute of 60 s × its time scale); the queries still ask for
+ * AWS's 60-second period, so only the windows are shifted, never what CloudWatch is asked.
+ */
+function readMetricPeriod(read) {
+    return durationInput(read, 'metric-period', '1m', 60_000, false);
+}
+/**
+ * The whole minutes from `from` (rounded down to its minute when `partialFirst`, else up to the
+ * next) whose datapoints CloudWatch has published by `now`: ALB's datapoint for a minute appears
+ * about a minute after it closes, so a minute counts once one more has passed. Reading a minute
+ * still filling would compare a side's half-published count against the other's whole one.
+ */
+function publishedMinutes(from, now, minuteMs, partialFirst = false) {
+    const start = (partialFirst ? Math.floor : Math.ceil)(from / minuteMs) * minuteMs;
+    const end = Math.floor((now - minuteMs) / minuteMs) * minuteMs;
+    const minutes = [];
+    for (let at = start; at < end; at += minuteMs)
+        minutes.push(at);
+    return { start, end: Math.max(start, end), minutes };
+}
+/** The id of a query as CloudWatch accepts it, e.g. metricId('g', 0, 'RequestCount'). */
+function metricId(side, index, metricName) {
+    return `${side}${index}_${metricName.replace(/[^A-Za-z0-9]/g, '')}`.toLowerCase();
+}
+function toQuery(request) {
+    return {
+        Id: request.id,
+        ReturnData: true,
+        MetricStat: {
+            Metric: {
+                Namespace: request.scope.namespace,
+                MetricName: request.metricName,
+                Dimensions: request.scope.dimensions.map((d) => ({ Name: d.name, Value: d.value }))
+            },
+            Period: ALB_PERIOD_SECONDS,
+            Stat: request.stat
+        }
+    };
+}
+/**
+ * Every datapoint of every request in the window, by request id. Requests go 500 to a call, and
+ * each call follows NextToken to its last page: CloudWatch splits one query's datapoints across
+ * pages, so a series is the concatenation of its pieces. A query CloudWatch answers with an
+ * error status (e.g. `Forbidden`) throws instead of reading as "no traffic".
+ */
+async function readMetrics(clients, requests, window, signal) {
+    const found = new Map();
+    for (const request of requests)
+        found.set(request.id, { timestamps: [], values: [] });
+    if (!(window.start < window.end))
+        return found;
+    for (let first = 0; first < requests.length; first += MAX_QUERIES) {
+        const batch = requests.slice(first, first + MAX_QUERIES);
+        let nextToken;
+        do {
+            const input = {
+                MetricDataQueries: batch.map(toQuery),
+                StartTime: new Date(window.start),
+                EndTime: new Date(window.end),
+                ScanBy: 'TimestampAscending',
+                ...(nextToken ? { NextToken: nextToken } : {})
+            };
+            const command = new client_cloudwatch_dist_cjs/* GetMetricDataCommand */.Soe(input);
+            const output = await awsCall('GetMetricData', alb_metrics_describe(batch), () => clients.get(client_cloudwatch_dist_cjs/* CloudWatchClient */.WBn).send(command, { abortSignal: signal }), signal);
+            for (const result of output.MetricDataResults ?? []) {
+                const series = found.get(result.Id ?? '');
+                if (!series)
+                    continue;
+                if (result.StatusCode === 'Forbidden' || result.StatusCode === 'InternalError') {
+                    const messages = (result.Messages ?? []).map((m) => m.Value).join('; ');
+                    throw new Error(`GetMetricData answered ${result.StatusCode} for ${result.Label ?? result.Id}` +
+                        (messages ? `: ${messages}` : ''));
+                }
+                series.timestamps.push(...(result.Timestamps ?? []));
+                series.values.push(...(result.Values ?? []));
+            }
+            nextToken = output.NextToken;
+        } while (nextToken);
+    }
+    return found;
+}
+/** "RequestCount, HTTPCode_Target_5XX_Count of targetgroup/shop-blue/…, …" for error messages. */
+function alb_metrics_describe(batch) {
+    const metrics = [...new Set(batch.map((request) => request.metricName))].join(', ');
+    const scopes = [
+        ...new Set(batch.map((request) => request.scope.dimensions.map((d) => d.value).join(' on ')))
+    ];
+    const shown = scopes.slice(0, 3).join(', ') + (scopes.length > 3 ? ', …' : '');
+    return `${metrics} of ${shown}`;
+}
+
 ;// CONCATENATED MODULE: ./src/gates/verdicts.ts
 const WORST_FIRST = ['fail', 'pending', 'pass'];
 /**
@@ -45719,6 +46251,228 @@ const MIN_CHECK_TIMEOUT_MS = 15_000;
  */
 function checkTimeoutFor(intervalMs) {
     return Math.max(MIN_CHECK_TIMEOUT_MS, 2 * intervalMs);
+}
+
+;// CONCATENATED MODULE: ./src/gates/canary-analysis.ts
+/**
+ * Gate `canary-analysis`: is green worse than blue on the same minutes? Green's 5XX against
+ * blue's with the anytime-valid error-rate martingale, and green's p99 TargetResponseTime against
+ * blue's with the sequential sign test (src/analysis), both from ALB's own CloudWatch metrics.
+ * Anytime-valid: it may look every minute of the run without inflating its false alarms.
+ */
+
+
+
+
+
+const CANARY_CHECKS = ['error-rate', 'latency'];
+/** The latency check compares this percentile of TargetResponseTime. */
+const LATENCY_STAT = 'p99';
+const ALPHA = /^0?\.\d+$/;
+const canaryAnalysis = {
+    name: 'canary-analysis',
+    inputs: [
+        'canary-analysis',
+        'canary-alpha',
+        'canary-latency-tolerance',
+        'canary-min-requests',
+        'canary-checks',
+        'metric-period'
+    ],
+    readInputs(read) {
+        const on = optional(read, 'canary-analysis') || 'off';
+        if (parseEnum('canary-analysis', on, ['on', 'off']) === 'off')
+            return undefined;
+        return {
+            alpha: readAlpha(optional(read, 'canary-alpha') || '0.01'),
+            latencyTolerance: readTolerance(optional(read, 'canary-latency-tolerance') || '10%'),
+            minRequests: parseInteger('canary-min-requests', optional(read, 'canary-min-requests') || '1000', 1, 100_000_000),
+            checks: readChecks(optional(read, 'canary-checks') || CANARY_CHECKS.join(',')),
+            minuteMs: readMetricPeriod(read)
+        };
+    },
+    create(settings, deps) {
+        const blue = scopesOf(deps.sides.blue);
+        const green = scopesOf(deps.sides.green);
+        if (blue.length === 0 || green.length === 0) {
+            deps.logger.info('canary-analysis does not apply: CloudWatch has no ALB metrics of blue and green apart ' +
+                `(mode ${deps.mode}: ${deps.mode === 'targets' ? 'one target group carries both' : 'no target group per side'})`);
+            return undefined;
+        }
+        return new CanaryAnalysisGate(settings, deps, { blue, green });
+    }
+};
+function readAlpha(raw) {
+    const alpha = Number(raw);
+    if (!ALPHA.test(raw) || !(alpha >= 0.0001 && alpha <= 0.2)) {
+        throw new InputError('canary-alpha', raw, 'a probability from 0.0001 to 0.2, e.g. 0.01');
+    }
+    return alpha;
+}
+function readTolerance(raw) {
+    const text = raw.replace(/%$/, '');
+    if (!/^\d{1,4}(\.\d{1,2})?$/.test(text) || Number(text) > 1000) {
+        throw new InputError('canary-latency-tolerance', raw, 'a percent from 0 to 1000, e.g. 10%');
+    }
+    return Number(text) / 100;
+}
+function readChecks(raw) {
+    const checks = [...new Set(parseList(raw))];
+    const bad = checks.find((check) => !CANARY_CHECKS.includes(check));
+    if (bad !== undefined || checks.length === 0) {
+        throw new InputError('canary-checks', raw, `one or more of ${CANARY_CHECKS.join(', ')}`);
+    }
+    return checks;
+}
+function scopesOf(side) {
+    return side.targetGroups.flatMap((group) => group.metrics);
+}
+const canary_analysis_SIDES = ['blue', 'green'];
+const REQUESTS = 'RequestCount';
+const ERRORS = 'HTTPCode_Target_5XX_Count';
+const LATENCY = 'TargetResponseTime';
+const count = (n) => n.toLocaleString('en-US');
+const rate = (r) => (r === undefined ? 'n/a' : `${(r * 100).toFixed(2)}%`);
+const figure = (e) => (e >= 100 ? count(Math.round(e)) : e.toPrecision(3));
+const minutes = (n) => `${n} minute${n === 1 ? '' : 's'}`;
+class CanaryAnalysisGate {
+    settings;
+    deps;
+    scopes;
+    name = 'canary-analysis';
+    intervalMs;
+    checkTimeoutMs;
+    /** When green first took traffic in this run: the analysis covers every minute since. */
+    greenSince;
+    constructor(settings, deps, scopes) {
+        this.settings = settings;
+        this.deps = deps;
+        this.scopes = scopes;
+        // CloudWatch changes once a minute: asking much more often only costs requests.
+        this.intervalMs = Math.max(deps.settings.checkIntervalMs, settings.minuteMs / 6);
+        this.checkTimeoutMs = checkTimeoutFor(this.intervalMs);
+    }
+    /** One read before the first write: a role without cloudwatch:GetMetricData is refused now. */
+    async inspect(signal) {
+        const minute = this.settings.minuteMs;
+        const window = publishedMinutes(this.deps.clock.now() - 3 * minute, this.deps.clock.now(), minute);
+        try {
+            await readMetrics(this.deps.clients, this.requests(), window, signal);
+        }
+        catch (error) {
+            if (!(error instanceof AwsCallError))
+                throw error;
+            throw new InputError('canary-analysis', 'on', `off, or a role allowed cloudwatch:GetMetricData (${error.message})`);
+        }
+    }
+    async check(context) {
+        if (this.greenSince === undefined && context.split.permille > 0) {
+            this.greenSince = context.since;
+        }
+        if (this.greenSince === undefined) {
+            return { status: 'pass', detail: 'green takes no traffic yet: nothing to compare' };
+        }
+        // Both tests condition on each minute's own counts, so the minute green joined counts too.
+        const window = publishedMinutes(this.greenSince, this.deps.clock.now(), this.settings.minuteMs, true);
+        const series = await readMetrics(this.deps.clients, this.requests(), window, context.signal);
+        // Each check gets an equal share of α, so the gate's false-fail rate stays within α.
+        const alpha = this.settings.alpha / this.settings.checks.length;
+        const results = this.settings.checks.map((check) => check === 'error-rate'
+            ? this.errorRate(series, window.minutes, alpha)
+            : this.latency(series, window.minutes, alpha));
+        return worstOf(results);
+    }
+    requests() {
+        const metrics = [REQUESTS, ERRORS];
+        if (this.settings.checks.includes('latency'))
+            metrics.push(LATENCY);
+        return canary_analysis_SIDES.flatMap((side) => this.scopes[side].flatMap((scope, i) => metrics.map((metricName) => ({
+            id: metricId(side, i, metricName),
+            scope,
+            metricName,
+            stat: metricName === LATENCY ? LATENCY_STAT : 'Sum'
+        }))));
+    }
+    seriesOf(series, side, metricName) {
+        return this.scopes[side].map((_, i) => series.get(metricId(side, i, metricName)));
+    }
+    errorRate(series, minutes, alpha) {
+        const side = (name) => ({
+            requests: this.seriesOf(series, name, REQUESTS),
+            errors: this.seriesOf(series, name, ERRORS)
+        });
+        const paired = pairMinutes(side('blue'), side('green'), minutes);
+        const verdict = errorRateTest(paired, { alpha, minRequests: this.settings.minRequests });
+        return { status: verdict.status, detail: errorRateDetail(verdict, minutes.length) };
+    }
+    latency(series, minutes, alpha) {
+        const perMinute = (side) => {
+            const requests = this.seriesOf(series, side, REQUESTS).map((one) => sumSeries([one]));
+            const p99 = this.seriesOf(series, side, LATENCY).map((one) => sumSeries([one]));
+            return (at) => percentileAt(at, requests, p99);
+        };
+        const blue = perMinute('blue');
+        const green = perMinute('green');
+        const paired = minutes.map((at) => ({ at, blue: blue(at), green: green(at) }));
+        const verdict = latencyTest(paired, {
+            alpha,
+            minRequests: this.settings.minRequests,
+            relativeTolerance: this.settings.latencyTolerance
+        });
+        return {
+            status: verdict.status,
+            detail: latencyDetail(verdict, this.settings.latencyTolerance)
+        };
+    }
+}
+/**
+ * A side's requests and p99 in one minute. Percentiles of several load balancers cannot be
+ * merged exactly; their request-weighted mean is close when they carry alike traffic (a side
+ * behind one load balancer, as in mode weighted-target-groups, is exact).
+ */
+function percentileAt(at, requests, p99) {
+    let total = 0;
+    let weighted = 0;
+    let weight = 0;
+    requests.forEach((counts, i) => {
+        const n = counts.get(at) ?? 0;
+        total += n;
+        const value = p99[i].get(at);
+        if (value !== undefined && n > 0) {
+            weighted += value * n;
+            weight += n;
+        }
+    });
+    return weight > 0 ? { requests: total, value: weighted / weight } : { requests: total };
+}
+function errorRateDetail(verdict, minuteCount) {
+    const { blue, green } = verdict;
+    const ratio = verdict.rateRatio === undefined
+        ? 'no 5XX on either side'
+        : verdict.rateRatio === Infinity
+            ? 'only green has 5XX'
+            : `ratio ${verdict.rateRatio.toFixed(2)}×`;
+    const figures = `5XX: green ${rate(green.rate)} (${count(green.errors)} of ${count(green.requests)}), ` +
+        `blue ${rate(blue.rate)} (${count(blue.errors)} of ${count(blue.requests)}), ${ratio}, ` +
+        `e-value ${figure(verdict.eValue)} (fails at ${figure(verdict.threshold)}) ` +
+        `over ${minutes(minuteCount)}`;
+    if (verdict.status === 'fail') {
+        return (`green's 5XX rate is higher than blue's: ${figures}; it first reached the threshold after ` +
+            `${minutes(verdict.failedAfterMinutes)}`);
+    }
+    if (verdict.status === 'pending')
+        return `${figures}; may pass once ${verdict.sample.detail}`;
+    return `green's 5XX rate no worse than blue's: ${figures}`;
+}
+function latencyDetail(verdict, tolerance) {
+    const slower = `green's ${LATENCY_STAT} above blue's by more than ${+(tolerance * 100).toFixed(2)}%`;
+    const figures = `${LATENCY} ${slower} in ${verdict.slower} of ${verdict.compared} compared minutes, ` +
+        `e-value ${figure(verdict.eValue)} (fails at ${figure(verdict.threshold)})`;
+    if (verdict.status === 'fail')
+        return `green is slower than blue: ${figures}`;
+    if (verdict.status === 'pending')
+        return `${figures}; may pass once ${verdict.sample.detail}`;
+    return `green no slower than blue: ${figures}`;
 }
 
 ;// CONCATENATED MODULE: ./src/gates/cloudwatch-alarms.ts
@@ -45935,7 +46689,7 @@ class UdpDnsClient {
 const MAX_RESOLVERS = 8;
 /** Queries per resolver per check: enough to see a side at a small weight, few enough to be quick. */
 const MIN_QUERIES = 4;
-const MAX_QUERIES = 64;
+const dns_answer_MAX_QUERIES = 64;
 /** How sure a check wants to be that a side with weight above 0 shows up at least once. */
 const CONFIDENCE = 0.99;
 const IN_FLIGHT = 16;
@@ -46097,7 +46851,7 @@ function queriesFor(sides) {
     if (!Number.isFinite(smallest) || smallest >= 1)
         return MIN_QUERIES;
     const needed = Math.ceil(Math.log(1 - CONFIDENCE) / Math.log(1 - smallest));
-    return Math.min(MAX_QUERIES, Math.max(MIN_QUERIES, needed));
+    return Math.min(dns_answer_MAX_QUERIES, Math.max(MIN_QUERIES, needed));
 }
 /** Every value that identifies a side in an answer: addresses, CNAME targets, alias targets. */
 async function sideValues(sides) {
@@ -46558,14 +47312,16 @@ class TargetHealthGate {
      * carries nothing and there is nothing to judge. Who is registered is the backend's to verify.
      */
     judgeGroup(group, seen, context, now) {
-        const name = groupName(group);
+        // Named with the side: in mode targets both sides share one group, so "shop: 1/1" alone
+        // does not say whose targets those are.
+        const name = `green in ${groupName(group)}`;
         if (!group.targetIds || group.targetIds.length === 0)
             return this.judge(name, seen, now);
         const registered = seen.filter((target) => target.reason !== 'Target.NotRegistered');
         if (registered.length === 0 && context.split.permille === 0) {
             return {
                 status: 'pass',
-                detail: `${name}: green's ${seen.length} targets are not registered yet (green carries no traffic)`
+                detail: `${name}: ${seen.length} targets not registered yet (green carries no traffic)`
             };
         }
         if (registered.length === 0 && context.phase === 'converge') {
@@ -46574,7 +47330,7 @@ class TargetHealthGate {
             if (waited < this.deps.settings.healthTimeoutMs) {
                 return {
                     status: 'pending',
-                    detail: `${name}: none of green's ${seen.length} targets shows as registered yet (ELB's reads ` +
+                    detail: `${name}: none of ${seen.length} targets shows as registered yet (ELB's reads ` +
                         `can lag a registration); waiting ${target_health_seconds(waited)} of health-timeout ` +
                         target_health_seconds(this.deps.settings.healthTimeoutMs)
                 };
@@ -46672,7 +47428,291 @@ function fail(detail) {
     return { status: 'fail', detail };
 }
 
+;// CONCATENATED MODULE: ./src/analysis/split.ts
+/**
+ * Did traffic really split as configured? With weighted forwarding each request goes to a
+ * group independently with probability weight / Σ weights, so a group's count over the minutes
+ * since the change is binomial. An exact two-sided binomial test per group (Bonferroni over the
+ * groups when there are more than two) says whether the observed share is within tolerance and
+ * which way it leans. Stickiness, another rule forwarding to the same group, or a resolver
+ * caching past the TTL make requests dependent or shift them, and show up here.
+ *
+ * This is a fixed-sample test: run it once per step on the window since the change (or divide
+ * α by the number of looks); the sequential tests in error-rate.ts and latency.ts are the ones
+ * that may look every minute.
+ */
+
+function split_checkOptions(groups, options) {
+    if (!(options.alpha > 0 && options.alpha < 1)) {
+        throw new RangeError(`alpha must be between 0 and 1, got ${options.alpha}`);
+    }
+    const margin = options.margin ?? 0;
+    if (!(margin >= 0 && margin < 1))
+        throw new RangeError(`margin must be in [0, 1), got ${margin}`);
+    if (groups.length < 2)
+        throw new RangeError('a split needs at least two groups');
+    for (const group of groups) {
+        if (!(group.weight >= 0) || !Number.isFinite(group.weight)) {
+            throw new RangeError(`weight of ${group.id} must be ≥ 0, got ${group.weight}`);
+        }
+        for (const count of group.requestsPerMinute) {
+            if (!Number.isInteger(count) || count < 0) {
+                throw new RangeError(`requests of ${group.id} must be whole numbers ≥ 0, got ${count}`);
+            }
+        }
+    }
+    if (groups.every((group) => group.weight === 0))
+        throw new RangeError('every weight is 0');
+}
+/** The largest count c with keep(c) true, for keep true at `from` and monotone. */
+function lastKept(from, to, keep) {
+    let [good, bad] = [from, to];
+    while (Math.abs(bad - good) > 1) {
+        const middle = Math.floor((good + bad) / 2);
+        if (keep(middle))
+            good = middle;
+        else
+            bad = middle;
+    }
+    return keep(bad) ? bad : good;
+}
+function testGroup(group, expectedShare, total, level, margin) {
+    const requests = group.requestsPerMinute.reduce((sum, count) => sum + count, 0);
+    const low = Math.max(0, expectedShare - margin);
+    const high = Math.min(1, expectedShare + margin);
+    const upper = binomialSurvival(requests, total, high);
+    const lower = binomialCdf(requests, total, low);
+    const deviation = upper <= level / 2 ? 'over' : lower <= level / 2 ? 'under' : 'none';
+    const notOver = (c) => binomialSurvival(c, total, high) > level / 2;
+    const notUnder = (c) => binomialCdf(c, total, low) > level / 2;
+    const highest = total === 0 ? 0 : lastKept(Math.floor(total * high), total, notOver);
+    // The smallest count not flagged as under: search downwards by mirroring the index.
+    const lowest = total === 0
+        ? 0
+        : total - lastKept(total - Math.ceil(total * low), total, (m) => notUnder(total - m));
+    return {
+        id: group.id,
+        weight: group.weight,
+        requests,
+        expectedShare,
+        observedShare: total > 0 ? requests / total : 0,
+        accepted: { low: total > 0 ? lowest / total : 0, high: total > 0 ? highest / total : 1 },
+        pValue: Math.min(1, 2 * Math.min(upper, lower)),
+        deviation
+    };
+}
+const percent = (share) => `${(share * 100).toFixed(1)}%`;
+function checkSplit(groups, options) {
+    split_checkOptions(groups, options);
+    const weightSum = groups.reduce((sum, group) => sum + group.weight, 0);
+    const total = groups.reduce((sum, group) => sum + group.requestsPerMinute.reduce((a, b) => a + b, 0), 0);
+    const minutes = Math.max(...groups.map((group) => group.requestsPerMinute.length));
+    const groupAlpha = groups.length > 2 ? options.alpha / groups.length : options.alpha;
+    const shares = groups.map((group) => testGroup(group, group.weight / weightSum, total, groupAlpha, options.margin ?? 0));
+    const pending = total < (options.minRequests ?? 0);
+    const deviating = shares.filter((share) => share.deviation !== 'none');
+    const status = pending ? 'pending' : deviating.length > 0 ? 'deviates' : 'agrees';
+    const shown = deviating.length > 0 ? deviating : shares;
+    const detail = shown
+        .map((share) => `${share.id} ${percent(share.observedShare)} of ${total.toLocaleString('en-US')} requests, ` +
+        `expected ${percent(share.expectedShare)} (accepted ${percent(share.accepted.low)}–${percent(share.accepted.high)})`)
+        .join('; ') + (pending ? `; pending until ${options.minRequests} requests` : '');
+    return { status, alpha: options.alpha, groupAlpha, total, minutes, groups: shares, detail };
+}
+
+;// CONCATENATED MODULE: ./src/gates/traffic-split.ts
+/**
+ * Gate `traffic-split`: did traffic really split as applied, and did the load balancer itself
+ * fail requests? From the ALB's own CloudWatch counts (RequestCount per target group,
+ * HTTPCode_ELB_5XX_Count per load balancer), so it needs nothing but cloudwatch:GetMetricData.
+ */
+
+
+
+
+
+
+/**
+ * The split is judged once per step, at the first look whose complete minutes since the change
+ * hold this many requests: one look, so SPLIT_ALPHA is the step's false-alarm rate, and before
+ * that the gate passes (it is on by default and must never hold up a quiet service).
+ */
+const SPLIT_MIN_REQUESTS = 1000;
+/** On by default: a false alarm must be rare (one step in a thousand). */
+const SPLIT_ALPHA = 0.001;
+/** A share off by less than two points is not worth failing a step for. */
+const SPLIT_MARGIN = 0.02;
+/** Minutes before the run that say how many 5XX the load balancer answers on a normal day. */
+const BASELINE_MINUTES = 10;
+const trafficSplit = {
+    name: 'traffic-split',
+    inputs: ['traffic-split', 'metric-period'],
+    readInputs(read) {
+        const raw = optional(read, 'traffic-split') || 'on';
+        const action = parseEnum('traffic-split', raw, ['on', 'warn', 'off']);
+        const minuteMs = readMetricPeriod(read);
+        return action === 'off' ? undefined : { action, minuteMs };
+    },
+    create(settings, deps) {
+        const split = splitScopes(deps.sides);
+        const loadBalancers = deps.sides.loadBalancers.filter((lb) => lb.metrics.length > 0);
+        if (!split && loadBalancers.length === 0) {
+            deps.logger.info('traffic-split does not apply: neither side has its own ALB target group metrics and no ' +
+                'Application Load Balancer carries the traffic (mode dns reads no load balancer yet)');
+            return undefined;
+        }
+        if (!split) {
+            deps.logger.info('traffic-split watches only the load balancer 5XX: blue and green share one target group, ' +
+                'so CloudWatch has no count per side');
+        }
+        return new TrafficSplitGate(settings, deps, split, loadBalancers);
+    }
+};
+/** Each side's ALB metric scopes, when both sides have their own (not mode targets, not dns). */
+function splitScopes(sides) {
+    const scopes = (side) => side.targetGroups.flatMap((group) => group.metrics);
+    const blue = scopes(sides.blue);
+    const green = scopes(sides.green);
+    return blue.length > 0 && green.length > 0 ? { blue, green } : undefined;
+}
+const minuteText = (at) => new Date(at).toISOString().slice(11, 16);
+const minutesText = (n) => `${n} complete minute${n === 1 ? '' : 's'}`;
+class TrafficSplitGate {
+    settings;
+    deps;
+    split;
+    loadBalancers;
+    name = 'traffic-split';
+    intervalMs;
+    checkTimeoutMs;
+    /** Minutes before this start are the load balancer's baseline. */
+    baselineEnd;
+    /** The verdict of each step, by the time its split took effect: a step is judged once. */
+    judged = new Map();
+    warned = new Set();
+    constructor(settings, deps, split, loadBalancers) {
+        this.settings = settings;
+        this.deps = deps;
+        this.split = split;
+        this.loadBalancers = loadBalancers;
+        // CloudWatch changes once a minute: asking much more often only costs requests.
+        this.intervalMs = Math.max(deps.settings.checkIntervalMs, settings.minuteMs / 6);
+        this.checkTimeoutMs = checkTimeoutFor(this.intervalMs);
+        const minute = settings.minuteMs;
+        this.baselineEnd = Math.floor(deps.clock.now() / minute) * minute;
+    }
+    /**
+     * One read of the baseline before the first write: a role without cloudwatch:GetMetricData
+     * (the gate is on by default) is refused now, not after traffic moved.
+     */
+    async inspect(signal) {
+        const minute = this.settings.minuteMs;
+        const window = { start: this.baselineEnd - BASELINE_MINUTES * minute, end: this.baselineEnd };
+        try {
+            await readMetrics(this.deps.clients, this.requests(), window, signal);
+        }
+        catch (error) {
+            if (!(error instanceof AwsCallError))
+                throw error;
+            throw new InputError('traffic-split', this.settings.action, `off, or a role allowed cloudwatch:GetMetricData (${error.message})`);
+        }
+    }
+    async check(context) {
+        const minute = this.settings.minuteMs;
+        const now = this.deps.clock.now();
+        // The minute of the change counts for 5XX: they may come from the change itself.
+        const since = publishedMinutes(context.since, now, minute, true);
+        const start = Math.min(since.start, this.baselineEnd - BASELINE_MINUTES * minute);
+        const series = await readMetrics(this.deps.clients, this.requests(), { start, end: since.end }, context.signal);
+        // The split holds only once the step has converged: judged while it bakes.
+        const split = this.split && context.phase === 'bake' ? [this.checkSplit(series, context)] : [];
+        return worstOf([...split, this.checkElb5xx(series, since.minutes)]);
+    }
+    requests() {
+        const requests = [];
+        const add = (side, scopes, metricName) => scopes.forEach((scope, i) => requests.push({ id: metricId(side, i, metricName), scope, metricName, stat: 'Sum' }));
+        if (this.split) {
+            add('blue', this.split.blue, 'RequestCount');
+            add('green', this.split.green, 'RequestCount');
+        }
+        add('lb', this.loadBalancers.flatMap((lb) => lb.metrics), 'HTTPCode_ELB_5XX_Count');
+        return requests;
+    }
+    /**
+     * The load balancer's own 5XX (no healthy target: 503; a target refusing or resetting: 502;
+     * timing out: 504): a minute since the change with more of them than the worst minute of the
+     * ten before the run fails. On a healthy load balancer that worst minute is 0, so one 503 fails.
+     */
+    checkElb5xx(series, minutes) {
+        const minute = this.settings.minuteMs;
+        const lbs = this.loadBalancers.flatMap((lb) => lb.metrics);
+        const counts = sumSeries(lbs.map((_, i) => series.get(metricId('lb', i, 'HTTPCode_ELB_5XX_Count'))));
+        let baseline = 0;
+        for (let at = this.baselineEnd - BASELINE_MINUTES * minute; at < this.baselineEnd; at += minute) {
+            baseline = Math.max(baseline, counts.get(at) ?? 0);
+        }
+        const names = this.loadBalancers.map((lb) => loadBalancerDimension(lb.arn)).join(', ');
+        const worse = minutes.filter((at) => (counts.get(at) ?? 0) > baseline);
+        if (worse.length === 0) {
+            return {
+                status: 'pass',
+                detail: `${names}: no load balancer 5XX above its worst minute before the run (${baseline}) in ${minutesText(minutes.length)} since the change`
+            };
+        }
+        const shown = worse.map((at) => `${counts.get(at)} at ${minuteText(at)}`).join(', ');
+        return {
+            status: 'fail',
+            detail: `${names} answered 5XX itself (HTTPCode_ELB_5XX_Count ${shown}; its worst minute in the ` +
+                `${BASELINE_MINUTES} before the run: ${baseline}): no healthy target (503), a target ` +
+                'refusing or resetting connections (502) or timing out (504)'
+        };
+    }
+    checkSplit(series, context) {
+        let verdict = this.judged.get(context.since);
+        if (!verdict) {
+            const window = publishedMinutes(context.since, this.deps.clock.now(), this.settings.minuteMs);
+            const perMinute = (side) => {
+                const scopes = this.split[side];
+                const sums = sumSeries(scopes.map((_, i) => series.get(metricId(side, i, 'RequestCount'))));
+                return window.minutes.map((at) => sums.get(at) ?? 0);
+            };
+            const candidate = checkSplit([
+                {
+                    id: 'blue',
+                    weight: 1000 - context.split.permille,
+                    requestsPerMinute: perMinute('blue')
+                },
+                { id: 'green', weight: context.split.permille, requestsPerMinute: perMinute('green') }
+            ], { alpha: SPLIT_ALPHA, margin: SPLIT_MARGIN, minRequests: SPLIT_MIN_REQUESTS });
+            if (candidate.status === 'pending') {
+                return {
+                    status: 'pass',
+                    detail: `split not judged yet at ${context.split}: ${candidate.total.toLocaleString('en-US')} ` +
+                        `requests in ${minutesText(candidate.minutes)} since the change, ${SPLIT_MIN_REQUESTS.toLocaleString('en-US')} needed`
+                };
+            }
+            verdict = candidate;
+            this.judged.set(context.since, verdict);
+        }
+        const seen = `${verdict.detail} over ${minutesText(verdict.minutes)} since the change`;
+        if (verdict.status === 'agrees')
+            return { status: 'pass', detail: `split as applied: ${seen}` };
+        const detail = `traffic does not split as applied (${context.split}): ${seen}; likely causes: target ` +
+            'group stickiness keeping clients on the group they had, or another listener rule or ' +
+            "load balancer forwarding to the same target group (its RequestCount counts every rule's requests)";
+        if (this.settings.action === 'on')
+            return { status: 'fail', detail };
+        if (!this.warned.has(context.since)) {
+            this.warned.add(context.since);
+            this.deps.logger.warning(`traffic-split (warn only): ${detail}`);
+        }
+        return { status: 'pass', detail: `warn only: ${detail}` };
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/gates/index.ts
+
+
 
 
 
@@ -46684,8 +47724,498 @@ const GATES = [
     cloudwatchAlarms,
     httpProbe,
     route53HealthCheck,
-    dnsAnswer
+    dnsAnswer,
+    trafficSplit,
+    canaryAnalysis
 ];
+
+;// CONCATENATED MODULE: ./src/lease/lease.ts
+
+/** The field names, shared by the tag keys (`traffic-shift:<name>`) and TXT strings (`<name>=`). */
+const FIELD = {
+    holder: 'lease-holder',
+    leaseId: 'lease-id',
+    startedAt: 'lease-started',
+    expiresAt: 'lease-expires',
+    lastBy: 'last-moved-by',
+    lastOutcome: 'last-outcome',
+    lastAt: 'last-moved-at'
+};
+/** The fields of a held lease, removed on release (the last-* fields stay). */
+const HOLDER_FIELDS = [FIELD.holder, FIELD.leaseId, FIELD.startedAt, FIELD.expiresAt];
+function encodeFields(fields) {
+    const out = new Map();
+    const { holder, last } = fields;
+    if (holder) {
+        out.set(FIELD.holder, holder.runUrl);
+        out.set(FIELD.leaseId, holder.leaseId);
+        setTime(out, FIELD.startedAt, holder.startedAt);
+        setTime(out, FIELD.expiresAt, holder.expiresAt);
+    }
+    if (last) {
+        out.set(FIELD.lastBy, last.by);
+        out.set(FIELD.lastOutcome, last.outcome);
+        setTime(out, FIELD.lastAt, last.at);
+    }
+    return out;
+}
+/** A time someone else wrote unreadably is left out rather than written back as garbage. */
+function setTime(out, field, ms) {
+    if (Number.isFinite(ms))
+        out.set(field, new Date(ms).toISOString());
+}
+function decodeFields(stored) {
+    const fields = {};
+    const runUrl = stored.get(FIELD.holder);
+    if (runUrl !== undefined) {
+        fields.holder = {
+            runUrl,
+            leaseId: stored.get(FIELD.leaseId) ?? '',
+            startedAt: Date.parse(stored.get(FIELD.startedAt) ?? ''),
+            expiresAt: Date.parse(stored.get(FIELD.expiresAt) ?? '')
+        };
+    }
+    const by = stored.get(FIELD.lastBy);
+    if (by !== undefined) {
+        fields.last = {
+            by,
+            outcome: stored.get(FIELD.lastOutcome) ?? '',
+            at: Date.parse(stored.get(FIELD.lastAt) ?? '')
+        };
+    }
+    return fields;
+}
+/** Another run holds a live lease: this run refuses before its first write. */
+class LeaseHeldError extends Error {
+    resource;
+    holder;
+    constructor(resource, holder) {
+        super(`Another run holds the lease on ${resource}: ${holder.runUrl}, until ${when(holder.expiresAt)}. ` +
+            'Refusing before any write. Wait for that run to end (or its lease to expire), or set ' +
+            'break-lease: true to take it over on purpose (an operator’s emergency rollback).');
+        this.resource = resource;
+        this.holder = holder;
+        this.name = 'LeaseHeldError';
+    }
+}
+/**
+ * This run's lease was taken by another run (break-lease, or a takeover after it expired): like
+ * any outside change, the run stops without writing and without a rollback over the newcomer.
+ */
+class LeaseLostError extends OutOfBandChangeError {
+    constructor(resource, found) {
+        super(`this run's lease on ${resource}`, found);
+        this.message =
+            `This run lost its lease on ${resource} to ${found}. ` +
+                'Stopping without writing over that run.';
+        this.name = 'LeaseLostError';
+    }
+}
+/** Decides whether `found` may be taken now; throws LeaseHeldError when it may not. */
+function takeable(resource, found, now, breakLease) {
+    const holder = found.holder;
+    if (!holder)
+        return { taking: 'free' };
+    if (holder.expiresAt <= now) {
+        return {
+            taking: 'expired',
+            warning: `Taking over the lease on ${resource} of ${holder.runUrl}, which expired at ` +
+                `${when(holder.expiresAt)} (a run that was killed or lost its runner); this run starts ` +
+                'from the live state it inspected.'
+        };
+    }
+    if (breakLease) {
+        return {
+            taking: 'broken',
+            warning: `break-lease: true breaks the live lease on ${resource} of ${holder.runUrl} ` +
+                `(until ${when(holder.expiresAt)}); that run stops at its next write without writing.`
+        };
+    }
+    throw new LeaseHeldError(resource, holder);
+}
+/** What a dry run says about `found`: nothing for a free lease. */
+function peekNote(resource, found, now, breakLease) {
+    try {
+        const { warning } = takeable(resource, found, now, breakLease);
+        return warning && `A run now: ${warning}`;
+    }
+    catch (error) {
+        if (!(error instanceof LeaseHeldError))
+            throw error;
+        return `A run now would refuse: ${error.message}`;
+    }
+}
+/** Throws LeaseLostError unless `found` is this run's lease. */
+function requireOurs(resource, found, me) {
+    const holder = found.holder;
+    // The id alone decides: the URL is for people, and a store may have to spell it differently.
+    if (holder?.leaseId === me.leaseId)
+        return;
+    throw new LeaseLostError(resource, holder ? `${holder.runUrl} (until ${when(holder.expiresAt)})` : 'nobody (the lease was removed)');
+}
+function when(ms) {
+    return Number.isNaN(ms) ? 'an expiry that cannot be read' : new Date(ms).toISOString();
+}
+/**
+ * Margin for clock skew between runners and the release after the last bake. Short, because a
+ * killed run blocks a re-run this long; the settle (draining) writes nothing, so a lease that
+ * expires during it lets another run in without letting this one overwrite it.
+ */
+const LEASE_MARGIN_MS = 5 * 60_000;
+/**
+ * Longest a live run goes between two renewals (a write): a verify, a bake with gates still
+ * pending up to the health timeout, then the next step's ready check; plus the margin. A run
+ * killed mid-way blocks others no longer than this.
+ */
+function leaseDurationMs(timing) {
+    return timing.verifyTimeoutMs + timing.bakeMs + 2 * timing.healthTimeoutMs + LEASE_MARGIN_MS;
+}
+
+;// CONCATENATED MODULE: ./src/lease/elb-tag-lease.ts
+
+
+
+/** Our tag keys; `aws:` is AWS's own prefix, and IAM scopes AddTags/RemoveTags to this one. */
+const TAG_PREFIX = 'traffic-shift:';
+/**
+ * ELB tags are last-writer-wins, not a compare-and-swap: after writing its lease a run waits this
+ * long and reads the tags back, so a run that wrote at nearly the same moment shows, and the one
+ * whose lease was overwritten backs off before any traffic write (docs/lease.md).
+ */
+const READBACK_DELAY_MS = 1000;
+/** The lease as tags on the listener or rule (weighted mode) or the target group (targets). */
+class ElbTagLease {
+    elb;
+    resource;
+    options;
+    taken = false;
+    constructor(elb, resource, options) {
+        this.elb = elb;
+        this.resource = resource;
+        this.options = options;
+    }
+    async peek(signal) {
+        const { clock, breakLease } = this.options;
+        return peekNote(this.resource, await this.read(signal), clock.now(), breakLease);
+    }
+    async acquire(signal) {
+        const { me, clock, durationMs, breakLease } = this.options;
+        const found = await this.read(signal);
+        const now = clock.now();
+        const { warning } = takeable(this.resource, found, now, breakLease);
+        const holder = { ...me, startedAt: now, expiresAt: now + durationMs };
+        await this.write({ holder }, signal);
+        // From here release() removes it, should the run end (cancelled) before the read-back.
+        this.taken = true;
+        await clock.sleep(READBACK_DELAY_MS, signal);
+        const back = await this.read(signal);
+        if (back.holder && back.holder.leaseId !== me.leaseId) {
+            this.taken = false;
+            throw new LeaseHeldError(this.resource, back.holder);
+        }
+        requireOurs(this.resource, back, me);
+        return warning ? [warning] : [];
+    }
+    async guard(phase, signal) {
+        const { me, clock, durationMs } = this.options;
+        const found = await this.read(signal);
+        requireOurs(this.resource, found, me);
+        const holder = { ...found.holder, expiresAt: clock.now() + durationMs };
+        await this.write({ holder }, signal);
+        return phase;
+    }
+    async release(outcome) {
+        if (!this.taken)
+            return;
+        const { me, clock, logger } = this.options;
+        const found = await this.read();
+        if (found.holder?.leaseId !== me.leaseId) {
+            logger.warning(`The lease on ${this.resource} is no longer this run's: left as it is`);
+            return;
+        }
+        // Who moved it first, then the lease off: the resource never shows neither.
+        if (outcome.movedTraffic) {
+            await this.write({ last: { by: me.runUrl, outcome: outcome.status, at: clock.now() } });
+        }
+        const keys = HOLDER_FIELDS.map((field) => TAG_PREFIX + field);
+        await awsCall('RemoveTags', this.resource, () => this.elb.send(new client_elastic_load_balancing_v2_dist_cjs/* RemoveTagsCommand */.L1A({ ResourceArns: [this.resource], TagKeys: keys })));
+        this.taken = false;
+    }
+    async read(signal) {
+        const out = await awsCall('DescribeTags', this.resource, () => this.elb.send(new client_elastic_load_balancing_v2_dist_cjs/* DescribeTagsCommand */.yRM({ ResourceArns: [this.resource] }), {
+            abortSignal: signal
+        }), signal);
+        const tags = out.TagDescriptions?.find((d) => d.ResourceArn === this.resource)?.Tags ?? [];
+        const ours = new Map();
+        for (const { Key, Value } of tags) {
+            if (Key?.startsWith(TAG_PREFIX))
+                ours.set(Key.slice(TAG_PREFIX.length), Value ?? '');
+        }
+        return decodeFields(ours);
+    }
+    async write(fields, signal) {
+        const Tags = [...encodeFields(fields)].map(([key, value]) => ({
+            Key: TAG_PREFIX + key,
+            Value: tagValue(value)
+        }));
+        await awsCall('AddTags', this.resource, () => this.elb.send(new client_elastic_load_balancing_v2_dist_cjs/* AddTagsCommand */.yjM({ ResourceArns: [this.resource], Tags }), {
+            abortSignal: signal
+        }), signal);
+    }
+}
+/**
+ * ELB accepts tag values of at most 256 letters, digits, spaces and `_.:/=+-@`; a run URL
+ * (a GitHub Enterprise path, a local host name) with anything else is spelled with `_` there.
+ */
+function tagValue(text) {
+    return text.replace(/[^\p{L}\p{Z}\p{N}_.:/=+\-@]/gu, '_').slice(0, 256);
+}
+
+;// CONCATENATED MODULE: ./src/lease/identity.ts
+
+
+/**
+ * The run's URL with its attempt (a re-run is another run: it must not pass for the first), from
+ * the variables the runner sets; outside Actions, the host and process.
+ */
+function runUrlOf(env = process.env) {
+    const { GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID, GITHUB_RUN_ATTEMPT } = env;
+    if (!GITHUB_REPOSITORY || !GITHUB_RUN_ID)
+        return undefined;
+    const server = GITHUB_SERVER_URL || 'https://github.com';
+    const attempt = GITHUB_RUN_ATTEMPT ? `/attempts/${GITHUB_RUN_ATTEMPT}` : '';
+    return `${server}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}${attempt}`;
+}
+function runIdentity(env = process.env) {
+    return {
+        runUrl: runUrlOf(env) ?? `local:${(0,external_node_os_.hostname)()}:${process.pid}`,
+        leaseId: (0,external_node_crypto_.randomUUID)()
+    };
+}
+
+;// CONCATENATED MODULE: ./src/lease/route53-txt-lease.ts
+
+
+
+
+
+/** The lease's TXT record sits beside the weighted pair: `_traffic-shift.<record name>`. */
+const LEASE_LABEL = '_traffic-shift';
+const LEASE_TTL_SECONDS = 60;
+/** A takeover that loses a compare-and-swap to a concurrent change reads and decides again. */
+const ACQUIRE_ATTEMPTS = 3;
+/**
+ * The lease as a TXT record whose strings are `field=value`. Every change DELETEs the exact TXT
+ * it read and CREATEs the next one in one atomic batch, so taking, renewing and releasing it are
+ * compare-and-swaps; renewals ride in the same batch as each step's weights (guard()), so a step
+ * lands only while the lease is this run's.
+ */
+class Route53TxtLease {
+    route53;
+    hostedZoneId;
+    options;
+    resource;
+    name;
+    taken = false;
+    constructor(route53, hostedZoneId, recordName, options) {
+        this.route53 = route53;
+        this.hostedZoneId = hostedZoneId;
+        this.options = options;
+        this.name = `${LEASE_LABEL}.${recordName.toLowerCase().replace(/\.$/, '')}`;
+        this.resource = `${this.name} TXT in hosted zone ${hostedZoneId}`;
+    }
+    async peek(signal) {
+        const { clock, breakLease } = this.options;
+        return peekNote(this.resource, fieldsOf(await this.read(signal)), clock.now(), breakLease);
+    }
+    async acquire(signal) {
+        const { me, clock, durationMs, breakLease } = this.options;
+        for (let attempt = 1;; attempt++) {
+            const live = await this.read(signal);
+            const found = fieldsOf(live);
+            const now = clock.now();
+            const { warning } = takeable(this.resource, found, now, breakLease);
+            const holder = { ...me, startedAt: now, expiresAt: now + durationMs };
+            const next = this.txtOf({ holder, last: found.last });
+            if (await this.submit(route53_txt_lease_swap(live, next), 'take the lease', signal)) {
+                this.taken = true;
+                return warning ? [warning] : [];
+            }
+            // Someone changed the TXT between our read and our batch: decide again on what is there.
+            if (attempt === ACQUIRE_ATTEMPTS) {
+                const now = fieldsOf(await this.read(signal));
+                if (now.holder)
+                    throw new LeaseHeldError(this.resource, now.holder);
+                throw new Error(`The lease ${this.resource} kept changing while this run tried to take it`);
+            }
+        }
+    }
+    async guard(phase, signal) {
+        const { me, clock, durationMs } = this.options;
+        const live = await this.read(signal);
+        const found = fieldsOf(live);
+        requireOurs(this.resource, found, me);
+        const holder = { ...found.holder, expiresAt: clock.now() + durationMs };
+        const renewal = route53_txt_lease_swap(live, this.txtOf({ holder, last: found.last }));
+        const calls = phase.calls.map((call) => this.stamped(call, renewal));
+        if (calls.every((call, i) => call === phase.calls[i])) {
+            // A phase with no batch in this zone (none in mode dns today): renew on its own.
+            await this.submit(renewal, 'renew the lease', signal);
+            return phase;
+        }
+        return { ...phase, calls };
+    }
+    async release(outcome) {
+        if (!this.taken)
+            return;
+        const { me, clock, logger } = this.options;
+        const live = await this.read();
+        const found = fieldsOf(live);
+        if (found.holder?.leaseId !== me.leaseId) {
+            logger.warning(`The lease ${this.resource} is no longer this run's: left as it is`);
+            return;
+        }
+        const last = outcome.movedTraffic
+            ? { by: me.runUrl, outcome: outcome.status, at: clock.now() }
+            : found.last;
+        const changes = last ? route53_txt_lease_swap(live, this.txtOf({ last })) : route53_txt_lease_swap(live, undefined);
+        if (!(await this.submit(changes, 'release the lease'))) {
+            logger.warning(`The lease ${this.resource} changed while this run released it: left as it is`);
+        }
+        this.taken = false;
+    }
+    /** The batch's changes with the lease's renewal added: both land, or neither. */
+    stamped(call, renewal) {
+        const input = call.parameters;
+        if (call.operation !== 'ChangeResourceRecordSets' || input.HostedZoneId !== this.hostedZoneId)
+            return call;
+        const batch = input.ChangeBatch;
+        const parameters = {
+            ...input,
+            ChangeBatch: { ...batch, Changes: [...(batch.Changes ?? []), ...structuredClone(renewal)] }
+        };
+        return { ...call, parameters };
+    }
+    async read(signal) {
+        const input = {
+            HostedZoneId: this.hostedZoneId,
+            StartRecordName: `${this.name}.`,
+            StartRecordType: 'TXT',
+            MaxItems: 1
+        };
+        const out = await awsCall('ListResourceRecordSets', this.resource, () => this.route53.send(new dist_cjs/* ListResourceRecordSetsCommand */.IOz(input), { abortSignal: signal }), signal);
+        const first = out.ResourceRecordSets?.[0];
+        const here = first?.Name?.toLowerCase().replace(/\.$/, '') === this.name;
+        return here && first?.Type === 'TXT' && !first.SetIdentifier ? first : undefined;
+    }
+    /** False when Route 53 refused the batch because the TXT is not the one read. */
+    async submit(changes, what, signal) {
+        const input = {
+            HostedZoneId: this.hostedZoneId,
+            ChangeBatch: { Comment: `aws-traffic-shift: ${what}`, Changes: changes }
+        };
+        try {
+            await awsCall('ChangeResourceRecordSets', this.resource, () => this.route53.send(new dist_cjs/* ChangeResourceRecordSetsCommand */.yzn(input), { abortSignal: signal }), signal);
+            return true;
+        }
+        catch (error) {
+            const cause = error instanceof AwsCallError
+                ? error.cause
+                : undefined;
+            // Only a failed compare-and-swap is a refusal; any other invalid batch is a real error.
+            const refused = cause?.name === 'InvalidChangeBatch';
+            if (refused && COMPARE_AND_SWAP_REFUSED.test(cause.message ?? ''))
+                return false;
+            throw error;
+        }
+    }
+    txtOf(fields) {
+        const strings = [...encodeFields(fields)].map(([key, value]) => quote(`${key}=${value}`));
+        return {
+            Name: `${this.name}.`,
+            Type: 'TXT',
+            TTL: LEASE_TTL_SECONDS,
+            ResourceRecords: [{ Value: strings.join(' ') }]
+        };
+    }
+}
+/** DELETE exactly what was read (if anything), CREATE what comes next (if anything). */
+function route53_txt_lease_swap(live, next) {
+    return [
+        ...(live ? [{ Action: 'DELETE', ResourceRecordSet: live }] : []),
+        ...(next ? [{ Action: 'CREATE', ResourceRecordSet: next }] : [])
+    ];
+}
+/** The lease's fields from a TXT's `"field=value"` strings; anything else in it is ignored. */
+function fieldsOf(record) {
+    const stored = new Map();
+    for (const { Value } of record?.ResourceRecords ?? []) {
+        for (const [, text] of (Value ?? '').matchAll(/"((?:[^"\\]|\\.)*)"/g)) {
+            const plain = text.replace(/\\(.)/g, '$1');
+            const at = plain.indexOf('=');
+            if (at > 0)
+                stored.set(plain.slice(0, at), plain.slice(at + 1));
+        }
+    }
+    return decodeFields(stored);
+}
+/** Route 53's presentation format for one TXT character-string, at most 255 characters. */
+function quote(text) {
+    return `"${text.slice(0, 255).replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+}
+
+;// CONCATENATED MODULE: ./src/lease/index.ts
+
+
+
+
+
+
+
+
+const BREAK_LEASE_INPUT = 'break-lease';
+/** DNS names are at most 253 characters; the lease's TXT name adds its label and a dot. */
+const MAX_LEASED_NAME = 253 - LEASE_LABEL.length - 1;
+/**
+ * The lease's inputs, read with the others before any AWS call: `break-lease: true` takes over
+ * another run's live lease on purpose; in mode dns the lease's TXT name must be a DNS name too.
+ */
+function readLeaseInputs(read, mode, modeSettings) {
+    const recordName = mode === 'dns' ? modeSettings.recordName : undefined;
+    if (recordName !== undefined && recordName.length > MAX_LEASED_NAME) {
+        throw new InputError('record-name', recordName, `a name of at most ${MAX_LEASED_NAME} characters, so that the lease's TXT ` +
+            `${LEASE_LABEL}.<record-name> fits DNS's 253`);
+    }
+    return booleanInput(read, BREAK_LEASE_INPUT, false);
+}
+/**
+ * The lease on what a mode moves: the listener or rule, the target group, or the record's TXT.
+ * Undefined for a mode with no lease here (a new mode adds its line).
+ */
+function leaseFor(settings, modeSettings, deps, breakLease, me = runIdentity()) {
+    const options = {
+        me,
+        durationMs: leaseDurationMs(settings),
+        breakLease,
+        clock: deps.clock,
+        logger: deps.logger
+    };
+    const elb = (arn) => new ElbTagLease(deps.clients.get(client_elastic_load_balancing_v2_dist_cjs/* ElasticLoadBalancingV2Client */.MlD), arn, options);
+    switch (settings.mode) {
+        case 'weighted-target-groups': {
+            const { listenerArn, ruleArn } = modeSettings;
+            return elb((listenerArn ?? ruleArn));
+        }
+        case 'targets':
+            return elb(modeSettings.targetGroupArn);
+        case 'dns': {
+            const { hostedZoneId, recordName } = modeSettings;
+            return new Route53TxtLease(deps.clients.get(dist_cjs/* Route53Client */.LhC), hostedZoneId, recordName, options);
+        }
+        default:
+            return undefined;
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/action-inputs.ts
 
@@ -46717,7 +48247,15 @@ const ACTION_INPUTS = {
     'probe-interval': ALL,
     'probe-failure-threshold': ALL,
     'route53-health-checks': ALL,
+    'break-lease': ALL,
     'dns-resolvers': ['dns'],
+    'traffic-split': ALL,
+    'canary-analysis': ALL,
+    'canary-alpha': ALL,
+    'canary-latency-tolerance': ALL,
+    'canary-min-requests': ALL,
+    'canary-checks': ALL,
+    'metric-period': ALL,
     'listener-arn': ['weighted-target-groups'],
     'rule-arn': ['weighted-target-groups'],
     'blue-target-group': ['weighted-target-groups'],
@@ -50490,7 +52028,10 @@ const SETTINGS = 'settings';
 const NOT_IN_SETTINGS = {
     [SETTINGS]: 'settings cannot nest',
     traffic: 'traffic is given per run as its own input (its default, 100, always reaches the action, ' +
-        'so a value here would never apply)'
+        'so a value here would never apply)',
+    // Taking over another run's lease is an operator's decision for one run, never every run's.
+    'break-lease': 'break-lease is given per run as its own input (it takes over another run’s live lease, ' +
+        'which every run of the workflow would then do)'
 };
 const settings_file_ACCEPTED = 'a YAML mapping of action input names to values, e.g. "mode: dns" and "bake-time: 5m" on ' +
     'their own lines; a list (probe-urls, alarms) as a YAML list or one comma-separated value';
@@ -50628,6 +52169,25 @@ function mermaidLabel(value, max) {
 function oneLine(value, max) {
     return clip(value.replace(NEWLINES, ' ').replace(CONTROL, '').replace(/\s+/g, ' ').trim(), max);
 }
+/**
+ * Plain text on one line, cut at a word boundary with "…" when longer than `max` (titles, where
+ * "… (N more characters)" would not fit and half a word reads as a typo). A text with no space
+ * in its second half is cut where it must be, never inside a surrogate pair.
+ */
+function cutAtWord(value, max) {
+    const line = oneLine(value, Number.MAX_SAFE_INTEGER);
+    if (line.length <= max)
+        return line;
+    const room = max - 1;
+    let end = line.lastIndexOf(' ', room);
+    if (end < room / 2) {
+        end = room;
+        const code = line.charCodeAt(end - 1);
+        if (code >= 0xd800 && code <= 0xdbff)
+            end -= 1;
+    }
+    return `${line.slice(0, end).replace(/[\s,;:]+$/, '')}…`;
+}
 
 ;// CONCATENATED MODULE: ./src/report/failure.ts
 const CAUSES = ['gate-failed', 'error', 'cancelled', 'out-of-band'];
@@ -50710,13 +52270,146 @@ function formatClock(ms, reference) {
     const full = formatTimestamp(ms);
     return Math.floor(ms / DAY_MS) === Math.floor(reference / DAY_MS) ? full.slice(11) : full;
 }
+/** A percent with its sign: "25%", "12.5%". */
+function formatPct(percent) {
+    return `${formatPercent(percent)}%`;
+}
+
+;// CONCATENATED MODULE: ./src/report/names.ts
+/**
+ * Short names for the resources a report mentions. An ARN is ~100-140 characters of which people
+ * read one word (the load balancer's or the group's name), so charts, tables and annotation
+ * titles name resources by that word, and the summary lists the full ARNs once.
+ */
+// An ARN in running text: it ends at whitespace, a quote, a bracket, a comma or a semicolon.
+// Alarm names may hold other punctuation, so only these end it; a sentence's final period is
+// trimmed (see arnsIn).
+const ARN_IN_TEXT = /\barn:aws[a-z-]*:[a-z0-9-]+:[^\s"'`()[\]{}<>,;]+/g;
+/** How the dns backend names its target: "www.example.com. A in hosted zone Z123". */
+const DNS_TARGET = /^(\S+?)\.? (\S+) in hosted zone (\S+)$/;
+/** A short name for one ARN (or the dns backend's target), as people call the resource. */
+function shortName(resource) {
+    return parse(resource)?.name ?? resource;
+}
+function parse(resource) {
+    const dns = DNS_TARGET.exec(resource);
+    if (dns)
+        return { name: dns[1], id: `${dns[2]} ${dns[3]}` };
+    const arn = /^arn:aws[a-z-]*:([a-z0-9-]+):[^:]*:[^:]*:(.+)$/.exec(resource);
+    if (!arn)
+        return undefined;
+    const [, service, rest] = arn;
+    return fromResource(service, rest);
+}
+/** The resource part of an ARN (after the account) as a name and an id. */
+function fromResource(service, rest) {
+    if (service === 'elasticloadbalancing') {
+        // listener/app/NAME/LB-ID/LISTENER-ID, listener-rule/app/NAME/LB-ID/LISTENER-ID/RULE-ID,
+        // loadbalancer/app/NAME/LB-ID, targetgroup/NAME/TG-ID
+        const parts = rest.split('/');
+        const id = parts[parts.length - 1];
+        if (parts[0] === 'targetgroup' && parts.length >= 2)
+            return { name: parts[1], id };
+        const kind = { listener: 'listener', 'listener-rule': 'rule', loadbalancer: 'load balancer' }[parts[0]];
+        if (kind !== undefined && parts.length >= 3)
+            return { name: `${parts[2]} ${kind}`, id };
+    }
+    if (service === 'autoscaling') {
+        const group = /autoScalingGroupName\/(.+)$/.exec(rest);
+        if (group)
+            return { name: group[1], id: rest.split(':')[1] ?? '' };
+    }
+    if (service === 'cloudwatch' && rest.startsWith('alarm:')) {
+        return { name: rest.slice('alarm:'.length), id: '' };
+    }
+    if (service === 'route53') {
+        const [kind, id = ''] = rest.split('/');
+        const label = { hostedzone: 'hosted zone', healthcheck: 'health check' }[kind];
+        if (label !== undefined)
+            return { name: `${label} ${id}`, id: '' };
+    }
+    // Any other ARN: its last path or colon segment is what its owner named.
+    const segments = rest.split(/[/:]/).filter((segment) => segment !== '');
+    return { name: segments[segments.length - 1] ?? rest, id: '' };
+}
+/** Every ARN in a text, in order of appearance, each once. */
+function arnsIn(text) {
+    const found = (text.match(ARN_IN_TEXT) ?? []).map((arn) => arn.replace(/[.:]+$/, ''));
+    return [...new Set(found)];
+}
+/**
+ * Short names for a report's resources, unique within it: two listeners of one load balancer
+ * are both "shop listener" alone, so where names collide each gets the end of its id.
+ */
+class ShortNames {
+    names = new Map();
+    constructor(resources) {
+        const byName = new Map();
+        for (const resource of new Set(resources)) {
+            const parsed = parse(resource) ?? { name: resource, id: '' };
+            byName.set(parsed.name, [...(byName.get(parsed.name) ?? []), { resource, parsed }]);
+        }
+        for (const [name, entries] of byName) {
+            if (entries.length === 1) {
+                this.names.set(entries[0].resource, name);
+                continue;
+            }
+            const ids = entries.map((entry) => entry.parsed.id);
+            const length = distinctTail(ids);
+            entries.forEach(({ resource }, i) => {
+                const id = ids[i].slice(-length);
+                this.names.set(resource, id === '' ? resource : `${name} …${id}`);
+            });
+        }
+    }
+    /** The resource's short name (its own short name when this set has not seen it). */
+    of(resource) {
+        return this.names.get(resource) ?? shortName(resource);
+    }
+    /** The text with every ARN in it replaced by its short name. */
+    shorten(text) {
+        return text.replace(ARN_IN_TEXT, (match) => {
+            const arn = match.replace(/[.:]+$/, '');
+            return `${this.of(arn)}${match.slice(arn.length)}`;
+        });
+    }
+    /** Each resource given a name different from itself, with that name. */
+    entries() {
+        return [...this.names].filter(([resource, name]) => resource !== name);
+    }
+}
+/** The shortest tail length (at least 4) that tells the ids apart; their whole length if none. */
+function distinctTail(ids) {
+    const longest = Math.max(...ids.map((id) => id.length));
+    for (let length = Math.min(4, longest); length < longest; length++) {
+        if (new Set(ids.map((id) => id.slice(-length))).size === ids.length)
+            return length;
+    }
+    return longest;
+}
+/** The short names of every ARN the record mentions, unique within it. */
+function reportNames(record) {
+    const texts = [
+        record.failure,
+        record.finalNative,
+        record.failedGate?.detail,
+        ...(record.warnings ?? []),
+        ...record.steps.flatMap((step) => [step.native, ...step.gates.map((check) => check.detail)]),
+        ...record.events.map((event) => event.message)
+    ];
+    const arns = texts.flatMap((text) => (text === undefined ? [] : arnsIn(text)));
+    return new ShortNames([record.target, ...arns]);
+}
 
 ;// CONCATENATED MODULE: ./src/report/annotation.ts
 
 
 
-const TITLE_MAX = 200;
-const CAUSE_MAX = 80;
+
+/** GitHub keeps at most 255 characters of an annotation's title (the Checks API's limit). */
+const TITLE_MAX = 255;
+/** The error's share of the title: a few words; the message below has it whole. */
+const CAUSE_MAX = 100;
 const LINE_MAX = 1000;
 /**
  * The error annotation of a run that failed or rolled back: a title naming the gate (or the
@@ -50729,7 +52422,9 @@ function renderFailureAnnotation(record) {
     const facts = failureFacts(record);
     const outcome = record.status === 'rolled-back' ? 'rolled back' : 'failed';
     const at = facts.atPercent === undefined ? '' : ` at ${formatPercent(facts.atPercent)}% green`;
-    const title = oneLine(`Traffic shift ${outcome}: ${what(record, facts)}${at}`, TITLE_MAX);
+    // Resources by their short names: an ARN is too long for a title and useless cut in half.
+    const names = reportNames(record);
+    const title = cutAtWord(`Traffic shift ${outcome}: ${what(record, facts, names)}${at}`, TITLE_MAX);
     const saw = facts.gate
         ? `Gate ${facts.gate.gate} reported: ${facts.gate.detail}`
         : (facts.cause?.message ?? record.failure ?? 'The run stopped without saying why.');
@@ -50746,7 +52441,7 @@ function renderFailureAnnotation(record) {
     return { title, message: lines.map((line) => oneLine(line, LINE_MAX)).join('\n') };
 }
 /** The gate or the error, in a few words. */
-function what(record, facts) {
+function what(record, facts, names) {
     if (facts.gate)
         return `gate ${facts.gate.gate} failed`;
     switch (facts.cause?.kind) {
@@ -50757,9 +52452,11 @@ function what(record, facts) {
         case 'gate-failed':
             return 'a gate failed';
         case 'error':
-            return `error: ${oneLine(facts.cause.message, CAUSE_MAX)}`;
+            return `error: ${cutAtWord(names.shorten(facts.cause.message), CAUSE_MAX)}`;
         default:
-            return record.failure === undefined ? 'unknown error' : oneLine(record.failure, CAUSE_MAX);
+            return record.failure === undefined
+                ? 'unknown error'
+                : cutAtWord(names.shorten(record.failure), CAUSE_MAX);
     }
 }
 /** What the action did about it, and where that left traffic. */
@@ -50917,7 +52614,8 @@ function renderOutputs(record) {
         traffic: record.finalPercent === undefined ? '' : formatPercent(record.finalPercent),
         'steps-applied': String(record.events.filter((event) => event.kind === 'shift').length),
         'duration-seconds': record.finishedAt === undefined ? '' : formatSeconds(record.finishedAt - record.startedAt),
-        report: renderReportJson(record)
+        report: renderReportJson(record),
+        'run-url': record.context.runUrl ?? ''
     };
 }
 /**
@@ -50983,124 +52681,253 @@ function minimalReport(record) {
 ;// CONCATENATED MODULE: ./src/report/chart.ts
 
 
-/** Mermaid draws every point with a label; beyond this the chart is unreadable. */
-const MAX_POINTS = 100;
+/** At most this many intervals: about 3 px each on GitHub's ~700 px chart. */
+const MAX_INTERVALS = 200;
+/** Runs longer than this are charted in minutes: people read a 30-minute rollout in minutes. */
+const MINUTES_AFTER_S = 600;
 /**
- * Green's share over time as a step function: a shift is instant, so each change of the share
- * gives two points at the same moment (the old value, then the new one). At most MAX_POINTS
- * points: the first, the last, and as many jumps as fit, preferring the first, the last and
- * every change of direction (a rollback) over the jumps inside a steady ramp.
+ * Sample intervals, in the axis's unit. Mermaid spreads a line's values evenly over a numeric x axis by
+ * adding (max - min) / (count - 1) to min while it is <= max: each of these is exact in binary,
+ * so every sum is exact and no value falls off the end of the axis.
  */
-function chartPoints(record) {
-    const samples = record.events
+const INTERVALS = [
+    1 / 64,
+    1 / 32,
+    1 / 16,
+    1 / 8,
+    1 / 4,
+    1 / 2,
+    1,
+    2,
+    5,
+    10,
+    15,
+    30,
+    60,
+    120,
+    300,
+    600,
+    900,
+    1800,
+    3600
+];
+/** GitHub's own green: readable on its light and dark themes alike. */
+const LINE_COLOUR = '#2da44e';
+/**
+ * Green's share over time on a time-true axis: one value per fixed interval, so a 3 s bake is ten
+ * times as wide as a 0.3 s rollback. Each value is, of the shares the interval held, the one
+ * furthest from the value before: a peak or a dip shorter than an interval (green at 100 % for
+ * a moment before a rollback) is drawn one interval wide instead of vanishing between samples.
+ * Undefined without any share.
+ */
+function chartSeries(record) {
+    const changes = record.events
         .filter((event) => event.percent !== undefined && Number.isFinite(event.percent))
         .map((event) => ({ at: event.at - record.startedAt, percent: event.percent }));
-    if (samples.length === 0)
-        return [];
-    const jumps = [];
-    let current = samples[0].percent;
-    for (const sample of samples.slice(1)) {
-        if (sample.percent !== current)
-            jumps.push({ at: sample.at, from: current, to: sample.percent });
-        current = sample.percent;
-    }
-    const first = samples[0];
-    const last = samples[samples.length - 1];
-    const points = [first];
-    const push = (point) => {
-        const previous = points[points.length - 1];
-        if (previous.at !== point.at || previous.percent !== point.percent)
-            points.push(point);
-    };
-    for (const jump of selectJumps(jumps, Math.floor((MAX_POINTS - 2) / 2))) {
-        push({ at: jump.at, percent: jump.from });
-        push({ at: jump.at, percent: jump.to });
-    }
-    push(last);
-    return points;
-}
-function selectJumps(jumps, limit) {
-    if (jumps.length <= limit)
-        return jumps;
-    const direction = (jump) => Math.sign(jump.to - jump.from);
-    const priority = new Set([0, jumps.length - 1]);
-    jumps.forEach((jump, i) => {
-        if (i > 0 && direction(jump) !== direction(jumps[i - 1])) {
-            priority.add(i - 1);
-            priority.add(i);
+    if (changes.length === 0)
+        return undefined;
+    const lastEvent = record.events[record.events.length - 1].at;
+    const endMs = Math.max(0, lastEvent - record.startedAt, (record.finishedAt ?? 0) - record.startedAt);
+    const unit = endMs / 1000 > MINUTES_AFTER_S ? 'minutes' : 'seconds';
+    const unitMs = unit === 'minutes' ? 60_000 : 1000;
+    const interval = intervalFor(endMs / unitMs);
+    const intervalMs = interval * unitMs;
+    const count = Math.max(2, Math.ceil(endMs / intervalMs) + 1);
+    // Before the first share was read, the run was at that share (it is the live split it found).
+    let current = changes[0].percent;
+    let next = 0;
+    const values = [];
+    for (let k = 0; k < count; k++) {
+        const until = k * intervalMs;
+        const held = [current];
+        while (next < changes.length && changes[next].at <= until) {
+            current = changes[next].percent;
+            held.push(current);
+            next++;
         }
-    });
-    const important = [...priority].sort((a, b) => a - b);
-    let chosen;
-    if (important.length >= limit) {
-        chosen = evenly(important, limit);
+        const previous = values.length > 0 ? values[values.length - 1] : current;
+        values.push(furthest(held, previous, current));
     }
-    else {
-        const rest = jumps.map((_, i) => i).filter((i) => !priority.has(i));
-        chosen = [...important, ...evenly(rest, limit - important.length)].sort((a, b) => a - b);
+    return { unit, interval, values };
+}
+/** The finest interval that keeps the chart within MAX_INTERVALS (the coarsest beyond that). */
+function intervalFor(duration) {
+    return (INTERVALS.find((interval) => duration / interval <= MAX_INTERVALS) ??
+        INTERVALS[INTERVALS.length - 1]);
+}
+/** The held share furthest from `previous`; on a tie, the one the interval ends with. */
+function furthest(held, previous, last) {
+    let best = last;
+    for (const percent of held) {
+        if (Math.abs(percent - previous) > Math.abs(best - previous))
+            best = percent;
     }
-    return chosen.map((i) => jumps[i]);
+    return best;
 }
-/** `count` items spread evenly over the list, its first and last included. */
-function evenly(items, count) {
-    if (count <= 0)
-        return [];
-    if (count === 1)
-        return [items[0]];
-    if (items.length <= count)
-        return items;
-    return Array.from({ length: count }, (_, j) => items[Math.round((j * (items.length - 1)) / (count - 1))]);
-}
-/** A mermaid xychart of green's share (percent) over seconds since the start; '' without data. */
-function renderChart(record) {
-    const points = chartPoints(record);
-    if (points.length === 0)
+/**
+ * A mermaid xychart of green's share (percent) over time since the start, the x axis numeric
+ * (mermaid draws its own ticks); '' without data. `name` is the target as people call it.
+ */
+function renderChart(record, name) {
+    const series = chartSeries(record);
+    if (series === undefined)
         return '';
-    const labels = points.map((point) => `"${mermaidLabel(formatSeconds(point.at), 20)}"`);
-    const values = points.map((point) => formatPercent(point.percent));
+    const end = series.interval * (series.values.length - 1);
+    const unit = series.unit === 'minutes' ? 'Minutes' : 'Seconds';
     return [
         '```mermaid',
+        // The default palette draws the line in a pale lavender that all but vanishes on white.
+        `%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "${LINE_COLOUR}"}}}}%%`,
         'xychart-beta',
-        `  title "${mermaidLabel(`Traffic to green: ${record.target}`, 120)}"`,
-        `  x-axis "Seconds since start" [${labels.join(', ')}]`,
+        `  title "${mermaidLabel(`Traffic to green: ${name}`, 80)}"`,
+        `  x-axis "${unit} since start" 0 --> ${end}`,
         '  y-axis "Green (%)" 0 --> 100',
-        `  line [${values.join(', ')}]`,
+        `  line [${series.values.map(formatPercent).join(', ')}]`,
         '```'
     ].join('\n');
 }
 
-;// CONCATENATED MODULE: ./src/report/summary.ts
+;// CONCATENATED MODULE: ./src/report/context.ts
 
 
-
-
-
-
-/** GitHub keeps at most 1 MiB of summary per step; stay well below it. */
-const SUMMARY_BUDGET_BYTES = 900 * 1024;
-// Caps on single values, in characters, so that one huge string cannot crowd out the rest.
 const SHORT = 200;
 const TARGET = 500;
-const LONG = 2000;
+const RESOURCES = 50;
+/** Who ran what where: repository, commit, actor, run, target, what was asked, times. */
+function contextSection(record, names) {
+    const { context } = record;
+    const origin = webOrigin(context.runUrl);
+    const items = [];
+    if (context.repository !== undefined) {
+        const repoUrl = origin && /^[\w.-]+\/[\w.-]+$/.test(context.repository)
+            ? `${origin}/${context.repository}`
+            : undefined;
+        items.push(`**Repository:** ${context_link(repoUrl, escapeText(context.repository, SHORT))}`);
+        if (context.sha !== undefined) {
+            const commitUrl = repoUrl && /^[0-9a-f]{7,64}$/i.test(context.sha)
+                ? `${repoUrl}/commit/${context.sha}`
+                : undefined;
+            items.push(`**Commit:** ${context_link(commitUrl, code(context.sha.slice(0, 12), SHORT))}`);
+        }
+    }
+    else if (context.sha !== undefined) {
+        items.push(`**Commit:** ${code(context.sha.slice(0, 12), SHORT)}`);
+    }
+    if (context.actor !== undefined)
+        items.push(`**Actor:** ${escapeText(context.actor, SHORT)}`);
+    const workflow = [context.workflow, context.job]
+        .filter((part) => part !== undefined)
+        .map((part) => escapeText(part, SHORT))
+        .join(' › ');
+    if (context.runUrl !== undefined) {
+        const runUrl = origin ? context.runUrl : undefined;
+        const text = workflow || escapeText(context.runUrl, SHORT);
+        items.push(`**Run:** ${context_link(runUrl, text)}`);
+    }
+    else if (workflow) {
+        items.push(`**Workflow:** ${workflow}`);
+    }
+    const short = names.of(record.target);
+    const full = short === record.target ? '' : ` ${code(record.target, TARGET)}`;
+    items.push(`**Target:** <b>${escapeText(short, SHORT)}</b>${full} (mode ${code(record.mode, SHORT)})`);
+    items.push(`**Requested:** ${escapeText(requested(record), TARGET)}`);
+    const times = [`**Started:** ${formatTimestamp(record.startedAt)}`];
+    if (record.finishedAt !== undefined) {
+        times.push(`**Finished:** ${formatTimestamp(record.finishedAt)}`);
+        times.push(`**Duration:** ${formatDuration(record.finishedAt - record.startedAt)}`);
+    }
+    items.push(times.join(' · '));
+    return items.map((item) => `- ${item}`).join('\n');
+}
+/**
+ * What the run was asked, in words: the direction, the path from the live split through the
+ * waypoints it passes, and what a failure does. A manual rollback reads "Rollback to blue:
+ * green 100% → 0%".
+ */
+function requested(record) {
+    const to = record.requestedPercent;
+    const from = record.startPercent;
+    const dry = record.dryRun ? ' (dry run)' : '';
+    if (from === undefined)
+        return `Green to ${formatPct(to)} (the live split was never read)${dry}`;
+    if (to === from)
+        return `Green at ${formatPct(to)}, where it already was${dry}`;
+    const up = to > from;
+    const lead = up
+        ? to === 100
+            ? 'Shift to green'
+            : 'Toward green'
+        : to === 0
+            ? 'Rollback to blue'
+            : 'Toward blue';
+    const path = [from, ...waypointsBetween(record.schedule, from, to), to].map(formatPct);
+    return `${lead}: green ${path.join(' → ')}${onFailure(record, up, from)}${dry}`;
+}
+/** The schedule's waypoints strictly between the two splits, in the order the run passes them. */
+function waypointsBetween(schedule, from, to) {
+    const low = Math.min(from, to);
+    const high = Math.max(from, to);
+    const between = schedule.filter((percent) => percent > low && percent < high);
+    return to > from ? between : between.reverse();
+}
+/** Where a failure takes traffic. A rollback never moves traffic toward green (rollback.ts). */
+function onFailure(record, up, from) {
+    const back = record.rollbackPercent;
+    if (up)
+        return back === undefined ? '' : `; on failure, back to ${formatPct(back)}`;
+    if (back === undefined || back >= from) {
+        return '; a failure leaves traffic where it stopped';
+    }
+    return `; on failure, down to ${formatPct(back)} if still above it`;
+}
+/** The full ARN behind each short name the summary uses (the target's is on its own line). */
+function resourcesSection(names, target) {
+    const entries = names.entries().filter(([resource]) => resource !== target);
+    if (entries.length === 0)
+        return '';
+    const rows = entries
+        .slice(0, RESOURCES)
+        .map(([resource, name]) => `| ${escapeCell(name, SHORT)} | ${code(resource, TARGET)} |`);
+    if (entries.length > RESOURCES)
+        rows.push(`| … | ${entries.length - RESOURCES} more |`);
+    return [
+        '<details>',
+        `<summary>Resources (${entries.length})</summary>`,
+        '',
+        '| Name | ARN |',
+        '|---|---|',
+        ...rows,
+        '',
+        '</details>'
+    ].join('\n');
+}
+/** The scheme and host of the run's own URL, so links to the repository work on GHES too. */
+function webOrigin(url) {
+    if (url === undefined)
+        return undefined;
+    try {
+        const parsed = new URL(url);
+        return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.origin : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+function context_link(href, html) {
+    return href === undefined ? html : `<a href="${escapeAttribute(href)}">${html}</a>`;
+}
+
+;// CONCATENATED MODULE: ./src/report/steps.ts
+
+
+/** Why a list of the summary was cut, where it was. */
+const LIMIT_NOTE = "to keep this summary under GitHub's 1 MiB limit";
+// Caps on single values, in characters, so that one huge string cannot crowd out the rest.
+const steps_SHORT = 200;
 const NATIVE = 300;
 const GATE_NAME = 100;
 const GATE_DETAIL = 300;
 const GATES_PER_STEP = 20;
-const MESSAGE = 500;
-const PARAMETERS = 4000;
-const SCHEDULE = 300;
-// When the lists must be cut, each keeps at least this much (events are cut first).
-const summary_EVENTS_FLOOR = 32 * 1024;
-const summary_STEPS_FLOOR = 128 * 1024;
-const LIMIT_NOTE = "to keep this summary under GitHub's 1 MiB limit";
-const HEADLINES = {
-    succeeded: '✅ Traffic shift succeeded',
-    'rolled-back': '↩️ Traffic shift rolled back',
-    failed: '❌ Traffic shift failed',
-    'no-op': '⏺️ No-op: traffic was already where requested',
-    planned: '📝 Planned (dry run): nothing was changed',
-    unfinished: '⚠️ Traffic shift did not finish'
-};
 const OUTCOMES = {
     passed: '✅ passed',
     failed: '❌ failed',
@@ -51114,6 +52941,87 @@ const GATE_ICONS = {
     pending: '⏳',
     fail: '❌'
 };
+const STEP_HEADER = [
+    '| # | Green | Native | Started (UTC) | Converged in | Baked | Outcome | Gates (last result) |',
+    '|--:|---|---|---|--:|---|---|---|'
+].join('\n');
+/** The step table, its rows already rendered (and cut) by the caller. */
+function stepsSection(record, rows) {
+    if (record.steps.length === 0)
+        return '';
+    return [`### Steps (${record.steps.length})`, '', STEP_HEADER, ...rows].join('\n');
+}
+/** One step's row; ARNs in its cells are given by their short names. */
+function renderStepRow(record, step, names) {
+    const planned = record.status === 'planned' && step.outcome === 'running';
+    const converged = step.convergedAt !== undefined
+        ? formatDuration(step.convergedAt - step.startedAt)
+        : planned || step.outcome === 'running'
+            ? '—'
+            : 'did not converge';
+    const baked = step.convergedAt !== undefined && step.finishedAt !== undefined
+        ? `${formatDuration(step.finishedAt - step.convergedAt)} of ${formatDuration(step.bakeMs)}`
+        : planned
+            ? `${formatDuration(step.bakeMs)} (planned)`
+            : '—';
+    const cells = [
+        String(step.index + 1),
+        `${formatPct(step.fromPercent)} → ${formatPct(step.toPercent)}`,
+        escapeCell(names.shorten(step.native), NATIVE),
+        planned ? '—' : formatClock(step.startedAt, record.startedAt),
+        converged,
+        baked,
+        OUTCOMES[planned ? 'planned' : step.outcome] ?? escapeCell(String(step.outcome), steps_SHORT),
+        gatesCell(step.gates, names)
+    ];
+    return `| ${cells.join(' | ')} |`;
+}
+function gatesCell(gates, names) {
+    if (gates.length === 0)
+        return '—';
+    const shown = gates.slice(0, GATES_PER_STEP).map((check) => {
+        const icon = GATE_ICONS[check.status] ?? '';
+        const status = escapeText(String(check.status), steps_SHORT);
+        const detail = escapeCell(names.shorten(check.detail), GATE_DETAIL);
+        return `${icon} <b>${escapeText(check.gate, GATE_NAME)}</b> (${status}): ${detail}`;
+    });
+    if (gates.length > GATES_PER_STEP)
+        shown.push(`… ${gates.length - GATES_PER_STEP} more gates`);
+    return shown.join('<br>');
+}
+function stepGap(omitted) {
+    return `| … | **${omitted} steps left out** ${LIMIT_NOTE} |  |  |  |  |  |  |`;
+}
+
+;// CONCATENATED MODULE: ./src/report/summary.ts
+
+
+
+
+
+
+
+
+
+/** GitHub keeps at most 1 MiB of summary per step; stay well below it. */
+const SUMMARY_BUDGET_BYTES = 900 * 1024;
+// Caps on single values, in characters, so that one huge string cannot crowd out the rest.
+const summary_SHORT = 200;
+const LONG = 2000;
+const summary_GATE_NAME = 100;
+const MESSAGE = 500;
+const PARAMETERS = 4000;
+// When the lists must be cut, each keeps at least this much (events are cut first).
+const summary_EVENTS_FLOOR = 32 * 1024;
+const summary_STEPS_FLOOR = 128 * 1024;
+const HEADLINES = {
+    succeeded: '✅ Traffic shift succeeded',
+    'rolled-back': '↩️ Traffic shift rolled back',
+    failed: '❌ Traffic shift failed',
+    'no-op': '⏺️ No-op: traffic was already where requested',
+    planned: '📝 Planned (dry run): nothing was changed',
+    unfinished: '⚠️ Traffic shift did not finish'
+};
 /**
  * The job summary of a run: GitHub-flavoured Markdown with HTML, every interpolated value
  * escaped, and never more than SUMMARY_BUDGET_BYTES (UTF-8) whatever the length of the run: the
@@ -51121,19 +53029,21 @@ const GATE_ICONS = {
  * first and last rows.
  */
 function renderSummary(record) {
-    const stepRow = memo((i) => renderStepRow(record, record.steps[i]));
+    const names = reportNames(record);
+    const stepRow = memo((i) => renderStepRow(record, record.steps[i], names));
     const callBlock = memo((i) => renderPlannedCall(record.plannedCalls[i], i));
-    const eventRow = memo((i) => renderEventRow(record, record.events[i]));
+    const eventRow = memo((i) => renderEventRow(record, record.events[i], names));
     const counts = [record.events.length, record.steps.length, record.plannedCalls.length];
-    const top = [headline(record), failureSection(record), contextSection(record)];
-    const middle = [renderChart(record), finalSection(record)];
+    const top = [headline(record), failureSection(record), contextSection(record, names)];
+    const middle = [renderChart(record, names.of(record.target)), finalSection(record)];
     // The sections in order, with the three lists cut as `kept` says.
     const layout = ([events, steps, calls]) => join([
         ...top,
         stepsSection(record, applyKept(counts[1], stepRow, steps, stepGap)),
         ...middle,
         callsSection(record, applyKept(counts[2], callBlock, calls, callGap)),
-        eventsSection(applyKept(counts[0], eventRow, events, eventGap), counts[0])
+        eventsSection(applyKept(counts[0], eventRow, events, eventGap), counts[0]),
+        resourcesSection(names, record.target)
     ]);
     // Everything but the three lists, with the notes that say what was cut.
     const fixed = utf8Bytes(layout(counts.map((count) => ({ head: 0, tail: 0, omitted: count }))));
@@ -51152,7 +53062,7 @@ function join(sections) {
 function headline(record) {
     const split = record.finalPercent === undefined ? 'final split unknown' : formatSplit(record.finalPercent);
     const planned = record.status === 'planned'
-        ? ` (the run would take green to ${pct(record.requestedPercent)})`
+        ? ` (the run would take green to ${formatPct(record.requestedPercent)})`
         : '';
     return `## ${HEADLINES[record.status ?? 'unfinished']}: ${split}${planned}`;
 }
@@ -51162,7 +53072,7 @@ function failureSection(record) {
     const facts = failureFacts(record);
     const lines = [];
     if (facts.gate) {
-        lines.push(`**Failed gate:** <b>${escapeText(facts.gate.gate, GATE_NAME)}</b>: ` +
+        lines.push(`**Failed gate:** <b>${escapeText(facts.gate.gate, summary_GATE_NAME)}</b>: ` +
             escapeText(facts.gate.detail, LONG));
     }
     if (record.failure !== undefined)
@@ -51171,112 +53081,6 @@ function failureSection(record) {
         lines.push(`**Rolled back to:** ${formatSplit(facts.rollback.percent)}`);
     }
     return lines.map((line) => `> ${line}`).join('\n>\n');
-}
-function contextSection(record) {
-    const { context } = record;
-    const origin = webOrigin(context.runUrl);
-    const items = [];
-    if (context.repository !== undefined) {
-        const repoUrl = origin && /^[\w.-]+\/[\w.-]+$/.test(context.repository)
-            ? `${origin}/${context.repository}`
-            : undefined;
-        items.push(`**Repository:** ${summary_link(repoUrl, escapeText(context.repository, SHORT))}`);
-        if (context.sha !== undefined) {
-            const commitUrl = repoUrl && /^[0-9a-f]{7,64}$/i.test(context.sha)
-                ? `${repoUrl}/commit/${context.sha}`
-                : undefined;
-            items.push(`**Commit:** ${summary_link(commitUrl, code(context.sha.slice(0, 12), SHORT))}`);
-        }
-    }
-    else if (context.sha !== undefined) {
-        items.push(`**Commit:** ${code(context.sha.slice(0, 12), SHORT)}`);
-    }
-    if (context.actor !== undefined)
-        items.push(`**Actor:** ${escapeText(context.actor, SHORT)}`);
-    const workflow = [context.workflow, context.job]
-        .filter((part) => part !== undefined)
-        .map((part) => escapeText(part, SHORT))
-        .join(' › ');
-    if (context.runUrl !== undefined) {
-        const runUrl = origin ? context.runUrl : undefined;
-        const text = workflow || escapeText(context.runUrl, SHORT);
-        items.push(`**Run:** ${summary_link(runUrl, text)}`);
-    }
-    else if (workflow) {
-        items.push(`**Workflow:** ${workflow}`);
-    }
-    items.push(`**Target:** ${code(record.target, TARGET)} (mode ${code(record.mode, SHORT)})`);
-    items.push(`**Requested:** ${requested(record)}`);
-    const times = [`**Started:** ${formatTimestamp(record.startedAt)}`];
-    if (record.finishedAt !== undefined) {
-        times.push(`**Finished:** ${formatTimestamp(record.finishedAt)}`);
-        times.push(`**Duration:** ${formatDuration(record.finishedAt - record.startedAt)}`);
-    }
-    items.push(times.join(' · '));
-    return items.map((item) => `- ${item}`).join('\n');
-}
-function requested(record) {
-    const parts = [`green to ${pct(record.requestedPercent)}`];
-    if (record.startPercent !== undefined)
-        parts.push(`from ${pct(record.startPercent)}`);
-    if (record.schedule.length > 0) {
-        const schedule = record.schedule.map(pct).join(' → ');
-        parts.push(`waypoints ${escapeText(schedule, SCHEDULE)}`);
-    }
-    if (record.rollbackPercent !== undefined) {
-        parts.push(`rollback to ${pct(record.rollbackPercent)}`);
-    }
-    if (record.dryRun)
-        parts.push('dry run');
-    return parts.join('; ');
-}
-const STEP_HEADER = [
-    '| # | Green | Native | Started (UTC) | Converged in | Baked | Outcome | Gates (last result) |',
-    '|--:|---|---|---|--:|---|---|---|'
-].join('\n');
-function stepsSection(record, rows) {
-    if (record.steps.length === 0)
-        return '';
-    return [`### Steps (${record.steps.length})`, '', STEP_HEADER, ...rows].join('\n');
-}
-function renderStepRow(record, step) {
-    const planned = record.status === 'planned' && step.outcome === 'running';
-    const converged = step.convergedAt !== undefined
-        ? formatDuration(step.convergedAt - step.startedAt)
-        : planned || step.outcome === 'running'
-            ? '—'
-            : 'did not converge';
-    const baked = step.convergedAt !== undefined && step.finishedAt !== undefined
-        ? `${formatDuration(step.finishedAt - step.convergedAt)} of ${formatDuration(step.bakeMs)}`
-        : planned
-            ? `${formatDuration(step.bakeMs)} (planned)`
-            : '—';
-    const cells = [
-        String(step.index + 1),
-        `${pct(step.fromPercent)} → ${pct(step.toPercent)}`,
-        escapeCell(step.native, NATIVE),
-        planned ? '—' : formatClock(step.startedAt, record.startedAt),
-        converged,
-        baked,
-        OUTCOMES[planned ? 'planned' : step.outcome] ?? escapeCell(String(step.outcome), SHORT),
-        gatesCell(step.gates)
-    ];
-    return `| ${cells.join(' | ')} |`;
-}
-function gatesCell(gates) {
-    if (gates.length === 0)
-        return '—';
-    const shown = gates.slice(0, GATES_PER_STEP).map((check) => {
-        const icon = GATE_ICONS[check.status] ?? '';
-        const status = escapeText(String(check.status), SHORT);
-        return `${icon} <b>${escapeText(check.gate, GATE_NAME)}</b> (${status}): ${escapeCell(check.detail, GATE_DETAIL)}`;
-    });
-    if (gates.length > GATES_PER_STEP)
-        shown.push(`… ${gates.length - GATES_PER_STEP} more gates`);
-    return shown.join('<br>');
-}
-function stepGap(omitted) {
-    return `| … | **${omitted} steps left out** ${LIMIT_NOTE} |  |  |  |  |  |  |`;
 }
 function finalSection(record) {
     if (record.finalPercent === undefined && record.finalNative === undefined) {
@@ -51293,7 +53097,7 @@ function callsSection(record, blocks) {
     return [`### Planned calls (${record.plannedCalls.length})`, ...blocks].join('\n\n');
 }
 function renderPlannedCall(call, index) {
-    const title = `**${index + 1}.** ${code(String(call.service), SHORT)} ${code(String(call.operation), SHORT)}`;
+    const title = `**${index + 1}.** ${code(String(call.service), summary_SHORT)} ${code(String(call.operation), summary_SHORT)}`;
     return `${title}\n\n${codeBlock(clip(safeJson(call.parameters, 2), PARAMETERS), 'json')}`;
 }
 function callGap(omitted) {
@@ -51316,36 +53120,18 @@ function eventsSection(rows, count) {
         '</details>'
     ].join('\n');
 }
-function renderEventRow(record, event) {
+function renderEventRow(record, event, names) {
     const cells = [
         formatClock(event.at, record.startedAt),
         formatSeconds(event.at - record.startedAt),
-        code(String(event.kind), SHORT),
-        event.percent === undefined ? '' : pct(event.percent),
-        escapeCell(event.message, MESSAGE)
+        code(String(event.kind), summary_SHORT),
+        event.percent === undefined ? '' : formatPct(event.percent),
+        escapeCell(names.shorten(event.message), MESSAGE)
     ];
     return `| ${cells.join(' | ')} |`;
 }
 function eventGap(omitted) {
     return `| … |  |  |  | **${omitted} events left out** ${LIMIT_NOTE} |`;
-}
-function pct(percent) {
-    return `${formatPercent(percent)}%`;
-}
-/** The scheme and host of the run's own URL, so links to the repository work on GHES too. */
-function webOrigin(url) {
-    if (url === undefined)
-        return undefined;
-    try {
-        const parsed = new URL(url);
-        return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.origin : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-function summary_link(href, html) {
-    return href === undefined ? html : `<a href="${escapeAttribute(href)}">${html}</a>`;
 }
 /** A last guard: the caps above should make it unreachable, but the limit is GitHub's, not ours. */
 function cutToBudget(summary) {
@@ -51617,6 +53403,63 @@ function nextTurn() {
     return new Promise((resolve) => setImmediate(resolve));
 }
 
+;// CONCATENATED MODULE: ./src/runner/lease.ts
+
+
+/** After inspection and planning, before the first write; a held lease throws LeaseHeldError. */
+async function takeLease(state) {
+    if (!state.lease)
+        return;
+    const warnings = await state.lease.acquire(state.signal);
+    for (const warning of warnings)
+        state.log.warning(warning);
+    if (warnings.length > 0)
+        state.record.warnings = [...(state.record.warnings ?? []), ...warnings];
+    state.log.info(`Holding the lease on ${state.lease.resource}`);
+}
+/**
+ * Before each write: the lease must still be this run's (LeaseLostError stops the run). A
+ * rollback (the run has recorded why it failed) is stopped only by a lease another run holds,
+ * never by a lease it cannot read: traffic left on a failing green is worse than a rollback
+ * whose lease is unconfirmed, whose live state the runner has already checked is its own.
+ */
+async function guardWrite(state, phase, signal) {
+    if (!state.lease)
+        return phase;
+    try {
+        return await state.lease.guard(phase, signal);
+    }
+    catch (error) {
+        if (error instanceof LeaseLostError || state.record.failure === undefined)
+            throw error;
+        state.log.warning(`Could not check the lease on ${state.lease.resource} before this rollback write ` +
+            `(${describeError(error)}); rolling back without it`);
+        return phase;
+    }
+}
+/** A dry run takes no lease, but says when a real run would refuse or take one over. */
+async function peekLease(state) {
+    const note = await state.lease?.peek(state.signal);
+    if (!note)
+        return;
+    state.log.warning(note);
+    state.record.warnings = [...(state.record.warnings ?? []), note];
+}
+/** At the end, whatever the outcome: a failed release is warned about, never the run's verdict. */
+async function releaseLease(state) {
+    if (!state.lease)
+        return;
+    try {
+        await state.lease.release({
+            status: state.record.status ?? 'failed',
+            movedTraffic: state.movedTraffic
+        });
+    }
+    catch (error) {
+        state.log.warning(`Could not release the lease on ${state.lease.resource} (it expires by itself): ${describeError(error)}`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/runner/state.ts
 
 
@@ -51628,6 +53471,7 @@ function newRunState(options) {
         log: options.logger,
         settings,
         signal: options.signal,
+        lease: options.lease,
         record: {
             mode: backend.mode,
             target: backend.target,
@@ -51680,6 +53524,7 @@ async function readQuietly(state) {
 ;// CONCATENATED MODULE: ./src/runner/phases.ts
 
 
+
 const VERIFY_FIRST_POLL_MS = 250;
 // AWS's convergence is then noticed within 1 s, at 1 request/s: a tenth of ELB's Describe*
 // refill and of Route 53's limit (a 5 s cap made mode targets wait up to 5 s per step for nothing).
@@ -51688,6 +53533,8 @@ const VERIFY_MAX_POLL_MS = 1000;
 const READY_FIRST_RECHECK_MS = 250;
 /** Sends one phase's calls. From here until it is verified, the phase is in flight. */
 async function writePhase(state, phase, from, signal) {
+    // A run whose lease another run took stops here, before writing (LeaseLostError).
+    const sent = await guardWrite(state, phase, signal);
     state.inFlight = { phase, from };
     state.wrote = true;
     if (phase.movesTraffic) {
@@ -51695,7 +53542,7 @@ async function writePhase(state, phase, from, signal) {
         state.ready = state.ready === 'never' ? 'never' : 'stale';
         state.current = { split: phase.expect.split, since: state.clock.now() };
     }
-    await state.backend.apply(phase, signal);
+    await state.backend.apply(sent, signal);
 }
 /**
  * Polls verify() with backoff until AWS shows the phase's state: diverged (someone else's edit)
@@ -52018,6 +53865,7 @@ async function applyRollback(state, plan, live, deadline, cause) {
 
 
 
+
 /**
  * The state machine of a run: inspect (read-only) → gates → plan → for each step: for each
  * phase: (ready) → apply → verify while gates watch → bake → next | settle → done; and rollback
@@ -52033,6 +53881,7 @@ async function runShift(options) {
     catch (error) {
         await handleFailure(state, error);
     }
+    await releaseLease(state);
     state.record.finishedAt = state.clock.now();
     state_event(state, 'done', `Run ${state.record.status}`, state.record.finalPercent);
     return state.record;
@@ -52062,10 +53911,13 @@ async function run_shift(state, buildGates) {
     record.targetPercent = target.percent;
     const steps = planQuantizedSteps(start.split, settings.traffic, settings.schedule.points, (split) => backend.quantize(split, start));
     log.info(planLine(start.split, target, settings.traffic, steps));
-    if (settings.dryRun)
+    if (settings.dryRun) {
+        await peekLease(state);
         return planOnly(state, start, steps);
+    }
     if (steps.length === 0)
         return finish(state, 'no-op', start);
+    await takeLease(state);
     state.towardBlue = target.permille < start.split.permille;
     for (const [index, step] of steps.entries()) {
         await log.group(`Step ${index + 1}/${steps.length}: ${stepName(step)}`, () => runStep(state, index, step, steps.length));
@@ -52223,11 +54075,11 @@ function parseSchedule(input, raw) {
         return { source: text, points: [Split.GREEN] };
     if ((match = CANARY.exec(text))) {
         const percent = presetPercent(input, raw, match[1], 'the canary percent N in CanaryNPercentMMinutes');
-        return { source: text, points: [percent, Split.GREEN], bakeMs: minutes(input, raw, match[2]) };
+        return { source: text, points: [percent, Split.GREEN], bakeMs: schedule_minutes(input, raw, match[2]) };
     }
     if ((match = LINEAR.exec(text))) {
         const every = presetPercent(input, raw, match[1], 'the step N in LinearNPercentEveryMMinutes');
-        return { source: text, points: linear(every), bakeMs: minutes(input, raw, match[2]) };
+        return { source: text, points: linear(every), bakeMs: schedule_minutes(input, raw, match[2]) };
     }
     if ((match = EVERY.exec(text))) {
         const every = stepPercent(input, raw, match[1]);
@@ -52282,7 +54134,7 @@ function stepPercent(input, raw, text) {
         throw refuse(input, raw, problem);
     return split;
 }
-function minutes(input, raw, text) {
+function schedule_minutes(input, raw, text) {
     const value = Number(text);
     if (!(value >= 1 && value <= MAX_PRESET_MINUTES)) {
         throw refuse(input, raw, `a preset's minutes M must be from 1 to ${MAX_PRESET_MINUTES} (6h, as bake-time), not ${text}`);
@@ -52391,12 +54243,14 @@ function resolveRegion(read, env) {
 
 
 
+
+
 /**
  * The composition root: inputs → clients → backend + gates → runner → report. Every input is
  * read and validated before the first AWS client exists.
  */
 async function run(signal) {
-    let settings, backendDefinition, modeSettings, gateSettings;
+    let settings, backendDefinition, modeSettings, gateSettings, breakLease;
     try {
         // The settings block (one place for a reusable workflow's settings), inputs overriding it.
         const read = withSettings((name) => getInput(name));
@@ -52407,6 +54261,7 @@ async function run(signal) {
         const common = settings;
         modeSettings = backendDefinition.readInputs(read, common);
         gateSettings = GATES.map((gate) => ({ gate, settings: gate.readInputs(read, common) }));
+        breakLease = readLeaseInputs(read, common.mode, modeSettings);
     }
     catch (error) {
         if (!(error instanceof InputError))
@@ -52419,6 +54274,7 @@ async function run(signal) {
     const logger = actionsLogger();
     const clock = systemClock;
     const backend = backendDefinition.create(modeSettings, { clients, clock, logger });
+    const lease = leaseFor(settings, modeSettings, { clients, clock, logger }, breakLease);
     // Gates are built once the inspection has found blue and green (no gate imports a backend).
     const gates = (sides) => {
         const built = [];
@@ -52441,7 +54297,8 @@ async function run(signal) {
         logger,
         settings,
         context: runContext(),
-        signal
+        signal,
+        lease
     });
     await report(record);
     return record;
@@ -52476,10 +54333,11 @@ function actionsLogger() {
 }
 /** Who and what moved traffic, from the workflow run's environment. */
 function runContext() {
-    const { serverUrl, repository, runId, sha, actor, workflow, job } = context;
+    const { repository, sha, actor, workflow, job } = context;
     return {
         repository,
-        runUrl: repository && runId ? `${serverUrl}/${repository}/actions/runs/${runId}` : undefined,
+        // With the attempt: the lease names that URL, and a re-run is another run.
+        runUrl: runUrlOf(),
         sha: sha || undefined,
         actor: actor || undefined,
         workflow: workflow || undefined,

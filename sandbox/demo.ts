@@ -4,8 +4,9 @@
  * breaks green at 25 % and the action rolls back; scenario 3 (mode `targets`) migrates one target
  * group's 4 blue instances to 4 green ones; scenario 4 (mode `dns`) adopts a simple Route 53
  * record and weights it over to green's address while clients resolve the name through the
- * sandbox's DNS server. Prints the live split, then one verdict line per scenario and where the
- * job summaries were written.
+ * sandbox's DNS server; scenarios 5 and 6 run canary-analysis on a green failing twice blue's
+ * share of requests (rolled back) and on one as good as blue (passes). Prints the live split,
+ * then one verdict line per scenario and where the job summaries were written.
  */
 import { startAction, type ActionResult } from './action-process.js'
 import { type DnsAnswer, Resolving } from './dns-client.js'
@@ -155,6 +156,40 @@ async function targetsInOneGroup(sandbox: Sandbox): Promise<World> {
   }
 }
 
+/**
+ * Blue and green each failing a share of requests, which no health check or alarm notices:
+ * canary-analysis compares green's 5XX with blue's on ALB's own CloudWatch minutes (3 s at the
+ * demo's time scale, hence metric-period).
+ */
+function canaryWorld(blueFailureRate: number, greenFailureRate: number) {
+  return async (sandbox: Sandbox): Promise<World> => {
+    const world = await createBlueGreen(sandbox, { forward: 'blue', targetsPerColor: 1 })
+    for (const app of world.blue.apps) app.setFailureRate(blueFailureRate)
+    for (const app of world.green.apps) app.setFailureRate(greenFailureRate)
+    const pct = (share: number) => `${share * 100}%`
+    return {
+      intro:
+        `blue v1 fails ${pct(blueFailureRate)} of requests and green v2 ${pct(greenFailureRate)} ` +
+        `behind ${world.listenerUrl}; health checks pass on both, clients are calling it.`,
+      inputs: {
+        mode: 'weighted-target-groups',
+        'listener-arn': world.listenerArn,
+        'blue-target-group': world.blue.targetGroupArn,
+        'green-target-group': world.green.targetGroupArn,
+        steps: '50,100',
+        'bake-time': '10s',
+        'check-interval': '500ms',
+        'health-timeout': '60s',
+        'metric-period': `${60 * TIME_SCALE}s`,
+        'canary-analysis': 'on',
+        'canary-min-requests': '2000'
+      },
+      startClients: () => httpClients(world.listenerUrl),
+      close: () => world.close()
+    }
+  }
+}
+
 const DNS_NAME = 'www.shop.example'
 const BLUE_IP = '10.0.1.1'
 const GREEN_IP = '10.0.2.2'
@@ -207,7 +242,12 @@ const SCENARIOS: Scenario[] = [
     breakGreenAt: 'blue 750 / green 250'
   },
   { name: 'targets: 4 blue → 4 green instances in one target group', build: targetsInOneGroup },
-  { name: 'dns: a simple record → weighted records to green', build: weightedDnsRecords }
+  { name: 'dns: a simple record → weighted records to green', build: weightedDnsRecords },
+  {
+    name: "canary: green fails 2× blue's requests → canary-analysis rolls back",
+    build: canaryWorld(0.05, 0.1)
+  },
+  { name: 'canary: A/A, green as good as blue → passes', build: canaryWorld(0.05, 0.05) }
 ]
 
 async function main(): Promise<void> {

@@ -7,6 +7,8 @@ import { describeError, InputError } from './errors.js'
 import type { Sides } from './backends/sides.js'
 import type { Gate } from './gates/gate.js'
 import { GATES } from './gates/index.js'
+import { leaseFor, readLeaseInputs } from './lease/index.js'
+import { runUrlOf } from './lease/identity.js'
 import { inputWarnings } from './action-inputs.js'
 import type { InputReader } from './inputs.js'
 import { withSettings } from './settings-file.js'
@@ -23,7 +25,7 @@ import { readCommonSettings } from './settings.js'
  * read and validated before the first AWS client exists.
  */
 export async function run(signal?: AbortSignal): Promise<RunRecord | undefined> {
-  let settings, backendDefinition, modeSettings, gateSettings
+  let settings, backendDefinition, modeSettings, gateSettings, breakLease
   try {
     // The settings block (one place for a reusable workflow's settings), inputs overriding it.
     const read: InputReader = withSettings((name) => core.getInput(name))
@@ -33,6 +35,7 @@ export async function run(signal?: AbortSignal): Promise<RunRecord | undefined> 
     const common = settings
     modeSettings = backendDefinition.readInputs(read, common)
     gateSettings = GATES.map((gate) => ({ gate, settings: gate.readInputs(read, common) }))
+    breakLease = readLeaseInputs(read, common.mode, modeSettings)
   } catch (error) {
     if (!(error instanceof InputError)) throw error
     core.setOutput('status', 'failed')
@@ -44,6 +47,7 @@ export async function run(signal?: AbortSignal): Promise<RunRecord | undefined> 
   const logger = actionsLogger()
   const clock = systemClock
   const backend = backendDefinition.create(modeSettings, { clients, clock, logger })
+  const lease = leaseFor(settings, modeSettings, { clients, clock, logger }, breakLease)
   // Gates are built once the inspection has found blue and green (no gate imports a backend).
   const gates = (sides: Sides): Gate[] => {
     const built: Gate[] = []
@@ -67,7 +71,8 @@ export async function run(signal?: AbortSignal): Promise<RunRecord | undefined> 
     logger,
     settings,
     context: runContext(),
-    signal
+    signal,
+    lease
   })
   await report(record)
   return record
@@ -102,10 +107,11 @@ function actionsLogger(): Logger {
 
 /** Who and what moved traffic, from the workflow run's environment. */
 function runContext(): RunContext {
-  const { serverUrl, repository, runId, sha, actor, workflow, job } = githubContext
+  const { repository, sha, actor, workflow, job } = githubContext
   return {
     repository,
-    runUrl: repository && runId ? `${serverUrl}/${repository}/actions/runs/${runId}` : undefined,
+    // With the attempt: the lease names that URL, and a re-run is another run.
+    runUrl: runUrlOf(),
     sha: sha || undefined,
     actor: actor || undefined,
     workflow: workflow || undefined,

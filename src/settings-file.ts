@@ -19,7 +19,11 @@ const NOT_IN_SETTINGS: Record<string, string> = {
   [SETTINGS]: 'settings cannot nest',
   traffic:
     'traffic is given per run as its own input (its default, 100, always reaches the action, ' +
-    'so a value here would never apply)'
+    'so a value here would never apply)',
+  // Taking over another run's lease is an operator's decision for one run, never every run's.
+  'break-lease':
+    'break-lease is given per run as its own input (it takes over another run’s live lease, ' +
+    'which every run of the workflow would then do)'
 }
 
 const ACCEPTED =

@@ -1,11 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch'
+import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch'
 import {
+  AddTagsCommand,
   DescribeListenersCommand,
+  DescribeTagsCommand,
   DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client,
-  ModifyListenerCommand
+  ModifyListenerCommand,
+  RemoveTagsCommand
 } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { Route53Client } from '@aws-sdk/client-route-53'
 import { mockClient } from 'aws-sdk-client-mock'
@@ -55,6 +58,8 @@ function outputs(): Record<string, string> {
 beforeEach(() => {
   elb.reset()
   cloudwatch.reset()
+  // traffic-split is on by default: the load balancer shows no traffic and no 5XX of its own.
+  cloudwatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [] })
   route53.reset()
   const dir = mkdtempSync(join(tmpdir(), 'run-test-'))
   outputFile = join(dir, 'output')
@@ -88,7 +93,8 @@ describe('run: bad input is refused before any AWS call', () => {
       'rule-arn'
     ],
     [{ 'min-healthy-percent': '0' }, 'min-healthy-percent'],
-    [{ 'blue-target-group': '' }, 'blue-target-group']
+    [{ 'blue-target-group': '' }, 'blue-target-group'],
+    [{ 'break-lease': 'yes please' }, 'break-lease']
   ])('%j fails naming %s', async (bad, input) => {
     setInputs({ ...GOOD, ...bad })
     const written: string[] = []
@@ -111,9 +117,25 @@ describe('run: bad input is refused before any AWS call', () => {
 
 describe('run: a whole run through the SDK boundary', () => {
   let weights: [number, number]
+  let tags: Map<string, string>
 
   beforeEach(() => {
     weights = [999, 0]
+    // The listener's tags, as AddTags/RemoveTags leave them (the lease).
+    tags = new Map()
+    elb.on(DescribeTagsCommand).callsFake(() => ({
+      TagDescriptions: [
+        { ResourceArn: LISTENER, Tags: [...tags].map(([Key, Value]) => ({ Key, Value })) }
+      ]
+    }))
+    elb.on(AddTagsCommand).callsFake((input) => {
+      for (const { Key, Value } of input.Tags) tags.set(Key, Value)
+      return {}
+    })
+    elb.on(RemoveTagsCommand).callsFake((input) => {
+      for (const key of input.TagKeys) tags.delete(key)
+      return {}
+    })
     const group = (arn: string) => ({
       TargetGroupArn: arn,
       TargetType: 'ip' as const,
@@ -154,11 +176,23 @@ describe('run: a whole run through the SDK boundary', () => {
 
   it('shifts to the requested split and reports it in outputs and the summary', async () => {
     setInputs({ ...GOOD, traffic: '50', 'bake-time': '0' })
+    Object.assign(process.env, {
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_REPOSITORY: 'octo/shop',
+      GITHUB_RUN_ID: '42',
+      GITHUB_RUN_ATTEMPT: '2'
+    })
     const record = await run()
     expect(record?.status).toBe('succeeded')
     expect(weights).toEqual([500, 500])
     expect(elb.commandCalls(ModifyListenerCommand)).toHaveLength(3)
+    // The lease is released; the listener says which run moved it last.
+    const url = 'https://github.com/octo/shop/actions/runs/42/attempts/2'
+    expect(tags.get('traffic-shift:last-moved-by')).toBe(url)
+    expect(tags.get('traffic-shift:last-outcome')).toBe('succeeded')
+    expect(tags.has('traffic-shift:lease-holder')).toBe(false)
     const out = outputs()
+    expect(out['run-url']).toBe(url)
     expect(out.status).toBe('succeeded')
     expect(out.traffic).toBe('50')
     expect(out['steps-applied']).toBe('3')

@@ -56,6 +56,7 @@ describe('parseSettings', () => {
     ['constructor: x', 'constructor', 'an input name of action.yml'],
     ['traffic: 50', 'traffic', 'traffic is given per run as its own input'],
     ['settings: x', 'settings', 'settings cannot nest'],
+    ['break-lease: true', 'break-lease', 'break-lease is given per run as its own input'],
     ['alarms: {a: b}', 'alarms', 'a text value or a list of them for alarms, not a mapping'],
     ['alarms: [a, [b]]', 'alarms', 'not a mapping']
   ])('refuses %j naming %j', (raw, value, accepted) => {

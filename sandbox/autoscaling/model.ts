@@ -16,12 +16,27 @@ export interface Instance {
   availabilityZone: string
 }
 
+/** How the group launches instances: the app each new instance runs. */
+export interface LaunchTemplate {
+  /** What the app answers as its version (x-version), e.g. 'v2'. */
+  version: string
+  healthPath?: string
+  /** How long a new instance is Pending before it is InService (AWS seconds; default 30). */
+  bootSeconds?: number
+}
+
 export interface Group {
   name: string
   arn: string
   createdAt: Date
   minSize: number
   maxSize: number
+  /** What the group keeps running: scaling changes it, a replacement does not. */
+  desiredCapacity: number
+  /** Where new instances go when the group has none to copy from. */
+  availabilityZone: string
+  /** Without one, the group cannot launch (scale out or replace) by itself. */
+  launchTemplate?: LaunchTemplate
   /** Instances in launch order. */
   instances: Instance[]
   /** Attached target groups, in attach order. */

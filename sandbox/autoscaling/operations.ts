@@ -27,7 +27,7 @@ function render(group: Group, withInstances: boolean): XmlValue {
     AutoScalingGroupARN: group.arn,
     MinSize: group.minSize,
     MaxSize: group.maxSize,
-    DesiredCapacity: group.instances.filter((i) => i.lifecycleState !== 'Terminated').length,
+    DesiredCapacity: group.desiredCapacity,
     DefaultCooldown: 300,
     AvailabilityZones: [...new Set(group.instances.map((i) => i.availabilityZone))],
     LoadBalancerNames: [],

@@ -10,13 +10,22 @@ export interface TargetRegistry {
   refuse(targetGroupArn: string): string | undefined
   register(targetGroupArn: string, instanceIds: string[]): void
   deregister(targetGroupArn: string, instanceIds: string[]): void
+  /** Resolves once the instances have finished draining out of the target group. */
+  drained(targetGroupArn: string, instanceIds: string[]): Promise<void>
+  /** Makes a newly launched instance reachable (its traffic and health checks go to the port). */
+  define(instanceId: string, port: number): void
 }
+
+/** The longest timer Node keeps (about 24.8 days): a drain is bounded by its own delay. */
+const NO_TIMEOUT_MS = 2 ** 31 - 1
 
 /** Without an ELB sandbox, attachments are recorded and nothing is registered. */
 export const NO_REGISTRY: TargetRegistry = {
   refuse: () => undefined,
   register: () => undefined,
-  deregister: () => undefined
+  deregister: () => undefined,
+  drained: () => Promise.resolve(),
+  define: () => undefined
 }
 
 export function elbRegistry(elb: ElbSandbox): TargetRegistry {
@@ -45,6 +54,18 @@ export function elbRegistry(elb: ElbSandbox): TargetRegistry {
       // Auto Scaling's own call to ELB: lagging ELB reads see it late, like any write.
       elb.beforeWrite()
       for (const id of instanceIds) elb.health.deregister(group, id, group.port)
+    },
+    async drained(arn, instanceIds) {
+      const group = groupOf(arn)
+      if (!group) return
+      await Promise.all(
+        instanceIds.map((id) =>
+          elb.waitForTargetState(arn, { id, port: group.port }, undefined, NO_TIMEOUT_MS)
+        )
+      )
+    },
+    define(instanceId, port) {
+      elb.defineInstance(instanceId, port)
     }
   }
 }

@@ -20,7 +20,7 @@ const PAGE_SIZE = 100
  * The DELETE of a batch did not match (or its CREATE found the record there): the zone is not
  * what the batch assumed. Either a retried batch whose first attempt landed, or someone's edit.
  */
-const COMPARE_AND_SWAP_REFUSED =
+export const COMPARE_AND_SWAP_REFUSED =
   /Tried to (delete resource record set .* but (it was not found|the values provided do not match)|create resource record set .* but it already exists)/
 
 /** Route 53 I/O for mode `dns`: what it reads and the one call it writes with. */

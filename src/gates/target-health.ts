@@ -86,13 +86,15 @@ class TargetHealthGate implements Gate {
     context: GateContext,
     now: number
   ): GateResult {
-    const name = groupName(group)
+    // Named with the side: in mode targets both sides share one group, so "shop: 1/1" alone
+    // does not say whose targets those are.
+    const name = `green in ${groupName(group)}`
     if (!group.targetIds || group.targetIds.length === 0) return this.judge(name, seen, now)
     const registered = seen.filter((target) => target.reason !== 'Target.NotRegistered')
     if (registered.length === 0 && context.split.permille === 0) {
       return {
         status: 'pass',
-        detail: `${name}: green's ${seen.length} targets are not registered yet (green carries no traffic)`
+        detail: `${name}: ${seen.length} targets not registered yet (green carries no traffic)`
       }
     }
     if (registered.length === 0 && context.phase === 'converge') {
@@ -102,7 +104,7 @@ class TargetHealthGate implements Gate {
         return {
           status: 'pending',
           detail:
-            `${name}: none of green's ${seen.length} targets shows as registered yet (ELB's reads ` +
+            `${name}: none of ${seen.length} targets shows as registered yet (ELB's reads ` +
             `can lag a registration); waiting ${seconds(waited)} of health-timeout ` +
             seconds(this.deps.settings.healthTimeoutMs)
         }

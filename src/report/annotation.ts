@@ -1,10 +1,13 @@
-import { oneLine } from './escape.js'
+import { cutAtWord, oneLine } from './escape.js'
 import { failureFacts, type FailureFacts } from './failure.js'
 import { formatPercent, formatSplit } from './format.js'
+import { reportNames, type ShortNames } from './names.js'
 import type { RunRecord } from '../record.js'
 
-const TITLE_MAX = 200
-const CAUSE_MAX = 80
+/** GitHub keeps at most 255 characters of an annotation's title (the Checks API's limit). */
+export const TITLE_MAX = 255
+/** The error's share of the title: a few words; the message below has it whole. */
+const CAUSE_MAX = 100
 const LINE_MAX = 1000
 
 export interface Annotation {
@@ -22,7 +25,9 @@ export function renderFailureAnnotation(record: RunRecord): Annotation | undefin
   const facts = failureFacts(record)
   const outcome = record.status === 'rolled-back' ? 'rolled back' : 'failed'
   const at = facts.atPercent === undefined ? '' : ` at ${formatPercent(facts.atPercent)}% green`
-  const title = oneLine(`Traffic shift ${outcome}: ${what(record, facts)}${at}`, TITLE_MAX)
+  // Resources by their short names: an ARN is too long for a title and useless cut in half.
+  const names = reportNames(record)
+  const title = cutAtWord(`Traffic shift ${outcome}: ${what(record, facts, names)}${at}`, TITLE_MAX)
 
   const saw = facts.gate
     ? `Gate ${facts.gate.gate} reported: ${facts.gate.detail}`
@@ -43,7 +48,7 @@ export function renderFailureAnnotation(record: RunRecord): Annotation | undefin
 }
 
 /** The gate or the error, in a few words. */
-function what(record: RunRecord, facts: FailureFacts): string {
+function what(record: RunRecord, facts: FailureFacts, names: ShortNames): string {
   if (facts.gate) return `gate ${facts.gate.gate} failed`
   switch (facts.cause?.kind) {
     case 'cancelled':
@@ -53,9 +58,11 @@ function what(record: RunRecord, facts: FailureFacts): string {
     case 'gate-failed':
       return 'a gate failed'
     case 'error':
-      return `error: ${oneLine(facts.cause.message, CAUSE_MAX)}`
+      return `error: ${cutAtWord(names.shorten(facts.cause.message), CAUSE_MAX)}`
     default:
-      return record.failure === undefined ? 'unknown error' : oneLine(record.failure, CAUSE_MAX)
+      return record.failure === undefined
+        ? 'unknown error'
+        : cutAtWord(names.shorten(record.failure), CAUSE_MAX)
   }
 }
 

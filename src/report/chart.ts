@@ -1,101 +1,133 @@
 import { mermaidLabel } from './escape.js'
-import { formatPercent, formatSeconds } from './format.js'
+import { formatPercent } from './format.js'
 import type { RunRecord } from '../record.js'
 
-/** Mermaid draws every point with a label; beyond this the chart is unreadable. */
-export const MAX_POINTS = 100
+/** At most this many intervals: about 3 px each on GitHub's ~700 px chart. */
+export const MAX_INTERVALS = 200
 
-export interface ChartPoint {
+/** Runs longer than this are charted in minutes: people read a 30-minute rollout in minutes. */
+const MINUTES_AFTER_S = 600
+
+/**
+ * Sample intervals, in the axis's unit. Mermaid spreads a line's values evenly over a numeric x axis by
+ * adding (max - min) / (count - 1) to min while it is <= max: each of these is exact in binary,
+ * so every sum is exact and no value falls off the end of the axis.
+ */
+const INTERVALS = [
+  1 / 64,
+  1 / 32,
+  1 / 16,
+  1 / 8,
+  1 / 4,
+  1 / 2,
+  1,
+  2,
+  5,
+  10,
+  15,
+  30,
+  60,
+  120,
+  300,
+  600,
+  900,
+  1800,
+  3600
+]
+
+/** GitHub's own green: readable on its light and dark themes alike. */
+const LINE_COLOUR = '#2da44e'
+
+/** Green's share sampled every `interval` units (seconds or minutes) from the run's start. */
+export interface ChartSeries {
+  unit: 'seconds' | 'minutes'
+  interval: number
+  values: number[]
+}
+
+interface Change {
   /** Milliseconds since the run started. */
   at: number
   percent: number
 }
 
-interface Jump {
-  at: number
-  from: number
-  to: number
-}
-
 /**
- * Green's share over time as a step function: a shift is instant, so each change of the share
- * gives two points at the same moment (the old value, then the new one). At most MAX_POINTS
- * points: the first, the last, and as many jumps as fit, preferring the first, the last and
- * every change of direction (a rollback) over the jumps inside a steady ramp.
+ * Green's share over time on a time-true axis: one value per fixed interval, so a 3 s bake is ten
+ * times as wide as a 0.3 s rollback. Each value is, of the shares the interval held, the one
+ * furthest from the value before: a peak or a dip shorter than an interval (green at 100 % for
+ * a moment before a rollback) is drawn one interval wide instead of vanishing between samples.
+ * Undefined without any share.
  */
-export function chartPoints(record: RunRecord): ChartPoint[] {
-  const samples = record.events
+export function chartSeries(record: RunRecord): ChartSeries | undefined {
+  const changes: Change[] = record.events
     .filter((event) => event.percent !== undefined && Number.isFinite(event.percent))
     .map((event) => ({ at: event.at - record.startedAt, percent: event.percent as number }))
-  if (samples.length === 0) return []
+  if (changes.length === 0) return undefined
+  const lastEvent = record.events[record.events.length - 1].at
+  const endMs = Math.max(
+    0,
+    lastEvent - record.startedAt,
+    (record.finishedAt ?? 0) - record.startedAt
+  )
+  const unit = endMs / 1000 > MINUTES_AFTER_S ? 'minutes' : 'seconds'
+  const unitMs = unit === 'minutes' ? 60_000 : 1000
+  const interval = intervalFor(endMs / unitMs)
+  const intervalMs = interval * unitMs
+  const count = Math.max(2, Math.ceil(endMs / intervalMs) + 1)
 
-  const jumps: Jump[] = []
-  let current = samples[0].percent
-  for (const sample of samples.slice(1)) {
-    if (sample.percent !== current) jumps.push({ at: sample.at, from: current, to: sample.percent })
-    current = sample.percent
-  }
-  const first = samples[0]
-  const last = samples[samples.length - 1]
-
-  const points: ChartPoint[] = [first]
-  const push = (point: ChartPoint) => {
-    const previous = points[points.length - 1]
-    if (previous.at !== point.at || previous.percent !== point.percent) points.push(point)
-  }
-  for (const jump of selectJumps(jumps, Math.floor((MAX_POINTS - 2) / 2))) {
-    push({ at: jump.at, percent: jump.from })
-    push({ at: jump.at, percent: jump.to })
-  }
-  push(last)
-  return points
-}
-
-function selectJumps(jumps: Jump[], limit: number): Jump[] {
-  if (jumps.length <= limit) return jumps
-  const direction = (jump: Jump) => Math.sign(jump.to - jump.from)
-  const priority = new Set([0, jumps.length - 1])
-  jumps.forEach((jump, i) => {
-    if (i > 0 && direction(jump) !== direction(jumps[i - 1])) {
-      priority.add(i - 1)
-      priority.add(i)
+  // Before the first share was read, the run was at that share (it is the live split it found).
+  let current = changes[0].percent
+  let next = 0
+  const values: number[] = []
+  for (let k = 0; k < count; k++) {
+    const until = k * intervalMs
+    const held = [current]
+    while (next < changes.length && changes[next].at <= until) {
+      current = changes[next].percent
+      held.push(current)
+      next++
     }
-  })
-  const important = [...priority].sort((a, b) => a - b)
-  let chosen: number[]
-  if (important.length >= limit) {
-    chosen = evenly(important, limit)
-  } else {
-    const rest = jumps.map((_, i) => i).filter((i) => !priority.has(i))
-    chosen = [...important, ...evenly(rest, limit - important.length)].sort((a, b) => a - b)
+    const previous = values.length > 0 ? values[values.length - 1] : current
+    values.push(furthest(held, previous, current))
   }
-  return chosen.map((i) => jumps[i])
+  return { unit, interval, values }
 }
 
-/** `count` items spread evenly over the list, its first and last included. */
-function evenly<T>(items: T[], count: number): T[] {
-  if (count <= 0) return []
-  if (count === 1) return [items[0]]
-  if (items.length <= count) return items
-  return Array.from(
-    { length: count },
-    (_, j) => items[Math.round((j * (items.length - 1)) / (count - 1))]
+/** The finest interval that keeps the chart within MAX_INTERVALS (the coarsest beyond that). */
+function intervalFor(duration: number): number {
+  return (
+    INTERVALS.find((interval) => duration / interval <= MAX_INTERVALS) ??
+    INTERVALS[INTERVALS.length - 1]
   )
 }
 
-/** A mermaid xychart of green's share (percent) over seconds since the start; '' without data. */
-export function renderChart(record: RunRecord): string {
-  const points = chartPoints(record)
-  if (points.length === 0) return ''
-  const labels = points.map((point) => `"${mermaidLabel(formatSeconds(point.at), 20)}"`)
-  const values = points.map((point) => formatPercent(point.percent))
+/** The held share furthest from `previous`; on a tie, the one the interval ends with. */
+function furthest(held: number[], previous: number, last: number): number {
+  let best = last
+  for (const percent of held) {
+    if (Math.abs(percent - previous) > Math.abs(best - previous)) best = percent
+  }
+  return best
+}
+
+/**
+ * A mermaid xychart of green's share (percent) over time since the start, the x axis numeric
+ * (mermaid draws its own ticks); '' without data. `name` is the target as people call it.
+ */
+export function renderChart(record: RunRecord, name: string): string {
+  const series = chartSeries(record)
+  if (series === undefined) return ''
+  const end = series.interval * (series.values.length - 1)
+  const unit = series.unit === 'minutes' ? 'Minutes' : 'Seconds'
   return [
     '```mermaid',
+    // The default palette draws the line in a pale lavender that all but vanishes on white.
+    `%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "${LINE_COLOUR}"}}}}%%`,
     'xychart-beta',
-    `  title "${mermaidLabel(`Traffic to green: ${record.target}`, 120)}"`,
-    `  x-axis "Seconds since start" [${labels.join(', ')}]`,
+    `  title "${mermaidLabel(`Traffic to green: ${name}`, 80)}"`,
+    `  x-axis "${unit} since start" 0 --> ${end}`,
     '  y-axis "Green (%)" 0 --> 100',
-    `  line [${values.join(', ')}]`,
+    `  line [${series.values.map(formatPercent).join(', ')}]`,
     '```'
   ].join('\n')
 }

@@ -68,3 +68,21 @@ export function mermaidLabel(value: string, max: number): string {
 export function oneLine(value: string, max: number): string {
   return clip(value.replace(NEWLINES, ' ').replace(CONTROL, '').replace(/\s+/g, ' ').trim(), max)
 }
+
+/**
+ * Plain text on one line, cut at a word boundary with "…" when longer than `max` (titles, where
+ * "… (N more characters)" would not fit and half a word reads as a typo). A text with no space
+ * in its second half is cut where it must be, never inside a surrogate pair.
+ */
+export function cutAtWord(value: string, max: number): string {
+  const line = oneLine(value, Number.MAX_SAFE_INTEGER)
+  if (line.length <= max) return line
+  const room = max - 1
+  let end = line.lastIndexOf(' ', room)
+  if (end < room / 2) {
+    end = room
+    const code = line.charCodeAt(end - 1)
+    if (code >= 0xd800 && code <= 0xdbff) end -= 1
+  }
+  return `${line.slice(0, end).replace(/[\s,;:]+$/, '')}…`
+}

@@ -47,3 +47,8 @@ export function formatClock(ms: number, reference: number): string {
   const full = formatTimestamp(ms)
   return Math.floor(ms / DAY_MS) === Math.floor(reference / DAY_MS) ? full.slice(11) : full
 }
+
+/** A percent with its sign: "25%", "12.5%". */
+export function formatPct(percent: number): string {
+  return `${formatPercent(percent)}%`
+}

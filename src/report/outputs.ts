@@ -24,7 +24,8 @@ export function renderOutputs(record: RunRecord): Record<string, string> {
     'steps-applied': String(record.events.filter((event) => event.kind === 'shift').length),
     'duration-seconds':
       record.finishedAt === undefined ? '' : formatSeconds(record.finishedAt - record.startedAt),
-    report: renderReportJson(record)
+    report: renderReportJson(record),
+    'run-url': record.context.runUrl ?? ''
   }
 }
 

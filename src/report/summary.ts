@@ -1,37 +1,27 @@
 import { applyKept, fitLists, memo, utf8Bytes, type Kept } from './bound.js'
 import { renderChart } from './chart.js'
-import { clip, code, codeBlock, escapeAttribute, escapeCell, escapeText } from './escape.js'
+import { contextSection, resourcesSection } from './context.js'
+import { clip, code, codeBlock, escapeCell, escapeText } from './escape.js'
 import { failureFacts } from './failure.js'
-import {
-  formatClock,
-  formatDuration,
-  formatPercent,
-  formatSeconds,
-  formatSplit,
-  formatTimestamp
-} from './format.js'
+import { formatClock, formatPct, formatSeconds, formatSplit } from './format.js'
 import { safeJson } from './json.js'
-import type { GateCheck, RunEvent, RunRecord, RunStatus, StepRecord } from '../record.js'
+import { reportNames, type ShortNames } from './names.js'
+import { LIMIT_NOTE, renderStepRow, stepGap, stepsSection } from './steps.js'
+import type { RunEvent, RunRecord, RunStatus } from '../record.js'
 
 /** GitHub keeps at most 1 MiB of summary per step; stay well below it. */
 export const SUMMARY_BUDGET_BYTES = 900 * 1024
 
 // Caps on single values, in characters, so that one huge string cannot crowd out the rest.
 const SHORT = 200
-const TARGET = 500
 const LONG = 2000
-const NATIVE = 300
 const GATE_NAME = 100
-const GATE_DETAIL = 300
-const GATES_PER_STEP = 20
 const MESSAGE = 500
 const PARAMETERS = 4000
-const SCHEDULE = 300
 
 // When the lists must be cut, each keeps at least this much (events are cut first).
 const EVENTS_FLOOR = 32 * 1024
 const STEPS_FLOOR = 128 * 1024
-const LIMIT_NOTE = "to keep this summary under GitHub's 1 MiB limit"
 
 const HEADLINES: Record<RunStatus | 'unfinished', string> = {
   succeeded: '✅ Traffic shift succeeded',
@@ -42,21 +32,6 @@ const HEADLINES: Record<RunStatus | 'unfinished', string> = {
   unfinished: '⚠️ Traffic shift did not finish'
 }
 
-const OUTCOMES: Record<StepRecord['outcome'] | 'planned', string> = {
-  passed: '✅ passed',
-  failed: '❌ failed',
-  cancelled: '⏹️ cancelled',
-  error: '⚠️ error',
-  running: '⏳ running',
-  planned: '📝 planned'
-}
-
-const GATE_ICONS: Record<GateCheck['status'], string> = {
-  pass: '✅',
-  pending: '⏳',
-  fail: '❌'
-}
-
 /**
  * The job summary of a run: GitHub-flavoured Markdown with HTML, every interpolated value
  * escaped, and never more than SUMMARY_BUDGET_BYTES (UTF-8) whatever the length of the run: the
@@ -64,13 +39,14 @@ const GATE_ICONS: Record<GateCheck['status'], string> = {
  * first and last rows.
  */
 export function renderSummary(record: RunRecord): string {
-  const stepRow = memo((i) => renderStepRow(record, record.steps[i]))
+  const names = reportNames(record)
+  const stepRow = memo((i) => renderStepRow(record, record.steps[i], names))
   const callBlock = memo((i) => renderPlannedCall(record.plannedCalls[i], i))
-  const eventRow = memo((i) => renderEventRow(record, record.events[i]))
+  const eventRow = memo((i) => renderEventRow(record, record.events[i], names))
   const counts = [record.events.length, record.steps.length, record.plannedCalls.length]
 
-  const top = [headline(record), failureSection(record), contextSection(record)]
-  const middle = [renderChart(record), finalSection(record)]
+  const top = [headline(record), failureSection(record), contextSection(record, names)]
+  const middle = [renderChart(record, names.of(record.target)), finalSection(record)]
   // The sections in order, with the three lists cut as `kept` says.
   const layout = ([events, steps, calls]: Kept[]) =>
     join([
@@ -78,7 +54,8 @@ export function renderSummary(record: RunRecord): string {
       stepsSection(record, applyKept(counts[1], stepRow, steps, stepGap)),
       ...middle,
       callsSection(record, applyKept(counts[2], callBlock, calls, callGap)),
-      eventsSection(applyKept(counts[0], eventRow, events, eventGap), counts[0])
+      eventsSection(applyKept(counts[0], eventRow, events, eventGap), counts[0]),
+      resourcesSection(names, record.target)
     ])
 
   // Everything but the three lists, with the notes that say what was cut.
@@ -105,7 +82,7 @@ function headline(record: RunRecord): string {
     record.finalPercent === undefined ? 'final split unknown' : formatSplit(record.finalPercent)
   const planned =
     record.status === 'planned'
-      ? ` (the run would take green to ${pct(record.requestedPercent)})`
+      ? ` (the run would take green to ${formatPct(record.requestedPercent)})`
       : ''
   return `## ${HEADLINES[record.status ?? 'unfinished']}: ${split}${planned}`
 }
@@ -126,115 +103,6 @@ function failureSection(record: RunRecord): string {
     lines.push(`**Rolled back to:** ${formatSplit(facts.rollback.percent)}`)
   }
   return lines.map((line) => `> ${line}`).join('\n>\n')
-}
-
-function contextSection(record: RunRecord): string {
-  const { context } = record
-  const origin = webOrigin(context.runUrl)
-  const items: string[] = []
-  if (context.repository !== undefined) {
-    const repoUrl =
-      origin && /^[\w.-]+\/[\w.-]+$/.test(context.repository)
-        ? `${origin}/${context.repository}`
-        : undefined
-    items.push(`**Repository:** ${link(repoUrl, escapeText(context.repository, SHORT))}`)
-    if (context.sha !== undefined) {
-      const commitUrl =
-        repoUrl && /^[0-9a-f]{7,64}$/i.test(context.sha)
-          ? `${repoUrl}/commit/${context.sha}`
-          : undefined
-      items.push(`**Commit:** ${link(commitUrl, code(context.sha.slice(0, 12), SHORT))}`)
-    }
-  } else if (context.sha !== undefined) {
-    items.push(`**Commit:** ${code(context.sha.slice(0, 12), SHORT)}`)
-  }
-  if (context.actor !== undefined) items.push(`**Actor:** ${escapeText(context.actor, SHORT)}`)
-  const workflow = [context.workflow, context.job]
-    .filter((part): part is string => part !== undefined)
-    .map((part) => escapeText(part, SHORT))
-    .join(' › ')
-  if (context.runUrl !== undefined) {
-    const runUrl = origin ? context.runUrl : undefined
-    const text = workflow || escapeText(context.runUrl, SHORT)
-    items.push(`**Run:** ${link(runUrl, text)}`)
-  } else if (workflow) {
-    items.push(`**Workflow:** ${workflow}`)
-  }
-  items.push(`**Target:** ${code(record.target, TARGET)} (mode ${code(record.mode, SHORT)})`)
-  items.push(`**Requested:** ${requested(record)}`)
-  const times = [`**Started:** ${formatTimestamp(record.startedAt)}`]
-  if (record.finishedAt !== undefined) {
-    times.push(`**Finished:** ${formatTimestamp(record.finishedAt)}`)
-    times.push(`**Duration:** ${formatDuration(record.finishedAt - record.startedAt)}`)
-  }
-  items.push(times.join(' · '))
-  return items.map((item) => `- ${item}`).join('\n')
-}
-
-function requested(record: RunRecord): string {
-  const parts = [`green to ${pct(record.requestedPercent)}`]
-  if (record.startPercent !== undefined) parts.push(`from ${pct(record.startPercent)}`)
-  if (record.schedule.length > 0) {
-    const schedule = record.schedule.map(pct).join(' → ')
-    parts.push(`waypoints ${escapeText(schedule, SCHEDULE)}`)
-  }
-  if (record.rollbackPercent !== undefined) {
-    parts.push(`rollback to ${pct(record.rollbackPercent)}`)
-  }
-  if (record.dryRun) parts.push('dry run')
-  return parts.join('; ')
-}
-
-const STEP_HEADER = [
-  '| # | Green | Native | Started (UTC) | Converged in | Baked | Outcome | Gates (last result) |',
-  '|--:|---|---|---|--:|---|---|---|'
-].join('\n')
-
-function stepsSection(record: RunRecord, rows: string[]): string {
-  if (record.steps.length === 0) return ''
-  return [`### Steps (${record.steps.length})`, '', STEP_HEADER, ...rows].join('\n')
-}
-
-function renderStepRow(record: RunRecord, step: StepRecord): string {
-  const planned = record.status === 'planned' && step.outcome === 'running'
-  const converged =
-    step.convergedAt !== undefined
-      ? formatDuration(step.convergedAt - step.startedAt)
-      : planned || step.outcome === 'running'
-        ? '—'
-        : 'did not converge'
-  const baked =
-    step.convergedAt !== undefined && step.finishedAt !== undefined
-      ? `${formatDuration(step.finishedAt - step.convergedAt)} of ${formatDuration(step.bakeMs)}`
-      : planned
-        ? `${formatDuration(step.bakeMs)} (planned)`
-        : '—'
-  const cells = [
-    String(step.index + 1),
-    `${pct(step.fromPercent)} → ${pct(step.toPercent)}`,
-    escapeCell(step.native, NATIVE),
-    planned ? '—' : formatClock(step.startedAt, record.startedAt),
-    converged,
-    baked,
-    OUTCOMES[planned ? 'planned' : step.outcome] ?? escapeCell(String(step.outcome), SHORT),
-    gatesCell(step.gates)
-  ]
-  return `| ${cells.join(' | ')} |`
-}
-
-function gatesCell(gates: GateCheck[]): string {
-  if (gates.length === 0) return '—'
-  const shown = gates.slice(0, GATES_PER_STEP).map((check) => {
-    const icon = GATE_ICONS[check.status] ?? ''
-    const status = escapeText(String(check.status), SHORT)
-    return `${icon} <b>${escapeText(check.gate, GATE_NAME)}</b> (${status}): ${escapeCell(check.detail, GATE_DETAIL)}`
-  })
-  if (gates.length > GATES_PER_STEP) shown.push(`… ${gates.length - GATES_PER_STEP} more gates`)
-  return shown.join('<br>')
-}
-
-function stepGap(omitted: number): string {
-  return `| … | **${omitted} steps left out** ${LIMIT_NOTE} |  |  |  |  |  |  |`
 }
 
 function finalSection(record: RunRecord): string {
@@ -282,38 +150,19 @@ function eventsSection(rows: string[], count: number): string {
   ].join('\n')
 }
 
-function renderEventRow(record: RunRecord, event: RunEvent): string {
+function renderEventRow(record: RunRecord, event: RunEvent, names: ShortNames): string {
   const cells = [
     formatClock(event.at, record.startedAt),
     formatSeconds(event.at - record.startedAt),
     code(String(event.kind), SHORT),
-    event.percent === undefined ? '' : pct(event.percent),
-    escapeCell(event.message, MESSAGE)
+    event.percent === undefined ? '' : formatPct(event.percent),
+    escapeCell(names.shorten(event.message), MESSAGE)
   ]
   return `| ${cells.join(' | ')} |`
 }
 
 function eventGap(omitted: number): string {
   return `| … |  |  |  | **${omitted} events left out** ${LIMIT_NOTE} |`
-}
-
-function pct(percent: number): string {
-  return `${formatPercent(percent)}%`
-}
-
-/** The scheme and host of the run's own URL, so links to the repository work on GHES too. */
-function webOrigin(url: string | undefined): string | undefined {
-  if (url === undefined) return undefined
-  try {
-    const parsed = new URL(url)
-    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.origin : undefined
-  } catch {
-    return undefined
-  }
-}
-
-function link(href: string | undefined, html: string): string {
-  return href === undefined ? html : `<a href="${escapeAttribute(href)}">${html}</a>`
 }
 
 /** A last guard: the caps above should make it unreachable, but the limit is GitHub's, not ours. */

@@ -7,6 +7,7 @@ import {
   VerifyTimeoutError
 } from '../errors.js'
 import type { GateCheck, StepRecord } from '../record.js'
+import { guardWrite } from './lease.js'
 import { event, type RunState } from './state.js'
 
 const VERIFY_FIRST_POLL_MS = 250
@@ -23,6 +24,8 @@ export async function writePhase(
   from: LiveState,
   signal: AbortSignal | undefined
 ): Promise<void> {
+  // A run whose lease another run took stops here, before writing (LeaseLostError).
+  const sent = await guardWrite(state, phase, signal)
   state.inFlight = { phase, from }
   state.wrote = true
   if (phase.movesTraffic) {
@@ -30,7 +33,7 @@ export async function writePhase(
     state.ready = state.ready === 'never' ? 'never' : 'stale'
     state.current = { split: phase.expect.split, since: state.clock.now() }
   }
-  await state.backend.apply(phase, signal)
+  await state.backend.apply(sent, signal)
 }
 
 export interface VerifyOptions {

@@ -12,6 +12,7 @@ import {
   waitUntilReady,
   writePhase
 } from './phases.js'
+import { peekLease, releaseLease, takeLease } from './lease.js'
 import { handleFailure } from './rollback.js'
 import { event, finish, newRunState, type RunnerOptions, type RunState } from './state.js'
 
@@ -31,6 +32,7 @@ export async function runShift(options: RunnerOptions): Promise<RunRecord> {
   } catch (error) {
     await handleFailure(state, error)
   }
+  await releaseLease(state)
   state.record.finishedAt = state.clock.now()
   event(state, 'done', `Run ${state.record.status}`, state.record.finalPercent)
   return state.record
@@ -65,8 +67,12 @@ async function shift(state: RunState, buildGates: RunnerOptions['gates']): Promi
     (split) => backend.quantize(split, start)
   )
   log.info(planLine(start.split, target, settings.traffic, steps))
-  if (settings.dryRun) return planOnly(state, start, steps)
+  if (settings.dryRun) {
+    await peekLease(state)
+    return planOnly(state, start, steps)
+  }
   if (steps.length === 0) return finish(state, 'no-op', start)
+  await takeLease(state)
 
   state.towardBlue = target.permille < start.split.permille
   for (const [index, step] of steps.entries()) {

@@ -2,6 +2,7 @@ import type { LiveState, Phase, TrafficBackend } from '../backends/backend.js'
 import type { Sides } from '../backends/sides.js'
 import type { Clock } from '../clock.js'
 import type { Gate } from '../gates/gate.js'
+import type { Lease } from '../lease/lease.js'
 import type { Logger } from '../logger.js'
 import type { EventKind, RunContext, RunRecord, RunStatus } from '../record.js'
 import type { CommonSettings } from '../settings.js'
@@ -32,6 +33,8 @@ export interface RunnerOptions {
   context?: RunContext
   /** Aborted on SIGINT/SIGTERM: the runner stops waiting and rolls back. */
   signal?: AbortSignal
+  /** Taken before the first write, checked and renewed before each, released at the end. */
+  lease?: Lease
 }
 
 /** What a run knows as it goes: shared by its parts (run, phases, rollback). */
@@ -41,6 +44,7 @@ export interface RunState {
   readonly log: Logger
   readonly settings: RunnerSettings
   readonly signal?: AbortSignal
+  readonly lease?: Lease
   readonly record: RunRecord
   /** Built once the gates are (no gates before inspection). */
   watch: GateWatch
@@ -70,6 +74,7 @@ export function newRunState(options: RunnerOptions): RunState {
     log: options.logger,
     settings,
     signal: options.signal,
+    lease: options.lease,
     record: {
       mode: backend.mode,
       target: backend.target,

@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals'
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling'
 import {
+  DescribeTagsCommand,
   DescribeTargetHealthCommand,
   type ElasticLoadBalancingV2Client
 } from '@aws-sdk/client-elastic-load-balancing-v2'
@@ -192,6 +193,21 @@ describe('targets end to end', () => {
     expect(result.summary).toContain(
       'green 3/5 healthy, blue 2/3 registered (60% of serving targets)'
     )
+    // The lease was on the target group; released, it says which run moved the traffic last.
+    const tags = await built.elbv2.send(
+      new DescribeTagsCommand({ ResourceArns: [built.targetGroupArn] })
+    )
+    const leaseTags = Object.fromEntries(
+      (tags.TagDescriptions?.[0]?.Tags ?? [])
+        .filter((tag) => tag.Key?.startsWith('traffic-shift:'))
+        .map((tag) => [tag.Key, tag.Value])
+    )
+    expect(Object.keys(leaseTags).sort()).toEqual([
+      'traffic-shift:last-moved-at',
+      'traffic-shift:last-moved-by',
+      'traffic-shift:last-outcome'
+    ])
+    expect(leaseTags['traffic-shift:last-moved-by']).toBe(result.outputs['run-url'])
   })
 
   it('rolls back before any blue target is removed when a green target never becomes healthy', async () => {

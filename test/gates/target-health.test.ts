@@ -105,7 +105,7 @@ describe('target-health checks', () => {
     const result = await gate.check(BAKE)
     expect(result).toEqual({
       status: 'pass',
-      detail: 'green: 2/2 targets healthy, 2 needed (min-healthy-percent 100)'
+      detail: 'green in green: 2/2 targets healthy, 2 needed (min-healthy-percent 100)'
     })
     expect(
       elbv2.commandCalls(DescribeTargetHealthCommand).map((call) => call.args[0].input)
@@ -119,6 +119,22 @@ describe('target-health checks', () => {
     expect(elbv2.commandCalls(DescribeTargetHealthCommand)[0].args[0].input).toEqual({
       TargetGroupArn: GREEN,
       Targets: [{ Id: '10.0.0.5' }, { Id: '10.0.0.6' }]
+    })
+  })
+
+  it('says whose targets each detail counts: green’s, in a group blue shares', async () => {
+    const shop =
+      'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/shop/0123456789abcdef'
+    answer(healthy('i-g1'))
+    const [gate] = build('', [{ targetGroupArn: shop, targetIds: ['i-g1'] }])
+    expect(await gate.check(BAKE)).toEqual({
+      status: 'pass',
+      detail: 'green in shop: 1/1 targets healthy, 1 needed (min-healthy-percent 100)'
+    })
+    answer(target('i-g1', 'unused', 'Target.NotRegistered', 'Target is not registered'))
+    expect(await gate.check({ ...BAKE, split: Split.BLUE })).toEqual({
+      status: 'pass',
+      detail: 'green in shop: 1 targets not registered yet (green carries no traffic)'
     })
   })
 
@@ -139,7 +155,7 @@ describe('target-health checks', () => {
     const late = await gate.check(BAKE)
     expect(late.status).toBe('fail')
     expect(late.detail).toBe(
-      'green: 1/2 targets healthy, 2 needed (min-healthy-percent 100); ' +
+      'green in green: 1/2 targets healthy, 2 needed (min-healthy-percent 100); ' +
         'still not healthy after health-timeout 300s: ' +
         'i-2:80 initial (Elb.InitialHealthChecking: Initial health checks in progress)'
     )
@@ -181,7 +197,7 @@ describe('target-health checks', () => {
     expect(await gate.check(BAKE)).toEqual({
       status: 'fail',
       detail:
-        'green: 1/2 targets healthy, 2 needed (min-healthy-percent 100); not healthy: ' +
+        'green in green: 1/2 targets healthy, 2 needed (min-healthy-percent 100); not healthy: ' +
         'i-2:80 unhealthy (Target.ResponseCodeMismatch: Health checks failed with these codes: [502])'
     })
   })
@@ -211,7 +227,7 @@ describe('target-health checks', () => {
     const [gate] = build()
     expect(await gate.check(BAKE)).toEqual({
       status: 'pass',
-      detail: 'green: 1/1 targets healthy, 1 needed (min-healthy-percent 100)'
+      detail: 'green in green: 1/1 targets healthy, 1 needed (min-healthy-percent 100)'
     })
   })
 
@@ -221,7 +237,7 @@ describe('target-health checks', () => {
     expect(await gate.check(BAKE)).toEqual({
       status: 'fail',
       detail:
-        'green: 1/2 targets healthy, 2 needed (min-healthy-percent 100); not healthy: i-2:80 unused'
+        'green in green: 1/2 targets healthy, 2 needed (min-healthy-percent 100); not healthy: i-2:80 unused'
     })
   })
 
@@ -258,7 +274,7 @@ describe('target-health checks', () => {
     const [gate] = build()
     expect(await gate.check(BAKE)).toEqual({
       status: 'pass',
-      detail: 'green: 1/1 targets healthy, 1 needed (min-healthy-percent 100)'
+      detail: 'green in green: 1/1 targets healthy, 1 needed (min-healthy-percent 100)'
     })
   })
 
@@ -267,7 +283,7 @@ describe('target-health checks', () => {
     const [gate] = build()
     expect(await gate.check(BAKE)).toEqual({
       status: 'fail',
-      detail: 'green: no registered targets that can take traffic'
+      detail: 'green in green: no registered targets that can take traffic'
     })
   })
 
@@ -318,14 +334,14 @@ describe('target-health checks', () => {
     expect(await gate.check(converging)).toEqual({
       status: 'pending',
       detail:
-        "green: none of green's 1 targets shows as registered yet (ELB's reads can lag a registration); waiting 0s of health-timeout 300s"
+        "green in green: none of 1 targets shows as registered yet (ELB's reads can lag a registration); waiting 0s of health-timeout 300s"
     })
     deps.clock.advance(FIVE_MINUTES - 1)
     expect((await gate.check(converging)).status).toBe('pending')
     deps.clock.advance(1)
     expect(await gate.check(converging)).toEqual({
       status: 'fail',
-      detail: 'green: no registered targets that can take traffic; 1 not registered yet'
+      detail: 'green in green: no registered targets that can take traffic; 1 not registered yet'
     })
   })
 
@@ -338,7 +354,7 @@ describe('target-health checks', () => {
     const [gate] = build('50', [{ targetGroupArn: GREEN }, { targetGroupArn: OTHER }])
     const result = await gate.check(BAKE)
     expect(result.status).toBe('fail')
-    expect(result.detail).toMatch(/^green-b: 0\/1 targets healthy/)
+    expect(result.detail).toMatch(/^green in green-b: 0\/1 targets healthy/)
     expect(elbv2.commandCalls(DescribeTargetHealthCommand)).toHaveLength(2)
   })
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { renderFailureAnnotation } from '../../src/report/annotation.js'
+import { renderFailureAnnotation, TITLE_MAX } from '../../src/report/annotation.js'
 import { event, gate, rolledBackRun, succeededRun } from './builder.js'
 
 describe('renderFailureAnnotation', () => {
@@ -116,13 +116,45 @@ describe('renderFailureAnnotation', () => {
     const annotation = renderFailureAnnotation(record)!
     expect(annotation.title).toBe(
       'Traffic shift failed: error: AccessDenied: not authorized to perform ' +
-        'elasticloadbalancing:ModifyListener on x… (199 more characters)'
+        'elasticloadbalancing:ModifyListener on…'
     )
     expect(annotation.title).not.toContain('\n')
     expect(annotation.message).toBe(
       `${error.replace('\n', ' ')}\nNo traffic had moved, so there was nothing to roll back. ` +
         'AWS shows a state that could not be read.'
     )
+  })
+
+  it('names resources in the title by their short names and cuts it between words', () => {
+    const tg =
+      'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/shop-green/73e2d6bc24d8a067'
+    const error = `DescribeTargetHealth on ${tg} failed: Throttling: Rate exceeded while the run waited for ${'many '.repeat(30)}things`
+    const record = succeededRun({
+      status: 'failed',
+      steps: [],
+      failure: error,
+      events: [event('error', 1, undefined, error)]
+    })
+    const { title, message } = renderFailureAnnotation(record)!
+    expect(title).toBe(
+      'Traffic shift failed: error: DescribeTargetHealth on shop-green failed: Throttling: ' +
+        'Rate exceeded while the run waited for many…'
+    )
+    expect(title.length).toBeLessThanOrEqual(TITLE_MAX)
+    // The message keeps the ARN whole.
+    expect(message).toContain(tg)
+  })
+
+  it('keeps the whole title within GitHub’s limit however long the parts', () => {
+    const record = succeededRun({
+      status: 'failed',
+      steps: [],
+      failure: undefined,
+      events: [event('error', 1, undefined, 'word '.repeat(500))]
+    })
+    const title = renderFailureAnnotation(record)!.title
+    expect(title.length).toBeLessThanOrEqual(TITLE_MAX)
+    expect(title.endsWith('word…')).toBe(true)
   })
 
   it('says a cancelled run was rolled back', () => {

@@ -1,132 +1,175 @@
 import { describe, expect, it } from '@jest/globals'
-import { chartPoints, MAX_POINTS, renderChart } from '../../src/report/chart.js'
+import { chartSeries, MAX_INTERVALS, renderChart } from '../../src/report/chart.js'
 import { event, rolledBackRun, succeededRun } from './builder.js'
 
-/** The x labels and y values of a rendered chart. */
-function parse(chart: string): { labels: string[]; values: number[] } {
-  const labels = /x-axis "Seconds since start" \[(.*)\]/.exec(chart)![1]
+/** The x axis's unit and range and the line's values of a rendered chart. */
+function parse(chart: string): { unit: string; min: number; max: number; values: number[] } {
+  const axis = /x-axis "(\w+) since start" (\S+) --> (\S+)\n/.exec(chart)!
   const values = /line \[(.*)\]/.exec(chart)![1]
   return {
-    labels: labels.split(', ').map((label) => JSON.parse(label) as string),
+    unit: axis[1],
+    min: Number(axis[2]),
+    max: Number(axis[3]),
     values: values.split(', ').map(Number)
   }
 }
 
+/**
+ * Where mermaid puts each value on a numeric x axis, as xychartDb's transformDataWithoutCategory
+ * does: from min, adding (max - min) / (count - 1) while <= max. A value with no position is
+ * not drawn, so every value must get one.
+ */
+function mermaidPositions(min: number, max: number, count: number): number[] {
+  const step = (max - min) / (count - 1)
+  const positions: number[] = []
+  for (let x = min; x <= max; x += step) positions.push(x)
+  return positions
+}
+
+/** Seconds each value holds on the chart: the runs of equal values, in order. */
+function runs(values: number[], interval: number): [value: number, width: number][] {
+  const out: [number, number][] = []
+  for (const value of values) {
+    const last = out[out.length - 1]
+    if (last && last[0] === value) last[1] += interval
+    else out.push([value, interval])
+  }
+  return out
+}
+
 describe('renderChart', () => {
-  it('draws green’s share as a step function: old and new value at each jump', () => {
-    expect(renderChart(rolledBackRun())).toBe(
-      [
-        '```mermaid',
-        'xychart-beta',
-        '  title "Traffic to green: arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/shop/abc/def"',
-        '  x-axis "Seconds since start" ["1", "5", "5", "130", "130", "164", "164", "200"]',
-        '  y-axis "Green (%)" 0 --> 100',
-        '  line [0, 0, 10, 10, 100, 100, 0, 0]',
-        '```'
-      ].join('\n')
-    )
+  it('draws green’s share on a numeric time axis, titled with the target’s short name', () => {
+    const chart = renderChart(rolledBackRun(), 'shop listener')
+    const lines = chart.split('\n')
+    expect(lines.slice(0, 4)).toEqual([
+      '```mermaid',
+      '%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "#2da44e"}}}}%%',
+      'xychart-beta',
+      '  title "Traffic to green: shop listener"'
+    ])
+    // 200 s at 1 s intervals: 0 → 200 with 201 values.
+    expect(lines[4]).toBe('  x-axis "Seconds since start" 0 --> 200')
+    expect(lines[5]).toBe('  y-axis "Green (%)" 0 --> 100')
+    expect(lines[7]).toBe('```')
+    const { values } = parse(chart)
+    expect(values).toHaveLength(201)
+    // 0 % until the shift at 5 s, 10 % until 130 s, 100 % until the rollback at 164 s, then 0.
+    expect(runs(values, 1)).toEqual([
+      [0, 5],
+      [10, 125],
+      [100, 34],
+      [0, 37]
+    ])
   })
 
-  it('ignores events without a percent and repeats of the same value', () => {
+  it('is time-true: a 3 s bake is ten times as wide as a 0.3 s rollback', () => {
     const record = succeededRun({
+      finishedAt: undefined,
       events: [
-        event('start', 0),
-        event('planned', 1, 25),
-        event('ready', 2),
-        event('converged', 3, 25),
-        event('shift', 4.5, 50),
-        event('converged', 6, 50),
-        event('done', 9, 50)
+        event('planned', 0, 0),
+        event('shift', 1, 50),
+        event('shift', 4, 100),
+        event('rollback', 4.3, 0),
+        event('done', 5, 0)
       ]
     })
-    expect(chartPoints(record)).toEqual([
-      { at: 1000, percent: 25 },
-      { at: 4500, percent: 25 },
-      { at: 4500, percent: 50 },
-      { at: 9000, percent: 50 }
-    ])
-    expect(parse(renderChart(record))).toEqual({
-      labels: ['1', '4.5', '4.5', '9'],
-      values: [25, 25, 50, 50]
+    const series = chartSeries(record)!
+    // 5 s in at most 200 intervals: 1/32 s each (the finest that fits).
+    expect(series).toMatchObject({ unit: 'seconds', interval: 1 / 32 })
+    const widths = new Map(runs(series.values, series.interval).map(([v, s]) => [v, s]))
+    expect(widths.get(50)).toBeCloseTo(3, 1)
+    expect(widths.get(100)).toBeCloseTo(0.3, 1)
+    expect(widths.get(50)! / widths.get(100)!).toBeGreaterThan(8)
+  })
+
+  it('keeps a peak shorter than one interval one interval wide instead of losing it', () => {
+    // An hour at 10 %, then 100 % for 0.3 s before a rollback to 0: half-minute intervals.
+    const record = succeededRun({
+      finishedAt: undefined,
+      events: [
+        event('planned', 0, 10),
+        event('shift', 1800.1, 100),
+        event('rollback', 1800.4, 0),
+        event('done', 3600, 0)
+      ]
     })
+    const series = chartSeries(record)!
+    expect(series).toMatchObject({ unit: 'minutes', interval: 1 / 2 })
+    // 61 values at 10 % (0 to 30 minutes), the peak one value wide, then 0 % to the end.
+    expect(runs(series.values, 1 / 2)).toEqual([
+      [10, 30.5],
+      [100, 0.5],
+      [0, 29.5]
+    ])
+    // A dip (a rollback and a re-shift within one interval) shows too.
+    const dip = succeededRun({
+      finishedAt: undefined,
+      events: [
+        event('planned', 0, 50),
+        event('rollback', 1800.1, 0),
+        event('shift', 1800.4, 50),
+        event('done', 3600, 50)
+      ]
+    })
+    expect(runs(chartSeries(dip)!.values, 1 / 2).map(([value]) => value)).toEqual([50, 0, 50])
   })
 
-  it('is empty without any point, and draws a single point', () => {
-    expect(renderChart(succeededRun({ events: [event('start', 0), event('error', 1)] }))).toBe('')
-    expect(renderChart(succeededRun({ events: [] }))).toBe('')
-    const one = renderChart(succeededRun({ events: [event('planned', 2, 12.5)] }))
-    expect(parse(one)).toEqual({ labels: ['2'], values: [12.5] })
+  it('charts a run of more than 10 minutes in minutes', () => {
+    const run = (seconds: number) =>
+      parse(
+        renderChart(
+          succeededRun({
+            finishedAt: undefined,
+            events: [event('planned', 0, 0), event('shift', 60, 100), event('done', seconds, 100)]
+          }),
+          't'
+        )
+      )
+    expect(run(600)).toMatchObject({ unit: 'Seconds', max: 600 })
+    // 30 minutes at a quarter of a minute: the shift at one minute is the fifth value.
+    const long = run(1800)
+    expect(long).toMatchObject({ unit: 'Minutes', max: 30 })
+    expect(long.values).toHaveLength(121)
+    expect(long.values.indexOf(100)).toBe(4)
   })
 
-  it('keeps the y axis at 0 → 100', () => {
-    expect(renderChart(succeededRun())).toContain('\n  y-axis "Green (%)" 0 --> 100\n')
+  it('gives mermaid an axis on which every value has a position, whatever the duration', () => {
+    for (const seconds of [0.2, 0.3, 1, 2.7, 3.1, 59, 61, 299, 1234.5, 3 * 3600, 6 * 3600 + 7]) {
+      const record = succeededRun({
+        finishedAt: undefined,
+        events: [
+          event('planned', 0, 0),
+          event('shift', seconds / 2, 100),
+          event('done', seconds, 100)
+        ]
+      })
+      const { unit, min, max, values } = parse(renderChart(record, 't'))
+      expect(min).toBe(0)
+      expect(max * (unit === 'Minutes' ? 60 : 1)).toBeGreaterThanOrEqual(seconds)
+      expect(values.length).toBeLessThanOrEqual(MAX_INTERVALS + 1)
+      expect(mermaidPositions(min, max, values.length)).toHaveLength(values.length)
+    }
+  })
+
+  it('ends at the later of the last event and the finish, and needs at least one share', () => {
+    const record = succeededRun({ finishedAt: undefined, events: [event('planned', 2, 12.5)] })
+    // 2 s at 1/64 s: 129 values, all the one share known (it held from the start).
+    const { max, values } = parse(renderChart(record, 't'))
+    expect(max).toBe(2)
+    expect(values).toEqual(Array(129).fill(12.5))
+    const finished = succeededRun({ events: [event('planned', 2, 25)], finishedAt: undefined })
+    finished.finishedAt = finished.startedAt + 10_000
+    expect(parse(renderChart(finished, 't')).max).toBe(10)
+    expect(renderChart(succeededRun({ events: [event('start', 0), event('error', 1)] }), 't')).toBe(
+      ''
+    )
+    expect(renderChart(succeededRun({ events: [] }), 't')).toBe('')
   })
 
   it('escapes the title for mermaid: quotes, #, ;, angle brackets, backticks and newlines', () => {
-    const chart = renderChart(succeededRun({ target: 'tg "blue";#1 <b>`x`\nnext' }))
+    const chart = renderChart(succeededRun(), 'tg "blue";#1 <b>`x`\nnext')
     expect(chart).toContain(
       '  title "Traffic to green: tg #34;blue#34;#59;#35;1 #60;b#62;#96;x#96; next"\n'
     )
-  })
-
-  it('downsamples a long run to at most 100 points, keeping first, last and the rollback', () => {
-    // 0.1 % steps up to 60 %, then a rollback to 0: 600 jumps, 1200 raw points.
-    const events = [event('planned', 0, 0)]
-    for (let i = 1; i <= 600; i++) events.push(event('shift', i * 10, i / 10))
-    events.push(event('rollback', 6005, 0), event('done', 6100, 0))
-    const record = succeededRun({ events })
-
-    const points = chartPoints(record)
-    expect(points.length).toBeLessThanOrEqual(MAX_POINTS)
-    expect(points.length).toBeGreaterThan(90)
-    expect(points[0]).toEqual({ at: 0, percent: 0 })
-    expect(points[points.length - 1]).toEqual({ at: 6_100_000, percent: 0 })
-    // The rollback jump is kept whole: 60 % then 0 % at the same moment.
-    expect(points.slice(-3)).toEqual([
-      { at: 6_005_000, percent: 60 },
-      { at: 6_005_000, percent: 0 },
-      { at: 6_100_000, percent: 0 }
-    ])
-    // The first jump is kept whole too.
-    expect(points.slice(0, 3)).toEqual([
-      { at: 0, percent: 0 },
-      { at: 10_000, percent: 0 },
-      { at: 10_000, percent: 0.1 }
-    ])
-    // Time never goes backwards, and the chart has as many labels as values.
-    points.slice(1).forEach((point, i) => expect(point.at).toBeGreaterThanOrEqual(points[i].at))
-    const { labels, values } = parse(renderChart(record))
-    expect(labels).toHaveLength(points.length)
-    expect(values).toHaveLength(points.length)
-  })
-
-  it('keeps a dip in the middle of a long ramp instead of smoothing it away', () => {
-    // 1,000 jumps of 0.1 % up to 100 %, with a rollback to 0 % and a re-shift back at jump 503.
-    const events = [event('planned', 0, 0)]
-    for (let i = 1; i <= 1000; i++) {
-      events.push(event('shift', i, i / 10))
-      if (i === 503) events.push(event('rollback', i + 0.25, 0), event('shift', i + 0.5, 50.3))
-    }
-    const points = chartPoints(succeededRun({ events }))
-    expect(points.length).toBeLessThanOrEqual(MAX_POINTS)
-    const dip = points.filter((point) => point.at > 503_000 && point.at < 504_000)
-    expect(dip).toEqual([
-      { at: 503_250, percent: 50.3 },
-      { at: 503_250, percent: 0 },
-      { at: 503_500, percent: 0 },
-      { at: 503_500, percent: 50.3 }
-    ])
-  })
-
-  it('keeps every change of direction it can when a run goes up and down many times', () => {
-    const events = [event('planned', 0, 0)]
-    for (let i = 1; i <= 30; i++) events.push(event('shift', i, i % 2 === 1 ? 50 : 0))
-    events.push(event('done', 40, 0))
-    const points = chartPoints(succeededRun({ events }))
-    // 30 reversals = 60 points + first + last: all fit, so all are kept.
-    expect(points).toHaveLength(62)
-    const many = [event('planned', 0, 0)]
-    for (let i = 1; i <= 1000; i++) many.push(event('shift', i, i % 2 === 1 ? 50 : 0))
-    expect(chartPoints(succeededRun({ events: many })).length).toBeLessThanOrEqual(MAX_POINTS)
   })
 })

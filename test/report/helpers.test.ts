@@ -3,6 +3,7 @@ import { applyKept, fitLists, keepEnds } from '../../src/report/bound.js'
 import {
   clip,
   codeBlock,
+  cutAtWord,
   escapeCell,
   escapeText,
   mermaidLabel,
@@ -34,6 +35,22 @@ describe('escape', () => {
   it('fences a code block longer than any backtick run inside', () => {
     expect(codeBlock('a ``` b', 'json')).toBe('````json\na ``` b\n````')
     expect(codeBlock('plain')).toBe('```\nplain\n```')
+  })
+
+  it('cuts a title at a word boundary with an ellipsis, on one line', () => {
+    expect(cutAtWord('short title', 20)).toBe('short title')
+    expect(cutAtWord('gate alarms failed: shop-5xx is ALARM', 25)).toBe('gate alarms failed…')
+    expect(cutAtWord('one\ntwo  three four', 14)).toBe('one two three…')
+    expect(cutAtWord('a'.repeat(30), 10)).toBe(`${'a'.repeat(9)}…`)
+    expect(cutAtWord('ab😀cd efgh', 4)).toBe('ab…')
+    const text = 'Traffic shift failed: error: Throttling rate exceeded'
+    for (let max = 12; max < text.length; max++) {
+      const cut = cutAtWord(text, max)
+      expect(cut.length).toBeLessThanOrEqual(max)
+      // What is kept is whole words of the text.
+      expect(text.startsWith(cut.slice(0, -1))).toBe(true)
+      expect(text[cut.length - 1]).toMatch(/[\s:]/)
+    }
   })
 
   it('escapes mermaid labels and one-line text', () => {

@@ -11,8 +11,13 @@ describe('renderOutputs', () => {
       traffic: '100',
       'steps-applied': '2',
       'duration-seconds': '300',
-      report: JSON.stringify(record)
+      report: JSON.stringify(record),
+      'run-url': 'https://github.com/octo/shop/actions/runs/42'
     })
+  })
+
+  it('gives an empty run-url outside a workflow run', () => {
+    expect(renderOutputs(succeededRun({ context: {} }))['run-url']).toBe('')
   })
 
   it('counts only the steps whose shift was applied', () => {

@@ -56,8 +56,8 @@ describe('renderSummary: context', () => {
         '- **Commit:** <a href="https://github.com/octo/shop/commit/a1b2c3d4e5f60718293a4b5c6d7e8f9012345678"><code>a1b2c3d4e5f6</code></a>\n' +
         '- **Actor:** mona\n' +
         '- **Run:** <a href="https://github.com/octo/shop/actions/runs/42">Deploy › shift</a>\n' +
-        '- **Target:** <code>arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/shop/abc/def</code> (mode <code>weighted-target-groups</code>)\n' +
-        '- **Requested:** green to 100%; from 0%; waypoints 10% → 100%; rollback to 0%\n' +
+        '- **Target:** <b>shop listener</b> <code>arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/shop/abc/def</code> (mode <code>weighted-target-groups</code>)\n' +
+        '- **Requested:** Shift to green: green 0% → 10% → 100%; on failure, back to 0%\n' +
         '- **Started:** 2026-11-03 14:00:00Z · **Finished:** 2026-11-03 14:05:00Z · **Duration:** 5m'
     )
   })
@@ -91,6 +91,107 @@ describe('renderSummary: context', () => {
     const summary = renderSummary(succeededRun({ context: {} }))
     expect(summary).not.toMatch(/\*\*(Repository|Commit|Actor|Run|Workflow):/)
     expect(summary).toContain('- **Target:** ')
+  })
+})
+
+describe('renderSummary: what was requested', () => {
+  /** The Requested line's text. */
+  function requestedLine(record: RunRecord): string {
+    return /- \*\*Requested:\*\* (.*)\n/.exec(renderSummary(record))![1]
+  }
+
+  it.each<[string, Partial<RunRecord>, string]>([
+    [
+      'a manual rollback',
+      { startPercent: 100, requestedPercent: 0, schedule: [100], rollbackPercent: 100 },
+      'Rollback to blue: green 100% → 0%; a failure leaves traffic where it stopped'
+    ],
+    [
+      'a ramp down through the waypoints it passes, in the order it passes them',
+      { startPercent: 100, requestedPercent: 0, schedule: [10, 50, 100], rollbackPercent: 100 },
+      'Rollback to blue: green 100% → 50% → 10% → 0%; a failure leaves traffic where it stopped'
+    ],
+    [
+      'a partial move toward blue with a rollback-to below it',
+      { startPercent: 100, requestedPercent: 50, schedule: [100], rollbackPercent: 0 },
+      'Toward blue: green 100% → 50%; on failure, down to 0% if still above it'
+    ],
+    [
+      'a canary',
+      { startPercent: 0, requestedPercent: 10, schedule: [10, 100], rollbackPercent: 0 },
+      'Toward green: green 0% → 10%; on failure, back to 0%'
+    ],
+    [
+      'a resumed shift, skipping the waypoints already passed',
+      { startPercent: 25, requestedPercent: 100, schedule: [10, 25, 50, 100], rollbackPercent: 25 },
+      'Shift to green: green 25% → 50% → 100%; on failure, back to 25%'
+    ],
+    [
+      'a dry run',
+      { dryRun: true, status: 'planned' },
+      'Shift to green: green 0% → 10% → 100%; on failure, back to 0% (dry run)'
+    ],
+    [
+      'a run that never read the live split',
+      { startPercent: undefined, rollbackPercent: undefined, status: 'failed' },
+      'Green to 100% (the live split was never read)'
+    ],
+    [
+      'a run already where it was asked',
+      { startPercent: 100, status: 'no-op', steps: [] },
+      'Green at 100%, where it already was'
+    ]
+  ])('reads plainly for %s', (_, overrides, expected) => {
+    expect(requestedLine(succeededRun(overrides))).toBe(expected)
+  })
+})
+
+describe('renderSummary: short names', () => {
+  const ELB = 'arn:aws:elasticloadbalancing:us-east-1:123456789012'
+  const GREEN = `${ELB}:targetgroup/shop-green/73e2d6bc24d8a067`
+
+  it('names resources by their short names in the tables and lists the full ARNs once', () => {
+    const record = succeededRun({
+      steps: [
+        step({
+          native: `blue 900 / green 100 (${GREEN})`,
+          gates: [gate('alarms', 'fail', `5XX on ${GREEN} is ALARM`)]
+        })
+      ],
+      events: [event('shift', 5, 10, `Weighted ${GREEN} to 100`)]
+    })
+    const summary = renderSummary(record)
+    const row = stepRows(summary)[0]
+    expect(row).toContain('| blue 900 / green 100 (shop-green) |')
+    expect(row).toContain('(fail): 5XX on shop-green is ALARM |')
+    expect(summary).toContain('| Weighted shop-green to 100 |')
+    expect(summary).toContain('title "Traffic to green: shop listener"')
+    expect(summary).toContain(
+      '<summary>Resources (1)</summary>\n\n| Name | ARN |\n|---|---|\n' +
+        `| shop-green | <code>${GREEN}</code> |\n\n</details>`
+    )
+    expect(renderSummary(succeededRun())).not.toContain('<summary>Resources')
+    // Outside the chart, the Target line and the resource list, no ARN is shown whole.
+    const rest = summary
+      .replace(/- \*\*Target:\*\*.*\n/, '')
+      .replace(/<summary>Resources[\s\S]*$/, '')
+    expect(rest).not.toContain('arn:aws:')
+  })
+
+  it('lists at most 50 resources and says how many more there are', () => {
+    const events = Array.from({ length: 60 }, (_, i) =>
+      event(
+        'shift',
+        i,
+        10,
+        `registered in ${ELB}:targetgroup/tg-${i}/${String(i).padStart(16, '0')}`
+      )
+    )
+    const summary = renderSummary(succeededRun({ events }))
+    expect(summary).toContain('<summary>Resources (60)</summary>')
+    const section = summary.slice(summary.indexOf('<summary>Resources'))
+    expect(section.split('\n').filter((line) => line.startsWith('| tg-'))).toHaveLength(50)
+    expect(section).toContain('| … | 10 more |')
   })
 })
 
@@ -197,7 +298,7 @@ describe('renderSummary: failure, final state, planned calls, events', () => {
   })
 
   it('includes the chart', () => {
-    expect(renderSummary(succeededRun())).toContain('```mermaid\nxychart-beta\n')
+    expect(renderSummary(succeededRun())).toMatch(/```mermaid\n%%\{init: .*\}%%\nxychart-beta\n/)
   })
 })
 
@@ -241,7 +342,7 @@ describe('renderSummary: escaping', () => {
       events: [event('error', 1, undefined, 'line1\n<i>line2</i>')]
     })
     const summary = renderSummary(record)
-    expect(summary).toContain('<code>arn:&#96;x&#96;&#60;b&#62;</code>')
+    expect(summary).toContain('- **Target:** <b>arn:&#96;x&#96;&#60;b&#62;</b> (mode ')
     expect(summary).toContain('> **Reason:** &#60;b&#62;bold&#60;/b&#62; &#35; heading\n')
     expect(summary).toContain('(blue &#124; green)')
     expect(summary).toContain('| line1<br>&#60;i&#62;line2&#60;/i&#62; |')

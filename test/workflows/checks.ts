@@ -15,6 +15,7 @@ import {
   type Yaml,
   type YamlFile
 } from './files.js'
+import { latestRelease, pinProblem } from './pins.js'
 
 /** The one concurrency group of every job that moves traffic on a target: keyed on the target. */
 export const TARGET_GROUP = 'aws-traffic-shift-${{ needs.check.outputs.target }}'
@@ -63,7 +64,7 @@ function usesOf(file: YamlFile): { where: string; uses: string }[] {
 /**
  * Third-party actions and workflows are pinned by a full commit SHA with a version comment (what
  * Dependabot updates). Local ones (./, $/) are not third-party; the examples call this
- * project's own reusable workflows by release.
+ * project's own reusable workflows by its newest release.
  */
 export function unpinnedUses(file: YamlFile): string[] {
   const problems: string[] = []
@@ -75,7 +76,22 @@ export function unpinnedUses(file: YamlFile): string[] {
         problems.push(`${where}: ${uses} is not pinned by digest`)
       continue
     }
-    if (uses.startsWith(`${THIS_REPOSITORY}/`) && file.path.startsWith('docs/examples/')) continue
+    if (uses.startsWith(`${THIS_REPOSITORY}/`)) {
+      // This project's own workflows: its newest release (pins.ts says why).
+      const at = uses.lastIndexOf('@')
+      const line = lines.find((text) => text.includes(uses)) ?? ''
+      const problem = pinProblem(
+        {
+          where,
+          name: uses.slice(0, at),
+          ref: uses.slice(at + 1),
+          comment: /#\s*(.*)$/.exec(line)?.[1] ?? ''
+        },
+        latestRelease()
+      )
+      if (problem) problems.push(problem)
+      continue
+    }
     if (!/^[^@\s]+@[0-9a-f]{40}$/.test(uses)) {
       problems.push(`${where}: ${uses} is not pinned by a full commit SHA`)
       continue
@@ -101,20 +117,34 @@ export function jobAssumesRole(job: Job): boolean {
 }
 
 /**
- * Least privilege: the workflow sets permissions; nothing writes except the OIDC token, and only
- * jobs that assume a role (themselves, or through a reusable workflow) may request that token.
+ * The only writes besides the OIDC token, by file and job: the release job creates the release
+ * and moves the major tag (and runs no action and no code of the repository, see release.test.ts).
+ */
+export const WRITES_ALLOWED: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> =
+  { '.github/workflows/release.yml': { release: ['contents'] } }
+
+/**
+ * Least privilege: the workflow sets permissions; nothing writes except the OIDC token (and the
+ * WRITES_ALLOWED), and only jobs that assume a role (themselves, or through a reusable workflow)
+ * may request that token.
  */
 export function permissionProblems(file: YamlFile): string[] {
   const problems: string[] = []
   const top = file.doc.permissions
   if (top === undefined) problems.push('no top-level permissions: (the default token is too broad)')
-  const check = (where: string, permissions: Record<string, string> | string) => {
+  const check = (
+    where: string,
+    permissions: Record<string, string> | string,
+    allowed: readonly string[] = []
+  ) => {
     if (typeof permissions === 'string') {
       problems.push(`${where}: permissions: ${permissions} (list each permission instead)`)
       return {}
     }
     for (const [scope, level] of Object.entries(permissions)) {
-      if (level === 'write' && scope !== 'id-token') problems.push(`${where}: ${scope}: write`)
+      if (level === 'write' && scope !== 'id-token' && !allowed.includes(scope)) {
+        problems.push(`${where}: ${scope}: write`)
+      }
     }
     return permissions
   }
@@ -125,7 +155,7 @@ export function permissionProblems(file: YamlFile): string[] {
     )
   }
   for (const [id, job] of jobsOf(file.doc)) {
-    const own = check(`jobs.${id}`, permissionsOf(job.permissions))
+    const own = check(`jobs.${id}`, permissionsOf(job.permissions), WRITES_ALLOWED[file.path]?.[id])
     const token = job.permissions === undefined ? workflow['id-token'] : own['id-token']
     const needs = jobAssumesRole(job)
     if (needs && token !== 'write')

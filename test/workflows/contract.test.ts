@@ -143,7 +143,7 @@ describe('reusable workflows ↔ action.yml', () => {
     expect(step.with).toMatchObject({
       traffic: '0',
       steps: 'all-at-once',
-      'bake-time': '0',
+      'bake-time': '0s',
       'rollback-to': '0'
     })
   })

@@ -31,6 +31,7 @@ describe('npm run local-action', () => {
     const example = readFileSync(join(ROOT, '.env.example'), 'utf8')
     const endpoints = example.match(/^AWS_ENDPOINT_URL_[A-Z0-9_]+=.*$/gm) ?? []
     expect(endpoints.map((line) => line.split('=')[0]).sort()).toEqual([
+      'AWS_ENDPOINT_URL_AUTO_SCALING',
       'AWS_ENDPOINT_URL_CLOUDWATCH',
       'AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2',
       'AWS_ENDPOINT_URL_ROUTE_53'
