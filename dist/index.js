@@ -48030,11 +48030,18 @@ class Route53TxtLease {
     }
     async acquire(signal) {
         const { me, clock, durationMs, breakLease } = this.options;
+        let warning;
         for (let attempt = 1;; attempt++) {
             const live = await this.read(signal);
             const found = fieldsOf(live);
+            if (attempt > 1 && found.holder?.leaseId === me.leaseId) {
+                // Our batch landed and its answer was lost: the SDK's retry was refused (the CREATE
+                // existed), and what is there is the lease this run wrote.
+                this.taken = true;
+                return warning ? [warning] : [];
+            }
             const now = clock.now();
-            const { warning } = takeable(this.resource, found, now, breakLease);
+            ({ warning } = takeable(this.resource, found, now, breakLease));
             const holder = { ...me, startedAt: now, expiresAt: now + durationMs };
             const next = this.txtOf({ holder, last: found.last });
             if (await this.submit(route53_txt_lease_swap(live, next), 'take the lease', signal)) {

@@ -57,11 +57,18 @@ export class Route53TxtLease implements Lease {
 
   async acquire(signal?: AbortSignal): Promise<string[]> {
     const { me, clock, durationMs, breakLease } = this.options
+    let warning: string | undefined
     for (let attempt = 1; ; attempt++) {
       const live = await this.read(signal)
       const found = fieldsOf(live)
+      if (attempt > 1 && found.holder?.leaseId === me.leaseId) {
+        // Our batch landed and its answer was lost: the SDK's retry was refused (the CREATE
+        // existed), and what is there is the lease this run wrote.
+        this.taken = true
+        return warning ? [warning] : []
+      }
       const now = clock.now()
-      const { warning } = takeable(this.resource, found, now, breakLease)
+      ;({ warning } = takeable(this.resource, found, now, breakLease))
       const holder = { ...me, startedAt: now, expiresAt: now + durationMs }
       const next = this.txtOf({ holder, last: found.last })
       if (await this.submit(swap(live, next), 'take the lease', signal)) {
