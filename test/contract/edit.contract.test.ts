@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals'
 import { FIXTURES } from './fixtures/index.js'
 import type { World } from './fixtures/fixture.js'
-import { report, startAction, writesSince } from './harness.js'
+import { report, startAction } from './harness.js'
 
 jest.setTimeout(60_000)
 
@@ -44,7 +44,8 @@ describe.each(FIXTURES)('$name', (fixture) => {
     const kinds = record.events.map((event) => event.kind)
     expect(kinds).toContain('out-of-band')
     expect(kinds).not.toContain('rollback')
-    expect(writesSince(world, editedAt)).toEqual([])
+    expect(world.movesSince(editedAt)).toEqual([])
+    expect(await world.leaseHolder()).toBeUndefined()
     expect(await world.snapshot()).toEqual(edited)
   })
 })

@@ -40,5 +40,6 @@ describe.each(FIXTURES)('$name', (fixture) => {
     expect(record.failure).toBeDefined()
     expect(samples.filter((sample) => percentOf(sample) !== 0)).toEqual([])
     expect(await world.snapshot()).toEqual(before)
+    expect(await world.leaseHolder()).toBeUndefined()
   })
 })

@@ -47,5 +47,6 @@ describe.each(FIXTURES)('$name', (fixture) => {
     expect(percentOf(samples.at(-1)!)).toBe(100)
     world.sandbox.faults.clear()
     expect(await world.snapshot()).toEqual(world.atGreen(start))
+    expect(await world.leaseHolder()).toBeUndefined()
   })
 })

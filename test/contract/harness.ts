@@ -32,13 +32,3 @@ export class Sampler {
     return this.samples.filter((sample) => sample.at >= from && sample.at <= to)
   }
 }
-
-/** Calls that change AWS, by operation name: every service's writes start with these verbs. */
-const WRITE = /^(Modify|Register|Deregister|Change|Attach|Detach|Create|Delete|Put|Set)/
-
-/** The sandbox's log of write calls made at or after a moment. */
-export function writesSince(world: World, since: number): string[] {
-  return world.sandbox.faults.calls
-    .filter((call) => call.at >= since && WRITE.test(call.operation))
-    .map((call) => `${call.service} ${call.operation}`)
-}

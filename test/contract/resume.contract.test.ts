@@ -1,8 +1,9 @@
 /**
  * Conformance case 6, for every backend: a run killed with SIGKILL at a seeded random point (an
  * API call of the run, reads and writes alike, or one of its writes while in flight) and started
- * again with the same inputs resumes from the live state and finishes at 100 %, with AWS exactly
- * as a run that was never killed leaves it, and a healthy side taking traffic throughout.
+ * again with the same inputs (taking over the lease it left) resumes from the live state and
+ * finishes at 100 %, with AWS exactly as a run that was never killed leaves it, the lease
+ * released, and a healthy side taking traffic throughout.
  */
 import { afterEach, describe, expect, it, jest } from '@jest/globals'
 import { seededRandom } from '../../sandbox/random.js'
@@ -52,7 +53,9 @@ describe.each(FIXTURES)('$name', (fixture) => {
     const killed = startAction(world.inputs(), world.sandbox.env())
     killAt(world, killed, nth, only)
     const first = await killed.done
-    const again = await runAction(world.inputs(), world.sandbox.env())
+    // The killed run could not release its lease: taking it over is how one starts again before
+    // it expires (docs/lease.md); everything else is the same inputs.
+    const again = await runAction(world.inputs({ 'break-lease': 'true' }), world.sandbox.env())
     const samples = sampler.stop()
 
     expect(first.signal).toBe('SIGKILL')
@@ -68,5 +71,6 @@ describe.each(FIXTURES)('$name', (fixture) => {
     )
     expect(noTaker).toEqual([])
     expect(await world.snapshot()).toEqual(world.atGreen(start))
+    expect(await world.leaseHolder()).toBeUndefined()
   })
 })

@@ -46,5 +46,6 @@ describe.each(FIXTURES)('$name', (fixture) => {
     expect(result.summary).toContain('**Rolled back to:**')
     expect(percentOf(samples.at(-1)!)).toBe(0)
     expect(await world.snapshot()).toEqual(before)
+    expect(await world.leaseHolder()).toBeUndefined()
   })
 })
