@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals'
 import { FIXTURES } from './fixtures/index.js'
 import { LOST, percentOf, type World } from './fixtures/fixture.js'
-import { report, runAction, Sampler } from './harness.js'
+import { report, runAction, Sampler, withoutHealthyTaker } from './harness.js'
 
 jest.setTimeout(60_000)
 
@@ -40,10 +40,7 @@ describe.each(FIXTURES)('$name', (fixture) => {
     expect(lost.length).toBeGreaterThan(0)
     expect(record.events.map((event) => event.kind)).not.toContain('out-of-band')
     expect(clients.failures()).toBe(0)
-    const noTaker = samples.filter(
-      (s) => !((s.blue > 0 && s.blueHealthy > 0) || (s.green > 0 && s.greenHealthy > 0))
-    )
-    expect(noTaker).toEqual([])
+    expect(withoutHealthyTaker(samples)).toEqual([])
     expect(percentOf(samples.at(-1)!)).toBe(100)
     world.sandbox.faults.clear()
     expect(await world.snapshot()).toEqual(world.atGreen(start))

@@ -32,3 +32,10 @@ export class Sampler {
     return this.samples.filter((sample) => sample.at >= from && sample.at <= to)
   }
 }
+
+/** Moments when no side both has healthy capacity and takes traffic (none is the invariant). */
+export function withoutHealthyTaker(samples: Sample[]): Sample[] {
+  return samples.filter(
+    (s) => !((s.blue > 0 && s.blueHealthy > 0) || (s.green > 0 && s.greenHealthy > 0))
+  )
+}

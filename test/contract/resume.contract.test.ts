@@ -10,7 +10,7 @@ import { seededRandom } from '../../sandbox/random.js'
 import type { RunningAction } from '../../sandbox/action-process.js'
 import { FIXTURES } from './fixtures/index.js'
 import { percentOf, type World } from './fixtures/fixture.js'
-import { report, runAction, Sampler, startAction } from './harness.js'
+import { report, runAction, Sampler, startAction, withoutHealthyTaker } from './harness.js'
 
 jest.setTimeout(60_000)
 
@@ -66,10 +66,7 @@ describe.each(FIXTURES)('$name', (fixture) => {
     ])
     expect(['succeeded', 'no-op']).toContain(again.outputs.status)
     expect(percentOf(samples.at(-1)!)).toBe(100)
-    const noTaker = samples.filter(
-      (s) => !((s.blue > 0 && s.blueHealthy > 0) || (s.green > 0 && s.greenHealthy > 0))
-    )
-    expect(noTaker).toEqual([])
+    expect(withoutHealthyTaker(samples)).toEqual([])
     expect(await world.snapshot()).toEqual(world.atGreen(start))
     expect(await world.leaseHolder()).toBeUndefined()
   })

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals'
 import { FIXTURES } from './fixtures/index.js'
 import { percentOf, type World } from './fixtures/fixture.js'
-import { report, runAction, Sampler } from './harness.js'
+import { report, runAction, Sampler, withoutHealthyTaker } from './harness.js'
 
 jest.setTimeout(60_000)
 
@@ -34,10 +34,7 @@ describe.each(FIXTURES)('$name', (fixture) => {
     ])
     expect(clients.failures()).toBe(0)
     expect(samples.length).toBeGreaterThan(100)
-    const noTaker = samples.filter(
-      (s) => !((s.blue > 0 && s.blueHealthy > 0) || (s.green > 0 && s.greenHealthy > 0))
-    )
-    expect(noTaker).toEqual([])
+    expect(withoutHealthyTaker(samples)).toEqual([])
     // Blue gives something up (a weight, a share, a target) only once green is healthy.
     const blueReduced = samples.filter(
       (s) => s.blue < start.blue || percentOf(s) > percentOf(start)
