@@ -89,12 +89,14 @@ export class AwsCallError extends Error {
 
 /** The live state is not what this run last wrote: someone else changed it. */
 export class OutOfBandChangeError extends Error {
+  /** `how`: the backend's own account of the edit (a diverged verify's detail), when it has one. */
   constructor(
     readonly expected: string,
-    readonly found: string
+    readonly found: string,
+    how?: string
   ) {
     super(
-      `The traffic split was changed outside this run: expected ${expected}, found ${found}. ` +
+      `The traffic split was changed outside this run: ${how ?? `expected ${expected}, found ${found}`}. ` +
         'Stopping without overwriting it.'
     )
     this.name = 'OutOfBandChangeError'

@@ -1,12 +1,15 @@
 /**
- * Who and what runs this step, from the variables the runner sets: the fields of
- * @actions/github's `context` that the report uses, with the same defaults. Read here rather
- * than through @actions/github, which loads Octokit (and parses the event payload file) on
- * import, only for these seven variables.
+ * Who and what runs this step: the fields of @actions/github's `context` that the report uses.
+ * Only the context is imported; the bundle leaves Octokit out (rollup.config.mjs).
  */
+import { context as actionsContext } from '@actions/github'
+
+/** @actions/github's Context, as its `context` is built from the runner's variables. */
+export type ActionsContext = typeof actionsContext
+
 export interface GitHubContext {
   serverUrl: string
-  /** owner/name, from GITHUB_REPOSITORY (which @actions/github splits into `repo`). */
+  /** owner/name, from GITHUB_REPOSITORY or else the event payload. */
   repository?: string
   /** NaN when GITHUB_RUN_ID is not set, as @actions/github gives it. */
   runId: number
@@ -16,15 +19,25 @@ export interface GitHubContext {
   job?: string
 }
 
-export function readGitHubContext(env: NodeJS.ProcessEnv = process.env): GitHubContext {
+export function readGitHubContext(source: ActionsContext = actionsContext): GitHubContext {
   return {
-    serverUrl: env.GITHUB_SERVER_URL ?? 'https://github.com',
-    repository: env.GITHUB_REPOSITORY,
-    runId: Number.parseInt(env.GITHUB_RUN_ID ?? '', 10),
-    sha: env.GITHUB_SHA,
-    actor: env.GITHUB_ACTOR,
-    workflow: env.GITHUB_WORKFLOW,
-    job: env.GITHUB_JOB
+    serverUrl: source.serverUrl,
+    repository: repositoryOf(source),
+    runId: source.runId,
+    sha: source.sha,
+    actor: source.actor,
+    workflow: source.workflow,
+    job: source.job
+  }
+}
+
+/** `context.repo` throws outside a runner (no GITHUB_REPOSITORY, no payload): no repository. */
+function repositoryOf(source: ActionsContext): string | undefined {
+  try {
+    const { owner, repo } = source.repo
+    return `${owner}/${repo}`
+  } catch {
+    return undefined
   }
 }
 

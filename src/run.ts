@@ -7,6 +7,7 @@ import { describeError, InputError } from './errors.js'
 import type { Sides } from './backends/sides.js'
 import type { Gate } from './gates/gate.js'
 import { GATES } from './gates/index.js'
+import { probeUrlSecrets } from './gates/probe-urls.js'
 import { leaseFor, readLeaseInputs } from './lease/index.js'
 import { runUrlOf } from './lease/identity.js'
 import { inputWarnings } from './action-inputs.js'
@@ -29,6 +30,8 @@ export async function run(signal?: AbortSignal): Promise<RunRecord | undefined> 
   try {
     // The settings block (one place for a reusable workflow's settings), inputs overriding it.
     const read: InputReader = withSettings((name) => core.getInput(name))
+    // Probe URLs may carry credentials: masked in the log before anything can print them.
+    for (const secret of probeUrlSecrets(read('probe-urls'))) core.setSecret(secret)
     settings = readCommonSettings(read, MODE_NAMES)
     for (const warning of inputWarnings(process.env, settings.mode, read)) core.warning(warning)
     backendDefinition = backendFor(settings.mode)
@@ -43,7 +46,8 @@ export async function run(signal?: AbortSignal): Promise<RunRecord | undefined> 
     return undefined
   }
 
-  const clients = createClients(settings.region)
+  // With step debug logging on, each AWS call is a debug line with its request id.
+  const clients = createClients(settings.region, {}, core.isDebug() ? core.debug : undefined)
   const logger = actionsLogger()
   const clock = systemClock
   const backend = backendDefinition.create(modeSettings, { clients, clock, logger })
@@ -95,7 +99,8 @@ async function report(record: RunRecord): Promise<void> {
   process.exitCode = 1
 }
 
-function actionsLogger(): Logger {
+/** The runner's Logger on the toolkit, whose every printed text is neutralised. */
+export function actionsLogger(): Logger {
   return {
     info: (message) => core.info(message),
     warning: (message) => core.warning(message),

@@ -1,94 +1,60 @@
 /**
- * The part of @actions/core this action uses, with the same names, written on the runner's
- * documented protocol: inputs in INPUT_* variables, outputs and the job summary appended to the
- * files the runner names, workflow commands (`::error title=…::message`) on stdout.
+ * The one seam between the action and the Actions runner: @actions/core under its own names,
+ * so the protocol (INPUT_* variables, the GITHUB_OUTPUT/GITHUB_STATE files, the job summary,
+ * workflow commands) is GitHub's to keep correct, and `npm run local-action` sees our outputs.
  *
- * Why not @actions/core itself: it always loads its OIDC client, and with it undici, a quarter
- * of the bundle that Node parses and runs on every start for a token this action never asks for
- * (`npm run bench`, cold start).
+ * Every text that is printed passes neutraliseCommands first: messages carry text from outside
+ * the action (alarm reasons, DNS answers, AWS errors), and core prints `info` as it is.
  */
-import { randomUUID } from 'node:crypto'
-import { appendFileSync } from 'node:fs'
-import { appendFile } from 'node:fs/promises'
-import { EOL } from 'node:os'
+import * as core from '@actions/core'
+import { neutraliseCommands } from './log-safety.js'
 
-/** An input as the runner passes it: INPUT_ + the name upper-cased, spaces as _; trimmed. */
-export function getInput(name: string): string {
-  return (process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim()
-}
+export type AnnotationProperties = core.AnnotationProperties
 
 /**
- * Appends `name<<delimiter`, the value, then the delimiter to $GITHUB_OUTPUT, with a random
- * delimiter the value cannot contain; without that file (a run by hand), prints set-output.
+ * Inputs and outputs are data (a file, or one escaped command line): nothing to neutralise.
+ * core's `summary` keeps the GITHUB_STEP_SUMMARY it first wrote to for the process's life, as a
+ * step has one; a test that runs the action twice in one process sees the first file grow.
  */
-export function setOutput(name: string, value: string): void {
-  const file = process.env.GITHUB_OUTPUT
-  if (!file) return issue('set-output', value, { name })
-  const delimiter = `ghadelimiter_${randomUUID()}`
-  if (name.includes(delimiter) || value.includes(delimiter)) {
-    throw new Error(`Output ${name} contains its own delimiter`)
-  }
-  appendFileSync(file, `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`, 'utf8')
-}
-
-export interface AnnotationProperties {
-  title?: string
-}
+export {
+  getInput,
+  getState,
+  isDebug,
+  saveState,
+  setOutput,
+  setSecret,
+  summary
+} from '@actions/core'
 
 export function info(message: string): void {
-  process.stdout.write(`${message}${EOL}`)
+  core.info(neutraliseCommands(message))
+}
+
+/** Shown only when the run has step debug logging on (ACTIONS_STEP_DEBUG or a re-run with it). */
+export function debug(message: string): void {
+  core.debug(neutraliseCommands(message))
 }
 
 export function warning(message: string, properties: AnnotationProperties = {}): void {
-  issue('warning', message, { ...properties })
+  core.warning(neutraliseCommands(message), safeProperties(properties))
 }
 
 export function error(message: string, properties: AnnotationProperties = {}): void {
-  issue('error', message, { ...properties })
+  core.error(neutraliseCommands(message), safeProperties(properties))
 }
 
 /** Fails the step: exit code 1, and the message as an error annotation. */
 export function setFailed(message: string): void {
-  process.exitCode = 1
-  error(message)
+  core.setFailed(neutraliseCommands(message))
 }
 
 /** Runs fn inside a collapsible log group. */
-export async function group<T>(name: string, fn: () => Promise<T>): Promise<T> {
-  issue('group', name)
-  try {
-    return await fn()
-  } finally {
-    issue('endgroup', '')
-  }
+export function group<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  return core.group(neutraliseCommands(name), fn)
 }
 
-/** The job summary: Markdown appended to $GITHUB_STEP_SUMMARY. */
-export const summary = {
-  addRaw(markdown: string) {
-    return {
-      async write(): Promise<void> {
-        const file = process.env.GITHUB_STEP_SUMMARY
-        if (!file) throw new Error('GITHUB_STEP_SUMMARY is not set: no job summary to write to')
-        await appendFile(file, markdown, 'utf8')
-      }
-    }
-  }
-}
-
-/** `::command key=value,…::data`, escaped so no value can end the command or start another. */
-function issue(command: string, data: string, properties: Record<string, string | undefined> = {}) {
-  const props = Object.entries(properties)
-    .filter((entry): entry is [string, string] => Boolean(entry[1]))
-    .map(([key, value]) => `${key}=${escapeProperty(value)}`)
-    .join(',')
-  process.stdout.write(`::${command}${props ? ` ${props}` : ''}::${escapeData(data)}${EOL}`)
-}
-
-function escapeData(text: string): string {
-  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')
-}
-
-function escapeProperty(text: string): string {
-  return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C')
+function safeProperties(properties: AnnotationProperties): AnnotationProperties {
+  return properties.title === undefined
+    ? properties
+    : { ...properties, title: neutraliseCommands(properties.title) }
 }

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as core from '../src/toolkit.js'
+import { workflowCommandsIn } from './helpers/workflow-commands.js'
 
 const savedEnv = { ...process.env }
 let written: string[]
@@ -27,7 +28,17 @@ function tempFile(name: string): string {
   return file
 }
 
-describe('toolkit: the runner protocol @actions/core speaks', () => {
+/** name<<delimiter / value / delimiter blocks, as the runner reads GITHUB_OUTPUT and GITHUB_STATE. */
+function keyValues(file: string): Record<string, string> {
+  const found: Record<string, string> = {}
+  const text = readFileSync(file, 'utf8')
+  for (const match of text.matchAll(/^([\w-]+)<<(ghadelimiter_[\w-]+)\n([\s\S]*?)\n\2$/gm)) {
+    found[match[1]] = match[3]
+  }
+  return found
+}
+
+describe('toolkit: the runner protocol, through @actions/core', () => {
   it('reads INPUT_ variables as the runner names them, trimmed', () => {
     process.env['INPUT_LISTENER-ARN'] = '  arn:aws:x  '
     process.env.INPUT_MY_INPUT = 'spaced'
@@ -41,26 +52,45 @@ describe('toolkit: the runner protocol @actions/core speaks', () => {
     process.env.GITHUB_OUTPUT = file
     core.setOutput('status', 'succeeded')
     core.setOutput('report', '{"a":1}\n{"b":2}')
-    const found: Record<string, string> = {}
-    const text = readFileSync(file, 'utf8')
-    for (const match of text.matchAll(/^([\w-]+)<<(ghadelimiter_[\w-]+)\n([\s\S]*?)\n\2$/gm)) {
-      found[match[1]] = match[3]
-    }
-    expect(found).toEqual({ status: 'succeeded', report: '{"a":1}\n{"b":2}' })
+    expect(keyValues(file)).toEqual({ status: 'succeeded', report: '{"a":1}\n{"b":2}' })
     expect(written).toEqual([])
   })
 
-  it('prints set-output when the runner gives no output file', () => {
+  it('prints set-output, escaped to one line, when the runner gives no output file', () => {
     delete process.env.GITHUB_OUTPUT
-    core.setOutput('traffic', '10')
-    expect(written).toEqual(['::set-output name=traffic::10\n'])
+    core.setOutput('traffic', '10\n::error::x')
+    expect(written.join('')).toBe('\n::set-output name=traffic::10%0A::error::x\n')
+  })
+
+  it('saves state for a post step, which reads it back from STATE_ variables', () => {
+    const file = tempFile('state')
+    process.env.GITHUB_STATE = file
+    core.saveState('start', '{"split":0}')
+    expect(keyValues(file)).toEqual({ start: '{"split":0}' })
+    process.env.STATE_start = '{"split":0}'
+    expect(core.getState('start')).toBe('{"split":0}')
+    expect(core.getState('absent')).toBe('')
+  })
+
+  it('masks a secret with add-mask', () => {
+    core.setSecret('hun,ter2')
+    expect(written).toEqual(['::add-mask::hun,ter2\n'])
+  })
+
+  it('prints debug lines, which the runner shows only with step debug logging', () => {
+    delete process.env.RUNNER_DEBUG
+    core.debug('ELBv2 DescribeListeners: request id r-1')
+    expect(written).toEqual(['::debug::ELBv2 DescribeListeners: request id r-1\n'])
+    expect(core.isDebug()).toBe(false)
+    process.env.RUNNER_DEBUG = '1'
+    expect(core.isDebug()).toBe(true)
   })
 
   it('escapes annotations so a message cannot end the command or start another', () => {
-    core.error('line 1\nline 2 at 100%\r', { title: 'Gate: failed, rolled back' })
+    core.error('line 1\nline 2 at 100%', { title: 'Gate: failed, rolled back' })
     core.warning('plain')
     expect(written).toEqual([
-      '::error title=Gate%3A failed%2C rolled back::line 1%0Aline 2 at 100%25%0D\n',
+      '::error title=Gate%3A failed%2C rolled back::line 1%0Aline 2 at 100%25\n',
       '::warning::plain\n'
     ])
   })
@@ -81,13 +111,45 @@ describe('toolkit: the runner protocol @actions/core speaks', () => {
     expect(written).toEqual(['::group::Step 1/2\n', 'inside\n', '::endgroup::\n'])
   })
 
-  it('appends to the job summary, and refuses without a summary file', async () => {
+  it('appends to the job summary', async () => {
     const file = tempFile('summary.md')
     process.env.GITHUB_STEP_SUMMARY = file
     await core.summary.addRaw('# One\n').write()
     await core.summary.addRaw('# Two\n').write()
     expect(readFileSync(file, 'utf8')).toBe('# One\n# Two\n')
-    delete process.env.GITHUB_STEP_SUMMARY
-    await expect(core.summary.addRaw('x').write()).rejects.toThrow('GITHUB_STEP_SUMMARY')
+  })
+})
+
+describe('toolkit: text from outside the action issues no workflow command', () => {
+  const FORGED = [
+    'reason: fine\n::set-output name=status::succeeded',
+    '  ::error title=x::forged',
+    'a\r::stop-commands::pwn',
+    'all good ##[add-mask]x',
+    '\u0085::add-mask::secret'
+  ].join('\n')
+
+  it.each([
+    ['info', () => core.info(FORGED), []],
+    ['debug', () => core.debug(FORGED), ['debug']],
+    ['warning', () => core.warning(FORGED, { title: FORGED }), ['warning']],
+    ['error', () => core.error(FORGED, { title: FORGED }), ['error']],
+    ['setFailed', () => core.setFailed(FORGED), ['error']],
+    ['group title', () => core.group(FORGED, async () => undefined), ['group', 'endgroup']]
+  ])('%s: only the command the toolkit issues itself', async (_path, print, expected) => {
+    await print()
+    const commands = workflowCommandsIn(written.join(''))
+    expect(commands.map((found) => `${found.form}${found.command}`)).toEqual(
+      expected.map((command) => `::${command}`)
+    )
+  })
+
+  it('keeps the text readable: each line as it came, CR a line break of its own', () => {
+    core.info(FORGED)
+    const line = written.join('').replace(/\u200B/g, '')
+    expect(line).toBe(
+      'reason: fine\n::set-output name=status::succeeded\n  ::error title=x::forged\na\n' +
+        '::stop-commands::pwn\nall good ##[add-mask]x\n\\u0085::add-mask::secret\n'
+    )
   })
 })

@@ -1,3 +1,5 @@
+import { attachCallLog, type DebugLog, type MiddlewareHolder } from './call-log.js'
+
 export const USER_AGENT = 'aws-traffic-shift/0.1.0'
 export const CONNECTION_TIMEOUT_MS = 3_000
 export const REQUEST_TIMEOUT_MS = 15_000
@@ -30,10 +32,12 @@ export interface ClientFactory {
  * The only place that configures SDK clients. Endpoints come from the SDK's own
  * AWS_ENDPOINT_URL_* variables (the local sandbox uses them). Throttling and 5xx are retried by
  * the SDK's standard mode; six attempts ride out a burst without hiding a real outage for long.
+ * With `debug` (step debug logging on), every call is logged there (call-log.ts).
  */
 export function createClients(
   region: string | undefined,
-  limits: { requestTimeoutMs?: number; maxAttempts?: number } = {}
+  limits: { requestTimeoutMs?: number; maxAttempts?: number } = {},
+  debug?: DebugLog
 ): ClientFactory {
   const config: ClientConfig = {
     region: region || undefined,
@@ -51,7 +55,12 @@ export function createClients(
   const built = new Map<ClientClass<unknown>, unknown>()
   return {
     get<T>(client: ClientClass<T>): T {
-      if (!built.has(client)) built.set(client, new client(config))
+      if (!built.has(client)) {
+        const instance = new client(config)
+        // Every SDK v3 client has a middleware stack; its generic overloads defeat a type check.
+        if (debug) attachCallLog(instance as unknown as MiddlewareHolder, debug)
+        built.set(client, instance)
+      }
       return built.get(client) as T
     }
   }

@@ -87,7 +87,7 @@ export function judgePhase(
     edits.push(`${side}'s Auto Scaling group ${group.name} was ${attachment(l)} by someone else`)
   }
   if (edits.length > 0) {
-    return { status: 'diverged', detail: `changed outside this run: ${listed(edits, '; ')}` }
+    return { status: 'diverged', detail: listed(edits, '; ') }
   }
 
   // What the phase waits for: targets it expects healthy that were not healthy before.

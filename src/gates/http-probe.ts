@@ -2,15 +2,9 @@ import { request as httpRequest, type IncomingMessage } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 import { USER_AGENT } from '../aws/clients.js'
 import { CancelledError, InputError } from '../errors.js'
-import {
-  type InputReader,
-  optional,
-  parseDuration,
-  parseInteger,
-  parseList,
-  parseUrl
-} from '../inputs.js'
+import { type InputReader, optional, parseDuration, parseInteger, parseList } from '../inputs.js'
 import type { Gate, GateContext, GateDefinition, GateDeps, GateResult } from './gate.js'
+import { parseProbeUrls, redactUrl, safeDecode, splitProbeUrls } from './probe-urls.js'
 
 export interface HttpProbeSettings {
   urls: URL[]
@@ -41,23 +35,12 @@ export const httpProbe: GateDefinition<HttpProbeSettings> = {
     'probe-failure-threshold'
   ],
   readInputs(read) {
-    const raw = optional(read, 'probe-urls')
-    const entries = parseList(raw)
+    const entries = splitProbeUrls(optional(read, 'probe-urls'))
     if (entries.length === 0) return undefined
     if (entries.length > MAX_PROBE_URLS) {
-      throw new InputError('probe-urls', redactText(raw), `at most ${MAX_PROBE_URLS} URLs`)
+      throw new InputError('probe-urls', `${entries.length} URLs`, `at most ${MAX_PROBE_URLS} URLs`)
     }
-    const urls = entries.map((entry) => {
-      try {
-        return parseUrl('probe-urls', entry)
-      } catch (error) {
-        // The error would echo the value: keep credentials and tokens out of the log.
-        if (error instanceof InputError) {
-          throw new InputError(error.input, redactText(error.value), error.accepted)
-        }
-        throw error
-      }
-    })
+    const urls = parseProbeUrls(entries)
     return {
       urls,
       expectedStatus: parseStatusRanges(
@@ -215,18 +198,6 @@ function errorText(error: unknown, timeoutMs: number): string {
   return typeof code === 'string' && !message.includes(code) ? `${code}: ${message}` : message
 }
 
-/** The URL without credentials or query string (tokens often live in both), for any detail. */
-export function redactUrl(url: URL): string {
-  const userinfo = url.username || url.password ? '***@' : ''
-  const query = url.search ? '?***' : ''
-  return `${url.protocol}//${userinfo}${url.host}${url.pathname}${query}`
-}
-
-/** Redacts userinfo and query strings in text that may not even parse as a URL. */
-export function redactText(text: string): string {
-  return text.replace(/[^\s/@,]+@/g, '***@').replace(/\?[^\s,#]*/g, '?***')
-}
-
 /** Error messages should not contain the URL's secrets; make sure, whatever the library says. */
 function scrub(message: string, url: URL): string {
   const secrets = [url.username, url.password, url.search.slice(1)]
@@ -235,12 +206,4 @@ function scrub(message: string, url: URL): string {
   let text = message
   for (const secret of secrets) text = text.split(secret).join('***')
   return text
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text)
-  } catch {
-    return text
-  }
 }

@@ -142,5 +142,8 @@ export class ElbTagLease implements Lease {
  * (a GitHub Enterprise path, a local host name) with anything else is spelled with `_` there.
  */
 export function tagValue(text: string): string {
-  return text.replace(/[^\p{L}\p{Z}\p{N}_.:/=+\-@]/gu, '_').slice(0, 256)
+  // AWS counts a tag value's 256 in characters: cut by code point, never through a surrogate pair.
+  return Array.from(text.replace(/[^\p{L}\p{Z}\p{N}_.:/=+\-@]/gu, '_'))
+    .slice(0, 256)
+    .join('')
 }

@@ -1,9 +1,12 @@
 import type { LiveState, Phase } from '../backends/backend.js'
 import {
   BlueNotReadyError,
+  CancelledError,
+  describeError,
   GateFailedError,
   OutOfBandChangeError,
   PhaseFailedError,
+  SettleError,
   VerifyTimeoutError
 } from '../errors.js'
 import type { GateCheck, StepRecord } from '../record.js'
@@ -78,10 +81,7 @@ export async function verifyPhase(
       live = `${answer.state.detail}: ${answer.detail}`
       if (answer.status === 'converged') return { done: true, value: answer.state }
       if (answer.status === 'diverged') {
-        throw new OutOfBandChangeError(
-          phase.expect.detail,
-          `${answer.state.detail} (${answer.detail})`
-        )
+        throw new OutOfBandChangeError(phase.expect.detail, answer.state.detail, answer.detail)
       }
       if (answer.status === 'failed') throw new PhaseFailedError(phase.summary, answer.detail)
       const left = options.deadline - clock.now()
@@ -175,7 +175,14 @@ export async function settleWatched(state: RunState, live: LiveState): Promise<v
     signal: state.signal,
     onVerdict: recordVerdict(state, state.record.steps.at(-1)),
     work: async (signal) => {
-      await settle.call(state.backend, live, signal)
+      try {
+        await settle.call(state.backend, live, signal)
+      } catch (error) {
+        // Every bake passed: a settle that cannot finish (an AWS error reading the drain) fails
+        // the run like a drain past its bound and moves no traffic; cancellation rolls back.
+        if (error instanceof CancelledError || error instanceof SettleError) throw error
+        throw new SettleError(`could not wait for what is still in flight: ${describeError(error)}`)
+      }
       return { done: true, value: undefined }
     }
   })

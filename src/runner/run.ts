@@ -1,5 +1,5 @@
 import type { LiveState, Phase, Plan } from '../backends/backend.js'
-import { CancelledError, GateFailedError, OutOfBandChangeError } from '../errors.js'
+import { CancelledError, describeError, GateFailedError, OutOfBandChangeError } from '../errors.js'
 import { planQuantizedSteps, type PlannedStep } from '../plan.js'
 import type { PhaseRecord, RunRecord, StepRecord } from '../record.js'
 import { Split } from '../split.js'
@@ -85,7 +85,24 @@ async function shift(state: RunState, buildGates: RunnerOptions['gates']): Promi
     await log.group('Settle', () => settleWatched(state, live))
     event(state, 'settled', 'Backend settled: nothing left in flight')
   }
-  finish(state, 'succeeded', await backend.read(signal))
+  finish(state, 'succeeded', await finalState(state, live))
+}
+
+/**
+ * The state to report once every bake passed and settle is done. A failed read here must not
+ * roll back a finished shift: the last verified state is reported instead (cancellation still
+ * counts, as during settle).
+ */
+async function finalState(state: RunState, verified: LiveState): Promise<LiveState> {
+  try {
+    return await state.backend.read(state.signal)
+  } catch (error) {
+    if (error instanceof CancelledError) throw error
+    state.log.warning(
+      `Could not read the final state (${describeError(error)}); reporting the last verified one`
+    )
+    return verified
+  }
 }
 
 /** Dry-run: each step plans from the state the previous plan leaves, with no hidden state. */

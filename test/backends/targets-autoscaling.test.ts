@@ -124,8 +124,7 @@ describe('Auto Scaling hand-over: each group written with the API it was attache
     expect(run.outcomes[0].verification).toEqual(
       expect.objectContaining({
         status: 'diverged',
-        detail:
-          "changed outside this run: blue's Auto Scaling group shop-blue was detached by someone else"
+        detail: "blue's Auto Scaling group shop-blue was detached by someone else"
       })
     )
   })

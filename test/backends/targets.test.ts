@@ -197,8 +197,7 @@ describe('TargetsBackend.verify: read-only, and someone else’s edit is diverge
     }
     expect(verification!.status).toBe('diverged')
     expect(short(verification!.detail)).toBe(
-      'changed outside this run: g2 (green) was registered by this run, then deregistered by ' +
-        'someone else'
+      'g2 (green) was registered by this run, then deregistered by ' + 'someone else'
     )
     // The old converged() registered g2 again here.
     expect(group.writes()).toBe(writes)
@@ -212,7 +211,7 @@ describe('TargetsBackend.verify: read-only, and someone else’s edit is diverge
     })
     expect(run.outcomes.map((o) => o.verification.status)).toEqual(['diverged'])
     expect(short(run.outcomes[0].verification.detail)).toBe(
-      'changed outside this run: b1 (blue) was deregistered by someone else'
+      'b1 (blue) was deregistered by someone else'
     )
     expect(group.log.map(short)).toEqual(['register g1,g2,g3'])
   })

@@ -4,13 +4,8 @@ import type { AddressInfo } from 'node:net'
 import { USER_AGENT } from '../../src/aws/clients.js'
 import { CancelledError, InputError } from '../../src/errors.js'
 import type { Gate, GateContext } from '../../src/gates/gate.js'
-import {
-  httpProbe,
-  MAX_PROBE_URLS,
-  parseStatusRanges,
-  redactText,
-  redactUrl
-} from '../../src/gates/http-probe.js'
+import { httpProbe, MAX_PROBE_URLS, parseStatusRanges } from '../../src/gates/http-probe.js'
+import { redactUrl } from '../../src/gates/probe-urls.js'
 import { Split } from '../../src/split.js'
 import { gateDeps, inputs, type TestDeps } from './deps.js'
 
@@ -111,6 +106,23 @@ describe('http-probe inputs', () => {
     expect(error.message).not.toMatch(/hunter2|abc123|deploy/)
     expect(error.message).toContain('ftp://***@files.example/x?***')
   })
+
+  it('shows no part of a URL that does not parse', () => {
+    const error = refusal({ 'probe-urls': 'https://a.example/, https://deploy:hun,ter2@gre en/' })
+    expect(error.input).toBe('probe-urls')
+    expect(error.message).not.toMatch(/deploy|hun|ter2|gre/)
+    expect(error.message).toContain('URL 2 of 2 (not shown: it does not parse)')
+  })
+
+  it('keeps a comma inside the userinfo in its URL', () => {
+    const settings = readProbe({
+      'probe-urls': 'https://deploy:hun,ter2@green.example/health,http://a.example/x'
+    })
+    expect(settings?.urls.map((url) => url.href)).toEqual([
+      'https://deploy:hun,ter2@green.example/health',
+      'http://a.example/x'
+    ])
+  })
 })
 
 describe('redaction', () => {
@@ -121,10 +133,6 @@ describe('redaction', () => {
     ['http://green.example:8080/h?key=s3cret#frag', 'http://green.example:8080/h?***']
   ])('redactUrl(%j) → %j', (raw, expected) => {
     expect(redactUrl(new URL(raw))).toBe(expected)
-  })
-
-  it('redacts text that does not parse as a URL', () => {
-    expect(redactText('user:pa55@green.example/x?k=v')).toBe('***@green.example/x?***')
   })
 })
 

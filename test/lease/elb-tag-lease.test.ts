@@ -192,6 +192,10 @@ describe('ElbTagLease', () => {
       'https://ghe.example.com/_ops/shop_x=1_y'
     )
     expect(tagValue('x'.repeat(300))).toHaveLength(256)
+    // 𝒳 is a letter outside the basic plane: two UTF-16 units, one character to AWS.
+    const wide = tagValue('𝒳'.repeat(300))
+    expect(Array.from(wide)).toHaveLength(256)
+    expect(wide).toBe('𝒳'.repeat(256))
   })
 
   it('peeks without writing: nothing for a free lease, the refusal for a live one', async () => {

@@ -58,6 +58,8 @@ describe('npm run local-action', () => {
       expect(output).toContain('Running Action')
       expect(output).not.toMatch(/Input '[\w-]+' has an invalid value/)
       expect(output).toContain(`ECONNREFUSED 127.0.0.1:${port}`)
+      // local-action stubs @actions/core: the outputs reach its table only through core.
+      expect(output).toMatch(/'status'\s*│\s*'failed'/)
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
