@@ -26298,8 +26298,8 @@ class TargetHealthGate {
                 return {
                     status: 'pending',
                     detail: `${name}: none of ${seen.length} targets shows as registered yet (ELB's reads ` +
-                        `can lag a registration); waiting ${target_health_seconds(waited)} of health-timeout ` +
-                        target_health_seconds(this.deps.settings.healthTimeoutMs)
+                        `can lag a registration); waiting ${seconds$1(waited)} of health-timeout ` +
+                        seconds$1(this.deps.settings.healthTimeoutMs)
                 };
             }
         }
