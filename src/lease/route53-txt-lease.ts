@@ -112,9 +112,15 @@ export class Route53TxtLease implements Lease {
     const last = outcome.movedTraffic
       ? { by: me.runUrl, outcome: outcome.status, at: clock.now() }
       : found.last
-    const changes = last ? swap(live, this.txtOf({ last })) : swap(live, undefined)
-    if (!(await this.submit(changes, 'release the lease'))) {
-      logger.warning(`The lease ${this.resource} changed while this run released it: left as it is`)
+    const next = last ? this.txtOf({ last }) : undefined
+    if (!(await this.submit(swap(live, next), 'release the lease'))) {
+      // Refused: someone changed it, or our batch landed and the SDK's retry of it was refused.
+      const now = await this.read()
+      if (JSON.stringify(fieldsOf(now)) !== JSON.stringify(fieldsOf(next))) {
+        logger.warning(
+          `The lease ${this.resource} changed while this run released it: left as it is`
+        )
+      }
     }
     this.taken = false
   }

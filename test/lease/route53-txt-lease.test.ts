@@ -234,6 +234,21 @@ describe('Route53TxtLease', () => {
     })
   })
 
+  it('releases without a warning when its release landed but the answer was lost', async () => {
+    const { lease, clock, logger } = setup()
+    await lease.acquire()
+    // The release lands; the SDK's retry of it is refused: its DELETE no longer matches.
+    route53.on(ChangeResourceRecordSetsCommand).callsFake((input) => {
+      applyBatch(input.ChangeBatch.Changes)
+      throw refused('values do not match')
+    })
+    await lease.release({ status: 'succeeded', movedTraffic: true })
+    expect(fieldsOf(txt)).toEqual({
+      last: { by: ME.runUrl, outcome: 'succeeded', at: clock.now() }
+    })
+    expect(logger.lines.filter((line) => line.startsWith('warning:'))).toEqual([])
+  })
+
   it('removes its TXT on release when neither it nor a run before moved traffic', async () => {
     const { lease } = setup()
     await lease.acquire()
