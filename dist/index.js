@@ -26412,8 +26412,8 @@ class TargetHealthGate {
                 return {
                     status: 'pending',
                     detail: `${name}: none of ${seen.length} targets shows as registered yet (ELB's reads ` +
-                        `can lag a registration); waiting ${seconds$1(waited)} of health-timeout ` +
-                        seconds$1(this.deps.settings.healthTimeoutMs)
+                        `can lag a registration); waiting ${seconds$2(waited)} of health-timeout ` +
+                        seconds$2(this.deps.settings.healthTimeoutMs)
                 };
             }
         }

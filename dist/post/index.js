@@ -8217,13 +8217,15 @@ class GateWatch {
             signal: combine(wait.signal, abort.signal)
         };
         const flight = { startedAt: now, abort, answered: Promise.resolve() };
-        const verdict = (status, detail) => {
+        const verdict = (status, detail, observation) => {
             flight.answer = { gate: gate.name, status, detail, at: this.clock.now(), phase: wait.phase };
+            if (observation)
+                flight.answer.observation = observation;
         };
         // A gate that cannot be checked fails closed.
         flight.answered = Promise.resolve()
             .then(() => gate.check(context))
-            .then((result) => verdict(result.status, result.detail), (error) => verdict('fail', `could not be checked: ${describeError(error)}`));
+            .then((result) => verdict(result.status, result.detail, result.observation), (error) => verdict('fail', `could not be checked: ${describeError(error)}`));
         return flight;
     }
     runWork(work, signal, now) {
@@ -23494,6 +23496,101 @@ function describe(batch) {
     return `${metrics} of ${shown}`;
 }
 
+/** The latency check compares this percentile of TargetResponseTime. */
+const LATENCY_STAT = 'p99';
+const LATENCY$1 = 'TargetResponseTime';
+const count$1 = (n) => n.toLocaleString('en-US');
+const rate$1 = (r) => (r === undefined ? 'n/a' : `${(r * 100).toFixed(2)}%`);
+const figure = (e) => (e >= 100 ? count$1(Math.round(e)) : e.toPrecision(3));
+const minutes$2 = (n) => `${n} minute${n === 1 ? '' : 's'}`;
+function errorRateDetail(verdict, minuteCount) {
+    const { blue, green } = verdict;
+    const ratio = verdict.rateRatio === undefined
+        ? 'no 5XX on either side'
+        : verdict.rateRatio === Infinity
+            ? 'only green has 5XX'
+            : `ratio ${verdict.rateRatio.toFixed(2)}×`;
+    const figures = `5XX: green ${rate$1(green.rate)} (${count$1(green.errors)} of ${count$1(green.requests)}), ` +
+        `blue ${rate$1(blue.rate)} (${count$1(blue.errors)} of ${count$1(blue.requests)}), ${ratio}, ` +
+        `e-value ${figure(verdict.eValue)} (fails at ${figure(verdict.threshold)}) ` +
+        `over ${minutes$2(minuteCount)}`;
+    if (verdict.status === 'fail') {
+        return (`green's 5XX rate is higher than blue's: ${figures}; it first reached the threshold after ` +
+            `${minutes$2(verdict.failedAfterMinutes)}`);
+    }
+    if (verdict.status === 'pending')
+        return `${figures}; may pass once ${verdict.sample.detail}`;
+    return `green's 5XX rate no worse than blue's: ${figures}`;
+}
+function latencyDetail(verdict, tolerance) {
+    const slower = `green's ${LATENCY_STAT} above blue's by more than ${+(tolerance * 100).toFixed(2)}%`;
+    const figures = `${LATENCY$1} ${slower} in ${verdict.slower} of ${verdict.compared} compared minutes, ` +
+        `e-value ${figure(verdict.eValue)} (fails at ${figure(verdict.threshold)})`;
+    if (verdict.status === 'fail')
+        return `green is slower than blue: ${figures}`;
+    if (verdict.status === 'pending')
+        return `${figures}; may pass once ${verdict.sample.detail}`;
+    return `green no slower than blue: ${figures}`;
+}
+
+/**
+ * The report's JSON has no Infinity (JSON.stringify writes null): an e-value beyond the largest
+ * double (an outage's evidence) is kept as that double, still far above any threshold.
+ */
+function finite(value) {
+    return Number.isFinite(value) ? value : Number.MAX_VALUE;
+}
+function evidence(check, verdict) {
+    return {
+        check,
+        status: verdict.status,
+        eValue: finite(verdict.eValue),
+        threshold: verdict.threshold
+    };
+}
+/**
+ * A side's figures over the given minutes. The p99 of several minutes cannot be rebuilt from
+ * the minutes' p99s; their request-weighted mean is the figure (exact for one minute), as for
+ * a side behind several load balancers.
+ */
+function sideFigures(minutes, latency, side) {
+    const figures = { requests: 0, errors: 0 };
+    for (const minute of minutes) {
+        figures.requests += minute[side].requests;
+        figures.errors += minute[side].errors;
+    }
+    let weighted = 0;
+    let weight = 0;
+    for (const minute of latency ?? []) {
+        const { requests, value } = minute[side];
+        if (value === undefined || requests === 0)
+            continue;
+        weighted += value * requests;
+        weight += requests;
+    }
+    if (weight > 0)
+        figures.p99 = weighted / weight;
+    return figures;
+}
+/**
+ * The gate's observation: figures over the minutes of `window` (the step's, as far as CloudWatch
+ * has published them), evidence as the checks computed it. Without a published minute of the
+ * step yet, only the evidence.
+ */
+function canaryObservation(window, paired, latency, checks) {
+    const inWindow = (minutes) => minutes?.filter((minute) => minute.at >= window.start && minute.at < window.end);
+    const minutes = inWindow(paired);
+    if (minutes.length === 0)
+        return { evidence: checks };
+    const stepLatency = inWindow(latency);
+    return {
+        window: { start: window.start, end: window.end },
+        green: sideFigures(minutes, stepLatency, 'green'),
+        blue: sideFigures(minutes, stepLatency, 'blue'),
+        evidence: checks
+    };
+}
+
 const WORST_FIRST = ['fail', 'pending', 'pass'];
 /**
  * One gate result from several parts (target groups, health checks, resolvers): the worst
@@ -23550,8 +23647,6 @@ function checkTimeoutFor(intervalMs) {
  * Anytime-valid: it may look every minute of the run without inflating its false alarms.
  */
 const CANARY_CHECKS = ['error-rate', 'latency'];
-/** The latency check compares this percentile of TargetResponseTime. */
-const LATENCY_STAT = 'p99';
 const ALPHA = /^0?\.\d+$/;
 const canaryAnalysis = {
     name: 'canary-analysis',
@@ -23615,10 +23710,6 @@ const SIDES = ['blue', 'green'];
 const REQUESTS = 'RequestCount';
 const ERRORS = 'HTTPCode_Target_5XX_Count';
 const LATENCY = 'TargetResponseTime';
-const count = (n) => n.toLocaleString('en-US');
-const rate = (r) => (r === undefined ? 'n/a' : `${(r * 100).toFixed(2)}%`);
-const figure = (e) => (e >= 100 ? count(Math.round(e)) : e.toPrecision(3));
-const minutes$1 = (n) => `${n} minute${n === 1 ? '' : 's'}`;
 class CanaryAnalysisGate {
     settings;
     deps;
@@ -23657,14 +23748,22 @@ class CanaryAnalysisGate {
             return { status: 'pass', detail: 'green takes no traffic yet: nothing to compare' };
         }
         // Both tests condition on each minute's own counts, so the minute green joined counts too.
-        const window = publishedMinutes(this.greenSince, this.deps.clock.now(), this.settings.minuteMs, true);
+        const minuteMs = this.settings.minuteMs;
+        const window = publishedMinutes(this.greenSince, this.deps.clock.now(), minuteMs, true);
         const series = await readMetrics(this.deps.clients, this.requests(), window, context.signal);
+        const paired = this.errorMinutes(series, window.minutes);
+        const latency = this.settings.checks.includes('latency')
+            ? this.latencyMinutes(series, window.minutes)
+            : undefined;
         // Each check gets an equal share of α, so the gate's false-fail rate stays within α.
         const alpha = this.settings.alpha / this.settings.checks.length;
-        const results = this.settings.checks.map((check) => check === 'error-rate'
-            ? this.errorRate(series, window.minutes, alpha)
-            : this.latency(series, window.minutes, alpha));
-        return worstOf(results);
+        const checks = this.settings.checks.map((check) => check === 'error-rate'
+            ? this.errorRate(paired, window.minutes.length, alpha)
+            : this.latency(latency, alpha));
+        // The step's figures cover its own minutes, from the one its split took effect in.
+        const stepStart = Math.floor(context.since / minuteMs) * minuteMs;
+        const observation = canaryObservation({ start: stepStart, end: window.end }, paired, latency, checks.map((check) => check.evidence));
+        return { ...worstOf(checks.map((check) => check.result)), observation };
     }
     requests() {
         const metrics = [REQUESTS, ERRORS];
@@ -23680,16 +23779,14 @@ class CanaryAnalysisGate {
     seriesOf(series, side, metricName) {
         return this.scopes[side].map((_, i) => series.get(metricId(side, i, metricName)));
     }
-    errorRate(series, minutes, alpha) {
+    errorMinutes(series, minutes) {
         const side = (name) => ({
             requests: this.seriesOf(series, name, REQUESTS),
             errors: this.seriesOf(series, name, ERRORS)
         });
-        const paired = pairMinutes(side('blue'), side('green'), minutes);
-        const verdict = errorRateTest(paired, { alpha, minRequests: this.settings.minRequests });
-        return { status: verdict.status, detail: errorRateDetail(verdict, minutes.length) };
+        return pairMinutes(side('blue'), side('green'), minutes);
     }
-    latency(series, minutes, alpha) {
+    latencyMinutes(series, minutes) {
         const perMinute = (side) => {
             const requests = this.seriesOf(series, side, REQUESTS).map((one) => sumSeries([one]));
             const p99 = this.seriesOf(series, side, LATENCY).map((one) => sumSeries([one]));
@@ -23697,15 +23794,27 @@ class CanaryAnalysisGate {
         };
         const blue = perMinute('blue');
         const green = perMinute('green');
-        const paired = minutes.map((at) => ({ at, blue: blue(at), green: green(at) }));
+        return minutes.map((at) => ({ at, blue: blue(at), green: green(at) }));
+    }
+    errorRate(paired, minuteCount, alpha) {
+        const verdict = errorRateTest(paired, { alpha, minRequests: this.settings.minRequests });
+        return {
+            result: { status: verdict.status, detail: errorRateDetail(verdict, minuteCount) },
+            evidence: evidence('error-rate', verdict)
+        };
+    }
+    latency(paired, alpha) {
         const verdict = latencyTest(paired, {
             alpha,
             minRequests: this.settings.minRequests,
             relativeTolerance: this.settings.latencyTolerance
         });
         return {
-            status: verdict.status,
-            detail: latencyDetail(verdict, this.settings.latencyTolerance)
+            result: {
+                status: verdict.status,
+                detail: latencyDetail(verdict, this.settings.latencyTolerance)
+            },
+            evidence: evidence('latency', verdict)
         };
     }
 }
@@ -23728,35 +23837,6 @@ function percentileAt(at, requests, p99) {
         }
     });
     return weight > 0 ? { requests: total, value: weighted / weight } : { requests: total };
-}
-function errorRateDetail(verdict, minuteCount) {
-    const { blue, green } = verdict;
-    const ratio = verdict.rateRatio === undefined
-        ? 'no 5XX on either side'
-        : verdict.rateRatio === Infinity
-            ? 'only green has 5XX'
-            : `ratio ${verdict.rateRatio.toFixed(2)}×`;
-    const figures = `5XX: green ${rate(green.rate)} (${count(green.errors)} of ${count(green.requests)}), ` +
-        `blue ${rate(blue.rate)} (${count(blue.errors)} of ${count(blue.requests)}), ${ratio}, ` +
-        `e-value ${figure(verdict.eValue)} (fails at ${figure(verdict.threshold)}) ` +
-        `over ${minutes$1(minuteCount)}`;
-    if (verdict.status === 'fail') {
-        return (`green's 5XX rate is higher than blue's: ${figures}; it first reached the threshold after ` +
-            `${minutes$1(verdict.failedAfterMinutes)}`);
-    }
-    if (verdict.status === 'pending')
-        return `${figures}; may pass once ${verdict.sample.detail}`;
-    return `green's 5XX rate no worse than blue's: ${figures}`;
-}
-function latencyDetail(verdict, tolerance) {
-    const slower = `green's ${LATENCY_STAT} above blue's by more than ${+(tolerance * 100).toFixed(2)}%`;
-    const figures = `${LATENCY} ${slower} in ${verdict.slower} of ${verdict.compared} compared minutes, ` +
-        `e-value ${figure(verdict.eValue)} (fails at ${figure(verdict.threshold)})`;
-    if (verdict.status === 'fail')
-        return `green is slower than blue: ${figures}`;
-    if (verdict.status === 'pending')
-        return `${figures}; may pass once ${verdict.sample.detail}`;
-    return `green no slower than blue: ${figures}`;
 }
 
 /** DescribeAlarms accepts at most 100 names in one request. */
@@ -26948,6 +27028,8 @@ class TargetHealthGate {
     checkTimeoutMs;
     /** When this gate first saw each target waiting (initial, unused: NotInUse), by target key. */
     waitingSince = new WaitingSince();
+    /** When this gate first saw none of a shared group's green targets registered, by group. */
+    unregisteredSince = new WaitingSince();
     constructor(settings, deps, 
     /** Green's target groups (with green's target ids where blue shares the group). */
     groups) {
@@ -26984,6 +27066,20 @@ class TargetHealthGate {
                 detail: `${name}: ${seen.length} targets not registered yet (green carries no traffic)`
             };
         }
+        if (registered.length === 0 && context.phase === 'converge') {
+            // ELB's reads are eventually consistent: the run's RegisterTargets may not show yet.
+            const waited = this.unregisteredSince.waited(group.arn, now);
+            if (waited < this.deps.settings.healthTimeoutMs) {
+                return {
+                    status: 'pending',
+                    detail: `${name}: none of ${seen.length} targets shows as registered yet (ELB's reads ` +
+                        `can lag a registration); waiting ${seconds(waited)} of health-timeout ` +
+                        seconds(this.deps.settings.healthTimeoutMs)
+                };
+            }
+        }
+        else
+            this.unregisteredSince.stop(group.arn);
         const later = seen.length - registered.length;
         const result = this.judge(name, registered, now);
         return later === 0
@@ -27173,7 +27269,10 @@ class TrafficSplitGate {
         const series = await readMetrics(this.deps.clients, this.requests(), { start, end: since.end }, context.signal);
         // The split holds only once the step has converged: judged while it bakes.
         const split = this.split && context.phase === 'bake' ? [this.checkSplit(series, context)] : [];
-        return worstOf([...split, this.checkElb5xx(series, since.minutes)]);
+        const result = worstOf([...split, this.checkElb5xx(series, since.minutes)]);
+        // The step's judged share stays on its later verdicts too (settling), for the report.
+        const observation = this.judged.get(context.since)?.observation;
+        return observation ? { ...result, observation } : result;
     }
     requests() {
         const requests = [];
@@ -27215,7 +27314,7 @@ class TrafficSplitGate {
         };
     }
     checkSplit(series, context) {
-        let verdict = this.judged.get(context.since);
+        let verdict = this.judged.get(context.since)?.verdict;
         if (!verdict) {
             const window = publishedMinutes(context.since, this.deps.clock.now(), this.settings.minuteMs);
             const perMinute = (side) => {
@@ -27239,7 +27338,14 @@ class TrafficSplitGate {
                 };
             }
             verdict = candidate;
-            this.judged.set(context.since, verdict);
+            const green = candidate.groups.find((group) => group.id === 'green');
+            this.judged.set(context.since, {
+                verdict,
+                observation: {
+                    window: { start: window.start, end: window.end },
+                    greenShare: green.observedShare
+                }
+            });
         }
         const seen = `${verdict.detail} over ${minutesText(verdict.minutes)} since the change`;
         if (verdict.status === 'agrees')
@@ -30732,6 +30838,117 @@ function minimalReport(record) {
     }, undefined, STRING_MAX);
 }
 
+const isNumber = (value) => typeof value === 'number' && Number.isFinite(value);
+function validWindow(window) {
+    return window !== undefined && isNumber(window.start) && isNumber(window.end);
+}
+/** The step's figures; undefined when no gate observed anything in it. */
+function stepFigures(step) {
+    const observations = step.gates.flatMap((check) => (check.observation ? [check.observation] : []));
+    if (observations.length === 0)
+        return undefined;
+    const figures = { evidence: [] };
+    for (const observation of observations) {
+        const { greenShare, green, blue, window, evidence } = observation;
+        if (!figures.share && isNumber(greenShare) && validWindow(window)) {
+            figures.share = { value: greenShare, window };
+        }
+        if (!figures.sides && green && blue) {
+            figures.sides = { green, blue, ...(validWindow(window) ? { window } : {}) };
+        }
+        figures.evidence.push(...(evidence ?? []));
+    }
+    return figures;
+}
+
+/**
+ * The summary's canary table: per step, green against blue on the ALB's own figures (requests,
+ * 5XX rate, p99 TargetResponseTime) beside the applied and observed share, and each sequential
+ * check's e-value against the threshold it fails at. Rendered from the steps' observations.
+ */
+/** Rows kept at most (the first and last halves): a 1,000-step run must not crowd the summary. */
+const CANARY_ROWS = 100;
+const CHECK_NAME = 60;
+const HEADER = [
+    '| # | Green: applied → observed | Minutes (UTC) | Requests green / blue | 5XX green / blue | p99 green / blue | Verdict |',
+    '|--:|---|---|--:|--:|--:|---|'
+].join('\n');
+const ICONS = { pass: '✅', pending: '⏳', fail: '❌' };
+const count = (n) => (Number.isFinite(n) ? n.toLocaleString('en-US') : '—');
+/** e-values span hundreds of orders of magnitude: plain up to a million, then powers of ten. */
+function formatEValue(e) {
+    if (!Number.isFinite(e))
+        return '—';
+    if (e >= 1e6)
+        return e.toExponential(2);
+    return e >= 100 ? count(Math.round(e)) : e.toPrecision(3);
+}
+function rate(side) {
+    if (!(side.requests > 0))
+        return '—';
+    return `${((side.errors / side.requests) * 100).toFixed(2)}%`;
+}
+function p99(side) {
+    if (side.p99 === undefined || !Number.isFinite(side.p99))
+        return '—';
+    const ms = side.p99 * 1000;
+    return `${ms >= 100 ? Math.round(ms) : ms.toPrecision(3)} ms`;
+}
+function minutes$1(window, reference) {
+    if (!window)
+        return '—';
+    return `${formatClock(window.start, reference)} – ${formatClock(window.end, reference)}`;
+}
+function verdict(evidence) {
+    if (evidence.length === 0)
+        return '—';
+    return evidence
+        .map((check) => {
+        const icon = ICONS[check.status] ?? '';
+        const name = escapeText(String(check.check), CHECK_NAME);
+        return `${icon} ${name}: e-value ${formatEValue(check.eValue)} (fails at ${formatEValue(check.threshold)})`;
+    })
+        .join('<br>');
+}
+function row(record, step, figures) {
+    const observed = figures.share ? formatPct(figures.share.value * 100) : 'not judged';
+    const sides = figures.sides;
+    const pair = (render) => sides ? `${render(sides.green)} / ${render(sides.blue)}` : '—';
+    const cells = [
+        String(step.index + 1),
+        `${formatPct(step.toPercent)} → ${observed}`,
+        minutes$1(sides?.window ?? figures.share?.window, record.startedAt),
+        pair((side) => count(side.requests)),
+        pair(rate),
+        pair(p99),
+        verdict(figures.evidence)
+    ];
+    return `| ${cells.join(' | ')} |`;
+}
+/** '' when no step has an observation (no canary gate, or a run that never baked). */
+function canarySection(record) {
+    const rows = record.steps.flatMap((step) => {
+        const figures = stepFigures(step);
+        return figures ? [{ step, figures }] : [];
+    });
+    if (rows.length === 0)
+        return '';
+    const half = CANARY_ROWS / 2;
+    const kept = rows.length <= CANARY_ROWS
+        ? { head: rows.length, tail: 0, omitted: 0 }
+        : { head: half, tail: half, omitted: rows.length - CANARY_ROWS };
+    const rendered = applyKept(rows.length, (i) => row(record, rows[i].step, rows[i].figures), kept, (omitted) => `| … | **${omitted} steps left out** |  |  |  |  |  |`);
+    return [
+        '### Canary: green against blue',
+        '',
+        "Each step's own minutes as CloudWatch published them; the verdict weighs every minute " +
+            'since green first took traffic, and a check fails once its e-value reaches 1/α.',
+        '',
+        HEADER,
+        ...rendered
+    ].join('\n');
+}
+
 /** At most this many intervals: about 3 px each on GitHub's ~700 px chart. */
 const MAX_INTERVALS = 200;
 /** Runs longer than this are charted in minutes: people read a 30-minute rollout in minutes. */
@@ -30764,6 +30981,11 @@ const INTERVALS = [
 ];
 /** GitHub's own green: readable on its light and dark themes alike. */
 const LINE_COLOUR = '#2da44e';
+/** GitHub's attention amber for the observed share: apart from the green on either theme. */
+const OBSERVED_COLOUR = '#bf8700';
+const OBSERVED_LEGEND = "<sub>Green line: the applied share. Amber line: green's share of the requests the load " +
+    'balancer counted (traffic-split), over the minutes each step was judged on; elsewhere it ' +
+    'follows the applied share.</sub>';
 /**
  * Green's share over time on a time-true axis: one value per fixed interval, so a 3 s bake is ten
  * times as wide as a 0.3 s rollback. Each value is, of the shares the interval held, the one
@@ -30799,7 +31021,30 @@ function chartSeries(record) {
         const previous = values.length > 0 ? values[values.length - 1] : current;
         values.push(furthest(held, previous, current));
     }
-    return { unit, interval, values };
+    const observed = observedSeries(record, values, intervalMs);
+    return observed ? { unit, interval, values, observed } : { unit, interval, values };
+}
+/**
+ * At each sample, the observed share of the minutes it falls in (a window lying between two
+ * samples takes the later one, so it is drawn one interval wide instead of vanishing); the
+ * applied share elsewhere, so the two lines part only where the traffic did.
+ */
+function observedSeries(record, applied, intervalMs) {
+    const shares = record.steps.flatMap((step) => {
+        const share = stepFigures(step)?.share;
+        if (!share)
+            return [];
+        const start = share.window.start - record.startedAt;
+        const end = share.window.end - record.startedAt;
+        return [{ start, end, percent: share.value * 100 }];
+    });
+    if (shares.length === 0)
+        return undefined;
+    return applied.map((percent, k) => {
+        const at = k * intervalMs;
+        const found = shares.find((share) => (share.start <= at && at < share.end) || (share.start > at - intervalMs && share.end <= at));
+        return found ? found.percent : percent;
+    });
 }
 /** The finest interval that keeps the chart within MAX_INTERVALS (the coarsest beyond that). */
 function intervalFor(duration) {
@@ -30817,7 +31062,8 @@ function furthest(held, previous, last) {
 }
 /**
  * A mermaid xychart of green's share (percent) over time since the start, the x axis numeric
- * (mermaid draws its own ticks); '' without data. `name` is the target as people call it.
+ * (mermaid draws its own ticks), with the observed share as a second line when a gate observed
+ * one; '' without data. `name` is the target as people call it.
  */
 function renderChart(record, name) {
     const series = chartSeries(record);
@@ -30825,17 +31071,24 @@ function renderChart(record, name) {
         return '';
     const end = series.interval * (series.values.length - 1);
     const unit = series.unit === 'minutes' ? 'Minutes' : 'Seconds';
-    return [
+    const { observed } = series;
+    // The default palette draws the line in a pale lavender that all but vanishes on white.
+    const palette = observed ? `${LINE_COLOUR}, ${OBSERVED_COLOUR}` : LINE_COLOUR;
+    const lines = [
         '```mermaid',
-        // The default palette draws the line in a pale lavender that all but vanishes on white.
-        `%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "${LINE_COLOUR}"}}}}%%`,
+        `%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "${palette}"}}}}%%`,
         'xychart-beta',
         `  title "${mermaidLabel(`Traffic to green: ${name}`, 80)}"`,
         `  x-axis "${unit} since start" 0 --> ${end}`,
         '  y-axis "Green (%)" 0 --> 100',
         `  line [${series.values.map(formatPercent).join(', ')}]`,
+        ...(observed ? [`  line [${observed.map(formatPercent).join(', ')}]`] : []),
         '```'
-    ].join('\n');
+    ];
+    // xychart draws no legend: say which line is which.
+    if (observed)
+        lines.push('', OBSERVED_LEGEND);
+    return lines.join('\n');
 }
 
 const SHORT$2 = 200;
@@ -31069,8 +31322,17 @@ function renderSummary(record) {
     const callBlock = memo((i) => renderPlannedCall(record.plannedCalls[i], i));
     const eventRow = memo((i) => renderEventRow(record, record.events[i], names));
     const counts = [record.events.length, record.steps.length, record.plannedCalls.length];
-    const top = [headline(record), failureSection(record), contextSection(record, names)];
-    const middle = [renderChart(record, names.of(record.target)), finalSection(record)];
+    const top = [
+        headline(record),
+        failureSection(record),
+        warningsSection(record),
+        contextSection(record, names)
+    ];
+    const middle = [
+        renderChart(record, names.of(record.target)),
+        canarySection(record),
+        finalSection(record)
+    ];
     // The sections in order, with the three lists cut as `kept` says.
     const layout = ([events, steps, calls]) => join([
         ...top,
@@ -31100,6 +31362,26 @@ function headline(record) {
         ? ` (the run would take green to ${formatPct(record.requestedPercent)})`
         : '';
     return `## ${HEADLINES[record.status ?? 'unfinished']}: ${split}${planned}`;
+}
+/** At most this many warnings are listed; the log has them all. */
+const WARNINGS_SHOWN = 20;
+/**
+ * The run's warnings (inspection, a lease taken over or broken): each was a log line and an
+ * annotation, but someone reading only the summary must see them too.
+ */
+function warningsSection(record) {
+    const warnings = record.warnings ?? [];
+    if (warnings.length === 0)
+        return '';
+    const shown = warnings
+        .slice(0, WARNINGS_SHOWN)
+        .map((warning) => `> - ${escapeText(warning, LONG)}`);
+    const more = warnings.length - shown.length;
+    return [
+        '> **Warnings:**',
+        ...shown,
+        ...(more > 0 ? [`> - … and ${more} more in the log`] : [])
+    ].join('\n');
 }
 function failureSection(record) {
     if (record.status !== 'failed' && record.status !== 'rolled-back' && record.failure === undefined)
