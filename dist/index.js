@@ -26367,6 +26367,8 @@ class TargetHealthGate {
     checkTimeoutMs;
     /** When this gate first saw each target waiting (initial, unused: NotInUse), by target key. */
     waitingSince = new WaitingSince();
+    /** When this gate first saw none of a shared group's green targets registered, by group. */
+    unregisteredSince = new WaitingSince();
     constructor(settings, deps, 
     /** Green's target groups (with green's target ids where blue shares the group). */
     groups) {
@@ -26403,6 +26405,20 @@ class TargetHealthGate {
                 detail: `${name}: ${seen.length} targets not registered yet (green carries no traffic)`
             };
         }
+        if (registered.length === 0 && context.phase === 'converge') {
+            // ELB's reads are eventually consistent: the run's RegisterTargets may not show yet.
+            const waited = this.unregisteredSince.waited(group.arn, now);
+            if (waited < this.deps.settings.healthTimeoutMs) {
+                return {
+                    status: 'pending',
+                    detail: `${name}: none of ${seen.length} targets shows as registered yet (ELB's reads ` +
+                        `can lag a registration); waiting ${seconds$2(waited)} of health-timeout ` +
+                        seconds$2(this.deps.settings.healthTimeoutMs)
+                };
+            }
+        }
+        else
+            this.unregisteredSince.stop(group.arn);
         const later = seen.length - registered.length;
         const result = this.judge(name, registered, now);
         return later === 0
@@ -26986,11 +27002,18 @@ class Route53TxtLease {
     }
     async acquire(signal) {
         const { me, clock, durationMs, breakLease } = this.options;
+        let warning;
         for (let attempt = 1;; attempt++) {
             const live = await this.read(signal);
             const found = fieldsOf(live);
+            if (attempt > 1 && found.holder?.leaseId === me.leaseId) {
+                // Our batch landed and its answer was lost: the SDK's retry was refused (the CREATE
+                // existed), and what is there is the lease this run wrote.
+                this.taken = true;
+                return warning ? [warning] : [];
+            }
             const now = clock.now();
-            const { warning } = takeable(this.resource, found, now, breakLease);
+            ({ warning } = takeable(this.resource, found, now, breakLease));
             const holder = { ...me, startedAt: now, expiresAt: now + durationMs };
             const next = this.txtOf({ holder, last: found.last });
             if (await this.submit(swap(live, next), 'take the lease', signal)) {
@@ -27034,9 +27057,13 @@ class Route53TxtLease {
         const last = outcome.movedTraffic
             ? { by: me.runUrl, outcome: outcome.status, at: clock.now() }
             : found.last;
-        const changes = last ? swap(live, this.txtOf({ last })) : swap(live, undefined);
-        if (!(await this.submit(changes, 'release the lease'))) {
-            logger.warning(`The lease ${this.resource} changed while this run released it: left as it is`);
+        const next = last ? this.txtOf({ last }) : undefined;
+        if (!(await this.submit(swap(live, next), 'release the lease'))) {
+            // Refused: someone changed it, or our batch landed and the SDK's retry of it was refused.
+            const now = await this.read();
+            if (JSON.stringify(fieldsOf(now)) !== JSON.stringify(fieldsOf(next))) {
+                logger.warning(`The lease ${this.resource} changed while this run released it: left as it is`);
+            }
         }
         this.taken = false;
     }

@@ -27028,6 +27028,8 @@ class TargetHealthGate {
     checkTimeoutMs;
     /** When this gate first saw each target waiting (initial, unused: NotInUse), by target key. */
     waitingSince = new WaitingSince();
+    /** When this gate first saw none of a shared group's green targets registered, by group. */
+    unregisteredSince = new WaitingSince();
     constructor(settings, deps, 
     /** Green's target groups (with green's target ids where blue shares the group). */
     groups) {
@@ -27064,6 +27066,20 @@ class TargetHealthGate {
                 detail: `${name}: ${seen.length} targets not registered yet (green carries no traffic)`
             };
         }
+        if (registered.length === 0 && context.phase === 'converge') {
+            // ELB's reads are eventually consistent: the run's RegisterTargets may not show yet.
+            const waited = this.unregisteredSince.waited(group.arn, now);
+            if (waited < this.deps.settings.healthTimeoutMs) {
+                return {
+                    status: 'pending',
+                    detail: `${name}: none of ${seen.length} targets shows as registered yet (ELB's reads ` +
+                        `can lag a registration); waiting ${seconds(waited)} of health-timeout ` +
+                        seconds(this.deps.settings.healthTimeoutMs)
+                };
+            }
+        }
+        else
+            this.unregisteredSince.stop(group.arn);
         const later = seen.length - registered.length;
         const result = this.judge(name, registered, now);
         return later === 0
