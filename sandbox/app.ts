@@ -11,8 +11,24 @@ export interface AppOptions {
   version: string
   /** The path the target group health-checks; default '/health'. */
   healthPath?: string
-  /** Draws which requests fail under setFailureRate; seeded by default, so runs repeat. */
+  /**
+   * The sandbox's seed (default 1) and this app's place among its version's apps (default 0):
+   * together with the version they seed the failure draws, so one seed repeats its run exactly
+   * while another seed, or another app of the same version, fails different requests.
+   */
+  seed?: number
+  index?: number
+  /** Draws which requests fail under setFailureRate; overrides `seed` and `index`. */
   random?: Random
+}
+
+/** A 32-bit FNV-1a hash of the app's identity: a distinct, repeatable stream per app and seed. */
+export function appSeed(seed: number, version: string, index: number): number {
+  let hash = 0x811c9dc5
+  for (const char of `${seed}\u0000${version}\u0000${index}`) {
+    hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193)
+  }
+  return hash >>> 0
 }
 
 export interface App {
@@ -35,8 +51,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   let failing = false
   let failureRate = 0
   const random =
-    options.random ??
-    seededRandom([...options.version].reduce((h, c) => (h * 31 + c.charCodeAt(0)) | 0, 17))
+    options.random ?? seededRandom(appSeed(options.seed ?? 1, options.version, options.index ?? 0))
   let requests = 0
   let healthChecks = 0
   const server: LoopbackServer = await listenLoopback((req, res) => {

@@ -18,7 +18,10 @@ export interface SandboxOptions {
    * 1.5 s; the API still takes and returns AWS's units and ranges. Default 1.
    */
   timeScale?: number
-  /** Seeds the data plane's weighted choice (default 1); ignored when `random` is given. */
+  /**
+   * Seeds the data plane's weighted choice (default 1; `random` overrides it there) and the
+   * failure draws of the apps a scenario starts on this sandbox.
+   */
   seed?: number
   random?: Random
   region?: string
@@ -45,6 +48,8 @@ export interface SandboxClientConfig {
 export interface Sandbox {
   readonly endpoints: SandboxEndpoints
   readonly region: string
+  /** The seed the sandbox was started with (default 1); scenarios seed their apps from it. */
+  readonly seed: number
   readonly faults: Faults
   /** Admin API and model of the load balancers, including listeners' real addresses. */
   readonly elb: ElbSandbox
@@ -71,7 +76,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const region = options.region ?? 'us-east-1'
   const timeScale = options.timeScale ?? 1
   const faults = options.faults ?? new Faults()
-  const random = options.random ?? seededRandom(options.seed ?? 1)
+  const seed = options.seed ?? 1
+  const random = options.random ?? seededRandom(seed)
   const started: { close(): Promise<void> }[] = []
   try {
     const elb = await startElbv2({ faults, timeScale, random, region })
@@ -95,6 +101,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     return {
       endpoints,
       region,
+      seed,
       faults,
       elb,
       cloudwatch,

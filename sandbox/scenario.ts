@@ -161,7 +161,12 @@ export async function createBlueGreen(
       }
       const targets = []
       for (let i = 0; i < count; i += 1) {
-        const app = await startApp({ version, healthPath: health.path })
+        const app = await startApp({
+          version,
+          healthPath: health.path,
+          seed: sandbox.seed,
+          index: i
+        })
         apps.push(app)
         sides[color].apps.push(app)
         if (targetType === 'ip') {
@@ -363,7 +368,9 @@ export async function createTargetGroupShift(
       const built: TargetGroupSide = { ids: [], apps: [] }
       for (let n = 1; n <= options[color]; n += 1) {
         if (n <= (options.appsPerColor ?? Infinity)) {
-          built.apps.push(await startApp({ version, healthPath: health.path }))
+          built.apps.push(
+            await startApp({ version, healthPath: health.path, seed: sandbox.seed, index: n - 1 })
+          )
           apps.push(built.apps.at(-1)!)
         }
         const id = instanceId(color, n)

@@ -4,9 +4,7 @@
  * canary, canary-analysis on. Measured from the first shift to the rollback, in sandbox minutes
  * (the CloudWatch minutes the gate counts), next to how much traffic those minutes carried.
  */
-import { get } from 'node:http'
 import { Traffic } from '../../sandbox/traffic.js'
-import { seededRandom } from '../../sandbox/random.js'
 import type { RunRecord } from '../../src/record.js'
 import { startMeasured } from '../process.js'
 import { albWorld, shiftInputs, TIME_SCALE } from '../world.js'
@@ -33,41 +31,11 @@ export interface CanarySandboxRun {
   detail?: string
 }
 
-/**
- * The sandbox's apps draw their failures from a stream seeded by their version alone, so every
- * run would see the same failing requests; skipping a seeded number of draws on each app (direct
- * requests to it, which no load balancer counts) makes each run its own sample.
- */
-async function offsetFailures(urls: string[], seed: number): Promise<void> {
-  const random = seededRandom(seed)
-  for (const url of urls) {
-    const skip = Math.floor(random() * MAX_SKIP)
-    for (let i = 0; i < skip; i += 1) await getOnce(`${url}/skip`)
-  }
-}
-
-/** Up to this many draws skipped per app: runs start hundreds of requests apart in the stream. */
-const MAX_SKIP = 400
-
-/** One request without keep-alive, so closing the app never waits on an idle connection. */
-function getOnce(url: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    get(url, { agent: false }, (response) => {
-      response.resume()
-      response.on('end', resolve)
-    }).on('error', reject)
-  })
-}
-
 export async function canarySandboxRun(seed: number): Promise<CanarySandboxRun> {
   const world = await albWorld(seed)
   const { scenario } = world
   for (const app of scenario.blue.apps) app.setFailureRate(CANARY_E2E.blueErrorRate)
   for (const app of scenario.green.apps) app.setFailureRate(CANARY_E2E.greenErrorRate)
-  await offsetFailures(
-    [...scenario.blue.apps, ...scenario.green.apps].map((app) => app.url),
-    seed
-  )
   // Bounded in count like every sandbox client: 4 clients cannot send this many in a bake.
   const traffic = new Traffic(scenario.listenerUrl, CANARY_E2E.clients, 500_000)
   try {
