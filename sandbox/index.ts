@@ -89,7 +89,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     started.push({ close: async () => stopMetrics() })
     const route53 = await startRoute53({ faults, timeScale, pendingMs: options.route53PendingMs })
     started.push(route53)
-    const autoscaling = await startAutoScaling({ faults, elb, region, timeScale })
+    const autoscaling = await startAutoScaling({ faults, elb, region, timeScale, seed })
     started.push(autoscaling)
     const endpoints: SandboxEndpoints = {
       elbv2: elb.url,

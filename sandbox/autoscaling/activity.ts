@@ -20,6 +20,8 @@ export type { LaunchTemplate }
 export interface ActivityDeps {
   registry: TargetRegistry
   scheduler: Scheduler
+  /** Seeds each launched app's failure draws (with its launch number as the app's index). */
+  seed: number
   /** Called just before the model changes (lagging reads keep the state before it). */
   beforeWrite(): void
 }
@@ -34,6 +36,10 @@ export class Activity {
 
   constructor(private readonly deps: ActivityDeps) {
     this.closing = new Promise((resolve) => (this.signalClosed = resolve))
+  }
+
+  appOf(instanceId: string): App | undefined {
+    return this.apps.get(instanceId)
   }
 
   /** Desired + 1 and a new instance; resolves with its id once it is InService. */
@@ -80,7 +86,12 @@ export class Activity {
     }
     this.deps.beforeWrite()
     group.instances.push(instance)
-    const app = await startApp({ version: template.version, healthPath: template.healthPath })
+    const app = await startApp({
+      version: template.version,
+      healthPath: template.healthPath,
+      seed: this.deps.seed,
+      index: this.launched
+    })
     if (this.closed) {
       await app.close()
       return id

@@ -1,3 +1,4 @@
+import type { App } from '../app.js'
 /**
  * The Auto Scaling sandbox: the awsQuery API server, and an admin API for tests to create groups
  * from instance ids and scale them. Given the ELB sandbox, attaching a target group registers
@@ -25,6 +26,8 @@ export interface AutoScalingSandboxOptions {
   region?: string
   /** Multiplies the group's own durations (an instance's boot), like the ELB sandbox's. */
   timeScale?: number
+  /** The sandbox's seed: launched instances' apps draw their failing requests from it. */
+  seed?: number
 }
 
 export interface GroupOptions {
@@ -66,6 +69,8 @@ export interface AutoScalingSandbox {
    * replacement is launched as by scaleOut (desired unchanged). Resolves with the new id.
    */
   replaceInstance(groupName: string, instanceId: string): Promise<string>
+  /** The app behind an instance this sandbox launched (to make it fail a share of requests). */
+  appOf(instanceId: string): App | undefined
   close(): Promise<void>
 }
 
@@ -83,6 +88,7 @@ export async function startAutoScaling(
   const activity = new Activity({
     registry,
     scheduler,
+    seed: options.seed ?? 1,
     beforeWrite: () => lag.beforeWrite(context)
   })
   const api = await listenLoopback(autoScalingHandler(context, options.faults, scheduler, lag))
@@ -166,6 +172,7 @@ export async function startAutoScaling(
       instance.lifecycleState = state
     },
     scaleOut: (groupName) => activity.scaleOut(groupNamed(groupName)),
+    appOf: (instanceId) => activity.appOf(instanceId),
     async scaleIn(groupName, instanceId) {
       const group = groupNamed(groupName)
       const instance = inServiceInstance(group, instanceId)
