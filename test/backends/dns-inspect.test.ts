@@ -137,6 +137,7 @@ describe('inspect: what it hands the runner and the gates', () => {
       blue: {
         targetGroups: [],
         autoScalingGroups: [],
+        loadBalancers: [],
         records: [
           {
             hostedZoneId: ZONE,
@@ -150,6 +151,7 @@ describe('inspect: what it hands the runner and the gates', () => {
       green: {
         targetGroups: [],
         autoScalingGroups: [],
+        loadBalancers: [],
         records: [
           {
             hostedZoneId: ZONE,
