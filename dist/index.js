@@ -17715,6 +17715,7 @@ function recordRef(record, settings) {
         type: settings.recordType,
         setIdentifier: record.SetIdentifier ?? '',
         values: (record.ResourceRecords ?? []).map((value) => normalName(value.Value)),
+        ttlSeconds: ttlOf([record]),
         ...(alias && {
             aliasTarget: { dnsName: normalName(alias.DNSName), hostedZoneId: alias.HostedZoneId ?? '' }
         })
@@ -21494,6 +21495,9 @@ function checkOptions$2(groups, options) {
     if (!(options.alpha > 0 && options.alpha < 1)) {
         throw new RangeError(`alpha must be between 0 and 1, got ${options.alpha}`);
     }
+    const margin = options.margin ?? 0;
+    if (!(margin >= 0 && margin < 1))
+        throw new RangeError(`margin must be in [0, 1), got ${margin}`);
     if (groups.length < 2)
         throw new RangeError('a split needs at least two groups');
     for (const group of groups) {
@@ -21553,7 +21557,7 @@ function checkSplit(groups, options) {
     const total = groups.reduce((sum, group) => sum + group.requestsPerMinute.reduce((a, b) => a + b, 0), 0);
     const minutes = Math.max(...groups.map((group) => group.requestsPerMinute.length));
     const groupAlpha = groups.length > 2 ? options.alpha / groups.length : options.alpha;
-    const shares = groups.map((group) => testGroup(group, group.weight / weightSum, total, groupAlpha, options.margin));
+    const shares = groups.map((group) => testGroup(group, group.weight / weightSum, total, groupAlpha, options.margin ?? 0));
     const pending = total < (options.minRequests ?? 0);
     const deviating = shares.filter((share) => share.deviation !== 'none');
     const status = pending ? 'pending' : deviating.length > 0 ? 'deviates' : 'agrees';
@@ -26583,6 +26587,137 @@ function fail(detail) {
 }
 
 /**
+ * Gate `traffic-split` in mode `dns`: when blue's and green's records alias two Application Load
+ * Balancers, each side's traffic is its load balancer's RequestCount, and its share over the
+ * minutes since the change must agree with the applied Route 53 weights (the same binomial test
+ * as the ALB modes). The load balancers' own 5XX are watched by the ALB variant's gate, which
+ * this one wraps.
+ */
+const minutesText$1 = (n) => `${n} complete minute${n === 1 ? '' : 's'}`;
+/** Each side's load balancer scopes, when both have their own (none shared between them). */
+function loadBalancerScopes(sides) {
+    const lbs = (side) => side.loadBalancers ?? [];
+    const blueArns = new Set(lbs(sides.blue).map((lb) => lb.arn));
+    if (lbs(sides.green).some((lb) => blueArns.has(lb.arn)))
+        return undefined;
+    const blue = lbs(sides.blue).flatMap((lb) => lb.metrics);
+    const green = lbs(sides.green).flatMap((lb) => lb.metrics);
+    return blue.length > 0 && green.length > 0 ? { blue, green } : undefined;
+}
+/** The longest a resolver may keep an answer of either side (0 when no TTL is known). */
+function longestTtlMs(sides) {
+    const records = [...sides.blue.records, ...sides.green.records];
+    return Math.max(0, ...records.map((record) => record.ttlSeconds ?? 0)) * 1000;
+}
+/**
+ * The dns variant: `elb5xx` is the ALB variant's gate watching the load balancers' own 5XX
+ * (undefined when no load balancer is known). Without a load balancer of its own on each side
+ * there is no split to judge, and only the 5XX watch (or nothing) is left.
+ */
+function createDnsSplit(settings, deps, elb5xx, options) {
+    const scopes = loadBalancerScopes(deps.sides);
+    if (!scopes) {
+        deps.logger.info((elb5xx
+            ? 'traffic-split watches only the load balancer 5XX'
+            : 'traffic-split does not apply') +
+            ': blue and green do not each alias an Application Load Balancer of their own, so ' +
+            'CloudWatch has no request count per side');
+        return elb5xx;
+    }
+    // Both sides alias a load balancer, so the 5XX watch exists: sides.loadBalancers holds them.
+    return new DnsSplitGate(settings, deps, scopes, elb5xx, options);
+}
+class DnsSplitGate {
+    settings;
+    deps;
+    scopes;
+    elb5xx;
+    options;
+    name = 'traffic-split';
+    intervalMs;
+    checkTimeoutMs;
+    ttlMs;
+    /** The verdict of each step, by the time its split took effect: a step is judged once. */
+    judged = new Map();
+    warned = new Set();
+    constructor(settings, deps, scopes, elb5xx, options) {
+        this.settings = settings;
+        this.deps = deps;
+        this.scopes = scopes;
+        this.elb5xx = elb5xx;
+        this.options = options;
+        this.intervalMs = elb5xx.intervalMs;
+        this.checkTimeoutMs = elb5xx.checkTimeoutMs;
+        this.ttlMs = longestTtlMs(deps.sides);
+    }
+    /** The 5XX watch's baseline read refuses a role without cloudwatch:GetMetricData. */
+    async inspect(signal) {
+        await this.elb5xx.inspect?.(signal);
+    }
+    async check(context) {
+        const elb5xx = await this.elb5xx.check(context);
+        // The split holds only once the step has converged: judged while it bakes.
+        if (context.phase !== 'bake')
+            return elb5xx;
+        return worstOf([await this.checkSplit(context), elb5xx]);
+    }
+    async checkSplit(context) {
+        let verdict = this.judged.get(context.since);
+        if (!verdict) {
+            // Resolvers keep the old answer for up to a TTL: only minutes starting after it count.
+            const window = publishedMinutes(context.since + this.ttlMs, this.deps.clock.now(), this.settings.minuteMs);
+            const series = await readMetrics(this.deps.clients, this.requests(), window, context.signal);
+            const perMinute = (side) => {
+                const ids = this.scopes[side].map((_, i) => metricId(side, i, 'RequestCount'));
+                const sums = sumSeries(ids.map((id) => series.get(id)));
+                return window.minutes.map((at) => sums.get(at) ?? 0);
+            };
+            const candidate = checkSplit([
+                {
+                    id: 'blue',
+                    weight: 1000 - context.split.permille,
+                    requestsPerMinute: perMinute('blue')
+                },
+                { id: 'green', weight: context.split.permille, requestsPerMinute: perMinute('green') }
+            ], this.options);
+            if (candidate.status === 'pending') {
+                return {
+                    status: 'pass',
+                    detail: `split not judged yet at ${context.split}: ${candidate.total.toLocaleString('en-US')} ` +
+                        `requests in ${minutesText$1(candidate.minutes)} starting one TTL (${this.ttlMs / 1000}s) ` +
+                        `after the change, ${this.options.minRequests.toLocaleString('en-US')} needed`
+                };
+            }
+            verdict = candidate;
+            this.judged.set(context.since, verdict);
+        }
+        const seen = `${verdict.detail} (RequestCount of each side's load balancer) over ` +
+            `${minutesText$1(verdict.minutes)} starting one TTL after the change`;
+        if (verdict.status === 'agrees')
+            return { status: 'pass', detail: `split as applied: ${seen}` };
+        const detail = `traffic does not split as applied (${context.split}): ${seen}; likely causes: resolvers ` +
+            `caching the old answer past the record's TTL (${this.ttlMs / 1000}s), clients keeping ` +
+            'connections open to the load balancer they resolved first (keep-alive, connection pools), ' +
+            'or other names or clients reaching the same load balancer (its RequestCount counts them all)';
+        if (this.settings.action === 'on')
+            return { status: 'fail', detail };
+        if (!this.warned.has(context.since)) {
+            this.warned.add(context.since);
+            this.deps.logger.warning(`traffic-split (warn only): ${detail}`);
+        }
+        return { status: 'pass', detail: `warn only: ${detail}` };
+    }
+    requests() {
+        return ['blue', 'green'].flatMap((side) => this.scopes[side].map((scope, i) => ({
+            id: metricId(side, i, 'RequestCount'),
+            scope,
+            metricName: 'RequestCount',
+            stat: 'Sum'
+        })));
+    }
+}
+
+/**
  * Gate `traffic-split`: did traffic really split as applied, and did the load balancer itself
  * fail requests? From the ALB's own CloudWatch counts (RequestCount per target group,
  * HTTPCode_ELB_5XX_Count per load balancer), so it needs nothing but cloudwatch:GetMetricData.
@@ -26611,9 +26746,17 @@ const trafficSplit = {
     create(settings, deps) {
         const split = splitScopes(deps.sides);
         const loadBalancers = deps.sides.loadBalancers.filter((lb) => lb.metrics.length > 0);
+        if (deps.mode === 'dns') {
+            // Mode dns splits between load balancers, not target groups: traffic-split-dns.ts.
+            const elb5xx = loadBalancers.length > 0
+                ? new TrafficSplitGate(settings, deps, undefined, loadBalancers)
+                : undefined;
+            const options = { alpha: SPLIT_ALPHA, margin: SPLIT_MARGIN, minRequests: SPLIT_MIN_REQUESTS };
+            return createDnsSplit(settings, deps, elb5xx, options);
+        }
         if (!split && loadBalancers.length === 0) {
             deps.logger.info('traffic-split does not apply: neither side has its own ALB target group metrics and no ' +
-                'Application Load Balancer carries the traffic (mode dns reads no load balancer yet)');
+                'Application Load Balancer carries the traffic');
             return undefined;
         }
         if (!split) {

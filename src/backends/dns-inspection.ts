@@ -159,6 +159,7 @@ function recordRef(record: ResourceRecordSet, settings: DnsSettings): RecordRef 
     type: settings.recordType,
     setIdentifier: record.SetIdentifier ?? '',
     values: (record.ResourceRecords ?? []).map((value) => normalName(value.Value)),
+    ttlSeconds: ttlOf([record]),
     ...(alias && {
       aliasTarget: { dnsName: normalName(alias.DNSName), hostedZoneId: alias.HostedZoneId ?? '' }
     })

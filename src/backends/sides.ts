@@ -33,6 +33,8 @@ export interface RecordRef {
   /** Plain values (A/AAAA addresses, CNAME targets); empty for an alias. */
   values: string[]
   aliasTarget?: { dnsName: string; hostedZoneId: string }
+  /** How long resolvers may cache its answer: its TTL, or its target's for an alias (ELB: 60). */
+  ttlSeconds?: number
 }
 
 /** A load balancer and its ALB metrics by the `LoadBalancer` dimension alone. */
