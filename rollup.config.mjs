@@ -17,20 +17,29 @@ const UNUSED_ON_IMPORT = [
   /node_modules\/@actions\/github\/lib\/(utils|internal\/utils)\.js/
 ]
 
-export default {
-  input: 'src/main.ts',
-  treeshake: { moduleSideEffects: (id) => !UNUSED_ON_IMPORT.some((pattern) => pattern.test(id)) },
-  output: { file: 'dist/index.js', format: 'es', esModule: true, inlineDynamicImports: true },
-  // Known and harmless in the libraries' own TypeScript output (__awaiter's `this`, core ⇄ oidc).
-  onwarn(warning, warn) {
-    if (warning.code === 'THIS_IS_UNDEFINED' || warning.code === 'CIRCULAR_DEPENDENCY') return
-    warn(warning)
-  },
-  plugins: [
-    typescript({ noEmit: false, include: ['src/**/*.ts'] }),
-    nodeResolve({ preferBuiltins: true, exportConditions: ['node'] }),
-    commonjs(),
-    json(),
+/** One bundle: the main step (dist/index.js) or the post step (dist/post/index.js). */
+function bundle(input, file, extraPlugins) {
+  return {
+    input,
+    treeshake: { moduleSideEffects: (id) => !UNUSED_ON_IMPORT.some((pattern) => pattern.test(id)) },
+    output: { file, format: 'es', esModule: true, inlineDynamicImports: true },
+    // Known and harmless in the libraries' own TypeScript output (__awaiter's `this`, core ⇄ oidc).
+    onwarn(warning, warn) {
+      if (warning.code === 'THIS_IS_UNDEFINED' || warning.code === 'CIRCULAR_DEPENDENCY') return
+      warn(warning)
+    },
+    plugins: [
+      typescript({ noEmit: false, include: ['src/**/*.ts'] }),
+      nodeResolve({ preferBuiltins: true, exportConditions: ['node'] }),
+      commonjs(),
+      json(),
+      ...extraPlugins
+    ]
+  }
+}
+
+export default [
+  bundle('src/main.ts', 'dist/index.js', [
     // The bundle redistributes its dependencies: their licenses travel with it.
     license({ thirdParty: { output: 'dist/licenses.txt', includePrivate: false } }),
     // dist/index.js is an ES module even where the action is checked out without package.json.
@@ -44,5 +53,8 @@ export default {
         })
       }
     }
-  ]
-}
+  ]),
+  // The post step (runs.post) bundles the same dependencies: dist/licenses.txt and
+  // dist/package.json cover it too.
+  bundle('src/post.ts', 'dist/post/index.js', [])
+]

@@ -1,6 +1,7 @@
 /** The measured runs turned into the issue's seven figures, each next to its goal. */
 import type { CanaryMeasurements } from './canary/experiment.js'
-import { canaryFigures } from './canary/figures.js'
+import { canaryFigures, canarySandboxFigures } from './canary/figures.js'
+import type { CanarySandboxRun } from './canary/sandbox.js'
 import type { ColdStartRun } from './cold-start.js'
 import type { DetectionRun } from './detection.js'
 import type { Figure } from './figure.js'
@@ -17,6 +18,8 @@ export interface Measurements {
   scale: ScaleRun[]
   /** Figure group 8, simulated per-minute counts (no sandbox). */
   canary: CanaryMeasurements
+  /** Figure group 8's end-to-end runs: the 2× case through dist/index.js on the sandbox. */
+  canarySandbox: CanarySandboxRun[]
 }
 
 const S1 = '1. Overhead'
@@ -36,7 +39,8 @@ export function figures(m: Measurements): Figure[] {
     ...blastRadiusFigures(m.detection),
     ...apiFigures(m),
     ...scaleFigures(m.scale),
-    ...canaryFigures(m.canary)
+    ...canaryFigures(m.canary),
+    ...canarySandboxFigures(m.canarySandbox)
   ]
 }
 

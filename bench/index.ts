@@ -11,6 +11,7 @@ import { cpus, totalmem } from 'node:os'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { runCanaryExperiment } from './canary/experiment.js'
+import { canarySandboxRuns } from './canary/sandbox.js'
 import { coldStartRuns } from './cold-start.js'
 import { detectionRun, GATE_CASES, offsets } from './detection.js'
 import { evaluate, type FigureResult } from './figure.js'
@@ -86,6 +87,8 @@ async function main(): Promise<void> {
 
   progress('canary analysis: simulated A/A and 2×/1.5× runs, sequential test against two baselines')
   const canary = runCanaryExperiment()
+  // As many end-to-end runs as the other detection figures have.
+  const canarySandbox = await canarySandboxRuns(runs.detection, progress)
 
   const measurements: Measurements = {
     coldStart,
@@ -93,7 +96,8 @@ async function main(): Promise<void> {
     bundleBytes: statSync(ACTION).size,
     detection,
     scale,
-    canary
+    canary,
+    canarySandbox
   }
   const results: Results = {
     command: ['npm run bench', ...process.argv.slice(2)].join(' '),

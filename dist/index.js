@@ -692,6 +692,23 @@ function group$3(name, fn) {
         return result;
     });
 }
+//-----------------------------------------------------------------------
+// Wrapper action state
+//-----------------------------------------------------------------------
+/**
+ * Saves state for current action, the state can only be retrieved by this action's post job execution.
+ *
+ * @param     name     name of the state to store
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function saveState(name, value) {
+    const filePath = process.env['GITHUB_STATE'] || '';
+    if (filePath) {
+        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
+    }
+    issueCommand('save-state', { name }, toCommandValue(value));
+}
 
 /**
  * Text that reaches the log from outside the action (an alarm's StateReason, a DNS answer, a
@@ -16966,6 +16983,25 @@ function describeError(error) {
     }
     return String(error);
 }
+/** One attempt of a persisted call took longer than its bound; the call is tried again. */
+class AttemptTimeoutError extends Error {
+    constructor(what, ms) {
+        super(`${what}: no answer within ${ms / 1000}s`);
+        this.name = 'AttemptTimeoutError';
+    }
+}
+/** A rollback kept trying until its deadline and AWS never answered as it must. */
+class RollbackDeadlineError extends Error {
+    what;
+    last;
+    constructor(what, deadlineMs, last) {
+        super(`could not ${what} within the rollback's ${Math.round(deadlineMs / 100) / 10}s` +
+            (last === undefined ? '' : ` (last error: ${describeError(last)})`));
+        this.what = what;
+        this.last = last;
+        this.name = 'RollbackDeadlineError';
+    }
+}
 
 /**
  * Runs one AWS call; a failure names the operation and the resource it touched. With a signal
@@ -20253,19 +20289,19 @@ async function waitForDrain(options) {
         const now = clock.now();
         if (draining.length === 0) {
             if (shown !== undefined) {
-                logger.info(`Draining finished ${seconds$2(now - lastDeregistered)} after the last deregistration`);
+                logger.info(`Draining finished ${seconds$3(now - lastDeregistered)} after the last deregistration`);
             }
             return;
         }
         if (now >= deadline) {
             throw new SettleError(`${draining.length} deregistered targets still draining ` +
-                `${seconds$2(now - lastDeregistered)} after the last deregistration, beyond the ` +
-                `deregistration delay (${delaySeconds}s) and a ${seconds$2(DRAINING_MARGIN_MS)} ` +
+                `${seconds$3(now - lastDeregistered)} after the last deregistration, beyond the ` +
+                `deregistration delay (${delaySeconds}s) and a ${seconds$3(DRAINING_MARGIN_MS)} ` +
                 `margin: ${listed(draining)}`);
         }
         if (shown === undefined) {
             logger.info(`Waiting for ${draining.length} deregistered targets to finish draining ` +
-                `(deregistration delay ${delaySeconds}s; at most ${seconds$2(deadline - now)} more): ` +
+                `(deregistration delay ${delaySeconds}s; at most ${seconds$3(deadline - now)} more): ` +
                 listed(draining));
         }
         else if (draining.length < shown) {
@@ -20276,7 +20312,7 @@ async function waitForDrain(options) {
         pause = Math.min(pause * 2, DRAINING_MAX_POLL_MS);
     }
 }
-function seconds$2(ms) {
+function seconds$3(ms) {
     return ms % 60_000 === 0 && ms >= 60_000 ? `${ms / 60_000}m` : `${Math.round(ms / 1000)}s`;
 }
 
@@ -23006,6 +23042,101 @@ function describe(batch) {
     return `${metrics} of ${shown}`;
 }
 
+/** The latency check compares this percentile of TargetResponseTime. */
+const LATENCY_STAT = 'p99';
+const LATENCY$1 = 'TargetResponseTime';
+const count$1 = (n) => n.toLocaleString('en-US');
+const rate$1 = (r) => (r === undefined ? 'n/a' : `${(r * 100).toFixed(2)}%`);
+const figure = (e) => (e >= 100 ? count$1(Math.round(e)) : e.toPrecision(3));
+const minutes$2 = (n) => `${n} minute${n === 1 ? '' : 's'}`;
+function errorRateDetail(verdict, minuteCount) {
+    const { blue, green } = verdict;
+    const ratio = verdict.rateRatio === undefined
+        ? 'no 5XX on either side'
+        : verdict.rateRatio === Infinity
+            ? 'only green has 5XX'
+            : `ratio ${verdict.rateRatio.toFixed(2)}×`;
+    const figures = `5XX: green ${rate$1(green.rate)} (${count$1(green.errors)} of ${count$1(green.requests)}), ` +
+        `blue ${rate$1(blue.rate)} (${count$1(blue.errors)} of ${count$1(blue.requests)}), ${ratio}, ` +
+        `e-value ${figure(verdict.eValue)} (fails at ${figure(verdict.threshold)}) ` +
+        `over ${minutes$2(minuteCount)}`;
+    if (verdict.status === 'fail') {
+        return (`green's 5XX rate is higher than blue's: ${figures}; it first reached the threshold after ` +
+            `${minutes$2(verdict.failedAfterMinutes)}`);
+    }
+    if (verdict.status === 'pending')
+        return `${figures}; may pass once ${verdict.sample.detail}`;
+    return `green's 5XX rate no worse than blue's: ${figures}`;
+}
+function latencyDetail(verdict, tolerance) {
+    const slower = `green's ${LATENCY_STAT} above blue's by more than ${+(tolerance * 100).toFixed(2)}%`;
+    const figures = `${LATENCY$1} ${slower} in ${verdict.slower} of ${verdict.compared} compared minutes, ` +
+        `e-value ${figure(verdict.eValue)} (fails at ${figure(verdict.threshold)})`;
+    if (verdict.status === 'fail')
+        return `green is slower than blue: ${figures}`;
+    if (verdict.status === 'pending')
+        return `${figures}; may pass once ${verdict.sample.detail}`;
+    return `green no slower than blue: ${figures}`;
+}
+
+/**
+ * The report's JSON has no Infinity (JSON.stringify writes null): an e-value beyond the largest
+ * double (an outage's evidence) is kept as that double, still far above any threshold.
+ */
+function finite(value) {
+    return Number.isFinite(value) ? value : Number.MAX_VALUE;
+}
+function evidence(check, verdict) {
+    return {
+        check,
+        status: verdict.status,
+        eValue: finite(verdict.eValue),
+        threshold: verdict.threshold
+    };
+}
+/**
+ * A side's figures over the given minutes. The p99 of several minutes cannot be rebuilt from
+ * the minutes' p99s; their request-weighted mean is the figure (exact for one minute), as for
+ * a side behind several load balancers.
+ */
+function sideFigures(minutes, latency, side) {
+    const figures = { requests: 0, errors: 0 };
+    for (const minute of minutes) {
+        figures.requests += minute[side].requests;
+        figures.errors += minute[side].errors;
+    }
+    let weighted = 0;
+    let weight = 0;
+    for (const minute of latency ?? []) {
+        const { requests, value } = minute[side];
+        if (value === undefined || requests === 0)
+            continue;
+        weighted += value * requests;
+        weight += requests;
+    }
+    if (weight > 0)
+        figures.p99 = weighted / weight;
+    return figures;
+}
+/**
+ * The gate's observation: figures over the minutes of `window` (the step's, as far as CloudWatch
+ * has published them), evidence as the checks computed it. Without a published minute of the
+ * step yet, only the evidence.
+ */
+function canaryObservation(window, paired, latency, checks) {
+    const inWindow = (minutes) => minutes?.filter((minute) => minute.at >= window.start && minute.at < window.end);
+    const minutes = inWindow(paired);
+    if (minutes.length === 0)
+        return { evidence: checks };
+    const stepLatency = inWindow(latency);
+    return {
+        window: { start: window.start, end: window.end },
+        green: sideFigures(minutes, stepLatency, 'green'),
+        blue: sideFigures(minutes, stepLatency, 'blue'),
+        evidence: checks
+    };
+}
+
 const WORST_FIRST = ['fail', 'pending', 'pass'];
 /**
  * One gate result from several parts (target groups, health checks, resolvers): the worst
@@ -23062,8 +23193,6 @@ function checkTimeoutFor(intervalMs) {
  * Anytime-valid: it may look every minute of the run without inflating its false alarms.
  */
 const CANARY_CHECKS = ['error-rate', 'latency'];
-/** The latency check compares this percentile of TargetResponseTime. */
-const LATENCY_STAT = 'p99';
 const ALPHA = /^0?\.\d+$/;
 const canaryAnalysis = {
     name: 'canary-analysis',
@@ -23127,10 +23256,6 @@ const SIDES = ['blue', 'green'];
 const REQUESTS = 'RequestCount';
 const ERRORS = 'HTTPCode_Target_5XX_Count';
 const LATENCY = 'TargetResponseTime';
-const count = (n) => n.toLocaleString('en-US');
-const rate = (r) => (r === undefined ? 'n/a' : `${(r * 100).toFixed(2)}%`);
-const figure = (e) => (e >= 100 ? count(Math.round(e)) : e.toPrecision(3));
-const minutes$1 = (n) => `${n} minute${n === 1 ? '' : 's'}`;
 class CanaryAnalysisGate {
     settings;
     deps;
@@ -23169,14 +23294,22 @@ class CanaryAnalysisGate {
             return { status: 'pass', detail: 'green takes no traffic yet: nothing to compare' };
         }
         // Both tests condition on each minute's own counts, so the minute green joined counts too.
-        const window = publishedMinutes(this.greenSince, this.deps.clock.now(), this.settings.minuteMs, true);
+        const minuteMs = this.settings.minuteMs;
+        const window = publishedMinutes(this.greenSince, this.deps.clock.now(), minuteMs, true);
         const series = await readMetrics(this.deps.clients, this.requests(), window, context.signal);
+        const paired = this.errorMinutes(series, window.minutes);
+        const latency = this.settings.checks.includes('latency')
+            ? this.latencyMinutes(series, window.minutes)
+            : undefined;
         // Each check gets an equal share of α, so the gate's false-fail rate stays within α.
         const alpha = this.settings.alpha / this.settings.checks.length;
-        const results = this.settings.checks.map((check) => check === 'error-rate'
-            ? this.errorRate(series, window.minutes, alpha)
-            : this.latency(series, window.minutes, alpha));
-        return worstOf(results);
+        const checks = this.settings.checks.map((check) => check === 'error-rate'
+            ? this.errorRate(paired, window.minutes.length, alpha)
+            : this.latency(latency, alpha));
+        // The step's figures cover its own minutes, from the one its split took effect in.
+        const stepStart = Math.floor(context.since / minuteMs) * minuteMs;
+        const observation = canaryObservation({ start: stepStart, end: window.end }, paired, latency, checks.map((check) => check.evidence));
+        return { ...worstOf(checks.map((check) => check.result)), observation };
     }
     requests() {
         const metrics = [REQUESTS, ERRORS];
@@ -23192,16 +23325,14 @@ class CanaryAnalysisGate {
     seriesOf(series, side, metricName) {
         return this.scopes[side].map((_, i) => series.get(metricId(side, i, metricName)));
     }
-    errorRate(series, minutes, alpha) {
+    errorMinutes(series, minutes) {
         const side = (name) => ({
             requests: this.seriesOf(series, name, REQUESTS),
             errors: this.seriesOf(series, name, ERRORS)
         });
-        const paired = pairMinutes(side('blue'), side('green'), minutes);
-        const verdict = errorRateTest(paired, { alpha, minRequests: this.settings.minRequests });
-        return { status: verdict.status, detail: errorRateDetail(verdict, minutes.length) };
+        return pairMinutes(side('blue'), side('green'), minutes);
     }
-    latency(series, minutes, alpha) {
+    latencyMinutes(series, minutes) {
         const perMinute = (side) => {
             const requests = this.seriesOf(series, side, REQUESTS).map((one) => sumSeries([one]));
             const p99 = this.seriesOf(series, side, LATENCY).map((one) => sumSeries([one]));
@@ -23209,15 +23340,27 @@ class CanaryAnalysisGate {
         };
         const blue = perMinute('blue');
         const green = perMinute('green');
-        const paired = minutes.map((at) => ({ at, blue: blue(at), green: green(at) }));
+        return minutes.map((at) => ({ at, blue: blue(at), green: green(at) }));
+    }
+    errorRate(paired, minuteCount, alpha) {
+        const verdict = errorRateTest(paired, { alpha, minRequests: this.settings.minRequests });
+        return {
+            result: { status: verdict.status, detail: errorRateDetail(verdict, minuteCount) },
+            evidence: evidence('error-rate', verdict)
+        };
+    }
+    latency(paired, alpha) {
         const verdict = latencyTest(paired, {
             alpha,
             minRequests: this.settings.minRequests,
             relativeTolerance: this.settings.latencyTolerance
         });
         return {
-            status: verdict.status,
-            detail: latencyDetail(verdict, this.settings.latencyTolerance)
+            result: {
+                status: verdict.status,
+                detail: latencyDetail(verdict, this.settings.latencyTolerance)
+            },
+            evidence: evidence('latency', verdict)
         };
     }
 }
@@ -23240,35 +23383,6 @@ function percentileAt(at, requests, p99) {
         }
     });
     return weight > 0 ? { requests: total, value: weighted / weight } : { requests: total };
-}
-function errorRateDetail(verdict, minuteCount) {
-    const { blue, green } = verdict;
-    const ratio = verdict.rateRatio === undefined
-        ? 'no 5XX on either side'
-        : verdict.rateRatio === Infinity
-            ? 'only green has 5XX'
-            : `ratio ${verdict.rateRatio.toFixed(2)}×`;
-    const figures = `5XX: green ${rate(green.rate)} (${count(green.errors)} of ${count(green.requests)}), ` +
-        `blue ${rate(blue.rate)} (${count(blue.errors)} of ${count(blue.requests)}), ${ratio}, ` +
-        `e-value ${figure(verdict.eValue)} (fails at ${figure(verdict.threshold)}) ` +
-        `over ${minutes$1(minuteCount)}`;
-    if (verdict.status === 'fail') {
-        return (`green's 5XX rate is higher than blue's: ${figures}; it first reached the threshold after ` +
-            `${minutes$1(verdict.failedAfterMinutes)}`);
-    }
-    if (verdict.status === 'pending')
-        return `${figures}; may pass once ${verdict.sample.detail}`;
-    return `green's 5XX rate no worse than blue's: ${figures}`;
-}
-function latencyDetail(verdict, tolerance) {
-    const slower = `green's ${LATENCY_STAT} above blue's by more than ${+(tolerance * 100).toFixed(2)}%`;
-    const figures = `${LATENCY} ${slower} in ${verdict.slower} of ${verdict.compared} compared minutes, ` +
-        `e-value ${figure(verdict.eValue)} (fails at ${figure(verdict.threshold)})`;
-    if (verdict.status === 'fail')
-        return `green is slower than blue: ${figures}`;
-    if (verdict.status === 'pending')
-        return `${figures}; may pass once ${verdict.sample.detail}`;
-    return `green no slower than blue: ${figures}`;
 }
 
 /** DescribeAlarms accepts at most 100 names in one request. */
@@ -26460,6 +26574,8 @@ class TargetHealthGate {
     checkTimeoutMs;
     /** When this gate first saw each target waiting (initial, unused: NotInUse), by target key. */
     waitingSince = new WaitingSince();
+    /** When this gate first saw none of a shared group's green targets registered, by group. */
+    unregisteredSince = new WaitingSince();
     constructor(settings, deps, 
     /** Green's target groups (with green's target ids where blue shares the group). */
     groups) {
@@ -26496,6 +26612,20 @@ class TargetHealthGate {
                 detail: `${name}: ${seen.length} targets not registered yet (green carries no traffic)`
             };
         }
+        if (registered.length === 0 && context.phase === 'converge') {
+            // ELB's reads are eventually consistent: the run's RegisterTargets may not show yet.
+            const waited = this.unregisteredSince.waited(group.arn, now);
+            if (waited < this.deps.settings.healthTimeoutMs) {
+                return {
+                    status: 'pending',
+                    detail: `${name}: none of ${seen.length} targets shows as registered yet (ELB's reads ` +
+                        `can lag a registration); waiting ${seconds$2(waited)} of health-timeout ` +
+                        seconds$2(this.deps.settings.healthTimeoutMs)
+                };
+            }
+        }
+        else
+            this.unregisteredSince.stop(group.arn);
         const later = seen.length - registered.length;
         const result = this.judge(name, registered, now);
         return later === 0
@@ -26523,12 +26653,12 @@ class TargetHealthGate {
             const others = [...waiting, ...broken];
             return { status: 'pass', detail: others.length > 0 ? `${summary}; ${list(others)}` : summary };
         }
-        const budget = `health-timeout ${seconds$1(timeoutMs)}`;
+        const budget = `health-timeout ${seconds$2(timeoutMs)}`;
         if (healthy.length + fresh.length >= needed) {
             const longest = Math.max(...fresh.map(waited));
             return {
                 status: 'pending',
-                detail: `${summary}; waiting ${seconds$1(longest)} of ${budget} for ${list(fresh)}`
+                detail: `${summary}; waiting ${seconds$2(longest)} of ${budget} for ${list(fresh)}`
             };
         }
         const parts = [summary];
@@ -26579,7 +26709,7 @@ function list(targets) {
 function groupName(group) {
     return /:targetgroup\/([^/]+)\//.exec(group.arn)?.[1] ?? group.arn;
 }
-function seconds$1(ms) {
+function seconds$2(ms) {
     return `${Math.round(ms / 1000)}s`;
 }
 function fail(detail) {
@@ -26824,7 +26954,10 @@ class TrafficSplitGate {
         const series = await readMetrics(this.deps.clients, this.requests(), { start, end: since.end }, context.signal);
         // The split holds only once the step has converged: judged while it bakes.
         const split = this.split && context.phase === 'bake' ? [this.checkSplit(series, context)] : [];
-        return worstOf([...split, this.checkElb5xx(series, since.minutes)]);
+        const result = worstOf([...split, this.checkElb5xx(series, since.minutes)]);
+        // The step's judged share stays on its later verdicts too (settling), for the report.
+        const observation = this.judged.get(context.since)?.observation;
+        return observation ? { ...result, observation } : result;
     }
     requests() {
         const requests = [];
@@ -26866,7 +26999,7 @@ class TrafficSplitGate {
         };
     }
     checkSplit(series, context) {
-        let verdict = this.judged.get(context.since);
+        let verdict = this.judged.get(context.since)?.verdict;
         if (!verdict) {
             const window = publishedMinutes(context.since, this.deps.clock.now(), this.settings.minuteMs);
             const perMinute = (side) => {
@@ -26890,7 +27023,14 @@ class TrafficSplitGate {
                 };
             }
             verdict = candidate;
-            this.judged.set(context.since, verdict);
+            const green = candidate.groups.find((group) => group.id === 'green');
+            this.judged.set(context.since, {
+                verdict,
+                observation: {
+                    window: { start: window.start, end: window.end },
+                    greenShare: green.observedShare
+                }
+            });
         }
         const seen = `${verdict.detail} over ${minutesText(verdict.minutes)} since the change`;
         if (verdict.status === 'agrees')
@@ -27208,11 +27348,18 @@ class Route53TxtLease {
     }
     async acquire(signal) {
         const { me, clock, durationMs, breakLease } = this.options;
+        let warning;
         for (let attempt = 1;; attempt++) {
             const live = await this.read(signal);
             const found = fieldsOf(live);
+            if (attempt > 1 && found.holder?.leaseId === me.leaseId) {
+                // Our batch landed and its answer was lost: the SDK's retry was refused (the CREATE
+                // existed), and what is there is the lease this run wrote.
+                this.taken = true;
+                return warning ? [warning] : [];
+            }
             const now = clock.now();
-            const { warning } = takeable(this.resource, found, now, breakLease);
+            ({ warning } = takeable(this.resource, found, now, breakLease));
             const holder = { ...me, startedAt: now, expiresAt: now + durationMs };
             const next = this.txtOf({ holder, last: found.last });
             if (await this.submit(swap(live, next), 'take the lease', signal)) {
@@ -27256,9 +27403,13 @@ class Route53TxtLease {
         const last = outcome.movedTraffic
             ? { by: me.runUrl, outcome: outcome.status, at: clock.now() }
             : found.last;
-        const changes = last ? swap(live, this.txtOf({ last })) : swap(live, undefined);
-        if (!(await this.submit(changes, 'release the lease'))) {
-            logger.warning(`The lease ${this.resource} changed while this run released it: left as it is`);
+        const next = last ? this.txtOf({ last }) : undefined;
+        if (!(await this.submit(swap(live, next), 'release the lease'))) {
+            // Refused: someone changed it, or our batch landed and the SDK's retry of it was refused.
+            const now = await this.read();
+            if (JSON.stringify(fieldsOf(now)) !== JSON.stringify(fieldsOf(next))) {
+                logger.warning(`The lease ${this.resource} changed while this run released it: left as it is`);
+            }
         }
         this.taken = false;
     }
@@ -27406,6 +27557,7 @@ const ACTION_INPUTS = {
     'check-interval': ALL,
     'verify-timeout': ALL,
     'health-timeout': ALL,
+    'rollback-timeout': ALL,
     'min-healthy-percent': ALL,
     alarms: ALL,
     'probe-urls': ALL,
@@ -30899,6 +31051,117 @@ function minimalReport(record) {
     }, undefined, STRING_MAX);
 }
 
+const isNumber = (value) => typeof value === 'number' && Number.isFinite(value);
+function validWindow(window) {
+    return window !== undefined && isNumber(window.start) && isNumber(window.end);
+}
+/** The step's figures; undefined when no gate observed anything in it. */
+function stepFigures(step) {
+    const observations = step.gates.flatMap((check) => (check.observation ? [check.observation] : []));
+    if (observations.length === 0)
+        return undefined;
+    const figures = { evidence: [] };
+    for (const observation of observations) {
+        const { greenShare, green, blue, window, evidence } = observation;
+        if (!figures.share && isNumber(greenShare) && validWindow(window)) {
+            figures.share = { value: greenShare, window };
+        }
+        if (!figures.sides && green && blue) {
+            figures.sides = { green, blue, ...(validWindow(window) ? { window } : {}) };
+        }
+        figures.evidence.push(...(evidence ?? []));
+    }
+    return figures;
+}
+
+/**
+ * The summary's canary table: per step, green against blue on the ALB's own figures (requests,
+ * 5XX rate, p99 TargetResponseTime) beside the applied and observed share, and each sequential
+ * check's e-value against the threshold it fails at. Rendered from the steps' observations.
+ */
+/** Rows kept at most (the first and last halves): a 1,000-step run must not crowd the summary. */
+const CANARY_ROWS = 100;
+const CHECK_NAME = 60;
+const HEADER = [
+    '| # | Green: applied → observed | Minutes (UTC) | Requests green / blue | 5XX green / blue | p99 green / blue | Verdict |',
+    '|--:|---|---|--:|--:|--:|---|'
+].join('\n');
+const ICONS = { pass: '✅', pending: '⏳', fail: '❌' };
+const count = (n) => (Number.isFinite(n) ? n.toLocaleString('en-US') : '—');
+/** e-values span hundreds of orders of magnitude: plain up to a million, then powers of ten. */
+function formatEValue(e) {
+    if (!Number.isFinite(e))
+        return '—';
+    if (e >= 1e6)
+        return e.toExponential(2);
+    return e >= 100 ? count(Math.round(e)) : e.toPrecision(3);
+}
+function rate(side) {
+    if (!(side.requests > 0))
+        return '—';
+    return `${((side.errors / side.requests) * 100).toFixed(2)}%`;
+}
+function p99(side) {
+    if (side.p99 === undefined || !Number.isFinite(side.p99))
+        return '—';
+    const ms = side.p99 * 1000;
+    return `${ms >= 100 ? Math.round(ms) : ms.toPrecision(3)} ms`;
+}
+function minutes$1(window, reference) {
+    if (!window)
+        return '—';
+    return `${formatClock(window.start, reference)} – ${formatClock(window.end, reference)}`;
+}
+function verdict(evidence) {
+    if (evidence.length === 0)
+        return '—';
+    return evidence
+        .map((check) => {
+        const icon = ICONS[check.status] ?? '';
+        const name = escapeText(String(check.check), CHECK_NAME);
+        return `${icon} ${name}: e-value ${formatEValue(check.eValue)} (fails at ${formatEValue(check.threshold)})`;
+    })
+        .join('<br>');
+}
+function row(record, step, figures) {
+    const observed = figures.share ? formatPct(figures.share.value * 100) : 'not judged';
+    const sides = figures.sides;
+    const pair = (render) => sides ? `${render(sides.green)} / ${render(sides.blue)}` : '—';
+    const cells = [
+        String(step.index + 1),
+        `${formatPct(step.toPercent)} → ${observed}`,
+        minutes$1(sides?.window ?? figures.share?.window, record.startedAt),
+        pair((side) => count(side.requests)),
+        pair(rate),
+        pair(p99),
+        verdict(figures.evidence)
+    ];
+    return `| ${cells.join(' | ')} |`;
+}
+/** '' when no step has an observation (no canary gate, or a run that never baked). */
+function canarySection(record) {
+    const rows = record.steps.flatMap((step) => {
+        const figures = stepFigures(step);
+        return figures ? [{ step, figures }] : [];
+    });
+    if (rows.length === 0)
+        return '';
+    const half = CANARY_ROWS / 2;
+    const kept = rows.length <= CANARY_ROWS
+        ? { head: rows.length, tail: 0, omitted: 0 }
+        : { head: half, tail: half, omitted: rows.length - CANARY_ROWS };
+    const rendered = applyKept(rows.length, (i) => row(record, rows[i].step, rows[i].figures), kept, (omitted) => `| … | **${omitted} steps left out** |  |  |  |  |  |`);
+    return [
+        '### Canary: green against blue',
+        '',
+        "Each step's own minutes as CloudWatch published them; the verdict weighs every minute " +
+            'since green first took traffic, and a check fails once its e-value reaches 1/α.',
+        '',
+        HEADER,
+        ...rendered
+    ].join('\n');
+}
+
 /** At most this many intervals: about 3 px each on GitHub's ~700 px chart. */
 const MAX_INTERVALS = 200;
 /** Runs longer than this are charted in minutes: people read a 30-minute rollout in minutes. */
@@ -30931,6 +31194,11 @@ const INTERVALS = [
 ];
 /** GitHub's own green: readable on its light and dark themes alike. */
 const LINE_COLOUR = '#2da44e';
+/** GitHub's attention amber for the observed share: apart from the green on either theme. */
+const OBSERVED_COLOUR = '#bf8700';
+const OBSERVED_LEGEND = "<sub>Green line: the applied share. Amber line: green's share of the requests the load " +
+    'balancer counted (traffic-split), over the minutes each step was judged on; elsewhere it ' +
+    'follows the applied share.</sub>';
 /**
  * Green's share over time on a time-true axis: one value per fixed interval, so a 3 s bake is ten
  * times as wide as a 0.3 s rollback. Each value is, of the shares the interval held, the one
@@ -30966,7 +31234,30 @@ function chartSeries(record) {
         const previous = values.length > 0 ? values[values.length - 1] : current;
         values.push(furthest(held, previous, current));
     }
-    return { unit, interval, values };
+    const observed = observedSeries(record, values, intervalMs);
+    return observed ? { unit, interval, values, observed } : { unit, interval, values };
+}
+/**
+ * At each sample, the observed share of the minutes it falls in (a window lying between two
+ * samples takes the later one, so it is drawn one interval wide instead of vanishing); the
+ * applied share elsewhere, so the two lines part only where the traffic did.
+ */
+function observedSeries(record, applied, intervalMs) {
+    const shares = record.steps.flatMap((step) => {
+        const share = stepFigures(step)?.share;
+        if (!share)
+            return [];
+        const start = share.window.start - record.startedAt;
+        const end = share.window.end - record.startedAt;
+        return [{ start, end, percent: share.value * 100 }];
+    });
+    if (shares.length === 0)
+        return undefined;
+    return applied.map((percent, k) => {
+        const at = k * intervalMs;
+        const found = shares.find((share) => (share.start <= at && at < share.end) || (share.start > at - intervalMs && share.end <= at));
+        return found ? found.percent : percent;
+    });
 }
 /** The finest interval that keeps the chart within MAX_INTERVALS (the coarsest beyond that). */
 function intervalFor(duration) {
@@ -30984,7 +31275,8 @@ function furthest(held, previous, last) {
 }
 /**
  * A mermaid xychart of green's share (percent) over time since the start, the x axis numeric
- * (mermaid draws its own ticks); '' without data. `name` is the target as people call it.
+ * (mermaid draws its own ticks), with the observed share as a second line when a gate observed
+ * one; '' without data. `name` is the target as people call it.
  */
 function renderChart(record, name) {
     const series = chartSeries(record);
@@ -30992,17 +31284,24 @@ function renderChart(record, name) {
         return '';
     const end = series.interval * (series.values.length - 1);
     const unit = series.unit === 'minutes' ? 'Minutes' : 'Seconds';
-    return [
+    const { observed } = series;
+    // The default palette draws the line in a pale lavender that all but vanishes on white.
+    const palette = observed ? `${LINE_COLOUR}, ${OBSERVED_COLOUR}` : LINE_COLOUR;
+    const lines = [
         '```mermaid',
-        // The default palette draws the line in a pale lavender that all but vanishes on white.
-        `%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "${LINE_COLOUR}"}}}}%%`,
+        `%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "${palette}"}}}}%%`,
         'xychart-beta',
         `  title "${mermaidLabel(`Traffic to green: ${name}`, 80)}"`,
         `  x-axis "${unit} since start" 0 --> ${end}`,
         '  y-axis "Green (%)" 0 --> 100',
         `  line [${series.values.map(formatPercent).join(', ')}]`,
+        ...(observed ? [`  line [${observed.map(formatPercent).join(', ')}]`] : []),
         '```'
-    ].join('\n');
+    ];
+    // xychart draws no legend: say which line is which.
+    if (observed)
+        lines.push('', OBSERVED_LEGEND);
+    return lines.join('\n');
 }
 
 const SHORT$2 = 200;
@@ -31236,8 +31535,17 @@ function renderSummary(record) {
     const callBlock = memo((i) => renderPlannedCall(record.plannedCalls[i], i));
     const eventRow = memo((i) => renderEventRow(record, record.events[i], names));
     const counts = [record.events.length, record.steps.length, record.plannedCalls.length];
-    const top = [headline(record), failureSection(record), contextSection(record, names)];
-    const middle = [renderChart(record, names.of(record.target)), finalSection(record)];
+    const top = [
+        headline(record),
+        failureSection(record),
+        warningsSection(record),
+        contextSection(record, names)
+    ];
+    const middle = [
+        renderChart(record, names.of(record.target)),
+        canarySection(record),
+        finalSection(record)
+    ];
     // The sections in order, with the three lists cut as `kept` says.
     const layout = ([events, steps, calls]) => join([
         ...top,
@@ -31267,6 +31575,26 @@ function headline(record) {
         ? ` (the run would take green to ${formatPct(record.requestedPercent)})`
         : '';
     return `## ${HEADLINES[record.status ?? 'unfinished']}: ${split}${planned}`;
+}
+/** At most this many warnings are listed; the log has them all. */
+const WARNINGS_SHOWN = 20;
+/**
+ * The run's warnings (inspection, a lease taken over or broken): each was a log line and an
+ * annotation, but someone reading only the summary must see them too.
+ */
+function warningsSection(record) {
+    const warnings = record.warnings ?? [];
+    if (warnings.length === 0)
+        return '';
+    const shown = warnings
+        .slice(0, WARNINGS_SHOWN)
+        .map((warning) => `> - ${escapeText(warning, LONG)}`);
+    const more = warnings.length - shown.length;
+    return [
+        '> **Warnings:**',
+        ...shown,
+        ...(more > 0 ? [`> - … and ${more} more in the log`] : [])
+    ].join('\n');
 }
 function failureSection(record) {
     if (record.status !== 'failed' && record.status !== 'rolled-back' && record.failure === undefined)
@@ -31425,13 +31753,13 @@ class ProgressLog {
 }
 /** "Baking at 25% green: 40s elapsed, 20s left; alarm pass (2/2 alarms OK)". */
 function progressLine(label, elapsedMs, leftMs, latest) {
-    const time = [`${seconds(elapsedMs)} elapsed`];
+    const time = [`${seconds$1(elapsedMs)} elapsed`];
     if (leftMs !== undefined)
-        time.push(`${seconds(Math.max(0, leftMs))} left`);
+        time.push(`${seconds$1(Math.max(0, leftMs))} left`);
     const gates = [...latest.values()].map((check) => `${check.gate} ${check.status} (${few(check.detail)})`);
     return [`${label}: ${time.join(', ')}`, ...gates].join('; ');
 }
-function seconds(ms) {
+function seconds$1(ms) {
     return `${Math.round(ms / 1000)}s`;
 }
 /** The start of a detail on one line: gate details carry text from the network. */
@@ -31553,13 +31881,15 @@ class GateWatch {
             signal: combine(wait.signal, abort.signal)
         };
         const flight = { startedAt: now, abort, answered: Promise.resolve() };
-        const verdict = (status, detail) => {
+        const verdict = (status, detail, observation) => {
             flight.answer = { gate: gate.name, status, detail, at: this.clock.now(), phase: wait.phase };
+            if (observation)
+                flight.answer.observation = observation;
         };
         // A gate that cannot be checked fails closed.
         flight.answered = Promise.resolve()
             .then(() => gate.check(context))
-            .then((result) => verdict(result.status, result.detail), (error) => verdict('fail', `could not be checked: ${describeError(error)}`));
+            .then((result) => verdict(result.status, result.detail, result.observation), (error) => verdict('fail', `could not be checked: ${describeError(error)}`));
         return flight;
     }
     runWork(work, signal, now) {
@@ -31654,6 +31984,53 @@ async function releaseLease(state) {
     }
 }
 
+/** Before the first write: what any rollback needs. */
+function saveRun(state, runUrl) {
+    const { backend, start } = state;
+    save(state, 'run', {
+        mode: backend.mode,
+        target: backend.target,
+        runUrl,
+        start: toSaved(start),
+        towardBlue: state.towardBlue
+    });
+    saveVerified(state);
+}
+function saveInFlight(state) {
+    const flight = state.inFlight;
+    if (!flight)
+        return save(state, 'in-flight', null);
+    save(state, 'in-flight', {
+        phase: phaseToSaved(flight.phase),
+        from: toSaved(flight.from),
+        movedTraffic: state.movedTraffic
+    });
+}
+function saveVerified(state) {
+    if (!state.lastVerified)
+        return;
+    save(state, 'verified', { state: toSaved(state.lastVerified), movedTraffic: state.movedTraffic });
+    if (!state.inFlight)
+        save(state, 'in-flight', null);
+}
+/** The main step ended with an outcome: the post step has nothing to finish. */
+function saveVerdict(state) {
+    if (state.handedOff || !state.record.status)
+        return;
+    state.journal?.save('verdict', state.record.status);
+}
+function save(state, key, value) {
+    state.journal?.save(key, value === null ? '' : JSON.stringify(value));
+}
+function toSaved(live) {
+    const { split, native, detail, fingerprint } = live;
+    return { permille: split.permille, native, detail, fingerprint };
+}
+function phaseToSaved(phase) {
+    const { summary, calls, expect, movesTraffic } = phase;
+    return { summary, calls, expect: toSaved(expect), movesTraffic };
+}
+
 function newRunState(options) {
     const { backend, clock, settings } = options;
     return {
@@ -31663,6 +32040,7 @@ function newRunState(options) {
         settings,
         signal: options.signal,
         lease: options.lease,
+        journal: options.journal,
         record: {
             mode: backend.mode,
             target: backend.target,
@@ -31712,10 +32090,10 @@ async function readQuietly(state) {
     }
 }
 
-const VERIFY_FIRST_POLL_MS = 250;
+const VERIFY_FIRST_POLL_MS$1 = 250;
 // AWS's convergence is then noticed within 1 s, at 1 request/s: a tenth of ELB's Describe*
 // refill and of Route 53's limit (a 5 s cap made mode targets wait up to 5 s per step for nothing).
-const VERIFY_MAX_POLL_MS = 1000;
+const VERIFY_MAX_POLL_MS$1 = 1000;
 /** A pending gate in the ready check is asked again this soon, backing off to its interval. */
 const READY_FIRST_RECHECK_MS = 250;
 /** Sends one phase's calls. From here until it is verified, the phase is in flight. */
@@ -31729,7 +32107,11 @@ async function writePhase(state, phase, from, signal) {
         state.ready = state.ready === 'never' ? 'never' : 'stale';
         state.current = { split: phase.expect.split, since: state.clock.now() };
     }
+    // Saved before the write: a step killed mid-write leaves the post step what to check.
+    saveInFlight(state);
     await state.backend.apply(sent, signal);
+    // Again once sent: apply() may leave what verify() needs in the phase (Route 53's change id).
+    saveInFlight(state);
 }
 /**
  * Polls verify() with backoff until AWS shows the phase's state: diverged (someone else's edit)
@@ -31738,12 +32120,12 @@ async function writePhase(state, phase, from, signal) {
 async function verifyPhase(state, phase, from, options) {
     const { backend, clock } = state;
     const begun = clock.now();
-    let pause = VERIFY_FIRST_POLL_MS;
+    let pause = VERIFY_FIRST_POLL_MS$1;
     let live = `${from.detail} (not read yet)`;
     const timeout = () => {
         throw new VerifyTimeoutError(`${phase.expect.split}`, options.deadline - begun, live);
     };
-    const gated = options.gated && phase.movesTraffic;
+    const gated = phase.movesTraffic;
     const verified = await state.watch.wait({
         label: `Converging: ${phase.summary}`,
         phase: 'converge',
@@ -31766,7 +32148,7 @@ async function verifyPhase(state, phase, from, options) {
             if (left <= 0)
                 timeout();
             const retryInMs = Math.min(pause, left);
-            pause = Math.min(pause * 2, VERIFY_MAX_POLL_MS);
+            pause = Math.min(pause * 2, VERIFY_MAX_POLL_MS$1);
             return { done: false, retryInMs };
         },
         deadline: options.deadline,
@@ -31774,6 +32156,7 @@ async function verifyPhase(state, phase, from, options) {
     });
     state.lastVerified = verified;
     state.inFlight = undefined;
+    saveVerified(state);
     return verified;
 }
 /** Every gate must pass before traffic moves toward green; 'pending' is waited on. */
@@ -31907,8 +32290,166 @@ function upsertGate(checks, check) {
         checks[index] = check;
 }
 
-/** The runner must leave the runner's 7.5 s SIGINT→SIGTERM grace with room to exit. */
+/** Above the SDK's 15 s request timeout, so one slow answer still lands. */
+const ATTEMPT_TIMEOUT_MS = 20_000;
+const BACKOFF_BASE_MS = 250;
+/** Never more than 10 s between attempts: AWS back is noticed soon. */
+const BACKOFF_CAP_MS = 10_000;
+/**
+ * Calls `call` until it resolves. Errors AWS may outgrow (throttling, 5xx, timeouts, resets, an
+ * attempt past its bound) are tried again; any other error is thrown at once. Throws
+ * RollbackDeadlineError, with the last error, once the deadline passes.
+ */
+async function persist(what, call, options) {
+    const { clock, deadline } = options;
+    const random = options.random ?? Math.random;
+    let last;
+    for (let attempt = 0;; attempt += 1) {
+        const left = deadline.at - clock.now();
+        if (left <= 0)
+            throw new RollbackDeadlineError(what, deadline.budgetMs, last);
+        try {
+            return await bounded(what, call, Math.min(options.attemptTimeoutMs ?? ATTEMPT_TIMEOUT_MS, left));
+        }
+        catch (error) {
+            if (!isRetryable(error))
+                throw error;
+            last = error;
+            const pause = Math.min(backoffMs(attempt, random), Math.max(0, deadline.at - clock.now()));
+            options.onRetry?.(`${what}: ${describeError(error)}; trying again in ${seconds(pause)}`);
+            await clock.sleep(pause);
+        }
+    }
+}
+/** Full jitter (AWS Architecture Blog, "Exponential Backoff And Jitter"): random in [0, cap). */
+function backoffMs(attempt, random = Math.random) {
+    return Math.floor(random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt));
+}
+/**
+ * What AWS may outgrow, by the SDK's own classification (its retry strategy uses the same
+ * functions), looking through our AwsCallError wrappers to the SDK's error.
+ */
+function isRetryable(error) {
+    for (let cause = error, depth = 0; cause instanceof Error && depth < 10; depth += 1) {
+        if (cause instanceof AttemptTimeoutError)
+            return true;
+        const sdk = cause;
+        if (isThrottlingError(sdk) || isTransientError(sdk) || isServerError(sdk))
+            return true;
+        cause = cause.cause;
+    }
+    return false;
+}
+/** One attempt, abandoned (and its call aborted) after `ms`, whether or not it honours signals. */
+async function bounded(what, call, ms) {
+    const controller = new AbortController();
+    let timer;
+    const expired = new Promise((_, reject) => {
+        timer = setTimeout(() => {
+            controller.abort();
+            reject(new AttemptTimeoutError(what, ms));
+        }, ms);
+    });
+    try {
+        return await Promise.race([call(controller.signal), expired]);
+    }
+    finally {
+        clearTimeout(timer);
+    }
+}
+function seconds(ms) {
+    return `${Math.round(ms / 100) / 10}s`;
+}
+
+const VERIFY_FIRST_POLL_MS = 250;
+const VERIFY_MAX_POLL_MS = 1000;
+/**
+ * Applies the rollback phase by phase, each written and verified through AWS trouble, all
+ * within one deadline. No gates (it must finish) and no cancel signal (it goes on although the
+ * run was cancelled). A phase written by an earlier process and still converging (the post step
+ * after a cancelled rollback) is verified, not written again.
+ */
+async function applyRollback(state, plan, live, deadline, retry) {
+    const note = state.record.restore?.exact === false ? ` (nearest: ${state.record.restore.note})` : '';
+    let from = live;
+    const flight = state.inFlight;
+    if (plan.phases.length === 0) {
+        if (flight && live.fingerprint === flight.phase.expect.fingerprint) {
+            from = await verifyUntil(state, flight.phase, flight.from, deadline, retry);
+        }
+        event(state, 'rollback', `Rolled back to ${from.detail}${note}`, plan.to.percent);
+        return from;
+    }
+    for (const [index, phase] of plan.phases.entries()) {
+        await writeThrough(state, phase, from, retry);
+        if (index === plan.phases.length - 1)
+            event(state, 'rollback', `Rolled back to ${phase.expect.detail}${note}`, plan.to.percent);
+        from = await verifyUntil(state, phase, from, deadline, retry);
+    }
+    return from;
+}
+/**
+ * Writes one phase, trying again through AWS trouble. Before a second try it reads: a write
+ * whose answer was lost may have landed (nothing to send), and someone else's edit meanwhile
+ * stops the rollback rather than being written over.
+ */
+async function writeThrough(state, phase, from, retry) {
+    let tried = false;
+    await retry(`write ${phase.summary}`, async (signal) => {
+        if (!tried) {
+            tried = true;
+            return writePhase(state, phase, from, signal);
+        }
+        const live = await state.backend.read(signal);
+        if (live.fingerprint === phase.expect.fingerprint)
+            return;
+        if (live.fingerprint !== from.fingerprint) {
+            const answer = await state.backend.verify(phase, from, signal);
+            if (answer.status === 'diverged')
+                throw new OutOfBandChangeError(from.detail, live.detail);
+        }
+        // The lease is checked (and Route 53's renewed) on every write, a retried one too.
+        await state.backend.apply(await guardWrite(state, phase, signal), signal);
+        saveInFlight(state);
+    });
+}
+/** Polls verify() with backoff until AWS shows the phase's state or the deadline passes. */
+async function verifyUntil(state, phase, from, deadline, retry) {
+    const { backend, clock } = state;
+    const begun = clock.now();
+    let pause = VERIFY_FIRST_POLL_MS;
+    for (;;) {
+        const answer = await retry(`see AWS converge on ${phase.expect.split}`, (signal) => backend.verify(phase, from, signal));
+        if (answer.status === 'converged') {
+            state.lastVerified = answer.state;
+            state.inFlight = undefined;
+            saveVerified(state);
+            return answer.state;
+        }
+        if (answer.status === 'diverged') {
+            throw new OutOfBandChangeError(phase.expect.detail, `${answer.state.detail} (${answer.detail})`);
+        }
+        if (answer.status === 'failed')
+            throw new PhaseFailedError(phase.summary, answer.detail);
+        const left = deadline.at - clock.now();
+        if (left <= 0) {
+            const live = `${answer.state.detail}: ${answer.detail}`;
+            throw new RollbackDeadlineError(`see AWS converge on ${phase.expect.split}`, deadline.budgetMs, new VerifyTimeoutError(`${phase.expect.split}`, clock.now() - begun, live));
+        }
+        await clock.sleep(Math.min(pause, left));
+        pause = Math.min(pause * 2, VERIFY_MAX_POLL_MS);
+    }
+}
+
+/**
+ * A cancelled run's whole rollback (read, write, verify) must end within the runner's 7.5 s
+ * SIGINT→SIGTERM grace with room to report and exit; what it cannot finish, the post step does.
+ */
 const CANCEL_ROLLBACK_BUDGET_MS = 6000;
+/** How long a failed rollback may look at AWS to report where it left traffic. */
+const LAST_LOOK_MS = 10_000;
+/** Long enough to outlast a regional API blip; a post step after a cancel has 5 minutes. */
+const DEFAULT_ROLLBACK_TIMEOUT_MS = 240_000;
 /**
  * Records why the run stopped, then rolls back when that is safe: only our own writes are
  * undone, never toward green, never onto a blue that cannot take traffic, and never after an
@@ -31944,10 +32485,23 @@ async function handleFailure(state, error) {
         record.failure = `${reason}. Stopped while moving toward blue, at ${live?.detail ?? 'a split that could not be read'}; traffic was not moved back toward green`;
         return finish(state, 'failed', live);
     }
+    // One deadline over the whole rollback (read, blue's health, writes, verify): a cancelled run
+    // has the runner's grace, any other the rollback-timeout, to outlast AWS trouble.
+    const cancelled = error instanceof CancelledError;
+    const budgetMs = cancelled
+        ? CANCEL_ROLLBACK_BUDGET_MS
+        : (settings.rollbackTimeoutMs ?? DEFAULT_ROLLBACK_TIMEOUT_MS);
+    const deadline = { at: state.clock.now() + budgetMs, budgetMs };
+    const retry = (what, call, within = deadline) => persist(what, call, {
+        clock: state.clock,
+        deadline: within,
+        // A log line, not an annotation: a long outage would bury the run's one real annotation.
+        onRetry: (message) => state.log.info(message)
+    });
     let plan;
     try {
-        const live = await state.backend.read();
-        if (!(await isOurs(state, live))) {
+        const live = await retry('read the live state', (signal) => state.backend.read(signal));
+        if (!(await isOurs(state, live, retry))) {
             const change = new OutOfBandChangeError(state.lastVerified.detail, live.detail);
             record.failure = `${reason}. ${change.message}`;
             event(state, 'out-of-band', record.failure, live.split.percent);
@@ -31960,22 +32514,58 @@ async function handleFailure(state, error) {
             return finish(state, 'failed', live);
         }
         if (plan.to.permille < live.split.permille)
-            await requireBlueCapacity(state, live, undefined);
+            await checkBlue(state, live, deadline, retry);
         state.log.warning(`Rolling back to ${plan.to} (${plan.phases.at(-1)?.expect.detail ?? live.detail})`);
-        const budget = error instanceof CancelledError
-            ? Math.min(CANCEL_ROLLBACK_BUDGET_MS, settings.verifyTimeoutMs)
-            : settings.verifyTimeoutMs;
-        const restored = await applyRollback(state, plan, live, state.clock.now() + budget, error);
+        const restored = await applyRollback(state, plan, live, deadline, retry);
         finish(state, 'rolled-back', restored);
     }
     catch (rollbackError) {
-        const now = await readQuietly(state);
+        if (cancelled && rollbackError instanceof RollbackDeadlineError) {
+            // No time left to read: say what is unfinished; the post step finishes it.
+            state.handedOff = rollbackError.what;
+            record.failure = `${reason}. The rollback to ${plan?.to ?? 'the start'} did not finish within the cancel grace: ${describeError(rollbackError)}. The post step finishes it`;
+            event(state, 'rollback-failed', record.failure);
+            state.log.error(record.failure);
+            return finish(state, 'failed', undefined);
+        }
+        // The deadline has passed: one short look at AWS, so the report says where traffic is.
+        const now = await retry('read the live state', (signal) => state.backend.read(signal), {
+            at: state.clock.now() + LAST_LOOK_MS,
+            budgetMs: LAST_LOOK_MS
+        }).catch(() => undefined);
         const where = now ? `AWS now shows ${now.detail}` : 'the live state could not be read';
         record.failure = `${reason}. Rollback to ${plan?.to ?? 'the start'} failed: ${describeError(rollbackError)}; ${where}`;
         event(state, 'rollback-failed', record.failure, now?.split.percent);
         state.log.error(record.failure);
         finish(state, 'failed', now);
     }
+}
+/**
+ * Blue must be able to take the traffic, but a blue whose health cannot be read (its reads hang
+ * or fail) still beats a green that failed: the rollback goes to the blue that carried traffic
+ * at the start, and says so. Only a blue AWS reports unhealthy stops it.
+ */
+async function checkBlue(state, live, deadline, retry) {
+    // A third of what is left, so the rollback's writes keep most of it.
+    const left = deadline.at - state.clock.now();
+    const within = { at: state.clock.now() + Math.max(1000, left / 3), budgetMs: deadline.budgetMs };
+    let answer;
+    try {
+        answer = await retry("read blue's health", (signal) => state.backend.blueCapacity(live, signal), within.at < deadline.at ? within : deadline);
+    }
+    catch (error) {
+        const start = state.start;
+        if (!(error instanceof RollbackDeadlineError) && !isRetryable(error))
+            throw error;
+        if (start.split.equals(Split.GREEN))
+            throw error;
+        const note = `Blue's health could not be read (${describeError(error)}): rolling back to the blue that carried ${start.split.bluePercent}% of the traffic at the start`;
+        state.log.warning(note);
+        state.record.warnings = [...(state.record.warnings ?? []), note];
+        return;
+    }
+    if (!answer.ok)
+        throw new BlueNotReadyError(answer.detail);
 }
 function causeOf(error) {
     if (error instanceof GateFailedError)
@@ -31991,13 +32581,13 @@ function causeOf(error) {
  * the phase in flight's start and its end (a backend may be midway: targets registered, not
  * healthy yet), which verify() tells apart from someone else's edit.
  */
-async function isOurs(state, live) {
+async function isOurs(state, live, retry) {
     if (live.fingerprint === state.lastVerified.fingerprint)
         return true;
     const flight = state.inFlight;
     if (!flight)
         return false;
-    const answer = await state.backend.verify(flight.phase, flight.from);
+    const answer = await retry('read the phase in flight', (signal) => state.backend.verify(flight.phase, flight.from, signal));
     return answer.status !== 'diverged';
 }
 /**
@@ -32012,41 +32602,6 @@ function rollbackPlan(state, start, live) {
         return restore;
     }
     return state.backend.plan(live, state.backend.quantize(rollbackTo, live));
-}
-/**
- * Applies the rollback phase by phase, each verified (no gates: it must finish), all within one
- * budget. No cancel signal: a rollback goes on although the run was cancelled.
- */
-async function applyRollback(state, plan, live, deadline, cause) {
-    let from = live;
-    const note = state.record.restore?.exact === false ? ` (nearest: ${state.record.restore.note})` : '';
-    if (plan.phases.length === 0) {
-        event(state, 'rollback', `Rolled back to ${live.detail}${note}`, plan.to.percent);
-        return live;
-    }
-    for (const [index, phase] of plan.phases.entries()) {
-        await writePhase(state, phase, from, undefined);
-        const last = index === plan.phases.length - 1;
-        if (last)
-            event(state, 'rollback', `Rolled back to ${phase.expect.detail}${note}`, plan.to.percent);
-        try {
-            from = await verifyPhase(state, phase, from, { gated: false, deadline });
-        }
-        catch (verifyError) {
-            // Cancelled runs have seconds, not minutes: a rollback that is written and reads back as
-            // the target, but is still converging (Route 53 INSYNC + TTL), is rolled back.
-            const now = await readQuietly(state);
-            const written = last && now?.split.equals(plan.to);
-            if (!(cause instanceof CancelledError &&
-                verifyError instanceof VerifyTimeoutError &&
-                written)) {
-                throw verifyError;
-            }
-            state.record.failure = `${describeError(cause)}. Rolled back to ${now.detail}; AWS had not finished converging when the run had to end (${describeError(verifyError)})`;
-            return now;
-        }
-    }
-    return from;
 }
 
 /**
@@ -32067,6 +32622,7 @@ async function runShift(options) {
     await releaseLease(state);
     state.record.finishedAt = state.clock.now();
     event(state, 'done', `Run ${state.record.status}`, state.record.finalPercent);
+    saveVerdict(state);
     return state.record;
 }
 async function shift(state, buildGates) {
@@ -32102,6 +32658,8 @@ async function shift(state, buildGates) {
         return finish(state, 'no-op', start);
     await takeLease(state);
     state.towardBlue = target.permille < start.split.permille;
+    // Before the first write: what the post step needs should this process die.
+    saveRun(state, state.record.context.runUrl);
     for (const [index, step] of steps.entries()) {
         await log.group(`Step ${index + 1}/${steps.length}: ${stepName(step)}`, () => runStep(state, index, step, steps.length));
     }
@@ -32363,7 +32921,8 @@ function readCommonSettings(read, modes, env = process.env) {
         region,
         checkIntervalMs: durationInput(read, 'check-interval', '10s', MAX_DURATION_MS, false),
         verifyTimeoutMs: durationInput(read, 'verify-timeout', '5m', MAX_DURATION_MS, false),
-        healthTimeoutMs: durationInput(read, 'health-timeout', '5m')
+        healthTimeoutMs: durationInput(read, 'health-timeout', '5m'),
+        rollbackTimeoutMs: durationInput(read, 'rollback-timeout', '4m', MAX_DURATION_MS, false)
     };
 }
 function rollbackPercent(raw) {
@@ -32419,21 +32978,9 @@ function resolveRegion$1(read, env) {
  * read and validated before the first AWS client exists.
  */
 async function run(signal) {
-    let settings, backendDefinition, modeSettings, gateSettings, breakLease;
+    let read;
     try {
-        // The settings block (one place for a reusable workflow's settings), inputs overriding it.
-        const read = withSettings((name) => getInput(name));
-        // Probe URLs may carry credentials: masked in the log before anything can print them.
-        for (const secret of probeUrlSecrets(read('probe-urls')))
-            setSecret(secret);
-        settings = readCommonSettings(read, MODE_NAMES);
-        for (const warning$1 of inputWarnings(process.env, settings.mode, read))
-            warning(warning$1);
-        backendDefinition = backendFor(settings.mode);
-        const common = settings;
-        modeSettings = backendDefinition.readInputs(read, common);
-        gateSettings = GATES.map((gate) => ({ gate, settings: gate.readInputs(read, common) }));
-        breakLease = readLeaseInputs(read, common.mode, modeSettings);
+        read = readAction();
     }
     catch (error) {
         if (!(error instanceof InputError))
@@ -32442,6 +32989,7 @@ async function run(signal) {
         setFailed(error.message);
         return undefined;
     }
+    const { settings, backendDefinition, modeSettings, gateSettings, breakLease } = read;
     // With step debug logging on, each AWS call is a debug line with its request id.
     const clients = createClients(settings.region, {}, isDebug() ? debug : undefined);
     const logger = actionsLogger();
@@ -32471,17 +33019,39 @@ async function run(signal) {
         settings,
         context: runContext(),
         signal,
-        lease
+        lease,
+        // What the post step needs to finish a rollback this process could not (src/post-run.ts).
+        journal: { save: (key, value) => saveState(key, value) }
     });
     await report(record);
     return record;
 }
-async function report(record) {
+/**
+ * Every input read and validated, before any AWS client exists (the post step reads the same
+ * inputs the same way). Throws InputError.
+ */
+function readAction() {
+    // The settings block (one place for a reusable workflow's settings), inputs overriding it.
+    const read = withSettings((name) => getInput(name));
+    // Probe URLs may carry credentials: masked in the log before anything can print them.
+    for (const secret of probeUrlSecrets(read('probe-urls')))
+        setSecret(secret);
+    const settings = readCommonSettings(read, MODE_NAMES);
+    for (const warning$1 of inputWarnings(process.env, settings.mode, read))
+        warning(warning$1);
+    const backendDefinition = backendFor(settings.mode);
+    const modeSettings = backendDefinition.readInputs(read, settings);
+    const gateSettings = GATES.map((gate) => ({ gate, settings: gate.readInputs(read, settings) }));
+    const breakLease = readLeaseInputs(read, settings.mode, modeSettings);
+    return { settings, backendDefinition, modeSettings, gateSettings, breakLease };
+}
+/** Outputs, job summary (after `heading`, if any) and one annotation when the run failed. */
+async function report(record, heading = '') {
     for (const [name, value] of Object.entries(renderOutputs(record)))
         setOutput(name, value);
     if (process.env.GITHUB_STEP_SUMMARY) {
         try {
-            await summary.addRaw(renderSummary(record)).write();
+            await summary.addRaw(heading + renderSummary(record)).write();
         }
         catch (error) {
             warning(`Could not write the job summary: ${describeError(error)}`);

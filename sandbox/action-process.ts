@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url'
 
 /** The bundled action, as committed: what a workflow runs. */
 export const ACTION = resolve(dirname(fileURLToPath(import.meta.url)), '../dist/index.js')
+/** The bundled post step (runs.post), which the runner starts after the main step. */
+export const POST_ACTION = resolve(dirname(fileURLToPath(import.meta.url)), '../dist/post/index.js')
 
 export interface ActionResult {
   code: number | null
@@ -17,6 +19,8 @@ export interface ActionResult {
   stdout: string
   outputs: Record<string, string>
   summary: string
+  /** What the step saved for its post step (GITHUB_STATE), by name: the last value of each. */
+  state: Record<string, string>
   /** Where the job summary was written. */
   summaryPath: string
   /** Milliseconds from spawn to exit. */
@@ -30,26 +34,33 @@ export interface RunningAction {
   done: Promise<ActionResult>
 }
 
-/** Inputs keyed by their action.yml names, e.g. { 'listener-arn': … }. */
+/**
+ * Inputs keyed by their action.yml names, e.g. { 'listener-arn': … }. `entry` is POST_ACTION for
+ * the post step, given the main step's state as the runner gives it: { STATE_name: value }.
+ */
 export function startAction(
   inputs: Record<string, string>,
-  env: Record<string, string>
+  env: Record<string, string>,
+  entry = ACTION
 ): RunningAction {
   const dir = mkdtempSync(join(tmpdir(), 'aws-traffic-shift-e2e-'))
   const outputFile = join(dir, 'output')
   const summaryFile = join(dir, 'summary.md')
+  const stateFile = join(dir, 'state')
   writeFileSync(outputFile, '')
   writeFileSync(summaryFile, '')
+  writeFileSync(stateFile, '')
   const inputEnv = Object.fromEntries(
     Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value])
   )
   const started = Date.now()
-  const child = spawn(process.execPath, [ACTION], {
+  const child = spawn(process.execPath, [entry], {
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? dir,
       GITHUB_OUTPUT: outputFile,
       GITHUB_STEP_SUMMARY: summaryFile,
+      GITHUB_STATE: stateFile,
       GITHUB_REPOSITORY: 'octo/shop',
       GITHUB_RUN_ID: '42',
       GITHUB_SERVER_URL: 'https://github.com',
@@ -85,6 +96,7 @@ export function startAction(
         stdout,
         outputs: parseOutputs(readFileSync(outputFile, 'utf8')),
         summary: readFileSync(summaryFile, 'utf8'),
+        state: parseOutputs(readFileSync(stateFile, 'utf8')),
         summaryPath: summaryFile,
         elapsedMs: Date.now() - started
       })
@@ -121,7 +133,12 @@ export function runAction(
   return startAction(inputs, env).done
 }
 
-/** Outputs as @actions/core writes them (name<<delimiter / value / delimiter). */
+/** The post step's environment as the runner builds it from the main step's saved state. */
+export function stateEnv(state: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(state).map(([name, value]) => [`STATE_${name}`, value]))
+}
+
+/** Outputs (and state) as @actions/core writes them (name<<delimiter / value / delimiter). */
 export function parseOutputs(text: string): Record<string, string> {
   const found: Record<string, string> = {}
   for (const match of text.matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm))

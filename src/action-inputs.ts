@@ -21,6 +21,7 @@ export const ACTION_INPUTS: Readonly<Record<string, readonly string[] | typeof A
   'check-interval': ALL,
   'verify-timeout': ALL,
   'health-timeout': ALL,
+  'rollback-timeout': ALL,
   'min-healthy-percent': ALL,
   alarms: ALL,
   'probe-urls': ALL,

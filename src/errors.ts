@@ -132,3 +132,34 @@ export function describeError(error: unknown): string {
   }
   return String(error)
 }
+
+/** One attempt of a persisted call took longer than its bound; the call is tried again. */
+export class AttemptTimeoutError extends Error {
+  constructor(what: string, ms: number) {
+    super(`${what}: no answer within ${ms / 1000}s`)
+    this.name = 'AttemptTimeoutError'
+  }
+}
+
+/** A rollback kept trying until its deadline and AWS never answered as it must. */
+export class RollbackDeadlineError extends Error {
+  constructor(
+    readonly what: string,
+    deadlineMs: number,
+    readonly last: unknown
+  ) {
+    super(
+      `could not ${what} within the rollback's ${Math.round(deadlineMs / 100) / 10}s` +
+        (last === undefined ? '' : ` (last error: ${describeError(last)})`)
+    )
+    this.name = 'RollbackDeadlineError'
+  }
+}
+
+/** The post step found a main step that ended without a verdict: cancelled, killed or timed out. */
+export class UnfinishedRunError extends Error {
+  constructor(detail: string) {
+    super(`The main step ended without a verdict (${detail})`)
+    this.name = 'UnfinishedRunError'
+  }
+}

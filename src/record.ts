@@ -11,6 +11,41 @@ export interface GateCheck {
   at: number
   /** When the gate was asked: before a shift, while a write converged, or during a bake. */
   phase?: 'ready' | 'converge' | 'bake'
+  /** What the gate measured, as numbers, for the report (detail says it in words). */
+  observation?: GateObservation
+}
+
+/** One side's ALB figures over the minutes a gate looked at. */
+export interface SideFigures {
+  /** RequestCount. */
+  requests: number
+  /** HTTPCode_Target_5XX_Count. */
+  errors: number
+  /** TargetResponseTime p99 in seconds; absent when not read or CloudWatch had none. */
+  p99?: number
+}
+
+/** The running evidence of one sequential check: it fails once eValue reaches threshold (1/α). */
+export interface Evidence {
+  check: string
+  status: 'pass' | 'pending' | 'fail'
+  eValue: number
+  threshold: number
+}
+
+/**
+ * A gate's measurement as data, so the report renders numbers instead of parsing details. Every
+ * field is optional: each gate fills what it measures.
+ */
+export interface GateObservation {
+  /** The CloudWatch minutes the figures cover, [start, end) in ms since epoch. */
+  window?: { start: number; end: number }
+  /** Green's observed share of the requests (0 to 1), e.g. traffic-split's judged share. */
+  greenShare?: number
+  green?: SideFigures
+  blue?: SideFigures
+  /** The sequential checks' evidence over every minute since green first took traffic. */
+  evidence?: Evidence[]
 }
 
 /** One phase of a step, as applied: its calls were sent, then verified. */

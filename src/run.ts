@@ -26,25 +26,16 @@ import { readCommonSettings } from './settings.js'
  * read and validated before the first AWS client exists.
  */
 export async function run(signal?: AbortSignal): Promise<RunRecord | undefined> {
-  let settings, backendDefinition, modeSettings, gateSettings, breakLease
+  let read
   try {
-    // The settings block (one place for a reusable workflow's settings), inputs overriding it.
-    const read: InputReader = withSettings((name) => core.getInput(name))
-    // Probe URLs may carry credentials: masked in the log before anything can print them.
-    for (const secret of probeUrlSecrets(read('probe-urls'))) core.setSecret(secret)
-    settings = readCommonSettings(read, MODE_NAMES)
-    for (const warning of inputWarnings(process.env, settings.mode, read)) core.warning(warning)
-    backendDefinition = backendFor(settings.mode)
-    const common = settings
-    modeSettings = backendDefinition.readInputs(read, common)
-    gateSettings = GATES.map((gate) => ({ gate, settings: gate.readInputs(read, common) }))
-    breakLease = readLeaseInputs(read, common.mode, modeSettings)
+    read = readAction()
   } catch (error) {
     if (!(error instanceof InputError)) throw error
     core.setOutput('status', 'failed')
     core.setFailed(error.message)
     return undefined
   }
+  const { settings, backendDefinition, modeSettings, gateSettings, breakLease } = read
 
   // With step debug logging on, each AWS call is a debug line with its request id.
   const clients = createClients(settings.region, {}, core.isDebug() ? core.debug : undefined)
@@ -76,17 +67,38 @@ export async function run(signal?: AbortSignal): Promise<RunRecord | undefined> 
     settings,
     context: runContext(),
     signal,
-    lease
+    lease,
+    // What the post step needs to finish a rollback this process could not (src/post-run.ts).
+    journal: { save: (key, value) => core.saveState(key, value) }
   })
   await report(record)
   return record
 }
 
-async function report(record: RunRecord): Promise<void> {
+/**
+ * Every input read and validated, before any AWS client exists (the post step reads the same
+ * inputs the same way). Throws InputError.
+ */
+export function readAction() {
+  // The settings block (one place for a reusable workflow's settings), inputs overriding it.
+  const read: InputReader = withSettings((name) => core.getInput(name))
+  // Probe URLs may carry credentials: masked in the log before anything can print them.
+  for (const secret of probeUrlSecrets(read('probe-urls'))) core.setSecret(secret)
+  const settings = readCommonSettings(read, MODE_NAMES)
+  for (const warning of inputWarnings(process.env, settings.mode, read)) core.warning(warning)
+  const backendDefinition = backendFor(settings.mode)
+  const modeSettings = backendDefinition.readInputs(read, settings)
+  const gateSettings = GATES.map((gate) => ({ gate, settings: gate.readInputs(read, settings) }))
+  const breakLease = readLeaseInputs(read, settings.mode, modeSettings)
+  return { settings, backendDefinition, modeSettings, gateSettings, breakLease }
+}
+
+/** Outputs, job summary (after `heading`, if any) and one annotation when the run failed. */
+export async function report(record: RunRecord, heading = ''): Promise<void> {
   for (const [name, value] of Object.entries(renderOutputs(record))) core.setOutput(name, value)
   if (process.env.GITHUB_STEP_SUMMARY) {
     try {
-      await core.summary.addRaw(renderSummary(record)).write()
+      await core.summary.addRaw(heading + renderSummary(record)).write()
     } catch (error) {
       core.warning(`Could not write the job summary: ${describeError(error)}`)
     }
@@ -111,7 +123,7 @@ export function actionsLogger(): Logger {
 }
 
 /** Who and what moved traffic, from the workflow run's environment. */
-function runContext(): RunContext {
+export function runContext(): RunContext {
   const { repository, sha, actor, workflow, job } = githubContext
   return {
     repository,

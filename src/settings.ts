@@ -32,6 +32,8 @@ export interface CommonSettings {
   verifyTimeoutMs: number
   /** How long green may stay `initial`/`unused` before target health fails. */
   healthTimeoutMs: number
+  /** How long a rollback (and the post step's) keeps trying through AWS trouble. */
+  rollbackTimeoutMs: number
 }
 
 export const DEFAULT_BAKE = '2m'
@@ -62,7 +64,8 @@ export function readCommonSettings(
     region,
     checkIntervalMs: durationInput(read, 'check-interval', '10s', MAX_DURATION_MS, false),
     verifyTimeoutMs: durationInput(read, 'verify-timeout', '5m', MAX_DURATION_MS, false),
-    healthTimeoutMs: durationInput(read, 'health-timeout', '5m')
+    healthTimeoutMs: durationInput(read, 'health-timeout', '5m'),
+    rollbackTimeoutMs: durationInput(read, 'rollback-timeout', '4m', MAX_DURATION_MS, false)
   }
 }
 

@@ -175,7 +175,7 @@ describe('runShift', () => {
     expect(backend.live.percent).toBe(0)
   })
 
-  it('counts a cancelled rollback that is written but still converging as rolled back', async () => {
+  it('hands a cancelled rollback still converging at the grace to the post step', async () => {
     const backend = new FakeBackend(0)
     const controller = new AbortController()
     const gate = new ScriptedGate('alarm', (_n, c) => {
@@ -185,12 +185,18 @@ describe('runShift', () => {
       }
       return PASS
     })
-    const record = await setup(backend, { gates: [gate], signal: controller.signal }).run()
-    expect(record.status).toBe('rolled-back')
+    const saved = new Map<string, string>()
+    const { options } = setup(backend, { gates: [gate], signal: controller.signal })
+    const record = await runShift({ ...options, journal: { save: (k, v) => saved.set(k, v) } })
+    // Written, but AWS had not finished: not called rolled back, and no verdict saved, so the
+    // post step verifies it.
     expect(backend.live.percent).toBe(0)
-    expect(record.failure).toContain(
-      'Rolled back to blue 1000 / green 0; AWS had not finished converging when the run had to end'
-    )
+    expect(record.status).toBe('failed')
+    expect(record.failure).toContain('did not finish within the cancel grace')
+    expect(record.failure).toContain('see AWS converge on 0% green')
+    expect(record.failure).toContain('The post step finishes it')
+    expect(saved.has('verdict')).toBe(false)
+    expect(JSON.parse(saved.get('in-flight')!).phase.expect.permille).toBe(0)
   })
 
   it('does not undo an out-of-band change made during a bake when a gate then fails', async () => {

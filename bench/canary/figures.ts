@@ -2,6 +2,7 @@
 import type { Figure } from '../figure.js'
 import { median } from '../stats.js'
 import type { CanaryMeasurements, Method } from './experiment.js'
+import { CANARY_E2E, type CanarySandboxRun, SANDBOX_MINUTE_MS } from './sandbox.js'
 
 const S8 = '8. Canary analysis'
 
@@ -80,4 +81,27 @@ export function canaryFigures(m: CanaryMeasurements): Figure[] {
       ]
     : []
   return [...falseFail, ...detection, ...lead]
+}
+
+/** The end-to-end figure: the same 2× case through dist/index.js, the sandbox and real traffic. */
+export function canarySandboxFigures(runs: CanarySandboxRun[]): Figure[] {
+  if (runs.length === 0) return []
+  const censored = CANARY_E2E.horizonMinutes + 1
+  const byCanary = runs.filter((run) => run.failedGate === 'canary-analysis').length
+  const perMinute = median(runs.map((run) => run.requestsPerMinute))
+  const green = CANARY_E2E.greenPercent
+  return [
+    {
+      section: S8,
+      name: "End to end: 2× blue's 5XX rate, first shift → rollback (sandbox minutes)",
+      unit: 'min',
+      digits: 1,
+      values: runs.map((run) => run.minutes ?? censored),
+      note:
+        `dist/index.js on the sandbox, ${CANARY_E2E.clients} clients; blue ${CANARY_E2E.blueErrorRate * 100} % 5XX, ` +
+        `green ${CANARY_E2E.greenErrorRate * 100} % at ${green} %; ${Math.round(perMinute).toLocaleString('en-US')} ` +
+        `requests per sandbox minute (${SANDBOX_MINUTE_MS / 1000} s); ${byCanary}/${runs.length} rolled back by ` +
+        `canary-analysis (${censored}: not within ${CANARY_E2E.horizonMinutes})`
+    }
+  ]
 }

@@ -6,15 +6,15 @@
  */
 import {
   errorRateTest,
-  type ErrorRateVerdict,
   type LatencyMinute,
   latencyTest,
-  type LatencyVerdict,
+  type MinutePair,
   pairMinutes,
   type Series,
   sumSeries
 } from '../analysis/index.js'
 import type { MetricScope, Side } from '../backends/sides.js'
+import type { Evidence } from '../record.js'
 import { AwsCallError, InputError } from '../errors.js'
 import { optional, parseEnum, parseInteger, parseList } from '../inputs.js'
 import {
@@ -24,6 +24,8 @@ import {
   readMetricPeriod,
   readMetrics
 } from './alb-metrics.js'
+import { errorRateDetail, LATENCY_STAT, latencyDetail } from './canary-detail.js'
+import { canaryObservation, evidence } from './canary-observation.js'
 import type { Gate, GateContext, GateDefinition, GateDeps, GateResult } from './gate.js'
 import { checkTimeoutFor, worstOf } from './verdicts.js'
 
@@ -41,8 +43,6 @@ export interface CanaryAnalysisSettings {
   minuteMs: number
 }
 
-/** The latency check compares this percentile of TargetResponseTime. */
-export const LATENCY_STAT = 'p99'
 const ALPHA = /^0?\.\d+$/
 
 export const canaryAnalysis: GateDefinition<CanaryAnalysisSettings> = {
@@ -120,11 +120,6 @@ const REQUESTS = 'RequestCount'
 const ERRORS = 'HTTPCode_Target_5XX_Count'
 const LATENCY = 'TargetResponseTime'
 
-const count = (n: number) => n.toLocaleString('en-US')
-const rate = (r: number | undefined) => (r === undefined ? 'n/a' : `${(r * 100).toFixed(2)}%`)
-const figure = (e: number) => (e >= 100 ? count(Math.round(e)) : e.toPrecision(3))
-const minutes = (n: number | undefined) => `${n} minute${n === 1 ? '' : 's'}`
-
 class CanaryAnalysisGate implements Gate {
   readonly name = 'canary-analysis'
   readonly intervalMs: number
@@ -170,21 +165,29 @@ class CanaryAnalysisGate implements Gate {
       return { status: 'pass', detail: 'green takes no traffic yet: nothing to compare' }
     }
     // Both tests condition on each minute's own counts, so the minute green joined counts too.
-    const window = publishedMinutes(
-      this.greenSince,
-      this.deps.clock.now(),
-      this.settings.minuteMs,
-      true
-    )
+    const minuteMs = this.settings.minuteMs
+    const window = publishedMinutes(this.greenSince, this.deps.clock.now(), minuteMs, true)
     const series = await readMetrics(this.deps.clients, this.requests(), window, context.signal)
+    const paired = this.errorMinutes(series, window.minutes)
+    const latency = this.settings.checks.includes('latency')
+      ? this.latencyMinutes(series, window.minutes)
+      : undefined
     // Each check gets an equal share of α, so the gate's false-fail rate stays within α.
     const alpha = this.settings.alpha / this.settings.checks.length
-    const results = this.settings.checks.map((check) =>
+    const checks = this.settings.checks.map((check) =>
       check === 'error-rate'
-        ? this.errorRate(series, window.minutes, alpha)
-        : this.latency(series, window.minutes, alpha)
+        ? this.errorRate(paired, window.minutes.length, alpha)
+        : this.latency(latency!, alpha)
     )
-    return worstOf(results)
+    // The step's figures cover its own minutes, from the one its split took effect in.
+    const stepStart = Math.floor(context.since / minuteMs) * minuteMs
+    const observation = canaryObservation(
+      { start: stepStart, end: window.end },
+      paired,
+      latency,
+      checks.map((check) => check.evidence)
+    )
+    return { ...worstOf(checks.map((check) => check.result)), observation }
   }
 
   private requests(): MetricRequest[] {
@@ -206,17 +209,15 @@ class CanaryAnalysisGate implements Gate {
     return this.scopes[side].map((_, i) => series.get(metricId(side, i, metricName))!)
   }
 
-  private errorRate(series: Map<string, Series>, minutes: number[], alpha: number): GateResult {
+  private errorMinutes(series: Map<string, Series>, minutes: number[]): MinutePair[] {
     const side = (name: SideName) => ({
       requests: this.seriesOf(series, name, REQUESTS),
       errors: this.seriesOf(series, name, ERRORS)
     })
-    const paired = pairMinutes(side('blue'), side('green'), minutes)
-    const verdict = errorRateTest(paired, { alpha, minRequests: this.settings.minRequests })
-    return { status: verdict.status, detail: errorRateDetail(verdict, minutes.length) }
+    return pairMinutes(side('blue'), side('green'), minutes)
   }
 
-  private latency(series: Map<string, Series>, minutes: number[], alpha: number): GateResult {
+  private latencyMinutes(series: Map<string, Series>, minutes: number[]): LatencyMinute[] {
     const perMinute = (side: SideName) => {
       const requests = this.seriesOf(series, side, REQUESTS).map((one) => sumSeries([one]))
       const p99 = this.seriesOf(series, side, LATENCY).map((one) => sumSeries([one]))
@@ -224,17 +225,36 @@ class CanaryAnalysisGate implements Gate {
     }
     const blue = perMinute('blue')
     const green = perMinute('green')
-    const paired: LatencyMinute[] = minutes.map((at) => ({ at, blue: blue(at), green: green(at) }))
+    return minutes.map((at) => ({ at, blue: blue(at), green: green(at) }))
+  }
+
+  private errorRate(paired: MinutePair[], minuteCount: number, alpha: number): CheckOutcome {
+    const verdict = errorRateTest(paired, { alpha, minRequests: this.settings.minRequests })
+    return {
+      result: { status: verdict.status, detail: errorRateDetail(verdict, minuteCount) },
+      evidence: evidence('error-rate', verdict)
+    }
+  }
+
+  private latency(paired: LatencyMinute[], alpha: number): CheckOutcome {
     const verdict = latencyTest(paired, {
       alpha,
       minRequests: this.settings.minRequests,
       relativeTolerance: this.settings.latencyTolerance
     })
     return {
-      status: verdict.status,
-      detail: latencyDetail(verdict, this.settings.latencyTolerance)
+      result: {
+        status: verdict.status,
+        detail: latencyDetail(verdict, this.settings.latencyTolerance)
+      },
+      evidence: evidence('latency', verdict)
     }
   }
+}
+
+interface CheckOutcome {
+  result: GateResult
+  evidence: Evidence
 }
 
 /**
@@ -260,37 +280,4 @@ function percentileAt(
     }
   })
   return weight > 0 ? { requests: total, value: weighted / weight } : { requests: total }
-}
-
-function errorRateDetail(verdict: ErrorRateVerdict, minuteCount: number): string {
-  const { blue, green } = verdict
-  const ratio =
-    verdict.rateRatio === undefined
-      ? 'no 5XX on either side'
-      : verdict.rateRatio === Infinity
-        ? 'only green has 5XX'
-        : `ratio ${verdict.rateRatio.toFixed(2)}×`
-  const figures =
-    `5XX: green ${rate(green.rate)} (${count(green.errors)} of ${count(green.requests)}), ` +
-    `blue ${rate(blue.rate)} (${count(blue.errors)} of ${count(blue.requests)}), ${ratio}, ` +
-    `e-value ${figure(verdict.eValue)} (fails at ${figure(verdict.threshold)}) ` +
-    `over ${minutes(minuteCount)}`
-  if (verdict.status === 'fail') {
-    return (
-      `green's 5XX rate is higher than blue's: ${figures}; it first reached the threshold after ` +
-      `${minutes(verdict.failedAfterMinutes)}`
-    )
-  }
-  if (verdict.status === 'pending') return `${figures}; may pass once ${verdict.sample.detail}`
-  return `green's 5XX rate no worse than blue's: ${figures}`
-}
-
-function latencyDetail(verdict: LatencyVerdict, tolerance: number): string {
-  const slower = `green's ${LATENCY_STAT} above blue's by more than ${+(tolerance * 100).toFixed(2)}%`
-  const figures =
-    `${LATENCY} ${slower} in ${verdict.slower} of ${verdict.compared} compared minutes, ` +
-    `e-value ${figure(verdict.eValue)} (fails at ${figure(verdict.threshold)})`
-  if (verdict.status === 'fail') return `green is slower than blue: ${figures}`
-  if (verdict.status === 'pending') return `${figures}; may pass once ${verdict.sample.detail}`
-  return `green no slower than blue: ${figures}`
 }

@@ -3,6 +3,7 @@ import type { ClientFactory } from '../aws/clients.js'
 import type { Clock } from '../clock.js'
 import type { InputReader } from '../inputs.js'
 import type { Logger } from '../logger.js'
+import type { GateObservation } from '../record.js'
 import type { CommonSettings, Mode } from '../settings.js'
 import type { Split } from '../split.js'
 
@@ -12,6 +13,8 @@ export interface GateResult {
   status: GateStatus
   /** What the gate saw, for the log, the summary and the failure annotation. */
   detail: string
+  /** The same as numbers, recorded on the step for the report; gates that measure fill it. */
+  observation?: GateObservation
 }
 
 export interface GateContext {

@@ -45,6 +45,8 @@ class TargetHealthGate implements Gate {
   readonly checkTimeoutMs: number
   /** When this gate first saw each target waiting (initial, unused: NotInUse), by target key. */
   private readonly waitingSince = new WaitingSince()
+  /** When this gate first saw none of a shared group's green targets registered, by group. */
+  private readonly unregisteredSince = new WaitingSince()
 
   constructor(
     private readonly settings: TargetHealthSettings,
@@ -95,6 +97,19 @@ class TargetHealthGate implements Gate {
         detail: `${name}: ${seen.length} targets not registered yet (green carries no traffic)`
       }
     }
+    if (registered.length === 0 && context.phase === 'converge') {
+      // ELB's reads are eventually consistent: the run's RegisterTargets may not show yet.
+      const waited = this.unregisteredSince.waited(group.arn, now)
+      if (waited < this.deps.settings.healthTimeoutMs) {
+        return {
+          status: 'pending',
+          detail:
+            `${name}: none of ${seen.length} targets shows as registered yet (ELB's reads ` +
+            `can lag a registration); waiting ${seconds(waited)} of health-timeout ` +
+            seconds(this.deps.settings.healthTimeoutMs)
+        }
+      }
+    } else this.unregisteredSince.stop(group.arn)
     const later = seen.length - registered.length
     const result = this.judge(name, registered, now)
     return later === 0

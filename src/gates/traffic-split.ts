@@ -19,6 +19,7 @@ import {
   readMetricPeriod,
   readMetrics
 } from './alb-metrics.js'
+import type { GateObservation } from '../record.js'
 import type { Gate, GateContext, GateDefinition, GateDeps, GateResult } from './gate.js'
 import { createDnsSplit } from './traffic-split-dns.js'
 import { checkTimeoutFor, worstOf } from './verdicts.js'
@@ -99,7 +100,10 @@ class TrafficSplitGate implements Gate {
   /** Minutes before this start are the load balancer's baseline. */
   private readonly baselineEnd: number
   /** The verdict of each step, by the time its split took effect: a step is judged once. */
-  private readonly judged = new Map<number, SplitVerdict>()
+  private readonly judged = new Map<
+    number,
+    { verdict: SplitVerdict; observation: GateObservation }
+  >()
   private readonly warned = new Set<number>()
 
   constructor(
@@ -148,7 +152,10 @@ class TrafficSplitGate implements Gate {
     )
     // The split holds only once the step has converged: judged while it bakes.
     const split = this.split && context.phase === 'bake' ? [this.checkSplit(series, context)] : []
-    return worstOf([...split, this.checkElb5xx(series, since.minutes)])
+    const result = worstOf([...split, this.checkElb5xx(series, since.minutes)])
+    // The step's judged share stays on its later verdicts too (settling), for the report.
+    const observation = this.judged.get(context.since)?.observation
+    return observation ? { ...result, observation } : result
   }
 
   private requests(): MetricRequest[] {
@@ -207,7 +214,7 @@ class TrafficSplitGate implements Gate {
   }
 
   private checkSplit(series: Map<string, Series>, context: GateContext): GateResult {
-    let verdict = this.judged.get(context.since)
+    let verdict = this.judged.get(context.since)?.verdict
     if (!verdict) {
       const window = publishedMinutes(context.since, this.deps.clock.now(), this.settings.minuteMs)
       const perMinute = (side: 'blue' | 'green') => {
@@ -235,7 +242,14 @@ class TrafficSplitGate implements Gate {
         }
       }
       verdict = candidate
-      this.judged.set(context.since, verdict)
+      const green = candidate.groups.find((group) => group.id === 'green')!
+      this.judged.set(context.since, {
+        verdict,
+        observation: {
+          window: { start: window.start, end: window.end },
+          greenShare: green.observedShare
+        }
+      })
     }
     const seen = `${verdict.detail} over ${minutesText(verdict.minutes)} since the change`
     if (verdict.status === 'agrees') return { status: 'pass', detail: `split as applied: ${seen}` }

@@ -57,11 +57,18 @@ export class Route53TxtLease implements Lease {
 
   async acquire(signal?: AbortSignal): Promise<string[]> {
     const { me, clock, durationMs, breakLease } = this.options
+    let warning: string | undefined
     for (let attempt = 1; ; attempt++) {
       const live = await this.read(signal)
       const found = fieldsOf(live)
+      if (attempt > 1 && found.holder?.leaseId === me.leaseId) {
+        // Our batch landed and its answer was lost: the SDK's retry was refused (the CREATE
+        // existed), and what is there is the lease this run wrote.
+        this.taken = true
+        return warning ? [warning] : []
+      }
       const now = clock.now()
-      const { warning } = takeable(this.resource, found, now, breakLease)
+      ;({ warning } = takeable(this.resource, found, now, breakLease))
       const holder = { ...me, startedAt: now, expiresAt: now + durationMs }
       const next = this.txtOf({ holder, last: found.last })
       if (await this.submit(swap(live, next), 'take the lease', signal)) {
@@ -105,9 +112,15 @@ export class Route53TxtLease implements Lease {
     const last = outcome.movedTraffic
       ? { by: me.runUrl, outcome: outcome.status, at: clock.now() }
       : found.last
-    const changes = last ? swap(live, this.txtOf({ last })) : swap(live, undefined)
-    if (!(await this.submit(changes, 'release the lease'))) {
-      logger.warning(`The lease ${this.resource} changed while this run released it: left as it is`)
+    const next = last ? this.txtOf({ last }) : undefined
+    if (!(await this.submit(swap(live, next), 'release the lease'))) {
+      // Refused: someone changed it, or our batch landed and the SDK's retry of it was refused.
+      const now = await this.read()
+      if (JSON.stringify(fieldsOf(now)) !== JSON.stringify(fieldsOf(next))) {
+        logger.warning(
+          `The lease ${this.resource} changed while this run released it: left as it is`
+        )
+      }
     }
     this.taken = false
   }

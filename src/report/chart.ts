@@ -1,5 +1,6 @@
 import { mermaidLabel } from './escape.js'
 import { formatPercent } from './format.js'
+import { stepFigures } from './observations.js'
 import type { RunRecord } from '../record.js'
 
 /** At most this many intervals: about 3 px each on GitHub's ~700 px chart. */
@@ -37,12 +38,24 @@ const INTERVALS = [
 
 /** GitHub's own green: readable on its light and dark themes alike. */
 const LINE_COLOUR = '#2da44e'
+/** GitHub's attention amber for the observed share: apart from the green on either theme. */
+const OBSERVED_COLOUR = '#bf8700'
+
+export const OBSERVED_LEGEND =
+  "<sub>Green line: the applied share. Amber line: green's share of the requests the load " +
+  'balancer counted (traffic-split), over the minutes each step was judged on; elsewhere it ' +
+  'follows the applied share.</sub>'
 
 /** Green's share sampled every `interval` units (seconds or minutes) from the run's start. */
 export interface ChartSeries {
   unit: 'seconds' | 'minutes'
   interval: number
   values: number[]
+  /**
+   * Green's observed share of requests (percent) at the same samples: over the minutes a gate
+   * observed it, else the applied share. Absent when no step has an observed share.
+   */
+  observed?: number[]
 }
 
 interface Change {
@@ -90,7 +103,36 @@ export function chartSeries(record: RunRecord): ChartSeries | undefined {
     const previous = values.length > 0 ? values[values.length - 1] : current
     values.push(furthest(held, previous, current))
   }
-  return { unit, interval, values }
+  const observed = observedSeries(record, values, intervalMs)
+  return observed ? { unit, interval, values, observed } : { unit, interval, values }
+}
+
+/**
+ * At each sample, the observed share of the minutes it falls in (a window lying between two
+ * samples takes the later one, so it is drawn one interval wide instead of vanishing); the
+ * applied share elsewhere, so the two lines part only where the traffic did.
+ */
+function observedSeries(
+  record: RunRecord,
+  applied: number[],
+  intervalMs: number
+): number[] | undefined {
+  const shares = record.steps.flatMap((step) => {
+    const share = stepFigures(step)?.share
+    if (!share) return []
+    const start = share.window.start - record.startedAt
+    const end = share.window.end - record.startedAt
+    return [{ start, end, percent: share.value * 100 }]
+  })
+  if (shares.length === 0) return undefined
+  return applied.map((percent, k) => {
+    const at = k * intervalMs
+    const found = shares.find(
+      (share) =>
+        (share.start <= at && at < share.end) || (share.start > at - intervalMs && share.end <= at)
+    )
+    return found ? found.percent : percent
+  })
 }
 
 /** The finest interval that keeps the chart within MAX_INTERVALS (the coarsest beyond that). */
@@ -112,22 +154,29 @@ function furthest(held: number[], previous: number, last: number): number {
 
 /**
  * A mermaid xychart of green's share (percent) over time since the start, the x axis numeric
- * (mermaid draws its own ticks); '' without data. `name` is the target as people call it.
+ * (mermaid draws its own ticks), with the observed share as a second line when a gate observed
+ * one; '' without data. `name` is the target as people call it.
  */
 export function renderChart(record: RunRecord, name: string): string {
   const series = chartSeries(record)
   if (series === undefined) return ''
   const end = series.interval * (series.values.length - 1)
   const unit = series.unit === 'minutes' ? 'Minutes' : 'Seconds'
-  return [
+  const { observed } = series
+  // The default palette draws the line in a pale lavender that all but vanishes on white.
+  const palette = observed ? `${LINE_COLOUR}, ${OBSERVED_COLOUR}` : LINE_COLOUR
+  const lines = [
     '```mermaid',
-    // The default palette draws the line in a pale lavender that all but vanishes on white.
-    `%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "${LINE_COLOUR}"}}}}%%`,
+    `%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "${palette}"}}}}%%`,
     'xychart-beta',
     `  title "${mermaidLabel(`Traffic to green: ${name}`, 80)}"`,
     `  x-axis "${unit} since start" 0 --> ${end}`,
     '  y-axis "Green (%)" 0 --> 100',
     `  line [${series.values.map(formatPercent).join(', ')}]`,
+    ...(observed ? [`  line [${observed.map(formatPercent).join(', ')}]`] : []),
     '```'
-  ].join('\n')
+  ]
+  // xychart draws no legend: say which line is which.
+  if (observed) lines.push('', OBSERVED_LEGEND)
+  return lines.join('\n')
 }

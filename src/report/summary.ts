@@ -1,4 +1,5 @@
 import { applyKept, fitLists, memo, utf8Bytes, type Kept } from './bound.js'
+import { canarySection } from './canary.js'
 import { renderChart } from './chart.js'
 import { contextSection, resourcesSection } from './context.js'
 import { clip, code, codeBlock, escapeCell, escapeText } from './escape.js'
@@ -45,8 +46,17 @@ export function renderSummary(record: RunRecord): string {
   const eventRow = memo((i) => renderEventRow(record, record.events[i], names))
   const counts = [record.events.length, record.steps.length, record.plannedCalls.length]
 
-  const top = [headline(record), failureSection(record), contextSection(record, names)]
-  const middle = [renderChart(record, names.of(record.target)), finalSection(record)]
+  const top = [
+    headline(record),
+    failureSection(record),
+    warningsSection(record),
+    contextSection(record, names)
+  ]
+  const middle = [
+    renderChart(record, names.of(record.target)),
+    canarySection(record),
+    finalSection(record)
+  ]
   // The sections in order, with the three lists cut as `kept` says.
   const layout = ([events, steps, calls]: Kept[]) =>
     join([
@@ -85,6 +95,27 @@ function headline(record: RunRecord): string {
       ? ` (the run would take green to ${formatPct(record.requestedPercent)})`
       : ''
   return `## ${HEADLINES[record.status ?? 'unfinished']}: ${split}${planned}`
+}
+
+/** At most this many warnings are listed; the log has them all. */
+const WARNINGS_SHOWN = 20
+
+/**
+ * The run's warnings (inspection, a lease taken over or broken): each was a log line and an
+ * annotation, but someone reading only the summary must see them too.
+ */
+function warningsSection(record: RunRecord): string {
+  const warnings = record.warnings ?? []
+  if (warnings.length === 0) return ''
+  const shown = warnings
+    .slice(0, WARNINGS_SHOWN)
+    .map((warning) => `> - ${escapeText(warning, LONG)}`)
+  const more = warnings.length - shown.length
+  return [
+    '> **Warnings:**',
+    ...shown,
+    ...(more > 0 ? [`> - … and ${more} more in the log`] : [])
+  ].join('\n')
 }
 
 function failureSection(record: RunRecord): string {

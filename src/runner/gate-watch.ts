@@ -2,7 +2,7 @@ import type { Clock } from '../clock.js'
 import { CancelledError, describeError } from '../errors.js'
 import type { Gate, GateContext } from '../gates/gate.js'
 import type { Logger } from '../logger.js'
-import type { GateCheck } from '../record.js'
+import type { GateCheck, GateObservation } from '../record.js'
 import type { Split } from '../split.js'
 import { ProgressLog } from './progress.js'
 
@@ -182,14 +182,19 @@ export class GateWatch {
       signal: combine(wait.signal, abort.signal)
     }
     const flight: Flight<GateCheck> = { startedAt: now, abort, answered: Promise.resolve() }
-    const verdict = (status: GateCheck['status'], detail: string): void => {
+    const verdict = (
+      status: GateCheck['status'],
+      detail: string,
+      observation?: GateObservation
+    ): void => {
       flight.answer = { gate: gate.name, status, detail, at: this.clock.now(), phase: wait.phase }
+      if (observation) flight.answer.observation = observation
     }
     // A gate that cannot be checked fails closed.
     flight.answered = Promise.resolve()
       .then(() => gate.check(context))
       .then(
-        (result) => verdict(result.status, result.detail),
+        (result) => verdict(result.status, result.detail, result.observation),
         (error: unknown) => verdict('fail', `could not be checked: ${describeError(error)}`)
       )
     return flight

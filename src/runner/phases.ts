@@ -11,6 +11,7 @@ import {
 } from '../errors.js'
 import type { GateCheck, StepRecord } from '../record.js'
 import { guardWrite } from './lease.js'
+import { saveInFlight, saveVerified } from './saved.js'
 import { event, type RunState } from './state.js'
 
 const VERIFY_FIRST_POLL_MS = 250
@@ -36,7 +37,11 @@ export async function writePhase(
     state.ready = state.ready === 'never' ? 'never' : 'stale'
     state.current = { split: phase.expect.split, since: state.clock.now() }
   }
+  // Saved before the write: a step killed mid-write leaves the post step what to check.
+  saveInFlight(state)
   await state.backend.apply(sent, signal)
+  // Again once sent: apply() may leave what verify() needs in the phase (Route 53's change id).
+  saveInFlight(state)
 }
 
 export interface VerifyOptions {
@@ -95,6 +100,7 @@ export async function verifyPhase(
   })
   state.lastVerified = verified
   state.inFlight = undefined
+  saveVerified(state)
   return verified
 }
 

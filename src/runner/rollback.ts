@@ -1,18 +1,30 @@
 import type { LiveState, Plan } from '../backends/backend.js'
 import {
+  BlueNotReadyError,
   CancelledError,
   describeError,
   GateFailedError,
   OutOfBandChangeError,
-  SettleError,
-  VerifyTimeoutError
+  RollbackDeadlineError,
+  SettleError
 } from '../errors.js'
 import type { EventKind } from '../record.js'
-import { requireBlueCapacity, verifyPhase, writePhase } from './phases.js'
+import { Split } from '../split.js'
+import { type Deadline, isRetryable, persist } from './persist.js'
+import { applyRollback, type Retry } from './rollback-apply.js'
 import { event, finish, readQuietly, type RunState } from './state.js'
 
-/** The runner must leave the runner's 7.5 s SIGINT→SIGTERM grace with room to exit. */
+/**
+ * A cancelled run's whole rollback (read, write, verify) must end within the runner's 7.5 s
+ * SIGINT→SIGTERM grace with room to report and exit; what it cannot finish, the post step does.
+ */
 export const CANCEL_ROLLBACK_BUDGET_MS = 6000
+
+/** How long a failed rollback may look at AWS to report where it left traffic. */
+const LAST_LOOK_MS = 10_000
+
+/** Long enough to outlast a regional API blip; a post step after a cancel has 5 minutes. */
+export const DEFAULT_ROLLBACK_TIMEOUT_MS = 240_000
 
 /**
  * Records why the run stopped, then rolls back when that is safe: only our own writes are
@@ -50,10 +62,24 @@ export async function handleFailure(state: RunState, error: unknown): Promise<vo
     return finish(state, 'failed', live)
   }
 
+  // One deadline over the whole rollback (read, blue's health, writes, verify): a cancelled run
+  // has the runner's grace, any other the rollback-timeout, to outlast AWS trouble.
+  const cancelled = error instanceof CancelledError
+  const budgetMs = cancelled
+    ? CANCEL_ROLLBACK_BUDGET_MS
+    : (settings.rollbackTimeoutMs ?? DEFAULT_ROLLBACK_TIMEOUT_MS)
+  const deadline: Deadline = { at: state.clock.now() + budgetMs, budgetMs }
+  const retry: Retry = (what, call, within = deadline) =>
+    persist(what, call, {
+      clock: state.clock,
+      deadline: within,
+      // A log line, not an annotation: a long outage would bury the run's one real annotation.
+      onRetry: (message) => state.log.info(message)
+    })
   let plan: Plan | undefined
   try {
-    const live = await state.backend.read()
-    if (!(await isOurs(state, live))) {
+    const live = await retry('read the live state', (signal) => state.backend.read(signal))
+    if (!(await isOurs(state, live, retry))) {
       const change = new OutOfBandChangeError(state.lastVerified!.detail, live.detail)
       record.failure = `${reason}. ${change.message}`
       event(state, 'out-of-band', record.failure, live.split.percent)
@@ -65,24 +91,65 @@ export async function handleFailure(state: RunState, error: unknown): Promise<vo
       record.failure = `${reason}. rollback-to ${plan.to} is above the live split, so traffic was left at ${live.detail}`
       return finish(state, 'failed', live)
     }
-    if (plan.to.permille < live.split.permille) await requireBlueCapacity(state, live, undefined)
+    if (plan.to.permille < live.split.permille) await checkBlue(state, live, deadline, retry)
     state.log.warning(
       `Rolling back to ${plan.to} (${plan.phases.at(-1)?.expect.detail ?? live.detail})`
     )
-    const budget =
-      error instanceof CancelledError
-        ? Math.min(CANCEL_ROLLBACK_BUDGET_MS, settings.verifyTimeoutMs)
-        : settings.verifyTimeoutMs
-    const restored = await applyRollback(state, plan, live, state.clock.now() + budget, error)
+    const restored = await applyRollback(state, plan, live, deadline, retry)
     finish(state, 'rolled-back', restored)
   } catch (rollbackError) {
-    const now = await readQuietly(state)
+    if (cancelled && rollbackError instanceof RollbackDeadlineError) {
+      // No time left to read: say what is unfinished; the post step finishes it.
+      state.handedOff = rollbackError.what
+      record.failure = `${reason}. The rollback to ${plan?.to ?? 'the start'} did not finish within the cancel grace: ${describeError(rollbackError)}. The post step finishes it`
+      event(state, 'rollback-failed', record.failure)
+      state.log.error(record.failure)
+      return finish(state, 'failed', undefined)
+    }
+    // The deadline has passed: one short look at AWS, so the report says where traffic is.
+    const now = await retry('read the live state', (signal) => state.backend.read(signal), {
+      at: state.clock.now() + LAST_LOOK_MS,
+      budgetMs: LAST_LOOK_MS
+    }).catch(() => undefined)
     const where = now ? `AWS now shows ${now.detail}` : 'the live state could not be read'
     record.failure = `${reason}. Rollback to ${plan?.to ?? 'the start'} failed: ${describeError(rollbackError)}; ${where}`
     event(state, 'rollback-failed', record.failure, now?.split.percent)
     state.log.error(record.failure)
     finish(state, 'failed', now)
   }
+}
+
+/**
+ * Blue must be able to take the traffic, but a blue whose health cannot be read (its reads hang
+ * or fail) still beats a green that failed: the rollback goes to the blue that carried traffic
+ * at the start, and says so. Only a blue AWS reports unhealthy stops it.
+ */
+async function checkBlue(
+  state: RunState,
+  live: LiveState,
+  deadline: Deadline,
+  retry: Retry
+): Promise<void> {
+  // A third of what is left, so the rollback's writes keep most of it.
+  const left = deadline.at - state.clock.now()
+  const within = { at: state.clock.now() + Math.max(1000, left / 3), budgetMs: deadline.budgetMs }
+  let answer
+  try {
+    answer = await retry(
+      "read blue's health",
+      (signal) => state.backend.blueCapacity(live, signal),
+      within.at < deadline.at ? within : deadline
+    )
+  } catch (error) {
+    const start = state.start!
+    if (!(error instanceof RollbackDeadlineError) && !isRetryable(error)) throw error
+    if (start.split.equals(Split.GREEN)) throw error
+    const note = `Blue's health could not be read (${describeError(error)}): rolling back to the blue that carried ${start.split.bluePercent}% of the traffic at the start`
+    state.log.warning(note)
+    state.record.warnings = [...(state.record.warnings ?? []), note]
+    return
+  }
+  if (!answer.ok) throw new BlueNotReadyError(answer.detail)
 }
 
 function causeOf(error: unknown): EventKind {
@@ -97,11 +164,13 @@ function causeOf(error: unknown): EventKind {
  * the phase in flight's start and its end (a backend may be midway: targets registered, not
  * healthy yet), which verify() tells apart from someone else's edit.
  */
-async function isOurs(state: RunState, live: LiveState): Promise<boolean> {
+async function isOurs(state: RunState, live: LiveState, retry: Retry): Promise<boolean> {
   if (live.fingerprint === state.lastVerified!.fingerprint) return true
   const flight = state.inFlight
   if (!flight) return false
-  const answer = await state.backend.verify(flight.phase, flight.from)
+  const answer = await retry('read the phase in flight', (signal) =>
+    state.backend.verify(flight.phase, flight.from, signal)
+  )
   return answer.status !== 'diverged'
 }
 
@@ -117,48 +186,4 @@ function rollbackPlan(state: RunState, start: LiveState, live: LiveState): Plan 
     return restore
   }
   return state.backend.plan(live, state.backend.quantize(rollbackTo, live))
-}
-
-/**
- * Applies the rollback phase by phase, each verified (no gates: it must finish), all within one
- * budget. No cancel signal: a rollback goes on although the run was cancelled.
- */
-async function applyRollback(
-  state: RunState,
-  plan: Plan,
-  live: LiveState,
-  deadline: number,
-  cause: unknown
-): Promise<LiveState> {
-  let from = live
-  const note =
-    state.record.restore?.exact === false ? ` (nearest: ${state.record.restore.note})` : ''
-  if (plan.phases.length === 0) {
-    event(state, 'rollback', `Rolled back to ${live.detail}${note}`, plan.to.percent)
-    return live
-  }
-  for (const [index, phase] of plan.phases.entries()) {
-    await writePhase(state, phase, from, undefined)
-    const last = index === plan.phases.length - 1
-    if (last)
-      event(state, 'rollback', `Rolled back to ${phase.expect.detail}${note}`, plan.to.percent)
-    try {
-      from = await verifyPhase(state, phase, from, { gated: false, deadline })
-    } catch (verifyError) {
-      // Cancelled runs have seconds, not minutes: a rollback that is written and reads back as
-      // the target, but is still converging (Route 53 INSYNC + TTL), is rolled back.
-      const now = await readQuietly(state)
-      const written = last && now?.split.equals(plan.to)
-      if (!(
-        cause instanceof CancelledError &&
-        verifyError instanceof VerifyTimeoutError &&
-        written
-      )) {
-        throw verifyError
-      }
-      state.record.failure = `${describeError(cause)}. Rolled back to ${now!.detail}; AWS had not finished converging when the run had to end (${describeError(verifyError)})`
-      return now!
-    }
-  }
-  return from
 }

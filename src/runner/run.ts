@@ -14,6 +14,7 @@ import {
 } from './phases.js'
 import { peekLease, releaseLease, takeLease } from './lease.js'
 import { handleFailure } from './rollback.js'
+import { saveRun, saveVerdict } from './saved.js'
 import { event, finish, newRunState, type RunnerOptions, type RunState } from './state.js'
 
 export type { RunnerOptions, RunnerSettings } from './state.js'
@@ -35,6 +36,7 @@ export async function runShift(options: RunnerOptions): Promise<RunRecord> {
   await releaseLease(state)
   state.record.finishedAt = state.clock.now()
   event(state, 'done', `Run ${state.record.status}`, state.record.finalPercent)
+  saveVerdict(state)
   return state.record
 }
 
@@ -75,6 +77,8 @@ async function shift(state: RunState, buildGates: RunnerOptions['gates']): Promi
   await takeLease(state)
 
   state.towardBlue = target.permille < start.split.permille
+  // Before the first write: what the post step needs should this process die.
+  saveRun(state, state.record.context.runUrl)
   for (const [index, step] of steps.entries()) {
     await log.group(`Step ${index + 1}/${steps.length}: ${stepName(step)}`, () =>
       runStep(state, index, step, steps.length)

@@ -18,7 +18,15 @@ export type RunnerSettings = Pick<
   | 'dryRun'
   | 'verifyTimeoutMs'
   | 'healthTimeoutMs'
->
+> &
+  Partial<Pick<CommonSettings, 'rollbackTimeoutMs'>>
+
+/** What the runner saves as it goes, for a post step to finish a run that could not (see saved.ts). */
+export interface Journal {
+  save(key: JournalKey, value: string): void
+}
+
+export type JournalKey = 'run' | 'verified' | 'in-flight' | 'verdict'
 
 export interface RunnerOptions {
   backend: TrafficBackend
@@ -35,6 +43,8 @@ export interface RunnerOptions {
   signal?: AbortSignal
   /** Taken before the first write, checked and renewed before each, released at the end. */
   lease?: Lease
+  /** Where the run saves what a post step needs to finish its rollback. */
+  journal?: Journal
 }
 
 /** What a run knows as it goes: shared by its parts (run, phases, rollback). */
@@ -45,6 +55,7 @@ export interface RunState {
   readonly settings: RunnerSettings
   readonly signal?: AbortSignal
   readonly lease?: Lease
+  readonly journal?: Journal
   readonly record: RunRecord
   /** Built once the gates are (no gates before inspection). */
   watch: GateWatch
@@ -64,6 +75,8 @@ export interface RunState {
   ready: 'never' | 'fresh' | 'stale'
   /** The split gates are told, and since when AWS applies it. */
   current: { split: Split; since: number }
+  /** Set when a cancelled rollback ran out of time: what is left for the post step. */
+  handedOff?: string
 }
 
 export function newRunState(options: RunnerOptions): RunState {
@@ -75,6 +88,7 @@ export function newRunState(options: RunnerOptions): RunState {
     settings,
     signal: options.signal,
     lease: options.lease,
+    journal: options.journal,
     record: {
       mode: backend.mode,
       target: backend.target,

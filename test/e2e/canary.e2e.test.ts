@@ -106,6 +106,26 @@ describe('canary-analysis and traffic-split end to end', () => {
     expect(ratio).toBeLessThan(6)
     expect(await greenWeight()).toBe(0)
     expect(record.restore).toEqual({ exact: true })
+
+    // The summary's canary table: the failed step, green against blue, the error rate's e-value
+    // at or past its threshold, all from the figures canary-analysis recorded on the step.
+    const failed = record.steps.find((step) => step.outcome === 'failed')!
+    const canary = failed.gates.find((check) => check.gate === 'canary-analysis')!.observation!
+    const [errorRate] = canary.evidence!
+    expect(errorRate).toMatchObject({ check: 'error-rate', status: 'fail', threshold: 100 })
+    expect(errorRate.eValue).toBeGreaterThanOrEqual(100)
+    const rate = (side: { requests: number; errors: number }) =>
+      `${((side.errors / side.requests) * 100).toFixed(2)}%`
+    const row = result.summary
+      .split('\n')
+      .find((line) => line.startsWith(`| ${failed.index + 1} | 50% → `))
+    console.log(`2x summary row: ${row}`)
+    expect(result.summary).toContain('### Canary: green against blue')
+    expect(row).toContain(
+      ` | ${canary.green!.requests.toLocaleString('en-US')} / ${canary.blue!.requests.toLocaleString('en-US')} | ` +
+        `${rate(canary.green!)} / ${rate(canary.blue!)} | `
+    )
+    expect(row).toMatch(/❌ error-rate: e-value [\d,.e+]+ \(fails at 100\) \|$/)
   })
 
   it('passes an A/A shift (green as good as blue), judging the split on the way', async () => {

@@ -26,6 +26,7 @@ export function commonSettings(overrides: Partial<CommonSettings> = {}): CommonS
     checkIntervalMs: 10_000,
     verifyTimeoutMs: 300_000,
     healthTimeoutMs: 300_000,
+    rollbackTimeoutMs: 240_000,
     ...overrides
   }
 }

@@ -326,6 +326,25 @@ describe('target-health checks', () => {
     expect((await gate.check(BAKE)).status).toBe('fail')
   })
 
+  it('waits, within the health timeout, while a registration converges and reads do not show it yet', async () => {
+    // ELB's reads are eventually consistent: right after RegisterTargets the target may not show.
+    answer(target('i-1', 'unused', 'Target.NotRegistered', 'Target is not registered'))
+    const [gate, deps] = build('', [{ targetGroupArn: GREEN, targetIds: ['i-1'] }])
+    const converging: GateContext = { ...BAKE, phase: 'converge' }
+    expect(await gate.check(converging)).toEqual({
+      status: 'pending',
+      detail:
+        "green in green: none of 1 targets shows as registered yet (ELB's reads can lag a registration); waiting 0s of health-timeout 300s"
+    })
+    deps.clock.advance(FIVE_MINUTES - 1)
+    expect((await gate.check(converging)).status).toBe('pending')
+    deps.clock.advance(1)
+    expect(await gate.check(converging)).toEqual({
+      status: 'fail',
+      detail: 'green in green: no registered targets that can take traffic; 1 not registered yet'
+    })
+  })
+
   it('judges each target group on its own', async () => {
     elbv2
       .on(DescribeTargetHealthCommand, { TargetGroupArn: GREEN })

@@ -180,6 +180,32 @@ describe('Route53TxtLease', () => {
     expect(fieldsOf(txt).last?.by).toBe('someone')
   })
 
+  it('takes its lease when its batch landed but the answer was lost (the retry is refused)', async () => {
+    const { lease, clock } = setup()
+    // The SDK retries a batch whose response was lost; Route 53 refuses the repeat: the CREATE
+    // now exists. What the run reads back is its own lease, not another run's.
+    route53
+      .on(ChangeResourceRecordSetsCommand)
+      .callsFakeOnce((input) => {
+        applyBatch(input.ChangeBatch.Changes)
+        throw refused('it already exists')
+      })
+      .callsFake((input) => {
+        applyBatch(input.ChangeBatch.Changes)
+        return { ChangeInfo: { Id: '/change/C2', Status: 'PENDING', SubmittedAt: new Date() } }
+      })
+    expect(await lease.acquire()).toEqual([])
+    expect(fieldsOf(txt).holder).toEqual({
+      ...ME,
+      startedAt: clock.now(),
+      expiresAt: clock.now() + DURATION
+    })
+    expect(route53.commandCalls(ChangeResourceRecordSetsCommand)).toHaveLength(1)
+    await lease.release({ status: 'succeeded', movedTraffic: true })
+    expect(fieldsOf(txt).holder).toBeUndefined()
+    expect(fieldsOf(txt).last?.by).toBe(ME.runUrl)
+  })
+
   it('decides again when the TXT changes between its read and its batch', async () => {
     const { lease, clock } = setup()
     beforeBatch = () => {
@@ -206,6 +232,21 @@ describe('Route53TxtLease', () => {
     expect(fieldsOf(txt)).toEqual({
       last: { by: ME.runUrl, outcome: 'rolled-back', at: clock.now() }
     })
+  })
+
+  it('releases without a warning when its release landed but the answer was lost', async () => {
+    const { lease, clock, logger } = setup()
+    await lease.acquire()
+    // The release lands; the SDK's retry of it is refused: its DELETE no longer matches.
+    route53.on(ChangeResourceRecordSetsCommand).callsFake((input) => {
+      applyBatch(input.ChangeBatch.Changes)
+      throw refused('values do not match')
+    })
+    await lease.release({ status: 'succeeded', movedTraffic: true })
+    expect(fieldsOf(txt)).toEqual({
+      last: { by: ME.runUrl, outcome: 'succeeded', at: clock.now() }
+    })
+    expect(logger.lines.filter((line) => line.startsWith('warning:'))).toEqual([])
   })
 
   it('removes its TXT on release when neither it nor a run before moved traffic', async () => {

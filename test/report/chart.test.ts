@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
-import { chartSeries, MAX_INTERVALS, renderChart } from '../../src/report/chart.js'
-import { event, rolledBackRun, succeededRun } from './builder.js'
+import type { RunRecord } from '../../src/record.js'
+import { chartSeries, MAX_INTERVALS, OBSERVED_LEGEND, renderChart } from '../../src/report/chart.js'
+import { at, event, gate, rolledBackRun, succeededRun } from './builder.js'
 
 /** The x axis's unit and range and the line's values of a rendered chart. */
 function parse(chart: string): { unit: string; min: number; max: number; values: number[] } {
@@ -171,5 +172,63 @@ describe('renderChart', () => {
     expect(chart).toContain(
       '  title "Traffic to green: tg #34;blue#34;#59;#35;1 #60;b#62;#96;x#96; next"\n'
     )
+  })
+})
+
+describe('renderChart: the observed share', () => {
+  /** 10 % from 5 s, 100 % from 130 s; traffic-split saw 15 % over 60-120 s and 90 % over 180-240 s. */
+  function observedRun(): RunRecord {
+    const base = succeededRun()
+    const share = (seconds: number, greenShare: number) => ({
+      ...gate('traffic-split', 'pass', 'split as applied', seconds + 60),
+      observation: { window: { start: at(seconds), end: at(seconds + 60) }, greenShare }
+    })
+    return {
+      ...base,
+      steps: [
+        { ...base.steps[0], gates: [share(60, 0.15)] },
+        { ...base.steps[1], gates: [share(180, 0.9)] }
+      ]
+    }
+  }
+
+  it('draws it as a second line over the minutes observed, the applied share elsewhere', () => {
+    const series = chartSeries(observedRun())!
+    // 300 s at 2 s intervals: 151 values on both lines.
+    expect(series).toMatchObject({ unit: 'seconds', interval: 2 })
+    expect(runs(series.values, 2)).toEqual([
+      [0, 6],
+      [10, 124],
+      [100, 172]
+    ])
+    expect(runs(series.observed!, 2)).toEqual([
+      [0, 6],
+      [10, 54],
+      [15, 60],
+      [10, 10],
+      [100, 50],
+      [90, 60],
+      [100, 62]
+    ])
+  })
+
+  it('renders both lines, each in its colour, and says which is which', () => {
+    const chart = renderChart(observedRun(), 'shop listener')
+    expect(chart).toContain('"plotColorPalette": "#2da44e, #bf8700"')
+    const lines = [...chart.matchAll(/^ {2}line \[(.*)\]$/gm)].map((m) => m[1].split(', '))
+    expect(lines).toHaveLength(2)
+    expect(lines[1]).toHaveLength(lines[0].length)
+    expect(lines[1][45]).toBe('15')
+    expect(chart.endsWith(`\`\`\`\n\n${OBSERVED_LEGEND}`)).toBe(true)
+    // Without an observation: one line and no legend.
+    expect(renderChart(succeededRun(), 'shop listener')).not.toContain('Amber')
+  })
+
+  it('keeps a window shorter than one interval one interval wide', () => {
+    const record = observedRun()
+    record.steps[0].gates[0].observation!.window = { start: at(61), end: at(61.5) }
+    const observed = chartSeries(record)!.observed!
+    // Only the sample at 62 s, whose interval (60, 62] holds the whole window.
+    expect(observed.flatMap((value, k) => (value === 15 ? [k * 2] : []))).toEqual([62])
   })
 })

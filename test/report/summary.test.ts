@@ -442,3 +442,35 @@ describe('renderSummary: size bound', () => {
     expect(summary).toContain('**2000.** ')
   })
 })
+
+describe('renderSummary: warnings', () => {
+  it("lists the run's warnings under the headline, escaped", () => {
+    const summary = renderSummary(
+      succeededRun({
+        warnings: [
+          'Took over the expired lease of https://github.com/o/r/actions/runs/1/attempts/1',
+          'a <b>bold</b> claim'
+        ]
+      })
+    )
+    const lines = summary.split('\n')
+    const at = lines.indexOf('> **Warnings:**')
+    expect(at).toBeGreaterThan(0)
+    expect(lines[at + 1]).toBe(
+      '> - Took over the expired lease of https://github.com/o/r/actions/runs/1/attempts/1'
+    )
+    expect(lines[at + 2]).toBe('> - a &#60;b&#62;bold&#60;/b&#62; claim')
+    expect(summary.indexOf('**Warnings:**')).toBeLessThan(summary.indexOf('**Run:**'))
+  })
+
+  it('shows at most 20 and says how many more the log has', () => {
+    const warnings = Array.from({ length: 25 }, (_, i) => `warning ${i + 1}`)
+    const summary = renderSummary(succeededRun({ warnings }))
+    expect(summary).toContain('> - warning 20\n> - … and 5 more in the log')
+    expect(summary).not.toContain('warning 21')
+  })
+
+  it('has no warnings section without warnings', () => {
+    expect(renderSummary(succeededRun())).not.toContain('Warnings')
+  })
+})

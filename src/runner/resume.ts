@@ -1,0 +1,39 @@
+import { UnfinishedRunError } from '../errors.js'
+import type { RunRecord } from '../record.js'
+import { handleFailure } from './rollback.js'
+import type { SavedRun } from './saved.js'
+import { event, newRunState, type RunnerOptions } from './state.js'
+
+/**
+ * The post step's half of a run the main step could not finish (cancelled past its grace,
+ * killed, timed out): the same rollback as in the main step, from what it saved: restore to the
+ * saved start, only over the run's own writes (the last verified state, or the phase in flight),
+ * persisting through AWS trouble within rollback-timeout. Never throws.
+ */
+export async function resumeRollback(
+  options: Omit<RunnerOptions, 'gates' | 'signal'>,
+  saved: SavedRun,
+  why: string
+): Promise<RunRecord> {
+  const state = newRunState({ ...options, gates: () => [] })
+  state.start = saved.start
+  state.lastVerified = saved.verified
+  state.inFlight = saved.inFlight
+  // The main step saved the run before its first write: there may be something to undo.
+  state.wrote = true
+  state.movedTraffic = saved.movedTraffic
+  state.towardBlue = saved.towardBlue
+  state.current = { split: saved.verified.split, since: state.clock.now() }
+  state.record.startPercent = saved.start.split.percent
+  if (options.settings.rollbackTo === 'start')
+    state.record.rollbackPercent = saved.start.split.percent
+  event(
+    state,
+    'start',
+    `Post step: finishing the run on ${saved.target}, which started at ${saved.start.detail}`
+  )
+  await handleFailure(state, new UnfinishedRunError(why))
+  state.record.finishedAt = state.clock.now()
+  event(state, 'done', `Post step: run ${state.record.status}`, state.record.finalPercent)
+  return state.record
+}
