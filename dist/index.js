@@ -26787,12 +26787,13 @@ class DnsSplitGate {
     async check(context) {
         const elb5xx = await this.elb5xx.check(context);
         // The split holds only once the step has converged: judged while it bakes.
-        if (context.phase !== 'bake')
-            return elb5xx;
-        return worstOf([await this.checkSplit(context), elb5xx]);
+        const result = context.phase === 'bake' ? worstOf([await this.checkSplit(context), elb5xx]) : elb5xx;
+        // The step's judged share stays on its later verdicts too, for the report.
+        const observation = this.judged.get(context.since)?.observation;
+        return observation ? { ...result, observation } : result;
     }
     async checkSplit(context) {
-        let verdict = this.judged.get(context.since);
+        let verdict = this.judged.get(context.since)?.verdict;
         if (!verdict) {
             // Resolvers keep the old answer for up to a TTL: only minutes starting after it count.
             const window = publishedMinutes(context.since + this.ttlMs, this.deps.clock.now(), this.settings.minuteMs);
@@ -26819,7 +26820,14 @@ class DnsSplitGate {
                 };
             }
             verdict = candidate;
-            this.judged.set(context.since, verdict);
+            const green = candidate.groups.find((group) => group.id === 'green');
+            this.judged.set(context.since, {
+                verdict,
+                observation: {
+                    window: { start: window.start, end: window.end },
+                    greenShare: green.observedShare
+                }
+            });
         }
         const seen = `${verdict.detail} (RequestCount of each side's load balancer) over ` +
             `${minutesText$1(verdict.minutes)} starting one TTL after the change`;

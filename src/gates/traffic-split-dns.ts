@@ -7,6 +7,7 @@
  */
 import { checkSplit, type SplitOptions, type SplitVerdict, sumSeries } from '../analysis/index.js'
 import type { MetricScope, Side, Sides } from '../backends/sides.js'
+import type { GateObservation } from '../record.js'
 import { metricId, type MetricRequest, publishedMinutes, readMetrics } from './alb-metrics.js'
 import type { Gate, GateContext, GateDeps, GateResult } from './gate.js'
 import type { TrafficSplitSettings } from './traffic-split.js'
@@ -65,7 +66,10 @@ class DnsSplitGate implements Gate {
   readonly checkTimeoutMs: number
   private readonly ttlMs: number
   /** The verdict of each step, by the time its split took effect: a step is judged once. */
-  private readonly judged = new Map<number, SplitVerdict>()
+  private readonly judged = new Map<
+    number,
+    { verdict: SplitVerdict; observation: GateObservation }
+  >()
   private readonly warned = new Set<number>()
 
   constructor(
@@ -88,12 +92,15 @@ class DnsSplitGate implements Gate {
   async check(context: GateContext): Promise<GateResult> {
     const elb5xx = await this.elb5xx.check(context)
     // The split holds only once the step has converged: judged while it bakes.
-    if (context.phase !== 'bake') return elb5xx
-    return worstOf([await this.checkSplit(context), elb5xx])
+    const result =
+      context.phase === 'bake' ? worstOf([await this.checkSplit(context), elb5xx]) : elb5xx
+    // The step's judged share stays on its later verdicts too, for the report.
+    const observation = this.judged.get(context.since)?.observation
+    return observation ? { ...result, observation } : result
   }
 
   private async checkSplit(context: GateContext): Promise<GateResult> {
-    let verdict = this.judged.get(context.since)
+    let verdict = this.judged.get(context.since)?.verdict
     if (!verdict) {
       // Resolvers keep the old answer for up to a TTL: only minutes starting after it count.
       const window = publishedMinutes(
@@ -128,7 +135,14 @@ class DnsSplitGate implements Gate {
         }
       }
       verdict = candidate
-      this.judged.set(context.since, verdict)
+      const green = candidate.groups.find((group) => group.id === 'green')!
+      this.judged.set(context.since, {
+        verdict,
+        observation: {
+          window: { start: window.start, end: window.end },
+          greenShare: green.observedShare
+        }
+      })
     }
     const seen =
       `${verdict.detail} (RequestCount of each side's load balancer) over ` +

@@ -94,6 +94,11 @@ describe('traffic-split in mode dns: the split between the two load balancers', 
       .find((input) =>
         input.MetricDataQueries!.some((q) => q.MetricStat!.Metric!.MetricName === 'RequestCount')
       )!
+    // The report gets the judged share and its minutes.
+    expect(result.observation).toEqual({
+      window: { start: T0 + 2 * MINUTE, end: T0 + 5 * MINUTE },
+      greenShare: 307 / 3002
+    })
     expect(splitCall.StartTime).toEqual(new Date(T0 + 2 * MINUTE))
     expect(splitCall.EndTime).toEqual(new Date(T0 + 5 * MINUTE))
     expect(splitCall.MetricDataQueries!.map((q) => q.MetricStat!.Metric!.Dimensions)).toEqual([
