@@ -87,7 +87,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     // Every request the data plane routes becomes AWS/ApplicationELB datapoints, as on ALB.
     const stopMetrics = publishAlbMetrics(elb, cloudwatch.metrics)
     started.push({ close: async () => stopMetrics() })
-    const route53 = await startRoute53({ faults, timeScale, pendingMs: options.route53PendingMs })
+    const route53 = await startRoute53({
+      faults,
+      timeScale,
+      pendingMs: options.route53PendingMs,
+      aliasAddresses: (dnsName, zoneId) => elb.addressesOf(dnsName, zoneId)
+    })
     started.push(route53)
     const autoscaling = await startAutoScaling({ faults, elb, region, timeScale, seed })
     started.push(autoscaling)

@@ -10817,7 +10817,7 @@ const DEFAULT_DISABLE_CLOCK_SKEW_CORRECTION = loadConfig(NODE_DISABLE_CLOCK_SKEW
 
 const resolveAwsSdkSigV4Config = bindResolveAwsSdkSigV4Config(DEFAULT_DISABLE_CLOCK_SKEW_CORRECTION);
 
-const defaultRoute53HttpAuthSchemeParametersProvider = async (config, context, input) => {
+const defaultElasticLoadBalancingV2HttpAuthSchemeParametersProvider = async (config, context, input) => {
     return {
         operation: getSmithyContext(context).operation,
         region: await normalizeProvider$1(config.region)() || (() => {
@@ -10829,7 +10829,7 @@ function createAwsAuthSigv4HttpAuthOption$7(authParameters) {
     return {
         schemeId: "aws.auth#sigv4",
         signingProperties: {
-            name: "route53",
+            name: "elasticloadbalancing",
             region: authParameters.region,
         },
         propertiesExtractor: (config, context) => ({
@@ -10840,7 +10840,7 @@ function createAwsAuthSigv4HttpAuthOption$7(authParameters) {
         }),
     };
 }
-const defaultRoute53HttpAuthSchemeProvider = (authParameters) => {
+const defaultElasticLoadBalancingV2HttpAuthSchemeProvider = (authParameters) => {
     const options = [];
     switch (authParameters.operation) {
         default: {
@@ -10860,7 +10860,7 @@ const resolveClientEndpointParameters$7 = (options) => {
     return Object.assign(options, {
         useDualstackEndpoint: options.useDualstackEndpoint ?? false,
         useFipsEndpoint: options.useFipsEndpoint ?? false,
-        defaultSigningName: "route53",
+        defaultSigningName: "elasticloadbalancing",
     });
 };
 const commonParams$7 = {
@@ -10870,7 +10870,7 @@ const commonParams$7 = {
     UseDualStack: { type: "builtInParams", name: "useDualstackEndpoint" },
 };
 
-var version$4 = "3.1169.0";
+var version$4 = "3.1142.0";
 var packageInfo$4 = {
 	version: version$4};
 
@@ -13439,52 +13439,32 @@ function toBuffer(data) {
     return Buffer.from(data);
 }
 
-const s$1 = "ref", t = "authSchemes", u = "name", v = "signingRegion";
-const a$7 = -1, b$7 = true, c$7 = "isSet", d$7 = "PartitionResult", e$7 = "booleanEquals", f$7 = "stringEquals", g$7 = "getAttr", h$7 = "sigv4", i$7 = { [s$1]: "Endpoint" }, j$7 = { "fn": g$7, "argv": [{ [s$1]: d$7 }, "name"] }, k$7 = { [s$1]: d$7 }, l$2 = { [t]: [{ [u]: h$7, [v]: "us-east-1" }] }, m$2 = { [t]: [{ [u]: h$7, [v]: "cn-northwest-1" }] }, n$2 = { [t]: [{ [u]: h$7, [v]: "us-gov-west-1" }] }, o$2 = { [t]: [{ [u]: h$7, [v]: "eusc-de-east-1" }] }, p$2 = { [t]: [{ [u]: h$7, [v]: "{PartitionResult#implicitGlobalRegion}" }] }, q$2 = [{ [s$1]: "Region" }];
+const k$7 = "ref";
+const a$7 = -1, b$7 = true, c$7 = "isSet", d$7 = "PartitionResult", e$7 = "booleanEquals", f$7 = "getAttr", g$7 = { [k$7]: "Endpoint" }, h$7 = { [k$7]: d$7 }, i$7 = {}, j$7 = [{ [k$7]: "Region" }];
 const _data$7 = {
     conditions: [
-        [c$7, [i$7]],
-        [c$7, q$2],
-        ["aws.partition", q$2, d$7],
-        [e$7, [{ [s$1]: "UseFIPS" }, b$7]],
-        [f$7, [j$7, "aws"]],
-        [f$7, [j$7, "aws-cn"]],
-        [f$7, [j$7, "aws-us-gov"]],
-        [e$7, [{ [s$1]: "UseDualStack" }, b$7]],
-        [e$7, [{ fn: g$7, argv: [k$7, "supportsFIPS"] }, b$7]],
-        [f$7, [j$7, "aws-iso"]],
-        [f$7, [j$7, "aws-iso-b"]],
-        [f$7, [j$7, "aws-iso-e"]],
-        [f$7, [j$7, "aws-iso-f"]],
-        [f$7, [j$7, "aws-eusc"]],
-        [e$7, [{ fn: g$7, argv: [k$7, "supportsDualStack"] }, b$7]]
+        [c$7, [g$7]],
+        [c$7, j$7],
+        ["aws.partition", j$7, d$7],
+        [e$7, [{ [k$7]: "UseFIPS" }, b$7]],
+        [e$7, [{ [k$7]: "UseDualStack" }, b$7]],
+        [e$7, [{ fn: f$7, argv: [h$7, "supportsDualStack"] }, b$7]],
+        [e$7, [{ fn: f$7, argv: [h$7, "supportsFIPS"] }, b$7]],
+        ["stringEquals", [{ fn: f$7, argv: [h$7, "name"] }, "aws-us-gov"]]
     ],
     results: [
         [a$7],
         [a$7, "Invalid Configuration: FIPS and custom endpoint are not supported"],
         [a$7, "Invalid Configuration: Dualstack and custom endpoint are not supported"],
-        [i$7, {}],
-        ["https://route53.amazonaws.com", l$2],
-        ["https://route53-fips.amazonaws.com", l$2],
-        ["https://route53.global.api.aws", l$2],
-        ["https://route53-fips.global.api.aws", l$2],
-        ["https://route53.amazonaws.com.cn", m$2],
-        ["https://route53.global.api.amazonwebservices.com.cn", m$2],
-        ["https://route53.us-gov.amazonaws.com", n$2],
-        ["https://route53.us-gov.api.aws", n$2],
-        ["https://route53.c2s.ic.gov", { [t]: [{ [u]: h$7, [v]: "us-iso-east-1" }] }],
-        ["https://route53.sc2s.sgov.gov", { [t]: [{ [u]: h$7, [v]: "us-isob-east-1" }] }],
-        ["https://route53.cloud.adc-e.uk", { [t]: [{ [u]: h$7, [v]: "eu-isoe-west-1" }] }],
-        ["https://route53.csp.hci.ic.gov", { [t]: [{ [u]: h$7, [v]: "us-isof-south-1" }] }],
-        ["https://route53.amazonaws.eu", o$2],
-        ["https://route53.global.api.amazonwebservices.eu", o$2],
-        ["https://route53-fips.{PartitionResult#dualStackDnsSuffix}", p$2],
+        [g$7, i$7],
+        ["https://elasticloadbalancing-fips.{Region}.{PartitionResult#dualStackDnsSuffix}", i$7],
         [a$7, "FIPS and DualStack are enabled, but this partition does not support one or both"],
-        ["https://route53-fips.{PartitionResult#dnsSuffix}", p$2],
+        ["https://elasticloadbalancing.{Region}.amazonaws.com", i$7],
+        ["https://elasticloadbalancing-fips.{Region}.{PartitionResult#dnsSuffix}", i$7],
         [a$7, "FIPS is enabled but this partition does not support FIPS"],
-        ["https://route53.{PartitionResult#dualStackDnsSuffix}", p$2],
+        ["https://elasticloadbalancing.{Region}.{PartitionResult#dualStackDnsSuffix}", i$7],
         [a$7, "DualStack is enabled but this partition does not support DualStack"],
-        ["https://route53.{PartitionResult#dnsSuffix}", p$2],
+        ["https://elasticloadbalancing.{Region}.{PartitionResult#dnsSuffix}", i$7],
         [a$7, "Invalid Configuration: Missing Region"]
     ]
 };
@@ -13492,33 +13472,19 @@ const root$7 = 2;
 const r$7 = 100_000_000;
 const nodes$7 = new Int32Array([
     -1, 1, -1,
-    0, 27, 3,
-    1, 4, r$7 + 25,
-    2, 5, r$7 + 25,
-    3, 19, 6,
-    4, 18, 7,
-    5, 17, 8,
-    6, 25, 9,
-    7, 15, 10,
-    9, r$7 + 12, 11,
-    10, r$7 + 13, 12,
-    11, r$7 + 14, 13,
-    12, r$7 + 15, 14,
-    13, r$7 + 16, r$7 + 24,
-    13, r$7 + 17, 16,
-    14, r$7 + 22, r$7 + 23,
-    7, r$7 + 9, r$7 + 8,
-    7, r$7 + 6, r$7 + 4,
-    4, 26, 20,
-    6, 25, 21,
-    7, 23, 22,
-    8, r$7 + 20, r$7 + 21,
-    8, 24, r$7 + 19,
-    14, r$7 + 18, r$7 + 19,
-    7, r$7 + 11, r$7 + 10,
-    7, r$7 + 7, r$7 + 5,
-    3, r$7 + 1, 28,
-    7, r$7 + 2, r$7 + 3,
+    0, 13, 3,
+    1, 4, r$7 + 12,
+    2, 5, r$7 + 12,
+    3, 8, 6,
+    4, 7, r$7 + 11,
+    5, r$7 + 9, r$7 + 10,
+    4, 11, 9,
+    6, 10, r$7 + 8,
+    7, r$7 + 6, r$7 + 7,
+    5, 12, r$7 + 5,
+    6, r$7 + 4, r$7 + 5,
+    3, r$7 + 1, 14,
+    4, r$7 + 2, r$7 + 3,
 ]);
 const bdd$7 = BinaryDecisionDiagram.from(nodes$7, root$7, _data$7.conditions, _data$7.results);
 
@@ -13528,6 +13494,2129 @@ const cache$7 = new EndpointCache({
 });
 const defaultEndpointResolver$7 = (endpointParams, context = {}) => {
     return cache$7.get(endpointParams, () => decideEndpoint(bdd$7, {
+        endpointParams: endpointParams,
+        logger: context.logger,
+    }));
+};
+customEndpointFunctions.aws = awsEndpointFunctions;
+
+class ElasticLoadBalancingV2ServiceException extends ServiceException {
+    constructor(options) {
+        super(options);
+        Object.setPrototypeOf(this, ElasticLoadBalancingV2ServiceException.prototype);
+    }
+}
+
+class CertificateNotFoundException extends ElasticLoadBalancingV2ServiceException {
+    name = "CertificateNotFoundException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "CertificateNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, CertificateNotFoundException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class ListenerNotFoundException extends ElasticLoadBalancingV2ServiceException {
+    name = "ListenerNotFoundException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "ListenerNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ListenerNotFoundException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class TooManyCertificatesException extends ElasticLoadBalancingV2ServiceException {
+    name = "TooManyCertificatesException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "TooManyCertificatesException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TooManyCertificatesException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class DuplicateTagKeysException extends ElasticLoadBalancingV2ServiceException {
+    name = "DuplicateTagKeysException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "DuplicateTagKeysException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, DuplicateTagKeysException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class LoadBalancerNotFoundException extends ElasticLoadBalancingV2ServiceException {
+    name = "LoadBalancerNotFoundException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "LoadBalancerNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, LoadBalancerNotFoundException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class RuleNotFoundException extends ElasticLoadBalancingV2ServiceException {
+    name = "RuleNotFoundException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "RuleNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, RuleNotFoundException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class TargetGroupNotFoundException extends ElasticLoadBalancingV2ServiceException {
+    name = "TargetGroupNotFoundException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "TargetGroupNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TargetGroupNotFoundException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class TooManyTagsException extends ElasticLoadBalancingV2ServiceException {
+    name = "TooManyTagsException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "TooManyTagsException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TooManyTagsException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class TrustStoreNotFoundException extends ElasticLoadBalancingV2ServiceException {
+    name = "TrustStoreNotFoundException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "TrustStoreNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TrustStoreNotFoundException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class InvalidRevocationContentException extends ElasticLoadBalancingV2ServiceException {
+    name = "InvalidRevocationContentException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InvalidRevocationContentException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidRevocationContentException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class RevocationContentNotFoundException extends ElasticLoadBalancingV2ServiceException {
+    name = "RevocationContentNotFoundException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "RevocationContentNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, RevocationContentNotFoundException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class TooManyTrustStoreRevocationEntriesException extends ElasticLoadBalancingV2ServiceException {
+    name = "TooManyTrustStoreRevocationEntriesException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "TooManyTrustStoreRevocationEntriesException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TooManyTrustStoreRevocationEntriesException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class AllocationIdNotFoundException extends ElasticLoadBalancingV2ServiceException {
+    name = "AllocationIdNotFoundException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "AllocationIdNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, AllocationIdNotFoundException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class ALPNPolicyNotSupportedException extends ElasticLoadBalancingV2ServiceException {
+    name = "ALPNPolicyNotSupportedException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "ALPNPolicyNotSupportedException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ALPNPolicyNotSupportedException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class AvailabilityZoneNotSupportedException extends ElasticLoadBalancingV2ServiceException {
+    name = "AvailabilityZoneNotSupportedException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "AvailabilityZoneNotSupportedException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, AvailabilityZoneNotSupportedException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class CaCertificatesBundleNotFoundException extends ElasticLoadBalancingV2ServiceException {
+    name = "CaCertificatesBundleNotFoundException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "CaCertificatesBundleNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, CaCertificatesBundleNotFoundException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class CapacityDecreaseRequestsLimitExceededException extends ElasticLoadBalancingV2ServiceException {
+    name = "CapacityDecreaseRequestsLimitExceededException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "CapacityDecreaseRequestsLimitExceededException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, CapacityDecreaseRequestsLimitExceededException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class CapacityReservationPendingException extends ElasticLoadBalancingV2ServiceException {
+    name = "CapacityReservationPendingException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "CapacityReservationPendingException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, CapacityReservationPendingException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class CapacityUnitsLimitExceededException extends ElasticLoadBalancingV2ServiceException {
+    name = "CapacityUnitsLimitExceededException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "CapacityUnitsLimitExceededException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, CapacityUnitsLimitExceededException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class DuplicateListenerException extends ElasticLoadBalancingV2ServiceException {
+    name = "DuplicateListenerException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "DuplicateListenerException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, DuplicateListenerException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class IncompatibleProtocolsException extends ElasticLoadBalancingV2ServiceException {
+    name = "IncompatibleProtocolsException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "IncompatibleProtocolsException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, IncompatibleProtocolsException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class InvalidConfigurationRequestException extends ElasticLoadBalancingV2ServiceException {
+    name = "InvalidConfigurationRequestException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InvalidConfigurationRequestException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidConfigurationRequestException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class InvalidLoadBalancerActionException extends ElasticLoadBalancingV2ServiceException {
+    name = "InvalidLoadBalancerActionException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InvalidLoadBalancerActionException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidLoadBalancerActionException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class SSLPolicyNotFoundException extends ElasticLoadBalancingV2ServiceException {
+    name = "SSLPolicyNotFoundException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "SSLPolicyNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, SSLPolicyNotFoundException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class TargetGroupAssociationLimitException extends ElasticLoadBalancingV2ServiceException {
+    name = "TargetGroupAssociationLimitException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "TargetGroupAssociationLimitException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TargetGroupAssociationLimitException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class TooManyActionsException extends ElasticLoadBalancingV2ServiceException {
+    name = "TooManyActionsException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "TooManyActionsException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TooManyActionsException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class TooManyListenersException extends ElasticLoadBalancingV2ServiceException {
+    name = "TooManyListenersException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "TooManyListenersException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TooManyListenersException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class TooManyRegistrationsForTargetIdException extends ElasticLoadBalancingV2ServiceException {
+    name = "TooManyRegistrationsForTargetIdException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "TooManyRegistrationsForTargetIdException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TooManyRegistrationsForTargetIdException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class TooManyTargetsException extends ElasticLoadBalancingV2ServiceException {
+    name = "TooManyTargetsException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "TooManyTargetsException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TooManyTargetsException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class TooManyUniqueTargetGroupsPerLoadBalancerException extends ElasticLoadBalancingV2ServiceException {
+    name = "TooManyUniqueTargetGroupsPerLoadBalancerException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "TooManyUniqueTargetGroupsPerLoadBalancerException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TooManyUniqueTargetGroupsPerLoadBalancerException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class TrustStoreNotReadyException extends ElasticLoadBalancingV2ServiceException {
+    name = "TrustStoreNotReadyException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "TrustStoreNotReadyException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TrustStoreNotReadyException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class UnsupportedProtocolException extends ElasticLoadBalancingV2ServiceException {
+    name = "UnsupportedProtocolException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "UnsupportedProtocolException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, UnsupportedProtocolException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class DuplicateLoadBalancerNameException extends ElasticLoadBalancingV2ServiceException {
+    name = "DuplicateLoadBalancerNameException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "DuplicateLoadBalancerNameException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, DuplicateLoadBalancerNameException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class InvalidSchemeException extends ElasticLoadBalancingV2ServiceException {
+    name = "InvalidSchemeException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InvalidSchemeException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidSchemeException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class InvalidSecurityGroupException extends ElasticLoadBalancingV2ServiceException {
+    name = "InvalidSecurityGroupException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InvalidSecurityGroupException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidSecurityGroupException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class InvalidSubnetException extends ElasticLoadBalancingV2ServiceException {
+    name = "InvalidSubnetException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InvalidSubnetException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidSubnetException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class OperationNotPermittedException extends ElasticLoadBalancingV2ServiceException {
+    name = "OperationNotPermittedException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "OperationNotPermittedException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, OperationNotPermittedException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class ResourceInUseException extends ElasticLoadBalancingV2ServiceException {
+    name = "ResourceInUseException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "ResourceInUseException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ResourceInUseException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class SubnetNotFoundException extends ElasticLoadBalancingV2ServiceException {
+    name = "SubnetNotFoundException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "SubnetNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, SubnetNotFoundException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class TooManyLoadBalancersException extends ElasticLoadBalancingV2ServiceException {
+    name = "TooManyLoadBalancersException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "TooManyLoadBalancersException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TooManyLoadBalancersException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class PriorityInUseException extends ElasticLoadBalancingV2ServiceException {
+    name = "PriorityInUseException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "PriorityInUseException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, PriorityInUseException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class TooManyRulesException extends ElasticLoadBalancingV2ServiceException {
+    name = "TooManyRulesException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "TooManyRulesException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TooManyRulesException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class TooManyTargetGroupsException extends ElasticLoadBalancingV2ServiceException {
+    name = "TooManyTargetGroupsException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "TooManyTargetGroupsException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TooManyTargetGroupsException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class DuplicateTargetGroupNameException extends ElasticLoadBalancingV2ServiceException {
+    name = "DuplicateTargetGroupNameException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "DuplicateTargetGroupNameException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, DuplicateTargetGroupNameException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class DuplicateTrustStoreNameException extends ElasticLoadBalancingV2ServiceException {
+    name = "DuplicateTrustStoreNameException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "DuplicateTrustStoreNameException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, DuplicateTrustStoreNameException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class InvalidCaCertificatesBundleException extends ElasticLoadBalancingV2ServiceException {
+    name = "InvalidCaCertificatesBundleException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InvalidCaCertificatesBundleException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidCaCertificatesBundleException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class TooManyTrustStoresException extends ElasticLoadBalancingV2ServiceException {
+    name = "TooManyTrustStoresException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "TooManyTrustStoresException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TooManyTrustStoresException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class DeleteAssociationSameAccountException extends ElasticLoadBalancingV2ServiceException {
+    name = "DeleteAssociationSameAccountException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "DeleteAssociationSameAccountException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, DeleteAssociationSameAccountException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class TrustStoreAssociationNotFoundException extends ElasticLoadBalancingV2ServiceException {
+    name = "TrustStoreAssociationNotFoundException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "TrustStoreAssociationNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TrustStoreAssociationNotFoundException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class TrustStoreInUseException extends ElasticLoadBalancingV2ServiceException {
+    name = "TrustStoreInUseException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "TrustStoreInUseException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TrustStoreInUseException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class InvalidTargetException extends ElasticLoadBalancingV2ServiceException {
+    name = "InvalidTargetException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InvalidTargetException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidTargetException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class HealthUnavailableException extends ElasticLoadBalancingV2ServiceException {
+    name = "HealthUnavailableException";
+    $fault = "server";
+    Message;
+    constructor(opts) {
+        super({
+            name: "HealthUnavailableException",
+            $fault: "server",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, HealthUnavailableException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class RevocationIdNotFoundException extends ElasticLoadBalancingV2ServiceException {
+    name = "RevocationIdNotFoundException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "RevocationIdNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, RevocationIdNotFoundException.prototype);
+        this.Message = opts.Message;
+    }
+}
+let ResourceNotFoundException$2 = class ResourceNotFoundException extends ElasticLoadBalancingV2ServiceException {
+    name = "ResourceNotFoundException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "ResourceNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ResourceNotFoundException.prototype);
+        this.Message = opts.Message;
+    }
+};
+class InsufficientCapacityException extends ElasticLoadBalancingV2ServiceException {
+    name = "InsufficientCapacityException";
+    $fault = "server";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InsufficientCapacityException",
+            $fault: "server",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InsufficientCapacityException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class PriorRequestNotCompleteException extends ElasticLoadBalancingV2ServiceException {
+    name = "PriorRequestNotCompleteException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "PriorRequestNotCompleteException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, PriorRequestNotCompleteException.prototype);
+        this.Message = opts.Message;
+    }
+}
+
+const _A$2 = "Action";
+const _AC$2 = "AdditionalClaims";
+const _ACAC = "AuthenticateCognitoActionConfig";
+const _ACC = "AuthenticateCognitoConfig";
+const _AD = "AnomalyDetection";
+const _AE$1 = "AuthorizationEndpoint";
+const _AI$2 = "AllocationId";
+const _AINFE = "AllocationIdNotFoundException";
+const _ALPNPNSE = "ALPNPolicyNotSupportedException";
+const _AO = "AdministrativeOverride";
+const _AOAC = "AuthenticateOidcActionConfig";
+const _AOC = "AuthenticateOidcConfig";
+const _AP$1 = "AlpnPolicy";
+const _AREP = "AuthenticationRequestExtraParams";
+const _ATSCN = "AdvertiseTrustStoreCaNames";
+const _AZ$1 = "AvailabilityZone";
+const _AZNSE = "AvailabilityZoneNotSupportedException";
+const _AZv$1 = "AvailabilityZones";
+const _Ac = "Actions";
+const _At = "Attributes";
+const _C$2 = "Certificates";
+const _CA$1 = "CertificateArn";
+const _CCBNFE = "CaCertificatesBundleNotFoundException";
+const _CDRLEE = "CapacityDecreaseRequestsLimitExceededException";
+const _CHZI = "CanonicalHostedZoneId";
+const _CI$1 = "ClientId";
+const _CL = "CertificateList";
+const _CNFE = "CertificateNotFoundException";
+const _COIP = "CustomerOwnedIpv4Pool";
+const _CRPE = "CapacityReservationPendingException";
+const _CS$1 = "ClientSecret";
+const _CT$3 = "ContentType";
+const _CTr = "CreatedTime";
+const _CULEE = "CapacityUnitsLimitExceededException";
+const _Ce = "Certificate";
+const _Co$2 = "Code";
+const _Con$1 = "Conditions";
+const _D$2 = "Description";
+const _DA = "DefaultActions";
+const _DASAE = "DeleteAssociationSameAccountException";
+const _DLBIe = "DescribeLoadBalancersInput";
+const _DLBNE = "DuplicateLoadBalancerNameException";
+const _DLBOe = "DescribeLoadBalancersOutput";
+const _DLBe = "DescribeLoadBalancers";
+const _DLE = "DuplicateListenerException";
+const _DLIe = "DescribeListenersInput";
+const _DLOe = "DescribeListenersOutput";
+const _DLe = "DescribeListeners";
+const _DNSN$1 = "DNSName";
+const _DRIe = "DescribeRulesInput";
+const _DROe = "DescribeRulesOutput";
+const _DRe = "DescribeRules";
+const _DS$3 = "DurationSeconds";
+const _DT = "DeregisterTargets";
+const _DTGA = "DescribeTargetGroupAttributes";
+const _DTGAI = "DescribeTargetGroupAttributesInput";
+const _DTGAO = "DescribeTargetGroupAttributesOutput";
+const _DTGIe = "DescribeTargetGroupsInput";
+const _DTGNE = "DuplicateTargetGroupNameException";
+const _DTGOe = "DescribeTargetGroupsOutput";
+const _DTGe = "DescribeTargetGroups";
+const _DTH = "DescribeTargetHealth";
+const _DTHI = "DescribeTargetHealthInput";
+const _DTHO = "DescribeTargetHealthOutput";
+const _DTI = "DeregisterTargetsInput";
+const _DTKE = "DuplicateTagKeysException";
+const _DTO = "DeregisterTargetsOutput";
+const _DTSNE = "DuplicateTrustStoreNameException";
+const _E$3 = "Enabled";
+const _EPFISN = "EnablePrefixForIpv6SourceNat";
+const _ESGIROPLT = "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic";
+const _F$2 = "Format";
+const _FAC = "ForwardActionConfig";
+const _FC = "ForwardConfig";
+const _FRAC = "FixedResponseActionConfig";
+const _FRC = "FixedResponseConfig";
+const _Fi$1 = "Field";
+const _GC$1 = "GrpcCode";
+const _H = "Host";
+const _HC$1 = "HttpCode";
+const _HCE = "HealthCheckEnabled";
+const _HCIS = "HealthCheckIntervalSeconds";
+const _HCP = "HealthCheckProtocol";
+const _HCPe = "HealthCheckPort";
+const _HCPea = "HealthCheckPath";
+const _HCTS = "HealthCheckTimeoutSeconds";
+const _HHC = "HostHeaderConfig";
+const _HHCC = "HostHeaderConditionConfig";
+const _HHCCt = "HttpHeaderConditionConfig";
+const _HHCt = "HttpHeaderConfig";
+const _HHN = "HttpHeaderName";
+const _HHRC = "HostHeaderRewriteConfig";
+const _HRMC = "HttpRequestMethodConfig";
+const _HRMCC = "HttpRequestMethodConditionConfig";
+const _HTC = "HealthyThresholdCount";
+const _HUE = "HealthUnavailableException";
+const _I$3 = "Issuer";
+const _IA$1 = "IpAddress";
+const _IAT = "IpAddressType";
+const _ICCBE = "InvalidCaCertificatesBundleException";
+const _ICCE = "IgnoreClientCertificateExpiry";
+const _ICE$1 = "InsufficientCapacityException";
+const _ICRE = "InvalidConfigurationRequestException";
+const _ID$1 = "IsDefault";
+const _IIPI = "Ipv4IpamPoolId";
+const _ILBAE = "InvalidLoadBalancerActionException";
+const _IP = "IpamPools";
+const _IPA$1 = "IPv6Address";
+const _IPE = "IncompatibleProtocolsException";
+const _IRCE = "InvalidRevocationContentException";
+const _ISE$2 = "InvalidSchemeException";
+const _ISEn$1 = "InvalidSubnetException";
+const _ISGE = "InvalidSecurityGroupException";
+const _ITE = "InvalidTargetException";
+const _Id = "Id";
+const _In$2 = "Include";
+const _JE = "JwksEndpoint";
+const _JVAAC = "JwtValidationActionAdditionalClaim";
+const _JVAACw = "JwtValidationActionAdditionalClaims";
+const _JVAC = "JwtValidationActionConfig";
+const _JVC = "JwtValidationConfig";
+const _K$2 = "Key";
+const _L$2 = "Listeners";
+const _LA$1 = "ListenerArn";
+const _LAi = "ListenerArns";
+const _LB = "LoadBalancers";
+const _LBA = "LoadBalancerAddresses";
+const _LBAo = "LoadBalancerArn";
+const _LBAoa = "LoadBalancerArns";
+const _LBAoad = "LoadBalancerAddress";
+const _LBN$1 = "LoadBalancerName";
+const _LBNFE = "LoadBalancerNotFoundException";
+const _LBS = "LoadBalancerState";
+const _LBo = "LoadBalancer";
+const _LNFE = "ListenerNotFoundException";
+const _Lis = "Listener";
+const _M$3 = "Message";
+const _MA$1 = "MutualAuthentication";
+const _MAA = "MutualAuthenticationAttributes";
+const _MB = "MessageBody";
+const _MIE = "MitigationInEffect";
+const _ML$1 = "ModifyListener";
+const _MLI = "ModifyListenerInput";
+const _MLO = "ModifyListenerOutput";
+const _MR$2 = "ModifyRule";
+const _MRI = "ModifyRuleInput";
+const _MRO = "ModifyRuleOutput";
+const _Ma$1 = "Matcher";
+const _Mar = "Marker";
+const _Mo = "Mode";
+const _N$3 = "Name";
+const _NM = "NextMarker";
+const _Na$2 = "Names";
+const _O$1 = "Order";
+const _OI = "OutpostId";
+const _ONPE = "OperationNotPermittedException";
+const _OUR = "OnUnauthenticatedRequest";
+const _P$3 = "Priority";
+const _PIPA = "PrivateIPv4Address";
+const _PIUE = "PriorityInUseException";
+const _PPC = "PathPatternConfig";
+const _PPCC = "PathPatternConditionConfig";
+const _PRNCE = "PriorRequestNotCompleteException";
+const _PS$1 = "PageSize";
+const _PV = "ProtocolVersion";
+const _Pa = "Path";
+const _Po$1 = "Port";
+const _Pr$1 = "Protocol";
+const _Q$1 = "Query";
+const _QSC = "QueryStringConfig";
+const _QSCC = "QueryStringConditionConfig";
+const _QSI = "QuicServerId";
+const _QSKVP = "QueryStringKeyValuePair";
+const _QSKVPL = "QueryStringKeyValuePairList";
+const _R$2 = "Reason";
+const _RAC = "RedirectActionConfig";
+const _RAu = "RuleArn";
+const _RAul = "RuleArns";
+const _RC$2 = "RedirectConfig";
+const _RCL = "RewriteConfigList";
+const _RCLu = "RuleConditionList";
+const _RCNFE = "RevocationContentNotFoundException";
+const _RCew = "RewriteConfig";
+const _RCu = "RuleCondition";
+const _RINFE = "RevocationIdNotFoundException";
+const _RIUE = "ResourceInUseException";
+const _RNFE$2 = "ResourceNotFoundException";
+const _RNFEu = "RuleNotFoundException";
+const _RTI = "RegisterTargetsInput";
+const _RTL = "RuleTransformList";
+const _RTO = "RegisterTargetsOutput";
+const _RTe$2 = "ResetTransforms";
+const _RTeg = "RegisterTargets";
+const _RTu = "RuleTransform";
+const _RV = "RegexValues";
+const _Re$2 = "Result";
+const _Reg = "Regex";
+const _Rep = "Replace";
+const _Rew = "Rewrites";
+const _Ru = "Rules";
+const _Rul = "Rule";
+const _S$2 = "State";
+const _SC$1 = "StatusCode";
+const _SCN = "SessionCookieName";
+const _SG = "SecurityGroups";
+const _SI$2 = "SubnetId";
+const _SIC = "SourceIpConfig";
+const _SICC = "SourceIpConditionConfig";
+const _SNFE = "SubnetNotFoundException";
+const _SNIP = "SourceNatIpv6Prefixes";
+const _SP$2 = "SslPolicy";
+const _SSLPNFE = "SSLPolicyNotFoundException";
+const _ST$2 = "SessionTimeout";
+const _Sc = "Scope";
+const _Sch = "Scheme";
+const _T$3 = "Type";
+const _TCP = "TargetControlPort";
+const _TDar = "TargetDescription";
+const _TDarg = "TargetDescriptions";
+const _TE$1 = "TokenEndpoint";
+const _TG = "TargetGroups";
+const _TGA = "TargetGroupArn";
+const _TGALE = "TargetGroupAssociationLimitException";
+const _TGAa = "TargetGroupArns";
+const _TGAar = "TargetGroupAttribute";
+const _TGAarg = "TargetGroupAttributes";
+const _TGL = "TargetGroupList";
+const _TGN = "TargetGroupName";
+const _TGNFE = "TargetGroupNotFoundException";
+const _TGSC = "TargetGroupStickinessConfig";
+const _TGT = "TargetGroupTuple";
+const _TGa = "TargetGroup";
+const _TH = "TargetHealth";
+const _THD = "TargetHealthDescriptions";
+const _THDa = "TargetHealthDescription";
+const _TMAE = "TooManyActionsException";
+const _TMCE = "TooManyCertificatesException";
+const _TMLBE = "TooManyLoadBalancersException";
+const _TMLE = "TooManyListenersException";
+const _TMRE$2 = "TooManyRulesException";
+const _TMRFTIE = "TooManyRegistrationsForTargetIdException";
+const _TMTE = "TooManyTagsException";
+const _TMTEo = "TooManyTargetsException";
+const _TMTGE = "TooManyTargetGroupsException";
+const _TMTSE = "TooManyTrustStoresException";
+const _TMTSREE = "TooManyTrustStoreRevocationEntriesException";
+const _TMUTGPLBE = "TooManyUniqueTargetGroupsPerLoadBalancerException";
+const _TSA = "TrustStoreArn";
+const _TSANFE = "TrustStoreAssociationNotFoundException";
+const _TSAS = "TrustStoreAssociationStatus";
+const _TSIUE = "TrustStoreInUseException";
+const _TSNFE = "TrustStoreNotFoundException";
+const _TSNRE = "TrustStoreNotReadyException";
+const _TT = "TargetType";
+const _Tar = "Targets";
+const _Targ = "Target";
+const _Tr = "Transforms";
+const _UECS = "UseExistingClientSecret";
+const _UIE = "UserInfoEndpoint";
+const _UPA = "UserPoolArn";
+const _UPCI = "UserPoolClientId";
+const _UPD = "UserPoolDomain";
+const _UPE = "UnsupportedProtocolException";
+const _URC = "UrlRewriteConfig";
+const _UTC = "UnhealthyThresholdCount";
+const _V$4 = "Values";
+const _VI = "VpcId";
+const _Va$2 = "Value";
+const _W$1 = "Weight";
+const _ZN = "ZoneName";
+const _aQE$4 = "awsQueryError";
+const _c$7 = "client";
+const _e$7 = "error";
+const _hE$7 = "httpError";
+const _s$7 = "smithy.ts.sdk.synthetic.com.amazonaws.elasticloadbalancingv2";
+const _se$4 = "server";
+const n0$7 = "com.amazonaws.elasticloadbalancingv2";
+const _s_registry$7 = new TypeRegistry(_s$7);
+var ElasticLoadBalancingV2ServiceException$ = [-3, _s$7, "ElasticLoadBalancingV2ServiceException", 0, [], []];
+_s_registry$7.registerError(ElasticLoadBalancingV2ServiceException$, ElasticLoadBalancingV2ServiceException);
+const n0_registry$7 = new TypeRegistry(n0$7);
+var AllocationIdNotFoundException$ = [-3, n0$7, _AINFE,
+    { [_aQE$4]: [`AllocationIdNotFound`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(AllocationIdNotFoundException$, AllocationIdNotFoundException);
+var ALPNPolicyNotSupportedException$ = [-3, n0$7, _ALPNPNSE,
+    { [_aQE$4]: [`ALPNPolicyNotFound`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(ALPNPolicyNotSupportedException$, ALPNPolicyNotSupportedException);
+var AvailabilityZoneNotSupportedException$ = [-3, n0$7, _AZNSE,
+    { [_aQE$4]: [`AvailabilityZoneNotSupported`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(AvailabilityZoneNotSupportedException$, AvailabilityZoneNotSupportedException);
+var CaCertificatesBundleNotFoundException$ = [-3, n0$7, _CCBNFE,
+    { [_aQE$4]: [`CaCertificatesBundleNotFound`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(CaCertificatesBundleNotFoundException$, CaCertificatesBundleNotFoundException);
+var CapacityDecreaseRequestsLimitExceededException$ = [-3, n0$7, _CDRLEE,
+    { [_aQE$4]: [`CapacityDecreaseRequestLimitExceeded`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(CapacityDecreaseRequestsLimitExceededException$, CapacityDecreaseRequestsLimitExceededException);
+var CapacityReservationPendingException$ = [-3, n0$7, _CRPE,
+    { [_aQE$4]: [`CapacityReservationPending`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(CapacityReservationPendingException$, CapacityReservationPendingException);
+var CapacityUnitsLimitExceededException$ = [-3, n0$7, _CULEE,
+    { [_aQE$4]: [`CapacityUnitsLimitExceeded`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(CapacityUnitsLimitExceededException$, CapacityUnitsLimitExceededException);
+var CertificateNotFoundException$ = [-3, n0$7, _CNFE,
+    { [_aQE$4]: [`CertificateNotFound`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(CertificateNotFoundException$, CertificateNotFoundException);
+var DeleteAssociationSameAccountException$ = [-3, n0$7, _DASAE,
+    { [_aQE$4]: [`DeleteAssociationSameAccount`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(DeleteAssociationSameAccountException$, DeleteAssociationSameAccountException);
+var DuplicateListenerException$ = [-3, n0$7, _DLE,
+    { [_aQE$4]: [`DuplicateListener`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(DuplicateListenerException$, DuplicateListenerException);
+var DuplicateLoadBalancerNameException$ = [-3, n0$7, _DLBNE,
+    { [_aQE$4]: [`DuplicateLoadBalancerName`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(DuplicateLoadBalancerNameException$, DuplicateLoadBalancerNameException);
+var DuplicateTagKeysException$ = [-3, n0$7, _DTKE,
+    { [_aQE$4]: [`DuplicateTagKeys`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(DuplicateTagKeysException$, DuplicateTagKeysException);
+var DuplicateTargetGroupNameException$ = [-3, n0$7, _DTGNE,
+    { [_aQE$4]: [`DuplicateTargetGroupName`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(DuplicateTargetGroupNameException$, DuplicateTargetGroupNameException);
+var DuplicateTrustStoreNameException$ = [-3, n0$7, _DTSNE,
+    { [_aQE$4]: [`DuplicateTrustStoreName`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(DuplicateTrustStoreNameException$, DuplicateTrustStoreNameException);
+var HealthUnavailableException$ = [-3, n0$7, _HUE,
+    { [_aQE$4]: [`HealthUnavailable`, 500], [_e$7]: _se$4, [_hE$7]: 500 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(HealthUnavailableException$, HealthUnavailableException);
+var IncompatibleProtocolsException$ = [-3, n0$7, _IPE,
+    { [_aQE$4]: [`IncompatibleProtocols`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(IncompatibleProtocolsException$, IncompatibleProtocolsException);
+var InsufficientCapacityException$ = [-3, n0$7, _ICE$1,
+    { [_aQE$4]: [`InsufficientCapacity`, 500], [_e$7]: _se$4, [_hE$7]: 500 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(InsufficientCapacityException$, InsufficientCapacityException);
+var InvalidCaCertificatesBundleException$ = [-3, n0$7, _ICCBE,
+    { [_aQE$4]: [`InvalidCaCertificatesBundle`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(InvalidCaCertificatesBundleException$, InvalidCaCertificatesBundleException);
+var InvalidConfigurationRequestException$ = [-3, n0$7, _ICRE,
+    { [_aQE$4]: [`InvalidConfigurationRequest`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(InvalidConfigurationRequestException$, InvalidConfigurationRequestException);
+var InvalidLoadBalancerActionException$ = [-3, n0$7, _ILBAE,
+    { [_aQE$4]: [`InvalidLoadBalancerAction`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(InvalidLoadBalancerActionException$, InvalidLoadBalancerActionException);
+var InvalidRevocationContentException$ = [-3, n0$7, _IRCE,
+    { [_aQE$4]: [`InvalidRevocationContent`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(InvalidRevocationContentException$, InvalidRevocationContentException);
+var InvalidSchemeException$ = [-3, n0$7, _ISE$2,
+    { [_aQE$4]: [`InvalidScheme`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(InvalidSchemeException$, InvalidSchemeException);
+var InvalidSecurityGroupException$ = [-3, n0$7, _ISGE,
+    { [_aQE$4]: [`InvalidSecurityGroup`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(InvalidSecurityGroupException$, InvalidSecurityGroupException);
+var InvalidSubnetException$ = [-3, n0$7, _ISEn$1,
+    { [_aQE$4]: [`InvalidSubnet`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(InvalidSubnetException$, InvalidSubnetException);
+var InvalidTargetException$ = [-3, n0$7, _ITE,
+    { [_aQE$4]: [`InvalidTarget`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(InvalidTargetException$, InvalidTargetException);
+var ListenerNotFoundException$ = [-3, n0$7, _LNFE,
+    { [_aQE$4]: [`ListenerNotFound`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(ListenerNotFoundException$, ListenerNotFoundException);
+var LoadBalancerNotFoundException$ = [-3, n0$7, _LBNFE,
+    { [_aQE$4]: [`LoadBalancerNotFound`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(LoadBalancerNotFoundException$, LoadBalancerNotFoundException);
+var OperationNotPermittedException$ = [-3, n0$7, _ONPE,
+    { [_aQE$4]: [`OperationNotPermitted`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(OperationNotPermittedException$, OperationNotPermittedException);
+var PriorityInUseException$ = [-3, n0$7, _PIUE,
+    { [_aQE$4]: [`PriorityInUse`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(PriorityInUseException$, PriorityInUseException);
+var PriorRequestNotCompleteException$ = [-3, n0$7, _PRNCE,
+    { [_aQE$4]: [`PriorRequestNotComplete`, 429], [_e$7]: _c$7, [_hE$7]: 429 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(PriorRequestNotCompleteException$, PriorRequestNotCompleteException);
+var ResourceInUseException$ = [-3, n0$7, _RIUE,
+    { [_aQE$4]: [`ResourceInUse`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(ResourceInUseException$, ResourceInUseException);
+var ResourceNotFoundException$$2 = [-3, n0$7, _RNFE$2,
+    { [_aQE$4]: [`ResourceNotFound`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(ResourceNotFoundException$$2, ResourceNotFoundException$2);
+var RevocationContentNotFoundException$ = [-3, n0$7, _RCNFE,
+    { [_aQE$4]: [`RevocationContentNotFound`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(RevocationContentNotFoundException$, RevocationContentNotFoundException);
+var RevocationIdNotFoundException$ = [-3, n0$7, _RINFE,
+    { [_aQE$4]: [`RevocationIdNotFound`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(RevocationIdNotFoundException$, RevocationIdNotFoundException);
+var RuleNotFoundException$ = [-3, n0$7, _RNFEu,
+    { [_aQE$4]: [`RuleNotFound`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(RuleNotFoundException$, RuleNotFoundException);
+var SSLPolicyNotFoundException$ = [-3, n0$7, _SSLPNFE,
+    { [_aQE$4]: [`SSLPolicyNotFound`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(SSLPolicyNotFoundException$, SSLPolicyNotFoundException);
+var SubnetNotFoundException$ = [-3, n0$7, _SNFE,
+    { [_aQE$4]: [`SubnetNotFound`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(SubnetNotFoundException$, SubnetNotFoundException);
+var TargetGroupAssociationLimitException$ = [-3, n0$7, _TGALE,
+    { [_aQE$4]: [`TargetGroupAssociationLimit`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(TargetGroupAssociationLimitException$, TargetGroupAssociationLimitException);
+var TargetGroupNotFoundException$ = [-3, n0$7, _TGNFE,
+    { [_aQE$4]: [`TargetGroupNotFound`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(TargetGroupNotFoundException$, TargetGroupNotFoundException);
+var TooManyActionsException$ = [-3, n0$7, _TMAE,
+    { [_aQE$4]: [`TooManyActions`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(TooManyActionsException$, TooManyActionsException);
+var TooManyCertificatesException$ = [-3, n0$7, _TMCE,
+    { [_aQE$4]: [`TooManyCertificates`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(TooManyCertificatesException$, TooManyCertificatesException);
+var TooManyListenersException$ = [-3, n0$7, _TMLE,
+    { [_aQE$4]: [`TooManyListeners`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(TooManyListenersException$, TooManyListenersException);
+var TooManyLoadBalancersException$ = [-3, n0$7, _TMLBE,
+    { [_aQE$4]: [`TooManyLoadBalancers`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(TooManyLoadBalancersException$, TooManyLoadBalancersException);
+var TooManyRegistrationsForTargetIdException$ = [-3, n0$7, _TMRFTIE,
+    { [_aQE$4]: [`TooManyRegistrationsForTargetId`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(TooManyRegistrationsForTargetIdException$, TooManyRegistrationsForTargetIdException);
+var TooManyRulesException$ = [-3, n0$7, _TMRE$2,
+    { [_aQE$4]: [`TooManyRules`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(TooManyRulesException$, TooManyRulesException);
+var TooManyTagsException$ = [-3, n0$7, _TMTE,
+    { [_aQE$4]: [`TooManyTags`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(TooManyTagsException$, TooManyTagsException);
+var TooManyTargetGroupsException$ = [-3, n0$7, _TMTGE,
+    { [_aQE$4]: [`TooManyTargetGroups`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(TooManyTargetGroupsException$, TooManyTargetGroupsException);
+var TooManyTargetsException$ = [-3, n0$7, _TMTEo,
+    { [_aQE$4]: [`TooManyTargets`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(TooManyTargetsException$, TooManyTargetsException);
+var TooManyTrustStoreRevocationEntriesException$ = [-3, n0$7, _TMTSREE,
+    { [_aQE$4]: [`TooManyTrustStoreRevocationEntries`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(TooManyTrustStoreRevocationEntriesException$, TooManyTrustStoreRevocationEntriesException);
+var TooManyTrustStoresException$ = [-3, n0$7, _TMTSE,
+    { [_aQE$4]: [`TooManyTrustStores`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(TooManyTrustStoresException$, TooManyTrustStoresException);
+var TooManyUniqueTargetGroupsPerLoadBalancerException$ = [-3, n0$7, _TMUTGPLBE,
+    { [_aQE$4]: [`TooManyUniqueTargetGroupsPerLoadBalancer`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(TooManyUniqueTargetGroupsPerLoadBalancerException$, TooManyUniqueTargetGroupsPerLoadBalancerException);
+var TrustStoreAssociationNotFoundException$ = [-3, n0$7, _TSANFE,
+    { [_aQE$4]: [`AssociationNotFound`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(TrustStoreAssociationNotFoundException$, TrustStoreAssociationNotFoundException);
+var TrustStoreInUseException$ = [-3, n0$7, _TSIUE,
+    { [_aQE$4]: [`TrustStoreInUse`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(TrustStoreInUseException$, TrustStoreInUseException);
+var TrustStoreNotFoundException$ = [-3, n0$7, _TSNFE,
+    { [_aQE$4]: [`TrustStoreNotFound`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(TrustStoreNotFoundException$, TrustStoreNotFoundException);
+var TrustStoreNotReadyException$ = [-3, n0$7, _TSNRE,
+    { [_aQE$4]: [`TrustStoreNotReady`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(TrustStoreNotReadyException$, TrustStoreNotReadyException);
+var UnsupportedProtocolException$ = [-3, n0$7, _UPE,
+    { [_aQE$4]: [`UnsupportedProtocol`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(UnsupportedProtocolException$, UnsupportedProtocolException);
+const errorTypeRegistries$7 = [
+    _s_registry$7,
+    n0_registry$7,
+];
+var Action$ = [3, n0$7, _A$2,
+    0,
+    [_T$3, _TGA, _AOC, _ACC, _O$1, _RC$2, _FRC, _FC, _JVC],
+    [0, 0, () => AuthenticateOidcActionConfig$, () => AuthenticateCognitoActionConfig$, 1, () => RedirectActionConfig$, () => FixedResponseActionConfig$, () => ForwardActionConfig$, () => JwtValidationActionConfig$], 1
+];
+var AdministrativeOverride$ = [3, n0$7, _AO,
+    0,
+    [_S$2, _R$2, _D$2],
+    [0, 0, 0]
+];
+var AnomalyDetection$ = [3, n0$7, _AD,
+    0,
+    [_Re$2, _MIE],
+    [0, 0]
+];
+var AuthenticateCognitoActionConfig$ = [3, n0$7, _ACAC,
+    0,
+    [_UPA, _UPCI, _UPD, _SCN, _Sc, _ST$2, _AREP, _OUR],
+    [0, 0, 0, 0, 0, 1, 128 | 0, 0], 3
+];
+var AuthenticateOidcActionConfig$ = [3, n0$7, _AOAC,
+    0,
+    [_I$3, _AE$1, _TE$1, _UIE, _CI$1, _CS$1, _SCN, _Sc, _ST$2, _AREP, _OUR, _UECS],
+    [0, 0, 0, 0, 0, 0, 0, 0, 1, 128 | 0, 0, 2], 5
+];
+var AvailabilityZone$ = [3, n0$7, _AZ$1,
+    0,
+    [_ZN, _SI$2, _OI, _LBA, _SNIP],
+    [0, 0, 0, () => LoadBalancerAddresses, 64 | 0]
+];
+var Certificate$ = [3, n0$7, _Ce,
+    0,
+    [_CA$1, _ID$1],
+    [0, 2]
+];
+var DeregisterTargetsInput$ = [3, n0$7, _DTI,
+    0,
+    [_TGA, _Tar],
+    [0, () => TargetDescriptions], 2
+];
+var DeregisterTargetsOutput$ = [3, n0$7, _DTO,
+    0,
+    [],
+    []
+];
+var DescribeListenersInput$ = [3, n0$7, _DLIe,
+    0,
+    [_LBAo, _LAi, _Mar, _PS$1],
+    [0, 64 | 0, 0, 1]
+];
+var DescribeListenersOutput$ = [3, n0$7, _DLOe,
+    0,
+    [_L$2, _NM],
+    [() => Listeners, 0]
+];
+var DescribeLoadBalancersInput$ = [3, n0$7, _DLBIe,
+    0,
+    [_LBAoa, _Na$2, _Mar, _PS$1],
+    [64 | 0, 64 | 0, 0, 1]
+];
+var DescribeLoadBalancersOutput$ = [3, n0$7, _DLBOe,
+    0,
+    [_LB, _NM],
+    [() => LoadBalancers, 0]
+];
+var DescribeRulesInput$ = [3, n0$7, _DRIe,
+    0,
+    [_LA$1, _RAul, _Mar, _PS$1],
+    [0, 64 | 0, 0, 1]
+];
+var DescribeRulesOutput$ = [3, n0$7, _DROe,
+    0,
+    [_Ru, _NM],
+    [() => Rules, 0]
+];
+var DescribeTargetGroupAttributesInput$ = [3, n0$7, _DTGAI,
+    0,
+    [_TGA],
+    [0], 1
+];
+var DescribeTargetGroupAttributesOutput$ = [3, n0$7, _DTGAO,
+    0,
+    [_At],
+    [() => TargetGroupAttributes]
+];
+var DescribeTargetGroupsInput$ = [3, n0$7, _DTGIe,
+    0,
+    [_LBAo, _TGAa, _Na$2, _Mar, _PS$1],
+    [0, 64 | 0, 64 | 0, 0, 1]
+];
+var DescribeTargetGroupsOutput$ = [3, n0$7, _DTGOe,
+    0,
+    [_TG, _NM],
+    [() => TargetGroups, 0]
+];
+var DescribeTargetHealthInput$ = [3, n0$7, _DTHI,
+    0,
+    [_TGA, _Tar, _In$2],
+    [0, () => TargetDescriptions, 64 | 0], 1
+];
+var DescribeTargetHealthOutput$ = [3, n0$7, _DTHO,
+    0,
+    [_THD],
+    [() => TargetHealthDescriptions]
+];
+var FixedResponseActionConfig$ = [3, n0$7, _FRAC,
+    0,
+    [_SC$1, _MB, _CT$3],
+    [0, 0, 0], 1
+];
+var ForwardActionConfig$ = [3, n0$7, _FAC,
+    0,
+    [_TG, _TGSC],
+    [() => TargetGroupList, () => TargetGroupStickinessConfig$]
+];
+var HostHeaderConditionConfig$ = [3, n0$7, _HHCC,
+    0,
+    [_V$4, _RV],
+    [64 | 0, 64 | 0]
+];
+var HostHeaderRewriteConfig$ = [3, n0$7, _HHRC,
+    0,
+    [_Rew],
+    [() => RewriteConfigList]
+];
+var HttpHeaderConditionConfig$ = [3, n0$7, _HHCCt,
+    0,
+    [_HHN, _V$4, _RV],
+    [0, 64 | 0, 64 | 0]
+];
+var HttpRequestMethodConditionConfig$ = [3, n0$7, _HRMCC,
+    0,
+    [_V$4],
+    [64 | 0]
+];
+var IpamPools$ = [3, n0$7, _IP,
+    0,
+    [_IIPI],
+    [0]
+];
+var JwtValidationActionAdditionalClaim$ = [3, n0$7, _JVAAC,
+    0,
+    [_F$2, _N$3, _V$4],
+    [0, 0, 64 | 0], 3
+];
+var JwtValidationActionConfig$ = [3, n0$7, _JVAC,
+    0,
+    [_JE, _I$3, _AC$2],
+    [0, 0, () => JwtValidationActionAdditionalClaims], 2
+];
+var Listener$ = [3, n0$7, _Lis,
+    0,
+    [_LA$1, _LBAo, _Po$1, _Pr$1, _C$2, _SP$2, _DA, _AP$1, _MA$1],
+    [0, 0, 1, 0, () => CertificateList, 0, () => Actions, 64 | 0, () => MutualAuthenticationAttributes$]
+];
+var LoadBalancer$ = [3, n0$7, _LBo,
+    0,
+    [_LBAo, _DNSN$1, _CHZI, _CTr, _LBN$1, _Sch, _VI, _S$2, _T$3, _AZv$1, _SG, _IAT, _COIP, _ESGIROPLT, _EPFISN, _IP],
+    [0, 0, 0, 4, 0, 0, 0, () => LoadBalancerState$, 0, () => AvailabilityZones, 64 | 0, 0, 0, 0, 0, () => IpamPools$]
+];
+var LoadBalancerAddress$ = [3, n0$7, _LBAoad,
+    0,
+    [_IA$1, _AI$2, _PIPA, _IPA$1],
+    [0, 0, 0, 0]
+];
+var LoadBalancerState$ = [3, n0$7, _LBS,
+    0,
+    [_Co$2, _R$2],
+    [0, 0]
+];
+var Matcher$ = [3, n0$7, _Ma$1,
+    0,
+    [_HC$1, _GC$1],
+    [0, 0]
+];
+var ModifyListenerInput$ = [3, n0$7, _MLI,
+    0,
+    [_LA$1, _Po$1, _Pr$1, _SP$2, _C$2, _DA, _AP$1, _MA$1],
+    [0, 1, 0, 0, () => CertificateList, () => Actions, 64 | 0, () => MutualAuthenticationAttributes$], 1
+];
+var ModifyListenerOutput$ = [3, n0$7, _MLO,
+    0,
+    [_L$2],
+    [() => Listeners]
+];
+var ModifyRuleInput$ = [3, n0$7, _MRI,
+    0,
+    [_RAu, _Con$1, _Ac, _Tr, _RTe$2],
+    [0, () => RuleConditionList, () => Actions, () => RuleTransformList, 2], 1
+];
+var ModifyRuleOutput$ = [3, n0$7, _MRO,
+    0,
+    [_Ru],
+    [() => Rules]
+];
+var MutualAuthenticationAttributes$ = [3, n0$7, _MAA,
+    0,
+    [_Mo, _TSA, _ICCE, _TSAS, _ATSCN],
+    [0, 0, 2, 0, 0]
+];
+var PathPatternConditionConfig$ = [3, n0$7, _PPCC,
+    0,
+    [_V$4, _RV],
+    [64 | 0, 64 | 0]
+];
+var QueryStringConditionConfig$ = [3, n0$7, _QSCC,
+    0,
+    [_V$4],
+    [() => QueryStringKeyValuePairList]
+];
+var QueryStringKeyValuePair$ = [3, n0$7, _QSKVP,
+    0,
+    [_K$2, _Va$2],
+    [0, 0]
+];
+var RedirectActionConfig$ = [3, n0$7, _RAC,
+    0,
+    [_SC$1, _Pr$1, _Po$1, _H, _Pa, _Q$1],
+    [0, 0, 0, 0, 0, 0], 1
+];
+var RegisterTargetsInput$ = [3, n0$7, _RTI,
+    0,
+    [_TGA, _Tar],
+    [0, () => TargetDescriptions], 2
+];
+var RegisterTargetsOutput$ = [3, n0$7, _RTO,
+    0,
+    [],
+    []
+];
+var RewriteConfig$ = [3, n0$7, _RCew,
+    0,
+    [_Reg, _Rep],
+    [0, 0], 2
+];
+var Rule$ = [3, n0$7, _Rul,
+    0,
+    [_RAu, _P$3, _Con$1, _Ac, _ID$1, _Tr],
+    [0, 0, () => RuleConditionList, () => Actions, 2, () => RuleTransformList]
+];
+var RuleCondition$ = [3, n0$7, _RCu,
+    0,
+    [_Fi$1, _V$4, _HHC, _PPC, _HHCt, _QSC, _HRMC, _SIC, _RV],
+    [0, 64 | 0, () => HostHeaderConditionConfig$, () => PathPatternConditionConfig$, () => HttpHeaderConditionConfig$, () => QueryStringConditionConfig$, () => HttpRequestMethodConditionConfig$, () => SourceIpConditionConfig$, 64 | 0]
+];
+var RuleTransform$ = [3, n0$7, _RTu,
+    0,
+    [_T$3, _HHRC, _URC],
+    [0, () => HostHeaderRewriteConfig$, () => UrlRewriteConfig$], 1
+];
+var SourceIpConditionConfig$ = [3, n0$7, _SICC,
+    0,
+    [_V$4, _IAT],
+    [64 | 0, 0]
+];
+var TargetDescription$ = [3, n0$7, _TDar,
+    0,
+    [_Id, _Po$1, _AZ$1, _QSI],
+    [0, 1, 0, 0], 1
+];
+var TargetGroup$ = [3, n0$7, _TGa,
+    0,
+    [_TGA, _TGN, _Pr$1, _Po$1, _VI, _HCP, _HCPe, _HCE, _HCIS, _HCTS, _HTC, _UTC, _HCPea, _Ma$1, _LBAoa, _TT, _PV, _IAT, _TCP],
+    [0, 0, 0, 1, 0, 0, 0, 2, 1, 1, 1, 1, 0, () => Matcher$, 64 | 0, 0, 0, 0, 1]
+];
+var TargetGroupAttribute$ = [3, n0$7, _TGAar,
+    0,
+    [_K$2, _Va$2],
+    [0, 0]
+];
+var TargetGroupStickinessConfig$ = [3, n0$7, _TGSC,
+    0,
+    [_E$3, _DS$3],
+    [2, 1]
+];
+var TargetGroupTuple$ = [3, n0$7, _TGT,
+    0,
+    [_TGA, _W$1],
+    [0, 1]
+];
+var TargetHealth$ = [3, n0$7, _TH,
+    0,
+    [_S$2, _R$2, _D$2],
+    [0, 0, 0]
+];
+var TargetHealthDescription$ = [3, n0$7, _THDa,
+    0,
+    [_Targ, _HCPe, _TH, _AD, _AO],
+    [() => TargetDescription$, 0, () => TargetHealth$, () => AnomalyDetection$, () => AdministrativeOverride$]
+];
+var UrlRewriteConfig$ = [3, n0$7, _URC,
+    0,
+    [_Rew],
+    [() => RewriteConfigList]
+];
+var Actions = [1, n0$7, _Ac,
+    0, () => Action$
+];
+var AvailabilityZones = [1, n0$7, _AZv$1,
+    0, () => AvailabilityZone$
+];
+var CertificateList = [1, n0$7, _CL,
+    0, () => Certificate$
+];
+var JwtValidationActionAdditionalClaims = [1, n0$7, _JVAACw,
+    0, () => JwtValidationActionAdditionalClaim$
+];
+var Listeners = [1, n0$7, _L$2,
+    0, () => Listener$
+];
+var LoadBalancerAddresses = [1, n0$7, _LBA,
+    0, () => LoadBalancerAddress$
+];
+var LoadBalancers = [1, n0$7, _LB,
+    0, () => LoadBalancer$
+];
+var QueryStringKeyValuePairList = [1, n0$7, _QSKVPL,
+    0, () => QueryStringKeyValuePair$
+];
+var RewriteConfigList = [1, n0$7, _RCL,
+    0, () => RewriteConfig$
+];
+var RuleConditionList = [1, n0$7, _RCLu,
+    0, () => RuleCondition$
+];
+var Rules = [1, n0$7, _Ru,
+    0, () => Rule$
+];
+var RuleTransformList = [1, n0$7, _RTL,
+    0, () => RuleTransform$
+];
+var TargetDescriptions = [1, n0$7, _TDarg,
+    0, () => TargetDescription$
+];
+var TargetGroupAttributes = [1, n0$7, _TGAarg,
+    0, () => TargetGroupAttribute$
+];
+var TargetGroupList = [1, n0$7, _TGL,
+    0, () => TargetGroupTuple$
+];
+var TargetGroups = [1, n0$7, _TG,
+    0, () => TargetGroup$
+];
+var TargetHealthDescriptions = [1, n0$7, _THD,
+    0, () => TargetHealthDescription$
+];
+var DeregisterTargets$ = [9, n0$7, _DT,
+    0, () => DeregisterTargetsInput$, () => DeregisterTargetsOutput$
+];
+var DescribeListeners$ = [9, n0$7, _DLe,
+    0, () => DescribeListenersInput$, () => DescribeListenersOutput$
+];
+var DescribeLoadBalancers$ = [9, n0$7, _DLBe,
+    0, () => DescribeLoadBalancersInput$, () => DescribeLoadBalancersOutput$
+];
+var DescribeRules$ = [9, n0$7, _DRe,
+    0, () => DescribeRulesInput$, () => DescribeRulesOutput$
+];
+var DescribeTargetGroupAttributes$ = [9, n0$7, _DTGA,
+    0, () => DescribeTargetGroupAttributesInput$, () => DescribeTargetGroupAttributesOutput$
+];
+var DescribeTargetGroups$ = [9, n0$7, _DTGe,
+    0, () => DescribeTargetGroupsInput$, () => DescribeTargetGroupsOutput$
+];
+var DescribeTargetHealth$ = [9, n0$7, _DTH,
+    0, () => DescribeTargetHealthInput$, () => DescribeTargetHealthOutput$
+];
+var ModifyListener$ = [9, n0$7, _ML$1,
+    0, () => ModifyListenerInput$, () => ModifyListenerOutput$
+];
+var ModifyRule$ = [9, n0$7, _MR$2,
+    0, () => ModifyRuleInput$, () => ModifyRuleOutput$
+];
+var RegisterTargets$ = [9, n0$7, _RTeg,
+    0, () => RegisterTargetsInput$, () => RegisterTargetsOutput$
+];
+
+const getRuntimeConfig$f = (config) => {
+    return {
+        apiVersion: "2015-12-01",
+        base64Decoder: config?.base64Decoder ?? fromBase64,
+        base64Encoder: config?.base64Encoder ?? toBase64$1,
+        disableHostPrefix: config?.disableHostPrefix ?? false,
+        endpointProvider: config?.endpointProvider ?? defaultEndpointResolver$7,
+        extensions: config?.extensions ?? [],
+        httpAuthSchemeProvider: config?.httpAuthSchemeProvider ?? defaultElasticLoadBalancingV2HttpAuthSchemeProvider,
+        httpAuthSchemes: config?.httpAuthSchemes ?? [
+            {
+                schemeId: "aws.auth#sigv4",
+                identityProvider: (ipc) => ipc.getIdentityProvider("aws.auth#sigv4"),
+                signer: new AwsSdkSigV4Signer(),
+            },
+        ],
+        logger: config?.logger ?? new NoOpLogger(),
+        protocol: config?.protocol ?? AwsQueryProtocol,
+        protocolSettings: config?.protocolSettings ?? {
+            defaultNamespace: "com.amazonaws.elasticloadbalancingv2",
+            errorTypeRegistries: errorTypeRegistries$7,
+            xmlNamespace: "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/",
+            version: "2015-12-01",
+            serviceTarget: "ElasticLoadBalancing_v10",
+        },
+        serviceId: config?.serviceId ?? "Elastic Load Balancing v2",
+        sha256: config?.sha256 ?? Sha256Node,
+        urlParser: config?.urlParser ?? parseUrl,
+        utf8Decoder: config?.utf8Decoder ?? fromUtf8$1,
+        utf8Encoder: config?.utf8Encoder ?? toUtf8$1,
+    };
+};
+
+const getRuntimeConfig$e = (config) => {
+    emitWarningIfUnsupportedVersion$1(process.version);
+    const defaultsMode = resolveDefaultsModeConfig(config);
+    const defaultConfigProvider = () => defaultsMode().then(loadConfigsForDefaultMode);
+    const clientSharedValues = getRuntimeConfig$f(config);
+    emitWarningIfUnsupportedVersion(process.version);
+    const loaderConfig = {
+        profile: config?.profile,
+        logger: clientSharedValues.logger,
+    };
+    return {
+        ...clientSharedValues,
+        ...config,
+        runtime: "node",
+        defaultsMode,
+        authSchemePreference: config?.authSchemePreference ?? loadConfig(NODE_AUTH_SCHEME_PREFERENCE_OPTIONS, loaderConfig),
+        bodyLengthChecker: config?.bodyLengthChecker ?? calculateBodyLength,
+        credentialDefaultProvider: config?.credentialDefaultProvider ?? defaultProvider,
+        defaultUserAgentProvider: config?.defaultUserAgentProvider ?? createDefaultUserAgentProvider({ serviceId: clientSharedValues.serviceId, clientVersion: packageInfo$4.version }),
+        maxAttempts: config?.maxAttempts ?? loadConfig(NODE_MAX_ATTEMPT_CONFIG_OPTIONS, config),
+        region: config?.region ?? loadConfig(NODE_REGION_CONFIG_OPTIONS, { ...NODE_REGION_CONFIG_FILE_OPTIONS, ...loaderConfig }),
+        requestHandler: NodeHttpHandler.create(config?.requestHandler ?? defaultConfigProvider),
+        retryMode: config?.retryMode ??
+            loadConfig({
+                ...NODE_RETRY_MODE_CONFIG_OPTIONS,
+                default: async () => (await defaultConfigProvider()).retryMode || DEFAULT_RETRY_MODE,
+            }, config),
+        streamCollector: config?.streamCollector ?? streamCollector,
+        useDualstackEndpoint: config?.useDualstackEndpoint ?? loadConfig(NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, loaderConfig),
+        useFipsEndpoint: config?.useFipsEndpoint ?? loadConfig(NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, loaderConfig),
+        userAgentAppId: config?.userAgentAppId ?? loadConfig(NODE_APP_ID_CONFIG_OPTIONS, loaderConfig),
+    };
+};
+
+const getHttpAuthExtensionConfiguration$7 = (runtimeConfig) => {
+    const _httpAuthSchemes = runtimeConfig.httpAuthSchemes;
+    let _httpAuthSchemeProvider = runtimeConfig.httpAuthSchemeProvider;
+    let _credentials = runtimeConfig.credentials;
+    return {
+        setHttpAuthScheme(httpAuthScheme) {
+            const index = _httpAuthSchemes.findIndex((scheme) => scheme.schemeId === httpAuthScheme.schemeId);
+            if (index === -1) {
+                _httpAuthSchemes.push(httpAuthScheme);
+            }
+            else {
+                _httpAuthSchemes.splice(index, 1, httpAuthScheme);
+            }
+        },
+        httpAuthSchemes() {
+            return _httpAuthSchemes;
+        },
+        setHttpAuthSchemeProvider(httpAuthSchemeProvider) {
+            _httpAuthSchemeProvider = httpAuthSchemeProvider;
+        },
+        httpAuthSchemeProvider() {
+            return _httpAuthSchemeProvider;
+        },
+        setCredentials(credentials) {
+            _credentials = credentials;
+        },
+        credentials() {
+            return _credentials;
+        },
+    };
+};
+const resolveHttpAuthRuntimeConfig$7 = (config) => {
+    return {
+        httpAuthSchemes: config.httpAuthSchemes(),
+        httpAuthSchemeProvider: config.httpAuthSchemeProvider(),
+        credentials: config.credentials(),
+    };
+};
+
+const resolveRuntimeExtensions$7 = (runtimeConfig, extensions) => {
+    const extensionConfiguration = Object.assign(getAwsRegionExtensionConfiguration(runtimeConfig), getDefaultExtensionConfiguration(runtimeConfig), getHttpHandlerExtensionConfiguration(runtimeConfig), getHttpAuthExtensionConfiguration$7(runtimeConfig));
+    extensions.forEach((extension) => extension.configure(extensionConfiguration));
+    return Object.assign(runtimeConfig, resolveAwsRegionExtensionConfiguration(extensionConfiguration), resolveDefaultRuntimeConfig(extensionConfiguration), resolveHttpHandlerRuntimeConfig(extensionConfiguration), resolveHttpAuthRuntimeConfig$7(extensionConfiguration));
+};
+
+class ElasticLoadBalancingV2Client extends Client {
+    config;
+    constructor(...[configuration]) {
+        const _config_0 = getRuntimeConfig$e(configuration || {});
+        super(_config_0);
+        this.initConfig = _config_0;
+        const _config_1 = resolveClientEndpointParameters$7(_config_0);
+        const _config_2 = resolveUserAgentConfig(_config_1);
+        const _config_3 = resolveRetryConfig(_config_2);
+        const _config_4 = resolveRegionConfig(_config_3);
+        const _config_5 = resolveHostHeaderConfig(_config_4);
+        const _config_6 = resolveEndpointConfig(_config_5);
+        const _config_7 = resolveHttpAuthSchemeConfig$7(_config_6);
+        const _config_8 = resolveRuntimeExtensions$7(_config_7, configuration?.extensions || []);
+        this.config = _config_8;
+        this.middlewareStack.use(getSchemaSerdePlugin(this.config));
+        this.middlewareStack.use(getUserAgentPlugin(this.config));
+        this.middlewareStack.use(getRetryPlugin(this.config));
+        this.middlewareStack.use(getContentLengthPlugin(this.config));
+        this.middlewareStack.use(getHostHeaderPlugin(this.config));
+        this.middlewareStack.use(getLoggerPlugin(this.config));
+        this.middlewareStack.use(getRecursionDetectionPlugin(this.config));
+        this.middlewareStack.use(getHttpAuthSchemeEndpointRuleSetPlugin(this.config, {
+            httpAuthSchemeParametersProvider: defaultElasticLoadBalancingV2HttpAuthSchemeParametersProvider,
+            identityProviderConfigProvider: async (config) => new DefaultIdentityProviderConfig({
+                "aws.auth#sigv4": config.credentials,
+            }),
+        }));
+        this.middlewareStack.use(getHttpSigningPlugin(this.config));
+    }
+    destroy() {
+        super.destroy();
+    }
+}
+
+const command$7 = makeBuilder(commonParams$7, "ElasticLoadBalancing_v10", "ElasticLoadBalancingV2Client", getEndpointPlugin);
+const _ep0$7 = {};
+const _mw0$7 = (Command, cs, config, o) => [];
+
+class DeregisterTargetsCommand extends command$7(_ep0$7, _mw0$7, "DeregisterTargets", DeregisterTargets$) {
+}
+
+class DescribeListenersCommand extends command$7(_ep0$7, _mw0$7, "DescribeListeners", DescribeListeners$) {
+}
+
+class DescribeLoadBalancersCommand extends command$7(_ep0$7, _mw0$7, "DescribeLoadBalancers", DescribeLoadBalancers$) {
+}
+
+class DescribeRulesCommand extends command$7(_ep0$7, _mw0$7, "DescribeRules", DescribeRules$) {
+}
+
+class DescribeTargetGroupAttributesCommand extends command$7(_ep0$7, _mw0$7, "DescribeTargetGroupAttributes", DescribeTargetGroupAttributes$) {
+}
+
+class DescribeTargetGroupsCommand extends command$7(_ep0$7, _mw0$7, "DescribeTargetGroups", DescribeTargetGroups$) {
+}
+
+class DescribeTargetHealthCommand extends command$7(_ep0$7, _mw0$7, "DescribeTargetHealth", DescribeTargetHealth$) {
+}
+
+class ModifyListenerCommand extends command$7(_ep0$7, _mw0$7, "ModifyListener", ModifyListener$) {
+}
+
+class ModifyRuleCommand extends command$7(_ep0$7, _mw0$7, "ModifyRule", ModifyRule$) {
+}
+
+class RegisterTargetsCommand extends command$7(_ep0$7, _mw0$7, "RegisterTargets", RegisterTargets$) {
+}
+
+const defaultRoute53HttpAuthSchemeParametersProvider = async (config, context, input) => {
+    return {
+        operation: getSmithyContext(context).operation,
+        region: await normalizeProvider$1(config.region)() || (() => {
+            throw new Error("expected `region` to be configured for `aws.auth#sigv4`");
+        })(),
+    };
+};
+function createAwsAuthSigv4HttpAuthOption$6(authParameters) {
+    return {
+        schemeId: "aws.auth#sigv4",
+        signingProperties: {
+            name: "route53",
+            region: authParameters.region,
+        },
+        propertiesExtractor: (config, context) => ({
+            signingProperties: {
+                config,
+                context,
+            },
+        }),
+    };
+}
+const defaultRoute53HttpAuthSchemeProvider = (authParameters) => {
+    const options = [];
+    switch (authParameters.operation) {
+        default: {
+            options.push(createAwsAuthSigv4HttpAuthOption$6(authParameters));
+        }
+    }
+    return options;
+};
+const resolveHttpAuthSchemeConfig$6 = (config) => {
+    const config_0 = resolveAwsSdkSigV4Config(config);
+    return Object.assign(config_0, {
+        authSchemePreference: normalizeProvider$1(config.authSchemePreference ?? []),
+    });
+};
+
+const resolveClientEndpointParameters$6 = (options) => {
+    return Object.assign(options, {
+        useDualstackEndpoint: options.useDualstackEndpoint ?? false,
+        useFipsEndpoint: options.useFipsEndpoint ?? false,
+        defaultSigningName: "route53",
+    });
+};
+const commonParams$6 = {
+    UseFIPS: { type: "builtInParams", name: "useFipsEndpoint" },
+    Endpoint: { type: "builtInParams", name: "endpoint" },
+    Region: { type: "builtInParams", name: "region" },
+    UseDualStack: { type: "builtInParams", name: "useDualstackEndpoint" },
+};
+
+var version$3 = "3.1169.0";
+var packageInfo$3 = {
+	version: version$3};
+
+const s$1 = "ref", t = "authSchemes", u = "name", v = "signingRegion";
+const a$6 = -1, b$6 = true, c$6 = "isSet", d$6 = "PartitionResult", e$6 = "booleanEquals", f$6 = "stringEquals", g$6 = "getAttr", h$6 = "sigv4", i$6 = { [s$1]: "Endpoint" }, j$6 = { "fn": g$6, "argv": [{ [s$1]: d$6 }, "name"] }, k$6 = { [s$1]: d$6 }, l$2 = { [t]: [{ [u]: h$6, [v]: "us-east-1" }] }, m$2 = { [t]: [{ [u]: h$6, [v]: "cn-northwest-1" }] }, n$2 = { [t]: [{ [u]: h$6, [v]: "us-gov-west-1" }] }, o$2 = { [t]: [{ [u]: h$6, [v]: "eusc-de-east-1" }] }, p$2 = { [t]: [{ [u]: h$6, [v]: "{PartitionResult#implicitGlobalRegion}" }] }, q$2 = [{ [s$1]: "Region" }];
+const _data$6 = {
+    conditions: [
+        [c$6, [i$6]],
+        [c$6, q$2],
+        ["aws.partition", q$2, d$6],
+        [e$6, [{ [s$1]: "UseFIPS" }, b$6]],
+        [f$6, [j$6, "aws"]],
+        [f$6, [j$6, "aws-cn"]],
+        [f$6, [j$6, "aws-us-gov"]],
+        [e$6, [{ [s$1]: "UseDualStack" }, b$6]],
+        [e$6, [{ fn: g$6, argv: [k$6, "supportsFIPS"] }, b$6]],
+        [f$6, [j$6, "aws-iso"]],
+        [f$6, [j$6, "aws-iso-b"]],
+        [f$6, [j$6, "aws-iso-e"]],
+        [f$6, [j$6, "aws-iso-f"]],
+        [f$6, [j$6, "aws-eusc"]],
+        [e$6, [{ fn: g$6, argv: [k$6, "supportsDualStack"] }, b$6]]
+    ],
+    results: [
+        [a$6],
+        [a$6, "Invalid Configuration: FIPS and custom endpoint are not supported"],
+        [a$6, "Invalid Configuration: Dualstack and custom endpoint are not supported"],
+        [i$6, {}],
+        ["https://route53.amazonaws.com", l$2],
+        ["https://route53-fips.amazonaws.com", l$2],
+        ["https://route53.global.api.aws", l$2],
+        ["https://route53-fips.global.api.aws", l$2],
+        ["https://route53.amazonaws.com.cn", m$2],
+        ["https://route53.global.api.amazonwebservices.com.cn", m$2],
+        ["https://route53.us-gov.amazonaws.com", n$2],
+        ["https://route53.us-gov.api.aws", n$2],
+        ["https://route53.c2s.ic.gov", { [t]: [{ [u]: h$6, [v]: "us-iso-east-1" }] }],
+        ["https://route53.sc2s.sgov.gov", { [t]: [{ [u]: h$6, [v]: "us-isob-east-1" }] }],
+        ["https://route53.cloud.adc-e.uk", { [t]: [{ [u]: h$6, [v]: "eu-isoe-west-1" }] }],
+        ["https://route53.csp.hci.ic.gov", { [t]: [{ [u]: h$6, [v]: "us-isof-south-1" }] }],
+        ["https://route53.amazonaws.eu", o$2],
+        ["https://route53.global.api.amazonwebservices.eu", o$2],
+        ["https://route53-fips.{PartitionResult#dualStackDnsSuffix}", p$2],
+        [a$6, "FIPS and DualStack are enabled, but this partition does not support one or both"],
+        ["https://route53-fips.{PartitionResult#dnsSuffix}", p$2],
+        [a$6, "FIPS is enabled but this partition does not support FIPS"],
+        ["https://route53.{PartitionResult#dualStackDnsSuffix}", p$2],
+        [a$6, "DualStack is enabled but this partition does not support DualStack"],
+        ["https://route53.{PartitionResult#dnsSuffix}", p$2],
+        [a$6, "Invalid Configuration: Missing Region"]
+    ]
+};
+const root$6 = 2;
+const r$6 = 100_000_000;
+const nodes$6 = new Int32Array([
+    -1, 1, -1,
+    0, 27, 3,
+    1, 4, r$6 + 25,
+    2, 5, r$6 + 25,
+    3, 19, 6,
+    4, 18, 7,
+    5, 17, 8,
+    6, 25, 9,
+    7, 15, 10,
+    9, r$6 + 12, 11,
+    10, r$6 + 13, 12,
+    11, r$6 + 14, 13,
+    12, r$6 + 15, 14,
+    13, r$6 + 16, r$6 + 24,
+    13, r$6 + 17, 16,
+    14, r$6 + 22, r$6 + 23,
+    7, r$6 + 9, r$6 + 8,
+    7, r$6 + 6, r$6 + 4,
+    4, 26, 20,
+    6, 25, 21,
+    7, 23, 22,
+    8, r$6 + 20, r$6 + 21,
+    8, 24, r$6 + 19,
+    14, r$6 + 18, r$6 + 19,
+    7, r$6 + 11, r$6 + 10,
+    7, r$6 + 7, r$6 + 5,
+    3, r$6 + 1, 28,
+    7, r$6 + 2, r$6 + 3,
+]);
+const bdd$6 = BinaryDecisionDiagram.from(nodes$6, root$6, _data$6.conditions, _data$6.results);
+
+const cache$6 = new EndpointCache({
+    size: 50,
+    params: ["Endpoint", "Region", "UseDualStack", "UseFIPS"],
+});
+const defaultEndpointResolver$6 = (endpointParams, context = {}) => {
+    return cache$6.get(endpointParams, () => decideEndpoint(bdd$6, {
         endpointParams: endpointParams,
         logger: context.logger,
     }));
@@ -14488,14 +16577,14 @@ class ConflictingTypes extends Route53ServiceException {
     }
 }
 
-const _A$2 = "Action";
+const _A$1 = "Action";
 const _AI$1 = "AlarmIdentifier";
 const _AR$2 = "AcceleratedRecovery";
 const _ARS = "AcceleratedRecoveryStatus";
 const _AT$2 = "AliasTarget";
 const _AWSR = "AWSRegion";
 const _B = "Bias";
-const _C$2 = "Comment";
+const _C$1 = "Comment";
 const _CB = "ChangeBatch";
 const _CBIUE = "CidrBlockInUseException";
 const _CCAEE = "CidrCollectionAlreadyExistsException";
@@ -14507,7 +16596,7 @@ const _CDE = "ConflictingDomainExists";
 const _CHC = "ChildHealthChecks";
 const _CHCL = "ChildHealthCheckList";
 const _CHCh = "ChildHealthCheck";
-const _CI$1 = "ChangeInfo";
+const _CI = "ChangeInfo";
 const _CIo = "CollectionId";
 const _CM$1 = "ConcurrentModification";
 const _CO$1 = "ComparisonOperator";
@@ -14516,19 +16605,19 @@ const _CRC = "CidrRoutingConfig";
 const _CRRS = "ChangeResourceRecordSets";
 const _CRRSR = "ChangeResourceRecordSetsRequest";
 const _CRRSRh = "ChangeResourceRecordSetsResponse";
-const _CT$3 = "ConflictingTypes";
+const _CT$2 = "ConflictingTypes";
 const _CTh = "CheckedTime";
 const _CWAC = "CloudWatchAlarmConfiguration";
 const _Ch = "Change";
 const _Cha = "Changes";
 const _Co$1 = "Coordinates";
 const _Cod$1 = "Code";
-const _Con$1 = "Config";
-const _D$2 = "Dimensions";
+const _Con = "Config";
+const _D$1 = "Dimensions";
 const _DL = "DimensionList";
 const _DNSN = "DNSName";
 const _DNSSECNF = "DNSSECNotFound";
-const _DS$3 = "DelegationSet";
+const _DS$2 = "DelegationSet";
 const _DSAC = "DelegationSetAlreadyCreated";
 const _DSAR = "DelegationSetAlreadyReusable";
 const _DSIU = "DelegationSetInUse";
@@ -14538,17 +16627,17 @@ const _DSNS = "DelegationSetNameServers";
 const _De = "Description";
 const _Di$1 = "Dimension";
 const _Dis = "Disabled";
-const _E$3 = "Errors";
+const _E$2 = "Errors";
 const _EM$1 = "ErrorMessages";
 const _EP$1 = "EvaluationPeriods";
 const _ESNI = "EnableSNI";
 const _ETH = "EvaluateTargetHealth";
-const _F$2 = "Features";
+const _F$1 = "Features";
 const _FQDN = "FullyQualifiedDomainName";
 const _FR = "FailureReasons";
 const _FT = "FailureThreshold";
 const _Fa = "Failover";
-const _GC$1 = "GetChange";
+const _GC = "GetChange";
 const _GCR = "GetChangeRequest";
 const _GCRe = "GetChangeResponse";
 const _GHC = "GetHealthCheck";
@@ -14562,7 +16651,7 @@ const _GHZR = "GetHostedZoneRequest";
 const _GHZRe = "GetHostedZoneResponse";
 const _GL = "GeoLocation";
 const _GPL = "GeoProximityLocation";
-const _HC$1 = "HealthCheck";
+const _HC = "HealthCheck";
 const _HCAE = "HealthCheckAlreadyExists";
 const _HCC = "HealthCheckConfig";
 const _HCI = "HealthCheckId";
@@ -14583,7 +16672,7 @@ const _HZNE = "HostedZoneNotEmpty";
 const _HZNF = "HostedZoneNotFound";
 const _HZNP = "HostedZoneNotPrivate";
 const _HZPD = "HostedZonePartiallyDelegated";
-const _I$3 = "Id";
+const _I$2 = "Id";
 const _IA = "InvalidArgument";
 const _ICB = "InvalidChangeBatch";
 const _ICWLRP = "InsufficientCloudWatchLogsResourcePolicy";
@@ -14601,12 +16690,12 @@ const _IT$2 = "IsTruncated";
 const _ITPD = "InvalidTrafficPolicyDocument";
 const _IV = "IncompatibleVersion";
 const _IVPCI = "InvalidVPCId";
-const _In$2 = "Inverted";
+const _In$1 = "Inverted";
 const _KSKAE = "KeySigningKeyAlreadyExists";
 const _KSKIPDSR = "KeySigningKeyInParentDSRecord";
 const _KSKIU = "KeySigningKeyInUse";
 const _KSKWASNF = "KeySigningKeyWithActiveStatusNotFound";
-const _L$2 = "Latitude";
+const _L$1 = "Latitude";
 const _LE = "LimitsExceeded";
 const _LN = "LocationName";
 const _LRRS = "ListResourceRecordSets";
@@ -14616,12 +16705,12 @@ const _LS$1 = "LinkedService";
 const _LVPCA = "LastVPCAssociation";
 const _LZG = "LocalZoneGroup";
 const _Lo = "Longitude";
-const _M$3 = "Message";
+const _M$2 = "Message";
 const _MI = "MaxItems";
-const _ML$1 = "MeasureLatency";
+const _ML = "MeasureLatency";
 const _MN$1 = "MetricName";
 const _MVA = "MultiValueAnswer";
-const _N$3 = "Name";
+const _N$2 = "Name";
 const _NAE = "NotAuthorizedException";
 const _NRI = "NextRecordIdentifier";
 const _NRN = "NextRecordName";
@@ -14640,17 +16729,17 @@ const _NSQLC = "NoSuchQueryLoggingConfig";
 const _NSTP = "NoSuchTrafficPolicy";
 const _NSTPI = "NoSuchTrafficPolicyInstance";
 const _NSa = "NameServer";
-const _Na$2 = "Namespace";
-const _P$3 = "Period";
+const _Na$1 = "Namespace";
+const _P$2 = "Period";
 const _PAE = "ProtectionAlreadyExists";
 const _PE = "ProtectionError";
 const _PEr = "ProtectionErrors";
 const _PRNC = "PriorRequestNotComplete";
 const _PZ = "PrivateZone";
 const _PZVPCA = "PublicZoneVPCAssociation";
-const _Po$1 = "Port";
+const _Po = "Port";
 const _QLCAE = "QueryLoggingConfigAlreadyExists";
-const _R$2 = "Region";
+const _R$1 = "Region";
 const _RCA = "RoutingControlArn";
 const _RIe$1 = "RequestInterval";
 const _RN = "RecordName";
@@ -14660,21 +16749,21 @@ const _RRS = "ResourceRecordSet";
 const _RRSC = "ResourceRecordSetCount";
 const _RRSe = "ResourceRecordSets";
 const _RRe = "ResourceRecords";
-const _RTe$2 = "RecordType";
-const _Re$2 = "Regions";
-const _S$2 = "Status";
+const _RTe$1 = "RecordType";
+const _Re$1 = "Regions";
+const _S$1 = "Status";
 const _SA = "SubmittedAt";
-const _SC$1 = "SubdivisionCode";
+const _SC = "SubdivisionCode";
 const _SI$1 = "SetIdentifier";
-const _SP$2 = "ServicePrincipal";
+const _SP$1 = "ServicePrincipal";
 const _SR$1 = "StatusReport";
 const _SRI = "StartRecordIdentifier";
 const _SRN = "StartRecordName";
 const _SRT = "StartRecordType";
 const _SSe = "SearchString";
 const _St$1 = "Statistic";
-const _T$3 = "Type";
-const _TE$1 = "ThrottlingException";
+const _T$2 = "Type";
+const _TE = "ThrottlingException";
 const _TMHC = "TooManyHealthChecks";
 const _TMHZ = "TooManyHostedZones";
 const _TMKSK = "TooManyKeySigningKeys";
@@ -14688,18 +16777,18 @@ const _TPII = "TrafficPolicyInstanceId";
 const _TPIU = "TrafficPolicyInUse";
 const _TTL = "TTL";
 const _Th$1 = "Threshold";
-const _V$4 = "Value";
+const _V$3 = "Value";
 const _VPC = "VPC";
 const _VPCAANF = "VPCAssociationAuthorizationNotFound";
 const _VPCANF = "VPCAssociationNotFound";
 const _VPCI = "VPCId";
 const _VPCR = "VPCRegion";
 const _VPCs = "VPCs";
-const _W$1 = "Weight";
-const _aQE$4 = "awsQueryError";
-const _c$7 = "client";
-const _e$7 = "error";
-const _hE$7 = "httpError";
+const _W = "Weight";
+const _aQE$3 = "awsQueryError";
+const _c$6 = "client";
+const _e$6 = "error";
+const _hE$6 = "httpError";
 const _hQ$1 = "httpQuery";
 const _ht = "http";
 const _i$1 = "identifier";
@@ -14707,699 +16796,699 @@ const _m$5 = "message";
 const _max = "maxitems";
 const _me = "messages";
 const _na = "name";
-const _s$7 = "smithy.ts.sdk.synthetic.com.amazonaws.route53";
+const _s$6 = "smithy.ts.sdk.synthetic.com.amazonaws.route53";
 const _t = "type";
 const _xN$1 = "xmlName";
-const n0$7 = "com.amazonaws.route53";
-const _s_registry$7 = new TypeRegistry(_s$7);
-var Route53ServiceException$ = [-3, _s$7, "Route53ServiceException", 0, [], []];
-_s_registry$7.registerError(Route53ServiceException$, Route53ServiceException);
-const n0_registry$7 = new TypeRegistry(n0$7);
-var CidrBlockInUseException$ = [-3, n0$7, _CBIUE,
-    { [_e$7]: _c$7, [_hE$7]: 400 },
-    [_M$3],
+const n0$6 = "com.amazonaws.route53";
+const _s_registry$6 = new TypeRegistry(_s$6);
+var Route53ServiceException$ = [-3, _s$6, "Route53ServiceException", 0, [], []];
+_s_registry$6.registerError(Route53ServiceException$, Route53ServiceException);
+const n0_registry$6 = new TypeRegistry(n0$6);
+var CidrBlockInUseException$ = [-3, n0$6, _CBIUE,
+    { [_e$6]: _c$6, [_hE$6]: 400 },
+    [_M$2],
     [0]
 ];
-n0_registry$7.registerError(CidrBlockInUseException$, CidrBlockInUseException);
-var CidrCollectionAlreadyExistsException$ = [-3, n0$7, _CCAEE,
-    { [_e$7]: _c$7 },
-    [_M$3],
+n0_registry$6.registerError(CidrBlockInUseException$, CidrBlockInUseException);
+var CidrCollectionAlreadyExistsException$ = [-3, n0$6, _CCAEE,
+    { [_e$6]: _c$6 },
+    [_M$2],
     [0]
 ];
-n0_registry$7.registerError(CidrCollectionAlreadyExistsException$, CidrCollectionAlreadyExistsException);
-var CidrCollectionInUseException$ = [-3, n0$7, _CCIUE,
-    { [_e$7]: _c$7, [_hE$7]: 400 },
-    [_M$3],
+n0_registry$6.registerError(CidrCollectionAlreadyExistsException$, CidrCollectionAlreadyExistsException);
+var CidrCollectionInUseException$ = [-3, n0$6, _CCIUE,
+    { [_e$6]: _c$6, [_hE$6]: 400 },
+    [_M$2],
     [0]
 ];
-n0_registry$7.registerError(CidrCollectionInUseException$, CidrCollectionInUseException);
-var CidrCollectionVersionMismatchException$ = [-3, n0$7, _CCVME,
-    { [_e$7]: _c$7, [_hE$7]: 409 },
-    [_M$3],
+n0_registry$6.registerError(CidrCollectionInUseException$, CidrCollectionInUseException);
+var CidrCollectionVersionMismatchException$ = [-3, n0$6, _CCVME,
+    { [_e$6]: _c$6, [_hE$6]: 409 },
+    [_M$2],
     [0]
 ];
-n0_registry$7.registerError(CidrCollectionVersionMismatchException$, CidrCollectionVersionMismatchException);
-var ConcurrentModification$ = [-3, n0$7, _CM$1,
-    { [_e$7]: _c$7, [_hE$7]: 400 },
+n0_registry$6.registerError(CidrCollectionVersionMismatchException$, CidrCollectionVersionMismatchException);
+var ConcurrentModification$ = [-3, n0$6, _CM$1,
+    { [_e$6]: _c$6, [_hE$6]: 400 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(ConcurrentModification$, ConcurrentModification);
-var ConflictingDomainExists$ = [-3, n0$7, _CDE,
-    { [_e$7]: _c$7 },
+n0_registry$6.registerError(ConcurrentModification$, ConcurrentModification);
+var ConflictingDomainExists$ = [-3, n0$6, _CDE,
+    { [_e$6]: _c$6 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(ConflictingDomainExists$, ConflictingDomainExists);
-var ConflictingTypes$ = [-3, n0$7, _CT$3,
-    { [_e$7]: _c$7, [_hE$7]: 400 },
+n0_registry$6.registerError(ConflictingDomainExists$, ConflictingDomainExists);
+var ConflictingTypes$ = [-3, n0$6, _CT$2,
+    { [_e$6]: _c$6, [_hE$6]: 400 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(ConflictingTypes$, ConflictingTypes);
-var DelegationSetAlreadyCreated$ = [-3, n0$7, _DSAC,
-    { [_e$7]: _c$7 },
+n0_registry$6.registerError(ConflictingTypes$, ConflictingTypes);
+var DelegationSetAlreadyCreated$ = [-3, n0$6, _DSAC,
+    { [_e$6]: _c$6 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(DelegationSetAlreadyCreated$, DelegationSetAlreadyCreated);
-var DelegationSetAlreadyReusable$ = [-3, n0$7, _DSAR,
-    { [_e$7]: _c$7 },
+n0_registry$6.registerError(DelegationSetAlreadyCreated$, DelegationSetAlreadyCreated);
+var DelegationSetAlreadyReusable$ = [-3, n0$6, _DSAR,
+    { [_e$6]: _c$6 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(DelegationSetAlreadyReusable$, DelegationSetAlreadyReusable);
-var DelegationSetInUse$ = [-3, n0$7, _DSIU,
-    { [_e$7]: _c$7 },
+n0_registry$6.registerError(DelegationSetAlreadyReusable$, DelegationSetAlreadyReusable);
+var DelegationSetInUse$ = [-3, n0$6, _DSIU,
+    { [_e$6]: _c$6 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(DelegationSetInUse$, DelegationSetInUse);
-var DelegationSetNotAvailable$ = [-3, n0$7, _DSNA,
-    { [_e$7]: _c$7 },
+n0_registry$6.registerError(DelegationSetInUse$, DelegationSetInUse);
+var DelegationSetNotAvailable$ = [-3, n0$6, _DSNA,
+    { [_e$6]: _c$6 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(DelegationSetNotAvailable$, DelegationSetNotAvailable);
-var DelegationSetNotReusable$ = [-3, n0$7, _DSNR,
-    { [_e$7]: _c$7 },
+n0_registry$6.registerError(DelegationSetNotAvailable$, DelegationSetNotAvailable);
+var DelegationSetNotReusable$ = [-3, n0$6, _DSNR,
+    { [_e$6]: _c$6 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(DelegationSetNotReusable$, DelegationSetNotReusable);
-var DNSSECNotFound$ = [-3, n0$7, _DNSSECNF,
-    { [_e$7]: _c$7, [_hE$7]: 400 },
+n0_registry$6.registerError(DelegationSetNotReusable$, DelegationSetNotReusable);
+var DNSSECNotFound$ = [-3, n0$6, _DNSSECNF,
+    { [_e$6]: _c$6, [_hE$6]: 400 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(DNSSECNotFound$, DNSSECNotFound);
-var HealthCheckAlreadyExists$ = [-3, n0$7, _HCAE,
-    { [_e$7]: _c$7, [_hE$7]: 409 },
+n0_registry$6.registerError(DNSSECNotFound$, DNSSECNotFound);
+var HealthCheckAlreadyExists$ = [-3, n0$6, _HCAE,
+    { [_e$6]: _c$6, [_hE$6]: 409 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(HealthCheckAlreadyExists$, HealthCheckAlreadyExists);
-var HealthCheckInUse$ = [-3, n0$7, _HCIU,
-    { [_e$7]: _c$7, [_hE$7]: 400 },
+n0_registry$6.registerError(HealthCheckAlreadyExists$, HealthCheckAlreadyExists);
+var HealthCheckInUse$ = [-3, n0$6, _HCIU,
+    { [_e$6]: _c$6, [_hE$6]: 400 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(HealthCheckInUse$, HealthCheckInUse);
-var HealthCheckVersionMismatch$ = [-3, n0$7, _HCVM,
-    { [_e$7]: _c$7, [_hE$7]: 409 },
+n0_registry$6.registerError(HealthCheckInUse$, HealthCheckInUse);
+var HealthCheckVersionMismatch$ = [-3, n0$6, _HCVM,
+    { [_e$6]: _c$6, [_hE$6]: 409 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(HealthCheckVersionMismatch$, HealthCheckVersionMismatch);
-var HostedZoneAlreadyExists$ = [-3, n0$7, _HZAE,
-    { [_e$7]: _c$7, [_hE$7]: 409 },
+n0_registry$6.registerError(HealthCheckVersionMismatch$, HealthCheckVersionMismatch);
+var HostedZoneAlreadyExists$ = [-3, n0$6, _HZAE,
+    { [_e$6]: _c$6, [_hE$6]: 409 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(HostedZoneAlreadyExists$, HostedZoneAlreadyExists);
-var HostedZoneNotEmpty$ = [-3, n0$7, _HZNE,
-    { [_e$7]: _c$7, [_hE$7]: 400 },
+n0_registry$6.registerError(HostedZoneAlreadyExists$, HostedZoneAlreadyExists);
+var HostedZoneNotEmpty$ = [-3, n0$6, _HZNE,
+    { [_e$6]: _c$6, [_hE$6]: 400 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(HostedZoneNotEmpty$, HostedZoneNotEmpty);
-var HostedZoneNotFound$ = [-3, n0$7, _HZNF,
-    { [_e$7]: _c$7 },
+n0_registry$6.registerError(HostedZoneNotEmpty$, HostedZoneNotEmpty);
+var HostedZoneNotFound$ = [-3, n0$6, _HZNF,
+    { [_e$6]: _c$6 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(HostedZoneNotFound$, HostedZoneNotFound);
-var HostedZoneNotPrivate$ = [-3, n0$7, _HZNP,
-    { [_e$7]: _c$7 },
+n0_registry$6.registerError(HostedZoneNotFound$, HostedZoneNotFound);
+var HostedZoneNotPrivate$ = [-3, n0$6, _HZNP,
+    { [_e$6]: _c$6 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(HostedZoneNotPrivate$, HostedZoneNotPrivate);
-var HostedZonePartiallyDelegated$ = [-3, n0$7, _HZPD,
-    { [_e$7]: _c$7 },
+n0_registry$6.registerError(HostedZoneNotPrivate$, HostedZoneNotPrivate);
+var HostedZonePartiallyDelegated$ = [-3, n0$6, _HZPD,
+    { [_e$6]: _c$6 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(HostedZonePartiallyDelegated$, HostedZonePartiallyDelegated);
-var IncompatibleVersion$ = [-3, n0$7, _IV,
-    { [_e$7]: _c$7, [_hE$7]: 400 },
+n0_registry$6.registerError(HostedZonePartiallyDelegated$, HostedZonePartiallyDelegated);
+var IncompatibleVersion$ = [-3, n0$6, _IV,
+    { [_e$6]: _c$6, [_hE$6]: 400 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(IncompatibleVersion$, IncompatibleVersion);
-var InsufficientCloudWatchLogsResourcePolicy$ = [-3, n0$7, _ICWLRP,
-    { [_e$7]: _c$7, [_hE$7]: 400 },
+n0_registry$6.registerError(IncompatibleVersion$, IncompatibleVersion);
+var InsufficientCloudWatchLogsResourcePolicy$ = [-3, n0$6, _ICWLRP,
+    { [_e$6]: _c$6, [_hE$6]: 400 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(InsufficientCloudWatchLogsResourcePolicy$, InsufficientCloudWatchLogsResourcePolicy);
-var InvalidArgument$ = [-3, n0$7, _IA,
-    { [_e$7]: _c$7 },
+n0_registry$6.registerError(InsufficientCloudWatchLogsResourcePolicy$, InsufficientCloudWatchLogsResourcePolicy);
+var InvalidArgument$ = [-3, n0$6, _IA,
+    { [_e$6]: _c$6 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(InvalidArgument$, InvalidArgument);
-var InvalidChangeBatch$ = [-3, n0$7, _ICB,
-    { [_e$7]: _c$7 },
+n0_registry$6.registerError(InvalidArgument$, InvalidArgument);
+var InvalidChangeBatch$ = [-3, n0$6, _ICB,
+    { [_e$6]: _c$6 },
     [_me, _m$5],
     [[() => ErrorMessages, 0], 0]
 ];
-n0_registry$7.registerError(InvalidChangeBatch$, InvalidChangeBatch);
-var InvalidDomainName$ = [-3, n0$7, _IDN,
-    { [_e$7]: _c$7, [_hE$7]: 400 },
+n0_registry$6.registerError(InvalidChangeBatch$, InvalidChangeBatch);
+var InvalidDomainName$ = [-3, n0$6, _IDN,
+    { [_e$6]: _c$6, [_hE$6]: 400 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(InvalidDomainName$, InvalidDomainName);
-var InvalidInput$ = [-3, n0$7, _II,
-    { [_e$7]: _c$7, [_hE$7]: 400 },
+n0_registry$6.registerError(InvalidDomainName$, InvalidDomainName);
+var InvalidInput$ = [-3, n0$6, _II,
+    { [_e$6]: _c$6, [_hE$6]: 400 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(InvalidInput$, InvalidInput);
-var InvalidKeySigningKeyName$ = [-3, n0$7, _IKSKN,
-    { [_e$7]: _c$7, [_hE$7]: 400 },
+n0_registry$6.registerError(InvalidInput$, InvalidInput);
+var InvalidKeySigningKeyName$ = [-3, n0$6, _IKSKN,
+    { [_e$6]: _c$6, [_hE$6]: 400 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(InvalidKeySigningKeyName$, InvalidKeySigningKeyName);
-var InvalidKeySigningKeyStatus$ = [-3, n0$7, _IKSKS,
-    { [_e$7]: _c$7, [_hE$7]: 400 },
+n0_registry$6.registerError(InvalidKeySigningKeyName$, InvalidKeySigningKeyName);
+var InvalidKeySigningKeyStatus$ = [-3, n0$6, _IKSKS,
+    { [_e$6]: _c$6, [_hE$6]: 400 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(InvalidKeySigningKeyStatus$, InvalidKeySigningKeyStatus);
-var InvalidKMSArn$ = [-3, n0$7, _IKMSA,
-    { [_e$7]: _c$7 },
+n0_registry$6.registerError(InvalidKeySigningKeyStatus$, InvalidKeySigningKeyStatus);
+var InvalidKMSArn$ = [-3, n0$6, _IKMSA,
+    { [_e$6]: _c$6 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(InvalidKMSArn$, InvalidKMSArn);
-var InvalidPaginationToken$ = [-3, n0$7, _IPT,
-    { [_e$7]: _c$7, [_hE$7]: 400 },
+n0_registry$6.registerError(InvalidKMSArn$, InvalidKMSArn);
+var InvalidPaginationToken$ = [-3, n0$6, _IPT,
+    { [_e$6]: _c$6, [_hE$6]: 400 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(InvalidPaginationToken$, InvalidPaginationToken);
-var InvalidResourceRecordSetProtectionBatch$ = [-3, n0$7, _IRRSPB,
-    { [_aQE$4]: [`InvalidResourceRecordSetProtectionBatch`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
-    [_E$3, _M$3],
+n0_registry$6.registerError(InvalidPaginationToken$, InvalidPaginationToken);
+var InvalidResourceRecordSetProtectionBatch$ = [-3, n0$6, _IRRSPB,
+    { [_aQE$3]: [`InvalidResourceRecordSetProtectionBatch`, 400], [_e$6]: _c$6, [_hE$6]: 400 },
+    [_E$2, _M$2],
     [[() => ProtectionErrors, 0], 0], 1
 ];
-n0_registry$7.registerError(InvalidResourceRecordSetProtectionBatch$, InvalidResourceRecordSetProtectionBatch);
-var InvalidSigningStatus$ = [-3, n0$7, _ISS,
-    { [_e$7]: _c$7 },
+n0_registry$6.registerError(InvalidResourceRecordSetProtectionBatch$, InvalidResourceRecordSetProtectionBatch);
+var InvalidSigningStatus$ = [-3, n0$6, _ISS,
+    { [_e$6]: _c$6 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(InvalidSigningStatus$, InvalidSigningStatus);
-var InvalidTrafficPolicyDocument$ = [-3, n0$7, _ITPD,
-    { [_e$7]: _c$7, [_hE$7]: 400 },
+n0_registry$6.registerError(InvalidSigningStatus$, InvalidSigningStatus);
+var InvalidTrafficPolicyDocument$ = [-3, n0$6, _ITPD,
+    { [_e$6]: _c$6, [_hE$6]: 400 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(InvalidTrafficPolicyDocument$, InvalidTrafficPolicyDocument);
-var InvalidVPCId$ = [-3, n0$7, _IVPCI,
-    { [_e$7]: _c$7, [_hE$7]: 400 },
+n0_registry$6.registerError(InvalidTrafficPolicyDocument$, InvalidTrafficPolicyDocument);
+var InvalidVPCId$ = [-3, n0$6, _IVPCI,
+    { [_e$6]: _c$6, [_hE$6]: 400 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(InvalidVPCId$, InvalidVPCId);
-var KeySigningKeyAlreadyExists$ = [-3, n0$7, _KSKAE,
-    { [_e$7]: _c$7, [_hE$7]: 409 },
+n0_registry$6.registerError(InvalidVPCId$, InvalidVPCId);
+var KeySigningKeyAlreadyExists$ = [-3, n0$6, _KSKAE,
+    { [_e$6]: _c$6, [_hE$6]: 409 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(KeySigningKeyAlreadyExists$, KeySigningKeyAlreadyExists);
-var KeySigningKeyInParentDSRecord$ = [-3, n0$7, _KSKIPDSR,
-    { [_e$7]: _c$7, [_hE$7]: 400 },
+n0_registry$6.registerError(KeySigningKeyAlreadyExists$, KeySigningKeyAlreadyExists);
+var KeySigningKeyInParentDSRecord$ = [-3, n0$6, _KSKIPDSR,
+    { [_e$6]: _c$6, [_hE$6]: 400 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(KeySigningKeyInParentDSRecord$, KeySigningKeyInParentDSRecord);
-var KeySigningKeyInUse$ = [-3, n0$7, _KSKIU,
-    { [_e$7]: _c$7 },
+n0_registry$6.registerError(KeySigningKeyInParentDSRecord$, KeySigningKeyInParentDSRecord);
+var KeySigningKeyInUse$ = [-3, n0$6, _KSKIU,
+    { [_e$6]: _c$6 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(KeySigningKeyInUse$, KeySigningKeyInUse);
-var KeySigningKeyWithActiveStatusNotFound$ = [-3, n0$7, _KSKWASNF,
-    { [_e$7]: _c$7 },
+n0_registry$6.registerError(KeySigningKeyInUse$, KeySigningKeyInUse);
+var KeySigningKeyWithActiveStatusNotFound$ = [-3, n0$6, _KSKWASNF,
+    { [_e$6]: _c$6 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(KeySigningKeyWithActiveStatusNotFound$, KeySigningKeyWithActiveStatusNotFound);
-var LastVPCAssociation$ = [-3, n0$7, _LVPCA,
-    { [_e$7]: _c$7, [_hE$7]: 400 },
+n0_registry$6.registerError(KeySigningKeyWithActiveStatusNotFound$, KeySigningKeyWithActiveStatusNotFound);
+var LastVPCAssociation$ = [-3, n0$6, _LVPCA,
+    { [_e$6]: _c$6, [_hE$6]: 400 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(LastVPCAssociation$, LastVPCAssociation);
-var LimitsExceeded$ = [-3, n0$7, _LE,
-    { [_e$7]: _c$7 },
+n0_registry$6.registerError(LastVPCAssociation$, LastVPCAssociation);
+var LimitsExceeded$ = [-3, n0$6, _LE,
+    { [_e$6]: _c$6 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(LimitsExceeded$, LimitsExceeded);
-var NoSuchChange$ = [-3, n0$7, _NSC,
-    { [_e$7]: _c$7, [_hE$7]: 404 },
+n0_registry$6.registerError(LimitsExceeded$, LimitsExceeded);
+var NoSuchChange$ = [-3, n0$6, _NSC,
+    { [_e$6]: _c$6, [_hE$6]: 404 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(NoSuchChange$, NoSuchChange);
-var NoSuchCidrCollectionException$ = [-3, n0$7, _NSCCE,
-    { [_e$7]: _c$7, [_hE$7]: 404 },
-    [_M$3],
+n0_registry$6.registerError(NoSuchChange$, NoSuchChange);
+var NoSuchCidrCollectionException$ = [-3, n0$6, _NSCCE,
+    { [_e$6]: _c$6, [_hE$6]: 404 },
+    [_M$2],
     [0]
 ];
-n0_registry$7.registerError(NoSuchCidrCollectionException$, NoSuchCidrCollectionException);
-var NoSuchCidrLocationException$ = [-3, n0$7, _NSCLE,
-    { [_e$7]: _c$7, [_hE$7]: 404 },
-    [_M$3],
+n0_registry$6.registerError(NoSuchCidrCollectionException$, NoSuchCidrCollectionException);
+var NoSuchCidrLocationException$ = [-3, n0$6, _NSCLE,
+    { [_e$6]: _c$6, [_hE$6]: 404 },
+    [_M$2],
     [0]
 ];
-n0_registry$7.registerError(NoSuchCidrLocationException$, NoSuchCidrLocationException);
-var NoSuchCloudWatchLogsLogGroup$ = [-3, n0$7, _NSCWLLG,
-    { [_e$7]: _c$7, [_hE$7]: 404 },
+n0_registry$6.registerError(NoSuchCidrLocationException$, NoSuchCidrLocationException);
+var NoSuchCloudWatchLogsLogGroup$ = [-3, n0$6, _NSCWLLG,
+    { [_e$6]: _c$6, [_hE$6]: 404 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(NoSuchCloudWatchLogsLogGroup$, NoSuchCloudWatchLogsLogGroup);
-var NoSuchDelegationSet$ = [-3, n0$7, _NSDS,
-    { [_e$7]: _c$7 },
+n0_registry$6.registerError(NoSuchCloudWatchLogsLogGroup$, NoSuchCloudWatchLogsLogGroup);
+var NoSuchDelegationSet$ = [-3, n0$6, _NSDS,
+    { [_e$6]: _c$6 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(NoSuchDelegationSet$, NoSuchDelegationSet);
-var NoSuchGeoLocation$ = [-3, n0$7, _NSGL,
-    { [_e$7]: _c$7, [_hE$7]: 404 },
+n0_registry$6.registerError(NoSuchDelegationSet$, NoSuchDelegationSet);
+var NoSuchGeoLocation$ = [-3, n0$6, _NSGL,
+    { [_e$6]: _c$6, [_hE$6]: 404 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(NoSuchGeoLocation$, NoSuchGeoLocation);
-var NoSuchHealthCheck$ = [-3, n0$7, _NSHC,
-    { [_e$7]: _c$7, [_hE$7]: 404 },
+n0_registry$6.registerError(NoSuchGeoLocation$, NoSuchGeoLocation);
+var NoSuchHealthCheck$ = [-3, n0$6, _NSHC,
+    { [_e$6]: _c$6, [_hE$6]: 404 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(NoSuchHealthCheck$, NoSuchHealthCheck);
-var NoSuchHostedZone$ = [-3, n0$7, _NSHZ,
-    { [_e$7]: _c$7, [_hE$7]: 404 },
+n0_registry$6.registerError(NoSuchHealthCheck$, NoSuchHealthCheck);
+var NoSuchHostedZone$ = [-3, n0$6, _NSHZ,
+    { [_e$6]: _c$6, [_hE$6]: 404 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(NoSuchHostedZone$, NoSuchHostedZone);
-var NoSuchKeySigningKey$ = [-3, n0$7, _NSKSK,
-    { [_e$7]: _c$7, [_hE$7]: 404 },
+n0_registry$6.registerError(NoSuchHostedZone$, NoSuchHostedZone);
+var NoSuchKeySigningKey$ = [-3, n0$6, _NSKSK,
+    { [_e$6]: _c$6, [_hE$6]: 404 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(NoSuchKeySigningKey$, NoSuchKeySigningKey);
-var NoSuchQueryLoggingConfig$ = [-3, n0$7, _NSQLC,
-    { [_e$7]: _c$7, [_hE$7]: 404 },
+n0_registry$6.registerError(NoSuchKeySigningKey$, NoSuchKeySigningKey);
+var NoSuchQueryLoggingConfig$ = [-3, n0$6, _NSQLC,
+    { [_e$6]: _c$6, [_hE$6]: 404 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(NoSuchQueryLoggingConfig$, NoSuchQueryLoggingConfig);
-var NoSuchTrafficPolicy$ = [-3, n0$7, _NSTP,
-    { [_e$7]: _c$7, [_hE$7]: 404 },
+n0_registry$6.registerError(NoSuchQueryLoggingConfig$, NoSuchQueryLoggingConfig);
+var NoSuchTrafficPolicy$ = [-3, n0$6, _NSTP,
+    { [_e$6]: _c$6, [_hE$6]: 404 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(NoSuchTrafficPolicy$, NoSuchTrafficPolicy);
-var NoSuchTrafficPolicyInstance$ = [-3, n0$7, _NSTPI,
-    { [_e$7]: _c$7, [_hE$7]: 404 },
+n0_registry$6.registerError(NoSuchTrafficPolicy$, NoSuchTrafficPolicy);
+var NoSuchTrafficPolicyInstance$ = [-3, n0$6, _NSTPI,
+    { [_e$6]: _c$6, [_hE$6]: 404 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(NoSuchTrafficPolicyInstance$, NoSuchTrafficPolicyInstance);
-var NotAuthorizedException$ = [-3, n0$7, _NAE,
-    { [_e$7]: _c$7, [_hE$7]: 401 },
+n0_registry$6.registerError(NoSuchTrafficPolicyInstance$, NoSuchTrafficPolicyInstance);
+var NotAuthorizedException$ = [-3, n0$6, _NAE,
+    { [_e$6]: _c$6, [_hE$6]: 401 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(NotAuthorizedException$, NotAuthorizedException);
-var PriorRequestNotComplete$ = [-3, n0$7, _PRNC,
-    { [_e$7]: _c$7, [_hE$7]: 400 },
+n0_registry$6.registerError(NotAuthorizedException$, NotAuthorizedException);
+var PriorRequestNotComplete$ = [-3, n0$6, _PRNC,
+    { [_e$6]: _c$6, [_hE$6]: 400 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(PriorRequestNotComplete$, PriorRequestNotComplete);
-var ProtectionAlreadyExists$ = [-3, n0$7, _PAE,
-    { [_aQE$4]: [`ProtectionAlreadyExists`, 409], [_e$7]: _c$7, [_hE$7]: 409 },
-    [_E$3, _M$3],
+n0_registry$6.registerError(PriorRequestNotComplete$, PriorRequestNotComplete);
+var ProtectionAlreadyExists$ = [-3, n0$6, _PAE,
+    { [_aQE$3]: [`ProtectionAlreadyExists`, 409], [_e$6]: _c$6, [_hE$6]: 409 },
+    [_E$2, _M$2],
     [[() => ProtectionErrors, 0], 0], 1
 ];
-n0_registry$7.registerError(ProtectionAlreadyExists$, ProtectionAlreadyExists);
-var PublicZoneVPCAssociation$ = [-3, n0$7, _PZVPCA,
-    { [_e$7]: _c$7, [_hE$7]: 400 },
+n0_registry$6.registerError(ProtectionAlreadyExists$, ProtectionAlreadyExists);
+var PublicZoneVPCAssociation$ = [-3, n0$6, _PZVPCA,
+    { [_e$6]: _c$6, [_hE$6]: 400 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(PublicZoneVPCAssociation$, PublicZoneVPCAssociation);
-var QueryLoggingConfigAlreadyExists$ = [-3, n0$7, _QLCAE,
-    { [_e$7]: _c$7, [_hE$7]: 409 },
+n0_registry$6.registerError(PublicZoneVPCAssociation$, PublicZoneVPCAssociation);
+var QueryLoggingConfigAlreadyExists$ = [-3, n0$6, _QLCAE,
+    { [_e$6]: _c$6, [_hE$6]: 409 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(QueryLoggingConfigAlreadyExists$, QueryLoggingConfigAlreadyExists);
-var ThrottlingException$ = [-3, n0$7, _TE$1,
-    { [_e$7]: _c$7, [_hE$7]: 400 },
+n0_registry$6.registerError(QueryLoggingConfigAlreadyExists$, QueryLoggingConfigAlreadyExists);
+var ThrottlingException$ = [-3, n0$6, _TE,
+    { [_e$6]: _c$6, [_hE$6]: 400 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(ThrottlingException$, ThrottlingException);
-var TooManyHealthChecks$ = [-3, n0$7, _TMHC,
-    { [_e$7]: _c$7 },
+n0_registry$6.registerError(ThrottlingException$, ThrottlingException);
+var TooManyHealthChecks$ = [-3, n0$6, _TMHC,
+    { [_e$6]: _c$6 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(TooManyHealthChecks$, TooManyHealthChecks);
-var TooManyHostedZones$ = [-3, n0$7, _TMHZ,
-    { [_e$7]: _c$7, [_hE$7]: 400 },
+n0_registry$6.registerError(TooManyHealthChecks$, TooManyHealthChecks);
+var TooManyHostedZones$ = [-3, n0$6, _TMHZ,
+    { [_e$6]: _c$6, [_hE$6]: 400 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(TooManyHostedZones$, TooManyHostedZones);
-var TooManyKeySigningKeys$ = [-3, n0$7, _TMKSK,
-    { [_e$7]: _c$7 },
+n0_registry$6.registerError(TooManyHostedZones$, TooManyHostedZones);
+var TooManyKeySigningKeys$ = [-3, n0$6, _TMKSK,
+    { [_e$6]: _c$6 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(TooManyKeySigningKeys$, TooManyKeySigningKeys);
-var TooManyTrafficPolicies$ = [-3, n0$7, _TMTP,
-    { [_e$7]: _c$7, [_hE$7]: 400 },
+n0_registry$6.registerError(TooManyKeySigningKeys$, TooManyKeySigningKeys);
+var TooManyTrafficPolicies$ = [-3, n0$6, _TMTP,
+    { [_e$6]: _c$6, [_hE$6]: 400 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(TooManyTrafficPolicies$, TooManyTrafficPolicies);
-var TooManyTrafficPolicyInstances$ = [-3, n0$7, _TMTPI,
-    { [_e$7]: _c$7, [_hE$7]: 400 },
+n0_registry$6.registerError(TooManyTrafficPolicies$, TooManyTrafficPolicies);
+var TooManyTrafficPolicyInstances$ = [-3, n0$6, _TMTPI,
+    { [_e$6]: _c$6, [_hE$6]: 400 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(TooManyTrafficPolicyInstances$, TooManyTrafficPolicyInstances);
-var TooManyTrafficPolicyVersionsForCurrentPolicy$ = [-3, n0$7, _TMTPVFCP,
-    { [_e$7]: _c$7, [_hE$7]: 400 },
+n0_registry$6.registerError(TooManyTrafficPolicyInstances$, TooManyTrafficPolicyInstances);
+var TooManyTrafficPolicyVersionsForCurrentPolicy$ = [-3, n0$6, _TMTPVFCP,
+    { [_e$6]: _c$6, [_hE$6]: 400 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(TooManyTrafficPolicyVersionsForCurrentPolicy$, TooManyTrafficPolicyVersionsForCurrentPolicy);
-var TooManyVPCAssociationAuthorizations$ = [-3, n0$7, _TMVPCAA,
-    { [_e$7]: _c$7, [_hE$7]: 400 },
+n0_registry$6.registerError(TooManyTrafficPolicyVersionsForCurrentPolicy$, TooManyTrafficPolicyVersionsForCurrentPolicy);
+var TooManyVPCAssociationAuthorizations$ = [-3, n0$6, _TMVPCAA,
+    { [_e$6]: _c$6, [_hE$6]: 400 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(TooManyVPCAssociationAuthorizations$, TooManyVPCAssociationAuthorizations);
-var TrafficPolicyAlreadyExists$ = [-3, n0$7, _TPAE,
-    { [_e$7]: _c$7, [_hE$7]: 409 },
+n0_registry$6.registerError(TooManyVPCAssociationAuthorizations$, TooManyVPCAssociationAuthorizations);
+var TrafficPolicyAlreadyExists$ = [-3, n0$6, _TPAE,
+    { [_e$6]: _c$6, [_hE$6]: 409 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(TrafficPolicyAlreadyExists$, TrafficPolicyAlreadyExists);
-var TrafficPolicyInstanceAlreadyExists$ = [-3, n0$7, _TPIAE,
-    { [_e$7]: _c$7, [_hE$7]: 409 },
+n0_registry$6.registerError(TrafficPolicyAlreadyExists$, TrafficPolicyAlreadyExists);
+var TrafficPolicyInstanceAlreadyExists$ = [-3, n0$6, _TPIAE,
+    { [_e$6]: _c$6, [_hE$6]: 409 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(TrafficPolicyInstanceAlreadyExists$, TrafficPolicyInstanceAlreadyExists);
-var TrafficPolicyInUse$ = [-3, n0$7, _TPIU,
-    { [_e$7]: _c$7, [_hE$7]: 400 },
+n0_registry$6.registerError(TrafficPolicyInstanceAlreadyExists$, TrafficPolicyInstanceAlreadyExists);
+var TrafficPolicyInUse$ = [-3, n0$6, _TPIU,
+    { [_e$6]: _c$6, [_hE$6]: 400 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(TrafficPolicyInUse$, TrafficPolicyInUse);
-var VPCAssociationAuthorizationNotFound$ = [-3, n0$7, _VPCAANF,
-    { [_e$7]: _c$7, [_hE$7]: 404 },
+n0_registry$6.registerError(TrafficPolicyInUse$, TrafficPolicyInUse);
+var VPCAssociationAuthorizationNotFound$ = [-3, n0$6, _VPCAANF,
+    { [_e$6]: _c$6, [_hE$6]: 404 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(VPCAssociationAuthorizationNotFound$, VPCAssociationAuthorizationNotFound);
-var VPCAssociationNotFound$ = [-3, n0$7, _VPCANF,
-    { [_e$7]: _c$7, [_hE$7]: 404 },
+n0_registry$6.registerError(VPCAssociationAuthorizationNotFound$, VPCAssociationAuthorizationNotFound);
+var VPCAssociationNotFound$ = [-3, n0$6, _VPCANF,
+    { [_e$6]: _c$6, [_hE$6]: 404 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(VPCAssociationNotFound$, VPCAssociationNotFound);
-const errorTypeRegistries$7 = [
-    _s_registry$7,
-    n0_registry$7,
+n0_registry$6.registerError(VPCAssociationNotFound$, VPCAssociationNotFound);
+const errorTypeRegistries$6 = [
+    _s_registry$6,
+    n0_registry$6,
 ];
-var AlarmIdentifier$ = [3, n0$7, _AI$1,
+var AlarmIdentifier$ = [3, n0$6, _AI$1,
     0,
-    [_R$2, _N$3],
+    [_R$1, _N$2],
     [0, 0], 2
 ];
-var AliasTarget$ = [3, n0$7, _AT$2,
+var AliasTarget$ = [3, n0$6, _AT$2,
     0,
     [_HZI, _DNSN, _ETH],
     [0, 0, 2], 3
 ];
-var Change$ = [3, n0$7, _Ch,
+var Change$ = [3, n0$6, _Ch,
     0,
-    [_A$2, _RRS],
+    [_A$1, _RRS],
     [0, [() => ResourceRecordSet$, 0]], 2
 ];
-var ChangeBatch$ = [3, n0$7, _CB,
+var ChangeBatch$ = [3, n0$6, _CB,
     0,
-    [_Cha, _C$2],
+    [_Cha, _C$1],
     [[() => Changes, 0], 0], 1
 ];
-var ChangeInfo$ = [3, n0$7, _CI$1,
+var ChangeInfo$ = [3, n0$6, _CI,
     0,
-    [_I$3, _S$2, _SA, _C$2],
+    [_I$2, _S$1, _SA, _C$1],
     [0, 0, 4, 0], 3
 ];
-var ChangeResourceRecordSetsRequest$ = [3, n0$7, _CRRSR,
+var ChangeResourceRecordSetsRequest$ = [3, n0$6, _CRRSR,
     0,
     [_HZI, _CB],
     [[0, 1], [() => ChangeBatch$, 0]], 2
 ];
-var ChangeResourceRecordSetsResponse$ = [3, n0$7, _CRRSRh,
+var ChangeResourceRecordSetsResponse$ = [3, n0$6, _CRRSRh,
     0,
-    [_CI$1],
+    [_CI],
     [() => ChangeInfo$], 1
 ];
-var CidrRoutingConfig$ = [3, n0$7, _CRC,
+var CidrRoutingConfig$ = [3, n0$6, _CRC,
     0,
     [_CIo, _LN],
     [0, 0], 2
 ];
-var CloudWatchAlarmConfiguration$ = [3, n0$7, _CWAC,
+var CloudWatchAlarmConfiguration$ = [3, n0$6, _CWAC,
     0,
-    [_EP$1, _Th$1, _CO$1, _P$3, _MN$1, _Na$2, _St$1, _D$2],
+    [_EP$1, _Th$1, _CO$1, _P$2, _MN$1, _Na$1, _St$1, _D$1],
     [1, 1, 0, 1, 0, 0, 0, [() => DimensionList, 0]], 7
 ];
-var Coordinates$ = [3, n0$7, _Co$1,
+var Coordinates$ = [3, n0$6, _Co$1,
     0,
-    [_L$2, _Lo],
+    [_L$1, _Lo],
     [0, 0], 2
 ];
-var DelegationSet$ = [3, n0$7, _DS$3,
+var DelegationSet$ = [3, n0$6, _DS$2,
     0,
-    [_NS, _I$3, _CR$1],
+    [_NS, _I$2, _CR$1],
     [[() => DelegationSetNameServers, 0], 0, 0], 1
 ];
-var Dimension$$1 = [3, n0$7, _Di$1,
+var Dimension$$1 = [3, n0$6, _Di$1,
     0,
-    [_N$3, _V$4],
+    [_N$2, _V$3],
     [0, 0], 2
 ];
-var GeoLocation$ = [3, n0$7, _GL,
+var GeoLocation$ = [3, n0$6, _GL,
     0,
-    [_CCo, _CCou, _SC$1],
+    [_CCo, _CCou, _SC],
     [0, 0, 0]
 ];
-var GeoProximityLocation$ = [3, n0$7, _GPL,
+var GeoProximityLocation$ = [3, n0$6, _GPL,
     0,
     [_AWSR, _LZG, _Co$1, _B],
     [0, 0, () => Coordinates$, 1]
 ];
-var GetChangeRequest$ = [3, n0$7, _GCR,
+var GetChangeRequest$ = [3, n0$6, _GCR,
     0,
-    [_I$3],
+    [_I$2],
     [[0, 1]], 1
 ];
-var GetChangeResponse$ = [3, n0$7, _GCRe,
+var GetChangeResponse$ = [3, n0$6, _GCRe,
     0,
-    [_CI$1],
+    [_CI],
     [() => ChangeInfo$], 1
 ];
-var GetHealthCheckRequest$ = [3, n0$7, _GHCR,
+var GetHealthCheckRequest$ = [3, n0$6, _GHCR,
     0,
     [_HCI],
     [[0, 1]], 1
 ];
-var GetHealthCheckResponse$ = [3, n0$7, _GHCRe,
+var GetHealthCheckResponse$ = [3, n0$6, _GHCRe,
     0,
-    [_HC$1],
+    [_HC],
     [[() => HealthCheck$, 0]], 1
 ];
-var GetHealthCheckStatusRequest$ = [3, n0$7, _GHCSR,
+var GetHealthCheckStatusRequest$ = [3, n0$6, _GHCSR,
     0,
     [_HCI],
     [[0, 1]], 1
 ];
-var GetHealthCheckStatusResponse$ = [3, n0$7, _GHCSRe,
+var GetHealthCheckStatusResponse$ = [3, n0$6, _GHCSRe,
     0,
     [_HCO],
     [[() => HealthCheckObservations, 0]], 1
 ];
-var GetHostedZoneRequest$ = [3, n0$7, _GHZR,
+var GetHostedZoneRequest$ = [3, n0$6, _GHZR,
     0,
-    [_I$3],
+    [_I$2],
     [[0, 1]], 1
 ];
-var GetHostedZoneResponse$ = [3, n0$7, _GHZRe,
+var GetHostedZoneResponse$ = [3, n0$6, _GHZRe,
     0,
-    [_HZ, _DS$3, _VPCs],
+    [_HZ, _DS$2, _VPCs],
     [() => HostedZone$, [() => DelegationSet$, 0], [() => VPCs, 0]], 1
 ];
-var HealthCheck$ = [3, n0$7, _HC$1,
+var HealthCheck$ = [3, n0$6, _HC,
     0,
-    [_I$3, _CR$1, _HCC, _HCV, _LS$1, _CWAC],
+    [_I$2, _CR$1, _HCC, _HCV, _LS$1, _CWAC],
     [0, 0, [() => HealthCheckConfig$, 0], 1, () => LinkedService$, [() => CloudWatchAlarmConfiguration$, 0]], 4
 ];
-var HealthCheckConfig$ = [3, n0$7, _HCC,
+var HealthCheckConfig$ = [3, n0$6, _HCC,
     0,
-    [_T$3, _IPA, _Po$1, _RP$1, _FQDN, _SSe, _RIe$1, _FT, _ML$1, _In$2, _Dis, _HT, _CHC, _ESNI, _Re$2, _AI$1, _IDHS, _RCA],
+    [_T$2, _IPA, _Po, _RP$1, _FQDN, _SSe, _RIe$1, _FT, _ML, _In$1, _Dis, _HT, _CHC, _ESNI, _Re$1, _AI$1, _IDHS, _RCA],
     [0, 0, 1, 0, 0, 0, 1, 1, 2, 2, 2, 1, [() => ChildHealthCheckList, 0], 2, [() => HealthCheckRegionList, 0], () => AlarmIdentifier$, 0, 0], 1
 ];
-var HealthCheckObservation$ = [3, n0$7, _HCOe,
+var HealthCheckObservation$ = [3, n0$6, _HCOe,
     0,
-    [_R$2, _IPA, _SR$1],
+    [_R$1, _IPA, _SR$1],
     [0, 0, () => StatusReport$]
 ];
-var HostedZone$ = [3, n0$7, _HZ,
+var HostedZone$ = [3, n0$6, _HZ,
     0,
-    [_I$3, _N$3, _CR$1, _Con$1, _RRSC, _LS$1, _F$2],
+    [_I$2, _N$2, _CR$1, _Con, _RRSC, _LS$1, _F$1],
     [0, 0, 0, () => HostedZoneConfig$, 1, () => LinkedService$, () => HostedZoneFeatures$], 3
 ];
-var HostedZoneConfig$ = [3, n0$7, _HZC,
+var HostedZoneConfig$ = [3, n0$6, _HZC,
     0,
-    [_C$2, _PZ],
+    [_C$1, _PZ],
     [0, 2]
 ];
-var HostedZoneFailureReasons$ = [3, n0$7, _HZFR,
+var HostedZoneFailureReasons$ = [3, n0$6, _HZFR,
     0,
     [_AR$2],
     [0]
 ];
-var HostedZoneFeatures$ = [3, n0$7, _HZF,
+var HostedZoneFeatures$ = [3, n0$6, _HZF,
     0,
     [_ARS, _FR],
     [0, () => HostedZoneFailureReasons$]
 ];
-var LinkedService$ = [3, n0$7, _LS$1,
+var LinkedService$ = [3, n0$6, _LS$1,
     0,
-    [_SP$2, _De],
+    [_SP$1, _De],
     [0, 0]
 ];
-var ListResourceRecordSetsRequest$ = [3, n0$7, _LRRSR,
+var ListResourceRecordSetsRequest$ = [3, n0$6, _LRRSR,
     0,
     [_HZI, _SRN, _SRT, _SRI, _MI],
     [[0, 1], [0, { [_hQ$1]: _na }], [0, { [_hQ$1]: _t }], [0, { [_hQ$1]: _i$1 }], [1, { [_hQ$1]: _max }]], 1
 ];
-var ListResourceRecordSetsResponse$ = [3, n0$7, _LRRSRi,
+var ListResourceRecordSetsResponse$ = [3, n0$6, _LRRSRi,
     0,
     [_RRSe, _IT$2, _MI, _NRN, _NRT, _NRI],
     [[() => ResourceRecordSets, 0], 2, 1, 0, 0, 0], 3
 ];
-var ProtectionError$ = [3, n0$7, _PE,
+var ProtectionError$ = [3, n0$6, _PE,
     0,
-    [_RN, _RTe$2, _Cod$1, _M$3],
+    [_RN, _RTe$1, _Cod$1, _M$2],
     [0, 0, 0, 0], 4
 ];
-var ResourceRecord$ = [3, n0$7, _RR,
+var ResourceRecord$ = [3, n0$6, _RR,
     0,
-    [_V$4],
+    [_V$3],
     [0], 1
 ];
-var ResourceRecordSet$ = [3, n0$7, _RRS,
+var ResourceRecordSet$ = [3, n0$6, _RRS,
     0,
-    [_N$3, _T$3, _SI$1, _W$1, _R$2, _GL, _Fa, _MVA, _TTL, _RRe, _AT$2, _HCI, _TPII, _CRC, _GPL],
+    [_N$2, _T$2, _SI$1, _W, _R$1, _GL, _Fa, _MVA, _TTL, _RRe, _AT$2, _HCI, _TPII, _CRC, _GPL],
     [0, 0, 0, 1, 0, () => GeoLocation$, 0, 2, 1, [() => ResourceRecords, 0], () => AliasTarget$, 0, 0, () => CidrRoutingConfig$, () => GeoProximityLocation$], 2
 ];
-var StatusReport$ = [3, n0$7, _SR$1,
+var StatusReport$ = [3, n0$6, _SR$1,
     0,
-    [_S$2, _CTh],
+    [_S$1, _CTh],
     [0, 4]
 ];
-var VPC$ = [3, n0$7, _VPC,
+var VPC$ = [3, n0$6, _VPC,
     0,
     [_VPCR, _VPCI],
     [0, 0]
 ];
-var Changes = [1, n0$7, _Cha,
+var Changes = [1, n0$6, _Cha,
     0, [() => Change$,
         { [_xN$1]: _Ch }]
 ];
-var ChildHealthCheckList = [1, n0$7, _CHCL,
+var ChildHealthCheckList = [1, n0$6, _CHCL,
     0, [0,
         { [_xN$1]: _CHCh }]
 ];
-var DelegationSetNameServers = [1, n0$7, _DSNS,
+var DelegationSetNameServers = [1, n0$6, _DSNS,
     0, [0,
         { [_xN$1]: _NSa }]
 ];
-var DimensionList = [1, n0$7, _DL,
+var DimensionList = [1, n0$6, _DL,
     0, [() => Dimension$$1,
         { [_xN$1]: _Di$1 }]
 ];
-var ErrorMessages = [1, n0$7, _EM$1,
+var ErrorMessages = [1, n0$6, _EM$1,
     0, [0,
-        { [_xN$1]: _M$3 }]
+        { [_xN$1]: _M$2 }]
 ];
-var HealthCheckObservations = [1, n0$7, _HCO,
+var HealthCheckObservations = [1, n0$6, _HCO,
     0, [() => HealthCheckObservation$,
         { [_xN$1]: _HCOe }]
 ];
-var HealthCheckRegionList = [1, n0$7, _HCRL,
+var HealthCheckRegionList = [1, n0$6, _HCRL,
     0, [0,
-        { [_xN$1]: _R$2 }]
+        { [_xN$1]: _R$1 }]
 ];
-var ProtectionErrors = [1, n0$7, _PEr,
+var ProtectionErrors = [1, n0$6, _PEr,
     0, [() => ProtectionError$,
         { [_xN$1]: _PE }]
 ];
-var ResourceRecords = [1, n0$7, _RRe,
+var ResourceRecords = [1, n0$6, _RRe,
     0, [() => ResourceRecord$,
         { [_xN$1]: _RR }]
 ];
-var ResourceRecordSets = [1, n0$7, _RRSe,
+var ResourceRecordSets = [1, n0$6, _RRSe,
     0, [() => ResourceRecordSet$,
         { [_xN$1]: _RRS }]
 ];
-var VPCs = [1, n0$7, _VPCs,
+var VPCs = [1, n0$6, _VPCs,
     0, [() => VPC$,
         { [_xN$1]: _VPC }]
 ];
-var ChangeResourceRecordSets$ = [9, n0$7, _CRRS,
+var ChangeResourceRecordSets$ = [9, n0$6, _CRRS,
     { [_ht]: ["POST", "/2013-04-01/hostedzone/{HostedZoneId}/rrset", 200] }, () => ChangeResourceRecordSetsRequest$, () => ChangeResourceRecordSetsResponse$
 ];
-var GetChange$ = [9, n0$7, _GC$1,
+var GetChange$ = [9, n0$6, _GC,
     { [_ht]: ["GET", "/2013-04-01/change/{Id}", 200] }, () => GetChangeRequest$, () => GetChangeResponse$
 ];
-var GetHealthCheck$ = [9, n0$7, _GHC,
+var GetHealthCheck$ = [9, n0$6, _GHC,
     { [_ht]: ["GET", "/2013-04-01/healthcheck/{HealthCheckId}", 200] }, () => GetHealthCheckRequest$, () => GetHealthCheckResponse$
 ];
-var GetHealthCheckStatus$ = [9, n0$7, _GHCS,
+var GetHealthCheckStatus$ = [9, n0$6, _GHCS,
     { [_ht]: ["GET", "/2013-04-01/healthcheck/{HealthCheckId}/status", 200] }, () => GetHealthCheckStatusRequest$, () => GetHealthCheckStatusResponse$
 ];
-var GetHostedZone$ = [9, n0$7, _GHZ,
+var GetHostedZone$ = [9, n0$6, _GHZ,
     { [_ht]: ["GET", "/2013-04-01/hostedzone/{Id}", 200] }, () => GetHostedZoneRequest$, () => GetHostedZoneResponse$
 ];
-var ListResourceRecordSets$ = [9, n0$7, _LRRS,
+var ListResourceRecordSets$ = [9, n0$6, _LRRS,
     { [_ht]: ["GET", "/2013-04-01/hostedzone/{HostedZoneId}/rrset", 200] }, () => ListResourceRecordSetsRequest$, () => ListResourceRecordSetsResponse$
 ];
 
-const getRuntimeConfig$f = (config) => {
+const getRuntimeConfig$d = (config) => {
     return {
         apiVersion: "2013-04-01",
         base64Decoder: config?.base64Decoder ?? fromBase64,
         base64Encoder: config?.base64Encoder ?? toBase64$1,
         disableHostPrefix: config?.disableHostPrefix ?? false,
-        endpointProvider: config?.endpointProvider ?? defaultEndpointResolver$7,
+        endpointProvider: config?.endpointProvider ?? defaultEndpointResolver$6,
         extensions: config?.extensions ?? [],
         httpAuthSchemeProvider: config?.httpAuthSchemeProvider ?? defaultRoute53HttpAuthSchemeProvider,
         httpAuthSchemes: config?.httpAuthSchemes ?? [
@@ -15413,7 +17502,7 @@ const getRuntimeConfig$f = (config) => {
         protocol: config?.protocol ?? AwsRestXmlProtocol,
         protocolSettings: config?.protocolSettings ?? {
             defaultNamespace: "com.amazonaws.route53",
-            errorTypeRegistries: errorTypeRegistries$7,
+            errorTypeRegistries: errorTypeRegistries$6,
             xmlNamespace: "https://route53.amazonaws.com/doc/2013-04-01/",
             version: "2013-04-01",
             serviceTarget: "AWSDnsV20130401",
@@ -15426,11 +17515,11 @@ const getRuntimeConfig$f = (config) => {
     };
 };
 
-const getRuntimeConfig$e = (config) => {
+const getRuntimeConfig$c = (config) => {
     emitWarningIfUnsupportedVersion$1(process.version);
     const defaultsMode = resolveDefaultsModeConfig(config);
     const defaultConfigProvider = () => defaultsMode().then(loadConfigsForDefaultMode);
-    const clientSharedValues = getRuntimeConfig$f(config);
+    const clientSharedValues = getRuntimeConfig$d(config);
     emitWarningIfUnsupportedVersion(process.version);
     const loaderConfig = {
         profile: config?.profile,
@@ -15445,7 +17534,7 @@ const getRuntimeConfig$e = (config) => {
         bodyLengthChecker: config?.bodyLengthChecker ?? calculateBodyLength,
         credentialDefaultProvider: config?.credentialDefaultProvider ?? defaultProvider,
         defaultSocketTimeout: getDefaultSocketTimeout(config?.requestHandler, 300_000),
-        defaultUserAgentProvider: config?.defaultUserAgentProvider ?? createDefaultUserAgentProvider({ serviceId: clientSharedValues.serviceId, clientVersion: packageInfo$4.version }),
+        defaultUserAgentProvider: config?.defaultUserAgentProvider ?? createDefaultUserAgentProvider({ serviceId: clientSharedValues.serviceId, clientVersion: packageInfo$3.version }),
         maxAttempts: config?.maxAttempts ?? loadConfig(NODE_MAX_ATTEMPT_CONFIG_OPTIONS, config),
         region: config?.region ?? loadConfig(NODE_REGION_CONFIG_OPTIONS, { ...NODE_REGION_CONFIG_FILE_OPTIONS, ...loaderConfig }),
         requestHandler: NodeHttpHandler.create(config?.requestHandler ?? defaultConfigProvider),
@@ -15461,7 +17550,7 @@ const getRuntimeConfig$e = (config) => {
     };
 };
 
-const getHttpAuthExtensionConfiguration$7 = (runtimeConfig) => {
+const getHttpAuthExtensionConfiguration$6 = (runtimeConfig) => {
     const _httpAuthSchemes = runtimeConfig.httpAuthSchemes;
     let _httpAuthSchemeProvider = runtimeConfig.httpAuthSchemeProvider;
     let _credentials = runtimeConfig.credentials;
@@ -15492,7 +17581,7 @@ const getHttpAuthExtensionConfiguration$7 = (runtimeConfig) => {
         },
     };
 };
-const resolveHttpAuthRuntimeConfig$7 = (config) => {
+const resolveHttpAuthRuntimeConfig$6 = (config) => {
     return {
         httpAuthSchemes: config.httpAuthSchemes(),
         httpAuthSchemeProvider: config.httpAuthSchemeProvider(),
@@ -15500,26 +17589,26 @@ const resolveHttpAuthRuntimeConfig$7 = (config) => {
     };
 };
 
-const resolveRuntimeExtensions$7 = (runtimeConfig, extensions) => {
-    const extensionConfiguration = Object.assign(getAwsRegionExtensionConfiguration(runtimeConfig), getDefaultExtensionConfiguration(runtimeConfig), getHttpHandlerExtensionConfiguration(runtimeConfig), getHttpAuthExtensionConfiguration$7(runtimeConfig));
+const resolveRuntimeExtensions$6 = (runtimeConfig, extensions) => {
+    const extensionConfiguration = Object.assign(getAwsRegionExtensionConfiguration(runtimeConfig), getDefaultExtensionConfiguration(runtimeConfig), getHttpHandlerExtensionConfiguration(runtimeConfig), getHttpAuthExtensionConfiguration$6(runtimeConfig));
     extensions.forEach((extension) => extension.configure(extensionConfiguration));
-    return Object.assign(runtimeConfig, resolveAwsRegionExtensionConfiguration(extensionConfiguration), resolveDefaultRuntimeConfig(extensionConfiguration), resolveHttpHandlerRuntimeConfig(extensionConfiguration), resolveHttpAuthRuntimeConfig$7(extensionConfiguration));
+    return Object.assign(runtimeConfig, resolveAwsRegionExtensionConfiguration(extensionConfiguration), resolveDefaultRuntimeConfig(extensionConfiguration), resolveHttpHandlerRuntimeConfig(extensionConfiguration), resolveHttpAuthRuntimeConfig$6(extensionConfiguration));
 };
 
 class Route53Client extends Client {
     config;
     constructor(...[configuration]) {
-        const _config_0 = getRuntimeConfig$e(configuration || {});
+        const _config_0 = getRuntimeConfig$c(configuration || {});
         super(_config_0);
         this.initConfig = _config_0;
-        const _config_1 = resolveClientEndpointParameters$7(_config_0);
+        const _config_1 = resolveClientEndpointParameters$6(_config_0);
         const _config_2 = resolveUserAgentConfig(_config_1);
         const _config_3 = resolveRetryConfig(_config_2);
         const _config_4 = resolveRegionConfig(_config_3);
         const _config_5 = resolveHostHeaderConfig(_config_4);
         const _config_6 = resolveEndpointConfig(_config_5);
-        const _config_7 = resolveHttpAuthSchemeConfig$7(_config_6);
-        const _config_8 = resolveRuntimeExtensions$7(_config_7, configuration?.extensions || []);
+        const _config_7 = resolveHttpAuthSchemeConfig$6(_config_6);
+        const _config_8 = resolveRuntimeExtensions$6(_config_7, configuration?.extensions || []);
         this.config = _config_8;
         this.middlewareStack.use(getSchemaSerdePlugin(this.config));
         this.middlewareStack.use(getUserAgentPlugin(this.config));
@@ -15617,9 +17706,9 @@ const getIdNormalizerPlugin = (unused) => ({
     },
 });
 
-const command$7 = makeBuilder(commonParams$7, "AWSDnsV20130401", "Route53Client", getEndpointPlugin);
-const _ep0$7 = {};
-const _mw0$7 = (Command, cs, config, o) => [
+const command$6 = makeBuilder(commonParams$6, "AWSDnsV20130401", "Route53Client", getEndpointPlugin);
+const _ep0$6 = {};
+const _mw0$6 = (Command, cs, config, o) => [
     getIdNormalizerPlugin(),
 ];
 const _mw1 = (Command, cs, config, o) => [
@@ -15628,22 +17717,22 @@ const _mw1 = (Command, cs, config, o) => [
 ];
 const _mw2 = (Command, cs, config, o) => [];
 
-class ChangeResourceRecordSetsCommand extends command$7(_ep0$7, _mw1, "ChangeResourceRecordSets", ChangeResourceRecordSets$) {
+class ChangeResourceRecordSetsCommand extends command$6(_ep0$6, _mw1, "ChangeResourceRecordSets", ChangeResourceRecordSets$) {
 }
 
-class GetChangeCommand extends command$7(_ep0$7, _mw0$7, "GetChange", GetChange$) {
+class GetChangeCommand extends command$6(_ep0$6, _mw0$6, "GetChange", GetChange$) {
 }
 
-class GetHealthCheckCommand extends command$7(_ep0$7, _mw2, "GetHealthCheck", GetHealthCheck$) {
+class GetHealthCheckCommand extends command$6(_ep0$6, _mw2, "GetHealthCheck", GetHealthCheck$) {
 }
 
-class GetHealthCheckStatusCommand extends command$7(_ep0$7, _mw2, "GetHealthCheckStatus", GetHealthCheckStatus$) {
+class GetHealthCheckStatusCommand extends command$6(_ep0$6, _mw2, "GetHealthCheckStatus", GetHealthCheckStatus$) {
 }
 
-class GetHostedZoneCommand extends command$7(_ep0$7, _mw0$7, "GetHostedZone", GetHostedZone$) {
+class GetHostedZoneCommand extends command$6(_ep0$6, _mw0$6, "GetHostedZone", GetHostedZone$) {
 }
 
-class ListResourceRecordSetsCommand extends command$7(_ep0$7, _mw0$7, "ListResourceRecordSets", ListResourceRecordSets$) {
+class ListResourceRecordSetsCommand extends command$6(_ep0$6, _mw0$6, "ListResourceRecordSets", ListResourceRecordSets$) {
 }
 
 /**
@@ -15878,7 +17967,7 @@ function swap(from, to) {
 }
 
 /** A Route 53 page holds at most 300 record sets; a name rarely has more than a few. */
-const PAGE_SIZE = 100;
+const PAGE_SIZE$1 = 100;
 /**
  * The DELETE of a batch did not match (or its CREATE found the record there): the zone is not
  * what the batch assumed. Either a retried batch whose first attempt landed, or someone's edit.
@@ -15917,7 +18006,7 @@ class DnsRoute53 {
         const found = [];
         let start = { StartRecordName: `${recordName}.` };
         for (;;) {
-            const input = { HostedZoneId: hostedZoneId, MaxItems: PAGE_SIZE, ...start };
+            const input = { HostedZoneId: hostedZoneId, MaxItems: PAGE_SIZE$1, ...start };
             const out = await awsCall('ListResourceRecordSets', this.target, () => this.route53.send(new ListResourceRecordSetsCommand(input), { abortSignal: signal }), signal);
             const page = out.ResourceRecordSets ?? [];
             const here = page.filter((record) => normalName(record.Name) === recordName);
@@ -15964,6 +18053,128 @@ function causeOf(error) {
 }
 function errorName(error) {
     return causeOf(error)?.name;
+}
+
+/**
+ * Blue and green as data: what each side's traffic runs through, for the gates. A gate reads
+ * these and never imports a backend. Every list may hold several entries: a later mode moves
+ * several listeners (or records) in lockstep.
+ */
+function emptySide() {
+    return { targetGroups: [], records: [], autoScalingGroups: [] };
+}
+/** `app/shop/50dc6c495c0c9188` from a load balancer ARN: CloudWatch's LoadBalancer dimension. */
+function loadBalancerDimension(loadBalancerArn) {
+    return loadBalancerArn.replace(/^arn:[^:]+:elasticloadbalancing:[^:]*:[^:]*:loadbalancer\//, '');
+}
+/** `targetgroup/shop-blue/73e2d6bc24d8a067` from a target group ARN: the TargetGroup dimension. */
+function targetGroupDimension(targetGroupArn) {
+    return targetGroupArn.replace(/^arn:[^:]+:elasticloadbalancing:[^:]*:[^:]*:/, '');
+}
+/** The ALB metric scopes of a target group behind each of its load balancers. */
+function albMetrics(targetGroupArn, loadBalancerArns) {
+    return loadBalancerArns.map((lb) => ({
+        namespace: 'AWS/ApplicationELB',
+        dimensions: [
+            { name: 'LoadBalancer', value: loadBalancerDimension(lb) },
+            { name: 'TargetGroup', value: targetGroupDimension(targetGroupArn) }
+        ]
+    }));
+}
+
+/**
+ * Mode `dns`: the load balancer behind a record that is an alias to an ELB name, so the gates can
+ * read each side's ALB metrics (RequestCount per load balancer). Read-only and tolerant: without
+ * it a side only has no metrics, so a failed lookup is a warning, never a refused run.
+ */
+/** DescribeLoadBalancers returns at most 400 load balancers a page. */
+const PAGE_SIZE = 400;
+/**
+ * ELB's own names: `my-alb-1234.us-east-1.elb.amazonaws.com` (ALB, Classic),
+ * `my-nlb-1234.elb.us-east-1.amazonaws.com` (NLB); China's end in `.com.cn`.
+ */
+const ELB_NAME = /\.(?:[a-z0-9-]+\.elb|elb\.[a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
+/**
+ * The name as DescribeLoadBalancers gives it: lower case (Route 53 stores alias names in lower
+ * case, an ALB's DNSName keeps its name's case), no trailing dot, and no `dualstack.` prefix,
+ * which Route 53's console adds to an alias of a load balancer.
+ */
+function elbName(dnsName) {
+    return dnsName
+        .toLowerCase()
+        .replace(/\.$/, '')
+        .replace(/^dualstack\./, '');
+}
+function isElbAlias(alias) {
+    return alias !== undefined && ELB_NAME.test(elbName(alias.dnsName));
+}
+/** The load balancer an alias names: its DNS name and its canonical hosted zone both match. */
+function matchAlias(alias, loadBalancers) {
+    const name = elbName(alias.dnsName);
+    return loadBalancers.find((lb) => elbName(lb.DNSName ?? '') === name &&
+        (lb.CanonicalHostedZoneId ?? '').toUpperCase() === alias.hostedZoneId.toUpperCase());
+}
+/** An ALB's `AWS/ApplicationELB` scope by its `LoadBalancer` dimension alone. */
+function loadBalancerRef(arn) {
+    return {
+        arn,
+        metrics: [
+            {
+                namespace: 'AWS/ApplicationELB',
+                dimensions: [{ name: 'LoadBalancer', value: loadBalancerDimension(arn) }]
+            }
+        ]
+    };
+}
+/**
+ * Finds the Application Load Balancer behind each alias to an ELB name (aliases to anything else
+ * are left out). One paged DescribeLoadBalancers for all of them; a failure (e.g. a role without
+ * elasticloadbalancing:DescribeLoadBalancers) leaves every alias without one, with a warning.
+ */
+async function loadBalancersOfAliases(elbv2, aliases, signal) {
+    const wanted = aliases.filter(isElbAlias);
+    const found = { byAlias: new Map(), warnings: [] };
+    if (wanted.length === 0)
+        return found;
+    let loadBalancers;
+    try {
+        loadBalancers = await describeAll(elbv2, signal);
+    }
+    catch (error) {
+        if (!(error instanceof AwsCallError))
+            throw error;
+        found.warnings.push(`traffic-split has no per-load-balancer counts: the records alias load balancers, but ` +
+            `${error.message} (allow elasticloadbalancing:DescribeLoadBalancers to judge the split)`);
+        return found;
+    }
+    for (const alias of wanted) {
+        const name = elbName(alias.dnsName);
+        const lb = matchAlias(alias, loadBalancers);
+        if (!lb?.LoadBalancerArn) {
+            found.warnings.push(`No load balancer in this region has DNS name ${name} in hosted zone ` +
+                `${alias.hostedZoneId}: its side has no ALB metrics for traffic-split`);
+        }
+        else if (lb.Type !== 'application') {
+            // Only ALBs publish RequestCount; a network load balancer counts flows, not requests.
+            found.warnings.push(`${name} is a ${lb.Type ?? 'non-application'} load balancer: its side has no request ` +
+                'counts for traffic-split');
+        }
+        else {
+            found.byAlias.set(name, loadBalancerRef(lb.LoadBalancerArn));
+        }
+    }
+    return found;
+}
+async function describeAll(elbv2, signal) {
+    const all = [];
+    let marker;
+    do {
+        const input = { PageSize: PAGE_SIZE, ...(marker && { Marker: marker }) };
+        const out = await awsCall('DescribeLoadBalancers', 'the load balancers the records alias', () => elbv2.send(new DescribeLoadBalancersCommand(input), { abortSignal: signal }), signal);
+        all.push(...(out.LoadBalancers ?? []));
+        marker = out.NextMarker;
+    } while (marker);
+    return all;
 }
 
 /** The state of the records of our name and type (others at the name are not ours). */
@@ -16111,33 +18322,6 @@ function collapse(live, settings) {
     };
 }
 
-/**
- * Blue and green as data: what each side's traffic runs through, for the gates. A gate reads
- * these and never imports a backend. Every list may hold several entries: a later mode moves
- * several listeners (or records) in lockstep.
- */
-function emptySide() {
-    return { targetGroups: [], records: [], autoScalingGroups: [] };
-}
-/** `app/shop/50dc6c495c0c9188` from a load balancer ARN: CloudWatch's LoadBalancer dimension. */
-function loadBalancerDimension(loadBalancerArn) {
-    return loadBalancerArn.replace(/^arn:[^:]+:elasticloadbalancing:[^:]*:[^:]*:loadbalancer\//, '');
-}
-/** `targetgroup/shop-blue/73e2d6bc24d8a067` from a target group ARN: the TargetGroup dimension. */
-function targetGroupDimension(targetGroupArn) {
-    return targetGroupArn.replace(/^arn:[^:]+:elasticloadbalancing:[^:]*:[^:]*:/, '');
-}
-/** The ALB metric scopes of a target group behind each of its load balancers. */
-function albMetrics(targetGroupArn, loadBalancerArns) {
-    return loadBalancerArns.map((lb) => ({
-        namespace: 'AWS/ApplicationELB',
-        dimensions: [
-            { name: 'LoadBalancer', value: loadBalancerDimension(lb) },
-            { name: 'TargetGroup', value: targetGroupDimension(targetGroupArn) }
-        ]
-    }));
-}
-
 /** Route 53 usually reports a change INSYNC within 60 s. */
 const INSYNC_ALLOWANCE_MS = 60_000;
 /**
@@ -16212,9 +18396,29 @@ function sidesOf$2(adopted, zone, settings) {
         blue: side(live.simple ?? live.blue),
         green: side(live.green),
         nameServers: zone.privateZone ? [] : zone.nameServers.map(normalName),
-        // An alias to a load balancer could bring its ALB metrics here; not read yet.
+        // Filled by withLoadBalancers once the aliased load balancers are read.
         loadBalancers: []
     };
+}
+/**
+ * Each side with the Application Load Balancers its records alias (their RequestCount is the
+ * side's traffic), and all of them as the load balancers whose own 5XX concern the run.
+ */
+function withLoadBalancers(inspection, aliased) {
+    const { sides } = inspection;
+    const lbsOf = (side) => side.records.flatMap((record) => {
+        const lb = record.aliasTarget && aliased.byAlias.get(elbName(record.aliasTarget.dnsName));
+        return lb ? [lb] : [];
+    });
+    const blue = { ...sides.blue, loadBalancers: lbsOf(sides.blue) };
+    const green = { ...sides.green, loadBalancers: lbsOf(sides.green) };
+    const all = new Map([...blue.loadBalancers, ...green.loadBalancers].map((lb) => [lb.arn, lb]));
+    const withLbs = { ...sides, blue, green, loadBalancers: [...all.values()] };
+    return { ...inspection, sides: withLbs, warnings: [...inspection.warnings, ...aliased.warnings] };
+}
+/** The alias targets of the sides' records, for loadBalancersOfAliases. */
+function aliasTargets(sides) {
+    return [...sides.blue.records, ...sides.green.records].map((record) => record.aliasTarget);
 }
 /** A record for the gates: lower-case values without the trailing dot; '' for a simple record. */
 function recordRef(record, settings) {
@@ -16225,6 +18429,7 @@ function recordRef(record, settings) {
         type: settings.recordType,
         setIdentifier: record.SetIdentifier ?? '',
         values: (record.ResourceRecords ?? []).map((value) => normalName(value.Value)),
+        ttlSeconds: ttlOf([record]),
         ...(alias && {
             aliasTarget: { dnsName: normalName(alias.DNSName), hostedZoneId: alias.HostedZoneId ?? '' }
         })
@@ -16524,23 +18729,32 @@ function parseTtl(raw) {
  */
 class DnsBackend {
     settings;
+    elbv2;
     clock;
     logger;
     mode = DNS_MODE;
     target;
     route53;
-    constructor(settings, client, clock, logger) {
+    constructor(settings, client, 
+    /** Only to find the load balancers the records alias (their metrics are the gates'). */
+    elbv2, clock, logger) {
         this.settings = settings;
+        this.elbv2 = elbv2;
         this.clock = clock;
         this.logger = logger;
         this.route53 = new DnsRoute53(client, settings);
         this.target = this.route53.target;
     }
-    /** The zone first (a record outside it, or a private zone with no resolvers, lists nothing). */
+    /**
+     * The zone first (a record outside it, or a private zone with no resolvers, lists nothing);
+     * the load balancers the records alias last, once the records are known good.
+     */
     async inspect(signal) {
         const zone = await this.route53.zone(signal);
         checkZone(zone, this.settings);
-        return inspectionOf(zone, await this.route53.recordsAtName(signal), this.settings);
+        const inspection = inspectionOf(zone, await this.route53.recordsAtName(signal), this.settings);
+        const aliased = await loadBalancersOfAliases(this.elbv2, aliasTargets(inspection.sides), signal);
+        return withLoadBalancers(inspection, aliased);
     }
     async read(signal) {
         return stateOf$1(await this.route53.recordsAtName(signal), this.settings);
@@ -16636,7 +18850,7 @@ const dns = {
     mode: DNS_MODE,
     readInputs: readDnsSettings,
     inputs: DNS_INPUTS,
-    create: (settings, deps) => new DnsBackend(settings, deps.clients.get(Route53Client), deps.clock, deps.logger)
+    create: (settings, deps) => new DnsBackend(settings, deps.clients.get(Route53Client), deps.clients.get(ElasticLoadBalancingV2Client), deps.clock, deps.logger)
 };
 
 const defaultAutoScalingHttpAuthSchemeParametersProvider = async (config, context, input) => {
@@ -16647,7 +18861,7 @@ const defaultAutoScalingHttpAuthSchemeParametersProvider = async (config, contex
         })(),
     };
 };
-function createAwsAuthSigv4HttpAuthOption$6(authParameters) {
+function createAwsAuthSigv4HttpAuthOption$5(authParameters) {
     return {
         schemeId: "aws.auth#sigv4",
         signingProperties: {
@@ -16666,91 +18880,91 @@ const defaultAutoScalingHttpAuthSchemeProvider = (authParameters) => {
     const options = [];
     switch (authParameters.operation) {
         default: {
-            options.push(createAwsAuthSigv4HttpAuthOption$6(authParameters));
+            options.push(createAwsAuthSigv4HttpAuthOption$5(authParameters));
         }
     }
     return options;
 };
-const resolveHttpAuthSchemeConfig$6 = (config) => {
+const resolveHttpAuthSchemeConfig$5 = (config) => {
     const config_0 = resolveAwsSdkSigV4Config(config);
     return Object.assign(config_0, {
         authSchemePreference: normalizeProvider$1(config.authSchemePreference ?? []),
     });
 };
 
-const resolveClientEndpointParameters$6 = (options) => {
+const resolveClientEndpointParameters$5 = (options) => {
     return Object.assign(options, {
         useDualstackEndpoint: options.useDualstackEndpoint ?? false,
         useFipsEndpoint: options.useFipsEndpoint ?? false,
         defaultSigningName: "autoscaling",
     });
 };
-const commonParams$6 = {
+const commonParams$5 = {
     UseFIPS: { type: "builtInParams", name: "useFipsEndpoint" },
     Endpoint: { type: "builtInParams", name: "endpoint" },
     Region: { type: "builtInParams", name: "region" },
     UseDualStack: { type: "builtInParams", name: "useDualstackEndpoint" },
 };
 
-var version$3 = "3.1169.0";
-var packageInfo$3 = {
-	version: version$3};
+var version$2 = "3.1169.0";
+var packageInfo$2 = {
+	version: version$2};
 
-const k$6 = "ref";
-const a$6 = -1, b$6 = true, c$6 = "isSet", d$6 = "PartitionResult", e$6 = "booleanEquals", f$6 = "getAttr", g$6 = { [k$6]: "Endpoint" }, h$6 = { [k$6]: d$6 }, i$6 = {}, j$6 = [{ [k$6]: "Region" }];
-const _data$6 = {
+const k$5 = "ref";
+const a$5 = -1, b$5 = true, c$5 = "isSet", d$5 = "PartitionResult", e$5 = "booleanEquals", f$5 = "getAttr", g$5 = { [k$5]: "Endpoint" }, h$5 = { [k$5]: d$5 }, i$5 = {}, j$5 = [{ [k$5]: "Region" }];
+const _data$5 = {
     conditions: [
-        [c$6, [g$6]],
-        [c$6, j$6],
-        ["aws.partition", j$6, d$6],
-        [e$6, [{ [k$6]: "UseFIPS" }, b$6]],
-        [e$6, [{ [k$6]: "UseDualStack" }, b$6]],
-        [e$6, [{ fn: f$6, argv: [h$6, "supportsDualStack"] }, b$6]],
-        [e$6, [{ fn: f$6, argv: [h$6, "supportsFIPS"] }, b$6]],
-        ["stringEquals", [{ fn: f$6, argv: [h$6, "name"] }, "aws-us-gov"]]
+        [c$5, [g$5]],
+        [c$5, j$5],
+        ["aws.partition", j$5, d$5],
+        [e$5, [{ [k$5]: "UseFIPS" }, b$5]],
+        [e$5, [{ [k$5]: "UseDualStack" }, b$5]],
+        [e$5, [{ fn: f$5, argv: [h$5, "supportsDualStack"] }, b$5]],
+        [e$5, [{ fn: f$5, argv: [h$5, "supportsFIPS"] }, b$5]],
+        ["stringEquals", [{ fn: f$5, argv: [h$5, "name"] }, "aws-us-gov"]]
     ],
     results: [
-        [a$6],
-        [a$6, "Invalid Configuration: FIPS and custom endpoint are not supported"],
-        [a$6, "Invalid Configuration: Dualstack and custom endpoint are not supported"],
-        [g$6, i$6],
-        ["https://autoscaling-fips.{Region}.{PartitionResult#dualStackDnsSuffix}", i$6],
-        [a$6, "FIPS and DualStack are enabled, but this partition does not support one or both"],
-        ["https://autoscaling.{Region}.amazonaws.com", i$6],
-        ["https://autoscaling-fips.{Region}.{PartitionResult#dnsSuffix}", i$6],
-        [a$6, "FIPS is enabled but this partition does not support FIPS"],
-        ["https://autoscaling.{Region}.{PartitionResult#dualStackDnsSuffix}", i$6],
-        [a$6, "DualStack is enabled but this partition does not support DualStack"],
-        ["https://autoscaling.{Region}.{PartitionResult#dnsSuffix}", i$6],
-        [a$6, "Invalid Configuration: Missing Region"]
+        [a$5],
+        [a$5, "Invalid Configuration: FIPS and custom endpoint are not supported"],
+        [a$5, "Invalid Configuration: Dualstack and custom endpoint are not supported"],
+        [g$5, i$5],
+        ["https://autoscaling-fips.{Region}.{PartitionResult#dualStackDnsSuffix}", i$5],
+        [a$5, "FIPS and DualStack are enabled, but this partition does not support one or both"],
+        ["https://autoscaling.{Region}.amazonaws.com", i$5],
+        ["https://autoscaling-fips.{Region}.{PartitionResult#dnsSuffix}", i$5],
+        [a$5, "FIPS is enabled but this partition does not support FIPS"],
+        ["https://autoscaling.{Region}.{PartitionResult#dualStackDnsSuffix}", i$5],
+        [a$5, "DualStack is enabled but this partition does not support DualStack"],
+        ["https://autoscaling.{Region}.{PartitionResult#dnsSuffix}", i$5],
+        [a$5, "Invalid Configuration: Missing Region"]
     ]
 };
-const root$6 = 2;
-const r$6 = 100_000_000;
-const nodes$6 = new Int32Array([
+const root$5 = 2;
+const r$5 = 100_000_000;
+const nodes$5 = new Int32Array([
     -1, 1, -1,
     0, 13, 3,
-    1, 4, r$6 + 12,
-    2, 5, r$6 + 12,
+    1, 4, r$5 + 12,
+    2, 5, r$5 + 12,
     3, 8, 6,
-    4, 7, r$6 + 11,
-    5, r$6 + 9, r$6 + 10,
+    4, 7, r$5 + 11,
+    5, r$5 + 9, r$5 + 10,
     4, 11, 9,
-    6, 10, r$6 + 8,
-    7, r$6 + 6, r$6 + 7,
-    5, 12, r$6 + 5,
-    6, r$6 + 4, r$6 + 5,
-    3, r$6 + 1, 14,
-    4, r$6 + 2, r$6 + 3,
+    6, 10, r$5 + 8,
+    7, r$5 + 6, r$5 + 7,
+    5, 12, r$5 + 5,
+    6, r$5 + 4, r$5 + 5,
+    3, r$5 + 1, 14,
+    4, r$5 + 2, r$5 + 3,
 ]);
-const bdd$6 = BinaryDecisionDiagram.from(nodes$6, root$6, _data$6.conditions, _data$6.results);
+const bdd$5 = BinaryDecisionDiagram.from(nodes$5, root$5, _data$5.conditions, _data$5.results);
 
-const cache$6 = new EndpointCache({
+const cache$5 = new EndpointCache({
     size: 50,
     params: ["Endpoint", "Region", "UseDualStack", "UseFIPS"],
 });
-const defaultEndpointResolver$6 = (endpointParams, context = {}) => {
-    return cache$6.get(endpointParams, () => decideEndpoint(bdd$6, {
+const defaultEndpointResolver$5 = (endpointParams, context = {}) => {
+    return cache$5.get(endpointParams, () => decideEndpoint(bdd$5, {
         endpointParams: endpointParams,
         logger: context.logger,
     }));
@@ -16926,7 +19140,7 @@ class IrreversibleInstanceRefreshFault extends AutoScalingServiceException {
     }
 }
 
-const _AC$2 = "AcceleratorCount";
+const _AC$1 = "AcceleratorCount";
 const _ACR = "AcceleratorCountRequest";
 const _AEF = "AlreadyExistsFault";
 const _AIRNFF = "ActiveInstanceRefreshNotFoundFault";
@@ -16949,7 +19163,7 @@ const _ATS = "AttachTrafficSources";
 const _ATSRT = "AttachTrafficSourcesResultType";
 const _ATST = "AttachTrafficSourcesType";
 const _ATcc = "AcceleratorTypes";
-const _AZ$1 = "AvailabilityZones";
+const _AZ = "AvailabilityZones";
 const _AZD = "AvailabilityZoneDistribution";
 const _AZI = "AvailabilityZoneIds";
 const _AZIP = "AvailabilityZoneImpairmentPolicy";
@@ -16970,7 +19184,7 @@ const _CRP = "CapacityReservationPreference";
 const _CRRGA = "CapacityReservationResourceGroupArns";
 const _CRS = "CapacityReservationSpecification";
 const _CRT = "CapacityReservationTarget";
-const _CT$2 = "CreatedTime";
+const _CT$1 = "CreatedTime";
 const _Co = "Context";
 const _Cp = "Cpu";
 const _DASGe = "DescribeAutoScalingGroups";
@@ -16985,7 +19199,7 @@ const _DLBTGRe = "DescribeLoadBalancerTargetGroupsResponse";
 const _DLBTGT = "DetachLoadBalancerTargetGroupsType";
 const _DLBTGe = "DetachLoadBalancerTargetGroups";
 const _DP$1 = "DeletionProtection";
-const _DS$2 = "DistributionSegment";
+const _DS$1 = "DistributionSegment";
 const _DSi = "DistributionSegments";
 const _DTS = "DescribeTrafficSources";
 const _DTSR = "DescribeTrafficSourcesRequest";
@@ -16996,15 +19210,15 @@ const _DTSe = "DetachTrafficSources";
 const _EIT = "ExcludedInstanceTypes";
 const _EM = "EnabledMetrics";
 const _EMn = "EnabledMetric";
-const _F$1 = "Filters";
-const _Fi$1 = "Filter";
+const _F = "Filters";
+const _Fi = "Filter";
 const _Gr = "Granularity";
 const _HCGP = "HealthCheckGracePeriod";
 const _HCT = "HealthCheckType";
 const _HS = "HealthStatus";
-const _I$2 = "Instances";
+const _I$1 = "Instances";
 const _ICIPF = "IdempotentCallInProgressFault";
-const _ID$1 = "InstancesDistribution";
+const _ID = "InstancesDistribution";
 const _IF = "InstanceFamily";
 const _IG = "InstanceGenerations";
 const _IIRF = "IrreversibleInstanceRefreshFault";
@@ -17022,8 +19236,8 @@ const _IRns = "InstanceRequirements";
 const _IT$1 = "InstanceType";
 const _IZHCB = "ImpairedZoneHealthCheckBehavior";
 const _Ide = "Identifier";
-const _In$1 = "Instance";
-const _K$2 = "Key";
+const _In = "Instance";
+const _K$1 = "Key";
 const _LBN = "LoadBalancerNames";
 const _LBTG = "LoadBalancerTargetGroups";
 const _LBTGARN = "LoadBalancerTargetGroupARN";
@@ -17039,7 +19253,7 @@ const _LTI = "LaunchTemplateId";
 const _LTN = "LaunchTemplateName";
 const _LTO = "LaunchTemplateOverrides";
 const _LTS = "LaunchTemplateSpecification";
-const _M$2 = "Message";
+const _M$1 = "Message";
 const _MGBPVC = "MemoryGiBPerVCpu";
 const _MGBPVCR = "MemoryGiBPerVCpuRequest";
 const _MGPC = "MaxGroupPreparedCapacity";
@@ -17049,21 +19263,21 @@ const _MIL = "MaxInstanceLifetime";
 const _MIP = "MixedInstancesPolicy";
 const _MMB = "MemoryMiB";
 const _MMBR = "MemoryMiBRequest";
-const _MR$2 = "MaxRecords";
+const _MR$1 = "MaxRecords";
 const _MS = "MinSize";
 const _MSPAPOOODP = "MaxSpotPriceAsPercentageOfOptimalOnDemandPrice";
 const _MSa = "MaxSize";
-const _Ma$1 = "Max";
+const _Ma = "Max";
 const _Met$1 = "Metric";
 const _Mi = "Min";
-const _N$2 = "Name";
+const _N$1 = "Name";
 const _NBG = "NetworkBandwidthGbps";
 const _NBGR = "NetworkBandwidthGbpsRequest";
 const _NIC = "NetworkInterfaceCount";
 const _NICR = "NetworkInterfaceCountRequest";
 const _NIPFSI = "NewInstancesProtectedFromScaleIn";
 const _NT$1 = "NextToken";
-const _O$1 = "Operator";
+const _O = "Operator";
 const _ODAS = "OnDemandAllocationStrategy";
 const _ODBC = "OnDemandBaseCapacity";
 const _ODMPPOLP = "OnDemandMaxPricePercentageOverLowestPrice";
@@ -17076,18 +19290,18 @@ const _PFRSR = "PerformanceFactorReferenceSetRequest";
 const _PFSI = "ProtectedFromScaleIn";
 const _PG = "PlacementGroup";
 const _PNr = "ProcessName";
-const _PS$1 = "PoolState";
+const _PS = "PoolState";
 const _Pri = "Principal";
-const _R$1 = "References";
+const _R = "References";
 const _RCF = "ResourceContentionFault";
 const _RHS = "RequireHibernateSupport";
 const _RIUF = "ResourceInUseFault";
 const _RIe = "ResourceId";
 const _ROSI = "ReuseOnScaleIn";
 const _RT$3 = "RetentionTriggers";
-const _RTe$1 = "ResourceType";
-const _Re$1 = "Reference";
-const _S$1 = "Status";
+const _RTe = "ResourceType";
+const _Re = "Reference";
+const _S = "Status";
 const _SAIPF = "ScalingActivityInProgressFault";
 const _SAS = "SpotAllocationStrategy";
 const _SIP = "SpotInstancePools";
@@ -17095,12 +19309,12 @@ const _SLRARN = "ServiceLinkedRoleARN";
 const _SLRF = "ServiceLinkedRoleFailure";
 const _SMP = "SpotMaxPrice";
 const _SMPPOLP = "SpotMaxPricePercentageOverLowestPrice";
-const _SP$1 = "SuspendedProcesses";
+const _SP = "SuspendedProcesses";
 const _SPu = "SuspendedProcess";
 const _SRu = "SuspensionReason";
 const _SZSV = "SkipZonalShiftValidation";
 const _Sta$1 = "State";
-const _T$2 = "Tags";
+const _T$1 = "Tags";
 const _TCT = "TargetCapacityTypes";
 const _TD = "TagDescription";
 const _TDL = "TagDescriptionList";
@@ -17116,434 +19330,434 @@ const _TSSr = "TrafficSourceStates";
 const _TST = "TrafficSourceType";
 const _TSr = "TrafficSource";
 const _Ty = "Type";
-const _V$3 = "Value";
+const _V$2 = "Value";
 const _VCC = "VCpuCount";
 const _VCCR = "VCpuCountRequest";
 const _VPCZI = "VPCZoneIdentifier";
-const _Va$2 = "Values";
+const _Va$1 = "Values";
 const _Ve = "Version";
 const _WC = "WeightedCapacity";
 const _WPC = "WarmPoolConfiguration";
 const _WPS = "WarmPoolSize";
 const _ZSE = "ZonalShiftEnabled";
-const _aQE$3 = "awsQueryError";
-const _c$6 = "client";
-const _e$6 = "error";
-const _hE$6 = "httpError";
+const _aQE$2 = "awsQueryError";
+const _c$5 = "client";
+const _e$5 = "error";
+const _hE$5 = "httpError";
 const _i = "item";
 const _m$4 = "message";
-const _s$6 = "smithy.ts.sdk.synthetic.com.amazonaws.autoscaling";
-const _se$4 = "server";
+const _s$5 = "smithy.ts.sdk.synthetic.com.amazonaws.autoscaling";
+const _se$3 = "server";
 const _xN = "xmlName";
-const n0$6 = "com.amazonaws.autoscaling";
-const _s_registry$6 = new TypeRegistry(_s$6);
-var AutoScalingServiceException$ = [-3, _s$6, "AutoScalingServiceException", 0, [], []];
-_s_registry$6.registerError(AutoScalingServiceException$, AutoScalingServiceException);
-const n0_registry$6 = new TypeRegistry(n0$6);
-var ActiveInstanceRefreshNotFoundFault$ = [-3, n0$6, _AIRNFF,
-    { [_aQE$3]: [`ActiveInstanceRefreshNotFound`, 400], [_e$6]: _c$6, [_hE$6]: 400 },
+const n0$5 = "com.amazonaws.autoscaling";
+const _s_registry$5 = new TypeRegistry(_s$5);
+var AutoScalingServiceException$ = [-3, _s$5, "AutoScalingServiceException", 0, [], []];
+_s_registry$5.registerError(AutoScalingServiceException$, AutoScalingServiceException);
+const n0_registry$5 = new TypeRegistry(n0$5);
+var ActiveInstanceRefreshNotFoundFault$ = [-3, n0$5, _AIRNFF,
+    { [_aQE$2]: [`ActiveInstanceRefreshNotFound`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
     [_m$4],
     [0]
 ];
-n0_registry$6.registerError(ActiveInstanceRefreshNotFoundFault$, ActiveInstanceRefreshNotFoundFault);
-var AlreadyExistsFault$ = [-3, n0$6, _AEF,
-    { [_aQE$3]: [`AlreadyExists`, 400], [_e$6]: _c$6, [_hE$6]: 400 },
+n0_registry$5.registerError(ActiveInstanceRefreshNotFoundFault$, ActiveInstanceRefreshNotFoundFault);
+var AlreadyExistsFault$ = [-3, n0$5, _AEF,
+    { [_aQE$2]: [`AlreadyExists`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
     [_m$4],
     [0]
 ];
-n0_registry$6.registerError(AlreadyExistsFault$, AlreadyExistsFault);
-var IdempotentCallInProgressFault$ = [-3, n0$6, _ICIPF,
-    { [_aQE$3]: [`IdempotentCallInProgress`, 500], [_e$6]: _se$4, [_hE$6]: 500 },
-    [_M$2],
+n0_registry$5.registerError(AlreadyExistsFault$, AlreadyExistsFault);
+var IdempotentCallInProgressFault$ = [-3, n0$5, _ICIPF,
+    { [_aQE$2]: [`IdempotentCallInProgress`, 500], [_e$5]: _se$3, [_hE$5]: 500 },
+    [_M$1],
     [0]
 ];
-n0_registry$6.registerError(IdempotentCallInProgressFault$, IdempotentCallInProgressFault);
-var IdempotentParameterMismatchError$ = [-3, n0$6, _IPME,
-    { [_aQE$3]: [`IdempotentParameterMismatch`, 400], [_e$6]: _c$6, [_hE$6]: 400 },
-    [_M$2],
+n0_registry$5.registerError(IdempotentCallInProgressFault$, IdempotentCallInProgressFault);
+var IdempotentParameterMismatchError$ = [-3, n0$5, _IPME,
+    { [_aQE$2]: [`IdempotentParameterMismatch`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
+    [_M$1],
     [0]
 ];
-n0_registry$6.registerError(IdempotentParameterMismatchError$, IdempotentParameterMismatchError);
-var InstanceRefreshInProgressFault$ = [-3, n0$6, _IRIPF,
-    { [_aQE$3]: [`InstanceRefreshInProgress`, 400], [_e$6]: _c$6, [_hE$6]: 400 },
+n0_registry$5.registerError(IdempotentParameterMismatchError$, IdempotentParameterMismatchError);
+var InstanceRefreshInProgressFault$ = [-3, n0$5, _IRIPF,
+    { [_aQE$2]: [`InstanceRefreshInProgress`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
     [_m$4],
     [0]
 ];
-n0_registry$6.registerError(InstanceRefreshInProgressFault$, InstanceRefreshInProgressFault);
-var InvalidNextToken$$1 = [-3, n0$6, _INT$1,
-    { [_aQE$3]: [`InvalidNextToken`, 400], [_e$6]: _c$6, [_hE$6]: 400 },
+n0_registry$5.registerError(InstanceRefreshInProgressFault$, InstanceRefreshInProgressFault);
+var InvalidNextToken$$1 = [-3, n0$5, _INT$1,
+    { [_aQE$2]: [`InvalidNextToken`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
     [_m$4],
     [0]
 ];
-n0_registry$6.registerError(InvalidNextToken$$1, InvalidNextToken$1);
-var IrreversibleInstanceRefreshFault$ = [-3, n0$6, _IIRF,
-    { [_aQE$3]: [`IrreversibleInstanceRefresh`, 400], [_e$6]: _c$6, [_hE$6]: 400 },
+n0_registry$5.registerError(InvalidNextToken$$1, InvalidNextToken$1);
+var IrreversibleInstanceRefreshFault$ = [-3, n0$5, _IIRF,
+    { [_aQE$2]: [`IrreversibleInstanceRefresh`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
     [_m$4],
     [0]
 ];
-n0_registry$6.registerError(IrreversibleInstanceRefreshFault$, IrreversibleInstanceRefreshFault);
-var LimitExceededFault$$1 = [-3, n0$6, _LEF$1,
-    { [_aQE$3]: [`LimitExceeded`, 400], [_e$6]: _c$6, [_hE$6]: 400 },
+n0_registry$5.registerError(IrreversibleInstanceRefreshFault$, IrreversibleInstanceRefreshFault);
+var LimitExceededFault$$1 = [-3, n0$5, _LEF$1,
+    { [_aQE$2]: [`LimitExceeded`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
     [_m$4],
     [0]
 ];
-n0_registry$6.registerError(LimitExceededFault$$1, LimitExceededFault$1);
-var ResourceContentionFault$ = [-3, n0$6, _RCF,
-    { [_aQE$3]: [`ResourceContention`, 500], [_e$6]: _se$4, [_hE$6]: 500 },
+n0_registry$5.registerError(LimitExceededFault$$1, LimitExceededFault$1);
+var ResourceContentionFault$ = [-3, n0$5, _RCF,
+    { [_aQE$2]: [`ResourceContention`, 500], [_e$5]: _se$3, [_hE$5]: 500 },
     [_m$4],
     [0]
 ];
-n0_registry$6.registerError(ResourceContentionFault$, ResourceContentionFault);
-var ResourceInUseFault$ = [-3, n0$6, _RIUF,
-    { [_aQE$3]: [`ResourceInUse`, 400], [_e$6]: _c$6, [_hE$6]: 400 },
+n0_registry$5.registerError(ResourceContentionFault$, ResourceContentionFault);
+var ResourceInUseFault$ = [-3, n0$5, _RIUF,
+    { [_aQE$2]: [`ResourceInUse`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
     [_m$4],
     [0]
 ];
-n0_registry$6.registerError(ResourceInUseFault$, ResourceInUseFault);
-var ScalingActivityInProgressFault$ = [-3, n0$6, _SAIPF,
-    { [_aQE$3]: [`ScalingActivityInProgress`, 400], [_e$6]: _c$6, [_hE$6]: 400 },
+n0_registry$5.registerError(ResourceInUseFault$, ResourceInUseFault);
+var ScalingActivityInProgressFault$ = [-3, n0$5, _SAIPF,
+    { [_aQE$2]: [`ScalingActivityInProgress`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
     [_m$4],
     [0]
 ];
-n0_registry$6.registerError(ScalingActivityInProgressFault$, ScalingActivityInProgressFault);
-var ServiceLinkedRoleFailure$ = [-3, n0$6, _SLRF,
-    { [_aQE$3]: [`ServiceLinkedRoleFailure`, 500], [_e$6]: _se$4, [_hE$6]: 500 },
+n0_registry$5.registerError(ScalingActivityInProgressFault$, ScalingActivityInProgressFault);
+var ServiceLinkedRoleFailure$ = [-3, n0$5, _SLRF,
+    { [_aQE$2]: [`ServiceLinkedRoleFailure`, 500], [_e$5]: _se$3, [_hE$5]: 500 },
     [_m$4],
     [0]
 ];
-n0_registry$6.registerError(ServiceLinkedRoleFailure$, ServiceLinkedRoleFailure);
-const errorTypeRegistries$6 = [
-    _s_registry$6,
-    n0_registry$6,
+n0_registry$5.registerError(ServiceLinkedRoleFailure$, ServiceLinkedRoleFailure);
+const errorTypeRegistries$5 = [
+    _s_registry$5,
+    n0_registry$5,
 ];
-var AcceleratorCountRequest$ = [3, n0$6, _ACR,
+var AcceleratorCountRequest$ = [3, n0$5, _ACR,
     0,
-    [_Mi, _Ma$1],
+    [_Mi, _Ma],
     [1, 1]
 ];
-var AcceleratorTotalMemoryMiBRequest$ = [3, n0$6, _ATMMBR,
+var AcceleratorTotalMemoryMiBRequest$ = [3, n0$5, _ATMMBR,
     0,
-    [_Mi, _Ma$1],
+    [_Mi, _Ma],
     [1, 1]
 ];
-var AttachLoadBalancerTargetGroupsResultType$ = [3, n0$6, _ALBTGRT,
+var AttachLoadBalancerTargetGroupsResultType$ = [3, n0$5, _ALBTGRT,
     0,
     [],
     []
 ];
-var AttachLoadBalancerTargetGroupsType$ = [3, n0$6, _ALBTGT,
+var AttachLoadBalancerTargetGroupsType$ = [3, n0$5, _ALBTGT,
     0,
     [_ASGN, _TGARN],
     [0, 64 | 0], 2
 ];
-var AttachTrafficSourcesResultType$ = [3, n0$6, _ATSRT,
+var AttachTrafficSourcesResultType$ = [3, n0$5, _ATSRT,
     0,
     [],
     []
 ];
-var AttachTrafficSourcesType$ = [3, n0$6, _ATST,
+var AttachTrafficSourcesType$ = [3, n0$5, _ATST,
     0,
     [_ASGN, _TS, _SZSV],
     [0, () => TrafficSources, 2], 2
 ];
-var AutoScalingGroup$ = [3, n0$6, _ASG,
+var AutoScalingGroup$ = [3, n0$5, _ASG,
     0,
-    [_ASGN, _MS, _MSa, _DC, _DCe, _AZ$1, _HCT, _CT$2, _ASGARN, _LCN, _LT, _MIP, _PC$1, _AZI, _LBN, _TGARN, _HCGP, _I$2, _SP$1, _PG, _VPCZI, _EM, _S$1, _T$2, _TP, _NIPFSI, _SLRARN, _MIL, _CR, _WPC, _WPS, _Co, _DCT, _DIW, _TS, _IMP, _DP$1, _AZD, _AZIP, _CRS, _ILP, _O$1],
+    [_ASGN, _MS, _MSa, _DC, _DCe, _AZ, _HCT, _CT$1, _ASGARN, _LCN, _LT, _MIP, _PC$1, _AZI, _LBN, _TGARN, _HCGP, _I$1, _SP, _PG, _VPCZI, _EM, _S, _T$1, _TP, _NIPFSI, _SLRARN, _MIL, _CR, _WPC, _WPS, _Co, _DCT, _DIW, _TS, _IMP, _DP$1, _AZD, _AZIP, _CRS, _ILP, _O],
     [0, 1, 1, 1, 1, 64 | 0, 0, 4, 0, 0, () => LaunchTemplateSpecification$, [() => MixedInstancesPolicy$, 0], 1, 64 | 0, 64 | 0, 64 | 0, 1, () => Instances, () => SuspendedProcesses, 0, 0, () => EnabledMetrics, 0, () => TagDescriptionList, 64 | 0, 2, 0, 1, 2, () => WarmPoolConfiguration$, 1, 0, 0, 1, () => TrafficSources, () => InstanceMaintenancePolicy$, 0, () => AvailabilityZoneDistribution$, () => AvailabilityZoneImpairmentPolicy$, () => CapacityReservationSpecification$, () => InstanceLifecyclePolicy$, () => Operator$], 8
 ];
-var AutoScalingGroupNamesType$ = [3, n0$6, _ASGNT,
+var AutoScalingGroupNamesType$ = [3, n0$5, _ASGNT,
     0,
-    [_ASGNu, _IIn, _IMR, _NT$1, _MR$2, _F$1],
+    [_ASGNu, _IIn, _IMR, _NT$1, _MR$1, _F],
     [64 | 0, 2, 2, 0, 1, () => Filters]
 ];
-var AutoScalingGroupsType$ = [3, n0$6, _ASGT,
+var AutoScalingGroupsType$ = [3, n0$5, _ASGT,
     0,
     [_ASGu, _NT$1],
     [[() => AutoScalingGroups, 0], 0], 1
 ];
-var AvailabilityZoneDistribution$ = [3, n0$6, _AZD,
+var AvailabilityZoneDistribution$ = [3, n0$5, _AZD,
     0,
     [_CDS],
     [0]
 ];
-var AvailabilityZoneImpairmentPolicy$ = [3, n0$6, _AZIP,
+var AvailabilityZoneImpairmentPolicy$ = [3, n0$5, _AZIP,
     0,
     [_ZSE, _IZHCB],
     [2, 0]
 ];
-var BaselineEbsBandwidthMbpsRequest$ = [3, n0$6, _BEBMR,
+var BaselineEbsBandwidthMbpsRequest$ = [3, n0$5, _BEBMR,
     0,
-    [_Mi, _Ma$1],
+    [_Mi, _Ma],
     [1, 1]
 ];
-var BaselinePerformanceFactorsRequest$ = [3, n0$6, _BPFR,
+var BaselinePerformanceFactorsRequest$ = [3, n0$5, _BPFR,
     0,
     [_Cp],
     [[() => CpuPerformanceFactorRequest$, 0]]
 ];
-var CapacityReservationSpecification$ = [3, n0$6, _CRS,
+var CapacityReservationSpecification$ = [3, n0$5, _CRS,
     0,
     [_CRP, _CRT],
     [0, () => CapacityReservationTarget$]
 ];
-var CapacityReservationTarget$ = [3, n0$6, _CRT,
+var CapacityReservationTarget$ = [3, n0$5, _CRT,
     0,
     [_CRI, _CRRGA],
     [64 | 0, 64 | 0]
 ];
-var CpuPerformanceFactorRequest$ = [3, n0$6, _CPFR,
+var CpuPerformanceFactorRequest$ = [3, n0$5, _CPFR,
     0,
-    [_R$1],
-    [[() => PerformanceFactorReferenceSetRequest, { [_xN]: _Re$1 }]]
+    [_R],
+    [[() => PerformanceFactorReferenceSetRequest, { [_xN]: _Re }]]
 ];
-var DescribeLoadBalancerTargetGroupsRequest$ = [3, n0$6, _DLBTGR,
+var DescribeLoadBalancerTargetGroupsRequest$ = [3, n0$5, _DLBTGR,
     0,
-    [_ASGN, _NT$1, _MR$2],
+    [_ASGN, _NT$1, _MR$1],
     [0, 0, 1], 1
 ];
-var DescribeLoadBalancerTargetGroupsResponse$ = [3, n0$6, _DLBTGRe,
+var DescribeLoadBalancerTargetGroupsResponse$ = [3, n0$5, _DLBTGRe,
     0,
     [_LBTG, _NT$1],
     [() => LoadBalancerTargetGroupStates, 0]
 ];
-var DescribeTrafficSourcesRequest$ = [3, n0$6, _DTSR,
+var DescribeTrafficSourcesRequest$ = [3, n0$5, _DTSR,
     0,
-    [_ASGN, _TST, _NT$1, _MR$2],
+    [_ASGN, _TST, _NT$1, _MR$1],
     [0, 0, 0, 1], 1
 ];
-var DescribeTrafficSourcesResponse$ = [3, n0$6, _DTSRe,
+var DescribeTrafficSourcesResponse$ = [3, n0$5, _DTSRe,
     0,
     [_TS, _NT$1],
     [() => TrafficSourceStates, 0]
 ];
-var DetachLoadBalancerTargetGroupsResultType$ = [3, n0$6, _DLBTGRT,
+var DetachLoadBalancerTargetGroupsResultType$ = [3, n0$5, _DLBTGRT,
     0,
     [],
     []
 ];
-var DetachLoadBalancerTargetGroupsType$ = [3, n0$6, _DLBTGT,
+var DetachLoadBalancerTargetGroupsType$ = [3, n0$5, _DLBTGT,
     0,
     [_ASGN, _TGARN],
     [0, 64 | 0], 2
 ];
-var DetachTrafficSourcesResultType$ = [3, n0$6, _DTSRT,
+var DetachTrafficSourcesResultType$ = [3, n0$5, _DTSRT,
     0,
     [],
     []
 ];
-var DetachTrafficSourcesType$ = [3, n0$6, _DTST,
+var DetachTrafficSourcesType$ = [3, n0$5, _DTST,
     0,
     [_ASGN, _TS],
     [0, () => TrafficSources], 2
 ];
-var DistributionSegment$ = [3, n0$6, _DS$2,
+var DistributionSegment$ = [3, n0$5, _DS$1,
     0,
     [_TCT],
     [64 | 0]
 ];
-var EnabledMetric$ = [3, n0$6, _EMn,
+var EnabledMetric$ = [3, n0$5, _EMn,
     0,
     [_Met$1, _Gr],
     [0, 0]
 ];
-var Filter$ = [3, n0$6, _Fi$1,
+var Filter$ = [3, n0$5, _Fi,
     0,
-    [_N$2, _Va$2],
+    [_N$1, _Va$1],
     [0, 64 | 0]
 ];
-var Instance$ = [3, n0$6, _In$1,
+var Instance$ = [3, n0$5, _In,
     0,
     [_IIns, _AZv, _LS, _HS, _PFSI, _IT$1, _AZIv, _LCN, _LT, _IIm, _WC],
     [0, 0, 0, 0, 2, 0, 0, 0, () => LaunchTemplateSpecification$, 0, 0], 5
 ];
-var InstanceLifecyclePolicy$ = [3, n0$6, _ILP,
+var InstanceLifecyclePolicy$ = [3, n0$5, _ILP,
     0,
     [_RT$3],
     [() => RetentionTriggers$]
 ];
-var InstanceMaintenancePolicy$ = [3, n0$6, _IMP,
+var InstanceMaintenancePolicy$ = [3, n0$5, _IMP,
     0,
     [_MHP, _MHPa],
     [1, 1]
 ];
-var InstanceRequirements$ = [3, n0$6, _IRns,
+var InstanceRequirements$ = [3, n0$5, _IRns,
     0,
-    [_VCC, _MMB, _CM, _MGBPVC, _EIT, _IG, _SMPPOLP, _MSPAPOOODP, _ODMPPOLP, _BM, _BP, _RHS, _NIC, _LSo, _LST, _TLSGB, _BEBM, _ATcc, _AC$2, _AM, _ANc, _ATMMB, _NBG, _AIT, _BPF],
+    [_VCC, _MMB, _CM, _MGBPVC, _EIT, _IG, _SMPPOLP, _MSPAPOOODP, _ODMPPOLP, _BM, _BP, _RHS, _NIC, _LSo, _LST, _TLSGB, _BEBM, _ATcc, _AC$1, _AM, _ANc, _ATMMB, _NBG, _AIT, _BPF],
     [() => VCpuCountRequest$, () => MemoryMiBRequest$, 64 | 0, () => MemoryGiBPerVCpuRequest$, 64 | 0, 64 | 0, 1, 1, 1, 0, 0, 2, () => NetworkInterfaceCountRequest$, 0, 64 | 0, () => TotalLocalStorageGBRequest$, () => BaselineEbsBandwidthMbpsRequest$, 64 | 0, () => AcceleratorCountRequest$, 64 | 0, 64 | 0, () => AcceleratorTotalMemoryMiBRequest$, () => NetworkBandwidthGbpsRequest$, 64 | 0, [() => BaselinePerformanceFactorsRequest$, 0]], 2
 ];
-var InstanceReusePolicy$ = [3, n0$6, _IRP,
+var InstanceReusePolicy$ = [3, n0$5, _IRP,
     0,
     [_ROSI],
     [2]
 ];
-var InstancesDistribution$ = [3, n0$6, _ID$1,
+var InstancesDistribution$ = [3, n0$5, _ID,
     0,
     [_ODAS, _ODBC, _ODPABC, _SAS, _SIP, _SMP, _DSi],
     [0, 1, 1, 0, 1, 0, () => DistributionSegments]
 ];
-var LaunchTemplate$ = [3, n0$6, _LT,
+var LaunchTemplate$ = [3, n0$5, _LT,
     0,
     [_LTS, _Ov],
     [() => LaunchTemplateSpecification$, [() => Overrides, 0]]
 ];
-var LaunchTemplateOverrides$ = [3, n0$6, _LTO,
+var LaunchTemplateOverrides$ = [3, n0$5, _LTO,
     0,
     [_IT$1, _WC, _LTS, _IRns, _IIm],
     [0, 0, () => LaunchTemplateSpecification$, [() => InstanceRequirements$, 0], 0]
 ];
-var LaunchTemplateSpecification$ = [3, n0$6, _LTS,
+var LaunchTemplateSpecification$ = [3, n0$5, _LTS,
     0,
     [_LTI, _LTN, _Ve],
     [0, 0, 0]
 ];
-var LoadBalancerTargetGroupState$ = [3, n0$6, _LBTGS,
+var LoadBalancerTargetGroupState$ = [3, n0$5, _LBTGS,
     0,
     [_LBTGARN, _Sta$1],
     [0, 0]
 ];
-var MemoryGiBPerVCpuRequest$ = [3, n0$6, _MGBPVCR,
+var MemoryGiBPerVCpuRequest$ = [3, n0$5, _MGBPVCR,
     0,
-    [_Mi, _Ma$1],
+    [_Mi, _Ma],
     [1, 1]
 ];
-var MemoryMiBRequest$ = [3, n0$6, _MMBR,
+var MemoryMiBRequest$ = [3, n0$5, _MMBR,
     0,
-    [_Mi, _Ma$1],
+    [_Mi, _Ma],
     [1, 1], 1
 ];
-var MixedInstancesPolicy$ = [3, n0$6, _MIP,
+var MixedInstancesPolicy$ = [3, n0$5, _MIP,
     0,
-    [_LT, _ID$1],
+    [_LT, _ID],
     [[() => LaunchTemplate$, 0], () => InstancesDistribution$]
 ];
-var NetworkBandwidthGbpsRequest$ = [3, n0$6, _NBGR,
+var NetworkBandwidthGbpsRequest$ = [3, n0$5, _NBGR,
     0,
-    [_Mi, _Ma$1],
+    [_Mi, _Ma],
     [1, 1]
 ];
-var NetworkInterfaceCountRequest$ = [3, n0$6, _NICR,
+var NetworkInterfaceCountRequest$ = [3, n0$5, _NICR,
     0,
-    [_Mi, _Ma$1],
+    [_Mi, _Ma],
     [1, 1]
 ];
-var Operator$ = [3, n0$6, _O$1,
+var Operator$ = [3, n0$5, _O,
     0,
     [_Pri],
     [0], 1
 ];
-var PerformanceFactorReferenceRequest$ = [3, n0$6, _PFRR,
+var PerformanceFactorReferenceRequest$ = [3, n0$5, _PFRR,
     0,
     [_IF],
     [0]
 ];
-var RetentionTriggers$ = [3, n0$6, _RT$3,
+var RetentionTriggers$ = [3, n0$5, _RT$3,
     0,
     [_THA],
     [0]
 ];
-var SuspendedProcess$ = [3, n0$6, _SPu,
+var SuspendedProcess$ = [3, n0$5, _SPu,
     0,
     [_PNr, _SRu],
     [0, 0]
 ];
-var TagDescription$ = [3, n0$6, _TD,
+var TagDescription$ = [3, n0$5, _TD,
     0,
-    [_RIe, _RTe$1, _K$2, _V$3, _PAL],
+    [_RIe, _RTe, _K$1, _V$2, _PAL],
     [0, 0, 0, 0, 2]
 ];
-var TotalLocalStorageGBRequest$ = [3, n0$6, _TLSGBR,
+var TotalLocalStorageGBRequest$ = [3, n0$5, _TLSGBR,
     0,
-    [_Mi, _Ma$1],
+    [_Mi, _Ma],
     [1, 1]
 ];
-var TrafficSourceIdentifier$ = [3, n0$6, _TSI,
+var TrafficSourceIdentifier$ = [3, n0$5, _TSI,
     0,
     [_Ide, _Ty],
     [0, 0], 1
 ];
-var TrafficSourceState$ = [3, n0$6, _TSS,
+var TrafficSourceState$ = [3, n0$5, _TSS,
     0,
     [_TSr, _Sta$1, _Ide, _Ty],
     [0, 0, 0, 0]
 ];
-var VCpuCountRequest$ = [3, n0$6, _VCCR,
+var VCpuCountRequest$ = [3, n0$5, _VCCR,
     0,
-    [_Mi, _Ma$1],
+    [_Mi, _Ma],
     [1, 1], 1
 ];
-var WarmPoolConfiguration$ = [3, n0$6, _WPC,
+var WarmPoolConfiguration$ = [3, n0$5, _WPC,
     0,
-    [_MGPC, _MS, _PS$1, _S$1, _IRP],
+    [_MGPC, _MS, _PS, _S, _IRP],
     [1, 1, 0, 0, () => InstanceReusePolicy$]
 ];
-var AutoScalingGroups = [1, n0$6, _ASGu,
+var AutoScalingGroups = [1, n0$5, _ASGu,
     0, [() => AutoScalingGroup$,
         0]
 ];
-var DistributionSegments = [1, n0$6, _DSi,
+var DistributionSegments = [1, n0$5, _DSi,
     0, () => DistributionSegment$
 ];
-var EnabledMetrics = [1, n0$6, _EM,
+var EnabledMetrics = [1, n0$5, _EM,
     0, () => EnabledMetric$
 ];
-var Filters = [1, n0$6, _F$1,
+var Filters = [1, n0$5, _F,
     0, () => Filter$
 ];
-var Instances = [1, n0$6, _I$2,
+var Instances = [1, n0$5, _I$1,
     0, () => Instance$
 ];
-var LoadBalancerTargetGroupStates = [1, n0$6, _LBTGSo,
+var LoadBalancerTargetGroupStates = [1, n0$5, _LBTGSo,
     0, () => LoadBalancerTargetGroupState$
 ];
-var Overrides = [1, n0$6, _Ov,
+var Overrides = [1, n0$5, _Ov,
     0, [() => LaunchTemplateOverrides$,
         0]
 ];
-var PerformanceFactorReferenceSetRequest = [1, n0$6, _PFRSR,
+var PerformanceFactorReferenceSetRequest = [1, n0$5, _PFRSR,
     0, [() => PerformanceFactorReferenceRequest$,
         { [_xN]: _i }]
 ];
-var SuspendedProcesses = [1, n0$6, _SP$1,
+var SuspendedProcesses = [1, n0$5, _SP,
     0, () => SuspendedProcess$
 ];
-var TagDescriptionList = [1, n0$6, _TDL,
+var TagDescriptionList = [1, n0$5, _TDL,
     0, () => TagDescription$
 ];
-var TrafficSources = [1, n0$6, _TS,
+var TrafficSources = [1, n0$5, _TS,
     0, () => TrafficSourceIdentifier$
 ];
-var TrafficSourceStates = [1, n0$6, _TSSr,
+var TrafficSourceStates = [1, n0$5, _TSSr,
     0, () => TrafficSourceState$
 ];
-var AttachLoadBalancerTargetGroups$ = [9, n0$6, _ALBTG,
+var AttachLoadBalancerTargetGroups$ = [9, n0$5, _ALBTG,
     0, () => AttachLoadBalancerTargetGroupsType$, () => AttachLoadBalancerTargetGroupsResultType$
 ];
-var AttachTrafficSources$ = [9, n0$6, _ATS,
+var AttachTrafficSources$ = [9, n0$5, _ATS,
     0, () => AttachTrafficSourcesType$, () => AttachTrafficSourcesResultType$
 ];
-var DescribeAutoScalingGroups$ = [9, n0$6, _DASGe,
+var DescribeAutoScalingGroups$ = [9, n0$5, _DASGe,
     0, () => AutoScalingGroupNamesType$, () => AutoScalingGroupsType$
 ];
-var DescribeLoadBalancerTargetGroups$ = [9, n0$6, _DLBTG,
+var DescribeLoadBalancerTargetGroups$ = [9, n0$5, _DLBTG,
     0, () => DescribeLoadBalancerTargetGroupsRequest$, () => DescribeLoadBalancerTargetGroupsResponse$
 ];
-var DescribeTrafficSources$ = [9, n0$6, _DTS,
+var DescribeTrafficSources$ = [9, n0$5, _DTS,
     0, () => DescribeTrafficSourcesRequest$, () => DescribeTrafficSourcesResponse$
 ];
-var DetachLoadBalancerTargetGroups$ = [9, n0$6, _DLBTGe,
+var DetachLoadBalancerTargetGroups$ = [9, n0$5, _DLBTGe,
     0, () => DetachLoadBalancerTargetGroupsType$, () => DetachLoadBalancerTargetGroupsResultType$
 ];
-var DetachTrafficSources$ = [9, n0$6, _DTSe,
+var DetachTrafficSources$ = [9, n0$5, _DTSe,
     0, () => DetachTrafficSourcesType$, () => DetachTrafficSourcesResultType$
 ];
 
-const getRuntimeConfig$d = (config) => {
+const getRuntimeConfig$b = (config) => {
     return {
         apiVersion: "2011-01-01",
         base64Decoder: config?.base64Decoder ?? fromBase64,
         base64Encoder: config?.base64Encoder ?? toBase64$1,
         disableHostPrefix: config?.disableHostPrefix ?? false,
-        endpointProvider: config?.endpointProvider ?? defaultEndpointResolver$6,
+        endpointProvider: config?.endpointProvider ?? defaultEndpointResolver$5,
         extensions: config?.extensions ?? [],
         httpAuthSchemeProvider: config?.httpAuthSchemeProvider ?? defaultAutoScalingHttpAuthSchemeProvider,
         httpAuthSchemes: config?.httpAuthSchemes ?? [
@@ -17557,2017 +19771,12 @@ const getRuntimeConfig$d = (config) => {
         protocol: config?.protocol ?? AwsQueryProtocol,
         protocolSettings: config?.protocolSettings ?? {
             defaultNamespace: "com.amazonaws.autoscaling",
-            errorTypeRegistries: errorTypeRegistries$6,
+            errorTypeRegistries: errorTypeRegistries$5,
             xmlNamespace: "http://autoscaling.amazonaws.com/doc/2011-01-01/",
             version: "2011-01-01",
             serviceTarget: "AutoScaling_2011_01_01",
         },
         serviceId: config?.serviceId ?? "Auto Scaling",
-        sha256: config?.sha256 ?? Sha256Node,
-        urlParser: config?.urlParser ?? parseUrl,
-        utf8Decoder: config?.utf8Decoder ?? fromUtf8$1,
-        utf8Encoder: config?.utf8Encoder ?? toUtf8$1,
-    };
-};
-
-const getRuntimeConfig$c = (config) => {
-    emitWarningIfUnsupportedVersion$1(process.version);
-    const defaultsMode = resolveDefaultsModeConfig(config);
-    const defaultConfigProvider = () => defaultsMode().then(loadConfigsForDefaultMode);
-    const clientSharedValues = getRuntimeConfig$d(config);
-    emitWarningIfUnsupportedVersion(process.version);
-    const loaderConfig = {
-        profile: config?.profile,
-        logger: clientSharedValues.logger,
-    };
-    return {
-        ...clientSharedValues,
-        ...config,
-        runtime: "node",
-        defaultsMode,
-        authSchemePreference: config?.authSchemePreference ?? loadConfig(NODE_AUTH_SCHEME_PREFERENCE_OPTIONS, loaderConfig),
-        bodyLengthChecker: config?.bodyLengthChecker ?? calculateBodyLength,
-        credentialDefaultProvider: config?.credentialDefaultProvider ?? defaultProvider,
-        defaultSocketTimeout: getDefaultSocketTimeout(config?.requestHandler, 900_000),
-        defaultUserAgentProvider: config?.defaultUserAgentProvider ?? createDefaultUserAgentProvider({ serviceId: clientSharedValues.serviceId, clientVersion: packageInfo$3.version }),
-        maxAttempts: config?.maxAttempts ?? loadConfig(NODE_MAX_ATTEMPT_CONFIG_OPTIONS, config),
-        region: config?.region ?? loadConfig(NODE_REGION_CONFIG_OPTIONS, { ...NODE_REGION_CONFIG_FILE_OPTIONS, ...loaderConfig }),
-        requestHandler: NodeHttpHandler.create(config?.requestHandler ?? defaultConfigProvider),
-        retryMode: config?.retryMode ??
-            loadConfig({
-                ...NODE_RETRY_MODE_CONFIG_OPTIONS,
-                default: async () => (await defaultConfigProvider()).retryMode || DEFAULT_RETRY_MODE,
-            }, config),
-        streamCollector: config?.streamCollector ?? streamCollector,
-        useDualstackEndpoint: config?.useDualstackEndpoint ?? loadConfig(NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, loaderConfig),
-        useFipsEndpoint: config?.useFipsEndpoint ?? loadConfig(NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, loaderConfig),
-        userAgentAppId: config?.userAgentAppId ?? loadConfig(NODE_APP_ID_CONFIG_OPTIONS, loaderConfig),
-    };
-};
-
-const getHttpAuthExtensionConfiguration$6 = (runtimeConfig) => {
-    const _httpAuthSchemes = runtimeConfig.httpAuthSchemes;
-    let _httpAuthSchemeProvider = runtimeConfig.httpAuthSchemeProvider;
-    let _credentials = runtimeConfig.credentials;
-    return {
-        setHttpAuthScheme(httpAuthScheme) {
-            const index = _httpAuthSchemes.findIndex((scheme) => scheme.schemeId === httpAuthScheme.schemeId);
-            if (index === -1) {
-                _httpAuthSchemes.push(httpAuthScheme);
-            }
-            else {
-                _httpAuthSchemes.splice(index, 1, httpAuthScheme);
-            }
-        },
-        httpAuthSchemes() {
-            return _httpAuthSchemes;
-        },
-        setHttpAuthSchemeProvider(httpAuthSchemeProvider) {
-            _httpAuthSchemeProvider = httpAuthSchemeProvider;
-        },
-        httpAuthSchemeProvider() {
-            return _httpAuthSchemeProvider;
-        },
-        setCredentials(credentials) {
-            _credentials = credentials;
-        },
-        credentials() {
-            return _credentials;
-        },
-    };
-};
-const resolveHttpAuthRuntimeConfig$6 = (config) => {
-    return {
-        httpAuthSchemes: config.httpAuthSchemes(),
-        httpAuthSchemeProvider: config.httpAuthSchemeProvider(),
-        credentials: config.credentials(),
-    };
-};
-
-const resolveRuntimeExtensions$6 = (runtimeConfig, extensions) => {
-    const extensionConfiguration = Object.assign(getAwsRegionExtensionConfiguration(runtimeConfig), getDefaultExtensionConfiguration(runtimeConfig), getHttpHandlerExtensionConfiguration(runtimeConfig), getHttpAuthExtensionConfiguration$6(runtimeConfig));
-    extensions.forEach((extension) => extension.configure(extensionConfiguration));
-    return Object.assign(runtimeConfig, resolveAwsRegionExtensionConfiguration(extensionConfiguration), resolveDefaultRuntimeConfig(extensionConfiguration), resolveHttpHandlerRuntimeConfig(extensionConfiguration), resolveHttpAuthRuntimeConfig$6(extensionConfiguration));
-};
-
-class AutoScalingClient extends Client {
-    config;
-    constructor(...[configuration]) {
-        const _config_0 = getRuntimeConfig$c(configuration || {});
-        super(_config_0);
-        this.initConfig = _config_0;
-        const _config_1 = resolveClientEndpointParameters$6(_config_0);
-        const _config_2 = resolveUserAgentConfig(_config_1);
-        const _config_3 = resolveRetryConfig(_config_2);
-        const _config_4 = resolveRegionConfig(_config_3);
-        const _config_5 = resolveHostHeaderConfig(_config_4);
-        const _config_6 = resolveEndpointConfig(_config_5);
-        const _config_7 = resolveHttpAuthSchemeConfig$6(_config_6);
-        const _config_8 = resolveRuntimeExtensions$6(_config_7, configuration?.extensions || []);
-        this.config = _config_8;
-        this.middlewareStack.use(getSchemaSerdePlugin(this.config));
-        this.middlewareStack.use(getUserAgentPlugin(this.config));
-        this.middlewareStack.use(getRetryPlugin(this.config));
-        this.middlewareStack.use(getContentLengthPlugin(this.config));
-        this.middlewareStack.use(getHostHeaderPlugin(this.config));
-        this.middlewareStack.use(getLoggerPlugin(this.config));
-        this.middlewareStack.use(getRecursionDetectionPlugin(this.config));
-        this.middlewareStack.use(getHttpAuthSchemeEndpointRuleSetPlugin(this.config, {
-            httpAuthSchemeParametersProvider: defaultAutoScalingHttpAuthSchemeParametersProvider,
-            identityProviderConfigProvider: async (config) => new DefaultIdentityProviderConfig({
-                "aws.auth#sigv4": config.credentials,
-            }),
-        }));
-        this.middlewareStack.use(getHttpSigningPlugin(this.config));
-    }
-    destroy() {
-        super.destroy();
-    }
-}
-
-const command$6 = makeBuilder(commonParams$6, "AutoScaling_2011_01_01", "AutoScalingClient", getEndpointPlugin);
-const _ep0$6 = {};
-const _mw0$6 = (Command, cs, config, o) => [];
-
-class AttachLoadBalancerTargetGroupsCommand extends command$6(_ep0$6, _mw0$6, "AttachLoadBalancerTargetGroups", AttachLoadBalancerTargetGroups$) {
-}
-
-class AttachTrafficSourcesCommand extends command$6(_ep0$6, _mw0$6, "AttachTrafficSources", AttachTrafficSources$) {
-}
-
-class DescribeAutoScalingGroupsCommand extends command$6(_ep0$6, _mw0$6, "DescribeAutoScalingGroups", DescribeAutoScalingGroups$) {
-}
-
-class DescribeLoadBalancerTargetGroupsCommand extends command$6(_ep0$6, _mw0$6, "DescribeLoadBalancerTargetGroups", DescribeLoadBalancerTargetGroups$) {
-}
-
-class DescribeTrafficSourcesCommand extends command$6(_ep0$6, _mw0$6, "DescribeTrafficSources", DescribeTrafficSources$) {
-}
-
-class DetachLoadBalancerTargetGroupsCommand extends command$6(_ep0$6, _mw0$6, "DetachLoadBalancerTargetGroups", DetachLoadBalancerTargetGroups$) {
-}
-
-class DetachTrafficSourcesCommand extends command$6(_ep0$6, _mw0$6, "DetachTrafficSources", DetachTrafficSources$) {
-}
-
-const defaultElasticLoadBalancingV2HttpAuthSchemeParametersProvider = async (config, context, input) => {
-    return {
-        operation: getSmithyContext(context).operation,
-        region: await normalizeProvider$1(config.region)() || (() => {
-            throw new Error("expected `region` to be configured for `aws.auth#sigv4`");
-        })(),
-    };
-};
-function createAwsAuthSigv4HttpAuthOption$5(authParameters) {
-    return {
-        schemeId: "aws.auth#sigv4",
-        signingProperties: {
-            name: "elasticloadbalancing",
-            region: authParameters.region,
-        },
-        propertiesExtractor: (config, context) => ({
-            signingProperties: {
-                config,
-                context,
-            },
-        }),
-    };
-}
-const defaultElasticLoadBalancingV2HttpAuthSchemeProvider = (authParameters) => {
-    const options = [];
-    switch (authParameters.operation) {
-        default: {
-            options.push(createAwsAuthSigv4HttpAuthOption$5(authParameters));
-        }
-    }
-    return options;
-};
-const resolveHttpAuthSchemeConfig$5 = (config) => {
-    const config_0 = resolveAwsSdkSigV4Config(config);
-    return Object.assign(config_0, {
-        authSchemePreference: normalizeProvider$1(config.authSchemePreference ?? []),
-    });
-};
-
-const resolveClientEndpointParameters$5 = (options) => {
-    return Object.assign(options, {
-        useDualstackEndpoint: options.useDualstackEndpoint ?? false,
-        useFipsEndpoint: options.useFipsEndpoint ?? false,
-        defaultSigningName: "elasticloadbalancing",
-    });
-};
-const commonParams$5 = {
-    UseFIPS: { type: "builtInParams", name: "useFipsEndpoint" },
-    Endpoint: { type: "builtInParams", name: "endpoint" },
-    Region: { type: "builtInParams", name: "region" },
-    UseDualStack: { type: "builtInParams", name: "useDualstackEndpoint" },
-};
-
-var version$2 = "3.1142.0";
-var packageInfo$2 = {
-	version: version$2};
-
-const k$5 = "ref";
-const a$5 = -1, b$5 = true, c$5 = "isSet", d$5 = "PartitionResult", e$5 = "booleanEquals", f$5 = "getAttr", g$5 = { [k$5]: "Endpoint" }, h$5 = { [k$5]: d$5 }, i$5 = {}, j$5 = [{ [k$5]: "Region" }];
-const _data$5 = {
-    conditions: [
-        [c$5, [g$5]],
-        [c$5, j$5],
-        ["aws.partition", j$5, d$5],
-        [e$5, [{ [k$5]: "UseFIPS" }, b$5]],
-        [e$5, [{ [k$5]: "UseDualStack" }, b$5]],
-        [e$5, [{ fn: f$5, argv: [h$5, "supportsDualStack"] }, b$5]],
-        [e$5, [{ fn: f$5, argv: [h$5, "supportsFIPS"] }, b$5]],
-        ["stringEquals", [{ fn: f$5, argv: [h$5, "name"] }, "aws-us-gov"]]
-    ],
-    results: [
-        [a$5],
-        [a$5, "Invalid Configuration: FIPS and custom endpoint are not supported"],
-        [a$5, "Invalid Configuration: Dualstack and custom endpoint are not supported"],
-        [g$5, i$5],
-        ["https://elasticloadbalancing-fips.{Region}.{PartitionResult#dualStackDnsSuffix}", i$5],
-        [a$5, "FIPS and DualStack are enabled, but this partition does not support one or both"],
-        ["https://elasticloadbalancing.{Region}.amazonaws.com", i$5],
-        ["https://elasticloadbalancing-fips.{Region}.{PartitionResult#dnsSuffix}", i$5],
-        [a$5, "FIPS is enabled but this partition does not support FIPS"],
-        ["https://elasticloadbalancing.{Region}.{PartitionResult#dualStackDnsSuffix}", i$5],
-        [a$5, "DualStack is enabled but this partition does not support DualStack"],
-        ["https://elasticloadbalancing.{Region}.{PartitionResult#dnsSuffix}", i$5],
-        [a$5, "Invalid Configuration: Missing Region"]
-    ]
-};
-const root$5 = 2;
-const r$5 = 100_000_000;
-const nodes$5 = new Int32Array([
-    -1, 1, -1,
-    0, 13, 3,
-    1, 4, r$5 + 12,
-    2, 5, r$5 + 12,
-    3, 8, 6,
-    4, 7, r$5 + 11,
-    5, r$5 + 9, r$5 + 10,
-    4, 11, 9,
-    6, 10, r$5 + 8,
-    7, r$5 + 6, r$5 + 7,
-    5, 12, r$5 + 5,
-    6, r$5 + 4, r$5 + 5,
-    3, r$5 + 1, 14,
-    4, r$5 + 2, r$5 + 3,
-]);
-const bdd$5 = BinaryDecisionDiagram.from(nodes$5, root$5, _data$5.conditions, _data$5.results);
-
-const cache$5 = new EndpointCache({
-    size: 50,
-    params: ["Endpoint", "Region", "UseDualStack", "UseFIPS"],
-});
-const defaultEndpointResolver$5 = (endpointParams, context = {}) => {
-    return cache$5.get(endpointParams, () => decideEndpoint(bdd$5, {
-        endpointParams: endpointParams,
-        logger: context.logger,
-    }));
-};
-customEndpointFunctions.aws = awsEndpointFunctions;
-
-class ElasticLoadBalancingV2ServiceException extends ServiceException {
-    constructor(options) {
-        super(options);
-        Object.setPrototypeOf(this, ElasticLoadBalancingV2ServiceException.prototype);
-    }
-}
-
-class CertificateNotFoundException extends ElasticLoadBalancingV2ServiceException {
-    name = "CertificateNotFoundException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "CertificateNotFoundException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, CertificateNotFoundException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class ListenerNotFoundException extends ElasticLoadBalancingV2ServiceException {
-    name = "ListenerNotFoundException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "ListenerNotFoundException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, ListenerNotFoundException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class TooManyCertificatesException extends ElasticLoadBalancingV2ServiceException {
-    name = "TooManyCertificatesException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "TooManyCertificatesException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, TooManyCertificatesException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class DuplicateTagKeysException extends ElasticLoadBalancingV2ServiceException {
-    name = "DuplicateTagKeysException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "DuplicateTagKeysException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, DuplicateTagKeysException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class LoadBalancerNotFoundException extends ElasticLoadBalancingV2ServiceException {
-    name = "LoadBalancerNotFoundException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "LoadBalancerNotFoundException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, LoadBalancerNotFoundException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class RuleNotFoundException extends ElasticLoadBalancingV2ServiceException {
-    name = "RuleNotFoundException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "RuleNotFoundException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, RuleNotFoundException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class TargetGroupNotFoundException extends ElasticLoadBalancingV2ServiceException {
-    name = "TargetGroupNotFoundException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "TargetGroupNotFoundException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, TargetGroupNotFoundException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class TooManyTagsException extends ElasticLoadBalancingV2ServiceException {
-    name = "TooManyTagsException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "TooManyTagsException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, TooManyTagsException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class TrustStoreNotFoundException extends ElasticLoadBalancingV2ServiceException {
-    name = "TrustStoreNotFoundException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "TrustStoreNotFoundException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, TrustStoreNotFoundException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class InvalidRevocationContentException extends ElasticLoadBalancingV2ServiceException {
-    name = "InvalidRevocationContentException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "InvalidRevocationContentException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, InvalidRevocationContentException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class RevocationContentNotFoundException extends ElasticLoadBalancingV2ServiceException {
-    name = "RevocationContentNotFoundException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "RevocationContentNotFoundException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, RevocationContentNotFoundException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class TooManyTrustStoreRevocationEntriesException extends ElasticLoadBalancingV2ServiceException {
-    name = "TooManyTrustStoreRevocationEntriesException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "TooManyTrustStoreRevocationEntriesException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, TooManyTrustStoreRevocationEntriesException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class AllocationIdNotFoundException extends ElasticLoadBalancingV2ServiceException {
-    name = "AllocationIdNotFoundException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "AllocationIdNotFoundException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, AllocationIdNotFoundException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class ALPNPolicyNotSupportedException extends ElasticLoadBalancingV2ServiceException {
-    name = "ALPNPolicyNotSupportedException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "ALPNPolicyNotSupportedException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, ALPNPolicyNotSupportedException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class AvailabilityZoneNotSupportedException extends ElasticLoadBalancingV2ServiceException {
-    name = "AvailabilityZoneNotSupportedException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "AvailabilityZoneNotSupportedException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, AvailabilityZoneNotSupportedException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class CaCertificatesBundleNotFoundException extends ElasticLoadBalancingV2ServiceException {
-    name = "CaCertificatesBundleNotFoundException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "CaCertificatesBundleNotFoundException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, CaCertificatesBundleNotFoundException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class CapacityDecreaseRequestsLimitExceededException extends ElasticLoadBalancingV2ServiceException {
-    name = "CapacityDecreaseRequestsLimitExceededException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "CapacityDecreaseRequestsLimitExceededException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, CapacityDecreaseRequestsLimitExceededException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class CapacityReservationPendingException extends ElasticLoadBalancingV2ServiceException {
-    name = "CapacityReservationPendingException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "CapacityReservationPendingException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, CapacityReservationPendingException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class CapacityUnitsLimitExceededException extends ElasticLoadBalancingV2ServiceException {
-    name = "CapacityUnitsLimitExceededException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "CapacityUnitsLimitExceededException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, CapacityUnitsLimitExceededException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class DuplicateListenerException extends ElasticLoadBalancingV2ServiceException {
-    name = "DuplicateListenerException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "DuplicateListenerException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, DuplicateListenerException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class IncompatibleProtocolsException extends ElasticLoadBalancingV2ServiceException {
-    name = "IncompatibleProtocolsException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "IncompatibleProtocolsException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, IncompatibleProtocolsException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class InvalidConfigurationRequestException extends ElasticLoadBalancingV2ServiceException {
-    name = "InvalidConfigurationRequestException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "InvalidConfigurationRequestException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, InvalidConfigurationRequestException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class InvalidLoadBalancerActionException extends ElasticLoadBalancingV2ServiceException {
-    name = "InvalidLoadBalancerActionException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "InvalidLoadBalancerActionException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, InvalidLoadBalancerActionException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class SSLPolicyNotFoundException extends ElasticLoadBalancingV2ServiceException {
-    name = "SSLPolicyNotFoundException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "SSLPolicyNotFoundException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, SSLPolicyNotFoundException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class TargetGroupAssociationLimitException extends ElasticLoadBalancingV2ServiceException {
-    name = "TargetGroupAssociationLimitException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "TargetGroupAssociationLimitException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, TargetGroupAssociationLimitException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class TooManyActionsException extends ElasticLoadBalancingV2ServiceException {
-    name = "TooManyActionsException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "TooManyActionsException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, TooManyActionsException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class TooManyListenersException extends ElasticLoadBalancingV2ServiceException {
-    name = "TooManyListenersException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "TooManyListenersException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, TooManyListenersException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class TooManyRegistrationsForTargetIdException extends ElasticLoadBalancingV2ServiceException {
-    name = "TooManyRegistrationsForTargetIdException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "TooManyRegistrationsForTargetIdException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, TooManyRegistrationsForTargetIdException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class TooManyTargetsException extends ElasticLoadBalancingV2ServiceException {
-    name = "TooManyTargetsException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "TooManyTargetsException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, TooManyTargetsException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class TooManyUniqueTargetGroupsPerLoadBalancerException extends ElasticLoadBalancingV2ServiceException {
-    name = "TooManyUniqueTargetGroupsPerLoadBalancerException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "TooManyUniqueTargetGroupsPerLoadBalancerException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, TooManyUniqueTargetGroupsPerLoadBalancerException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class TrustStoreNotReadyException extends ElasticLoadBalancingV2ServiceException {
-    name = "TrustStoreNotReadyException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "TrustStoreNotReadyException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, TrustStoreNotReadyException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class UnsupportedProtocolException extends ElasticLoadBalancingV2ServiceException {
-    name = "UnsupportedProtocolException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "UnsupportedProtocolException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, UnsupportedProtocolException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class DuplicateLoadBalancerNameException extends ElasticLoadBalancingV2ServiceException {
-    name = "DuplicateLoadBalancerNameException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "DuplicateLoadBalancerNameException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, DuplicateLoadBalancerNameException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class InvalidSchemeException extends ElasticLoadBalancingV2ServiceException {
-    name = "InvalidSchemeException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "InvalidSchemeException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, InvalidSchemeException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class InvalidSecurityGroupException extends ElasticLoadBalancingV2ServiceException {
-    name = "InvalidSecurityGroupException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "InvalidSecurityGroupException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, InvalidSecurityGroupException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class InvalidSubnetException extends ElasticLoadBalancingV2ServiceException {
-    name = "InvalidSubnetException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "InvalidSubnetException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, InvalidSubnetException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class OperationNotPermittedException extends ElasticLoadBalancingV2ServiceException {
-    name = "OperationNotPermittedException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "OperationNotPermittedException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, OperationNotPermittedException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class ResourceInUseException extends ElasticLoadBalancingV2ServiceException {
-    name = "ResourceInUseException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "ResourceInUseException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, ResourceInUseException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class SubnetNotFoundException extends ElasticLoadBalancingV2ServiceException {
-    name = "SubnetNotFoundException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "SubnetNotFoundException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, SubnetNotFoundException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class TooManyLoadBalancersException extends ElasticLoadBalancingV2ServiceException {
-    name = "TooManyLoadBalancersException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "TooManyLoadBalancersException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, TooManyLoadBalancersException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class PriorityInUseException extends ElasticLoadBalancingV2ServiceException {
-    name = "PriorityInUseException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "PriorityInUseException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, PriorityInUseException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class TooManyRulesException extends ElasticLoadBalancingV2ServiceException {
-    name = "TooManyRulesException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "TooManyRulesException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, TooManyRulesException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class TooManyTargetGroupsException extends ElasticLoadBalancingV2ServiceException {
-    name = "TooManyTargetGroupsException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "TooManyTargetGroupsException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, TooManyTargetGroupsException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class DuplicateTargetGroupNameException extends ElasticLoadBalancingV2ServiceException {
-    name = "DuplicateTargetGroupNameException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "DuplicateTargetGroupNameException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, DuplicateTargetGroupNameException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class DuplicateTrustStoreNameException extends ElasticLoadBalancingV2ServiceException {
-    name = "DuplicateTrustStoreNameException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "DuplicateTrustStoreNameException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, DuplicateTrustStoreNameException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class InvalidCaCertificatesBundleException extends ElasticLoadBalancingV2ServiceException {
-    name = "InvalidCaCertificatesBundleException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "InvalidCaCertificatesBundleException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, InvalidCaCertificatesBundleException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class TooManyTrustStoresException extends ElasticLoadBalancingV2ServiceException {
-    name = "TooManyTrustStoresException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "TooManyTrustStoresException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, TooManyTrustStoresException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class DeleteAssociationSameAccountException extends ElasticLoadBalancingV2ServiceException {
-    name = "DeleteAssociationSameAccountException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "DeleteAssociationSameAccountException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, DeleteAssociationSameAccountException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class TrustStoreAssociationNotFoundException extends ElasticLoadBalancingV2ServiceException {
-    name = "TrustStoreAssociationNotFoundException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "TrustStoreAssociationNotFoundException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, TrustStoreAssociationNotFoundException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class TrustStoreInUseException extends ElasticLoadBalancingV2ServiceException {
-    name = "TrustStoreInUseException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "TrustStoreInUseException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, TrustStoreInUseException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class InvalidTargetException extends ElasticLoadBalancingV2ServiceException {
-    name = "InvalidTargetException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "InvalidTargetException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, InvalidTargetException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class HealthUnavailableException extends ElasticLoadBalancingV2ServiceException {
-    name = "HealthUnavailableException";
-    $fault = "server";
-    Message;
-    constructor(opts) {
-        super({
-            name: "HealthUnavailableException",
-            $fault: "server",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, HealthUnavailableException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class RevocationIdNotFoundException extends ElasticLoadBalancingV2ServiceException {
-    name = "RevocationIdNotFoundException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "RevocationIdNotFoundException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, RevocationIdNotFoundException.prototype);
-        this.Message = opts.Message;
-    }
-}
-let ResourceNotFoundException$2 = class ResourceNotFoundException extends ElasticLoadBalancingV2ServiceException {
-    name = "ResourceNotFoundException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "ResourceNotFoundException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, ResourceNotFoundException.prototype);
-        this.Message = opts.Message;
-    }
-};
-class InsufficientCapacityException extends ElasticLoadBalancingV2ServiceException {
-    name = "InsufficientCapacityException";
-    $fault = "server";
-    Message;
-    constructor(opts) {
-        super({
-            name: "InsufficientCapacityException",
-            $fault: "server",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, InsufficientCapacityException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class PriorRequestNotCompleteException extends ElasticLoadBalancingV2ServiceException {
-    name = "PriorRequestNotCompleteException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "PriorRequestNotCompleteException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, PriorRequestNotCompleteException.prototype);
-        this.Message = opts.Message;
-    }
-}
-
-const _A$1 = "Action";
-const _AC$1 = "AdditionalClaims";
-const _ACAC = "AuthenticateCognitoActionConfig";
-const _ACC = "AuthenticateCognitoConfig";
-const _AD = "AnomalyDetection";
-const _AE$1 = "AuthorizationEndpoint";
-const _AINFE = "AllocationIdNotFoundException";
-const _ALPNPNSE = "ALPNPolicyNotSupportedException";
-const _AO = "AdministrativeOverride";
-const _AOAC = "AuthenticateOidcActionConfig";
-const _AOC = "AuthenticateOidcConfig";
-const _AP$1 = "AlpnPolicy";
-const _AREP = "AuthenticationRequestExtraParams";
-const _ATSCN = "AdvertiseTrustStoreCaNames";
-const _AZ = "AvailabilityZone";
-const _AZNSE = "AvailabilityZoneNotSupportedException";
-const _Ac = "Actions";
-const _At = "Attributes";
-const _C$1 = "Certificates";
-const _CA$1 = "CertificateArn";
-const _CCBNFE = "CaCertificatesBundleNotFoundException";
-const _CDRLEE = "CapacityDecreaseRequestsLimitExceededException";
-const _CI = "ClientId";
-const _CL = "CertificateList";
-const _CNFE = "CertificateNotFoundException";
-const _CRPE = "CapacityReservationPendingException";
-const _CS$1 = "ClientSecret";
-const _CT$1 = "ContentType";
-const _CULEE = "CapacityUnitsLimitExceededException";
-const _Ce = "Certificate";
-const _Con = "Conditions";
-const _D$1 = "Description";
-const _DA = "DefaultActions";
-const _DASAE = "DeleteAssociationSameAccountException";
-const _DLBNE = "DuplicateLoadBalancerNameException";
-const _DLE = "DuplicateListenerException";
-const _DLIe = "DescribeListenersInput";
-const _DLOe = "DescribeListenersOutput";
-const _DLe = "DescribeListeners";
-const _DRIe = "DescribeRulesInput";
-const _DROe = "DescribeRulesOutput";
-const _DRe = "DescribeRules";
-const _DS$1 = "DurationSeconds";
-const _DT = "DeregisterTargets";
-const _DTGA = "DescribeTargetGroupAttributes";
-const _DTGAI = "DescribeTargetGroupAttributesInput";
-const _DTGAO = "DescribeTargetGroupAttributesOutput";
-const _DTGIe = "DescribeTargetGroupsInput";
-const _DTGNE = "DuplicateTargetGroupNameException";
-const _DTGOe = "DescribeTargetGroupsOutput";
-const _DTGe = "DescribeTargetGroups";
-const _DTH = "DescribeTargetHealth";
-const _DTHI = "DescribeTargetHealthInput";
-const _DTHO = "DescribeTargetHealthOutput";
-const _DTI = "DeregisterTargetsInput";
-const _DTKE = "DuplicateTagKeysException";
-const _DTO = "DeregisterTargetsOutput";
-const _DTSNE = "DuplicateTrustStoreNameException";
-const _E$2 = "Enabled";
-const _F = "Format";
-const _FAC = "ForwardActionConfig";
-const _FC = "ForwardConfig";
-const _FRAC = "FixedResponseActionConfig";
-const _FRC = "FixedResponseConfig";
-const _Fi = "Field";
-const _GC = "GrpcCode";
-const _H = "Host";
-const _HC = "HttpCode";
-const _HCE = "HealthCheckEnabled";
-const _HCIS = "HealthCheckIntervalSeconds";
-const _HCP = "HealthCheckProtocol";
-const _HCPe = "HealthCheckPort";
-const _HCPea = "HealthCheckPath";
-const _HCTS = "HealthCheckTimeoutSeconds";
-const _HHC = "HostHeaderConfig";
-const _HHCC = "HostHeaderConditionConfig";
-const _HHCCt = "HttpHeaderConditionConfig";
-const _HHCt = "HttpHeaderConfig";
-const _HHN = "HttpHeaderName";
-const _HHRC = "HostHeaderRewriteConfig";
-const _HRMC = "HttpRequestMethodConfig";
-const _HRMCC = "HttpRequestMethodConditionConfig";
-const _HTC = "HealthyThresholdCount";
-const _HUE = "HealthUnavailableException";
-const _I$1 = "Issuer";
-const _IAT = "IpAddressType";
-const _ICCBE = "InvalidCaCertificatesBundleException";
-const _ICCE = "IgnoreClientCertificateExpiry";
-const _ICE$1 = "InsufficientCapacityException";
-const _ICRE = "InvalidConfigurationRequestException";
-const _ID = "IsDefault";
-const _ILBAE = "InvalidLoadBalancerActionException";
-const _IPE = "IncompatibleProtocolsException";
-const _IRCE = "InvalidRevocationContentException";
-const _ISE$2 = "InvalidSchemeException";
-const _ISEn$1 = "InvalidSubnetException";
-const _ISGE = "InvalidSecurityGroupException";
-const _ITE = "InvalidTargetException";
-const _Id = "Id";
-const _In = "Include";
-const _JE = "JwksEndpoint";
-const _JVAAC = "JwtValidationActionAdditionalClaim";
-const _JVAACw = "JwtValidationActionAdditionalClaims";
-const _JVAC = "JwtValidationActionConfig";
-const _JVC = "JwtValidationConfig";
-const _K$1 = "Key";
-const _L$1 = "Listeners";
-const _LA$1 = "ListenerArn";
-const _LAi = "ListenerArns";
-const _LBAo = "LoadBalancerArn";
-const _LBAoa = "LoadBalancerArns";
-const _LBNFE = "LoadBalancerNotFoundException";
-const _LNFE = "ListenerNotFoundException";
-const _Lis = "Listener";
-const _M$1 = "Message";
-const _MA$1 = "MutualAuthentication";
-const _MAA = "MutualAuthenticationAttributes";
-const _MB = "MessageBody";
-const _MIE = "MitigationInEffect";
-const _ML = "ModifyListener";
-const _MLI = "ModifyListenerInput";
-const _MLO = "ModifyListenerOutput";
-const _MR$1 = "ModifyRule";
-const _MRI = "ModifyRuleInput";
-const _MRO = "ModifyRuleOutput";
-const _Ma = "Matcher";
-const _Mar = "Marker";
-const _Mo = "Mode";
-const _N$1 = "Name";
-const _NM = "NextMarker";
-const _Na$1 = "Names";
-const _O = "Order";
-const _ONPE = "OperationNotPermittedException";
-const _OUR = "OnUnauthenticatedRequest";
-const _P$2 = "Priority";
-const _PIUE = "PriorityInUseException";
-const _PPC = "PathPatternConfig";
-const _PPCC = "PathPatternConditionConfig";
-const _PRNCE = "PriorRequestNotCompleteException";
-const _PS = "PageSize";
-const _PV = "ProtocolVersion";
-const _Pa = "Path";
-const _Po = "Port";
-const _Pr$1 = "Protocol";
-const _Q$1 = "Query";
-const _QSC = "QueryStringConfig";
-const _QSCC = "QueryStringConditionConfig";
-const _QSI = "QuicServerId";
-const _QSKVP = "QueryStringKeyValuePair";
-const _QSKVPL = "QueryStringKeyValuePairList";
-const _R = "Reason";
-const _RAC = "RedirectActionConfig";
-const _RAu = "RuleArn";
-const _RAul = "RuleArns";
-const _RC$2 = "RedirectConfig";
-const _RCL = "RewriteConfigList";
-const _RCLu = "RuleConditionList";
-const _RCNFE = "RevocationContentNotFoundException";
-const _RCew = "RewriteConfig";
-const _RCu = "RuleCondition";
-const _RINFE = "RevocationIdNotFoundException";
-const _RIUE = "ResourceInUseException";
-const _RNFE$2 = "ResourceNotFoundException";
-const _RNFEu = "RuleNotFoundException";
-const _RTI = "RegisterTargetsInput";
-const _RTL = "RuleTransformList";
-const _RTO = "RegisterTargetsOutput";
-const _RTe = "ResetTransforms";
-const _RTeg = "RegisterTargets";
-const _RTu = "RuleTransform";
-const _RV = "RegexValues";
-const _Re = "Result";
-const _Reg = "Regex";
-const _Rep = "Replace";
-const _Rew = "Rewrites";
-const _Ru = "Rules";
-const _Rul = "Rule";
-const _S = "State";
-const _SC = "StatusCode";
-const _SCN = "SessionCookieName";
-const _SIC = "SourceIpConfig";
-const _SICC = "SourceIpConditionConfig";
-const _SNFE = "SubnetNotFoundException";
-const _SP = "SslPolicy";
-const _SSLPNFE = "SSLPolicyNotFoundException";
-const _ST$2 = "SessionTimeout";
-const _Sc = "Scope";
-const _T$1 = "Type";
-const _TCP = "TargetControlPort";
-const _TDar = "TargetDescription";
-const _TDarg = "TargetDescriptions";
-const _TE = "TokenEndpoint";
-const _TG = "TargetGroups";
-const _TGA = "TargetGroupArn";
-const _TGALE = "TargetGroupAssociationLimitException";
-const _TGAa = "TargetGroupArns";
-const _TGAar = "TargetGroupAttribute";
-const _TGAarg = "TargetGroupAttributes";
-const _TGL = "TargetGroupList";
-const _TGN = "TargetGroupName";
-const _TGNFE = "TargetGroupNotFoundException";
-const _TGSC = "TargetGroupStickinessConfig";
-const _TGT = "TargetGroupTuple";
-const _TGa = "TargetGroup";
-const _TH = "TargetHealth";
-const _THD = "TargetHealthDescriptions";
-const _THDa = "TargetHealthDescription";
-const _TMAE = "TooManyActionsException";
-const _TMCE = "TooManyCertificatesException";
-const _TMLBE = "TooManyLoadBalancersException";
-const _TMLE = "TooManyListenersException";
-const _TMRE$2 = "TooManyRulesException";
-const _TMRFTIE = "TooManyRegistrationsForTargetIdException";
-const _TMTE = "TooManyTagsException";
-const _TMTEo = "TooManyTargetsException";
-const _TMTGE = "TooManyTargetGroupsException";
-const _TMTSE = "TooManyTrustStoresException";
-const _TMTSREE = "TooManyTrustStoreRevocationEntriesException";
-const _TMUTGPLBE = "TooManyUniqueTargetGroupsPerLoadBalancerException";
-const _TSA = "TrustStoreArn";
-const _TSANFE = "TrustStoreAssociationNotFoundException";
-const _TSAS = "TrustStoreAssociationStatus";
-const _TSIUE = "TrustStoreInUseException";
-const _TSNFE = "TrustStoreNotFoundException";
-const _TSNRE = "TrustStoreNotReadyException";
-const _TT = "TargetType";
-const _Tar = "Targets";
-const _Targ = "Target";
-const _Tr = "Transforms";
-const _UECS = "UseExistingClientSecret";
-const _UIE = "UserInfoEndpoint";
-const _UPA = "UserPoolArn";
-const _UPCI = "UserPoolClientId";
-const _UPD = "UserPoolDomain";
-const _UPE = "UnsupportedProtocolException";
-const _URC = "UrlRewriteConfig";
-const _UTC = "UnhealthyThresholdCount";
-const _V$2 = "Values";
-const _VI = "VpcId";
-const _Va$1 = "Value";
-const _W = "Weight";
-const _aQE$2 = "awsQueryError";
-const _c$5 = "client";
-const _e$5 = "error";
-const _hE$5 = "httpError";
-const _s$5 = "smithy.ts.sdk.synthetic.com.amazonaws.elasticloadbalancingv2";
-const _se$3 = "server";
-const n0$5 = "com.amazonaws.elasticloadbalancingv2";
-const _s_registry$5 = new TypeRegistry(_s$5);
-var ElasticLoadBalancingV2ServiceException$ = [-3, _s$5, "ElasticLoadBalancingV2ServiceException", 0, [], []];
-_s_registry$5.registerError(ElasticLoadBalancingV2ServiceException$, ElasticLoadBalancingV2ServiceException);
-const n0_registry$5 = new TypeRegistry(n0$5);
-var AllocationIdNotFoundException$ = [-3, n0$5, _AINFE,
-    { [_aQE$2]: [`AllocationIdNotFound`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(AllocationIdNotFoundException$, AllocationIdNotFoundException);
-var ALPNPolicyNotSupportedException$ = [-3, n0$5, _ALPNPNSE,
-    { [_aQE$2]: [`ALPNPolicyNotFound`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(ALPNPolicyNotSupportedException$, ALPNPolicyNotSupportedException);
-var AvailabilityZoneNotSupportedException$ = [-3, n0$5, _AZNSE,
-    { [_aQE$2]: [`AvailabilityZoneNotSupported`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(AvailabilityZoneNotSupportedException$, AvailabilityZoneNotSupportedException);
-var CaCertificatesBundleNotFoundException$ = [-3, n0$5, _CCBNFE,
-    { [_aQE$2]: [`CaCertificatesBundleNotFound`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(CaCertificatesBundleNotFoundException$, CaCertificatesBundleNotFoundException);
-var CapacityDecreaseRequestsLimitExceededException$ = [-3, n0$5, _CDRLEE,
-    { [_aQE$2]: [`CapacityDecreaseRequestLimitExceeded`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(CapacityDecreaseRequestsLimitExceededException$, CapacityDecreaseRequestsLimitExceededException);
-var CapacityReservationPendingException$ = [-3, n0$5, _CRPE,
-    { [_aQE$2]: [`CapacityReservationPending`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(CapacityReservationPendingException$, CapacityReservationPendingException);
-var CapacityUnitsLimitExceededException$ = [-3, n0$5, _CULEE,
-    { [_aQE$2]: [`CapacityUnitsLimitExceeded`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(CapacityUnitsLimitExceededException$, CapacityUnitsLimitExceededException);
-var CertificateNotFoundException$ = [-3, n0$5, _CNFE,
-    { [_aQE$2]: [`CertificateNotFound`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(CertificateNotFoundException$, CertificateNotFoundException);
-var DeleteAssociationSameAccountException$ = [-3, n0$5, _DASAE,
-    { [_aQE$2]: [`DeleteAssociationSameAccount`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(DeleteAssociationSameAccountException$, DeleteAssociationSameAccountException);
-var DuplicateListenerException$ = [-3, n0$5, _DLE,
-    { [_aQE$2]: [`DuplicateListener`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(DuplicateListenerException$, DuplicateListenerException);
-var DuplicateLoadBalancerNameException$ = [-3, n0$5, _DLBNE,
-    { [_aQE$2]: [`DuplicateLoadBalancerName`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(DuplicateLoadBalancerNameException$, DuplicateLoadBalancerNameException);
-var DuplicateTagKeysException$ = [-3, n0$5, _DTKE,
-    { [_aQE$2]: [`DuplicateTagKeys`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(DuplicateTagKeysException$, DuplicateTagKeysException);
-var DuplicateTargetGroupNameException$ = [-3, n0$5, _DTGNE,
-    { [_aQE$2]: [`DuplicateTargetGroupName`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(DuplicateTargetGroupNameException$, DuplicateTargetGroupNameException);
-var DuplicateTrustStoreNameException$ = [-3, n0$5, _DTSNE,
-    { [_aQE$2]: [`DuplicateTrustStoreName`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(DuplicateTrustStoreNameException$, DuplicateTrustStoreNameException);
-var HealthUnavailableException$ = [-3, n0$5, _HUE,
-    { [_aQE$2]: [`HealthUnavailable`, 500], [_e$5]: _se$3, [_hE$5]: 500 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(HealthUnavailableException$, HealthUnavailableException);
-var IncompatibleProtocolsException$ = [-3, n0$5, _IPE,
-    { [_aQE$2]: [`IncompatibleProtocols`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(IncompatibleProtocolsException$, IncompatibleProtocolsException);
-var InsufficientCapacityException$ = [-3, n0$5, _ICE$1,
-    { [_aQE$2]: [`InsufficientCapacity`, 500], [_e$5]: _se$3, [_hE$5]: 500 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(InsufficientCapacityException$, InsufficientCapacityException);
-var InvalidCaCertificatesBundleException$ = [-3, n0$5, _ICCBE,
-    { [_aQE$2]: [`InvalidCaCertificatesBundle`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(InvalidCaCertificatesBundleException$, InvalidCaCertificatesBundleException);
-var InvalidConfigurationRequestException$ = [-3, n0$5, _ICRE,
-    { [_aQE$2]: [`InvalidConfigurationRequest`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(InvalidConfigurationRequestException$, InvalidConfigurationRequestException);
-var InvalidLoadBalancerActionException$ = [-3, n0$5, _ILBAE,
-    { [_aQE$2]: [`InvalidLoadBalancerAction`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(InvalidLoadBalancerActionException$, InvalidLoadBalancerActionException);
-var InvalidRevocationContentException$ = [-3, n0$5, _IRCE,
-    { [_aQE$2]: [`InvalidRevocationContent`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(InvalidRevocationContentException$, InvalidRevocationContentException);
-var InvalidSchemeException$ = [-3, n0$5, _ISE$2,
-    { [_aQE$2]: [`InvalidScheme`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(InvalidSchemeException$, InvalidSchemeException);
-var InvalidSecurityGroupException$ = [-3, n0$5, _ISGE,
-    { [_aQE$2]: [`InvalidSecurityGroup`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(InvalidSecurityGroupException$, InvalidSecurityGroupException);
-var InvalidSubnetException$ = [-3, n0$5, _ISEn$1,
-    { [_aQE$2]: [`InvalidSubnet`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(InvalidSubnetException$, InvalidSubnetException);
-var InvalidTargetException$ = [-3, n0$5, _ITE,
-    { [_aQE$2]: [`InvalidTarget`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(InvalidTargetException$, InvalidTargetException);
-var ListenerNotFoundException$ = [-3, n0$5, _LNFE,
-    { [_aQE$2]: [`ListenerNotFound`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(ListenerNotFoundException$, ListenerNotFoundException);
-var LoadBalancerNotFoundException$ = [-3, n0$5, _LBNFE,
-    { [_aQE$2]: [`LoadBalancerNotFound`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(LoadBalancerNotFoundException$, LoadBalancerNotFoundException);
-var OperationNotPermittedException$ = [-3, n0$5, _ONPE,
-    { [_aQE$2]: [`OperationNotPermitted`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(OperationNotPermittedException$, OperationNotPermittedException);
-var PriorityInUseException$ = [-3, n0$5, _PIUE,
-    { [_aQE$2]: [`PriorityInUse`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(PriorityInUseException$, PriorityInUseException);
-var PriorRequestNotCompleteException$ = [-3, n0$5, _PRNCE,
-    { [_aQE$2]: [`PriorRequestNotComplete`, 429], [_e$5]: _c$5, [_hE$5]: 429 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(PriorRequestNotCompleteException$, PriorRequestNotCompleteException);
-var ResourceInUseException$ = [-3, n0$5, _RIUE,
-    { [_aQE$2]: [`ResourceInUse`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(ResourceInUseException$, ResourceInUseException);
-var ResourceNotFoundException$$2 = [-3, n0$5, _RNFE$2,
-    { [_aQE$2]: [`ResourceNotFound`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(ResourceNotFoundException$$2, ResourceNotFoundException$2);
-var RevocationContentNotFoundException$ = [-3, n0$5, _RCNFE,
-    { [_aQE$2]: [`RevocationContentNotFound`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(RevocationContentNotFoundException$, RevocationContentNotFoundException);
-var RevocationIdNotFoundException$ = [-3, n0$5, _RINFE,
-    { [_aQE$2]: [`RevocationIdNotFound`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(RevocationIdNotFoundException$, RevocationIdNotFoundException);
-var RuleNotFoundException$ = [-3, n0$5, _RNFEu,
-    { [_aQE$2]: [`RuleNotFound`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(RuleNotFoundException$, RuleNotFoundException);
-var SSLPolicyNotFoundException$ = [-3, n0$5, _SSLPNFE,
-    { [_aQE$2]: [`SSLPolicyNotFound`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(SSLPolicyNotFoundException$, SSLPolicyNotFoundException);
-var SubnetNotFoundException$ = [-3, n0$5, _SNFE,
-    { [_aQE$2]: [`SubnetNotFound`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(SubnetNotFoundException$, SubnetNotFoundException);
-var TargetGroupAssociationLimitException$ = [-3, n0$5, _TGALE,
-    { [_aQE$2]: [`TargetGroupAssociationLimit`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(TargetGroupAssociationLimitException$, TargetGroupAssociationLimitException);
-var TargetGroupNotFoundException$ = [-3, n0$5, _TGNFE,
-    { [_aQE$2]: [`TargetGroupNotFound`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(TargetGroupNotFoundException$, TargetGroupNotFoundException);
-var TooManyActionsException$ = [-3, n0$5, _TMAE,
-    { [_aQE$2]: [`TooManyActions`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(TooManyActionsException$, TooManyActionsException);
-var TooManyCertificatesException$ = [-3, n0$5, _TMCE,
-    { [_aQE$2]: [`TooManyCertificates`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(TooManyCertificatesException$, TooManyCertificatesException);
-var TooManyListenersException$ = [-3, n0$5, _TMLE,
-    { [_aQE$2]: [`TooManyListeners`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(TooManyListenersException$, TooManyListenersException);
-var TooManyLoadBalancersException$ = [-3, n0$5, _TMLBE,
-    { [_aQE$2]: [`TooManyLoadBalancers`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(TooManyLoadBalancersException$, TooManyLoadBalancersException);
-var TooManyRegistrationsForTargetIdException$ = [-3, n0$5, _TMRFTIE,
-    { [_aQE$2]: [`TooManyRegistrationsForTargetId`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(TooManyRegistrationsForTargetIdException$, TooManyRegistrationsForTargetIdException);
-var TooManyRulesException$ = [-3, n0$5, _TMRE$2,
-    { [_aQE$2]: [`TooManyRules`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(TooManyRulesException$, TooManyRulesException);
-var TooManyTagsException$ = [-3, n0$5, _TMTE,
-    { [_aQE$2]: [`TooManyTags`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(TooManyTagsException$, TooManyTagsException);
-var TooManyTargetGroupsException$ = [-3, n0$5, _TMTGE,
-    { [_aQE$2]: [`TooManyTargetGroups`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(TooManyTargetGroupsException$, TooManyTargetGroupsException);
-var TooManyTargetsException$ = [-3, n0$5, _TMTEo,
-    { [_aQE$2]: [`TooManyTargets`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(TooManyTargetsException$, TooManyTargetsException);
-var TooManyTrustStoreRevocationEntriesException$ = [-3, n0$5, _TMTSREE,
-    { [_aQE$2]: [`TooManyTrustStoreRevocationEntries`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(TooManyTrustStoreRevocationEntriesException$, TooManyTrustStoreRevocationEntriesException);
-var TooManyTrustStoresException$ = [-3, n0$5, _TMTSE,
-    { [_aQE$2]: [`TooManyTrustStores`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(TooManyTrustStoresException$, TooManyTrustStoresException);
-var TooManyUniqueTargetGroupsPerLoadBalancerException$ = [-3, n0$5, _TMUTGPLBE,
-    { [_aQE$2]: [`TooManyUniqueTargetGroupsPerLoadBalancer`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(TooManyUniqueTargetGroupsPerLoadBalancerException$, TooManyUniqueTargetGroupsPerLoadBalancerException);
-var TrustStoreAssociationNotFoundException$ = [-3, n0$5, _TSANFE,
-    { [_aQE$2]: [`AssociationNotFound`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(TrustStoreAssociationNotFoundException$, TrustStoreAssociationNotFoundException);
-var TrustStoreInUseException$ = [-3, n0$5, _TSIUE,
-    { [_aQE$2]: [`TrustStoreInUse`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(TrustStoreInUseException$, TrustStoreInUseException);
-var TrustStoreNotFoundException$ = [-3, n0$5, _TSNFE,
-    { [_aQE$2]: [`TrustStoreNotFound`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(TrustStoreNotFoundException$, TrustStoreNotFoundException);
-var TrustStoreNotReadyException$ = [-3, n0$5, _TSNRE,
-    { [_aQE$2]: [`TrustStoreNotReady`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(TrustStoreNotReadyException$, TrustStoreNotReadyException);
-var UnsupportedProtocolException$ = [-3, n0$5, _UPE,
-    { [_aQE$2]: [`UnsupportedProtocol`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(UnsupportedProtocolException$, UnsupportedProtocolException);
-const errorTypeRegistries$5 = [
-    _s_registry$5,
-    n0_registry$5,
-];
-var Action$ = [3, n0$5, _A$1,
-    0,
-    [_T$1, _TGA, _AOC, _ACC, _O, _RC$2, _FRC, _FC, _JVC],
-    [0, 0, () => AuthenticateOidcActionConfig$, () => AuthenticateCognitoActionConfig$, 1, () => RedirectActionConfig$, () => FixedResponseActionConfig$, () => ForwardActionConfig$, () => JwtValidationActionConfig$], 1
-];
-var AdministrativeOverride$ = [3, n0$5, _AO,
-    0,
-    [_S, _R, _D$1],
-    [0, 0, 0]
-];
-var AnomalyDetection$ = [3, n0$5, _AD,
-    0,
-    [_Re, _MIE],
-    [0, 0]
-];
-var AuthenticateCognitoActionConfig$ = [3, n0$5, _ACAC,
-    0,
-    [_UPA, _UPCI, _UPD, _SCN, _Sc, _ST$2, _AREP, _OUR],
-    [0, 0, 0, 0, 0, 1, 128 | 0, 0], 3
-];
-var AuthenticateOidcActionConfig$ = [3, n0$5, _AOAC,
-    0,
-    [_I$1, _AE$1, _TE, _UIE, _CI, _CS$1, _SCN, _Sc, _ST$2, _AREP, _OUR, _UECS],
-    [0, 0, 0, 0, 0, 0, 0, 0, 1, 128 | 0, 0, 2], 5
-];
-var Certificate$ = [3, n0$5, _Ce,
-    0,
-    [_CA$1, _ID],
-    [0, 2]
-];
-var DeregisterTargetsInput$ = [3, n0$5, _DTI,
-    0,
-    [_TGA, _Tar],
-    [0, () => TargetDescriptions], 2
-];
-var DeregisterTargetsOutput$ = [3, n0$5, _DTO,
-    0,
-    [],
-    []
-];
-var DescribeListenersInput$ = [3, n0$5, _DLIe,
-    0,
-    [_LBAo, _LAi, _Mar, _PS],
-    [0, 64 | 0, 0, 1]
-];
-var DescribeListenersOutput$ = [3, n0$5, _DLOe,
-    0,
-    [_L$1, _NM],
-    [() => Listeners, 0]
-];
-var DescribeRulesInput$ = [3, n0$5, _DRIe,
-    0,
-    [_LA$1, _RAul, _Mar, _PS],
-    [0, 64 | 0, 0, 1]
-];
-var DescribeRulesOutput$ = [3, n0$5, _DROe,
-    0,
-    [_Ru, _NM],
-    [() => Rules, 0]
-];
-var DescribeTargetGroupAttributesInput$ = [3, n0$5, _DTGAI,
-    0,
-    [_TGA],
-    [0], 1
-];
-var DescribeTargetGroupAttributesOutput$ = [3, n0$5, _DTGAO,
-    0,
-    [_At],
-    [() => TargetGroupAttributes]
-];
-var DescribeTargetGroupsInput$ = [3, n0$5, _DTGIe,
-    0,
-    [_LBAo, _TGAa, _Na$1, _Mar, _PS],
-    [0, 64 | 0, 64 | 0, 0, 1]
-];
-var DescribeTargetGroupsOutput$ = [3, n0$5, _DTGOe,
-    0,
-    [_TG, _NM],
-    [() => TargetGroups, 0]
-];
-var DescribeTargetHealthInput$ = [3, n0$5, _DTHI,
-    0,
-    [_TGA, _Tar, _In],
-    [0, () => TargetDescriptions, 64 | 0], 1
-];
-var DescribeTargetHealthOutput$ = [3, n0$5, _DTHO,
-    0,
-    [_THD],
-    [() => TargetHealthDescriptions]
-];
-var FixedResponseActionConfig$ = [3, n0$5, _FRAC,
-    0,
-    [_SC, _MB, _CT$1],
-    [0, 0, 0], 1
-];
-var ForwardActionConfig$ = [3, n0$5, _FAC,
-    0,
-    [_TG, _TGSC],
-    [() => TargetGroupList, () => TargetGroupStickinessConfig$]
-];
-var HostHeaderConditionConfig$ = [3, n0$5, _HHCC,
-    0,
-    [_V$2, _RV],
-    [64 | 0, 64 | 0]
-];
-var HostHeaderRewriteConfig$ = [3, n0$5, _HHRC,
-    0,
-    [_Rew],
-    [() => RewriteConfigList]
-];
-var HttpHeaderConditionConfig$ = [3, n0$5, _HHCCt,
-    0,
-    [_HHN, _V$2, _RV],
-    [0, 64 | 0, 64 | 0]
-];
-var HttpRequestMethodConditionConfig$ = [3, n0$5, _HRMCC,
-    0,
-    [_V$2],
-    [64 | 0]
-];
-var JwtValidationActionAdditionalClaim$ = [3, n0$5, _JVAAC,
-    0,
-    [_F, _N$1, _V$2],
-    [0, 0, 64 | 0], 3
-];
-var JwtValidationActionConfig$ = [3, n0$5, _JVAC,
-    0,
-    [_JE, _I$1, _AC$1],
-    [0, 0, () => JwtValidationActionAdditionalClaims], 2
-];
-var Listener$ = [3, n0$5, _Lis,
-    0,
-    [_LA$1, _LBAo, _Po, _Pr$1, _C$1, _SP, _DA, _AP$1, _MA$1],
-    [0, 0, 1, 0, () => CertificateList, 0, () => Actions, 64 | 0, () => MutualAuthenticationAttributes$]
-];
-var Matcher$ = [3, n0$5, _Ma,
-    0,
-    [_HC, _GC],
-    [0, 0]
-];
-var ModifyListenerInput$ = [3, n0$5, _MLI,
-    0,
-    [_LA$1, _Po, _Pr$1, _SP, _C$1, _DA, _AP$1, _MA$1],
-    [0, 1, 0, 0, () => CertificateList, () => Actions, 64 | 0, () => MutualAuthenticationAttributes$], 1
-];
-var ModifyListenerOutput$ = [3, n0$5, _MLO,
-    0,
-    [_L$1],
-    [() => Listeners]
-];
-var ModifyRuleInput$ = [3, n0$5, _MRI,
-    0,
-    [_RAu, _Con, _Ac, _Tr, _RTe],
-    [0, () => RuleConditionList, () => Actions, () => RuleTransformList, 2], 1
-];
-var ModifyRuleOutput$ = [3, n0$5, _MRO,
-    0,
-    [_Ru],
-    [() => Rules]
-];
-var MutualAuthenticationAttributes$ = [3, n0$5, _MAA,
-    0,
-    [_Mo, _TSA, _ICCE, _TSAS, _ATSCN],
-    [0, 0, 2, 0, 0]
-];
-var PathPatternConditionConfig$ = [3, n0$5, _PPCC,
-    0,
-    [_V$2, _RV],
-    [64 | 0, 64 | 0]
-];
-var QueryStringConditionConfig$ = [3, n0$5, _QSCC,
-    0,
-    [_V$2],
-    [() => QueryStringKeyValuePairList]
-];
-var QueryStringKeyValuePair$ = [3, n0$5, _QSKVP,
-    0,
-    [_K$1, _Va$1],
-    [0, 0]
-];
-var RedirectActionConfig$ = [3, n0$5, _RAC,
-    0,
-    [_SC, _Pr$1, _Po, _H, _Pa, _Q$1],
-    [0, 0, 0, 0, 0, 0], 1
-];
-var RegisterTargetsInput$ = [3, n0$5, _RTI,
-    0,
-    [_TGA, _Tar],
-    [0, () => TargetDescriptions], 2
-];
-var RegisterTargetsOutput$ = [3, n0$5, _RTO,
-    0,
-    [],
-    []
-];
-var RewriteConfig$ = [3, n0$5, _RCew,
-    0,
-    [_Reg, _Rep],
-    [0, 0], 2
-];
-var Rule$ = [3, n0$5, _Rul,
-    0,
-    [_RAu, _P$2, _Con, _Ac, _ID, _Tr],
-    [0, 0, () => RuleConditionList, () => Actions, 2, () => RuleTransformList]
-];
-var RuleCondition$ = [3, n0$5, _RCu,
-    0,
-    [_Fi, _V$2, _HHC, _PPC, _HHCt, _QSC, _HRMC, _SIC, _RV],
-    [0, 64 | 0, () => HostHeaderConditionConfig$, () => PathPatternConditionConfig$, () => HttpHeaderConditionConfig$, () => QueryStringConditionConfig$, () => HttpRequestMethodConditionConfig$, () => SourceIpConditionConfig$, 64 | 0]
-];
-var RuleTransform$ = [3, n0$5, _RTu,
-    0,
-    [_T$1, _HHRC, _URC],
-    [0, () => HostHeaderRewriteConfig$, () => UrlRewriteConfig$], 1
-];
-var SourceIpConditionConfig$ = [3, n0$5, _SICC,
-    0,
-    [_V$2, _IAT],
-    [64 | 0, 0]
-];
-var TargetDescription$ = [3, n0$5, _TDar,
-    0,
-    [_Id, _Po, _AZ, _QSI],
-    [0, 1, 0, 0], 1
-];
-var TargetGroup$ = [3, n0$5, _TGa,
-    0,
-    [_TGA, _TGN, _Pr$1, _Po, _VI, _HCP, _HCPe, _HCE, _HCIS, _HCTS, _HTC, _UTC, _HCPea, _Ma, _LBAoa, _TT, _PV, _IAT, _TCP],
-    [0, 0, 0, 1, 0, 0, 0, 2, 1, 1, 1, 1, 0, () => Matcher$, 64 | 0, 0, 0, 0, 1]
-];
-var TargetGroupAttribute$ = [3, n0$5, _TGAar,
-    0,
-    [_K$1, _Va$1],
-    [0, 0]
-];
-var TargetGroupStickinessConfig$ = [3, n0$5, _TGSC,
-    0,
-    [_E$2, _DS$1],
-    [2, 1]
-];
-var TargetGroupTuple$ = [3, n0$5, _TGT,
-    0,
-    [_TGA, _W],
-    [0, 1]
-];
-var TargetHealth$ = [3, n0$5, _TH,
-    0,
-    [_S, _R, _D$1],
-    [0, 0, 0]
-];
-var TargetHealthDescription$ = [3, n0$5, _THDa,
-    0,
-    [_Targ, _HCPe, _TH, _AD, _AO],
-    [() => TargetDescription$, 0, () => TargetHealth$, () => AnomalyDetection$, () => AdministrativeOverride$]
-];
-var UrlRewriteConfig$ = [3, n0$5, _URC,
-    0,
-    [_Rew],
-    [() => RewriteConfigList]
-];
-var Actions = [1, n0$5, _Ac,
-    0, () => Action$
-];
-var CertificateList = [1, n0$5, _CL,
-    0, () => Certificate$
-];
-var JwtValidationActionAdditionalClaims = [1, n0$5, _JVAACw,
-    0, () => JwtValidationActionAdditionalClaim$
-];
-var Listeners = [1, n0$5, _L$1,
-    0, () => Listener$
-];
-var QueryStringKeyValuePairList = [1, n0$5, _QSKVPL,
-    0, () => QueryStringKeyValuePair$
-];
-var RewriteConfigList = [1, n0$5, _RCL,
-    0, () => RewriteConfig$
-];
-var RuleConditionList = [1, n0$5, _RCLu,
-    0, () => RuleCondition$
-];
-var Rules = [1, n0$5, _Ru,
-    0, () => Rule$
-];
-var RuleTransformList = [1, n0$5, _RTL,
-    0, () => RuleTransform$
-];
-var TargetDescriptions = [1, n0$5, _TDarg,
-    0, () => TargetDescription$
-];
-var TargetGroupAttributes = [1, n0$5, _TGAarg,
-    0, () => TargetGroupAttribute$
-];
-var TargetGroupList = [1, n0$5, _TGL,
-    0, () => TargetGroupTuple$
-];
-var TargetGroups = [1, n0$5, _TG,
-    0, () => TargetGroup$
-];
-var TargetHealthDescriptions = [1, n0$5, _THD,
-    0, () => TargetHealthDescription$
-];
-var DeregisterTargets$ = [9, n0$5, _DT,
-    0, () => DeregisterTargetsInput$, () => DeregisterTargetsOutput$
-];
-var DescribeListeners$ = [9, n0$5, _DLe,
-    0, () => DescribeListenersInput$, () => DescribeListenersOutput$
-];
-var DescribeRules$ = [9, n0$5, _DRe,
-    0, () => DescribeRulesInput$, () => DescribeRulesOutput$
-];
-var DescribeTargetGroupAttributes$ = [9, n0$5, _DTGA,
-    0, () => DescribeTargetGroupAttributesInput$, () => DescribeTargetGroupAttributesOutput$
-];
-var DescribeTargetGroups$ = [9, n0$5, _DTGe,
-    0, () => DescribeTargetGroupsInput$, () => DescribeTargetGroupsOutput$
-];
-var DescribeTargetHealth$ = [9, n0$5, _DTH,
-    0, () => DescribeTargetHealthInput$, () => DescribeTargetHealthOutput$
-];
-var ModifyListener$ = [9, n0$5, _ML,
-    0, () => ModifyListenerInput$, () => ModifyListenerOutput$
-];
-var ModifyRule$ = [9, n0$5, _MR$1,
-    0, () => ModifyRuleInput$, () => ModifyRuleOutput$
-];
-var RegisterTargets$ = [9, n0$5, _RTeg,
-    0, () => RegisterTargetsInput$, () => RegisterTargetsOutput$
-];
-
-const getRuntimeConfig$b = (config) => {
-    return {
-        apiVersion: "2015-12-01",
-        base64Decoder: config?.base64Decoder ?? fromBase64,
-        base64Encoder: config?.base64Encoder ?? toBase64$1,
-        disableHostPrefix: config?.disableHostPrefix ?? false,
-        endpointProvider: config?.endpointProvider ?? defaultEndpointResolver$5,
-        extensions: config?.extensions ?? [],
-        httpAuthSchemeProvider: config?.httpAuthSchemeProvider ?? defaultElasticLoadBalancingV2HttpAuthSchemeProvider,
-        httpAuthSchemes: config?.httpAuthSchemes ?? [
-            {
-                schemeId: "aws.auth#sigv4",
-                identityProvider: (ipc) => ipc.getIdentityProvider("aws.auth#sigv4"),
-                signer: new AwsSdkSigV4Signer(),
-            },
-        ],
-        logger: config?.logger ?? new NoOpLogger(),
-        protocol: config?.protocol ?? AwsQueryProtocol,
-        protocolSettings: config?.protocolSettings ?? {
-            defaultNamespace: "com.amazonaws.elasticloadbalancingv2",
-            errorTypeRegistries: errorTypeRegistries$5,
-            xmlNamespace: "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/",
-            version: "2015-12-01",
-            serviceTarget: "ElasticLoadBalancing_v10",
-        },
-        serviceId: config?.serviceId ?? "Elastic Load Balancing v2",
         sha256: config?.sha256 ?? Sha256Node,
         urlParser: config?.urlParser ?? parseUrl,
         utf8Decoder: config?.utf8Decoder ?? fromUtf8$1,
@@ -19593,6 +19802,7 @@ const getRuntimeConfig$a = (config) => {
         authSchemePreference: config?.authSchemePreference ?? loadConfig(NODE_AUTH_SCHEME_PREFERENCE_OPTIONS, loaderConfig),
         bodyLengthChecker: config?.bodyLengthChecker ?? calculateBodyLength,
         credentialDefaultProvider: config?.credentialDefaultProvider ?? defaultProvider,
+        defaultSocketTimeout: getDefaultSocketTimeout(config?.requestHandler, 900_000),
         defaultUserAgentProvider: config?.defaultUserAgentProvider ?? createDefaultUserAgentProvider({ serviceId: clientSharedValues.serviceId, clientVersion: packageInfo$2.version }),
         maxAttempts: config?.maxAttempts ?? loadConfig(NODE_MAX_ATTEMPT_CONFIG_OPTIONS, config),
         region: config?.region ?? loadConfig(NODE_REGION_CONFIG_OPTIONS, { ...NODE_REGION_CONFIG_FILE_OPTIONS, ...loaderConfig }),
@@ -19654,7 +19864,7 @@ const resolveRuntimeExtensions$5 = (runtimeConfig, extensions) => {
     return Object.assign(runtimeConfig, resolveAwsRegionExtensionConfiguration(extensionConfiguration), resolveDefaultRuntimeConfig(extensionConfiguration), resolveHttpHandlerRuntimeConfig(extensionConfiguration), resolveHttpAuthRuntimeConfig$5(extensionConfiguration));
 };
 
-class ElasticLoadBalancingV2Client extends Client {
+class AutoScalingClient extends Client {
     config;
     constructor(...[configuration]) {
         const _config_0 = getRuntimeConfig$a(configuration || {});
@@ -19677,7 +19887,7 @@ class ElasticLoadBalancingV2Client extends Client {
         this.middlewareStack.use(getLoggerPlugin(this.config));
         this.middlewareStack.use(getRecursionDetectionPlugin(this.config));
         this.middlewareStack.use(getHttpAuthSchemeEndpointRuleSetPlugin(this.config, {
-            httpAuthSchemeParametersProvider: defaultElasticLoadBalancingV2HttpAuthSchemeParametersProvider,
+            httpAuthSchemeParametersProvider: defaultAutoScalingHttpAuthSchemeParametersProvider,
             identityProviderConfigProvider: async (config) => new DefaultIdentityProviderConfig({
                 "aws.auth#sigv4": config.credentials,
             }),
@@ -19689,35 +19899,29 @@ class ElasticLoadBalancingV2Client extends Client {
     }
 }
 
-const command$5 = makeBuilder(commonParams$5, "ElasticLoadBalancing_v10", "ElasticLoadBalancingV2Client", getEndpointPlugin);
+const command$5 = makeBuilder(commonParams$5, "AutoScaling_2011_01_01", "AutoScalingClient", getEndpointPlugin);
 const _ep0$5 = {};
 const _mw0$5 = (Command, cs, config, o) => [];
 
-class DeregisterTargetsCommand extends command$5(_ep0$5, _mw0$5, "DeregisterTargets", DeregisterTargets$) {
+class AttachLoadBalancerTargetGroupsCommand extends command$5(_ep0$5, _mw0$5, "AttachLoadBalancerTargetGroups", AttachLoadBalancerTargetGroups$) {
 }
 
-class DescribeListenersCommand extends command$5(_ep0$5, _mw0$5, "DescribeListeners", DescribeListeners$) {
+class AttachTrafficSourcesCommand extends command$5(_ep0$5, _mw0$5, "AttachTrafficSources", AttachTrafficSources$) {
 }
 
-class DescribeRulesCommand extends command$5(_ep0$5, _mw0$5, "DescribeRules", DescribeRules$) {
+class DescribeAutoScalingGroupsCommand extends command$5(_ep0$5, _mw0$5, "DescribeAutoScalingGroups", DescribeAutoScalingGroups$) {
 }
 
-class DescribeTargetGroupAttributesCommand extends command$5(_ep0$5, _mw0$5, "DescribeTargetGroupAttributes", DescribeTargetGroupAttributes$) {
+class DescribeLoadBalancerTargetGroupsCommand extends command$5(_ep0$5, _mw0$5, "DescribeLoadBalancerTargetGroups", DescribeLoadBalancerTargetGroups$) {
 }
 
-class DescribeTargetGroupsCommand extends command$5(_ep0$5, _mw0$5, "DescribeTargetGroups", DescribeTargetGroups$) {
+class DescribeTrafficSourcesCommand extends command$5(_ep0$5, _mw0$5, "DescribeTrafficSources", DescribeTrafficSources$) {
 }
 
-class DescribeTargetHealthCommand extends command$5(_ep0$5, _mw0$5, "DescribeTargetHealth", DescribeTargetHealth$) {
+class DetachLoadBalancerTargetGroupsCommand extends command$5(_ep0$5, _mw0$5, "DetachLoadBalancerTargetGroups", DetachLoadBalancerTargetGroups$) {
 }
 
-class ModifyListenerCommand extends command$5(_ep0$5, _mw0$5, "ModifyListener", ModifyListener$) {
-}
-
-class ModifyRuleCommand extends command$5(_ep0$5, _mw0$5, "ModifyRule", ModifyRule$) {
-}
-
-class RegisterTargetsCommand extends command$5(_ep0$5, _mw0$5, "RegisterTargets", RegisterTargets$) {
+class DetachTrafficSourcesCommand extends command$5(_ep0$5, _mw0$5, "DetachTrafficSources", DetachTrafficSources$) {
 }
 
 function arnParts(arn) {
@@ -21988,6 +22192,9 @@ function checkOptions$2(groups, options) {
     if (!(options.alpha > 0 && options.alpha < 1)) {
         throw new RangeError(`alpha must be between 0 and 1, got ${options.alpha}`);
     }
+    const margin = options.margin ?? 0;
+    if (!(margin >= 0 && margin < 1))
+        throw new RangeError(`margin must be in [0, 1), got ${margin}`);
     if (groups.length < 2)
         throw new RangeError('a split needs at least two groups');
     for (const group of groups) {
@@ -22047,7 +22254,7 @@ function checkSplit(groups, options) {
     const total = groups.reduce((sum, group) => sum + group.requestsPerMinute.reduce((a, b) => a + b, 0), 0);
     const minutes = Math.max(...groups.map((group) => group.requestsPerMinute.length));
     const groupAlpha = groups.length > 2 ? options.alpha / groups.length : options.alpha;
-    const shares = groups.map((group) => testGroup(group, group.weight / weightSum, total, groupAlpha, options.margin));
+    const shares = groups.map((group) => testGroup(group, group.weight / weightSum, total, groupAlpha, options.margin ?? 0));
     const pending = total < (options.minRequests ?? 0);
     const deviating = shares.filter((share) => share.deviation !== 'none');
     const status = pending ? 'pending' : deviating.length > 0 ? 'deviates' : 'agrees';
@@ -27171,6 +27378,145 @@ function fail(detail) {
 }
 
 /**
+ * Gate `traffic-split` in mode `dns`: when blue's and green's records alias two Application Load
+ * Balancers, each side's traffic is its load balancer's RequestCount, and its share over the
+ * minutes since the change must agree with the applied Route 53 weights (the same binomial test
+ * as the ALB modes). The load balancers' own 5XX are watched by the ALB variant's gate, which
+ * this one wraps.
+ */
+const minutesText$1 = (n) => `${n} complete minute${n === 1 ? '' : 's'}`;
+/** Each side's load balancer scopes, when both have their own (none shared between them). */
+function loadBalancerScopes(sides) {
+    const lbs = (side) => side.loadBalancers ?? [];
+    const blueArns = new Set(lbs(sides.blue).map((lb) => lb.arn));
+    if (lbs(sides.green).some((lb) => blueArns.has(lb.arn)))
+        return undefined;
+    const blue = lbs(sides.blue).flatMap((lb) => lb.metrics);
+    const green = lbs(sides.green).flatMap((lb) => lb.metrics);
+    return blue.length > 0 && green.length > 0 ? { blue, green } : undefined;
+}
+/** The longest a resolver may keep an answer of either side (0 when no TTL is known). */
+function longestTtlMs(sides) {
+    const records = [...sides.blue.records, ...sides.green.records];
+    return Math.max(0, ...records.map((record) => record.ttlSeconds ?? 0)) * 1000;
+}
+/**
+ * The dns variant: `elb5xx` is the ALB variant's gate watching the load balancers' own 5XX
+ * (undefined when no load balancer is known). Without a load balancer of its own on each side
+ * there is no split to judge, and only the 5XX watch (or nothing) is left.
+ */
+function createDnsSplit(settings, deps, elb5xx, options) {
+    const scopes = loadBalancerScopes(deps.sides);
+    if (!scopes) {
+        deps.logger.info((elb5xx
+            ? 'traffic-split watches only the load balancer 5XX'
+            : 'traffic-split does not apply') +
+            ': blue and green do not each alias an Application Load Balancer of their own, so ' +
+            'CloudWatch has no request count per side');
+        return elb5xx;
+    }
+    // Both sides alias a load balancer, so the 5XX watch exists: sides.loadBalancers holds them.
+    return new DnsSplitGate(settings, deps, scopes, elb5xx, options);
+}
+class DnsSplitGate {
+    settings;
+    deps;
+    scopes;
+    elb5xx;
+    options;
+    name = 'traffic-split';
+    intervalMs;
+    checkTimeoutMs;
+    ttlMs;
+    /** The verdict of each step, by the time its split took effect: a step is judged once. */
+    judged = new Map();
+    warned = new Set();
+    constructor(settings, deps, scopes, elb5xx, options) {
+        this.settings = settings;
+        this.deps = deps;
+        this.scopes = scopes;
+        this.elb5xx = elb5xx;
+        this.options = options;
+        this.intervalMs = elb5xx.intervalMs;
+        this.checkTimeoutMs = elb5xx.checkTimeoutMs;
+        this.ttlMs = longestTtlMs(deps.sides);
+    }
+    /** The 5XX watch's baseline read refuses a role without cloudwatch:GetMetricData. */
+    async inspect(signal) {
+        await this.elb5xx.inspect?.(signal);
+    }
+    async check(context) {
+        const elb5xx = await this.elb5xx.check(context);
+        // The split holds only once the step has converged: judged while it bakes.
+        const result = context.phase === 'bake' ? worstOf([await this.checkSplit(context), elb5xx]) : elb5xx;
+        // The step's judged share stays on its later verdicts too, for the report.
+        const observation = this.judged.get(context.since)?.observation;
+        return observation ? { ...result, observation } : result;
+    }
+    async checkSplit(context) {
+        let verdict = this.judged.get(context.since)?.verdict;
+        if (!verdict) {
+            // Resolvers keep the old answer for up to a TTL: only minutes starting after it count.
+            const window = publishedMinutes(context.since + this.ttlMs, this.deps.clock.now(), this.settings.minuteMs);
+            const series = await readMetrics(this.deps.clients, this.requests(), window, context.signal);
+            const perMinute = (side) => {
+                const ids = this.scopes[side].map((_, i) => metricId(side, i, 'RequestCount'));
+                const sums = sumSeries(ids.map((id) => series.get(id)));
+                return window.minutes.map((at) => sums.get(at) ?? 0);
+            };
+            const candidate = checkSplit([
+                {
+                    id: 'blue',
+                    weight: 1000 - context.split.permille,
+                    requestsPerMinute: perMinute('blue')
+                },
+                { id: 'green', weight: context.split.permille, requestsPerMinute: perMinute('green') }
+            ], this.options);
+            if (candidate.status === 'pending') {
+                return {
+                    status: 'pass',
+                    detail: `split not judged yet at ${context.split}: ${candidate.total.toLocaleString('en-US')} ` +
+                        `requests in ${minutesText$1(candidate.minutes)} starting one TTL (${this.ttlMs / 1000}s) ` +
+                        `after the change, ${this.options.minRequests.toLocaleString('en-US')} needed`
+                };
+            }
+            verdict = candidate;
+            const green = candidate.groups.find((group) => group.id === 'green');
+            this.judged.set(context.since, {
+                verdict,
+                observation: {
+                    window: { start: window.start, end: window.end },
+                    greenShare: green.observedShare
+                }
+            });
+        }
+        const seen = `${verdict.detail} (RequestCount of each side's load balancer) over ` +
+            `${minutesText$1(verdict.minutes)} starting one TTL after the change`;
+        if (verdict.status === 'agrees')
+            return { status: 'pass', detail: `split as applied: ${seen}` };
+        const detail = `traffic does not split as applied (${context.split}): ${seen}; likely causes: resolvers ` +
+            `caching the old answer past the record's TTL (${this.ttlMs / 1000}s), clients keeping ` +
+            'connections open to the load balancer they resolved first (keep-alive, connection pools), ' +
+            'or other names or clients reaching the same load balancer (its RequestCount counts them all)';
+        if (this.settings.action === 'on')
+            return { status: 'fail', detail };
+        if (!this.warned.has(context.since)) {
+            this.warned.add(context.since);
+            this.deps.logger.warning(`traffic-split (warn only): ${detail}`);
+        }
+        return { status: 'pass', detail: `warn only: ${detail}` };
+    }
+    requests() {
+        return ['blue', 'green'].flatMap((side) => this.scopes[side].map((scope, i) => ({
+            id: metricId(side, i, 'RequestCount'),
+            scope,
+            metricName: 'RequestCount',
+            stat: 'Sum'
+        })));
+    }
+}
+
+/**
  * Gate `traffic-split`: did traffic really split as applied, and did the load balancer itself
  * fail requests? From the ALB's own CloudWatch counts (RequestCount per target group,
  * HTTPCode_ELB_5XX_Count per load balancer), so it needs nothing but cloudwatch:GetMetricData.
@@ -27199,9 +27545,17 @@ const trafficSplit = {
     create(settings, deps) {
         const split = splitScopes(deps.sides);
         const loadBalancers = deps.sides.loadBalancers.filter((lb) => lb.metrics.length > 0);
+        if (deps.mode === 'dns') {
+            // Mode dns splits between load balancers, not target groups: traffic-split-dns.ts.
+            const elb5xx = loadBalancers.length > 0
+                ? new TrafficSplitGate(settings, deps, undefined, loadBalancers)
+                : undefined;
+            const options = { alpha: SPLIT_ALPHA, margin: SPLIT_MARGIN, minRequests: SPLIT_MIN_REQUESTS };
+            return createDnsSplit(settings, deps, elb5xx, options);
+        }
         if (!split && loadBalancers.length === 0) {
             deps.logger.info('traffic-split does not apply: neither side has its own ALB target group metrics and no ' +
-                'Application Load Balancer carries the traffic (mode dns reads no load balancer yet)');
+                'Application Load Balancer carries the traffic');
             return undefined;
         }
         if (!split) {

@@ -2,6 +2,7 @@
  * The ELBv2 sandbox: the query-protocol API server plus its data plane and health checker, and an
  * admin API for tests (real listener addresses, instance ids → local ports, awaiting states).
  */
+import { ALB_HOSTED_ZONE_ID } from './render.js'
 import type { Faults } from '../faults.js'
 import { type LoopbackServer, listenLoopback } from '../http.js'
 import { type Random, seededRandom } from '../random.js'
@@ -35,6 +36,16 @@ export interface ElbSandbox {
   readonly dataPlane: DataPlane
   /** The real address of a listener, e.g. http://127.0.0.1:41234 (the AWS Port is unchanged). */
   listenerUrl(listenerArn: string): string
+  /**
+   * The addresses a DNS name answers when it is a load balancer's (lower case, with or without
+   * Route 53's `dualstack.` prefix) in ALB's canonical hosted zone: what an alias to it answers.
+   */
+  addressesOf(dnsName: string, hostedZoneId: string): string[] | undefined
+  /**
+   * Where a client that resolved a load balancer's address reaches its listener on `port` (the
+   * AWS Port): every listener really serves on 127.0.0.1 with an ephemeral port.
+   */
+  listenerUrlAt(address: string, port: number): string | undefined
   /** Makes an instance id registrable; its traffic and health checks go to host:port. */
   defineInstance(instanceId: string, port: number, host?: string): void
   /**
@@ -87,6 +98,22 @@ export async function startElbv2(options: ElbSandboxOptions): Promise<ElbSandbox
       const url = dataPlane.url(listenerArn)
       if (!url) throw new Error(`No listener ${listenerArn} in the sandbox`)
       return url
+    },
+    addressesOf(dnsName, hostedZoneId) {
+      if (hostedZoneId !== ALB_HOSTED_ZONE_ID) return undefined
+      const name = dnsName
+        .toLowerCase()
+        .replace(/\.$/, '')
+        .replace(/^dualstack\./, '')
+      const lb = [...model.loadBalancers.values()].find(
+        (each) => each.dnsName.toLowerCase() === name
+      )
+      return lb && [lb.address]
+    },
+    listenerUrlAt(address, port) {
+      const lb = [...model.loadBalancers.values()].find((each) => each.address === address)
+      const listener = lb && model.listenersOf(lb.arn).find((each) => each.port === port)
+      return listener && dataPlane.url(listener.arn)
     },
     defineInstance(instanceId, port, host = '127.0.0.1') {
       instances.set(instanceId, { host, port })

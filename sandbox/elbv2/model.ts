@@ -22,6 +22,11 @@ export interface LoadBalancer {
   subnets: string[]
   securityGroups: string[]
   ipAddressType: string
+  /**
+   * The address its DNS name answers (and a Route 53 alias to it): its own in 127.0.1.0/24, so
+   * a client can tell load balancers apart by the answer, as by ALB's node addresses on AWS.
+   */
+  address: string
 }
 
 export interface HealthCheckSettings {
@@ -138,6 +143,8 @@ function hexId(): string {
 
 export class ElbModel {
   readonly loadBalancers = new Map<string, LoadBalancer>()
+  /** Load balancers created so far: each takes the next address, never reused. */
+  created = 0
   readonly targetGroups = new Map<string, TargetGroup>()
   readonly listeners = new Map<string, Listener>()
   readonly rules = new Map<string, Rule>()

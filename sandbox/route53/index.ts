@@ -23,6 +23,8 @@ export interface Route53SandboxOptions {
   timeScale?: number
   /** The DNS server's weighted choices draw from this; default a fixed seed, so runs repeat. */
   random?: () => number
+  /** What an alias to a name outside the zones answers (the ELB sandbox's load balancers). */
+  aliasAddresses?: (dnsName: string, hostedZoneId: string) => string[] | undefined
 }
 
 export interface Route53Sandbox {
@@ -78,7 +80,11 @@ export async function startRoute53(options: Route53SandboxOptions): Promise<Rout
   const timeScale = checkDuration('timeScale', options.timeScale ?? 1, true)
   const model = new Route53Model(checkDuration('pendingMs', options.pendingMs ?? 1000 * timeScale))
   const resolver = new Resolver(
-    { zones: () => model.zones.values(), healthCheck: (id) => model.healthChecks.get(id) },
+    {
+      zones: () => model.zones.values(),
+      healthCheck: (id) => model.healthChecks.get(id),
+      aliasAddresses: options.aliasAddresses
+    },
     options.random ?? seededRandom(53)
   )
   const api = await startApiServer(model, options.faults)

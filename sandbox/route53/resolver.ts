@@ -10,6 +10,8 @@ import { chooseWeighted } from './weighted.js'
 export interface DnsData {
   zones(): Iterable<HostedZone>
   healthCheck(id: string): HealthCheck | undefined
+  /** The addresses of an alias target outside the zones (a load balancer's), when known. */
+  aliasAddresses?(dnsName: string, hostedZoneId: string): string[] | undefined
 }
 
 type Rcode = 'NOERROR' | 'NXDOMAIN'
@@ -28,7 +30,7 @@ interface Lookup {
 
 /** How deep CNAME chains and alias chains are followed before giving up (loops end here). */
 const MAX_DEPTH = 8
-/** TTL of the CNAME the sandbox answers for an alias whose target it does not know. */
+/** TTL of an alias answer outside the zones (ELB's, CloudFront's: 60 s), or of its CNAME. */
 const EXTERNAL_ALIAS_TTL = 60
 
 /**
@@ -156,6 +158,20 @@ export class Resolver {
     if (!alias) return toAnswers(record, owner)
     const target = this.aliasZone(record)
     if (!target) {
+      // An alias to a load balancer answers its addresses with ELB's TTL, as Route 53 does.
+      const addresses =
+        record.type === 'A'
+          ? this.data.aliasAddresses?.(alias.dnsName, alias.hostedZoneId)
+          : undefined
+      if (addresses) {
+        return addresses.map((data) => ({
+          name: owner,
+          type: 'A' as const,
+          ttl: EXTERNAL_ALIAS_TTL,
+          class: 'IN' as const,
+          data
+        }))
+      }
       return [
         {
           name: owner,

@@ -2,9 +2,11 @@ import type { ResourceRecordSet } from '@aws-sdk/client-route-53'
 import { TopologyError } from '../errors.js'
 import type { Inspection } from './backend.js'
 import { liveRecords, normalName, quantize, shapeOf, ttlOf } from './dns-records.js'
+import type { AliasedLoadBalancers } from './dns-load-balancers.js'
+import { elbName } from './dns-load-balancers.js'
 import { type DnsNative, type DnsState, planDns, stateOf } from './dns-plan.js'
 import type { DnsSettings } from './dns-settings.js'
-import { emptySide, type RecordRef, type Side } from './sides.js'
+import { emptySide, type LoadBalancerRef, type RecordRef, type Side, type Sides } from './sides.js'
 
 /** Route 53 usually reports a change INSYNC within 60 s. */
 export const INSYNC_ALLOWANCE_MS = 60_000
@@ -117,9 +119,35 @@ function sidesOf(adopted: DnsState, zone: HostedZoneFacts, settings: DnsSettings
     blue: side(live.simple ?? live.blue),
     green: side(live.green),
     nameServers: zone.privateZone ? [] : zone.nameServers.map(normalName),
-    // An alias to a load balancer could bring its ALB metrics here; not read yet.
+    // Filled by withLoadBalancers once the aliased load balancers are read.
     loadBalancers: []
   }
+}
+
+/**
+ * Each side with the Application Load Balancers its records alias (their RequestCount is the
+ * side's traffic), and all of them as the load balancers whose own 5XX concern the run.
+ */
+export function withLoadBalancers(
+  inspection: Inspection<DnsNative>,
+  aliased: AliasedLoadBalancers
+): Inspection<DnsNative> {
+  const { sides } = inspection
+  const lbsOf = (side: Side): LoadBalancerRef[] =>
+    side.records.flatMap((record) => {
+      const lb = record.aliasTarget && aliased.byAlias.get(elbName(record.aliasTarget.dnsName))
+      return lb ? [lb] : []
+    })
+  const blue = { ...sides.blue, loadBalancers: lbsOf(sides.blue) }
+  const green = { ...sides.green, loadBalancers: lbsOf(sides.green) }
+  const all = new Map([...blue.loadBalancers, ...green.loadBalancers].map((lb) => [lb.arn, lb]))
+  const withLbs: Sides = { ...sides, blue, green, loadBalancers: [...all.values()] }
+  return { ...inspection, sides: withLbs, warnings: [...inspection.warnings, ...aliased.warnings] }
+}
+
+/** The alias targets of the sides' records, for loadBalancersOfAliases. */
+export function aliasTargets(sides: Sides) {
+  return [...sides.blue.records, ...sides.green.records].map((record) => record.aliasTarget)
 }
 
 /** A record for the gates: lower-case values without the trailing dot; '' for a simple record. */
@@ -131,6 +159,7 @@ function recordRef(record: ResourceRecordSet, settings: DnsSettings): RecordRef 
     type: settings.recordType,
     setIdentifier: record.SetIdentifier ?? '',
     values: (record.ResourceRecords ?? []).map((value) => normalName(value.Value)),
+    ttlSeconds: ttlOf([record]),
     ...(alias && {
       aliasTarget: { dnsName: normalName(alias.DNSName), hostedZoneId: alias.HostedZoneId ?? '' }
     })

@@ -1,3 +1,4 @@
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { type ChangeResourceRecordSetsCommandInput, Route53Client } from '@aws-sdk/client-route-53'
 import type { Clock } from '../clock.js'
 import type { Logger } from '../logger.js'
@@ -13,7 +14,14 @@ import type {
   Verification
 } from './backend.js'
 import { DnsRoute53 } from './dns-aws.js'
-import { checkZone, INSYNC_ALLOWANCE_MS, inspectionOf } from './dns-inspection.js'
+import {
+  aliasTargets,
+  checkZone,
+  INSYNC_ALLOWANCE_MS,
+  inspectionOf,
+  withLoadBalancers
+} from './dns-inspection.js'
+import { loadBalancersOfAliases } from './dns-load-balancers.js'
 import {
   type DnsNative,
   type DnsPhase,
@@ -45,6 +53,8 @@ export class DnsBackend implements TrafficBackend<DnsNative> {
   constructor(
     private readonly settings: DnsSettings,
     client: Route53Client,
+    /** Only to find the load balancers the records alias (their metrics are the gates'). */
+    private readonly elbv2: ElasticLoadBalancingV2Client,
     private readonly clock: Clock,
     private readonly logger: Logger
   ) {
@@ -52,11 +62,16 @@ export class DnsBackend implements TrafficBackend<DnsNative> {
     this.target = this.route53.target
   }
 
-  /** The zone first (a record outside it, or a private zone with no resolvers, lists nothing). */
+  /**
+   * The zone first (a record outside it, or a private zone with no resolvers, lists nothing);
+   * the load balancers the records alias last, once the records are known good.
+   */
   async inspect(signal?: AbortSignal): Promise<Inspection<DnsNative>> {
     const zone = await this.route53.zone(signal)
     checkZone(zone, this.settings)
-    return inspectionOf(zone, await this.route53.recordsAtName(signal), this.settings)
+    const inspection = inspectionOf(zone, await this.route53.recordsAtName(signal), this.settings)
+    const aliased = await loadBalancersOfAliases(this.elbv2, aliasTargets(inspection.sides), signal)
+    return withLoadBalancers(inspection, aliased)
   }
 
   async read(signal?: AbortSignal): Promise<DnsState> {
@@ -169,5 +184,11 @@ export const dns: BackendDefinition<DnsSettings> = {
   readInputs: readDnsSettings,
   inputs: DNS_INPUTS,
   create: (settings, deps) =>
-    new DnsBackend(settings, deps.clients.get(Route53Client), deps.clock, deps.logger)
+    new DnsBackend(
+      settings,
+      deps.clients.get(Route53Client),
+      deps.clients.get(ElasticLoadBalancingV2Client),
+      deps.clock,
+      deps.logger
+    )
 }

@@ -33,12 +33,25 @@ export interface RecordRef {
   /** Plain values (A/AAAA addresses, CNAME targets); empty for an alias. */
   values: string[]
   aliasTarget?: { dnsName: string; hostedZoneId: string }
+  /** How long resolvers may cache its answer: its TTL, or its target's for an alias (ELB: 60). */
+  ttlSeconds?: number
+}
+
+/** A load balancer and its ALB metrics by the `LoadBalancer` dimension alone. */
+export interface LoadBalancerRef {
+  arn: string
+  metrics: MetricScope[]
 }
 
 export interface Side {
   targetGroups: TargetGroupRef[]
   records: RecordRef[]
   autoScalingGroups: string[]
+  /**
+   * The load balancers that carry this side's traffic and no other's (mode dns: the ALB a
+   * record aliases), so their own RequestCount is the side's; absent or empty when none is known.
+   */
+  loadBalancers?: LoadBalancerRef[]
 }
 
 export interface Sides {
@@ -47,7 +60,7 @@ export interface Sides {
   /** The authoritative name servers of the zone(s) the records live in (mode dns). */
   nameServers: string[]
   /** Load balancers whose own 5XX (no healthy target) concern this run. */
-  loadBalancers: { arn: string; metrics: MetricScope[] }[]
+  loadBalancers: LoadBalancerRef[]
 }
 
 export function emptySide(): Side {

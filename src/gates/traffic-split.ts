@@ -21,6 +21,7 @@ import {
 } from './alb-metrics.js'
 import type { GateObservation } from '../record.js'
 import type { Gate, GateContext, GateDefinition, GateDeps, GateResult } from './gate.js'
+import { createDnsSplit } from './traffic-split-dns.js'
 import { checkTimeoutFor, worstOf } from './verdicts.js'
 
 export interface TrafficSplitSettings {
@@ -55,10 +56,19 @@ export const trafficSplit: GateDefinition<TrafficSplitSettings> = {
   create(settings, deps) {
     const split = splitScopes(deps.sides)
     const loadBalancers = deps.sides.loadBalancers.filter((lb) => lb.metrics.length > 0)
+    if (deps.mode === 'dns') {
+      // Mode dns splits between load balancers, not target groups: traffic-split-dns.ts.
+      const elb5xx =
+        loadBalancers.length > 0
+          ? new TrafficSplitGate(settings, deps, undefined, loadBalancers)
+          : undefined
+      const options = { alpha: SPLIT_ALPHA, margin: SPLIT_MARGIN, minRequests: SPLIT_MIN_REQUESTS }
+      return createDnsSplit(settings, deps, elb5xx, options)
+    }
     if (!split && loadBalancers.length === 0) {
       deps.logger.info(
         'traffic-split does not apply: neither side has its own ALB target group metrics and no ' +
-          'Application Load Balancer carries the traffic (mode dns reads no load balancer yet)'
+          'Application Load Balancer carries the traffic'
       )
       return undefined
     }

@@ -137,26 +137,30 @@ describe('inspect: what it hands the runner and the gates', () => {
       blue: {
         targetGroups: [],
         autoScalingGroups: [],
+        loadBalancers: [],
         records: [
           {
             hostedZoneId: ZONE,
             name: 'www.example.com',
             type: 'A',
             setIdentifier: 'blue',
-            values: ['192.0.2.10']
+            values: ['192.0.2.10'],
+            ttlSeconds: 60
           }
         ]
       },
       green: {
         targetGroups: [],
         autoScalingGroups: [],
+        loadBalancers: [],
         records: [
           {
             hostedZoneId: ZONE,
             name: 'www.example.com',
             type: 'A',
             setIdentifier: 'green',
-            values: ['198.51.100.20']
+            values: ['198.51.100.20'],
+            ttlSeconds: 60
           }
         ]
       },
@@ -191,7 +195,9 @@ describe('inspect: what it hands the runner and the gates', () => {
         aliasTarget: {
           dnsName: 'dualstack.green-1.eu-west-1.elb.amazonaws.com',
           hostedZoneId: 'Z32O12XQLNTSW2'
-        }
+        },
+        // Route 53 answers an alias with its target's TTL: 60 s for a load balancer.
+        ttlSeconds: 60
       }
     ])
   })

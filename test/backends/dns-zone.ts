@@ -9,6 +9,10 @@ import {
   type ResourceRecordSet,
   Route53Client
 } from '@aws-sdk/client-route-53'
+import {
+  DescribeLoadBalancersCommand,
+  ElasticLoadBalancingV2Client
+} from '@aws-sdk/client-elastic-load-balancing-v2'
 import { mockClient } from 'aws-sdk-client-mock'
 import { createClients } from '../../src/aws/clients.js'
 import type { Phase } from '../../src/backends/backend.js'
@@ -24,6 +28,8 @@ import { FakeClock } from '../helpers/fake-clock.js'
 export const ZONE = 'Z0123456789ABCDEFGHIJ'
 export const NAME = 'www.example.com.'
 export const route53 = mockClient(Route53Client)
+/** Only aliases to ELB names make it called; by default the region has no load balancer. */
+export const elbv2 = mockClient(ElasticLoadBalancingV2Client)
 
 /** Key order does not matter to Route 53's comparison of a DELETE with the live record. */
 function stable(value: unknown): string {
@@ -163,13 +169,17 @@ export const SETTINGS: DnsSettings = {
 
 export function setup(records: ResourceRecordSet[], settings: Partial<DnsSettings> = {}) {
   route53.reset()
+  elbv2.reset()
+  elbv2.on(DescribeLoadBalancersCommand).resolves({ LoadBalancers: [] })
   const zone = new FakeZone()
   zone.records = records
   const clock = new FakeClock()
   const logger = new MemoryLogger()
+  const clients = createClients('us-east-1')
   const backend = new DnsBackend(
     { ...SETTINGS, ...settings },
-    createClients('us-east-1').get(Route53Client),
+    clients.get(Route53Client),
+    clients.get(ElasticLoadBalancingV2Client),
     clock,
     logger
   )

@@ -31,9 +31,11 @@ export const CreateLoadBalancer: Operation = (input, { model }) => {
   if (existing) return { LoadBalancers: [renderLoadBalancer(existing, model.region)] }
   const { arn, resourceId } = model.newLoadBalancerArn(name)
   const digits = String(Math.floor(Math.random() * 1e10)).padStart(10, '0')
+  model.created += 1
   const lb: LoadBalancer = {
     arn,
     name,
+    address: `127.0.${1 + Math.floor((model.created - 1) / 254)}.${1 + ((model.created - 1) % 254)}`,
     resourceId,
     dnsName: `${scheme === 'internal' ? 'internal-' : ''}${name}-${digits}.${model.region}.elb.amazonaws.com`,
     createdAt: new Date(),
