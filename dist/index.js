@@ -27290,10 +27290,30 @@ class ElbTagLease {
             Key: TAG_PREFIX + key,
             Value: tagValue(value)
         }));
-        await awsCall('AddTags', this.resource, () => this.elb.send(new AddTagsCommand({ ResourceArns: [this.resource], Tags }), {
-            abortSignal: signal
-        }), signal);
+        try {
+            await awsCall('AddTags', this.resource, () => this.elb.send(new AddTagsCommand({ ResourceArns: [this.resource], Tags }), {
+                abortSignal: signal
+            }), signal);
+        }
+        catch (error) {
+            throw tagLimitExplained(error);
+        }
     }
+}
+/** ELB's quota of tags a resource (TooManyTagsException beyond it). */
+const ELB_TAG_LIMIT = 50;
+/** Tags the lease may hold at once: holder, id, start, expiry, and the last run's three. */
+const LEASE_TAGS = 7;
+/** A full tag quota says only "limit on the number of tags": say what the lease needs. */
+function tagLimitExplained(error) {
+    if (!(error instanceof AwsCallError))
+        return error;
+    if (error.cause?.name !== 'TooManyTagsException')
+        return error;
+    error.message +=
+        `. Taking the run's lease needs up to ${LEASE_TAGS} tags named ${TAG_PREFIX}* on this ` +
+            `resource and ELB allows ${ELB_TAG_LIMIT} a resource: remove some of its other tags`;
+    return error;
 }
 /**
  * ELB accepts tag values of at most 256 letters, digits, spaces and `_.:/=+-@`; a run URL

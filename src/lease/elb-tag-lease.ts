@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2'
 import type { Phase } from '../backends/backend.js'
 import { awsCall } from '../aws/call.js'
+import { AwsCallError } from '../errors.js'
 import type { Clock } from '../clock.js'
 import type { Logger } from '../logger.js'
 import {
@@ -125,16 +126,35 @@ export class ElbTagLease implements Lease {
       Key: TAG_PREFIX + key,
       Value: tagValue(value)
     }))
-    await awsCall(
-      'AddTags',
-      this.resource,
-      () =>
-        this.elb.send(new AddTagsCommand({ ResourceArns: [this.resource], Tags }), {
-          abortSignal: signal
-        }),
-      signal
-    )
+    try {
+      await awsCall(
+        'AddTags',
+        this.resource,
+        () =>
+          this.elb.send(new AddTagsCommand({ ResourceArns: [this.resource], Tags }), {
+            abortSignal: signal
+          }),
+        signal
+      )
+    } catch (error) {
+      throw tagLimitExplained(error)
+    }
   }
+}
+
+/** ELB's quota of tags a resource (TooManyTagsException beyond it). */
+const ELB_TAG_LIMIT = 50
+/** Tags the lease may hold at once: holder, id, start, expiry, and the last run's three. */
+const LEASE_TAGS = 7
+
+/** A full tag quota says only "limit on the number of tags": say what the lease needs. */
+function tagLimitExplained(error: unknown): unknown {
+  if (!(error instanceof AwsCallError)) return error
+  if ((error.cause as { name?: string } | undefined)?.name !== 'TooManyTagsException') return error
+  error.message +=
+    `. Taking the run's lease needs up to ${LEASE_TAGS} tags named ${TAG_PREFIX}* on this ` +
+    `resource and ELB allows ${ELB_TAG_LIMIT} a resource: remove some of its other tags`
+  return error
 }
 
 /**

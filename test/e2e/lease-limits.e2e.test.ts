@@ -89,6 +89,9 @@ describe('the lease on a listener at the tag limit', () => {
     expect(record.failure).toContain(scenario.listenerArn)
     expect(record.failure).toContain('TooManyTags')
     expect(record.failure).toMatch(/limit on the number of tags/)
+    expect(record.failure).toContain(
+      "Taking the run's lease needs up to 7 tags named traffic-shift:*"
+    )
     expect(record.steps).toEqual([])
     expect(record.events.map((event) => event.kind)).not.toContain('shift')
     // Not one traffic write: the run's calls hold no ModifyListener, the listener is as it was.

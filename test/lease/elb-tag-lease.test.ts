@@ -79,6 +79,18 @@ beforeEach(() => {
 })
 
 describe('ElbTagLease', () => {
+  it('says what the lease needs when the resource has no tags to spare', async () => {
+    elb.on(AddTagsCommand).rejects(
+      Object.assign(new Error("You've reached the limit on the number of tags for this resource"), {
+        name: 'TooManyTagsException'
+      })
+    )
+    const { lease } = setup()
+    await expect(lease.acquire()).rejects.toThrow(
+      /limit on the number of tags.*Taking the run's lease needs up to 7 tags named traffic-shift:\* on this resource and ELB allows 50/
+    )
+  })
+
   it('takes a free lease naming the run, reads it back, renews it and releases it', async () => {
     const { lease, clock } = setup()
     const now = clock.now()
