@@ -27148,10 +27148,18 @@ class LeaseLostError extends OutOfBandChangeError {
     }
 }
 /** Decides whether `found` may be taken now; throws LeaseHeldError when it may not. */
-function takeable(resource, found, now, breakLease) {
+function takeable(resource, found, now, breakLease, me) {
     const holder = found.holder;
     if (!holder)
         return { taking: 'free' };
+    if (me && isEarlierAttempt(holder.runUrl, me.runUrl)) {
+        return {
+            taking: 'earlier-attempt',
+            warning: `Taking over the lease on ${resource} of ${holder.runUrl}, an earlier attempt of this ` +
+                'workflow run (GitHub re-runs a run only once it has completed, so that attempt is over); ' +
+                'this run starts from the live state it inspected.'
+        };
+    }
     if (holder.expiresAt <= now) {
         return {
             taking: 'expired',
@@ -27169,10 +27177,23 @@ function takeable(resource, found, now, breakLease) {
     }
     throw new LeaseHeldError(resource, holder);
 }
+/**
+ * Whether `held` names an earlier attempt of the run `mine` names (…/runs/ID/attempts/N): a
+ * re-run of a killed run may take its lease at once instead of waiting for it to expire. Compared
+ * as the stores spell URLs (ELB tags respell some characters as `_`).
+ */
+function isEarlierAttempt(held, mine) {
+    const attempt = (url) => /^(.*\/runs\/\d+)\/attempts\/(\d+)$/.exec(url);
+    const [a, b] = [attempt(spelled(held)), attempt(spelled(mine))];
+    return a !== null && b !== null && a[1] === b[1] && Number(a[2]) < Number(b[2]);
+}
+function spelled(url) {
+    return url.replace(/[^A-Za-z0-9/.:@=+-]/g, '_');
+}
 /** What a dry run says about `found`: nothing for a free lease. */
-function peekNote(resource, found, now, breakLease) {
+function peekNote(resource, found, now, breakLease, me) {
     try {
-        const { warning } = takeable(resource, found, now, breakLease);
+        const { warning } = takeable(resource, found, now, breakLease, me);
         return warning && `A run now: ${warning}`;
     }
     catch (error) {
@@ -27228,13 +27249,13 @@ class ElbTagLease {
     }
     async peek(signal) {
         const { clock, breakLease } = this.options;
-        return peekNote(this.resource, await this.read(signal), clock.now(), breakLease);
+        return peekNote(this.resource, await this.read(signal), clock.now(), breakLease, this.options.me);
     }
     async acquire(signal) {
         const { me, clock, durationMs, breakLease } = this.options;
         const found = await this.read(signal);
         const now = clock.now();
-        const { warning } = takeable(this.resource, found, now, breakLease);
+        const { warning } = takeable(this.resource, found, now, breakLease, me);
         const holder = { ...me, startedAt: now, expiresAt: now + durationMs };
         await this.write({ holder }, signal);
         // From here release() removes it, should the run end (cancelled) before the read-back.
@@ -27372,7 +27393,7 @@ class Route53TxtLease {
     }
     async peek(signal) {
         const { clock, breakLease } = this.options;
-        return peekNote(this.resource, fieldsOf(await this.read(signal)), clock.now(), breakLease);
+        return peekNote(this.resource, fieldsOf(await this.read(signal)), clock.now(), breakLease, this.options.me);
     }
     async acquire(signal) {
         const { me, clock, durationMs, breakLease } = this.options;
@@ -27387,7 +27408,7 @@ class Route53TxtLease {
                 return warning ? [warning] : [];
             }
             const now = clock.now();
-            ({ warning } = takeable(this.resource, found, now, breakLease));
+            ({ warning } = takeable(this.resource, found, now, breakLease, me));
             const holder = { ...me, startedAt: now, expiresAt: now + durationMs };
             const next = this.txtOf({ holder, last: found.last });
             if (await this.submit(swap(live, next), 'take the lease', signal)) {

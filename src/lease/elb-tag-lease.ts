@@ -53,14 +53,20 @@ export class ElbTagLease implements Lease {
 
   async peek(signal?: AbortSignal): Promise<string | undefined> {
     const { clock, breakLease } = this.options
-    return peekNote(this.resource, await this.read(signal), clock.now(), breakLease)
+    return peekNote(
+      this.resource,
+      await this.read(signal),
+      clock.now(),
+      breakLease,
+      this.options.me
+    )
   }
 
   async acquire(signal?: AbortSignal): Promise<string[]> {
     const { me, clock, durationMs, breakLease } = this.options
     const found = await this.read(signal)
     const now = clock.now()
-    const { warning } = takeable(this.resource, found, now, breakLease)
+    const { warning } = takeable(this.resource, found, now, breakLease, me)
     const holder = { ...me, startedAt: now, expiresAt: now + durationMs }
     await this.write({ holder }, signal)
     // From here release() removes it, should the run end (cancelled) before the read-back.

@@ -121,17 +121,27 @@ export class LeaseLostError extends OutOfBandChangeError {
 }
 
 /** How acquire() may take what it found: free, after an expiry, or broken on purpose. */
-export type Taking = 'free' | 'expired' | 'broken'
+export type Taking = 'free' | 'expired' | 'earlier-attempt' | 'broken'
 
 /** Decides whether `found` may be taken now; throws LeaseHeldError when it may not. */
 export function takeable(
   resource: string,
   found: LeaseFields,
   now: number,
-  breakLease: boolean
+  breakLease: boolean,
+  me?: RunIdentity
 ): { taking: Taking; warning?: string } {
   const holder = found.holder
   if (!holder) return { taking: 'free' }
+  if (me && isEarlierAttempt(holder.runUrl, me.runUrl)) {
+    return {
+      taking: 'earlier-attempt',
+      warning:
+        `Taking over the lease on ${resource} of ${holder.runUrl}, an earlier attempt of this ` +
+        'workflow run (GitHub re-runs a run only once it has completed, so that attempt is over); ' +
+        'this run starts from the live state it inspected.'
+    }
+  }
   if (holder.expiresAt <= now) {
     return {
       taking: 'expired',
@@ -152,15 +162,31 @@ export function takeable(
   throw new LeaseHeldError(resource, holder)
 }
 
+/**
+ * Whether `held` names an earlier attempt of the run `mine` names (…/runs/ID/attempts/N): a
+ * re-run of a killed run may take its lease at once instead of waiting for it to expire. Compared
+ * as the stores spell URLs (ELB tags respell some characters as `_`).
+ */
+export function isEarlierAttempt(held: string, mine: string): boolean {
+  const attempt = (url: string) => /^(.*\/runs\/\d+)\/attempts\/(\d+)$/.exec(url)
+  const [a, b] = [attempt(spelled(held)), attempt(spelled(mine))]
+  return a !== null && b !== null && a[1] === b[1] && Number(a[2]) < Number(b[2])
+}
+
+function spelled(url: string): string {
+  return url.replace(/[^A-Za-z0-9/.:@=+-]/g, '_')
+}
+
 /** What a dry run says about `found`: nothing for a free lease. */
 export function peekNote(
   resource: string,
   found: LeaseFields,
   now: number,
-  breakLease: boolean
+  breakLease: boolean,
+  me?: RunIdentity
 ): string | undefined {
   try {
-    const { warning } = takeable(resource, found, now, breakLease)
+    const { warning } = takeable(resource, found, now, breakLease, me)
     return warning && `A run now: ${warning}`
   } catch (error) {
     if (!(error instanceof LeaseHeldError)) throw error

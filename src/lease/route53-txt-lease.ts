@@ -52,7 +52,13 @@ export class Route53TxtLease implements Lease {
 
   async peek(signal?: AbortSignal): Promise<string | undefined> {
     const { clock, breakLease } = this.options
-    return peekNote(this.resource, fieldsOf(await this.read(signal)), clock.now(), breakLease)
+    return peekNote(
+      this.resource,
+      fieldsOf(await this.read(signal)),
+      clock.now(),
+      breakLease,
+      this.options.me
+    )
   }
 
   async acquire(signal?: AbortSignal): Promise<string[]> {
@@ -68,7 +74,7 @@ export class Route53TxtLease implements Lease {
         return warning ? [warning] : []
       }
       const now = clock.now()
-      ;({ warning } = takeable(this.resource, found, now, breakLease))
+      ;({ warning } = takeable(this.resource, found, now, breakLease, me))
       const holder = { ...me, startedAt: now, expiresAt: now + durationMs }
       const next = this.txtOf({ holder, last: found.last })
       if (await this.submit(swap(live, next), 'take the lease', signal)) {

@@ -6,6 +6,7 @@ import { leaseFor, readLeaseInputs } from '../../src/lease/index.js'
 import {
   decodeFields,
   encodeFields,
+  isEarlierAttempt,
   LEASE_MARGIN_MS,
   leaseDurationMs,
   takeable
@@ -57,6 +58,58 @@ describe('the lease model', () => {
       `Another run holds the lease on L: ${holder.runUrl}, until 2026-01-01T00:20:00.000Z`
     )
     expect(takeable('L', { holder }, holder.expiresAt - 1, true).taking).toBe('broken')
+  })
+
+  it("takes a live lease of an earlier attempt of the same run at once (a killed run's re-run)", () => {
+    const rerun = { runUrl: 'https://github.com/o/r/actions/runs/1/attempts/2', leaseId: 'new' }
+    const taken = takeable('L', { holder }, holder.expiresAt - 1, false, rerun)
+    expect(taken.taking).toBe('earlier-attempt')
+    expect(taken.warning).toContain('an earlier attempt of this workflow run')
+    // Another run, or the same attempt (a matrix job beside it), is still refused.
+    for (const runUrl of [
+      'https://github.com/o/r/actions/runs/2/attempts/2',
+      'https://github.com/o/r/actions/runs/1/attempts/1'
+    ]) {
+      expect(() =>
+        takeable('L', { holder }, holder.expiresAt - 1, false, { runUrl, leaseId: 'x' })
+      ).toThrow('Another run holds the lease')
+    }
+  })
+
+  it.each([
+    [
+      'https://github.com/o/r/actions/runs/1/attempts/1',
+      'https://github.com/o/r/actions/runs/1/attempts/2',
+      true
+    ],
+    [
+      'https://github.com/o/r/actions/runs/1/attempts/9',
+      'https://github.com/o/r/actions/runs/1/attempts/10',
+      true
+    ],
+    [
+      'https://github.com/o/r/actions/runs/1/attempts/2',
+      'https://github.com/o/r/actions/runs/1/attempts/1',
+      false
+    ],
+    [
+      'https://github.com/o/r/actions/runs/1/attempts/1',
+      'https://github.com/o/x/actions/runs/1/attempts/2',
+      false
+    ],
+    [
+      'https://ghe.example.com/~ops/r/actions/runs/1/attempts/1',
+      'https://ghe.example.com/~ops/r/actions/runs/1/attempts/2',
+      true
+    ],
+    [
+      'https://ghe.example.com/_ops/r/actions/runs/1/attempts/1',
+      'https://ghe.example.com/~ops/r/actions/runs/1/attempts/2',
+      true
+    ],
+    ['local:host:12', 'local:host:13', false]
+  ])('%s is an earlier attempt of %s: %s', (held, mine, expected) => {
+    expect(isEarlierAttempt(held, mine)).toBe(expected)
   })
 
   it('lasts longer than a live run goes between two writes', () => {
