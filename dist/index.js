@@ -26856,6 +26856,9 @@ class ElbTagLease {
         this.resource = resource;
         this.options = options;
     }
+    get identity() {
+        return this.options.me;
+    }
     async peek(signal) {
         const { clock, breakLease } = this.options;
         return peekNote(this.resource, await this.read(signal), clock.now(), breakLease);
@@ -26885,6 +26888,10 @@ class ElbTagLease {
         const holder = { ...found.holder, expiresAt: clock.now() + durationMs };
         await this.write({ holder }, signal);
         return phase;
+    }
+    async resume(signal) {
+        requireOurs(this.resource, await this.read(signal), this.options.me);
+        this.taken = true;
     }
     async release(outcome) {
         if (!this.taken)
@@ -26980,6 +26987,9 @@ class Route53TxtLease {
         this.name = `${LEASE_LABEL}.${recordName.toLowerCase().replace(/\.$/, '')}`;
         this.resource = `${this.name} TXT in hosted zone ${hostedZoneId}`;
     }
+    get identity() {
+        return this.options.me;
+    }
     async peek(signal) {
         const { clock, breakLease } = this.options;
         return peekNote(this.resource, fieldsOf(await this.read(signal)), clock.now(), breakLease);
@@ -27020,6 +27030,10 @@ class Route53TxtLease {
             return phase;
         }
         return { ...phase, calls };
+    }
+    async resume(signal) {
+        requireOurs(this.resource, fieldsOf(await this.read(signal)), this.options.me);
+        this.taken = true;
     }
     async release(outcome) {
         if (!this.taken)
@@ -31596,9 +31610,12 @@ async function peekLease(state) {
     state.log.warning(note);
     state.record.warnings = [...(state.record.warnings ?? []), note];
 }
-/** At the end, whatever the outcome: a failed release is warned about, never the run's verdict. */
+/**
+ * At the end, whatever the outcome: a failed release is warned about, never the run's verdict.
+ * A rollback handed to the post step keeps the lease: the post step writes under it.
+ */
 async function releaseLease(state) {
-    if (!state.lease)
+    if (!state.lease || state.handedOff)
         return;
     try {
         await state.lease.release({
@@ -31618,6 +31635,7 @@ function saveRun(state, runUrl) {
         mode: backend.mode,
         target: backend.target,
         runUrl,
+        lease: state.lease?.identity,
         start: toSaved(start),
         towardBlue: state.towardBlue
     });

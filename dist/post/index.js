@@ -9,16 +9,16 @@ import 'events';
 import 'child_process';
 import 'assert';
 import 'timers';
+import { createHash, getRandomValues, createHmac, randomUUID, randomInt, createPrivateKey, createPublicKey, sign } from 'node:crypto';
+import { homedir, platform, release, hostname } from 'node:os';
 import { isIPv4, isIPv6, isIP } from 'node:net';
-import { createHash, getRandomValues, createHmac, randomInt, createPrivateKey, createPublicKey, sign } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import { createSocket } from 'node:dgram';
 import require$$0 from 'buffer';
 import require$$2, { request as request$1 } from 'node:http';
 import node_https, { request } from 'node:https';
-import { homedir, platform, release } from 'node:os';
 import * as zlib from 'node:zlib';
-import { Readable, Writable } from 'node:stream';
+import { Writable, Readable } from 'node:stream';
 import fs$1, { readFile as readFile$1 } from 'node:fs/promises';
 import { ReadStream, lstatSync, fstatSync, promises as promises$1, readFileSync as readFileSync$1 } from 'node:fs';
 import { exec } from 'node:child_process';
@@ -996,349 +996,175 @@ const systemClock = {
     })
 };
 
-/**
- * The share of traffic green carries, in tenths of a percent (0..1000). Blue carries the rest, so a
- * split where no side takes traffic cannot be built.
- */
-class Split {
-    permille;
-    constructor(permille) {
-        this.permille = permille;
-    }
-    static BLUE = new Split(0);
-    static GREEN = new Split(1000);
-    /** From a percent with at most one decimal (ALB weights give 0.1 % steps). */
-    static ofPercent(percent) {
-        if (!Number.isFinite(percent) || percent < 0 || percent > 100) {
-            throw new RangeError(`A split is a percent from 0 to 100, got ${percent}`);
+const state$1 = {
+    warningEmitted: false,
+};
+const emitWarningIfUnsupportedVersion$1 = (version) => {
+    if (version && !state$1.warningEmitted) {
+        if (process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED === "true") {
+            state$1.warningEmitted = true;
+            return;
         }
-        const permille = Math.round(percent * 10);
-        if (Math.abs(permille - percent * 10) > 1e-6) {
-            throw new RangeError(`A split has at most one decimal, got ${percent}`);
+        const userMajorVersion = parseInt(version.substring(1, version.indexOf(".")));
+        const vv = 22;
+        if (userMajorVersion < vv) {
+            state$1.warningEmitted = true;
+            process.emitWarning(`NodeVersionSupportWarning: The AWS SDK for JavaScript (v3)
+versions published after the first week of January 2027
+will require node >=${vv}. You are running node ${version}.
+
+To continue receiving updates to AWS services, bug fixes,
+and security updates please upgrade to node >=${vv}.
+
+More information can be found at: https://a.co/c895JFp`);
         }
-        return new Split(permille);
     }
-    /** From native weights: green's share of the pair, rounded to the nearest 0.1 %. */
-    static ofWeights(blue, green) {
-        if (!(blue >= 0 && green >= 0) || blue + green === 0) {
-            throw new RangeError(`Weights blue=${blue} green=${green} send traffic nowhere`);
-        }
-        return new Split(Math.round((green * 1000) / (blue + green)));
+};
+
+function setCredentialFeature(credentials, feature, value) {
+    if (!credentials.$source) {
+        credentials.$source = {};
     }
-    get percent() {
-        return this.permille / 10;
-    }
-    get bluePercent() {
-        return (1000 - this.permille) / 10;
-    }
-    equals(other) {
-        return this.permille === other.permille;
-    }
-    toString() {
-        return `${this.percent}% green`;
-    }
-}
-/** Parses a user-facing percent ("10", "12.5") strictly: no defaults for bad input. */
-function parsePercent(input, raw) {
-    const accepted = 'a number from 0 to 100 with at most one decimal (e.g. 10 or 12.5)';
-    const text = raw.trim().replace(/%$/, '');
-    if (!/^\d{1,3}(\.\d)?$/.test(text))
-        throw new InputError(input, raw, accepted);
-    const value = Number(text);
-    if (value > 100)
-        throw new InputError(input, raw, accepted);
-    return Split.ofPercent(value);
+    credentials.$source[feature] = value;
+    return credentials;
 }
 
-const isStreamingPayload = (request) => request?.body instanceof Readable ||
-    (typeof ReadableStream !== "undefined" && request?.body instanceof ReadableStream);
+function setFeature$1(context, feature, value) {
+    if (!context.__aws_sdk_context) {
+        context.__aws_sdk_context = {
+            features: {},
+        };
+    }
+    else if (!context.__aws_sdk_context.features) {
+        context.__aws_sdk_context.features = {};
+    }
+    context.__aws_sdk_context.features[feature] = value;
+}
 
-const getAllAliases = (name, aliases) => {
-    const _aliases = [];
-    if (name) {
-        _aliases.push(name);
+const isDefaultSocketTimeoutEnabled = () => typeof process === "object" && process?.env?.AWS_ENABLE_DEFAULT_SOCKET_TIMEOUT_2026 === "true";
+const getDefaultSocketTimeout = (requestHandler, timeoutMs) => {
+    if (!isDefaultSocketTimeoutEnabled()) {
+        return undefined;
     }
-    if (aliases) {
-        for (const alias of aliases) {
-            _aliases.push(alias);
+    if (typeof requestHandler?.handle === "function") {
+        return undefined;
+    }
+    return timeoutMs;
+};
+
+const isArrayBuffer = (arg) => (typeof ArrayBuffer === "function" && arg instanceof ArrayBuffer) ||
+    Object.prototype.toString.call(arg) === "[object ArrayBuffer]";
+
+const fromArrayBuffer = (input, offset = 0, length = input.byteLength - offset) => {
+    if (!isArrayBuffer(input)) {
+        throw new TypeError(`The "input" argument must be ArrayBuffer. Received type ${typeof input} (${input})`);
+    }
+    return Buffer.from(input, offset, length);
+};
+const fromString = (input, encoding) => {
+    if (typeof input !== "string") {
+        throw new TypeError(`The "input" argument must be of type string. Received type ${typeof input} (${input})`);
+    }
+    return encoding ? Buffer.from(input, encoding) : Buffer.from(input);
+};
+
+const BASE64_REGEX = /^[A-Za-z0-9+/]*={0,2}$/;
+const fromBase64 = (input) => {
+    if ((input.length * 3) % 4 !== 0) {
+        throw new TypeError(`Incorrect padding on base64 string.`);
+    }
+    if (!BASE64_REGEX.exec(input)) {
+        throw new TypeError(`Invalid base64 string.`);
+    }
+    const buffer = fromString(input, "base64");
+    return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+};
+
+const fromUtf8$1 = (input) => {
+    const buf = fromString(input, "utf8");
+    return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength / Uint8Array.BYTES_PER_ELEMENT);
+};
+
+const toBase64$1 = (_input) => {
+    let input;
+    if (typeof _input === "string") {
+        input = fromUtf8$1(_input);
+    }
+    else {
+        input = _input;
+    }
+    if (typeof input !== "object" || typeof input.byteOffset !== "number" || typeof input.byteLength !== "number") {
+        throw new Error("@smithy/util-base64: toBase64 encoder function only accepts string | Uint8Array.");
+    }
+    return fromArrayBuffer(input.buffer, input.byteOffset, input.byteLength).toString("base64");
+};
+
+function bindUint8ArrayBlobAdapter(toUtf8, fromUtf8, toBase64, fromBase64) {
+    return class Uint8ArrayBlobAdapter extends Uint8Array {
+        static fromString(source, encoding = "utf-8") {
+            if (typeof source === "string") {
+                if (encoding === "base64") {
+                    return Uint8ArrayBlobAdapter.mutate(fromBase64(source));
+                }
+                return Uint8ArrayBlobAdapter.mutate(fromUtf8(source));
+            }
+            throw new Error(`Unsupported conversion from ${typeof source} to Uint8ArrayBlobAdapter.`);
         }
+        static mutate(source) {
+            Object.setPrototypeOf(source, Uint8ArrayBlobAdapter.prototype);
+            return source;
+        }
+        transformToString(encoding = "utf-8") {
+            if (encoding === "base64") {
+                return toBase64(this);
+            }
+            return toUtf8(this);
+        }
+    };
+}
+
+const toUtf8$1 = (input) => {
+    if (typeof input === "string") {
+        return input;
     }
-    return _aliases;
+    if (typeof input !== "object" || typeof input.byteOffset !== "number" || typeof input.byteLength !== "number") {
+        throw new Error("@smithy/util-utf8: toUtf8 encoder function only accepts string | Uint8Array.");
+    }
+    return fromArrayBuffer(input.buffer, input.byteOffset, input.byteLength).toString("utf8");
 };
-const getMiddlewareNameWithAliases = (name, aliases) => {
-    return `${name || "anonymous"}${aliases && aliases.length > 0 ? ` (a.k.a. ${aliases.join(",")})` : ""}`;
-};
-const constructStack = () => {
-    let absoluteEntries = [];
-    let relativeEntries = [];
-    let identifyOnResolve = false;
-    const entriesNameSet = new Set();
-    const sort = (entries) => entries.sort((a, b) => stepWeights[b.step] - stepWeights[a.step] ||
-        priorityWeights[b.priority || "normal"] - priorityWeights[a.priority || "normal"]);
-    const removeByName = (toRemove) => {
-        let isRemoved = false;
-        const filterCb = (entry) => {
-            const aliases = getAllAliases(entry.name, entry.aliases);
-            if (aliases.includes(toRemove)) {
-                isRemoved = true;
-                for (const alias of aliases) {
-                    entriesNameSet.delete(alias);
-                }
-                return false;
-            }
-            return true;
-        };
-        absoluteEntries = absoluteEntries.filter(filterCb);
-        relativeEntries = relativeEntries.filter(filterCb);
-        return isRemoved;
+
+const decimalToHex = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+function bindV4(getRandomValues) {
+    if (typeof crypto !== "undefined" && typeof crypto.randomUUID === "function") {
+        return () => crypto.randomUUID();
+    }
+    return () => {
+        const rnds = new Uint8Array(16);
+        getRandomValues(rnds);
+        rnds[6] = (rnds[6] & 0x0f) | 0x40;
+        rnds[8] = (rnds[8] & 0x3f) | 0x80;
+        return (decimalToHex[rnds[0]] +
+            decimalToHex[rnds[1]] +
+            decimalToHex[rnds[2]] +
+            decimalToHex[rnds[3]] +
+            "-" +
+            decimalToHex[rnds[4]] +
+            decimalToHex[rnds[5]] +
+            "-" +
+            decimalToHex[rnds[6]] +
+            decimalToHex[rnds[7]] +
+            "-" +
+            decimalToHex[rnds[8]] +
+            decimalToHex[rnds[9]] +
+            "-" +
+            decimalToHex[rnds[10]] +
+            decimalToHex[rnds[11]] +
+            decimalToHex[rnds[12]] +
+            decimalToHex[rnds[13]] +
+            decimalToHex[rnds[14]] +
+            decimalToHex[rnds[15]]);
     };
-    const removeByReference = (toRemove) => {
-        let isRemoved = false;
-        const filterCb = (entry) => {
-            if (entry.middleware === toRemove) {
-                isRemoved = true;
-                for (const alias of getAllAliases(entry.name, entry.aliases)) {
-                    entriesNameSet.delete(alias);
-                }
-                return false;
-            }
-            return true;
-        };
-        absoluteEntries = absoluteEntries.filter(filterCb);
-        relativeEntries = relativeEntries.filter(filterCb);
-        return isRemoved;
-    };
-    const cloneTo = (toStack) => {
-        absoluteEntries.forEach((entry) => {
-            toStack.add(entry.middleware, { ...entry });
-        });
-        relativeEntries.forEach((entry) => {
-            toStack.addRelativeTo(entry.middleware, { ...entry });
-        });
-        toStack.identifyOnResolve?.(stack.identifyOnResolve());
-        return toStack;
-    };
-    const expandRelativeMiddlewareList = (from) => {
-        const expandedMiddlewareList = [];
-        from.before.forEach((entry) => {
-            if (entry.before.length === 0 && entry.after.length === 0) {
-                expandedMiddlewareList.push(entry);
-            }
-            else {
-                expandedMiddlewareList.push(...expandRelativeMiddlewareList(entry));
-            }
-        });
-        expandedMiddlewareList.push(from);
-        from.after.reverse().forEach((entry) => {
-            if (entry.before.length === 0 && entry.after.length === 0) {
-                expandedMiddlewareList.push(entry);
-            }
-            else {
-                expandedMiddlewareList.push(...expandRelativeMiddlewareList(entry));
-            }
-        });
-        return expandedMiddlewareList;
-    };
-    const getMiddlewareList = (debug = false) => {
-        const normalizedAbsoluteEntries = [];
-        const normalizedRelativeEntries = [];
-        const normalizedEntriesNameMap = {};
-        absoluteEntries.forEach((entry) => {
-            const normalizedEntry = {
-                ...entry,
-                before: [],
-                after: [],
-            };
-            for (const alias of getAllAliases(normalizedEntry.name, normalizedEntry.aliases)) {
-                normalizedEntriesNameMap[alias] = normalizedEntry;
-            }
-            normalizedAbsoluteEntries.push(normalizedEntry);
-        });
-        relativeEntries.forEach((entry) => {
-            const normalizedEntry = {
-                ...entry,
-                before: [],
-                after: [],
-            };
-            for (const alias of getAllAliases(normalizedEntry.name, normalizedEntry.aliases)) {
-                normalizedEntriesNameMap[alias] = normalizedEntry;
-            }
-            normalizedRelativeEntries.push(normalizedEntry);
-        });
-        normalizedRelativeEntries.forEach((entry) => {
-            if (entry.toMiddleware) {
-                const toMiddleware = normalizedEntriesNameMap[entry.toMiddleware];
-                if (toMiddleware === undefined) {
-                    if (debug) {
-                        return;
-                    }
-                    throw new Error(`${entry.toMiddleware} is not found when adding ` +
-                        `${getMiddlewareNameWithAliases(entry.name, entry.aliases)} ` +
-                        `middleware ${entry.relation} ${entry.toMiddleware}`);
-                }
-                if (entry.relation === "after") {
-                    toMiddleware.after.push(entry);
-                }
-                if (entry.relation === "before") {
-                    toMiddleware.before.push(entry);
-                }
-            }
-        });
-        const mainChain = sort(normalizedAbsoluteEntries)
-            .map(expandRelativeMiddlewareList)
-            .reduce((wholeList, expandedMiddlewareList) => {
-            wholeList.push(...expandedMiddlewareList);
-            return wholeList;
-        }, []);
-        return mainChain;
-    };
-    const stack = {
-        add: (middleware, options = {}) => {
-            const { name, override, aliases: _aliases } = options;
-            const entry = {
-                step: "initialize",
-                priority: "normal",
-                middleware,
-                ...options,
-            };
-            const aliases = getAllAliases(name, _aliases);
-            if (aliases.length > 0) {
-                if (aliases.some((alias) => entriesNameSet.has(alias))) {
-                    if (!override) {
-                        throw new Error(`Duplicate middleware name '${getMiddlewareNameWithAliases(name, _aliases)}'`);
-                    }
-                    for (const alias of aliases) {
-                        const toOverrideIndex = absoluteEntries.findIndex((entry) => entry.name === alias || entry.aliases?.some((a) => a === alias));
-                        if (toOverrideIndex === -1) {
-                            continue;
-                        }
-                        const toOverride = absoluteEntries[toOverrideIndex];
-                        if (toOverride.step !== entry.step || entry.priority !== toOverride.priority) {
-                            throw new Error(`"${getMiddlewareNameWithAliases(toOverride.name, toOverride.aliases)}" middleware with ` +
-                                `${toOverride.priority} priority in ${toOverride.step} step cannot ` +
-                                `be overridden by "${getMiddlewareNameWithAliases(name, _aliases)}" middleware with ` +
-                                `${entry.priority} priority in ${entry.step} step.`);
-                        }
-                        absoluteEntries.splice(toOverrideIndex, 1);
-                    }
-                }
-                for (const alias of aliases) {
-                    entriesNameSet.add(alias);
-                }
-            }
-            absoluteEntries.push(entry);
-        },
-        addRelativeTo: (middleware, options) => {
-            const { name, override, aliases: _aliases } = options;
-            const entry = {
-                middleware,
-                ...options,
-            };
-            const aliases = getAllAliases(name, _aliases);
-            if (aliases.length > 0) {
-                if (aliases.some((alias) => entriesNameSet.has(alias))) {
-                    if (!override) {
-                        throw new Error(`Duplicate middleware name '${getMiddlewareNameWithAliases(name, _aliases)}'`);
-                    }
-                    for (const alias of aliases) {
-                        const toOverrideIndex = relativeEntries.findIndex((entry) => entry.name === alias || entry.aliases?.some((a) => a === alias));
-                        if (toOverrideIndex === -1) {
-                            continue;
-                        }
-                        const toOverride = relativeEntries[toOverrideIndex];
-                        if (toOverride.toMiddleware !== entry.toMiddleware || toOverride.relation !== entry.relation) {
-                            throw new Error(`"${getMiddlewareNameWithAliases(toOverride.name, toOverride.aliases)}" middleware ` +
-                                `${toOverride.relation} "${toOverride.toMiddleware}" middleware cannot be overridden ` +
-                                `by "${getMiddlewareNameWithAliases(name, _aliases)}" middleware ${entry.relation} ` +
-                                `"${entry.toMiddleware}" middleware.`);
-                        }
-                        relativeEntries.splice(toOverrideIndex, 1);
-                    }
-                }
-                for (const alias of aliases) {
-                    entriesNameSet.add(alias);
-                }
-            }
-            relativeEntries.push(entry);
-        },
-        clone: () => cloneTo(constructStack()),
-        use: (plugin) => {
-            plugin.applyToStack(stack);
-        },
-        remove: (toRemove) => {
-            if (typeof toRemove === "string") {
-                return removeByName(toRemove);
-            }
-            else {
-                return removeByReference(toRemove);
-            }
-        },
-        removeByTag: (toRemove) => {
-            let isRemoved = false;
-            const filterCb = (entry) => {
-                const { tags, name, aliases: _aliases } = entry;
-                if (tags && tags.includes(toRemove)) {
-                    const aliases = getAllAliases(name, _aliases);
-                    for (const alias of aliases) {
-                        entriesNameSet.delete(alias);
-                    }
-                    isRemoved = true;
-                    return false;
-                }
-                return true;
-            };
-            absoluteEntries = absoluteEntries.filter(filterCb);
-            relativeEntries = relativeEntries.filter(filterCb);
-            return isRemoved;
-        },
-        concat: (from) => {
-            const cloned = cloneTo(constructStack());
-            cloned.use(from);
-            cloned.identifyOnResolve(identifyOnResolve || cloned.identifyOnResolve() || (from.identifyOnResolve?.() ?? false));
-            return cloned;
-        },
-        applyToStack: cloneTo,
-        identify: () => {
-            return getMiddlewareList(true).map((mw) => {
-                const step = mw.step ??
-                    mw.relation +
-                        " " +
-                        mw.toMiddleware;
-                return getMiddlewareNameWithAliases(mw.name, mw.aliases) + " - " + step;
-            });
-        },
-        identifyOnResolve(toggle) {
-            if (typeof toggle === "boolean") {
-                identifyOnResolve = toggle;
-            }
-            return identifyOnResolve;
-        },
-        resolve: (handler, context) => {
-            for (const middleware of getMiddlewareList()
-                .map((entry) => entry.middleware)
-                .reverse()) {
-                handler = middleware(handler, context);
-            }
-            if (identifyOnResolve) {
-                console.log(stack.identify());
-            }
-            return handler;
-        },
-    };
-    return stack;
-};
-const stepWeights = {
-    initialize: 5,
-    serialize: 4,
-    build: 3,
-    finalizeRequest: 2,
-    deserialize: 1,
-};
-const priorityWeights = {
-    high: 3,
-    normal: 2,
-    low: 1,
-};
+}
 
 var EndpointURLScheme;
 (function (EndpointURLScheme) {
@@ -1543,1156 +1369,6 @@ const toEndpointV1 = (endpoint) => {
     }
     return parseUrl(endpoint);
 };
-
-class Client {
-    config;
-    middlewareStack = constructStack();
-    initConfig;
-    handlers;
-    constructor(config) {
-        this.config = config;
-        const { protocol, protocolSettings } = config;
-        if (protocolSettings) {
-            if (typeof protocol === "function") {
-                config.protocol = new protocol(protocolSettings);
-            }
-        }
-    }
-    send(command, optionsOrCb, cb) {
-        const options = typeof optionsOrCb !== "function" ? optionsOrCb : undefined;
-        const callback = typeof optionsOrCb === "function" ? optionsOrCb : cb;
-        const useHandlerCache = options === undefined && this.config.cacheMiddleware === true;
-        let handler;
-        if (useHandlerCache) {
-            if (!this.handlers) {
-                this.handlers = new WeakMap();
-            }
-            const handlers = this.handlers;
-            if (handlers.has(command.constructor)) {
-                handler = handlers.get(command.constructor);
-            }
-            else {
-                handler = command.resolveMiddleware(this.middlewareStack, this.config, options);
-                handlers.set(command.constructor, handler);
-            }
-        }
-        else {
-            delete this.handlers;
-            handler = command.resolveMiddleware(this.middlewareStack, this.config, options);
-        }
-        if (callback) {
-            handler(command)
-                .then((result) => callback(null, result.output), (err) => callback(err))
-                .catch(() => { });
-        }
-        else {
-            return handler(command).then((result) => result.output);
-        }
-    }
-    destroy() {
-        this.config?.requestHandler?.destroy?.();
-        delete this.handlers;
-    }
-}
-
-const deref = (schemaRef) => {
-    if (typeof schemaRef === "function") {
-        return schemaRef();
-    }
-    return schemaRef;
-};
-
-const operation = (namespace, name, traits, input, output) => ({
-    name,
-    namespace,
-    traits,
-    input,
-    output,
-});
-
-const schemaDeserializationMiddleware = (config) => (next, context) => async (args) => {
-    const { response } = await next(args);
-    const { operationSchema } = getSmithyContext(context);
-    const [, ns, n, t, i, o] = operationSchema ?? [];
-    try {
-        const parsed = await config.protocol.deserializeResponse(operation(ns, n, t, i, o), {
-            ...config,
-            ...context,
-        }, response);
-        return {
-            response,
-            output: parsed,
-        };
-    }
-    catch (error) {
-        Object.defineProperty(error, "$response", {
-            value: response,
-            enumerable: false,
-            writable: false,
-            configurable: false,
-        });
-        if (!("$metadata" in error)) {
-            const hint = `Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.`;
-            try {
-                error.message += "\n  " + hint;
-            }
-            catch (ignored) {
-                if (!context.logger || context.logger?.constructor?.name === "NoOpLogger") {
-                    console.warn(hint);
-                }
-                else {
-                    context.logger?.warn?.(hint);
-                }
-            }
-            if (typeof error.$responseBodyText !== "undefined") {
-                if (error.$response) {
-                    error.$response.body = error.$responseBodyText;
-                }
-            }
-            try {
-                if (HttpResponse.isInstance(response)) {
-                    const { headers = {}, statusCode } = response;
-                    const headerEntries = Object.entries(headers);
-                    error.$metadata = {
-                        httpStatusCode: statusCode,
-                        requestId: findHeader(/^x-[\w-]+-request-?id$/, headerEntries),
-                        extendedRequestId: findHeader(/^x-[\w-]+-id-2$/, headerEntries),
-                        cfId: findHeader(/^x-[\w-]+-cf-id$/, headerEntries),
-                    };
-                }
-            }
-            catch (ignored) {
-            }
-        }
-        throw error;
-    }
-};
-const findHeader = (pattern, headers) => {
-    return (headers.find(([k]) => {
-        return k.match(pattern);
-    }) || [void 0, void 0])[1];
-};
-
-const schemaSerializationMiddleware = (config) => (next, context) => async (args) => {
-    const { operationSchema } = getSmithyContext(context);
-    const [, ns, n, t, i, o] = operationSchema ?? [];
-    const endpoint = context.endpointV2
-        ? async () => toEndpointV1(context.endpointV2)
-        : config.endpoint;
-    const request = await config.protocol.serializeRequest(operation(ns, n, t, i, o), args.input, {
-        ...config,
-        ...context,
-        endpoint,
-    });
-    return next({
-        ...args,
-        request,
-    });
-};
-
-const deserializerMiddlewareOption = {
-    name: "deserializerMiddleware",
-    step: "deserialize",
-    tags: ["DESERIALIZER"],
-    override: true,
-};
-const serializerMiddlewareOption$1 = {
-    name: "serializerMiddleware",
-    step: "serialize",
-    tags: ["SERIALIZER"],
-    override: true,
-};
-function getSchemaSerdePlugin(config) {
-    return {
-        applyToStack: (commandStack) => {
-            commandStack.add(schemaSerializationMiddleware(config), serializerMiddlewareOption$1);
-            commandStack.add(schemaDeserializationMiddleware(config), deserializerMiddlewareOption);
-            config.protocol.setSerdeContext(config);
-        },
-    };
-}
-
-const traitsCache = [];
-function translateTraits(indicator) {
-    if (typeof indicator === "object") {
-        return indicator;
-    }
-    indicator = indicator | 0;
-    if (traitsCache[indicator]) {
-        return traitsCache[indicator];
-    }
-    const traits = {};
-    let i = 0;
-    for (const trait of [
-        "httpLabel",
-        "idempotent",
-        "idempotencyToken",
-        "sensitive",
-        "httpPayload",
-        "httpResponseCode",
-        "httpQueryParams",
-    ]) {
-        if (((indicator >> i++) & 1) === 1) {
-            traits[trait] = 1;
-        }
-    }
-    return (traitsCache[indicator] = traits);
-}
-
-const anno = {
-    it: Symbol.for("@smithy/nor-struct-it"),
-    ns: Symbol.for("@smithy/ns"),
-};
-const simpleSchemaCacheN = [];
-const simpleSchemaCacheS = {};
-class NormalizedSchema {
-    ref;
-    memberName;
-    static symbol = Symbol.for("@smithy/nor");
-    symbol = NormalizedSchema.symbol;
-    name;
-    schema;
-    _isMemberSchema;
-    traits;
-    memberTraits;
-    normalizedTraits;
-    constructor(ref, memberName) {
-        this.ref = ref;
-        this.memberName = memberName;
-        const traitStack = [];
-        let _ref = ref;
-        let schema = ref;
-        this._isMemberSchema = false;
-        while (isMemberSchema(_ref)) {
-            traitStack.push(_ref[1]);
-            _ref = _ref[0];
-            schema = deref(_ref);
-            this._isMemberSchema = true;
-        }
-        if (traitStack.length > 0) {
-            this.memberTraits = {};
-            for (let i = traitStack.length - 1; i >= 0; --i) {
-                const traitSet = traitStack[i];
-                Object.assign(this.memberTraits, translateTraits(traitSet));
-            }
-        }
-        else {
-            this.memberTraits = 0;
-        }
-        if (schema instanceof NormalizedSchema) {
-            const computedMemberTraits = this.memberTraits;
-            Object.assign(this, schema);
-            this.memberTraits = Object.assign({}, computedMemberTraits, schema.getMemberTraits(), this.getMemberTraits());
-            this.normalizedTraits = void 0;
-            this.memberName = memberName ?? schema.memberName;
-            return;
-        }
-        this.schema = deref(schema);
-        if (isStaticSchema(this.schema)) {
-            this.name = `${this.schema[1]}#${this.schema[2]}`;
-            this.traits = this.schema[3];
-        }
-        else {
-            this.name = this.memberName ?? String(schema);
-            this.traits = 0;
-        }
-        if (this._isMemberSchema && !memberName) {
-            throw new Error(`@smithy/core/schema - NormalizedSchema member init ${this.getName(true)} missing member name.`);
-        }
-    }
-    static [Symbol.hasInstance](lhs) {
-        const isPrototype = this.prototype.isPrototypeOf(lhs);
-        if (!isPrototype && typeof lhs === "object" && lhs !== null) {
-            const ns = lhs;
-            return ns.symbol === this.symbol;
-        }
-        return isPrototype;
-    }
-    static of(ref) {
-        const keyAble = typeof ref === "function" || (typeof ref === "object" && ref !== null);
-        if (typeof ref === "number") {
-            if (simpleSchemaCacheN[ref]) {
-                return simpleSchemaCacheN[ref];
-            }
-        }
-        else if (typeof ref === "string") {
-            if (simpleSchemaCacheS[ref]) {
-                return simpleSchemaCacheS[ref];
-            }
-        }
-        else if (keyAble) {
-            if (ref[anno.ns]) {
-                return ref[anno.ns];
-            }
-        }
-        const sc = deref(ref);
-        if (sc instanceof NormalizedSchema) {
-            return sc;
-        }
-        if (isMemberSchema(sc)) {
-            const [ns, traits] = sc;
-            if (ns instanceof NormalizedSchema) {
-                Object.assign(ns.getMergedTraits(), translateTraits(traits));
-                return ns;
-            }
-            throw new Error(`@smithy/core/schema - may not init unwrapped member schema=${JSON.stringify(ref, null, 2)}.`);
-        }
-        const ns = new NormalizedSchema(sc);
-        if (keyAble) {
-            return (ref[anno.ns] = ns);
-        }
-        if (typeof sc === "string") {
-            return (simpleSchemaCacheS[sc] = ns);
-        }
-        if (typeof sc === "number") {
-            return (simpleSchemaCacheN[sc] = ns);
-        }
-        return ns;
-    }
-    getSchema() {
-        const sc = this.schema;
-        if (Array.isArray(sc) && sc[0] === 0) {
-            return sc[4];
-        }
-        return sc;
-    }
-    getName(withNamespace = false) {
-        const { name } = this;
-        const short = !withNamespace && name && name.includes("#");
-        return short ? name.split("#")[1] : name || undefined;
-    }
-    getMemberName() {
-        return this.memberName;
-    }
-    isMemberSchema() {
-        return this._isMemberSchema;
-    }
-    isListSchema() {
-        const sc = this.getSchema();
-        return typeof sc === "number"
-            ? sc >= 64 && sc < 128
-            : sc[0] === 1;
-    }
-    isMapSchema() {
-        const sc = this.getSchema();
-        return typeof sc === "number"
-            ? sc >= 128 && sc <= 0b1111_1111
-            : sc[0] === 2;
-    }
-    isStructSchema() {
-        const sc = this.getSchema();
-        if (typeof sc !== "object") {
-            return false;
-        }
-        const id = sc[0];
-        return (id === 3 ||
-            id === -3 ||
-            id === 4);
-    }
-    isUnionSchema() {
-        const sc = this.getSchema();
-        if (typeof sc !== "object") {
-            return false;
-        }
-        return sc[0] === 4;
-    }
-    isBlobSchema() {
-        const sc = this.getSchema();
-        return sc === 21 || sc === 42;
-    }
-    isTimestampSchema() {
-        const sc = this.getSchema();
-        return (typeof sc === "number" &&
-            sc >= 4 &&
-            sc <= 7);
-    }
-    isUnitSchema() {
-        return this.getSchema() === "unit";
-    }
-    isDocumentSchema() {
-        return this.getSchema() === 15;
-    }
-    isStringSchema() {
-        return this.getSchema() === 0;
-    }
-    isBooleanSchema() {
-        return this.getSchema() === 2;
-    }
-    isNumericSchema() {
-        return this.getSchema() === 1;
-    }
-    isBigIntegerSchema() {
-        return this.getSchema() === 17;
-    }
-    isBigDecimalSchema() {
-        return this.getSchema() === 19;
-    }
-    isStreaming() {
-        const { streaming } = this.getMergedTraits();
-        return !!streaming || this.getSchema() === 42;
-    }
-    isIdempotencyToken() {
-        return !!this.getMergedTraits().idempotencyToken;
-    }
-    getMergedTraits() {
-        return (this.normalizedTraits ??
-            (this.normalizedTraits = {
-                ...this.getOwnTraits(),
-                ...this.getMemberTraits(),
-            }));
-    }
-    getMemberTraits() {
-        return translateTraits(this.memberTraits);
-    }
-    getOwnTraits() {
-        return translateTraits(this.traits);
-    }
-    getKeySchema() {
-        const [isDoc, isMap] = [this.isDocumentSchema(), this.isMapSchema()];
-        if (!isDoc && !isMap) {
-            throw new Error(`@smithy/core/schema - cannot get key for non-map: ${this.getName(true)}`);
-        }
-        const schema = this.getSchema();
-        const memberSchema = isDoc
-            ? 15
-            : (schema[4] ?? 0);
-        return member([memberSchema, 0], "key");
-    }
-    getValueSchema() {
-        const sc = this.getSchema();
-        const [isDoc, isMap, isList] = [this.isDocumentSchema(), this.isMapSchema(), this.isListSchema()];
-        const memberSchema = typeof sc === "number"
-            ? 0b0011_1111 & sc
-            : sc && typeof sc === "object" && (isMap || isList)
-                ? sc[3 + sc[0]]
-                : isDoc
-                    ? 15
-                    : void 0;
-        if (memberSchema != null) {
-            return member([memberSchema, 0], isMap ? "value" : "member");
-        }
-        throw new Error(`@smithy/core/schema - ${this.getName(true)} has no value member.`);
-    }
-    getMemberSchema(memberName) {
-        const struct = this.getSchema();
-        if (this.isStructSchema() && struct[4].includes(memberName)) {
-            const i = struct[4].indexOf(memberName);
-            const memberSchema = struct[5][i];
-            return member(isMemberSchema(memberSchema) ? memberSchema : [memberSchema, 0], memberName);
-        }
-        if (this.isDocumentSchema()) {
-            return member([15, 0], memberName);
-        }
-        throw new Error(`@smithy/core/schema - ${this.getName(true)} has no member=${memberName}.`);
-    }
-    getMemberSchemas() {
-        const buffer = {};
-        try {
-            for (const [k, v] of this.structIterator()) {
-                buffer[k] = v;
-            }
-        }
-        catch (ignored) { }
-        return buffer;
-    }
-    getEventStreamMember() {
-        if (this.isStructSchema()) {
-            for (const [memberName, memberSchema] of this.structIterator()) {
-                if (memberSchema.isStreaming() && memberSchema.isStructSchema()) {
-                    return memberName;
-                }
-            }
-        }
-        return "";
-    }
-    *structIterator() {
-        if (this.isUnitSchema()) {
-            return;
-        }
-        if (!this.isStructSchema()) {
-            throw new Error("@smithy/core/schema - cannot iterate non-struct schema.");
-        }
-        const struct = this.getSchema();
-        const z = struct[4].length;
-        let it = struct[anno.it];
-        if (it && z === it.length) {
-            yield* it;
-            return;
-        }
-        it = Array(z);
-        for (let i = 0; i < z; ++i) {
-            const k = struct[4][i];
-            const v = member([struct[5][i], 0], k);
-            yield (it[i] = [k, v]);
-        }
-        struct[anno.it] = it;
-    }
-}
-function member(memberSchema, memberName) {
-    if (memberSchema instanceof NormalizedSchema) {
-        return Object.assign(memberSchema, {
-            memberName,
-            _isMemberSchema: true,
-        });
-    }
-    const internalCtorAccess = NormalizedSchema;
-    return new internalCtorAccess(memberSchema, memberName);
-}
-const isMemberSchema = (sc) => Array.isArray(sc) && sc.length === 2;
-const isStaticSchema = (sc) => Array.isArray(sc) && sc.length >= 5;
-
-class TypeRegistry {
-    namespace;
-    schemas;
-    exceptions;
-    static registries = new Map();
-    constructor(namespace, schemas = new Map(), exceptions = new Map()) {
-        this.namespace = namespace;
-        this.schemas = schemas;
-        this.exceptions = exceptions;
-        if (!TypeRegistry.registries.has(namespace)) {
-            TypeRegistry.registries.set(namespace, this);
-        }
-    }
-    static for(namespace) {
-        return TypeRegistry.registries.get(namespace) ?? new TypeRegistry(namespace);
-    }
-    copyFrom(other) {
-        const { schemas, exceptions } = this;
-        for (const [k, v] of other.schemas) {
-            if (!schemas.has(k)) {
-                schemas.set(k, v);
-            }
-        }
-        for (const [k, v] of other.exceptions) {
-            if (!exceptions.has(k)) {
-                exceptions.set(k, v);
-            }
-        }
-    }
-    register(shapeId, schema) {
-        const qualifiedName = this.normalizeShapeId(shapeId);
-        for (const r of [this, TypeRegistry.for(qualifiedName.split("#")[0])]) {
-            if (!r.schemas.has(qualifiedName)) {
-                r.schemas.set(qualifiedName, schema);
-            }
-        }
-    }
-    getSchema(shapeId) {
-        const id = this.normalizeShapeId(shapeId);
-        if (!this.schemas.has(id)) {
-            if (!shapeId.includes("#")) {
-                const suffix = "#" + shapeId;
-                const candidates = [];
-                for (const [shapeId, schema] of this.schemas.entries()) {
-                    if (shapeId.endsWith(suffix)) {
-                        candidates.push(schema);
-                    }
-                }
-                if (candidates.length === 1) {
-                    return candidates[0];
-                }
-            }
-            throw new Error(`@smithy/core/schema - schema not found for ${id}`);
-        }
-        return this.schemas.get(id);
-    }
-    registerError(es, ctor) {
-        const $error = es;
-        const ns = $error[1];
-        const qualifiedName = ns + "#" + $error[2];
-        if (!ctor.hasOwnProperty?.("shapeId")) {
-            ctor.shapeId = qualifiedName;
-        }
-        for (const r of [this, TypeRegistry.for(ns)]) {
-            if (!r.schemas.has(qualifiedName) && !r.exceptions.has($error)) {
-                r.schemas.set(qualifiedName, $error);
-                r.exceptions.set($error, ctor);
-            }
-        }
-    }
-    getErrorCtor(es) {
-        const $error = es;
-        if (this.exceptions.has($error)) {
-            return this.exceptions.get($error);
-        }
-        const registry = TypeRegistry.for($error[1]);
-        return registry.exceptions.get($error);
-    }
-    getBaseException() {
-        for (const exceptionKey of this.exceptions.keys()) {
-            if (Array.isArray(exceptionKey)) {
-                const [, ns, name] = exceptionKey;
-                const id = ns + "#" + name;
-                if (id.startsWith("smithy.ts.sdk.synthetic.") && id.endsWith("ServiceException")) {
-                    return exceptionKey;
-                }
-            }
-        }
-        return undefined;
-    }
-    find(predicate) {
-        for (const schema of this.schemas.values()) {
-            if (predicate(schema)) {
-                return schema;
-            }
-        }
-        return undefined;
-    }
-    clear() {
-        this.schemas.clear();
-        this.exceptions.clear();
-    }
-    normalizeShapeId(shapeId) {
-        if (shapeId.includes("#")) {
-            return shapeId;
-        }
-        return this.namespace + "#" + shapeId;
-    }
-}
-
-const SENSITIVE_STRING = "***SensitiveInformation***";
-function schemaLogFilter(schema, data) {
-    if (data == null) {
-        return data;
-    }
-    const ns = NormalizedSchema.of(schema);
-    if (ns.getMergedTraits().sensitive) {
-        return SENSITIVE_STRING;
-    }
-    if (ns.isListSchema()) {
-        const valueSchema = ns.getValueSchema();
-        if (valueSchema.getMergedTraits().sensitive) {
-            return SENSITIVE_STRING;
-        }
-        if (Array.isArray(data)) {
-            return data.map((value) => schemaLogFilter(valueSchema, value));
-        }
-    }
-    else if (ns.isMapSchema()) {
-        const valueSchema = ns.getValueSchema();
-        if (ns.getKeySchema().getMergedTraits().sensitive || valueSchema.getMergedTraits().sensitive) {
-            return SENSITIVE_STRING;
-        }
-        if (typeof data === "object") {
-            return Object.fromEntries(Object.entries(data).map(([key, value]) => [key, schemaLogFilter(valueSchema, value)]));
-        }
-    }
-    else if (ns.isStructSchema() && typeof data === "object") {
-        const object = data;
-        const newObject = {};
-        for (const [member, memberNs] of ns.structIterator()) {
-            if (object[member] != null) {
-                newObject[member] = schemaLogFilter(memberNs, object[member]);
-            }
-        }
-        return newObject;
-    }
-    return data;
-}
-
-const operationEventStreamMarker = Symbol.for("@smithy/op-event-stream");
-class Command {
-    middlewareStack = constructStack();
-    schema;
-    static classBuilder() {
-        return new ClassBuilder();
-    }
-    resolveMiddlewareWithContext(clientStack, configuration, options, { middlewareFn, clientName, commandName, inputFilterSensitiveLog, outputFilterSensitiveLog, smithyContext, additionalContext, CommandCtor, }) {
-        for (const mw of middlewareFn.bind(this)(CommandCtor, clientStack, configuration, options)) {
-            this.middlewareStack.use(mw);
-        }
-        const stack = clientStack.concat(this.middlewareStack);
-        const { logger } = configuration;
-        const additionalSmithyContext = additionalContext[SMITHY_CONTEXT_KEY];
-        const handlerExecutionContext = {
-            logger,
-            clientName,
-            commandName,
-            inputFilterSensitiveLog,
-            outputFilterSensitiveLog,
-            ...additionalContext,
-            [SMITHY_CONTEXT_KEY]: {
-                ...additionalSmithyContext,
-                commandInstance: this,
-                ...smithyContext,
-                ...(options?.metricsRecorder === undefined ? {} : { metricsRecorder: options.metricsRecorder }),
-                ...(options?.abortSignal === undefined ? {} : { abortSignal: options.abortSignal }),
-            },
-        };
-        const { requestHandler } = configuration;
-        let requestOptions = options ?? {};
-        if (requestOptions.metricsRecorder) {
-            requestOptions = { ...requestOptions };
-            delete requestOptions.metricsRecorder;
-        }
-        let isEventStream;
-        const schema = this.schema;
-        const marker = schema?.[operationEventStreamMarker];
-        if (marker !== undefined) {
-            isEventStream = marker;
-        }
-        else if (schema) {
-            if (Array.isArray(schema) && schema[0] === 9) {
-                const [, , , , input$, output$] = schema;
-                isEventStream = schema[operationEventStreamMarker] = Boolean(NormalizedSchema.of(input$).getEventStreamMember() || NormalizedSchema.of(output$).getEventStreamMember());
-            }
-        }
-        if (isEventStream) {
-            requestOptions = {
-                isEventStream,
-                ...requestOptions,
-            };
-        }
-        return stack.resolve((request) => requestHandler.handle(request.request, requestOptions), handlerExecutionContext);
-    }
-}
-class ClassBuilder {
-    _init = () => { };
-    _ep = {};
-    _middlewareFn = () => [];
-    _commandName = "";
-    _clientName = "";
-    _additionalContext = {};
-    _smithyContext = {};
-    _inputFilterSensitiveLog = undefined;
-    _outputFilterSensitiveLog = undefined;
-    _serializer = null;
-    _deserializer = null;
-    _operationSchema;
-    init(cb) {
-        this._init = cb;
-    }
-    ep(endpointParameterInstructions) {
-        this._ep = endpointParameterInstructions;
-        return this;
-    }
-    m(middlewareSupplier) {
-        this._middlewareFn = middlewareSupplier;
-        return this;
-    }
-    s(service, operation, smithyContext = {}) {
-        this._smithyContext = {
-            service,
-            operation,
-            ...smithyContext,
-        };
-        return this;
-    }
-    c(additionalContext = {}) {
-        this._additionalContext = additionalContext;
-        return this;
-    }
-    n(clientName, commandName) {
-        this._clientName = clientName;
-        this._commandName = commandName;
-        return this;
-    }
-    f(inputFilter = (_) => _, outputFilter = (_) => _) {
-        this._inputFilterSensitiveLog = inputFilter;
-        this._outputFilterSensitiveLog = outputFilter;
-        return this;
-    }
-    ser(serializer) {
-        this._serializer = serializer;
-        return this;
-    }
-    de(deserializer) {
-        this._deserializer = deserializer;
-        return this;
-    }
-    sc(operation) {
-        this._operationSchema = operation;
-        this._smithyContext.operationSchema = operation;
-        return this;
-    }
-    build() {
-        const closure = this;
-        let CommandRef;
-        return (CommandRef = class extends Command {
-            input;
-            static getEndpointParameterInstructions() {
-                return closure._ep;
-            }
-            constructor(...[input]) {
-                super();
-                this.input = input ?? {};
-                closure._init(this);
-                this.schema = closure._operationSchema;
-            }
-            resolveMiddleware(stack, configuration, options) {
-                const op = closure._operationSchema;
-                const input = op?.[4] ?? op?.input;
-                const output = op?.[5] ?? op?.output;
-                return this.resolveMiddlewareWithContext(stack, configuration, options, {
-                    CommandCtor: CommandRef,
-                    middlewareFn: closure._middlewareFn,
-                    clientName: closure._clientName,
-                    commandName: closure._commandName,
-                    inputFilterSensitiveLog: closure._inputFilterSensitiveLog ?? (op ? schemaLogFilter.bind(null, input) : (_) => _),
-                    outputFilterSensitiveLog: closure._outputFilterSensitiveLog ?? (op ? schemaLogFilter.bind(null, output) : (_) => _),
-                    smithyContext: closure._smithyContext,
-                    additionalContext: closure._additionalContext,
-                });
-            }
-            serialize = closure._serializer;
-            deserialize = closure._deserializer;
-        });
-    }
-}
-
-class ServiceException extends Error {
-    static shapeId = "smithy.ts.sdk.synthetic.nonamespace.client#ServiceException";
-    $fault;
-    $response;
-    $retryable;
-    $metadata;
-    constructor(options) {
-        super(options.message);
-        Object.setPrototypeOf(this, Object.getPrototypeOf(this).constructor.prototype);
-        this.name = options.name;
-        this.$fault = options.$fault;
-        this.$metadata = options.$metadata;
-    }
-    static isInstance(value) {
-        if (!value) {
-            return false;
-        }
-        const candidate = value;
-        return (ServiceException.prototype.isPrototypeOf(candidate) ||
-            (Boolean(candidate.$fault) &&
-                Boolean(candidate.$metadata) &&
-                (candidate.$fault === "client" || candidate.$fault === "server")));
-    }
-    static [Symbol.hasInstance](instance) {
-        if (!instance) {
-            return false;
-        }
-        const candidate = instance;
-        if (this === ServiceException) {
-            return ServiceException.isInstance(instance);
-        }
-        if (ServiceException.isInstance(instance)) {
-            if (this.prototype.isPrototypeOf(instance)) {
-                return true;
-            }
-            const targetId = Object.prototype.hasOwnProperty.call(this, "shapeId")
-                ? this.shapeId
-                : undefined;
-            let candidateHasShapeId = false;
-            if (targetId) {
-                let proto = Object.getPrototypeOf(candidate);
-                while (proto && proto !== Object.prototype) {
-                    const ctor = proto.constructor;
-                    const candidateId = ctor !== ServiceException && Object.prototype.hasOwnProperty.call(ctor, "shapeId")
-                        ? ctor?.shapeId
-                        : undefined;
-                    if (candidateId) {
-                        candidateHasShapeId = true;
-                        if (candidateId === targetId) {
-                            return true;
-                        }
-                    }
-                    proto = Object.getPrototypeOf(proto);
-                }
-            }
-            if (targetId && candidateHasShapeId) {
-                return false;
-            }
-            const targetName = this.name;
-            if (targetName && targetName.length >= 6) {
-                if (candidate.name === targetName) {
-                    return true;
-                }
-                let proto = Object.getPrototypeOf(candidate);
-                while (proto && proto !== Object.prototype) {
-                    const ctorName = proto.constructor?.name;
-                    if (ctorName && ctorName !== "Error" && ctorName === targetName) {
-                        return true;
-                    }
-                    proto = Object.getPrototypeOf(proto);
-                }
-            }
-        }
-        return false;
-    }
-}
-const decorateServiceException = (exception, additions = {}) => {
-    Object.entries(additions)
-        .filter(([, v]) => v !== undefined)
-        .forEach(([k, v]) => {
-        if (exception[k] == undefined || exception[k] === "") {
-            exception[k] = v;
-        }
-    });
-    const message = exception.message || exception.Message || "UnknownError";
-    exception.message = message;
-    delete exception.Message;
-    return exception;
-};
-
-const loadConfigsForDefaultMode = (mode) => {
-    switch (mode) {
-        case "standard":
-            return {
-                retryMode: "standard",
-                connectionTimeout: 3100,
-            };
-        case "in-region":
-            return {
-                retryMode: "standard",
-                connectionTimeout: 1100,
-            };
-        case "cross-region":
-            return {
-                retryMode: "standard",
-                connectionTimeout: 3100,
-            };
-        case "mobile":
-            return {
-                retryMode: "standard",
-                connectionTimeout: 30000,
-            };
-        default:
-            return {};
-    }
-};
-
-let warningEmitted = false;
-const emitWarningIfUnsupportedVersion$1 = (version) => {
-    if (version && !warningEmitted && parseInt(version.substring(1, version.indexOf("."))) < 16) {
-        warningEmitted = true;
-    }
-};
-
-const knownAlgorithms = Object.values(AlgorithmId);
-const getChecksumConfiguration = (runtimeConfig) => {
-    const checksumAlgorithms = [];
-    for (const id in AlgorithmId) {
-        if (!hasOwn(AlgorithmId, id)) {
-            continue;
-        }
-        const algorithmId = AlgorithmId[id];
-        if (runtimeConfig[algorithmId] === undefined) {
-            continue;
-        }
-        checksumAlgorithms.push({
-            algorithmId: () => algorithmId,
-            checksumConstructor: () => runtimeConfig[algorithmId],
-        });
-    }
-    for (const [id, ChecksumCtor] of Object.entries(runtimeConfig.checksumAlgorithms ?? {})) {
-        checksumAlgorithms.push({
-            algorithmId: () => id,
-            checksumConstructor: () => ChecksumCtor,
-        });
-    }
-    return {
-        addChecksumAlgorithm(algo) {
-            runtimeConfig.checksumAlgorithms = runtimeConfig.checksumAlgorithms ?? {};
-            const id = algo.algorithmId();
-            const ctor = algo.checksumConstructor();
-            if (knownAlgorithms.includes(id)) {
-                runtimeConfig.checksumAlgorithms[id.toUpperCase()] = ctor;
-            }
-            else {
-                runtimeConfig.checksumAlgorithms[id] = ctor;
-            }
-            checksumAlgorithms.push(algo);
-        },
-        checksumAlgorithms() {
-            return checksumAlgorithms;
-        },
-    };
-};
-const resolveChecksumRuntimeConfig = (clientConfig) => {
-    const runtimeConfig = {};
-    clientConfig.checksumAlgorithms().forEach((checksumAlgorithm) => {
-        const id = checksumAlgorithm.algorithmId();
-        if (knownAlgorithms.includes(id)) {
-            runtimeConfig[id] = checksumAlgorithm.checksumConstructor();
-        }
-    });
-    return runtimeConfig;
-};
-
-const getRetryConfiguration = (runtimeConfig) => {
-    return {
-        setRetryStrategy(retryStrategy) {
-            runtimeConfig.retryStrategy = retryStrategy;
-        },
-        retryStrategy() {
-            return runtimeConfig.retryStrategy;
-        },
-    };
-};
-const resolveRetryRuntimeConfig = (retryStrategyConfiguration) => {
-    const runtimeConfig = {};
-    runtimeConfig.retryStrategy = retryStrategyConfiguration.retryStrategy();
-    return runtimeConfig;
-};
-
-const getDefaultExtensionConfiguration = (runtimeConfig) => {
-    return Object.assign(getChecksumConfiguration(runtimeConfig), getRetryConfiguration(runtimeConfig));
-};
-const resolveDefaultRuntimeConfig = (config) => {
-    return Object.assign(resolveChecksumRuntimeConfig(config), resolveRetryRuntimeConfig(config));
-};
-
-const getValueFromTextNode = (obj) => {
-    const textNodeName = "#text";
-    for (const key in obj) {
-        if (!hasOwn(obj, key)) {
-            continue;
-        }
-        if (obj[key][textNodeName] !== undefined) {
-            obj[key] = obj[key][textNodeName];
-        }
-        else if (typeof obj[key] === "object" && obj[key] !== null) {
-            obj[key] = getValueFromTextNode(obj[key]);
-        }
-    }
-    return obj;
-};
-
-class NoOpLogger {
-    trace() { }
-    debug() { }
-    info() { }
-    warn() { }
-    error() { }
-}
-
-function makeBuilder(common, service, name, ep) {
-    return function makeCommand(added, plugins, op, $, smithyContext = {}) {
-        const epMerged = Object.assign({}, common, added);
-        return Command.classBuilder()
-            .ep(epMerged)
-            .m(function (CommandCtor, clientStack, config, options) {
-            const list = plugins.call(this, CommandCtor, clientStack, config, options);
-            list.unshift(ep(config, CommandCtor.getEndpointParameterInstructions()));
-            return list;
-        })
-            .s(service, op, smithyContext)
-            .n(name, op.charAt(0).toUpperCase() + op.slice(1) + "Command")
-            .sc($)
-            .build();
-    };
-}
-
-const isArrayBuffer = (arg) => (typeof ArrayBuffer === "function" && arg instanceof ArrayBuffer) ||
-    Object.prototype.toString.call(arg) === "[object ArrayBuffer]";
-
-const fromArrayBuffer = (input, offset = 0, length = input.byteLength - offset) => {
-    if (!isArrayBuffer(input)) {
-        throw new TypeError(`The "input" argument must be ArrayBuffer. Received type ${typeof input} (${input})`);
-    }
-    return Buffer.from(input, offset, length);
-};
-const fromString = (input, encoding) => {
-    if (typeof input !== "string") {
-        throw new TypeError(`The "input" argument must be of type string. Received type ${typeof input} (${input})`);
-    }
-    return encoding ? Buffer.from(input, encoding) : Buffer.from(input);
-};
-
-const BASE64_REGEX = /^[A-Za-z0-9+/]*={0,2}$/;
-const fromBase64 = (input) => {
-    if ((input.length * 3) % 4 !== 0) {
-        throw new TypeError(`Incorrect padding on base64 string.`);
-    }
-    if (!BASE64_REGEX.exec(input)) {
-        throw new TypeError(`Invalid base64 string.`);
-    }
-    const buffer = fromString(input, "base64");
-    return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-};
-
-const fromUtf8$1 = (input) => {
-    const buf = fromString(input, "utf8");
-    return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength / Uint8Array.BYTES_PER_ELEMENT);
-};
-
-const toBase64$1 = (_input) => {
-    let input;
-    if (typeof _input === "string") {
-        input = fromUtf8$1(_input);
-    }
-    else {
-        input = _input;
-    }
-    if (typeof input !== "object" || typeof input.byteOffset !== "number" || typeof input.byteLength !== "number") {
-        throw new Error("@smithy/util-base64: toBase64 encoder function only accepts string | Uint8Array.");
-    }
-    return fromArrayBuffer(input.buffer, input.byteOffset, input.byteLength).toString("base64");
-};
-
-function bindUint8ArrayBlobAdapter(toUtf8, fromUtf8, toBase64, fromBase64) {
-    return class Uint8ArrayBlobAdapter extends Uint8Array {
-        static fromString(source, encoding = "utf-8") {
-            if (typeof source === "string") {
-                if (encoding === "base64") {
-                    return Uint8ArrayBlobAdapter.mutate(fromBase64(source));
-                }
-                return Uint8ArrayBlobAdapter.mutate(fromUtf8(source));
-            }
-            throw new Error(`Unsupported conversion from ${typeof source} to Uint8ArrayBlobAdapter.`);
-        }
-        static mutate(source) {
-            Object.setPrototypeOf(source, Uint8ArrayBlobAdapter.prototype);
-            return source;
-        }
-        transformToString(encoding = "utf-8") {
-            if (encoding === "base64") {
-                return toBase64(this);
-            }
-            return toUtf8(this);
-        }
-    };
-}
-
-const toUtf8$1 = (input) => {
-    if (typeof input === "string") {
-        return input;
-    }
-    if (typeof input !== "object" || typeof input.byteOffset !== "number" || typeof input.byteLength !== "number") {
-        throw new Error("@smithy/util-utf8: toUtf8 encoder function only accepts string | Uint8Array.");
-    }
-    return fromArrayBuffer(input.buffer, input.byteOffset, input.byteLength).toString("utf8");
-};
-
-const decimalToHex = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
-function bindV4(getRandomValues) {
-    if (typeof crypto !== "undefined" && typeof crypto.randomUUID === "function") {
-        return () => crypto.randomUUID();
-    }
-    return () => {
-        const rnds = new Uint8Array(16);
-        getRandomValues(rnds);
-        rnds[6] = (rnds[6] & 0x0f) | 0x40;
-        rnds[8] = (rnds[8] & 0x3f) | 0x80;
-        return (decimalToHex[rnds[0]] +
-            decimalToHex[rnds[1]] +
-            decimalToHex[rnds[2]] +
-            decimalToHex[rnds[3]] +
-            "-" +
-            decimalToHex[rnds[4]] +
-            decimalToHex[rnds[5]] +
-            "-" +
-            decimalToHex[rnds[6]] +
-            decimalToHex[rnds[7]] +
-            "-" +
-            decimalToHex[rnds[8]] +
-            decimalToHex[rnds[9]] +
-            "-" +
-            decimalToHex[rnds[10]] +
-            decimalToHex[rnds[11]] +
-            decimalToHex[rnds[12]] +
-            decimalToHex[rnds[13]] +
-            decimalToHex[rnds[14]] +
-            decimalToHex[rnds[15]]);
-    };
-}
 
 const expectNumber = (value) => {
     if (value === null || value === undefined) {
@@ -3701,6 +2377,1329 @@ const NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS = {
     default: false,
 };
 
+const getAllAliases = (name, aliases) => {
+    const _aliases = [];
+    if (name) {
+        _aliases.push(name);
+    }
+    if (aliases) {
+        for (const alias of aliases) {
+            _aliases.push(alias);
+        }
+    }
+    return _aliases;
+};
+const getMiddlewareNameWithAliases = (name, aliases) => {
+    return `${name || "anonymous"}${aliases && aliases.length > 0 ? ` (a.k.a. ${aliases.join(",")})` : ""}`;
+};
+const constructStack = () => {
+    let absoluteEntries = [];
+    let relativeEntries = [];
+    let identifyOnResolve = false;
+    const entriesNameSet = new Set();
+    const sort = (entries) => entries.sort((a, b) => stepWeights[b.step] - stepWeights[a.step] ||
+        priorityWeights[b.priority || "normal"] - priorityWeights[a.priority || "normal"]);
+    const removeByName = (toRemove) => {
+        let isRemoved = false;
+        const filterCb = (entry) => {
+            const aliases = getAllAliases(entry.name, entry.aliases);
+            if (aliases.includes(toRemove)) {
+                isRemoved = true;
+                for (const alias of aliases) {
+                    entriesNameSet.delete(alias);
+                }
+                return false;
+            }
+            return true;
+        };
+        absoluteEntries = absoluteEntries.filter(filterCb);
+        relativeEntries = relativeEntries.filter(filterCb);
+        return isRemoved;
+    };
+    const removeByReference = (toRemove) => {
+        let isRemoved = false;
+        const filterCb = (entry) => {
+            if (entry.middleware === toRemove) {
+                isRemoved = true;
+                for (const alias of getAllAliases(entry.name, entry.aliases)) {
+                    entriesNameSet.delete(alias);
+                }
+                return false;
+            }
+            return true;
+        };
+        absoluteEntries = absoluteEntries.filter(filterCb);
+        relativeEntries = relativeEntries.filter(filterCb);
+        return isRemoved;
+    };
+    const cloneTo = (toStack) => {
+        absoluteEntries.forEach((entry) => {
+            toStack.add(entry.middleware, { ...entry });
+        });
+        relativeEntries.forEach((entry) => {
+            toStack.addRelativeTo(entry.middleware, { ...entry });
+        });
+        toStack.identifyOnResolve?.(stack.identifyOnResolve());
+        return toStack;
+    };
+    const expandRelativeMiddlewareList = (from) => {
+        const expandedMiddlewareList = [];
+        from.before.forEach((entry) => {
+            if (entry.before.length === 0 && entry.after.length === 0) {
+                expandedMiddlewareList.push(entry);
+            }
+            else {
+                expandedMiddlewareList.push(...expandRelativeMiddlewareList(entry));
+            }
+        });
+        expandedMiddlewareList.push(from);
+        from.after.reverse().forEach((entry) => {
+            if (entry.before.length === 0 && entry.after.length === 0) {
+                expandedMiddlewareList.push(entry);
+            }
+            else {
+                expandedMiddlewareList.push(...expandRelativeMiddlewareList(entry));
+            }
+        });
+        return expandedMiddlewareList;
+    };
+    const getMiddlewareList = (debug = false) => {
+        const normalizedAbsoluteEntries = [];
+        const normalizedRelativeEntries = [];
+        const normalizedEntriesNameMap = {};
+        absoluteEntries.forEach((entry) => {
+            const normalizedEntry = {
+                ...entry,
+                before: [],
+                after: [],
+            };
+            for (const alias of getAllAliases(normalizedEntry.name, normalizedEntry.aliases)) {
+                normalizedEntriesNameMap[alias] = normalizedEntry;
+            }
+            normalizedAbsoluteEntries.push(normalizedEntry);
+        });
+        relativeEntries.forEach((entry) => {
+            const normalizedEntry = {
+                ...entry,
+                before: [],
+                after: [],
+            };
+            for (const alias of getAllAliases(normalizedEntry.name, normalizedEntry.aliases)) {
+                normalizedEntriesNameMap[alias] = normalizedEntry;
+            }
+            normalizedRelativeEntries.push(normalizedEntry);
+        });
+        normalizedRelativeEntries.forEach((entry) => {
+            if (entry.toMiddleware) {
+                const toMiddleware = normalizedEntriesNameMap[entry.toMiddleware];
+                if (toMiddleware === undefined) {
+                    if (debug) {
+                        return;
+                    }
+                    throw new Error(`${entry.toMiddleware} is not found when adding ` +
+                        `${getMiddlewareNameWithAliases(entry.name, entry.aliases)} ` +
+                        `middleware ${entry.relation} ${entry.toMiddleware}`);
+                }
+                if (entry.relation === "after") {
+                    toMiddleware.after.push(entry);
+                }
+                if (entry.relation === "before") {
+                    toMiddleware.before.push(entry);
+                }
+            }
+        });
+        const mainChain = sort(normalizedAbsoluteEntries)
+            .map(expandRelativeMiddlewareList)
+            .reduce((wholeList, expandedMiddlewareList) => {
+            wholeList.push(...expandedMiddlewareList);
+            return wholeList;
+        }, []);
+        return mainChain;
+    };
+    const stack = {
+        add: (middleware, options = {}) => {
+            const { name, override, aliases: _aliases } = options;
+            const entry = {
+                step: "initialize",
+                priority: "normal",
+                middleware,
+                ...options,
+            };
+            const aliases = getAllAliases(name, _aliases);
+            if (aliases.length > 0) {
+                if (aliases.some((alias) => entriesNameSet.has(alias))) {
+                    if (!override) {
+                        throw new Error(`Duplicate middleware name '${getMiddlewareNameWithAliases(name, _aliases)}'`);
+                    }
+                    for (const alias of aliases) {
+                        const toOverrideIndex = absoluteEntries.findIndex((entry) => entry.name === alias || entry.aliases?.some((a) => a === alias));
+                        if (toOverrideIndex === -1) {
+                            continue;
+                        }
+                        const toOverride = absoluteEntries[toOverrideIndex];
+                        if (toOverride.step !== entry.step || entry.priority !== toOverride.priority) {
+                            throw new Error(`"${getMiddlewareNameWithAliases(toOverride.name, toOverride.aliases)}" middleware with ` +
+                                `${toOverride.priority} priority in ${toOverride.step} step cannot ` +
+                                `be overridden by "${getMiddlewareNameWithAliases(name, _aliases)}" middleware with ` +
+                                `${entry.priority} priority in ${entry.step} step.`);
+                        }
+                        absoluteEntries.splice(toOverrideIndex, 1);
+                    }
+                }
+                for (const alias of aliases) {
+                    entriesNameSet.add(alias);
+                }
+            }
+            absoluteEntries.push(entry);
+        },
+        addRelativeTo: (middleware, options) => {
+            const { name, override, aliases: _aliases } = options;
+            const entry = {
+                middleware,
+                ...options,
+            };
+            const aliases = getAllAliases(name, _aliases);
+            if (aliases.length > 0) {
+                if (aliases.some((alias) => entriesNameSet.has(alias))) {
+                    if (!override) {
+                        throw new Error(`Duplicate middleware name '${getMiddlewareNameWithAliases(name, _aliases)}'`);
+                    }
+                    for (const alias of aliases) {
+                        const toOverrideIndex = relativeEntries.findIndex((entry) => entry.name === alias || entry.aliases?.some((a) => a === alias));
+                        if (toOverrideIndex === -1) {
+                            continue;
+                        }
+                        const toOverride = relativeEntries[toOverrideIndex];
+                        if (toOverride.toMiddleware !== entry.toMiddleware || toOverride.relation !== entry.relation) {
+                            throw new Error(`"${getMiddlewareNameWithAliases(toOverride.name, toOverride.aliases)}" middleware ` +
+                                `${toOverride.relation} "${toOverride.toMiddleware}" middleware cannot be overridden ` +
+                                `by "${getMiddlewareNameWithAliases(name, _aliases)}" middleware ${entry.relation} ` +
+                                `"${entry.toMiddleware}" middleware.`);
+                        }
+                        relativeEntries.splice(toOverrideIndex, 1);
+                    }
+                }
+                for (const alias of aliases) {
+                    entriesNameSet.add(alias);
+                }
+            }
+            relativeEntries.push(entry);
+        },
+        clone: () => cloneTo(constructStack()),
+        use: (plugin) => {
+            plugin.applyToStack(stack);
+        },
+        remove: (toRemove) => {
+            if (typeof toRemove === "string") {
+                return removeByName(toRemove);
+            }
+            else {
+                return removeByReference(toRemove);
+            }
+        },
+        removeByTag: (toRemove) => {
+            let isRemoved = false;
+            const filterCb = (entry) => {
+                const { tags, name, aliases: _aliases } = entry;
+                if (tags && tags.includes(toRemove)) {
+                    const aliases = getAllAliases(name, _aliases);
+                    for (const alias of aliases) {
+                        entriesNameSet.delete(alias);
+                    }
+                    isRemoved = true;
+                    return false;
+                }
+                return true;
+            };
+            absoluteEntries = absoluteEntries.filter(filterCb);
+            relativeEntries = relativeEntries.filter(filterCb);
+            return isRemoved;
+        },
+        concat: (from) => {
+            const cloned = cloneTo(constructStack());
+            cloned.use(from);
+            cloned.identifyOnResolve(identifyOnResolve || cloned.identifyOnResolve() || (from.identifyOnResolve?.() ?? false));
+            return cloned;
+        },
+        applyToStack: cloneTo,
+        identify: () => {
+            return getMiddlewareList(true).map((mw) => {
+                const step = mw.step ??
+                    mw.relation +
+                        " " +
+                        mw.toMiddleware;
+                return getMiddlewareNameWithAliases(mw.name, mw.aliases) + " - " + step;
+            });
+        },
+        identifyOnResolve(toggle) {
+            if (typeof toggle === "boolean") {
+                identifyOnResolve = toggle;
+            }
+            return identifyOnResolve;
+        },
+        resolve: (handler, context) => {
+            for (const middleware of getMiddlewareList()
+                .map((entry) => entry.middleware)
+                .reverse()) {
+                handler = middleware(handler, context);
+            }
+            if (identifyOnResolve) {
+                console.log(stack.identify());
+            }
+            return handler;
+        },
+    };
+    return stack;
+};
+const stepWeights = {
+    initialize: 5,
+    serialize: 4,
+    build: 3,
+    finalizeRequest: 2,
+    deserialize: 1,
+};
+const priorityWeights = {
+    high: 3,
+    normal: 2,
+    low: 1,
+};
+
+class Client {
+    config;
+    middlewareStack = constructStack();
+    initConfig;
+    handlers;
+    constructor(config) {
+        this.config = config;
+        const { protocol, protocolSettings } = config;
+        if (protocolSettings) {
+            if (typeof protocol === "function") {
+                config.protocol = new protocol(protocolSettings);
+            }
+        }
+    }
+    send(command, optionsOrCb, cb) {
+        const options = typeof optionsOrCb !== "function" ? optionsOrCb : undefined;
+        const callback = typeof optionsOrCb === "function" ? optionsOrCb : cb;
+        const useHandlerCache = options === undefined && this.config.cacheMiddleware === true;
+        let handler;
+        if (useHandlerCache) {
+            if (!this.handlers) {
+                this.handlers = new WeakMap();
+            }
+            const handlers = this.handlers;
+            if (handlers.has(command.constructor)) {
+                handler = handlers.get(command.constructor);
+            }
+            else {
+                handler = command.resolveMiddleware(this.middlewareStack, this.config, options);
+                handlers.set(command.constructor, handler);
+            }
+        }
+        else {
+            delete this.handlers;
+            handler = command.resolveMiddleware(this.middlewareStack, this.config, options);
+        }
+        if (callback) {
+            handler(command)
+                .then((result) => callback(null, result.output), (err) => callback(err))
+                .catch(() => { });
+        }
+        else {
+            return handler(command).then((result) => result.output);
+        }
+    }
+    destroy() {
+        this.config?.requestHandler?.destroy?.();
+        delete this.handlers;
+    }
+}
+
+const deref = (schemaRef) => {
+    if (typeof schemaRef === "function") {
+        return schemaRef();
+    }
+    return schemaRef;
+};
+
+const operation = (namespace, name, traits, input, output) => ({
+    name,
+    namespace,
+    traits,
+    input,
+    output,
+});
+
+const schemaDeserializationMiddleware = (config) => (next, context) => async (args) => {
+    const { response } = await next(args);
+    const { operationSchema } = getSmithyContext(context);
+    const [, ns, n, t, i, o] = operationSchema ?? [];
+    try {
+        const parsed = await config.protocol.deserializeResponse(operation(ns, n, t, i, o), {
+            ...config,
+            ...context,
+        }, response);
+        return {
+            response,
+            output: parsed,
+        };
+    }
+    catch (error) {
+        Object.defineProperty(error, "$response", {
+            value: response,
+            enumerable: false,
+            writable: false,
+            configurable: false,
+        });
+        if (!("$metadata" in error)) {
+            const hint = `Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.`;
+            try {
+                error.message += "\n  " + hint;
+            }
+            catch (ignored) {
+                if (!context.logger || context.logger?.constructor?.name === "NoOpLogger") {
+                    console.warn(hint);
+                }
+                else {
+                    context.logger?.warn?.(hint);
+                }
+            }
+            if (typeof error.$responseBodyText !== "undefined") {
+                if (error.$response) {
+                    error.$response.body = error.$responseBodyText;
+                }
+            }
+            try {
+                if (HttpResponse.isInstance(response)) {
+                    const { headers = {}, statusCode } = response;
+                    const headerEntries = Object.entries(headers);
+                    error.$metadata = {
+                        httpStatusCode: statusCode,
+                        requestId: findHeader(/^x-[\w-]+-request-?id$/, headerEntries),
+                        extendedRequestId: findHeader(/^x-[\w-]+-id-2$/, headerEntries),
+                        cfId: findHeader(/^x-[\w-]+-cf-id$/, headerEntries),
+                    };
+                }
+            }
+            catch (ignored) {
+            }
+        }
+        throw error;
+    }
+};
+const findHeader = (pattern, headers) => {
+    return (headers.find(([k]) => {
+        return k.match(pattern);
+    }) || [void 0, void 0])[1];
+};
+
+const schemaSerializationMiddleware = (config) => (next, context) => async (args) => {
+    const { operationSchema } = getSmithyContext(context);
+    const [, ns, n, t, i, o] = operationSchema ?? [];
+    const endpoint = context.endpointV2
+        ? async () => toEndpointV1(context.endpointV2)
+        : config.endpoint;
+    const request = await config.protocol.serializeRequest(operation(ns, n, t, i, o), args.input, {
+        ...config,
+        ...context,
+        endpoint,
+    });
+    return next({
+        ...args,
+        request,
+    });
+};
+
+const deserializerMiddlewareOption = {
+    name: "deserializerMiddleware",
+    step: "deserialize",
+    tags: ["DESERIALIZER"],
+    override: true,
+};
+const serializerMiddlewareOption$1 = {
+    name: "serializerMiddleware",
+    step: "serialize",
+    tags: ["SERIALIZER"],
+    override: true,
+};
+function getSchemaSerdePlugin(config) {
+    return {
+        applyToStack: (commandStack) => {
+            commandStack.add(schemaSerializationMiddleware(config), serializerMiddlewareOption$1);
+            commandStack.add(schemaDeserializationMiddleware(config), deserializerMiddlewareOption);
+            config.protocol.setSerdeContext(config);
+        },
+    };
+}
+
+const traitsCache = [];
+function translateTraits(indicator) {
+    if (typeof indicator === "object") {
+        return indicator;
+    }
+    indicator = indicator | 0;
+    if (traitsCache[indicator]) {
+        return traitsCache[indicator];
+    }
+    const traits = {};
+    let i = 0;
+    for (const trait of [
+        "httpLabel",
+        "idempotent",
+        "idempotencyToken",
+        "sensitive",
+        "httpPayload",
+        "httpResponseCode",
+        "httpQueryParams",
+    ]) {
+        if (((indicator >> i++) & 1) === 1) {
+            traits[trait] = 1;
+        }
+    }
+    return (traitsCache[indicator] = traits);
+}
+
+const anno = {
+    it: Symbol.for("@smithy/nor-struct-it"),
+    ns: Symbol.for("@smithy/ns"),
+};
+const simpleSchemaCacheN = [];
+const simpleSchemaCacheS = {};
+class NormalizedSchema {
+    ref;
+    memberName;
+    static symbol = Symbol.for("@smithy/nor");
+    symbol = NormalizedSchema.symbol;
+    name;
+    schema;
+    _isMemberSchema;
+    traits;
+    memberTraits;
+    normalizedTraits;
+    constructor(ref, memberName) {
+        this.ref = ref;
+        this.memberName = memberName;
+        const traitStack = [];
+        let _ref = ref;
+        let schema = ref;
+        this._isMemberSchema = false;
+        while (isMemberSchema(_ref)) {
+            traitStack.push(_ref[1]);
+            _ref = _ref[0];
+            schema = deref(_ref);
+            this._isMemberSchema = true;
+        }
+        if (traitStack.length > 0) {
+            this.memberTraits = {};
+            for (let i = traitStack.length - 1; i >= 0; --i) {
+                const traitSet = traitStack[i];
+                Object.assign(this.memberTraits, translateTraits(traitSet));
+            }
+        }
+        else {
+            this.memberTraits = 0;
+        }
+        if (schema instanceof NormalizedSchema) {
+            const computedMemberTraits = this.memberTraits;
+            Object.assign(this, schema);
+            this.memberTraits = Object.assign({}, computedMemberTraits, schema.getMemberTraits(), this.getMemberTraits());
+            this.normalizedTraits = void 0;
+            this.memberName = memberName ?? schema.memberName;
+            return;
+        }
+        this.schema = deref(schema);
+        if (isStaticSchema(this.schema)) {
+            this.name = `${this.schema[1]}#${this.schema[2]}`;
+            this.traits = this.schema[3];
+        }
+        else {
+            this.name = this.memberName ?? String(schema);
+            this.traits = 0;
+        }
+        if (this._isMemberSchema && !memberName) {
+            throw new Error(`@smithy/core/schema - NormalizedSchema member init ${this.getName(true)} missing member name.`);
+        }
+    }
+    static [Symbol.hasInstance](lhs) {
+        const isPrototype = this.prototype.isPrototypeOf(lhs);
+        if (!isPrototype && typeof lhs === "object" && lhs !== null) {
+            const ns = lhs;
+            return ns.symbol === this.symbol;
+        }
+        return isPrototype;
+    }
+    static of(ref) {
+        const keyAble = typeof ref === "function" || (typeof ref === "object" && ref !== null);
+        if (typeof ref === "number") {
+            if (simpleSchemaCacheN[ref]) {
+                return simpleSchemaCacheN[ref];
+            }
+        }
+        else if (typeof ref === "string") {
+            if (simpleSchemaCacheS[ref]) {
+                return simpleSchemaCacheS[ref];
+            }
+        }
+        else if (keyAble) {
+            if (ref[anno.ns]) {
+                return ref[anno.ns];
+            }
+        }
+        const sc = deref(ref);
+        if (sc instanceof NormalizedSchema) {
+            return sc;
+        }
+        if (isMemberSchema(sc)) {
+            const [ns, traits] = sc;
+            if (ns instanceof NormalizedSchema) {
+                Object.assign(ns.getMergedTraits(), translateTraits(traits));
+                return ns;
+            }
+            throw new Error(`@smithy/core/schema - may not init unwrapped member schema=${JSON.stringify(ref, null, 2)}.`);
+        }
+        const ns = new NormalizedSchema(sc);
+        if (keyAble) {
+            return (ref[anno.ns] = ns);
+        }
+        if (typeof sc === "string") {
+            return (simpleSchemaCacheS[sc] = ns);
+        }
+        if (typeof sc === "number") {
+            return (simpleSchemaCacheN[sc] = ns);
+        }
+        return ns;
+    }
+    getSchema() {
+        const sc = this.schema;
+        if (Array.isArray(sc) && sc[0] === 0) {
+            return sc[4];
+        }
+        return sc;
+    }
+    getName(withNamespace = false) {
+        const { name } = this;
+        const short = !withNamespace && name && name.includes("#");
+        return short ? name.split("#")[1] : name || undefined;
+    }
+    getMemberName() {
+        return this.memberName;
+    }
+    isMemberSchema() {
+        return this._isMemberSchema;
+    }
+    isListSchema() {
+        const sc = this.getSchema();
+        return typeof sc === "number"
+            ? sc >= 64 && sc < 128
+            : sc[0] === 1;
+    }
+    isMapSchema() {
+        const sc = this.getSchema();
+        return typeof sc === "number"
+            ? sc >= 128 && sc <= 0b1111_1111
+            : sc[0] === 2;
+    }
+    isStructSchema() {
+        const sc = this.getSchema();
+        if (typeof sc !== "object") {
+            return false;
+        }
+        const id = sc[0];
+        return (id === 3 ||
+            id === -3 ||
+            id === 4);
+    }
+    isUnionSchema() {
+        const sc = this.getSchema();
+        if (typeof sc !== "object") {
+            return false;
+        }
+        return sc[0] === 4;
+    }
+    isBlobSchema() {
+        const sc = this.getSchema();
+        return sc === 21 || sc === 42;
+    }
+    isTimestampSchema() {
+        const sc = this.getSchema();
+        return (typeof sc === "number" &&
+            sc >= 4 &&
+            sc <= 7);
+    }
+    isUnitSchema() {
+        return this.getSchema() === "unit";
+    }
+    isDocumentSchema() {
+        return this.getSchema() === 15;
+    }
+    isStringSchema() {
+        return this.getSchema() === 0;
+    }
+    isBooleanSchema() {
+        return this.getSchema() === 2;
+    }
+    isNumericSchema() {
+        return this.getSchema() === 1;
+    }
+    isBigIntegerSchema() {
+        return this.getSchema() === 17;
+    }
+    isBigDecimalSchema() {
+        return this.getSchema() === 19;
+    }
+    isStreaming() {
+        const { streaming } = this.getMergedTraits();
+        return !!streaming || this.getSchema() === 42;
+    }
+    isIdempotencyToken() {
+        return !!this.getMergedTraits().idempotencyToken;
+    }
+    getMergedTraits() {
+        return (this.normalizedTraits ??
+            (this.normalizedTraits = {
+                ...this.getOwnTraits(),
+                ...this.getMemberTraits(),
+            }));
+    }
+    getMemberTraits() {
+        return translateTraits(this.memberTraits);
+    }
+    getOwnTraits() {
+        return translateTraits(this.traits);
+    }
+    getKeySchema() {
+        const [isDoc, isMap] = [this.isDocumentSchema(), this.isMapSchema()];
+        if (!isDoc && !isMap) {
+            throw new Error(`@smithy/core/schema - cannot get key for non-map: ${this.getName(true)}`);
+        }
+        const schema = this.getSchema();
+        const memberSchema = isDoc
+            ? 15
+            : (schema[4] ?? 0);
+        return member([memberSchema, 0], "key");
+    }
+    getValueSchema() {
+        const sc = this.getSchema();
+        const [isDoc, isMap, isList] = [this.isDocumentSchema(), this.isMapSchema(), this.isListSchema()];
+        const memberSchema = typeof sc === "number"
+            ? 0b0011_1111 & sc
+            : sc && typeof sc === "object" && (isMap || isList)
+                ? sc[3 + sc[0]]
+                : isDoc
+                    ? 15
+                    : void 0;
+        if (memberSchema != null) {
+            return member([memberSchema, 0], isMap ? "value" : "member");
+        }
+        throw new Error(`@smithy/core/schema - ${this.getName(true)} has no value member.`);
+    }
+    getMemberSchema(memberName) {
+        const struct = this.getSchema();
+        if (this.isStructSchema() && struct[4].includes(memberName)) {
+            const i = struct[4].indexOf(memberName);
+            const memberSchema = struct[5][i];
+            return member(isMemberSchema(memberSchema) ? memberSchema : [memberSchema, 0], memberName);
+        }
+        if (this.isDocumentSchema()) {
+            return member([15, 0], memberName);
+        }
+        throw new Error(`@smithy/core/schema - ${this.getName(true)} has no member=${memberName}.`);
+    }
+    getMemberSchemas() {
+        const buffer = {};
+        try {
+            for (const [k, v] of this.structIterator()) {
+                buffer[k] = v;
+            }
+        }
+        catch (ignored) { }
+        return buffer;
+    }
+    getEventStreamMember() {
+        if (this.isStructSchema()) {
+            for (const [memberName, memberSchema] of this.structIterator()) {
+                if (memberSchema.isStreaming() && memberSchema.isStructSchema()) {
+                    return memberName;
+                }
+            }
+        }
+        return "";
+    }
+    *structIterator() {
+        if (this.isUnitSchema()) {
+            return;
+        }
+        if (!this.isStructSchema()) {
+            throw new Error("@smithy/core/schema - cannot iterate non-struct schema.");
+        }
+        const struct = this.getSchema();
+        const z = struct[4].length;
+        let it = struct[anno.it];
+        if (it && z === it.length) {
+            yield* it;
+            return;
+        }
+        it = Array(z);
+        for (let i = 0; i < z; ++i) {
+            const k = struct[4][i];
+            const v = member([struct[5][i], 0], k);
+            yield (it[i] = [k, v]);
+        }
+        struct[anno.it] = it;
+    }
+}
+function member(memberSchema, memberName) {
+    if (memberSchema instanceof NormalizedSchema) {
+        return Object.assign(memberSchema, {
+            memberName,
+            _isMemberSchema: true,
+        });
+    }
+    const internalCtorAccess = NormalizedSchema;
+    return new internalCtorAccess(memberSchema, memberName);
+}
+const isMemberSchema = (sc) => Array.isArray(sc) && sc.length === 2;
+const isStaticSchema = (sc) => Array.isArray(sc) && sc.length >= 5;
+
+class TypeRegistry {
+    namespace;
+    schemas;
+    exceptions;
+    static registries = new Map();
+    constructor(namespace, schemas = new Map(), exceptions = new Map()) {
+        this.namespace = namespace;
+        this.schemas = schemas;
+        this.exceptions = exceptions;
+        if (!TypeRegistry.registries.has(namespace)) {
+            TypeRegistry.registries.set(namespace, this);
+        }
+    }
+    static for(namespace) {
+        return TypeRegistry.registries.get(namespace) ?? new TypeRegistry(namespace);
+    }
+    copyFrom(other) {
+        const { schemas, exceptions } = this;
+        for (const [k, v] of other.schemas) {
+            if (!schemas.has(k)) {
+                schemas.set(k, v);
+            }
+        }
+        for (const [k, v] of other.exceptions) {
+            if (!exceptions.has(k)) {
+                exceptions.set(k, v);
+            }
+        }
+    }
+    register(shapeId, schema) {
+        const qualifiedName = this.normalizeShapeId(shapeId);
+        for (const r of [this, TypeRegistry.for(qualifiedName.split("#")[0])]) {
+            if (!r.schemas.has(qualifiedName)) {
+                r.schemas.set(qualifiedName, schema);
+            }
+        }
+    }
+    getSchema(shapeId) {
+        const id = this.normalizeShapeId(shapeId);
+        if (!this.schemas.has(id)) {
+            if (!shapeId.includes("#")) {
+                const suffix = "#" + shapeId;
+                const candidates = [];
+                for (const [shapeId, schema] of this.schemas.entries()) {
+                    if (shapeId.endsWith(suffix)) {
+                        candidates.push(schema);
+                    }
+                }
+                if (candidates.length === 1) {
+                    return candidates[0];
+                }
+            }
+            throw new Error(`@smithy/core/schema - schema not found for ${id}`);
+        }
+        return this.schemas.get(id);
+    }
+    registerError(es, ctor) {
+        const $error = es;
+        const ns = $error[1];
+        const qualifiedName = ns + "#" + $error[2];
+        if (!ctor.hasOwnProperty?.("shapeId")) {
+            ctor.shapeId = qualifiedName;
+        }
+        for (const r of [this, TypeRegistry.for(ns)]) {
+            if (!r.schemas.has(qualifiedName) && !r.exceptions.has($error)) {
+                r.schemas.set(qualifiedName, $error);
+                r.exceptions.set($error, ctor);
+            }
+        }
+    }
+    getErrorCtor(es) {
+        const $error = es;
+        if (this.exceptions.has($error)) {
+            return this.exceptions.get($error);
+        }
+        const registry = TypeRegistry.for($error[1]);
+        return registry.exceptions.get($error);
+    }
+    getBaseException() {
+        for (const exceptionKey of this.exceptions.keys()) {
+            if (Array.isArray(exceptionKey)) {
+                const [, ns, name] = exceptionKey;
+                const id = ns + "#" + name;
+                if (id.startsWith("smithy.ts.sdk.synthetic.") && id.endsWith("ServiceException")) {
+                    return exceptionKey;
+                }
+            }
+        }
+        return undefined;
+    }
+    find(predicate) {
+        for (const schema of this.schemas.values()) {
+            if (predicate(schema)) {
+                return schema;
+            }
+        }
+        return undefined;
+    }
+    clear() {
+        this.schemas.clear();
+        this.exceptions.clear();
+    }
+    normalizeShapeId(shapeId) {
+        if (shapeId.includes("#")) {
+            return shapeId;
+        }
+        return this.namespace + "#" + shapeId;
+    }
+}
+
+const SENSITIVE_STRING = "***SensitiveInformation***";
+function schemaLogFilter(schema, data) {
+    if (data == null) {
+        return data;
+    }
+    const ns = NormalizedSchema.of(schema);
+    if (ns.getMergedTraits().sensitive) {
+        return SENSITIVE_STRING;
+    }
+    if (ns.isListSchema()) {
+        const valueSchema = ns.getValueSchema();
+        if (valueSchema.getMergedTraits().sensitive) {
+            return SENSITIVE_STRING;
+        }
+        if (Array.isArray(data)) {
+            return data.map((value) => schemaLogFilter(valueSchema, value));
+        }
+    }
+    else if (ns.isMapSchema()) {
+        const valueSchema = ns.getValueSchema();
+        if (ns.getKeySchema().getMergedTraits().sensitive || valueSchema.getMergedTraits().sensitive) {
+            return SENSITIVE_STRING;
+        }
+        if (typeof data === "object") {
+            return Object.fromEntries(Object.entries(data).map(([key, value]) => [key, schemaLogFilter(valueSchema, value)]));
+        }
+    }
+    else if (ns.isStructSchema() && typeof data === "object") {
+        const object = data;
+        const newObject = {};
+        for (const [member, memberNs] of ns.structIterator()) {
+            if (object[member] != null) {
+                newObject[member] = schemaLogFilter(memberNs, object[member]);
+            }
+        }
+        return newObject;
+    }
+    return data;
+}
+
+const operationEventStreamMarker = Symbol.for("@smithy/op-event-stream");
+class Command {
+    middlewareStack = constructStack();
+    schema;
+    static classBuilder() {
+        return new ClassBuilder();
+    }
+    resolveMiddlewareWithContext(clientStack, configuration, options, { middlewareFn, clientName, commandName, inputFilterSensitiveLog, outputFilterSensitiveLog, smithyContext, additionalContext, CommandCtor, }) {
+        for (const mw of middlewareFn.bind(this)(CommandCtor, clientStack, configuration, options)) {
+            this.middlewareStack.use(mw);
+        }
+        const stack = clientStack.concat(this.middlewareStack);
+        const { logger } = configuration;
+        const additionalSmithyContext = additionalContext[SMITHY_CONTEXT_KEY];
+        const handlerExecutionContext = {
+            logger,
+            clientName,
+            commandName,
+            inputFilterSensitiveLog,
+            outputFilterSensitiveLog,
+            ...additionalContext,
+            [SMITHY_CONTEXT_KEY]: {
+                ...additionalSmithyContext,
+                commandInstance: this,
+                ...smithyContext,
+                ...(options?.metricsRecorder === undefined ? {} : { metricsRecorder: options.metricsRecorder }),
+                ...(options?.abortSignal === undefined ? {} : { abortSignal: options.abortSignal }),
+            },
+        };
+        const { requestHandler } = configuration;
+        let requestOptions = options ?? {};
+        if (requestOptions.metricsRecorder) {
+            requestOptions = { ...requestOptions };
+            delete requestOptions.metricsRecorder;
+        }
+        let isEventStream;
+        const schema = this.schema;
+        const marker = schema?.[operationEventStreamMarker];
+        if (marker !== undefined) {
+            isEventStream = marker;
+        }
+        else if (schema) {
+            if (Array.isArray(schema) && schema[0] === 9) {
+                const [, , , , input$, output$] = schema;
+                isEventStream = schema[operationEventStreamMarker] = Boolean(NormalizedSchema.of(input$).getEventStreamMember() || NormalizedSchema.of(output$).getEventStreamMember());
+            }
+        }
+        if (isEventStream) {
+            requestOptions = {
+                isEventStream,
+                ...requestOptions,
+            };
+        }
+        return stack.resolve((request) => requestHandler.handle(request.request, requestOptions), handlerExecutionContext);
+    }
+}
+class ClassBuilder {
+    _init = () => { };
+    _ep = {};
+    _middlewareFn = () => [];
+    _commandName = "";
+    _clientName = "";
+    _additionalContext = {};
+    _smithyContext = {};
+    _inputFilterSensitiveLog = undefined;
+    _outputFilterSensitiveLog = undefined;
+    _serializer = null;
+    _deserializer = null;
+    _operationSchema;
+    init(cb) {
+        this._init = cb;
+    }
+    ep(endpointParameterInstructions) {
+        this._ep = endpointParameterInstructions;
+        return this;
+    }
+    m(middlewareSupplier) {
+        this._middlewareFn = middlewareSupplier;
+        return this;
+    }
+    s(service, operation, smithyContext = {}) {
+        this._smithyContext = {
+            service,
+            operation,
+            ...smithyContext,
+        };
+        return this;
+    }
+    c(additionalContext = {}) {
+        this._additionalContext = additionalContext;
+        return this;
+    }
+    n(clientName, commandName) {
+        this._clientName = clientName;
+        this._commandName = commandName;
+        return this;
+    }
+    f(inputFilter = (_) => _, outputFilter = (_) => _) {
+        this._inputFilterSensitiveLog = inputFilter;
+        this._outputFilterSensitiveLog = outputFilter;
+        return this;
+    }
+    ser(serializer) {
+        this._serializer = serializer;
+        return this;
+    }
+    de(deserializer) {
+        this._deserializer = deserializer;
+        return this;
+    }
+    sc(operation) {
+        this._operationSchema = operation;
+        this._smithyContext.operationSchema = operation;
+        return this;
+    }
+    build() {
+        const closure = this;
+        let CommandRef;
+        return (CommandRef = class extends Command {
+            input;
+            static getEndpointParameterInstructions() {
+                return closure._ep;
+            }
+            constructor(...[input]) {
+                super();
+                this.input = input ?? {};
+                closure._init(this);
+                this.schema = closure._operationSchema;
+            }
+            resolveMiddleware(stack, configuration, options) {
+                const op = closure._operationSchema;
+                const input = op?.[4] ?? op?.input;
+                const output = op?.[5] ?? op?.output;
+                return this.resolveMiddlewareWithContext(stack, configuration, options, {
+                    CommandCtor: CommandRef,
+                    middlewareFn: closure._middlewareFn,
+                    clientName: closure._clientName,
+                    commandName: closure._commandName,
+                    inputFilterSensitiveLog: closure._inputFilterSensitiveLog ?? (op ? schemaLogFilter.bind(null, input) : (_) => _),
+                    outputFilterSensitiveLog: closure._outputFilterSensitiveLog ?? (op ? schemaLogFilter.bind(null, output) : (_) => _),
+                    smithyContext: closure._smithyContext,
+                    additionalContext: closure._additionalContext,
+                });
+            }
+            serialize = closure._serializer;
+            deserialize = closure._deserializer;
+        });
+    }
+}
+
+class ServiceException extends Error {
+    static shapeId = "smithy.ts.sdk.synthetic.nonamespace.client#ServiceException";
+    $fault;
+    $response;
+    $retryable;
+    $metadata;
+    constructor(options) {
+        super(options.message);
+        Object.setPrototypeOf(this, Object.getPrototypeOf(this).constructor.prototype);
+        this.name = options.name;
+        this.$fault = options.$fault;
+        this.$metadata = options.$metadata;
+    }
+    static isInstance(value) {
+        if (!value) {
+            return false;
+        }
+        const candidate = value;
+        return (ServiceException.prototype.isPrototypeOf(candidate) ||
+            (Boolean(candidate.$fault) &&
+                Boolean(candidate.$metadata) &&
+                (candidate.$fault === "client" || candidate.$fault === "server")));
+    }
+    static [Symbol.hasInstance](instance) {
+        if (!instance) {
+            return false;
+        }
+        const candidate = instance;
+        if (this === ServiceException) {
+            return ServiceException.isInstance(instance);
+        }
+        if (ServiceException.isInstance(instance)) {
+            if (this.prototype.isPrototypeOf(instance)) {
+                return true;
+            }
+            const targetId = Object.prototype.hasOwnProperty.call(this, "shapeId")
+                ? this.shapeId
+                : undefined;
+            let candidateHasShapeId = false;
+            if (targetId) {
+                let proto = Object.getPrototypeOf(candidate);
+                while (proto && proto !== Object.prototype) {
+                    const ctor = proto.constructor;
+                    const candidateId = ctor !== ServiceException && Object.prototype.hasOwnProperty.call(ctor, "shapeId")
+                        ? ctor?.shapeId
+                        : undefined;
+                    if (candidateId) {
+                        candidateHasShapeId = true;
+                        if (candidateId === targetId) {
+                            return true;
+                        }
+                    }
+                    proto = Object.getPrototypeOf(proto);
+                }
+            }
+            if (targetId && candidateHasShapeId) {
+                return false;
+            }
+            const targetName = this.name;
+            if (targetName && targetName.length >= 6) {
+                if (candidate.name === targetName) {
+                    return true;
+                }
+                let proto = Object.getPrototypeOf(candidate);
+                while (proto && proto !== Object.prototype) {
+                    const ctorName = proto.constructor?.name;
+                    if (ctorName && ctorName !== "Error" && ctorName === targetName) {
+                        return true;
+                    }
+                    proto = Object.getPrototypeOf(proto);
+                }
+            }
+        }
+        return false;
+    }
+}
+const decorateServiceException = (exception, additions = {}) => {
+    Object.entries(additions)
+        .filter(([, v]) => v !== undefined)
+        .forEach(([k, v]) => {
+        if (exception[k] == undefined || exception[k] === "") {
+            exception[k] = v;
+        }
+    });
+    const message = exception.message || exception.Message || "UnknownError";
+    exception.message = message;
+    delete exception.Message;
+    return exception;
+};
+
+const loadConfigsForDefaultMode = (mode) => {
+    switch (mode) {
+        case "standard":
+            return {
+                retryMode: "standard",
+                connectionTimeout: 3100,
+            };
+        case "in-region":
+            return {
+                retryMode: "standard",
+                connectionTimeout: 1100,
+            };
+        case "cross-region":
+            return {
+                retryMode: "standard",
+                connectionTimeout: 3100,
+            };
+        case "mobile":
+            return {
+                retryMode: "standard",
+                connectionTimeout: 30000,
+            };
+        default:
+            return {};
+    }
+};
+
+let warningEmitted = false;
+const emitWarningIfUnsupportedVersion = (version) => {
+    if (version && !warningEmitted && parseInt(version.substring(1, version.indexOf("."))) < 16) {
+        warningEmitted = true;
+    }
+};
+
+const knownAlgorithms = Object.values(AlgorithmId);
+const getChecksumConfiguration = (runtimeConfig) => {
+    const checksumAlgorithms = [];
+    for (const id in AlgorithmId) {
+        if (!hasOwn(AlgorithmId, id)) {
+            continue;
+        }
+        const algorithmId = AlgorithmId[id];
+        if (runtimeConfig[algorithmId] === undefined) {
+            continue;
+        }
+        checksumAlgorithms.push({
+            algorithmId: () => algorithmId,
+            checksumConstructor: () => runtimeConfig[algorithmId],
+        });
+    }
+    for (const [id, ChecksumCtor] of Object.entries(runtimeConfig.checksumAlgorithms ?? {})) {
+        checksumAlgorithms.push({
+            algorithmId: () => id,
+            checksumConstructor: () => ChecksumCtor,
+        });
+    }
+    return {
+        addChecksumAlgorithm(algo) {
+            runtimeConfig.checksumAlgorithms = runtimeConfig.checksumAlgorithms ?? {};
+            const id = algo.algorithmId();
+            const ctor = algo.checksumConstructor();
+            if (knownAlgorithms.includes(id)) {
+                runtimeConfig.checksumAlgorithms[id.toUpperCase()] = ctor;
+            }
+            else {
+                runtimeConfig.checksumAlgorithms[id] = ctor;
+            }
+            checksumAlgorithms.push(algo);
+        },
+        checksumAlgorithms() {
+            return checksumAlgorithms;
+        },
+    };
+};
+const resolveChecksumRuntimeConfig = (clientConfig) => {
+    const runtimeConfig = {};
+    clientConfig.checksumAlgorithms().forEach((checksumAlgorithm) => {
+        const id = checksumAlgorithm.algorithmId();
+        if (knownAlgorithms.includes(id)) {
+            runtimeConfig[id] = checksumAlgorithm.checksumConstructor();
+        }
+    });
+    return runtimeConfig;
+};
+
+const getRetryConfiguration = (runtimeConfig) => {
+    return {
+        setRetryStrategy(retryStrategy) {
+            runtimeConfig.retryStrategy = retryStrategy;
+        },
+        retryStrategy() {
+            return runtimeConfig.retryStrategy;
+        },
+    };
+};
+const resolveRetryRuntimeConfig = (retryStrategyConfiguration) => {
+    const runtimeConfig = {};
+    runtimeConfig.retryStrategy = retryStrategyConfiguration.retryStrategy();
+    return runtimeConfig;
+};
+
+const getDefaultExtensionConfiguration = (runtimeConfig) => {
+    return Object.assign(getChecksumConfiguration(runtimeConfig), getRetryConfiguration(runtimeConfig));
+};
+const resolveDefaultRuntimeConfig = (config) => {
+    return Object.assign(resolveChecksumRuntimeConfig(config), resolveRetryRuntimeConfig(config));
+};
+
+const getValueFromTextNode = (obj) => {
+    const textNodeName = "#text";
+    for (const key in obj) {
+        if (!hasOwn(obj, key)) {
+            continue;
+        }
+        if (obj[key][textNodeName] !== undefined) {
+            obj[key] = obj[key][textNodeName];
+        }
+        else if (typeof obj[key] === "object" && obj[key] !== null) {
+            obj[key] = getValueFromTextNode(obj[key]);
+        }
+    }
+    return obj;
+};
+
+class NoOpLogger {
+    trace() { }
+    debug() { }
+    info() { }
+    warn() { }
+    error() { }
+}
+
+function makeBuilder(common, service, name, ep) {
+    return function makeCommand(added, plugins, op, $, smithyContext = {}) {
+        const epMerged = Object.assign({}, common, added);
+        return Command.classBuilder()
+            .ep(epMerged)
+            .m(function (CommandCtor, clientStack, config, options) {
+            const list = plugins.call(this, CommandCtor, clientStack, config, options);
+            list.unshift(ep(config, CommandCtor.getEndpointParameterInstructions()));
+            return list;
+        })
+            .s(service, op, smithyContext)
+            .n(name, op.charAt(0).toUpperCase() + op.slice(1) + "Command")
+            .sc($)
+            .build();
+    };
+}
+
 const AWS_EXECUTION_ENV = "AWS_EXECUTION_ENV";
 const AWS_REGION_ENV = "AWS_REGION";
 const AWS_DEFAULT_REGION_ENV = "AWS_DEFAULT_REGION";
@@ -4121,7 +4120,7 @@ const resolveParams = async (commandInput, instructionsSupplier, clientConfig) =
     return endpointParams;
 };
 
-function setFeature$1(context, feature, value) {
+function setFeature(context, feature, value) {
     if (!context.__smithy_context) {
         context.__smithy_context = { features: {} };
     }
@@ -4135,7 +4134,7 @@ function bindEndpointMiddleware(getEndpointFromConfig) {
     return ({ config, instructions, }) => {
         return (next, context) => async (args) => {
             if (config.isCustomEndpoint) {
-                setFeature$1(context, "ENDPOINT_OVERRIDE", "N");
+                setFeature(context, "ENDPOINT_OVERRIDE", "N");
             }
             const endpoint = await getEndpointFromInstructions(args.input, {
                 getEndpointParameterInstructions() {
@@ -7239,1596 +7238,6 @@ class JsonCodec2 extends SerdeContextConfig$1 {
     }
 }
 
-const THROTTLING_ERROR_CODES = [
-    "BandwidthLimitExceeded",
-    "EC2ThrottledException",
-    "LimitExceededException",
-    "PriorRequestNotComplete",
-    "ProvisionedThroughputExceededException",
-    "RequestLimitExceeded",
-    "RequestThrottled",
-    "RequestThrottledException",
-    "SlowDown",
-    "ThrottledException",
-    "Throttling",
-    "ThrottlingException",
-    "TooManyRequestsException",
-    "TransactionInProgressException",
-];
-const TRANSIENT_ERROR_CODES = ["TimeoutError", "RequestTimeout", "RequestTimeoutException"];
-const TRANSIENT_ERROR_STATUS_CODES = [500, 502, 503, 504];
-const NODEJS_TIMEOUT_ERROR_CODES$1 = ["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT"];
-const NODEJS_NETWORK_ERROR_CODES = ["EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN"];
-
-const isRetryableByTrait = (error) => error?.$retryable !== undefined;
-const isClockSkewCorrectedError = (error) => error.$metadata?.clockSkewCorrected;
-const isBrowserNetworkError = (error) => {
-    const errorMessages = new Set([
-        "Failed to fetch",
-        "NetworkError when attempting to fetch resource",
-        "The Internet connection appears to be offline",
-        "Load failed",
-        "Network request failed",
-    ]);
-    const isValid = error && error instanceof TypeError;
-    if (!isValid) {
-        return false;
-    }
-    return errorMessages.has(error.message);
-};
-const isThrottlingError = (error) => error.$metadata?.httpStatusCode === 429 ||
-    THROTTLING_ERROR_CODES.includes(error.name) ||
-    error.$retryable?.throttling == true;
-const isTransientError = (error, depth = 0) => error?.name !== "AbortError" &&
-    (isRetryableByTrait(error) ||
-        isClockSkewCorrectedError(error) ||
-        (error.name === "InvalidSignatureException" && error.message?.includes("Signature expired")) ||
-        TRANSIENT_ERROR_CODES.includes(error.name) ||
-        NODEJS_TIMEOUT_ERROR_CODES$1.includes(error?.code || "") ||
-        NODEJS_NETWORK_ERROR_CODES.includes(error?.code || "") ||
-        TRANSIENT_ERROR_STATUS_CODES.includes(error.$metadata?.httpStatusCode || 0) ||
-        isBrowserNetworkError(error) ||
-        isNodeJsHttp2TransientError(error) ||
-        (error.cause !== undefined && depth <= 10 && isTransientError(error.cause, depth + 1)));
-const isServerError = (error) => {
-    if (error.$metadata?.httpStatusCode !== undefined) {
-        const statusCode = error.$metadata.httpStatusCode;
-        if (500 <= statusCode && statusCode <= 599 && !isTransientError(error)) {
-            return true;
-        }
-        return false;
-    }
-    return false;
-};
-function isNodeJsHttp2TransientError(error) {
-    return error.code === "ERR_HTTP2_STREAM_ERROR" && error.message.includes("NGHTTP2_REFUSED_STREAM");
-}
-
-const race = (promise, signal) => {
-    if (!signal) {
-        return promise;
-    }
-    let cleanup = () => { };
-    const aborted = new Promise((_, reject) => {
-        const handler = () => reject(createAbortError());
-        if (signal.aborted) {
-            handler();
-        }
-        else if (typeof signal.addEventListener === "function") {
-            signal.addEventListener("abort", handler, { once: true });
-            cleanup = () => signal.removeEventListener("abort", handler);
-        }
-        else {
-            signal.onabort = handler;
-        }
-    });
-    return Promise.race([promise, aborted]).finally(cleanup);
-};
-const createAbortError = () => Object.assign(new Error("Request aborted"), { name: "AbortError" });
-const isAbortError = (error) => typeof error === "object" && error !== null && "name" in error && error.name === "AbortError";
-
-const MAXIMUM_RETRY_DELAY = 20 * 1000;
-const INITIAL_RETRY_TOKENS = 500;
-const NO_RETRY_INCREMENT = 1;
-const INVOCATION_ID_HEADER = "amz-sdk-invocation-id";
-const REQUEST_HEADER = "amz-sdk-request";
-
-function parseRetryAfterHeader(response, logger) {
-    if (!HttpResponse.isInstance(response)) {
-        return;
-    }
-    for (const header in response.headers) {
-        if (!hasOwn(response.headers, header)) {
-            continue;
-        }
-        const h = header.toLowerCase();
-        if (h === "retry-after") {
-            const retryAfter = response.headers[header];
-            let retryAfterSeconds = NaN;
-            if (retryAfter.endsWith("GMT")) {
-                try {
-                    const date = parseRfc7231DateTime(retryAfter);
-                    retryAfterSeconds = (date.getTime() - Date.now()) / 1000;
-                }
-                catch (e) {
-                    logger?.trace?.("Failed to parse retry-after header");
-                    logger?.trace?.(e);
-                }
-            }
-            else if (retryAfter.match(/ GMT, ((\d+)|(\d+\.\d+))$/)) {
-                retryAfterSeconds = Number(retryAfter.match(/ GMT, ([\d.]+)$/)?.[1]);
-            }
-            else if (retryAfter.match(/^((\d+)|(\d+\.\d+))$/)) {
-                retryAfterSeconds = Number(retryAfter);
-            }
-            else if (Date.parse(retryAfter) >= Date.now()) {
-                retryAfterSeconds = (Date.parse(retryAfter) - Date.now()) / 1000;
-            }
-            if (isNaN(retryAfterSeconds)) {
-                return;
-            }
-            return new Date(Date.now() + retryAfterSeconds * 1000);
-        }
-        else if (h === "x-amz-retry-after") {
-            const v = response.headers[header];
-            const backoffMilliseconds = Number(v);
-            if (isNaN(backoffMilliseconds)) {
-                logger?.trace?.(`Failed to parse x-amz-retry-after=${v}`);
-                return;
-            }
-            return new Date(Date.now() + backoffMilliseconds);
-        }
-    }
-}
-
-const asSdkError = (error) => {
-    if (error instanceof Error) {
-        return error;
-    }
-    if (error instanceof Object) {
-        return Object.assign(new Error(), error);
-    }
-    if (typeof error === "string") {
-        return new Error(error);
-    }
-    return new Error(`AWS SDK error wrapper for ${error}`);
-};
-
-function bindRetryMiddleware(isStreamingPayload) {
-    return (options) => (next, context) => async (args) => {
-        let retryStrategy = await options.retryStrategy();
-        const maxAttempts = await options.maxAttempts();
-        const abortSignal = context[SMITHY_CONTEXT_KEY]?.abortSignal;
-        if (isRetryStrategyV2(retryStrategy)) {
-            retryStrategy = retryStrategy;
-            const retryTokenScope = (context["partition_id"] ?? "") + (context.__retryLongPoll ? ":longpoll" : "");
-            let retryToken = await race(retryStrategy.acquireInitialRetryToken(retryTokenScope), abortSignal);
-            let lastError = new Error();
-            let attempts = 0;
-            let totalRetryDelay = 0;
-            const { request } = args;
-            const isRequest = HttpRequest.isInstance(request);
-            if (isRequest) {
-                request.headers[INVOCATION_ID_HEADER] = v4();
-            }
-            while (true) {
-                try {
-                    if (isRequest) {
-                        request.headers[REQUEST_HEADER] = `attempt=${attempts + 1}; max=${maxAttempts}`;
-                    }
-                    const { response, output } = await next(args);
-                    retryStrategy.recordSuccess(retryToken);
-                    output.$metadata.attempts = attempts + 1;
-                    output.$metadata.totalRetryDelay = totalRetryDelay;
-                    return { response, output };
-                }
-                catch (e) {
-                    const retryErrorInfo = getRetryErrorInfo(e, options.logger);
-                    lastError = asSdkError(e);
-                    if (isRequest && isStreamingPayload(request)) {
-                        (context.logger instanceof NoOpLogger ? console : context.logger)?.warn("An error was encountered in a non-retryable streaming request.");
-                        throw lastError;
-                    }
-                    try {
-                        retryToken = await race(retryStrategy.refreshRetryTokenForRetry(retryToken, retryErrorInfo), abortSignal);
-                    }
-                    catch (refreshError) {
-                        if (abortSignal?.aborted && isAbortError(refreshError)) {
-                            throw refreshError;
-                        }
-                        if (!lastError.$metadata) {
-                            lastError.$metadata = {};
-                        }
-                        lastError.$metadata.attempts = attempts + 1;
-                        lastError.$metadata.totalRetryDelay = totalRetryDelay;
-                        throw lastError;
-                    }
-                    attempts = retryToken.getRetryCount();
-                    const delay = retryToken.getRetryDelay();
-                    totalRetryDelay += (retryToken?.$retryLog?.acquisitionDelay ?? 0) + delay;
-                    if (delay > 0) {
-                        await race(new Promise((resolve) => setTimeout(resolve, delay)), abortSignal);
-                    }
-                }
-            }
-        }
-        else {
-            retryStrategy = retryStrategy;
-            if (retryStrategy?.mode) {
-                context.userAgent = [...(context.userAgent || []), ["cfg/retry-mode", retryStrategy.mode]];
-            }
-            return retryStrategy.retry(next, args);
-        }
-    };
-}
-const isRetryStrategyV2 = (retryStrategy) => typeof retryStrategy.acquireInitialRetryToken !== "undefined" &&
-    typeof retryStrategy.refreshRetryTokenForRetry !== "undefined" &&
-    typeof retryStrategy.recordSuccess !== "undefined";
-const getRetryErrorInfo = (error, logger) => {
-    const errorInfo = {
-        error,
-        errorType: getRetryErrorType(error),
-    };
-    const retryAfterHint = parseRetryAfterHeader(error.$response, logger);
-    if (retryAfterHint) {
-        errorInfo.retryAfterHint = retryAfterHint;
-    }
-    return errorInfo;
-};
-const getRetryErrorType = (error) => {
-    if (isThrottlingError(error)) {
-        return "THROTTLING";
-    }
-    if (isTransientError(error)) {
-        return "TRANSIENT";
-    }
-    if (isServerError(error)) {
-        return "SERVER_ERROR";
-    }
-    return "CLIENT_ERROR";
-};
-const retryMiddlewareOptions = {
-    name: "retryMiddleware",
-    tags: ["RETRY"],
-    step: "finalizeRequest",
-    priority: "high",
-    override: true,
-};
-function bindGetRetryPlugin(isStreamingPayload) {
-    const retryMiddleware = bindRetryMiddleware(isStreamingPayload);
-    return (options) => ({
-        applyToStack: (clientStack) => {
-            clientStack.add(retryMiddleware(options), retryMiddlewareOptions);
-        },
-    });
-}
-
-class DefaultRateLimiter {
-    static setTimeoutFn = (fn, delay) => setTimeout(fn, delay);
-    beta;
-    minCapacity;
-    minFillRate;
-    scaleConstant;
-    smooth;
-    enabled = false;
-    availableTokens = 0;
-    lastMaxRate = 0;
-    measuredTxRate = 0;
-    requestCount = 0;
-    fillRate;
-    lastThrottleTime;
-    lastTimestamp = 0;
-    lastTxRateBucket;
-    maxCapacity;
-    timeWindow = 0;
-    constructor(options) {
-        this.beta = options?.beta ?? 0.7;
-        this.minCapacity = options?.minCapacity ?? 1;
-        this.minFillRate = options?.minFillRate ?? 0.5;
-        this.scaleConstant = options?.scaleConstant ?? 0.4;
-        this.smooth = options?.smooth ?? 0.8;
-        this.lastThrottleTime = this.getCurrentTimeInSeconds();
-        this.lastTxRateBucket = Math.floor(this.getCurrentTimeInSeconds());
-        this.fillRate = this.minFillRate;
-        this.maxCapacity = this.minCapacity;
-    }
-    async getSendToken() {
-        return this.acquireTokenBucket(1);
-    }
-    updateClientSendingRate(response) {
-        let calculatedRate;
-        this.updateMeasuredRate();
-        const retryErrorInfo = response;
-        const isThrottling = retryErrorInfo?.errorType === "THROTTLING" || isThrottlingError(retryErrorInfo?.error ?? response);
-        if (isThrottling) {
-            const rateToUse = !this.enabled ? this.measuredTxRate : Math.min(this.measuredTxRate, this.fillRate);
-            this.lastMaxRate = rateToUse;
-            this.calculateTimeWindow();
-            this.lastThrottleTime = this.getCurrentTimeInSeconds();
-            calculatedRate = this.cubicThrottle(rateToUse);
-            this.enableTokenBucket();
-        }
-        else {
-            this.calculateTimeWindow();
-            calculatedRate = this.cubicSuccess(this.getCurrentTimeInSeconds());
-        }
-        const newRate = Math.min(calculatedRate, 2 * this.measuredTxRate);
-        this.updateTokenBucketRate(newRate);
-    }
-    getCurrentTimeInSeconds() {
-        return Date.now() / 1000;
-    }
-    async acquireTokenBucket(amount) {
-        if (!this.enabled) {
-            return;
-        }
-        this.refillTokenBucket();
-        while (amount > this.availableTokens) {
-            const delay = ((amount - this.availableTokens) / this.fillRate) * 1000;
-            await new Promise((resolve) => DefaultRateLimiter.setTimeoutFn(resolve, delay));
-            this.refillTokenBucket();
-        }
-        this.availableTokens = this.availableTokens - amount;
-    }
-    refillTokenBucket() {
-        const timestamp = this.getCurrentTimeInSeconds();
-        if (!this.lastTimestamp) {
-            this.lastTimestamp = timestamp;
-            return;
-        }
-        const fillAmount = (timestamp - this.lastTimestamp) * this.fillRate;
-        this.availableTokens = Math.min(this.maxCapacity, this.availableTokens + fillAmount);
-        this.lastTimestamp = timestamp;
-    }
-    calculateTimeWindow() {
-        this.timeWindow = this.getPrecise(Math.pow((this.lastMaxRate * (1 - this.beta)) / this.scaleConstant, 1 / 3));
-    }
-    cubicThrottle(rateToUse) {
-        return this.getPrecise(rateToUse * this.beta);
-    }
-    cubicSuccess(timestamp) {
-        return this.getPrecise(this.scaleConstant * Math.pow(timestamp - this.lastThrottleTime - this.timeWindow, 3) + this.lastMaxRate);
-    }
-    enableTokenBucket() {
-        this.enabled = true;
-    }
-    updateTokenBucketRate(newRate) {
-        this.refillTokenBucket();
-        this.fillRate = Math.max(newRate, this.minFillRate);
-        this.maxCapacity = Math.max(newRate, this.minCapacity);
-        this.availableTokens = Math.min(this.availableTokens, this.maxCapacity);
-    }
-    updateMeasuredRate() {
-        const t = this.getCurrentTimeInSeconds();
-        const timeBucket = Math.floor(t * 2) / 2;
-        this.requestCount++;
-        if (timeBucket > this.lastTxRateBucket) {
-            const currentRate = this.requestCount / (timeBucket - this.lastTxRateBucket);
-            this.measuredTxRate = this.getPrecise(currentRate * this.smooth + this.measuredTxRate * (1 - this.smooth));
-            this.requestCount = 0;
-            this.lastTxRateBucket = timeBucket;
-        }
-    }
-    getPrecise(num) {
-        return parseFloat(num.toFixed(8));
-    }
-}
-
-class Retry {
-    static v2026 = true;
-    static delay() {
-        return 50;
-    }
-    static throttlingDelay() {
-        return 1_000;
-    }
-    static cost() {
-        return 14;
-    }
-    static throttlingCost() {
-        return 5;
-    }
-    static modifiedCostType() {
-        return "THROTTLING";
-    }
-}
-
-class DefaultRetryBackoffStrategy {
-    x = Retry.delay();
-    computeNextBackoffDelay(i) {
-        const b = Math.random();
-        const r = 2;
-        const t_i = b * Math.min(this.x * r ** i, MAXIMUM_RETRY_DELAY);
-        return Math.floor(t_i);
-    }
-    setDelayBase(delay) {
-        this.x = delay;
-    }
-}
-
-class DefaultRetryToken {
-    delay;
-    count;
-    cost;
-    longPoll;
-    $retryLog = {
-        acquisitionDelay: 0,
-    };
-    constructor(delay, count, cost, longPoll) {
-        this.delay = delay;
-        this.count = count;
-        this.cost = cost;
-        this.longPoll = longPoll;
-    }
-    getRetryCount() {
-        return this.count;
-    }
-    getRetryDelay() {
-        return Math.min(MAXIMUM_RETRY_DELAY, this.delay);
-    }
-    getRetryCost() {
-        return this.cost;
-    }
-    isLongPoll() {
-        return this.longPoll;
-    }
-}
-
-var RETRY_MODES;
-(function (RETRY_MODES) {
-    RETRY_MODES["STANDARD"] = "standard";
-    RETRY_MODES["ADAPTIVE"] = "adaptive";
-})(RETRY_MODES || (RETRY_MODES = {}));
-const DEFAULT_MAX_ATTEMPTS = 3;
-const DEFAULT_RETRY_MODE = RETRY_MODES.STANDARD;
-
-const refusal = {
-    incompatible: 1,
-    attempts: 2,
-    capacity: 3,
-};
-class StandardRetryStrategy {
-    mode = RETRY_MODES.STANDARD;
-    retryBackoffStrategy;
-    capacity = INITIAL_RETRY_TOKENS;
-    maxAttemptsProvider;
-    baseDelay;
-    constructor(arg1) {
-        if (typeof arg1 === "number") {
-            this.maxAttemptsProvider = async () => arg1;
-        }
-        else if (typeof arg1 === "function") {
-            this.maxAttemptsProvider = arg1;
-        }
-        else if (arg1 && typeof arg1 === "object") {
-            this.maxAttemptsProvider = async () => arg1.maxAttempts;
-            this.baseDelay = arg1.baseDelay;
-            this.retryBackoffStrategy = arg1.backoff;
-        }
-        this.maxAttemptsProvider ??= async () => DEFAULT_MAX_ATTEMPTS;
-        this.baseDelay ??= Retry.delay();
-        this.retryBackoffStrategy ??= new DefaultRetryBackoffStrategy();
-    }
-    async acquireInitialRetryToken(retryTokenScope) {
-        return new DefaultRetryToken(Retry.delay(), 0, undefined, retryTokenScope.includes(":longpoll"));
-    }
-    async refreshRetryTokenForRetry(token, errorInfo) {
-        const maxAttempts = await this.getMaxAttempts();
-        const retryCode = this.retryCode(token, errorInfo, maxAttempts);
-        const shouldRetry = retryCode === 0;
-        const isLongPoll = token.isLongPoll?.();
-        if (shouldRetry || isLongPoll) {
-            const errorType = errorInfo.errorType;
-            this.retryBackoffStrategy.setDelayBase(errorType === "THROTTLING" ? Retry.throttlingDelay() : this.baseDelay);
-            const delayFromErrorType = this.retryBackoffStrategy.computeNextBackoffDelay(token.getRetryCount());
-            let retryDelay = delayFromErrorType;
-            if (errorInfo.retryAfterHint instanceof Date) {
-                retryDelay = Math.max(delayFromErrorType, Math.min(errorInfo.retryAfterHint.getTime() - Date.now(), delayFromErrorType + 5_000));
-            }
-            if (!shouldRetry) {
-                const longPollBackoff = retryCode === refusal.capacity && isLongPoll ? retryDelay : 0;
-                if (longPollBackoff > 0) {
-                    await new Promise((r) => setTimeout(r, longPollBackoff));
-                }
-            }
-            else {
-                const capacityCost = this.getCapacityCost(errorType);
-                this.capacity -= capacityCost;
-                const nextToken = new DefaultRetryToken(0, token.getRetryCount() + 1, capacityCost, token.isLongPoll?.() ?? false);
-                await new Promise((r) => setTimeout(r, retryDelay));
-                nextToken.$retryLog.acquisitionDelay = retryDelay;
-                return nextToken;
-            }
-        }
-        throw new Error("No retry token available");
-    }
-    recordSuccess(token) {
-        this.capacity = Math.min(INITIAL_RETRY_TOKENS, this.capacity + (token.getRetryCost() ?? NO_RETRY_INCREMENT));
-    }
-    getCapacity() {
-        return this.capacity;
-    }
-    async maxAttempts() {
-        return this.maxAttemptsProvider();
-    }
-    async getMaxAttempts() {
-        try {
-            return await this.maxAttemptsProvider();
-        }
-        catch (ignored) {
-            console.warn(`Max attempts provider could not resolve. Using default of ${DEFAULT_MAX_ATTEMPTS}`);
-            return DEFAULT_MAX_ATTEMPTS;
-        }
-    }
-    retryCode(tokenToRenew, errorInfo, maxAttempts) {
-        const attempts = tokenToRenew.getRetryCount() + 1;
-        const retryableStatus = this.isRetryableError(errorInfo.errorType) ? 0 : refusal.incompatible;
-        const attemptStatus = attempts < maxAttempts ? 0 : refusal.attempts;
-        const capacityStatus = this.capacity >= this.getCapacityCost(errorInfo.errorType) ? 0 : refusal.capacity;
-        return retryableStatus || attemptStatus || capacityStatus;
-    }
-    getCapacityCost(errorType) {
-        return errorType === Retry.modifiedCostType() ? Retry.throttlingCost() : Retry.cost();
-    }
-    isRetryableError(errorType) {
-        return errorType === "THROTTLING" || errorType === "TRANSIENT";
-    }
-}
-
-class AdaptiveRetryStrategy {
-    mode = RETRY_MODES.ADAPTIVE;
-    rateLimiter;
-    standardRetryStrategy;
-    constructor(maxAttemptsProvider, options) {
-        const { rateLimiter } = options ?? {};
-        this.rateLimiter = rateLimiter ?? new DefaultRateLimiter();
-        this.standardRetryStrategy = options
-            ? new StandardRetryStrategy({
-                maxAttempts: typeof maxAttemptsProvider === "number" ? maxAttemptsProvider : 3,
-                ...options,
-            })
-            : new StandardRetryStrategy(maxAttemptsProvider);
-    }
-    async acquireInitialRetryToken(retryTokenScope) {
-        const token = await this.standardRetryStrategy.acquireInitialRetryToken(retryTokenScope);
-        await this.rateLimiter.getSendToken();
-        return token;
-    }
-    async refreshRetryTokenForRetry(tokenToRenew, errorInfo) {
-        this.rateLimiter.updateClientSendingRate(errorInfo);
-        const token = await this.standardRetryStrategy.refreshRetryTokenForRetry(tokenToRenew, errorInfo);
-        await this.rateLimiter.getSendToken();
-        return token;
-    }
-    recordSuccess(token) {
-        this.rateLimiter.updateClientSendingRate({});
-        this.standardRetryStrategy.recordSuccess(token);
-    }
-    async maxAttemptsProvider() {
-        return this.standardRetryStrategy.maxAttempts();
-    }
-}
-
-const ENV_MAX_ATTEMPTS = "AWS_MAX_ATTEMPTS";
-const CONFIG_MAX_ATTEMPTS = "max_attempts";
-const NODE_MAX_ATTEMPT_CONFIG_OPTIONS = {
-    environmentVariableSelector: (env) => {
-        const value = env[ENV_MAX_ATTEMPTS];
-        if (!value) {
-            return undefined;
-        }
-        const maxAttempt = parseInt(value);
-        if (Number.isNaN(maxAttempt)) {
-            throw new Error(`Environment variable ${ENV_MAX_ATTEMPTS} mast be a number, got "${value}"`);
-        }
-        return maxAttempt;
-    },
-    configFileSelector: (profile) => {
-        const value = profile[CONFIG_MAX_ATTEMPTS];
-        if (!value) {
-            return undefined;
-        }
-        const maxAttempt = parseInt(value);
-        if (Number.isNaN(maxAttempt)) {
-            throw new Error(`Shared config file entry ${CONFIG_MAX_ATTEMPTS} mast be a number, got "${value}"`);
-        }
-        return maxAttempt;
-    },
-    default: DEFAULT_MAX_ATTEMPTS,
-};
-const resolveRetryConfig = (input, defaults) => {
-    const { retryStrategy, retryMode } = input;
-    const { defaultMaxAttempts = DEFAULT_MAX_ATTEMPTS, defaultBaseDelay = Retry.delay() } = {};
-    const maxAttemptsProvider = normalizeProvider$1(input.maxAttempts ?? defaultMaxAttempts);
-    let controller = retryStrategy
-        ? Promise.resolve(retryStrategy)
-        : undefined;
-    const getDefault = async () => {
-        const maxAttempts = await maxAttemptsProvider();
-        const adaptive = (await normalizeProvider$1(retryMode)()) === RETRY_MODES.ADAPTIVE;
-        if (adaptive) {
-            return new AdaptiveRetryStrategy(maxAttemptsProvider, {
-                maxAttempts,
-                baseDelay: defaultBaseDelay,
-            });
-        }
-        return new StandardRetryStrategy({
-            maxAttempts,
-            baseDelay: defaultBaseDelay,
-        });
-    };
-    return Object.assign(input, {
-        maxAttempts: maxAttemptsProvider,
-        retryStrategy: () => (controller ??= getDefault()),
-    });
-};
-const ENV_RETRY_MODE = "AWS_RETRY_MODE";
-const CONFIG_RETRY_MODE = "retry_mode";
-const NODE_RETRY_MODE_CONFIG_OPTIONS = {
-    environmentVariableSelector: (env) => env[ENV_RETRY_MODE],
-    configFileSelector: (profile) => profile[CONFIG_RETRY_MODE],
-    default: DEFAULT_RETRY_MODE,
-};
-
-const getRetryPlugin = bindGetRetryPlugin(isStreamingPayload);
-
-/** Above the SDK's 15 s request timeout, so one slow answer still lands. */
-const ATTEMPT_TIMEOUT_MS = 20_000;
-const BACKOFF_BASE_MS = 250;
-/** Never more than 10 s between attempts: AWS back is noticed soon. */
-const BACKOFF_CAP_MS = 10_000;
-/**
- * Calls `call` until it resolves. Errors AWS may outgrow (throttling, 5xx, timeouts, resets, an
- * attempt past its bound) are tried again; any other error is thrown at once. Throws
- * RollbackDeadlineError, with the last error, once the deadline passes.
- */
-async function persist(what, call, options) {
-    const { clock, deadline } = options;
-    const random = options.random ?? Math.random;
-    let last;
-    for (let attempt = 0;; attempt += 1) {
-        const left = deadline.at - clock.now();
-        if (left <= 0)
-            throw new RollbackDeadlineError(what, deadline.budgetMs, last);
-        try {
-            return await bounded(what, call, Math.min(options.attemptTimeoutMs ?? ATTEMPT_TIMEOUT_MS, left));
-        }
-        catch (error) {
-            if (!isRetryable(error))
-                throw error;
-            last = error;
-            const pause = Math.min(backoffMs(attempt, random), Math.max(0, deadline.at - clock.now()));
-            options.onRetry?.(`${what}: ${describeError(error)}; trying again in ${seconds$3(pause)}`);
-            await clock.sleep(pause);
-        }
-    }
-}
-/** Full jitter (AWS Architecture Blog, "Exponential Backoff And Jitter"): random in [0, cap). */
-function backoffMs(attempt, random = Math.random) {
-    return Math.floor(random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt));
-}
-/**
- * What AWS may outgrow, by the SDK's own classification (its retry strategy uses the same
- * functions), looking through our AwsCallError wrappers to the SDK's error.
- */
-function isRetryable(error) {
-    for (let cause = error, depth = 0; cause instanceof Error && depth < 10; depth += 1) {
-        if (cause instanceof AttemptTimeoutError)
-            return true;
-        const sdk = cause;
-        if (isThrottlingError(sdk) || isTransientError(sdk) || isServerError(sdk))
-            return true;
-        cause = cause.cause;
-    }
-    return false;
-}
-/** One attempt, abandoned (and its call aborted) after `ms`, whether or not it honours signals. */
-async function bounded(what, call, ms) {
-    const controller = new AbortController();
-    let timer;
-    const expired = new Promise((_, reject) => {
-        timer = setTimeout(() => {
-            controller.abort();
-            reject(new AttemptTimeoutError(what, ms));
-        }, ms);
-    });
-    try {
-        return await Promise.race([call(controller.signal), expired]);
-    }
-    finally {
-        clearTimeout(timer);
-    }
-}
-function seconds$3(ms) {
-    return `${Math.round(ms / 100) / 10}s`;
-}
-
-/**
- * This run's lease was taken by another run (break-lease, or a takeover after it expired): like
- * any outside change, the run stops without writing and without a rollback over the newcomer.
- */
-class LeaseLostError extends OutOfBandChangeError {
-    constructor(resource, found) {
-        super(`this run's lease on ${resource}`, found);
-        this.message =
-            `This run lost its lease on ${resource} to ${found}. ` +
-                'Stopping without writing over that run.';
-        this.name = 'LeaseLostError';
-    }
-}
-
-/**
- * Before each write: the lease must still be this run's (LeaseLostError stops the run). A
- * rollback (the run has recorded why it failed) is stopped only by a lease another run holds,
- * never by a lease it cannot read: traffic left on a failing green is worse than a rollback
- * whose lease is unconfirmed, whose live state the runner has already checked is its own.
- */
-async function guardWrite(state, phase, signal) {
-    if (!state.lease)
-        return phase;
-    try {
-        return await state.lease.guard(phase, signal);
-    }
-    catch (error) {
-        if (error instanceof LeaseLostError || state.record.failure === undefined)
-            throw error;
-        state.log.warning(`Could not check the lease on ${state.lease.resource} before this rollback write ` +
-            `(${describeError(error)}); rolling back without it`);
-        return phase;
-    }
-}
-
-function saveInFlight(state) {
-    const flight = state.inFlight;
-    if (!flight)
-        return save(state, 'in-flight', null);
-    save(state, 'in-flight', {
-        phase: phaseToSaved(flight.phase),
-        from: toSaved(flight.from),
-        movedTraffic: state.movedTraffic
-    });
-}
-function saveVerified(state) {
-    if (!state.lastVerified)
-        return;
-    save(state, 'verified', { state: toSaved(state.lastVerified), movedTraffic: state.movedTraffic });
-    if (!state.inFlight)
-        save(state, 'in-flight', null);
-}
-/** Reads what the main step saved; undefined when it saved nothing (it wrote nothing). */
-function readSavedRun(get) {
-    const run = parse$1(get, 'run');
-    if (!run)
-        return undefined;
-    const verified = parse$1(get, 'verified');
-    const flight = parse$1(get, 'in-flight');
-    return {
-        mode: run.mode,
-        target: run.target,
-        runUrl: run.runUrl,
-        start: fromSaved(run.start),
-        towardBlue: run.towardBlue,
-        verified: fromSaved(verified?.state ?? run.start),
-        inFlight: flight
-            ? { phase: phaseFromSaved(flight.phase), from: fromSaved(flight.from) }
-            : undefined,
-        movedTraffic: Boolean(flight?.movedTraffic || verified?.movedTraffic),
-        verdict: get('verdict') || undefined
-    };
-}
-function save(state, key, value) {
-    state.journal?.save(key, value === null ? '' : JSON.stringify(value));
-}
-function parse$1(get, key) {
-    const text = get(key);
-    if (!text)
-        return undefined;
-    try {
-        return JSON.parse(text);
-    }
-    catch {
-        throw new Error(`The main step's saved state '${key}' is not JSON: ${text.slice(0, 80)}`);
-    }
-}
-function toSaved(live) {
-    const { split, native, detail, fingerprint } = live;
-    return { permille: split.permille, native, detail, fingerprint };
-}
-function fromSaved(saved) {
-    const { permille, native, detail, fingerprint } = saved;
-    return { split: Split.ofPercent(permille / 10), native, detail, fingerprint };
-}
-function phaseToSaved(phase) {
-    const { summary, calls, expect, movesTraffic } = phase;
-    return { summary, calls, expect: toSaved(expect), movesTraffic };
-}
-function phaseFromSaved(saved) {
-    return { ...saved, expect: fromSaved(saved.expect) };
-}
-
-/** A wait says where it is at least this often, so a long bake never looks hung. */
-const PROGRESS_EVERY_MS = 30_000;
-const FEW_WORDS = 60;
-/**
- * The progress of one wait in the log: a line at every change of a gate's status and at least
- * every PROGRESS_EVERY_MS, with the time spent and left and each gate's latest verdict.
- */
-class ProgressLog {
-    log;
-    label;
-    begun;
-    endsAt;
-    lastLineAt;
-    changed = false;
-    constructor(log, label, begun, 
-    /** When the wait ends (the bake's end) or must end (its deadline), if known. */
-    endsAt) {
-        this.log = log;
-        this.label = label;
-        this.begun = begun;
-        this.endsAt = endsAt;
-        this.lastLineAt = begun;
-    }
-    get nextAt() {
-        return this.lastLineAt + PROGRESS_EVERY_MS;
-    }
-    /** A verdict came in; a new status is worth a line (written by the next heartbeat). */
-    verdict(previous, check) {
-        if (previous?.status !== check.status)
-            this.changed = true;
-    }
-    /** Called before the wait sleeps: writes a line when a status changed or one is due. */
-    heartbeat(now, latest) {
-        if (!this.changed && now < this.nextAt)
-            return;
-        this.changed = false;
-        this.lastLineAt = now;
-        const left = this.endsAt === undefined ? undefined : this.endsAt - now;
-        this.log.info(progressLine(this.label, now - this.begun, left, latest));
-    }
-}
-/** "Baking at 25% green: 40s elapsed, 20s left; alarm pass (2/2 alarms OK)". */
-function progressLine(label, elapsedMs, leftMs, latest) {
-    const time = [`${seconds$2(elapsedMs)} elapsed`];
-    if (leftMs !== undefined)
-        time.push(`${seconds$2(Math.max(0, leftMs))} left`);
-    const gates = [...latest.values()].map((check) => `${check.gate} ${check.status} (${few(check.detail)})`);
-    return [`${label}: ${time.join(', ')}`, ...gates].join('; ');
-}
-function seconds$2(ms) {
-    return `${Math.round(ms / 1000)}s`;
-}
-/** The start of a detail on one line: gate details carry text from the network. */
-function few(detail) {
-    const line = detail.replace(/\s+/g, ' ').trim();
-    return line.length <= FEW_WORDS ? line : `${line.slice(0, FEW_WORDS - 1)}…`;
-}
-
-/**
- * Checks every gate on its own schedule while a wait does its own work, with one clock sleep at
- * a time so time on a fake clock stays exact. Each check is bounded by its gate's
- * checkTimeoutMs: one that does not answer in time is a failed check, is aborted, and never
- * delays the other gates (checking all together let one hung gate blind the rest).
- */
-class GateWatch {
-    clock;
-    log;
-    slots;
-    constructor(gates, clock, log) {
-        this.clock = clock;
-        this.log = log;
-        this.slots = gates.map((gate) => ({ gate, dueAt: 0, streak: 0 }));
-    }
-    get size() {
-        return this.slots.length;
-    }
-    get names() {
-        return this.slots.map((slot) => slot.gate.name);
-    }
-    async wait(wait) {
-        const begun = this.clock.now();
-        const slots = wait.gated ? this.slots : [];
-        for (const slot of slots)
-            Object.assign(slot, { dueAt: begun, streak: 0, flight: undefined });
-        const latest = new Map();
-        let work;
-        let workDueAt = wait.work ? begun : Infinity;
-        const progress = new ProgressLog(this.log, wait.label, begun, wait.wakeAt ?? wait.deadline);
-        try {
-            for (;;) {
-                if (wait.signal?.aborted)
-                    throw new CancelledError();
-                const now = this.clock.now();
-                for (const slot of slots)
-                    this.harvest(slot, wait, latest, now, progress);
-                if (work?.answer) {
-                    const answer = work.answer;
-                    work = undefined;
-                    if ('error' in answer)
-                        throw answer.error;
-                    if (answer.ok.done)
-                        return answer.ok.value;
-                    workDueAt = now + answer.ok.retryInMs;
-                }
-                let started = false;
-                for (const slot of slots.filter((slot) => !slot.flight && slot.dueAt <= now)) {
-                    slot.flight = this.check(slot.gate, wait, now);
-                    started = true;
-                }
-                if (wait.work && !work && workDueAt <= now) {
-                    work = this.runWork(wait.work, wait.signal, now);
-                    started = true;
-                }
-                const flights = [...slots.map((slot) => slot.flight), work];
-                if (started) {
-                    await this.pause(flights, 0, wait.signal);
-                    continue;
-                }
-                // Decided only once every check due by now has answered: a bake ends on a verdict.
-                const busy = new Set(slots.filter((slot) => slot.flight).map((slot) => slot.gate.name));
-                const decided = wait.decide?.(latest, now, busy);
-                if (decided)
-                    return decided.value;
-                if (wait.deadline !== undefined && now >= wait.deadline)
-                    wait.expire?.(latest);
-                progress.heartbeat(now, latest);
-                const next = Math.min(...slots.map((slot) => slot.flight ? slot.flight.startedAt + slot.gate.checkTimeoutMs : slot.dueAt), work ? Infinity : workDueAt, wait.wakeAt !== undefined && wait.wakeAt > now ? wait.wakeAt : Infinity, wait.deadline ?? Infinity, progress.nextAt);
-                await this.pause(flights, next - now, wait.signal);
-            }
-        }
-        finally {
-            // A wait leaves nothing running: the next one asks afresh, in its own phase.
-            for (const slot of slots)
-                slot.flight?.abort.abort();
-            work?.abort.abort();
-        }
-    }
-    /** Takes a check that answered, or has run out of time, into the verdicts. */
-    harvest(slot, wait, latest, now, progress) {
-        const { flight, gate } = slot;
-        if (!flight)
-            return;
-        let check = flight.answer;
-        if (!check && now - flight.startedAt >= gate.checkTimeoutMs) {
-            flight.abort.abort();
-            const detail = `did not answer within ${gate.checkTimeoutMs / 1000}s`;
-            check = { gate: gate.name, status: 'fail', detail, at: now, phase: wait.phase };
-        }
-        if (!check)
-            return;
-        // A check cut short by cancellation is not a gate failure: the run was cancelled.
-        if (wait.signal?.aborted)
-            throw new CancelledError();
-        slot.flight = undefined;
-        const previous = latest.get(gate.name);
-        slot.streak = previous?.status === check.status ? slot.streak + 1 : 0;
-        latest.set(gate.name, check);
-        const delay = wait.recheckInMs?.(gate, check, slot.streak) ?? gate.intervalMs;
-        slot.dueAt = flight.startedAt + delay;
-        progress.verdict(previous, check);
-        wait.onVerdict?.(check);
-    }
-    check(gate, wait, now) {
-        const abort = new AbortController();
-        const context = {
-            phase: wait.phase,
-            split: wait.split,
-            since: wait.since,
-            signal: combine(wait.signal, abort.signal)
-        };
-        const flight = { startedAt: now, abort, answered: Promise.resolve() };
-        const verdict = (status, detail, observation) => {
-            flight.answer = { gate: gate.name, status, detail, at: this.clock.now(), phase: wait.phase };
-            if (observation)
-                flight.answer.observation = observation;
-        };
-        // A gate that cannot be checked fails closed.
-        flight.answered = Promise.resolve()
-            .then(() => gate.check(context))
-            .then((result) => verdict(result.status, result.detail, result.observation), (error) => verdict('fail', `could not be checked: ${describeError(error)}`));
-        return flight;
-    }
-    runWork(work, signal, now) {
-        const abort = new AbortController();
-        const flight = { startedAt: now, abort, answered: Promise.resolve() };
-        flight.answered = Promise.resolve()
-            .then(() => work(combine(signal, abort.signal)))
-            .then((ok) => void (flight.answer = { ok }), (error) => void (flight.answer = { error }));
-        return flight;
-    }
-    /**
-     * Waits until something in flight answers or `ms` pass. Answers that need no I/O are taken
-     * before time moves on at all, so a fake clock, whose sleep jumps at once, stays exact.
-     */
-    async pause(flights, ms, signal) {
-        const open = flights.filter((flight) => flight !== undefined && flight.answer === undefined);
-        const answered = open.length > 0
-            ? Promise.race(open.map((flight) => flight.answered))
-            : new Promise(() => undefined);
-        const early = await Promise.race([answered.then(() => true), nextTurn().then(() => false)]);
-        if (early || ms <= 0)
-            return;
-        const stop = new AbortController();
-        const sleeping = this.clock.sleep(ms, combine(signal, stop.signal));
-        sleeping.catch(() => undefined); // stopped on purpose when an answer comes first
-        try {
-            await Promise.race([sleeping, answered]);
-        }
-        finally {
-            stop.abort();
-        }
-    }
-}
-function combine(run, own) {
-    return run ? AbortSignal.any([run, own]) : own;
-}
-function nextTurn() {
-    return new Promise((resolve) => setImmediate(resolve));
-}
-
-function newRunState(options) {
-    const { backend, clock, settings } = options;
-    return {
-        backend,
-        clock,
-        log: options.logger,
-        settings,
-        signal: options.signal,
-        lease: options.lease,
-        journal: options.journal,
-        record: {
-            mode: backend.mode,
-            target: backend.target,
-            context: options.context ?? {},
-            startedAt: clock.now(),
-            requestedPercent: settings.traffic.percent,
-            rollbackPercent: settings.rollbackTo === 'start' ? undefined : settings.rollbackTo.percent,
-            schedule: settings.schedule.points.map((point) => point.percent),
-            dryRun: settings.dryRun,
-            steps: [],
-            events: [],
-            plannedCalls: []
-        },
-        watch: new GateWatch([], clock, options.logger),
-        wrote: false,
-        movedTraffic: false,
-        towardBlue: false,
-        ready: 'never',
-        // Set from the inspection, before any gate is asked.
-        current: { split: Split.BLUE, since: clock.now() }
-    };
-}
-const FAILURE_EVENTS = new Set([
-    'gate-failed',
-    'error',
-    'cancelled',
-    'out-of-band',
-    'rollback-failed'
-]);
-function event(state, kind, message, percent) {
-    state.record.events.push({ at: state.clock.now(), kind, percent, message });
-    // Failures are logged once, as errors, where they are handled.
-    if (!FAILURE_EVENTS.has(kind))
-        state.log.info(message);
-}
-function finish(state, status, live) {
-    state.record.status = status;
-    state.record.finalPercent = live?.split.percent;
-    state.record.finalNative = live?.detail;
-}
-async function readQuietly(state) {
-    try {
-        return await state.backend.read();
-    }
-    catch {
-        return undefined;
-    }
-}
-
-/** Sends one phase's calls. From here until it is verified, the phase is in flight. */
-async function writePhase(state, phase, from, signal) {
-    // A run whose lease another run took stops here, before writing (LeaseLostError).
-    const sent = await guardWrite(state, phase, signal);
-    state.inFlight = { phase, from };
-    state.wrote = true;
-    if (phase.movesTraffic) {
-        state.movedTraffic = true;
-        state.ready = state.ready === 'never' ? 'never' : 'stale';
-        state.current = { split: phase.expect.split, since: state.clock.now() };
-    }
-    // Saved before the write: a step killed mid-write leaves the post step what to check.
-    saveInFlight(state);
-    await state.backend.apply(sent, signal);
-    // Again once sent: apply() may leave what verify() needs in the phase (Route 53's change id).
-    saveInFlight(state);
-}
-
-const VERIFY_FIRST_POLL_MS = 250;
-const VERIFY_MAX_POLL_MS = 1000;
-/**
- * Applies the rollback phase by phase, each written and verified through AWS trouble, all
- * within one deadline. No gates (it must finish) and no cancel signal (it goes on although the
- * run was cancelled). A phase written by an earlier process and still converging (the post step
- * after a cancelled rollback) is verified, not written again.
- */
-async function applyRollback(state, plan, live, deadline, retry) {
-    const note = state.record.restore?.exact === false ? ` (nearest: ${state.record.restore.note})` : '';
-    let from = live;
-    const flight = state.inFlight;
-    if (plan.phases.length === 0) {
-        if (flight && live.fingerprint === flight.phase.expect.fingerprint) {
-            from = await verifyUntil(state, flight.phase, flight.from, deadline, retry);
-        }
-        event(state, 'rollback', `Rolled back to ${from.detail}${note}`, plan.to.percent);
-        return from;
-    }
-    for (const [index, phase] of plan.phases.entries()) {
-        await writeThrough(state, phase, from, retry);
-        if (index === plan.phases.length - 1)
-            event(state, 'rollback', `Rolled back to ${phase.expect.detail}${note}`, plan.to.percent);
-        from = await verifyUntil(state, phase, from, deadline, retry);
-    }
-    return from;
-}
-/**
- * Writes one phase, trying again through AWS trouble. Before a second try it reads: a write
- * whose answer was lost may have landed (nothing to send), and someone else's edit meanwhile
- * stops the rollback rather than being written over.
- */
-async function writeThrough(state, phase, from, retry) {
-    let tried = false;
-    await retry(`write ${phase.summary}`, async (signal) => {
-        if (!tried) {
-            tried = true;
-            return writePhase(state, phase, from, signal);
-        }
-        const live = await state.backend.read(signal);
-        if (live.fingerprint === phase.expect.fingerprint)
-            return;
-        if (live.fingerprint !== from.fingerprint) {
-            const answer = await state.backend.verify(phase, from, signal);
-            if (answer.status === 'diverged')
-                throw new OutOfBandChangeError(from.detail, live.detail);
-        }
-        // The lease is checked (and Route 53's renewed) on every write, a retried one too.
-        await state.backend.apply(await guardWrite(state, phase, signal), signal);
-        saveInFlight(state);
-    });
-}
-/** Polls verify() with backoff until AWS shows the phase's state or the deadline passes. */
-async function verifyUntil(state, phase, from, deadline, retry) {
-    const { backend, clock } = state;
-    const begun = clock.now();
-    let pause = VERIFY_FIRST_POLL_MS;
-    for (;;) {
-        const answer = await retry(`see AWS converge on ${phase.expect.split}`, (signal) => backend.verify(phase, from, signal));
-        if (answer.status === 'converged') {
-            state.lastVerified = answer.state;
-            state.inFlight = undefined;
-            saveVerified(state);
-            return answer.state;
-        }
-        if (answer.status === 'diverged') {
-            throw new OutOfBandChangeError(phase.expect.detail, `${answer.state.detail} (${answer.detail})`);
-        }
-        if (answer.status === 'failed')
-            throw new PhaseFailedError(phase.summary, answer.detail);
-        const left = deadline.at - clock.now();
-        if (left <= 0) {
-            const live = `${answer.state.detail}: ${answer.detail}`;
-            throw new RollbackDeadlineError(`see AWS converge on ${phase.expect.split}`, deadline.budgetMs, new VerifyTimeoutError(`${phase.expect.split}`, clock.now() - begun, live));
-        }
-        await clock.sleep(Math.min(pause, left));
-        pause = Math.min(pause * 2, VERIFY_MAX_POLL_MS);
-    }
-}
-
-/**
- * A cancelled run's whole rollback (read, write, verify) must end within the runner's 7.5 s
- * SIGINT→SIGTERM grace with room to report and exit; what it cannot finish, the post step does.
- */
-const CANCEL_ROLLBACK_BUDGET_MS = 6000;
-/** How long a failed rollback may look at AWS to report where it left traffic. */
-const LAST_LOOK_MS = 10_000;
-/** Long enough to outlast a regional API blip; a post step after a cancel has 5 minutes. */
-const DEFAULT_ROLLBACK_TIMEOUT_MS = 240_000;
-/**
- * Records why the run stopped, then rolls back when that is safe: only our own writes are
- * undone, never toward green, never onto a blue that cannot take traffic, and never after an
- * outside change, a settle failure (the shift itself passed) or when nothing was written.
- */
-async function handleFailure(state, error) {
-    const { record, settings } = state;
-    const reason = describeError(error);
-    record.failure = reason;
-    if (error instanceof GateFailedError) {
-        record.failedGate = {
-            gate: error.gate,
-            status: 'fail',
-            detail: error.detail,
-            at: state.clock.now()
-        };
-    }
-    event(state, causeOf$1(error), reason);
-    state.log.error(reason);
-    const { start } = state;
-    if (error instanceof OutOfBandChangeError || !start || !state.wrote) {
-        return finish(state, 'failed', await readQuietly(state));
-    }
-    if (error instanceof SettleError) {
-        // Every bake passed: the shift is done and stays; what is still draining is named.
-        return finish(state, 'failed', await readQuietly(state));
-    }
-    if (settings.dryRun)
-        return finish(state, 'failed', start);
-    if (state.towardBlue && settings.rollbackTo === 'start' && state.movedTraffic) {
-        // Going back to the start would move traffic toward the green being drained: stay put.
-        const live = await readQuietly(state);
-        record.failure = `${reason}. Stopped while moving toward blue, at ${live?.detail ?? 'a split that could not be read'}; traffic was not moved back toward green`;
-        return finish(state, 'failed', live);
-    }
-    // One deadline over the whole rollback (read, blue's health, writes, verify): a cancelled run
-    // has the runner's grace, any other the rollback-timeout, to outlast AWS trouble.
-    const cancelled = error instanceof CancelledError;
-    const budgetMs = cancelled
-        ? CANCEL_ROLLBACK_BUDGET_MS
-        : (settings.rollbackTimeoutMs ?? DEFAULT_ROLLBACK_TIMEOUT_MS);
-    const deadline = { at: state.clock.now() + budgetMs, budgetMs };
-    const retry = (what, call, within = deadline) => persist(what, call, {
-        clock: state.clock,
-        deadline: within,
-        // A log line, not an annotation: a long outage would bury the run's one real annotation.
-        onRetry: (message) => state.log.info(message)
-    });
-    let plan;
-    try {
-        const live = await retry('read the live state', (signal) => state.backend.read(signal));
-        if (!(await isOurs(state, live, retry))) {
-            const change = new OutOfBandChangeError(state.lastVerified.detail, live.detail);
-            record.failure = `${reason}. ${change.message}`;
-            event(state, 'out-of-band', record.failure, live.split.percent);
-            return finish(state, 'failed', live);
-        }
-        plan = rollbackPlan(state, start, live);
-        if (plan.to.permille > live.split.permille) {
-            // Never move traffic toward the green that just failed.
-            record.failure = `${reason}. rollback-to ${plan.to} is above the live split, so traffic was left at ${live.detail}`;
-            return finish(state, 'failed', live);
-        }
-        if (plan.to.permille < live.split.permille)
-            await checkBlue(state, live, deadline, retry);
-        state.log.warning(`Rolling back to ${plan.to} (${plan.phases.at(-1)?.expect.detail ?? live.detail})`);
-        const restored = await applyRollback(state, plan, live, deadline, retry);
-        finish(state, 'rolled-back', restored);
-    }
-    catch (rollbackError) {
-        if (cancelled && rollbackError instanceof RollbackDeadlineError) {
-            // No time left to read: say what is unfinished; the post step finishes it.
-            state.handedOff = rollbackError.what;
-            record.failure = `${reason}. The rollback to ${plan?.to ?? 'the start'} did not finish within the cancel grace: ${describeError(rollbackError)}. The post step finishes it`;
-            event(state, 'rollback-failed', record.failure);
-            state.log.error(record.failure);
-            return finish(state, 'failed', undefined);
-        }
-        // The deadline has passed: one short look at AWS, so the report says where traffic is.
-        const now = await retry('read the live state', (signal) => state.backend.read(signal), {
-            at: state.clock.now() + LAST_LOOK_MS,
-            budgetMs: LAST_LOOK_MS
-        }).catch(() => undefined);
-        const where = now ? `AWS now shows ${now.detail}` : 'the live state could not be read';
-        record.failure = `${reason}. Rollback to ${plan?.to ?? 'the start'} failed: ${describeError(rollbackError)}; ${where}`;
-        event(state, 'rollback-failed', record.failure, now?.split.percent);
-        state.log.error(record.failure);
-        finish(state, 'failed', now);
-    }
-}
-/**
- * Blue must be able to take the traffic, but a blue whose health cannot be read (its reads hang
- * or fail) still beats a green that failed: the rollback goes to the blue that carried traffic
- * at the start, and says so. Only a blue AWS reports unhealthy stops it.
- */
-async function checkBlue(state, live, deadline, retry) {
-    // A third of what is left, so the rollback's writes keep most of it.
-    const left = deadline.at - state.clock.now();
-    const within = { at: state.clock.now() + Math.max(1000, left / 3), budgetMs: deadline.budgetMs };
-    let answer;
-    try {
-        answer = await retry("read blue's health", (signal) => state.backend.blueCapacity(live, signal), within.at < deadline.at ? within : deadline);
-    }
-    catch (error) {
-        const start = state.start;
-        if (!(error instanceof RollbackDeadlineError) && !isRetryable(error))
-            throw error;
-        if (start.split.equals(Split.GREEN))
-            throw error;
-        const note = `Blue's health could not be read (${describeError(error)}): rolling back to the blue that carried ${start.split.bluePercent}% of the traffic at the start`;
-        state.log.warning(note);
-        state.record.warnings = [...(state.record.warnings ?? []), note];
-        return;
-    }
-    if (!answer.ok)
-        throw new BlueNotReadyError(answer.detail);
-}
-function causeOf$1(error) {
-    if (error instanceof GateFailedError)
-        return 'gate-failed';
-    if (error instanceof CancelledError)
-        return 'cancelled';
-    if (error instanceof OutOfBandChangeError)
-        return 'out-of-band';
-    return 'error';
-}
-/**
- * Only our own writes may be undone: AWS shows the last verified state, or somewhere between
- * the phase in flight's start and its end (a backend may be midway: targets registered, not
- * healthy yet), which verify() tells apart from someone else's edit.
- */
-async function isOurs(state, live, retry) {
-    if (live.fingerprint === state.lastVerified.fingerprint)
-        return true;
-    const flight = state.inFlight;
-    if (!flight)
-        return false;
-    const answer = await retry('read the phase in flight', (signal) => state.backend.verify(flight.phase, flight.from, signal));
-    return answer.status !== 'diverged';
-}
-/**
- * Back to the start's native state (undoing an adoption too), or to a fixed rollback-to split.
- * Before any traffic moved, only the adoption is undone, whatever rollback-to says.
- */
-function rollbackPlan(state, start, live) {
-    const { rollbackTo } = state.settings;
-    if (rollbackTo === 'start' || !state.movedTraffic) {
-        const restore = state.backend.restore(start, live);
-        state.record.restore = { exact: restore.exact, ...(restore.note ? { note: restore.note } : {}) };
-        return restore;
-    }
-    return state.backend.plan(live, state.backend.quantize(rollbackTo, live));
-}
-
-/**
- * The post step's half of a run the main step could not finish (cancelled past its grace,
- * killed, timed out): the same rollback as in the main step, from what it saved: restore to the
- * saved start, only over the run's own writes (the last verified state, or the phase in flight),
- * persisting through AWS trouble within rollback-timeout. Never throws.
- */
-async function resumeRollback(options, saved, why) {
-    const state = newRunState({ ...options});
-    state.start = saved.start;
-    state.lastVerified = saved.verified;
-    state.inFlight = saved.inFlight;
-    // The main step saved the run before its first write: there may be something to undo.
-    state.wrote = true;
-    state.movedTraffic = saved.movedTraffic;
-    state.towardBlue = saved.towardBlue;
-    state.current = { split: saved.verified.split, since: state.clock.now() };
-    state.record.startPercent = saved.start.split.percent;
-    if (options.settings.rollbackTo === 'start')
-        state.record.rollbackPercent = saved.start.split.percent;
-    event(state, 'start', `Post step: finishing the run on ${saved.target}, which started at ${saved.start.detail}`);
-    await handleFailure(state, new UnfinishedRunError(why));
-    state.record.finishedAt = state.clock.now();
-    event(state, 'done', `Post step: run ${state.record.status}`, state.record.finalPercent);
-    return state.record;
-}
-
-/**
- * Escaping for every place the report puts a value: Markdown text and table cells (GitHub renders
- * HTML in both, and the toolkit's summary helpers escape nothing), fenced code blocks, mermaid
- * labels and plain one-line text (annotations).
- */
-// Characters HTML or GitHub Markdown could read as syntax. Each becomes a numeric character
-// reference: Markdown treats references as literal text, so a `*`, `|`, `[`, `$` or backtick in a
-// value stays a character and cannot open emphasis, split a table cell, start a link, math or code.
-const SPECIAL = /[&<>"'|`*_~[\]\\$#!]/g;
-// C0 controls other than tab and newlines, and DEL: never meaningful in a report.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
-const NEWLINES = /\r\n|\r|\n|\u2028|\u2029/g;
-/** Cuts text to at most `max` UTF-16 units (plus a note), never inside a surrogate pair. */
-function clip(text, max) {
-    if (text.length <= max)
-        return text;
-    let end = max;
-    const code = text.charCodeAt(end - 1);
-    if (code >= 0xd800 && code <= 0xdbff)
-        end -= 1;
-    return `${text.slice(0, end)}… (${text.length - end} more characters)`;
-}
-function references(text) {
-    return text.replace(CONTROL, '').replace(SPECIAL, (c) => `&#${c.charCodeAt(0)};`);
-}
-/** A value in running Markdown text: literal, on one line. */
-function escapeText(value, max) {
-    return references(clip(value, max).replace(NEWLINES, ' '));
-}
-/** A value in a Markdown table cell: literal; its line breaks become `<br>`. */
-function escapeCell(value, max) {
-    return clip(value, max).split(NEWLINES).map(references).join('<br>');
-}
-/** A value in a double-quoted HTML attribute. */
-function escapeAttribute$1(value) {
-    return references(value.replace(NEWLINES, ' '));
-}
-/** Inline code whose content is literal whatever it holds (backticks included). */
-function code(value, max) {
-    return `<code>${escapeText(value, max)}</code>`;
-}
-/** A fenced code block whose fence no run of backticks in the content can close. */
-function codeBlock(content, language = '') {
-    const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
-    const fence = '`'.repeat(Math.max(3, longest + 1));
-    return `${fence}${language}\n${content.replace(CONTROL, '')}\n${fence}`;
-}
-/**
- * A label inside a double-quoted mermaid string. Mermaid decodes `#name;` and `#code;` entity
- * codes in every diagram, so quotes, `#` and statement separators become codes, not syntax.
- */
-function mermaidLabel(value, max) {
-    return clip(value, max)
-        .replace(NEWLINES, ' ')
-        .replace(CONTROL, '')
-        .replace(/[#"<>`;]/g, (c) => `#${c.charCodeAt(0)};`);
-}
-/** Plain text on one line (annotation titles): no markup, no control characters. */
-function oneLine(value, max) {
-    return clip(value.replace(NEWLINES, ' ').replace(CONTROL, '').replace(/\s+/g, ' ').trim(), max);
-}
-/**
- * Plain text on one line, cut at a word boundary with "…" when longer than `max` (titles, where
- * "… (N more characters)" would not fit and half a word reads as a typo). A text with no space
- * in its second half is cut where it must be, never inside a surrogate pair.
- */
-function cutAtWord(value, max) {
-    const line = oneLine(value, Number.MAX_SAFE_INTEGER);
-    if (line.length <= max)
-        return line;
-    const room = max - 1;
-    let end = line.lastIndexOf(' ', room);
-    if (end < room / 2) {
-        end = room;
-        const code = line.charCodeAt(end - 1);
-        if (code >= 0xd800 && code <= 0xdbff)
-            end -= 1;
-    }
-    return `${line.slice(0, end).replace(/[\s,;:]+$/, '')}…`;
-}
-
-class Context {
-    /**
-     * Hydrate the context from the environment
-     */
-    constructor() {
-        var _a, _b, _c;
-        this.payload = {};
-        if (process.env.GITHUB_EVENT_PATH) {
-            if (existsSync(process.env.GITHUB_EVENT_PATH)) {
-                this.payload = JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH, { encoding: 'utf8' }));
-            }
-            else {
-                const path = process.env.GITHUB_EVENT_PATH;
-                process.stdout.write(`GITHUB_EVENT_PATH ${path} does not exist${EOL}`);
-            }
-        }
-        this.eventName = process.env.GITHUB_EVENT_NAME;
-        this.sha = process.env.GITHUB_SHA;
-        this.ref = process.env.GITHUB_REF;
-        this.workflow = process.env.GITHUB_WORKFLOW;
-        this.action = process.env.GITHUB_ACTION;
-        this.actor = process.env.GITHUB_ACTOR;
-        this.job = process.env.GITHUB_JOB;
-        this.runAttempt = parseInt(process.env.GITHUB_RUN_ATTEMPT, 10);
-        this.runNumber = parseInt(process.env.GITHUB_RUN_NUMBER, 10);
-        this.runId = parseInt(process.env.GITHUB_RUN_ID, 10);
-        this.apiUrl = (_a = process.env.GITHUB_API_URL) !== null && _a !== void 0 ? _a : `https://api.github.com`;
-        this.serverUrl = (_b = process.env.GITHUB_SERVER_URL) !== null && _b !== void 0 ? _b : `https://github.com`;
-        this.graphqlUrl =
-            (_c = process.env.GITHUB_GRAPHQL_URL) !== null && _c !== void 0 ? _c : `https://api.github.com/graphql`;
-    }
-    get issue() {
-        const payload = this.payload;
-        return Object.assign(Object.assign({}, this.repo), { number: (payload.issue || payload.pull_request || payload).number });
-    }
-    get repo() {
-        if (process.env.GITHUB_REPOSITORY) {
-            const [owner, repo] = process.env.GITHUB_REPOSITORY.split('/');
-            return { owner, repo };
-        }
-        if (this.payload.repository) {
-            return {
-                owner: this.payload.repository.owner.login,
-                repo: this.payload.repository.name
-            };
-        }
-        throw new Error("context.repo requires a GITHUB_REPOSITORY environment variable like 'owner/repo'");
-    }
-}
-
-const context$1 = new Context();
-
-/**
- * Who and what runs this step: the fields of @actions/github's `context` that the report uses.
- * Only the context is imported; the bundle leaves Octokit out (rollup.config.mjs).
- */
-function readGitHubContext(source = context$1) {
-    return {
-        serverUrl: source.serverUrl,
-        repository: repositoryOf(source),
-        runId: source.runId,
-        sha: source.sha,
-        actor: source.actor,
-        workflow: source.workflow,
-        job: source.job
-    };
-}
-/** `context.repo` throws outside a runner (no GITHUB_REPOSITORY, no payload): no repository. */
-function repositoryOf(source) {
-    try {
-        const { owner, repo } = source.repo;
-        return `${owner}/${repo}`;
-    }
-    catch {
-        return undefined;
-    }
-}
-const context = readGitHubContext();
-
-const state$1 = {
-    warningEmitted: false,
-};
-const emitWarningIfUnsupportedVersion = (version) => {
-    if (version && !state$1.warningEmitted) {
-        if (process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED === "true") {
-            state$1.warningEmitted = true;
-            return;
-        }
-        const userMajorVersion = parseInt(version.substring(1, version.indexOf(".")));
-        const vv = 22;
-        if (userMajorVersion < vv) {
-            state$1.warningEmitted = true;
-            process.emitWarning(`NodeVersionSupportWarning: The AWS SDK for JavaScript (v3)
-versions published after the first week of January 2027
-will require node >=${vv}. You are running node ${version}.
-
-To continue receiving updates to AWS services, bug fixes,
-and security updates please upgrade to node >=${vv}.
-
-More information can be found at: https://a.co/c895JFp`);
-        }
-    }
-};
-
-function setCredentialFeature(credentials, feature, value) {
-    if (!credentials.$source) {
-        credentials.$source = {};
-    }
-    credentials.$source[feature] = value;
-    return credentials;
-}
-
-function setFeature(context, feature, value) {
-    if (!context.__aws_sdk_context) {
-        context.__aws_sdk_context = {
-            features: {},
-        };
-    }
-    else if (!context.__aws_sdk_context.features) {
-        context.__aws_sdk_context.features = {};
-    }
-    context.__aws_sdk_context.features[feature] = value;
-}
-
-const isDefaultSocketTimeoutEnabled = () => typeof process === "object" && process?.env?.AWS_ENABLE_DEFAULT_SOCKET_TIMEOUT_2026 === "true";
-const getDefaultSocketTimeout = (requestHandler, timeoutMs) => {
-    if (!isDefaultSocketTimeoutEnabled()) {
-        return undefined;
-    }
-    if (typeof requestHandler?.handle === "function") {
-        return undefined;
-    }
-    return timeoutMs;
-};
-
 function resolveHostHeaderConfig(input) {
     return input;
 }
@@ -9653,21 +8062,657 @@ const partition = (value) => {
 };
 const getUserAgentPrefix = () => selectedUserAgentPrefix;
 
+const isStreamingPayload = (request) => request?.body instanceof Readable ||
+    (typeof ReadableStream !== "undefined" && request?.body instanceof ReadableStream);
+
+const THROTTLING_ERROR_CODES = [
+    "BandwidthLimitExceeded",
+    "EC2ThrottledException",
+    "LimitExceededException",
+    "PriorRequestNotComplete",
+    "ProvisionedThroughputExceededException",
+    "RequestLimitExceeded",
+    "RequestThrottled",
+    "RequestThrottledException",
+    "SlowDown",
+    "ThrottledException",
+    "Throttling",
+    "ThrottlingException",
+    "TooManyRequestsException",
+    "TransactionInProgressException",
+];
+const TRANSIENT_ERROR_CODES = ["TimeoutError", "RequestTimeout", "RequestTimeoutException"];
+const TRANSIENT_ERROR_STATUS_CODES = [500, 502, 503, 504];
+const NODEJS_TIMEOUT_ERROR_CODES$1 = ["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT"];
+const NODEJS_NETWORK_ERROR_CODES = ["EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN"];
+
+const isRetryableByTrait = (error) => error?.$retryable !== undefined;
+const isClockSkewCorrectedError = (error) => error.$metadata?.clockSkewCorrected;
+const isBrowserNetworkError = (error) => {
+    const errorMessages = new Set([
+        "Failed to fetch",
+        "NetworkError when attempting to fetch resource",
+        "The Internet connection appears to be offline",
+        "Load failed",
+        "Network request failed",
+    ]);
+    const isValid = error && error instanceof TypeError;
+    if (!isValid) {
+        return false;
+    }
+    return errorMessages.has(error.message);
+};
+const isThrottlingError = (error) => error.$metadata?.httpStatusCode === 429 ||
+    THROTTLING_ERROR_CODES.includes(error.name) ||
+    error.$retryable?.throttling == true;
+const isTransientError = (error, depth = 0) => error?.name !== "AbortError" &&
+    (isRetryableByTrait(error) ||
+        isClockSkewCorrectedError(error) ||
+        (error.name === "InvalidSignatureException" && error.message?.includes("Signature expired")) ||
+        TRANSIENT_ERROR_CODES.includes(error.name) ||
+        NODEJS_TIMEOUT_ERROR_CODES$1.includes(error?.code || "") ||
+        NODEJS_NETWORK_ERROR_CODES.includes(error?.code || "") ||
+        TRANSIENT_ERROR_STATUS_CODES.includes(error.$metadata?.httpStatusCode || 0) ||
+        isBrowserNetworkError(error) ||
+        isNodeJsHttp2TransientError(error) ||
+        (error.cause !== undefined && depth <= 10 && isTransientError(error.cause, depth + 1)));
+const isServerError = (error) => {
+    if (error.$metadata?.httpStatusCode !== undefined) {
+        const statusCode = error.$metadata.httpStatusCode;
+        if (500 <= statusCode && statusCode <= 599 && !isTransientError(error)) {
+            return true;
+        }
+        return false;
+    }
+    return false;
+};
+function isNodeJsHttp2TransientError(error) {
+    return error.code === "ERR_HTTP2_STREAM_ERROR" && error.message.includes("NGHTTP2_REFUSED_STREAM");
+}
+
+const race = (promise, signal) => {
+    if (!signal) {
+        return promise;
+    }
+    let cleanup = () => { };
+    const aborted = new Promise((_, reject) => {
+        const handler = () => reject(createAbortError());
+        if (signal.aborted) {
+            handler();
+        }
+        else if (typeof signal.addEventListener === "function") {
+            signal.addEventListener("abort", handler, { once: true });
+            cleanup = () => signal.removeEventListener("abort", handler);
+        }
+        else {
+            signal.onabort = handler;
+        }
+    });
+    return Promise.race([promise, aborted]).finally(cleanup);
+};
+const createAbortError = () => Object.assign(new Error("Request aborted"), { name: "AbortError" });
+const isAbortError = (error) => typeof error === "object" && error !== null && "name" in error && error.name === "AbortError";
+
+const MAXIMUM_RETRY_DELAY = 20 * 1000;
+const INITIAL_RETRY_TOKENS = 500;
+const NO_RETRY_INCREMENT = 1;
+const INVOCATION_ID_HEADER = "amz-sdk-invocation-id";
+const REQUEST_HEADER = "amz-sdk-request";
+
+function parseRetryAfterHeader(response, logger) {
+    if (!HttpResponse.isInstance(response)) {
+        return;
+    }
+    for (const header in response.headers) {
+        if (!hasOwn(response.headers, header)) {
+            continue;
+        }
+        const h = header.toLowerCase();
+        if (h === "retry-after") {
+            const retryAfter = response.headers[header];
+            let retryAfterSeconds = NaN;
+            if (retryAfter.endsWith("GMT")) {
+                try {
+                    const date = parseRfc7231DateTime(retryAfter);
+                    retryAfterSeconds = (date.getTime() - Date.now()) / 1000;
+                }
+                catch (e) {
+                    logger?.trace?.("Failed to parse retry-after header");
+                    logger?.trace?.(e);
+                }
+            }
+            else if (retryAfter.match(/ GMT, ((\d+)|(\d+\.\d+))$/)) {
+                retryAfterSeconds = Number(retryAfter.match(/ GMT, ([\d.]+)$/)?.[1]);
+            }
+            else if (retryAfter.match(/^((\d+)|(\d+\.\d+))$/)) {
+                retryAfterSeconds = Number(retryAfter);
+            }
+            else if (Date.parse(retryAfter) >= Date.now()) {
+                retryAfterSeconds = (Date.parse(retryAfter) - Date.now()) / 1000;
+            }
+            if (isNaN(retryAfterSeconds)) {
+                return;
+            }
+            return new Date(Date.now() + retryAfterSeconds * 1000);
+        }
+        else if (h === "x-amz-retry-after") {
+            const v = response.headers[header];
+            const backoffMilliseconds = Number(v);
+            if (isNaN(backoffMilliseconds)) {
+                logger?.trace?.(`Failed to parse x-amz-retry-after=${v}`);
+                return;
+            }
+            return new Date(Date.now() + backoffMilliseconds);
+        }
+    }
+}
+
+const asSdkError = (error) => {
+    if (error instanceof Error) {
+        return error;
+    }
+    if (error instanceof Object) {
+        return Object.assign(new Error(), error);
+    }
+    if (typeof error === "string") {
+        return new Error(error);
+    }
+    return new Error(`AWS SDK error wrapper for ${error}`);
+};
+
+function bindRetryMiddleware(isStreamingPayload) {
+    return (options) => (next, context) => async (args) => {
+        let retryStrategy = await options.retryStrategy();
+        const maxAttempts = await options.maxAttempts();
+        const abortSignal = context[SMITHY_CONTEXT_KEY]?.abortSignal;
+        if (isRetryStrategyV2(retryStrategy)) {
+            retryStrategy = retryStrategy;
+            const retryTokenScope = (context["partition_id"] ?? "") + (context.__retryLongPoll ? ":longpoll" : "");
+            let retryToken = await race(retryStrategy.acquireInitialRetryToken(retryTokenScope), abortSignal);
+            let lastError = new Error();
+            let attempts = 0;
+            let totalRetryDelay = 0;
+            const { request } = args;
+            const isRequest = HttpRequest.isInstance(request);
+            if (isRequest) {
+                request.headers[INVOCATION_ID_HEADER] = v4();
+            }
+            while (true) {
+                try {
+                    if (isRequest) {
+                        request.headers[REQUEST_HEADER] = `attempt=${attempts + 1}; max=${maxAttempts}`;
+                    }
+                    const { response, output } = await next(args);
+                    retryStrategy.recordSuccess(retryToken);
+                    output.$metadata.attempts = attempts + 1;
+                    output.$metadata.totalRetryDelay = totalRetryDelay;
+                    return { response, output };
+                }
+                catch (e) {
+                    const retryErrorInfo = getRetryErrorInfo(e, options.logger);
+                    lastError = asSdkError(e);
+                    if (isRequest && isStreamingPayload(request)) {
+                        (context.logger instanceof NoOpLogger ? console : context.logger)?.warn("An error was encountered in a non-retryable streaming request.");
+                        throw lastError;
+                    }
+                    try {
+                        retryToken = await race(retryStrategy.refreshRetryTokenForRetry(retryToken, retryErrorInfo), abortSignal);
+                    }
+                    catch (refreshError) {
+                        if (abortSignal?.aborted && isAbortError(refreshError)) {
+                            throw refreshError;
+                        }
+                        if (!lastError.$metadata) {
+                            lastError.$metadata = {};
+                        }
+                        lastError.$metadata.attempts = attempts + 1;
+                        lastError.$metadata.totalRetryDelay = totalRetryDelay;
+                        throw lastError;
+                    }
+                    attempts = retryToken.getRetryCount();
+                    const delay = retryToken.getRetryDelay();
+                    totalRetryDelay += (retryToken?.$retryLog?.acquisitionDelay ?? 0) + delay;
+                    if (delay > 0) {
+                        await race(new Promise((resolve) => setTimeout(resolve, delay)), abortSignal);
+                    }
+                }
+            }
+        }
+        else {
+            retryStrategy = retryStrategy;
+            if (retryStrategy?.mode) {
+                context.userAgent = [...(context.userAgent || []), ["cfg/retry-mode", retryStrategy.mode]];
+            }
+            return retryStrategy.retry(next, args);
+        }
+    };
+}
+const isRetryStrategyV2 = (retryStrategy) => typeof retryStrategy.acquireInitialRetryToken !== "undefined" &&
+    typeof retryStrategy.refreshRetryTokenForRetry !== "undefined" &&
+    typeof retryStrategy.recordSuccess !== "undefined";
+const getRetryErrorInfo = (error, logger) => {
+    const errorInfo = {
+        error,
+        errorType: getRetryErrorType(error),
+    };
+    const retryAfterHint = parseRetryAfterHeader(error.$response, logger);
+    if (retryAfterHint) {
+        errorInfo.retryAfterHint = retryAfterHint;
+    }
+    return errorInfo;
+};
+const getRetryErrorType = (error) => {
+    if (isThrottlingError(error)) {
+        return "THROTTLING";
+    }
+    if (isTransientError(error)) {
+        return "TRANSIENT";
+    }
+    if (isServerError(error)) {
+        return "SERVER_ERROR";
+    }
+    return "CLIENT_ERROR";
+};
+const retryMiddlewareOptions = {
+    name: "retryMiddleware",
+    tags: ["RETRY"],
+    step: "finalizeRequest",
+    priority: "high",
+    override: true,
+};
+function bindGetRetryPlugin(isStreamingPayload) {
+    const retryMiddleware = bindRetryMiddleware(isStreamingPayload);
+    return (options) => ({
+        applyToStack: (clientStack) => {
+            clientStack.add(retryMiddleware(options), retryMiddlewareOptions);
+        },
+    });
+}
+
+class DefaultRateLimiter {
+    static setTimeoutFn = (fn, delay) => setTimeout(fn, delay);
+    beta;
+    minCapacity;
+    minFillRate;
+    scaleConstant;
+    smooth;
+    enabled = false;
+    availableTokens = 0;
+    lastMaxRate = 0;
+    measuredTxRate = 0;
+    requestCount = 0;
+    fillRate;
+    lastThrottleTime;
+    lastTimestamp = 0;
+    lastTxRateBucket;
+    maxCapacity;
+    timeWindow = 0;
+    constructor(options) {
+        this.beta = options?.beta ?? 0.7;
+        this.minCapacity = options?.minCapacity ?? 1;
+        this.minFillRate = options?.minFillRate ?? 0.5;
+        this.scaleConstant = options?.scaleConstant ?? 0.4;
+        this.smooth = options?.smooth ?? 0.8;
+        this.lastThrottleTime = this.getCurrentTimeInSeconds();
+        this.lastTxRateBucket = Math.floor(this.getCurrentTimeInSeconds());
+        this.fillRate = this.minFillRate;
+        this.maxCapacity = this.minCapacity;
+    }
+    async getSendToken() {
+        return this.acquireTokenBucket(1);
+    }
+    updateClientSendingRate(response) {
+        let calculatedRate;
+        this.updateMeasuredRate();
+        const retryErrorInfo = response;
+        const isThrottling = retryErrorInfo?.errorType === "THROTTLING" || isThrottlingError(retryErrorInfo?.error ?? response);
+        if (isThrottling) {
+            const rateToUse = !this.enabled ? this.measuredTxRate : Math.min(this.measuredTxRate, this.fillRate);
+            this.lastMaxRate = rateToUse;
+            this.calculateTimeWindow();
+            this.lastThrottleTime = this.getCurrentTimeInSeconds();
+            calculatedRate = this.cubicThrottle(rateToUse);
+            this.enableTokenBucket();
+        }
+        else {
+            this.calculateTimeWindow();
+            calculatedRate = this.cubicSuccess(this.getCurrentTimeInSeconds());
+        }
+        const newRate = Math.min(calculatedRate, 2 * this.measuredTxRate);
+        this.updateTokenBucketRate(newRate);
+    }
+    getCurrentTimeInSeconds() {
+        return Date.now() / 1000;
+    }
+    async acquireTokenBucket(amount) {
+        if (!this.enabled) {
+            return;
+        }
+        this.refillTokenBucket();
+        while (amount > this.availableTokens) {
+            const delay = ((amount - this.availableTokens) / this.fillRate) * 1000;
+            await new Promise((resolve) => DefaultRateLimiter.setTimeoutFn(resolve, delay));
+            this.refillTokenBucket();
+        }
+        this.availableTokens = this.availableTokens - amount;
+    }
+    refillTokenBucket() {
+        const timestamp = this.getCurrentTimeInSeconds();
+        if (!this.lastTimestamp) {
+            this.lastTimestamp = timestamp;
+            return;
+        }
+        const fillAmount = (timestamp - this.lastTimestamp) * this.fillRate;
+        this.availableTokens = Math.min(this.maxCapacity, this.availableTokens + fillAmount);
+        this.lastTimestamp = timestamp;
+    }
+    calculateTimeWindow() {
+        this.timeWindow = this.getPrecise(Math.pow((this.lastMaxRate * (1 - this.beta)) / this.scaleConstant, 1 / 3));
+    }
+    cubicThrottle(rateToUse) {
+        return this.getPrecise(rateToUse * this.beta);
+    }
+    cubicSuccess(timestamp) {
+        return this.getPrecise(this.scaleConstant * Math.pow(timestamp - this.lastThrottleTime - this.timeWindow, 3) + this.lastMaxRate);
+    }
+    enableTokenBucket() {
+        this.enabled = true;
+    }
+    updateTokenBucketRate(newRate) {
+        this.refillTokenBucket();
+        this.fillRate = Math.max(newRate, this.minFillRate);
+        this.maxCapacity = Math.max(newRate, this.minCapacity);
+        this.availableTokens = Math.min(this.availableTokens, this.maxCapacity);
+    }
+    updateMeasuredRate() {
+        const t = this.getCurrentTimeInSeconds();
+        const timeBucket = Math.floor(t * 2) / 2;
+        this.requestCount++;
+        if (timeBucket > this.lastTxRateBucket) {
+            const currentRate = this.requestCount / (timeBucket - this.lastTxRateBucket);
+            this.measuredTxRate = this.getPrecise(currentRate * this.smooth + this.measuredTxRate * (1 - this.smooth));
+            this.requestCount = 0;
+            this.lastTxRateBucket = timeBucket;
+        }
+    }
+    getPrecise(num) {
+        return parseFloat(num.toFixed(8));
+    }
+}
+
+class Retry {
+    static v2026 = true;
+    static delay() {
+        return 50;
+    }
+    static throttlingDelay() {
+        return 1_000;
+    }
+    static cost() {
+        return 14;
+    }
+    static throttlingCost() {
+        return 5;
+    }
+    static modifiedCostType() {
+        return "THROTTLING";
+    }
+}
+
+class DefaultRetryBackoffStrategy {
+    x = Retry.delay();
+    computeNextBackoffDelay(i) {
+        const b = Math.random();
+        const r = 2;
+        const t_i = b * Math.min(this.x * r ** i, MAXIMUM_RETRY_DELAY);
+        return Math.floor(t_i);
+    }
+    setDelayBase(delay) {
+        this.x = delay;
+    }
+}
+
+class DefaultRetryToken {
+    delay;
+    count;
+    cost;
+    longPoll;
+    $retryLog = {
+        acquisitionDelay: 0,
+    };
+    constructor(delay, count, cost, longPoll) {
+        this.delay = delay;
+        this.count = count;
+        this.cost = cost;
+        this.longPoll = longPoll;
+    }
+    getRetryCount() {
+        return this.count;
+    }
+    getRetryDelay() {
+        return Math.min(MAXIMUM_RETRY_DELAY, this.delay);
+    }
+    getRetryCost() {
+        return this.cost;
+    }
+    isLongPoll() {
+        return this.longPoll;
+    }
+}
+
+var RETRY_MODES;
+(function (RETRY_MODES) {
+    RETRY_MODES["STANDARD"] = "standard";
+    RETRY_MODES["ADAPTIVE"] = "adaptive";
+})(RETRY_MODES || (RETRY_MODES = {}));
+const DEFAULT_MAX_ATTEMPTS = 3;
+const DEFAULT_RETRY_MODE = RETRY_MODES.STANDARD;
+
+const refusal = {
+    incompatible: 1,
+    attempts: 2,
+    capacity: 3,
+};
+class StandardRetryStrategy {
+    mode = RETRY_MODES.STANDARD;
+    retryBackoffStrategy;
+    capacity = INITIAL_RETRY_TOKENS;
+    maxAttemptsProvider;
+    baseDelay;
+    constructor(arg1) {
+        if (typeof arg1 === "number") {
+            this.maxAttemptsProvider = async () => arg1;
+        }
+        else if (typeof arg1 === "function") {
+            this.maxAttemptsProvider = arg1;
+        }
+        else if (arg1 && typeof arg1 === "object") {
+            this.maxAttemptsProvider = async () => arg1.maxAttempts;
+            this.baseDelay = arg1.baseDelay;
+            this.retryBackoffStrategy = arg1.backoff;
+        }
+        this.maxAttemptsProvider ??= async () => DEFAULT_MAX_ATTEMPTS;
+        this.baseDelay ??= Retry.delay();
+        this.retryBackoffStrategy ??= new DefaultRetryBackoffStrategy();
+    }
+    async acquireInitialRetryToken(retryTokenScope) {
+        return new DefaultRetryToken(Retry.delay(), 0, undefined, retryTokenScope.includes(":longpoll"));
+    }
+    async refreshRetryTokenForRetry(token, errorInfo) {
+        const maxAttempts = await this.getMaxAttempts();
+        const retryCode = this.retryCode(token, errorInfo, maxAttempts);
+        const shouldRetry = retryCode === 0;
+        const isLongPoll = token.isLongPoll?.();
+        if (shouldRetry || isLongPoll) {
+            const errorType = errorInfo.errorType;
+            this.retryBackoffStrategy.setDelayBase(errorType === "THROTTLING" ? Retry.throttlingDelay() : this.baseDelay);
+            const delayFromErrorType = this.retryBackoffStrategy.computeNextBackoffDelay(token.getRetryCount());
+            let retryDelay = delayFromErrorType;
+            if (errorInfo.retryAfterHint instanceof Date) {
+                retryDelay = Math.max(delayFromErrorType, Math.min(errorInfo.retryAfterHint.getTime() - Date.now(), delayFromErrorType + 5_000));
+            }
+            if (!shouldRetry) {
+                const longPollBackoff = retryCode === refusal.capacity && isLongPoll ? retryDelay : 0;
+                if (longPollBackoff > 0) {
+                    await new Promise((r) => setTimeout(r, longPollBackoff));
+                }
+            }
+            else {
+                const capacityCost = this.getCapacityCost(errorType);
+                this.capacity -= capacityCost;
+                const nextToken = new DefaultRetryToken(0, token.getRetryCount() + 1, capacityCost, token.isLongPoll?.() ?? false);
+                await new Promise((r) => setTimeout(r, retryDelay));
+                nextToken.$retryLog.acquisitionDelay = retryDelay;
+                return nextToken;
+            }
+        }
+        throw new Error("No retry token available");
+    }
+    recordSuccess(token) {
+        this.capacity = Math.min(INITIAL_RETRY_TOKENS, this.capacity + (token.getRetryCost() ?? NO_RETRY_INCREMENT));
+    }
+    getCapacity() {
+        return this.capacity;
+    }
+    async maxAttempts() {
+        return this.maxAttemptsProvider();
+    }
+    async getMaxAttempts() {
+        try {
+            return await this.maxAttemptsProvider();
+        }
+        catch (ignored) {
+            console.warn(`Max attempts provider could not resolve. Using default of ${DEFAULT_MAX_ATTEMPTS}`);
+            return DEFAULT_MAX_ATTEMPTS;
+        }
+    }
+    retryCode(tokenToRenew, errorInfo, maxAttempts) {
+        const attempts = tokenToRenew.getRetryCount() + 1;
+        const retryableStatus = this.isRetryableError(errorInfo.errorType) ? 0 : refusal.incompatible;
+        const attemptStatus = attempts < maxAttempts ? 0 : refusal.attempts;
+        const capacityStatus = this.capacity >= this.getCapacityCost(errorInfo.errorType) ? 0 : refusal.capacity;
+        return retryableStatus || attemptStatus || capacityStatus;
+    }
+    getCapacityCost(errorType) {
+        return errorType === Retry.modifiedCostType() ? Retry.throttlingCost() : Retry.cost();
+    }
+    isRetryableError(errorType) {
+        return errorType === "THROTTLING" || errorType === "TRANSIENT";
+    }
+}
+
+class AdaptiveRetryStrategy {
+    mode = RETRY_MODES.ADAPTIVE;
+    rateLimiter;
+    standardRetryStrategy;
+    constructor(maxAttemptsProvider, options) {
+        const { rateLimiter } = options ?? {};
+        this.rateLimiter = rateLimiter ?? new DefaultRateLimiter();
+        this.standardRetryStrategy = options
+            ? new StandardRetryStrategy({
+                maxAttempts: typeof maxAttemptsProvider === "number" ? maxAttemptsProvider : 3,
+                ...options,
+            })
+            : new StandardRetryStrategy(maxAttemptsProvider);
+    }
+    async acquireInitialRetryToken(retryTokenScope) {
+        const token = await this.standardRetryStrategy.acquireInitialRetryToken(retryTokenScope);
+        await this.rateLimiter.getSendToken();
+        return token;
+    }
+    async refreshRetryTokenForRetry(tokenToRenew, errorInfo) {
+        this.rateLimiter.updateClientSendingRate(errorInfo);
+        const token = await this.standardRetryStrategy.refreshRetryTokenForRetry(tokenToRenew, errorInfo);
+        await this.rateLimiter.getSendToken();
+        return token;
+    }
+    recordSuccess(token) {
+        this.rateLimiter.updateClientSendingRate({});
+        this.standardRetryStrategy.recordSuccess(token);
+    }
+    async maxAttemptsProvider() {
+        return this.standardRetryStrategy.maxAttempts();
+    }
+}
+
+const ENV_MAX_ATTEMPTS = "AWS_MAX_ATTEMPTS";
+const CONFIG_MAX_ATTEMPTS = "max_attempts";
+const NODE_MAX_ATTEMPT_CONFIG_OPTIONS = {
+    environmentVariableSelector: (env) => {
+        const value = env[ENV_MAX_ATTEMPTS];
+        if (!value) {
+            return undefined;
+        }
+        const maxAttempt = parseInt(value);
+        if (Number.isNaN(maxAttempt)) {
+            throw new Error(`Environment variable ${ENV_MAX_ATTEMPTS} mast be a number, got "${value}"`);
+        }
+        return maxAttempt;
+    },
+    configFileSelector: (profile) => {
+        const value = profile[CONFIG_MAX_ATTEMPTS];
+        if (!value) {
+            return undefined;
+        }
+        const maxAttempt = parseInt(value);
+        if (Number.isNaN(maxAttempt)) {
+            throw new Error(`Shared config file entry ${CONFIG_MAX_ATTEMPTS} mast be a number, got "${value}"`);
+        }
+        return maxAttempt;
+    },
+    default: DEFAULT_MAX_ATTEMPTS,
+};
+const resolveRetryConfig = (input, defaults) => {
+    const { retryStrategy, retryMode } = input;
+    const { defaultMaxAttempts = DEFAULT_MAX_ATTEMPTS, defaultBaseDelay = Retry.delay() } = {};
+    const maxAttemptsProvider = normalizeProvider$1(input.maxAttempts ?? defaultMaxAttempts);
+    let controller = retryStrategy
+        ? Promise.resolve(retryStrategy)
+        : undefined;
+    const getDefault = async () => {
+        const maxAttempts = await maxAttemptsProvider();
+        const adaptive = (await normalizeProvider$1(retryMode)()) === RETRY_MODES.ADAPTIVE;
+        if (adaptive) {
+            return new AdaptiveRetryStrategy(maxAttemptsProvider, {
+                maxAttempts,
+                baseDelay: defaultBaseDelay,
+            });
+        }
+        return new StandardRetryStrategy({
+            maxAttempts,
+            baseDelay: defaultBaseDelay,
+        });
+    };
+    return Object.assign(input, {
+        maxAttempts: maxAttemptsProvider,
+        retryStrategy: () => (controller ??= getDefault()),
+    });
+};
+const ENV_RETRY_MODE = "AWS_RETRY_MODE";
+const CONFIG_RETRY_MODE = "retry_mode";
+const NODE_RETRY_MODE_CONFIG_OPTIONS = {
+    environmentVariableSelector: (env) => env[ENV_RETRY_MODE],
+    configFileSelector: (profile) => profile[CONFIG_RETRY_MODE],
+    default: DEFAULT_RETRY_MODE,
+};
+
+const getRetryPlugin = bindGetRetryPlugin(isStreamingPayload);
+
 const ACCOUNT_ID_ENDPOINT_REGEX = /\d{12}\.ddb/;
 async function checkFeatures(context, config, args) {
     const request = args.request;
     if (request?.headers?.["smithy-protocol"] === "rpc-v2-cbor") {
-        setFeature(context, "PROTOCOL_RPC_V2_CBOR", "M");
+        setFeature$1(context, "PROTOCOL_RPC_V2_CBOR", "M");
     }
     if (typeof config.retryStrategy === "function") {
         const retryStrategy = await config.retryStrategy();
         if (typeof retryStrategy.mode === "string") {
             switch (retryStrategy.mode) {
                 case RETRY_MODES.ADAPTIVE:
-                    setFeature(context, "RETRY_MODE_ADAPTIVE", "F");
+                    setFeature$1(context, "RETRY_MODE_ADAPTIVE", "F");
                     break;
                 case RETRY_MODES.STANDARD:
-                    setFeature(context, "RETRY_MODE_STANDARD", "E");
+                    setFeature$1(context, "RETRY_MODE_STANDARD", "E");
                     break;
             }
         }
@@ -9675,17 +8720,17 @@ async function checkFeatures(context, config, args) {
     if (typeof config.accountIdEndpointMode === "function") {
         const endpointV2 = context.endpointV2;
         if (String(endpointV2?.url?.hostname).match(ACCOUNT_ID_ENDPOINT_REGEX)) {
-            setFeature(context, "ACCOUNT_ID_ENDPOINT", "O");
+            setFeature$1(context, "ACCOUNT_ID_ENDPOINT", "O");
         }
         switch (await config.accountIdEndpointMode?.()) {
             case "disabled":
-                setFeature(context, "ACCOUNT_ID_MODE_DISABLED", "Q");
+                setFeature$1(context, "ACCOUNT_ID_MODE_DISABLED", "Q");
                 break;
             case "preferred":
-                setFeature(context, "ACCOUNT_ID_MODE_PREFERRED", "P");
+                setFeature$1(context, "ACCOUNT_ID_MODE_PREFERRED", "P");
                 break;
             case "required":
-                setFeature(context, "ACCOUNT_ID_MODE_REQUIRED", "R");
+                setFeature$1(context, "ACCOUNT_ID_MODE_REQUIRED", "R");
                 break;
         }
     }
@@ -9693,10 +8738,10 @@ async function checkFeatures(context, config, args) {
     if (identity?.$source) {
         const credentials = identity;
         if (credentials.accountId) {
-            setFeature(context, "RESOLVED_ACCOUNT_ID", "T");
+            setFeature$1(context, "RESOLVED_ACCOUNT_ID", "T");
         }
         for (const [key, value] of Object.entries(credentials.$source ?? {})) {
-            setFeature(context, key, value);
+            setFeature$1(context, key, value);
         }
     }
 }
@@ -10817,7 +9862,7 @@ const DEFAULT_DISABLE_CLOCK_SKEW_CORRECTION = loadConfig(NODE_DISABLE_CLOCK_SKEW
 
 const resolveAwsSdkSigV4Config = bindResolveAwsSdkSigV4Config(DEFAULT_DISABLE_CLOCK_SKEW_CORRECTION);
 
-const defaultRoute53HttpAuthSchemeParametersProvider = async (config, context, input) => {
+const defaultElasticLoadBalancingV2HttpAuthSchemeParametersProvider = async (config, context, input) => {
     return {
         operation: getSmithyContext(context).operation,
         region: await normalizeProvider$1(config.region)() || (() => {
@@ -10829,7 +9874,7 @@ function createAwsAuthSigv4HttpAuthOption$7(authParameters) {
     return {
         schemeId: "aws.auth#sigv4",
         signingProperties: {
-            name: "route53",
+            name: "elasticloadbalancing",
             region: authParameters.region,
         },
         propertiesExtractor: (config, context) => ({
@@ -10840,7 +9885,7 @@ function createAwsAuthSigv4HttpAuthOption$7(authParameters) {
         }),
     };
 }
-const defaultRoute53HttpAuthSchemeProvider = (authParameters) => {
+const defaultElasticLoadBalancingV2HttpAuthSchemeProvider = (authParameters) => {
     const options = [];
     switch (authParameters.operation) {
         default: {
@@ -10860,7 +9905,7 @@ const resolveClientEndpointParameters$7 = (options) => {
     return Object.assign(options, {
         useDualstackEndpoint: options.useDualstackEndpoint ?? false,
         useFipsEndpoint: options.useFipsEndpoint ?? false,
-        defaultSigningName: "route53",
+        defaultSigningName: "elasticloadbalancing",
     });
 };
 const commonParams$7 = {
@@ -10870,7 +9915,7 @@ const commonParams$7 = {
     UseDualStack: { type: "builtInParams", name: "useDualstackEndpoint" },
 };
 
-var version$4 = "3.1169.0";
+var version$4 = "3.1142.0";
 var packageInfo$4 = {
 	version: version$4};
 
@@ -11869,7 +10914,7 @@ const ATTR_ESCAPE_MAP = {
     ">": "&gt;",
     '"': "&quot;",
 };
-function escapeAttribute(value) {
+function escapeAttribute$1(value) {
     return value.replace(ATTR_ESCAPE_RE, (ch) => ATTR_ESCAPE_MAP[ch]);
 }
 
@@ -11979,7 +11024,7 @@ class XmlNode {
         for (const attributeName of Object.keys(attributes)) {
             const attribute = attributes[attributeName];
             if (attribute != null) {
-                xmlText += ` ${attributeName}="${escapeAttribute("" + attribute)}"`;
+                xmlText += ` ${attributeName}="${escapeAttribute$1("" + attribute)}"`;
             }
         }
         return (xmlText += !hasChildren ? "/>" : `>${this.children.map((c) => c.toString()).join("")}</${this.name}>`);
@@ -13439,52 +12484,32 @@ function toBuffer(data) {
     return Buffer.from(data);
 }
 
-const s$1 = "ref", t = "authSchemes", u = "name", v = "signingRegion";
-const a$7 = -1, b$7 = true, c$7 = "isSet", d$7 = "PartitionResult", e$7 = "booleanEquals", f$7 = "stringEquals", g$7 = "getAttr", h$7 = "sigv4", i$7 = { [s$1]: "Endpoint" }, j$7 = { "fn": g$7, "argv": [{ [s$1]: d$7 }, "name"] }, k$7 = { [s$1]: d$7 }, l$2 = { [t]: [{ [u]: h$7, [v]: "us-east-1" }] }, m$2 = { [t]: [{ [u]: h$7, [v]: "cn-northwest-1" }] }, n$2 = { [t]: [{ [u]: h$7, [v]: "us-gov-west-1" }] }, o$2 = { [t]: [{ [u]: h$7, [v]: "eusc-de-east-1" }] }, p$2 = { [t]: [{ [u]: h$7, [v]: "{PartitionResult#implicitGlobalRegion}" }] }, q$2 = [{ [s$1]: "Region" }];
+const k$7 = "ref";
+const a$7 = -1, b$7 = true, c$7 = "isSet", d$7 = "PartitionResult", e$7 = "booleanEquals", f$7 = "getAttr", g$7 = { [k$7]: "Endpoint" }, h$7 = { [k$7]: d$7 }, i$7 = {}, j$7 = [{ [k$7]: "Region" }];
 const _data$7 = {
     conditions: [
-        [c$7, [i$7]],
-        [c$7, q$2],
-        ["aws.partition", q$2, d$7],
-        [e$7, [{ [s$1]: "UseFIPS" }, b$7]],
-        [f$7, [j$7, "aws"]],
-        [f$7, [j$7, "aws-cn"]],
-        [f$7, [j$7, "aws-us-gov"]],
-        [e$7, [{ [s$1]: "UseDualStack" }, b$7]],
-        [e$7, [{ fn: g$7, argv: [k$7, "supportsFIPS"] }, b$7]],
-        [f$7, [j$7, "aws-iso"]],
-        [f$7, [j$7, "aws-iso-b"]],
-        [f$7, [j$7, "aws-iso-e"]],
-        [f$7, [j$7, "aws-iso-f"]],
-        [f$7, [j$7, "aws-eusc"]],
-        [e$7, [{ fn: g$7, argv: [k$7, "supportsDualStack"] }, b$7]]
+        [c$7, [g$7]],
+        [c$7, j$7],
+        ["aws.partition", j$7, d$7],
+        [e$7, [{ [k$7]: "UseFIPS" }, b$7]],
+        [e$7, [{ [k$7]: "UseDualStack" }, b$7]],
+        [e$7, [{ fn: f$7, argv: [h$7, "supportsDualStack"] }, b$7]],
+        [e$7, [{ fn: f$7, argv: [h$7, "supportsFIPS"] }, b$7]],
+        ["stringEquals", [{ fn: f$7, argv: [h$7, "name"] }, "aws-us-gov"]]
     ],
     results: [
         [a$7],
         [a$7, "Invalid Configuration: FIPS and custom endpoint are not supported"],
         [a$7, "Invalid Configuration: Dualstack and custom endpoint are not supported"],
-        [i$7, {}],
-        ["https://route53.amazonaws.com", l$2],
-        ["https://route53-fips.amazonaws.com", l$2],
-        ["https://route53.global.api.aws", l$2],
-        ["https://route53-fips.global.api.aws", l$2],
-        ["https://route53.amazonaws.com.cn", m$2],
-        ["https://route53.global.api.amazonwebservices.com.cn", m$2],
-        ["https://route53.us-gov.amazonaws.com", n$2],
-        ["https://route53.us-gov.api.aws", n$2],
-        ["https://route53.c2s.ic.gov", { [t]: [{ [u]: h$7, [v]: "us-iso-east-1" }] }],
-        ["https://route53.sc2s.sgov.gov", { [t]: [{ [u]: h$7, [v]: "us-isob-east-1" }] }],
-        ["https://route53.cloud.adc-e.uk", { [t]: [{ [u]: h$7, [v]: "eu-isoe-west-1" }] }],
-        ["https://route53.csp.hci.ic.gov", { [t]: [{ [u]: h$7, [v]: "us-isof-south-1" }] }],
-        ["https://route53.amazonaws.eu", o$2],
-        ["https://route53.global.api.amazonwebservices.eu", o$2],
-        ["https://route53-fips.{PartitionResult#dualStackDnsSuffix}", p$2],
+        [g$7, i$7],
+        ["https://elasticloadbalancing-fips.{Region}.{PartitionResult#dualStackDnsSuffix}", i$7],
         [a$7, "FIPS and DualStack are enabled, but this partition does not support one or both"],
-        ["https://route53-fips.{PartitionResult#dnsSuffix}", p$2],
+        ["https://elasticloadbalancing.{Region}.amazonaws.com", i$7],
+        ["https://elasticloadbalancing-fips.{Region}.{PartitionResult#dnsSuffix}", i$7],
         [a$7, "FIPS is enabled but this partition does not support FIPS"],
-        ["https://route53.{PartitionResult#dualStackDnsSuffix}", p$2],
+        ["https://elasticloadbalancing.{Region}.{PartitionResult#dualStackDnsSuffix}", i$7],
         [a$7, "DualStack is enabled but this partition does not support DualStack"],
-        ["https://route53.{PartitionResult#dnsSuffix}", p$2],
+        ["https://elasticloadbalancing.{Region}.{PartitionResult#dnsSuffix}", i$7],
         [a$7, "Invalid Configuration: Missing Region"]
     ]
 };
@@ -13492,33 +12517,19 @@ const root$7 = 2;
 const r$7 = 100_000_000;
 const nodes$7 = new Int32Array([
     -1, 1, -1,
-    0, 27, 3,
-    1, 4, r$7 + 25,
-    2, 5, r$7 + 25,
-    3, 19, 6,
-    4, 18, 7,
-    5, 17, 8,
-    6, 25, 9,
-    7, 15, 10,
-    9, r$7 + 12, 11,
-    10, r$7 + 13, 12,
-    11, r$7 + 14, 13,
-    12, r$7 + 15, 14,
-    13, r$7 + 16, r$7 + 24,
-    13, r$7 + 17, 16,
-    14, r$7 + 22, r$7 + 23,
-    7, r$7 + 9, r$7 + 8,
-    7, r$7 + 6, r$7 + 4,
-    4, 26, 20,
-    6, 25, 21,
-    7, 23, 22,
-    8, r$7 + 20, r$7 + 21,
-    8, 24, r$7 + 19,
-    14, r$7 + 18, r$7 + 19,
-    7, r$7 + 11, r$7 + 10,
-    7, r$7 + 7, r$7 + 5,
-    3, r$7 + 1, 28,
-    7, r$7 + 2, r$7 + 3,
+    0, 13, 3,
+    1, 4, r$7 + 12,
+    2, 5, r$7 + 12,
+    3, 8, 6,
+    4, 7, r$7 + 11,
+    5, r$7 + 9, r$7 + 10,
+    4, 11, 9,
+    6, 10, r$7 + 8,
+    7, r$7 + 6, r$7 + 7,
+    5, 12, r$7 + 5,
+    6, r$7 + 4, r$7 + 5,
+    3, r$7 + 1, 14,
+    4, r$7 + 2, r$7 + 3,
 ]);
 const bdd$7 = BinaryDecisionDiagram.from(nodes$7, root$7, _data$7.conditions, _data$7.results);
 
@@ -13528,6 +12539,2131 @@ const cache$7 = new EndpointCache({
 });
 const defaultEndpointResolver$7 = (endpointParams, context = {}) => {
     return cache$7.get(endpointParams, () => decideEndpoint(bdd$7, {
+        endpointParams: endpointParams,
+        logger: context.logger,
+    }));
+};
+customEndpointFunctions.aws = awsEndpointFunctions;
+
+class ElasticLoadBalancingV2ServiceException extends ServiceException {
+    constructor(options) {
+        super(options);
+        Object.setPrototypeOf(this, ElasticLoadBalancingV2ServiceException.prototype);
+    }
+}
+
+class CertificateNotFoundException extends ElasticLoadBalancingV2ServiceException {
+    name = "CertificateNotFoundException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "CertificateNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, CertificateNotFoundException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class ListenerNotFoundException extends ElasticLoadBalancingV2ServiceException {
+    name = "ListenerNotFoundException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "ListenerNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ListenerNotFoundException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class TooManyCertificatesException extends ElasticLoadBalancingV2ServiceException {
+    name = "TooManyCertificatesException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "TooManyCertificatesException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TooManyCertificatesException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class DuplicateTagKeysException extends ElasticLoadBalancingV2ServiceException {
+    name = "DuplicateTagKeysException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "DuplicateTagKeysException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, DuplicateTagKeysException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class LoadBalancerNotFoundException extends ElasticLoadBalancingV2ServiceException {
+    name = "LoadBalancerNotFoundException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "LoadBalancerNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, LoadBalancerNotFoundException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class RuleNotFoundException extends ElasticLoadBalancingV2ServiceException {
+    name = "RuleNotFoundException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "RuleNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, RuleNotFoundException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class TargetGroupNotFoundException extends ElasticLoadBalancingV2ServiceException {
+    name = "TargetGroupNotFoundException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "TargetGroupNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TargetGroupNotFoundException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class TooManyTagsException extends ElasticLoadBalancingV2ServiceException {
+    name = "TooManyTagsException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "TooManyTagsException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TooManyTagsException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class TrustStoreNotFoundException extends ElasticLoadBalancingV2ServiceException {
+    name = "TrustStoreNotFoundException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "TrustStoreNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TrustStoreNotFoundException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class InvalidRevocationContentException extends ElasticLoadBalancingV2ServiceException {
+    name = "InvalidRevocationContentException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InvalidRevocationContentException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidRevocationContentException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class RevocationContentNotFoundException extends ElasticLoadBalancingV2ServiceException {
+    name = "RevocationContentNotFoundException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "RevocationContentNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, RevocationContentNotFoundException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class TooManyTrustStoreRevocationEntriesException extends ElasticLoadBalancingV2ServiceException {
+    name = "TooManyTrustStoreRevocationEntriesException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "TooManyTrustStoreRevocationEntriesException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TooManyTrustStoreRevocationEntriesException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class AllocationIdNotFoundException extends ElasticLoadBalancingV2ServiceException {
+    name = "AllocationIdNotFoundException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "AllocationIdNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, AllocationIdNotFoundException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class ALPNPolicyNotSupportedException extends ElasticLoadBalancingV2ServiceException {
+    name = "ALPNPolicyNotSupportedException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "ALPNPolicyNotSupportedException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ALPNPolicyNotSupportedException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class AvailabilityZoneNotSupportedException extends ElasticLoadBalancingV2ServiceException {
+    name = "AvailabilityZoneNotSupportedException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "AvailabilityZoneNotSupportedException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, AvailabilityZoneNotSupportedException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class CaCertificatesBundleNotFoundException extends ElasticLoadBalancingV2ServiceException {
+    name = "CaCertificatesBundleNotFoundException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "CaCertificatesBundleNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, CaCertificatesBundleNotFoundException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class CapacityDecreaseRequestsLimitExceededException extends ElasticLoadBalancingV2ServiceException {
+    name = "CapacityDecreaseRequestsLimitExceededException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "CapacityDecreaseRequestsLimitExceededException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, CapacityDecreaseRequestsLimitExceededException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class CapacityReservationPendingException extends ElasticLoadBalancingV2ServiceException {
+    name = "CapacityReservationPendingException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "CapacityReservationPendingException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, CapacityReservationPendingException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class CapacityUnitsLimitExceededException extends ElasticLoadBalancingV2ServiceException {
+    name = "CapacityUnitsLimitExceededException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "CapacityUnitsLimitExceededException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, CapacityUnitsLimitExceededException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class DuplicateListenerException extends ElasticLoadBalancingV2ServiceException {
+    name = "DuplicateListenerException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "DuplicateListenerException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, DuplicateListenerException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class IncompatibleProtocolsException extends ElasticLoadBalancingV2ServiceException {
+    name = "IncompatibleProtocolsException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "IncompatibleProtocolsException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, IncompatibleProtocolsException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class InvalidConfigurationRequestException extends ElasticLoadBalancingV2ServiceException {
+    name = "InvalidConfigurationRequestException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InvalidConfigurationRequestException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidConfigurationRequestException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class InvalidLoadBalancerActionException extends ElasticLoadBalancingV2ServiceException {
+    name = "InvalidLoadBalancerActionException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InvalidLoadBalancerActionException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidLoadBalancerActionException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class SSLPolicyNotFoundException extends ElasticLoadBalancingV2ServiceException {
+    name = "SSLPolicyNotFoundException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "SSLPolicyNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, SSLPolicyNotFoundException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class TargetGroupAssociationLimitException extends ElasticLoadBalancingV2ServiceException {
+    name = "TargetGroupAssociationLimitException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "TargetGroupAssociationLimitException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TargetGroupAssociationLimitException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class TooManyActionsException extends ElasticLoadBalancingV2ServiceException {
+    name = "TooManyActionsException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "TooManyActionsException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TooManyActionsException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class TooManyListenersException extends ElasticLoadBalancingV2ServiceException {
+    name = "TooManyListenersException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "TooManyListenersException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TooManyListenersException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class TooManyRegistrationsForTargetIdException extends ElasticLoadBalancingV2ServiceException {
+    name = "TooManyRegistrationsForTargetIdException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "TooManyRegistrationsForTargetIdException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TooManyRegistrationsForTargetIdException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class TooManyTargetsException extends ElasticLoadBalancingV2ServiceException {
+    name = "TooManyTargetsException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "TooManyTargetsException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TooManyTargetsException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class TooManyUniqueTargetGroupsPerLoadBalancerException extends ElasticLoadBalancingV2ServiceException {
+    name = "TooManyUniqueTargetGroupsPerLoadBalancerException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "TooManyUniqueTargetGroupsPerLoadBalancerException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TooManyUniqueTargetGroupsPerLoadBalancerException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class TrustStoreNotReadyException extends ElasticLoadBalancingV2ServiceException {
+    name = "TrustStoreNotReadyException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "TrustStoreNotReadyException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TrustStoreNotReadyException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class UnsupportedProtocolException extends ElasticLoadBalancingV2ServiceException {
+    name = "UnsupportedProtocolException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "UnsupportedProtocolException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, UnsupportedProtocolException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class DuplicateLoadBalancerNameException extends ElasticLoadBalancingV2ServiceException {
+    name = "DuplicateLoadBalancerNameException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "DuplicateLoadBalancerNameException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, DuplicateLoadBalancerNameException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class InvalidSchemeException extends ElasticLoadBalancingV2ServiceException {
+    name = "InvalidSchemeException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InvalidSchemeException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidSchemeException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class InvalidSecurityGroupException extends ElasticLoadBalancingV2ServiceException {
+    name = "InvalidSecurityGroupException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InvalidSecurityGroupException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidSecurityGroupException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class InvalidSubnetException extends ElasticLoadBalancingV2ServiceException {
+    name = "InvalidSubnetException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InvalidSubnetException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidSubnetException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class OperationNotPermittedException extends ElasticLoadBalancingV2ServiceException {
+    name = "OperationNotPermittedException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "OperationNotPermittedException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, OperationNotPermittedException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class ResourceInUseException extends ElasticLoadBalancingV2ServiceException {
+    name = "ResourceInUseException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "ResourceInUseException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ResourceInUseException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class SubnetNotFoundException extends ElasticLoadBalancingV2ServiceException {
+    name = "SubnetNotFoundException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "SubnetNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, SubnetNotFoundException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class TooManyLoadBalancersException extends ElasticLoadBalancingV2ServiceException {
+    name = "TooManyLoadBalancersException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "TooManyLoadBalancersException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TooManyLoadBalancersException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class PriorityInUseException extends ElasticLoadBalancingV2ServiceException {
+    name = "PriorityInUseException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "PriorityInUseException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, PriorityInUseException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class TooManyRulesException extends ElasticLoadBalancingV2ServiceException {
+    name = "TooManyRulesException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "TooManyRulesException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TooManyRulesException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class TooManyTargetGroupsException extends ElasticLoadBalancingV2ServiceException {
+    name = "TooManyTargetGroupsException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "TooManyTargetGroupsException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TooManyTargetGroupsException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class DuplicateTargetGroupNameException extends ElasticLoadBalancingV2ServiceException {
+    name = "DuplicateTargetGroupNameException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "DuplicateTargetGroupNameException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, DuplicateTargetGroupNameException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class DuplicateTrustStoreNameException extends ElasticLoadBalancingV2ServiceException {
+    name = "DuplicateTrustStoreNameException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "DuplicateTrustStoreNameException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, DuplicateTrustStoreNameException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class InvalidCaCertificatesBundleException extends ElasticLoadBalancingV2ServiceException {
+    name = "InvalidCaCertificatesBundleException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InvalidCaCertificatesBundleException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidCaCertificatesBundleException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class TooManyTrustStoresException extends ElasticLoadBalancingV2ServiceException {
+    name = "TooManyTrustStoresException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "TooManyTrustStoresException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TooManyTrustStoresException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class DeleteAssociationSameAccountException extends ElasticLoadBalancingV2ServiceException {
+    name = "DeleteAssociationSameAccountException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "DeleteAssociationSameAccountException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, DeleteAssociationSameAccountException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class TrustStoreAssociationNotFoundException extends ElasticLoadBalancingV2ServiceException {
+    name = "TrustStoreAssociationNotFoundException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "TrustStoreAssociationNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TrustStoreAssociationNotFoundException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class TrustStoreInUseException extends ElasticLoadBalancingV2ServiceException {
+    name = "TrustStoreInUseException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "TrustStoreInUseException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TrustStoreInUseException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class InvalidTargetException extends ElasticLoadBalancingV2ServiceException {
+    name = "InvalidTargetException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InvalidTargetException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidTargetException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class HealthUnavailableException extends ElasticLoadBalancingV2ServiceException {
+    name = "HealthUnavailableException";
+    $fault = "server";
+    Message;
+    constructor(opts) {
+        super({
+            name: "HealthUnavailableException",
+            $fault: "server",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, HealthUnavailableException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class RevocationIdNotFoundException extends ElasticLoadBalancingV2ServiceException {
+    name = "RevocationIdNotFoundException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "RevocationIdNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, RevocationIdNotFoundException.prototype);
+        this.Message = opts.Message;
+    }
+}
+let ResourceNotFoundException$2 = class ResourceNotFoundException extends ElasticLoadBalancingV2ServiceException {
+    name = "ResourceNotFoundException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "ResourceNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ResourceNotFoundException.prototype);
+        this.Message = opts.Message;
+    }
+};
+class InsufficientCapacityException extends ElasticLoadBalancingV2ServiceException {
+    name = "InsufficientCapacityException";
+    $fault = "server";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InsufficientCapacityException",
+            $fault: "server",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InsufficientCapacityException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class PriorRequestNotCompleteException extends ElasticLoadBalancingV2ServiceException {
+    name = "PriorRequestNotCompleteException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "PriorRequestNotCompleteException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, PriorRequestNotCompleteException.prototype);
+        this.Message = opts.Message;
+    }
+}
+
+const _A$2 = "Action";
+const _AC$2 = "AdditionalClaims";
+const _ACAC = "AuthenticateCognitoActionConfig";
+const _ACC = "AuthenticateCognitoConfig";
+const _AD = "AnomalyDetection";
+const _AE$1 = "AuthorizationEndpoint";
+const _AINFE = "AllocationIdNotFoundException";
+const _ALPNPNSE = "ALPNPolicyNotSupportedException";
+const _AO = "AdministrativeOverride";
+const _AOAC = "AuthenticateOidcActionConfig";
+const _AOC = "AuthenticateOidcConfig";
+const _AP$1 = "AlpnPolicy";
+const _AREP = "AuthenticationRequestExtraParams";
+const _AT$3 = "AddTags";
+const _ATI = "AddTagsInput";
+const _ATO = "AddTagsOutput";
+const _ATSCN = "AdvertiseTrustStoreCaNames";
+const _AZ$1 = "AvailabilityZone";
+const _AZNSE = "AvailabilityZoneNotSupportedException";
+const _Ac = "Actions";
+const _At = "Attributes";
+const _C$2 = "Certificates";
+const _CA$1 = "CertificateArn";
+const _CCBNFE = "CaCertificatesBundleNotFoundException";
+const _CDRLEE = "CapacityDecreaseRequestsLimitExceededException";
+const _CI$1 = "ClientId";
+const _CL = "CertificateList";
+const _CNFE = "CertificateNotFoundException";
+const _CRPE = "CapacityReservationPendingException";
+const _CS$1 = "ClientSecret";
+const _CT$3 = "ContentType";
+const _CULEE = "CapacityUnitsLimitExceededException";
+const _Ce = "Certificate";
+const _Con$1 = "Conditions";
+const _D$2 = "Description";
+const _DA = "DefaultActions";
+const _DASAE = "DeleteAssociationSameAccountException";
+const _DLBNE = "DuplicateLoadBalancerNameException";
+const _DLE = "DuplicateListenerException";
+const _DLIe = "DescribeListenersInput";
+const _DLOe = "DescribeListenersOutput";
+const _DLe = "DescribeListeners";
+const _DRIe = "DescribeRulesInput";
+const _DROe = "DescribeRulesOutput";
+const _DRe = "DescribeRules";
+const _DS$3 = "DurationSeconds";
+const _DT = "DeregisterTargets";
+const _DTGA = "DescribeTargetGroupAttributes";
+const _DTGAI = "DescribeTargetGroupAttributesInput";
+const _DTGAO = "DescribeTargetGroupAttributesOutput";
+const _DTGIe = "DescribeTargetGroupsInput";
+const _DTGNE = "DuplicateTargetGroupNameException";
+const _DTGOe = "DescribeTargetGroupsOutput";
+const _DTGe = "DescribeTargetGroups";
+const _DTH = "DescribeTargetHealth";
+const _DTHI = "DescribeTargetHealthInput";
+const _DTHO = "DescribeTargetHealthOutput";
+const _DTI = "DeregisterTargetsInput";
+const _DTIe = "DescribeTagsInput";
+const _DTKE = "DuplicateTagKeysException";
+const _DTO = "DeregisterTargetsOutput";
+const _DTOe = "DescribeTagsOutput";
+const _DTSNE = "DuplicateTrustStoreNameException";
+const _DTe = "DescribeTags";
+const _E$3 = "Enabled";
+const _F$2 = "Format";
+const _FAC = "ForwardActionConfig";
+const _FC = "ForwardConfig";
+const _FRAC = "FixedResponseActionConfig";
+const _FRC = "FixedResponseConfig";
+const _Fi$1 = "Field";
+const _GC$1 = "GrpcCode";
+const _H = "Host";
+const _HC$1 = "HttpCode";
+const _HCE = "HealthCheckEnabled";
+const _HCIS = "HealthCheckIntervalSeconds";
+const _HCP = "HealthCheckProtocol";
+const _HCPe = "HealthCheckPort";
+const _HCPea = "HealthCheckPath";
+const _HCTS = "HealthCheckTimeoutSeconds";
+const _HHC = "HostHeaderConfig";
+const _HHCC = "HostHeaderConditionConfig";
+const _HHCCt = "HttpHeaderConditionConfig";
+const _HHCt = "HttpHeaderConfig";
+const _HHN = "HttpHeaderName";
+const _HHRC = "HostHeaderRewriteConfig";
+const _HRMC = "HttpRequestMethodConfig";
+const _HRMCC = "HttpRequestMethodConditionConfig";
+const _HTC = "HealthyThresholdCount";
+const _HUE = "HealthUnavailableException";
+const _I$3 = "Issuer";
+const _IAT = "IpAddressType";
+const _ICCBE = "InvalidCaCertificatesBundleException";
+const _ICCE = "IgnoreClientCertificateExpiry";
+const _ICE$1 = "InsufficientCapacityException";
+const _ICRE = "InvalidConfigurationRequestException";
+const _ID$1 = "IsDefault";
+const _ILBAE = "InvalidLoadBalancerActionException";
+const _IPE = "IncompatibleProtocolsException";
+const _IRCE = "InvalidRevocationContentException";
+const _ISE$2 = "InvalidSchemeException";
+const _ISEn$1 = "InvalidSubnetException";
+const _ISGE = "InvalidSecurityGroupException";
+const _ITE = "InvalidTargetException";
+const _Id = "Id";
+const _In$2 = "Include";
+const _JE = "JwksEndpoint";
+const _JVAAC = "JwtValidationActionAdditionalClaim";
+const _JVAACw = "JwtValidationActionAdditionalClaims";
+const _JVAC = "JwtValidationActionConfig";
+const _JVC = "JwtValidationConfig";
+const _K$2 = "Key";
+const _L$2 = "Listeners";
+const _LA$1 = "ListenerArn";
+const _LAi = "ListenerArns";
+const _LBAo = "LoadBalancerArn";
+const _LBAoa = "LoadBalancerArns";
+const _LBNFE = "LoadBalancerNotFoundException";
+const _LNFE = "ListenerNotFoundException";
+const _Lis = "Listener";
+const _M$3 = "Message";
+const _MA$1 = "MutualAuthentication";
+const _MAA = "MutualAuthenticationAttributes";
+const _MB = "MessageBody";
+const _MIE = "MitigationInEffect";
+const _ML$1 = "ModifyListener";
+const _MLI = "ModifyListenerInput";
+const _MLO = "ModifyListenerOutput";
+const _MR$2 = "ModifyRule";
+const _MRI = "ModifyRuleInput";
+const _MRO = "ModifyRuleOutput";
+const _Ma$1 = "Matcher";
+const _Mar = "Marker";
+const _Mo = "Mode";
+const _N$3 = "Name";
+const _NM = "NextMarker";
+const _Na$2 = "Names";
+const _O$1 = "Order";
+const _ONPE = "OperationNotPermittedException";
+const _OUR = "OnUnauthenticatedRequest";
+const _P$3 = "Priority";
+const _PIUE = "PriorityInUseException";
+const _PPC = "PathPatternConfig";
+const _PPCC = "PathPatternConditionConfig";
+const _PRNCE = "PriorRequestNotCompleteException";
+const _PS$1 = "PageSize";
+const _PV = "ProtocolVersion";
+const _Pa = "Path";
+const _Po$1 = "Port";
+const _Pr$1 = "Protocol";
+const _Q$1 = "Query";
+const _QSC = "QueryStringConfig";
+const _QSCC = "QueryStringConditionConfig";
+const _QSI = "QuicServerId";
+const _QSKVP = "QueryStringKeyValuePair";
+const _QSKVPL = "QueryStringKeyValuePairList";
+const _R$2 = "Reason";
+const _RA$1 = "ResourceArns";
+const _RAC = "RedirectActionConfig";
+const _RAe = "ResourceArn";
+const _RAu = "RuleArn";
+const _RAul = "RuleArns";
+const _RC$2 = "RedirectConfig";
+const _RCL = "RewriteConfigList";
+const _RCLu = "RuleConditionList";
+const _RCNFE = "RevocationContentNotFoundException";
+const _RCew = "RewriteConfig";
+const _RCu = "RuleCondition";
+const _RINFE = "RevocationIdNotFoundException";
+const _RIUE = "ResourceInUseException";
+const _RNFE$2 = "ResourceNotFoundException";
+const _RNFEu = "RuleNotFoundException";
+const _RTI = "RegisterTargetsInput";
+const _RTIe = "RemoveTagsInput";
+const _RTL = "RuleTransformList";
+const _RTO = "RegisterTargetsOutput";
+const _RTOe = "RemoveTagsOutput";
+const _RTe$2 = "ResetTransforms";
+const _RTeg = "RegisterTargets";
+const _RTem = "RemoveTags";
+const _RTu = "RuleTransform";
+const _RV = "RegexValues";
+const _Re$2 = "Result";
+const _Reg = "Regex";
+const _Rep = "Replace";
+const _Rew = "Rewrites";
+const _Ru = "Rules";
+const _Rul = "Rule";
+const _S$2 = "State";
+const _SC$1 = "StatusCode";
+const _SCN = "SessionCookieName";
+const _SIC = "SourceIpConfig";
+const _SICC = "SourceIpConditionConfig";
+const _SNFE = "SubnetNotFoundException";
+const _SP$2 = "SslPolicy";
+const _SSLPNFE = "SSLPolicyNotFoundException";
+const _ST$2 = "SessionTimeout";
+const _Sc = "Scope";
+const _T$3 = "Type";
+const _TCP = "TargetControlPort";
+const _TD$1 = "TagDescriptions";
+const _TDa = "TagDescription";
+const _TDar = "TargetDescription";
+const _TDarg = "TargetDescriptions";
+const _TE$1 = "TokenEndpoint";
+const _TG = "TargetGroups";
+const _TGA = "TargetGroupArn";
+const _TGALE = "TargetGroupAssociationLimitException";
+const _TGAa = "TargetGroupArns";
+const _TGAar = "TargetGroupAttribute";
+const _TGAarg = "TargetGroupAttributes";
+const _TGL = "TargetGroupList";
+const _TGN = "TargetGroupName";
+const _TGNFE = "TargetGroupNotFoundException";
+const _TGSC = "TargetGroupStickinessConfig";
+const _TGT = "TargetGroupTuple";
+const _TGa = "TargetGroup";
+const _TH = "TargetHealth";
+const _THD = "TargetHealthDescriptions";
+const _THDa = "TargetHealthDescription";
+const _TK = "TagKeys";
+const _TL$1 = "TagList";
+const _TMAE = "TooManyActionsException";
+const _TMCE = "TooManyCertificatesException";
+const _TMLBE = "TooManyLoadBalancersException";
+const _TMLE = "TooManyListenersException";
+const _TMRE$2 = "TooManyRulesException";
+const _TMRFTIE = "TooManyRegistrationsForTargetIdException";
+const _TMTE = "TooManyTagsException";
+const _TMTEo = "TooManyTargetsException";
+const _TMTGE = "TooManyTargetGroupsException";
+const _TMTSE = "TooManyTrustStoresException";
+const _TMTSREE = "TooManyTrustStoreRevocationEntriesException";
+const _TMUTGPLBE = "TooManyUniqueTargetGroupsPerLoadBalancerException";
+const _TSA = "TrustStoreArn";
+const _TSANFE = "TrustStoreAssociationNotFoundException";
+const _TSAS = "TrustStoreAssociationStatus";
+const _TSIUE = "TrustStoreInUseException";
+const _TSNFE = "TrustStoreNotFoundException";
+const _TSNRE = "TrustStoreNotReadyException";
+const _TT = "TargetType";
+const _Ta$2 = "Tags";
+const _Tag$1 = "Tag";
+const _Tar = "Targets";
+const _Targ = "Target";
+const _Tr = "Transforms";
+const _UECS = "UseExistingClientSecret";
+const _UIE = "UserInfoEndpoint";
+const _UPA = "UserPoolArn";
+const _UPCI = "UserPoolClientId";
+const _UPD = "UserPoolDomain";
+const _UPE = "UnsupportedProtocolException";
+const _URC = "UrlRewriteConfig";
+const _UTC = "UnhealthyThresholdCount";
+const _V$4 = "Values";
+const _VI = "VpcId";
+const _Va$2 = "Value";
+const _W$1 = "Weight";
+const _aQE$4 = "awsQueryError";
+const _c$7 = "client";
+const _e$7 = "error";
+const _hE$7 = "httpError";
+const _s$7 = "smithy.ts.sdk.synthetic.com.amazonaws.elasticloadbalancingv2";
+const _se$4 = "server";
+const n0$7 = "com.amazonaws.elasticloadbalancingv2";
+const _s_registry$7 = new TypeRegistry(_s$7);
+var ElasticLoadBalancingV2ServiceException$ = [-3, _s$7, "ElasticLoadBalancingV2ServiceException", 0, [], []];
+_s_registry$7.registerError(ElasticLoadBalancingV2ServiceException$, ElasticLoadBalancingV2ServiceException);
+const n0_registry$7 = new TypeRegistry(n0$7);
+var AllocationIdNotFoundException$ = [-3, n0$7, _AINFE,
+    { [_aQE$4]: [`AllocationIdNotFound`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(AllocationIdNotFoundException$, AllocationIdNotFoundException);
+var ALPNPolicyNotSupportedException$ = [-3, n0$7, _ALPNPNSE,
+    { [_aQE$4]: [`ALPNPolicyNotFound`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(ALPNPolicyNotSupportedException$, ALPNPolicyNotSupportedException);
+var AvailabilityZoneNotSupportedException$ = [-3, n0$7, _AZNSE,
+    { [_aQE$4]: [`AvailabilityZoneNotSupported`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(AvailabilityZoneNotSupportedException$, AvailabilityZoneNotSupportedException);
+var CaCertificatesBundleNotFoundException$ = [-3, n0$7, _CCBNFE,
+    { [_aQE$4]: [`CaCertificatesBundleNotFound`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(CaCertificatesBundleNotFoundException$, CaCertificatesBundleNotFoundException);
+var CapacityDecreaseRequestsLimitExceededException$ = [-3, n0$7, _CDRLEE,
+    { [_aQE$4]: [`CapacityDecreaseRequestLimitExceeded`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(CapacityDecreaseRequestsLimitExceededException$, CapacityDecreaseRequestsLimitExceededException);
+var CapacityReservationPendingException$ = [-3, n0$7, _CRPE,
+    { [_aQE$4]: [`CapacityReservationPending`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(CapacityReservationPendingException$, CapacityReservationPendingException);
+var CapacityUnitsLimitExceededException$ = [-3, n0$7, _CULEE,
+    { [_aQE$4]: [`CapacityUnitsLimitExceeded`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(CapacityUnitsLimitExceededException$, CapacityUnitsLimitExceededException);
+var CertificateNotFoundException$ = [-3, n0$7, _CNFE,
+    { [_aQE$4]: [`CertificateNotFound`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(CertificateNotFoundException$, CertificateNotFoundException);
+var DeleteAssociationSameAccountException$ = [-3, n0$7, _DASAE,
+    { [_aQE$4]: [`DeleteAssociationSameAccount`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(DeleteAssociationSameAccountException$, DeleteAssociationSameAccountException);
+var DuplicateListenerException$ = [-3, n0$7, _DLE,
+    { [_aQE$4]: [`DuplicateListener`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(DuplicateListenerException$, DuplicateListenerException);
+var DuplicateLoadBalancerNameException$ = [-3, n0$7, _DLBNE,
+    { [_aQE$4]: [`DuplicateLoadBalancerName`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(DuplicateLoadBalancerNameException$, DuplicateLoadBalancerNameException);
+var DuplicateTagKeysException$ = [-3, n0$7, _DTKE,
+    { [_aQE$4]: [`DuplicateTagKeys`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(DuplicateTagKeysException$, DuplicateTagKeysException);
+var DuplicateTargetGroupNameException$ = [-3, n0$7, _DTGNE,
+    { [_aQE$4]: [`DuplicateTargetGroupName`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(DuplicateTargetGroupNameException$, DuplicateTargetGroupNameException);
+var DuplicateTrustStoreNameException$ = [-3, n0$7, _DTSNE,
+    { [_aQE$4]: [`DuplicateTrustStoreName`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(DuplicateTrustStoreNameException$, DuplicateTrustStoreNameException);
+var HealthUnavailableException$ = [-3, n0$7, _HUE,
+    { [_aQE$4]: [`HealthUnavailable`, 500], [_e$7]: _se$4, [_hE$7]: 500 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(HealthUnavailableException$, HealthUnavailableException);
+var IncompatibleProtocolsException$ = [-3, n0$7, _IPE,
+    { [_aQE$4]: [`IncompatibleProtocols`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(IncompatibleProtocolsException$, IncompatibleProtocolsException);
+var InsufficientCapacityException$ = [-3, n0$7, _ICE$1,
+    { [_aQE$4]: [`InsufficientCapacity`, 500], [_e$7]: _se$4, [_hE$7]: 500 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(InsufficientCapacityException$, InsufficientCapacityException);
+var InvalidCaCertificatesBundleException$ = [-3, n0$7, _ICCBE,
+    { [_aQE$4]: [`InvalidCaCertificatesBundle`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(InvalidCaCertificatesBundleException$, InvalidCaCertificatesBundleException);
+var InvalidConfigurationRequestException$ = [-3, n0$7, _ICRE,
+    { [_aQE$4]: [`InvalidConfigurationRequest`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(InvalidConfigurationRequestException$, InvalidConfigurationRequestException);
+var InvalidLoadBalancerActionException$ = [-3, n0$7, _ILBAE,
+    { [_aQE$4]: [`InvalidLoadBalancerAction`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(InvalidLoadBalancerActionException$, InvalidLoadBalancerActionException);
+var InvalidRevocationContentException$ = [-3, n0$7, _IRCE,
+    { [_aQE$4]: [`InvalidRevocationContent`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(InvalidRevocationContentException$, InvalidRevocationContentException);
+var InvalidSchemeException$ = [-3, n0$7, _ISE$2,
+    { [_aQE$4]: [`InvalidScheme`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(InvalidSchemeException$, InvalidSchemeException);
+var InvalidSecurityGroupException$ = [-3, n0$7, _ISGE,
+    { [_aQE$4]: [`InvalidSecurityGroup`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(InvalidSecurityGroupException$, InvalidSecurityGroupException);
+var InvalidSubnetException$ = [-3, n0$7, _ISEn$1,
+    { [_aQE$4]: [`InvalidSubnet`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(InvalidSubnetException$, InvalidSubnetException);
+var InvalidTargetException$ = [-3, n0$7, _ITE,
+    { [_aQE$4]: [`InvalidTarget`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(InvalidTargetException$, InvalidTargetException);
+var ListenerNotFoundException$ = [-3, n0$7, _LNFE,
+    { [_aQE$4]: [`ListenerNotFound`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(ListenerNotFoundException$, ListenerNotFoundException);
+var LoadBalancerNotFoundException$ = [-3, n0$7, _LBNFE,
+    { [_aQE$4]: [`LoadBalancerNotFound`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(LoadBalancerNotFoundException$, LoadBalancerNotFoundException);
+var OperationNotPermittedException$ = [-3, n0$7, _ONPE,
+    { [_aQE$4]: [`OperationNotPermitted`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(OperationNotPermittedException$, OperationNotPermittedException);
+var PriorityInUseException$ = [-3, n0$7, _PIUE,
+    { [_aQE$4]: [`PriorityInUse`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(PriorityInUseException$, PriorityInUseException);
+var PriorRequestNotCompleteException$ = [-3, n0$7, _PRNCE,
+    { [_aQE$4]: [`PriorRequestNotComplete`, 429], [_e$7]: _c$7, [_hE$7]: 429 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(PriorRequestNotCompleteException$, PriorRequestNotCompleteException);
+var ResourceInUseException$ = [-3, n0$7, _RIUE,
+    { [_aQE$4]: [`ResourceInUse`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(ResourceInUseException$, ResourceInUseException);
+var ResourceNotFoundException$$2 = [-3, n0$7, _RNFE$2,
+    { [_aQE$4]: [`ResourceNotFound`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(ResourceNotFoundException$$2, ResourceNotFoundException$2);
+var RevocationContentNotFoundException$ = [-3, n0$7, _RCNFE,
+    { [_aQE$4]: [`RevocationContentNotFound`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(RevocationContentNotFoundException$, RevocationContentNotFoundException);
+var RevocationIdNotFoundException$ = [-3, n0$7, _RINFE,
+    { [_aQE$4]: [`RevocationIdNotFound`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(RevocationIdNotFoundException$, RevocationIdNotFoundException);
+var RuleNotFoundException$ = [-3, n0$7, _RNFEu,
+    { [_aQE$4]: [`RuleNotFound`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(RuleNotFoundException$, RuleNotFoundException);
+var SSLPolicyNotFoundException$ = [-3, n0$7, _SSLPNFE,
+    { [_aQE$4]: [`SSLPolicyNotFound`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(SSLPolicyNotFoundException$, SSLPolicyNotFoundException);
+var SubnetNotFoundException$ = [-3, n0$7, _SNFE,
+    { [_aQE$4]: [`SubnetNotFound`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(SubnetNotFoundException$, SubnetNotFoundException);
+var TargetGroupAssociationLimitException$ = [-3, n0$7, _TGALE,
+    { [_aQE$4]: [`TargetGroupAssociationLimit`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(TargetGroupAssociationLimitException$, TargetGroupAssociationLimitException);
+var TargetGroupNotFoundException$ = [-3, n0$7, _TGNFE,
+    { [_aQE$4]: [`TargetGroupNotFound`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(TargetGroupNotFoundException$, TargetGroupNotFoundException);
+var TooManyActionsException$ = [-3, n0$7, _TMAE,
+    { [_aQE$4]: [`TooManyActions`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(TooManyActionsException$, TooManyActionsException);
+var TooManyCertificatesException$ = [-3, n0$7, _TMCE,
+    { [_aQE$4]: [`TooManyCertificates`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(TooManyCertificatesException$, TooManyCertificatesException);
+var TooManyListenersException$ = [-3, n0$7, _TMLE,
+    { [_aQE$4]: [`TooManyListeners`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(TooManyListenersException$, TooManyListenersException);
+var TooManyLoadBalancersException$ = [-3, n0$7, _TMLBE,
+    { [_aQE$4]: [`TooManyLoadBalancers`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(TooManyLoadBalancersException$, TooManyLoadBalancersException);
+var TooManyRegistrationsForTargetIdException$ = [-3, n0$7, _TMRFTIE,
+    { [_aQE$4]: [`TooManyRegistrationsForTargetId`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(TooManyRegistrationsForTargetIdException$, TooManyRegistrationsForTargetIdException);
+var TooManyRulesException$ = [-3, n0$7, _TMRE$2,
+    { [_aQE$4]: [`TooManyRules`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(TooManyRulesException$, TooManyRulesException);
+var TooManyTagsException$ = [-3, n0$7, _TMTE,
+    { [_aQE$4]: [`TooManyTags`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(TooManyTagsException$, TooManyTagsException);
+var TooManyTargetGroupsException$ = [-3, n0$7, _TMTGE,
+    { [_aQE$4]: [`TooManyTargetGroups`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(TooManyTargetGroupsException$, TooManyTargetGroupsException);
+var TooManyTargetsException$ = [-3, n0$7, _TMTEo,
+    { [_aQE$4]: [`TooManyTargets`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(TooManyTargetsException$, TooManyTargetsException);
+var TooManyTrustStoreRevocationEntriesException$ = [-3, n0$7, _TMTSREE,
+    { [_aQE$4]: [`TooManyTrustStoreRevocationEntries`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(TooManyTrustStoreRevocationEntriesException$, TooManyTrustStoreRevocationEntriesException);
+var TooManyTrustStoresException$ = [-3, n0$7, _TMTSE,
+    { [_aQE$4]: [`TooManyTrustStores`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(TooManyTrustStoresException$, TooManyTrustStoresException);
+var TooManyUniqueTargetGroupsPerLoadBalancerException$ = [-3, n0$7, _TMUTGPLBE,
+    { [_aQE$4]: [`TooManyUniqueTargetGroupsPerLoadBalancer`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(TooManyUniqueTargetGroupsPerLoadBalancerException$, TooManyUniqueTargetGroupsPerLoadBalancerException);
+var TrustStoreAssociationNotFoundException$ = [-3, n0$7, _TSANFE,
+    { [_aQE$4]: [`AssociationNotFound`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(TrustStoreAssociationNotFoundException$, TrustStoreAssociationNotFoundException);
+var TrustStoreInUseException$ = [-3, n0$7, _TSIUE,
+    { [_aQE$4]: [`TrustStoreInUse`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(TrustStoreInUseException$, TrustStoreInUseException);
+var TrustStoreNotFoundException$ = [-3, n0$7, _TSNFE,
+    { [_aQE$4]: [`TrustStoreNotFound`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(TrustStoreNotFoundException$, TrustStoreNotFoundException);
+var TrustStoreNotReadyException$ = [-3, n0$7, _TSNRE,
+    { [_aQE$4]: [`TrustStoreNotReady`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(TrustStoreNotReadyException$, TrustStoreNotReadyException);
+var UnsupportedProtocolException$ = [-3, n0$7, _UPE,
+    { [_aQE$4]: [`UnsupportedProtocol`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
+    [_M$3],
+    [0]
+];
+n0_registry$7.registerError(UnsupportedProtocolException$, UnsupportedProtocolException);
+const errorTypeRegistries$7 = [
+    _s_registry$7,
+    n0_registry$7,
+];
+var Action$ = [3, n0$7, _A$2,
+    0,
+    [_T$3, _TGA, _AOC, _ACC, _O$1, _RC$2, _FRC, _FC, _JVC],
+    [0, 0, () => AuthenticateOidcActionConfig$, () => AuthenticateCognitoActionConfig$, 1, () => RedirectActionConfig$, () => FixedResponseActionConfig$, () => ForwardActionConfig$, () => JwtValidationActionConfig$], 1
+];
+var AddTagsInput$ = [3, n0$7, _ATI,
+    0,
+    [_RA$1, _Ta$2],
+    [64 | 0, () => TagList$1], 2
+];
+var AddTagsOutput$ = [3, n0$7, _ATO,
+    0,
+    [],
+    []
+];
+var AdministrativeOverride$ = [3, n0$7, _AO,
+    0,
+    [_S$2, _R$2, _D$2],
+    [0, 0, 0]
+];
+var AnomalyDetection$ = [3, n0$7, _AD,
+    0,
+    [_Re$2, _MIE],
+    [0, 0]
+];
+var AuthenticateCognitoActionConfig$ = [3, n0$7, _ACAC,
+    0,
+    [_UPA, _UPCI, _UPD, _SCN, _Sc, _ST$2, _AREP, _OUR],
+    [0, 0, 0, 0, 0, 1, 128 | 0, 0], 3
+];
+var AuthenticateOidcActionConfig$ = [3, n0$7, _AOAC,
+    0,
+    [_I$3, _AE$1, _TE$1, _UIE, _CI$1, _CS$1, _SCN, _Sc, _ST$2, _AREP, _OUR, _UECS],
+    [0, 0, 0, 0, 0, 0, 0, 0, 1, 128 | 0, 0, 2], 5
+];
+var Certificate$ = [3, n0$7, _Ce,
+    0,
+    [_CA$1, _ID$1],
+    [0, 2]
+];
+var DeregisterTargetsInput$ = [3, n0$7, _DTI,
+    0,
+    [_TGA, _Tar],
+    [0, () => TargetDescriptions], 2
+];
+var DeregisterTargetsOutput$ = [3, n0$7, _DTO,
+    0,
+    [],
+    []
+];
+var DescribeListenersInput$ = [3, n0$7, _DLIe,
+    0,
+    [_LBAo, _LAi, _Mar, _PS$1],
+    [0, 64 | 0, 0, 1]
+];
+var DescribeListenersOutput$ = [3, n0$7, _DLOe,
+    0,
+    [_L$2, _NM],
+    [() => Listeners, 0]
+];
+var DescribeRulesInput$ = [3, n0$7, _DRIe,
+    0,
+    [_LA$1, _RAul, _Mar, _PS$1],
+    [0, 64 | 0, 0, 1]
+];
+var DescribeRulesOutput$ = [3, n0$7, _DROe,
+    0,
+    [_Ru, _NM],
+    [() => Rules, 0]
+];
+var DescribeTagsInput$ = [3, n0$7, _DTIe,
+    0,
+    [_RA$1],
+    [64 | 0], 1
+];
+var DescribeTagsOutput$ = [3, n0$7, _DTOe,
+    0,
+    [_TD$1],
+    [() => TagDescriptions]
+];
+var DescribeTargetGroupAttributesInput$ = [3, n0$7, _DTGAI,
+    0,
+    [_TGA],
+    [0], 1
+];
+var DescribeTargetGroupAttributesOutput$ = [3, n0$7, _DTGAO,
+    0,
+    [_At],
+    [() => TargetGroupAttributes]
+];
+var DescribeTargetGroupsInput$ = [3, n0$7, _DTGIe,
+    0,
+    [_LBAo, _TGAa, _Na$2, _Mar, _PS$1],
+    [0, 64 | 0, 64 | 0, 0, 1]
+];
+var DescribeTargetGroupsOutput$ = [3, n0$7, _DTGOe,
+    0,
+    [_TG, _NM],
+    [() => TargetGroups, 0]
+];
+var DescribeTargetHealthInput$ = [3, n0$7, _DTHI,
+    0,
+    [_TGA, _Tar, _In$2],
+    [0, () => TargetDescriptions, 64 | 0], 1
+];
+var DescribeTargetHealthOutput$ = [3, n0$7, _DTHO,
+    0,
+    [_THD],
+    [() => TargetHealthDescriptions]
+];
+var FixedResponseActionConfig$ = [3, n0$7, _FRAC,
+    0,
+    [_SC$1, _MB, _CT$3],
+    [0, 0, 0], 1
+];
+var ForwardActionConfig$ = [3, n0$7, _FAC,
+    0,
+    [_TG, _TGSC],
+    [() => TargetGroupList, () => TargetGroupStickinessConfig$]
+];
+var HostHeaderConditionConfig$ = [3, n0$7, _HHCC,
+    0,
+    [_V$4, _RV],
+    [64 | 0, 64 | 0]
+];
+var HostHeaderRewriteConfig$ = [3, n0$7, _HHRC,
+    0,
+    [_Rew],
+    [() => RewriteConfigList]
+];
+var HttpHeaderConditionConfig$ = [3, n0$7, _HHCCt,
+    0,
+    [_HHN, _V$4, _RV],
+    [0, 64 | 0, 64 | 0]
+];
+var HttpRequestMethodConditionConfig$ = [3, n0$7, _HRMCC,
+    0,
+    [_V$4],
+    [64 | 0]
+];
+var JwtValidationActionAdditionalClaim$ = [3, n0$7, _JVAAC,
+    0,
+    [_F$2, _N$3, _V$4],
+    [0, 0, 64 | 0], 3
+];
+var JwtValidationActionConfig$ = [3, n0$7, _JVAC,
+    0,
+    [_JE, _I$3, _AC$2],
+    [0, 0, () => JwtValidationActionAdditionalClaims], 2
+];
+var Listener$ = [3, n0$7, _Lis,
+    0,
+    [_LA$1, _LBAo, _Po$1, _Pr$1, _C$2, _SP$2, _DA, _AP$1, _MA$1],
+    [0, 0, 1, 0, () => CertificateList, 0, () => Actions, 64 | 0, () => MutualAuthenticationAttributes$]
+];
+var Matcher$ = [3, n0$7, _Ma$1,
+    0,
+    [_HC$1, _GC$1],
+    [0, 0]
+];
+var ModifyListenerInput$ = [3, n0$7, _MLI,
+    0,
+    [_LA$1, _Po$1, _Pr$1, _SP$2, _C$2, _DA, _AP$1, _MA$1],
+    [0, 1, 0, 0, () => CertificateList, () => Actions, 64 | 0, () => MutualAuthenticationAttributes$], 1
+];
+var ModifyListenerOutput$ = [3, n0$7, _MLO,
+    0,
+    [_L$2],
+    [() => Listeners]
+];
+var ModifyRuleInput$ = [3, n0$7, _MRI,
+    0,
+    [_RAu, _Con$1, _Ac, _Tr, _RTe$2],
+    [0, () => RuleConditionList, () => Actions, () => RuleTransformList, 2], 1
+];
+var ModifyRuleOutput$ = [3, n0$7, _MRO,
+    0,
+    [_Ru],
+    [() => Rules]
+];
+var MutualAuthenticationAttributes$ = [3, n0$7, _MAA,
+    0,
+    [_Mo, _TSA, _ICCE, _TSAS, _ATSCN],
+    [0, 0, 2, 0, 0]
+];
+var PathPatternConditionConfig$ = [3, n0$7, _PPCC,
+    0,
+    [_V$4, _RV],
+    [64 | 0, 64 | 0]
+];
+var QueryStringConditionConfig$ = [3, n0$7, _QSCC,
+    0,
+    [_V$4],
+    [() => QueryStringKeyValuePairList]
+];
+var QueryStringKeyValuePair$ = [3, n0$7, _QSKVP,
+    0,
+    [_K$2, _Va$2],
+    [0, 0]
+];
+var RedirectActionConfig$ = [3, n0$7, _RAC,
+    0,
+    [_SC$1, _Pr$1, _Po$1, _H, _Pa, _Q$1],
+    [0, 0, 0, 0, 0, 0], 1
+];
+var RegisterTargetsInput$ = [3, n0$7, _RTI,
+    0,
+    [_TGA, _Tar],
+    [0, () => TargetDescriptions], 2
+];
+var RegisterTargetsOutput$ = [3, n0$7, _RTO,
+    0,
+    [],
+    []
+];
+var RemoveTagsInput$ = [3, n0$7, _RTIe,
+    0,
+    [_RA$1, _TK],
+    [64 | 0, 64 | 0], 2
+];
+var RemoveTagsOutput$ = [3, n0$7, _RTOe,
+    0,
+    [],
+    []
+];
+var RewriteConfig$ = [3, n0$7, _RCew,
+    0,
+    [_Reg, _Rep],
+    [0, 0], 2
+];
+var Rule$ = [3, n0$7, _Rul,
+    0,
+    [_RAu, _P$3, _Con$1, _Ac, _ID$1, _Tr],
+    [0, 0, () => RuleConditionList, () => Actions, 2, () => RuleTransformList]
+];
+var RuleCondition$ = [3, n0$7, _RCu,
+    0,
+    [_Fi$1, _V$4, _HHC, _PPC, _HHCt, _QSC, _HRMC, _SIC, _RV],
+    [0, 64 | 0, () => HostHeaderConditionConfig$, () => PathPatternConditionConfig$, () => HttpHeaderConditionConfig$, () => QueryStringConditionConfig$, () => HttpRequestMethodConditionConfig$, () => SourceIpConditionConfig$, 64 | 0]
+];
+var RuleTransform$ = [3, n0$7, _RTu,
+    0,
+    [_T$3, _HHRC, _URC],
+    [0, () => HostHeaderRewriteConfig$, () => UrlRewriteConfig$], 1
+];
+var SourceIpConditionConfig$ = [3, n0$7, _SICC,
+    0,
+    [_V$4, _IAT],
+    [64 | 0, 0]
+];
+var Tag$$2 = [3, n0$7, _Tag$1,
+    0,
+    [_K$2, _Va$2],
+    [0, 0], 1
+];
+var TagDescription$$1 = [3, n0$7, _TDa,
+    0,
+    [_RAe, _Ta$2],
+    [0, () => TagList$1]
+];
+var TargetDescription$ = [3, n0$7, _TDar,
+    0,
+    [_Id, _Po$1, _AZ$1, _QSI],
+    [0, 1, 0, 0], 1
+];
+var TargetGroup$ = [3, n0$7, _TGa,
+    0,
+    [_TGA, _TGN, _Pr$1, _Po$1, _VI, _HCP, _HCPe, _HCE, _HCIS, _HCTS, _HTC, _UTC, _HCPea, _Ma$1, _LBAoa, _TT, _PV, _IAT, _TCP],
+    [0, 0, 0, 1, 0, 0, 0, 2, 1, 1, 1, 1, 0, () => Matcher$, 64 | 0, 0, 0, 0, 1]
+];
+var TargetGroupAttribute$ = [3, n0$7, _TGAar,
+    0,
+    [_K$2, _Va$2],
+    [0, 0]
+];
+var TargetGroupStickinessConfig$ = [3, n0$7, _TGSC,
+    0,
+    [_E$3, _DS$3],
+    [2, 1]
+];
+var TargetGroupTuple$ = [3, n0$7, _TGT,
+    0,
+    [_TGA, _W$1],
+    [0, 1]
+];
+var TargetHealth$ = [3, n0$7, _TH,
+    0,
+    [_S$2, _R$2, _D$2],
+    [0, 0, 0]
+];
+var TargetHealthDescription$ = [3, n0$7, _THDa,
+    0,
+    [_Targ, _HCPe, _TH, _AD, _AO],
+    [() => TargetDescription$, 0, () => TargetHealth$, () => AnomalyDetection$, () => AdministrativeOverride$]
+];
+var UrlRewriteConfig$ = [3, n0$7, _URC,
+    0,
+    [_Rew],
+    [() => RewriteConfigList]
+];
+var Actions = [1, n0$7, _Ac,
+    0, () => Action$
+];
+var CertificateList = [1, n0$7, _CL,
+    0, () => Certificate$
+];
+var JwtValidationActionAdditionalClaims = [1, n0$7, _JVAACw,
+    0, () => JwtValidationActionAdditionalClaim$
+];
+var Listeners = [1, n0$7, _L$2,
+    0, () => Listener$
+];
+var QueryStringKeyValuePairList = [1, n0$7, _QSKVPL,
+    0, () => QueryStringKeyValuePair$
+];
+var RewriteConfigList = [1, n0$7, _RCL,
+    0, () => RewriteConfig$
+];
+var RuleConditionList = [1, n0$7, _RCLu,
+    0, () => RuleCondition$
+];
+var Rules = [1, n0$7, _Ru,
+    0, () => Rule$
+];
+var RuleTransformList = [1, n0$7, _RTL,
+    0, () => RuleTransform$
+];
+var TagDescriptions = [1, n0$7, _TD$1,
+    0, () => TagDescription$$1
+];
+var TagList$1 = [1, n0$7, _TL$1,
+    0, () => Tag$$2
+];
+var TargetDescriptions = [1, n0$7, _TDarg,
+    0, () => TargetDescription$
+];
+var TargetGroupAttributes = [1, n0$7, _TGAarg,
+    0, () => TargetGroupAttribute$
+];
+var TargetGroupList = [1, n0$7, _TGL,
+    0, () => TargetGroupTuple$
+];
+var TargetGroups = [1, n0$7, _TG,
+    0, () => TargetGroup$
+];
+var TargetHealthDescriptions = [1, n0$7, _THD,
+    0, () => TargetHealthDescription$
+];
+var AddTags$ = [9, n0$7, _AT$3,
+    0, () => AddTagsInput$, () => AddTagsOutput$
+];
+var DeregisterTargets$ = [9, n0$7, _DT,
+    0, () => DeregisterTargetsInput$, () => DeregisterTargetsOutput$
+];
+var DescribeListeners$ = [9, n0$7, _DLe,
+    0, () => DescribeListenersInput$, () => DescribeListenersOutput$
+];
+var DescribeRules$ = [9, n0$7, _DRe,
+    0, () => DescribeRulesInput$, () => DescribeRulesOutput$
+];
+var DescribeTags$ = [9, n0$7, _DTe,
+    0, () => DescribeTagsInput$, () => DescribeTagsOutput$
+];
+var DescribeTargetGroupAttributes$ = [9, n0$7, _DTGA,
+    0, () => DescribeTargetGroupAttributesInput$, () => DescribeTargetGroupAttributesOutput$
+];
+var DescribeTargetGroups$ = [9, n0$7, _DTGe,
+    0, () => DescribeTargetGroupsInput$, () => DescribeTargetGroupsOutput$
+];
+var DescribeTargetHealth$ = [9, n0$7, _DTH,
+    0, () => DescribeTargetHealthInput$, () => DescribeTargetHealthOutput$
+];
+var ModifyListener$ = [9, n0$7, _ML$1,
+    0, () => ModifyListenerInput$, () => ModifyListenerOutput$
+];
+var ModifyRule$ = [9, n0$7, _MR$2,
+    0, () => ModifyRuleInput$, () => ModifyRuleOutput$
+];
+var RegisterTargets$ = [9, n0$7, _RTeg,
+    0, () => RegisterTargetsInput$, () => RegisterTargetsOutput$
+];
+var RemoveTags$ = [9, n0$7, _RTem,
+    0, () => RemoveTagsInput$, () => RemoveTagsOutput$
+];
+
+const getRuntimeConfig$f = (config) => {
+    return {
+        apiVersion: "2015-12-01",
+        base64Decoder: config?.base64Decoder ?? fromBase64,
+        base64Encoder: config?.base64Encoder ?? toBase64$1,
+        disableHostPrefix: config?.disableHostPrefix ?? false,
+        endpointProvider: config?.endpointProvider ?? defaultEndpointResolver$7,
+        extensions: config?.extensions ?? [],
+        httpAuthSchemeProvider: config?.httpAuthSchemeProvider ?? defaultElasticLoadBalancingV2HttpAuthSchemeProvider,
+        httpAuthSchemes: config?.httpAuthSchemes ?? [
+            {
+                schemeId: "aws.auth#sigv4",
+                identityProvider: (ipc) => ipc.getIdentityProvider("aws.auth#sigv4"),
+                signer: new AwsSdkSigV4Signer(),
+            },
+        ],
+        logger: config?.logger ?? new NoOpLogger(),
+        protocol: config?.protocol ?? AwsQueryProtocol,
+        protocolSettings: config?.protocolSettings ?? {
+            defaultNamespace: "com.amazonaws.elasticloadbalancingv2",
+            errorTypeRegistries: errorTypeRegistries$7,
+            xmlNamespace: "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/",
+            version: "2015-12-01",
+            serviceTarget: "ElasticLoadBalancing_v10",
+        },
+        serviceId: config?.serviceId ?? "Elastic Load Balancing v2",
+        sha256: config?.sha256 ?? Sha256Node,
+        urlParser: config?.urlParser ?? parseUrl,
+        utf8Decoder: config?.utf8Decoder ?? fromUtf8$1,
+        utf8Encoder: config?.utf8Encoder ?? toUtf8$1,
+    };
+};
+
+const getRuntimeConfig$e = (config) => {
+    emitWarningIfUnsupportedVersion(process.version);
+    const defaultsMode = resolveDefaultsModeConfig(config);
+    const defaultConfigProvider = () => defaultsMode().then(loadConfigsForDefaultMode);
+    const clientSharedValues = getRuntimeConfig$f(config);
+    emitWarningIfUnsupportedVersion$1(process.version);
+    const loaderConfig = {
+        profile: config?.profile,
+        logger: clientSharedValues.logger,
+    };
+    return {
+        ...clientSharedValues,
+        ...config,
+        runtime: "node",
+        defaultsMode,
+        authSchemePreference: config?.authSchemePreference ?? loadConfig(NODE_AUTH_SCHEME_PREFERENCE_OPTIONS, loaderConfig),
+        bodyLengthChecker: config?.bodyLengthChecker ?? calculateBodyLength,
+        credentialDefaultProvider: config?.credentialDefaultProvider ?? defaultProvider,
+        defaultUserAgentProvider: config?.defaultUserAgentProvider ?? createDefaultUserAgentProvider({ serviceId: clientSharedValues.serviceId, clientVersion: packageInfo$4.version }),
+        maxAttempts: config?.maxAttempts ?? loadConfig(NODE_MAX_ATTEMPT_CONFIG_OPTIONS, config),
+        region: config?.region ?? loadConfig(NODE_REGION_CONFIG_OPTIONS, { ...NODE_REGION_CONFIG_FILE_OPTIONS, ...loaderConfig }),
+        requestHandler: NodeHttpHandler.create(config?.requestHandler ?? defaultConfigProvider),
+        retryMode: config?.retryMode ??
+            loadConfig({
+                ...NODE_RETRY_MODE_CONFIG_OPTIONS,
+                default: async () => (await defaultConfigProvider()).retryMode || DEFAULT_RETRY_MODE,
+            }, config),
+        streamCollector: config?.streamCollector ?? streamCollector,
+        useDualstackEndpoint: config?.useDualstackEndpoint ?? loadConfig(NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, loaderConfig),
+        useFipsEndpoint: config?.useFipsEndpoint ?? loadConfig(NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, loaderConfig),
+        userAgentAppId: config?.userAgentAppId ?? loadConfig(NODE_APP_ID_CONFIG_OPTIONS, loaderConfig),
+    };
+};
+
+const getHttpAuthExtensionConfiguration$7 = (runtimeConfig) => {
+    const _httpAuthSchemes = runtimeConfig.httpAuthSchemes;
+    let _httpAuthSchemeProvider = runtimeConfig.httpAuthSchemeProvider;
+    let _credentials = runtimeConfig.credentials;
+    return {
+        setHttpAuthScheme(httpAuthScheme) {
+            const index = _httpAuthSchemes.findIndex((scheme) => scheme.schemeId === httpAuthScheme.schemeId);
+            if (index === -1) {
+                _httpAuthSchemes.push(httpAuthScheme);
+            }
+            else {
+                _httpAuthSchemes.splice(index, 1, httpAuthScheme);
+            }
+        },
+        httpAuthSchemes() {
+            return _httpAuthSchemes;
+        },
+        setHttpAuthSchemeProvider(httpAuthSchemeProvider) {
+            _httpAuthSchemeProvider = httpAuthSchemeProvider;
+        },
+        httpAuthSchemeProvider() {
+            return _httpAuthSchemeProvider;
+        },
+        setCredentials(credentials) {
+            _credentials = credentials;
+        },
+        credentials() {
+            return _credentials;
+        },
+    };
+};
+const resolveHttpAuthRuntimeConfig$7 = (config) => {
+    return {
+        httpAuthSchemes: config.httpAuthSchemes(),
+        httpAuthSchemeProvider: config.httpAuthSchemeProvider(),
+        credentials: config.credentials(),
+    };
+};
+
+const resolveRuntimeExtensions$7 = (runtimeConfig, extensions) => {
+    const extensionConfiguration = Object.assign(getAwsRegionExtensionConfiguration(runtimeConfig), getDefaultExtensionConfiguration(runtimeConfig), getHttpHandlerExtensionConfiguration(runtimeConfig), getHttpAuthExtensionConfiguration$7(runtimeConfig));
+    extensions.forEach((extension) => extension.configure(extensionConfiguration));
+    return Object.assign(runtimeConfig, resolveAwsRegionExtensionConfiguration(extensionConfiguration), resolveDefaultRuntimeConfig(extensionConfiguration), resolveHttpHandlerRuntimeConfig(extensionConfiguration), resolveHttpAuthRuntimeConfig$7(extensionConfiguration));
+};
+
+class ElasticLoadBalancingV2Client extends Client {
+    config;
+    constructor(...[configuration]) {
+        const _config_0 = getRuntimeConfig$e(configuration || {});
+        super(_config_0);
+        this.initConfig = _config_0;
+        const _config_1 = resolveClientEndpointParameters$7(_config_0);
+        const _config_2 = resolveUserAgentConfig(_config_1);
+        const _config_3 = resolveRetryConfig(_config_2);
+        const _config_4 = resolveRegionConfig(_config_3);
+        const _config_5 = resolveHostHeaderConfig(_config_4);
+        const _config_6 = resolveEndpointConfig(_config_5);
+        const _config_7 = resolveHttpAuthSchemeConfig$7(_config_6);
+        const _config_8 = resolveRuntimeExtensions$7(_config_7, configuration?.extensions || []);
+        this.config = _config_8;
+        this.middlewareStack.use(getSchemaSerdePlugin(this.config));
+        this.middlewareStack.use(getUserAgentPlugin(this.config));
+        this.middlewareStack.use(getRetryPlugin(this.config));
+        this.middlewareStack.use(getContentLengthPlugin(this.config));
+        this.middlewareStack.use(getHostHeaderPlugin(this.config));
+        this.middlewareStack.use(getLoggerPlugin(this.config));
+        this.middlewareStack.use(getRecursionDetectionPlugin(this.config));
+        this.middlewareStack.use(getHttpAuthSchemeEndpointRuleSetPlugin(this.config, {
+            httpAuthSchemeParametersProvider: defaultElasticLoadBalancingV2HttpAuthSchemeParametersProvider,
+            identityProviderConfigProvider: async (config) => new DefaultIdentityProviderConfig({
+                "aws.auth#sigv4": config.credentials,
+            }),
+        }));
+        this.middlewareStack.use(getHttpSigningPlugin(this.config));
+    }
+    destroy() {
+        super.destroy();
+    }
+}
+
+const command$7 = makeBuilder(commonParams$7, "ElasticLoadBalancing_v10", "ElasticLoadBalancingV2Client", getEndpointPlugin);
+const _ep0$7 = {};
+const _mw0$7 = (Command, cs, config, o) => [];
+
+class AddTagsCommand extends command$7(_ep0$7, _mw0$7, "AddTags", AddTags$) {
+}
+
+class DeregisterTargetsCommand extends command$7(_ep0$7, _mw0$7, "DeregisterTargets", DeregisterTargets$) {
+}
+
+class DescribeListenersCommand extends command$7(_ep0$7, _mw0$7, "DescribeListeners", DescribeListeners$) {
+}
+
+class DescribeRulesCommand extends command$7(_ep0$7, _mw0$7, "DescribeRules", DescribeRules$) {
+}
+
+class DescribeTagsCommand extends command$7(_ep0$7, _mw0$7, "DescribeTags", DescribeTags$) {
+}
+
+class DescribeTargetGroupAttributesCommand extends command$7(_ep0$7, _mw0$7, "DescribeTargetGroupAttributes", DescribeTargetGroupAttributes$) {
+}
+
+class DescribeTargetGroupsCommand extends command$7(_ep0$7, _mw0$7, "DescribeTargetGroups", DescribeTargetGroups$) {
+}
+
+class DescribeTargetHealthCommand extends command$7(_ep0$7, _mw0$7, "DescribeTargetHealth", DescribeTargetHealth$) {
+}
+
+class ModifyListenerCommand extends command$7(_ep0$7, _mw0$7, "ModifyListener", ModifyListener$) {
+}
+
+class ModifyRuleCommand extends command$7(_ep0$7, _mw0$7, "ModifyRule", ModifyRule$) {
+}
+
+class RegisterTargetsCommand extends command$7(_ep0$7, _mw0$7, "RegisterTargets", RegisterTargets$) {
+}
+
+class RemoveTagsCommand extends command$7(_ep0$7, _mw0$7, "RemoveTags", RemoveTags$) {
+}
+
+const defaultRoute53HttpAuthSchemeParametersProvider = async (config, context, input) => {
+    return {
+        operation: getSmithyContext(context).operation,
+        region: await normalizeProvider$1(config.region)() || (() => {
+            throw new Error("expected `region` to be configured for `aws.auth#sigv4`");
+        })(),
+    };
+};
+function createAwsAuthSigv4HttpAuthOption$6(authParameters) {
+    return {
+        schemeId: "aws.auth#sigv4",
+        signingProperties: {
+            name: "route53",
+            region: authParameters.region,
+        },
+        propertiesExtractor: (config, context) => ({
+            signingProperties: {
+                config,
+                context,
+            },
+        }),
+    };
+}
+const defaultRoute53HttpAuthSchemeProvider = (authParameters) => {
+    const options = [];
+    switch (authParameters.operation) {
+        default: {
+            options.push(createAwsAuthSigv4HttpAuthOption$6(authParameters));
+        }
+    }
+    return options;
+};
+const resolveHttpAuthSchemeConfig$6 = (config) => {
+    const config_0 = resolveAwsSdkSigV4Config(config);
+    return Object.assign(config_0, {
+        authSchemePreference: normalizeProvider$1(config.authSchemePreference ?? []),
+    });
+};
+
+const resolveClientEndpointParameters$6 = (options) => {
+    return Object.assign(options, {
+        useDualstackEndpoint: options.useDualstackEndpoint ?? false,
+        useFipsEndpoint: options.useFipsEndpoint ?? false,
+        defaultSigningName: "route53",
+    });
+};
+const commonParams$6 = {
+    UseFIPS: { type: "builtInParams", name: "useFipsEndpoint" },
+    Endpoint: { type: "builtInParams", name: "endpoint" },
+    Region: { type: "builtInParams", name: "region" },
+    UseDualStack: { type: "builtInParams", name: "useDualstackEndpoint" },
+};
+
+var version$3 = "3.1169.0";
+var packageInfo$3 = {
+	version: version$3};
+
+const s$1 = "ref", t = "authSchemes", u = "name", v = "signingRegion";
+const a$6 = -1, b$6 = true, c$6 = "isSet", d$6 = "PartitionResult", e$6 = "booleanEquals", f$6 = "stringEquals", g$6 = "getAttr", h$6 = "sigv4", i$6 = { [s$1]: "Endpoint" }, j$6 = { "fn": g$6, "argv": [{ [s$1]: d$6 }, "name"] }, k$6 = { [s$1]: d$6 }, l$2 = { [t]: [{ [u]: h$6, [v]: "us-east-1" }] }, m$2 = { [t]: [{ [u]: h$6, [v]: "cn-northwest-1" }] }, n$2 = { [t]: [{ [u]: h$6, [v]: "us-gov-west-1" }] }, o$2 = { [t]: [{ [u]: h$6, [v]: "eusc-de-east-1" }] }, p$2 = { [t]: [{ [u]: h$6, [v]: "{PartitionResult#implicitGlobalRegion}" }] }, q$2 = [{ [s$1]: "Region" }];
+const _data$6 = {
+    conditions: [
+        [c$6, [i$6]],
+        [c$6, q$2],
+        ["aws.partition", q$2, d$6],
+        [e$6, [{ [s$1]: "UseFIPS" }, b$6]],
+        [f$6, [j$6, "aws"]],
+        [f$6, [j$6, "aws-cn"]],
+        [f$6, [j$6, "aws-us-gov"]],
+        [e$6, [{ [s$1]: "UseDualStack" }, b$6]],
+        [e$6, [{ fn: g$6, argv: [k$6, "supportsFIPS"] }, b$6]],
+        [f$6, [j$6, "aws-iso"]],
+        [f$6, [j$6, "aws-iso-b"]],
+        [f$6, [j$6, "aws-iso-e"]],
+        [f$6, [j$6, "aws-iso-f"]],
+        [f$6, [j$6, "aws-eusc"]],
+        [e$6, [{ fn: g$6, argv: [k$6, "supportsDualStack"] }, b$6]]
+    ],
+    results: [
+        [a$6],
+        [a$6, "Invalid Configuration: FIPS and custom endpoint are not supported"],
+        [a$6, "Invalid Configuration: Dualstack and custom endpoint are not supported"],
+        [i$6, {}],
+        ["https://route53.amazonaws.com", l$2],
+        ["https://route53-fips.amazonaws.com", l$2],
+        ["https://route53.global.api.aws", l$2],
+        ["https://route53-fips.global.api.aws", l$2],
+        ["https://route53.amazonaws.com.cn", m$2],
+        ["https://route53.global.api.amazonwebservices.com.cn", m$2],
+        ["https://route53.us-gov.amazonaws.com", n$2],
+        ["https://route53.us-gov.api.aws", n$2],
+        ["https://route53.c2s.ic.gov", { [t]: [{ [u]: h$6, [v]: "us-iso-east-1" }] }],
+        ["https://route53.sc2s.sgov.gov", { [t]: [{ [u]: h$6, [v]: "us-isob-east-1" }] }],
+        ["https://route53.cloud.adc-e.uk", { [t]: [{ [u]: h$6, [v]: "eu-isoe-west-1" }] }],
+        ["https://route53.csp.hci.ic.gov", { [t]: [{ [u]: h$6, [v]: "us-isof-south-1" }] }],
+        ["https://route53.amazonaws.eu", o$2],
+        ["https://route53.global.api.amazonwebservices.eu", o$2],
+        ["https://route53-fips.{PartitionResult#dualStackDnsSuffix}", p$2],
+        [a$6, "FIPS and DualStack are enabled, but this partition does not support one or both"],
+        ["https://route53-fips.{PartitionResult#dnsSuffix}", p$2],
+        [a$6, "FIPS is enabled but this partition does not support FIPS"],
+        ["https://route53.{PartitionResult#dualStackDnsSuffix}", p$2],
+        [a$6, "DualStack is enabled but this partition does not support DualStack"],
+        ["https://route53.{PartitionResult#dnsSuffix}", p$2],
+        [a$6, "Invalid Configuration: Missing Region"]
+    ]
+};
+const root$6 = 2;
+const r$6 = 100_000_000;
+const nodes$6 = new Int32Array([
+    -1, 1, -1,
+    0, 27, 3,
+    1, 4, r$6 + 25,
+    2, 5, r$6 + 25,
+    3, 19, 6,
+    4, 18, 7,
+    5, 17, 8,
+    6, 25, 9,
+    7, 15, 10,
+    9, r$6 + 12, 11,
+    10, r$6 + 13, 12,
+    11, r$6 + 14, 13,
+    12, r$6 + 15, 14,
+    13, r$6 + 16, r$6 + 24,
+    13, r$6 + 17, 16,
+    14, r$6 + 22, r$6 + 23,
+    7, r$6 + 9, r$6 + 8,
+    7, r$6 + 6, r$6 + 4,
+    4, 26, 20,
+    6, 25, 21,
+    7, 23, 22,
+    8, r$6 + 20, r$6 + 21,
+    8, 24, r$6 + 19,
+    14, r$6 + 18, r$6 + 19,
+    7, r$6 + 11, r$6 + 10,
+    7, r$6 + 7, r$6 + 5,
+    3, r$6 + 1, 28,
+    7, r$6 + 2, r$6 + 3,
+]);
+const bdd$6 = BinaryDecisionDiagram.from(nodes$6, root$6, _data$6.conditions, _data$6.results);
+
+const cache$6 = new EndpointCache({
+    size: 50,
+    params: ["Endpoint", "Region", "UseDualStack", "UseFIPS"],
+});
+const defaultEndpointResolver$6 = (endpointParams, context = {}) => {
+    return cache$6.get(endpointParams, () => decideEndpoint(bdd$6, {
         endpointParams: endpointParams,
         logger: context.logger,
     }));
@@ -14488,14 +15624,14 @@ class ConflictingTypes extends Route53ServiceException {
     }
 }
 
-const _A$2 = "Action";
+const _A$1 = "Action";
 const _AI$1 = "AlarmIdentifier";
 const _AR$2 = "AcceleratedRecovery";
 const _ARS = "AcceleratedRecoveryStatus";
 const _AT$2 = "AliasTarget";
 const _AWSR = "AWSRegion";
 const _B = "Bias";
-const _C$2 = "Comment";
+const _C$1 = "Comment";
 const _CB = "ChangeBatch";
 const _CBIUE = "CidrBlockInUseException";
 const _CCAEE = "CidrCollectionAlreadyExistsException";
@@ -14507,7 +15643,7 @@ const _CDE = "ConflictingDomainExists";
 const _CHC = "ChildHealthChecks";
 const _CHCL = "ChildHealthCheckList";
 const _CHCh = "ChildHealthCheck";
-const _CI$1 = "ChangeInfo";
+const _CI = "ChangeInfo";
 const _CIo = "CollectionId";
 const _CM$1 = "ConcurrentModification";
 const _CO$1 = "ComparisonOperator";
@@ -14516,19 +15652,19 @@ const _CRC = "CidrRoutingConfig";
 const _CRRS = "ChangeResourceRecordSets";
 const _CRRSR = "ChangeResourceRecordSetsRequest";
 const _CRRSRh = "ChangeResourceRecordSetsResponse";
-const _CT$3 = "ConflictingTypes";
+const _CT$2 = "ConflictingTypes";
 const _CTh = "CheckedTime";
 const _CWAC = "CloudWatchAlarmConfiguration";
 const _Ch = "Change";
 const _Cha = "Changes";
 const _Co$1 = "Coordinates";
 const _Cod$1 = "Code";
-const _Con$1 = "Config";
-const _D$2 = "Dimensions";
+const _Con = "Config";
+const _D$1 = "Dimensions";
 const _DL = "DimensionList";
 const _DNSN = "DNSName";
 const _DNSSECNF = "DNSSECNotFound";
-const _DS$3 = "DelegationSet";
+const _DS$2 = "DelegationSet";
 const _DSAC = "DelegationSetAlreadyCreated";
 const _DSAR = "DelegationSetAlreadyReusable";
 const _DSIU = "DelegationSetInUse";
@@ -14538,17 +15674,17 @@ const _DSNS = "DelegationSetNameServers";
 const _De = "Description";
 const _Di$1 = "Dimension";
 const _Dis = "Disabled";
-const _E$3 = "Errors";
+const _E$2 = "Errors";
 const _EM$1 = "ErrorMessages";
 const _EP$1 = "EvaluationPeriods";
 const _ESNI = "EnableSNI";
 const _ETH = "EvaluateTargetHealth";
-const _F$2 = "Features";
+const _F$1 = "Features";
 const _FQDN = "FullyQualifiedDomainName";
 const _FR = "FailureReasons";
 const _FT = "FailureThreshold";
 const _Fa = "Failover";
-const _GC$1 = "GetChange";
+const _GC = "GetChange";
 const _GCR = "GetChangeRequest";
 const _GCRe = "GetChangeResponse";
 const _GHC = "GetHealthCheck";
@@ -14562,7 +15698,7 @@ const _GHZR = "GetHostedZoneRequest";
 const _GHZRe = "GetHostedZoneResponse";
 const _GL = "GeoLocation";
 const _GPL = "GeoProximityLocation";
-const _HC$1 = "HealthCheck";
+const _HC = "HealthCheck";
 const _HCAE = "HealthCheckAlreadyExists";
 const _HCC = "HealthCheckConfig";
 const _HCI = "HealthCheckId";
@@ -14583,7 +15719,7 @@ const _HZNE = "HostedZoneNotEmpty";
 const _HZNF = "HostedZoneNotFound";
 const _HZNP = "HostedZoneNotPrivate";
 const _HZPD = "HostedZonePartiallyDelegated";
-const _I$3 = "Id";
+const _I$2 = "Id";
 const _IA = "InvalidArgument";
 const _ICB = "InvalidChangeBatch";
 const _ICWLRP = "InsufficientCloudWatchLogsResourcePolicy";
@@ -14601,12 +15737,12 @@ const _IT$2 = "IsTruncated";
 const _ITPD = "InvalidTrafficPolicyDocument";
 const _IV = "IncompatibleVersion";
 const _IVPCI = "InvalidVPCId";
-const _In$2 = "Inverted";
+const _In$1 = "Inverted";
 const _KSKAE = "KeySigningKeyAlreadyExists";
 const _KSKIPDSR = "KeySigningKeyInParentDSRecord";
 const _KSKIU = "KeySigningKeyInUse";
 const _KSKWASNF = "KeySigningKeyWithActiveStatusNotFound";
-const _L$2 = "Latitude";
+const _L$1 = "Latitude";
 const _LE = "LimitsExceeded";
 const _LN = "LocationName";
 const _LRRS = "ListResourceRecordSets";
@@ -14616,12 +15752,12 @@ const _LS$1 = "LinkedService";
 const _LVPCA = "LastVPCAssociation";
 const _LZG = "LocalZoneGroup";
 const _Lo = "Longitude";
-const _M$3 = "Message";
+const _M$2 = "Message";
 const _MI = "MaxItems";
-const _ML$1 = "MeasureLatency";
+const _ML = "MeasureLatency";
 const _MN$1 = "MetricName";
 const _MVA = "MultiValueAnswer";
-const _N$3 = "Name";
+const _N$2 = "Name";
 const _NAE = "NotAuthorizedException";
 const _NRI = "NextRecordIdentifier";
 const _NRN = "NextRecordName";
@@ -14640,17 +15776,17 @@ const _NSQLC = "NoSuchQueryLoggingConfig";
 const _NSTP = "NoSuchTrafficPolicy";
 const _NSTPI = "NoSuchTrafficPolicyInstance";
 const _NSa = "NameServer";
-const _Na$2 = "Namespace";
-const _P$3 = "Period";
+const _Na$1 = "Namespace";
+const _P$2 = "Period";
 const _PAE = "ProtectionAlreadyExists";
 const _PE = "ProtectionError";
 const _PEr = "ProtectionErrors";
 const _PRNC = "PriorRequestNotComplete";
 const _PZ = "PrivateZone";
 const _PZVPCA = "PublicZoneVPCAssociation";
-const _Po$1 = "Port";
+const _Po = "Port";
 const _QLCAE = "QueryLoggingConfigAlreadyExists";
-const _R$2 = "Region";
+const _R$1 = "Region";
 const _RCA = "RoutingControlArn";
 const _RIe$1 = "RequestInterval";
 const _RN = "RecordName";
@@ -14660,21 +15796,21 @@ const _RRS = "ResourceRecordSet";
 const _RRSC = "ResourceRecordSetCount";
 const _RRSe = "ResourceRecordSets";
 const _RRe = "ResourceRecords";
-const _RTe$2 = "RecordType";
-const _Re$2 = "Regions";
-const _S$2 = "Status";
+const _RTe$1 = "RecordType";
+const _Re$1 = "Regions";
+const _S$1 = "Status";
 const _SA = "SubmittedAt";
-const _SC$1 = "SubdivisionCode";
+const _SC = "SubdivisionCode";
 const _SI$1 = "SetIdentifier";
-const _SP$2 = "ServicePrincipal";
+const _SP$1 = "ServicePrincipal";
 const _SR$1 = "StatusReport";
 const _SRI = "StartRecordIdentifier";
 const _SRN = "StartRecordName";
 const _SRT = "StartRecordType";
 const _SSe = "SearchString";
 const _St$1 = "Statistic";
-const _T$3 = "Type";
-const _TE$1 = "ThrottlingException";
+const _T$2 = "Type";
+const _TE = "ThrottlingException";
 const _TMHC = "TooManyHealthChecks";
 const _TMHZ = "TooManyHostedZones";
 const _TMKSK = "TooManyKeySigningKeys";
@@ -14688,18 +15824,18 @@ const _TPII = "TrafficPolicyInstanceId";
 const _TPIU = "TrafficPolicyInUse";
 const _TTL = "TTL";
 const _Th$1 = "Threshold";
-const _V$4 = "Value";
+const _V$3 = "Value";
 const _VPC = "VPC";
 const _VPCAANF = "VPCAssociationAuthorizationNotFound";
 const _VPCANF = "VPCAssociationNotFound";
 const _VPCI = "VPCId";
 const _VPCR = "VPCRegion";
 const _VPCs = "VPCs";
-const _W$1 = "Weight";
-const _aQE$4 = "awsQueryError";
-const _c$7 = "client";
-const _e$7 = "error";
-const _hE$7 = "httpError";
+const _W = "Weight";
+const _aQE$3 = "awsQueryError";
+const _c$6 = "client";
+const _e$6 = "error";
+const _hE$6 = "httpError";
 const _hQ$1 = "httpQuery";
 const _ht = "http";
 const _i$1 = "identifier";
@@ -14707,699 +15843,699 @@ const _m$5 = "message";
 const _max = "maxitems";
 const _me = "messages";
 const _na = "name";
-const _s$7 = "smithy.ts.sdk.synthetic.com.amazonaws.route53";
+const _s$6 = "smithy.ts.sdk.synthetic.com.amazonaws.route53";
 const _t = "type";
 const _xN$1 = "xmlName";
-const n0$7 = "com.amazonaws.route53";
-const _s_registry$7 = new TypeRegistry(_s$7);
-var Route53ServiceException$ = [-3, _s$7, "Route53ServiceException", 0, [], []];
-_s_registry$7.registerError(Route53ServiceException$, Route53ServiceException);
-const n0_registry$7 = new TypeRegistry(n0$7);
-var CidrBlockInUseException$ = [-3, n0$7, _CBIUE,
-    { [_e$7]: _c$7, [_hE$7]: 400 },
-    [_M$3],
+const n0$6 = "com.amazonaws.route53";
+const _s_registry$6 = new TypeRegistry(_s$6);
+var Route53ServiceException$ = [-3, _s$6, "Route53ServiceException", 0, [], []];
+_s_registry$6.registerError(Route53ServiceException$, Route53ServiceException);
+const n0_registry$6 = new TypeRegistry(n0$6);
+var CidrBlockInUseException$ = [-3, n0$6, _CBIUE,
+    { [_e$6]: _c$6, [_hE$6]: 400 },
+    [_M$2],
     [0]
 ];
-n0_registry$7.registerError(CidrBlockInUseException$, CidrBlockInUseException);
-var CidrCollectionAlreadyExistsException$ = [-3, n0$7, _CCAEE,
-    { [_e$7]: _c$7 },
-    [_M$3],
+n0_registry$6.registerError(CidrBlockInUseException$, CidrBlockInUseException);
+var CidrCollectionAlreadyExistsException$ = [-3, n0$6, _CCAEE,
+    { [_e$6]: _c$6 },
+    [_M$2],
     [0]
 ];
-n0_registry$7.registerError(CidrCollectionAlreadyExistsException$, CidrCollectionAlreadyExistsException);
-var CidrCollectionInUseException$ = [-3, n0$7, _CCIUE,
-    { [_e$7]: _c$7, [_hE$7]: 400 },
-    [_M$3],
+n0_registry$6.registerError(CidrCollectionAlreadyExistsException$, CidrCollectionAlreadyExistsException);
+var CidrCollectionInUseException$ = [-3, n0$6, _CCIUE,
+    { [_e$6]: _c$6, [_hE$6]: 400 },
+    [_M$2],
     [0]
 ];
-n0_registry$7.registerError(CidrCollectionInUseException$, CidrCollectionInUseException);
-var CidrCollectionVersionMismatchException$ = [-3, n0$7, _CCVME,
-    { [_e$7]: _c$7, [_hE$7]: 409 },
-    [_M$3],
+n0_registry$6.registerError(CidrCollectionInUseException$, CidrCollectionInUseException);
+var CidrCollectionVersionMismatchException$ = [-3, n0$6, _CCVME,
+    { [_e$6]: _c$6, [_hE$6]: 409 },
+    [_M$2],
     [0]
 ];
-n0_registry$7.registerError(CidrCollectionVersionMismatchException$, CidrCollectionVersionMismatchException);
-var ConcurrentModification$ = [-3, n0$7, _CM$1,
-    { [_e$7]: _c$7, [_hE$7]: 400 },
+n0_registry$6.registerError(CidrCollectionVersionMismatchException$, CidrCollectionVersionMismatchException);
+var ConcurrentModification$ = [-3, n0$6, _CM$1,
+    { [_e$6]: _c$6, [_hE$6]: 400 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(ConcurrentModification$, ConcurrentModification);
-var ConflictingDomainExists$ = [-3, n0$7, _CDE,
-    { [_e$7]: _c$7 },
+n0_registry$6.registerError(ConcurrentModification$, ConcurrentModification);
+var ConflictingDomainExists$ = [-3, n0$6, _CDE,
+    { [_e$6]: _c$6 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(ConflictingDomainExists$, ConflictingDomainExists);
-var ConflictingTypes$ = [-3, n0$7, _CT$3,
-    { [_e$7]: _c$7, [_hE$7]: 400 },
+n0_registry$6.registerError(ConflictingDomainExists$, ConflictingDomainExists);
+var ConflictingTypes$ = [-3, n0$6, _CT$2,
+    { [_e$6]: _c$6, [_hE$6]: 400 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(ConflictingTypes$, ConflictingTypes);
-var DelegationSetAlreadyCreated$ = [-3, n0$7, _DSAC,
-    { [_e$7]: _c$7 },
+n0_registry$6.registerError(ConflictingTypes$, ConflictingTypes);
+var DelegationSetAlreadyCreated$ = [-3, n0$6, _DSAC,
+    { [_e$6]: _c$6 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(DelegationSetAlreadyCreated$, DelegationSetAlreadyCreated);
-var DelegationSetAlreadyReusable$ = [-3, n0$7, _DSAR,
-    { [_e$7]: _c$7 },
+n0_registry$6.registerError(DelegationSetAlreadyCreated$, DelegationSetAlreadyCreated);
+var DelegationSetAlreadyReusable$ = [-3, n0$6, _DSAR,
+    { [_e$6]: _c$6 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(DelegationSetAlreadyReusable$, DelegationSetAlreadyReusable);
-var DelegationSetInUse$ = [-3, n0$7, _DSIU,
-    { [_e$7]: _c$7 },
+n0_registry$6.registerError(DelegationSetAlreadyReusable$, DelegationSetAlreadyReusable);
+var DelegationSetInUse$ = [-3, n0$6, _DSIU,
+    { [_e$6]: _c$6 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(DelegationSetInUse$, DelegationSetInUse);
-var DelegationSetNotAvailable$ = [-3, n0$7, _DSNA,
-    { [_e$7]: _c$7 },
+n0_registry$6.registerError(DelegationSetInUse$, DelegationSetInUse);
+var DelegationSetNotAvailable$ = [-3, n0$6, _DSNA,
+    { [_e$6]: _c$6 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(DelegationSetNotAvailable$, DelegationSetNotAvailable);
-var DelegationSetNotReusable$ = [-3, n0$7, _DSNR,
-    { [_e$7]: _c$7 },
+n0_registry$6.registerError(DelegationSetNotAvailable$, DelegationSetNotAvailable);
+var DelegationSetNotReusable$ = [-3, n0$6, _DSNR,
+    { [_e$6]: _c$6 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(DelegationSetNotReusable$, DelegationSetNotReusable);
-var DNSSECNotFound$ = [-3, n0$7, _DNSSECNF,
-    { [_e$7]: _c$7, [_hE$7]: 400 },
+n0_registry$6.registerError(DelegationSetNotReusable$, DelegationSetNotReusable);
+var DNSSECNotFound$ = [-3, n0$6, _DNSSECNF,
+    { [_e$6]: _c$6, [_hE$6]: 400 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(DNSSECNotFound$, DNSSECNotFound);
-var HealthCheckAlreadyExists$ = [-3, n0$7, _HCAE,
-    { [_e$7]: _c$7, [_hE$7]: 409 },
+n0_registry$6.registerError(DNSSECNotFound$, DNSSECNotFound);
+var HealthCheckAlreadyExists$ = [-3, n0$6, _HCAE,
+    { [_e$6]: _c$6, [_hE$6]: 409 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(HealthCheckAlreadyExists$, HealthCheckAlreadyExists);
-var HealthCheckInUse$ = [-3, n0$7, _HCIU,
-    { [_e$7]: _c$7, [_hE$7]: 400 },
+n0_registry$6.registerError(HealthCheckAlreadyExists$, HealthCheckAlreadyExists);
+var HealthCheckInUse$ = [-3, n0$6, _HCIU,
+    { [_e$6]: _c$6, [_hE$6]: 400 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(HealthCheckInUse$, HealthCheckInUse);
-var HealthCheckVersionMismatch$ = [-3, n0$7, _HCVM,
-    { [_e$7]: _c$7, [_hE$7]: 409 },
+n0_registry$6.registerError(HealthCheckInUse$, HealthCheckInUse);
+var HealthCheckVersionMismatch$ = [-3, n0$6, _HCVM,
+    { [_e$6]: _c$6, [_hE$6]: 409 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(HealthCheckVersionMismatch$, HealthCheckVersionMismatch);
-var HostedZoneAlreadyExists$ = [-3, n0$7, _HZAE,
-    { [_e$7]: _c$7, [_hE$7]: 409 },
+n0_registry$6.registerError(HealthCheckVersionMismatch$, HealthCheckVersionMismatch);
+var HostedZoneAlreadyExists$ = [-3, n0$6, _HZAE,
+    { [_e$6]: _c$6, [_hE$6]: 409 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(HostedZoneAlreadyExists$, HostedZoneAlreadyExists);
-var HostedZoneNotEmpty$ = [-3, n0$7, _HZNE,
-    { [_e$7]: _c$7, [_hE$7]: 400 },
+n0_registry$6.registerError(HostedZoneAlreadyExists$, HostedZoneAlreadyExists);
+var HostedZoneNotEmpty$ = [-3, n0$6, _HZNE,
+    { [_e$6]: _c$6, [_hE$6]: 400 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(HostedZoneNotEmpty$, HostedZoneNotEmpty);
-var HostedZoneNotFound$ = [-3, n0$7, _HZNF,
-    { [_e$7]: _c$7 },
+n0_registry$6.registerError(HostedZoneNotEmpty$, HostedZoneNotEmpty);
+var HostedZoneNotFound$ = [-3, n0$6, _HZNF,
+    { [_e$6]: _c$6 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(HostedZoneNotFound$, HostedZoneNotFound);
-var HostedZoneNotPrivate$ = [-3, n0$7, _HZNP,
-    { [_e$7]: _c$7 },
+n0_registry$6.registerError(HostedZoneNotFound$, HostedZoneNotFound);
+var HostedZoneNotPrivate$ = [-3, n0$6, _HZNP,
+    { [_e$6]: _c$6 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(HostedZoneNotPrivate$, HostedZoneNotPrivate);
-var HostedZonePartiallyDelegated$ = [-3, n0$7, _HZPD,
-    { [_e$7]: _c$7 },
+n0_registry$6.registerError(HostedZoneNotPrivate$, HostedZoneNotPrivate);
+var HostedZonePartiallyDelegated$ = [-3, n0$6, _HZPD,
+    { [_e$6]: _c$6 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(HostedZonePartiallyDelegated$, HostedZonePartiallyDelegated);
-var IncompatibleVersion$ = [-3, n0$7, _IV,
-    { [_e$7]: _c$7, [_hE$7]: 400 },
+n0_registry$6.registerError(HostedZonePartiallyDelegated$, HostedZonePartiallyDelegated);
+var IncompatibleVersion$ = [-3, n0$6, _IV,
+    { [_e$6]: _c$6, [_hE$6]: 400 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(IncompatibleVersion$, IncompatibleVersion);
-var InsufficientCloudWatchLogsResourcePolicy$ = [-3, n0$7, _ICWLRP,
-    { [_e$7]: _c$7, [_hE$7]: 400 },
+n0_registry$6.registerError(IncompatibleVersion$, IncompatibleVersion);
+var InsufficientCloudWatchLogsResourcePolicy$ = [-3, n0$6, _ICWLRP,
+    { [_e$6]: _c$6, [_hE$6]: 400 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(InsufficientCloudWatchLogsResourcePolicy$, InsufficientCloudWatchLogsResourcePolicy);
-var InvalidArgument$ = [-3, n0$7, _IA,
-    { [_e$7]: _c$7 },
+n0_registry$6.registerError(InsufficientCloudWatchLogsResourcePolicy$, InsufficientCloudWatchLogsResourcePolicy);
+var InvalidArgument$ = [-3, n0$6, _IA,
+    { [_e$6]: _c$6 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(InvalidArgument$, InvalidArgument);
-var InvalidChangeBatch$ = [-3, n0$7, _ICB,
-    { [_e$7]: _c$7 },
+n0_registry$6.registerError(InvalidArgument$, InvalidArgument);
+var InvalidChangeBatch$ = [-3, n0$6, _ICB,
+    { [_e$6]: _c$6 },
     [_me, _m$5],
     [[() => ErrorMessages, 0], 0]
 ];
-n0_registry$7.registerError(InvalidChangeBatch$, InvalidChangeBatch);
-var InvalidDomainName$ = [-3, n0$7, _IDN,
-    { [_e$7]: _c$7, [_hE$7]: 400 },
+n0_registry$6.registerError(InvalidChangeBatch$, InvalidChangeBatch);
+var InvalidDomainName$ = [-3, n0$6, _IDN,
+    { [_e$6]: _c$6, [_hE$6]: 400 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(InvalidDomainName$, InvalidDomainName);
-var InvalidInput$ = [-3, n0$7, _II,
-    { [_e$7]: _c$7, [_hE$7]: 400 },
+n0_registry$6.registerError(InvalidDomainName$, InvalidDomainName);
+var InvalidInput$ = [-3, n0$6, _II,
+    { [_e$6]: _c$6, [_hE$6]: 400 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(InvalidInput$, InvalidInput);
-var InvalidKeySigningKeyName$ = [-3, n0$7, _IKSKN,
-    { [_e$7]: _c$7, [_hE$7]: 400 },
+n0_registry$6.registerError(InvalidInput$, InvalidInput);
+var InvalidKeySigningKeyName$ = [-3, n0$6, _IKSKN,
+    { [_e$6]: _c$6, [_hE$6]: 400 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(InvalidKeySigningKeyName$, InvalidKeySigningKeyName);
-var InvalidKeySigningKeyStatus$ = [-3, n0$7, _IKSKS,
-    { [_e$7]: _c$7, [_hE$7]: 400 },
+n0_registry$6.registerError(InvalidKeySigningKeyName$, InvalidKeySigningKeyName);
+var InvalidKeySigningKeyStatus$ = [-3, n0$6, _IKSKS,
+    { [_e$6]: _c$6, [_hE$6]: 400 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(InvalidKeySigningKeyStatus$, InvalidKeySigningKeyStatus);
-var InvalidKMSArn$ = [-3, n0$7, _IKMSA,
-    { [_e$7]: _c$7 },
+n0_registry$6.registerError(InvalidKeySigningKeyStatus$, InvalidKeySigningKeyStatus);
+var InvalidKMSArn$ = [-3, n0$6, _IKMSA,
+    { [_e$6]: _c$6 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(InvalidKMSArn$, InvalidKMSArn);
-var InvalidPaginationToken$ = [-3, n0$7, _IPT,
-    { [_e$7]: _c$7, [_hE$7]: 400 },
+n0_registry$6.registerError(InvalidKMSArn$, InvalidKMSArn);
+var InvalidPaginationToken$ = [-3, n0$6, _IPT,
+    { [_e$6]: _c$6, [_hE$6]: 400 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(InvalidPaginationToken$, InvalidPaginationToken);
-var InvalidResourceRecordSetProtectionBatch$ = [-3, n0$7, _IRRSPB,
-    { [_aQE$4]: [`InvalidResourceRecordSetProtectionBatch`, 400], [_e$7]: _c$7, [_hE$7]: 400 },
-    [_E$3, _M$3],
+n0_registry$6.registerError(InvalidPaginationToken$, InvalidPaginationToken);
+var InvalidResourceRecordSetProtectionBatch$ = [-3, n0$6, _IRRSPB,
+    { [_aQE$3]: [`InvalidResourceRecordSetProtectionBatch`, 400], [_e$6]: _c$6, [_hE$6]: 400 },
+    [_E$2, _M$2],
     [[() => ProtectionErrors, 0], 0], 1
 ];
-n0_registry$7.registerError(InvalidResourceRecordSetProtectionBatch$, InvalidResourceRecordSetProtectionBatch);
-var InvalidSigningStatus$ = [-3, n0$7, _ISS,
-    { [_e$7]: _c$7 },
+n0_registry$6.registerError(InvalidResourceRecordSetProtectionBatch$, InvalidResourceRecordSetProtectionBatch);
+var InvalidSigningStatus$ = [-3, n0$6, _ISS,
+    { [_e$6]: _c$6 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(InvalidSigningStatus$, InvalidSigningStatus);
-var InvalidTrafficPolicyDocument$ = [-3, n0$7, _ITPD,
-    { [_e$7]: _c$7, [_hE$7]: 400 },
+n0_registry$6.registerError(InvalidSigningStatus$, InvalidSigningStatus);
+var InvalidTrafficPolicyDocument$ = [-3, n0$6, _ITPD,
+    { [_e$6]: _c$6, [_hE$6]: 400 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(InvalidTrafficPolicyDocument$, InvalidTrafficPolicyDocument);
-var InvalidVPCId$ = [-3, n0$7, _IVPCI,
-    { [_e$7]: _c$7, [_hE$7]: 400 },
+n0_registry$6.registerError(InvalidTrafficPolicyDocument$, InvalidTrafficPolicyDocument);
+var InvalidVPCId$ = [-3, n0$6, _IVPCI,
+    { [_e$6]: _c$6, [_hE$6]: 400 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(InvalidVPCId$, InvalidVPCId);
-var KeySigningKeyAlreadyExists$ = [-3, n0$7, _KSKAE,
-    { [_e$7]: _c$7, [_hE$7]: 409 },
+n0_registry$6.registerError(InvalidVPCId$, InvalidVPCId);
+var KeySigningKeyAlreadyExists$ = [-3, n0$6, _KSKAE,
+    { [_e$6]: _c$6, [_hE$6]: 409 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(KeySigningKeyAlreadyExists$, KeySigningKeyAlreadyExists);
-var KeySigningKeyInParentDSRecord$ = [-3, n0$7, _KSKIPDSR,
-    { [_e$7]: _c$7, [_hE$7]: 400 },
+n0_registry$6.registerError(KeySigningKeyAlreadyExists$, KeySigningKeyAlreadyExists);
+var KeySigningKeyInParentDSRecord$ = [-3, n0$6, _KSKIPDSR,
+    { [_e$6]: _c$6, [_hE$6]: 400 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(KeySigningKeyInParentDSRecord$, KeySigningKeyInParentDSRecord);
-var KeySigningKeyInUse$ = [-3, n0$7, _KSKIU,
-    { [_e$7]: _c$7 },
+n0_registry$6.registerError(KeySigningKeyInParentDSRecord$, KeySigningKeyInParentDSRecord);
+var KeySigningKeyInUse$ = [-3, n0$6, _KSKIU,
+    { [_e$6]: _c$6 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(KeySigningKeyInUse$, KeySigningKeyInUse);
-var KeySigningKeyWithActiveStatusNotFound$ = [-3, n0$7, _KSKWASNF,
-    { [_e$7]: _c$7 },
+n0_registry$6.registerError(KeySigningKeyInUse$, KeySigningKeyInUse);
+var KeySigningKeyWithActiveStatusNotFound$ = [-3, n0$6, _KSKWASNF,
+    { [_e$6]: _c$6 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(KeySigningKeyWithActiveStatusNotFound$, KeySigningKeyWithActiveStatusNotFound);
-var LastVPCAssociation$ = [-3, n0$7, _LVPCA,
-    { [_e$7]: _c$7, [_hE$7]: 400 },
+n0_registry$6.registerError(KeySigningKeyWithActiveStatusNotFound$, KeySigningKeyWithActiveStatusNotFound);
+var LastVPCAssociation$ = [-3, n0$6, _LVPCA,
+    { [_e$6]: _c$6, [_hE$6]: 400 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(LastVPCAssociation$, LastVPCAssociation);
-var LimitsExceeded$ = [-3, n0$7, _LE,
-    { [_e$7]: _c$7 },
+n0_registry$6.registerError(LastVPCAssociation$, LastVPCAssociation);
+var LimitsExceeded$ = [-3, n0$6, _LE,
+    { [_e$6]: _c$6 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(LimitsExceeded$, LimitsExceeded);
-var NoSuchChange$ = [-3, n0$7, _NSC,
-    { [_e$7]: _c$7, [_hE$7]: 404 },
+n0_registry$6.registerError(LimitsExceeded$, LimitsExceeded);
+var NoSuchChange$ = [-3, n0$6, _NSC,
+    { [_e$6]: _c$6, [_hE$6]: 404 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(NoSuchChange$, NoSuchChange);
-var NoSuchCidrCollectionException$ = [-3, n0$7, _NSCCE,
-    { [_e$7]: _c$7, [_hE$7]: 404 },
-    [_M$3],
+n0_registry$6.registerError(NoSuchChange$, NoSuchChange);
+var NoSuchCidrCollectionException$ = [-3, n0$6, _NSCCE,
+    { [_e$6]: _c$6, [_hE$6]: 404 },
+    [_M$2],
     [0]
 ];
-n0_registry$7.registerError(NoSuchCidrCollectionException$, NoSuchCidrCollectionException);
-var NoSuchCidrLocationException$ = [-3, n0$7, _NSCLE,
-    { [_e$7]: _c$7, [_hE$7]: 404 },
-    [_M$3],
+n0_registry$6.registerError(NoSuchCidrCollectionException$, NoSuchCidrCollectionException);
+var NoSuchCidrLocationException$ = [-3, n0$6, _NSCLE,
+    { [_e$6]: _c$6, [_hE$6]: 404 },
+    [_M$2],
     [0]
 ];
-n0_registry$7.registerError(NoSuchCidrLocationException$, NoSuchCidrLocationException);
-var NoSuchCloudWatchLogsLogGroup$ = [-3, n0$7, _NSCWLLG,
-    { [_e$7]: _c$7, [_hE$7]: 404 },
+n0_registry$6.registerError(NoSuchCidrLocationException$, NoSuchCidrLocationException);
+var NoSuchCloudWatchLogsLogGroup$ = [-3, n0$6, _NSCWLLG,
+    { [_e$6]: _c$6, [_hE$6]: 404 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(NoSuchCloudWatchLogsLogGroup$, NoSuchCloudWatchLogsLogGroup);
-var NoSuchDelegationSet$ = [-3, n0$7, _NSDS,
-    { [_e$7]: _c$7 },
+n0_registry$6.registerError(NoSuchCloudWatchLogsLogGroup$, NoSuchCloudWatchLogsLogGroup);
+var NoSuchDelegationSet$ = [-3, n0$6, _NSDS,
+    { [_e$6]: _c$6 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(NoSuchDelegationSet$, NoSuchDelegationSet);
-var NoSuchGeoLocation$ = [-3, n0$7, _NSGL,
-    { [_e$7]: _c$7, [_hE$7]: 404 },
+n0_registry$6.registerError(NoSuchDelegationSet$, NoSuchDelegationSet);
+var NoSuchGeoLocation$ = [-3, n0$6, _NSGL,
+    { [_e$6]: _c$6, [_hE$6]: 404 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(NoSuchGeoLocation$, NoSuchGeoLocation);
-var NoSuchHealthCheck$ = [-3, n0$7, _NSHC,
-    { [_e$7]: _c$7, [_hE$7]: 404 },
+n0_registry$6.registerError(NoSuchGeoLocation$, NoSuchGeoLocation);
+var NoSuchHealthCheck$ = [-3, n0$6, _NSHC,
+    { [_e$6]: _c$6, [_hE$6]: 404 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(NoSuchHealthCheck$, NoSuchHealthCheck);
-var NoSuchHostedZone$ = [-3, n0$7, _NSHZ,
-    { [_e$7]: _c$7, [_hE$7]: 404 },
+n0_registry$6.registerError(NoSuchHealthCheck$, NoSuchHealthCheck);
+var NoSuchHostedZone$ = [-3, n0$6, _NSHZ,
+    { [_e$6]: _c$6, [_hE$6]: 404 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(NoSuchHostedZone$, NoSuchHostedZone);
-var NoSuchKeySigningKey$ = [-3, n0$7, _NSKSK,
-    { [_e$7]: _c$7, [_hE$7]: 404 },
+n0_registry$6.registerError(NoSuchHostedZone$, NoSuchHostedZone);
+var NoSuchKeySigningKey$ = [-3, n0$6, _NSKSK,
+    { [_e$6]: _c$6, [_hE$6]: 404 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(NoSuchKeySigningKey$, NoSuchKeySigningKey);
-var NoSuchQueryLoggingConfig$ = [-3, n0$7, _NSQLC,
-    { [_e$7]: _c$7, [_hE$7]: 404 },
+n0_registry$6.registerError(NoSuchKeySigningKey$, NoSuchKeySigningKey);
+var NoSuchQueryLoggingConfig$ = [-3, n0$6, _NSQLC,
+    { [_e$6]: _c$6, [_hE$6]: 404 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(NoSuchQueryLoggingConfig$, NoSuchQueryLoggingConfig);
-var NoSuchTrafficPolicy$ = [-3, n0$7, _NSTP,
-    { [_e$7]: _c$7, [_hE$7]: 404 },
+n0_registry$6.registerError(NoSuchQueryLoggingConfig$, NoSuchQueryLoggingConfig);
+var NoSuchTrafficPolicy$ = [-3, n0$6, _NSTP,
+    { [_e$6]: _c$6, [_hE$6]: 404 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(NoSuchTrafficPolicy$, NoSuchTrafficPolicy);
-var NoSuchTrafficPolicyInstance$ = [-3, n0$7, _NSTPI,
-    { [_e$7]: _c$7, [_hE$7]: 404 },
+n0_registry$6.registerError(NoSuchTrafficPolicy$, NoSuchTrafficPolicy);
+var NoSuchTrafficPolicyInstance$ = [-3, n0$6, _NSTPI,
+    { [_e$6]: _c$6, [_hE$6]: 404 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(NoSuchTrafficPolicyInstance$, NoSuchTrafficPolicyInstance);
-var NotAuthorizedException$ = [-3, n0$7, _NAE,
-    { [_e$7]: _c$7, [_hE$7]: 401 },
+n0_registry$6.registerError(NoSuchTrafficPolicyInstance$, NoSuchTrafficPolicyInstance);
+var NotAuthorizedException$ = [-3, n0$6, _NAE,
+    { [_e$6]: _c$6, [_hE$6]: 401 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(NotAuthorizedException$, NotAuthorizedException);
-var PriorRequestNotComplete$ = [-3, n0$7, _PRNC,
-    { [_e$7]: _c$7, [_hE$7]: 400 },
+n0_registry$6.registerError(NotAuthorizedException$, NotAuthorizedException);
+var PriorRequestNotComplete$ = [-3, n0$6, _PRNC,
+    { [_e$6]: _c$6, [_hE$6]: 400 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(PriorRequestNotComplete$, PriorRequestNotComplete);
-var ProtectionAlreadyExists$ = [-3, n0$7, _PAE,
-    { [_aQE$4]: [`ProtectionAlreadyExists`, 409], [_e$7]: _c$7, [_hE$7]: 409 },
-    [_E$3, _M$3],
+n0_registry$6.registerError(PriorRequestNotComplete$, PriorRequestNotComplete);
+var ProtectionAlreadyExists$ = [-3, n0$6, _PAE,
+    { [_aQE$3]: [`ProtectionAlreadyExists`, 409], [_e$6]: _c$6, [_hE$6]: 409 },
+    [_E$2, _M$2],
     [[() => ProtectionErrors, 0], 0], 1
 ];
-n0_registry$7.registerError(ProtectionAlreadyExists$, ProtectionAlreadyExists);
-var PublicZoneVPCAssociation$ = [-3, n0$7, _PZVPCA,
-    { [_e$7]: _c$7, [_hE$7]: 400 },
+n0_registry$6.registerError(ProtectionAlreadyExists$, ProtectionAlreadyExists);
+var PublicZoneVPCAssociation$ = [-3, n0$6, _PZVPCA,
+    { [_e$6]: _c$6, [_hE$6]: 400 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(PublicZoneVPCAssociation$, PublicZoneVPCAssociation);
-var QueryLoggingConfigAlreadyExists$ = [-3, n0$7, _QLCAE,
-    { [_e$7]: _c$7, [_hE$7]: 409 },
+n0_registry$6.registerError(PublicZoneVPCAssociation$, PublicZoneVPCAssociation);
+var QueryLoggingConfigAlreadyExists$ = [-3, n0$6, _QLCAE,
+    { [_e$6]: _c$6, [_hE$6]: 409 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(QueryLoggingConfigAlreadyExists$, QueryLoggingConfigAlreadyExists);
-var ThrottlingException$ = [-3, n0$7, _TE$1,
-    { [_e$7]: _c$7, [_hE$7]: 400 },
+n0_registry$6.registerError(QueryLoggingConfigAlreadyExists$, QueryLoggingConfigAlreadyExists);
+var ThrottlingException$ = [-3, n0$6, _TE,
+    { [_e$6]: _c$6, [_hE$6]: 400 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(ThrottlingException$, ThrottlingException);
-var TooManyHealthChecks$ = [-3, n0$7, _TMHC,
-    { [_e$7]: _c$7 },
+n0_registry$6.registerError(ThrottlingException$, ThrottlingException);
+var TooManyHealthChecks$ = [-3, n0$6, _TMHC,
+    { [_e$6]: _c$6 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(TooManyHealthChecks$, TooManyHealthChecks);
-var TooManyHostedZones$ = [-3, n0$7, _TMHZ,
-    { [_e$7]: _c$7, [_hE$7]: 400 },
+n0_registry$6.registerError(TooManyHealthChecks$, TooManyHealthChecks);
+var TooManyHostedZones$ = [-3, n0$6, _TMHZ,
+    { [_e$6]: _c$6, [_hE$6]: 400 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(TooManyHostedZones$, TooManyHostedZones);
-var TooManyKeySigningKeys$ = [-3, n0$7, _TMKSK,
-    { [_e$7]: _c$7 },
+n0_registry$6.registerError(TooManyHostedZones$, TooManyHostedZones);
+var TooManyKeySigningKeys$ = [-3, n0$6, _TMKSK,
+    { [_e$6]: _c$6 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(TooManyKeySigningKeys$, TooManyKeySigningKeys);
-var TooManyTrafficPolicies$ = [-3, n0$7, _TMTP,
-    { [_e$7]: _c$7, [_hE$7]: 400 },
+n0_registry$6.registerError(TooManyKeySigningKeys$, TooManyKeySigningKeys);
+var TooManyTrafficPolicies$ = [-3, n0$6, _TMTP,
+    { [_e$6]: _c$6, [_hE$6]: 400 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(TooManyTrafficPolicies$, TooManyTrafficPolicies);
-var TooManyTrafficPolicyInstances$ = [-3, n0$7, _TMTPI,
-    { [_e$7]: _c$7, [_hE$7]: 400 },
+n0_registry$6.registerError(TooManyTrafficPolicies$, TooManyTrafficPolicies);
+var TooManyTrafficPolicyInstances$ = [-3, n0$6, _TMTPI,
+    { [_e$6]: _c$6, [_hE$6]: 400 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(TooManyTrafficPolicyInstances$, TooManyTrafficPolicyInstances);
-var TooManyTrafficPolicyVersionsForCurrentPolicy$ = [-3, n0$7, _TMTPVFCP,
-    { [_e$7]: _c$7, [_hE$7]: 400 },
+n0_registry$6.registerError(TooManyTrafficPolicyInstances$, TooManyTrafficPolicyInstances);
+var TooManyTrafficPolicyVersionsForCurrentPolicy$ = [-3, n0$6, _TMTPVFCP,
+    { [_e$6]: _c$6, [_hE$6]: 400 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(TooManyTrafficPolicyVersionsForCurrentPolicy$, TooManyTrafficPolicyVersionsForCurrentPolicy);
-var TooManyVPCAssociationAuthorizations$ = [-3, n0$7, _TMVPCAA,
-    { [_e$7]: _c$7, [_hE$7]: 400 },
+n0_registry$6.registerError(TooManyTrafficPolicyVersionsForCurrentPolicy$, TooManyTrafficPolicyVersionsForCurrentPolicy);
+var TooManyVPCAssociationAuthorizations$ = [-3, n0$6, _TMVPCAA,
+    { [_e$6]: _c$6, [_hE$6]: 400 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(TooManyVPCAssociationAuthorizations$, TooManyVPCAssociationAuthorizations);
-var TrafficPolicyAlreadyExists$ = [-3, n0$7, _TPAE,
-    { [_e$7]: _c$7, [_hE$7]: 409 },
+n0_registry$6.registerError(TooManyVPCAssociationAuthorizations$, TooManyVPCAssociationAuthorizations);
+var TrafficPolicyAlreadyExists$ = [-3, n0$6, _TPAE,
+    { [_e$6]: _c$6, [_hE$6]: 409 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(TrafficPolicyAlreadyExists$, TrafficPolicyAlreadyExists);
-var TrafficPolicyInstanceAlreadyExists$ = [-3, n0$7, _TPIAE,
-    { [_e$7]: _c$7, [_hE$7]: 409 },
+n0_registry$6.registerError(TrafficPolicyAlreadyExists$, TrafficPolicyAlreadyExists);
+var TrafficPolicyInstanceAlreadyExists$ = [-3, n0$6, _TPIAE,
+    { [_e$6]: _c$6, [_hE$6]: 409 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(TrafficPolicyInstanceAlreadyExists$, TrafficPolicyInstanceAlreadyExists);
-var TrafficPolicyInUse$ = [-3, n0$7, _TPIU,
-    { [_e$7]: _c$7, [_hE$7]: 400 },
+n0_registry$6.registerError(TrafficPolicyInstanceAlreadyExists$, TrafficPolicyInstanceAlreadyExists);
+var TrafficPolicyInUse$ = [-3, n0$6, _TPIU,
+    { [_e$6]: _c$6, [_hE$6]: 400 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(TrafficPolicyInUse$, TrafficPolicyInUse);
-var VPCAssociationAuthorizationNotFound$ = [-3, n0$7, _VPCAANF,
-    { [_e$7]: _c$7, [_hE$7]: 404 },
+n0_registry$6.registerError(TrafficPolicyInUse$, TrafficPolicyInUse);
+var VPCAssociationAuthorizationNotFound$ = [-3, n0$6, _VPCAANF,
+    { [_e$6]: _c$6, [_hE$6]: 404 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(VPCAssociationAuthorizationNotFound$, VPCAssociationAuthorizationNotFound);
-var VPCAssociationNotFound$ = [-3, n0$7, _VPCANF,
-    { [_e$7]: _c$7, [_hE$7]: 404 },
+n0_registry$6.registerError(VPCAssociationAuthorizationNotFound$, VPCAssociationAuthorizationNotFound);
+var VPCAssociationNotFound$ = [-3, n0$6, _VPCANF,
+    { [_e$6]: _c$6, [_hE$6]: 404 },
     [_m$5],
     [0]
 ];
-n0_registry$7.registerError(VPCAssociationNotFound$, VPCAssociationNotFound);
-const errorTypeRegistries$7 = [
-    _s_registry$7,
-    n0_registry$7,
+n0_registry$6.registerError(VPCAssociationNotFound$, VPCAssociationNotFound);
+const errorTypeRegistries$6 = [
+    _s_registry$6,
+    n0_registry$6,
 ];
-var AlarmIdentifier$ = [3, n0$7, _AI$1,
+var AlarmIdentifier$ = [3, n0$6, _AI$1,
     0,
-    [_R$2, _N$3],
+    [_R$1, _N$2],
     [0, 0], 2
 ];
-var AliasTarget$ = [3, n0$7, _AT$2,
+var AliasTarget$ = [3, n0$6, _AT$2,
     0,
     [_HZI, _DNSN, _ETH],
     [0, 0, 2], 3
 ];
-var Change$ = [3, n0$7, _Ch,
+var Change$ = [3, n0$6, _Ch,
     0,
-    [_A$2, _RRS],
+    [_A$1, _RRS],
     [0, [() => ResourceRecordSet$, 0]], 2
 ];
-var ChangeBatch$ = [3, n0$7, _CB,
+var ChangeBatch$ = [3, n0$6, _CB,
     0,
-    [_Cha, _C$2],
+    [_Cha, _C$1],
     [[() => Changes, 0], 0], 1
 ];
-var ChangeInfo$ = [3, n0$7, _CI$1,
+var ChangeInfo$ = [3, n0$6, _CI,
     0,
-    [_I$3, _S$2, _SA, _C$2],
+    [_I$2, _S$1, _SA, _C$1],
     [0, 0, 4, 0], 3
 ];
-var ChangeResourceRecordSetsRequest$ = [3, n0$7, _CRRSR,
+var ChangeResourceRecordSetsRequest$ = [3, n0$6, _CRRSR,
     0,
     [_HZI, _CB],
     [[0, 1], [() => ChangeBatch$, 0]], 2
 ];
-var ChangeResourceRecordSetsResponse$ = [3, n0$7, _CRRSRh,
+var ChangeResourceRecordSetsResponse$ = [3, n0$6, _CRRSRh,
     0,
-    [_CI$1],
+    [_CI],
     [() => ChangeInfo$], 1
 ];
-var CidrRoutingConfig$ = [3, n0$7, _CRC,
+var CidrRoutingConfig$ = [3, n0$6, _CRC,
     0,
     [_CIo, _LN],
     [0, 0], 2
 ];
-var CloudWatchAlarmConfiguration$ = [3, n0$7, _CWAC,
+var CloudWatchAlarmConfiguration$ = [3, n0$6, _CWAC,
     0,
-    [_EP$1, _Th$1, _CO$1, _P$3, _MN$1, _Na$2, _St$1, _D$2],
+    [_EP$1, _Th$1, _CO$1, _P$2, _MN$1, _Na$1, _St$1, _D$1],
     [1, 1, 0, 1, 0, 0, 0, [() => DimensionList, 0]], 7
 ];
-var Coordinates$ = [3, n0$7, _Co$1,
+var Coordinates$ = [3, n0$6, _Co$1,
     0,
-    [_L$2, _Lo],
+    [_L$1, _Lo],
     [0, 0], 2
 ];
-var DelegationSet$ = [3, n0$7, _DS$3,
+var DelegationSet$ = [3, n0$6, _DS$2,
     0,
-    [_NS, _I$3, _CR$1],
+    [_NS, _I$2, _CR$1],
     [[() => DelegationSetNameServers, 0], 0, 0], 1
 ];
-var Dimension$$1 = [3, n0$7, _Di$1,
+var Dimension$$1 = [3, n0$6, _Di$1,
     0,
-    [_N$3, _V$4],
+    [_N$2, _V$3],
     [0, 0], 2
 ];
-var GeoLocation$ = [3, n0$7, _GL,
+var GeoLocation$ = [3, n0$6, _GL,
     0,
-    [_CCo, _CCou, _SC$1],
+    [_CCo, _CCou, _SC],
     [0, 0, 0]
 ];
-var GeoProximityLocation$ = [3, n0$7, _GPL,
+var GeoProximityLocation$ = [3, n0$6, _GPL,
     0,
     [_AWSR, _LZG, _Co$1, _B],
     [0, 0, () => Coordinates$, 1]
 ];
-var GetChangeRequest$ = [3, n0$7, _GCR,
+var GetChangeRequest$ = [3, n0$6, _GCR,
     0,
-    [_I$3],
+    [_I$2],
     [[0, 1]], 1
 ];
-var GetChangeResponse$ = [3, n0$7, _GCRe,
+var GetChangeResponse$ = [3, n0$6, _GCRe,
     0,
-    [_CI$1],
+    [_CI],
     [() => ChangeInfo$], 1
 ];
-var GetHealthCheckRequest$ = [3, n0$7, _GHCR,
+var GetHealthCheckRequest$ = [3, n0$6, _GHCR,
     0,
     [_HCI],
     [[0, 1]], 1
 ];
-var GetHealthCheckResponse$ = [3, n0$7, _GHCRe,
+var GetHealthCheckResponse$ = [3, n0$6, _GHCRe,
     0,
-    [_HC$1],
+    [_HC],
     [[() => HealthCheck$, 0]], 1
 ];
-var GetHealthCheckStatusRequest$ = [3, n0$7, _GHCSR,
+var GetHealthCheckStatusRequest$ = [3, n0$6, _GHCSR,
     0,
     [_HCI],
     [[0, 1]], 1
 ];
-var GetHealthCheckStatusResponse$ = [3, n0$7, _GHCSRe,
+var GetHealthCheckStatusResponse$ = [3, n0$6, _GHCSRe,
     0,
     [_HCO],
     [[() => HealthCheckObservations, 0]], 1
 ];
-var GetHostedZoneRequest$ = [3, n0$7, _GHZR,
+var GetHostedZoneRequest$ = [3, n0$6, _GHZR,
     0,
-    [_I$3],
+    [_I$2],
     [[0, 1]], 1
 ];
-var GetHostedZoneResponse$ = [3, n0$7, _GHZRe,
+var GetHostedZoneResponse$ = [3, n0$6, _GHZRe,
     0,
-    [_HZ, _DS$3, _VPCs],
+    [_HZ, _DS$2, _VPCs],
     [() => HostedZone$, [() => DelegationSet$, 0], [() => VPCs, 0]], 1
 ];
-var HealthCheck$ = [3, n0$7, _HC$1,
+var HealthCheck$ = [3, n0$6, _HC,
     0,
-    [_I$3, _CR$1, _HCC, _HCV, _LS$1, _CWAC],
+    [_I$2, _CR$1, _HCC, _HCV, _LS$1, _CWAC],
     [0, 0, [() => HealthCheckConfig$, 0], 1, () => LinkedService$, [() => CloudWatchAlarmConfiguration$, 0]], 4
 ];
-var HealthCheckConfig$ = [3, n0$7, _HCC,
+var HealthCheckConfig$ = [3, n0$6, _HCC,
     0,
-    [_T$3, _IPA, _Po$1, _RP$1, _FQDN, _SSe, _RIe$1, _FT, _ML$1, _In$2, _Dis, _HT, _CHC, _ESNI, _Re$2, _AI$1, _IDHS, _RCA],
+    [_T$2, _IPA, _Po, _RP$1, _FQDN, _SSe, _RIe$1, _FT, _ML, _In$1, _Dis, _HT, _CHC, _ESNI, _Re$1, _AI$1, _IDHS, _RCA],
     [0, 0, 1, 0, 0, 0, 1, 1, 2, 2, 2, 1, [() => ChildHealthCheckList, 0], 2, [() => HealthCheckRegionList, 0], () => AlarmIdentifier$, 0, 0], 1
 ];
-var HealthCheckObservation$ = [3, n0$7, _HCOe,
+var HealthCheckObservation$ = [3, n0$6, _HCOe,
     0,
-    [_R$2, _IPA, _SR$1],
+    [_R$1, _IPA, _SR$1],
     [0, 0, () => StatusReport$]
 ];
-var HostedZone$ = [3, n0$7, _HZ,
+var HostedZone$ = [3, n0$6, _HZ,
     0,
-    [_I$3, _N$3, _CR$1, _Con$1, _RRSC, _LS$1, _F$2],
+    [_I$2, _N$2, _CR$1, _Con, _RRSC, _LS$1, _F$1],
     [0, 0, 0, () => HostedZoneConfig$, 1, () => LinkedService$, () => HostedZoneFeatures$], 3
 ];
-var HostedZoneConfig$ = [3, n0$7, _HZC,
+var HostedZoneConfig$ = [3, n0$6, _HZC,
     0,
-    [_C$2, _PZ],
+    [_C$1, _PZ],
     [0, 2]
 ];
-var HostedZoneFailureReasons$ = [3, n0$7, _HZFR,
+var HostedZoneFailureReasons$ = [3, n0$6, _HZFR,
     0,
     [_AR$2],
     [0]
 ];
-var HostedZoneFeatures$ = [3, n0$7, _HZF,
+var HostedZoneFeatures$ = [3, n0$6, _HZF,
     0,
     [_ARS, _FR],
     [0, () => HostedZoneFailureReasons$]
 ];
-var LinkedService$ = [3, n0$7, _LS$1,
+var LinkedService$ = [3, n0$6, _LS$1,
     0,
-    [_SP$2, _De],
+    [_SP$1, _De],
     [0, 0]
 ];
-var ListResourceRecordSetsRequest$ = [3, n0$7, _LRRSR,
+var ListResourceRecordSetsRequest$ = [3, n0$6, _LRRSR,
     0,
     [_HZI, _SRN, _SRT, _SRI, _MI],
     [[0, 1], [0, { [_hQ$1]: _na }], [0, { [_hQ$1]: _t }], [0, { [_hQ$1]: _i$1 }], [1, { [_hQ$1]: _max }]], 1
 ];
-var ListResourceRecordSetsResponse$ = [3, n0$7, _LRRSRi,
+var ListResourceRecordSetsResponse$ = [3, n0$6, _LRRSRi,
     0,
     [_RRSe, _IT$2, _MI, _NRN, _NRT, _NRI],
     [[() => ResourceRecordSets, 0], 2, 1, 0, 0, 0], 3
 ];
-var ProtectionError$ = [3, n0$7, _PE,
+var ProtectionError$ = [3, n0$6, _PE,
     0,
-    [_RN, _RTe$2, _Cod$1, _M$3],
+    [_RN, _RTe$1, _Cod$1, _M$2],
     [0, 0, 0, 0], 4
 ];
-var ResourceRecord$ = [3, n0$7, _RR,
+var ResourceRecord$ = [3, n0$6, _RR,
     0,
-    [_V$4],
+    [_V$3],
     [0], 1
 ];
-var ResourceRecordSet$ = [3, n0$7, _RRS,
+var ResourceRecordSet$ = [3, n0$6, _RRS,
     0,
-    [_N$3, _T$3, _SI$1, _W$1, _R$2, _GL, _Fa, _MVA, _TTL, _RRe, _AT$2, _HCI, _TPII, _CRC, _GPL],
+    [_N$2, _T$2, _SI$1, _W, _R$1, _GL, _Fa, _MVA, _TTL, _RRe, _AT$2, _HCI, _TPII, _CRC, _GPL],
     [0, 0, 0, 1, 0, () => GeoLocation$, 0, 2, 1, [() => ResourceRecords, 0], () => AliasTarget$, 0, 0, () => CidrRoutingConfig$, () => GeoProximityLocation$], 2
 ];
-var StatusReport$ = [3, n0$7, _SR$1,
+var StatusReport$ = [3, n0$6, _SR$1,
     0,
-    [_S$2, _CTh],
+    [_S$1, _CTh],
     [0, 4]
 ];
-var VPC$ = [3, n0$7, _VPC,
+var VPC$ = [3, n0$6, _VPC,
     0,
     [_VPCR, _VPCI],
     [0, 0]
 ];
-var Changes = [1, n0$7, _Cha,
+var Changes = [1, n0$6, _Cha,
     0, [() => Change$,
         { [_xN$1]: _Ch }]
 ];
-var ChildHealthCheckList = [1, n0$7, _CHCL,
+var ChildHealthCheckList = [1, n0$6, _CHCL,
     0, [0,
         { [_xN$1]: _CHCh }]
 ];
-var DelegationSetNameServers = [1, n0$7, _DSNS,
+var DelegationSetNameServers = [1, n0$6, _DSNS,
     0, [0,
         { [_xN$1]: _NSa }]
 ];
-var DimensionList = [1, n0$7, _DL,
+var DimensionList = [1, n0$6, _DL,
     0, [() => Dimension$$1,
         { [_xN$1]: _Di$1 }]
 ];
-var ErrorMessages = [1, n0$7, _EM$1,
+var ErrorMessages = [1, n0$6, _EM$1,
     0, [0,
-        { [_xN$1]: _M$3 }]
+        { [_xN$1]: _M$2 }]
 ];
-var HealthCheckObservations = [1, n0$7, _HCO,
+var HealthCheckObservations = [1, n0$6, _HCO,
     0, [() => HealthCheckObservation$,
         { [_xN$1]: _HCOe }]
 ];
-var HealthCheckRegionList = [1, n0$7, _HCRL,
+var HealthCheckRegionList = [1, n0$6, _HCRL,
     0, [0,
-        { [_xN$1]: _R$2 }]
+        { [_xN$1]: _R$1 }]
 ];
-var ProtectionErrors = [1, n0$7, _PEr,
+var ProtectionErrors = [1, n0$6, _PEr,
     0, [() => ProtectionError$,
         { [_xN$1]: _PE }]
 ];
-var ResourceRecords = [1, n0$7, _RRe,
+var ResourceRecords = [1, n0$6, _RRe,
     0, [() => ResourceRecord$,
         { [_xN$1]: _RR }]
 ];
-var ResourceRecordSets = [1, n0$7, _RRSe,
+var ResourceRecordSets = [1, n0$6, _RRSe,
     0, [() => ResourceRecordSet$,
         { [_xN$1]: _RRS }]
 ];
-var VPCs = [1, n0$7, _VPCs,
+var VPCs = [1, n0$6, _VPCs,
     0, [() => VPC$,
         { [_xN$1]: _VPC }]
 ];
-var ChangeResourceRecordSets$ = [9, n0$7, _CRRS,
+var ChangeResourceRecordSets$ = [9, n0$6, _CRRS,
     { [_ht]: ["POST", "/2013-04-01/hostedzone/{HostedZoneId}/rrset", 200] }, () => ChangeResourceRecordSetsRequest$, () => ChangeResourceRecordSetsResponse$
 ];
-var GetChange$ = [9, n0$7, _GC$1,
+var GetChange$ = [9, n0$6, _GC,
     { [_ht]: ["GET", "/2013-04-01/change/{Id}", 200] }, () => GetChangeRequest$, () => GetChangeResponse$
 ];
-var GetHealthCheck$ = [9, n0$7, _GHC,
+var GetHealthCheck$ = [9, n0$6, _GHC,
     { [_ht]: ["GET", "/2013-04-01/healthcheck/{HealthCheckId}", 200] }, () => GetHealthCheckRequest$, () => GetHealthCheckResponse$
 ];
-var GetHealthCheckStatus$ = [9, n0$7, _GHCS,
+var GetHealthCheckStatus$ = [9, n0$6, _GHCS,
     { [_ht]: ["GET", "/2013-04-01/healthcheck/{HealthCheckId}/status", 200] }, () => GetHealthCheckStatusRequest$, () => GetHealthCheckStatusResponse$
 ];
-var GetHostedZone$ = [9, n0$7, _GHZ,
+var GetHostedZone$ = [9, n0$6, _GHZ,
     { [_ht]: ["GET", "/2013-04-01/hostedzone/{Id}", 200] }, () => GetHostedZoneRequest$, () => GetHostedZoneResponse$
 ];
-var ListResourceRecordSets$ = [9, n0$7, _LRRS,
+var ListResourceRecordSets$ = [9, n0$6, _LRRS,
     { [_ht]: ["GET", "/2013-04-01/hostedzone/{HostedZoneId}/rrset", 200] }, () => ListResourceRecordSetsRequest$, () => ListResourceRecordSetsResponse$
 ];
 
-const getRuntimeConfig$f = (config) => {
+const getRuntimeConfig$d = (config) => {
     return {
         apiVersion: "2013-04-01",
         base64Decoder: config?.base64Decoder ?? fromBase64,
         base64Encoder: config?.base64Encoder ?? toBase64$1,
         disableHostPrefix: config?.disableHostPrefix ?? false,
-        endpointProvider: config?.endpointProvider ?? defaultEndpointResolver$7,
+        endpointProvider: config?.endpointProvider ?? defaultEndpointResolver$6,
         extensions: config?.extensions ?? [],
         httpAuthSchemeProvider: config?.httpAuthSchemeProvider ?? defaultRoute53HttpAuthSchemeProvider,
         httpAuthSchemes: config?.httpAuthSchemes ?? [
@@ -15413,7 +16549,7 @@ const getRuntimeConfig$f = (config) => {
         protocol: config?.protocol ?? AwsRestXmlProtocol,
         protocolSettings: config?.protocolSettings ?? {
             defaultNamespace: "com.amazonaws.route53",
-            errorTypeRegistries: errorTypeRegistries$7,
+            errorTypeRegistries: errorTypeRegistries$6,
             xmlNamespace: "https://route53.amazonaws.com/doc/2013-04-01/",
             version: "2013-04-01",
             serviceTarget: "AWSDnsV20130401",
@@ -15426,12 +16562,12 @@ const getRuntimeConfig$f = (config) => {
     };
 };
 
-const getRuntimeConfig$e = (config) => {
-    emitWarningIfUnsupportedVersion$1(process.version);
+const getRuntimeConfig$c = (config) => {
+    emitWarningIfUnsupportedVersion(process.version);
     const defaultsMode = resolveDefaultsModeConfig(config);
     const defaultConfigProvider = () => defaultsMode().then(loadConfigsForDefaultMode);
-    const clientSharedValues = getRuntimeConfig$f(config);
-    emitWarningIfUnsupportedVersion(process.version);
+    const clientSharedValues = getRuntimeConfig$d(config);
+    emitWarningIfUnsupportedVersion$1(process.version);
     const loaderConfig = {
         profile: config?.profile,
         logger: clientSharedValues.logger,
@@ -15445,7 +16581,7 @@ const getRuntimeConfig$e = (config) => {
         bodyLengthChecker: config?.bodyLengthChecker ?? calculateBodyLength,
         credentialDefaultProvider: config?.credentialDefaultProvider ?? defaultProvider,
         defaultSocketTimeout: getDefaultSocketTimeout(config?.requestHandler, 300_000),
-        defaultUserAgentProvider: config?.defaultUserAgentProvider ?? createDefaultUserAgentProvider({ serviceId: clientSharedValues.serviceId, clientVersion: packageInfo$4.version }),
+        defaultUserAgentProvider: config?.defaultUserAgentProvider ?? createDefaultUserAgentProvider({ serviceId: clientSharedValues.serviceId, clientVersion: packageInfo$3.version }),
         maxAttempts: config?.maxAttempts ?? loadConfig(NODE_MAX_ATTEMPT_CONFIG_OPTIONS, config),
         region: config?.region ?? loadConfig(NODE_REGION_CONFIG_OPTIONS, { ...NODE_REGION_CONFIG_FILE_OPTIONS, ...loaderConfig }),
         requestHandler: NodeHttpHandler.create(config?.requestHandler ?? defaultConfigProvider),
@@ -15461,7 +16597,7 @@ const getRuntimeConfig$e = (config) => {
     };
 };
 
-const getHttpAuthExtensionConfiguration$7 = (runtimeConfig) => {
+const getHttpAuthExtensionConfiguration$6 = (runtimeConfig) => {
     const _httpAuthSchemes = runtimeConfig.httpAuthSchemes;
     let _httpAuthSchemeProvider = runtimeConfig.httpAuthSchemeProvider;
     let _credentials = runtimeConfig.credentials;
@@ -15492,7 +16628,7 @@ const getHttpAuthExtensionConfiguration$7 = (runtimeConfig) => {
         },
     };
 };
-const resolveHttpAuthRuntimeConfig$7 = (config) => {
+const resolveHttpAuthRuntimeConfig$6 = (config) => {
     return {
         httpAuthSchemes: config.httpAuthSchemes(),
         httpAuthSchemeProvider: config.httpAuthSchemeProvider(),
@@ -15500,26 +16636,26 @@ const resolveHttpAuthRuntimeConfig$7 = (config) => {
     };
 };
 
-const resolveRuntimeExtensions$7 = (runtimeConfig, extensions) => {
-    const extensionConfiguration = Object.assign(getAwsRegionExtensionConfiguration(runtimeConfig), getDefaultExtensionConfiguration(runtimeConfig), getHttpHandlerExtensionConfiguration(runtimeConfig), getHttpAuthExtensionConfiguration$7(runtimeConfig));
+const resolveRuntimeExtensions$6 = (runtimeConfig, extensions) => {
+    const extensionConfiguration = Object.assign(getAwsRegionExtensionConfiguration(runtimeConfig), getDefaultExtensionConfiguration(runtimeConfig), getHttpHandlerExtensionConfiguration(runtimeConfig), getHttpAuthExtensionConfiguration$6(runtimeConfig));
     extensions.forEach((extension) => extension.configure(extensionConfiguration));
-    return Object.assign(runtimeConfig, resolveAwsRegionExtensionConfiguration(extensionConfiguration), resolveDefaultRuntimeConfig(extensionConfiguration), resolveHttpHandlerRuntimeConfig(extensionConfiguration), resolveHttpAuthRuntimeConfig$7(extensionConfiguration));
+    return Object.assign(runtimeConfig, resolveAwsRegionExtensionConfiguration(extensionConfiguration), resolveDefaultRuntimeConfig(extensionConfiguration), resolveHttpHandlerRuntimeConfig(extensionConfiguration), resolveHttpAuthRuntimeConfig$6(extensionConfiguration));
 };
 
 class Route53Client extends Client {
     config;
     constructor(...[configuration]) {
-        const _config_0 = getRuntimeConfig$e(configuration || {});
+        const _config_0 = getRuntimeConfig$c(configuration || {});
         super(_config_0);
         this.initConfig = _config_0;
-        const _config_1 = resolveClientEndpointParameters$7(_config_0);
+        const _config_1 = resolveClientEndpointParameters$6(_config_0);
         const _config_2 = resolveUserAgentConfig(_config_1);
         const _config_3 = resolveRetryConfig(_config_2);
         const _config_4 = resolveRegionConfig(_config_3);
         const _config_5 = resolveHostHeaderConfig(_config_4);
         const _config_6 = resolveEndpointConfig(_config_5);
-        const _config_7 = resolveHttpAuthSchemeConfig$7(_config_6);
-        const _config_8 = resolveRuntimeExtensions$7(_config_7, configuration?.extensions || []);
+        const _config_7 = resolveHttpAuthSchemeConfig$6(_config_6);
+        const _config_8 = resolveRuntimeExtensions$6(_config_7, configuration?.extensions || []);
         this.config = _config_8;
         this.middlewareStack.use(getSchemaSerdePlugin(this.config));
         this.middlewareStack.use(getUserAgentPlugin(this.config));
@@ -15617,9 +16753,9 @@ const getIdNormalizerPlugin = (unused) => ({
     },
 });
 
-const command$7 = makeBuilder(commonParams$7, "AWSDnsV20130401", "Route53Client", getEndpointPlugin);
-const _ep0$7 = {};
-const _mw0$7 = (Command, cs, config, o) => [
+const command$6 = makeBuilder(commonParams$6, "AWSDnsV20130401", "Route53Client", getEndpointPlugin);
+const _ep0$6 = {};
+const _mw0$6 = (Command, cs, config, o) => [
     getIdNormalizerPlugin(),
 ];
 const _mw1 = (Command, cs, config, o) => [
@@ -15628,22 +16764,204 @@ const _mw1 = (Command, cs, config, o) => [
 ];
 const _mw2 = (Command, cs, config, o) => [];
 
-class ChangeResourceRecordSetsCommand extends command$7(_ep0$7, _mw1, "ChangeResourceRecordSets", ChangeResourceRecordSets$) {
+class ChangeResourceRecordSetsCommand extends command$6(_ep0$6, _mw1, "ChangeResourceRecordSets", ChangeResourceRecordSets$) {
 }
 
-class GetChangeCommand extends command$7(_ep0$7, _mw0$7, "GetChange", GetChange$) {
+class GetChangeCommand extends command$6(_ep0$6, _mw0$6, "GetChange", GetChange$) {
 }
 
-class GetHealthCheckCommand extends command$7(_ep0$7, _mw2, "GetHealthCheck", GetHealthCheck$) {
+class GetHealthCheckCommand extends command$6(_ep0$6, _mw2, "GetHealthCheck", GetHealthCheck$) {
 }
 
-class GetHealthCheckStatusCommand extends command$7(_ep0$7, _mw2, "GetHealthCheckStatus", GetHealthCheckStatus$) {
+class GetHealthCheckStatusCommand extends command$6(_ep0$6, _mw2, "GetHealthCheckStatus", GetHealthCheckStatus$) {
 }
 
-class GetHostedZoneCommand extends command$7(_ep0$7, _mw0$7, "GetHostedZone", GetHostedZone$) {
+class GetHostedZoneCommand extends command$6(_ep0$6, _mw0$6, "GetHostedZone", GetHostedZone$) {
 }
 
-class ListResourceRecordSetsCommand extends command$7(_ep0$7, _mw0$7, "ListResourceRecordSets", ListResourceRecordSets$) {
+class ListResourceRecordSetsCommand extends command$6(_ep0$6, _mw0$6, "ListResourceRecordSets", ListResourceRecordSets$) {
+}
+
+/**
+ * The share of traffic green carries, in tenths of a percent (0..1000). Blue carries the rest, so a
+ * split where no side takes traffic cannot be built.
+ */
+class Split {
+    permille;
+    constructor(permille) {
+        this.permille = permille;
+    }
+    static BLUE = new Split(0);
+    static GREEN = new Split(1000);
+    /** From a percent with at most one decimal (ALB weights give 0.1 % steps). */
+    static ofPercent(percent) {
+        if (!Number.isFinite(percent) || percent < 0 || percent > 100) {
+            throw new RangeError(`A split is a percent from 0 to 100, got ${percent}`);
+        }
+        const permille = Math.round(percent * 10);
+        if (Math.abs(permille - percent * 10) > 1e-6) {
+            throw new RangeError(`A split has at most one decimal, got ${percent}`);
+        }
+        return new Split(permille);
+    }
+    /** From native weights: green's share of the pair, rounded to the nearest 0.1 %. */
+    static ofWeights(blue, green) {
+        if (!(blue >= 0 && green >= 0) || blue + green === 0) {
+            throw new RangeError(`Weights blue=${blue} green=${green} send traffic nowhere`);
+        }
+        return new Split(Math.round((green * 1000) / (blue + green)));
+    }
+    get percent() {
+        return this.permille / 10;
+    }
+    get bluePercent() {
+        return (1000 - this.permille) / 10;
+    }
+    equals(other) {
+        return this.permille === other.permille;
+    }
+    toString() {
+        return `${this.percent}% green`;
+    }
+}
+/** Parses a user-facing percent ("10", "12.5") strictly: no defaults for bad input. */
+function parsePercent(input, raw) {
+    const accepted = 'a number from 0 to 100 with at most one decimal (e.g. 10 or 12.5)';
+    const text = raw.trim().replace(/%$/, '');
+    if (!/^\d{1,3}(\.\d)?$/.test(text))
+        throw new InputError(input, raw, accepted);
+    const value = Number(text);
+    if (value > 100)
+        throw new InputError(input, raw, accepted);
+    return Split.ofPercent(value);
+}
+
+/** An input's trimmed value, or '' when not given. */
+function optional(read, name) {
+    return read(name).trim();
+}
+function required(read, name, accepted) {
+    const value = optional(read, name);
+    if (value === '')
+        throw new InputError(name, value, `${accepted} (this input is required)`);
+    return value;
+}
+// One or more amounts, largest unit first, each unit at most once: 90s, 1h30m, 2m 30s, 1.5s.
+const DURATION = /^(?:(\d+(?:\.\d+)?)h)?\s*(?:(\d+(?:\.\d+)?)m(?!s))?\s*(?:(\d+(?:\.\d+)?)s)?\s*(?:(\d+(?:\.\d+)?)ms)?$/;
+const UNITS = [
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+    ['ms', 1]
+];
+const MAX_DURATION_MS = 6 * 3_600_000;
+/** Milliseconds as the parser reads them back, largest unit first: 90 min is "1h30m". */
+function durationText(ms) {
+    if (ms === 0)
+        return '0';
+    let rest = Math.round(ms);
+    const parts = [];
+    for (const [unit, size] of UNITS) {
+        if (rest >= size) {
+            parts.push(`${Math.floor(rest / size)}${unit}`);
+            rest %= size;
+        }
+    }
+    return parts.join('');
+}
+/**
+ * "90s", "5m", "1h30m", "2m30s", "250ms", or "0" (no wait, when allowZero) into milliseconds, at
+ * most maxMs. A bare number is refused: "30" could mean seconds or minutes. The message states
+ * exactly what this call accepts, bounds included.
+ */
+function parseDuration(name, raw, maxMs = MAX_DURATION_MS, allowZero = true) {
+    const bounds = allowZero
+        ? `at most ${durationText(maxMs)} (0 for none)`
+        : `above 0 and at most ${durationText(maxMs)}`;
+    const accepted = `a duration such as 250ms, 90s, 5m or 1h30m, ${bounds}`;
+    const text = raw.trim();
+    if (/^\d+(?:\.\d+)?$/.test(text) && Number(text) !== 0) {
+        throw new InputError(name, raw, `${accepted}; a bare number needs a unit (${text}s or ${text}m)`);
+    }
+    const ms = text === '0' ? 0 : durationMs(text);
+    if (ms === undefined || ms > maxMs || (ms === 0 && !allowZero)) {
+        throw new InputError(name, raw, accepted);
+    }
+    return ms;
+}
+function durationMs(text) {
+    const match = DURATION.exec(text);
+    if (!match || !match.slice(1).some((amount) => amount !== undefined))
+        return undefined;
+    const total = UNITS.reduce((sum, [, size], i) => sum + (match[i + 1] === undefined ? 0 : Number(match[i + 1]) * size), 0);
+    return Math.round(total);
+}
+/**
+ * A setting AWS counts in whole seconds (a TTL, a stickiness duration), from minSeconds to
+ * maxSeconds: a duration (60s, 1h, 1m30s) or a bare whole number of seconds (60), as AWS writes
+ * them. Any failure names the input with the caller's own description of what it accepts.
+ */
+function parseWholeSeconds(name, raw, minSeconds, maxSeconds, accepted) {
+    const text = raw.trim();
+    const ms = /^\d+$/.test(text) ? Number(text) * 1000 : durationMs(text);
+    if (ms === undefined || ms % 1000 !== 0 || ms < minSeconds * 1000 || ms > maxSeconds * 1000) {
+        throw new InputError(name, raw, accepted);
+    }
+    return ms / 1000;
+}
+function durationInput(read, name, fallback, maxMs = MAX_DURATION_MS, allowZero = true) {
+    return parseDuration(name, optional(read, name) || fallback, maxMs, allowZero);
+}
+function parseBoolean(name, raw) {
+    const text = raw.trim().toLowerCase();
+    if (text === 'true')
+        return true;
+    if (text === 'false')
+        return false;
+    throw new InputError(name, raw, 'true or false');
+}
+function booleanInput(read, name, fallback) {
+    const raw = optional(read, name);
+    return raw === '' ? fallback : parseBoolean(name, raw);
+}
+function parseInteger(name, raw, min, max) {
+    const text = raw.trim();
+    if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
+        throw new InputError(name, raw, `a whole number from ${min} to ${max}`);
+    }
+    return Number(text);
+}
+function parseEnum(name, raw, values) {
+    const text = raw.trim();
+    if (!values.includes(text)) {
+        throw new InputError(name, raw, `one of ${values.join(', ')}`);
+    }
+    return text;
+}
+/** A list separated by commas or newlines; empty entries are dropped. */
+function parseList(raw) {
+    return raw
+        .split(/[,\n]/)
+        .map((item) => item.trim())
+        .filter((item) => item !== '');
+}
+/**
+ * An ARN of one kind, e.g. resource 'listener/app/' for an ALB listener. The region and account
+ * must be present; the partition may be aws, aws-cn or aws-us-gov.
+ */
+function parseArn(name, raw, service, resource) {
+    const text = raw.trim();
+    const pattern = new RegExp(`^arn:aws(?:-cn|-us-gov)?:${service}:[a-z0-9-]+:\\d{12}:${escapeRegExp(resource)}[A-Za-z0-9/_.-]+$`);
+    if (!pattern.test(text)) {
+        throw new InputError(name, raw, `an ARN of the form arn:aws:${service}:REGION:ACCOUNT:${resource}…`);
+    }
+    return text;
+}
+function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+function percentInput(read, name, fallback) {
+    return parsePercent(name, optional(read, name) || fallback);
 }
 
 /**
@@ -15660,6 +16978,271 @@ async function awsCall(operation, resource, send, signal) {
             throw new CancelledError();
         throw new AwsCallError(operation, resource, error);
     }
+}
+
+/** The field names, shared by the tag keys (`traffic-shift:<name>`) and TXT strings (`<name>=`). */
+const FIELD = {
+    holder: 'lease-holder',
+    leaseId: 'lease-id',
+    startedAt: 'lease-started',
+    expiresAt: 'lease-expires',
+    lastBy: 'last-moved-by',
+    lastOutcome: 'last-outcome',
+    lastAt: 'last-moved-at'
+};
+/** The fields of a held lease, removed on release (the last-* fields stay). */
+const HOLDER_FIELDS = [FIELD.holder, FIELD.leaseId, FIELD.startedAt, FIELD.expiresAt];
+function encodeFields(fields) {
+    const out = new Map();
+    const { holder, last } = fields;
+    if (holder) {
+        out.set(FIELD.holder, holder.runUrl);
+        out.set(FIELD.leaseId, holder.leaseId);
+        setTime(out, FIELD.startedAt, holder.startedAt);
+        setTime(out, FIELD.expiresAt, holder.expiresAt);
+    }
+    if (last) {
+        out.set(FIELD.lastBy, last.by);
+        out.set(FIELD.lastOutcome, last.outcome);
+        setTime(out, FIELD.lastAt, last.at);
+    }
+    return out;
+}
+/** A time someone else wrote unreadably is left out rather than written back as garbage. */
+function setTime(out, field, ms) {
+    if (Number.isFinite(ms))
+        out.set(field, new Date(ms).toISOString());
+}
+function decodeFields(stored) {
+    const fields = {};
+    const runUrl = stored.get(FIELD.holder);
+    if (runUrl !== undefined) {
+        fields.holder = {
+            runUrl,
+            leaseId: stored.get(FIELD.leaseId) ?? '',
+            startedAt: Date.parse(stored.get(FIELD.startedAt) ?? ''),
+            expiresAt: Date.parse(stored.get(FIELD.expiresAt) ?? '')
+        };
+    }
+    const by = stored.get(FIELD.lastBy);
+    if (by !== undefined) {
+        fields.last = {
+            by,
+            outcome: stored.get(FIELD.lastOutcome) ?? '',
+            at: Date.parse(stored.get(FIELD.lastAt) ?? '')
+        };
+    }
+    return fields;
+}
+/** Another run holds a live lease: this run refuses before its first write. */
+class LeaseHeldError extends Error {
+    resource;
+    holder;
+    constructor(resource, holder) {
+        super(`Another run holds the lease on ${resource}: ${holder.runUrl}, until ${when(holder.expiresAt)}. ` +
+            'Refusing before any write. Wait for that run to end (or its lease to expire), or set ' +
+            'break-lease: true to take it over on purpose (an operator’s emergency rollback).');
+        this.resource = resource;
+        this.holder = holder;
+        this.name = 'LeaseHeldError';
+    }
+}
+/**
+ * This run's lease was taken by another run (break-lease, or a takeover after it expired): like
+ * any outside change, the run stops without writing and without a rollback over the newcomer.
+ */
+class LeaseLostError extends OutOfBandChangeError {
+    constructor(resource, found) {
+        super(`this run's lease on ${resource}`, found);
+        this.message =
+            `This run lost its lease on ${resource} to ${found}. ` +
+                'Stopping without writing over that run.';
+        this.name = 'LeaseLostError';
+    }
+}
+/** Decides whether `found` may be taken now; throws LeaseHeldError when it may not. */
+function takeable(resource, found, now, breakLease) {
+    const holder = found.holder;
+    if (!holder)
+        return { taking: 'free' };
+    if (holder.expiresAt <= now) {
+        return {
+            taking: 'expired',
+            warning: `Taking over the lease on ${resource} of ${holder.runUrl}, which expired at ` +
+                `${when(holder.expiresAt)} (a run that was killed or lost its runner); this run starts ` +
+                'from the live state it inspected.'
+        };
+    }
+    if (breakLease) {
+        return {
+            taking: 'broken',
+            warning: `break-lease: true breaks the live lease on ${resource} of ${holder.runUrl} ` +
+                `(until ${when(holder.expiresAt)}); that run stops at its next write without writing.`
+        };
+    }
+    throw new LeaseHeldError(resource, holder);
+}
+/** What a dry run says about `found`: nothing for a free lease. */
+function peekNote(resource, found, now, breakLease) {
+    try {
+        const { warning } = takeable(resource, found, now, breakLease);
+        return warning && `A run now: ${warning}`;
+    }
+    catch (error) {
+        if (!(error instanceof LeaseHeldError))
+            throw error;
+        return `A run now would refuse: ${error.message}`;
+    }
+}
+/** Throws LeaseLostError unless `found` is this run's lease. */
+function requireOurs(resource, found, me) {
+    const holder = found.holder;
+    // The id alone decides: the URL is for people, and a store may have to spell it differently.
+    if (holder?.leaseId === me.leaseId)
+        return;
+    throw new LeaseLostError(resource, holder ? `${holder.runUrl} (until ${when(holder.expiresAt)})` : 'nobody (the lease was removed)');
+}
+function when(ms) {
+    return Number.isNaN(ms) ? 'an expiry that cannot be read' : new Date(ms).toISOString();
+}
+/**
+ * Margin for clock skew between runners and the release after the last bake. Short, because a
+ * killed run blocks a re-run this long; the settle (draining) writes nothing, so a lease that
+ * expires during it lets another run in without letting this one overwrite it.
+ */
+const LEASE_MARGIN_MS = 5 * 60_000;
+/**
+ * Longest a live run goes between two renewals (a write): a verify, a bake with gates still
+ * pending up to the health timeout, then the next step's ready check; plus the margin. A run
+ * killed mid-way blocks others no longer than this.
+ */
+function leaseDurationMs(timing) {
+    return timing.verifyTimeoutMs + timing.bakeMs + 2 * timing.healthTimeoutMs + LEASE_MARGIN_MS;
+}
+
+/** Our tag keys; `aws:` is AWS's own prefix, and IAM scopes AddTags/RemoveTags to this one. */
+const TAG_PREFIX = 'traffic-shift:';
+/**
+ * ELB tags are last-writer-wins, not a compare-and-swap: after writing its lease a run waits this
+ * long and reads the tags back, so a run that wrote at nearly the same moment shows, and the one
+ * whose lease was overwritten backs off before any traffic write (docs/lease.md).
+ */
+const READBACK_DELAY_MS = 1000;
+/** The lease as tags on the listener or rule (weighted mode) or the target group (targets). */
+class ElbTagLease {
+    elb;
+    resource;
+    options;
+    taken = false;
+    constructor(elb, resource, options) {
+        this.elb = elb;
+        this.resource = resource;
+        this.options = options;
+    }
+    get identity() {
+        return this.options.me;
+    }
+    async peek(signal) {
+        const { clock, breakLease } = this.options;
+        return peekNote(this.resource, await this.read(signal), clock.now(), breakLease);
+    }
+    async acquire(signal) {
+        const { me, clock, durationMs, breakLease } = this.options;
+        const found = await this.read(signal);
+        const now = clock.now();
+        const { warning } = takeable(this.resource, found, now, breakLease);
+        const holder = { ...me, startedAt: now, expiresAt: now + durationMs };
+        await this.write({ holder }, signal);
+        // From here release() removes it, should the run end (cancelled) before the read-back.
+        this.taken = true;
+        await clock.sleep(READBACK_DELAY_MS, signal);
+        const back = await this.read(signal);
+        if (back.holder && back.holder.leaseId !== me.leaseId) {
+            this.taken = false;
+            throw new LeaseHeldError(this.resource, back.holder);
+        }
+        requireOurs(this.resource, back, me);
+        return warning ? [warning] : [];
+    }
+    async guard(phase, signal) {
+        const { me, clock, durationMs } = this.options;
+        const found = await this.read(signal);
+        requireOurs(this.resource, found, me);
+        const holder = { ...found.holder, expiresAt: clock.now() + durationMs };
+        await this.write({ holder }, signal);
+        return phase;
+    }
+    async resume(signal) {
+        requireOurs(this.resource, await this.read(signal), this.options.me);
+        this.taken = true;
+    }
+    async release(outcome) {
+        if (!this.taken)
+            return;
+        const { me, clock, logger } = this.options;
+        const found = await this.read();
+        if (found.holder?.leaseId !== me.leaseId) {
+            logger.warning(`The lease on ${this.resource} is no longer this run's: left as it is`);
+            return;
+        }
+        // Who moved it first, then the lease off: the resource never shows neither.
+        if (outcome.movedTraffic) {
+            await this.write({ last: { by: me.runUrl, outcome: outcome.status, at: clock.now() } });
+        }
+        const keys = HOLDER_FIELDS.map((field) => TAG_PREFIX + field);
+        await awsCall('RemoveTags', this.resource, () => this.elb.send(new RemoveTagsCommand({ ResourceArns: [this.resource], TagKeys: keys })));
+        this.taken = false;
+    }
+    async read(signal) {
+        const out = await awsCall('DescribeTags', this.resource, () => this.elb.send(new DescribeTagsCommand({ ResourceArns: [this.resource] }), {
+            abortSignal: signal
+        }), signal);
+        const tags = out.TagDescriptions?.find((d) => d.ResourceArn === this.resource)?.Tags ?? [];
+        const ours = new Map();
+        for (const { Key, Value } of tags) {
+            if (Key?.startsWith(TAG_PREFIX))
+                ours.set(Key.slice(TAG_PREFIX.length), Value ?? '');
+        }
+        return decodeFields(ours);
+    }
+    async write(fields, signal) {
+        const Tags = [...encodeFields(fields)].map(([key, value]) => ({
+            Key: TAG_PREFIX + key,
+            Value: tagValue(value)
+        }));
+        await awsCall('AddTags', this.resource, () => this.elb.send(new AddTagsCommand({ ResourceArns: [this.resource], Tags }), {
+            abortSignal: signal
+        }), signal);
+    }
+}
+/**
+ * ELB accepts tag values of at most 256 letters, digits, spaces and `_.:/=+-@`; a run URL
+ * (a GitHub Enterprise path, a local host name) with anything else is spelled with `_` there.
+ */
+function tagValue(text) {
+    // AWS counts a tag value's 256 in characters: cut by code point, never through a surrogate pair.
+    return Array.from(text.replace(/[^\p{L}\p{Z}\p{N}_.:/=+\-@]/gu, '_'))
+        .slice(0, 256)
+        .join('');
+}
+
+/**
+ * The run's URL with its attempt (a re-run is another run: it must not pass for the first), from
+ * the variables the runner sets; outside Actions, the host and process.
+ */
+function runUrlOf(env = process.env) {
+    const { GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID, GITHUB_RUN_ATTEMPT } = env;
+    if (!GITHUB_REPOSITORY || !GITHUB_RUN_ID)
+        return undefined;
+    const server = GITHUB_SERVER_URL || 'https://github.com';
+    const attempt = GITHUB_RUN_ATTEMPT ? `/attempts/${GITHUB_RUN_ATTEMPT}` : '';
+    return `${server}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}${attempt}`;
+}
+function runIdentity(env = process.env) {
+    return {
+        runUrl: runUrlOf(env) ?? `local:${hostname()}:${process.pid}`,
+        leaseId: randomUUID()
+    };
 }
 
 /** Route 53's weight scale: 0-255 per record. */
@@ -15866,7 +17449,7 @@ function simpleFrom(blue) {
  * One compare-and-swap batch: DELETE exactly what we believe is live, CREATE what replaces it.
  * If anyone changed one of the deleted records, Route 53 rejects the whole batch.
  */
-function swap(from, to) {
+function swap$1(from, to) {
     const weights = to.filter((record) => record.SetIdentifier !== undefined);
     if (weights.length > 1 && weights.every((record) => !record.Weight)) {
         throw new UnsupportedStateError('Refusing to write all-zero weights (Route 53 would split equally)');
@@ -15946,7 +17529,7 @@ class DnsRoute53 {
         }
         catch (error) {
             const refused = errorName(error) === 'InvalidChangeBatch';
-            if (refused && COMPARE_AND_SWAP_REFUSED.test(causeOf(error)?.message ?? ''))
+            if (refused && COMPARE_AND_SWAP_REFUSED.test(causeOf$1(error)?.message ?? ''))
                 return undefined;
             throw error;
         }
@@ -15957,14 +17540,1169 @@ class DnsRoute53 {
     }
 }
 /** The AWS error behind an AwsCallError. */
-function causeOf(error) {
+function causeOf$1(error) {
     return error instanceof AwsCallError
         ? error.cause
         : undefined;
 }
 function errorName(error) {
-    return causeOf(error)?.name;
+    return causeOf$1(error)?.name;
 }
+
+/** The lease's TXT record sits beside the weighted pair: `_traffic-shift.<record name>`. */
+const LEASE_LABEL = '_traffic-shift';
+const LEASE_TTL_SECONDS = 60;
+/** A takeover that loses a compare-and-swap to a concurrent change reads and decides again. */
+const ACQUIRE_ATTEMPTS = 3;
+/**
+ * The lease as a TXT record whose strings are `field=value`. Every change DELETEs the exact TXT
+ * it read and CREATEs the next one in one atomic batch, so taking, renewing and releasing it are
+ * compare-and-swaps; renewals ride in the same batch as each step's weights (guard()), so a step
+ * lands only while the lease is this run's.
+ */
+class Route53TxtLease {
+    route53;
+    hostedZoneId;
+    options;
+    resource;
+    name;
+    taken = false;
+    constructor(route53, hostedZoneId, recordName, options) {
+        this.route53 = route53;
+        this.hostedZoneId = hostedZoneId;
+        this.options = options;
+        this.name = `${LEASE_LABEL}.${recordName.toLowerCase().replace(/\.$/, '')}`;
+        this.resource = `${this.name} TXT in hosted zone ${hostedZoneId}`;
+    }
+    get identity() {
+        return this.options.me;
+    }
+    async peek(signal) {
+        const { clock, breakLease } = this.options;
+        return peekNote(this.resource, fieldsOf(await this.read(signal)), clock.now(), breakLease);
+    }
+    async acquire(signal) {
+        const { me, clock, durationMs, breakLease } = this.options;
+        for (let attempt = 1;; attempt++) {
+            const live = await this.read(signal);
+            const found = fieldsOf(live);
+            const now = clock.now();
+            const { warning } = takeable(this.resource, found, now, breakLease);
+            const holder = { ...me, startedAt: now, expiresAt: now + durationMs };
+            const next = this.txtOf({ holder, last: found.last });
+            if (await this.submit(swap(live, next), 'take the lease', signal)) {
+                this.taken = true;
+                return warning ? [warning] : [];
+            }
+            // Someone changed the TXT between our read and our batch: decide again on what is there.
+            if (attempt === ACQUIRE_ATTEMPTS) {
+                const now = fieldsOf(await this.read(signal));
+                if (now.holder)
+                    throw new LeaseHeldError(this.resource, now.holder);
+                throw new Error(`The lease ${this.resource} kept changing while this run tried to take it`);
+            }
+        }
+    }
+    async guard(phase, signal) {
+        const { me, clock, durationMs } = this.options;
+        const live = await this.read(signal);
+        const found = fieldsOf(live);
+        requireOurs(this.resource, found, me);
+        const holder = { ...found.holder, expiresAt: clock.now() + durationMs };
+        const renewal = swap(live, this.txtOf({ holder, last: found.last }));
+        const calls = phase.calls.map((call) => this.stamped(call, renewal));
+        if (calls.every((call, i) => call === phase.calls[i])) {
+            // A phase with no batch in this zone (none in mode dns today): renew on its own.
+            await this.submit(renewal, 'renew the lease', signal);
+            return phase;
+        }
+        return { ...phase, calls };
+    }
+    async resume(signal) {
+        requireOurs(this.resource, fieldsOf(await this.read(signal)), this.options.me);
+        this.taken = true;
+    }
+    async release(outcome) {
+        if (!this.taken)
+            return;
+        const { me, clock, logger } = this.options;
+        const live = await this.read();
+        const found = fieldsOf(live);
+        if (found.holder?.leaseId !== me.leaseId) {
+            logger.warning(`The lease ${this.resource} is no longer this run's: left as it is`);
+            return;
+        }
+        const last = outcome.movedTraffic
+            ? { by: me.runUrl, outcome: outcome.status, at: clock.now() }
+            : found.last;
+        const changes = last ? swap(live, this.txtOf({ last })) : swap(live, undefined);
+        if (!(await this.submit(changes, 'release the lease'))) {
+            logger.warning(`The lease ${this.resource} changed while this run released it: left as it is`);
+        }
+        this.taken = false;
+    }
+    /** The batch's changes with the lease's renewal added: both land, or neither. */
+    stamped(call, renewal) {
+        const input = call.parameters;
+        if (call.operation !== 'ChangeResourceRecordSets' || input.HostedZoneId !== this.hostedZoneId)
+            return call;
+        const batch = input.ChangeBatch;
+        const parameters = {
+            ...input,
+            ChangeBatch: { ...batch, Changes: [...(batch.Changes ?? []), ...structuredClone(renewal)] }
+        };
+        return { ...call, parameters };
+    }
+    async read(signal) {
+        const input = {
+            HostedZoneId: this.hostedZoneId,
+            StartRecordName: `${this.name}.`,
+            StartRecordType: 'TXT',
+            MaxItems: 1
+        };
+        const out = await awsCall('ListResourceRecordSets', this.resource, () => this.route53.send(new ListResourceRecordSetsCommand(input), { abortSignal: signal }), signal);
+        const first = out.ResourceRecordSets?.[0];
+        const here = first?.Name?.toLowerCase().replace(/\.$/, '') === this.name;
+        return here && first?.Type === 'TXT' && !first.SetIdentifier ? first : undefined;
+    }
+    /** False when Route 53 refused the batch because the TXT is not the one read. */
+    async submit(changes, what, signal) {
+        const input = {
+            HostedZoneId: this.hostedZoneId,
+            ChangeBatch: { Comment: `aws-traffic-shift: ${what}`, Changes: changes }
+        };
+        try {
+            await awsCall('ChangeResourceRecordSets', this.resource, () => this.route53.send(new ChangeResourceRecordSetsCommand(input), { abortSignal: signal }), signal);
+            return true;
+        }
+        catch (error) {
+            const cause = error instanceof AwsCallError
+                ? error.cause
+                : undefined;
+            // Only a failed compare-and-swap is a refusal; any other invalid batch is a real error.
+            const refused = cause?.name === 'InvalidChangeBatch';
+            if (refused && COMPARE_AND_SWAP_REFUSED.test(cause.message ?? ''))
+                return false;
+            throw error;
+        }
+    }
+    txtOf(fields) {
+        const strings = [...encodeFields(fields)].map(([key, value]) => quote(`${key}=${value}`));
+        return {
+            Name: `${this.name}.`,
+            Type: 'TXT',
+            TTL: LEASE_TTL_SECONDS,
+            ResourceRecords: [{ Value: strings.join(' ') }]
+        };
+    }
+}
+/** DELETE exactly what was read (if anything), CREATE what comes next (if anything). */
+function swap(live, next) {
+    return [
+        ...(live ? [{ Action: 'DELETE', ResourceRecordSet: live }] : []),
+        ...(next ? [{ Action: 'CREATE', ResourceRecordSet: next }] : [])
+    ];
+}
+/** The lease's fields from a TXT's `"field=value"` strings; anything else in it is ignored. */
+function fieldsOf(record) {
+    const stored = new Map();
+    for (const { Value } of record?.ResourceRecords ?? []) {
+        for (const [, text] of (Value ?? '').matchAll(/"((?:[^"\\]|\\.)*)"/g)) {
+            const plain = text.replace(/\\(.)/g, '$1');
+            const at = plain.indexOf('=');
+            if (at > 0)
+                stored.set(plain.slice(0, at), plain.slice(at + 1));
+        }
+    }
+    return decodeFields(stored);
+}
+/** Route 53's presentation format for one TXT character-string, at most 255 characters. */
+function quote(text) {
+    return `"${text.slice(0, 255).replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+}
+
+const BREAK_LEASE_INPUT = 'break-lease';
+/** DNS names are at most 253 characters; the lease's TXT name adds its label and a dot. */
+const MAX_LEASED_NAME = 253 - LEASE_LABEL.length - 1;
+/**
+ * The lease's inputs, read with the others before any AWS call: `break-lease: true` takes over
+ * another run's live lease on purpose; in mode dns the lease's TXT name must be a DNS name too.
+ */
+function readLeaseInputs(read, mode, modeSettings) {
+    const recordName = mode === 'dns' ? modeSettings.recordName : undefined;
+    if (recordName !== undefined && recordName.length > MAX_LEASED_NAME) {
+        throw new InputError('record-name', recordName, `a name of at most ${MAX_LEASED_NAME} characters, so that the lease's TXT ` +
+            `${LEASE_LABEL}.<record-name> fits DNS's 253`);
+    }
+    return booleanInput(read, BREAK_LEASE_INPUT, false);
+}
+/**
+ * The lease on what a mode moves: the listener or rule, the target group, or the record's TXT.
+ * Undefined for a mode with no lease here (a new mode adds its line).
+ */
+function leaseFor(settings, modeSettings, deps, breakLease, me = runIdentity()) {
+    const options = {
+        me,
+        durationMs: leaseDurationMs(settings),
+        breakLease,
+        clock: deps.clock,
+        logger: deps.logger
+    };
+    const elb = (arn) => new ElbTagLease(deps.clients.get(ElasticLoadBalancingV2Client), arn, options);
+    switch (settings.mode) {
+        case 'weighted-target-groups': {
+            const { listenerArn, ruleArn } = modeSettings;
+            return elb((listenerArn ?? ruleArn));
+        }
+        case 'targets':
+            return elb(modeSettings.targetGroupArn);
+        case 'dns': {
+            const { hostedZoneId, recordName } = modeSettings;
+            return new Route53TxtLease(deps.clients.get(Route53Client), hostedZoneId, recordName, options);
+        }
+        default:
+            return undefined;
+    }
+}
+
+/**
+ * Before each write: the lease must still be this run's (LeaseLostError stops the run). A
+ * rollback (the run has recorded why it failed) is stopped only by a lease another run holds,
+ * never by a lease it cannot read: traffic left on a failing green is worse than a rollback
+ * whose lease is unconfirmed, whose live state the runner has already checked is its own.
+ */
+async function guardWrite(state, phase, signal) {
+    if (!state.lease)
+        return phase;
+    try {
+        return await state.lease.guard(phase, signal);
+    }
+    catch (error) {
+        if (error instanceof LeaseLostError || state.record.failure === undefined)
+            throw error;
+        state.log.warning(`Could not check the lease on ${state.lease.resource} before this rollback write ` +
+            `(${describeError(error)}); rolling back without it`);
+        return phase;
+    }
+}
+/**
+ * The post step, before anything else: holds again the lease the main step took (its identity
+ * was saved). One another run holds now throws LeaseLostError; one that cannot be read is warned
+ * about, and the rollback goes on as the main step's would (the live state is checked first).
+ */
+async function resumeLease(state) {
+    if (!state.lease)
+        return;
+    try {
+        await state.lease.resume(state.signal);
+        state.log.info(`Holding again the main step's lease on ${state.lease.resource}`);
+    }
+    catch (error) {
+        if (error instanceof LeaseLostError)
+            throw error;
+        state.log.warning(`Could not read the lease on ${state.lease.resource} (${describeError(error)}); ` +
+            'rolling back without it');
+    }
+}
+/**
+ * At the end, whatever the outcome: a failed release is warned about, never the run's verdict.
+ * A rollback handed to the post step keeps the lease: the post step writes under it.
+ */
+async function releaseLease(state) {
+    if (!state.lease || state.handedOff)
+        return;
+    try {
+        await state.lease.release({
+            status: state.record.status ?? 'failed',
+            movedTraffic: state.movedTraffic
+        });
+    }
+    catch (error) {
+        state.log.warning(`Could not release the lease on ${state.lease.resource} (it expires by itself): ${describeError(error)}`);
+    }
+}
+
+/** Above the SDK's 15 s request timeout, so one slow answer still lands. */
+const ATTEMPT_TIMEOUT_MS = 20_000;
+const BACKOFF_BASE_MS = 250;
+/** Never more than 10 s between attempts: AWS back is noticed soon. */
+const BACKOFF_CAP_MS = 10_000;
+/**
+ * Calls `call` until it resolves. Errors AWS may outgrow (throttling, 5xx, timeouts, resets, an
+ * attempt past its bound) are tried again; any other error is thrown at once. Throws
+ * RollbackDeadlineError, with the last error, once the deadline passes.
+ */
+async function persist(what, call, options) {
+    const { clock, deadline } = options;
+    const random = options.random ?? Math.random;
+    let last;
+    for (let attempt = 0;; attempt += 1) {
+        const left = deadline.at - clock.now();
+        if (left <= 0)
+            throw new RollbackDeadlineError(what, deadline.budgetMs, last);
+        try {
+            return await bounded(what, call, Math.min(options.attemptTimeoutMs ?? ATTEMPT_TIMEOUT_MS, left));
+        }
+        catch (error) {
+            if (!isRetryable(error))
+                throw error;
+            last = error;
+            const pause = Math.min(backoffMs(attempt, random), Math.max(0, deadline.at - clock.now()));
+            options.onRetry?.(`${what}: ${describeError(error)}; trying again in ${seconds$3(pause)}`);
+            await clock.sleep(pause);
+        }
+    }
+}
+/** Full jitter (AWS Architecture Blog, "Exponential Backoff And Jitter"): random in [0, cap). */
+function backoffMs(attempt, random = Math.random) {
+    return Math.floor(random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt));
+}
+/**
+ * What AWS may outgrow, by the SDK's own classification (its retry strategy uses the same
+ * functions), looking through our AwsCallError wrappers to the SDK's error.
+ */
+function isRetryable(error) {
+    for (let cause = error, depth = 0; cause instanceof Error && depth < 10; depth += 1) {
+        if (cause instanceof AttemptTimeoutError)
+            return true;
+        const sdk = cause;
+        if (isThrottlingError(sdk) || isTransientError(sdk) || isServerError(sdk))
+            return true;
+        cause = cause.cause;
+    }
+    return false;
+}
+/** One attempt, abandoned (and its call aborted) after `ms`, whether or not it honours signals. */
+async function bounded(what, call, ms) {
+    const controller = new AbortController();
+    let timer;
+    const expired = new Promise((_, reject) => {
+        timer = setTimeout(() => {
+            controller.abort();
+            reject(new AttemptTimeoutError(what, ms));
+        }, ms);
+    });
+    try {
+        return await Promise.race([call(controller.signal), expired]);
+    }
+    finally {
+        clearTimeout(timer);
+    }
+}
+function seconds$3(ms) {
+    return `${Math.round(ms / 100) / 10}s`;
+}
+
+function saveInFlight(state) {
+    const flight = state.inFlight;
+    if (!flight)
+        return save(state, 'in-flight', null);
+    save(state, 'in-flight', {
+        phase: phaseToSaved(flight.phase),
+        from: toSaved(flight.from),
+        movedTraffic: state.movedTraffic
+    });
+}
+function saveVerified(state) {
+    if (!state.lastVerified)
+        return;
+    save(state, 'verified', { state: toSaved(state.lastVerified), movedTraffic: state.movedTraffic });
+    if (!state.inFlight)
+        save(state, 'in-flight', null);
+}
+/** Reads what the main step saved; undefined when it saved nothing (it wrote nothing). */
+function readSavedRun(get) {
+    const run = parse$1(get, 'run');
+    if (!run)
+        return undefined;
+    const verified = parse$1(get, 'verified');
+    const flight = parse$1(get, 'in-flight');
+    return {
+        mode: run.mode,
+        target: run.target,
+        runUrl: run.runUrl,
+        lease: run.lease,
+        start: fromSaved(run.start),
+        towardBlue: run.towardBlue,
+        verified: fromSaved(verified?.state ?? run.start),
+        inFlight: flight
+            ? { phase: phaseFromSaved(flight.phase), from: fromSaved(flight.from) }
+            : undefined,
+        movedTraffic: Boolean(flight?.movedTraffic || verified?.movedTraffic),
+        verdict: get('verdict') || undefined
+    };
+}
+function save(state, key, value) {
+    state.journal?.save(key, value === null ? '' : JSON.stringify(value));
+}
+function parse$1(get, key) {
+    const text = get(key);
+    if (!text)
+        return undefined;
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        throw new Error(`The main step's saved state '${key}' is not JSON: ${text.slice(0, 80)}`);
+    }
+}
+function toSaved(live) {
+    const { split, native, detail, fingerprint } = live;
+    return { permille: split.permille, native, detail, fingerprint };
+}
+function fromSaved(saved) {
+    const { permille, native, detail, fingerprint } = saved;
+    return { split: Split.ofPercent(permille / 10), native, detail, fingerprint };
+}
+function phaseToSaved(phase) {
+    const { summary, calls, expect, movesTraffic } = phase;
+    return { summary, calls, expect: toSaved(expect), movesTraffic };
+}
+function phaseFromSaved(saved) {
+    return { ...saved, expect: fromSaved(saved.expect) };
+}
+
+/** A wait says where it is at least this often, so a long bake never looks hung. */
+const PROGRESS_EVERY_MS = 30_000;
+const FEW_WORDS = 60;
+/**
+ * The progress of one wait in the log: a line at every change of a gate's status and at least
+ * every PROGRESS_EVERY_MS, with the time spent and left and each gate's latest verdict.
+ */
+class ProgressLog {
+    log;
+    label;
+    begun;
+    endsAt;
+    lastLineAt;
+    changed = false;
+    constructor(log, label, begun, 
+    /** When the wait ends (the bake's end) or must end (its deadline), if known. */
+    endsAt) {
+        this.log = log;
+        this.label = label;
+        this.begun = begun;
+        this.endsAt = endsAt;
+        this.lastLineAt = begun;
+    }
+    get nextAt() {
+        return this.lastLineAt + PROGRESS_EVERY_MS;
+    }
+    /** A verdict came in; a new status is worth a line (written by the next heartbeat). */
+    verdict(previous, check) {
+        if (previous?.status !== check.status)
+            this.changed = true;
+    }
+    /** Called before the wait sleeps: writes a line when a status changed or one is due. */
+    heartbeat(now, latest) {
+        if (!this.changed && now < this.nextAt)
+            return;
+        this.changed = false;
+        this.lastLineAt = now;
+        const left = this.endsAt === undefined ? undefined : this.endsAt - now;
+        this.log.info(progressLine(this.label, now - this.begun, left, latest));
+    }
+}
+/** "Baking at 25% green: 40s elapsed, 20s left; alarm pass (2/2 alarms OK)". */
+function progressLine(label, elapsedMs, leftMs, latest) {
+    const time = [`${seconds$2(elapsedMs)} elapsed`];
+    if (leftMs !== undefined)
+        time.push(`${seconds$2(Math.max(0, leftMs))} left`);
+    const gates = [...latest.values()].map((check) => `${check.gate} ${check.status} (${few(check.detail)})`);
+    return [`${label}: ${time.join(', ')}`, ...gates].join('; ');
+}
+function seconds$2(ms) {
+    return `${Math.round(ms / 1000)}s`;
+}
+/** The start of a detail on one line: gate details carry text from the network. */
+function few(detail) {
+    const line = detail.replace(/\s+/g, ' ').trim();
+    return line.length <= FEW_WORDS ? line : `${line.slice(0, FEW_WORDS - 1)}…`;
+}
+
+/**
+ * Checks every gate on its own schedule while a wait does its own work, with one clock sleep at
+ * a time so time on a fake clock stays exact. Each check is bounded by its gate's
+ * checkTimeoutMs: one that does not answer in time is a failed check, is aborted, and never
+ * delays the other gates (checking all together let one hung gate blind the rest).
+ */
+class GateWatch {
+    clock;
+    log;
+    slots;
+    constructor(gates, clock, log) {
+        this.clock = clock;
+        this.log = log;
+        this.slots = gates.map((gate) => ({ gate, dueAt: 0, streak: 0 }));
+    }
+    get size() {
+        return this.slots.length;
+    }
+    get names() {
+        return this.slots.map((slot) => slot.gate.name);
+    }
+    async wait(wait) {
+        const begun = this.clock.now();
+        const slots = wait.gated ? this.slots : [];
+        for (const slot of slots)
+            Object.assign(slot, { dueAt: begun, streak: 0, flight: undefined });
+        const latest = new Map();
+        let work;
+        let workDueAt = wait.work ? begun : Infinity;
+        const progress = new ProgressLog(this.log, wait.label, begun, wait.wakeAt ?? wait.deadline);
+        try {
+            for (;;) {
+                if (wait.signal?.aborted)
+                    throw new CancelledError();
+                const now = this.clock.now();
+                for (const slot of slots)
+                    this.harvest(slot, wait, latest, now, progress);
+                if (work?.answer) {
+                    const answer = work.answer;
+                    work = undefined;
+                    if ('error' in answer)
+                        throw answer.error;
+                    if (answer.ok.done)
+                        return answer.ok.value;
+                    workDueAt = now + answer.ok.retryInMs;
+                }
+                let started = false;
+                for (const slot of slots.filter((slot) => !slot.flight && slot.dueAt <= now)) {
+                    slot.flight = this.check(slot.gate, wait, now);
+                    started = true;
+                }
+                if (wait.work && !work && workDueAt <= now) {
+                    work = this.runWork(wait.work, wait.signal, now);
+                    started = true;
+                }
+                const flights = [...slots.map((slot) => slot.flight), work];
+                if (started) {
+                    await this.pause(flights, 0, wait.signal);
+                    continue;
+                }
+                // Decided only once every check due by now has answered: a bake ends on a verdict.
+                const busy = new Set(slots.filter((slot) => slot.flight).map((slot) => slot.gate.name));
+                const decided = wait.decide?.(latest, now, busy);
+                if (decided)
+                    return decided.value;
+                if (wait.deadline !== undefined && now >= wait.deadline)
+                    wait.expire?.(latest);
+                progress.heartbeat(now, latest);
+                const next = Math.min(...slots.map((slot) => slot.flight ? slot.flight.startedAt + slot.gate.checkTimeoutMs : slot.dueAt), work ? Infinity : workDueAt, wait.wakeAt !== undefined && wait.wakeAt > now ? wait.wakeAt : Infinity, wait.deadline ?? Infinity, progress.nextAt);
+                await this.pause(flights, next - now, wait.signal);
+            }
+        }
+        finally {
+            // A wait leaves nothing running: the next one asks afresh, in its own phase.
+            for (const slot of slots)
+                slot.flight?.abort.abort();
+            work?.abort.abort();
+        }
+    }
+    /** Takes a check that answered, or has run out of time, into the verdicts. */
+    harvest(slot, wait, latest, now, progress) {
+        const { flight, gate } = slot;
+        if (!flight)
+            return;
+        let check = flight.answer;
+        if (!check && now - flight.startedAt >= gate.checkTimeoutMs) {
+            flight.abort.abort();
+            const detail = `did not answer within ${gate.checkTimeoutMs / 1000}s`;
+            check = { gate: gate.name, status: 'fail', detail, at: now, phase: wait.phase };
+        }
+        if (!check)
+            return;
+        // A check cut short by cancellation is not a gate failure: the run was cancelled.
+        if (wait.signal?.aborted)
+            throw new CancelledError();
+        slot.flight = undefined;
+        const previous = latest.get(gate.name);
+        slot.streak = previous?.status === check.status ? slot.streak + 1 : 0;
+        latest.set(gate.name, check);
+        const delay = wait.recheckInMs?.(gate, check, slot.streak) ?? gate.intervalMs;
+        slot.dueAt = flight.startedAt + delay;
+        progress.verdict(previous, check);
+        wait.onVerdict?.(check);
+    }
+    check(gate, wait, now) {
+        const abort = new AbortController();
+        const context = {
+            phase: wait.phase,
+            split: wait.split,
+            since: wait.since,
+            signal: combine(wait.signal, abort.signal)
+        };
+        const flight = { startedAt: now, abort, answered: Promise.resolve() };
+        const verdict = (status, detail, observation) => {
+            flight.answer = { gate: gate.name, status, detail, at: this.clock.now(), phase: wait.phase };
+            if (observation)
+                flight.answer.observation = observation;
+        };
+        // A gate that cannot be checked fails closed.
+        flight.answered = Promise.resolve()
+            .then(() => gate.check(context))
+            .then((result) => verdict(result.status, result.detail, result.observation), (error) => verdict('fail', `could not be checked: ${describeError(error)}`));
+        return flight;
+    }
+    runWork(work, signal, now) {
+        const abort = new AbortController();
+        const flight = { startedAt: now, abort, answered: Promise.resolve() };
+        flight.answered = Promise.resolve()
+            .then(() => work(combine(signal, abort.signal)))
+            .then((ok) => void (flight.answer = { ok }), (error) => void (flight.answer = { error }));
+        return flight;
+    }
+    /**
+     * Waits until something in flight answers or `ms` pass. Answers that need no I/O are taken
+     * before time moves on at all, so a fake clock, whose sleep jumps at once, stays exact.
+     */
+    async pause(flights, ms, signal) {
+        const open = flights.filter((flight) => flight !== undefined && flight.answer === undefined);
+        const answered = open.length > 0
+            ? Promise.race(open.map((flight) => flight.answered))
+            : new Promise(() => undefined);
+        const early = await Promise.race([answered.then(() => true), nextTurn().then(() => false)]);
+        if (early || ms <= 0)
+            return;
+        const stop = new AbortController();
+        const sleeping = this.clock.sleep(ms, combine(signal, stop.signal));
+        sleeping.catch(() => undefined); // stopped on purpose when an answer comes first
+        try {
+            await Promise.race([sleeping, answered]);
+        }
+        finally {
+            stop.abort();
+        }
+    }
+}
+function combine(run, own) {
+    return run ? AbortSignal.any([run, own]) : own;
+}
+function nextTurn() {
+    return new Promise((resolve) => setImmediate(resolve));
+}
+
+function newRunState(options) {
+    const { backend, clock, settings } = options;
+    return {
+        backend,
+        clock,
+        log: options.logger,
+        settings,
+        signal: options.signal,
+        lease: options.lease,
+        journal: options.journal,
+        record: {
+            mode: backend.mode,
+            target: backend.target,
+            context: options.context ?? {},
+            startedAt: clock.now(),
+            requestedPercent: settings.traffic.percent,
+            rollbackPercent: settings.rollbackTo === 'start' ? undefined : settings.rollbackTo.percent,
+            schedule: settings.schedule.points.map((point) => point.percent),
+            dryRun: settings.dryRun,
+            steps: [],
+            events: [],
+            plannedCalls: []
+        },
+        watch: new GateWatch([], clock, options.logger),
+        wrote: false,
+        movedTraffic: false,
+        towardBlue: false,
+        ready: 'never',
+        // Set from the inspection, before any gate is asked.
+        current: { split: Split.BLUE, since: clock.now() }
+    };
+}
+const FAILURE_EVENTS = new Set([
+    'gate-failed',
+    'error',
+    'cancelled',
+    'out-of-band',
+    'rollback-failed'
+]);
+function event(state, kind, message, percent) {
+    state.record.events.push({ at: state.clock.now(), kind, percent, message });
+    // Failures are logged once, as errors, where they are handled.
+    if (!FAILURE_EVENTS.has(kind))
+        state.log.info(message);
+}
+function finish(state, status, live) {
+    state.record.status = status;
+    state.record.finalPercent = live?.split.percent;
+    state.record.finalNative = live?.detail;
+}
+async function readQuietly(state) {
+    try {
+        return await state.backend.read();
+    }
+    catch {
+        return undefined;
+    }
+}
+
+/** Sends one phase's calls. From here until it is verified, the phase is in flight. */
+async function writePhase(state, phase, from, signal) {
+    // A run whose lease another run took stops here, before writing (LeaseLostError).
+    const sent = await guardWrite(state, phase, signal);
+    state.inFlight = { phase, from };
+    state.wrote = true;
+    if (phase.movesTraffic) {
+        state.movedTraffic = true;
+        state.ready = state.ready === 'never' ? 'never' : 'stale';
+        state.current = { split: phase.expect.split, since: state.clock.now() };
+    }
+    // Saved before the write: a step killed mid-write leaves the post step what to check.
+    saveInFlight(state);
+    await state.backend.apply(sent, signal);
+    // Again once sent: apply() may leave what verify() needs in the phase (Route 53's change id).
+    saveInFlight(state);
+}
+
+const VERIFY_FIRST_POLL_MS = 250;
+const VERIFY_MAX_POLL_MS = 1000;
+/**
+ * Applies the rollback phase by phase, each written and verified through AWS trouble, all
+ * within one deadline. No gates (it must finish) and no cancel signal (it goes on although the
+ * run was cancelled). A phase written by an earlier process and still converging (the post step
+ * after a cancelled rollback) is verified, not written again.
+ */
+async function applyRollback(state, plan, live, deadline, retry) {
+    const note = state.record.restore?.exact === false ? ` (nearest: ${state.record.restore.note})` : '';
+    let from = live;
+    const flight = state.inFlight;
+    if (plan.phases.length === 0) {
+        if (flight && live.fingerprint === flight.phase.expect.fingerprint) {
+            from = await verifyUntil(state, flight.phase, flight.from, deadline, retry);
+        }
+        event(state, 'rollback', `Rolled back to ${from.detail}${note}`, plan.to.percent);
+        return from;
+    }
+    for (const [index, phase] of plan.phases.entries()) {
+        await writeThrough(state, phase, from, retry);
+        if (index === plan.phases.length - 1)
+            event(state, 'rollback', `Rolled back to ${phase.expect.detail}${note}`, plan.to.percent);
+        from = await verifyUntil(state, phase, from, deadline, retry);
+    }
+    return from;
+}
+/**
+ * Writes one phase, trying again through AWS trouble. Before a second try it reads: a write
+ * whose answer was lost may have landed (nothing to send), and someone else's edit meanwhile
+ * stops the rollback rather than being written over.
+ */
+async function writeThrough(state, phase, from, retry) {
+    let tried = false;
+    await retry(`write ${phase.summary}`, async (signal) => {
+        if (!tried) {
+            tried = true;
+            return writePhase(state, phase, from, signal);
+        }
+        const live = await state.backend.read(signal);
+        if (live.fingerprint === phase.expect.fingerprint)
+            return;
+        if (live.fingerprint !== from.fingerprint) {
+            const answer = await state.backend.verify(phase, from, signal);
+            if (answer.status === 'diverged')
+                throw new OutOfBandChangeError(from.detail, live.detail);
+        }
+        // The lease is checked (and Route 53's renewed) on every write, a retried one too.
+        await state.backend.apply(await guardWrite(state, phase, signal), signal);
+        saveInFlight(state);
+    });
+}
+/** Polls verify() with backoff until AWS shows the phase's state or the deadline passes. */
+async function verifyUntil(state, phase, from, deadline, retry) {
+    const { backend, clock } = state;
+    const begun = clock.now();
+    let pause = VERIFY_FIRST_POLL_MS;
+    for (;;) {
+        const answer = await retry(`see AWS converge on ${phase.expect.split}`, (signal) => backend.verify(phase, from, signal));
+        if (answer.status === 'converged') {
+            state.lastVerified = answer.state;
+            state.inFlight = undefined;
+            saveVerified(state);
+            return answer.state;
+        }
+        if (answer.status === 'diverged') {
+            throw new OutOfBandChangeError(phase.expect.detail, `${answer.state.detail} (${answer.detail})`);
+        }
+        if (answer.status === 'failed')
+            throw new PhaseFailedError(phase.summary, answer.detail);
+        const left = deadline.at - clock.now();
+        if (left <= 0) {
+            const live = `${answer.state.detail}: ${answer.detail}`;
+            throw new RollbackDeadlineError(`see AWS converge on ${phase.expect.split}`, deadline.budgetMs, new VerifyTimeoutError(`${phase.expect.split}`, clock.now() - begun, live));
+        }
+        await clock.sleep(Math.min(pause, left));
+        pause = Math.min(pause * 2, VERIFY_MAX_POLL_MS);
+    }
+}
+
+/**
+ * A cancelled run's whole rollback (read, write, verify) must end within the runner's 7.5 s
+ * SIGINT→SIGTERM grace with room to report and exit; what it cannot finish, the post step does.
+ */
+const CANCEL_ROLLBACK_BUDGET_MS = 6000;
+/** How long a failed rollback may look at AWS to report where it left traffic. */
+const LAST_LOOK_MS = 10_000;
+/** Long enough to outlast a regional API blip; a post step after a cancel has 5 minutes. */
+const DEFAULT_ROLLBACK_TIMEOUT_MS = 240_000;
+/**
+ * Records why the run stopped, then rolls back when that is safe: only our own writes are
+ * undone, never toward green, never onto a blue that cannot take traffic, and never after an
+ * outside change, a settle failure (the shift itself passed) or when nothing was written.
+ */
+async function handleFailure(state, error) {
+    const { record, settings } = state;
+    const reason = describeError(error);
+    record.failure = reason;
+    if (error instanceof GateFailedError) {
+        record.failedGate = {
+            gate: error.gate,
+            status: 'fail',
+            detail: error.detail,
+            at: state.clock.now()
+        };
+    }
+    event(state, causeOf(error), reason);
+    state.log.error(reason);
+    const { start } = state;
+    if (error instanceof OutOfBandChangeError || !start || !state.wrote) {
+        return finish(state, 'failed', await readQuietly(state));
+    }
+    if (error instanceof SettleError) {
+        // Every bake passed: the shift is done and stays; what is still draining is named.
+        return finish(state, 'failed', await readQuietly(state));
+    }
+    if (settings.dryRun)
+        return finish(state, 'failed', start);
+    if (state.towardBlue && settings.rollbackTo === 'start' && state.movedTraffic) {
+        // Going back to the start would move traffic toward the green being drained: stay put.
+        const live = await readQuietly(state);
+        record.failure = `${reason}. Stopped while moving toward blue, at ${live?.detail ?? 'a split that could not be read'}; traffic was not moved back toward green`;
+        return finish(state, 'failed', live);
+    }
+    // One deadline over the whole rollback (read, blue's health, writes, verify): a cancelled run
+    // has the runner's grace, any other the rollback-timeout, to outlast AWS trouble.
+    const cancelled = error instanceof CancelledError;
+    const budgetMs = cancelled
+        ? CANCEL_ROLLBACK_BUDGET_MS
+        : (settings.rollbackTimeoutMs ?? DEFAULT_ROLLBACK_TIMEOUT_MS);
+    const deadline = { at: state.clock.now() + budgetMs, budgetMs };
+    const retry = (what, call, within = deadline) => persist(what, call, {
+        clock: state.clock,
+        deadline: within,
+        // A log line, not an annotation: a long outage would bury the run's one real annotation.
+        onRetry: (message) => state.log.info(message)
+    });
+    let plan;
+    try {
+        const live = await retry('read the live state', (signal) => state.backend.read(signal));
+        if (!(await isOurs(state, live, retry))) {
+            const change = new OutOfBandChangeError(state.lastVerified.detail, live.detail);
+            record.failure = `${reason}. ${change.message}`;
+            event(state, 'out-of-band', record.failure, live.split.percent);
+            return finish(state, 'failed', live);
+        }
+        plan = rollbackPlan(state, start, live);
+        if (plan.to.permille > live.split.permille) {
+            // Never move traffic toward the green that just failed.
+            record.failure = `${reason}. rollback-to ${plan.to} is above the live split, so traffic was left at ${live.detail}`;
+            return finish(state, 'failed', live);
+        }
+        if (plan.to.permille < live.split.permille)
+            await checkBlue(state, live, deadline, retry);
+        state.log.warning(`Rolling back to ${plan.to} (${plan.phases.at(-1)?.expect.detail ?? live.detail})`);
+        const restored = await applyRollback(state, plan, live, deadline, retry);
+        finish(state, 'rolled-back', restored);
+    }
+    catch (rollbackError) {
+        if (cancelled && rollbackError instanceof RollbackDeadlineError) {
+            // No time left to read: say what is unfinished; the post step finishes it.
+            state.handedOff = rollbackError.what;
+            record.failure = `${reason}. The rollback to ${plan?.to ?? 'the start'} did not finish within the cancel grace: ${describeError(rollbackError)}. The post step finishes it`;
+            event(state, 'rollback-failed', record.failure);
+            state.log.error(record.failure);
+            return finish(state, 'failed', undefined);
+        }
+        // The deadline has passed: one short look at AWS, so the report says where traffic is.
+        const now = await retry('read the live state', (signal) => state.backend.read(signal), {
+            at: state.clock.now() + LAST_LOOK_MS,
+            budgetMs: LAST_LOOK_MS
+        }).catch(() => undefined);
+        const where = now ? `AWS now shows ${now.detail}` : 'the live state could not be read';
+        record.failure = `${reason}. Rollback to ${plan?.to ?? 'the start'} failed: ${describeError(rollbackError)}; ${where}`;
+        event(state, 'rollback-failed', record.failure, now?.split.percent);
+        state.log.error(record.failure);
+        finish(state, 'failed', now);
+    }
+}
+/**
+ * Blue must be able to take the traffic, but a blue whose health cannot be read (its reads hang
+ * or fail) still beats a green that failed: the rollback goes to the blue that carried traffic
+ * at the start, and says so. Only a blue AWS reports unhealthy stops it.
+ */
+async function checkBlue(state, live, deadline, retry) {
+    // A third of what is left, so the rollback's writes keep most of it.
+    const left = deadline.at - state.clock.now();
+    const within = { at: state.clock.now() + Math.max(1000, left / 3), budgetMs: deadline.budgetMs };
+    let answer;
+    try {
+        answer = await retry("read blue's health", (signal) => state.backend.blueCapacity(live, signal), within.at < deadline.at ? within : deadline);
+    }
+    catch (error) {
+        const start = state.start;
+        if (!(error instanceof RollbackDeadlineError) && !isRetryable(error))
+            throw error;
+        if (start.split.equals(Split.GREEN))
+            throw error;
+        const note = `Blue's health could not be read (${describeError(error)}): rolling back to the blue that carried ${start.split.bluePercent}% of the traffic at the start`;
+        state.log.warning(note);
+        state.record.warnings = [...(state.record.warnings ?? []), note];
+        return;
+    }
+    if (!answer.ok)
+        throw new BlueNotReadyError(answer.detail);
+}
+function causeOf(error) {
+    if (error instanceof GateFailedError)
+        return 'gate-failed';
+    if (error instanceof CancelledError)
+        return 'cancelled';
+    if (error instanceof OutOfBandChangeError)
+        return 'out-of-band';
+    return 'error';
+}
+/**
+ * Only our own writes may be undone: AWS shows the last verified state, or somewhere between
+ * the phase in flight's start and its end (a backend may be midway: targets registered, not
+ * healthy yet), which verify() tells apart from someone else's edit.
+ */
+async function isOurs(state, live, retry) {
+    if (live.fingerprint === state.lastVerified.fingerprint)
+        return true;
+    const flight = state.inFlight;
+    if (!flight)
+        return false;
+    const answer = await retry('read the phase in flight', (signal) => state.backend.verify(flight.phase, flight.from, signal));
+    return answer.status !== 'diverged';
+}
+/**
+ * Back to the start's native state (undoing an adoption too), or to a fixed rollback-to split.
+ * Before any traffic moved, only the adoption is undone, whatever rollback-to says.
+ */
+function rollbackPlan(state, start, live) {
+    const { rollbackTo } = state.settings;
+    if (rollbackTo === 'start' || !state.movedTraffic) {
+        const restore = state.backend.restore(start, live);
+        state.record.restore = { exact: restore.exact, ...(restore.note ? { note: restore.note } : {}) };
+        return restore;
+    }
+    return state.backend.plan(live, state.backend.quantize(rollbackTo, live));
+}
+
+/**
+ * The post step's half of a run the main step could not finish (cancelled past its grace,
+ * killed, timed out): the same rollback as in the main step, from what it saved: restore to the
+ * saved start, only over the run's own writes (the last verified state, or the phase in flight),
+ * persisting through AWS trouble within rollback-timeout, under the main step's lease
+ * (`options.lease`, built with the saved identity). Never throws.
+ */
+async function resumeRollback(options, saved, why) {
+    const state = newRunState({ ...options});
+    state.start = saved.start;
+    state.lastVerified = saved.verified;
+    state.inFlight = saved.inFlight;
+    // The main step saved the run before its first write: there may be something to undo.
+    state.wrote = true;
+    state.movedTraffic = saved.movedTraffic;
+    state.towardBlue = saved.towardBlue;
+    state.current = { split: saved.verified.split, since: state.clock.now() };
+    state.record.startPercent = saved.start.split.percent;
+    if (options.settings.rollbackTo === 'start')
+        state.record.rollbackPercent = saved.start.split.percent;
+    event(state, 'start', `Post step: finishing the run on ${saved.target}, which started at ${saved.start.detail}`);
+    try {
+        // The main step's lease, held again under its saved identity: checked (and Route 53's
+        // renewed inside the batch) before every rollback write, released at the end.
+        await resumeLease(state);
+    }
+    catch (lost) {
+        // Another run took the lease (break-lease, or after it expired): write nothing over it.
+        await handleFailure(state, lost);
+        return finished(state);
+    }
+    await handleFailure(state, new UnfinishedRunError(why));
+    await releaseLease(state);
+    return finished(state);
+}
+function finished(state) {
+    state.record.finishedAt = state.clock.now();
+    event(state, 'done', `Post step: run ${state.record.status}`, state.record.finalPercent);
+    return state.record;
+}
+
+/**
+ * Escaping for every place the report puts a value: Markdown text and table cells (GitHub renders
+ * HTML in both, and the toolkit's summary helpers escape nothing), fenced code blocks, mermaid
+ * labels and plain one-line text (annotations).
+ */
+// Characters HTML or GitHub Markdown could read as syntax. Each becomes a numeric character
+// reference: Markdown treats references as literal text, so a `*`, `|`, `[`, `$` or backtick in a
+// value stays a character and cannot open emphasis, split a table cell, start a link, math or code.
+const SPECIAL = /[&<>"'|`*_~[\]\\$#!]/g;
+// C0 controls other than tab and newlines, and DEL: never meaningful in a report.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+const NEWLINES = /\r\n|\r|\n|\u2028|\u2029/g;
+/** Cuts text to at most `max` UTF-16 units (plus a note), never inside a surrogate pair. */
+function clip(text, max) {
+    if (text.length <= max)
+        return text;
+    let end = max;
+    const code = text.charCodeAt(end - 1);
+    if (code >= 0xd800 && code <= 0xdbff)
+        end -= 1;
+    return `${text.slice(0, end)}… (${text.length - end} more characters)`;
+}
+function references(text) {
+    return text.replace(CONTROL, '').replace(SPECIAL, (c) => `&#${c.charCodeAt(0)};`);
+}
+/** A value in running Markdown text: literal, on one line. */
+function escapeText(value, max) {
+    return references(clip(value, max).replace(NEWLINES, ' '));
+}
+/** A value in a Markdown table cell: literal; its line breaks become `<br>`. */
+function escapeCell(value, max) {
+    return clip(value, max).split(NEWLINES).map(references).join('<br>');
+}
+/** A value in a double-quoted HTML attribute. */
+function escapeAttribute(value) {
+    return references(value.replace(NEWLINES, ' '));
+}
+/** Inline code whose content is literal whatever it holds (backticks included). */
+function code(value, max) {
+    return `<code>${escapeText(value, max)}</code>`;
+}
+/** A fenced code block whose fence no run of backticks in the content can close. */
+function codeBlock(content, language = '') {
+    const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
+    const fence = '`'.repeat(Math.max(3, longest + 1));
+    return `${fence}${language}\n${content.replace(CONTROL, '')}\n${fence}`;
+}
+/**
+ * A label inside a double-quoted mermaid string. Mermaid decodes `#name;` and `#code;` entity
+ * codes in every diagram, so quotes, `#` and statement separators become codes, not syntax.
+ */
+function mermaidLabel(value, max) {
+    return clip(value, max)
+        .replace(NEWLINES, ' ')
+        .replace(CONTROL, '')
+        .replace(/[#"<>`;]/g, (c) => `#${c.charCodeAt(0)};`);
+}
+/** Plain text on one line (annotation titles): no markup, no control characters. */
+function oneLine(value, max) {
+    return clip(value.replace(NEWLINES, ' ').replace(CONTROL, '').replace(/\s+/g, ' ').trim(), max);
+}
+/**
+ * Plain text on one line, cut at a word boundary with "…" when longer than `max` (titles, where
+ * "… (N more characters)" would not fit and half a word reads as a typo). A text with no space
+ * in its second half is cut where it must be, never inside a surrogate pair.
+ */
+function cutAtWord(value, max) {
+    const line = oneLine(value, Number.MAX_SAFE_INTEGER);
+    if (line.length <= max)
+        return line;
+    const room = max - 1;
+    let end = line.lastIndexOf(' ', room);
+    if (end < room / 2) {
+        end = room;
+        const code = line.charCodeAt(end - 1);
+        if (code >= 0xd800 && code <= 0xdbff)
+            end -= 1;
+    }
+    return `${line.slice(0, end).replace(/[\s,;:]+$/, '')}…`;
+}
+
+class Context {
+    /**
+     * Hydrate the context from the environment
+     */
+    constructor() {
+        var _a, _b, _c;
+        this.payload = {};
+        if (process.env.GITHUB_EVENT_PATH) {
+            if (existsSync(process.env.GITHUB_EVENT_PATH)) {
+                this.payload = JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH, { encoding: 'utf8' }));
+            }
+            else {
+                const path = process.env.GITHUB_EVENT_PATH;
+                process.stdout.write(`GITHUB_EVENT_PATH ${path} does not exist${EOL}`);
+            }
+        }
+        this.eventName = process.env.GITHUB_EVENT_NAME;
+        this.sha = process.env.GITHUB_SHA;
+        this.ref = process.env.GITHUB_REF;
+        this.workflow = process.env.GITHUB_WORKFLOW;
+        this.action = process.env.GITHUB_ACTION;
+        this.actor = process.env.GITHUB_ACTOR;
+        this.job = process.env.GITHUB_JOB;
+        this.runAttempt = parseInt(process.env.GITHUB_RUN_ATTEMPT, 10);
+        this.runNumber = parseInt(process.env.GITHUB_RUN_NUMBER, 10);
+        this.runId = parseInt(process.env.GITHUB_RUN_ID, 10);
+        this.apiUrl = (_a = process.env.GITHUB_API_URL) !== null && _a !== void 0 ? _a : `https://api.github.com`;
+        this.serverUrl = (_b = process.env.GITHUB_SERVER_URL) !== null && _b !== void 0 ? _b : `https://github.com`;
+        this.graphqlUrl =
+            (_c = process.env.GITHUB_GRAPHQL_URL) !== null && _c !== void 0 ? _c : `https://api.github.com/graphql`;
+    }
+    get issue() {
+        const payload = this.payload;
+        return Object.assign(Object.assign({}, this.repo), { number: (payload.issue || payload.pull_request || payload).number });
+    }
+    get repo() {
+        if (process.env.GITHUB_REPOSITORY) {
+            const [owner, repo] = process.env.GITHUB_REPOSITORY.split('/');
+            return { owner, repo };
+        }
+        if (this.payload.repository) {
+            return {
+                owner: this.payload.repository.owner.login,
+                repo: this.payload.repository.name
+            };
+        }
+        throw new Error("context.repo requires a GITHUB_REPOSITORY environment variable like 'owner/repo'");
+    }
+}
+
+const context$1 = new Context();
+
+/**
+ * Who and what runs this step: the fields of @actions/github's `context` that the report uses.
+ * Only the context is imported; the bundle leaves Octokit out (rollup.config.mjs).
+ */
+function readGitHubContext(source = context$1) {
+    return {
+        serverUrl: source.serverUrl,
+        repository: repositoryOf(source),
+        runId: source.runId,
+        sha: source.sha,
+        actor: source.actor,
+        workflow: source.workflow,
+        job: source.job
+    };
+}
+/** `context.repo` throws outside a runner (no GITHUB_REPOSITORY, no payload): no repository. */
+function repositoryOf(source) {
+    try {
+        const { owner, repo } = source.repo;
+        return `${owner}/${repo}`;
+    }
+    catch {
+        return undefined;
+    }
+}
+const context = readGitHubContext();
 
 /** The state of the records of our name and type (others at the name are not ours). */
 function stateOf$1(records, settings) {
@@ -16037,7 +18775,7 @@ function changeCall(batch, settings) {
         HostedZoneId: settings.hostedZoneId,
         ChangeBatch: {
             Comment: `aws-traffic-shift: ${batch.summary}`.slice(0, 256),
-            Changes: swap(structuredClone(batch.deletes), structuredClone(batch.creates))
+            Changes: swap$1(structuredClone(batch.deletes), structuredClone(batch.creates))
         }
     };
     return { service: 'route53', operation: 'ChangeResourceRecordSets', parameters };
@@ -16229,134 +18967,6 @@ function recordRef(record, settings) {
             aliasTarget: { dnsName: normalName(alias.DNSName), hostedZoneId: alias.HostedZoneId ?? '' }
         })
     };
-}
-
-/** An input's trimmed value, or '' when not given. */
-function optional(read, name) {
-    return read(name).trim();
-}
-function required(read, name, accepted) {
-    const value = optional(read, name);
-    if (value === '')
-        throw new InputError(name, value, `${accepted} (this input is required)`);
-    return value;
-}
-// One or more amounts, largest unit first, each unit at most once: 90s, 1h30m, 2m 30s, 1.5s.
-const DURATION = /^(?:(\d+(?:\.\d+)?)h)?\s*(?:(\d+(?:\.\d+)?)m(?!s))?\s*(?:(\d+(?:\.\d+)?)s)?\s*(?:(\d+(?:\.\d+)?)ms)?$/;
-const UNITS = [
-    ['h', 3_600_000],
-    ['m', 60_000],
-    ['s', 1000],
-    ['ms', 1]
-];
-const MAX_DURATION_MS = 6 * 3_600_000;
-/** Milliseconds as the parser reads them back, largest unit first: 90 min is "1h30m". */
-function durationText(ms) {
-    if (ms === 0)
-        return '0';
-    let rest = Math.round(ms);
-    const parts = [];
-    for (const [unit, size] of UNITS) {
-        if (rest >= size) {
-            parts.push(`${Math.floor(rest / size)}${unit}`);
-            rest %= size;
-        }
-    }
-    return parts.join('');
-}
-/**
- * "90s", "5m", "1h30m", "2m30s", "250ms", or "0" (no wait, when allowZero) into milliseconds, at
- * most maxMs. A bare number is refused: "30" could mean seconds or minutes. The message states
- * exactly what this call accepts, bounds included.
- */
-function parseDuration(name, raw, maxMs = MAX_DURATION_MS, allowZero = true) {
-    const bounds = allowZero
-        ? `at most ${durationText(maxMs)} (0 for none)`
-        : `above 0 and at most ${durationText(maxMs)}`;
-    const accepted = `a duration such as 250ms, 90s, 5m or 1h30m, ${bounds}`;
-    const text = raw.trim();
-    if (/^\d+(?:\.\d+)?$/.test(text) && Number(text) !== 0) {
-        throw new InputError(name, raw, `${accepted}; a bare number needs a unit (${text}s or ${text}m)`);
-    }
-    const ms = text === '0' ? 0 : durationMs(text);
-    if (ms === undefined || ms > maxMs || (ms === 0 && !allowZero)) {
-        throw new InputError(name, raw, accepted);
-    }
-    return ms;
-}
-function durationMs(text) {
-    const match = DURATION.exec(text);
-    if (!match || !match.slice(1).some((amount) => amount !== undefined))
-        return undefined;
-    const total = UNITS.reduce((sum, [, size], i) => sum + (match[i + 1] === undefined ? 0 : Number(match[i + 1]) * size), 0);
-    return Math.round(total);
-}
-/**
- * A setting AWS counts in whole seconds (a TTL, a stickiness duration), from minSeconds to
- * maxSeconds: a duration (60s, 1h, 1m30s) or a bare whole number of seconds (60), as AWS writes
- * them. Any failure names the input with the caller's own description of what it accepts.
- */
-function parseWholeSeconds(name, raw, minSeconds, maxSeconds, accepted) {
-    const text = raw.trim();
-    const ms = /^\d+$/.test(text) ? Number(text) * 1000 : durationMs(text);
-    if (ms === undefined || ms % 1000 !== 0 || ms < minSeconds * 1000 || ms > maxSeconds * 1000) {
-        throw new InputError(name, raw, accepted);
-    }
-    return ms / 1000;
-}
-function durationInput(read, name, fallback, maxMs = MAX_DURATION_MS, allowZero = true) {
-    return parseDuration(name, optional(read, name) || fallback, maxMs, allowZero);
-}
-function parseBoolean(name, raw) {
-    const text = raw.trim().toLowerCase();
-    if (text === 'true')
-        return true;
-    if (text === 'false')
-        return false;
-    throw new InputError(name, raw, 'true or false');
-}
-function booleanInput(read, name, fallback) {
-    const raw = optional(read, name);
-    return raw === '' ? fallback : parseBoolean(name, raw);
-}
-function parseInteger(name, raw, min, max) {
-    const text = raw.trim();
-    if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
-        throw new InputError(name, raw, `a whole number from ${min} to ${max}`);
-    }
-    return Number(text);
-}
-function parseEnum(name, raw, values) {
-    const text = raw.trim();
-    if (!values.includes(text)) {
-        throw new InputError(name, raw, `one of ${values.join(', ')}`);
-    }
-    return text;
-}
-/** A list separated by commas or newlines; empty entries are dropped. */
-function parseList(raw) {
-    return raw
-        .split(/[,\n]/)
-        .map((item) => item.trim())
-        .filter((item) => item !== '');
-}
-/**
- * An ARN of one kind, e.g. resource 'listener/app/' for an ALB listener. The region and account
- * must be present; the partition may be aws, aws-cn or aws-us-gov.
- */
-function parseArn(name, raw, service, resource) {
-    const text = raw.trim();
-    const pattern = new RegExp(`^arn:aws(?:-cn|-us-gov)?:${service}:[a-z0-9-]+:\\d{12}:${escapeRegExp(resource)}[A-Za-z0-9/_.-]+$`);
-    if (!pattern.test(text)) {
-        throw new InputError(name, raw, `an ARN of the form arn:aws:${service}:REGION:ACCOUNT:${resource}…`);
-    }
-    return text;
-}
-function escapeRegExp(text) {
-    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-function percentInput(read, name, fallback) {
-    return parsePercent(name, optional(read, name) || fallback);
 }
 
 const DNS_MODE = 'dns';
@@ -16647,7 +19257,7 @@ const defaultAutoScalingHttpAuthSchemeParametersProvider = async (config, contex
         })(),
     };
 };
-function createAwsAuthSigv4HttpAuthOption$6(authParameters) {
+function createAwsAuthSigv4HttpAuthOption$5(authParameters) {
     return {
         schemeId: "aws.auth#sigv4",
         signingProperties: {
@@ -16666,91 +19276,91 @@ const defaultAutoScalingHttpAuthSchemeProvider = (authParameters) => {
     const options = [];
     switch (authParameters.operation) {
         default: {
-            options.push(createAwsAuthSigv4HttpAuthOption$6(authParameters));
+            options.push(createAwsAuthSigv4HttpAuthOption$5(authParameters));
         }
     }
     return options;
 };
-const resolveHttpAuthSchemeConfig$6 = (config) => {
+const resolveHttpAuthSchemeConfig$5 = (config) => {
     const config_0 = resolveAwsSdkSigV4Config(config);
     return Object.assign(config_0, {
         authSchemePreference: normalizeProvider$1(config.authSchemePreference ?? []),
     });
 };
 
-const resolveClientEndpointParameters$6 = (options) => {
+const resolveClientEndpointParameters$5 = (options) => {
     return Object.assign(options, {
         useDualstackEndpoint: options.useDualstackEndpoint ?? false,
         useFipsEndpoint: options.useFipsEndpoint ?? false,
         defaultSigningName: "autoscaling",
     });
 };
-const commonParams$6 = {
+const commonParams$5 = {
     UseFIPS: { type: "builtInParams", name: "useFipsEndpoint" },
     Endpoint: { type: "builtInParams", name: "endpoint" },
     Region: { type: "builtInParams", name: "region" },
     UseDualStack: { type: "builtInParams", name: "useDualstackEndpoint" },
 };
 
-var version$3 = "3.1169.0";
-var packageInfo$3 = {
-	version: version$3};
+var version$2 = "3.1169.0";
+var packageInfo$2 = {
+	version: version$2};
 
-const k$6 = "ref";
-const a$6 = -1, b$6 = true, c$6 = "isSet", d$6 = "PartitionResult", e$6 = "booleanEquals", f$6 = "getAttr", g$6 = { [k$6]: "Endpoint" }, h$6 = { [k$6]: d$6 }, i$6 = {}, j$6 = [{ [k$6]: "Region" }];
-const _data$6 = {
+const k$5 = "ref";
+const a$5 = -1, b$5 = true, c$5 = "isSet", d$5 = "PartitionResult", e$5 = "booleanEquals", f$5 = "getAttr", g$5 = { [k$5]: "Endpoint" }, h$5 = { [k$5]: d$5 }, i$5 = {}, j$5 = [{ [k$5]: "Region" }];
+const _data$5 = {
     conditions: [
-        [c$6, [g$6]],
-        [c$6, j$6],
-        ["aws.partition", j$6, d$6],
-        [e$6, [{ [k$6]: "UseFIPS" }, b$6]],
-        [e$6, [{ [k$6]: "UseDualStack" }, b$6]],
-        [e$6, [{ fn: f$6, argv: [h$6, "supportsDualStack"] }, b$6]],
-        [e$6, [{ fn: f$6, argv: [h$6, "supportsFIPS"] }, b$6]],
-        ["stringEquals", [{ fn: f$6, argv: [h$6, "name"] }, "aws-us-gov"]]
+        [c$5, [g$5]],
+        [c$5, j$5],
+        ["aws.partition", j$5, d$5],
+        [e$5, [{ [k$5]: "UseFIPS" }, b$5]],
+        [e$5, [{ [k$5]: "UseDualStack" }, b$5]],
+        [e$5, [{ fn: f$5, argv: [h$5, "supportsDualStack"] }, b$5]],
+        [e$5, [{ fn: f$5, argv: [h$5, "supportsFIPS"] }, b$5]],
+        ["stringEquals", [{ fn: f$5, argv: [h$5, "name"] }, "aws-us-gov"]]
     ],
     results: [
-        [a$6],
-        [a$6, "Invalid Configuration: FIPS and custom endpoint are not supported"],
-        [a$6, "Invalid Configuration: Dualstack and custom endpoint are not supported"],
-        [g$6, i$6],
-        ["https://autoscaling-fips.{Region}.{PartitionResult#dualStackDnsSuffix}", i$6],
-        [a$6, "FIPS and DualStack are enabled, but this partition does not support one or both"],
-        ["https://autoscaling.{Region}.amazonaws.com", i$6],
-        ["https://autoscaling-fips.{Region}.{PartitionResult#dnsSuffix}", i$6],
-        [a$6, "FIPS is enabled but this partition does not support FIPS"],
-        ["https://autoscaling.{Region}.{PartitionResult#dualStackDnsSuffix}", i$6],
-        [a$6, "DualStack is enabled but this partition does not support DualStack"],
-        ["https://autoscaling.{Region}.{PartitionResult#dnsSuffix}", i$6],
-        [a$6, "Invalid Configuration: Missing Region"]
+        [a$5],
+        [a$5, "Invalid Configuration: FIPS and custom endpoint are not supported"],
+        [a$5, "Invalid Configuration: Dualstack and custom endpoint are not supported"],
+        [g$5, i$5],
+        ["https://autoscaling-fips.{Region}.{PartitionResult#dualStackDnsSuffix}", i$5],
+        [a$5, "FIPS and DualStack are enabled, but this partition does not support one or both"],
+        ["https://autoscaling.{Region}.amazonaws.com", i$5],
+        ["https://autoscaling-fips.{Region}.{PartitionResult#dnsSuffix}", i$5],
+        [a$5, "FIPS is enabled but this partition does not support FIPS"],
+        ["https://autoscaling.{Region}.{PartitionResult#dualStackDnsSuffix}", i$5],
+        [a$5, "DualStack is enabled but this partition does not support DualStack"],
+        ["https://autoscaling.{Region}.{PartitionResult#dnsSuffix}", i$5],
+        [a$5, "Invalid Configuration: Missing Region"]
     ]
 };
-const root$6 = 2;
-const r$6 = 100_000_000;
-const nodes$6 = new Int32Array([
+const root$5 = 2;
+const r$5 = 100_000_000;
+const nodes$5 = new Int32Array([
     -1, 1, -1,
     0, 13, 3,
-    1, 4, r$6 + 12,
-    2, 5, r$6 + 12,
+    1, 4, r$5 + 12,
+    2, 5, r$5 + 12,
     3, 8, 6,
-    4, 7, r$6 + 11,
-    5, r$6 + 9, r$6 + 10,
+    4, 7, r$5 + 11,
+    5, r$5 + 9, r$5 + 10,
     4, 11, 9,
-    6, 10, r$6 + 8,
-    7, r$6 + 6, r$6 + 7,
-    5, 12, r$6 + 5,
-    6, r$6 + 4, r$6 + 5,
-    3, r$6 + 1, 14,
-    4, r$6 + 2, r$6 + 3,
+    6, 10, r$5 + 8,
+    7, r$5 + 6, r$5 + 7,
+    5, 12, r$5 + 5,
+    6, r$5 + 4, r$5 + 5,
+    3, r$5 + 1, 14,
+    4, r$5 + 2, r$5 + 3,
 ]);
-const bdd$6 = BinaryDecisionDiagram.from(nodes$6, root$6, _data$6.conditions, _data$6.results);
+const bdd$5 = BinaryDecisionDiagram.from(nodes$5, root$5, _data$5.conditions, _data$5.results);
 
-const cache$6 = new EndpointCache({
+const cache$5 = new EndpointCache({
     size: 50,
     params: ["Endpoint", "Region", "UseDualStack", "UseFIPS"],
 });
-const defaultEndpointResolver$6 = (endpointParams, context = {}) => {
-    return cache$6.get(endpointParams, () => decideEndpoint(bdd$6, {
+const defaultEndpointResolver$5 = (endpointParams, context = {}) => {
+    return cache$5.get(endpointParams, () => decideEndpoint(bdd$5, {
         endpointParams: endpointParams,
         logger: context.logger,
     }));
@@ -16926,7 +19536,7 @@ class IrreversibleInstanceRefreshFault extends AutoScalingServiceException {
     }
 }
 
-const _AC$2 = "AcceleratorCount";
+const _AC$1 = "AcceleratorCount";
 const _ACR = "AcceleratorCountRequest";
 const _AEF = "AlreadyExistsFault";
 const _AIRNFF = "ActiveInstanceRefreshNotFoundFault";
@@ -16949,7 +19559,7 @@ const _ATS = "AttachTrafficSources";
 const _ATSRT = "AttachTrafficSourcesResultType";
 const _ATST = "AttachTrafficSourcesType";
 const _ATcc = "AcceleratorTypes";
-const _AZ$1 = "AvailabilityZones";
+const _AZ = "AvailabilityZones";
 const _AZD = "AvailabilityZoneDistribution";
 const _AZI = "AvailabilityZoneIds";
 const _AZIP = "AvailabilityZoneImpairmentPolicy";
@@ -16970,7 +19580,7 @@ const _CRP = "CapacityReservationPreference";
 const _CRRGA = "CapacityReservationResourceGroupArns";
 const _CRS = "CapacityReservationSpecification";
 const _CRT = "CapacityReservationTarget";
-const _CT$2 = "CreatedTime";
+const _CT$1 = "CreatedTime";
 const _Co = "Context";
 const _Cp = "Cpu";
 const _DASGe = "DescribeAutoScalingGroups";
@@ -16985,7 +19595,7 @@ const _DLBTGRe = "DescribeLoadBalancerTargetGroupsResponse";
 const _DLBTGT = "DetachLoadBalancerTargetGroupsType";
 const _DLBTGe = "DetachLoadBalancerTargetGroups";
 const _DP$1 = "DeletionProtection";
-const _DS$2 = "DistributionSegment";
+const _DS$1 = "DistributionSegment";
 const _DSi = "DistributionSegments";
 const _DTS = "DescribeTrafficSources";
 const _DTSR = "DescribeTrafficSourcesRequest";
@@ -16996,15 +19606,15 @@ const _DTSe = "DetachTrafficSources";
 const _EIT = "ExcludedInstanceTypes";
 const _EM = "EnabledMetrics";
 const _EMn = "EnabledMetric";
-const _F$1 = "Filters";
-const _Fi$1 = "Filter";
+const _F = "Filters";
+const _Fi = "Filter";
 const _Gr = "Granularity";
 const _HCGP = "HealthCheckGracePeriod";
 const _HCT = "HealthCheckType";
 const _HS = "HealthStatus";
-const _I$2 = "Instances";
+const _I$1 = "Instances";
 const _ICIPF = "IdempotentCallInProgressFault";
-const _ID$1 = "InstancesDistribution";
+const _ID = "InstancesDistribution";
 const _IF = "InstanceFamily";
 const _IG = "InstanceGenerations";
 const _IIRF = "IrreversibleInstanceRefreshFault";
@@ -17022,8 +19632,8 @@ const _IRns = "InstanceRequirements";
 const _IT$1 = "InstanceType";
 const _IZHCB = "ImpairedZoneHealthCheckBehavior";
 const _Ide = "Identifier";
-const _In$1 = "Instance";
-const _K$2 = "Key";
+const _In = "Instance";
+const _K$1 = "Key";
 const _LBN = "LoadBalancerNames";
 const _LBTG = "LoadBalancerTargetGroups";
 const _LBTGARN = "LoadBalancerTargetGroupARN";
@@ -17039,7 +19649,7 @@ const _LTI = "LaunchTemplateId";
 const _LTN = "LaunchTemplateName";
 const _LTO = "LaunchTemplateOverrides";
 const _LTS = "LaunchTemplateSpecification";
-const _M$2 = "Message";
+const _M$1 = "Message";
 const _MGBPVC = "MemoryGiBPerVCpu";
 const _MGBPVCR = "MemoryGiBPerVCpuRequest";
 const _MGPC = "MaxGroupPreparedCapacity";
@@ -17049,21 +19659,21 @@ const _MIL = "MaxInstanceLifetime";
 const _MIP = "MixedInstancesPolicy";
 const _MMB = "MemoryMiB";
 const _MMBR = "MemoryMiBRequest";
-const _MR$2 = "MaxRecords";
+const _MR$1 = "MaxRecords";
 const _MS = "MinSize";
 const _MSPAPOOODP = "MaxSpotPriceAsPercentageOfOptimalOnDemandPrice";
 const _MSa = "MaxSize";
-const _Ma$1 = "Max";
+const _Ma = "Max";
 const _Met$1 = "Metric";
 const _Mi = "Min";
-const _N$2 = "Name";
+const _N$1 = "Name";
 const _NBG = "NetworkBandwidthGbps";
 const _NBGR = "NetworkBandwidthGbpsRequest";
 const _NIC = "NetworkInterfaceCount";
 const _NICR = "NetworkInterfaceCountRequest";
 const _NIPFSI = "NewInstancesProtectedFromScaleIn";
 const _NT$1 = "NextToken";
-const _O$1 = "Operator";
+const _O = "Operator";
 const _ODAS = "OnDemandAllocationStrategy";
 const _ODBC = "OnDemandBaseCapacity";
 const _ODMPPOLP = "OnDemandMaxPricePercentageOverLowestPrice";
@@ -17076,18 +19686,18 @@ const _PFRSR = "PerformanceFactorReferenceSetRequest";
 const _PFSI = "ProtectedFromScaleIn";
 const _PG = "PlacementGroup";
 const _PNr = "ProcessName";
-const _PS$1 = "PoolState";
+const _PS = "PoolState";
 const _Pri = "Principal";
-const _R$1 = "References";
+const _R = "References";
 const _RCF = "ResourceContentionFault";
 const _RHS = "RequireHibernateSupport";
 const _RIUF = "ResourceInUseFault";
 const _RIe = "ResourceId";
 const _ROSI = "ReuseOnScaleIn";
 const _RT$3 = "RetentionTriggers";
-const _RTe$1 = "ResourceType";
-const _Re$1 = "Reference";
-const _S$1 = "Status";
+const _RTe = "ResourceType";
+const _Re = "Reference";
+const _S = "Status";
 const _SAIPF = "ScalingActivityInProgressFault";
 const _SAS = "SpotAllocationStrategy";
 const _SIP = "SpotInstancePools";
@@ -17095,12 +19705,12 @@ const _SLRARN = "ServiceLinkedRoleARN";
 const _SLRF = "ServiceLinkedRoleFailure";
 const _SMP = "SpotMaxPrice";
 const _SMPPOLP = "SpotMaxPricePercentageOverLowestPrice";
-const _SP$1 = "SuspendedProcesses";
+const _SP = "SuspendedProcesses";
 const _SPu = "SuspendedProcess";
 const _SRu = "SuspensionReason";
 const _SZSV = "SkipZonalShiftValidation";
 const _Sta$1 = "State";
-const _T$2 = "Tags";
+const _T$1 = "Tags";
 const _TCT = "TargetCapacityTypes";
 const _TD = "TagDescription";
 const _TDL = "TagDescriptionList";
@@ -17116,434 +19726,434 @@ const _TSSr = "TrafficSourceStates";
 const _TST = "TrafficSourceType";
 const _TSr = "TrafficSource";
 const _Ty = "Type";
-const _V$3 = "Value";
+const _V$2 = "Value";
 const _VCC = "VCpuCount";
 const _VCCR = "VCpuCountRequest";
 const _VPCZI = "VPCZoneIdentifier";
-const _Va$2 = "Values";
+const _Va$1 = "Values";
 const _Ve = "Version";
 const _WC = "WeightedCapacity";
 const _WPC = "WarmPoolConfiguration";
 const _WPS = "WarmPoolSize";
 const _ZSE = "ZonalShiftEnabled";
-const _aQE$3 = "awsQueryError";
-const _c$6 = "client";
-const _e$6 = "error";
-const _hE$6 = "httpError";
+const _aQE$2 = "awsQueryError";
+const _c$5 = "client";
+const _e$5 = "error";
+const _hE$5 = "httpError";
 const _i = "item";
 const _m$4 = "message";
-const _s$6 = "smithy.ts.sdk.synthetic.com.amazonaws.autoscaling";
-const _se$4 = "server";
+const _s$5 = "smithy.ts.sdk.synthetic.com.amazonaws.autoscaling";
+const _se$3 = "server";
 const _xN = "xmlName";
-const n0$6 = "com.amazonaws.autoscaling";
-const _s_registry$6 = new TypeRegistry(_s$6);
-var AutoScalingServiceException$ = [-3, _s$6, "AutoScalingServiceException", 0, [], []];
-_s_registry$6.registerError(AutoScalingServiceException$, AutoScalingServiceException);
-const n0_registry$6 = new TypeRegistry(n0$6);
-var ActiveInstanceRefreshNotFoundFault$ = [-3, n0$6, _AIRNFF,
-    { [_aQE$3]: [`ActiveInstanceRefreshNotFound`, 400], [_e$6]: _c$6, [_hE$6]: 400 },
+const n0$5 = "com.amazonaws.autoscaling";
+const _s_registry$5 = new TypeRegistry(_s$5);
+var AutoScalingServiceException$ = [-3, _s$5, "AutoScalingServiceException", 0, [], []];
+_s_registry$5.registerError(AutoScalingServiceException$, AutoScalingServiceException);
+const n0_registry$5 = new TypeRegistry(n0$5);
+var ActiveInstanceRefreshNotFoundFault$ = [-3, n0$5, _AIRNFF,
+    { [_aQE$2]: [`ActiveInstanceRefreshNotFound`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
     [_m$4],
     [0]
 ];
-n0_registry$6.registerError(ActiveInstanceRefreshNotFoundFault$, ActiveInstanceRefreshNotFoundFault);
-var AlreadyExistsFault$ = [-3, n0$6, _AEF,
-    { [_aQE$3]: [`AlreadyExists`, 400], [_e$6]: _c$6, [_hE$6]: 400 },
+n0_registry$5.registerError(ActiveInstanceRefreshNotFoundFault$, ActiveInstanceRefreshNotFoundFault);
+var AlreadyExistsFault$ = [-3, n0$5, _AEF,
+    { [_aQE$2]: [`AlreadyExists`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
     [_m$4],
     [0]
 ];
-n0_registry$6.registerError(AlreadyExistsFault$, AlreadyExistsFault);
-var IdempotentCallInProgressFault$ = [-3, n0$6, _ICIPF,
-    { [_aQE$3]: [`IdempotentCallInProgress`, 500], [_e$6]: _se$4, [_hE$6]: 500 },
-    [_M$2],
+n0_registry$5.registerError(AlreadyExistsFault$, AlreadyExistsFault);
+var IdempotentCallInProgressFault$ = [-3, n0$5, _ICIPF,
+    { [_aQE$2]: [`IdempotentCallInProgress`, 500], [_e$5]: _se$3, [_hE$5]: 500 },
+    [_M$1],
     [0]
 ];
-n0_registry$6.registerError(IdempotentCallInProgressFault$, IdempotentCallInProgressFault);
-var IdempotentParameterMismatchError$ = [-3, n0$6, _IPME,
-    { [_aQE$3]: [`IdempotentParameterMismatch`, 400], [_e$6]: _c$6, [_hE$6]: 400 },
-    [_M$2],
+n0_registry$5.registerError(IdempotentCallInProgressFault$, IdempotentCallInProgressFault);
+var IdempotentParameterMismatchError$ = [-3, n0$5, _IPME,
+    { [_aQE$2]: [`IdempotentParameterMismatch`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
+    [_M$1],
     [0]
 ];
-n0_registry$6.registerError(IdempotentParameterMismatchError$, IdempotentParameterMismatchError);
-var InstanceRefreshInProgressFault$ = [-3, n0$6, _IRIPF,
-    { [_aQE$3]: [`InstanceRefreshInProgress`, 400], [_e$6]: _c$6, [_hE$6]: 400 },
+n0_registry$5.registerError(IdempotentParameterMismatchError$, IdempotentParameterMismatchError);
+var InstanceRefreshInProgressFault$ = [-3, n0$5, _IRIPF,
+    { [_aQE$2]: [`InstanceRefreshInProgress`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
     [_m$4],
     [0]
 ];
-n0_registry$6.registerError(InstanceRefreshInProgressFault$, InstanceRefreshInProgressFault);
-var InvalidNextToken$$1 = [-3, n0$6, _INT$1,
-    { [_aQE$3]: [`InvalidNextToken`, 400], [_e$6]: _c$6, [_hE$6]: 400 },
+n0_registry$5.registerError(InstanceRefreshInProgressFault$, InstanceRefreshInProgressFault);
+var InvalidNextToken$$1 = [-3, n0$5, _INT$1,
+    { [_aQE$2]: [`InvalidNextToken`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
     [_m$4],
     [0]
 ];
-n0_registry$6.registerError(InvalidNextToken$$1, InvalidNextToken$1);
-var IrreversibleInstanceRefreshFault$ = [-3, n0$6, _IIRF,
-    { [_aQE$3]: [`IrreversibleInstanceRefresh`, 400], [_e$6]: _c$6, [_hE$6]: 400 },
+n0_registry$5.registerError(InvalidNextToken$$1, InvalidNextToken$1);
+var IrreversibleInstanceRefreshFault$ = [-3, n0$5, _IIRF,
+    { [_aQE$2]: [`IrreversibleInstanceRefresh`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
     [_m$4],
     [0]
 ];
-n0_registry$6.registerError(IrreversibleInstanceRefreshFault$, IrreversibleInstanceRefreshFault);
-var LimitExceededFault$$1 = [-3, n0$6, _LEF$1,
-    { [_aQE$3]: [`LimitExceeded`, 400], [_e$6]: _c$6, [_hE$6]: 400 },
+n0_registry$5.registerError(IrreversibleInstanceRefreshFault$, IrreversibleInstanceRefreshFault);
+var LimitExceededFault$$1 = [-3, n0$5, _LEF$1,
+    { [_aQE$2]: [`LimitExceeded`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
     [_m$4],
     [0]
 ];
-n0_registry$6.registerError(LimitExceededFault$$1, LimitExceededFault$1);
-var ResourceContentionFault$ = [-3, n0$6, _RCF,
-    { [_aQE$3]: [`ResourceContention`, 500], [_e$6]: _se$4, [_hE$6]: 500 },
+n0_registry$5.registerError(LimitExceededFault$$1, LimitExceededFault$1);
+var ResourceContentionFault$ = [-3, n0$5, _RCF,
+    { [_aQE$2]: [`ResourceContention`, 500], [_e$5]: _se$3, [_hE$5]: 500 },
     [_m$4],
     [0]
 ];
-n0_registry$6.registerError(ResourceContentionFault$, ResourceContentionFault);
-var ResourceInUseFault$ = [-3, n0$6, _RIUF,
-    { [_aQE$3]: [`ResourceInUse`, 400], [_e$6]: _c$6, [_hE$6]: 400 },
+n0_registry$5.registerError(ResourceContentionFault$, ResourceContentionFault);
+var ResourceInUseFault$ = [-3, n0$5, _RIUF,
+    { [_aQE$2]: [`ResourceInUse`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
     [_m$4],
     [0]
 ];
-n0_registry$6.registerError(ResourceInUseFault$, ResourceInUseFault);
-var ScalingActivityInProgressFault$ = [-3, n0$6, _SAIPF,
-    { [_aQE$3]: [`ScalingActivityInProgress`, 400], [_e$6]: _c$6, [_hE$6]: 400 },
+n0_registry$5.registerError(ResourceInUseFault$, ResourceInUseFault);
+var ScalingActivityInProgressFault$ = [-3, n0$5, _SAIPF,
+    { [_aQE$2]: [`ScalingActivityInProgress`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
     [_m$4],
     [0]
 ];
-n0_registry$6.registerError(ScalingActivityInProgressFault$, ScalingActivityInProgressFault);
-var ServiceLinkedRoleFailure$ = [-3, n0$6, _SLRF,
-    { [_aQE$3]: [`ServiceLinkedRoleFailure`, 500], [_e$6]: _se$4, [_hE$6]: 500 },
+n0_registry$5.registerError(ScalingActivityInProgressFault$, ScalingActivityInProgressFault);
+var ServiceLinkedRoleFailure$ = [-3, n0$5, _SLRF,
+    { [_aQE$2]: [`ServiceLinkedRoleFailure`, 500], [_e$5]: _se$3, [_hE$5]: 500 },
     [_m$4],
     [0]
 ];
-n0_registry$6.registerError(ServiceLinkedRoleFailure$, ServiceLinkedRoleFailure);
-const errorTypeRegistries$6 = [
-    _s_registry$6,
-    n0_registry$6,
+n0_registry$5.registerError(ServiceLinkedRoleFailure$, ServiceLinkedRoleFailure);
+const errorTypeRegistries$5 = [
+    _s_registry$5,
+    n0_registry$5,
 ];
-var AcceleratorCountRequest$ = [3, n0$6, _ACR,
+var AcceleratorCountRequest$ = [3, n0$5, _ACR,
     0,
-    [_Mi, _Ma$1],
+    [_Mi, _Ma],
     [1, 1]
 ];
-var AcceleratorTotalMemoryMiBRequest$ = [3, n0$6, _ATMMBR,
+var AcceleratorTotalMemoryMiBRequest$ = [3, n0$5, _ATMMBR,
     0,
-    [_Mi, _Ma$1],
+    [_Mi, _Ma],
     [1, 1]
 ];
-var AttachLoadBalancerTargetGroupsResultType$ = [3, n0$6, _ALBTGRT,
+var AttachLoadBalancerTargetGroupsResultType$ = [3, n0$5, _ALBTGRT,
     0,
     [],
     []
 ];
-var AttachLoadBalancerTargetGroupsType$ = [3, n0$6, _ALBTGT,
+var AttachLoadBalancerTargetGroupsType$ = [3, n0$5, _ALBTGT,
     0,
     [_ASGN, _TGARN],
     [0, 64 | 0], 2
 ];
-var AttachTrafficSourcesResultType$ = [3, n0$6, _ATSRT,
+var AttachTrafficSourcesResultType$ = [3, n0$5, _ATSRT,
     0,
     [],
     []
 ];
-var AttachTrafficSourcesType$ = [3, n0$6, _ATST,
+var AttachTrafficSourcesType$ = [3, n0$5, _ATST,
     0,
     [_ASGN, _TS, _SZSV],
     [0, () => TrafficSources, 2], 2
 ];
-var AutoScalingGroup$ = [3, n0$6, _ASG,
+var AutoScalingGroup$ = [3, n0$5, _ASG,
     0,
-    [_ASGN, _MS, _MSa, _DC, _DCe, _AZ$1, _HCT, _CT$2, _ASGARN, _LCN, _LT, _MIP, _PC$1, _AZI, _LBN, _TGARN, _HCGP, _I$2, _SP$1, _PG, _VPCZI, _EM, _S$1, _T$2, _TP, _NIPFSI, _SLRARN, _MIL, _CR, _WPC, _WPS, _Co, _DCT, _DIW, _TS, _IMP, _DP$1, _AZD, _AZIP, _CRS, _ILP, _O$1],
+    [_ASGN, _MS, _MSa, _DC, _DCe, _AZ, _HCT, _CT$1, _ASGARN, _LCN, _LT, _MIP, _PC$1, _AZI, _LBN, _TGARN, _HCGP, _I$1, _SP, _PG, _VPCZI, _EM, _S, _T$1, _TP, _NIPFSI, _SLRARN, _MIL, _CR, _WPC, _WPS, _Co, _DCT, _DIW, _TS, _IMP, _DP$1, _AZD, _AZIP, _CRS, _ILP, _O],
     [0, 1, 1, 1, 1, 64 | 0, 0, 4, 0, 0, () => LaunchTemplateSpecification$, [() => MixedInstancesPolicy$, 0], 1, 64 | 0, 64 | 0, 64 | 0, 1, () => Instances, () => SuspendedProcesses, 0, 0, () => EnabledMetrics, 0, () => TagDescriptionList, 64 | 0, 2, 0, 1, 2, () => WarmPoolConfiguration$, 1, 0, 0, 1, () => TrafficSources, () => InstanceMaintenancePolicy$, 0, () => AvailabilityZoneDistribution$, () => AvailabilityZoneImpairmentPolicy$, () => CapacityReservationSpecification$, () => InstanceLifecyclePolicy$, () => Operator$], 8
 ];
-var AutoScalingGroupNamesType$ = [3, n0$6, _ASGNT,
+var AutoScalingGroupNamesType$ = [3, n0$5, _ASGNT,
     0,
-    [_ASGNu, _IIn, _IMR, _NT$1, _MR$2, _F$1],
+    [_ASGNu, _IIn, _IMR, _NT$1, _MR$1, _F],
     [64 | 0, 2, 2, 0, 1, () => Filters]
 ];
-var AutoScalingGroupsType$ = [3, n0$6, _ASGT,
+var AutoScalingGroupsType$ = [3, n0$5, _ASGT,
     0,
     [_ASGu, _NT$1],
     [[() => AutoScalingGroups, 0], 0], 1
 ];
-var AvailabilityZoneDistribution$ = [3, n0$6, _AZD,
+var AvailabilityZoneDistribution$ = [3, n0$5, _AZD,
     0,
     [_CDS],
     [0]
 ];
-var AvailabilityZoneImpairmentPolicy$ = [3, n0$6, _AZIP,
+var AvailabilityZoneImpairmentPolicy$ = [3, n0$5, _AZIP,
     0,
     [_ZSE, _IZHCB],
     [2, 0]
 ];
-var BaselineEbsBandwidthMbpsRequest$ = [3, n0$6, _BEBMR,
+var BaselineEbsBandwidthMbpsRequest$ = [3, n0$5, _BEBMR,
     0,
-    [_Mi, _Ma$1],
+    [_Mi, _Ma],
     [1, 1]
 ];
-var BaselinePerformanceFactorsRequest$ = [3, n0$6, _BPFR,
+var BaselinePerformanceFactorsRequest$ = [3, n0$5, _BPFR,
     0,
     [_Cp],
     [[() => CpuPerformanceFactorRequest$, 0]]
 ];
-var CapacityReservationSpecification$ = [3, n0$6, _CRS,
+var CapacityReservationSpecification$ = [3, n0$5, _CRS,
     0,
     [_CRP, _CRT],
     [0, () => CapacityReservationTarget$]
 ];
-var CapacityReservationTarget$ = [3, n0$6, _CRT,
+var CapacityReservationTarget$ = [3, n0$5, _CRT,
     0,
     [_CRI, _CRRGA],
     [64 | 0, 64 | 0]
 ];
-var CpuPerformanceFactorRequest$ = [3, n0$6, _CPFR,
+var CpuPerformanceFactorRequest$ = [3, n0$5, _CPFR,
     0,
-    [_R$1],
-    [[() => PerformanceFactorReferenceSetRequest, { [_xN]: _Re$1 }]]
+    [_R],
+    [[() => PerformanceFactorReferenceSetRequest, { [_xN]: _Re }]]
 ];
-var DescribeLoadBalancerTargetGroupsRequest$ = [3, n0$6, _DLBTGR,
+var DescribeLoadBalancerTargetGroupsRequest$ = [3, n0$5, _DLBTGR,
     0,
-    [_ASGN, _NT$1, _MR$2],
+    [_ASGN, _NT$1, _MR$1],
     [0, 0, 1], 1
 ];
-var DescribeLoadBalancerTargetGroupsResponse$ = [3, n0$6, _DLBTGRe,
+var DescribeLoadBalancerTargetGroupsResponse$ = [3, n0$5, _DLBTGRe,
     0,
     [_LBTG, _NT$1],
     [() => LoadBalancerTargetGroupStates, 0]
 ];
-var DescribeTrafficSourcesRequest$ = [3, n0$6, _DTSR,
+var DescribeTrafficSourcesRequest$ = [3, n0$5, _DTSR,
     0,
-    [_ASGN, _TST, _NT$1, _MR$2],
+    [_ASGN, _TST, _NT$1, _MR$1],
     [0, 0, 0, 1], 1
 ];
-var DescribeTrafficSourcesResponse$ = [3, n0$6, _DTSRe,
+var DescribeTrafficSourcesResponse$ = [3, n0$5, _DTSRe,
     0,
     [_TS, _NT$1],
     [() => TrafficSourceStates, 0]
 ];
-var DetachLoadBalancerTargetGroupsResultType$ = [3, n0$6, _DLBTGRT,
+var DetachLoadBalancerTargetGroupsResultType$ = [3, n0$5, _DLBTGRT,
     0,
     [],
     []
 ];
-var DetachLoadBalancerTargetGroupsType$ = [3, n0$6, _DLBTGT,
+var DetachLoadBalancerTargetGroupsType$ = [3, n0$5, _DLBTGT,
     0,
     [_ASGN, _TGARN],
     [0, 64 | 0], 2
 ];
-var DetachTrafficSourcesResultType$ = [3, n0$6, _DTSRT,
+var DetachTrafficSourcesResultType$ = [3, n0$5, _DTSRT,
     0,
     [],
     []
 ];
-var DetachTrafficSourcesType$ = [3, n0$6, _DTST,
+var DetachTrafficSourcesType$ = [3, n0$5, _DTST,
     0,
     [_ASGN, _TS],
     [0, () => TrafficSources], 2
 ];
-var DistributionSegment$ = [3, n0$6, _DS$2,
+var DistributionSegment$ = [3, n0$5, _DS$1,
     0,
     [_TCT],
     [64 | 0]
 ];
-var EnabledMetric$ = [3, n0$6, _EMn,
+var EnabledMetric$ = [3, n0$5, _EMn,
     0,
     [_Met$1, _Gr],
     [0, 0]
 ];
-var Filter$ = [3, n0$6, _Fi$1,
+var Filter$ = [3, n0$5, _Fi,
     0,
-    [_N$2, _Va$2],
+    [_N$1, _Va$1],
     [0, 64 | 0]
 ];
-var Instance$ = [3, n0$6, _In$1,
+var Instance$ = [3, n0$5, _In,
     0,
     [_IIns, _AZv, _LS, _HS, _PFSI, _IT$1, _AZIv, _LCN, _LT, _IIm, _WC],
     [0, 0, 0, 0, 2, 0, 0, 0, () => LaunchTemplateSpecification$, 0, 0], 5
 ];
-var InstanceLifecyclePolicy$ = [3, n0$6, _ILP,
+var InstanceLifecyclePolicy$ = [3, n0$5, _ILP,
     0,
     [_RT$3],
     [() => RetentionTriggers$]
 ];
-var InstanceMaintenancePolicy$ = [3, n0$6, _IMP,
+var InstanceMaintenancePolicy$ = [3, n0$5, _IMP,
     0,
     [_MHP, _MHPa],
     [1, 1]
 ];
-var InstanceRequirements$ = [3, n0$6, _IRns,
+var InstanceRequirements$ = [3, n0$5, _IRns,
     0,
-    [_VCC, _MMB, _CM, _MGBPVC, _EIT, _IG, _SMPPOLP, _MSPAPOOODP, _ODMPPOLP, _BM, _BP, _RHS, _NIC, _LSo, _LST, _TLSGB, _BEBM, _ATcc, _AC$2, _AM, _ANc, _ATMMB, _NBG, _AIT, _BPF],
+    [_VCC, _MMB, _CM, _MGBPVC, _EIT, _IG, _SMPPOLP, _MSPAPOOODP, _ODMPPOLP, _BM, _BP, _RHS, _NIC, _LSo, _LST, _TLSGB, _BEBM, _ATcc, _AC$1, _AM, _ANc, _ATMMB, _NBG, _AIT, _BPF],
     [() => VCpuCountRequest$, () => MemoryMiBRequest$, 64 | 0, () => MemoryGiBPerVCpuRequest$, 64 | 0, 64 | 0, 1, 1, 1, 0, 0, 2, () => NetworkInterfaceCountRequest$, 0, 64 | 0, () => TotalLocalStorageGBRequest$, () => BaselineEbsBandwidthMbpsRequest$, 64 | 0, () => AcceleratorCountRequest$, 64 | 0, 64 | 0, () => AcceleratorTotalMemoryMiBRequest$, () => NetworkBandwidthGbpsRequest$, 64 | 0, [() => BaselinePerformanceFactorsRequest$, 0]], 2
 ];
-var InstanceReusePolicy$ = [3, n0$6, _IRP,
+var InstanceReusePolicy$ = [3, n0$5, _IRP,
     0,
     [_ROSI],
     [2]
 ];
-var InstancesDistribution$ = [3, n0$6, _ID$1,
+var InstancesDistribution$ = [3, n0$5, _ID,
     0,
     [_ODAS, _ODBC, _ODPABC, _SAS, _SIP, _SMP, _DSi],
     [0, 1, 1, 0, 1, 0, () => DistributionSegments]
 ];
-var LaunchTemplate$ = [3, n0$6, _LT,
+var LaunchTemplate$ = [3, n0$5, _LT,
     0,
     [_LTS, _Ov],
     [() => LaunchTemplateSpecification$, [() => Overrides, 0]]
 ];
-var LaunchTemplateOverrides$ = [3, n0$6, _LTO,
+var LaunchTemplateOverrides$ = [3, n0$5, _LTO,
     0,
     [_IT$1, _WC, _LTS, _IRns, _IIm],
     [0, 0, () => LaunchTemplateSpecification$, [() => InstanceRequirements$, 0], 0]
 ];
-var LaunchTemplateSpecification$ = [3, n0$6, _LTS,
+var LaunchTemplateSpecification$ = [3, n0$5, _LTS,
     0,
     [_LTI, _LTN, _Ve],
     [0, 0, 0]
 ];
-var LoadBalancerTargetGroupState$ = [3, n0$6, _LBTGS,
+var LoadBalancerTargetGroupState$ = [3, n0$5, _LBTGS,
     0,
     [_LBTGARN, _Sta$1],
     [0, 0]
 ];
-var MemoryGiBPerVCpuRequest$ = [3, n0$6, _MGBPVCR,
+var MemoryGiBPerVCpuRequest$ = [3, n0$5, _MGBPVCR,
     0,
-    [_Mi, _Ma$1],
+    [_Mi, _Ma],
     [1, 1]
 ];
-var MemoryMiBRequest$ = [3, n0$6, _MMBR,
+var MemoryMiBRequest$ = [3, n0$5, _MMBR,
     0,
-    [_Mi, _Ma$1],
+    [_Mi, _Ma],
     [1, 1], 1
 ];
-var MixedInstancesPolicy$ = [3, n0$6, _MIP,
+var MixedInstancesPolicy$ = [3, n0$5, _MIP,
     0,
-    [_LT, _ID$1],
+    [_LT, _ID],
     [[() => LaunchTemplate$, 0], () => InstancesDistribution$]
 ];
-var NetworkBandwidthGbpsRequest$ = [3, n0$6, _NBGR,
+var NetworkBandwidthGbpsRequest$ = [3, n0$5, _NBGR,
     0,
-    [_Mi, _Ma$1],
+    [_Mi, _Ma],
     [1, 1]
 ];
-var NetworkInterfaceCountRequest$ = [3, n0$6, _NICR,
+var NetworkInterfaceCountRequest$ = [3, n0$5, _NICR,
     0,
-    [_Mi, _Ma$1],
+    [_Mi, _Ma],
     [1, 1]
 ];
-var Operator$ = [3, n0$6, _O$1,
+var Operator$ = [3, n0$5, _O,
     0,
     [_Pri],
     [0], 1
 ];
-var PerformanceFactorReferenceRequest$ = [3, n0$6, _PFRR,
+var PerformanceFactorReferenceRequest$ = [3, n0$5, _PFRR,
     0,
     [_IF],
     [0]
 ];
-var RetentionTriggers$ = [3, n0$6, _RT$3,
+var RetentionTriggers$ = [3, n0$5, _RT$3,
     0,
     [_THA],
     [0]
 ];
-var SuspendedProcess$ = [3, n0$6, _SPu,
+var SuspendedProcess$ = [3, n0$5, _SPu,
     0,
     [_PNr, _SRu],
     [0, 0]
 ];
-var TagDescription$ = [3, n0$6, _TD,
+var TagDescription$ = [3, n0$5, _TD,
     0,
-    [_RIe, _RTe$1, _K$2, _V$3, _PAL],
+    [_RIe, _RTe, _K$1, _V$2, _PAL],
     [0, 0, 0, 0, 2]
 ];
-var TotalLocalStorageGBRequest$ = [3, n0$6, _TLSGBR,
+var TotalLocalStorageGBRequest$ = [3, n0$5, _TLSGBR,
     0,
-    [_Mi, _Ma$1],
+    [_Mi, _Ma],
     [1, 1]
 ];
-var TrafficSourceIdentifier$ = [3, n0$6, _TSI,
+var TrafficSourceIdentifier$ = [3, n0$5, _TSI,
     0,
     [_Ide, _Ty],
     [0, 0], 1
 ];
-var TrafficSourceState$ = [3, n0$6, _TSS,
+var TrafficSourceState$ = [3, n0$5, _TSS,
     0,
     [_TSr, _Sta$1, _Ide, _Ty],
     [0, 0, 0, 0]
 ];
-var VCpuCountRequest$ = [3, n0$6, _VCCR,
+var VCpuCountRequest$ = [3, n0$5, _VCCR,
     0,
-    [_Mi, _Ma$1],
+    [_Mi, _Ma],
     [1, 1], 1
 ];
-var WarmPoolConfiguration$ = [3, n0$6, _WPC,
+var WarmPoolConfiguration$ = [3, n0$5, _WPC,
     0,
-    [_MGPC, _MS, _PS$1, _S$1, _IRP],
+    [_MGPC, _MS, _PS, _S, _IRP],
     [1, 1, 0, 0, () => InstanceReusePolicy$]
 ];
-var AutoScalingGroups = [1, n0$6, _ASGu,
+var AutoScalingGroups = [1, n0$5, _ASGu,
     0, [() => AutoScalingGroup$,
         0]
 ];
-var DistributionSegments = [1, n0$6, _DSi,
+var DistributionSegments = [1, n0$5, _DSi,
     0, () => DistributionSegment$
 ];
-var EnabledMetrics = [1, n0$6, _EM,
+var EnabledMetrics = [1, n0$5, _EM,
     0, () => EnabledMetric$
 ];
-var Filters = [1, n0$6, _F$1,
+var Filters = [1, n0$5, _F,
     0, () => Filter$
 ];
-var Instances = [1, n0$6, _I$2,
+var Instances = [1, n0$5, _I$1,
     0, () => Instance$
 ];
-var LoadBalancerTargetGroupStates = [1, n0$6, _LBTGSo,
+var LoadBalancerTargetGroupStates = [1, n0$5, _LBTGSo,
     0, () => LoadBalancerTargetGroupState$
 ];
-var Overrides = [1, n0$6, _Ov,
+var Overrides = [1, n0$5, _Ov,
     0, [() => LaunchTemplateOverrides$,
         0]
 ];
-var PerformanceFactorReferenceSetRequest = [1, n0$6, _PFRSR,
+var PerformanceFactorReferenceSetRequest = [1, n0$5, _PFRSR,
     0, [() => PerformanceFactorReferenceRequest$,
         { [_xN]: _i }]
 ];
-var SuspendedProcesses = [1, n0$6, _SP$1,
+var SuspendedProcesses = [1, n0$5, _SP,
     0, () => SuspendedProcess$
 ];
-var TagDescriptionList = [1, n0$6, _TDL,
+var TagDescriptionList = [1, n0$5, _TDL,
     0, () => TagDescription$
 ];
-var TrafficSources = [1, n0$6, _TS,
+var TrafficSources = [1, n0$5, _TS,
     0, () => TrafficSourceIdentifier$
 ];
-var TrafficSourceStates = [1, n0$6, _TSSr,
+var TrafficSourceStates = [1, n0$5, _TSSr,
     0, () => TrafficSourceState$
 ];
-var AttachLoadBalancerTargetGroups$ = [9, n0$6, _ALBTG,
+var AttachLoadBalancerTargetGroups$ = [9, n0$5, _ALBTG,
     0, () => AttachLoadBalancerTargetGroupsType$, () => AttachLoadBalancerTargetGroupsResultType$
 ];
-var AttachTrafficSources$ = [9, n0$6, _ATS,
+var AttachTrafficSources$ = [9, n0$5, _ATS,
     0, () => AttachTrafficSourcesType$, () => AttachTrafficSourcesResultType$
 ];
-var DescribeAutoScalingGroups$ = [9, n0$6, _DASGe,
+var DescribeAutoScalingGroups$ = [9, n0$5, _DASGe,
     0, () => AutoScalingGroupNamesType$, () => AutoScalingGroupsType$
 ];
-var DescribeLoadBalancerTargetGroups$ = [9, n0$6, _DLBTG,
+var DescribeLoadBalancerTargetGroups$ = [9, n0$5, _DLBTG,
     0, () => DescribeLoadBalancerTargetGroupsRequest$, () => DescribeLoadBalancerTargetGroupsResponse$
 ];
-var DescribeTrafficSources$ = [9, n0$6, _DTS,
+var DescribeTrafficSources$ = [9, n0$5, _DTS,
     0, () => DescribeTrafficSourcesRequest$, () => DescribeTrafficSourcesResponse$
 ];
-var DetachLoadBalancerTargetGroups$ = [9, n0$6, _DLBTGe,
+var DetachLoadBalancerTargetGroups$ = [9, n0$5, _DLBTGe,
     0, () => DetachLoadBalancerTargetGroupsType$, () => DetachLoadBalancerTargetGroupsResultType$
 ];
-var DetachTrafficSources$ = [9, n0$6, _DTSe,
+var DetachTrafficSources$ = [9, n0$5, _DTSe,
     0, () => DetachTrafficSourcesType$, () => DetachTrafficSourcesResultType$
 ];
 
-const getRuntimeConfig$d = (config) => {
+const getRuntimeConfig$b = (config) => {
     return {
         apiVersion: "2011-01-01",
         base64Decoder: config?.base64Decoder ?? fromBase64,
         base64Encoder: config?.base64Encoder ?? toBase64$1,
         disableHostPrefix: config?.disableHostPrefix ?? false,
-        endpointProvider: config?.endpointProvider ?? defaultEndpointResolver$6,
+        endpointProvider: config?.endpointProvider ?? defaultEndpointResolver$5,
         extensions: config?.extensions ?? [],
         httpAuthSchemeProvider: config?.httpAuthSchemeProvider ?? defaultAutoScalingHttpAuthSchemeProvider,
         httpAuthSchemes: config?.httpAuthSchemes ?? [
@@ -17557,7 +20167,7 @@ const getRuntimeConfig$d = (config) => {
         protocol: config?.protocol ?? AwsQueryProtocol,
         protocolSettings: config?.protocolSettings ?? {
             defaultNamespace: "com.amazonaws.autoscaling",
-            errorTypeRegistries: errorTypeRegistries$6,
+            errorTypeRegistries: errorTypeRegistries$5,
             xmlNamespace: "http://autoscaling.amazonaws.com/doc/2011-01-01/",
             version: "2011-01-01",
             serviceTarget: "AutoScaling_2011_01_01",
@@ -17570,12 +20180,12 @@ const getRuntimeConfig$d = (config) => {
     };
 };
 
-const getRuntimeConfig$c = (config) => {
-    emitWarningIfUnsupportedVersion$1(process.version);
+const getRuntimeConfig$a = (config) => {
+    emitWarningIfUnsupportedVersion(process.version);
     const defaultsMode = resolveDefaultsModeConfig(config);
     const defaultConfigProvider = () => defaultsMode().then(loadConfigsForDefaultMode);
-    const clientSharedValues = getRuntimeConfig$d(config);
-    emitWarningIfUnsupportedVersion(process.version);
+    const clientSharedValues = getRuntimeConfig$b(config);
+    emitWarningIfUnsupportedVersion$1(process.version);
     const loaderConfig = {
         profile: config?.profile,
         logger: clientSharedValues.logger,
@@ -17589,2010 +20199,6 @@ const getRuntimeConfig$c = (config) => {
         bodyLengthChecker: config?.bodyLengthChecker ?? calculateBodyLength,
         credentialDefaultProvider: config?.credentialDefaultProvider ?? defaultProvider,
         defaultSocketTimeout: getDefaultSocketTimeout(config?.requestHandler, 900_000),
-        defaultUserAgentProvider: config?.defaultUserAgentProvider ?? createDefaultUserAgentProvider({ serviceId: clientSharedValues.serviceId, clientVersion: packageInfo$3.version }),
-        maxAttempts: config?.maxAttempts ?? loadConfig(NODE_MAX_ATTEMPT_CONFIG_OPTIONS, config),
-        region: config?.region ?? loadConfig(NODE_REGION_CONFIG_OPTIONS, { ...NODE_REGION_CONFIG_FILE_OPTIONS, ...loaderConfig }),
-        requestHandler: NodeHttpHandler.create(config?.requestHandler ?? defaultConfigProvider),
-        retryMode: config?.retryMode ??
-            loadConfig({
-                ...NODE_RETRY_MODE_CONFIG_OPTIONS,
-                default: async () => (await defaultConfigProvider()).retryMode || DEFAULT_RETRY_MODE,
-            }, config),
-        streamCollector: config?.streamCollector ?? streamCollector,
-        useDualstackEndpoint: config?.useDualstackEndpoint ?? loadConfig(NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, loaderConfig),
-        useFipsEndpoint: config?.useFipsEndpoint ?? loadConfig(NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, loaderConfig),
-        userAgentAppId: config?.userAgentAppId ?? loadConfig(NODE_APP_ID_CONFIG_OPTIONS, loaderConfig),
-    };
-};
-
-const getHttpAuthExtensionConfiguration$6 = (runtimeConfig) => {
-    const _httpAuthSchemes = runtimeConfig.httpAuthSchemes;
-    let _httpAuthSchemeProvider = runtimeConfig.httpAuthSchemeProvider;
-    let _credentials = runtimeConfig.credentials;
-    return {
-        setHttpAuthScheme(httpAuthScheme) {
-            const index = _httpAuthSchemes.findIndex((scheme) => scheme.schemeId === httpAuthScheme.schemeId);
-            if (index === -1) {
-                _httpAuthSchemes.push(httpAuthScheme);
-            }
-            else {
-                _httpAuthSchemes.splice(index, 1, httpAuthScheme);
-            }
-        },
-        httpAuthSchemes() {
-            return _httpAuthSchemes;
-        },
-        setHttpAuthSchemeProvider(httpAuthSchemeProvider) {
-            _httpAuthSchemeProvider = httpAuthSchemeProvider;
-        },
-        httpAuthSchemeProvider() {
-            return _httpAuthSchemeProvider;
-        },
-        setCredentials(credentials) {
-            _credentials = credentials;
-        },
-        credentials() {
-            return _credentials;
-        },
-    };
-};
-const resolveHttpAuthRuntimeConfig$6 = (config) => {
-    return {
-        httpAuthSchemes: config.httpAuthSchemes(),
-        httpAuthSchemeProvider: config.httpAuthSchemeProvider(),
-        credentials: config.credentials(),
-    };
-};
-
-const resolveRuntimeExtensions$6 = (runtimeConfig, extensions) => {
-    const extensionConfiguration = Object.assign(getAwsRegionExtensionConfiguration(runtimeConfig), getDefaultExtensionConfiguration(runtimeConfig), getHttpHandlerExtensionConfiguration(runtimeConfig), getHttpAuthExtensionConfiguration$6(runtimeConfig));
-    extensions.forEach((extension) => extension.configure(extensionConfiguration));
-    return Object.assign(runtimeConfig, resolveAwsRegionExtensionConfiguration(extensionConfiguration), resolveDefaultRuntimeConfig(extensionConfiguration), resolveHttpHandlerRuntimeConfig(extensionConfiguration), resolveHttpAuthRuntimeConfig$6(extensionConfiguration));
-};
-
-class AutoScalingClient extends Client {
-    config;
-    constructor(...[configuration]) {
-        const _config_0 = getRuntimeConfig$c(configuration || {});
-        super(_config_0);
-        this.initConfig = _config_0;
-        const _config_1 = resolveClientEndpointParameters$6(_config_0);
-        const _config_2 = resolveUserAgentConfig(_config_1);
-        const _config_3 = resolveRetryConfig(_config_2);
-        const _config_4 = resolveRegionConfig(_config_3);
-        const _config_5 = resolveHostHeaderConfig(_config_4);
-        const _config_6 = resolveEndpointConfig(_config_5);
-        const _config_7 = resolveHttpAuthSchemeConfig$6(_config_6);
-        const _config_8 = resolveRuntimeExtensions$6(_config_7, configuration?.extensions || []);
-        this.config = _config_8;
-        this.middlewareStack.use(getSchemaSerdePlugin(this.config));
-        this.middlewareStack.use(getUserAgentPlugin(this.config));
-        this.middlewareStack.use(getRetryPlugin(this.config));
-        this.middlewareStack.use(getContentLengthPlugin(this.config));
-        this.middlewareStack.use(getHostHeaderPlugin(this.config));
-        this.middlewareStack.use(getLoggerPlugin(this.config));
-        this.middlewareStack.use(getRecursionDetectionPlugin(this.config));
-        this.middlewareStack.use(getHttpAuthSchemeEndpointRuleSetPlugin(this.config, {
-            httpAuthSchemeParametersProvider: defaultAutoScalingHttpAuthSchemeParametersProvider,
-            identityProviderConfigProvider: async (config) => new DefaultIdentityProviderConfig({
-                "aws.auth#sigv4": config.credentials,
-            }),
-        }));
-        this.middlewareStack.use(getHttpSigningPlugin(this.config));
-    }
-    destroy() {
-        super.destroy();
-    }
-}
-
-const command$6 = makeBuilder(commonParams$6, "AutoScaling_2011_01_01", "AutoScalingClient", getEndpointPlugin);
-const _ep0$6 = {};
-const _mw0$6 = (Command, cs, config, o) => [];
-
-class AttachLoadBalancerTargetGroupsCommand extends command$6(_ep0$6, _mw0$6, "AttachLoadBalancerTargetGroups", AttachLoadBalancerTargetGroups$) {
-}
-
-class AttachTrafficSourcesCommand extends command$6(_ep0$6, _mw0$6, "AttachTrafficSources", AttachTrafficSources$) {
-}
-
-class DescribeAutoScalingGroupsCommand extends command$6(_ep0$6, _mw0$6, "DescribeAutoScalingGroups", DescribeAutoScalingGroups$) {
-}
-
-class DescribeLoadBalancerTargetGroupsCommand extends command$6(_ep0$6, _mw0$6, "DescribeLoadBalancerTargetGroups", DescribeLoadBalancerTargetGroups$) {
-}
-
-class DescribeTrafficSourcesCommand extends command$6(_ep0$6, _mw0$6, "DescribeTrafficSources", DescribeTrafficSources$) {
-}
-
-class DetachLoadBalancerTargetGroupsCommand extends command$6(_ep0$6, _mw0$6, "DetachLoadBalancerTargetGroups", DetachLoadBalancerTargetGroups$) {
-}
-
-class DetachTrafficSourcesCommand extends command$6(_ep0$6, _mw0$6, "DetachTrafficSources", DetachTrafficSources$) {
-}
-
-const defaultElasticLoadBalancingV2HttpAuthSchemeParametersProvider = async (config, context, input) => {
-    return {
-        operation: getSmithyContext(context).operation,
-        region: await normalizeProvider$1(config.region)() || (() => {
-            throw new Error("expected `region` to be configured for `aws.auth#sigv4`");
-        })(),
-    };
-};
-function createAwsAuthSigv4HttpAuthOption$5(authParameters) {
-    return {
-        schemeId: "aws.auth#sigv4",
-        signingProperties: {
-            name: "elasticloadbalancing",
-            region: authParameters.region,
-        },
-        propertiesExtractor: (config, context) => ({
-            signingProperties: {
-                config,
-                context,
-            },
-        }),
-    };
-}
-const defaultElasticLoadBalancingV2HttpAuthSchemeProvider = (authParameters) => {
-    const options = [];
-    switch (authParameters.operation) {
-        default: {
-            options.push(createAwsAuthSigv4HttpAuthOption$5(authParameters));
-        }
-    }
-    return options;
-};
-const resolveHttpAuthSchemeConfig$5 = (config) => {
-    const config_0 = resolveAwsSdkSigV4Config(config);
-    return Object.assign(config_0, {
-        authSchemePreference: normalizeProvider$1(config.authSchemePreference ?? []),
-    });
-};
-
-const resolveClientEndpointParameters$5 = (options) => {
-    return Object.assign(options, {
-        useDualstackEndpoint: options.useDualstackEndpoint ?? false,
-        useFipsEndpoint: options.useFipsEndpoint ?? false,
-        defaultSigningName: "elasticloadbalancing",
-    });
-};
-const commonParams$5 = {
-    UseFIPS: { type: "builtInParams", name: "useFipsEndpoint" },
-    Endpoint: { type: "builtInParams", name: "endpoint" },
-    Region: { type: "builtInParams", name: "region" },
-    UseDualStack: { type: "builtInParams", name: "useDualstackEndpoint" },
-};
-
-var version$2 = "3.1142.0";
-var packageInfo$2 = {
-	version: version$2};
-
-const k$5 = "ref";
-const a$5 = -1, b$5 = true, c$5 = "isSet", d$5 = "PartitionResult", e$5 = "booleanEquals", f$5 = "getAttr", g$5 = { [k$5]: "Endpoint" }, h$5 = { [k$5]: d$5 }, i$5 = {}, j$5 = [{ [k$5]: "Region" }];
-const _data$5 = {
-    conditions: [
-        [c$5, [g$5]],
-        [c$5, j$5],
-        ["aws.partition", j$5, d$5],
-        [e$5, [{ [k$5]: "UseFIPS" }, b$5]],
-        [e$5, [{ [k$5]: "UseDualStack" }, b$5]],
-        [e$5, [{ fn: f$5, argv: [h$5, "supportsDualStack"] }, b$5]],
-        [e$5, [{ fn: f$5, argv: [h$5, "supportsFIPS"] }, b$5]],
-        ["stringEquals", [{ fn: f$5, argv: [h$5, "name"] }, "aws-us-gov"]]
-    ],
-    results: [
-        [a$5],
-        [a$5, "Invalid Configuration: FIPS and custom endpoint are not supported"],
-        [a$5, "Invalid Configuration: Dualstack and custom endpoint are not supported"],
-        [g$5, i$5],
-        ["https://elasticloadbalancing-fips.{Region}.{PartitionResult#dualStackDnsSuffix}", i$5],
-        [a$5, "FIPS and DualStack are enabled, but this partition does not support one or both"],
-        ["https://elasticloadbalancing.{Region}.amazonaws.com", i$5],
-        ["https://elasticloadbalancing-fips.{Region}.{PartitionResult#dnsSuffix}", i$5],
-        [a$5, "FIPS is enabled but this partition does not support FIPS"],
-        ["https://elasticloadbalancing.{Region}.{PartitionResult#dualStackDnsSuffix}", i$5],
-        [a$5, "DualStack is enabled but this partition does not support DualStack"],
-        ["https://elasticloadbalancing.{Region}.{PartitionResult#dnsSuffix}", i$5],
-        [a$5, "Invalid Configuration: Missing Region"]
-    ]
-};
-const root$5 = 2;
-const r$5 = 100_000_000;
-const nodes$5 = new Int32Array([
-    -1, 1, -1,
-    0, 13, 3,
-    1, 4, r$5 + 12,
-    2, 5, r$5 + 12,
-    3, 8, 6,
-    4, 7, r$5 + 11,
-    5, r$5 + 9, r$5 + 10,
-    4, 11, 9,
-    6, 10, r$5 + 8,
-    7, r$5 + 6, r$5 + 7,
-    5, 12, r$5 + 5,
-    6, r$5 + 4, r$5 + 5,
-    3, r$5 + 1, 14,
-    4, r$5 + 2, r$5 + 3,
-]);
-const bdd$5 = BinaryDecisionDiagram.from(nodes$5, root$5, _data$5.conditions, _data$5.results);
-
-const cache$5 = new EndpointCache({
-    size: 50,
-    params: ["Endpoint", "Region", "UseDualStack", "UseFIPS"],
-});
-const defaultEndpointResolver$5 = (endpointParams, context = {}) => {
-    return cache$5.get(endpointParams, () => decideEndpoint(bdd$5, {
-        endpointParams: endpointParams,
-        logger: context.logger,
-    }));
-};
-customEndpointFunctions.aws = awsEndpointFunctions;
-
-class ElasticLoadBalancingV2ServiceException extends ServiceException {
-    constructor(options) {
-        super(options);
-        Object.setPrototypeOf(this, ElasticLoadBalancingV2ServiceException.prototype);
-    }
-}
-
-class CertificateNotFoundException extends ElasticLoadBalancingV2ServiceException {
-    name = "CertificateNotFoundException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "CertificateNotFoundException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, CertificateNotFoundException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class ListenerNotFoundException extends ElasticLoadBalancingV2ServiceException {
-    name = "ListenerNotFoundException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "ListenerNotFoundException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, ListenerNotFoundException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class TooManyCertificatesException extends ElasticLoadBalancingV2ServiceException {
-    name = "TooManyCertificatesException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "TooManyCertificatesException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, TooManyCertificatesException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class DuplicateTagKeysException extends ElasticLoadBalancingV2ServiceException {
-    name = "DuplicateTagKeysException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "DuplicateTagKeysException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, DuplicateTagKeysException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class LoadBalancerNotFoundException extends ElasticLoadBalancingV2ServiceException {
-    name = "LoadBalancerNotFoundException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "LoadBalancerNotFoundException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, LoadBalancerNotFoundException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class RuleNotFoundException extends ElasticLoadBalancingV2ServiceException {
-    name = "RuleNotFoundException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "RuleNotFoundException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, RuleNotFoundException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class TargetGroupNotFoundException extends ElasticLoadBalancingV2ServiceException {
-    name = "TargetGroupNotFoundException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "TargetGroupNotFoundException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, TargetGroupNotFoundException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class TooManyTagsException extends ElasticLoadBalancingV2ServiceException {
-    name = "TooManyTagsException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "TooManyTagsException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, TooManyTagsException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class TrustStoreNotFoundException extends ElasticLoadBalancingV2ServiceException {
-    name = "TrustStoreNotFoundException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "TrustStoreNotFoundException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, TrustStoreNotFoundException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class InvalidRevocationContentException extends ElasticLoadBalancingV2ServiceException {
-    name = "InvalidRevocationContentException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "InvalidRevocationContentException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, InvalidRevocationContentException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class RevocationContentNotFoundException extends ElasticLoadBalancingV2ServiceException {
-    name = "RevocationContentNotFoundException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "RevocationContentNotFoundException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, RevocationContentNotFoundException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class TooManyTrustStoreRevocationEntriesException extends ElasticLoadBalancingV2ServiceException {
-    name = "TooManyTrustStoreRevocationEntriesException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "TooManyTrustStoreRevocationEntriesException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, TooManyTrustStoreRevocationEntriesException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class AllocationIdNotFoundException extends ElasticLoadBalancingV2ServiceException {
-    name = "AllocationIdNotFoundException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "AllocationIdNotFoundException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, AllocationIdNotFoundException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class ALPNPolicyNotSupportedException extends ElasticLoadBalancingV2ServiceException {
-    name = "ALPNPolicyNotSupportedException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "ALPNPolicyNotSupportedException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, ALPNPolicyNotSupportedException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class AvailabilityZoneNotSupportedException extends ElasticLoadBalancingV2ServiceException {
-    name = "AvailabilityZoneNotSupportedException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "AvailabilityZoneNotSupportedException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, AvailabilityZoneNotSupportedException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class CaCertificatesBundleNotFoundException extends ElasticLoadBalancingV2ServiceException {
-    name = "CaCertificatesBundleNotFoundException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "CaCertificatesBundleNotFoundException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, CaCertificatesBundleNotFoundException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class CapacityDecreaseRequestsLimitExceededException extends ElasticLoadBalancingV2ServiceException {
-    name = "CapacityDecreaseRequestsLimitExceededException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "CapacityDecreaseRequestsLimitExceededException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, CapacityDecreaseRequestsLimitExceededException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class CapacityReservationPendingException extends ElasticLoadBalancingV2ServiceException {
-    name = "CapacityReservationPendingException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "CapacityReservationPendingException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, CapacityReservationPendingException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class CapacityUnitsLimitExceededException extends ElasticLoadBalancingV2ServiceException {
-    name = "CapacityUnitsLimitExceededException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "CapacityUnitsLimitExceededException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, CapacityUnitsLimitExceededException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class DuplicateListenerException extends ElasticLoadBalancingV2ServiceException {
-    name = "DuplicateListenerException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "DuplicateListenerException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, DuplicateListenerException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class IncompatibleProtocolsException extends ElasticLoadBalancingV2ServiceException {
-    name = "IncompatibleProtocolsException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "IncompatibleProtocolsException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, IncompatibleProtocolsException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class InvalidConfigurationRequestException extends ElasticLoadBalancingV2ServiceException {
-    name = "InvalidConfigurationRequestException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "InvalidConfigurationRequestException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, InvalidConfigurationRequestException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class InvalidLoadBalancerActionException extends ElasticLoadBalancingV2ServiceException {
-    name = "InvalidLoadBalancerActionException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "InvalidLoadBalancerActionException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, InvalidLoadBalancerActionException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class SSLPolicyNotFoundException extends ElasticLoadBalancingV2ServiceException {
-    name = "SSLPolicyNotFoundException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "SSLPolicyNotFoundException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, SSLPolicyNotFoundException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class TargetGroupAssociationLimitException extends ElasticLoadBalancingV2ServiceException {
-    name = "TargetGroupAssociationLimitException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "TargetGroupAssociationLimitException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, TargetGroupAssociationLimitException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class TooManyActionsException extends ElasticLoadBalancingV2ServiceException {
-    name = "TooManyActionsException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "TooManyActionsException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, TooManyActionsException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class TooManyListenersException extends ElasticLoadBalancingV2ServiceException {
-    name = "TooManyListenersException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "TooManyListenersException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, TooManyListenersException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class TooManyRegistrationsForTargetIdException extends ElasticLoadBalancingV2ServiceException {
-    name = "TooManyRegistrationsForTargetIdException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "TooManyRegistrationsForTargetIdException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, TooManyRegistrationsForTargetIdException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class TooManyTargetsException extends ElasticLoadBalancingV2ServiceException {
-    name = "TooManyTargetsException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "TooManyTargetsException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, TooManyTargetsException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class TooManyUniqueTargetGroupsPerLoadBalancerException extends ElasticLoadBalancingV2ServiceException {
-    name = "TooManyUniqueTargetGroupsPerLoadBalancerException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "TooManyUniqueTargetGroupsPerLoadBalancerException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, TooManyUniqueTargetGroupsPerLoadBalancerException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class TrustStoreNotReadyException extends ElasticLoadBalancingV2ServiceException {
-    name = "TrustStoreNotReadyException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "TrustStoreNotReadyException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, TrustStoreNotReadyException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class UnsupportedProtocolException extends ElasticLoadBalancingV2ServiceException {
-    name = "UnsupportedProtocolException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "UnsupportedProtocolException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, UnsupportedProtocolException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class DuplicateLoadBalancerNameException extends ElasticLoadBalancingV2ServiceException {
-    name = "DuplicateLoadBalancerNameException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "DuplicateLoadBalancerNameException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, DuplicateLoadBalancerNameException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class InvalidSchemeException extends ElasticLoadBalancingV2ServiceException {
-    name = "InvalidSchemeException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "InvalidSchemeException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, InvalidSchemeException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class InvalidSecurityGroupException extends ElasticLoadBalancingV2ServiceException {
-    name = "InvalidSecurityGroupException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "InvalidSecurityGroupException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, InvalidSecurityGroupException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class InvalidSubnetException extends ElasticLoadBalancingV2ServiceException {
-    name = "InvalidSubnetException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "InvalidSubnetException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, InvalidSubnetException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class OperationNotPermittedException extends ElasticLoadBalancingV2ServiceException {
-    name = "OperationNotPermittedException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "OperationNotPermittedException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, OperationNotPermittedException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class ResourceInUseException extends ElasticLoadBalancingV2ServiceException {
-    name = "ResourceInUseException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "ResourceInUseException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, ResourceInUseException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class SubnetNotFoundException extends ElasticLoadBalancingV2ServiceException {
-    name = "SubnetNotFoundException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "SubnetNotFoundException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, SubnetNotFoundException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class TooManyLoadBalancersException extends ElasticLoadBalancingV2ServiceException {
-    name = "TooManyLoadBalancersException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "TooManyLoadBalancersException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, TooManyLoadBalancersException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class PriorityInUseException extends ElasticLoadBalancingV2ServiceException {
-    name = "PriorityInUseException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "PriorityInUseException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, PriorityInUseException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class TooManyRulesException extends ElasticLoadBalancingV2ServiceException {
-    name = "TooManyRulesException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "TooManyRulesException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, TooManyRulesException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class TooManyTargetGroupsException extends ElasticLoadBalancingV2ServiceException {
-    name = "TooManyTargetGroupsException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "TooManyTargetGroupsException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, TooManyTargetGroupsException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class DuplicateTargetGroupNameException extends ElasticLoadBalancingV2ServiceException {
-    name = "DuplicateTargetGroupNameException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "DuplicateTargetGroupNameException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, DuplicateTargetGroupNameException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class DuplicateTrustStoreNameException extends ElasticLoadBalancingV2ServiceException {
-    name = "DuplicateTrustStoreNameException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "DuplicateTrustStoreNameException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, DuplicateTrustStoreNameException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class InvalidCaCertificatesBundleException extends ElasticLoadBalancingV2ServiceException {
-    name = "InvalidCaCertificatesBundleException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "InvalidCaCertificatesBundleException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, InvalidCaCertificatesBundleException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class TooManyTrustStoresException extends ElasticLoadBalancingV2ServiceException {
-    name = "TooManyTrustStoresException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "TooManyTrustStoresException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, TooManyTrustStoresException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class DeleteAssociationSameAccountException extends ElasticLoadBalancingV2ServiceException {
-    name = "DeleteAssociationSameAccountException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "DeleteAssociationSameAccountException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, DeleteAssociationSameAccountException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class TrustStoreAssociationNotFoundException extends ElasticLoadBalancingV2ServiceException {
-    name = "TrustStoreAssociationNotFoundException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "TrustStoreAssociationNotFoundException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, TrustStoreAssociationNotFoundException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class TrustStoreInUseException extends ElasticLoadBalancingV2ServiceException {
-    name = "TrustStoreInUseException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "TrustStoreInUseException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, TrustStoreInUseException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class InvalidTargetException extends ElasticLoadBalancingV2ServiceException {
-    name = "InvalidTargetException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "InvalidTargetException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, InvalidTargetException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class HealthUnavailableException extends ElasticLoadBalancingV2ServiceException {
-    name = "HealthUnavailableException";
-    $fault = "server";
-    Message;
-    constructor(opts) {
-        super({
-            name: "HealthUnavailableException",
-            $fault: "server",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, HealthUnavailableException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class RevocationIdNotFoundException extends ElasticLoadBalancingV2ServiceException {
-    name = "RevocationIdNotFoundException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "RevocationIdNotFoundException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, RevocationIdNotFoundException.prototype);
-        this.Message = opts.Message;
-    }
-}
-let ResourceNotFoundException$2 = class ResourceNotFoundException extends ElasticLoadBalancingV2ServiceException {
-    name = "ResourceNotFoundException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "ResourceNotFoundException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, ResourceNotFoundException.prototype);
-        this.Message = opts.Message;
-    }
-};
-class InsufficientCapacityException extends ElasticLoadBalancingV2ServiceException {
-    name = "InsufficientCapacityException";
-    $fault = "server";
-    Message;
-    constructor(opts) {
-        super({
-            name: "InsufficientCapacityException",
-            $fault: "server",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, InsufficientCapacityException.prototype);
-        this.Message = opts.Message;
-    }
-}
-class PriorRequestNotCompleteException extends ElasticLoadBalancingV2ServiceException {
-    name = "PriorRequestNotCompleteException";
-    $fault = "client";
-    Message;
-    constructor(opts) {
-        super({
-            name: "PriorRequestNotCompleteException",
-            $fault: "client",
-            ...opts,
-        });
-        Object.setPrototypeOf(this, PriorRequestNotCompleteException.prototype);
-        this.Message = opts.Message;
-    }
-}
-
-const _A$1 = "Action";
-const _AC$1 = "AdditionalClaims";
-const _ACAC = "AuthenticateCognitoActionConfig";
-const _ACC = "AuthenticateCognitoConfig";
-const _AD = "AnomalyDetection";
-const _AE$1 = "AuthorizationEndpoint";
-const _AINFE = "AllocationIdNotFoundException";
-const _ALPNPNSE = "ALPNPolicyNotSupportedException";
-const _AO = "AdministrativeOverride";
-const _AOAC = "AuthenticateOidcActionConfig";
-const _AOC = "AuthenticateOidcConfig";
-const _AP$1 = "AlpnPolicy";
-const _AREP = "AuthenticationRequestExtraParams";
-const _ATSCN = "AdvertiseTrustStoreCaNames";
-const _AZ = "AvailabilityZone";
-const _AZNSE = "AvailabilityZoneNotSupportedException";
-const _Ac = "Actions";
-const _At = "Attributes";
-const _C$1 = "Certificates";
-const _CA$1 = "CertificateArn";
-const _CCBNFE = "CaCertificatesBundleNotFoundException";
-const _CDRLEE = "CapacityDecreaseRequestsLimitExceededException";
-const _CI = "ClientId";
-const _CL = "CertificateList";
-const _CNFE = "CertificateNotFoundException";
-const _CRPE = "CapacityReservationPendingException";
-const _CS$1 = "ClientSecret";
-const _CT$1 = "ContentType";
-const _CULEE = "CapacityUnitsLimitExceededException";
-const _Ce = "Certificate";
-const _Con = "Conditions";
-const _D$1 = "Description";
-const _DA = "DefaultActions";
-const _DASAE = "DeleteAssociationSameAccountException";
-const _DLBNE = "DuplicateLoadBalancerNameException";
-const _DLE = "DuplicateListenerException";
-const _DLIe = "DescribeListenersInput";
-const _DLOe = "DescribeListenersOutput";
-const _DLe = "DescribeListeners";
-const _DRIe = "DescribeRulesInput";
-const _DROe = "DescribeRulesOutput";
-const _DRe = "DescribeRules";
-const _DS$1 = "DurationSeconds";
-const _DT = "DeregisterTargets";
-const _DTGA = "DescribeTargetGroupAttributes";
-const _DTGAI = "DescribeTargetGroupAttributesInput";
-const _DTGAO = "DescribeTargetGroupAttributesOutput";
-const _DTGIe = "DescribeTargetGroupsInput";
-const _DTGNE = "DuplicateTargetGroupNameException";
-const _DTGOe = "DescribeTargetGroupsOutput";
-const _DTGe = "DescribeTargetGroups";
-const _DTH = "DescribeTargetHealth";
-const _DTHI = "DescribeTargetHealthInput";
-const _DTHO = "DescribeTargetHealthOutput";
-const _DTI = "DeregisterTargetsInput";
-const _DTKE = "DuplicateTagKeysException";
-const _DTO = "DeregisterTargetsOutput";
-const _DTSNE = "DuplicateTrustStoreNameException";
-const _E$2 = "Enabled";
-const _F = "Format";
-const _FAC = "ForwardActionConfig";
-const _FC = "ForwardConfig";
-const _FRAC = "FixedResponseActionConfig";
-const _FRC = "FixedResponseConfig";
-const _Fi = "Field";
-const _GC = "GrpcCode";
-const _H = "Host";
-const _HC = "HttpCode";
-const _HCE = "HealthCheckEnabled";
-const _HCIS = "HealthCheckIntervalSeconds";
-const _HCP = "HealthCheckProtocol";
-const _HCPe = "HealthCheckPort";
-const _HCPea = "HealthCheckPath";
-const _HCTS = "HealthCheckTimeoutSeconds";
-const _HHC = "HostHeaderConfig";
-const _HHCC = "HostHeaderConditionConfig";
-const _HHCCt = "HttpHeaderConditionConfig";
-const _HHCt = "HttpHeaderConfig";
-const _HHN = "HttpHeaderName";
-const _HHRC = "HostHeaderRewriteConfig";
-const _HRMC = "HttpRequestMethodConfig";
-const _HRMCC = "HttpRequestMethodConditionConfig";
-const _HTC = "HealthyThresholdCount";
-const _HUE = "HealthUnavailableException";
-const _I$1 = "Issuer";
-const _IAT = "IpAddressType";
-const _ICCBE = "InvalidCaCertificatesBundleException";
-const _ICCE = "IgnoreClientCertificateExpiry";
-const _ICE$1 = "InsufficientCapacityException";
-const _ICRE = "InvalidConfigurationRequestException";
-const _ID = "IsDefault";
-const _ILBAE = "InvalidLoadBalancerActionException";
-const _IPE = "IncompatibleProtocolsException";
-const _IRCE = "InvalidRevocationContentException";
-const _ISE$2 = "InvalidSchemeException";
-const _ISEn$1 = "InvalidSubnetException";
-const _ISGE = "InvalidSecurityGroupException";
-const _ITE = "InvalidTargetException";
-const _Id = "Id";
-const _In = "Include";
-const _JE = "JwksEndpoint";
-const _JVAAC = "JwtValidationActionAdditionalClaim";
-const _JVAACw = "JwtValidationActionAdditionalClaims";
-const _JVAC = "JwtValidationActionConfig";
-const _JVC = "JwtValidationConfig";
-const _K$1 = "Key";
-const _L$1 = "Listeners";
-const _LA$1 = "ListenerArn";
-const _LAi = "ListenerArns";
-const _LBAo = "LoadBalancerArn";
-const _LBAoa = "LoadBalancerArns";
-const _LBNFE = "LoadBalancerNotFoundException";
-const _LNFE = "ListenerNotFoundException";
-const _Lis = "Listener";
-const _M$1 = "Message";
-const _MA$1 = "MutualAuthentication";
-const _MAA = "MutualAuthenticationAttributes";
-const _MB = "MessageBody";
-const _MIE = "MitigationInEffect";
-const _ML = "ModifyListener";
-const _MLI = "ModifyListenerInput";
-const _MLO = "ModifyListenerOutput";
-const _MR$1 = "ModifyRule";
-const _MRI = "ModifyRuleInput";
-const _MRO = "ModifyRuleOutput";
-const _Ma = "Matcher";
-const _Mar = "Marker";
-const _Mo = "Mode";
-const _N$1 = "Name";
-const _NM = "NextMarker";
-const _Na$1 = "Names";
-const _O = "Order";
-const _ONPE = "OperationNotPermittedException";
-const _OUR = "OnUnauthenticatedRequest";
-const _P$2 = "Priority";
-const _PIUE = "PriorityInUseException";
-const _PPC = "PathPatternConfig";
-const _PPCC = "PathPatternConditionConfig";
-const _PRNCE = "PriorRequestNotCompleteException";
-const _PS = "PageSize";
-const _PV = "ProtocolVersion";
-const _Pa = "Path";
-const _Po = "Port";
-const _Pr$1 = "Protocol";
-const _Q$1 = "Query";
-const _QSC = "QueryStringConfig";
-const _QSCC = "QueryStringConditionConfig";
-const _QSI = "QuicServerId";
-const _QSKVP = "QueryStringKeyValuePair";
-const _QSKVPL = "QueryStringKeyValuePairList";
-const _R = "Reason";
-const _RAC = "RedirectActionConfig";
-const _RAu = "RuleArn";
-const _RAul = "RuleArns";
-const _RC$2 = "RedirectConfig";
-const _RCL = "RewriteConfigList";
-const _RCLu = "RuleConditionList";
-const _RCNFE = "RevocationContentNotFoundException";
-const _RCew = "RewriteConfig";
-const _RCu = "RuleCondition";
-const _RINFE = "RevocationIdNotFoundException";
-const _RIUE = "ResourceInUseException";
-const _RNFE$2 = "ResourceNotFoundException";
-const _RNFEu = "RuleNotFoundException";
-const _RTI = "RegisterTargetsInput";
-const _RTL = "RuleTransformList";
-const _RTO = "RegisterTargetsOutput";
-const _RTe = "ResetTransforms";
-const _RTeg = "RegisterTargets";
-const _RTu = "RuleTransform";
-const _RV = "RegexValues";
-const _Re = "Result";
-const _Reg = "Regex";
-const _Rep = "Replace";
-const _Rew = "Rewrites";
-const _Ru = "Rules";
-const _Rul = "Rule";
-const _S = "State";
-const _SC = "StatusCode";
-const _SCN = "SessionCookieName";
-const _SIC = "SourceIpConfig";
-const _SICC = "SourceIpConditionConfig";
-const _SNFE = "SubnetNotFoundException";
-const _SP = "SslPolicy";
-const _SSLPNFE = "SSLPolicyNotFoundException";
-const _ST$2 = "SessionTimeout";
-const _Sc = "Scope";
-const _T$1 = "Type";
-const _TCP = "TargetControlPort";
-const _TDar = "TargetDescription";
-const _TDarg = "TargetDescriptions";
-const _TE = "TokenEndpoint";
-const _TG = "TargetGroups";
-const _TGA = "TargetGroupArn";
-const _TGALE = "TargetGroupAssociationLimitException";
-const _TGAa = "TargetGroupArns";
-const _TGAar = "TargetGroupAttribute";
-const _TGAarg = "TargetGroupAttributes";
-const _TGL = "TargetGroupList";
-const _TGN = "TargetGroupName";
-const _TGNFE = "TargetGroupNotFoundException";
-const _TGSC = "TargetGroupStickinessConfig";
-const _TGT = "TargetGroupTuple";
-const _TGa = "TargetGroup";
-const _TH = "TargetHealth";
-const _THD = "TargetHealthDescriptions";
-const _THDa = "TargetHealthDescription";
-const _TMAE = "TooManyActionsException";
-const _TMCE = "TooManyCertificatesException";
-const _TMLBE = "TooManyLoadBalancersException";
-const _TMLE = "TooManyListenersException";
-const _TMRE$2 = "TooManyRulesException";
-const _TMRFTIE = "TooManyRegistrationsForTargetIdException";
-const _TMTE = "TooManyTagsException";
-const _TMTEo = "TooManyTargetsException";
-const _TMTGE = "TooManyTargetGroupsException";
-const _TMTSE = "TooManyTrustStoresException";
-const _TMTSREE = "TooManyTrustStoreRevocationEntriesException";
-const _TMUTGPLBE = "TooManyUniqueTargetGroupsPerLoadBalancerException";
-const _TSA = "TrustStoreArn";
-const _TSANFE = "TrustStoreAssociationNotFoundException";
-const _TSAS = "TrustStoreAssociationStatus";
-const _TSIUE = "TrustStoreInUseException";
-const _TSNFE = "TrustStoreNotFoundException";
-const _TSNRE = "TrustStoreNotReadyException";
-const _TT = "TargetType";
-const _Tar = "Targets";
-const _Targ = "Target";
-const _Tr = "Transforms";
-const _UECS = "UseExistingClientSecret";
-const _UIE = "UserInfoEndpoint";
-const _UPA = "UserPoolArn";
-const _UPCI = "UserPoolClientId";
-const _UPD = "UserPoolDomain";
-const _UPE = "UnsupportedProtocolException";
-const _URC = "UrlRewriteConfig";
-const _UTC = "UnhealthyThresholdCount";
-const _V$2 = "Values";
-const _VI = "VpcId";
-const _Va$1 = "Value";
-const _W = "Weight";
-const _aQE$2 = "awsQueryError";
-const _c$5 = "client";
-const _e$5 = "error";
-const _hE$5 = "httpError";
-const _s$5 = "smithy.ts.sdk.synthetic.com.amazonaws.elasticloadbalancingv2";
-const _se$3 = "server";
-const n0$5 = "com.amazonaws.elasticloadbalancingv2";
-const _s_registry$5 = new TypeRegistry(_s$5);
-var ElasticLoadBalancingV2ServiceException$ = [-3, _s$5, "ElasticLoadBalancingV2ServiceException", 0, [], []];
-_s_registry$5.registerError(ElasticLoadBalancingV2ServiceException$, ElasticLoadBalancingV2ServiceException);
-const n0_registry$5 = new TypeRegistry(n0$5);
-var AllocationIdNotFoundException$ = [-3, n0$5, _AINFE,
-    { [_aQE$2]: [`AllocationIdNotFound`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(AllocationIdNotFoundException$, AllocationIdNotFoundException);
-var ALPNPolicyNotSupportedException$ = [-3, n0$5, _ALPNPNSE,
-    { [_aQE$2]: [`ALPNPolicyNotFound`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(ALPNPolicyNotSupportedException$, ALPNPolicyNotSupportedException);
-var AvailabilityZoneNotSupportedException$ = [-3, n0$5, _AZNSE,
-    { [_aQE$2]: [`AvailabilityZoneNotSupported`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(AvailabilityZoneNotSupportedException$, AvailabilityZoneNotSupportedException);
-var CaCertificatesBundleNotFoundException$ = [-3, n0$5, _CCBNFE,
-    { [_aQE$2]: [`CaCertificatesBundleNotFound`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(CaCertificatesBundleNotFoundException$, CaCertificatesBundleNotFoundException);
-var CapacityDecreaseRequestsLimitExceededException$ = [-3, n0$5, _CDRLEE,
-    { [_aQE$2]: [`CapacityDecreaseRequestLimitExceeded`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(CapacityDecreaseRequestsLimitExceededException$, CapacityDecreaseRequestsLimitExceededException);
-var CapacityReservationPendingException$ = [-3, n0$5, _CRPE,
-    { [_aQE$2]: [`CapacityReservationPending`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(CapacityReservationPendingException$, CapacityReservationPendingException);
-var CapacityUnitsLimitExceededException$ = [-3, n0$5, _CULEE,
-    { [_aQE$2]: [`CapacityUnitsLimitExceeded`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(CapacityUnitsLimitExceededException$, CapacityUnitsLimitExceededException);
-var CertificateNotFoundException$ = [-3, n0$5, _CNFE,
-    { [_aQE$2]: [`CertificateNotFound`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(CertificateNotFoundException$, CertificateNotFoundException);
-var DeleteAssociationSameAccountException$ = [-3, n0$5, _DASAE,
-    { [_aQE$2]: [`DeleteAssociationSameAccount`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(DeleteAssociationSameAccountException$, DeleteAssociationSameAccountException);
-var DuplicateListenerException$ = [-3, n0$5, _DLE,
-    { [_aQE$2]: [`DuplicateListener`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(DuplicateListenerException$, DuplicateListenerException);
-var DuplicateLoadBalancerNameException$ = [-3, n0$5, _DLBNE,
-    { [_aQE$2]: [`DuplicateLoadBalancerName`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(DuplicateLoadBalancerNameException$, DuplicateLoadBalancerNameException);
-var DuplicateTagKeysException$ = [-3, n0$5, _DTKE,
-    { [_aQE$2]: [`DuplicateTagKeys`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(DuplicateTagKeysException$, DuplicateTagKeysException);
-var DuplicateTargetGroupNameException$ = [-3, n0$5, _DTGNE,
-    { [_aQE$2]: [`DuplicateTargetGroupName`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(DuplicateTargetGroupNameException$, DuplicateTargetGroupNameException);
-var DuplicateTrustStoreNameException$ = [-3, n0$5, _DTSNE,
-    { [_aQE$2]: [`DuplicateTrustStoreName`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(DuplicateTrustStoreNameException$, DuplicateTrustStoreNameException);
-var HealthUnavailableException$ = [-3, n0$5, _HUE,
-    { [_aQE$2]: [`HealthUnavailable`, 500], [_e$5]: _se$3, [_hE$5]: 500 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(HealthUnavailableException$, HealthUnavailableException);
-var IncompatibleProtocolsException$ = [-3, n0$5, _IPE,
-    { [_aQE$2]: [`IncompatibleProtocols`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(IncompatibleProtocolsException$, IncompatibleProtocolsException);
-var InsufficientCapacityException$ = [-3, n0$5, _ICE$1,
-    { [_aQE$2]: [`InsufficientCapacity`, 500], [_e$5]: _se$3, [_hE$5]: 500 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(InsufficientCapacityException$, InsufficientCapacityException);
-var InvalidCaCertificatesBundleException$ = [-3, n0$5, _ICCBE,
-    { [_aQE$2]: [`InvalidCaCertificatesBundle`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(InvalidCaCertificatesBundleException$, InvalidCaCertificatesBundleException);
-var InvalidConfigurationRequestException$ = [-3, n0$5, _ICRE,
-    { [_aQE$2]: [`InvalidConfigurationRequest`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(InvalidConfigurationRequestException$, InvalidConfigurationRequestException);
-var InvalidLoadBalancerActionException$ = [-3, n0$5, _ILBAE,
-    { [_aQE$2]: [`InvalidLoadBalancerAction`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(InvalidLoadBalancerActionException$, InvalidLoadBalancerActionException);
-var InvalidRevocationContentException$ = [-3, n0$5, _IRCE,
-    { [_aQE$2]: [`InvalidRevocationContent`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(InvalidRevocationContentException$, InvalidRevocationContentException);
-var InvalidSchemeException$ = [-3, n0$5, _ISE$2,
-    { [_aQE$2]: [`InvalidScheme`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(InvalidSchemeException$, InvalidSchemeException);
-var InvalidSecurityGroupException$ = [-3, n0$5, _ISGE,
-    { [_aQE$2]: [`InvalidSecurityGroup`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(InvalidSecurityGroupException$, InvalidSecurityGroupException);
-var InvalidSubnetException$ = [-3, n0$5, _ISEn$1,
-    { [_aQE$2]: [`InvalidSubnet`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(InvalidSubnetException$, InvalidSubnetException);
-var InvalidTargetException$ = [-3, n0$5, _ITE,
-    { [_aQE$2]: [`InvalidTarget`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(InvalidTargetException$, InvalidTargetException);
-var ListenerNotFoundException$ = [-3, n0$5, _LNFE,
-    { [_aQE$2]: [`ListenerNotFound`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(ListenerNotFoundException$, ListenerNotFoundException);
-var LoadBalancerNotFoundException$ = [-3, n0$5, _LBNFE,
-    { [_aQE$2]: [`LoadBalancerNotFound`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(LoadBalancerNotFoundException$, LoadBalancerNotFoundException);
-var OperationNotPermittedException$ = [-3, n0$5, _ONPE,
-    { [_aQE$2]: [`OperationNotPermitted`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(OperationNotPermittedException$, OperationNotPermittedException);
-var PriorityInUseException$ = [-3, n0$5, _PIUE,
-    { [_aQE$2]: [`PriorityInUse`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(PriorityInUseException$, PriorityInUseException);
-var PriorRequestNotCompleteException$ = [-3, n0$5, _PRNCE,
-    { [_aQE$2]: [`PriorRequestNotComplete`, 429], [_e$5]: _c$5, [_hE$5]: 429 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(PriorRequestNotCompleteException$, PriorRequestNotCompleteException);
-var ResourceInUseException$ = [-3, n0$5, _RIUE,
-    { [_aQE$2]: [`ResourceInUse`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(ResourceInUseException$, ResourceInUseException);
-var ResourceNotFoundException$$2 = [-3, n0$5, _RNFE$2,
-    { [_aQE$2]: [`ResourceNotFound`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(ResourceNotFoundException$$2, ResourceNotFoundException$2);
-var RevocationContentNotFoundException$ = [-3, n0$5, _RCNFE,
-    { [_aQE$2]: [`RevocationContentNotFound`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(RevocationContentNotFoundException$, RevocationContentNotFoundException);
-var RevocationIdNotFoundException$ = [-3, n0$5, _RINFE,
-    { [_aQE$2]: [`RevocationIdNotFound`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(RevocationIdNotFoundException$, RevocationIdNotFoundException);
-var RuleNotFoundException$ = [-3, n0$5, _RNFEu,
-    { [_aQE$2]: [`RuleNotFound`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(RuleNotFoundException$, RuleNotFoundException);
-var SSLPolicyNotFoundException$ = [-3, n0$5, _SSLPNFE,
-    { [_aQE$2]: [`SSLPolicyNotFound`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(SSLPolicyNotFoundException$, SSLPolicyNotFoundException);
-var SubnetNotFoundException$ = [-3, n0$5, _SNFE,
-    { [_aQE$2]: [`SubnetNotFound`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(SubnetNotFoundException$, SubnetNotFoundException);
-var TargetGroupAssociationLimitException$ = [-3, n0$5, _TGALE,
-    { [_aQE$2]: [`TargetGroupAssociationLimit`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(TargetGroupAssociationLimitException$, TargetGroupAssociationLimitException);
-var TargetGroupNotFoundException$ = [-3, n0$5, _TGNFE,
-    { [_aQE$2]: [`TargetGroupNotFound`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(TargetGroupNotFoundException$, TargetGroupNotFoundException);
-var TooManyActionsException$ = [-3, n0$5, _TMAE,
-    { [_aQE$2]: [`TooManyActions`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(TooManyActionsException$, TooManyActionsException);
-var TooManyCertificatesException$ = [-3, n0$5, _TMCE,
-    { [_aQE$2]: [`TooManyCertificates`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(TooManyCertificatesException$, TooManyCertificatesException);
-var TooManyListenersException$ = [-3, n0$5, _TMLE,
-    { [_aQE$2]: [`TooManyListeners`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(TooManyListenersException$, TooManyListenersException);
-var TooManyLoadBalancersException$ = [-3, n0$5, _TMLBE,
-    { [_aQE$2]: [`TooManyLoadBalancers`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(TooManyLoadBalancersException$, TooManyLoadBalancersException);
-var TooManyRegistrationsForTargetIdException$ = [-3, n0$5, _TMRFTIE,
-    { [_aQE$2]: [`TooManyRegistrationsForTargetId`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(TooManyRegistrationsForTargetIdException$, TooManyRegistrationsForTargetIdException);
-var TooManyRulesException$ = [-3, n0$5, _TMRE$2,
-    { [_aQE$2]: [`TooManyRules`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(TooManyRulesException$, TooManyRulesException);
-var TooManyTagsException$ = [-3, n0$5, _TMTE,
-    { [_aQE$2]: [`TooManyTags`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(TooManyTagsException$, TooManyTagsException);
-var TooManyTargetGroupsException$ = [-3, n0$5, _TMTGE,
-    { [_aQE$2]: [`TooManyTargetGroups`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(TooManyTargetGroupsException$, TooManyTargetGroupsException);
-var TooManyTargetsException$ = [-3, n0$5, _TMTEo,
-    { [_aQE$2]: [`TooManyTargets`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(TooManyTargetsException$, TooManyTargetsException);
-var TooManyTrustStoreRevocationEntriesException$ = [-3, n0$5, _TMTSREE,
-    { [_aQE$2]: [`TooManyTrustStoreRevocationEntries`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(TooManyTrustStoreRevocationEntriesException$, TooManyTrustStoreRevocationEntriesException);
-var TooManyTrustStoresException$ = [-3, n0$5, _TMTSE,
-    { [_aQE$2]: [`TooManyTrustStores`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(TooManyTrustStoresException$, TooManyTrustStoresException);
-var TooManyUniqueTargetGroupsPerLoadBalancerException$ = [-3, n0$5, _TMUTGPLBE,
-    { [_aQE$2]: [`TooManyUniqueTargetGroupsPerLoadBalancer`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(TooManyUniqueTargetGroupsPerLoadBalancerException$, TooManyUniqueTargetGroupsPerLoadBalancerException);
-var TrustStoreAssociationNotFoundException$ = [-3, n0$5, _TSANFE,
-    { [_aQE$2]: [`AssociationNotFound`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(TrustStoreAssociationNotFoundException$, TrustStoreAssociationNotFoundException);
-var TrustStoreInUseException$ = [-3, n0$5, _TSIUE,
-    { [_aQE$2]: [`TrustStoreInUse`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(TrustStoreInUseException$, TrustStoreInUseException);
-var TrustStoreNotFoundException$ = [-3, n0$5, _TSNFE,
-    { [_aQE$2]: [`TrustStoreNotFound`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(TrustStoreNotFoundException$, TrustStoreNotFoundException);
-var TrustStoreNotReadyException$ = [-3, n0$5, _TSNRE,
-    { [_aQE$2]: [`TrustStoreNotReady`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(TrustStoreNotReadyException$, TrustStoreNotReadyException);
-var UnsupportedProtocolException$ = [-3, n0$5, _UPE,
-    { [_aQE$2]: [`UnsupportedProtocol`, 400], [_e$5]: _c$5, [_hE$5]: 400 },
-    [_M$1],
-    [0]
-];
-n0_registry$5.registerError(UnsupportedProtocolException$, UnsupportedProtocolException);
-const errorTypeRegistries$5 = [
-    _s_registry$5,
-    n0_registry$5,
-];
-var Action$ = [3, n0$5, _A$1,
-    0,
-    [_T$1, _TGA, _AOC, _ACC, _O, _RC$2, _FRC, _FC, _JVC],
-    [0, 0, () => AuthenticateOidcActionConfig$, () => AuthenticateCognitoActionConfig$, 1, () => RedirectActionConfig$, () => FixedResponseActionConfig$, () => ForwardActionConfig$, () => JwtValidationActionConfig$], 1
-];
-var AdministrativeOverride$ = [3, n0$5, _AO,
-    0,
-    [_S, _R, _D$1],
-    [0, 0, 0]
-];
-var AnomalyDetection$ = [3, n0$5, _AD,
-    0,
-    [_Re, _MIE],
-    [0, 0]
-];
-var AuthenticateCognitoActionConfig$ = [3, n0$5, _ACAC,
-    0,
-    [_UPA, _UPCI, _UPD, _SCN, _Sc, _ST$2, _AREP, _OUR],
-    [0, 0, 0, 0, 0, 1, 128 | 0, 0], 3
-];
-var AuthenticateOidcActionConfig$ = [3, n0$5, _AOAC,
-    0,
-    [_I$1, _AE$1, _TE, _UIE, _CI, _CS$1, _SCN, _Sc, _ST$2, _AREP, _OUR, _UECS],
-    [0, 0, 0, 0, 0, 0, 0, 0, 1, 128 | 0, 0, 2], 5
-];
-var Certificate$ = [3, n0$5, _Ce,
-    0,
-    [_CA$1, _ID],
-    [0, 2]
-];
-var DeregisterTargetsInput$ = [3, n0$5, _DTI,
-    0,
-    [_TGA, _Tar],
-    [0, () => TargetDescriptions], 2
-];
-var DeregisterTargetsOutput$ = [3, n0$5, _DTO,
-    0,
-    [],
-    []
-];
-var DescribeListenersInput$ = [3, n0$5, _DLIe,
-    0,
-    [_LBAo, _LAi, _Mar, _PS],
-    [0, 64 | 0, 0, 1]
-];
-var DescribeListenersOutput$ = [3, n0$5, _DLOe,
-    0,
-    [_L$1, _NM],
-    [() => Listeners, 0]
-];
-var DescribeRulesInput$ = [3, n0$5, _DRIe,
-    0,
-    [_LA$1, _RAul, _Mar, _PS],
-    [0, 64 | 0, 0, 1]
-];
-var DescribeRulesOutput$ = [3, n0$5, _DROe,
-    0,
-    [_Ru, _NM],
-    [() => Rules, 0]
-];
-var DescribeTargetGroupAttributesInput$ = [3, n0$5, _DTGAI,
-    0,
-    [_TGA],
-    [0], 1
-];
-var DescribeTargetGroupAttributesOutput$ = [3, n0$5, _DTGAO,
-    0,
-    [_At],
-    [() => TargetGroupAttributes]
-];
-var DescribeTargetGroupsInput$ = [3, n0$5, _DTGIe,
-    0,
-    [_LBAo, _TGAa, _Na$1, _Mar, _PS],
-    [0, 64 | 0, 64 | 0, 0, 1]
-];
-var DescribeTargetGroupsOutput$ = [3, n0$5, _DTGOe,
-    0,
-    [_TG, _NM],
-    [() => TargetGroups, 0]
-];
-var DescribeTargetHealthInput$ = [3, n0$5, _DTHI,
-    0,
-    [_TGA, _Tar, _In],
-    [0, () => TargetDescriptions, 64 | 0], 1
-];
-var DescribeTargetHealthOutput$ = [3, n0$5, _DTHO,
-    0,
-    [_THD],
-    [() => TargetHealthDescriptions]
-];
-var FixedResponseActionConfig$ = [3, n0$5, _FRAC,
-    0,
-    [_SC, _MB, _CT$1],
-    [0, 0, 0], 1
-];
-var ForwardActionConfig$ = [3, n0$5, _FAC,
-    0,
-    [_TG, _TGSC],
-    [() => TargetGroupList, () => TargetGroupStickinessConfig$]
-];
-var HostHeaderConditionConfig$ = [3, n0$5, _HHCC,
-    0,
-    [_V$2, _RV],
-    [64 | 0, 64 | 0]
-];
-var HostHeaderRewriteConfig$ = [3, n0$5, _HHRC,
-    0,
-    [_Rew],
-    [() => RewriteConfigList]
-];
-var HttpHeaderConditionConfig$ = [3, n0$5, _HHCCt,
-    0,
-    [_HHN, _V$2, _RV],
-    [0, 64 | 0, 64 | 0]
-];
-var HttpRequestMethodConditionConfig$ = [3, n0$5, _HRMCC,
-    0,
-    [_V$2],
-    [64 | 0]
-];
-var JwtValidationActionAdditionalClaim$ = [3, n0$5, _JVAAC,
-    0,
-    [_F, _N$1, _V$2],
-    [0, 0, 64 | 0], 3
-];
-var JwtValidationActionConfig$ = [3, n0$5, _JVAC,
-    0,
-    [_JE, _I$1, _AC$1],
-    [0, 0, () => JwtValidationActionAdditionalClaims], 2
-];
-var Listener$ = [3, n0$5, _Lis,
-    0,
-    [_LA$1, _LBAo, _Po, _Pr$1, _C$1, _SP, _DA, _AP$1, _MA$1],
-    [0, 0, 1, 0, () => CertificateList, 0, () => Actions, 64 | 0, () => MutualAuthenticationAttributes$]
-];
-var Matcher$ = [3, n0$5, _Ma,
-    0,
-    [_HC, _GC],
-    [0, 0]
-];
-var ModifyListenerInput$ = [3, n0$5, _MLI,
-    0,
-    [_LA$1, _Po, _Pr$1, _SP, _C$1, _DA, _AP$1, _MA$1],
-    [0, 1, 0, 0, () => CertificateList, () => Actions, 64 | 0, () => MutualAuthenticationAttributes$], 1
-];
-var ModifyListenerOutput$ = [3, n0$5, _MLO,
-    0,
-    [_L$1],
-    [() => Listeners]
-];
-var ModifyRuleInput$ = [3, n0$5, _MRI,
-    0,
-    [_RAu, _Con, _Ac, _Tr, _RTe],
-    [0, () => RuleConditionList, () => Actions, () => RuleTransformList, 2], 1
-];
-var ModifyRuleOutput$ = [3, n0$5, _MRO,
-    0,
-    [_Ru],
-    [() => Rules]
-];
-var MutualAuthenticationAttributes$ = [3, n0$5, _MAA,
-    0,
-    [_Mo, _TSA, _ICCE, _TSAS, _ATSCN],
-    [0, 0, 2, 0, 0]
-];
-var PathPatternConditionConfig$ = [3, n0$5, _PPCC,
-    0,
-    [_V$2, _RV],
-    [64 | 0, 64 | 0]
-];
-var QueryStringConditionConfig$ = [3, n0$5, _QSCC,
-    0,
-    [_V$2],
-    [() => QueryStringKeyValuePairList]
-];
-var QueryStringKeyValuePair$ = [3, n0$5, _QSKVP,
-    0,
-    [_K$1, _Va$1],
-    [0, 0]
-];
-var RedirectActionConfig$ = [3, n0$5, _RAC,
-    0,
-    [_SC, _Pr$1, _Po, _H, _Pa, _Q$1],
-    [0, 0, 0, 0, 0, 0], 1
-];
-var RegisterTargetsInput$ = [3, n0$5, _RTI,
-    0,
-    [_TGA, _Tar],
-    [0, () => TargetDescriptions], 2
-];
-var RegisterTargetsOutput$ = [3, n0$5, _RTO,
-    0,
-    [],
-    []
-];
-var RewriteConfig$ = [3, n0$5, _RCew,
-    0,
-    [_Reg, _Rep],
-    [0, 0], 2
-];
-var Rule$ = [3, n0$5, _Rul,
-    0,
-    [_RAu, _P$2, _Con, _Ac, _ID, _Tr],
-    [0, 0, () => RuleConditionList, () => Actions, 2, () => RuleTransformList]
-];
-var RuleCondition$ = [3, n0$5, _RCu,
-    0,
-    [_Fi, _V$2, _HHC, _PPC, _HHCt, _QSC, _HRMC, _SIC, _RV],
-    [0, 64 | 0, () => HostHeaderConditionConfig$, () => PathPatternConditionConfig$, () => HttpHeaderConditionConfig$, () => QueryStringConditionConfig$, () => HttpRequestMethodConditionConfig$, () => SourceIpConditionConfig$, 64 | 0]
-];
-var RuleTransform$ = [3, n0$5, _RTu,
-    0,
-    [_T$1, _HHRC, _URC],
-    [0, () => HostHeaderRewriteConfig$, () => UrlRewriteConfig$], 1
-];
-var SourceIpConditionConfig$ = [3, n0$5, _SICC,
-    0,
-    [_V$2, _IAT],
-    [64 | 0, 0]
-];
-var TargetDescription$ = [3, n0$5, _TDar,
-    0,
-    [_Id, _Po, _AZ, _QSI],
-    [0, 1, 0, 0], 1
-];
-var TargetGroup$ = [3, n0$5, _TGa,
-    0,
-    [_TGA, _TGN, _Pr$1, _Po, _VI, _HCP, _HCPe, _HCE, _HCIS, _HCTS, _HTC, _UTC, _HCPea, _Ma, _LBAoa, _TT, _PV, _IAT, _TCP],
-    [0, 0, 0, 1, 0, 0, 0, 2, 1, 1, 1, 1, 0, () => Matcher$, 64 | 0, 0, 0, 0, 1]
-];
-var TargetGroupAttribute$ = [3, n0$5, _TGAar,
-    0,
-    [_K$1, _Va$1],
-    [0, 0]
-];
-var TargetGroupStickinessConfig$ = [3, n0$5, _TGSC,
-    0,
-    [_E$2, _DS$1],
-    [2, 1]
-];
-var TargetGroupTuple$ = [3, n0$5, _TGT,
-    0,
-    [_TGA, _W],
-    [0, 1]
-];
-var TargetHealth$ = [3, n0$5, _TH,
-    0,
-    [_S, _R, _D$1],
-    [0, 0, 0]
-];
-var TargetHealthDescription$ = [3, n0$5, _THDa,
-    0,
-    [_Targ, _HCPe, _TH, _AD, _AO],
-    [() => TargetDescription$, 0, () => TargetHealth$, () => AnomalyDetection$, () => AdministrativeOverride$]
-];
-var UrlRewriteConfig$ = [3, n0$5, _URC,
-    0,
-    [_Rew],
-    [() => RewriteConfigList]
-];
-var Actions = [1, n0$5, _Ac,
-    0, () => Action$
-];
-var CertificateList = [1, n0$5, _CL,
-    0, () => Certificate$
-];
-var JwtValidationActionAdditionalClaims = [1, n0$5, _JVAACw,
-    0, () => JwtValidationActionAdditionalClaim$
-];
-var Listeners = [1, n0$5, _L$1,
-    0, () => Listener$
-];
-var QueryStringKeyValuePairList = [1, n0$5, _QSKVPL,
-    0, () => QueryStringKeyValuePair$
-];
-var RewriteConfigList = [1, n0$5, _RCL,
-    0, () => RewriteConfig$
-];
-var RuleConditionList = [1, n0$5, _RCLu,
-    0, () => RuleCondition$
-];
-var Rules = [1, n0$5, _Ru,
-    0, () => Rule$
-];
-var RuleTransformList = [1, n0$5, _RTL,
-    0, () => RuleTransform$
-];
-var TargetDescriptions = [1, n0$5, _TDarg,
-    0, () => TargetDescription$
-];
-var TargetGroupAttributes = [1, n0$5, _TGAarg,
-    0, () => TargetGroupAttribute$
-];
-var TargetGroupList = [1, n0$5, _TGL,
-    0, () => TargetGroupTuple$
-];
-var TargetGroups = [1, n0$5, _TG,
-    0, () => TargetGroup$
-];
-var TargetHealthDescriptions = [1, n0$5, _THD,
-    0, () => TargetHealthDescription$
-];
-var DeregisterTargets$ = [9, n0$5, _DT,
-    0, () => DeregisterTargetsInput$, () => DeregisterTargetsOutput$
-];
-var DescribeListeners$ = [9, n0$5, _DLe,
-    0, () => DescribeListenersInput$, () => DescribeListenersOutput$
-];
-var DescribeRules$ = [9, n0$5, _DRe,
-    0, () => DescribeRulesInput$, () => DescribeRulesOutput$
-];
-var DescribeTargetGroupAttributes$ = [9, n0$5, _DTGA,
-    0, () => DescribeTargetGroupAttributesInput$, () => DescribeTargetGroupAttributesOutput$
-];
-var DescribeTargetGroups$ = [9, n0$5, _DTGe,
-    0, () => DescribeTargetGroupsInput$, () => DescribeTargetGroupsOutput$
-];
-var DescribeTargetHealth$ = [9, n0$5, _DTH,
-    0, () => DescribeTargetHealthInput$, () => DescribeTargetHealthOutput$
-];
-var ModifyListener$ = [9, n0$5, _ML,
-    0, () => ModifyListenerInput$, () => ModifyListenerOutput$
-];
-var ModifyRule$ = [9, n0$5, _MR$1,
-    0, () => ModifyRuleInput$, () => ModifyRuleOutput$
-];
-var RegisterTargets$ = [9, n0$5, _RTeg,
-    0, () => RegisterTargetsInput$, () => RegisterTargetsOutput$
-];
-
-const getRuntimeConfig$b = (config) => {
-    return {
-        apiVersion: "2015-12-01",
-        base64Decoder: config?.base64Decoder ?? fromBase64,
-        base64Encoder: config?.base64Encoder ?? toBase64$1,
-        disableHostPrefix: config?.disableHostPrefix ?? false,
-        endpointProvider: config?.endpointProvider ?? defaultEndpointResolver$5,
-        extensions: config?.extensions ?? [],
-        httpAuthSchemeProvider: config?.httpAuthSchemeProvider ?? defaultElasticLoadBalancingV2HttpAuthSchemeProvider,
-        httpAuthSchemes: config?.httpAuthSchemes ?? [
-            {
-                schemeId: "aws.auth#sigv4",
-                identityProvider: (ipc) => ipc.getIdentityProvider("aws.auth#sigv4"),
-                signer: new AwsSdkSigV4Signer(),
-            },
-        ],
-        logger: config?.logger ?? new NoOpLogger(),
-        protocol: config?.protocol ?? AwsQueryProtocol,
-        protocolSettings: config?.protocolSettings ?? {
-            defaultNamespace: "com.amazonaws.elasticloadbalancingv2",
-            errorTypeRegistries: errorTypeRegistries$5,
-            xmlNamespace: "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/",
-            version: "2015-12-01",
-            serviceTarget: "ElasticLoadBalancing_v10",
-        },
-        serviceId: config?.serviceId ?? "Elastic Load Balancing v2",
-        sha256: config?.sha256 ?? Sha256Node,
-        urlParser: config?.urlParser ?? parseUrl,
-        utf8Decoder: config?.utf8Decoder ?? fromUtf8$1,
-        utf8Encoder: config?.utf8Encoder ?? toUtf8$1,
-    };
-};
-
-const getRuntimeConfig$a = (config) => {
-    emitWarningIfUnsupportedVersion$1(process.version);
-    const defaultsMode = resolveDefaultsModeConfig(config);
-    const defaultConfigProvider = () => defaultsMode().then(loadConfigsForDefaultMode);
-    const clientSharedValues = getRuntimeConfig$b(config);
-    emitWarningIfUnsupportedVersion(process.version);
-    const loaderConfig = {
-        profile: config?.profile,
-        logger: clientSharedValues.logger,
-    };
-    return {
-        ...clientSharedValues,
-        ...config,
-        runtime: "node",
-        defaultsMode,
-        authSchemePreference: config?.authSchemePreference ?? loadConfig(NODE_AUTH_SCHEME_PREFERENCE_OPTIONS, loaderConfig),
-        bodyLengthChecker: config?.bodyLengthChecker ?? calculateBodyLength,
-        credentialDefaultProvider: config?.credentialDefaultProvider ?? defaultProvider,
         defaultUserAgentProvider: config?.defaultUserAgentProvider ?? createDefaultUserAgentProvider({ serviceId: clientSharedValues.serviceId, clientVersion: packageInfo$2.version }),
         maxAttempts: config?.maxAttempts ?? loadConfig(NODE_MAX_ATTEMPT_CONFIG_OPTIONS, config),
         region: config?.region ?? loadConfig(NODE_REGION_CONFIG_OPTIONS, { ...NODE_REGION_CONFIG_FILE_OPTIONS, ...loaderConfig }),
@@ -19654,7 +20260,7 @@ const resolveRuntimeExtensions$5 = (runtimeConfig, extensions) => {
     return Object.assign(runtimeConfig, resolveAwsRegionExtensionConfiguration(extensionConfiguration), resolveDefaultRuntimeConfig(extensionConfiguration), resolveHttpHandlerRuntimeConfig(extensionConfiguration), resolveHttpAuthRuntimeConfig$5(extensionConfiguration));
 };
 
-class ElasticLoadBalancingV2Client extends Client {
+class AutoScalingClient extends Client {
     config;
     constructor(...[configuration]) {
         const _config_0 = getRuntimeConfig$a(configuration || {});
@@ -19677,7 +20283,7 @@ class ElasticLoadBalancingV2Client extends Client {
         this.middlewareStack.use(getLoggerPlugin(this.config));
         this.middlewareStack.use(getRecursionDetectionPlugin(this.config));
         this.middlewareStack.use(getHttpAuthSchemeEndpointRuleSetPlugin(this.config, {
-            httpAuthSchemeParametersProvider: defaultElasticLoadBalancingV2HttpAuthSchemeParametersProvider,
+            httpAuthSchemeParametersProvider: defaultAutoScalingHttpAuthSchemeParametersProvider,
             identityProviderConfigProvider: async (config) => new DefaultIdentityProviderConfig({
                 "aws.auth#sigv4": config.credentials,
             }),
@@ -19689,35 +20295,29 @@ class ElasticLoadBalancingV2Client extends Client {
     }
 }
 
-const command$5 = makeBuilder(commonParams$5, "ElasticLoadBalancing_v10", "ElasticLoadBalancingV2Client", getEndpointPlugin);
+const command$5 = makeBuilder(commonParams$5, "AutoScaling_2011_01_01", "AutoScalingClient", getEndpointPlugin);
 const _ep0$5 = {};
 const _mw0$5 = (Command, cs, config, o) => [];
 
-class DeregisterTargetsCommand extends command$5(_ep0$5, _mw0$5, "DeregisterTargets", DeregisterTargets$) {
+class AttachLoadBalancerTargetGroupsCommand extends command$5(_ep0$5, _mw0$5, "AttachLoadBalancerTargetGroups", AttachLoadBalancerTargetGroups$) {
 }
 
-class DescribeListenersCommand extends command$5(_ep0$5, _mw0$5, "DescribeListeners", DescribeListeners$) {
+class AttachTrafficSourcesCommand extends command$5(_ep0$5, _mw0$5, "AttachTrafficSources", AttachTrafficSources$) {
 }
 
-class DescribeRulesCommand extends command$5(_ep0$5, _mw0$5, "DescribeRules", DescribeRules$) {
+class DescribeAutoScalingGroupsCommand extends command$5(_ep0$5, _mw0$5, "DescribeAutoScalingGroups", DescribeAutoScalingGroups$) {
 }
 
-class DescribeTargetGroupAttributesCommand extends command$5(_ep0$5, _mw0$5, "DescribeTargetGroupAttributes", DescribeTargetGroupAttributes$) {
+class DescribeLoadBalancerTargetGroupsCommand extends command$5(_ep0$5, _mw0$5, "DescribeLoadBalancerTargetGroups", DescribeLoadBalancerTargetGroups$) {
 }
 
-class DescribeTargetGroupsCommand extends command$5(_ep0$5, _mw0$5, "DescribeTargetGroups", DescribeTargetGroups$) {
+class DescribeTrafficSourcesCommand extends command$5(_ep0$5, _mw0$5, "DescribeTrafficSources", DescribeTrafficSources$) {
 }
 
-class DescribeTargetHealthCommand extends command$5(_ep0$5, _mw0$5, "DescribeTargetHealth", DescribeTargetHealth$) {
+class DetachLoadBalancerTargetGroupsCommand extends command$5(_ep0$5, _mw0$5, "DetachLoadBalancerTargetGroups", DetachLoadBalancerTargetGroups$) {
 }
 
-class ModifyListenerCommand extends command$5(_ep0$5, _mw0$5, "ModifyListener", ModifyListener$) {
-}
-
-class ModifyRuleCommand extends command$5(_ep0$5, _mw0$5, "ModifyRule", ModifyRule$) {
-}
-
-class RegisterTargetsCommand extends command$5(_ep0$5, _mw0$5, "RegisterTargets", RegisterTargets$) {
+class DetachTrafficSourcesCommand extends command$5(_ep0$5, _mw0$5, "DetachTrafficSources", DetachTrafficSources$) {
 }
 
 function arnParts(arn) {
@@ -23267,11 +23867,11 @@ const getRuntimeConfig$9 = (config) => {
 };
 
 const getRuntimeConfig$8 = (config) => {
-    emitWarningIfUnsupportedVersion$1(process.version);
+    emitWarningIfUnsupportedVersion(process.version);
     const defaultsMode = resolveDefaultsModeConfig(config);
     const defaultConfigProvider = () => defaultsMode().then(loadConfigsForDefaultMode);
     const clientSharedValues = getRuntimeConfig$9(config);
-    emitWarningIfUnsupportedVersion(process.version);
+    emitWarningIfUnsupportedVersion$1(process.version);
     const loaderConfig = {
         profile: config?.profile,
         logger: clientSharedValues.logger,
@@ -27358,38 +27958,6 @@ const GATES = [
     canaryAnalysis
 ];
 
-/**
- * The run's URL with its attempt (a re-run is another run: it must not pass for the first), from
- * the variables the runner sets; outside Actions, the host and process.
- */
-function runUrlOf(env = process.env) {
-    const { GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID, GITHUB_RUN_ATTEMPT } = env;
-    if (!GITHUB_REPOSITORY || !GITHUB_RUN_ID)
-        return undefined;
-    const server = GITHUB_SERVER_URL || 'https://github.com';
-    const attempt = GITHUB_RUN_ATTEMPT ? `/attempts/${GITHUB_RUN_ATTEMPT}` : '';
-    return `${server}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}${attempt}`;
-}
-
-/** The lease's TXT record sits beside the weighted pair: `_traffic-shift.<record name>`. */
-const LEASE_LABEL = '_traffic-shift';
-
-const BREAK_LEASE_INPUT = 'break-lease';
-/** DNS names are at most 253 characters; the lease's TXT name adds its label and a dot. */
-const MAX_LEASED_NAME = 253 - LEASE_LABEL.length - 1;
-/**
- * The lease's inputs, read with the others before any AWS call: `break-lease: true` takes over
- * another run's live lease on purpose; in mode dns the lease's TXT name must be a DNS name too.
- */
-function readLeaseInputs(read, mode, modeSettings) {
-    const recordName = mode === 'dns' ? modeSettings.recordName : undefined;
-    if (recordName !== undefined && recordName.length > MAX_LEASED_NAME) {
-        throw new InputError('record-name', recordName, `a name of at most ${MAX_LEASED_NAME} characters, so that the lease's TXT ` +
-            `${LEASE_LABEL}.<record-name> fits DNS's 253`);
-    }
-    return booleanInput(read, BREAK_LEASE_INPUT, false);
-}
-
 /** Every mode may read it. */
 const ALL = 'all';
 /**
@@ -31199,7 +31767,7 @@ function webOrigin(url) {
     }
 }
 function link(href, html) {
-    return href === undefined ? html : `<a href="${escapeAttribute$1(href)}">${html}</a>`;
+    return href === undefined ? html : `<a href="${escapeAttribute(href)}">${html}</a>`;
 }
 
 /** Why a list of the summary was cut, where it was. */
@@ -31681,17 +32249,13 @@ const DETAIL_MAX = 300;
  * or its cancel grace ran out mid-rollback) is finished here: the backend is built from the same
  * inputs, the live state read, and the run's own writes restored to the saved start, verified
  * within rollback-timeout; the job summary and outputs say what happened, and the step fails
- * with one annotation when AWS could not be put back.
+ * with one annotation when AWS could not be put back. It holds the main step's lease under the
+ * identity the main step saved, and releases it at the end (after a verdict too, if still held).
  */
 async function postRun() {
     const saved = readSavedRun((key) => getState(key));
     if (!saved) {
         info('Post step: the main step wrote nothing to AWS; nothing to finish.');
-        return undefined;
-    }
-    if (saved.verdict) {
-        // Nothing is held between steps yet (no lease): releasing is saying so.
-        info(`Post step: the main step ended ${saved.verdict}; nothing to finish.`);
         return undefined;
     }
     let read;
@@ -31705,6 +32269,10 @@ async function postRun() {
     catch (error) {
         if (!(error instanceof InputError))
             throw error;
+        if (saved.verdict) {
+            warning(`Post step could not check the main step's lease: ${error.message}`);
+            return undefined;
+        }
         setOutput('status', 'failed');
         setFailed(`Post step could not finish the rollback: ${error.message}`);
         return undefined;
@@ -31712,11 +32280,16 @@ async function postRun() {
     const { settings, backendDefinition, modeSettings } = read;
     const logger = actionsLogger();
     const clock = systemClock;
-    const backend = backendDefinition.create(modeSettings, {
-        clients: createClients(settings.region),
-        clock,
-        logger
-    });
+    const deps = { clients: createClients(settings.region), clock, logger };
+    // The main step's own lease, under the identity it saved: never a new holder.
+    const lease = saved.lease && leaseFor(settings, modeSettings, deps, false, saved.lease);
+    if (saved.verdict) {
+        info(`Post step: the main step ended ${saved.verdict}; nothing to finish.`);
+        if (lease)
+            await releaseHeld(lease, saved, logger);
+        return undefined;
+    }
+    const backend = backendDefinition.create(modeSettings, deps);
     if (backend.target !== saved.target) {
         setOutput('status', 'failed');
         setFailed(`Post step could not finish the rollback: its inputs name ${backend.target}, but the main ` +
@@ -31725,9 +32298,32 @@ async function postRun() {
     }
     logger.warning(`The main step ended without a verdict (cancelled, killed or timed out): finishing its ` +
         `rollback to ${saved.start.detail} within ${settings.rollbackTimeoutMs / 1000}s`);
-    const record = await resumeRollback({ backend, clock, logger, settings, context: runContext() }, saved, 'cancelled, killed or timed out');
+    const record = await resumeRollback({ backend, clock, logger, settings, context: runContext(), lease }, saved, 'cancelled, killed or timed out');
     await report(record, heading(saved));
     return record;
+}
+/**
+ * After a verdict the main step has released its lease, unless that release failed: then it
+ * still holds it until it expires, blocking the next run. Released here when still the run's.
+ */
+async function releaseHeld(lease, saved, logger) {
+    try {
+        await lease.resume();
+    }
+    catch (error) {
+        // Released by the main step (nobody holds it), or another run's now: not ours to touch.
+        if (error instanceof LeaseLostError)
+            return;
+        logger.warning(`Could not read the lease on ${lease.resource} (it expires by itself): ${describeError(error)}`);
+        return;
+    }
+    try {
+        await lease.release({ status: saved.verdict, movedTraffic: saved.movedTraffic });
+        logger.info(`Released the main step's lease on ${lease.resource}`);
+    }
+    catch (error) {
+        logger.warning(`Could not release the lease on ${lease.resource} (it expires by itself): ${describeError(error)}`);
+    }
 }
 /** What the main step left, from what it saved: it may have died before writing a summary. */
 function heading(saved) {
@@ -34377,11 +34973,11 @@ const getRuntimeConfig$7 = (config) => {
 };
 
 const getRuntimeConfig$6 = (config) => {
-    emitWarningIfUnsupportedVersion$1(process.version);
+    emitWarningIfUnsupportedVersion(process.version);
     const defaultsMode = resolveDefaultsModeConfig(config);
     const defaultConfigProvider = () => defaultsMode().then(loadConfigsForDefaultMode);
     const clientSharedValues = getRuntimeConfig$7(config);
-    emitWarningIfUnsupportedVersion(process.version);
+    emitWarningIfUnsupportedVersion$1(process.version);
     const loaderConfig = {
         profile: config?.profile,
         logger: clientSharedValues.logger,
@@ -34841,11 +35437,11 @@ const getRuntimeConfig$5 = (config) => {
 };
 
 const getRuntimeConfig$4 = (config) => {
-    emitWarningIfUnsupportedVersion$1(process.version);
+    emitWarningIfUnsupportedVersion(process.version);
     const defaultsMode = resolveDefaultsModeConfig(config);
     const defaultConfigProvider = () => defaultsMode().then(loadConfigsForDefaultMode);
     const clientSharedValues = getRuntimeConfig$5(config);
-    emitWarningIfUnsupportedVersion(process.version);
+    emitWarningIfUnsupportedVersion$1(process.version);
     const loaderConfig = {
         profile: config?.profile,
         logger: clientSharedValues.logger,
@@ -35640,11 +36236,11 @@ const getRuntimeConfig$3 = (config) => {
 };
 
 const getRuntimeConfig$2 = (config) => {
-    emitWarningIfUnsupportedVersion$1(process.version);
+    emitWarningIfUnsupportedVersion(process.version);
     const defaultsMode = resolveDefaultsModeConfig(config);
     const defaultConfigProvider = () => defaultsMode().then(loadConfigsForDefaultMode);
     const clientSharedValues = getRuntimeConfig$3(config);
-    emitWarningIfUnsupportedVersion(process.version);
+    emitWarningIfUnsupportedVersion$1(process.version);
     const loaderConfig = {
         profile: config?.profile,
         logger: clientSharedValues.logger,
@@ -36605,11 +37201,11 @@ const getRuntimeConfig$1 = (config) => {
 };
 
 const getRuntimeConfig = (config) => {
-    emitWarningIfUnsupportedVersion$1(process.version);
+    emitWarningIfUnsupportedVersion(process.version);
     const defaultsMode = resolveDefaultsModeConfig(config);
     const defaultConfigProvider = () => defaultsMode().then(loadConfigsForDefaultMode);
     const clientSharedValues = getRuntimeConfig$1(config);
-    emitWarningIfUnsupportedVersion(process.version);
+    emitWarningIfUnsupportedVersion$1(process.version);
     const loaderConfig = {
         profile: config?.profile,
         logger: clientSharedValues.logger,

@@ -197,6 +197,8 @@ export interface Release {
 export interface Lease {
   /** What the lease is on, for messages. */
   readonly resource: string
+  /** Who takes it: saved for the post step, which holds the lease under the same identity. */
+  readonly identity: RunIdentity
   /** Read-only, for a dry run: what taking the lease now would do, when not simply take it. */
   peek(signal?: AbortSignal): Promise<string | undefined>
   /** Takes the lease or throws LeaseHeldError; returns warnings (an expired or broken lease). */
@@ -206,6 +208,11 @@ export interface Lease {
    * and returns the phase to send (Route 53 puts the lease's renewal in the phase's own batch).
    */
   guard<N>(phase: Phase<N>, signal?: AbortSignal): Promise<Phase<N>>
+  /**
+   * The post step: holds again the lease an earlier process of this run took under `identity`
+   * (no write); throws LeaseLostError unless it is still that identity's.
+   */
+  resume(signal?: AbortSignal): Promise<void>
   /** Leaves only who moved the traffic last; never touches a lease that is not this run's. */
   release(outcome: Release): Promise<void>
 }
