@@ -702,7 +702,7 @@ function group$3(name, fn) {
  * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-function saveState(name, value) {
+function saveState$1(name, value) {
     const filePath = process.env['GITHUB_STATE'] || '';
     if (filePath) {
         return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
@@ -776,6 +776,20 @@ function setFailed(message) {
 /** Runs fn inside a collapsible log group. */
 function group$2(name, fn) {
     return group$3(neutraliseCommands(name), fn);
+}
+let toldNoState = false;
+/**
+ * State for the post step, in the GITHUB_STATE file. Without that file (a run by hand, which has
+ * no post step) nothing is saved: core would print the whole saved run to stdout instead, as a
+ * deprecated `::save-state::` command. Said once, as a debug line.
+ */
+function saveState(name, value) {
+    if (process.env.GITHUB_STATE)
+        return saveState$1(name, value);
+    if (toldNoState)
+        return;
+    toldNoState = true;
+    debug('No GITHUB_STATE (not a runner step, so no post step): the run is not saved for one');
 }
 function safeProperties(properties) {
     return properties.title === undefined

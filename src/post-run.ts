@@ -29,6 +29,11 @@ export async function postRun(): Promise<RunRecord | undefined> {
     core.info('Post step: the main step wrote nothing to AWS; nothing to finish.')
     return undefined
   }
+  if (saved.verdict) {
+    core.info(`Post step: the main step ended ${saved.verdict}; nothing to finish.`)
+    // No lease to look at (a mode without one): nothing held.
+    if (!saved.lease) return undefined
+  }
   let read
   try {
     read = readAction()
@@ -53,7 +58,6 @@ export async function postRun(): Promise<RunRecord | undefined> {
   // The main step's own lease, under the identity it saved: never a new holder.
   const lease = saved.lease && leaseFor(settings, modeSettings, deps, false, saved.lease)
   if (saved.verdict) {
-    core.info(`Post step: the main step ended ${saved.verdict}; nothing to finish.`)
     if (lease) await releaseHeld(lease, saved, logger)
     return undefined
   }
