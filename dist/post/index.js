@@ -17100,7 +17100,11 @@ function requireOurs(resource, found, me) {
     // The id alone decides: the URL is for people, and a store may have to spell it differently.
     if (holder?.leaseId === me.leaseId)
         return;
-    throw new LeaseLostError(resource, holder ? `${holder.runUrl} (until ${when(holder.expiresAt)})` : 'nobody (the lease was removed)');
+    // A lease released since: the run that last moved the traffic is the one to look at.
+    const gone = found.last
+        ? `nobody: released since, the traffic last moved by ${found.last.by} (${found.last.outcome}, ${when(found.last.at)})`
+        : 'nobody (the lease was removed)';
+    throw new LeaseLostError(resource, holder ? `${holder.runUrl} (until ${when(holder.expiresAt)})` : gone);
 }
 function when(ms) {
     return Number.isNaN(ms) ? 'an expiry that cannot be read' : new Date(ms).toISOString();
