@@ -27,6 +27,21 @@ afterEach(async () => {
   await sandbox.close()
 })
 
+/** The lease's TXT strings beside the record, as field → value. */
+function leaseFields(): Record<string, string> {
+  const txt = sandbox.route53.zones
+    .get(zoneId)!
+    .records.find((record) => record.name === `_traffic-shift.${NAME}` && record.type === 'TXT')
+  const fields: Record<string, string> = {}
+  for (const value of txt?.values ?? []) {
+    for (const [, text] of value.matchAll(/"([^"]*)"/g)) {
+      const at = text.indexOf('=')
+      fields[text.slice(0, at)] = text.slice(at + 1)
+    }
+  }
+  return fields
+}
+
 function records(): RecordSet[] {
   return sandbox.route53.zones.get(zoneId)!.records.filter((record) => record.name === NAME)
 }
@@ -78,5 +93,8 @@ describe('dns: the post step finishes a rollback still PENDING at the end of the
     )
     expect(asked.length).toBeGreaterThan(0)
     expect(records()).toEqual(before)
+    // The main step handed its lease over; the post step released it with its outcome.
+    expect(leaseFields()['lease-holder']).toBeUndefined()
+    expect(leaseFields()['last-outcome']).toBe('rolled-back')
   })
 })
