@@ -3,7 +3,8 @@
  * mid-bake, then the bundled post step as the runner runs it (same inputs, the main step's
  * STATE_*), with clients calling the listener throughout. The post step holds the lease under
  * the main step's saved identity: it releases it when it has rolled back, and writes nothing
- * once another run has taken it.
+ * once another run has taken it; after a verdict it releases only a lease the main step failed
+ * to release.
  */
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
 import {
@@ -130,5 +131,24 @@ describe("the post step and the killed main step's lease", () => {
     expect(made.filter((operation) => WRITES.includes(operation))).toEqual([])
     expect(await listenerActions()).toEqual(restored)
     expect(await tags()).toEqual(tagsBefore)
+  })
+
+  it('a main step whose release failed: the post step releases the lease it still holds', async () => {
+    sandbox.faults.add({ service: 'elbv2', operation: 'RemoveTags', kind: 'server-error' })
+    const main = await runAction(inputs({ traffic: '10', 'bake-time': '1s' }), {
+      ...sandbox.env(),
+      ...asRun(42)
+    })
+    expect(main.outputs.status).toBe('succeeded')
+    expect(main.state.verdict).toBe('succeeded')
+    expect((await tags())['traffic-shift:lease-holder']).toBe(KILLED)
+    sandbox.faults.clear()
+
+    const post = await runPost(main.state)
+    expect(post.code).toBe(0)
+    expect(post.stdout).toContain("Released the main step's lease")
+    const left = await tags()
+    expect(left['traffic-shift:lease-holder']).toBeUndefined()
+    expect(left['traffic-shift:last-outcome']).toBe('succeeded')
   })
 })
