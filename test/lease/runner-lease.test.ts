@@ -24,6 +24,8 @@ class ScriptedLease implements Lease {
   refuse = false
   /** resume() (the post step) finds the lease taken by another run. */
   takenBy?: string
+  /** resume() cannot read the lease (AWS errors after the SDK's retries). */
+  resumeUnreadable = false
   /** The guard before this write (1-based) finds the lease taken by another run. */
   lostAtWrite?: number
   /** The guard before this write (1-based) and every later one cannot read the lease. */
@@ -59,6 +61,8 @@ class ScriptedLease implements Lease {
   async resume(): Promise<void> {
     this.log.push('resume')
     if (this.takenBy) throw new LeaseLostError(this.resource, this.takenBy)
+    if (this.resumeUnreadable)
+      throw new AwsCallError('DescribeTags', this.resource, new Error('Throttling: Rate exceeded'))
   }
 
   async release(outcome: Release): Promise<void> {
@@ -256,5 +260,16 @@ describe('the post step and the main step’s lease', () => {
     expect(backend.applied).toEqual([])
     expect(backend.live.percent).toBe(50)
     expect(lease.log).toEqual(['resume'])
+  })
+
+  it('rolls back with a warning when the lease cannot be read, as the main step’s rollback would', async () => {
+    const lease = new ScriptedLease()
+    lease.resumeUnreadable = true
+    const backend = new FakeBackend(0)
+    const record = await post(backend, lease, await killedAt50(backend, lease))
+    expect(record.status).toBe('rolled-back')
+    expect(backend.live.percent).toBe(0)
+    // The write is still guarded: a lease another run holds by then would stop it.
+    expect(lease.log).toEqual(['resume', 'guard 0%', 'release rolled-back moved=true'])
   })
 })
