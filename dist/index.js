@@ -702,7 +702,7 @@ function group$3(name, fn) {
  * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-function saveState(name, value) {
+function saveState$1(name, value) {
     const filePath = process.env['GITHUB_STATE'] || '';
     if (filePath) {
         return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
@@ -776,6 +776,20 @@ function setFailed(message) {
 /** Runs fn inside a collapsible log group. */
 function group$2(name, fn) {
     return group$3(neutraliseCommands(name), fn);
+}
+let toldNoState = false;
+/**
+ * State for the post step, in the GITHUB_STATE file. Without that file (a run by hand, which has
+ * no post step) nothing is saved: core would print the whole saved run to stdout instead, as a
+ * deprecated `::save-state::` command. Said once, as a debug line.
+ */
+function saveState(name, value) {
+    if (process.env.GITHUB_STATE)
+        return saveState$1(name, value);
+    if (toldNoState)
+        return;
+    toldNoState = true;
+    debug('No GITHUB_STATE (not a runner step, so no post step): the run is not saved for one');
 }
 function safeProperties(properties) {
     return properties.title === undefined
@@ -27208,7 +27222,11 @@ function requireOurs(resource, found, me) {
     // The id alone decides: the URL is for people, and a store may have to spell it differently.
     if (holder?.leaseId === me.leaseId)
         return;
-    throw new LeaseLostError(resource, holder ? `${holder.runUrl} (until ${when(holder.expiresAt)})` : 'nobody (the lease was removed)');
+    // A lease released since: the run that last moved the traffic is the one to look at.
+    const gone = found.last
+        ? `nobody: released since, the traffic last moved by ${found.last.by} (${found.last.outcome}, ${when(found.last.at)})`
+        : 'nobody (the lease was removed)';
+    throw new LeaseLostError(resource, holder ? `${holder.runUrl} (until ${when(holder.expiresAt)})` : gone);
 }
 function when(ms) {
     return Number.isNaN(ms) ? 'an expiry that cannot be read' : new Date(ms).toISOString();
@@ -27247,6 +27265,9 @@ class ElbTagLease {
         this.resource = resource;
         this.options = options;
     }
+    get identity() {
+        return this.options.me;
+    }
     async peek(signal) {
         const { clock, breakLease } = this.options;
         return peekNote(this.resource, await this.read(signal), clock.now(), breakLease, this.options.me);
@@ -27276,6 +27297,10 @@ class ElbTagLease {
         const holder = { ...found.holder, expiresAt: clock.now() + durationMs };
         await this.write({ holder }, signal);
         return phase;
+    }
+    async resume(signal) {
+        requireOurs(this.resource, await this.read(signal), this.options.me);
+        this.taken = true;
     }
     async release(outcome) {
         if (!this.taken)
@@ -27391,6 +27416,9 @@ class Route53TxtLease {
         this.name = `${LEASE_LABEL}.${recordName.toLowerCase().replace(/\.$/, '')}`;
         this.resource = `${this.name} TXT in hosted zone ${hostedZoneId}`;
     }
+    get identity() {
+        return this.options.me;
+    }
     async peek(signal) {
         const { clock, breakLease } = this.options;
         return peekNote(this.resource, fieldsOf(await this.read(signal)), clock.now(), breakLease, this.options.me);
@@ -27438,6 +27466,10 @@ class Route53TxtLease {
             return phase;
         }
         return { ...phase, calls };
+    }
+    async resume(signal) {
+        requireOurs(this.resource, fieldsOf(await this.read(signal)), this.options.me);
+        this.taken = true;
     }
     async release(outcome) {
         if (!this.taken)
@@ -32018,9 +32050,12 @@ async function peekLease(state) {
     state.log.warning(note);
     state.record.warnings = [...(state.record.warnings ?? []), note];
 }
-/** At the end, whatever the outcome: a failed release is warned about, never the run's verdict. */
+/**
+ * At the end, whatever the outcome: a failed release is warned about, never the run's verdict.
+ * A rollback handed to the post step keeps the lease: the post step writes under it.
+ */
 async function releaseLease(state) {
-    if (!state.lease)
+    if (!state.lease || state.handedOff)
         return;
     try {
         await state.lease.release({
@@ -32040,6 +32075,7 @@ function saveRun(state, runUrl) {
         mode: backend.mode,
         target: backend.target,
         runUrl,
+        lease: state.lease?.identity,
         start: toSaved(start),
         towardBlue: state.towardBlue
     });

@@ -1,7 +1,10 @@
 import * as core from './toolkit.js'
 import { createClients } from './aws/clients.js'
 import { systemClock } from './clock.js'
-import { InputError } from './errors.js'
+import { describeError, InputError } from './errors.js'
+import { leaseFor } from './lease/index.js'
+import { type Lease, LeaseLostError } from './lease/lease.js'
+import type { Logger } from './logger.js'
 import type { RunRecord } from './record.js'
 import { resumeRollback } from './runner/resume.js'
 import { escapeText } from './report/escape.js'
@@ -17,7 +20,8 @@ const DETAIL_MAX = 300
  * or its cancel grace ran out mid-rollback) is finished here: the backend is built from the same
  * inputs, the live state read, and the run's own writes restored to the saved start, verified
  * within rollback-timeout; the job summary and outputs say what happened, and the step fails
- * with one annotation when AWS could not be put back.
+ * with one annotation when AWS could not be put back. It holds the main step's lease under the
+ * identity the main step saved, and releases it at the end (after a verdict too, if still held).
  */
 export async function postRun(): Promise<RunRecord | undefined> {
   const saved = readSavedRun((key) => core.getState(key))
@@ -26,9 +30,9 @@ export async function postRun(): Promise<RunRecord | undefined> {
     return undefined
   }
   if (saved.verdict) {
-    // Nothing is held between steps yet (no lease): releasing is saying so.
     core.info(`Post step: the main step ended ${saved.verdict}; nothing to finish.`)
-    return undefined
+    // No lease to look at (a mode without one): nothing held.
+    if (!saved.lease) return undefined
   }
   let read
   try {
@@ -39,6 +43,10 @@ export async function postRun(): Promise<RunRecord | undefined> {
     }
   } catch (error) {
     if (!(error instanceof InputError)) throw error
+    if (saved.verdict) {
+      core.warning(`Post step could not check the main step's lease: ${error.message}`)
+      return undefined
+    }
     core.setOutput('status', 'failed')
     core.setFailed(`Post step could not finish the rollback: ${error.message}`)
     return undefined
@@ -46,11 +54,14 @@ export async function postRun(): Promise<RunRecord | undefined> {
   const { settings, backendDefinition, modeSettings } = read
   const logger = actionsLogger()
   const clock = systemClock
-  const backend = backendDefinition.create(modeSettings, {
-    clients: createClients(settings.region),
-    clock,
-    logger
-  })
+  const deps = { clients: createClients(settings.region), clock, logger }
+  // The main step's own lease, under the identity it saved: never a new holder.
+  const lease = saved.lease && leaseFor(settings, modeSettings, deps, false, saved.lease)
+  if (saved.verdict) {
+    if (lease) await releaseHeld(lease, saved, logger)
+    return undefined
+  }
+  const backend = backendDefinition.create(modeSettings, deps)
   if (backend.target !== saved.target) {
     core.setOutput('status', 'failed')
     core.setFailed(
@@ -64,12 +75,37 @@ export async function postRun(): Promise<RunRecord | undefined> {
       `rollback to ${saved.start.detail} within ${settings.rollbackTimeoutMs / 1000}s`
   )
   const record = await resumeRollback(
-    { backend, clock, logger, settings, context: runContext() },
+    { backend, clock, logger, settings, context: runContext(), lease },
     saved,
     'cancelled, killed or timed out'
   )
   await report(record, heading(saved))
   return record
+}
+
+/**
+ * After a verdict the main step has released its lease, unless that release failed: then it
+ * still holds it until it expires, blocking the next run. Released here when still the run's.
+ */
+async function releaseHeld(lease: Lease, saved: SavedRun, logger: Logger): Promise<void> {
+  try {
+    await lease.resume()
+  } catch (error) {
+    // Released by the main step (nobody holds it), or another run's now: not ours to touch.
+    if (error instanceof LeaseLostError) return
+    logger.warning(
+      `Could not read the lease on ${lease.resource} (it expires by itself): ${describeError(error)}`
+    )
+    return
+  }
+  try {
+    await lease.release({ status: saved.verdict!, movedTraffic: saved.movedTraffic })
+    logger.info(`Released the main step's lease on ${lease.resource}`)
+  } catch (error) {
+    logger.warning(
+      `Could not release the lease on ${lease.resource} (it expires by itself): ${describeError(error)}`
+    )
+  }
 }
 
 /** What the main step left, from what it saved: it may have died before writing a summary. */

@@ -16,15 +16,7 @@ export type AnnotationProperties = core.AnnotationProperties
  * core's `summary` keeps the GITHUB_STEP_SUMMARY it first wrote to for the process's life, as a
  * step has one; a test that runs the action twice in one process sees the first file grow.
  */
-export {
-  getInput,
-  getState,
-  isDebug,
-  saveState,
-  setOutput,
-  setSecret,
-  summary
-} from '@actions/core'
+export { getInput, getState, isDebug, setOutput, setSecret, summary } from '@actions/core'
 
 export function info(message: string): void {
   core.info(neutraliseCommands(message))
@@ -51,6 +43,20 @@ export function setFailed(message: string): void {
 /** Runs fn inside a collapsible log group. */
 export function group<T>(name: string, fn: () => Promise<T>): Promise<T> {
   return core.group(neutraliseCommands(name), fn)
+}
+
+let toldNoState = false
+
+/**
+ * State for the post step, in the GITHUB_STATE file. Without that file (a run by hand, which has
+ * no post step) nothing is saved: core would print the whole saved run to stdout instead, as a
+ * deprecated `::save-state::` command. Said once, as a debug line.
+ */
+export function saveState(name: string, value: string): void {
+  if (process.env.GITHUB_STATE) return core.saveState(name, value)
+  if (toldNoState) return
+  toldNoState = true
+  debug('No GITHUB_STATE (not a runner step, so no post step): the run is not saved for one')
 }
 
 function safeProperties(properties: AnnotationProperties): AnnotationProperties {

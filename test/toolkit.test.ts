@@ -72,6 +72,16 @@ describe('toolkit: the runner protocol, through @actions/core', () => {
     expect(core.getState('absent')).toBe('')
   })
 
+  it('saves nothing without GITHUB_STATE (a run by hand): no save-state command, one debug line', () => {
+    delete process.env.GITHUB_STATE
+    core.saveState('run', '{"start":"blue 1000 / green 0"}')
+    core.saveState('verified', '{"state":{}}')
+    expect(written).toEqual([
+      '::debug::No GITHUB_STATE (not a runner step, so no post step): the run is not saved for one\n'
+    ])
+    expect(written.join('')).not.toContain('save-state')
+  })
+
   it('masks a secret with add-mask', () => {
     core.setSecret('hun,ter2')
     expect(written).toEqual(['::add-mask::hun,ter2\n'])

@@ -9,16 +9,16 @@ import 'events';
 import 'child_process';
 import 'assert';
 import 'timers';
+import { createHash, getRandomValues, createHmac, randomUUID, randomInt, createPrivateKey, createPublicKey, sign } from 'node:crypto';
+import { homedir, platform, release, hostname } from 'node:os';
 import { isIPv4, isIPv6, isIP } from 'node:net';
-import { createHash, getRandomValues, createHmac, randomInt, createPrivateKey, createPublicKey, sign } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import { createSocket } from 'node:dgram';
 import require$$0 from 'buffer';
 import require$$2, { request as request$1 } from 'node:http';
 import node_https, { request } from 'node:https';
-import { homedir, platform, release } from 'node:os';
 import * as zlib from 'node:zlib';
-import { Readable, Writable } from 'node:stream';
+import { Writable, Readable } from 'node:stream';
 import fs$1, { readFile as readFile$1 } from 'node:fs/promises';
 import { ReadStream, lstatSync, fstatSync, promises as promises$1, readFileSync as readFileSync$1 } from 'node:fs';
 import { exec } from 'node:child_process';
@@ -996,349 +996,175 @@ const systemClock = {
     })
 };
 
-/**
- * The share of traffic green carries, in tenths of a percent (0..1000). Blue carries the rest, so a
- * split where no side takes traffic cannot be built.
- */
-class Split {
-    permille;
-    constructor(permille) {
-        this.permille = permille;
-    }
-    static BLUE = new Split(0);
-    static GREEN = new Split(1000);
-    /** From a percent with at most one decimal (ALB weights give 0.1 % steps). */
-    static ofPercent(percent) {
-        if (!Number.isFinite(percent) || percent < 0 || percent > 100) {
-            throw new RangeError(`A split is a percent from 0 to 100, got ${percent}`);
+const state$1 = {
+    warningEmitted: false,
+};
+const emitWarningIfUnsupportedVersion$1 = (version) => {
+    if (version && !state$1.warningEmitted) {
+        if (process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED === "true") {
+            state$1.warningEmitted = true;
+            return;
         }
-        const permille = Math.round(percent * 10);
-        if (Math.abs(permille - percent * 10) > 1e-6) {
-            throw new RangeError(`A split has at most one decimal, got ${percent}`);
+        const userMajorVersion = parseInt(version.substring(1, version.indexOf(".")));
+        const vv = 22;
+        if (userMajorVersion < vv) {
+            state$1.warningEmitted = true;
+            process.emitWarning(`NodeVersionSupportWarning: The AWS SDK for JavaScript (v3)
+versions published after the first week of January 2027
+will require node >=${vv}. You are running node ${version}.
+
+To continue receiving updates to AWS services, bug fixes,
+and security updates please upgrade to node >=${vv}.
+
+More information can be found at: https://a.co/c895JFp`);
         }
-        return new Split(permille);
     }
-    /** From native weights: green's share of the pair, rounded to the nearest 0.1 %. */
-    static ofWeights(blue, green) {
-        if (!(blue >= 0 && green >= 0) || blue + green === 0) {
-            throw new RangeError(`Weights blue=${blue} green=${green} send traffic nowhere`);
-        }
-        return new Split(Math.round((green * 1000) / (blue + green)));
+};
+
+function setCredentialFeature(credentials, feature, value) {
+    if (!credentials.$source) {
+        credentials.$source = {};
     }
-    get percent() {
-        return this.permille / 10;
-    }
-    get bluePercent() {
-        return (1000 - this.permille) / 10;
-    }
-    equals(other) {
-        return this.permille === other.permille;
-    }
-    toString() {
-        return `${this.percent}% green`;
-    }
-}
-/** Parses a user-facing percent ("10", "12.5") strictly: no defaults for bad input. */
-function parsePercent(input, raw) {
-    const accepted = 'a number from 0 to 100 with at most one decimal (e.g. 10 or 12.5)';
-    const text = raw.trim().replace(/%$/, '');
-    if (!/^\d{1,3}(\.\d)?$/.test(text))
-        throw new InputError(input, raw, accepted);
-    const value = Number(text);
-    if (value > 100)
-        throw new InputError(input, raw, accepted);
-    return Split.ofPercent(value);
+    credentials.$source[feature] = value;
+    return credentials;
 }
 
-const isStreamingPayload = (request) => request?.body instanceof Readable ||
-    (typeof ReadableStream !== "undefined" && request?.body instanceof ReadableStream);
+function setFeature$1(context, feature, value) {
+    if (!context.__aws_sdk_context) {
+        context.__aws_sdk_context = {
+            features: {},
+        };
+    }
+    else if (!context.__aws_sdk_context.features) {
+        context.__aws_sdk_context.features = {};
+    }
+    context.__aws_sdk_context.features[feature] = value;
+}
 
-const getAllAliases = (name, aliases) => {
-    const _aliases = [];
-    if (name) {
-        _aliases.push(name);
+const isDefaultSocketTimeoutEnabled = () => typeof process === "object" && process?.env?.AWS_ENABLE_DEFAULT_SOCKET_TIMEOUT_2026 === "true";
+const getDefaultSocketTimeout = (requestHandler, timeoutMs) => {
+    if (!isDefaultSocketTimeoutEnabled()) {
+        return undefined;
     }
-    if (aliases) {
-        for (const alias of aliases) {
-            _aliases.push(alias);
+    if (typeof requestHandler?.handle === "function") {
+        return undefined;
+    }
+    return timeoutMs;
+};
+
+const isArrayBuffer = (arg) => (typeof ArrayBuffer === "function" && arg instanceof ArrayBuffer) ||
+    Object.prototype.toString.call(arg) === "[object ArrayBuffer]";
+
+const fromArrayBuffer = (input, offset = 0, length = input.byteLength - offset) => {
+    if (!isArrayBuffer(input)) {
+        throw new TypeError(`The "input" argument must be ArrayBuffer. Received type ${typeof input} (${input})`);
+    }
+    return Buffer.from(input, offset, length);
+};
+const fromString = (input, encoding) => {
+    if (typeof input !== "string") {
+        throw new TypeError(`The "input" argument must be of type string. Received type ${typeof input} (${input})`);
+    }
+    return encoding ? Buffer.from(input, encoding) : Buffer.from(input);
+};
+
+const BASE64_REGEX = /^[A-Za-z0-9+/]*={0,2}$/;
+const fromBase64 = (input) => {
+    if ((input.length * 3) % 4 !== 0) {
+        throw new TypeError(`Incorrect padding on base64 string.`);
+    }
+    if (!BASE64_REGEX.exec(input)) {
+        throw new TypeError(`Invalid base64 string.`);
+    }
+    const buffer = fromString(input, "base64");
+    return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+};
+
+const fromUtf8$1 = (input) => {
+    const buf = fromString(input, "utf8");
+    return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength / Uint8Array.BYTES_PER_ELEMENT);
+};
+
+const toBase64$1 = (_input) => {
+    let input;
+    if (typeof _input === "string") {
+        input = fromUtf8$1(_input);
+    }
+    else {
+        input = _input;
+    }
+    if (typeof input !== "object" || typeof input.byteOffset !== "number" || typeof input.byteLength !== "number") {
+        throw new Error("@smithy/util-base64: toBase64 encoder function only accepts string | Uint8Array.");
+    }
+    return fromArrayBuffer(input.buffer, input.byteOffset, input.byteLength).toString("base64");
+};
+
+function bindUint8ArrayBlobAdapter(toUtf8, fromUtf8, toBase64, fromBase64) {
+    return class Uint8ArrayBlobAdapter extends Uint8Array {
+        static fromString(source, encoding = "utf-8") {
+            if (typeof source === "string") {
+                if (encoding === "base64") {
+                    return Uint8ArrayBlobAdapter.mutate(fromBase64(source));
+                }
+                return Uint8ArrayBlobAdapter.mutate(fromUtf8(source));
+            }
+            throw new Error(`Unsupported conversion from ${typeof source} to Uint8ArrayBlobAdapter.`);
         }
+        static mutate(source) {
+            Object.setPrototypeOf(source, Uint8ArrayBlobAdapter.prototype);
+            return source;
+        }
+        transformToString(encoding = "utf-8") {
+            if (encoding === "base64") {
+                return toBase64(this);
+            }
+            return toUtf8(this);
+        }
+    };
+}
+
+const toUtf8$1 = (input) => {
+    if (typeof input === "string") {
+        return input;
     }
-    return _aliases;
+    if (typeof input !== "object" || typeof input.byteOffset !== "number" || typeof input.byteLength !== "number") {
+        throw new Error("@smithy/util-utf8: toUtf8 encoder function only accepts string | Uint8Array.");
+    }
+    return fromArrayBuffer(input.buffer, input.byteOffset, input.byteLength).toString("utf8");
 };
-const getMiddlewareNameWithAliases = (name, aliases) => {
-    return `${name || "anonymous"}${aliases && aliases.length > 0 ? ` (a.k.a. ${aliases.join(",")})` : ""}`;
-};
-const constructStack = () => {
-    let absoluteEntries = [];
-    let relativeEntries = [];
-    let identifyOnResolve = false;
-    const entriesNameSet = new Set();
-    const sort = (entries) => entries.sort((a, b) => stepWeights[b.step] - stepWeights[a.step] ||
-        priorityWeights[b.priority || "normal"] - priorityWeights[a.priority || "normal"]);
-    const removeByName = (toRemove) => {
-        let isRemoved = false;
-        const filterCb = (entry) => {
-            const aliases = getAllAliases(entry.name, entry.aliases);
-            if (aliases.includes(toRemove)) {
-                isRemoved = true;
-                for (const alias of aliases) {
-                    entriesNameSet.delete(alias);
-                }
-                return false;
-            }
-            return true;
-        };
-        absoluteEntries = absoluteEntries.filter(filterCb);
-        relativeEntries = relativeEntries.filter(filterCb);
-        return isRemoved;
+
+const decimalToHex = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+function bindV4(getRandomValues) {
+    if (typeof crypto !== "undefined" && typeof crypto.randomUUID === "function") {
+        return () => crypto.randomUUID();
+    }
+    return () => {
+        const rnds = new Uint8Array(16);
+        getRandomValues(rnds);
+        rnds[6] = (rnds[6] & 0x0f) | 0x40;
+        rnds[8] = (rnds[8] & 0x3f) | 0x80;
+        return (decimalToHex[rnds[0]] +
+            decimalToHex[rnds[1]] +
+            decimalToHex[rnds[2]] +
+            decimalToHex[rnds[3]] +
+            "-" +
+            decimalToHex[rnds[4]] +
+            decimalToHex[rnds[5]] +
+            "-" +
+            decimalToHex[rnds[6]] +
+            decimalToHex[rnds[7]] +
+            "-" +
+            decimalToHex[rnds[8]] +
+            decimalToHex[rnds[9]] +
+            "-" +
+            decimalToHex[rnds[10]] +
+            decimalToHex[rnds[11]] +
+            decimalToHex[rnds[12]] +
+            decimalToHex[rnds[13]] +
+            decimalToHex[rnds[14]] +
+            decimalToHex[rnds[15]]);
     };
-    const removeByReference = (toRemove) => {
-        let isRemoved = false;
-        const filterCb = (entry) => {
-            if (entry.middleware === toRemove) {
-                isRemoved = true;
-                for (const alias of getAllAliases(entry.name, entry.aliases)) {
-                    entriesNameSet.delete(alias);
-                }
-                return false;
-            }
-            return true;
-        };
-        absoluteEntries = absoluteEntries.filter(filterCb);
-        relativeEntries = relativeEntries.filter(filterCb);
-        return isRemoved;
-    };
-    const cloneTo = (toStack) => {
-        absoluteEntries.forEach((entry) => {
-            toStack.add(entry.middleware, { ...entry });
-        });
-        relativeEntries.forEach((entry) => {
-            toStack.addRelativeTo(entry.middleware, { ...entry });
-        });
-        toStack.identifyOnResolve?.(stack.identifyOnResolve());
-        return toStack;
-    };
-    const expandRelativeMiddlewareList = (from) => {
-        const expandedMiddlewareList = [];
-        from.before.forEach((entry) => {
-            if (entry.before.length === 0 && entry.after.length === 0) {
-                expandedMiddlewareList.push(entry);
-            }
-            else {
-                expandedMiddlewareList.push(...expandRelativeMiddlewareList(entry));
-            }
-        });
-        expandedMiddlewareList.push(from);
-        from.after.reverse().forEach((entry) => {
-            if (entry.before.length === 0 && entry.after.length === 0) {
-                expandedMiddlewareList.push(entry);
-            }
-            else {
-                expandedMiddlewareList.push(...expandRelativeMiddlewareList(entry));
-            }
-        });
-        return expandedMiddlewareList;
-    };
-    const getMiddlewareList = (debug = false) => {
-        const normalizedAbsoluteEntries = [];
-        const normalizedRelativeEntries = [];
-        const normalizedEntriesNameMap = {};
-        absoluteEntries.forEach((entry) => {
-            const normalizedEntry = {
-                ...entry,
-                before: [],
-                after: [],
-            };
-            for (const alias of getAllAliases(normalizedEntry.name, normalizedEntry.aliases)) {
-                normalizedEntriesNameMap[alias] = normalizedEntry;
-            }
-            normalizedAbsoluteEntries.push(normalizedEntry);
-        });
-        relativeEntries.forEach((entry) => {
-            const normalizedEntry = {
-                ...entry,
-                before: [],
-                after: [],
-            };
-            for (const alias of getAllAliases(normalizedEntry.name, normalizedEntry.aliases)) {
-                normalizedEntriesNameMap[alias] = normalizedEntry;
-            }
-            normalizedRelativeEntries.push(normalizedEntry);
-        });
-        normalizedRelativeEntries.forEach((entry) => {
-            if (entry.toMiddleware) {
-                const toMiddleware = normalizedEntriesNameMap[entry.toMiddleware];
-                if (toMiddleware === undefined) {
-                    if (debug) {
-                        return;
-                    }
-                    throw new Error(`${entry.toMiddleware} is not found when adding ` +
-                        `${getMiddlewareNameWithAliases(entry.name, entry.aliases)} ` +
-                        `middleware ${entry.relation} ${entry.toMiddleware}`);
-                }
-                if (entry.relation === "after") {
-                    toMiddleware.after.push(entry);
-                }
-                if (entry.relation === "before") {
-                    toMiddleware.before.push(entry);
-                }
-            }
-        });
-        const mainChain = sort(normalizedAbsoluteEntries)
-            .map(expandRelativeMiddlewareList)
-            .reduce((wholeList, expandedMiddlewareList) => {
-            wholeList.push(...expandedMiddlewareList);
-            return wholeList;
-        }, []);
-        return mainChain;
-    };
-    const stack = {
-        add: (middleware, options = {}) => {
-            const { name, override, aliases: _aliases } = options;
-            const entry = {
-                step: "initialize",
-                priority: "normal",
-                middleware,
-                ...options,
-            };
-            const aliases = getAllAliases(name, _aliases);
-            if (aliases.length > 0) {
-                if (aliases.some((alias) => entriesNameSet.has(alias))) {
-                    if (!override) {
-                        throw new Error(`Duplicate middleware name '${getMiddlewareNameWithAliases(name, _aliases)}'`);
-                    }
-                    for (const alias of aliases) {
-                        const toOverrideIndex = absoluteEntries.findIndex((entry) => entry.name === alias || entry.aliases?.some((a) => a === alias));
-                        if (toOverrideIndex === -1) {
-                            continue;
-                        }
-                        const toOverride = absoluteEntries[toOverrideIndex];
-                        if (toOverride.step !== entry.step || entry.priority !== toOverride.priority) {
-                            throw new Error(`"${getMiddlewareNameWithAliases(toOverride.name, toOverride.aliases)}" middleware with ` +
-                                `${toOverride.priority} priority in ${toOverride.step} step cannot ` +
-                                `be overridden by "${getMiddlewareNameWithAliases(name, _aliases)}" middleware with ` +
-                                `${entry.priority} priority in ${entry.step} step.`);
-                        }
-                        absoluteEntries.splice(toOverrideIndex, 1);
-                    }
-                }
-                for (const alias of aliases) {
-                    entriesNameSet.add(alias);
-                }
-            }
-            absoluteEntries.push(entry);
-        },
-        addRelativeTo: (middleware, options) => {
-            const { name, override, aliases: _aliases } = options;
-            const entry = {
-                middleware,
-                ...options,
-            };
-            const aliases = getAllAliases(name, _aliases);
-            if (aliases.length > 0) {
-                if (aliases.some((alias) => entriesNameSet.has(alias))) {
-                    if (!override) {
-                        throw new Error(`Duplicate middleware name '${getMiddlewareNameWithAliases(name, _aliases)}'`);
-                    }
-                    for (const alias of aliases) {
-                        const toOverrideIndex = relativeEntries.findIndex((entry) => entry.name === alias || entry.aliases?.some((a) => a === alias));
-                        if (toOverrideIndex === -1) {
-                            continue;
-                        }
-                        const toOverride = relativeEntries[toOverrideIndex];
-                        if (toOverride.toMiddleware !== entry.toMiddleware || toOverride.relation !== entry.relation) {
-                            throw new Error(`"${getMiddlewareNameWithAliases(toOverride.name, toOverride.aliases)}" middleware ` +
-                                `${toOverride.relation} "${toOverride.toMiddleware}" middleware cannot be overridden ` +
-                                `by "${getMiddlewareNameWithAliases(name, _aliases)}" middleware ${entry.relation} ` +
-                                `"${entry.toMiddleware}" middleware.`);
-                        }
-                        relativeEntries.splice(toOverrideIndex, 1);
-                    }
-                }
-                for (const alias of aliases) {
-                    entriesNameSet.add(alias);
-                }
-            }
-            relativeEntries.push(entry);
-        },
-        clone: () => cloneTo(constructStack()),
-        use: (plugin) => {
-            plugin.applyToStack(stack);
-        },
-        remove: (toRemove) => {
-            if (typeof toRemove === "string") {
-                return removeByName(toRemove);
-            }
-            else {
-                return removeByReference(toRemove);
-            }
-        },
-        removeByTag: (toRemove) => {
-            let isRemoved = false;
-            const filterCb = (entry) => {
-                const { tags, name, aliases: _aliases } = entry;
-                if (tags && tags.includes(toRemove)) {
-                    const aliases = getAllAliases(name, _aliases);
-                    for (const alias of aliases) {
-                        entriesNameSet.delete(alias);
-                    }
-                    isRemoved = true;
-                    return false;
-                }
-                return true;
-            };
-            absoluteEntries = absoluteEntries.filter(filterCb);
-            relativeEntries = relativeEntries.filter(filterCb);
-            return isRemoved;
-        },
-        concat: (from) => {
-            const cloned = cloneTo(constructStack());
-            cloned.use(from);
-            cloned.identifyOnResolve(identifyOnResolve || cloned.identifyOnResolve() || (from.identifyOnResolve?.() ?? false));
-            return cloned;
-        },
-        applyToStack: cloneTo,
-        identify: () => {
-            return getMiddlewareList(true).map((mw) => {
-                const step = mw.step ??
-                    mw.relation +
-                        " " +
-                        mw.toMiddleware;
-                return getMiddlewareNameWithAliases(mw.name, mw.aliases) + " - " + step;
-            });
-        },
-        identifyOnResolve(toggle) {
-            if (typeof toggle === "boolean") {
-                identifyOnResolve = toggle;
-            }
-            return identifyOnResolve;
-        },
-        resolve: (handler, context) => {
-            for (const middleware of getMiddlewareList()
-                .map((entry) => entry.middleware)
-                .reverse()) {
-                handler = middleware(handler, context);
-            }
-            if (identifyOnResolve) {
-                console.log(stack.identify());
-            }
-            return handler;
-        },
-    };
-    return stack;
-};
-const stepWeights = {
-    initialize: 5,
-    serialize: 4,
-    build: 3,
-    finalizeRequest: 2,
-    deserialize: 1,
-};
-const priorityWeights = {
-    high: 3,
-    normal: 2,
-    low: 1,
-};
+}
 
 var EndpointURLScheme;
 (function (EndpointURLScheme) {
@@ -1543,1156 +1369,6 @@ const toEndpointV1 = (endpoint) => {
     }
     return parseUrl(endpoint);
 };
-
-class Client {
-    config;
-    middlewareStack = constructStack();
-    initConfig;
-    handlers;
-    constructor(config) {
-        this.config = config;
-        const { protocol, protocolSettings } = config;
-        if (protocolSettings) {
-            if (typeof protocol === "function") {
-                config.protocol = new protocol(protocolSettings);
-            }
-        }
-    }
-    send(command, optionsOrCb, cb) {
-        const options = typeof optionsOrCb !== "function" ? optionsOrCb : undefined;
-        const callback = typeof optionsOrCb === "function" ? optionsOrCb : cb;
-        const useHandlerCache = options === undefined && this.config.cacheMiddleware === true;
-        let handler;
-        if (useHandlerCache) {
-            if (!this.handlers) {
-                this.handlers = new WeakMap();
-            }
-            const handlers = this.handlers;
-            if (handlers.has(command.constructor)) {
-                handler = handlers.get(command.constructor);
-            }
-            else {
-                handler = command.resolveMiddleware(this.middlewareStack, this.config, options);
-                handlers.set(command.constructor, handler);
-            }
-        }
-        else {
-            delete this.handlers;
-            handler = command.resolveMiddleware(this.middlewareStack, this.config, options);
-        }
-        if (callback) {
-            handler(command)
-                .then((result) => callback(null, result.output), (err) => callback(err))
-                .catch(() => { });
-        }
-        else {
-            return handler(command).then((result) => result.output);
-        }
-    }
-    destroy() {
-        this.config?.requestHandler?.destroy?.();
-        delete this.handlers;
-    }
-}
-
-const deref = (schemaRef) => {
-    if (typeof schemaRef === "function") {
-        return schemaRef();
-    }
-    return schemaRef;
-};
-
-const operation = (namespace, name, traits, input, output) => ({
-    name,
-    namespace,
-    traits,
-    input,
-    output,
-});
-
-const schemaDeserializationMiddleware = (config) => (next, context) => async (args) => {
-    const { response } = await next(args);
-    const { operationSchema } = getSmithyContext(context);
-    const [, ns, n, t, i, o] = operationSchema ?? [];
-    try {
-        const parsed = await config.protocol.deserializeResponse(operation(ns, n, t, i, o), {
-            ...config,
-            ...context,
-        }, response);
-        return {
-            response,
-            output: parsed,
-        };
-    }
-    catch (error) {
-        Object.defineProperty(error, "$response", {
-            value: response,
-            enumerable: false,
-            writable: false,
-            configurable: false,
-        });
-        if (!("$metadata" in error)) {
-            const hint = `Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.`;
-            try {
-                error.message += "\n  " + hint;
-            }
-            catch (ignored) {
-                if (!context.logger || context.logger?.constructor?.name === "NoOpLogger") {
-                    console.warn(hint);
-                }
-                else {
-                    context.logger?.warn?.(hint);
-                }
-            }
-            if (typeof error.$responseBodyText !== "undefined") {
-                if (error.$response) {
-                    error.$response.body = error.$responseBodyText;
-                }
-            }
-            try {
-                if (HttpResponse.isInstance(response)) {
-                    const { headers = {}, statusCode } = response;
-                    const headerEntries = Object.entries(headers);
-                    error.$metadata = {
-                        httpStatusCode: statusCode,
-                        requestId: findHeader(/^x-[\w-]+-request-?id$/, headerEntries),
-                        extendedRequestId: findHeader(/^x-[\w-]+-id-2$/, headerEntries),
-                        cfId: findHeader(/^x-[\w-]+-cf-id$/, headerEntries),
-                    };
-                }
-            }
-            catch (ignored) {
-            }
-        }
-        throw error;
-    }
-};
-const findHeader = (pattern, headers) => {
-    return (headers.find(([k]) => {
-        return k.match(pattern);
-    }) || [void 0, void 0])[1];
-};
-
-const schemaSerializationMiddleware = (config) => (next, context) => async (args) => {
-    const { operationSchema } = getSmithyContext(context);
-    const [, ns, n, t, i, o] = operationSchema ?? [];
-    const endpoint = context.endpointV2
-        ? async () => toEndpointV1(context.endpointV2)
-        : config.endpoint;
-    const request = await config.protocol.serializeRequest(operation(ns, n, t, i, o), args.input, {
-        ...config,
-        ...context,
-        endpoint,
-    });
-    return next({
-        ...args,
-        request,
-    });
-};
-
-const deserializerMiddlewareOption = {
-    name: "deserializerMiddleware",
-    step: "deserialize",
-    tags: ["DESERIALIZER"],
-    override: true,
-};
-const serializerMiddlewareOption$1 = {
-    name: "serializerMiddleware",
-    step: "serialize",
-    tags: ["SERIALIZER"],
-    override: true,
-};
-function getSchemaSerdePlugin(config) {
-    return {
-        applyToStack: (commandStack) => {
-            commandStack.add(schemaSerializationMiddleware(config), serializerMiddlewareOption$1);
-            commandStack.add(schemaDeserializationMiddleware(config), deserializerMiddlewareOption);
-            config.protocol.setSerdeContext(config);
-        },
-    };
-}
-
-const traitsCache = [];
-function translateTraits(indicator) {
-    if (typeof indicator === "object") {
-        return indicator;
-    }
-    indicator = indicator | 0;
-    if (traitsCache[indicator]) {
-        return traitsCache[indicator];
-    }
-    const traits = {};
-    let i = 0;
-    for (const trait of [
-        "httpLabel",
-        "idempotent",
-        "idempotencyToken",
-        "sensitive",
-        "httpPayload",
-        "httpResponseCode",
-        "httpQueryParams",
-    ]) {
-        if (((indicator >> i++) & 1) === 1) {
-            traits[trait] = 1;
-        }
-    }
-    return (traitsCache[indicator] = traits);
-}
-
-const anno = {
-    it: Symbol.for("@smithy/nor-struct-it"),
-    ns: Symbol.for("@smithy/ns"),
-};
-const simpleSchemaCacheN = [];
-const simpleSchemaCacheS = {};
-class NormalizedSchema {
-    ref;
-    memberName;
-    static symbol = Symbol.for("@smithy/nor");
-    symbol = NormalizedSchema.symbol;
-    name;
-    schema;
-    _isMemberSchema;
-    traits;
-    memberTraits;
-    normalizedTraits;
-    constructor(ref, memberName) {
-        this.ref = ref;
-        this.memberName = memberName;
-        const traitStack = [];
-        let _ref = ref;
-        let schema = ref;
-        this._isMemberSchema = false;
-        while (isMemberSchema(_ref)) {
-            traitStack.push(_ref[1]);
-            _ref = _ref[0];
-            schema = deref(_ref);
-            this._isMemberSchema = true;
-        }
-        if (traitStack.length > 0) {
-            this.memberTraits = {};
-            for (let i = traitStack.length - 1; i >= 0; --i) {
-                const traitSet = traitStack[i];
-                Object.assign(this.memberTraits, translateTraits(traitSet));
-            }
-        }
-        else {
-            this.memberTraits = 0;
-        }
-        if (schema instanceof NormalizedSchema) {
-            const computedMemberTraits = this.memberTraits;
-            Object.assign(this, schema);
-            this.memberTraits = Object.assign({}, computedMemberTraits, schema.getMemberTraits(), this.getMemberTraits());
-            this.normalizedTraits = void 0;
-            this.memberName = memberName ?? schema.memberName;
-            return;
-        }
-        this.schema = deref(schema);
-        if (isStaticSchema(this.schema)) {
-            this.name = `${this.schema[1]}#${this.schema[2]}`;
-            this.traits = this.schema[3];
-        }
-        else {
-            this.name = this.memberName ?? String(schema);
-            this.traits = 0;
-        }
-        if (this._isMemberSchema && !memberName) {
-            throw new Error(`@smithy/core/schema - NormalizedSchema member init ${this.getName(true)} missing member name.`);
-        }
-    }
-    static [Symbol.hasInstance](lhs) {
-        const isPrototype = this.prototype.isPrototypeOf(lhs);
-        if (!isPrototype && typeof lhs === "object" && lhs !== null) {
-            const ns = lhs;
-            return ns.symbol === this.symbol;
-        }
-        return isPrototype;
-    }
-    static of(ref) {
-        const keyAble = typeof ref === "function" || (typeof ref === "object" && ref !== null);
-        if (typeof ref === "number") {
-            if (simpleSchemaCacheN[ref]) {
-                return simpleSchemaCacheN[ref];
-            }
-        }
-        else if (typeof ref === "string") {
-            if (simpleSchemaCacheS[ref]) {
-                return simpleSchemaCacheS[ref];
-            }
-        }
-        else if (keyAble) {
-            if (ref[anno.ns]) {
-                return ref[anno.ns];
-            }
-        }
-        const sc = deref(ref);
-        if (sc instanceof NormalizedSchema) {
-            return sc;
-        }
-        if (isMemberSchema(sc)) {
-            const [ns, traits] = sc;
-            if (ns instanceof NormalizedSchema) {
-                Object.assign(ns.getMergedTraits(), translateTraits(traits));
-                return ns;
-            }
-            throw new Error(`@smithy/core/schema - may not init unwrapped member schema=${JSON.stringify(ref, null, 2)}.`);
-        }
-        const ns = new NormalizedSchema(sc);
-        if (keyAble) {
-            return (ref[anno.ns] = ns);
-        }
-        if (typeof sc === "string") {
-            return (simpleSchemaCacheS[sc] = ns);
-        }
-        if (typeof sc === "number") {
-            return (simpleSchemaCacheN[sc] = ns);
-        }
-        return ns;
-    }
-    getSchema() {
-        const sc = this.schema;
-        if (Array.isArray(sc) && sc[0] === 0) {
-            return sc[4];
-        }
-        return sc;
-    }
-    getName(withNamespace = false) {
-        const { name } = this;
-        const short = !withNamespace && name && name.includes("#");
-        return short ? name.split("#")[1] : name || undefined;
-    }
-    getMemberName() {
-        return this.memberName;
-    }
-    isMemberSchema() {
-        return this._isMemberSchema;
-    }
-    isListSchema() {
-        const sc = this.getSchema();
-        return typeof sc === "number"
-            ? sc >= 64 && sc < 128
-            : sc[0] === 1;
-    }
-    isMapSchema() {
-        const sc = this.getSchema();
-        return typeof sc === "number"
-            ? sc >= 128 && sc <= 0b1111_1111
-            : sc[0] === 2;
-    }
-    isStructSchema() {
-        const sc = this.getSchema();
-        if (typeof sc !== "object") {
-            return false;
-        }
-        const id = sc[0];
-        return (id === 3 ||
-            id === -3 ||
-            id === 4);
-    }
-    isUnionSchema() {
-        const sc = this.getSchema();
-        if (typeof sc !== "object") {
-            return false;
-        }
-        return sc[0] === 4;
-    }
-    isBlobSchema() {
-        const sc = this.getSchema();
-        return sc === 21 || sc === 42;
-    }
-    isTimestampSchema() {
-        const sc = this.getSchema();
-        return (typeof sc === "number" &&
-            sc >= 4 &&
-            sc <= 7);
-    }
-    isUnitSchema() {
-        return this.getSchema() === "unit";
-    }
-    isDocumentSchema() {
-        return this.getSchema() === 15;
-    }
-    isStringSchema() {
-        return this.getSchema() === 0;
-    }
-    isBooleanSchema() {
-        return this.getSchema() === 2;
-    }
-    isNumericSchema() {
-        return this.getSchema() === 1;
-    }
-    isBigIntegerSchema() {
-        return this.getSchema() === 17;
-    }
-    isBigDecimalSchema() {
-        return this.getSchema() === 19;
-    }
-    isStreaming() {
-        const { streaming } = this.getMergedTraits();
-        return !!streaming || this.getSchema() === 42;
-    }
-    isIdempotencyToken() {
-        return !!this.getMergedTraits().idempotencyToken;
-    }
-    getMergedTraits() {
-        return (this.normalizedTraits ??
-            (this.normalizedTraits = {
-                ...this.getOwnTraits(),
-                ...this.getMemberTraits(),
-            }));
-    }
-    getMemberTraits() {
-        return translateTraits(this.memberTraits);
-    }
-    getOwnTraits() {
-        return translateTraits(this.traits);
-    }
-    getKeySchema() {
-        const [isDoc, isMap] = [this.isDocumentSchema(), this.isMapSchema()];
-        if (!isDoc && !isMap) {
-            throw new Error(`@smithy/core/schema - cannot get key for non-map: ${this.getName(true)}`);
-        }
-        const schema = this.getSchema();
-        const memberSchema = isDoc
-            ? 15
-            : (schema[4] ?? 0);
-        return member([memberSchema, 0], "key");
-    }
-    getValueSchema() {
-        const sc = this.getSchema();
-        const [isDoc, isMap, isList] = [this.isDocumentSchema(), this.isMapSchema(), this.isListSchema()];
-        const memberSchema = typeof sc === "number"
-            ? 0b0011_1111 & sc
-            : sc && typeof sc === "object" && (isMap || isList)
-                ? sc[3 + sc[0]]
-                : isDoc
-                    ? 15
-                    : void 0;
-        if (memberSchema != null) {
-            return member([memberSchema, 0], isMap ? "value" : "member");
-        }
-        throw new Error(`@smithy/core/schema - ${this.getName(true)} has no value member.`);
-    }
-    getMemberSchema(memberName) {
-        const struct = this.getSchema();
-        if (this.isStructSchema() && struct[4].includes(memberName)) {
-            const i = struct[4].indexOf(memberName);
-            const memberSchema = struct[5][i];
-            return member(isMemberSchema(memberSchema) ? memberSchema : [memberSchema, 0], memberName);
-        }
-        if (this.isDocumentSchema()) {
-            return member([15, 0], memberName);
-        }
-        throw new Error(`@smithy/core/schema - ${this.getName(true)} has no member=${memberName}.`);
-    }
-    getMemberSchemas() {
-        const buffer = {};
-        try {
-            for (const [k, v] of this.structIterator()) {
-                buffer[k] = v;
-            }
-        }
-        catch (ignored) { }
-        return buffer;
-    }
-    getEventStreamMember() {
-        if (this.isStructSchema()) {
-            for (const [memberName, memberSchema] of this.structIterator()) {
-                if (memberSchema.isStreaming() && memberSchema.isStructSchema()) {
-                    return memberName;
-                }
-            }
-        }
-        return "";
-    }
-    *structIterator() {
-        if (this.isUnitSchema()) {
-            return;
-        }
-        if (!this.isStructSchema()) {
-            throw new Error("@smithy/core/schema - cannot iterate non-struct schema.");
-        }
-        const struct = this.getSchema();
-        const z = struct[4].length;
-        let it = struct[anno.it];
-        if (it && z === it.length) {
-            yield* it;
-            return;
-        }
-        it = Array(z);
-        for (let i = 0; i < z; ++i) {
-            const k = struct[4][i];
-            const v = member([struct[5][i], 0], k);
-            yield (it[i] = [k, v]);
-        }
-        struct[anno.it] = it;
-    }
-}
-function member(memberSchema, memberName) {
-    if (memberSchema instanceof NormalizedSchema) {
-        return Object.assign(memberSchema, {
-            memberName,
-            _isMemberSchema: true,
-        });
-    }
-    const internalCtorAccess = NormalizedSchema;
-    return new internalCtorAccess(memberSchema, memberName);
-}
-const isMemberSchema = (sc) => Array.isArray(sc) && sc.length === 2;
-const isStaticSchema = (sc) => Array.isArray(sc) && sc.length >= 5;
-
-class TypeRegistry {
-    namespace;
-    schemas;
-    exceptions;
-    static registries = new Map();
-    constructor(namespace, schemas = new Map(), exceptions = new Map()) {
-        this.namespace = namespace;
-        this.schemas = schemas;
-        this.exceptions = exceptions;
-        if (!TypeRegistry.registries.has(namespace)) {
-            TypeRegistry.registries.set(namespace, this);
-        }
-    }
-    static for(namespace) {
-        return TypeRegistry.registries.get(namespace) ?? new TypeRegistry(namespace);
-    }
-    copyFrom(other) {
-        const { schemas, exceptions } = this;
-        for (const [k, v] of other.schemas) {
-            if (!schemas.has(k)) {
-                schemas.set(k, v);
-            }
-        }
-        for (const [k, v] of other.exceptions) {
-            if (!exceptions.has(k)) {
-                exceptions.set(k, v);
-            }
-        }
-    }
-    register(shapeId, schema) {
-        const qualifiedName = this.normalizeShapeId(shapeId);
-        for (const r of [this, TypeRegistry.for(qualifiedName.split("#")[0])]) {
-            if (!r.schemas.has(qualifiedName)) {
-                r.schemas.set(qualifiedName, schema);
-            }
-        }
-    }
-    getSchema(shapeId) {
-        const id = this.normalizeShapeId(shapeId);
-        if (!this.schemas.has(id)) {
-            if (!shapeId.includes("#")) {
-                const suffix = "#" + shapeId;
-                const candidates = [];
-                for (const [shapeId, schema] of this.schemas.entries()) {
-                    if (shapeId.endsWith(suffix)) {
-                        candidates.push(schema);
-                    }
-                }
-                if (candidates.length === 1) {
-                    return candidates[0];
-                }
-            }
-            throw new Error(`@smithy/core/schema - schema not found for ${id}`);
-        }
-        return this.schemas.get(id);
-    }
-    registerError(es, ctor) {
-        const $error = es;
-        const ns = $error[1];
-        const qualifiedName = ns + "#" + $error[2];
-        if (!ctor.hasOwnProperty?.("shapeId")) {
-            ctor.shapeId = qualifiedName;
-        }
-        for (const r of [this, TypeRegistry.for(ns)]) {
-            if (!r.schemas.has(qualifiedName) && !r.exceptions.has($error)) {
-                r.schemas.set(qualifiedName, $error);
-                r.exceptions.set($error, ctor);
-            }
-        }
-    }
-    getErrorCtor(es) {
-        const $error = es;
-        if (this.exceptions.has($error)) {
-            return this.exceptions.get($error);
-        }
-        const registry = TypeRegistry.for($error[1]);
-        return registry.exceptions.get($error);
-    }
-    getBaseException() {
-        for (const exceptionKey of this.exceptions.keys()) {
-            if (Array.isArray(exceptionKey)) {
-                const [, ns, name] = exceptionKey;
-                const id = ns + "#" + name;
-                if (id.startsWith("smithy.ts.sdk.synthetic.") && id.endsWith("ServiceException")) {
-                    return exceptionKey;
-                }
-            }
-        }
-        return undefined;
-    }
-    find(predicate) {
-        for (const schema of this.schemas.values()) {
-            if (predicate(schema)) {
-                return schema;
-            }
-        }
-        return undefined;
-    }
-    clear() {
-        this.schemas.clear();
-        this.exceptions.clear();
-    }
-    normalizeShapeId(shapeId) {
-        if (shapeId.includes("#")) {
-            return shapeId;
-        }
-        return this.namespace + "#" + shapeId;
-    }
-}
-
-const SENSITIVE_STRING = "***SensitiveInformation***";
-function schemaLogFilter(schema, data) {
-    if (data == null) {
-        return data;
-    }
-    const ns = NormalizedSchema.of(schema);
-    if (ns.getMergedTraits().sensitive) {
-        return SENSITIVE_STRING;
-    }
-    if (ns.isListSchema()) {
-        const valueSchema = ns.getValueSchema();
-        if (valueSchema.getMergedTraits().sensitive) {
-            return SENSITIVE_STRING;
-        }
-        if (Array.isArray(data)) {
-            return data.map((value) => schemaLogFilter(valueSchema, value));
-        }
-    }
-    else if (ns.isMapSchema()) {
-        const valueSchema = ns.getValueSchema();
-        if (ns.getKeySchema().getMergedTraits().sensitive || valueSchema.getMergedTraits().sensitive) {
-            return SENSITIVE_STRING;
-        }
-        if (typeof data === "object") {
-            return Object.fromEntries(Object.entries(data).map(([key, value]) => [key, schemaLogFilter(valueSchema, value)]));
-        }
-    }
-    else if (ns.isStructSchema() && typeof data === "object") {
-        const object = data;
-        const newObject = {};
-        for (const [member, memberNs] of ns.structIterator()) {
-            if (object[member] != null) {
-                newObject[member] = schemaLogFilter(memberNs, object[member]);
-            }
-        }
-        return newObject;
-    }
-    return data;
-}
-
-const operationEventStreamMarker = Symbol.for("@smithy/op-event-stream");
-class Command {
-    middlewareStack = constructStack();
-    schema;
-    static classBuilder() {
-        return new ClassBuilder();
-    }
-    resolveMiddlewareWithContext(clientStack, configuration, options, { middlewareFn, clientName, commandName, inputFilterSensitiveLog, outputFilterSensitiveLog, smithyContext, additionalContext, CommandCtor, }) {
-        for (const mw of middlewareFn.bind(this)(CommandCtor, clientStack, configuration, options)) {
-            this.middlewareStack.use(mw);
-        }
-        const stack = clientStack.concat(this.middlewareStack);
-        const { logger } = configuration;
-        const additionalSmithyContext = additionalContext[SMITHY_CONTEXT_KEY];
-        const handlerExecutionContext = {
-            logger,
-            clientName,
-            commandName,
-            inputFilterSensitiveLog,
-            outputFilterSensitiveLog,
-            ...additionalContext,
-            [SMITHY_CONTEXT_KEY]: {
-                ...additionalSmithyContext,
-                commandInstance: this,
-                ...smithyContext,
-                ...(options?.metricsRecorder === undefined ? {} : { metricsRecorder: options.metricsRecorder }),
-                ...(options?.abortSignal === undefined ? {} : { abortSignal: options.abortSignal }),
-            },
-        };
-        const { requestHandler } = configuration;
-        let requestOptions = options ?? {};
-        if (requestOptions.metricsRecorder) {
-            requestOptions = { ...requestOptions };
-            delete requestOptions.metricsRecorder;
-        }
-        let isEventStream;
-        const schema = this.schema;
-        const marker = schema?.[operationEventStreamMarker];
-        if (marker !== undefined) {
-            isEventStream = marker;
-        }
-        else if (schema) {
-            if (Array.isArray(schema) && schema[0] === 9) {
-                const [, , , , input$, output$] = schema;
-                isEventStream = schema[operationEventStreamMarker] = Boolean(NormalizedSchema.of(input$).getEventStreamMember() || NormalizedSchema.of(output$).getEventStreamMember());
-            }
-        }
-        if (isEventStream) {
-            requestOptions = {
-                isEventStream,
-                ...requestOptions,
-            };
-        }
-        return stack.resolve((request) => requestHandler.handle(request.request, requestOptions), handlerExecutionContext);
-    }
-}
-class ClassBuilder {
-    _init = () => { };
-    _ep = {};
-    _middlewareFn = () => [];
-    _commandName = "";
-    _clientName = "";
-    _additionalContext = {};
-    _smithyContext = {};
-    _inputFilterSensitiveLog = undefined;
-    _outputFilterSensitiveLog = undefined;
-    _serializer = null;
-    _deserializer = null;
-    _operationSchema;
-    init(cb) {
-        this._init = cb;
-    }
-    ep(endpointParameterInstructions) {
-        this._ep = endpointParameterInstructions;
-        return this;
-    }
-    m(middlewareSupplier) {
-        this._middlewareFn = middlewareSupplier;
-        return this;
-    }
-    s(service, operation, smithyContext = {}) {
-        this._smithyContext = {
-            service,
-            operation,
-            ...smithyContext,
-        };
-        return this;
-    }
-    c(additionalContext = {}) {
-        this._additionalContext = additionalContext;
-        return this;
-    }
-    n(clientName, commandName) {
-        this._clientName = clientName;
-        this._commandName = commandName;
-        return this;
-    }
-    f(inputFilter = (_) => _, outputFilter = (_) => _) {
-        this._inputFilterSensitiveLog = inputFilter;
-        this._outputFilterSensitiveLog = outputFilter;
-        return this;
-    }
-    ser(serializer) {
-        this._serializer = serializer;
-        return this;
-    }
-    de(deserializer) {
-        this._deserializer = deserializer;
-        return this;
-    }
-    sc(operation) {
-        this._operationSchema = operation;
-        this._smithyContext.operationSchema = operation;
-        return this;
-    }
-    build() {
-        const closure = this;
-        let CommandRef;
-        return (CommandRef = class extends Command {
-            input;
-            static getEndpointParameterInstructions() {
-                return closure._ep;
-            }
-            constructor(...[input]) {
-                super();
-                this.input = input ?? {};
-                closure._init(this);
-                this.schema = closure._operationSchema;
-            }
-            resolveMiddleware(stack, configuration, options) {
-                const op = closure._operationSchema;
-                const input = op?.[4] ?? op?.input;
-                const output = op?.[5] ?? op?.output;
-                return this.resolveMiddlewareWithContext(stack, configuration, options, {
-                    CommandCtor: CommandRef,
-                    middlewareFn: closure._middlewareFn,
-                    clientName: closure._clientName,
-                    commandName: closure._commandName,
-                    inputFilterSensitiveLog: closure._inputFilterSensitiveLog ?? (op ? schemaLogFilter.bind(null, input) : (_) => _),
-                    outputFilterSensitiveLog: closure._outputFilterSensitiveLog ?? (op ? schemaLogFilter.bind(null, output) : (_) => _),
-                    smithyContext: closure._smithyContext,
-                    additionalContext: closure._additionalContext,
-                });
-            }
-            serialize = closure._serializer;
-            deserialize = closure._deserializer;
-        });
-    }
-}
-
-class ServiceException extends Error {
-    static shapeId = "smithy.ts.sdk.synthetic.nonamespace.client#ServiceException";
-    $fault;
-    $response;
-    $retryable;
-    $metadata;
-    constructor(options) {
-        super(options.message);
-        Object.setPrototypeOf(this, Object.getPrototypeOf(this).constructor.prototype);
-        this.name = options.name;
-        this.$fault = options.$fault;
-        this.$metadata = options.$metadata;
-    }
-    static isInstance(value) {
-        if (!value) {
-            return false;
-        }
-        const candidate = value;
-        return (ServiceException.prototype.isPrototypeOf(candidate) ||
-            (Boolean(candidate.$fault) &&
-                Boolean(candidate.$metadata) &&
-                (candidate.$fault === "client" || candidate.$fault === "server")));
-    }
-    static [Symbol.hasInstance](instance) {
-        if (!instance) {
-            return false;
-        }
-        const candidate = instance;
-        if (this === ServiceException) {
-            return ServiceException.isInstance(instance);
-        }
-        if (ServiceException.isInstance(instance)) {
-            if (this.prototype.isPrototypeOf(instance)) {
-                return true;
-            }
-            const targetId = Object.prototype.hasOwnProperty.call(this, "shapeId")
-                ? this.shapeId
-                : undefined;
-            let candidateHasShapeId = false;
-            if (targetId) {
-                let proto = Object.getPrototypeOf(candidate);
-                while (proto && proto !== Object.prototype) {
-                    const ctor = proto.constructor;
-                    const candidateId = ctor !== ServiceException && Object.prototype.hasOwnProperty.call(ctor, "shapeId")
-                        ? ctor?.shapeId
-                        : undefined;
-                    if (candidateId) {
-                        candidateHasShapeId = true;
-                        if (candidateId === targetId) {
-                            return true;
-                        }
-                    }
-                    proto = Object.getPrototypeOf(proto);
-                }
-            }
-            if (targetId && candidateHasShapeId) {
-                return false;
-            }
-            const targetName = this.name;
-            if (targetName && targetName.length >= 6) {
-                if (candidate.name === targetName) {
-                    return true;
-                }
-                let proto = Object.getPrototypeOf(candidate);
-                while (proto && proto !== Object.prototype) {
-                    const ctorName = proto.constructor?.name;
-                    if (ctorName && ctorName !== "Error" && ctorName === targetName) {
-                        return true;
-                    }
-                    proto = Object.getPrototypeOf(proto);
-                }
-            }
-        }
-        return false;
-    }
-}
-const decorateServiceException = (exception, additions = {}) => {
-    Object.entries(additions)
-        .filter(([, v]) => v !== undefined)
-        .forEach(([k, v]) => {
-        if (exception[k] == undefined || exception[k] === "") {
-            exception[k] = v;
-        }
-    });
-    const message = exception.message || exception.Message || "UnknownError";
-    exception.message = message;
-    delete exception.Message;
-    return exception;
-};
-
-const loadConfigsForDefaultMode = (mode) => {
-    switch (mode) {
-        case "standard":
-            return {
-                retryMode: "standard",
-                connectionTimeout: 3100,
-            };
-        case "in-region":
-            return {
-                retryMode: "standard",
-                connectionTimeout: 1100,
-            };
-        case "cross-region":
-            return {
-                retryMode: "standard",
-                connectionTimeout: 3100,
-            };
-        case "mobile":
-            return {
-                retryMode: "standard",
-                connectionTimeout: 30000,
-            };
-        default:
-            return {};
-    }
-};
-
-let warningEmitted = false;
-const emitWarningIfUnsupportedVersion$1 = (version) => {
-    if (version && !warningEmitted && parseInt(version.substring(1, version.indexOf("."))) < 16) {
-        warningEmitted = true;
-    }
-};
-
-const knownAlgorithms = Object.values(AlgorithmId);
-const getChecksumConfiguration = (runtimeConfig) => {
-    const checksumAlgorithms = [];
-    for (const id in AlgorithmId) {
-        if (!hasOwn(AlgorithmId, id)) {
-            continue;
-        }
-        const algorithmId = AlgorithmId[id];
-        if (runtimeConfig[algorithmId] === undefined) {
-            continue;
-        }
-        checksumAlgorithms.push({
-            algorithmId: () => algorithmId,
-            checksumConstructor: () => runtimeConfig[algorithmId],
-        });
-    }
-    for (const [id, ChecksumCtor] of Object.entries(runtimeConfig.checksumAlgorithms ?? {})) {
-        checksumAlgorithms.push({
-            algorithmId: () => id,
-            checksumConstructor: () => ChecksumCtor,
-        });
-    }
-    return {
-        addChecksumAlgorithm(algo) {
-            runtimeConfig.checksumAlgorithms = runtimeConfig.checksumAlgorithms ?? {};
-            const id = algo.algorithmId();
-            const ctor = algo.checksumConstructor();
-            if (knownAlgorithms.includes(id)) {
-                runtimeConfig.checksumAlgorithms[id.toUpperCase()] = ctor;
-            }
-            else {
-                runtimeConfig.checksumAlgorithms[id] = ctor;
-            }
-            checksumAlgorithms.push(algo);
-        },
-        checksumAlgorithms() {
-            return checksumAlgorithms;
-        },
-    };
-};
-const resolveChecksumRuntimeConfig = (clientConfig) => {
-    const runtimeConfig = {};
-    clientConfig.checksumAlgorithms().forEach((checksumAlgorithm) => {
-        const id = checksumAlgorithm.algorithmId();
-        if (knownAlgorithms.includes(id)) {
-            runtimeConfig[id] = checksumAlgorithm.checksumConstructor();
-        }
-    });
-    return runtimeConfig;
-};
-
-const getRetryConfiguration = (runtimeConfig) => {
-    return {
-        setRetryStrategy(retryStrategy) {
-            runtimeConfig.retryStrategy = retryStrategy;
-        },
-        retryStrategy() {
-            return runtimeConfig.retryStrategy;
-        },
-    };
-};
-const resolveRetryRuntimeConfig = (retryStrategyConfiguration) => {
-    const runtimeConfig = {};
-    runtimeConfig.retryStrategy = retryStrategyConfiguration.retryStrategy();
-    return runtimeConfig;
-};
-
-const getDefaultExtensionConfiguration = (runtimeConfig) => {
-    return Object.assign(getChecksumConfiguration(runtimeConfig), getRetryConfiguration(runtimeConfig));
-};
-const resolveDefaultRuntimeConfig = (config) => {
-    return Object.assign(resolveChecksumRuntimeConfig(config), resolveRetryRuntimeConfig(config));
-};
-
-const getValueFromTextNode = (obj) => {
-    const textNodeName = "#text";
-    for (const key in obj) {
-        if (!hasOwn(obj, key)) {
-            continue;
-        }
-        if (obj[key][textNodeName] !== undefined) {
-            obj[key] = obj[key][textNodeName];
-        }
-        else if (typeof obj[key] === "object" && obj[key] !== null) {
-            obj[key] = getValueFromTextNode(obj[key]);
-        }
-    }
-    return obj;
-};
-
-class NoOpLogger {
-    trace() { }
-    debug() { }
-    info() { }
-    warn() { }
-    error() { }
-}
-
-function makeBuilder(common, service, name, ep) {
-    return function makeCommand(added, plugins, op, $, smithyContext = {}) {
-        const epMerged = Object.assign({}, common, added);
-        return Command.classBuilder()
-            .ep(epMerged)
-            .m(function (CommandCtor, clientStack, config, options) {
-            const list = plugins.call(this, CommandCtor, clientStack, config, options);
-            list.unshift(ep(config, CommandCtor.getEndpointParameterInstructions()));
-            return list;
-        })
-            .s(service, op, smithyContext)
-            .n(name, op.charAt(0).toUpperCase() + op.slice(1) + "Command")
-            .sc($)
-            .build();
-    };
-}
-
-const isArrayBuffer = (arg) => (typeof ArrayBuffer === "function" && arg instanceof ArrayBuffer) ||
-    Object.prototype.toString.call(arg) === "[object ArrayBuffer]";
-
-const fromArrayBuffer = (input, offset = 0, length = input.byteLength - offset) => {
-    if (!isArrayBuffer(input)) {
-        throw new TypeError(`The "input" argument must be ArrayBuffer. Received type ${typeof input} (${input})`);
-    }
-    return Buffer.from(input, offset, length);
-};
-const fromString = (input, encoding) => {
-    if (typeof input !== "string") {
-        throw new TypeError(`The "input" argument must be of type string. Received type ${typeof input} (${input})`);
-    }
-    return encoding ? Buffer.from(input, encoding) : Buffer.from(input);
-};
-
-const BASE64_REGEX = /^[A-Za-z0-9+/]*={0,2}$/;
-const fromBase64 = (input) => {
-    if ((input.length * 3) % 4 !== 0) {
-        throw new TypeError(`Incorrect padding on base64 string.`);
-    }
-    if (!BASE64_REGEX.exec(input)) {
-        throw new TypeError(`Invalid base64 string.`);
-    }
-    const buffer = fromString(input, "base64");
-    return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-};
-
-const fromUtf8$1 = (input) => {
-    const buf = fromString(input, "utf8");
-    return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength / Uint8Array.BYTES_PER_ELEMENT);
-};
-
-const toBase64$1 = (_input) => {
-    let input;
-    if (typeof _input === "string") {
-        input = fromUtf8$1(_input);
-    }
-    else {
-        input = _input;
-    }
-    if (typeof input !== "object" || typeof input.byteOffset !== "number" || typeof input.byteLength !== "number") {
-        throw new Error("@smithy/util-base64: toBase64 encoder function only accepts string | Uint8Array.");
-    }
-    return fromArrayBuffer(input.buffer, input.byteOffset, input.byteLength).toString("base64");
-};
-
-function bindUint8ArrayBlobAdapter(toUtf8, fromUtf8, toBase64, fromBase64) {
-    return class Uint8ArrayBlobAdapter extends Uint8Array {
-        static fromString(source, encoding = "utf-8") {
-            if (typeof source === "string") {
-                if (encoding === "base64") {
-                    return Uint8ArrayBlobAdapter.mutate(fromBase64(source));
-                }
-                return Uint8ArrayBlobAdapter.mutate(fromUtf8(source));
-            }
-            throw new Error(`Unsupported conversion from ${typeof source} to Uint8ArrayBlobAdapter.`);
-        }
-        static mutate(source) {
-            Object.setPrototypeOf(source, Uint8ArrayBlobAdapter.prototype);
-            return source;
-        }
-        transformToString(encoding = "utf-8") {
-            if (encoding === "base64") {
-                return toBase64(this);
-            }
-            return toUtf8(this);
-        }
-    };
-}
-
-const toUtf8$1 = (input) => {
-    if (typeof input === "string") {
-        return input;
-    }
-    if (typeof input !== "object" || typeof input.byteOffset !== "number" || typeof input.byteLength !== "number") {
-        throw new Error("@smithy/util-utf8: toUtf8 encoder function only accepts string | Uint8Array.");
-    }
-    return fromArrayBuffer(input.buffer, input.byteOffset, input.byteLength).toString("utf8");
-};
-
-const decimalToHex = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
-function bindV4(getRandomValues) {
-    if (typeof crypto !== "undefined" && typeof crypto.randomUUID === "function") {
-        return () => crypto.randomUUID();
-    }
-    return () => {
-        const rnds = new Uint8Array(16);
-        getRandomValues(rnds);
-        rnds[6] = (rnds[6] & 0x0f) | 0x40;
-        rnds[8] = (rnds[8] & 0x3f) | 0x80;
-        return (decimalToHex[rnds[0]] +
-            decimalToHex[rnds[1]] +
-            decimalToHex[rnds[2]] +
-            decimalToHex[rnds[3]] +
-            "-" +
-            decimalToHex[rnds[4]] +
-            decimalToHex[rnds[5]] +
-            "-" +
-            decimalToHex[rnds[6]] +
-            decimalToHex[rnds[7]] +
-            "-" +
-            decimalToHex[rnds[8]] +
-            decimalToHex[rnds[9]] +
-            "-" +
-            decimalToHex[rnds[10]] +
-            decimalToHex[rnds[11]] +
-            decimalToHex[rnds[12]] +
-            decimalToHex[rnds[13]] +
-            decimalToHex[rnds[14]] +
-            decimalToHex[rnds[15]]);
-    };
-}
 
 const expectNumber = (value) => {
     if (value === null || value === undefined) {
@@ -3701,6 +2377,1329 @@ const NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS = {
     default: false,
 };
 
+const getAllAliases = (name, aliases) => {
+    const _aliases = [];
+    if (name) {
+        _aliases.push(name);
+    }
+    if (aliases) {
+        for (const alias of aliases) {
+            _aliases.push(alias);
+        }
+    }
+    return _aliases;
+};
+const getMiddlewareNameWithAliases = (name, aliases) => {
+    return `${name || "anonymous"}${aliases && aliases.length > 0 ? ` (a.k.a. ${aliases.join(",")})` : ""}`;
+};
+const constructStack = () => {
+    let absoluteEntries = [];
+    let relativeEntries = [];
+    let identifyOnResolve = false;
+    const entriesNameSet = new Set();
+    const sort = (entries) => entries.sort((a, b) => stepWeights[b.step] - stepWeights[a.step] ||
+        priorityWeights[b.priority || "normal"] - priorityWeights[a.priority || "normal"]);
+    const removeByName = (toRemove) => {
+        let isRemoved = false;
+        const filterCb = (entry) => {
+            const aliases = getAllAliases(entry.name, entry.aliases);
+            if (aliases.includes(toRemove)) {
+                isRemoved = true;
+                for (const alias of aliases) {
+                    entriesNameSet.delete(alias);
+                }
+                return false;
+            }
+            return true;
+        };
+        absoluteEntries = absoluteEntries.filter(filterCb);
+        relativeEntries = relativeEntries.filter(filterCb);
+        return isRemoved;
+    };
+    const removeByReference = (toRemove) => {
+        let isRemoved = false;
+        const filterCb = (entry) => {
+            if (entry.middleware === toRemove) {
+                isRemoved = true;
+                for (const alias of getAllAliases(entry.name, entry.aliases)) {
+                    entriesNameSet.delete(alias);
+                }
+                return false;
+            }
+            return true;
+        };
+        absoluteEntries = absoluteEntries.filter(filterCb);
+        relativeEntries = relativeEntries.filter(filterCb);
+        return isRemoved;
+    };
+    const cloneTo = (toStack) => {
+        absoluteEntries.forEach((entry) => {
+            toStack.add(entry.middleware, { ...entry });
+        });
+        relativeEntries.forEach((entry) => {
+            toStack.addRelativeTo(entry.middleware, { ...entry });
+        });
+        toStack.identifyOnResolve?.(stack.identifyOnResolve());
+        return toStack;
+    };
+    const expandRelativeMiddlewareList = (from) => {
+        const expandedMiddlewareList = [];
+        from.before.forEach((entry) => {
+            if (entry.before.length === 0 && entry.after.length === 0) {
+                expandedMiddlewareList.push(entry);
+            }
+            else {
+                expandedMiddlewareList.push(...expandRelativeMiddlewareList(entry));
+            }
+        });
+        expandedMiddlewareList.push(from);
+        from.after.reverse().forEach((entry) => {
+            if (entry.before.length === 0 && entry.after.length === 0) {
+                expandedMiddlewareList.push(entry);
+            }
+            else {
+                expandedMiddlewareList.push(...expandRelativeMiddlewareList(entry));
+            }
+        });
+        return expandedMiddlewareList;
+    };
+    const getMiddlewareList = (debug = false) => {
+        const normalizedAbsoluteEntries = [];
+        const normalizedRelativeEntries = [];
+        const normalizedEntriesNameMap = {};
+        absoluteEntries.forEach((entry) => {
+            const normalizedEntry = {
+                ...entry,
+                before: [],
+                after: [],
+            };
+            for (const alias of getAllAliases(normalizedEntry.name, normalizedEntry.aliases)) {
+                normalizedEntriesNameMap[alias] = normalizedEntry;
+            }
+            normalizedAbsoluteEntries.push(normalizedEntry);
+        });
+        relativeEntries.forEach((entry) => {
+            const normalizedEntry = {
+                ...entry,
+                before: [],
+                after: [],
+            };
+            for (const alias of getAllAliases(normalizedEntry.name, normalizedEntry.aliases)) {
+                normalizedEntriesNameMap[alias] = normalizedEntry;
+            }
+            normalizedRelativeEntries.push(normalizedEntry);
+        });
+        normalizedRelativeEntries.forEach((entry) => {
+            if (entry.toMiddleware) {
+                const toMiddleware = normalizedEntriesNameMap[entry.toMiddleware];
+                if (toMiddleware === undefined) {
+                    if (debug) {
+                        return;
+                    }
+                    throw new Error(`${entry.toMiddleware} is not found when adding ` +
+                        `${getMiddlewareNameWithAliases(entry.name, entry.aliases)} ` +
+                        `middleware ${entry.relation} ${entry.toMiddleware}`);
+                }
+                if (entry.relation === "after") {
+                    toMiddleware.after.push(entry);
+                }
+                if (entry.relation === "before") {
+                    toMiddleware.before.push(entry);
+                }
+            }
+        });
+        const mainChain = sort(normalizedAbsoluteEntries)
+            .map(expandRelativeMiddlewareList)
+            .reduce((wholeList, expandedMiddlewareList) => {
+            wholeList.push(...expandedMiddlewareList);
+            return wholeList;
+        }, []);
+        return mainChain;
+    };
+    const stack = {
+        add: (middleware, options = {}) => {
+            const { name, override, aliases: _aliases } = options;
+            const entry = {
+                step: "initialize",
+                priority: "normal",
+                middleware,
+                ...options,
+            };
+            const aliases = getAllAliases(name, _aliases);
+            if (aliases.length > 0) {
+                if (aliases.some((alias) => entriesNameSet.has(alias))) {
+                    if (!override) {
+                        throw new Error(`Duplicate middleware name '${getMiddlewareNameWithAliases(name, _aliases)}'`);
+                    }
+                    for (const alias of aliases) {
+                        const toOverrideIndex = absoluteEntries.findIndex((entry) => entry.name === alias || entry.aliases?.some((a) => a === alias));
+                        if (toOverrideIndex === -1) {
+                            continue;
+                        }
+                        const toOverride = absoluteEntries[toOverrideIndex];
+                        if (toOverride.step !== entry.step || entry.priority !== toOverride.priority) {
+                            throw new Error(`"${getMiddlewareNameWithAliases(toOverride.name, toOverride.aliases)}" middleware with ` +
+                                `${toOverride.priority} priority in ${toOverride.step} step cannot ` +
+                                `be overridden by "${getMiddlewareNameWithAliases(name, _aliases)}" middleware with ` +
+                                `${entry.priority} priority in ${entry.step} step.`);
+                        }
+                        absoluteEntries.splice(toOverrideIndex, 1);
+                    }
+                }
+                for (const alias of aliases) {
+                    entriesNameSet.add(alias);
+                }
+            }
+            absoluteEntries.push(entry);
+        },
+        addRelativeTo: (middleware, options) => {
+            const { name, override, aliases: _aliases } = options;
+            const entry = {
+                middleware,
+                ...options,
+            };
+            const aliases = getAllAliases(name, _aliases);
+            if (aliases.length > 0) {
+                if (aliases.some((alias) => entriesNameSet.has(alias))) {
+                    if (!override) {
+                        throw new Error(`Duplicate middleware name '${getMiddlewareNameWithAliases(name, _aliases)}'`);
+                    }
+                    for (const alias of aliases) {
+                        const toOverrideIndex = relativeEntries.findIndex((entry) => entry.name === alias || entry.aliases?.some((a) => a === alias));
+                        if (toOverrideIndex === -1) {
+                            continue;
+                        }
+                        const toOverride = relativeEntries[toOverrideIndex];
+                        if (toOverride.toMiddleware !== entry.toMiddleware || toOverride.relation !== entry.relation) {
+                            throw new Error(`"${getMiddlewareNameWithAliases(toOverride.name, toOverride.aliases)}" middleware ` +
+                                `${toOverride.relation} "${toOverride.toMiddleware}" middleware cannot be overridden ` +
+                                `by "${getMiddlewareNameWithAliases(name, _aliases)}" middleware ${entry.relation} ` +
+                                `"${entry.toMiddleware}" middleware.`);
+                        }
+                        relativeEntries.splice(toOverrideIndex, 1);
+                    }
+                }
+                for (const alias of aliases) {
+                    entriesNameSet.add(alias);
+                }
+            }
+            relativeEntries.push(entry);
+        },
+        clone: () => cloneTo(constructStack()),
+        use: (plugin) => {
+            plugin.applyToStack(stack);
+        },
+        remove: (toRemove) => {
+            if (typeof toRemove === "string") {
+                return removeByName(toRemove);
+            }
+            else {
+                return removeByReference(toRemove);
+            }
+        },
+        removeByTag: (toRemove) => {
+            let isRemoved = false;
+            const filterCb = (entry) => {
+                const { tags, name, aliases: _aliases } = entry;
+                if (tags && tags.includes(toRemove)) {
+                    const aliases = getAllAliases(name, _aliases);
+                    for (const alias of aliases) {
+                        entriesNameSet.delete(alias);
+                    }
+                    isRemoved = true;
+                    return false;
+                }
+                return true;
+            };
+            absoluteEntries = absoluteEntries.filter(filterCb);
+            relativeEntries = relativeEntries.filter(filterCb);
+            return isRemoved;
+        },
+        concat: (from) => {
+            const cloned = cloneTo(constructStack());
+            cloned.use(from);
+            cloned.identifyOnResolve(identifyOnResolve || cloned.identifyOnResolve() || (from.identifyOnResolve?.() ?? false));
+            return cloned;
+        },
+        applyToStack: cloneTo,
+        identify: () => {
+            return getMiddlewareList(true).map((mw) => {
+                const step = mw.step ??
+                    mw.relation +
+                        " " +
+                        mw.toMiddleware;
+                return getMiddlewareNameWithAliases(mw.name, mw.aliases) + " - " + step;
+            });
+        },
+        identifyOnResolve(toggle) {
+            if (typeof toggle === "boolean") {
+                identifyOnResolve = toggle;
+            }
+            return identifyOnResolve;
+        },
+        resolve: (handler, context) => {
+            for (const middleware of getMiddlewareList()
+                .map((entry) => entry.middleware)
+                .reverse()) {
+                handler = middleware(handler, context);
+            }
+            if (identifyOnResolve) {
+                console.log(stack.identify());
+            }
+            return handler;
+        },
+    };
+    return stack;
+};
+const stepWeights = {
+    initialize: 5,
+    serialize: 4,
+    build: 3,
+    finalizeRequest: 2,
+    deserialize: 1,
+};
+const priorityWeights = {
+    high: 3,
+    normal: 2,
+    low: 1,
+};
+
+class Client {
+    config;
+    middlewareStack = constructStack();
+    initConfig;
+    handlers;
+    constructor(config) {
+        this.config = config;
+        const { protocol, protocolSettings } = config;
+        if (protocolSettings) {
+            if (typeof protocol === "function") {
+                config.protocol = new protocol(protocolSettings);
+            }
+        }
+    }
+    send(command, optionsOrCb, cb) {
+        const options = typeof optionsOrCb !== "function" ? optionsOrCb : undefined;
+        const callback = typeof optionsOrCb === "function" ? optionsOrCb : cb;
+        const useHandlerCache = options === undefined && this.config.cacheMiddleware === true;
+        let handler;
+        if (useHandlerCache) {
+            if (!this.handlers) {
+                this.handlers = new WeakMap();
+            }
+            const handlers = this.handlers;
+            if (handlers.has(command.constructor)) {
+                handler = handlers.get(command.constructor);
+            }
+            else {
+                handler = command.resolveMiddleware(this.middlewareStack, this.config, options);
+                handlers.set(command.constructor, handler);
+            }
+        }
+        else {
+            delete this.handlers;
+            handler = command.resolveMiddleware(this.middlewareStack, this.config, options);
+        }
+        if (callback) {
+            handler(command)
+                .then((result) => callback(null, result.output), (err) => callback(err))
+                .catch(() => { });
+        }
+        else {
+            return handler(command).then((result) => result.output);
+        }
+    }
+    destroy() {
+        this.config?.requestHandler?.destroy?.();
+        delete this.handlers;
+    }
+}
+
+const deref = (schemaRef) => {
+    if (typeof schemaRef === "function") {
+        return schemaRef();
+    }
+    return schemaRef;
+};
+
+const operation = (namespace, name, traits, input, output) => ({
+    name,
+    namespace,
+    traits,
+    input,
+    output,
+});
+
+const schemaDeserializationMiddleware = (config) => (next, context) => async (args) => {
+    const { response } = await next(args);
+    const { operationSchema } = getSmithyContext(context);
+    const [, ns, n, t, i, o] = operationSchema ?? [];
+    try {
+        const parsed = await config.protocol.deserializeResponse(operation(ns, n, t, i, o), {
+            ...config,
+            ...context,
+        }, response);
+        return {
+            response,
+            output: parsed,
+        };
+    }
+    catch (error) {
+        Object.defineProperty(error, "$response", {
+            value: response,
+            enumerable: false,
+            writable: false,
+            configurable: false,
+        });
+        if (!("$metadata" in error)) {
+            const hint = `Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.`;
+            try {
+                error.message += "\n  " + hint;
+            }
+            catch (ignored) {
+                if (!context.logger || context.logger?.constructor?.name === "NoOpLogger") {
+                    console.warn(hint);
+                }
+                else {
+                    context.logger?.warn?.(hint);
+                }
+            }
+            if (typeof error.$responseBodyText !== "undefined") {
+                if (error.$response) {
+                    error.$response.body = error.$responseBodyText;
+                }
+            }
+            try {
+                if (HttpResponse.isInstance(response)) {
+                    const { headers = {}, statusCode } = response;
+                    const headerEntries = Object.entries(headers);
+                    error.$metadata = {
+                        httpStatusCode: statusCode,
+                        requestId: findHeader(/^x-[\w-]+-request-?id$/, headerEntries),
+                        extendedRequestId: findHeader(/^x-[\w-]+-id-2$/, headerEntries),
+                        cfId: findHeader(/^x-[\w-]+-cf-id$/, headerEntries),
+                    };
+                }
+            }
+            catch (ignored) {
+            }
+        }
+        throw error;
+    }
+};
+const findHeader = (pattern, headers) => {
+    return (headers.find(([k]) => {
+        return k.match(pattern);
+    }) || [void 0, void 0])[1];
+};
+
+const schemaSerializationMiddleware = (config) => (next, context) => async (args) => {
+    const { operationSchema } = getSmithyContext(context);
+    const [, ns, n, t, i, o] = operationSchema ?? [];
+    const endpoint = context.endpointV2
+        ? async () => toEndpointV1(context.endpointV2)
+        : config.endpoint;
+    const request = await config.protocol.serializeRequest(operation(ns, n, t, i, o), args.input, {
+        ...config,
+        ...context,
+        endpoint,
+    });
+    return next({
+        ...args,
+        request,
+    });
+};
+
+const deserializerMiddlewareOption = {
+    name: "deserializerMiddleware",
+    step: "deserialize",
+    tags: ["DESERIALIZER"],
+    override: true,
+};
+const serializerMiddlewareOption$1 = {
+    name: "serializerMiddleware",
+    step: "serialize",
+    tags: ["SERIALIZER"],
+    override: true,
+};
+function getSchemaSerdePlugin(config) {
+    return {
+        applyToStack: (commandStack) => {
+            commandStack.add(schemaSerializationMiddleware(config), serializerMiddlewareOption$1);
+            commandStack.add(schemaDeserializationMiddleware(config), deserializerMiddlewareOption);
+            config.protocol.setSerdeContext(config);
+        },
+    };
+}
+
+const traitsCache = [];
+function translateTraits(indicator) {
+    if (typeof indicator === "object") {
+        return indicator;
+    }
+    indicator = indicator | 0;
+    if (traitsCache[indicator]) {
+        return traitsCache[indicator];
+    }
+    const traits = {};
+    let i = 0;
+    for (const trait of [
+        "httpLabel",
+        "idempotent",
+        "idempotencyToken",
+        "sensitive",
+        "httpPayload",
+        "httpResponseCode",
+        "httpQueryParams",
+    ]) {
+        if (((indicator >> i++) & 1) === 1) {
+            traits[trait] = 1;
+        }
+    }
+    return (traitsCache[indicator] = traits);
+}
+
+const anno = {
+    it: Symbol.for("@smithy/nor-struct-it"),
+    ns: Symbol.for("@smithy/ns"),
+};
+const simpleSchemaCacheN = [];
+const simpleSchemaCacheS = {};
+class NormalizedSchema {
+    ref;
+    memberName;
+    static symbol = Symbol.for("@smithy/nor");
+    symbol = NormalizedSchema.symbol;
+    name;
+    schema;
+    _isMemberSchema;
+    traits;
+    memberTraits;
+    normalizedTraits;
+    constructor(ref, memberName) {
+        this.ref = ref;
+        this.memberName = memberName;
+        const traitStack = [];
+        let _ref = ref;
+        let schema = ref;
+        this._isMemberSchema = false;
+        while (isMemberSchema(_ref)) {
+            traitStack.push(_ref[1]);
+            _ref = _ref[0];
+            schema = deref(_ref);
+            this._isMemberSchema = true;
+        }
+        if (traitStack.length > 0) {
+            this.memberTraits = {};
+            for (let i = traitStack.length - 1; i >= 0; --i) {
+                const traitSet = traitStack[i];
+                Object.assign(this.memberTraits, translateTraits(traitSet));
+            }
+        }
+        else {
+            this.memberTraits = 0;
+        }
+        if (schema instanceof NormalizedSchema) {
+            const computedMemberTraits = this.memberTraits;
+            Object.assign(this, schema);
+            this.memberTraits = Object.assign({}, computedMemberTraits, schema.getMemberTraits(), this.getMemberTraits());
+            this.normalizedTraits = void 0;
+            this.memberName = memberName ?? schema.memberName;
+            return;
+        }
+        this.schema = deref(schema);
+        if (isStaticSchema(this.schema)) {
+            this.name = `${this.schema[1]}#${this.schema[2]}`;
+            this.traits = this.schema[3];
+        }
+        else {
+            this.name = this.memberName ?? String(schema);
+            this.traits = 0;
+        }
+        if (this._isMemberSchema && !memberName) {
+            throw new Error(`@smithy/core/schema - NormalizedSchema member init ${this.getName(true)} missing member name.`);
+        }
+    }
+    static [Symbol.hasInstance](lhs) {
+        const isPrototype = this.prototype.isPrototypeOf(lhs);
+        if (!isPrototype && typeof lhs === "object" && lhs !== null) {
+            const ns = lhs;
+            return ns.symbol === this.symbol;
+        }
+        return isPrototype;
+    }
+    static of(ref) {
+        const keyAble = typeof ref === "function" || (typeof ref === "object" && ref !== null);
+        if (typeof ref === "number") {
+            if (simpleSchemaCacheN[ref]) {
+                return simpleSchemaCacheN[ref];
+            }
+        }
+        else if (typeof ref === "string") {
+            if (simpleSchemaCacheS[ref]) {
+                return simpleSchemaCacheS[ref];
+            }
+        }
+        else if (keyAble) {
+            if (ref[anno.ns]) {
+                return ref[anno.ns];
+            }
+        }
+        const sc = deref(ref);
+        if (sc instanceof NormalizedSchema) {
+            return sc;
+        }
+        if (isMemberSchema(sc)) {
+            const [ns, traits] = sc;
+            if (ns instanceof NormalizedSchema) {
+                Object.assign(ns.getMergedTraits(), translateTraits(traits));
+                return ns;
+            }
+            throw new Error(`@smithy/core/schema - may not init unwrapped member schema=${JSON.stringify(ref, null, 2)}.`);
+        }
+        const ns = new NormalizedSchema(sc);
+        if (keyAble) {
+            return (ref[anno.ns] = ns);
+        }
+        if (typeof sc === "string") {
+            return (simpleSchemaCacheS[sc] = ns);
+        }
+        if (typeof sc === "number") {
+            return (simpleSchemaCacheN[sc] = ns);
+        }
+        return ns;
+    }
+    getSchema() {
+        const sc = this.schema;
+        if (Array.isArray(sc) && sc[0] === 0) {
+            return sc[4];
+        }
+        return sc;
+    }
+    getName(withNamespace = false) {
+        const { name } = this;
+        const short = !withNamespace && name && name.includes("#");
+        return short ? name.split("#")[1] : name || undefined;
+    }
+    getMemberName() {
+        return this.memberName;
+    }
+    isMemberSchema() {
+        return this._isMemberSchema;
+    }
+    isListSchema() {
+        const sc = this.getSchema();
+        return typeof sc === "number"
+            ? sc >= 64 && sc < 128
+            : sc[0] === 1;
+    }
+    isMapSchema() {
+        const sc = this.getSchema();
+        return typeof sc === "number"
+            ? sc >= 128 && sc <= 0b1111_1111
+            : sc[0] === 2;
+    }
+    isStructSchema() {
+        const sc = this.getSchema();
+        if (typeof sc !== "object") {
+            return false;
+        }
+        const id = sc[0];
+        return (id === 3 ||
+            id === -3 ||
+            id === 4);
+    }
+    isUnionSchema() {
+        const sc = this.getSchema();
+        if (typeof sc !== "object") {
+            return false;
+        }
+        return sc[0] === 4;
+    }
+    isBlobSchema() {
+        const sc = this.getSchema();
+        return sc === 21 || sc === 42;
+    }
+    isTimestampSchema() {
+        const sc = this.getSchema();
+        return (typeof sc === "number" &&
+            sc >= 4 &&
+            sc <= 7);
+    }
+    isUnitSchema() {
+        return this.getSchema() === "unit";
+    }
+    isDocumentSchema() {
+        return this.getSchema() === 15;
+    }
+    isStringSchema() {
+        return this.getSchema() === 0;
+    }
+    isBooleanSchema() {
+        return this.getSchema() === 2;
+    }
+    isNumericSchema() {
+        return this.getSchema() === 1;
+    }
+    isBigIntegerSchema() {
+        return this.getSchema() === 17;
+    }
+    isBigDecimalSchema() {
+        return this.getSchema() === 19;
+    }
+    isStreaming() {
+        const { streaming } = this.getMergedTraits();
+        return !!streaming || this.getSchema() === 42;
+    }
+    isIdempotencyToken() {
+        return !!this.getMergedTraits().idempotencyToken;
+    }
+    getMergedTraits() {
+        return (this.normalizedTraits ??
+            (this.normalizedTraits = {
+                ...this.getOwnTraits(),
+                ...this.getMemberTraits(),
+            }));
+    }
+    getMemberTraits() {
+        return translateTraits(this.memberTraits);
+    }
+    getOwnTraits() {
+        return translateTraits(this.traits);
+    }
+    getKeySchema() {
+        const [isDoc, isMap] = [this.isDocumentSchema(), this.isMapSchema()];
+        if (!isDoc && !isMap) {
+            throw new Error(`@smithy/core/schema - cannot get key for non-map: ${this.getName(true)}`);
+        }
+        const schema = this.getSchema();
+        const memberSchema = isDoc
+            ? 15
+            : (schema[4] ?? 0);
+        return member([memberSchema, 0], "key");
+    }
+    getValueSchema() {
+        const sc = this.getSchema();
+        const [isDoc, isMap, isList] = [this.isDocumentSchema(), this.isMapSchema(), this.isListSchema()];
+        const memberSchema = typeof sc === "number"
+            ? 0b0011_1111 & sc
+            : sc && typeof sc === "object" && (isMap || isList)
+                ? sc[3 + sc[0]]
+                : isDoc
+                    ? 15
+                    : void 0;
+        if (memberSchema != null) {
+            return member([memberSchema, 0], isMap ? "value" : "member");
+        }
+        throw new Error(`@smithy/core/schema - ${this.getName(true)} has no value member.`);
+    }
+    getMemberSchema(memberName) {
+        const struct = this.getSchema();
+        if (this.isStructSchema() && struct[4].includes(memberName)) {
+            const i = struct[4].indexOf(memberName);
+            const memberSchema = struct[5][i];
+            return member(isMemberSchema(memberSchema) ? memberSchema : [memberSchema, 0], memberName);
+        }
+        if (this.isDocumentSchema()) {
+            return member([15, 0], memberName);
+        }
+        throw new Error(`@smithy/core/schema - ${this.getName(true)} has no member=${memberName}.`);
+    }
+    getMemberSchemas() {
+        const buffer = {};
+        try {
+            for (const [k, v] of this.structIterator()) {
+                buffer[k] = v;
+            }
+        }
+        catch (ignored) { }
+        return buffer;
+    }
+    getEventStreamMember() {
+        if (this.isStructSchema()) {
+            for (const [memberName, memberSchema] of this.structIterator()) {
+                if (memberSchema.isStreaming() && memberSchema.isStructSchema()) {
+                    return memberName;
+                }
+            }
+        }
+        return "";
+    }
+    *structIterator() {
+        if (this.isUnitSchema()) {
+            return;
+        }
+        if (!this.isStructSchema()) {
+            throw new Error("@smithy/core/schema - cannot iterate non-struct schema.");
+        }
+        const struct = this.getSchema();
+        const z = struct[4].length;
+        let it = struct[anno.it];
+        if (it && z === it.length) {
+            yield* it;
+            return;
+        }
+        it = Array(z);
+        for (let i = 0; i < z; ++i) {
+            const k = struct[4][i];
+            const v = member([struct[5][i], 0], k);
+            yield (it[i] = [k, v]);
+        }
+        struct[anno.it] = it;
+    }
+}
+function member(memberSchema, memberName) {
+    if (memberSchema instanceof NormalizedSchema) {
+        return Object.assign(memberSchema, {
+            memberName,
+            _isMemberSchema: true,
+        });
+    }
+    const internalCtorAccess = NormalizedSchema;
+    return new internalCtorAccess(memberSchema, memberName);
+}
+const isMemberSchema = (sc) => Array.isArray(sc) && sc.length === 2;
+const isStaticSchema = (sc) => Array.isArray(sc) && sc.length >= 5;
+
+class TypeRegistry {
+    namespace;
+    schemas;
+    exceptions;
+    static registries = new Map();
+    constructor(namespace, schemas = new Map(), exceptions = new Map()) {
+        this.namespace = namespace;
+        this.schemas = schemas;
+        this.exceptions = exceptions;
+        if (!TypeRegistry.registries.has(namespace)) {
+            TypeRegistry.registries.set(namespace, this);
+        }
+    }
+    static for(namespace) {
+        return TypeRegistry.registries.get(namespace) ?? new TypeRegistry(namespace);
+    }
+    copyFrom(other) {
+        const { schemas, exceptions } = this;
+        for (const [k, v] of other.schemas) {
+            if (!schemas.has(k)) {
+                schemas.set(k, v);
+            }
+        }
+        for (const [k, v] of other.exceptions) {
+            if (!exceptions.has(k)) {
+                exceptions.set(k, v);
+            }
+        }
+    }
+    register(shapeId, schema) {
+        const qualifiedName = this.normalizeShapeId(shapeId);
+        for (const r of [this, TypeRegistry.for(qualifiedName.split("#")[0])]) {
+            if (!r.schemas.has(qualifiedName)) {
+                r.schemas.set(qualifiedName, schema);
+            }
+        }
+    }
+    getSchema(shapeId) {
+        const id = this.normalizeShapeId(shapeId);
+        if (!this.schemas.has(id)) {
+            if (!shapeId.includes("#")) {
+                const suffix = "#" + shapeId;
+                const candidates = [];
+                for (const [shapeId, schema] of this.schemas.entries()) {
+                    if (shapeId.endsWith(suffix)) {
+                        candidates.push(schema);
+                    }
+                }
+                if (candidates.length === 1) {
+                    return candidates[0];
+                }
+            }
+            throw new Error(`@smithy/core/schema - schema not found for ${id}`);
+        }
+        return this.schemas.get(id);
+    }
+    registerError(es, ctor) {
+        const $error = es;
+        const ns = $error[1];
+        const qualifiedName = ns + "#" + $error[2];
+        if (!ctor.hasOwnProperty?.("shapeId")) {
+            ctor.shapeId = qualifiedName;
+        }
+        for (const r of [this, TypeRegistry.for(ns)]) {
+            if (!r.schemas.has(qualifiedName) && !r.exceptions.has($error)) {
+                r.schemas.set(qualifiedName, $error);
+                r.exceptions.set($error, ctor);
+            }
+        }
+    }
+    getErrorCtor(es) {
+        const $error = es;
+        if (this.exceptions.has($error)) {
+            return this.exceptions.get($error);
+        }
+        const registry = TypeRegistry.for($error[1]);
+        return registry.exceptions.get($error);
+    }
+    getBaseException() {
+        for (const exceptionKey of this.exceptions.keys()) {
+            if (Array.isArray(exceptionKey)) {
+                const [, ns, name] = exceptionKey;
+                const id = ns + "#" + name;
+                if (id.startsWith("smithy.ts.sdk.synthetic.") && id.endsWith("ServiceException")) {
+                    return exceptionKey;
+                }
+            }
+        }
+        return undefined;
+    }
+    find(predicate) {
+        for (const schema of this.schemas.values()) {
+            if (predicate(schema)) {
+                return schema;
+            }
+        }
+        return undefined;
+    }
+    clear() {
+        this.schemas.clear();
+        this.exceptions.clear();
+    }
+    normalizeShapeId(shapeId) {
+        if (shapeId.includes("#")) {
+            return shapeId;
+        }
+        return this.namespace + "#" + shapeId;
+    }
+}
+
+const SENSITIVE_STRING = "***SensitiveInformation***";
+function schemaLogFilter(schema, data) {
+    if (data == null) {
+        return data;
+    }
+    const ns = NormalizedSchema.of(schema);
+    if (ns.getMergedTraits().sensitive) {
+        return SENSITIVE_STRING;
+    }
+    if (ns.isListSchema()) {
+        const valueSchema = ns.getValueSchema();
+        if (valueSchema.getMergedTraits().sensitive) {
+            return SENSITIVE_STRING;
+        }
+        if (Array.isArray(data)) {
+            return data.map((value) => schemaLogFilter(valueSchema, value));
+        }
+    }
+    else if (ns.isMapSchema()) {
+        const valueSchema = ns.getValueSchema();
+        if (ns.getKeySchema().getMergedTraits().sensitive || valueSchema.getMergedTraits().sensitive) {
+            return SENSITIVE_STRING;
+        }
+        if (typeof data === "object") {
+            return Object.fromEntries(Object.entries(data).map(([key, value]) => [key, schemaLogFilter(valueSchema, value)]));
+        }
+    }
+    else if (ns.isStructSchema() && typeof data === "object") {
+        const object = data;
+        const newObject = {};
+        for (const [member, memberNs] of ns.structIterator()) {
+            if (object[member] != null) {
+                newObject[member] = schemaLogFilter(memberNs, object[member]);
+            }
+        }
+        return newObject;
+    }
+    return data;
+}
+
+const operationEventStreamMarker = Symbol.for("@smithy/op-event-stream");
+class Command {
+    middlewareStack = constructStack();
+    schema;
+    static classBuilder() {
+        return new ClassBuilder();
+    }
+    resolveMiddlewareWithContext(clientStack, configuration, options, { middlewareFn, clientName, commandName, inputFilterSensitiveLog, outputFilterSensitiveLog, smithyContext, additionalContext, CommandCtor, }) {
+        for (const mw of middlewareFn.bind(this)(CommandCtor, clientStack, configuration, options)) {
+            this.middlewareStack.use(mw);
+        }
+        const stack = clientStack.concat(this.middlewareStack);
+        const { logger } = configuration;
+        const additionalSmithyContext = additionalContext[SMITHY_CONTEXT_KEY];
+        const handlerExecutionContext = {
+            logger,
+            clientName,
+            commandName,
+            inputFilterSensitiveLog,
+            outputFilterSensitiveLog,
+            ...additionalContext,
+            [SMITHY_CONTEXT_KEY]: {
+                ...additionalSmithyContext,
+                commandInstance: this,
+                ...smithyContext,
+                ...(options?.metricsRecorder === undefined ? {} : { metricsRecorder: options.metricsRecorder }),
+                ...(options?.abortSignal === undefined ? {} : { abortSignal: options.abortSignal }),
+            },
+        };
+        const { requestHandler } = configuration;
+        let requestOptions = options ?? {};
+        if (requestOptions.metricsRecorder) {
+            requestOptions = { ...requestOptions };
+            delete requestOptions.metricsRecorder;
+        }
+        let isEventStream;
+        const schema = this.schema;
+        const marker = schema?.[operationEventStreamMarker];
+        if (marker !== undefined) {
+            isEventStream = marker;
+        }
+        else if (schema) {
+            if (Array.isArray(schema) && schema[0] === 9) {
+                const [, , , , input$, output$] = schema;
+                isEventStream = schema[operationEventStreamMarker] = Boolean(NormalizedSchema.of(input$).getEventStreamMember() || NormalizedSchema.of(output$).getEventStreamMember());
+            }
+        }
+        if (isEventStream) {
+            requestOptions = {
+                isEventStream,
+                ...requestOptions,
+            };
+        }
+        return stack.resolve((request) => requestHandler.handle(request.request, requestOptions), handlerExecutionContext);
+    }
+}
+class ClassBuilder {
+    _init = () => { };
+    _ep = {};
+    _middlewareFn = () => [];
+    _commandName = "";
+    _clientName = "";
+    _additionalContext = {};
+    _smithyContext = {};
+    _inputFilterSensitiveLog = undefined;
+    _outputFilterSensitiveLog = undefined;
+    _serializer = null;
+    _deserializer = null;
+    _operationSchema;
+    init(cb) {
+        this._init = cb;
+    }
+    ep(endpointParameterInstructions) {
+        this._ep = endpointParameterInstructions;
+        return this;
+    }
+    m(middlewareSupplier) {
+        this._middlewareFn = middlewareSupplier;
+        return this;
+    }
+    s(service, operation, smithyContext = {}) {
+        this._smithyContext = {
+            service,
+            operation,
+            ...smithyContext,
+        };
+        return this;
+    }
+    c(additionalContext = {}) {
+        this._additionalContext = additionalContext;
+        return this;
+    }
+    n(clientName, commandName) {
+        this._clientName = clientName;
+        this._commandName = commandName;
+        return this;
+    }
+    f(inputFilter = (_) => _, outputFilter = (_) => _) {
+        this._inputFilterSensitiveLog = inputFilter;
+        this._outputFilterSensitiveLog = outputFilter;
+        return this;
+    }
+    ser(serializer) {
+        this._serializer = serializer;
+        return this;
+    }
+    de(deserializer) {
+        this._deserializer = deserializer;
+        return this;
+    }
+    sc(operation) {
+        this._operationSchema = operation;
+        this._smithyContext.operationSchema = operation;
+        return this;
+    }
+    build() {
+        const closure = this;
+        let CommandRef;
+        return (CommandRef = class extends Command {
+            input;
+            static getEndpointParameterInstructions() {
+                return closure._ep;
+            }
+            constructor(...[input]) {
+                super();
+                this.input = input ?? {};
+                closure._init(this);
+                this.schema = closure._operationSchema;
+            }
+            resolveMiddleware(stack, configuration, options) {
+                const op = closure._operationSchema;
+                const input = op?.[4] ?? op?.input;
+                const output = op?.[5] ?? op?.output;
+                return this.resolveMiddlewareWithContext(stack, configuration, options, {
+                    CommandCtor: CommandRef,
+                    middlewareFn: closure._middlewareFn,
+                    clientName: closure._clientName,
+                    commandName: closure._commandName,
+                    inputFilterSensitiveLog: closure._inputFilterSensitiveLog ?? (op ? schemaLogFilter.bind(null, input) : (_) => _),
+                    outputFilterSensitiveLog: closure._outputFilterSensitiveLog ?? (op ? schemaLogFilter.bind(null, output) : (_) => _),
+                    smithyContext: closure._smithyContext,
+                    additionalContext: closure._additionalContext,
+                });
+            }
+            serialize = closure._serializer;
+            deserialize = closure._deserializer;
+        });
+    }
+}
+
+class ServiceException extends Error {
+    static shapeId = "smithy.ts.sdk.synthetic.nonamespace.client#ServiceException";
+    $fault;
+    $response;
+    $retryable;
+    $metadata;
+    constructor(options) {
+        super(options.message);
+        Object.setPrototypeOf(this, Object.getPrototypeOf(this).constructor.prototype);
+        this.name = options.name;
+        this.$fault = options.$fault;
+        this.$metadata = options.$metadata;
+    }
+    static isInstance(value) {
+        if (!value) {
+            return false;
+        }
+        const candidate = value;
+        return (ServiceException.prototype.isPrototypeOf(candidate) ||
+            (Boolean(candidate.$fault) &&
+                Boolean(candidate.$metadata) &&
+                (candidate.$fault === "client" || candidate.$fault === "server")));
+    }
+    static [Symbol.hasInstance](instance) {
+        if (!instance) {
+            return false;
+        }
+        const candidate = instance;
+        if (this === ServiceException) {
+            return ServiceException.isInstance(instance);
+        }
+        if (ServiceException.isInstance(instance)) {
+            if (this.prototype.isPrototypeOf(instance)) {
+                return true;
+            }
+            const targetId = Object.prototype.hasOwnProperty.call(this, "shapeId")
+                ? this.shapeId
+                : undefined;
+            let candidateHasShapeId = false;
+            if (targetId) {
+                let proto = Object.getPrototypeOf(candidate);
+                while (proto && proto !== Object.prototype) {
+                    const ctor = proto.constructor;
+                    const candidateId = ctor !== ServiceException && Object.prototype.hasOwnProperty.call(ctor, "shapeId")
+                        ? ctor?.shapeId
+                        : undefined;
+                    if (candidateId) {
+                        candidateHasShapeId = true;
+                        if (candidateId === targetId) {
+                            return true;
+                        }
+                    }
+                    proto = Object.getPrototypeOf(proto);
+                }
+            }
+            if (targetId && candidateHasShapeId) {
+                return false;
+            }
+            const targetName = this.name;
+            if (targetName && targetName.length >= 6) {
+                if (candidate.name === targetName) {
+                    return true;
+                }
+                let proto = Object.getPrototypeOf(candidate);
+                while (proto && proto !== Object.prototype) {
+                    const ctorName = proto.constructor?.name;
+                    if (ctorName && ctorName !== "Error" && ctorName === targetName) {
+                        return true;
+                    }
+                    proto = Object.getPrototypeOf(proto);
+                }
+            }
+        }
+        return false;
+    }
+}
+const decorateServiceException = (exception, additions = {}) => {
+    Object.entries(additions)
+        .filter(([, v]) => v !== undefined)
+        .forEach(([k, v]) => {
+        if (exception[k] == undefined || exception[k] === "") {
+            exception[k] = v;
+        }
+    });
+    const message = exception.message || exception.Message || "UnknownError";
+    exception.message = message;
+    delete exception.Message;
+    return exception;
+};
+
+const loadConfigsForDefaultMode = (mode) => {
+    switch (mode) {
+        case "standard":
+            return {
+                retryMode: "standard",
+                connectionTimeout: 3100,
+            };
+        case "in-region":
+            return {
+                retryMode: "standard",
+                connectionTimeout: 1100,
+            };
+        case "cross-region":
+            return {
+                retryMode: "standard",
+                connectionTimeout: 3100,
+            };
+        case "mobile":
+            return {
+                retryMode: "standard",
+                connectionTimeout: 30000,
+            };
+        default:
+            return {};
+    }
+};
+
+let warningEmitted = false;
+const emitWarningIfUnsupportedVersion = (version) => {
+    if (version && !warningEmitted && parseInt(version.substring(1, version.indexOf("."))) < 16) {
+        warningEmitted = true;
+    }
+};
+
+const knownAlgorithms = Object.values(AlgorithmId);
+const getChecksumConfiguration = (runtimeConfig) => {
+    const checksumAlgorithms = [];
+    for (const id in AlgorithmId) {
+        if (!hasOwn(AlgorithmId, id)) {
+            continue;
+        }
+        const algorithmId = AlgorithmId[id];
+        if (runtimeConfig[algorithmId] === undefined) {
+            continue;
+        }
+        checksumAlgorithms.push({
+            algorithmId: () => algorithmId,
+            checksumConstructor: () => runtimeConfig[algorithmId],
+        });
+    }
+    for (const [id, ChecksumCtor] of Object.entries(runtimeConfig.checksumAlgorithms ?? {})) {
+        checksumAlgorithms.push({
+            algorithmId: () => id,
+            checksumConstructor: () => ChecksumCtor,
+        });
+    }
+    return {
+        addChecksumAlgorithm(algo) {
+            runtimeConfig.checksumAlgorithms = runtimeConfig.checksumAlgorithms ?? {};
+            const id = algo.algorithmId();
+            const ctor = algo.checksumConstructor();
+            if (knownAlgorithms.includes(id)) {
+                runtimeConfig.checksumAlgorithms[id.toUpperCase()] = ctor;
+            }
+            else {
+                runtimeConfig.checksumAlgorithms[id] = ctor;
+            }
+            checksumAlgorithms.push(algo);
+        },
+        checksumAlgorithms() {
+            return checksumAlgorithms;
+        },
+    };
+};
+const resolveChecksumRuntimeConfig = (clientConfig) => {
+    const runtimeConfig = {};
+    clientConfig.checksumAlgorithms().forEach((checksumAlgorithm) => {
+        const id = checksumAlgorithm.algorithmId();
+        if (knownAlgorithms.includes(id)) {
+            runtimeConfig[id] = checksumAlgorithm.checksumConstructor();
+        }
+    });
+    return runtimeConfig;
+};
+
+const getRetryConfiguration = (runtimeConfig) => {
+    return {
+        setRetryStrategy(retryStrategy) {
+            runtimeConfig.retryStrategy = retryStrategy;
+        },
+        retryStrategy() {
+            return runtimeConfig.retryStrategy;
+        },
+    };
+};
+const resolveRetryRuntimeConfig = (retryStrategyConfiguration) => {
+    const runtimeConfig = {};
+    runtimeConfig.retryStrategy = retryStrategyConfiguration.retryStrategy();
+    return runtimeConfig;
+};
+
+const getDefaultExtensionConfiguration = (runtimeConfig) => {
+    return Object.assign(getChecksumConfiguration(runtimeConfig), getRetryConfiguration(runtimeConfig));
+};
+const resolveDefaultRuntimeConfig = (config) => {
+    return Object.assign(resolveChecksumRuntimeConfig(config), resolveRetryRuntimeConfig(config));
+};
+
+const getValueFromTextNode = (obj) => {
+    const textNodeName = "#text";
+    for (const key in obj) {
+        if (!hasOwn(obj, key)) {
+            continue;
+        }
+        if (obj[key][textNodeName] !== undefined) {
+            obj[key] = obj[key][textNodeName];
+        }
+        else if (typeof obj[key] === "object" && obj[key] !== null) {
+            obj[key] = getValueFromTextNode(obj[key]);
+        }
+    }
+    return obj;
+};
+
+class NoOpLogger {
+    trace() { }
+    debug() { }
+    info() { }
+    warn() { }
+    error() { }
+}
+
+function makeBuilder(common, service, name, ep) {
+    return function makeCommand(added, plugins, op, $, smithyContext = {}) {
+        const epMerged = Object.assign({}, common, added);
+        return Command.classBuilder()
+            .ep(epMerged)
+            .m(function (CommandCtor, clientStack, config, options) {
+            const list = plugins.call(this, CommandCtor, clientStack, config, options);
+            list.unshift(ep(config, CommandCtor.getEndpointParameterInstructions()));
+            return list;
+        })
+            .s(service, op, smithyContext)
+            .n(name, op.charAt(0).toUpperCase() + op.slice(1) + "Command")
+            .sc($)
+            .build();
+    };
+}
+
 const AWS_EXECUTION_ENV = "AWS_EXECUTION_ENV";
 const AWS_REGION_ENV = "AWS_REGION";
 const AWS_DEFAULT_REGION_ENV = "AWS_DEFAULT_REGION";
@@ -4121,7 +4120,7 @@ const resolveParams = async (commandInput, instructionsSupplier, clientConfig) =
     return endpointParams;
 };
 
-function setFeature$1(context, feature, value) {
+function setFeature(context, feature, value) {
     if (!context.__smithy_context) {
         context.__smithy_context = { features: {} };
     }
@@ -4135,7 +4134,7 @@ function bindEndpointMiddleware(getEndpointFromConfig) {
     return ({ config, instructions, }) => {
         return (next, context) => async (args) => {
             if (config.isCustomEndpoint) {
-                setFeature$1(context, "ENDPOINT_OVERRIDE", "N");
+                setFeature(context, "ENDPOINT_OVERRIDE", "N");
             }
             const endpoint = await getEndpointFromInstructions(args.input, {
                 getEndpointParameterInstructions() {
@@ -7239,1596 +7238,6 @@ class JsonCodec2 extends SerdeContextConfig$1 {
     }
 }
 
-const THROTTLING_ERROR_CODES = [
-    "BandwidthLimitExceeded",
-    "EC2ThrottledException",
-    "LimitExceededException",
-    "PriorRequestNotComplete",
-    "ProvisionedThroughputExceededException",
-    "RequestLimitExceeded",
-    "RequestThrottled",
-    "RequestThrottledException",
-    "SlowDown",
-    "ThrottledException",
-    "Throttling",
-    "ThrottlingException",
-    "TooManyRequestsException",
-    "TransactionInProgressException",
-];
-const TRANSIENT_ERROR_CODES = ["TimeoutError", "RequestTimeout", "RequestTimeoutException"];
-const TRANSIENT_ERROR_STATUS_CODES = [500, 502, 503, 504];
-const NODEJS_TIMEOUT_ERROR_CODES$1 = ["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT"];
-const NODEJS_NETWORK_ERROR_CODES = ["EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN"];
-
-const isRetryableByTrait = (error) => error?.$retryable !== undefined;
-const isClockSkewCorrectedError = (error) => error.$metadata?.clockSkewCorrected;
-const isBrowserNetworkError = (error) => {
-    const errorMessages = new Set([
-        "Failed to fetch",
-        "NetworkError when attempting to fetch resource",
-        "The Internet connection appears to be offline",
-        "Load failed",
-        "Network request failed",
-    ]);
-    const isValid = error && error instanceof TypeError;
-    if (!isValid) {
-        return false;
-    }
-    return errorMessages.has(error.message);
-};
-const isThrottlingError = (error) => error.$metadata?.httpStatusCode === 429 ||
-    THROTTLING_ERROR_CODES.includes(error.name) ||
-    error.$retryable?.throttling == true;
-const isTransientError = (error, depth = 0) => error?.name !== "AbortError" &&
-    (isRetryableByTrait(error) ||
-        isClockSkewCorrectedError(error) ||
-        (error.name === "InvalidSignatureException" && error.message?.includes("Signature expired")) ||
-        TRANSIENT_ERROR_CODES.includes(error.name) ||
-        NODEJS_TIMEOUT_ERROR_CODES$1.includes(error?.code || "") ||
-        NODEJS_NETWORK_ERROR_CODES.includes(error?.code || "") ||
-        TRANSIENT_ERROR_STATUS_CODES.includes(error.$metadata?.httpStatusCode || 0) ||
-        isBrowserNetworkError(error) ||
-        isNodeJsHttp2TransientError(error) ||
-        (error.cause !== undefined && depth <= 10 && isTransientError(error.cause, depth + 1)));
-const isServerError = (error) => {
-    if (error.$metadata?.httpStatusCode !== undefined) {
-        const statusCode = error.$metadata.httpStatusCode;
-        if (500 <= statusCode && statusCode <= 599 && !isTransientError(error)) {
-            return true;
-        }
-        return false;
-    }
-    return false;
-};
-function isNodeJsHttp2TransientError(error) {
-    return error.code === "ERR_HTTP2_STREAM_ERROR" && error.message.includes("NGHTTP2_REFUSED_STREAM");
-}
-
-const race = (promise, signal) => {
-    if (!signal) {
-        return promise;
-    }
-    let cleanup = () => { };
-    const aborted = new Promise((_, reject) => {
-        const handler = () => reject(createAbortError());
-        if (signal.aborted) {
-            handler();
-        }
-        else if (typeof signal.addEventListener === "function") {
-            signal.addEventListener("abort", handler, { once: true });
-            cleanup = () => signal.removeEventListener("abort", handler);
-        }
-        else {
-            signal.onabort = handler;
-        }
-    });
-    return Promise.race([promise, aborted]).finally(cleanup);
-};
-const createAbortError = () => Object.assign(new Error("Request aborted"), { name: "AbortError" });
-const isAbortError = (error) => typeof error === "object" && error !== null && "name" in error && error.name === "AbortError";
-
-const MAXIMUM_RETRY_DELAY = 20 * 1000;
-const INITIAL_RETRY_TOKENS = 500;
-const NO_RETRY_INCREMENT = 1;
-const INVOCATION_ID_HEADER = "amz-sdk-invocation-id";
-const REQUEST_HEADER = "amz-sdk-request";
-
-function parseRetryAfterHeader(response, logger) {
-    if (!HttpResponse.isInstance(response)) {
-        return;
-    }
-    for (const header in response.headers) {
-        if (!hasOwn(response.headers, header)) {
-            continue;
-        }
-        const h = header.toLowerCase();
-        if (h === "retry-after") {
-            const retryAfter = response.headers[header];
-            let retryAfterSeconds = NaN;
-            if (retryAfter.endsWith("GMT")) {
-                try {
-                    const date = parseRfc7231DateTime(retryAfter);
-                    retryAfterSeconds = (date.getTime() - Date.now()) / 1000;
-                }
-                catch (e) {
-                    logger?.trace?.("Failed to parse retry-after header");
-                    logger?.trace?.(e);
-                }
-            }
-            else if (retryAfter.match(/ GMT, ((\d+)|(\d+\.\d+))$/)) {
-                retryAfterSeconds = Number(retryAfter.match(/ GMT, ([\d.]+)$/)?.[1]);
-            }
-            else if (retryAfter.match(/^((\d+)|(\d+\.\d+))$/)) {
-                retryAfterSeconds = Number(retryAfter);
-            }
-            else if (Date.parse(retryAfter) >= Date.now()) {
-                retryAfterSeconds = (Date.parse(retryAfter) - Date.now()) / 1000;
-            }
-            if (isNaN(retryAfterSeconds)) {
-                return;
-            }
-            return new Date(Date.now() + retryAfterSeconds * 1000);
-        }
-        else if (h === "x-amz-retry-after") {
-            const v = response.headers[header];
-            const backoffMilliseconds = Number(v);
-            if (isNaN(backoffMilliseconds)) {
-                logger?.trace?.(`Failed to parse x-amz-retry-after=${v}`);
-                return;
-            }
-            return new Date(Date.now() + backoffMilliseconds);
-        }
-    }
-}
-
-const asSdkError = (error) => {
-    if (error instanceof Error) {
-        return error;
-    }
-    if (error instanceof Object) {
-        return Object.assign(new Error(), error);
-    }
-    if (typeof error === "string") {
-        return new Error(error);
-    }
-    return new Error(`AWS SDK error wrapper for ${error}`);
-};
-
-function bindRetryMiddleware(isStreamingPayload) {
-    return (options) => (next, context) => async (args) => {
-        let retryStrategy = await options.retryStrategy();
-        const maxAttempts = await options.maxAttempts();
-        const abortSignal = context[SMITHY_CONTEXT_KEY]?.abortSignal;
-        if (isRetryStrategyV2(retryStrategy)) {
-            retryStrategy = retryStrategy;
-            const retryTokenScope = (context["partition_id"] ?? "") + (context.__retryLongPoll ? ":longpoll" : "");
-            let retryToken = await race(retryStrategy.acquireInitialRetryToken(retryTokenScope), abortSignal);
-            let lastError = new Error();
-            let attempts = 0;
-            let totalRetryDelay = 0;
-            const { request } = args;
-            const isRequest = HttpRequest.isInstance(request);
-            if (isRequest) {
-                request.headers[INVOCATION_ID_HEADER] = v4();
-            }
-            while (true) {
-                try {
-                    if (isRequest) {
-                        request.headers[REQUEST_HEADER] = `attempt=${attempts + 1}; max=${maxAttempts}`;
-                    }
-                    const { response, output } = await next(args);
-                    retryStrategy.recordSuccess(retryToken);
-                    output.$metadata.attempts = attempts + 1;
-                    output.$metadata.totalRetryDelay = totalRetryDelay;
-                    return { response, output };
-                }
-                catch (e) {
-                    const retryErrorInfo = getRetryErrorInfo(e, options.logger);
-                    lastError = asSdkError(e);
-                    if (isRequest && isStreamingPayload(request)) {
-                        (context.logger instanceof NoOpLogger ? console : context.logger)?.warn("An error was encountered in a non-retryable streaming request.");
-                        throw lastError;
-                    }
-                    try {
-                        retryToken = await race(retryStrategy.refreshRetryTokenForRetry(retryToken, retryErrorInfo), abortSignal);
-                    }
-                    catch (refreshError) {
-                        if (abortSignal?.aborted && isAbortError(refreshError)) {
-                            throw refreshError;
-                        }
-                        if (!lastError.$metadata) {
-                            lastError.$metadata = {};
-                        }
-                        lastError.$metadata.attempts = attempts + 1;
-                        lastError.$metadata.totalRetryDelay = totalRetryDelay;
-                        throw lastError;
-                    }
-                    attempts = retryToken.getRetryCount();
-                    const delay = retryToken.getRetryDelay();
-                    totalRetryDelay += (retryToken?.$retryLog?.acquisitionDelay ?? 0) + delay;
-                    if (delay > 0) {
-                        await race(new Promise((resolve) => setTimeout(resolve, delay)), abortSignal);
-                    }
-                }
-            }
-        }
-        else {
-            retryStrategy = retryStrategy;
-            if (retryStrategy?.mode) {
-                context.userAgent = [...(context.userAgent || []), ["cfg/retry-mode", retryStrategy.mode]];
-            }
-            return retryStrategy.retry(next, args);
-        }
-    };
-}
-const isRetryStrategyV2 = (retryStrategy) => typeof retryStrategy.acquireInitialRetryToken !== "undefined" &&
-    typeof retryStrategy.refreshRetryTokenForRetry !== "undefined" &&
-    typeof retryStrategy.recordSuccess !== "undefined";
-const getRetryErrorInfo = (error, logger) => {
-    const errorInfo = {
-        error,
-        errorType: getRetryErrorType(error),
-    };
-    const retryAfterHint = parseRetryAfterHeader(error.$response, logger);
-    if (retryAfterHint) {
-        errorInfo.retryAfterHint = retryAfterHint;
-    }
-    return errorInfo;
-};
-const getRetryErrorType = (error) => {
-    if (isThrottlingError(error)) {
-        return "THROTTLING";
-    }
-    if (isTransientError(error)) {
-        return "TRANSIENT";
-    }
-    if (isServerError(error)) {
-        return "SERVER_ERROR";
-    }
-    return "CLIENT_ERROR";
-};
-const retryMiddlewareOptions = {
-    name: "retryMiddleware",
-    tags: ["RETRY"],
-    step: "finalizeRequest",
-    priority: "high",
-    override: true,
-};
-function bindGetRetryPlugin(isStreamingPayload) {
-    const retryMiddleware = bindRetryMiddleware(isStreamingPayload);
-    return (options) => ({
-        applyToStack: (clientStack) => {
-            clientStack.add(retryMiddleware(options), retryMiddlewareOptions);
-        },
-    });
-}
-
-class DefaultRateLimiter {
-    static setTimeoutFn = (fn, delay) => setTimeout(fn, delay);
-    beta;
-    minCapacity;
-    minFillRate;
-    scaleConstant;
-    smooth;
-    enabled = false;
-    availableTokens = 0;
-    lastMaxRate = 0;
-    measuredTxRate = 0;
-    requestCount = 0;
-    fillRate;
-    lastThrottleTime;
-    lastTimestamp = 0;
-    lastTxRateBucket;
-    maxCapacity;
-    timeWindow = 0;
-    constructor(options) {
-        this.beta = options?.beta ?? 0.7;
-        this.minCapacity = options?.minCapacity ?? 1;
-        this.minFillRate = options?.minFillRate ?? 0.5;
-        this.scaleConstant = options?.scaleConstant ?? 0.4;
-        this.smooth = options?.smooth ?? 0.8;
-        this.lastThrottleTime = this.getCurrentTimeInSeconds();
-        this.lastTxRateBucket = Math.floor(this.getCurrentTimeInSeconds());
-        this.fillRate = this.minFillRate;
-        this.maxCapacity = this.minCapacity;
-    }
-    async getSendToken() {
-        return this.acquireTokenBucket(1);
-    }
-    updateClientSendingRate(response) {
-        let calculatedRate;
-        this.updateMeasuredRate();
-        const retryErrorInfo = response;
-        const isThrottling = retryErrorInfo?.errorType === "THROTTLING" || isThrottlingError(retryErrorInfo?.error ?? response);
-        if (isThrottling) {
-            const rateToUse = !this.enabled ? this.measuredTxRate : Math.min(this.measuredTxRate, this.fillRate);
-            this.lastMaxRate = rateToUse;
-            this.calculateTimeWindow();
-            this.lastThrottleTime = this.getCurrentTimeInSeconds();
-            calculatedRate = this.cubicThrottle(rateToUse);
-            this.enableTokenBucket();
-        }
-        else {
-            this.calculateTimeWindow();
-            calculatedRate = this.cubicSuccess(this.getCurrentTimeInSeconds());
-        }
-        const newRate = Math.min(calculatedRate, 2 * this.measuredTxRate);
-        this.updateTokenBucketRate(newRate);
-    }
-    getCurrentTimeInSeconds() {
-        return Date.now() / 1000;
-    }
-    async acquireTokenBucket(amount) {
-        if (!this.enabled) {
-            return;
-        }
-        this.refillTokenBucket();
-        while (amount > this.availableTokens) {
-            const delay = ((amount - this.availableTokens) / this.fillRate) * 1000;
-            await new Promise((resolve) => DefaultRateLimiter.setTimeoutFn(resolve, delay));
-            this.refillTokenBucket();
-        }
-        this.availableTokens = this.availableTokens - amount;
-    }
-    refillTokenBucket() {
-        const timestamp = this.getCurrentTimeInSeconds();
-        if (!this.lastTimestamp) {
-            this.lastTimestamp = timestamp;
-            return;
-        }
-        const fillAmount = (timestamp - this.lastTimestamp) * this.fillRate;
-        this.availableTokens = Math.min(this.maxCapacity, this.availableTokens + fillAmount);
-        this.lastTimestamp = timestamp;
-    }
-    calculateTimeWindow() {
-        this.timeWindow = this.getPrecise(Math.pow((this.lastMaxRate * (1 - this.beta)) / this.scaleConstant, 1 / 3));
-    }
-    cubicThrottle(rateToUse) {
-        return this.getPrecise(rateToUse * this.beta);
-    }
-    cubicSuccess(timestamp) {
-        return this.getPrecise(this.scaleConstant * Math.pow(timestamp - this.lastThrottleTime - this.timeWindow, 3) + this.lastMaxRate);
-    }
-    enableTokenBucket() {
-        this.enabled = true;
-    }
-    updateTokenBucketRate(newRate) {
-        this.refillTokenBucket();
-        this.fillRate = Math.max(newRate, this.minFillRate);
-        this.maxCapacity = Math.max(newRate, this.minCapacity);
-        this.availableTokens = Math.min(this.availableTokens, this.maxCapacity);
-    }
-    updateMeasuredRate() {
-        const t = this.getCurrentTimeInSeconds();
-        const timeBucket = Math.floor(t * 2) / 2;
-        this.requestCount++;
-        if (timeBucket > this.lastTxRateBucket) {
-            const currentRate = this.requestCount / (timeBucket - this.lastTxRateBucket);
-            this.measuredTxRate = this.getPrecise(currentRate * this.smooth + this.measuredTxRate * (1 - this.smooth));
-            this.requestCount = 0;
-            this.lastTxRateBucket = timeBucket;
-        }
-    }
-    getPrecise(num) {
-        return parseFloat(num.toFixed(8));
-    }
-}
-
-class Retry {
-    static v2026 = true;
-    static delay() {
-        return 50;
-    }
-    static throttlingDelay() {
-        return 1_000;
-    }
-    static cost() {
-        return 14;
-    }
-    static throttlingCost() {
-        return 5;
-    }
-    static modifiedCostType() {
-        return "THROTTLING";
-    }
-}
-
-class DefaultRetryBackoffStrategy {
-    x = Retry.delay();
-    computeNextBackoffDelay(i) {
-        const b = Math.random();
-        const r = 2;
-        const t_i = b * Math.min(this.x * r ** i, MAXIMUM_RETRY_DELAY);
-        return Math.floor(t_i);
-    }
-    setDelayBase(delay) {
-        this.x = delay;
-    }
-}
-
-class DefaultRetryToken {
-    delay;
-    count;
-    cost;
-    longPoll;
-    $retryLog = {
-        acquisitionDelay: 0,
-    };
-    constructor(delay, count, cost, longPoll) {
-        this.delay = delay;
-        this.count = count;
-        this.cost = cost;
-        this.longPoll = longPoll;
-    }
-    getRetryCount() {
-        return this.count;
-    }
-    getRetryDelay() {
-        return Math.min(MAXIMUM_RETRY_DELAY, this.delay);
-    }
-    getRetryCost() {
-        return this.cost;
-    }
-    isLongPoll() {
-        return this.longPoll;
-    }
-}
-
-var RETRY_MODES;
-(function (RETRY_MODES) {
-    RETRY_MODES["STANDARD"] = "standard";
-    RETRY_MODES["ADAPTIVE"] = "adaptive";
-})(RETRY_MODES || (RETRY_MODES = {}));
-const DEFAULT_MAX_ATTEMPTS = 3;
-const DEFAULT_RETRY_MODE = RETRY_MODES.STANDARD;
-
-const refusal = {
-    incompatible: 1,
-    attempts: 2,
-    capacity: 3,
-};
-class StandardRetryStrategy {
-    mode = RETRY_MODES.STANDARD;
-    retryBackoffStrategy;
-    capacity = INITIAL_RETRY_TOKENS;
-    maxAttemptsProvider;
-    baseDelay;
-    constructor(arg1) {
-        if (typeof arg1 === "number") {
-            this.maxAttemptsProvider = async () => arg1;
-        }
-        else if (typeof arg1 === "function") {
-            this.maxAttemptsProvider = arg1;
-        }
-        else if (arg1 && typeof arg1 === "object") {
-            this.maxAttemptsProvider = async () => arg1.maxAttempts;
-            this.baseDelay = arg1.baseDelay;
-            this.retryBackoffStrategy = arg1.backoff;
-        }
-        this.maxAttemptsProvider ??= async () => DEFAULT_MAX_ATTEMPTS;
-        this.baseDelay ??= Retry.delay();
-        this.retryBackoffStrategy ??= new DefaultRetryBackoffStrategy();
-    }
-    async acquireInitialRetryToken(retryTokenScope) {
-        return new DefaultRetryToken(Retry.delay(), 0, undefined, retryTokenScope.includes(":longpoll"));
-    }
-    async refreshRetryTokenForRetry(token, errorInfo) {
-        const maxAttempts = await this.getMaxAttempts();
-        const retryCode = this.retryCode(token, errorInfo, maxAttempts);
-        const shouldRetry = retryCode === 0;
-        const isLongPoll = token.isLongPoll?.();
-        if (shouldRetry || isLongPoll) {
-            const errorType = errorInfo.errorType;
-            this.retryBackoffStrategy.setDelayBase(errorType === "THROTTLING" ? Retry.throttlingDelay() : this.baseDelay);
-            const delayFromErrorType = this.retryBackoffStrategy.computeNextBackoffDelay(token.getRetryCount());
-            let retryDelay = delayFromErrorType;
-            if (errorInfo.retryAfterHint instanceof Date) {
-                retryDelay = Math.max(delayFromErrorType, Math.min(errorInfo.retryAfterHint.getTime() - Date.now(), delayFromErrorType + 5_000));
-            }
-            if (!shouldRetry) {
-                const longPollBackoff = retryCode === refusal.capacity && isLongPoll ? retryDelay : 0;
-                if (longPollBackoff > 0) {
-                    await new Promise((r) => setTimeout(r, longPollBackoff));
-                }
-            }
-            else {
-                const capacityCost = this.getCapacityCost(errorType);
-                this.capacity -= capacityCost;
-                const nextToken = new DefaultRetryToken(0, token.getRetryCount() + 1, capacityCost, token.isLongPoll?.() ?? false);
-                await new Promise((r) => setTimeout(r, retryDelay));
-                nextToken.$retryLog.acquisitionDelay = retryDelay;
-                return nextToken;
-            }
-        }
-        throw new Error("No retry token available");
-    }
-    recordSuccess(token) {
-        this.capacity = Math.min(INITIAL_RETRY_TOKENS, this.capacity + (token.getRetryCost() ?? NO_RETRY_INCREMENT));
-    }
-    getCapacity() {
-        return this.capacity;
-    }
-    async maxAttempts() {
-        return this.maxAttemptsProvider();
-    }
-    async getMaxAttempts() {
-        try {
-            return await this.maxAttemptsProvider();
-        }
-        catch (ignored) {
-            console.warn(`Max attempts provider could not resolve. Using default of ${DEFAULT_MAX_ATTEMPTS}`);
-            return DEFAULT_MAX_ATTEMPTS;
-        }
-    }
-    retryCode(tokenToRenew, errorInfo, maxAttempts) {
-        const attempts = tokenToRenew.getRetryCount() + 1;
-        const retryableStatus = this.isRetryableError(errorInfo.errorType) ? 0 : refusal.incompatible;
-        const attemptStatus = attempts < maxAttempts ? 0 : refusal.attempts;
-        const capacityStatus = this.capacity >= this.getCapacityCost(errorInfo.errorType) ? 0 : refusal.capacity;
-        return retryableStatus || attemptStatus || capacityStatus;
-    }
-    getCapacityCost(errorType) {
-        return errorType === Retry.modifiedCostType() ? Retry.throttlingCost() : Retry.cost();
-    }
-    isRetryableError(errorType) {
-        return errorType === "THROTTLING" || errorType === "TRANSIENT";
-    }
-}
-
-class AdaptiveRetryStrategy {
-    mode = RETRY_MODES.ADAPTIVE;
-    rateLimiter;
-    standardRetryStrategy;
-    constructor(maxAttemptsProvider, options) {
-        const { rateLimiter } = options ?? {};
-        this.rateLimiter = rateLimiter ?? new DefaultRateLimiter();
-        this.standardRetryStrategy = options
-            ? new StandardRetryStrategy({
-                maxAttempts: typeof maxAttemptsProvider === "number" ? maxAttemptsProvider : 3,
-                ...options,
-            })
-            : new StandardRetryStrategy(maxAttemptsProvider);
-    }
-    async acquireInitialRetryToken(retryTokenScope) {
-        const token = await this.standardRetryStrategy.acquireInitialRetryToken(retryTokenScope);
-        await this.rateLimiter.getSendToken();
-        return token;
-    }
-    async refreshRetryTokenForRetry(tokenToRenew, errorInfo) {
-        this.rateLimiter.updateClientSendingRate(errorInfo);
-        const token = await this.standardRetryStrategy.refreshRetryTokenForRetry(tokenToRenew, errorInfo);
-        await this.rateLimiter.getSendToken();
-        return token;
-    }
-    recordSuccess(token) {
-        this.rateLimiter.updateClientSendingRate({});
-        this.standardRetryStrategy.recordSuccess(token);
-    }
-    async maxAttemptsProvider() {
-        return this.standardRetryStrategy.maxAttempts();
-    }
-}
-
-const ENV_MAX_ATTEMPTS = "AWS_MAX_ATTEMPTS";
-const CONFIG_MAX_ATTEMPTS = "max_attempts";
-const NODE_MAX_ATTEMPT_CONFIG_OPTIONS = {
-    environmentVariableSelector: (env) => {
-        const value = env[ENV_MAX_ATTEMPTS];
-        if (!value) {
-            return undefined;
-        }
-        const maxAttempt = parseInt(value);
-        if (Number.isNaN(maxAttempt)) {
-            throw new Error(`Environment variable ${ENV_MAX_ATTEMPTS} mast be a number, got "${value}"`);
-        }
-        return maxAttempt;
-    },
-    configFileSelector: (profile) => {
-        const value = profile[CONFIG_MAX_ATTEMPTS];
-        if (!value) {
-            return undefined;
-        }
-        const maxAttempt = parseInt(value);
-        if (Number.isNaN(maxAttempt)) {
-            throw new Error(`Shared config file entry ${CONFIG_MAX_ATTEMPTS} mast be a number, got "${value}"`);
-        }
-        return maxAttempt;
-    },
-    default: DEFAULT_MAX_ATTEMPTS,
-};
-const resolveRetryConfig = (input, defaults) => {
-    const { retryStrategy, retryMode } = input;
-    const { defaultMaxAttempts = DEFAULT_MAX_ATTEMPTS, defaultBaseDelay = Retry.delay() } = {};
-    const maxAttemptsProvider = normalizeProvider$1(input.maxAttempts ?? defaultMaxAttempts);
-    let controller = retryStrategy
-        ? Promise.resolve(retryStrategy)
-        : undefined;
-    const getDefault = async () => {
-        const maxAttempts = await maxAttemptsProvider();
-        const adaptive = (await normalizeProvider$1(retryMode)()) === RETRY_MODES.ADAPTIVE;
-        if (adaptive) {
-            return new AdaptiveRetryStrategy(maxAttemptsProvider, {
-                maxAttempts,
-                baseDelay: defaultBaseDelay,
-            });
-        }
-        return new StandardRetryStrategy({
-            maxAttempts,
-            baseDelay: defaultBaseDelay,
-        });
-    };
-    return Object.assign(input, {
-        maxAttempts: maxAttemptsProvider,
-        retryStrategy: () => (controller ??= getDefault()),
-    });
-};
-const ENV_RETRY_MODE = "AWS_RETRY_MODE";
-const CONFIG_RETRY_MODE = "retry_mode";
-const NODE_RETRY_MODE_CONFIG_OPTIONS = {
-    environmentVariableSelector: (env) => env[ENV_RETRY_MODE],
-    configFileSelector: (profile) => profile[CONFIG_RETRY_MODE],
-    default: DEFAULT_RETRY_MODE,
-};
-
-const getRetryPlugin = bindGetRetryPlugin(isStreamingPayload);
-
-/** Above the SDK's 15 s request timeout, so one slow answer still lands. */
-const ATTEMPT_TIMEOUT_MS = 20_000;
-const BACKOFF_BASE_MS = 250;
-/** Never more than 10 s between attempts: AWS back is noticed soon. */
-const BACKOFF_CAP_MS = 10_000;
-/**
- * Calls `call` until it resolves. Errors AWS may outgrow (throttling, 5xx, timeouts, resets, an
- * attempt past its bound) are tried again; any other error is thrown at once. Throws
- * RollbackDeadlineError, with the last error, once the deadline passes.
- */
-async function persist(what, call, options) {
-    const { clock, deadline } = options;
-    const random = options.random ?? Math.random;
-    let last;
-    for (let attempt = 0;; attempt += 1) {
-        const left = deadline.at - clock.now();
-        if (left <= 0)
-            throw new RollbackDeadlineError(what, deadline.budgetMs, last);
-        try {
-            return await bounded(what, call, Math.min(options.attemptTimeoutMs ?? ATTEMPT_TIMEOUT_MS, left));
-        }
-        catch (error) {
-            if (!isRetryable(error))
-                throw error;
-            last = error;
-            const pause = Math.min(backoffMs(attempt, random), Math.max(0, deadline.at - clock.now()));
-            options.onRetry?.(`${what}: ${describeError(error)}; trying again in ${seconds$3(pause)}`);
-            await clock.sleep(pause);
-        }
-    }
-}
-/** Full jitter (AWS Architecture Blog, "Exponential Backoff And Jitter"): random in [0, cap). */
-function backoffMs(attempt, random = Math.random) {
-    return Math.floor(random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt));
-}
-/**
- * What AWS may outgrow, by the SDK's own classification (its retry strategy uses the same
- * functions), looking through our AwsCallError wrappers to the SDK's error.
- */
-function isRetryable(error) {
-    for (let cause = error, depth = 0; cause instanceof Error && depth < 10; depth += 1) {
-        if (cause instanceof AttemptTimeoutError)
-            return true;
-        const sdk = cause;
-        if (isThrottlingError(sdk) || isTransientError(sdk) || isServerError(sdk))
-            return true;
-        cause = cause.cause;
-    }
-    return false;
-}
-/** One attempt, abandoned (and its call aborted) after `ms`, whether or not it honours signals. */
-async function bounded(what, call, ms) {
-    const controller = new AbortController();
-    let timer;
-    const expired = new Promise((_, reject) => {
-        timer = setTimeout(() => {
-            controller.abort();
-            reject(new AttemptTimeoutError(what, ms));
-        }, ms);
-    });
-    try {
-        return await Promise.race([call(controller.signal), expired]);
-    }
-    finally {
-        clearTimeout(timer);
-    }
-}
-function seconds$3(ms) {
-    return `${Math.round(ms / 100) / 10}s`;
-}
-
-/**
- * This run's lease was taken by another run (break-lease, or a takeover after it expired): like
- * any outside change, the run stops without writing and without a rollback over the newcomer.
- */
-class LeaseLostError extends OutOfBandChangeError {
-    constructor(resource, found) {
-        super(`this run's lease on ${resource}`, found);
-        this.message =
-            `This run lost its lease on ${resource} to ${found}. ` +
-                'Stopping without writing over that run.';
-        this.name = 'LeaseLostError';
-    }
-}
-
-/**
- * Before each write: the lease must still be this run's (LeaseLostError stops the run). A
- * rollback (the run has recorded why it failed) is stopped only by a lease another run holds,
- * never by a lease it cannot read: traffic left on a failing green is worse than a rollback
- * whose lease is unconfirmed, whose live state the runner has already checked is its own.
- */
-async function guardWrite(state, phase, signal) {
-    if (!state.lease)
-        return phase;
-    try {
-        return await state.lease.guard(phase, signal);
-    }
-    catch (error) {
-        if (error instanceof LeaseLostError || state.record.failure === undefined)
-            throw error;
-        state.log.warning(`Could not check the lease on ${state.lease.resource} before this rollback write ` +
-            `(${describeError(error)}); rolling back without it`);
-        return phase;
-    }
-}
-
-function saveInFlight(state) {
-    const flight = state.inFlight;
-    if (!flight)
-        return save(state, 'in-flight', null);
-    save(state, 'in-flight', {
-        phase: phaseToSaved(flight.phase),
-        from: toSaved(flight.from),
-        movedTraffic: state.movedTraffic
-    });
-}
-function saveVerified(state) {
-    if (!state.lastVerified)
-        return;
-    save(state, 'verified', { state: toSaved(state.lastVerified), movedTraffic: state.movedTraffic });
-    if (!state.inFlight)
-        save(state, 'in-flight', null);
-}
-/** Reads what the main step saved; undefined when it saved nothing (it wrote nothing). */
-function readSavedRun(get) {
-    const run = parse$1(get, 'run');
-    if (!run)
-        return undefined;
-    const verified = parse$1(get, 'verified');
-    const flight = parse$1(get, 'in-flight');
-    return {
-        mode: run.mode,
-        target: run.target,
-        runUrl: run.runUrl,
-        start: fromSaved(run.start),
-        towardBlue: run.towardBlue,
-        verified: fromSaved(verified?.state ?? run.start),
-        inFlight: flight
-            ? { phase: phaseFromSaved(flight.phase), from: fromSaved(flight.from) }
-            : undefined,
-        movedTraffic: Boolean(flight?.movedTraffic || verified?.movedTraffic),
-        verdict: get('verdict') || undefined
-    };
-}
-function save(state, key, value) {
-    state.journal?.save(key, value === null ? '' : JSON.stringify(value));
-}
-function parse$1(get, key) {
-    const text = get(key);
-    if (!text)
-        return undefined;
-    try {
-        return JSON.parse(text);
-    }
-    catch {
-        throw new Error(`The main step's saved state '${key}' is not JSON: ${text.slice(0, 80)}`);
-    }
-}
-function toSaved(live) {
-    const { split, native, detail, fingerprint } = live;
-    return { permille: split.permille, native, detail, fingerprint };
-}
-function fromSaved(saved) {
-    const { permille, native, detail, fingerprint } = saved;
-    return { split: Split.ofPercent(permille / 10), native, detail, fingerprint };
-}
-function phaseToSaved(phase) {
-    const { summary, calls, expect, movesTraffic } = phase;
-    return { summary, calls, expect: toSaved(expect), movesTraffic };
-}
-function phaseFromSaved(saved) {
-    return { ...saved, expect: fromSaved(saved.expect) };
-}
-
-/** A wait says where it is at least this often, so a long bake never looks hung. */
-const PROGRESS_EVERY_MS = 30_000;
-const FEW_WORDS = 60;
-/**
- * The progress of one wait in the log: a line at every change of a gate's status and at least
- * every PROGRESS_EVERY_MS, with the time spent and left and each gate's latest verdict.
- */
-class ProgressLog {
-    log;
-    label;
-    begun;
-    endsAt;
-    lastLineAt;
-    changed = false;
-    constructor(log, label, begun, 
-    /** When the wait ends (the bake's end) or must end (its deadline), if known. */
-    endsAt) {
-        this.log = log;
-        this.label = label;
-        this.begun = begun;
-        this.endsAt = endsAt;
-        this.lastLineAt = begun;
-    }
-    get nextAt() {
-        return this.lastLineAt + PROGRESS_EVERY_MS;
-    }
-    /** A verdict came in; a new status is worth a line (written by the next heartbeat). */
-    verdict(previous, check) {
-        if (previous?.status !== check.status)
-            this.changed = true;
-    }
-    /** Called before the wait sleeps: writes a line when a status changed or one is due. */
-    heartbeat(now, latest) {
-        if (!this.changed && now < this.nextAt)
-            return;
-        this.changed = false;
-        this.lastLineAt = now;
-        const left = this.endsAt === undefined ? undefined : this.endsAt - now;
-        this.log.info(progressLine(this.label, now - this.begun, left, latest));
-    }
-}
-/** "Baking at 25% green: 40s elapsed, 20s left; alarm pass (2/2 alarms OK)". */
-function progressLine(label, elapsedMs, leftMs, latest) {
-    const time = [`${seconds$2(elapsedMs)} elapsed`];
-    if (leftMs !== undefined)
-        time.push(`${seconds$2(Math.max(0, leftMs))} left`);
-    const gates = [...latest.values()].map((check) => `${check.gate} ${check.status} (${few(check.detail)})`);
-    return [`${label}: ${time.join(', ')}`, ...gates].join('; ');
-}
-function seconds$2(ms) {
-    return `${Math.round(ms / 1000)}s`;
-}
-/** The start of a detail on one line: gate details carry text from the network. */
-function few(detail) {
-    const line = detail.replace(/\s+/g, ' ').trim();
-    return line.length <= FEW_WORDS ? line : `${line.slice(0, FEW_WORDS - 1)}…`;
-}
-
-/**
- * Checks every gate on its own schedule while a wait does its own work, with one clock sleep at
- * a time so time on a fake clock stays exact. Each check is bounded by its gate's
- * checkTimeoutMs: one that does not answer in time is a failed check, is aborted, and never
- * delays the other gates (checking all together let one hung gate blind the rest).
- */
-class GateWatch {
-    clock;
-    log;
-    slots;
-    constructor(gates, clock, log) {
-        this.clock = clock;
-        this.log = log;
-        this.slots = gates.map((gate) => ({ gate, dueAt: 0, streak: 0 }));
-    }
-    get size() {
-        return this.slots.length;
-    }
-    get names() {
-        return this.slots.map((slot) => slot.gate.name);
-    }
-    async wait(wait) {
-        const begun = this.clock.now();
-        const slots = wait.gated ? this.slots : [];
-        for (const slot of slots)
-            Object.assign(slot, { dueAt: begun, streak: 0, flight: undefined });
-        const latest = new Map();
-        let work;
-        let workDueAt = wait.work ? begun : Infinity;
-        const progress = new ProgressLog(this.log, wait.label, begun, wait.wakeAt ?? wait.deadline);
-        try {
-            for (;;) {
-                if (wait.signal?.aborted)
-                    throw new CancelledError();
-                const now = this.clock.now();
-                for (const slot of slots)
-                    this.harvest(slot, wait, latest, now, progress);
-                if (work?.answer) {
-                    const answer = work.answer;
-                    work = undefined;
-                    if ('error' in answer)
-                        throw answer.error;
-                    if (answer.ok.done)
-                        return answer.ok.value;
-                    workDueAt = now + answer.ok.retryInMs;
-                }
-                let started = false;
-                for (const slot of slots.filter((slot) => !slot.flight && slot.dueAt <= now)) {
-                    slot.flight = this.check(slot.gate, wait, now);
-                    started = true;
-                }
-                if (wait.work && !work && workDueAt <= now) {
-                    work = this.runWork(wait.work, wait.signal, now);
-                    started = true;
-                }
-                const flights = [...slots.map((slot) => slot.flight), work];
-                if (started) {
-                    await this.pause(flights, 0, wait.signal);
-                    continue;
-                }
-                // Decided only once every check due by now has answered: a bake ends on a verdict.
-                const busy = new Set(slots.filter((slot) => slot.flight).map((slot) => slot.gate.name));
-                const decided = wait.decide?.(latest, now, busy);
-                if (decided)
-                    return decided.value;
-                if (wait.deadline !== undefined && now >= wait.deadline)
-                    wait.expire?.(latest);
-                progress.heartbeat(now, latest);
-                const next = Math.min(...slots.map((slot) => slot.flight ? slot.flight.startedAt + slot.gate.checkTimeoutMs : slot.dueAt), work ? Infinity : workDueAt, wait.wakeAt !== undefined && wait.wakeAt > now ? wait.wakeAt : Infinity, wait.deadline ?? Infinity, progress.nextAt);
-                await this.pause(flights, next - now, wait.signal);
-            }
-        }
-        finally {
-            // A wait leaves nothing running: the next one asks afresh, in its own phase.
-            for (const slot of slots)
-                slot.flight?.abort.abort();
-            work?.abort.abort();
-        }
-    }
-    /** Takes a check that answered, or has run out of time, into the verdicts. */
-    harvest(slot, wait, latest, now, progress) {
-        const { flight, gate } = slot;
-        if (!flight)
-            return;
-        let check = flight.answer;
-        if (!check && now - flight.startedAt >= gate.checkTimeoutMs) {
-            flight.abort.abort();
-            const detail = `did not answer within ${gate.checkTimeoutMs / 1000}s`;
-            check = { gate: gate.name, status: 'fail', detail, at: now, phase: wait.phase };
-        }
-        if (!check)
-            return;
-        // A check cut short by cancellation is not a gate failure: the run was cancelled.
-        if (wait.signal?.aborted)
-            throw new CancelledError();
-        slot.flight = undefined;
-        const previous = latest.get(gate.name);
-        slot.streak = previous?.status === check.status ? slot.streak + 1 : 0;
-        latest.set(gate.name, check);
-        const delay = wait.recheckInMs?.(gate, check, slot.streak) ?? gate.intervalMs;
-        slot.dueAt = flight.startedAt + delay;
-        progress.verdict(previous, check);
-        wait.onVerdict?.(check);
-    }
-    check(gate, wait, now) {
-        const abort = new AbortController();
-        const context = {
-            phase: wait.phase,
-            split: wait.split,
-            since: wait.since,
-            signal: combine(wait.signal, abort.signal)
-        };
-        const flight = { startedAt: now, abort, answered: Promise.resolve() };
-        const verdict = (status, detail, observation) => {
-            flight.answer = { gate: gate.name, status, detail, at: this.clock.now(), phase: wait.phase };
-            if (observation)
-                flight.answer.observation = observation;
-        };
-        // A gate that cannot be checked fails closed.
-        flight.answered = Promise.resolve()
-            .then(() => gate.check(context))
-            .then((result) => verdict(result.status, result.detail, result.observation), (error) => verdict('fail', `could not be checked: ${describeError(error)}`));
-        return flight;
-    }
-    runWork(work, signal, now) {
-        const abort = new AbortController();
-        const flight = { startedAt: now, abort, answered: Promise.resolve() };
-        flight.answered = Promise.resolve()
-            .then(() => work(combine(signal, abort.signal)))
-            .then((ok) => void (flight.answer = { ok }), (error) => void (flight.answer = { error }));
-        return flight;
-    }
-    /**
-     * Waits until something in flight answers or `ms` pass. Answers that need no I/O are taken
-     * before time moves on at all, so a fake clock, whose sleep jumps at once, stays exact.
-     */
-    async pause(flights, ms, signal) {
-        const open = flights.filter((flight) => flight !== undefined && flight.answer === undefined);
-        const answered = open.length > 0
-            ? Promise.race(open.map((flight) => flight.answered))
-            : new Promise(() => undefined);
-        const early = await Promise.race([answered.then(() => true), nextTurn().then(() => false)]);
-        if (early || ms <= 0)
-            return;
-        const stop = new AbortController();
-        const sleeping = this.clock.sleep(ms, combine(signal, stop.signal));
-        sleeping.catch(() => undefined); // stopped on purpose when an answer comes first
-        try {
-            await Promise.race([sleeping, answered]);
-        }
-        finally {
-            stop.abort();
-        }
-    }
-}
-function combine(run, own) {
-    return run ? AbortSignal.any([run, own]) : own;
-}
-function nextTurn() {
-    return new Promise((resolve) => setImmediate(resolve));
-}
-
-function newRunState(options) {
-    const { backend, clock, settings } = options;
-    return {
-        backend,
-        clock,
-        log: options.logger,
-        settings,
-        signal: options.signal,
-        lease: options.lease,
-        journal: options.journal,
-        record: {
-            mode: backend.mode,
-            target: backend.target,
-            context: options.context ?? {},
-            startedAt: clock.now(),
-            requestedPercent: settings.traffic.percent,
-            rollbackPercent: settings.rollbackTo === 'start' ? undefined : settings.rollbackTo.percent,
-            schedule: settings.schedule.points.map((point) => point.percent),
-            dryRun: settings.dryRun,
-            steps: [],
-            events: [],
-            plannedCalls: []
-        },
-        watch: new GateWatch([], clock, options.logger),
-        wrote: false,
-        movedTraffic: false,
-        towardBlue: false,
-        ready: 'never',
-        // Set from the inspection, before any gate is asked.
-        current: { split: Split.BLUE, since: clock.now() }
-    };
-}
-const FAILURE_EVENTS = new Set([
-    'gate-failed',
-    'error',
-    'cancelled',
-    'out-of-band',
-    'rollback-failed'
-]);
-function event(state, kind, message, percent) {
-    state.record.events.push({ at: state.clock.now(), kind, percent, message });
-    // Failures are logged once, as errors, where they are handled.
-    if (!FAILURE_EVENTS.has(kind))
-        state.log.info(message);
-}
-function finish(state, status, live) {
-    state.record.status = status;
-    state.record.finalPercent = live?.split.percent;
-    state.record.finalNative = live?.detail;
-}
-async function readQuietly(state) {
-    try {
-        return await state.backend.read();
-    }
-    catch {
-        return undefined;
-    }
-}
-
-/** Sends one phase's calls. From here until it is verified, the phase is in flight. */
-async function writePhase(state, phase, from, signal) {
-    // A run whose lease another run took stops here, before writing (LeaseLostError).
-    const sent = await guardWrite(state, phase, signal);
-    state.inFlight = { phase, from };
-    state.wrote = true;
-    if (phase.movesTraffic) {
-        state.movedTraffic = true;
-        state.ready = state.ready === 'never' ? 'never' : 'stale';
-        state.current = { split: phase.expect.split, since: state.clock.now() };
-    }
-    // Saved before the write: a step killed mid-write leaves the post step what to check.
-    saveInFlight(state);
-    await state.backend.apply(sent, signal);
-    // Again once sent: apply() may leave what verify() needs in the phase (Route 53's change id).
-    saveInFlight(state);
-}
-
-const VERIFY_FIRST_POLL_MS = 250;
-const VERIFY_MAX_POLL_MS = 1000;
-/**
- * Applies the rollback phase by phase, each written and verified through AWS trouble, all
- * within one deadline. No gates (it must finish) and no cancel signal (it goes on although the
- * run was cancelled). A phase written by an earlier process and still converging (the post step
- * after a cancelled rollback) is verified, not written again.
- */
-async function applyRollback(state, plan, live, deadline, retry) {
-    const note = state.record.restore?.exact === false ? ` (nearest: ${state.record.restore.note})` : '';
-    let from = live;
-    const flight = state.inFlight;
-    if (plan.phases.length === 0) {
-        if (flight && live.fingerprint === flight.phase.expect.fingerprint) {
-            from = await verifyUntil(state, flight.phase, flight.from, deadline, retry);
-        }
-        event(state, 'rollback', `Rolled back to ${from.detail}${note}`, plan.to.percent);
-        return from;
-    }
-    for (const [index, phase] of plan.phases.entries()) {
-        await writeThrough(state, phase, from, retry);
-        if (index === plan.phases.length - 1)
-            event(state, 'rollback', `Rolled back to ${phase.expect.detail}${note}`, plan.to.percent);
-        from = await verifyUntil(state, phase, from, deadline, retry);
-    }
-    return from;
-}
-/**
- * Writes one phase, trying again through AWS trouble. Before a second try it reads: a write
- * whose answer was lost may have landed (nothing to send), and someone else's edit meanwhile
- * stops the rollback rather than being written over.
- */
-async function writeThrough(state, phase, from, retry) {
-    let tried = false;
-    await retry(`write ${phase.summary}`, async (signal) => {
-        if (!tried) {
-            tried = true;
-            return writePhase(state, phase, from, signal);
-        }
-        const live = await state.backend.read(signal);
-        if (live.fingerprint === phase.expect.fingerprint)
-            return;
-        if (live.fingerprint !== from.fingerprint) {
-            const answer = await state.backend.verify(phase, from, signal);
-            if (answer.status === 'diverged')
-                throw new OutOfBandChangeError(from.detail, live.detail);
-        }
-        // The lease is checked (and Route 53's renewed) on every write, a retried one too.
-        await state.backend.apply(await guardWrite(state, phase, signal), signal);
-        saveInFlight(state);
-    });
-}
-/** Polls verify() with backoff until AWS shows the phase's state or the deadline passes. */
-async function verifyUntil(state, phase, from, deadline, retry) {
-    const { backend, clock } = state;
-    const begun = clock.now();
-    let pause = VERIFY_FIRST_POLL_MS;
-    for (;;) {
-        const answer = await retry(`see AWS converge on ${phase.expect.split}`, (signal) => backend.verify(phase, from, signal));
-        if (answer.status === 'converged') {
-            state.lastVerified = answer.state;
-            state.inFlight = undefined;
-            saveVerified(state);
-            return answer.state;
-        }
-        if (answer.status === 'diverged') {
-            throw new OutOfBandChangeError(phase.expect.detail, `${answer.state.detail} (${answer.detail})`);
-        }
-        if (answer.status === 'failed')
-            throw new PhaseFailedError(phase.summary, answer.detail);
-        const left = deadline.at - clock.now();
-        if (left <= 0) {
-            const live = `${answer.state.detail}: ${answer.detail}`;
-            throw new RollbackDeadlineError(`see AWS converge on ${phase.expect.split}`, deadline.budgetMs, new VerifyTimeoutError(`${phase.expect.split}`, clock.now() - begun, live));
-        }
-        await clock.sleep(Math.min(pause, left));
-        pause = Math.min(pause * 2, VERIFY_MAX_POLL_MS);
-    }
-}
-
-/**
- * A cancelled run's whole rollback (read, write, verify) must end within the runner's 7.5 s
- * SIGINT→SIGTERM grace with room to report and exit; what it cannot finish, the post step does.
- */
-const CANCEL_ROLLBACK_BUDGET_MS = 6000;
-/** How long a failed rollback may look at AWS to report where it left traffic. */
-const LAST_LOOK_MS = 10_000;
-/** Long enough to outlast a regional API blip; a post step after a cancel has 5 minutes. */
-const DEFAULT_ROLLBACK_TIMEOUT_MS = 240_000;
-/**
- * Records why the run stopped, then rolls back when that is safe: only our own writes are
- * undone, never toward green, never onto a blue that cannot take traffic, and never after an
- * outside change, a settle failure (the shift itself passed) or when nothing was written.
- */
-async function handleFailure(state, error) {
-    const { record, settings } = state;
-    const reason = describeError(error);
-    record.failure = reason;
-    if (error instanceof GateFailedError) {
-        record.failedGate = {
-            gate: error.gate,
-            status: 'fail',
-            detail: error.detail,
-            at: state.clock.now()
-        };
-    }
-    event(state, causeOf$1(error), reason);
-    state.log.error(reason);
-    const { start } = state;
-    if (error instanceof OutOfBandChangeError || !start || !state.wrote) {
-        return finish(state, 'failed', await readQuietly(state));
-    }
-    if (error instanceof SettleError) {
-        // Every bake passed: the shift is done and stays; what is still draining is named.
-        return finish(state, 'failed', await readQuietly(state));
-    }
-    if (settings.dryRun)
-        return finish(state, 'failed', start);
-    if (state.towardBlue && settings.rollbackTo === 'start' && state.movedTraffic) {
-        // Going back to the start would move traffic toward the green being drained: stay put.
-        const live = await readQuietly(state);
-        record.failure = `${reason}. Stopped while moving toward blue, at ${live?.detail ?? 'a split that could not be read'}; traffic was not moved back toward green`;
-        return finish(state, 'failed', live);
-    }
-    // One deadline over the whole rollback (read, blue's health, writes, verify): a cancelled run
-    // has the runner's grace, any other the rollback-timeout, to outlast AWS trouble.
-    const cancelled = error instanceof CancelledError;
-    const budgetMs = cancelled
-        ? CANCEL_ROLLBACK_BUDGET_MS
-        : (settings.rollbackTimeoutMs ?? DEFAULT_ROLLBACK_TIMEOUT_MS);
-    const deadline = { at: state.clock.now() + budgetMs, budgetMs };
-    const retry = (what, call, within = deadline) => persist(what, call, {
-        clock: state.clock,
-        deadline: within,
-        // A log line, not an annotation: a long outage would bury the run's one real annotation.
-        onRetry: (message) => state.log.info(message)
-    });
-    let plan;
-    try {
-        const live = await retry('read the live state', (signal) => state.backend.read(signal));
-        if (!(await isOurs(state, live, retry))) {
-            const change = new OutOfBandChangeError(state.lastVerified.detail, live.detail);
-            record.failure = `${reason}. ${change.message}`;
-            event(state, 'out-of-band', record.failure, live.split.percent);
-            return finish(state, 'failed', live);
-        }
-        plan = rollbackPlan(state, start, live);
-        if (plan.to.permille > live.split.permille) {
-            // Never move traffic toward the green that just failed.
-            record.failure = `${reason}. rollback-to ${plan.to} is above the live split, so traffic was left at ${live.detail}`;
-            return finish(state, 'failed', live);
-        }
-        if (plan.to.permille < live.split.permille)
-            await checkBlue(state, live, deadline, retry);
-        state.log.warning(`Rolling back to ${plan.to} (${plan.phases.at(-1)?.expect.detail ?? live.detail})`);
-        const restored = await applyRollback(state, plan, live, deadline, retry);
-        finish(state, 'rolled-back', restored);
-    }
-    catch (rollbackError) {
-        if (cancelled && rollbackError instanceof RollbackDeadlineError) {
-            // No time left to read: say what is unfinished; the post step finishes it.
-            state.handedOff = rollbackError.what;
-            record.failure = `${reason}. The rollback to ${plan?.to ?? 'the start'} did not finish within the cancel grace: ${describeError(rollbackError)}. The post step finishes it`;
-            event(state, 'rollback-failed', record.failure);
-            state.log.error(record.failure);
-            return finish(state, 'failed', undefined);
-        }
-        // The deadline has passed: one short look at AWS, so the report says where traffic is.
-        const now = await retry('read the live state', (signal) => state.backend.read(signal), {
-            at: state.clock.now() + LAST_LOOK_MS,
-            budgetMs: LAST_LOOK_MS
-        }).catch(() => undefined);
-        const where = now ? `AWS now shows ${now.detail}` : 'the live state could not be read';
-        record.failure = `${reason}. Rollback to ${plan?.to ?? 'the start'} failed: ${describeError(rollbackError)}; ${where}`;
-        event(state, 'rollback-failed', record.failure, now?.split.percent);
-        state.log.error(record.failure);
-        finish(state, 'failed', now);
-    }
-}
-/**
- * Blue must be able to take the traffic, but a blue whose health cannot be read (its reads hang
- * or fail) still beats a green that failed: the rollback goes to the blue that carried traffic
- * at the start, and says so. Only a blue AWS reports unhealthy stops it.
- */
-async function checkBlue(state, live, deadline, retry) {
-    // A third of what is left, so the rollback's writes keep most of it.
-    const left = deadline.at - state.clock.now();
-    const within = { at: state.clock.now() + Math.max(1000, left / 3), budgetMs: deadline.budgetMs };
-    let answer;
-    try {
-        answer = await retry("read blue's health", (signal) => state.backend.blueCapacity(live, signal), within.at < deadline.at ? within : deadline);
-    }
-    catch (error) {
-        const start = state.start;
-        if (!(error instanceof RollbackDeadlineError) && !isRetryable(error))
-            throw error;
-        if (start.split.equals(Split.GREEN))
-            throw error;
-        const note = `Blue's health could not be read (${describeError(error)}): rolling back to the blue that carried ${start.split.bluePercent}% of the traffic at the start`;
-        state.log.warning(note);
-        state.record.warnings = [...(state.record.warnings ?? []), note];
-        return;
-    }
-    if (!answer.ok)
-        throw new BlueNotReadyError(answer.detail);
-}
-function causeOf$1(error) {
-    if (error instanceof GateFailedError)
-        return 'gate-failed';
-    if (error instanceof CancelledError)
-        return 'cancelled';
-    if (error instanceof OutOfBandChangeError)
-        return 'out-of-band';
-    return 'error';
-}
-/**
- * Only our own writes may be undone: AWS shows the last verified state, or somewhere between
- * the phase in flight's start and its end (a backend may be midway: targets registered, not
- * healthy yet), which verify() tells apart from someone else's edit.
- */
-async function isOurs(state, live, retry) {
-    if (live.fingerprint === state.lastVerified.fingerprint)
-        return true;
-    const flight = state.inFlight;
-    if (!flight)
-        return false;
-    const answer = await retry('read the phase in flight', (signal) => state.backend.verify(flight.phase, flight.from, signal));
-    return answer.status !== 'diverged';
-}
-/**
- * Back to the start's native state (undoing an adoption too), or to a fixed rollback-to split.
- * Before any traffic moved, only the adoption is undone, whatever rollback-to says.
- */
-function rollbackPlan(state, start, live) {
-    const { rollbackTo } = state.settings;
-    if (rollbackTo === 'start' || !state.movedTraffic) {
-        const restore = state.backend.restore(start, live);
-        state.record.restore = { exact: restore.exact, ...(restore.note ? { note: restore.note } : {}) };
-        return restore;
-    }
-    return state.backend.plan(live, state.backend.quantize(rollbackTo, live));
-}
-
-/**
- * The post step's half of a run the main step could not finish (cancelled past its grace,
- * killed, timed out): the same rollback as in the main step, from what it saved: restore to the
- * saved start, only over the run's own writes (the last verified state, or the phase in flight),
- * persisting through AWS trouble within rollback-timeout. Never throws.
- */
-async function resumeRollback(options, saved, why) {
-    const state = newRunState({ ...options});
-    state.start = saved.start;
-    state.lastVerified = saved.verified;
-    state.inFlight = saved.inFlight;
-    // The main step saved the run before its first write: there may be something to undo.
-    state.wrote = true;
-    state.movedTraffic = saved.movedTraffic;
-    state.towardBlue = saved.towardBlue;
-    state.current = { split: saved.verified.split, since: state.clock.now() };
-    state.record.startPercent = saved.start.split.percent;
-    if (options.settings.rollbackTo === 'start')
-        state.record.rollbackPercent = saved.start.split.percent;
-    event(state, 'start', `Post step: finishing the run on ${saved.target}, which started at ${saved.start.detail}`);
-    await handleFailure(state, new UnfinishedRunError(why));
-    state.record.finishedAt = state.clock.now();
-    event(state, 'done', `Post step: run ${state.record.status}`, state.record.finalPercent);
-    return state.record;
-}
-
-/**
- * Escaping for every place the report puts a value: Markdown text and table cells (GitHub renders
- * HTML in both, and the toolkit's summary helpers escape nothing), fenced code blocks, mermaid
- * labels and plain one-line text (annotations).
- */
-// Characters HTML or GitHub Markdown could read as syntax. Each becomes a numeric character
-// reference: Markdown treats references as literal text, so a `*`, `|`, `[`, `$` or backtick in a
-// value stays a character and cannot open emphasis, split a table cell, start a link, math or code.
-const SPECIAL = /[&<>"'|`*_~[\]\\$#!]/g;
-// C0 controls other than tab and newlines, and DEL: never meaningful in a report.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
-const NEWLINES = /\r\n|\r|\n|\u2028|\u2029/g;
-/** Cuts text to at most `max` UTF-16 units (plus a note), never inside a surrogate pair. */
-function clip(text, max) {
-    if (text.length <= max)
-        return text;
-    let end = max;
-    const code = text.charCodeAt(end - 1);
-    if (code >= 0xd800 && code <= 0xdbff)
-        end -= 1;
-    return `${text.slice(0, end)}… (${text.length - end} more characters)`;
-}
-function references(text) {
-    return text.replace(CONTROL, '').replace(SPECIAL, (c) => `&#${c.charCodeAt(0)};`);
-}
-/** A value in running Markdown text: literal, on one line. */
-function escapeText(value, max) {
-    return references(clip(value, max).replace(NEWLINES, ' '));
-}
-/** A value in a Markdown table cell: literal; its line breaks become `<br>`. */
-function escapeCell(value, max) {
-    return clip(value, max).split(NEWLINES).map(references).join('<br>');
-}
-/** A value in a double-quoted HTML attribute. */
-function escapeAttribute$1(value) {
-    return references(value.replace(NEWLINES, ' '));
-}
-/** Inline code whose content is literal whatever it holds (backticks included). */
-function code(value, max) {
-    return `<code>${escapeText(value, max)}</code>`;
-}
-/** A fenced code block whose fence no run of backticks in the content can close. */
-function codeBlock(content, language = '') {
-    const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
-    const fence = '`'.repeat(Math.max(3, longest + 1));
-    return `${fence}${language}\n${content.replace(CONTROL, '')}\n${fence}`;
-}
-/**
- * A label inside a double-quoted mermaid string. Mermaid decodes `#name;` and `#code;` entity
- * codes in every diagram, so quotes, `#` and statement separators become codes, not syntax.
- */
-function mermaidLabel(value, max) {
-    return clip(value, max)
-        .replace(NEWLINES, ' ')
-        .replace(CONTROL, '')
-        .replace(/[#"<>`;]/g, (c) => `#${c.charCodeAt(0)};`);
-}
-/** Plain text on one line (annotation titles): no markup, no control characters. */
-function oneLine(value, max) {
-    return clip(value.replace(NEWLINES, ' ').replace(CONTROL, '').replace(/\s+/g, ' ').trim(), max);
-}
-/**
- * Plain text on one line, cut at a word boundary with "…" when longer than `max` (titles, where
- * "… (N more characters)" would not fit and half a word reads as a typo). A text with no space
- * in its second half is cut where it must be, never inside a surrogate pair.
- */
-function cutAtWord(value, max) {
-    const line = oneLine(value, Number.MAX_SAFE_INTEGER);
-    if (line.length <= max)
-        return line;
-    const room = max - 1;
-    let end = line.lastIndexOf(' ', room);
-    if (end < room / 2) {
-        end = room;
-        const code = line.charCodeAt(end - 1);
-        if (code >= 0xd800 && code <= 0xdbff)
-            end -= 1;
-    }
-    return `${line.slice(0, end).replace(/[\s,;:]+$/, '')}…`;
-}
-
-class Context {
-    /**
-     * Hydrate the context from the environment
-     */
-    constructor() {
-        var _a, _b, _c;
-        this.payload = {};
-        if (process.env.GITHUB_EVENT_PATH) {
-            if (existsSync(process.env.GITHUB_EVENT_PATH)) {
-                this.payload = JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH, { encoding: 'utf8' }));
-            }
-            else {
-                const path = process.env.GITHUB_EVENT_PATH;
-                process.stdout.write(`GITHUB_EVENT_PATH ${path} does not exist${EOL}`);
-            }
-        }
-        this.eventName = process.env.GITHUB_EVENT_NAME;
-        this.sha = process.env.GITHUB_SHA;
-        this.ref = process.env.GITHUB_REF;
-        this.workflow = process.env.GITHUB_WORKFLOW;
-        this.action = process.env.GITHUB_ACTION;
-        this.actor = process.env.GITHUB_ACTOR;
-        this.job = process.env.GITHUB_JOB;
-        this.runAttempt = parseInt(process.env.GITHUB_RUN_ATTEMPT, 10);
-        this.runNumber = parseInt(process.env.GITHUB_RUN_NUMBER, 10);
-        this.runId = parseInt(process.env.GITHUB_RUN_ID, 10);
-        this.apiUrl = (_a = process.env.GITHUB_API_URL) !== null && _a !== void 0 ? _a : `https://api.github.com`;
-        this.serverUrl = (_b = process.env.GITHUB_SERVER_URL) !== null && _b !== void 0 ? _b : `https://github.com`;
-        this.graphqlUrl =
-            (_c = process.env.GITHUB_GRAPHQL_URL) !== null && _c !== void 0 ? _c : `https://api.github.com/graphql`;
-    }
-    get issue() {
-        const payload = this.payload;
-        return Object.assign(Object.assign({}, this.repo), { number: (payload.issue || payload.pull_request || payload).number });
-    }
-    get repo() {
-        if (process.env.GITHUB_REPOSITORY) {
-            const [owner, repo] = process.env.GITHUB_REPOSITORY.split('/');
-            return { owner, repo };
-        }
-        if (this.payload.repository) {
-            return {
-                owner: this.payload.repository.owner.login,
-                repo: this.payload.repository.name
-            };
-        }
-        throw new Error("context.repo requires a GITHUB_REPOSITORY environment variable like 'owner/repo'");
-    }
-}
-
-const context$1 = new Context();
-
-/**
- * Who and what runs this step: the fields of @actions/github's `context` that the report uses.
- * Only the context is imported; the bundle leaves Octokit out (rollup.config.mjs).
- */
-function readGitHubContext(source = context$1) {
-    return {
-        serverUrl: source.serverUrl,
-        repository: repositoryOf(source),
-        runId: source.runId,
-        sha: source.sha,
-        actor: source.actor,
-        workflow: source.workflow,
-        job: source.job
-    };
-}
-/** `context.repo` throws outside a runner (no GITHUB_REPOSITORY, no payload): no repository. */
-function repositoryOf(source) {
-    try {
-        const { owner, repo } = source.repo;
-        return `${owner}/${repo}`;
-    }
-    catch {
-        return undefined;
-    }
-}
-const context = readGitHubContext();
-
-const state$1 = {
-    warningEmitted: false,
-};
-const emitWarningIfUnsupportedVersion = (version) => {
-    if (version && !state$1.warningEmitted) {
-        if (process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED === "true") {
-            state$1.warningEmitted = true;
-            return;
-        }
-        const userMajorVersion = parseInt(version.substring(1, version.indexOf(".")));
-        const vv = 22;
-        if (userMajorVersion < vv) {
-            state$1.warningEmitted = true;
-            process.emitWarning(`NodeVersionSupportWarning: The AWS SDK for JavaScript (v3)
-versions published after the first week of January 2027
-will require node >=${vv}. You are running node ${version}.
-
-To continue receiving updates to AWS services, bug fixes,
-and security updates please upgrade to node >=${vv}.
-
-More information can be found at: https://a.co/c895JFp`);
-        }
-    }
-};
-
-function setCredentialFeature(credentials, feature, value) {
-    if (!credentials.$source) {
-        credentials.$source = {};
-    }
-    credentials.$source[feature] = value;
-    return credentials;
-}
-
-function setFeature(context, feature, value) {
-    if (!context.__aws_sdk_context) {
-        context.__aws_sdk_context = {
-            features: {},
-        };
-    }
-    else if (!context.__aws_sdk_context.features) {
-        context.__aws_sdk_context.features = {};
-    }
-    context.__aws_sdk_context.features[feature] = value;
-}
-
-const isDefaultSocketTimeoutEnabled = () => typeof process === "object" && process?.env?.AWS_ENABLE_DEFAULT_SOCKET_TIMEOUT_2026 === "true";
-const getDefaultSocketTimeout = (requestHandler, timeoutMs) => {
-    if (!isDefaultSocketTimeoutEnabled()) {
-        return undefined;
-    }
-    if (typeof requestHandler?.handle === "function") {
-        return undefined;
-    }
-    return timeoutMs;
-};
-
 function resolveHostHeaderConfig(input) {
     return input;
 }
@@ -9653,21 +8062,657 @@ const partition = (value) => {
 };
 const getUserAgentPrefix = () => selectedUserAgentPrefix;
 
+const isStreamingPayload = (request) => request?.body instanceof Readable ||
+    (typeof ReadableStream !== "undefined" && request?.body instanceof ReadableStream);
+
+const THROTTLING_ERROR_CODES = [
+    "BandwidthLimitExceeded",
+    "EC2ThrottledException",
+    "LimitExceededException",
+    "PriorRequestNotComplete",
+    "ProvisionedThroughputExceededException",
+    "RequestLimitExceeded",
+    "RequestThrottled",
+    "RequestThrottledException",
+    "SlowDown",
+    "ThrottledException",
+    "Throttling",
+    "ThrottlingException",
+    "TooManyRequestsException",
+    "TransactionInProgressException",
+];
+const TRANSIENT_ERROR_CODES = ["TimeoutError", "RequestTimeout", "RequestTimeoutException"];
+const TRANSIENT_ERROR_STATUS_CODES = [500, 502, 503, 504];
+const NODEJS_TIMEOUT_ERROR_CODES$1 = ["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT"];
+const NODEJS_NETWORK_ERROR_CODES = ["EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN"];
+
+const isRetryableByTrait = (error) => error?.$retryable !== undefined;
+const isClockSkewCorrectedError = (error) => error.$metadata?.clockSkewCorrected;
+const isBrowserNetworkError = (error) => {
+    const errorMessages = new Set([
+        "Failed to fetch",
+        "NetworkError when attempting to fetch resource",
+        "The Internet connection appears to be offline",
+        "Load failed",
+        "Network request failed",
+    ]);
+    const isValid = error && error instanceof TypeError;
+    if (!isValid) {
+        return false;
+    }
+    return errorMessages.has(error.message);
+};
+const isThrottlingError = (error) => error.$metadata?.httpStatusCode === 429 ||
+    THROTTLING_ERROR_CODES.includes(error.name) ||
+    error.$retryable?.throttling == true;
+const isTransientError = (error, depth = 0) => error?.name !== "AbortError" &&
+    (isRetryableByTrait(error) ||
+        isClockSkewCorrectedError(error) ||
+        (error.name === "InvalidSignatureException" && error.message?.includes("Signature expired")) ||
+        TRANSIENT_ERROR_CODES.includes(error.name) ||
+        NODEJS_TIMEOUT_ERROR_CODES$1.includes(error?.code || "") ||
+        NODEJS_NETWORK_ERROR_CODES.includes(error?.code || "") ||
+        TRANSIENT_ERROR_STATUS_CODES.includes(error.$metadata?.httpStatusCode || 0) ||
+        isBrowserNetworkError(error) ||
+        isNodeJsHttp2TransientError(error) ||
+        (error.cause !== undefined && depth <= 10 && isTransientError(error.cause, depth + 1)));
+const isServerError = (error) => {
+    if (error.$metadata?.httpStatusCode !== undefined) {
+        const statusCode = error.$metadata.httpStatusCode;
+        if (500 <= statusCode && statusCode <= 599 && !isTransientError(error)) {
+            return true;
+        }
+        return false;
+    }
+    return false;
+};
+function isNodeJsHttp2TransientError(error) {
+    return error.code === "ERR_HTTP2_STREAM_ERROR" && error.message.includes("NGHTTP2_REFUSED_STREAM");
+}
+
+const race = (promise, signal) => {
+    if (!signal) {
+        return promise;
+    }
+    let cleanup = () => { };
+    const aborted = new Promise((_, reject) => {
+        const handler = () => reject(createAbortError());
+        if (signal.aborted) {
+            handler();
+        }
+        else if (typeof signal.addEventListener === "function") {
+            signal.addEventListener("abort", handler, { once: true });
+            cleanup = () => signal.removeEventListener("abort", handler);
+        }
+        else {
+            signal.onabort = handler;
+        }
+    });
+    return Promise.race([promise, aborted]).finally(cleanup);
+};
+const createAbortError = () => Object.assign(new Error("Request aborted"), { name: "AbortError" });
+const isAbortError = (error) => typeof error === "object" && error !== null && "name" in error && error.name === "AbortError";
+
+const MAXIMUM_RETRY_DELAY = 20 * 1000;
+const INITIAL_RETRY_TOKENS = 500;
+const NO_RETRY_INCREMENT = 1;
+const INVOCATION_ID_HEADER = "amz-sdk-invocation-id";
+const REQUEST_HEADER = "amz-sdk-request";
+
+function parseRetryAfterHeader(response, logger) {
+    if (!HttpResponse.isInstance(response)) {
+        return;
+    }
+    for (const header in response.headers) {
+        if (!hasOwn(response.headers, header)) {
+            continue;
+        }
+        const h = header.toLowerCase();
+        if (h === "retry-after") {
+            const retryAfter = response.headers[header];
+            let retryAfterSeconds = NaN;
+            if (retryAfter.endsWith("GMT")) {
+                try {
+                    const date = parseRfc7231DateTime(retryAfter);
+                    retryAfterSeconds = (date.getTime() - Date.now()) / 1000;
+                }
+                catch (e) {
+                    logger?.trace?.("Failed to parse retry-after header");
+                    logger?.trace?.(e);
+                }
+            }
+            else if (retryAfter.match(/ GMT, ((\d+)|(\d+\.\d+))$/)) {
+                retryAfterSeconds = Number(retryAfter.match(/ GMT, ([\d.]+)$/)?.[1]);
+            }
+            else if (retryAfter.match(/^((\d+)|(\d+\.\d+))$/)) {
+                retryAfterSeconds = Number(retryAfter);
+            }
+            else if (Date.parse(retryAfter) >= Date.now()) {
+                retryAfterSeconds = (Date.parse(retryAfter) - Date.now()) / 1000;
+            }
+            if (isNaN(retryAfterSeconds)) {
+                return;
+            }
+            return new Date(Date.now() + retryAfterSeconds * 1000);
+        }
+        else if (h === "x-amz-retry-after") {
+            const v = response.headers[header];
+            const backoffMilliseconds = Number(v);
+            if (isNaN(backoffMilliseconds)) {
+                logger?.trace?.(`Failed to parse x-amz-retry-after=${v}`);
+                return;
+            }
+            return new Date(Date.now() + backoffMilliseconds);
+        }
+    }
+}
+
+const asSdkError = (error) => {
+    if (error instanceof Error) {
+        return error;
+    }
+    if (error instanceof Object) {
+        return Object.assign(new Error(), error);
+    }
+    if (typeof error === "string") {
+        return new Error(error);
+    }
+    return new Error(`AWS SDK error wrapper for ${error}`);
+};
+
+function bindRetryMiddleware(isStreamingPayload) {
+    return (options) => (next, context) => async (args) => {
+        let retryStrategy = await options.retryStrategy();
+        const maxAttempts = await options.maxAttempts();
+        const abortSignal = context[SMITHY_CONTEXT_KEY]?.abortSignal;
+        if (isRetryStrategyV2(retryStrategy)) {
+            retryStrategy = retryStrategy;
+            const retryTokenScope = (context["partition_id"] ?? "") + (context.__retryLongPoll ? ":longpoll" : "");
+            let retryToken = await race(retryStrategy.acquireInitialRetryToken(retryTokenScope), abortSignal);
+            let lastError = new Error();
+            let attempts = 0;
+            let totalRetryDelay = 0;
+            const { request } = args;
+            const isRequest = HttpRequest.isInstance(request);
+            if (isRequest) {
+                request.headers[INVOCATION_ID_HEADER] = v4();
+            }
+            while (true) {
+                try {
+                    if (isRequest) {
+                        request.headers[REQUEST_HEADER] = `attempt=${attempts + 1}; max=${maxAttempts}`;
+                    }
+                    const { response, output } = await next(args);
+                    retryStrategy.recordSuccess(retryToken);
+                    output.$metadata.attempts = attempts + 1;
+                    output.$metadata.totalRetryDelay = totalRetryDelay;
+                    return { response, output };
+                }
+                catch (e) {
+                    const retryErrorInfo = getRetryErrorInfo(e, options.logger);
+                    lastError = asSdkError(e);
+                    if (isRequest && isStreamingPayload(request)) {
+                        (context.logger instanceof NoOpLogger ? console : context.logger)?.warn("An error was encountered in a non-retryable streaming request.");
+                        throw lastError;
+                    }
+                    try {
+                        retryToken = await race(retryStrategy.refreshRetryTokenForRetry(retryToken, retryErrorInfo), abortSignal);
+                    }
+                    catch (refreshError) {
+                        if (abortSignal?.aborted && isAbortError(refreshError)) {
+                            throw refreshError;
+                        }
+                        if (!lastError.$metadata) {
+                            lastError.$metadata = {};
+                        }
+                        lastError.$metadata.attempts = attempts + 1;
+                        lastError.$metadata.totalRetryDelay = totalRetryDelay;
+                        throw lastError;
+                    }
+                    attempts = retryToken.getRetryCount();
+                    const delay = retryToken.getRetryDelay();
+                    totalRetryDelay += (retryToken?.$retryLog?.acquisitionDelay ?? 0) + delay;
+                    if (delay > 0) {
+                        await race(new Promise((resolve) => setTimeout(resolve, delay)), abortSignal);
+                    }
+                }
+            }
+        }
+        else {
+            retryStrategy = retryStrategy;
+            if (retryStrategy?.mode) {
+                context.userAgent = [...(context.userAgent || []), ["cfg/retry-mode", retryStrategy.mode]];
+            }
+            return retryStrategy.retry(next, args);
+        }
+    };
+}
+const isRetryStrategyV2 = (retryStrategy) => typeof retryStrategy.acquireInitialRetryToken !== "undefined" &&
+    typeof retryStrategy.refreshRetryTokenForRetry !== "undefined" &&
+    typeof retryStrategy.recordSuccess !== "undefined";
+const getRetryErrorInfo = (error, logger) => {
+    const errorInfo = {
+        error,
+        errorType: getRetryErrorType(error),
+    };
+    const retryAfterHint = parseRetryAfterHeader(error.$response, logger);
+    if (retryAfterHint) {
+        errorInfo.retryAfterHint = retryAfterHint;
+    }
+    return errorInfo;
+};
+const getRetryErrorType = (error) => {
+    if (isThrottlingError(error)) {
+        return "THROTTLING";
+    }
+    if (isTransientError(error)) {
+        return "TRANSIENT";
+    }
+    if (isServerError(error)) {
+        return "SERVER_ERROR";
+    }
+    return "CLIENT_ERROR";
+};
+const retryMiddlewareOptions = {
+    name: "retryMiddleware",
+    tags: ["RETRY"],
+    step: "finalizeRequest",
+    priority: "high",
+    override: true,
+};
+function bindGetRetryPlugin(isStreamingPayload) {
+    const retryMiddleware = bindRetryMiddleware(isStreamingPayload);
+    return (options) => ({
+        applyToStack: (clientStack) => {
+            clientStack.add(retryMiddleware(options), retryMiddlewareOptions);
+        },
+    });
+}
+
+class DefaultRateLimiter {
+    static setTimeoutFn = (fn, delay) => setTimeout(fn, delay);
+    beta;
+    minCapacity;
+    minFillRate;
+    scaleConstant;
+    smooth;
+    enabled = false;
+    availableTokens = 0;
+    lastMaxRate = 0;
+    measuredTxRate = 0;
+    requestCount = 0;
+    fillRate;
+    lastThrottleTime;
+    lastTimestamp = 0;
+    lastTxRateBucket;
+    maxCapacity;
+    timeWindow = 0;
+    constructor(options) {
+        this.beta = options?.beta ?? 0.7;
+        this.minCapacity = options?.minCapacity ?? 1;
+        this.minFillRate = options?.minFillRate ?? 0.5;
+        this.scaleConstant = options?.scaleConstant ?? 0.4;
+        this.smooth = options?.smooth ?? 0.8;
+        this.lastThrottleTime = this.getCurrentTimeInSeconds();
+        this.lastTxRateBucket = Math.floor(this.getCurrentTimeInSeconds());
+        this.fillRate = this.minFillRate;
+        this.maxCapacity = this.minCapacity;
+    }
+    async getSendToken() {
+        return this.acquireTokenBucket(1);
+    }
+    updateClientSendingRate(response) {
+        let calculatedRate;
+        this.updateMeasuredRate();
+        const retryErrorInfo = response;
+        const isThrottling = retryErrorInfo?.errorType === "THROTTLING" || isThrottlingError(retryErrorInfo?.error ?? response);
+        if (isThrottling) {
+            const rateToUse = !this.enabled ? this.measuredTxRate : Math.min(this.measuredTxRate, this.fillRate);
+            this.lastMaxRate = rateToUse;
+            this.calculateTimeWindow();
+            this.lastThrottleTime = this.getCurrentTimeInSeconds();
+            calculatedRate = this.cubicThrottle(rateToUse);
+            this.enableTokenBucket();
+        }
+        else {
+            this.calculateTimeWindow();
+            calculatedRate = this.cubicSuccess(this.getCurrentTimeInSeconds());
+        }
+        const newRate = Math.min(calculatedRate, 2 * this.measuredTxRate);
+        this.updateTokenBucketRate(newRate);
+    }
+    getCurrentTimeInSeconds() {
+        return Date.now() / 1000;
+    }
+    async acquireTokenBucket(amount) {
+        if (!this.enabled) {
+            return;
+        }
+        this.refillTokenBucket();
+        while (amount > this.availableTokens) {
+            const delay = ((amount - this.availableTokens) / this.fillRate) * 1000;
+            await new Promise((resolve) => DefaultRateLimiter.setTimeoutFn(resolve, delay));
+            this.refillTokenBucket();
+        }
+        this.availableTokens = this.availableTokens - amount;
+    }
+    refillTokenBucket() {
+        const timestamp = this.getCurrentTimeInSeconds();
+        if (!this.lastTimestamp) {
+            this.lastTimestamp = timestamp;
+            return;
+        }
+        const fillAmount = (timestamp - this.lastTimestamp) * this.fillRate;
+        this.availableTokens = Math.min(this.maxCapacity, this.availableTokens + fillAmount);
+        this.lastTimestamp = timestamp;
+    }
+    calculateTimeWindow() {
+        this.timeWindow = this.getPrecise(Math.pow((this.lastMaxRate * (1 - this.beta)) / this.scaleConstant, 1 / 3));
+    }
+    cubicThrottle(rateToUse) {
+        return this.getPrecise(rateToUse * this.beta);
+    }
+    cubicSuccess(timestamp) {
+        return this.getPrecise(this.scaleConstant * Math.pow(timestamp - this.lastThrottleTime - this.timeWindow, 3) + this.lastMaxRate);
+    }
+    enableTokenBucket() {
+        this.enabled = true;
+    }
+    updateTokenBucketRate(newRate) {
+        this.refillTokenBucket();
+        this.fillRate = Math.max(newRate, this.minFillRate);
+        this.maxCapacity = Math.max(newRate, this.minCapacity);
+        this.availableTokens = Math.min(this.availableTokens, this.maxCapacity);
+    }
+    updateMeasuredRate() {
+        const t = this.getCurrentTimeInSeconds();
+        const timeBucket = Math.floor(t * 2) / 2;
+        this.requestCount++;
+        if (timeBucket > this.lastTxRateBucket) {
+            const currentRate = this.requestCount / (timeBucket - this.lastTxRateBucket);
+            this.measuredTxRate = this.getPrecise(currentRate * this.smooth + this.measuredTxRate * (1 - this.smooth));
+            this.requestCount = 0;
+            this.lastTxRateBucket = timeBucket;
+        }
+    }
+    getPrecise(num) {
+        return parseFloat(num.toFixed(8));
+    }
+}
+
+class Retry {
+    static v2026 = true;
+    static delay() {
+        return 50;
+    }
+    static throttlingDelay() {
+        return 1_000;
+    }
+    static cost() {
+        return 14;
+    }
+    static throttlingCost() {
+        return 5;
+    }
+    static modifiedCostType() {
+        return "THROTTLING";
+    }
+}
+
+class DefaultRetryBackoffStrategy {
+    x = Retry.delay();
+    computeNextBackoffDelay(i) {
+        const b = Math.random();
+        const r = 2;
+        const t_i = b * Math.min(this.x * r ** i, MAXIMUM_RETRY_DELAY);
+        return Math.floor(t_i);
+    }
+    setDelayBase(delay) {
+        this.x = delay;
+    }
+}
+
+class DefaultRetryToken {
+    delay;
+    count;
+    cost;
+    longPoll;
+    $retryLog = {
+        acquisitionDelay: 0,
+    };
+    constructor(delay, count, cost, longPoll) {
+        this.delay = delay;
+        this.count = count;
+        this.cost = cost;
+        this.longPoll = longPoll;
+    }
+    getRetryCount() {
+        return this.count;
+    }
+    getRetryDelay() {
+        return Math.min(MAXIMUM_RETRY_DELAY, this.delay);
+    }
+    getRetryCost() {
+        return this.cost;
+    }
+    isLongPoll() {
+        return this.longPoll;
+    }
+}
+
+var RETRY_MODES;
+(function (RETRY_MODES) {
+    RETRY_MODES["STANDARD"] = "standard";
+    RETRY_MODES["ADAPTIVE"] = "adaptive";
+})(RETRY_MODES || (RETRY_MODES = {}));
+const DEFAULT_MAX_ATTEMPTS = 3;
+const DEFAULT_RETRY_MODE = RETRY_MODES.STANDARD;
+
+const refusal = {
+    incompatible: 1,
+    attempts: 2,
+    capacity: 3,
+};
+class StandardRetryStrategy {
+    mode = RETRY_MODES.STANDARD;
+    retryBackoffStrategy;
+    capacity = INITIAL_RETRY_TOKENS;
+    maxAttemptsProvider;
+    baseDelay;
+    constructor(arg1) {
+        if (typeof arg1 === "number") {
+            this.maxAttemptsProvider = async () => arg1;
+        }
+        else if (typeof arg1 === "function") {
+            this.maxAttemptsProvider = arg1;
+        }
+        else if (arg1 && typeof arg1 === "object") {
+            this.maxAttemptsProvider = async () => arg1.maxAttempts;
+            this.baseDelay = arg1.baseDelay;
+            this.retryBackoffStrategy = arg1.backoff;
+        }
+        this.maxAttemptsProvider ??= async () => DEFAULT_MAX_ATTEMPTS;
+        this.baseDelay ??= Retry.delay();
+        this.retryBackoffStrategy ??= new DefaultRetryBackoffStrategy();
+    }
+    async acquireInitialRetryToken(retryTokenScope) {
+        return new DefaultRetryToken(Retry.delay(), 0, undefined, retryTokenScope.includes(":longpoll"));
+    }
+    async refreshRetryTokenForRetry(token, errorInfo) {
+        const maxAttempts = await this.getMaxAttempts();
+        const retryCode = this.retryCode(token, errorInfo, maxAttempts);
+        const shouldRetry = retryCode === 0;
+        const isLongPoll = token.isLongPoll?.();
+        if (shouldRetry || isLongPoll) {
+            const errorType = errorInfo.errorType;
+            this.retryBackoffStrategy.setDelayBase(errorType === "THROTTLING" ? Retry.throttlingDelay() : this.baseDelay);
+            const delayFromErrorType = this.retryBackoffStrategy.computeNextBackoffDelay(token.getRetryCount());
+            let retryDelay = delayFromErrorType;
+            if (errorInfo.retryAfterHint instanceof Date) {
+                retryDelay = Math.max(delayFromErrorType, Math.min(errorInfo.retryAfterHint.getTime() - Date.now(), delayFromErrorType + 5_000));
+            }
+            if (!shouldRetry) {
+                const longPollBackoff = retryCode === refusal.capacity && isLongPoll ? retryDelay : 0;
+                if (longPollBackoff > 0) {
+                    await new Promise((r) => setTimeout(r, longPollBackoff));
+                }
+            }
+            else {
+                const capacityCost = this.getCapacityCost(errorType);
+                this.capacity -= capacityCost;
+                const nextToken = new DefaultRetryToken(0, token.getRetryCount() + 1, capacityCost, token.isLongPoll?.() ?? false);
+                await new Promise((r) => setTimeout(r, retryDelay));
+                nextToken.$retryLog.acquisitionDelay = retryDelay;
+                return nextToken;
+            }
+        }
+        throw new Error("No retry token available");
+    }
+    recordSuccess(token) {
+        this.capacity = Math.min(INITIAL_RETRY_TOKENS, this.capacity + (token.getRetryCost() ?? NO_RETRY_INCREMENT));
+    }
+    getCapacity() {
+        return this.capacity;
+    }
+    async maxAttempts() {
+        return this.maxAttemptsProvider();
+    }
+    async getMaxAttempts() {
+        try {
+            return await this.maxAttemptsProvider();
+        }
+        catch (ignored) {
+            console.warn(`Max attempts provider could not resolve. Using default of ${DEFAULT_MAX_ATTEMPTS}`);
+            return DEFAULT_MAX_ATTEMPTS;
+        }
+    }
+    retryCode(tokenToRenew, errorInfo, maxAttempts) {
+        const attempts = tokenToRenew.getRetryCount() + 1;
+        const retryableStatus = this.isRetryableError(errorInfo.errorType) ? 0 : refusal.incompatible;
+        const attemptStatus = attempts < maxAttempts ? 0 : refusal.attempts;
+        const capacityStatus = this.capacity >= this.getCapacityCost(errorInfo.errorType) ? 0 : refusal.capacity;
+        return retryableStatus || attemptStatus || capacityStatus;
+    }
+    getCapacityCost(errorType) {
+        return errorType === Retry.modifiedCostType() ? Retry.throttlingCost() : Retry.cost();
+    }
+    isRetryableError(errorType) {
+        return errorType === "THROTTLING" || errorType === "TRANSIENT";
+    }
+}
+
+class AdaptiveRetryStrategy {
+    mode = RETRY_MODES.ADAPTIVE;
+    rateLimiter;
+    standardRetryStrategy;
+    constructor(maxAttemptsProvider, options) {
+        const { rateLimiter } = options ?? {};
+        this.rateLimiter = rateLimiter ?? new DefaultRateLimiter();
+        this.standardRetryStrategy = options
+            ? new StandardRetryStrategy({
+                maxAttempts: typeof maxAttemptsProvider === "number" ? maxAttemptsProvider : 3,
+                ...options,
+            })
+            : new StandardRetryStrategy(maxAttemptsProvider);
+    }
+    async acquireInitialRetryToken(retryTokenScope) {
+        const token = await this.standardRetryStrategy.acquireInitialRetryToken(retryTokenScope);
+        await this.rateLimiter.getSendToken();
+        return token;
+    }
+    async refreshRetryTokenForRetry(tokenToRenew, errorInfo) {
+        this.rateLimiter.updateClientSendingRate(errorInfo);
+        const token = await this.standardRetryStrategy.refreshRetryTokenForRetry(tokenToRenew, errorInfo);
+        await this.rateLimiter.getSendToken();
+        return token;
+    }
+    recordSuccess(token) {
+        this.rateLimiter.updateClientSendingRate({});
+        this.standardRetryStrategy.recordSuccess(token);
+    }
+    async maxAttemptsProvider() {
+        return this.standardRetryStrategy.maxAttempts();
+    }
+}
+
+const ENV_MAX_ATTEMPTS = "AWS_MAX_ATTEMPTS";
+const CONFIG_MAX_ATTEMPTS = "max_attempts";
+const NODE_MAX_ATTEMPT_CONFIG_OPTIONS = {
+    environmentVariableSelector: (env) => {
+        const value = env[ENV_MAX_ATTEMPTS];
+        if (!value) {
+            return undefined;
+        }
+        const maxAttempt = parseInt(value);
+        if (Number.isNaN(maxAttempt)) {
+            throw new Error(`Environment variable ${ENV_MAX_ATTEMPTS} mast be a number, got "${value}"`);
+        }
+        return maxAttempt;
+    },
+    configFileSelector: (profile) => {
+        const value = profile[CONFIG_MAX_ATTEMPTS];
+        if (!value) {
+            return undefined;
+        }
+        const maxAttempt = parseInt(value);
+        if (Number.isNaN(maxAttempt)) {
+            throw new Error(`Shared config file entry ${CONFIG_MAX_ATTEMPTS} mast be a number, got "${value}"`);
+        }
+        return maxAttempt;
+    },
+    default: DEFAULT_MAX_ATTEMPTS,
+};
+const resolveRetryConfig = (input, defaults) => {
+    const { retryStrategy, retryMode } = input;
+    const { defaultMaxAttempts = DEFAULT_MAX_ATTEMPTS, defaultBaseDelay = Retry.delay() } = {};
+    const maxAttemptsProvider = normalizeProvider$1(input.maxAttempts ?? defaultMaxAttempts);
+    let controller = retryStrategy
+        ? Promise.resolve(retryStrategy)
+        : undefined;
+    const getDefault = async () => {
+        const maxAttempts = await maxAttemptsProvider();
+        const adaptive = (await normalizeProvider$1(retryMode)()) === RETRY_MODES.ADAPTIVE;
+        if (adaptive) {
+            return new AdaptiveRetryStrategy(maxAttemptsProvider, {
+                maxAttempts,
+                baseDelay: defaultBaseDelay,
+            });
+        }
+        return new StandardRetryStrategy({
+            maxAttempts,
+            baseDelay: defaultBaseDelay,
+        });
+    };
+    return Object.assign(input, {
+        maxAttempts: maxAttemptsProvider,
+        retryStrategy: () => (controller ??= getDefault()),
+    });
+};
+const ENV_RETRY_MODE = "AWS_RETRY_MODE";
+const CONFIG_RETRY_MODE = "retry_mode";
+const NODE_RETRY_MODE_CONFIG_OPTIONS = {
+    environmentVariableSelector: (env) => env[ENV_RETRY_MODE],
+    configFileSelector: (profile) => profile[CONFIG_RETRY_MODE],
+    default: DEFAULT_RETRY_MODE,
+};
+
+const getRetryPlugin = bindGetRetryPlugin(isStreamingPayload);
+
 const ACCOUNT_ID_ENDPOINT_REGEX = /\d{12}\.ddb/;
 async function checkFeatures(context, config, args) {
     const request = args.request;
     if (request?.headers?.["smithy-protocol"] === "rpc-v2-cbor") {
-        setFeature(context, "PROTOCOL_RPC_V2_CBOR", "M");
+        setFeature$1(context, "PROTOCOL_RPC_V2_CBOR", "M");
     }
     if (typeof config.retryStrategy === "function") {
         const retryStrategy = await config.retryStrategy();
         if (typeof retryStrategy.mode === "string") {
             switch (retryStrategy.mode) {
                 case RETRY_MODES.ADAPTIVE:
-                    setFeature(context, "RETRY_MODE_ADAPTIVE", "F");
+                    setFeature$1(context, "RETRY_MODE_ADAPTIVE", "F");
                     break;
                 case RETRY_MODES.STANDARD:
-                    setFeature(context, "RETRY_MODE_STANDARD", "E");
+                    setFeature$1(context, "RETRY_MODE_STANDARD", "E");
                     break;
             }
         }
@@ -9675,17 +8720,17 @@ async function checkFeatures(context, config, args) {
     if (typeof config.accountIdEndpointMode === "function") {
         const endpointV2 = context.endpointV2;
         if (String(endpointV2?.url?.hostname).match(ACCOUNT_ID_ENDPOINT_REGEX)) {
-            setFeature(context, "ACCOUNT_ID_ENDPOINT", "O");
+            setFeature$1(context, "ACCOUNT_ID_ENDPOINT", "O");
         }
         switch (await config.accountIdEndpointMode?.()) {
             case "disabled":
-                setFeature(context, "ACCOUNT_ID_MODE_DISABLED", "Q");
+                setFeature$1(context, "ACCOUNT_ID_MODE_DISABLED", "Q");
                 break;
             case "preferred":
-                setFeature(context, "ACCOUNT_ID_MODE_PREFERRED", "P");
+                setFeature$1(context, "ACCOUNT_ID_MODE_PREFERRED", "P");
                 break;
             case "required":
-                setFeature(context, "ACCOUNT_ID_MODE_REQUIRED", "R");
+                setFeature$1(context, "ACCOUNT_ID_MODE_REQUIRED", "R");
                 break;
         }
     }
@@ -9693,10 +8738,10 @@ async function checkFeatures(context, config, args) {
     if (identity?.$source) {
         const credentials = identity;
         if (credentials.accountId) {
-            setFeature(context, "RESOLVED_ACCOUNT_ID", "T");
+            setFeature$1(context, "RESOLVED_ACCOUNT_ID", "T");
         }
         for (const [key, value] of Object.entries(credentials.$source ?? {})) {
-            setFeature(context, key, value);
+            setFeature$1(context, key, value);
         }
     }
 }
@@ -11869,7 +10914,7 @@ const ATTR_ESCAPE_MAP = {
     ">": "&gt;",
     '"': "&quot;",
 };
-function escapeAttribute(value) {
+function escapeAttribute$1(value) {
     return value.replace(ATTR_ESCAPE_RE, (ch) => ATTR_ESCAPE_MAP[ch]);
 }
 
@@ -11979,7 +11024,7 @@ class XmlNode {
         for (const attributeName of Object.keys(attributes)) {
             const attribute = attributes[attributeName];
             if (attribute != null) {
-                xmlText += ` ${attributeName}="${escapeAttribute("" + attribute)}"`;
+                xmlText += ` ${attributeName}="${escapeAttribute$1("" + attribute)}"`;
             }
         }
         return (xmlText += !hasChildren ? "/>" : `>${this.children.map((c) => c.toString()).join("")}</${this.name}>`);
@@ -14306,6 +13351,9 @@ const _AOAC = "AuthenticateOidcActionConfig";
 const _AOC = "AuthenticateOidcConfig";
 const _AP$1 = "AlpnPolicy";
 const _AREP = "AuthenticationRequestExtraParams";
+const _AT$3 = "AddTags";
+const _ATI = "AddTagsInput";
+const _ATO = "AddTagsOutput";
 const _ATSCN = "AdvertiseTrustStoreCaNames";
 const _AZ$1 = "AvailabilityZone";
 const _AZNSE = "AvailabilityZoneNotSupportedException";
@@ -14357,9 +13405,12 @@ const _DTH = "DescribeTargetHealth";
 const _DTHI = "DescribeTargetHealthInput";
 const _DTHO = "DescribeTargetHealthOutput";
 const _DTI = "DeregisterTargetsInput";
+const _DTIe = "DescribeTagsInput";
 const _DTKE = "DuplicateTagKeysException";
 const _DTO = "DeregisterTargetsOutput";
+const _DTOe = "DescribeTagsOutput";
 const _DTSNE = "DuplicateTrustStoreNameException";
+const _DTe = "DescribeTags";
 const _E$3 = "Enabled";
 const _EPFISN = "EnablePrefixForIpv6SourceNat";
 const _ESGIROPLT = "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic";
@@ -14467,7 +13518,9 @@ const _QSI = "QuicServerId";
 const _QSKVP = "QueryStringKeyValuePair";
 const _QSKVPL = "QueryStringKeyValuePairList";
 const _R$2 = "Reason";
+const _RA$1 = "ResourceArns";
 const _RAC = "RedirectActionConfig";
+const _RAe = "ResourceArn";
 const _RAu = "RuleArn";
 const _RAul = "RuleArns";
 const _RC$2 = "RedirectConfig";
@@ -14481,10 +13534,13 @@ const _RIUE = "ResourceInUseException";
 const _RNFE$2 = "ResourceNotFoundException";
 const _RNFEu = "RuleNotFoundException";
 const _RTI = "RegisterTargetsInput";
+const _RTIe = "RemoveTagsInput";
 const _RTL = "RuleTransformList";
 const _RTO = "RegisterTargetsOutput";
+const _RTOe = "RemoveTagsOutput";
 const _RTe$2 = "ResetTransforms";
 const _RTeg = "RegisterTargets";
+const _RTem = "RemoveTags";
 const _RTu = "RuleTransform";
 const _RV = "RegexValues";
 const _Re$2 = "Result";
@@ -14509,6 +13565,8 @@ const _Sc = "Scope";
 const _Sch = "Scheme";
 const _T$3 = "Type";
 const _TCP = "TargetControlPort";
+const _TD$1 = "TagDescriptions";
+const _TDa = "TagDescription";
 const _TDar = "TargetDescription";
 const _TDarg = "TargetDescriptions";
 const _TE$1 = "TokenEndpoint";
@@ -14527,6 +13585,8 @@ const _TGa = "TargetGroup";
 const _TH = "TargetHealth";
 const _THD = "TargetHealthDescriptions";
 const _THDa = "TargetHealthDescription";
+const _TK = "TagKeys";
+const _TL$1 = "TagList";
 const _TMAE = "TooManyActionsException";
 const _TMCE = "TooManyCertificatesException";
 const _TMLBE = "TooManyLoadBalancersException";
@@ -14546,6 +13606,8 @@ const _TSIUE = "TrustStoreInUseException";
 const _TSNFE = "TrustStoreNotFoundException";
 const _TSNRE = "TrustStoreNotReadyException";
 const _TT = "TargetType";
+const _Ta$2 = "Tags";
+const _Tag$1 = "Tag";
 const _Tar = "Targets";
 const _Targ = "Target";
 const _Tr = "Transforms";
@@ -14918,6 +13980,16 @@ var Action$ = [3, n0$7, _A$2,
     [_T$3, _TGA, _AOC, _ACC, _O$1, _RC$2, _FRC, _FC, _JVC],
     [0, 0, () => AuthenticateOidcActionConfig$, () => AuthenticateCognitoActionConfig$, 1, () => RedirectActionConfig$, () => FixedResponseActionConfig$, () => ForwardActionConfig$, () => JwtValidationActionConfig$], 1
 ];
+var AddTagsInput$ = [3, n0$7, _ATI,
+    0,
+    [_RA$1, _Ta$2],
+    [64 | 0, () => TagList$1], 2
+];
+var AddTagsOutput$ = [3, n0$7, _ATO,
+    0,
+    [],
+    []
+];
 var AdministrativeOverride$ = [3, n0$7, _AO,
     0,
     [_S$2, _R$2, _D$2],
@@ -14987,6 +14059,16 @@ var DescribeRulesOutput$ = [3, n0$7, _DROe,
     0,
     [_Ru, _NM],
     [() => Rules, 0]
+];
+var DescribeTagsInput$ = [3, n0$7, _DTIe,
+    0,
+    [_RA$1],
+    [64 | 0], 1
+];
+var DescribeTagsOutput$ = [3, n0$7, _DTOe,
+    0,
+    [_TD$1],
+    [() => TagDescriptions]
 ];
 var DescribeTargetGroupAttributesInput$ = [3, n0$7, _DTGAI,
     0,
@@ -15143,6 +14225,16 @@ var RegisterTargetsOutput$ = [3, n0$7, _RTO,
     [],
     []
 ];
+var RemoveTagsInput$ = [3, n0$7, _RTIe,
+    0,
+    [_RA$1, _TK],
+    [64 | 0, 64 | 0], 2
+];
+var RemoveTagsOutput$ = [3, n0$7, _RTOe,
+    0,
+    [],
+    []
+];
 var RewriteConfig$ = [3, n0$7, _RCew,
     0,
     [_Reg, _Rep],
@@ -15167,6 +14259,16 @@ var SourceIpConditionConfig$ = [3, n0$7, _SICC,
     0,
     [_V$4, _IAT],
     [64 | 0, 0]
+];
+var Tag$$2 = [3, n0$7, _Tag$1,
+    0,
+    [_K$2, _Va$2],
+    [0, 0], 1
+];
+var TagDescription$$1 = [3, n0$7, _TDa,
+    0,
+    [_RAe, _Ta$2],
+    [0, () => TagList$1]
 ];
 var TargetDescription$ = [3, n0$7, _TDar,
     0,
@@ -15244,6 +14346,12 @@ var Rules = [1, n0$7, _Ru,
 var RuleTransformList = [1, n0$7, _RTL,
     0, () => RuleTransform$
 ];
+var TagDescriptions = [1, n0$7, _TD$1,
+    0, () => TagDescription$$1
+];
+var TagList$1 = [1, n0$7, _TL$1,
+    0, () => Tag$$2
+];
 var TargetDescriptions = [1, n0$7, _TDarg,
     0, () => TargetDescription$
 ];
@@ -15259,6 +14367,9 @@ var TargetGroups = [1, n0$7, _TG,
 var TargetHealthDescriptions = [1, n0$7, _THD,
     0, () => TargetHealthDescription$
 ];
+var AddTags$ = [9, n0$7, _AT$3,
+    0, () => AddTagsInput$, () => AddTagsOutput$
+];
 var DeregisterTargets$ = [9, n0$7, _DT,
     0, () => DeregisterTargetsInput$, () => DeregisterTargetsOutput$
 ];
@@ -15270,6 +14381,9 @@ var DescribeLoadBalancers$ = [9, n0$7, _DLBe,
 ];
 var DescribeRules$ = [9, n0$7, _DRe,
     0, () => DescribeRulesInput$, () => DescribeRulesOutput$
+];
+var DescribeTags$ = [9, n0$7, _DTe,
+    0, () => DescribeTagsInput$, () => DescribeTagsOutput$
 ];
 var DescribeTargetGroupAttributes$ = [9, n0$7, _DTGA,
     0, () => DescribeTargetGroupAttributesInput$, () => DescribeTargetGroupAttributesOutput$
@@ -15288,6 +14402,9 @@ var ModifyRule$ = [9, n0$7, _MR$2,
 ];
 var RegisterTargets$ = [9, n0$7, _RTeg,
     0, () => RegisterTargetsInput$, () => RegisterTargetsOutput$
+];
+var RemoveTags$ = [9, n0$7, _RTem,
+    0, () => RemoveTagsInput$, () => RemoveTagsOutput$
 ];
 
 const getRuntimeConfig$f = (config) => {
@@ -15324,11 +14441,11 @@ const getRuntimeConfig$f = (config) => {
 };
 
 const getRuntimeConfig$e = (config) => {
-    emitWarningIfUnsupportedVersion$1(process.version);
+    emitWarningIfUnsupportedVersion(process.version);
     const defaultsMode = resolveDefaultsModeConfig(config);
     const defaultConfigProvider = () => defaultsMode().then(loadConfigsForDefaultMode);
     const clientSharedValues = getRuntimeConfig$f(config);
-    emitWarningIfUnsupportedVersion(process.version);
+    emitWarningIfUnsupportedVersion$1(process.version);
     const loaderConfig = {
         profile: config?.profile,
         logger: clientSharedValues.logger,
@@ -15441,6 +14558,9 @@ const command$7 = makeBuilder(commonParams$7, "ElasticLoadBalancing_v10", "Elast
 const _ep0$7 = {};
 const _mw0$7 = (Command, cs, config, o) => [];
 
+class AddTagsCommand extends command$7(_ep0$7, _mw0$7, "AddTags", AddTags$) {
+}
+
 class DeregisterTargetsCommand extends command$7(_ep0$7, _mw0$7, "DeregisterTargets", DeregisterTargets$) {
 }
 
@@ -15451,6 +14571,9 @@ class DescribeLoadBalancersCommand extends command$7(_ep0$7, _mw0$7, "DescribeLo
 }
 
 class DescribeRulesCommand extends command$7(_ep0$7, _mw0$7, "DescribeRules", DescribeRules$) {
+}
+
+class DescribeTagsCommand extends command$7(_ep0$7, _mw0$7, "DescribeTags", DescribeTags$) {
 }
 
 class DescribeTargetGroupAttributesCommand extends command$7(_ep0$7, _mw0$7, "DescribeTargetGroupAttributes", DescribeTargetGroupAttributes$) {
@@ -15469,6 +14592,9 @@ class ModifyRuleCommand extends command$7(_ep0$7, _mw0$7, "ModifyRule", ModifyRu
 }
 
 class RegisterTargetsCommand extends command$7(_ep0$7, _mw0$7, "RegisterTargets", RegisterTargets$) {
+}
+
+class RemoveTagsCommand extends command$7(_ep0$7, _mw0$7, "RemoveTags", RemoveTags$) {
 }
 
 const defaultRoute53HttpAuthSchemeParametersProvider = async (config, context, input) => {
@@ -17516,11 +16642,11 @@ const getRuntimeConfig$d = (config) => {
 };
 
 const getRuntimeConfig$c = (config) => {
-    emitWarningIfUnsupportedVersion$1(process.version);
+    emitWarningIfUnsupportedVersion(process.version);
     const defaultsMode = resolveDefaultsModeConfig(config);
     const defaultConfigProvider = () => defaultsMode().then(loadConfigsForDefaultMode);
     const clientSharedValues = getRuntimeConfig$d(config);
-    emitWarningIfUnsupportedVersion(process.version);
+    emitWarningIfUnsupportedVersion$1(process.version);
     const loaderConfig = {
         profile: config?.profile,
         logger: clientSharedValues.logger,
@@ -17736,6 +16862,188 @@ class ListResourceRecordSetsCommand extends command$6(_ep0$6, _mw0$6, "ListResou
 }
 
 /**
+ * The share of traffic green carries, in tenths of a percent (0..1000). Blue carries the rest, so a
+ * split where no side takes traffic cannot be built.
+ */
+class Split {
+    permille;
+    constructor(permille) {
+        this.permille = permille;
+    }
+    static BLUE = new Split(0);
+    static GREEN = new Split(1000);
+    /** From a percent with at most one decimal (ALB weights give 0.1 % steps). */
+    static ofPercent(percent) {
+        if (!Number.isFinite(percent) || percent < 0 || percent > 100) {
+            throw new RangeError(`A split is a percent from 0 to 100, got ${percent}`);
+        }
+        const permille = Math.round(percent * 10);
+        if (Math.abs(permille - percent * 10) > 1e-6) {
+            throw new RangeError(`A split has at most one decimal, got ${percent}`);
+        }
+        return new Split(permille);
+    }
+    /** From native weights: green's share of the pair, rounded to the nearest 0.1 %. */
+    static ofWeights(blue, green) {
+        if (!(blue >= 0 && green >= 0) || blue + green === 0) {
+            throw new RangeError(`Weights blue=${blue} green=${green} send traffic nowhere`);
+        }
+        return new Split(Math.round((green * 1000) / (blue + green)));
+    }
+    get percent() {
+        return this.permille / 10;
+    }
+    get bluePercent() {
+        return (1000 - this.permille) / 10;
+    }
+    equals(other) {
+        return this.permille === other.permille;
+    }
+    toString() {
+        return `${this.percent}% green`;
+    }
+}
+/** Parses a user-facing percent ("10", "12.5") strictly: no defaults for bad input. */
+function parsePercent(input, raw) {
+    const accepted = 'a number from 0 to 100 with at most one decimal (e.g. 10 or 12.5)';
+    const text = raw.trim().replace(/%$/, '');
+    if (!/^\d{1,3}(\.\d)?$/.test(text))
+        throw new InputError(input, raw, accepted);
+    const value = Number(text);
+    if (value > 100)
+        throw new InputError(input, raw, accepted);
+    return Split.ofPercent(value);
+}
+
+/** An input's trimmed value, or '' when not given. */
+function optional(read, name) {
+    return read(name).trim();
+}
+function required(read, name, accepted) {
+    const value = optional(read, name);
+    if (value === '')
+        throw new InputError(name, value, `${accepted} (this input is required)`);
+    return value;
+}
+// One or more amounts, largest unit first, each unit at most once: 90s, 1h30m, 2m 30s, 1.5s.
+const DURATION = /^(?:(\d+(?:\.\d+)?)h)?\s*(?:(\d+(?:\.\d+)?)m(?!s))?\s*(?:(\d+(?:\.\d+)?)s)?\s*(?:(\d+(?:\.\d+)?)ms)?$/;
+const UNITS = [
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+    ['ms', 1]
+];
+const MAX_DURATION_MS = 6 * 3_600_000;
+/** Milliseconds as the parser reads them back, largest unit first: 90 min is "1h30m". */
+function durationText(ms) {
+    if (ms === 0)
+        return '0';
+    let rest = Math.round(ms);
+    const parts = [];
+    for (const [unit, size] of UNITS) {
+        if (rest >= size) {
+            parts.push(`${Math.floor(rest / size)}${unit}`);
+            rest %= size;
+        }
+    }
+    return parts.join('');
+}
+/**
+ * "90s", "5m", "1h30m", "2m30s", "250ms", or "0" (no wait, when allowZero) into milliseconds, at
+ * most maxMs. A bare number is refused: "30" could mean seconds or minutes. The message states
+ * exactly what this call accepts, bounds included.
+ */
+function parseDuration(name, raw, maxMs = MAX_DURATION_MS, allowZero = true) {
+    const bounds = allowZero
+        ? `at most ${durationText(maxMs)} (0 for none)`
+        : `above 0 and at most ${durationText(maxMs)}`;
+    const accepted = `a duration such as 250ms, 90s, 5m or 1h30m, ${bounds}`;
+    const text = raw.trim();
+    if (/^\d+(?:\.\d+)?$/.test(text) && Number(text) !== 0) {
+        throw new InputError(name, raw, `${accepted}; a bare number needs a unit (${text}s or ${text}m)`);
+    }
+    const ms = text === '0' ? 0 : durationMs(text);
+    if (ms === undefined || ms > maxMs || (ms === 0 && !allowZero)) {
+        throw new InputError(name, raw, accepted);
+    }
+    return ms;
+}
+function durationMs(text) {
+    const match = DURATION.exec(text);
+    if (!match || !match.slice(1).some((amount) => amount !== undefined))
+        return undefined;
+    const total = UNITS.reduce((sum, [, size], i) => sum + (match[i + 1] === undefined ? 0 : Number(match[i + 1]) * size), 0);
+    return Math.round(total);
+}
+/**
+ * A setting AWS counts in whole seconds (a TTL, a stickiness duration), from minSeconds to
+ * maxSeconds: a duration (60s, 1h, 1m30s) or a bare whole number of seconds (60), as AWS writes
+ * them. Any failure names the input with the caller's own description of what it accepts.
+ */
+function parseWholeSeconds(name, raw, minSeconds, maxSeconds, accepted) {
+    const text = raw.trim();
+    const ms = /^\d+$/.test(text) ? Number(text) * 1000 : durationMs(text);
+    if (ms === undefined || ms % 1000 !== 0 || ms < minSeconds * 1000 || ms > maxSeconds * 1000) {
+        throw new InputError(name, raw, accepted);
+    }
+    return ms / 1000;
+}
+function durationInput(read, name, fallback, maxMs = MAX_DURATION_MS, allowZero = true) {
+    return parseDuration(name, optional(read, name) || fallback, maxMs, allowZero);
+}
+function parseBoolean(name, raw) {
+    const text = raw.trim().toLowerCase();
+    if (text === 'true')
+        return true;
+    if (text === 'false')
+        return false;
+    throw new InputError(name, raw, 'true or false');
+}
+function booleanInput(read, name, fallback) {
+    const raw = optional(read, name);
+    return raw === '' ? fallback : parseBoolean(name, raw);
+}
+function parseInteger(name, raw, min, max) {
+    const text = raw.trim();
+    if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
+        throw new InputError(name, raw, `a whole number from ${min} to ${max}`);
+    }
+    return Number(text);
+}
+function parseEnum(name, raw, values) {
+    const text = raw.trim();
+    if (!values.includes(text)) {
+        throw new InputError(name, raw, `one of ${values.join(', ')}`);
+    }
+    return text;
+}
+/** A list separated by commas or newlines; empty entries are dropped. */
+function parseList(raw) {
+    return raw
+        .split(/[,\n]/)
+        .map((item) => item.trim())
+        .filter((item) => item !== '');
+}
+/**
+ * An ARN of one kind, e.g. resource 'listener/app/' for an ALB listener. The region and account
+ * must be present; the partition may be aws, aws-cn or aws-us-gov.
+ */
+function parseArn(name, raw, service, resource) {
+    const text = raw.trim();
+    const pattern = new RegExp(`^arn:aws(?:-cn|-us-gov)?:${service}:[a-z0-9-]+:\\d{12}:${escapeRegExp(resource)}[A-Za-z0-9/_.-]+$`);
+    if (!pattern.test(text)) {
+        throw new InputError(name, raw, `an ARN of the form arn:aws:${service}:REGION:ACCOUNT:${resource}…`);
+    }
+    return text;
+}
+function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+function percentInput(read, name, fallback) {
+    return parsePercent(name, optional(read, name) || fallback);
+}
+
+/**
  * Runs one AWS call; a failure names the operation and the resource it touched. With a signal
  * (which `send` passes to the SDK as abortSignal), a call cut short by cancellation throws
  * CancelledError instead: the run was cancelled, the call did not fail.
@@ -17749,6 +17057,316 @@ async function awsCall(operation, resource, send, signal) {
             throw new CancelledError();
         throw new AwsCallError(operation, resource, error);
     }
+}
+
+/** The field names, shared by the tag keys (`traffic-shift:<name>`) and TXT strings (`<name>=`). */
+const FIELD = {
+    holder: 'lease-holder',
+    leaseId: 'lease-id',
+    startedAt: 'lease-started',
+    expiresAt: 'lease-expires',
+    lastBy: 'last-moved-by',
+    lastOutcome: 'last-outcome',
+    lastAt: 'last-moved-at'
+};
+/** The fields of a held lease, removed on release (the last-* fields stay). */
+const HOLDER_FIELDS = [FIELD.holder, FIELD.leaseId, FIELD.startedAt, FIELD.expiresAt];
+function encodeFields(fields) {
+    const out = new Map();
+    const { holder, last } = fields;
+    if (holder) {
+        out.set(FIELD.holder, holder.runUrl);
+        out.set(FIELD.leaseId, holder.leaseId);
+        setTime(out, FIELD.startedAt, holder.startedAt);
+        setTime(out, FIELD.expiresAt, holder.expiresAt);
+    }
+    if (last) {
+        out.set(FIELD.lastBy, last.by);
+        out.set(FIELD.lastOutcome, last.outcome);
+        setTime(out, FIELD.lastAt, last.at);
+    }
+    return out;
+}
+/** A time someone else wrote unreadably is left out rather than written back as garbage. */
+function setTime(out, field, ms) {
+    if (Number.isFinite(ms))
+        out.set(field, new Date(ms).toISOString());
+}
+function decodeFields(stored) {
+    const fields = {};
+    const runUrl = stored.get(FIELD.holder);
+    if (runUrl !== undefined) {
+        fields.holder = {
+            runUrl,
+            leaseId: stored.get(FIELD.leaseId) ?? '',
+            startedAt: Date.parse(stored.get(FIELD.startedAt) ?? ''),
+            expiresAt: Date.parse(stored.get(FIELD.expiresAt) ?? '')
+        };
+    }
+    const by = stored.get(FIELD.lastBy);
+    if (by !== undefined) {
+        fields.last = {
+            by,
+            outcome: stored.get(FIELD.lastOutcome) ?? '',
+            at: Date.parse(stored.get(FIELD.lastAt) ?? '')
+        };
+    }
+    return fields;
+}
+/** Another run holds a live lease: this run refuses before its first write. */
+class LeaseHeldError extends Error {
+    resource;
+    holder;
+    constructor(resource, holder) {
+        super(`Another run holds the lease on ${resource}: ${holder.runUrl}, until ${when(holder.expiresAt)}. ` +
+            'Refusing before any write. Wait for that run to end (or its lease to expire), or set ' +
+            'break-lease: true to take it over on purpose (an operator’s emergency rollback).');
+        this.resource = resource;
+        this.holder = holder;
+        this.name = 'LeaseHeldError';
+    }
+}
+/**
+ * This run's lease was taken by another run (break-lease, or a takeover after it expired): like
+ * any outside change, the run stops without writing and without a rollback over the newcomer.
+ */
+class LeaseLostError extends OutOfBandChangeError {
+    constructor(resource, found) {
+        super(`this run's lease on ${resource}`, found);
+        this.message =
+            `This run lost its lease on ${resource} to ${found}. ` +
+                'Stopping without writing over that run.';
+        this.name = 'LeaseLostError';
+    }
+}
+/** Decides whether `found` may be taken now; throws LeaseHeldError when it may not. */
+function takeable(resource, found, now, breakLease, me) {
+    const holder = found.holder;
+    if (!holder)
+        return { taking: 'free' };
+    if (me && isEarlierAttempt(holder.runUrl, me.runUrl)) {
+        return {
+            taking: 'earlier-attempt',
+            warning: `Taking over the lease on ${resource} of ${holder.runUrl}, an earlier attempt of this ` +
+                'workflow run (GitHub re-runs a run only once it has completed, so that attempt is over); ' +
+                'this run starts from the live state it inspected.'
+        };
+    }
+    if (holder.expiresAt <= now) {
+        return {
+            taking: 'expired',
+            warning: `Taking over the lease on ${resource} of ${holder.runUrl}, which expired at ` +
+                `${when(holder.expiresAt)} (a run that was killed or lost its runner); this run starts ` +
+                'from the live state it inspected.'
+        };
+    }
+    if (breakLease) {
+        return {
+            taking: 'broken',
+            warning: `break-lease: true breaks the live lease on ${resource} of ${holder.runUrl} ` +
+                `(until ${when(holder.expiresAt)}); that run stops at its next write without writing.`
+        };
+    }
+    throw new LeaseHeldError(resource, holder);
+}
+/**
+ * Whether `held` names an earlier attempt of the run `mine` names (…/runs/ID/attempts/N): a
+ * re-run of a killed run may take its lease at once instead of waiting for it to expire. Compared
+ * as the stores spell URLs (ELB tags respell some characters as `_`).
+ */
+function isEarlierAttempt(held, mine) {
+    const attempt = (url) => /^(.*\/runs\/\d+)\/attempts\/(\d+)$/.exec(url);
+    const [a, b] = [attempt(spelled(held)), attempt(spelled(mine))];
+    return a !== null && b !== null && a[1] === b[1] && Number(a[2]) < Number(b[2]);
+}
+function spelled(url) {
+    return url.replace(/[^A-Za-z0-9/.:@=+-]/g, '_');
+}
+/** What a dry run says about `found`: nothing for a free lease. */
+function peekNote(resource, found, now, breakLease, me) {
+    try {
+        const { warning } = takeable(resource, found, now, breakLease, me);
+        return warning && `A run now: ${warning}`;
+    }
+    catch (error) {
+        if (!(error instanceof LeaseHeldError))
+            throw error;
+        return `A run now would refuse: ${error.message}`;
+    }
+}
+/** Throws LeaseLostError unless `found` is this run's lease. */
+function requireOurs(resource, found, me) {
+    const holder = found.holder;
+    // The id alone decides: the URL is for people, and a store may have to spell it differently.
+    if (holder?.leaseId === me.leaseId)
+        return;
+    // A lease released since: the run that last moved the traffic is the one to look at.
+    const gone = found.last
+        ? `nobody: released since, the traffic last moved by ${found.last.by} (${found.last.outcome}, ${when(found.last.at)})`
+        : 'nobody (the lease was removed)';
+    throw new LeaseLostError(resource, holder ? `${holder.runUrl} (until ${when(holder.expiresAt)})` : gone);
+}
+function when(ms) {
+    return Number.isNaN(ms) ? 'an expiry that cannot be read' : new Date(ms).toISOString();
+}
+/**
+ * Margin for clock skew between runners and the release after the last bake. Short, because a
+ * killed run blocks a re-run this long; the settle (draining) writes nothing, so a lease that
+ * expires during it lets another run in without letting this one overwrite it.
+ */
+const LEASE_MARGIN_MS = 5 * 60_000;
+/**
+ * Longest a live run goes between two renewals (a write): a verify, a bake with gates still
+ * pending up to the health timeout, then the next step's ready check; plus the margin. A run
+ * killed mid-way blocks others no longer than this.
+ */
+function leaseDurationMs(timing) {
+    return timing.verifyTimeoutMs + timing.bakeMs + 2 * timing.healthTimeoutMs + LEASE_MARGIN_MS;
+}
+
+/** Our tag keys; `aws:` is AWS's own prefix, and IAM scopes AddTags/RemoveTags to this one. */
+const TAG_PREFIX = 'traffic-shift:';
+/**
+ * ELB tags are last-writer-wins, not a compare-and-swap: after writing its lease a run waits this
+ * long and reads the tags back, so a run that wrote at nearly the same moment shows, and the one
+ * whose lease was overwritten backs off before any traffic write (docs/lease.md).
+ */
+const READBACK_DELAY_MS = 1000;
+/** The lease as tags on the listener or rule (weighted mode) or the target group (targets). */
+class ElbTagLease {
+    elb;
+    resource;
+    options;
+    taken = false;
+    constructor(elb, resource, options) {
+        this.elb = elb;
+        this.resource = resource;
+        this.options = options;
+    }
+    get identity() {
+        return this.options.me;
+    }
+    async peek(signal) {
+        const { clock, breakLease } = this.options;
+        return peekNote(this.resource, await this.read(signal), clock.now(), breakLease, this.options.me);
+    }
+    async acquire(signal) {
+        const { me, clock, durationMs, breakLease } = this.options;
+        const found = await this.read(signal);
+        const now = clock.now();
+        const { warning } = takeable(this.resource, found, now, breakLease, me);
+        const holder = { ...me, startedAt: now, expiresAt: now + durationMs };
+        await this.write({ holder }, signal);
+        // From here release() removes it, should the run end (cancelled) before the read-back.
+        this.taken = true;
+        await clock.sleep(READBACK_DELAY_MS, signal);
+        const back = await this.read(signal);
+        if (back.holder && back.holder.leaseId !== me.leaseId) {
+            this.taken = false;
+            throw new LeaseHeldError(this.resource, back.holder);
+        }
+        requireOurs(this.resource, back, me);
+        return warning ? [warning] : [];
+    }
+    async guard(phase, signal) {
+        const { me, clock, durationMs } = this.options;
+        const found = await this.read(signal);
+        requireOurs(this.resource, found, me);
+        const holder = { ...found.holder, expiresAt: clock.now() + durationMs };
+        await this.write({ holder }, signal);
+        return phase;
+    }
+    async resume(signal) {
+        requireOurs(this.resource, await this.read(signal), this.options.me);
+        this.taken = true;
+    }
+    async release(outcome) {
+        if (!this.taken)
+            return;
+        const { me, clock, logger } = this.options;
+        const found = await this.read();
+        if (found.holder?.leaseId !== me.leaseId) {
+            logger.warning(`The lease on ${this.resource} is no longer this run's: left as it is`);
+            return;
+        }
+        // Who moved it first, then the lease off: the resource never shows neither.
+        if (outcome.movedTraffic) {
+            await this.write({ last: { by: me.runUrl, outcome: outcome.status, at: clock.now() } });
+        }
+        const keys = HOLDER_FIELDS.map((field) => TAG_PREFIX + field);
+        await awsCall('RemoveTags', this.resource, () => this.elb.send(new RemoveTagsCommand({ ResourceArns: [this.resource], TagKeys: keys })));
+        this.taken = false;
+    }
+    async read(signal) {
+        const out = await awsCall('DescribeTags', this.resource, () => this.elb.send(new DescribeTagsCommand({ ResourceArns: [this.resource] }), {
+            abortSignal: signal
+        }), signal);
+        const tags = out.TagDescriptions?.find((d) => d.ResourceArn === this.resource)?.Tags ?? [];
+        const ours = new Map();
+        for (const { Key, Value } of tags) {
+            if (Key?.startsWith(TAG_PREFIX))
+                ours.set(Key.slice(TAG_PREFIX.length), Value ?? '');
+        }
+        return decodeFields(ours);
+    }
+    async write(fields, signal) {
+        const Tags = [...encodeFields(fields)].map(([key, value]) => ({
+            Key: TAG_PREFIX + key,
+            Value: tagValue(value)
+        }));
+        try {
+            await awsCall('AddTags', this.resource, () => this.elb.send(new AddTagsCommand({ ResourceArns: [this.resource], Tags }), {
+                abortSignal: signal
+            }), signal);
+        }
+        catch (error) {
+            throw tagLimitExplained(error);
+        }
+    }
+}
+/** ELB's quota of tags a resource (TooManyTagsException beyond it). */
+const ELB_TAG_LIMIT = 50;
+/** Tags the lease may hold at once: holder, id, start, expiry, and the last run's three. */
+const LEASE_TAGS = 7;
+/** A full tag quota says only "limit on the number of tags": say what the lease needs. */
+function tagLimitExplained(error) {
+    if (!(error instanceof AwsCallError))
+        return error;
+    if (error.cause?.name !== 'TooManyTagsException')
+        return error;
+    error.message +=
+        `. Taking the run's lease needs up to ${LEASE_TAGS} tags named ${TAG_PREFIX}* on this ` +
+            `resource and ELB allows ${ELB_TAG_LIMIT} a resource: remove some of its other tags`;
+    return error;
+}
+/**
+ * ELB accepts tag values of at most 256 letters, digits, spaces and `_.:/=+-@`; a run URL
+ * (a GitHub Enterprise path, a local host name) with anything else is spelled with `_` there.
+ */
+function tagValue(text) {
+    // AWS counts a tag value's 256 in characters: cut by code point, never through a surrogate pair.
+    return Array.from(text.replace(/[^\p{L}\p{Z}\p{N}_.:/=+\-@]/gu, '_'))
+        .slice(0, 256)
+        .join('');
+}
+
+/**
+ * The run's URL with its attempt (a re-run is another run: it must not pass for the first), from
+ * the variables the runner sets; outside Actions, the host and process.
+ */
+function runUrlOf(env = process.env) {
+    const { GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID, GITHUB_RUN_ATTEMPT } = env;
+    if (!GITHUB_REPOSITORY || !GITHUB_RUN_ID)
+        return undefined;
+    const server = GITHUB_SERVER_URL || 'https://github.com';
+    const attempt = GITHUB_RUN_ATTEMPT ? `/attempts/${GITHUB_RUN_ATTEMPT}` : '';
+    return `${server}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}${attempt}`;
+}
+function runIdentity(env = process.env) {
+    return {
+        runUrl: runUrlOf(env) ?? `local:${hostname()}:${process.pid}`,
+        leaseId: randomUUID()
+    };
 }
 
 /** Route 53's weight scale: 0-255 per record. */
@@ -17955,7 +17573,7 @@ function simpleFrom(blue) {
  * One compare-and-swap batch: DELETE exactly what we believe is live, CREATE what replaces it.
  * If anyone changed one of the deleted records, Route 53 rejects the whole batch.
  */
-function swap(from, to) {
+function swap$1(from, to) {
     const weights = to.filter((record) => record.SetIdentifier !== undefined);
     if (weights.length > 1 && weights.every((record) => !record.Weight)) {
         throw new UnsupportedStateError('Refusing to write all-zero weights (Route 53 would split equally)');
@@ -18035,7 +17653,7 @@ class DnsRoute53 {
         }
         catch (error) {
             const refused = errorName(error) === 'InvalidChangeBatch';
-            if (refused && COMPARE_AND_SWAP_REFUSED.test(causeOf(error)?.message ?? ''))
+            if (refused && COMPARE_AND_SWAP_REFUSED.test(causeOf$1(error)?.message ?? ''))
                 return undefined;
             throw error;
         }
@@ -18046,14 +17664,1180 @@ class DnsRoute53 {
     }
 }
 /** The AWS error behind an AwsCallError. */
-function causeOf(error) {
+function causeOf$1(error) {
     return error instanceof AwsCallError
         ? error.cause
         : undefined;
 }
 function errorName(error) {
-    return causeOf(error)?.name;
+    return causeOf$1(error)?.name;
 }
+
+/** The lease's TXT record sits beside the weighted pair: `_traffic-shift.<record name>`. */
+const LEASE_LABEL = '_traffic-shift';
+const LEASE_TTL_SECONDS = 60;
+/** A takeover that loses a compare-and-swap to a concurrent change reads and decides again. */
+const ACQUIRE_ATTEMPTS = 3;
+/**
+ * The lease as a TXT record whose strings are `field=value`. Every change DELETEs the exact TXT
+ * it read and CREATEs the next one in one atomic batch, so taking, renewing and releasing it are
+ * compare-and-swaps; renewals ride in the same batch as each step's weights (guard()), so a step
+ * lands only while the lease is this run's.
+ */
+class Route53TxtLease {
+    route53;
+    hostedZoneId;
+    options;
+    resource;
+    name;
+    taken = false;
+    constructor(route53, hostedZoneId, recordName, options) {
+        this.route53 = route53;
+        this.hostedZoneId = hostedZoneId;
+        this.options = options;
+        this.name = `${LEASE_LABEL}.${recordName.toLowerCase().replace(/\.$/, '')}`;
+        this.resource = `${this.name} TXT in hosted zone ${hostedZoneId}`;
+    }
+    get identity() {
+        return this.options.me;
+    }
+    async peek(signal) {
+        const { clock, breakLease } = this.options;
+        return peekNote(this.resource, fieldsOf(await this.read(signal)), clock.now(), breakLease, this.options.me);
+    }
+    async acquire(signal) {
+        const { me, clock, durationMs, breakLease } = this.options;
+        let warning;
+        for (let attempt = 1;; attempt++) {
+            const live = await this.read(signal);
+            const found = fieldsOf(live);
+            if (attempt > 1 && found.holder?.leaseId === me.leaseId) {
+                // Our batch landed and its answer was lost: the SDK's retry was refused (the CREATE
+                // existed), and what is there is the lease this run wrote.
+                this.taken = true;
+                return warning ? [warning] : [];
+            }
+            const now = clock.now();
+            ({ warning } = takeable(this.resource, found, now, breakLease, me));
+            const holder = { ...me, startedAt: now, expiresAt: now + durationMs };
+            const next = this.txtOf({ holder, last: found.last });
+            if (await this.submit(swap(live, next), 'take the lease', signal)) {
+                this.taken = true;
+                return warning ? [warning] : [];
+            }
+            // Someone changed the TXT between our read and our batch: decide again on what is there.
+            if (attempt === ACQUIRE_ATTEMPTS) {
+                const now = fieldsOf(await this.read(signal));
+                if (now.holder)
+                    throw new LeaseHeldError(this.resource, now.holder);
+                throw new Error(`The lease ${this.resource} kept changing while this run tried to take it`);
+            }
+        }
+    }
+    async guard(phase, signal) {
+        const { me, clock, durationMs } = this.options;
+        const live = await this.read(signal);
+        const found = fieldsOf(live);
+        requireOurs(this.resource, found, me);
+        const holder = { ...found.holder, expiresAt: clock.now() + durationMs };
+        const renewal = swap(live, this.txtOf({ holder, last: found.last }));
+        const calls = phase.calls.map((call) => this.stamped(call, renewal));
+        if (calls.every((call, i) => call === phase.calls[i])) {
+            // A phase with no batch in this zone (none in mode dns today): renew on its own.
+            await this.submit(renewal, 'renew the lease', signal);
+            return phase;
+        }
+        return { ...phase, calls };
+    }
+    async resume(signal) {
+        requireOurs(this.resource, fieldsOf(await this.read(signal)), this.options.me);
+        this.taken = true;
+    }
+    async release(outcome) {
+        if (!this.taken)
+            return;
+        const { me, clock, logger } = this.options;
+        const live = await this.read();
+        const found = fieldsOf(live);
+        if (found.holder?.leaseId !== me.leaseId) {
+            logger.warning(`The lease ${this.resource} is no longer this run's: left as it is`);
+            return;
+        }
+        const last = outcome.movedTraffic
+            ? { by: me.runUrl, outcome: outcome.status, at: clock.now() }
+            : found.last;
+        const next = last ? this.txtOf({ last }) : undefined;
+        if (!(await this.submit(swap(live, next), 'release the lease'))) {
+            // Refused: someone changed it, or our batch landed and the SDK's retry of it was refused.
+            const now = await this.read();
+            if (JSON.stringify(fieldsOf(now)) !== JSON.stringify(fieldsOf(next))) {
+                logger.warning(`The lease ${this.resource} changed while this run released it: left as it is`);
+            }
+        }
+        this.taken = false;
+    }
+    /** The batch's changes with the lease's renewal added: both land, or neither. */
+    stamped(call, renewal) {
+        const input = call.parameters;
+        if (call.operation !== 'ChangeResourceRecordSets' || input.HostedZoneId !== this.hostedZoneId)
+            return call;
+        const batch = input.ChangeBatch;
+        const parameters = {
+            ...input,
+            ChangeBatch: { ...batch, Changes: [...(batch.Changes ?? []), ...structuredClone(renewal)] }
+        };
+        return { ...call, parameters };
+    }
+    async read(signal) {
+        const input = {
+            HostedZoneId: this.hostedZoneId,
+            StartRecordName: `${this.name}.`,
+            StartRecordType: 'TXT',
+            MaxItems: 1
+        };
+        const out = await awsCall('ListResourceRecordSets', this.resource, () => this.route53.send(new ListResourceRecordSetsCommand(input), { abortSignal: signal }), signal);
+        const first = out.ResourceRecordSets?.[0];
+        const here = first?.Name?.toLowerCase().replace(/\.$/, '') === this.name;
+        return here && first?.Type === 'TXT' && !first.SetIdentifier ? first : undefined;
+    }
+    /** False when Route 53 refused the batch because the TXT is not the one read. */
+    async submit(changes, what, signal) {
+        const input = {
+            HostedZoneId: this.hostedZoneId,
+            ChangeBatch: { Comment: `aws-traffic-shift: ${what}`, Changes: changes }
+        };
+        try {
+            await awsCall('ChangeResourceRecordSets', this.resource, () => this.route53.send(new ChangeResourceRecordSetsCommand(input), { abortSignal: signal }), signal);
+            return true;
+        }
+        catch (error) {
+            const cause = error instanceof AwsCallError
+                ? error.cause
+                : undefined;
+            // Only a failed compare-and-swap is a refusal; any other invalid batch is a real error.
+            const refused = cause?.name === 'InvalidChangeBatch';
+            if (refused && COMPARE_AND_SWAP_REFUSED.test(cause.message ?? ''))
+                return false;
+            throw error;
+        }
+    }
+    txtOf(fields) {
+        const strings = [...encodeFields(fields)].map(([key, value]) => quote(`${key}=${value}`));
+        return {
+            Name: `${this.name}.`,
+            Type: 'TXT',
+            TTL: LEASE_TTL_SECONDS,
+            ResourceRecords: [{ Value: strings.join(' ') }]
+        };
+    }
+}
+/** DELETE exactly what was read (if anything), CREATE what comes next (if anything). */
+function swap(live, next) {
+    return [
+        ...(live ? [{ Action: 'DELETE', ResourceRecordSet: live }] : []),
+        ...(next ? [{ Action: 'CREATE', ResourceRecordSet: next }] : [])
+    ];
+}
+/** The lease's fields from a TXT's `"field=value"` strings; anything else in it is ignored. */
+function fieldsOf(record) {
+    const stored = new Map();
+    for (const { Value } of record?.ResourceRecords ?? []) {
+        for (const [, text] of (Value ?? '').matchAll(/"((?:[^"\\]|\\.)*)"/g)) {
+            const plain = text.replace(/\\(.)/g, '$1');
+            const at = plain.indexOf('=');
+            if (at > 0)
+                stored.set(plain.slice(0, at), plain.slice(at + 1));
+        }
+    }
+    return decodeFields(stored);
+}
+/** Route 53's presentation format for one TXT character-string, at most 255 characters. */
+function quote(text) {
+    return `"${text.slice(0, 255).replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+}
+
+const BREAK_LEASE_INPUT = 'break-lease';
+/** DNS names are at most 253 characters; the lease's TXT name adds its label and a dot. */
+const MAX_LEASED_NAME = 253 - LEASE_LABEL.length - 1;
+/**
+ * The lease's inputs, read with the others before any AWS call: `break-lease: true` takes over
+ * another run's live lease on purpose; in mode dns the lease's TXT name must be a DNS name too.
+ */
+function readLeaseInputs(read, mode, modeSettings) {
+    const recordName = mode === 'dns' ? modeSettings.recordName : undefined;
+    if (recordName !== undefined && recordName.length > MAX_LEASED_NAME) {
+        throw new InputError('record-name', recordName, `a name of at most ${MAX_LEASED_NAME} characters, so that the lease's TXT ` +
+            `${LEASE_LABEL}.<record-name> fits DNS's 253`);
+    }
+    return booleanInput(read, BREAK_LEASE_INPUT, false);
+}
+/**
+ * The lease on what a mode moves: the listener or rule, the target group, or the record's TXT.
+ * Undefined for a mode with no lease here (a new mode adds its line).
+ */
+function leaseFor(settings, modeSettings, deps, breakLease, me = runIdentity()) {
+    const options = {
+        me,
+        durationMs: leaseDurationMs(settings),
+        breakLease,
+        clock: deps.clock,
+        logger: deps.logger
+    };
+    const elb = (arn) => new ElbTagLease(deps.clients.get(ElasticLoadBalancingV2Client), arn, options);
+    switch (settings.mode) {
+        case 'weighted-target-groups': {
+            const { listenerArn, ruleArn } = modeSettings;
+            return elb((listenerArn ?? ruleArn));
+        }
+        case 'targets':
+            return elb(modeSettings.targetGroupArn);
+        case 'dns': {
+            const { hostedZoneId, recordName } = modeSettings;
+            return new Route53TxtLease(deps.clients.get(Route53Client), hostedZoneId, recordName, options);
+        }
+        default:
+            return undefined;
+    }
+}
+
+/**
+ * Before each write: the lease must still be this run's (LeaseLostError stops the run). A
+ * rollback (the run has recorded why it failed) is stopped only by a lease another run holds,
+ * never by a lease it cannot read: traffic left on a failing green is worse than a rollback
+ * whose lease is unconfirmed, whose live state the runner has already checked is its own.
+ */
+async function guardWrite(state, phase, signal) {
+    if (!state.lease)
+        return phase;
+    try {
+        return await state.lease.guard(phase, signal);
+    }
+    catch (error) {
+        if (error instanceof LeaseLostError || state.record.failure === undefined)
+            throw error;
+        state.log.warning(`Could not check the lease on ${state.lease.resource} before this rollback write ` +
+            `(${describeError(error)}); rolling back without it`);
+        return phase;
+    }
+}
+/**
+ * The post step, before anything else: holds again the lease the main step took (its identity
+ * was saved). One another run holds now throws LeaseLostError; one that cannot be read is warned
+ * about, and the rollback goes on as the main step's would (the live state is checked first).
+ */
+async function resumeLease(state) {
+    if (!state.lease)
+        return;
+    try {
+        await state.lease.resume(state.signal);
+        state.log.info(`Holding again the main step's lease on ${state.lease.resource}`);
+    }
+    catch (error) {
+        if (error instanceof LeaseLostError)
+            throw error;
+        state.log.warning(`Could not read the lease on ${state.lease.resource} (${describeError(error)}); ` +
+            'rolling back without it');
+    }
+}
+/**
+ * At the end, whatever the outcome: a failed release is warned about, never the run's verdict.
+ * A rollback handed to the post step keeps the lease: the post step writes under it.
+ */
+async function releaseLease(state) {
+    if (!state.lease || state.handedOff)
+        return;
+    try {
+        await state.lease.release({
+            status: state.record.status ?? 'failed',
+            movedTraffic: state.movedTraffic
+        });
+    }
+    catch (error) {
+        state.log.warning(`Could not release the lease on ${state.lease.resource} (it expires by itself): ${describeError(error)}`);
+    }
+}
+
+/** Above the SDK's 15 s request timeout, so one slow answer still lands. */
+const ATTEMPT_TIMEOUT_MS = 20_000;
+const BACKOFF_BASE_MS = 250;
+/** Never more than 10 s between attempts: AWS back is noticed soon. */
+const BACKOFF_CAP_MS = 10_000;
+/**
+ * Calls `call` until it resolves. Errors AWS may outgrow (throttling, 5xx, timeouts, resets, an
+ * attempt past its bound) are tried again; any other error is thrown at once. Throws
+ * RollbackDeadlineError, with the last error, once the deadline passes.
+ */
+async function persist(what, call, options) {
+    const { clock, deadline } = options;
+    const random = options.random ?? Math.random;
+    let last;
+    for (let attempt = 0;; attempt += 1) {
+        const left = deadline.at - clock.now();
+        if (left <= 0)
+            throw new RollbackDeadlineError(what, deadline.budgetMs, last);
+        try {
+            return await bounded(what, call, Math.min(options.attemptTimeoutMs ?? ATTEMPT_TIMEOUT_MS, left));
+        }
+        catch (error) {
+            if (!isRetryable(error))
+                throw error;
+            last = error;
+            const pause = Math.min(backoffMs(attempt, random), Math.max(0, deadline.at - clock.now()));
+            options.onRetry?.(`${what}: ${describeError(error)}; trying again in ${seconds$3(pause)}`);
+            await clock.sleep(pause);
+        }
+    }
+}
+/** Full jitter (AWS Architecture Blog, "Exponential Backoff And Jitter"): random in [0, cap). */
+function backoffMs(attempt, random = Math.random) {
+    return Math.floor(random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt));
+}
+/**
+ * What AWS may outgrow, by the SDK's own classification (its retry strategy uses the same
+ * functions), looking through our AwsCallError wrappers to the SDK's error.
+ */
+function isRetryable(error) {
+    for (let cause = error, depth = 0; cause instanceof Error && depth < 10; depth += 1) {
+        if (cause instanceof AttemptTimeoutError)
+            return true;
+        const sdk = cause;
+        if (isThrottlingError(sdk) || isTransientError(sdk) || isServerError(sdk))
+            return true;
+        cause = cause.cause;
+    }
+    return false;
+}
+/** One attempt, abandoned (and its call aborted) after `ms`, whether or not it honours signals. */
+async function bounded(what, call, ms) {
+    const controller = new AbortController();
+    let timer;
+    const expired = new Promise((_, reject) => {
+        timer = setTimeout(() => {
+            controller.abort();
+            reject(new AttemptTimeoutError(what, ms));
+        }, ms);
+    });
+    try {
+        return await Promise.race([call(controller.signal), expired]);
+    }
+    finally {
+        clearTimeout(timer);
+    }
+}
+function seconds$3(ms) {
+    return `${Math.round(ms / 100) / 10}s`;
+}
+
+function saveInFlight(state) {
+    const flight = state.inFlight;
+    if (!flight)
+        return save(state, 'in-flight', null);
+    save(state, 'in-flight', {
+        phase: phaseToSaved(flight.phase),
+        from: toSaved(flight.from),
+        movedTraffic: state.movedTraffic
+    });
+}
+function saveVerified(state) {
+    if (!state.lastVerified)
+        return;
+    save(state, 'verified', { state: toSaved(state.lastVerified), movedTraffic: state.movedTraffic });
+    if (!state.inFlight)
+        save(state, 'in-flight', null);
+}
+/** Reads what the main step saved; undefined when it saved nothing (it wrote nothing). */
+function readSavedRun(get) {
+    const run = parse$1(get, 'run');
+    if (!run)
+        return undefined;
+    const verified = parse$1(get, 'verified');
+    const flight = parse$1(get, 'in-flight');
+    return {
+        mode: run.mode,
+        target: run.target,
+        runUrl: run.runUrl,
+        lease: run.lease,
+        start: fromSaved(run.start),
+        towardBlue: run.towardBlue,
+        verified: fromSaved(verified?.state ?? run.start),
+        inFlight: flight
+            ? { phase: phaseFromSaved(flight.phase), from: fromSaved(flight.from) }
+            : undefined,
+        movedTraffic: Boolean(flight?.movedTraffic || verified?.movedTraffic),
+        verdict: get('verdict') || undefined
+    };
+}
+function save(state, key, value) {
+    state.journal?.save(key, value === null ? '' : JSON.stringify(value));
+}
+function parse$1(get, key) {
+    const text = get(key);
+    if (!text)
+        return undefined;
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        throw new Error(`The main step's saved state '${key}' is not JSON: ${text.slice(0, 80)}`);
+    }
+}
+function toSaved(live) {
+    const { split, native, detail, fingerprint } = live;
+    return { permille: split.permille, native, detail, fingerprint };
+}
+function fromSaved(saved) {
+    const { permille, native, detail, fingerprint } = saved;
+    return { split: Split.ofPercent(permille / 10), native, detail, fingerprint };
+}
+function phaseToSaved(phase) {
+    const { summary, calls, expect, movesTraffic } = phase;
+    return { summary, calls, expect: toSaved(expect), movesTraffic };
+}
+function phaseFromSaved(saved) {
+    return { ...saved, expect: fromSaved(saved.expect) };
+}
+
+/** A wait says where it is at least this often, so a long bake never looks hung. */
+const PROGRESS_EVERY_MS = 30_000;
+const FEW_WORDS = 60;
+/**
+ * The progress of one wait in the log: a line at every change of a gate's status and at least
+ * every PROGRESS_EVERY_MS, with the time spent and left and each gate's latest verdict.
+ */
+class ProgressLog {
+    log;
+    label;
+    begun;
+    endsAt;
+    lastLineAt;
+    changed = false;
+    constructor(log, label, begun, 
+    /** When the wait ends (the bake's end) or must end (its deadline), if known. */
+    endsAt) {
+        this.log = log;
+        this.label = label;
+        this.begun = begun;
+        this.endsAt = endsAt;
+        this.lastLineAt = begun;
+    }
+    get nextAt() {
+        return this.lastLineAt + PROGRESS_EVERY_MS;
+    }
+    /** A verdict came in; a new status is worth a line (written by the next heartbeat). */
+    verdict(previous, check) {
+        if (previous?.status !== check.status)
+            this.changed = true;
+    }
+    /** Called before the wait sleeps: writes a line when a status changed or one is due. */
+    heartbeat(now, latest) {
+        if (!this.changed && now < this.nextAt)
+            return;
+        this.changed = false;
+        this.lastLineAt = now;
+        const left = this.endsAt === undefined ? undefined : this.endsAt - now;
+        this.log.info(progressLine(this.label, now - this.begun, left, latest));
+    }
+}
+/** "Baking at 25% green: 40s elapsed, 20s left; alarm pass (2/2 alarms OK)". */
+function progressLine(label, elapsedMs, leftMs, latest) {
+    const time = [`${seconds$2(elapsedMs)} elapsed`];
+    if (leftMs !== undefined)
+        time.push(`${seconds$2(Math.max(0, leftMs))} left`);
+    const gates = [...latest.values()].map((check) => `${check.gate} ${check.status} (${few(check.detail)})`);
+    return [`${label}: ${time.join(', ')}`, ...gates].join('; ');
+}
+function seconds$2(ms) {
+    return `${Math.round(ms / 1000)}s`;
+}
+/** The start of a detail on one line: gate details carry text from the network. */
+function few(detail) {
+    const line = detail.replace(/\s+/g, ' ').trim();
+    return line.length <= FEW_WORDS ? line : `${line.slice(0, FEW_WORDS - 1)}…`;
+}
+
+/**
+ * Checks every gate on its own schedule while a wait does its own work, with one clock sleep at
+ * a time so time on a fake clock stays exact. Each check is bounded by its gate's
+ * checkTimeoutMs: one that does not answer in time is a failed check, is aborted, and never
+ * delays the other gates (checking all together let one hung gate blind the rest).
+ */
+class GateWatch {
+    clock;
+    log;
+    slots;
+    constructor(gates, clock, log) {
+        this.clock = clock;
+        this.log = log;
+        this.slots = gates.map((gate) => ({ gate, dueAt: 0, streak: 0 }));
+    }
+    get size() {
+        return this.slots.length;
+    }
+    get names() {
+        return this.slots.map((slot) => slot.gate.name);
+    }
+    async wait(wait) {
+        const begun = this.clock.now();
+        const slots = wait.gated ? this.slots : [];
+        for (const slot of slots)
+            Object.assign(slot, { dueAt: begun, streak: 0, flight: undefined });
+        const latest = new Map();
+        let work;
+        let workDueAt = wait.work ? begun : Infinity;
+        const progress = new ProgressLog(this.log, wait.label, begun, wait.wakeAt ?? wait.deadline);
+        try {
+            for (;;) {
+                if (wait.signal?.aborted)
+                    throw new CancelledError();
+                const now = this.clock.now();
+                for (const slot of slots)
+                    this.harvest(slot, wait, latest, now, progress);
+                if (work?.answer) {
+                    const answer = work.answer;
+                    work = undefined;
+                    if ('error' in answer)
+                        throw answer.error;
+                    if (answer.ok.done)
+                        return answer.ok.value;
+                    workDueAt = now + answer.ok.retryInMs;
+                }
+                let started = false;
+                for (const slot of slots.filter((slot) => !slot.flight && slot.dueAt <= now)) {
+                    slot.flight = this.check(slot.gate, wait, now);
+                    started = true;
+                }
+                if (wait.work && !work && workDueAt <= now) {
+                    work = this.runWork(wait.work, wait.signal, now);
+                    started = true;
+                }
+                const flights = [...slots.map((slot) => slot.flight), work];
+                if (started) {
+                    await this.pause(flights, 0, wait.signal);
+                    continue;
+                }
+                // Decided only once every check due by now has answered: a bake ends on a verdict.
+                const busy = new Set(slots.filter((slot) => slot.flight).map((slot) => slot.gate.name));
+                const decided = wait.decide?.(latest, now, busy);
+                if (decided)
+                    return decided.value;
+                if (wait.deadline !== undefined && now >= wait.deadline)
+                    wait.expire?.(latest);
+                progress.heartbeat(now, latest);
+                const next = Math.min(...slots.map((slot) => slot.flight ? slot.flight.startedAt + slot.gate.checkTimeoutMs : slot.dueAt), work ? Infinity : workDueAt, wait.wakeAt !== undefined && wait.wakeAt > now ? wait.wakeAt : Infinity, wait.deadline ?? Infinity, progress.nextAt);
+                await this.pause(flights, next - now, wait.signal);
+            }
+        }
+        finally {
+            // A wait leaves nothing running: the next one asks afresh, in its own phase.
+            for (const slot of slots)
+                slot.flight?.abort.abort();
+            work?.abort.abort();
+        }
+    }
+    /** Takes a check that answered, or has run out of time, into the verdicts. */
+    harvest(slot, wait, latest, now, progress) {
+        const { flight, gate } = slot;
+        if (!flight)
+            return;
+        let check = flight.answer;
+        if (!check && now - flight.startedAt >= gate.checkTimeoutMs) {
+            flight.abort.abort();
+            const detail = `did not answer within ${gate.checkTimeoutMs / 1000}s`;
+            check = { gate: gate.name, status: 'fail', detail, at: now, phase: wait.phase };
+        }
+        if (!check)
+            return;
+        // A check cut short by cancellation is not a gate failure: the run was cancelled.
+        if (wait.signal?.aborted)
+            throw new CancelledError();
+        slot.flight = undefined;
+        const previous = latest.get(gate.name);
+        slot.streak = previous?.status === check.status ? slot.streak + 1 : 0;
+        latest.set(gate.name, check);
+        const delay = wait.recheckInMs?.(gate, check, slot.streak) ?? gate.intervalMs;
+        slot.dueAt = flight.startedAt + delay;
+        progress.verdict(previous, check);
+        wait.onVerdict?.(check);
+    }
+    check(gate, wait, now) {
+        const abort = new AbortController();
+        const context = {
+            phase: wait.phase,
+            split: wait.split,
+            since: wait.since,
+            signal: combine(wait.signal, abort.signal)
+        };
+        const flight = { startedAt: now, abort, answered: Promise.resolve() };
+        const verdict = (status, detail, observation) => {
+            flight.answer = { gate: gate.name, status, detail, at: this.clock.now(), phase: wait.phase };
+            if (observation)
+                flight.answer.observation = observation;
+        };
+        // A gate that cannot be checked fails closed.
+        flight.answered = Promise.resolve()
+            .then(() => gate.check(context))
+            .then((result) => verdict(result.status, result.detail, result.observation), (error) => verdict('fail', `could not be checked: ${describeError(error)}`));
+        return flight;
+    }
+    runWork(work, signal, now) {
+        const abort = new AbortController();
+        const flight = { startedAt: now, abort, answered: Promise.resolve() };
+        flight.answered = Promise.resolve()
+            .then(() => work(combine(signal, abort.signal)))
+            .then((ok) => void (flight.answer = { ok }), (error) => void (flight.answer = { error }));
+        return flight;
+    }
+    /**
+     * Waits until something in flight answers or `ms` pass. Answers that need no I/O are taken
+     * before time moves on at all, so a fake clock, whose sleep jumps at once, stays exact.
+     */
+    async pause(flights, ms, signal) {
+        const open = flights.filter((flight) => flight !== undefined && flight.answer === undefined);
+        const answered = open.length > 0
+            ? Promise.race(open.map((flight) => flight.answered))
+            : new Promise(() => undefined);
+        const early = await Promise.race([answered.then(() => true), nextTurn().then(() => false)]);
+        if (early || ms <= 0)
+            return;
+        const stop = new AbortController();
+        const sleeping = this.clock.sleep(ms, combine(signal, stop.signal));
+        sleeping.catch(() => undefined); // stopped on purpose when an answer comes first
+        try {
+            await Promise.race([sleeping, answered]);
+        }
+        finally {
+            stop.abort();
+        }
+    }
+}
+function combine(run, own) {
+    return run ? AbortSignal.any([run, own]) : own;
+}
+function nextTurn() {
+    return new Promise((resolve) => setImmediate(resolve));
+}
+
+function newRunState(options) {
+    const { backend, clock, settings } = options;
+    return {
+        backend,
+        clock,
+        log: options.logger,
+        settings,
+        signal: options.signal,
+        lease: options.lease,
+        journal: options.journal,
+        record: {
+            mode: backend.mode,
+            target: backend.target,
+            context: options.context ?? {},
+            startedAt: clock.now(),
+            requestedPercent: settings.traffic.percent,
+            rollbackPercent: settings.rollbackTo === 'start' ? undefined : settings.rollbackTo.percent,
+            schedule: settings.schedule.points.map((point) => point.percent),
+            dryRun: settings.dryRun,
+            steps: [],
+            events: [],
+            plannedCalls: []
+        },
+        watch: new GateWatch([], clock, options.logger),
+        wrote: false,
+        movedTraffic: false,
+        towardBlue: false,
+        ready: 'never',
+        // Set from the inspection, before any gate is asked.
+        current: { split: Split.BLUE, since: clock.now() }
+    };
+}
+const FAILURE_EVENTS = new Set([
+    'gate-failed',
+    'error',
+    'cancelled',
+    'out-of-band',
+    'rollback-failed'
+]);
+function event(state, kind, message, percent) {
+    state.record.events.push({ at: state.clock.now(), kind, percent, message });
+    // Failures are logged once, as errors, where they are handled.
+    if (!FAILURE_EVENTS.has(kind))
+        state.log.info(message);
+}
+function finish(state, status, live) {
+    state.record.status = status;
+    state.record.finalPercent = live?.split.percent;
+    state.record.finalNative = live?.detail;
+}
+async function readQuietly(state) {
+    try {
+        return await state.backend.read();
+    }
+    catch {
+        return undefined;
+    }
+}
+
+/** Sends one phase's calls. From here until it is verified, the phase is in flight. */
+async function writePhase(state, phase, from, signal) {
+    // A run whose lease another run took stops here, before writing (LeaseLostError).
+    const sent = await guardWrite(state, phase, signal);
+    state.inFlight = { phase, from };
+    state.wrote = true;
+    if (phase.movesTraffic) {
+        state.movedTraffic = true;
+        state.ready = state.ready === 'never' ? 'never' : 'stale';
+        state.current = { split: phase.expect.split, since: state.clock.now() };
+    }
+    // Saved before the write: a step killed mid-write leaves the post step what to check.
+    saveInFlight(state);
+    await state.backend.apply(sent, signal);
+    // Again once sent: apply() may leave what verify() needs in the phase (Route 53's change id).
+    saveInFlight(state);
+}
+
+const VERIFY_FIRST_POLL_MS = 250;
+const VERIFY_MAX_POLL_MS = 1000;
+/**
+ * Applies the rollback phase by phase, each written and verified through AWS trouble, all
+ * within one deadline. No gates (it must finish) and no cancel signal (it goes on although the
+ * run was cancelled). A phase written by an earlier process and still converging (the post step
+ * after a cancelled rollback) is verified, not written again.
+ */
+async function applyRollback(state, plan, live, deadline, retry) {
+    const note = state.record.restore?.exact === false ? ` (nearest: ${state.record.restore.note})` : '';
+    let from = live;
+    const flight = state.inFlight;
+    if (plan.phases.length === 0) {
+        if (flight && live.fingerprint === flight.phase.expect.fingerprint) {
+            from = await verifyUntil(state, flight.phase, flight.from, deadline, retry);
+        }
+        event(state, 'rollback', `Rolled back to ${from.detail}${note}`, plan.to.percent);
+        return from;
+    }
+    for (const [index, phase] of plan.phases.entries()) {
+        await writeThrough(state, phase, from, retry);
+        if (index === plan.phases.length - 1)
+            event(state, 'rollback', `Rolled back to ${phase.expect.detail}${note}`, plan.to.percent);
+        from = await verifyUntil(state, phase, from, deadline, retry);
+    }
+    return from;
+}
+/**
+ * Writes one phase, trying again through AWS trouble. Before a second try it reads: a write
+ * whose answer was lost may have landed (nothing to send), and someone else's edit meanwhile
+ * stops the rollback rather than being written over.
+ */
+async function writeThrough(state, phase, from, retry) {
+    let tried = false;
+    await retry(`write ${phase.summary}`, async (signal) => {
+        if (!tried) {
+            tried = true;
+            return writePhase(state, phase, from, signal);
+        }
+        const live = await state.backend.read(signal);
+        if (live.fingerprint === phase.expect.fingerprint)
+            return;
+        if (live.fingerprint !== from.fingerprint) {
+            const answer = await state.backend.verify(phase, from, signal);
+            if (answer.status === 'diverged')
+                throw new OutOfBandChangeError(from.detail, live.detail);
+        }
+        // The lease is checked (and Route 53's renewed) on every write, a retried one too.
+        await state.backend.apply(await guardWrite(state, phase, signal), signal);
+        saveInFlight(state);
+    });
+}
+/** Polls verify() with backoff until AWS shows the phase's state or the deadline passes. */
+async function verifyUntil(state, phase, from, deadline, retry) {
+    const { backend, clock } = state;
+    const begun = clock.now();
+    let pause = VERIFY_FIRST_POLL_MS;
+    for (;;) {
+        const answer = await retry(`see AWS converge on ${phase.expect.split}`, (signal) => backend.verify(phase, from, signal));
+        if (answer.status === 'converged') {
+            state.lastVerified = answer.state;
+            state.inFlight = undefined;
+            saveVerified(state);
+            return answer.state;
+        }
+        if (answer.status === 'diverged') {
+            throw new OutOfBandChangeError(phase.expect.detail, `${answer.state.detail} (${answer.detail})`);
+        }
+        if (answer.status === 'failed')
+            throw new PhaseFailedError(phase.summary, answer.detail);
+        const left = deadline.at - clock.now();
+        if (left <= 0) {
+            const live = `${answer.state.detail}: ${answer.detail}`;
+            throw new RollbackDeadlineError(`see AWS converge on ${phase.expect.split}`, deadline.budgetMs, new VerifyTimeoutError(`${phase.expect.split}`, clock.now() - begun, live));
+        }
+        await clock.sleep(Math.min(pause, left));
+        pause = Math.min(pause * 2, VERIFY_MAX_POLL_MS);
+    }
+}
+
+/**
+ * A cancelled run's whole rollback (read, write, verify) must end within the runner's 7.5 s
+ * SIGINT→SIGTERM grace with room to report and exit; what it cannot finish, the post step does.
+ */
+const CANCEL_ROLLBACK_BUDGET_MS = 6000;
+/** How long a failed rollback may look at AWS to report where it left traffic. */
+const LAST_LOOK_MS = 10_000;
+/** Long enough to outlast a regional API blip; a post step after a cancel has 5 minutes. */
+const DEFAULT_ROLLBACK_TIMEOUT_MS = 240_000;
+/**
+ * Records why the run stopped, then rolls back when that is safe: only our own writes are
+ * undone, never toward green, never onto a blue that cannot take traffic, and never after an
+ * outside change, a settle failure (the shift itself passed) or when nothing was written.
+ */
+async function handleFailure(state, error) {
+    const { record, settings } = state;
+    const reason = describeError(error);
+    record.failure = reason;
+    if (error instanceof GateFailedError) {
+        record.failedGate = {
+            gate: error.gate,
+            status: 'fail',
+            detail: error.detail,
+            at: state.clock.now()
+        };
+    }
+    event(state, causeOf(error), reason);
+    state.log.error(reason);
+    const { start } = state;
+    if (error instanceof OutOfBandChangeError || !start || !state.wrote) {
+        return finish(state, 'failed', await readQuietly(state));
+    }
+    if (error instanceof SettleError) {
+        // Every bake passed: the shift is done and stays; what is still draining is named.
+        return finish(state, 'failed', await readQuietly(state));
+    }
+    if (settings.dryRun)
+        return finish(state, 'failed', start);
+    if (state.towardBlue && settings.rollbackTo === 'start' && state.movedTraffic) {
+        // Going back to the start would move traffic toward the green being drained: stay put.
+        const live = await readQuietly(state);
+        record.failure = `${reason}. Stopped while moving toward blue, at ${live?.detail ?? 'a split that could not be read'}; traffic was not moved back toward green`;
+        return finish(state, 'failed', live);
+    }
+    // One deadline over the whole rollback (read, blue's health, writes, verify): a cancelled run
+    // has the runner's grace, any other the rollback-timeout, to outlast AWS trouble.
+    const cancelled = error instanceof CancelledError;
+    const budgetMs = cancelled
+        ? CANCEL_ROLLBACK_BUDGET_MS
+        : (settings.rollbackTimeoutMs ?? DEFAULT_ROLLBACK_TIMEOUT_MS);
+    const deadline = { at: state.clock.now() + budgetMs, budgetMs };
+    const retry = (what, call, within = deadline) => persist(what, call, {
+        clock: state.clock,
+        deadline: within,
+        // A log line, not an annotation: a long outage would bury the run's one real annotation.
+        onRetry: (message) => state.log.info(message)
+    });
+    let plan;
+    try {
+        const live = await retry('read the live state', (signal) => state.backend.read(signal));
+        if (!(await isOurs(state, live, retry))) {
+            const change = new OutOfBandChangeError(state.lastVerified.detail, live.detail);
+            record.failure = `${reason}. ${change.message}`;
+            event(state, 'out-of-band', record.failure, live.split.percent);
+            return finish(state, 'failed', live);
+        }
+        plan = rollbackPlan(state, start, live);
+        if (plan.to.permille > live.split.permille) {
+            // Never move traffic toward the green that just failed.
+            record.failure = `${reason}. rollback-to ${plan.to} is above the live split, so traffic was left at ${live.detail}`;
+            return finish(state, 'failed', live);
+        }
+        if (plan.to.permille < live.split.permille)
+            await checkBlue(state, live, deadline, retry);
+        state.log.warning(`Rolling back to ${plan.to} (${plan.phases.at(-1)?.expect.detail ?? live.detail})`);
+        const restored = await applyRollback(state, plan, live, deadline, retry);
+        finish(state, 'rolled-back', restored);
+    }
+    catch (rollbackError) {
+        if (cancelled && rollbackError instanceof RollbackDeadlineError) {
+            // No time left to read: say what is unfinished; the post step finishes it.
+            state.handedOff = rollbackError.what;
+            record.failure = `${reason}. The rollback to ${plan?.to ?? 'the start'} did not finish within the cancel grace: ${describeError(rollbackError)}. The post step finishes it`;
+            event(state, 'rollback-failed', record.failure);
+            state.log.error(record.failure);
+            return finish(state, 'failed', undefined);
+        }
+        // The deadline has passed: one short look at AWS, so the report says where traffic is.
+        const now = await retry('read the live state', (signal) => state.backend.read(signal), {
+            at: state.clock.now() + LAST_LOOK_MS,
+            budgetMs: LAST_LOOK_MS
+        }).catch(() => undefined);
+        const where = now ? `AWS now shows ${now.detail}` : 'the live state could not be read';
+        record.failure = `${reason}. Rollback to ${plan?.to ?? 'the start'} failed: ${describeError(rollbackError)}; ${where}`;
+        event(state, 'rollback-failed', record.failure, now?.split.percent);
+        state.log.error(record.failure);
+        finish(state, 'failed', now);
+    }
+}
+/**
+ * Blue must be able to take the traffic, but a blue whose health cannot be read (its reads hang
+ * or fail) still beats a green that failed: the rollback goes to the blue that carried traffic
+ * at the start, and says so. Only a blue AWS reports unhealthy stops it.
+ */
+async function checkBlue(state, live, deadline, retry) {
+    // A third of what is left, so the rollback's writes keep most of it.
+    const left = deadline.at - state.clock.now();
+    const within = { at: state.clock.now() + Math.max(1000, left / 3), budgetMs: deadline.budgetMs };
+    let answer;
+    try {
+        answer = await retry("read blue's health", (signal) => state.backend.blueCapacity(live, signal), within.at < deadline.at ? within : deadline);
+    }
+    catch (error) {
+        const start = state.start;
+        if (!(error instanceof RollbackDeadlineError) && !isRetryable(error))
+            throw error;
+        if (start.split.equals(Split.GREEN))
+            throw error;
+        const note = `Blue's health could not be read (${describeError(error)}): rolling back to the blue that carried ${start.split.bluePercent}% of the traffic at the start`;
+        state.log.warning(note);
+        state.record.warnings = [...(state.record.warnings ?? []), note];
+        return;
+    }
+    if (!answer.ok)
+        throw new BlueNotReadyError(answer.detail);
+}
+function causeOf(error) {
+    if (error instanceof GateFailedError)
+        return 'gate-failed';
+    if (error instanceof CancelledError)
+        return 'cancelled';
+    if (error instanceof OutOfBandChangeError)
+        return 'out-of-band';
+    return 'error';
+}
+/**
+ * Only our own writes may be undone: AWS shows the last verified state, or somewhere between
+ * the phase in flight's start and its end (a backend may be midway: targets registered, not
+ * healthy yet), which verify() tells apart from someone else's edit.
+ */
+async function isOurs(state, live, retry) {
+    if (live.fingerprint === state.lastVerified.fingerprint)
+        return true;
+    const flight = state.inFlight;
+    if (!flight)
+        return false;
+    const answer = await retry('read the phase in flight', (signal) => state.backend.verify(flight.phase, flight.from, signal));
+    return answer.status !== 'diverged';
+}
+/**
+ * Back to the start's native state (undoing an adoption too), or to a fixed rollback-to split.
+ * Before any traffic moved, only the adoption is undone, whatever rollback-to says.
+ */
+function rollbackPlan(state, start, live) {
+    const { rollbackTo } = state.settings;
+    if (rollbackTo === 'start' || !state.movedTraffic) {
+        const restore = state.backend.restore(start, live);
+        state.record.restore = { exact: restore.exact, ...(restore.note ? { note: restore.note } : {}) };
+        return restore;
+    }
+    return state.backend.plan(live, state.backend.quantize(rollbackTo, live));
+}
+
+/**
+ * The post step's half of a run the main step could not finish (cancelled past its grace,
+ * killed, timed out): the same rollback as in the main step, from what it saved: restore to the
+ * saved start, only over the run's own writes (the last verified state, or the phase in flight),
+ * persisting through AWS trouble within rollback-timeout, under the main step's lease
+ * (`options.lease`, built with the saved identity). Never throws.
+ */
+async function resumeRollback(options, saved, why) {
+    const state = newRunState({ ...options});
+    state.start = saved.start;
+    state.lastVerified = saved.verified;
+    state.inFlight = saved.inFlight;
+    // The main step saved the run before its first write: there may be something to undo.
+    state.wrote = true;
+    state.movedTraffic = saved.movedTraffic;
+    state.towardBlue = saved.towardBlue;
+    state.current = { split: saved.verified.split, since: state.clock.now() };
+    state.record.startPercent = saved.start.split.percent;
+    if (options.settings.rollbackTo === 'start')
+        state.record.rollbackPercent = saved.start.split.percent;
+    event(state, 'start', `Post step: finishing the run on ${saved.target}, which started at ${saved.start.detail}`);
+    try {
+        // The main step's lease, held again under its saved identity: checked (and Route 53's
+        // renewed inside the batch) before every rollback write, released at the end.
+        await resumeLease(state);
+    }
+    catch (lost) {
+        // Another run took the lease (break-lease, or after it expired): write nothing over it.
+        await handleFailure(state, lost);
+        return finished(state);
+    }
+    await handleFailure(state, new UnfinishedRunError(why));
+    await releaseLease(state);
+    return finished(state);
+}
+function finished(state) {
+    state.record.finishedAt = state.clock.now();
+    event(state, 'done', `Post step: run ${state.record.status}`, state.record.finalPercent);
+    return state.record;
+}
+
+/**
+ * Escaping for every place the report puts a value: Markdown text and table cells (GitHub renders
+ * HTML in both, and the toolkit's summary helpers escape nothing), fenced code blocks, mermaid
+ * labels and plain one-line text (annotations).
+ */
+// Characters HTML or GitHub Markdown could read as syntax. Each becomes a numeric character
+// reference: Markdown treats references as literal text, so a `*`, `|`, `[`, `$` or backtick in a
+// value stays a character and cannot open emphasis, split a table cell, start a link, math or code.
+const SPECIAL = /[&<>"'|`*_~[\]\\$#!]/g;
+// C0 controls other than tab and newlines, and DEL: never meaningful in a report.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+const NEWLINES = /\r\n|\r|\n|\u2028|\u2029/g;
+/** Cuts text to at most `max` UTF-16 units (plus a note), never inside a surrogate pair. */
+function clip(text, max) {
+    if (text.length <= max)
+        return text;
+    let end = max;
+    const code = text.charCodeAt(end - 1);
+    if (code >= 0xd800 && code <= 0xdbff)
+        end -= 1;
+    return `${text.slice(0, end)}… (${text.length - end} more characters)`;
+}
+function references(text) {
+    return text.replace(CONTROL, '').replace(SPECIAL, (c) => `&#${c.charCodeAt(0)};`);
+}
+/** A value in running Markdown text: literal, on one line. */
+function escapeText(value, max) {
+    return references(clip(value, max).replace(NEWLINES, ' '));
+}
+/** A value in a Markdown table cell: literal; its line breaks become `<br>`. */
+function escapeCell(value, max) {
+    return clip(value, max).split(NEWLINES).map(references).join('<br>');
+}
+/** A value in a double-quoted HTML attribute. */
+function escapeAttribute(value) {
+    return references(value.replace(NEWLINES, ' '));
+}
+/** Inline code whose content is literal whatever it holds (backticks included). */
+function code(value, max) {
+    return `<code>${escapeText(value, max)}</code>`;
+}
+/** A fenced code block whose fence no run of backticks in the content can close. */
+function codeBlock(content, language = '') {
+    const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
+    const fence = '`'.repeat(Math.max(3, longest + 1));
+    return `${fence}${language}\n${content.replace(CONTROL, '')}\n${fence}`;
+}
+/**
+ * A label inside a double-quoted mermaid string. Mermaid decodes `#name;` and `#code;` entity
+ * codes in every diagram, so quotes, `#` and statement separators become codes, not syntax.
+ */
+function mermaidLabel(value, max) {
+    return clip(value, max)
+        .replace(NEWLINES, ' ')
+        .replace(CONTROL, '')
+        .replace(/[#"<>`;]/g, (c) => `#${c.charCodeAt(0)};`);
+}
+/** Plain text on one line (annotation titles): no markup, no control characters. */
+function oneLine(value, max) {
+    return clip(value.replace(NEWLINES, ' ').replace(CONTROL, '').replace(/\s+/g, ' ').trim(), max);
+}
+/**
+ * Plain text on one line, cut at a word boundary with "…" when longer than `max` (titles, where
+ * "… (N more characters)" would not fit and half a word reads as a typo). A text with no space
+ * in its second half is cut where it must be, never inside a surrogate pair.
+ */
+function cutAtWord(value, max) {
+    const line = oneLine(value, Number.MAX_SAFE_INTEGER);
+    if (line.length <= max)
+        return line;
+    const room = max - 1;
+    let end = line.lastIndexOf(' ', room);
+    if (end < room / 2) {
+        end = room;
+        const code = line.charCodeAt(end - 1);
+        if (code >= 0xd800 && code <= 0xdbff)
+            end -= 1;
+    }
+    return `${line.slice(0, end).replace(/[\s,;:]+$/, '')}…`;
+}
+
+class Context {
+    /**
+     * Hydrate the context from the environment
+     */
+    constructor() {
+        var _a, _b, _c;
+        this.payload = {};
+        if (process.env.GITHUB_EVENT_PATH) {
+            if (existsSync(process.env.GITHUB_EVENT_PATH)) {
+                this.payload = JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH, { encoding: 'utf8' }));
+            }
+            else {
+                const path = process.env.GITHUB_EVENT_PATH;
+                process.stdout.write(`GITHUB_EVENT_PATH ${path} does not exist${EOL}`);
+            }
+        }
+        this.eventName = process.env.GITHUB_EVENT_NAME;
+        this.sha = process.env.GITHUB_SHA;
+        this.ref = process.env.GITHUB_REF;
+        this.workflow = process.env.GITHUB_WORKFLOW;
+        this.action = process.env.GITHUB_ACTION;
+        this.actor = process.env.GITHUB_ACTOR;
+        this.job = process.env.GITHUB_JOB;
+        this.runAttempt = parseInt(process.env.GITHUB_RUN_ATTEMPT, 10);
+        this.runNumber = parseInt(process.env.GITHUB_RUN_NUMBER, 10);
+        this.runId = parseInt(process.env.GITHUB_RUN_ID, 10);
+        this.apiUrl = (_a = process.env.GITHUB_API_URL) !== null && _a !== void 0 ? _a : `https://api.github.com`;
+        this.serverUrl = (_b = process.env.GITHUB_SERVER_URL) !== null && _b !== void 0 ? _b : `https://github.com`;
+        this.graphqlUrl =
+            (_c = process.env.GITHUB_GRAPHQL_URL) !== null && _c !== void 0 ? _c : `https://api.github.com/graphql`;
+    }
+    get issue() {
+        const payload = this.payload;
+        return Object.assign(Object.assign({}, this.repo), { number: (payload.issue || payload.pull_request || payload).number });
+    }
+    get repo() {
+        if (process.env.GITHUB_REPOSITORY) {
+            const [owner, repo] = process.env.GITHUB_REPOSITORY.split('/');
+            return { owner, repo };
+        }
+        if (this.payload.repository) {
+            return {
+                owner: this.payload.repository.owner.login,
+                repo: this.payload.repository.name
+            };
+        }
+        throw new Error("context.repo requires a GITHUB_REPOSITORY environment variable like 'owner/repo'");
+    }
+}
+
+const context$1 = new Context();
+
+/**
+ * Who and what runs this step: the fields of @actions/github's `context` that the report uses.
+ * Only the context is imported; the bundle leaves Octokit out (rollup.config.mjs).
+ */
+function readGitHubContext(source = context$1) {
+    return {
+        serverUrl: source.serverUrl,
+        repository: repositoryOf(source),
+        runId: source.runId,
+        sha: source.sha,
+        actor: source.actor,
+        workflow: source.workflow,
+        job: source.job
+    };
+}
+/** `context.repo` throws outside a runner (no GITHUB_REPOSITORY, no payload): no repository. */
+function repositoryOf(source) {
+    try {
+        const { owner, repo } = source.repo;
+        return `${owner}/${repo}`;
+    }
+    catch {
+        return undefined;
+    }
+}
+const context = readGitHubContext();
 
 /**
  * Blue and green as data: what each side's traffic runs through, for the gates. A gate reads
@@ -18248,7 +19032,7 @@ function changeCall(batch, settings) {
         HostedZoneId: settings.hostedZoneId,
         ChangeBatch: {
             Comment: `aws-traffic-shift: ${batch.summary}`.slice(0, 256),
-            Changes: swap(structuredClone(batch.deletes), structuredClone(batch.creates))
+            Changes: swap$1(structuredClone(batch.deletes), structuredClone(batch.creates))
         }
     };
     return { service: 'route53', operation: 'ChangeResourceRecordSets', parameters };
@@ -18434,134 +19218,6 @@ function recordRef(record, settings) {
             aliasTarget: { dnsName: normalName(alias.DNSName), hostedZoneId: alias.HostedZoneId ?? '' }
         })
     };
-}
-
-/** An input's trimmed value, or '' when not given. */
-function optional(read, name) {
-    return read(name).trim();
-}
-function required(read, name, accepted) {
-    const value = optional(read, name);
-    if (value === '')
-        throw new InputError(name, value, `${accepted} (this input is required)`);
-    return value;
-}
-// One or more amounts, largest unit first, each unit at most once: 90s, 1h30m, 2m 30s, 1.5s.
-const DURATION = /^(?:(\d+(?:\.\d+)?)h)?\s*(?:(\d+(?:\.\d+)?)m(?!s))?\s*(?:(\d+(?:\.\d+)?)s)?\s*(?:(\d+(?:\.\d+)?)ms)?$/;
-const UNITS = [
-    ['h', 3_600_000],
-    ['m', 60_000],
-    ['s', 1000],
-    ['ms', 1]
-];
-const MAX_DURATION_MS = 6 * 3_600_000;
-/** Milliseconds as the parser reads them back, largest unit first: 90 min is "1h30m". */
-function durationText(ms) {
-    if (ms === 0)
-        return '0';
-    let rest = Math.round(ms);
-    const parts = [];
-    for (const [unit, size] of UNITS) {
-        if (rest >= size) {
-            parts.push(`${Math.floor(rest / size)}${unit}`);
-            rest %= size;
-        }
-    }
-    return parts.join('');
-}
-/**
- * "90s", "5m", "1h30m", "2m30s", "250ms", or "0" (no wait, when allowZero) into milliseconds, at
- * most maxMs. A bare number is refused: "30" could mean seconds or minutes. The message states
- * exactly what this call accepts, bounds included.
- */
-function parseDuration(name, raw, maxMs = MAX_DURATION_MS, allowZero = true) {
-    const bounds = allowZero
-        ? `at most ${durationText(maxMs)} (0 for none)`
-        : `above 0 and at most ${durationText(maxMs)}`;
-    const accepted = `a duration such as 250ms, 90s, 5m or 1h30m, ${bounds}`;
-    const text = raw.trim();
-    if (/^\d+(?:\.\d+)?$/.test(text) && Number(text) !== 0) {
-        throw new InputError(name, raw, `${accepted}; a bare number needs a unit (${text}s or ${text}m)`);
-    }
-    const ms = text === '0' ? 0 : durationMs(text);
-    if (ms === undefined || ms > maxMs || (ms === 0 && !allowZero)) {
-        throw new InputError(name, raw, accepted);
-    }
-    return ms;
-}
-function durationMs(text) {
-    const match = DURATION.exec(text);
-    if (!match || !match.slice(1).some((amount) => amount !== undefined))
-        return undefined;
-    const total = UNITS.reduce((sum, [, size], i) => sum + (match[i + 1] === undefined ? 0 : Number(match[i + 1]) * size), 0);
-    return Math.round(total);
-}
-/**
- * A setting AWS counts in whole seconds (a TTL, a stickiness duration), from minSeconds to
- * maxSeconds: a duration (60s, 1h, 1m30s) or a bare whole number of seconds (60), as AWS writes
- * them. Any failure names the input with the caller's own description of what it accepts.
- */
-function parseWholeSeconds(name, raw, minSeconds, maxSeconds, accepted) {
-    const text = raw.trim();
-    const ms = /^\d+$/.test(text) ? Number(text) * 1000 : durationMs(text);
-    if (ms === undefined || ms % 1000 !== 0 || ms < minSeconds * 1000 || ms > maxSeconds * 1000) {
-        throw new InputError(name, raw, accepted);
-    }
-    return ms / 1000;
-}
-function durationInput(read, name, fallback, maxMs = MAX_DURATION_MS, allowZero = true) {
-    return parseDuration(name, optional(read, name) || fallback, maxMs, allowZero);
-}
-function parseBoolean(name, raw) {
-    const text = raw.trim().toLowerCase();
-    if (text === 'true')
-        return true;
-    if (text === 'false')
-        return false;
-    throw new InputError(name, raw, 'true or false');
-}
-function booleanInput(read, name, fallback) {
-    const raw = optional(read, name);
-    return raw === '' ? fallback : parseBoolean(name, raw);
-}
-function parseInteger(name, raw, min, max) {
-    const text = raw.trim();
-    if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
-        throw new InputError(name, raw, `a whole number from ${min} to ${max}`);
-    }
-    return Number(text);
-}
-function parseEnum(name, raw, values) {
-    const text = raw.trim();
-    if (!values.includes(text)) {
-        throw new InputError(name, raw, `one of ${values.join(', ')}`);
-    }
-    return text;
-}
-/** A list separated by commas or newlines; empty entries are dropped. */
-function parseList(raw) {
-    return raw
-        .split(/[,\n]/)
-        .map((item) => item.trim())
-        .filter((item) => item !== '');
-}
-/**
- * An ARN of one kind, e.g. resource 'listener/app/' for an ALB listener. The region and account
- * must be present; the partition may be aws, aws-cn or aws-us-gov.
- */
-function parseArn(name, raw, service, resource) {
-    const text = raw.trim();
-    const pattern = new RegExp(`^arn:aws(?:-cn|-us-gov)?:${service}:[a-z0-9-]+:\\d{12}:${escapeRegExp(resource)}[A-Za-z0-9/_.-]+$`);
-    if (!pattern.test(text)) {
-        throw new InputError(name, raw, `an ARN of the form arn:aws:${service}:REGION:ACCOUNT:${resource}…`);
-    }
-    return text;
-}
-function escapeRegExp(text) {
-    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-function percentInput(read, name, fallback) {
-    return parsePercent(name, optional(read, name) || fallback);
 }
 
 const DNS_MODE = 'dns';
@@ -19785,11 +20441,11 @@ const getRuntimeConfig$b = (config) => {
 };
 
 const getRuntimeConfig$a = (config) => {
-    emitWarningIfUnsupportedVersion$1(process.version);
+    emitWarningIfUnsupportedVersion(process.version);
     const defaultsMode = resolveDefaultsModeConfig(config);
     const defaultConfigProvider = () => defaultsMode().then(loadConfigsForDefaultMode);
     const clientSharedValues = getRuntimeConfig$b(config);
-    emitWarningIfUnsupportedVersion(process.version);
+    emitWarningIfUnsupportedVersion$1(process.version);
     const loaderConfig = {
         profile: config?.profile,
         logger: clientSharedValues.logger,
@@ -23474,11 +24130,11 @@ const getRuntimeConfig$9 = (config) => {
 };
 
 const getRuntimeConfig$8 = (config) => {
-    emitWarningIfUnsupportedVersion$1(process.version);
+    emitWarningIfUnsupportedVersion(process.version);
     const defaultsMode = resolveDefaultsModeConfig(config);
     const defaultConfigProvider = () => defaultsMode().then(loadConfigsForDefaultMode);
     const clientSharedValues = getRuntimeConfig$9(config);
-    emitWarningIfUnsupportedVersion(process.version);
+    emitWarningIfUnsupportedVersion$1(process.version);
     const loaderConfig = {
         profile: config?.profile,
         logger: clientSharedValues.logger,
@@ -27728,38 +28384,6 @@ const GATES = [
     canaryAnalysis
 ];
 
-/**
- * The run's URL with its attempt (a re-run is another run: it must not pass for the first), from
- * the variables the runner sets; outside Actions, the host and process.
- */
-function runUrlOf(env = process.env) {
-    const { GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID, GITHUB_RUN_ATTEMPT } = env;
-    if (!GITHUB_REPOSITORY || !GITHUB_RUN_ID)
-        return undefined;
-    const server = GITHUB_SERVER_URL || 'https://github.com';
-    const attempt = GITHUB_RUN_ATTEMPT ? `/attempts/${GITHUB_RUN_ATTEMPT}` : '';
-    return `${server}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}${attempt}`;
-}
-
-/** The lease's TXT record sits beside the weighted pair: `_traffic-shift.<record name>`. */
-const LEASE_LABEL = '_traffic-shift';
-
-const BREAK_LEASE_INPUT = 'break-lease';
-/** DNS names are at most 253 characters; the lease's TXT name adds its label and a dot. */
-const MAX_LEASED_NAME = 253 - LEASE_LABEL.length - 1;
-/**
- * The lease's inputs, read with the others before any AWS call: `break-lease: true` takes over
- * another run's live lease on purpose; in mode dns the lease's TXT name must be a DNS name too.
- */
-function readLeaseInputs(read, mode, modeSettings) {
-    const recordName = mode === 'dns' ? modeSettings.recordName : undefined;
-    if (recordName !== undefined && recordName.length > MAX_LEASED_NAME) {
-        throw new InputError('record-name', recordName, `a name of at most ${MAX_LEASED_NAME} characters, so that the lease's TXT ` +
-            `${LEASE_LABEL}.<record-name> fits DNS's 253`);
-    }
-    return booleanInput(read, BREAK_LEASE_INPUT, false);
-}
-
 /** Every mode may read it. */
 const ALL = 'all';
 /**
@@ -31569,7 +32193,7 @@ function webOrigin(url) {
     }
 }
 function link(href, html) {
-    return href === undefined ? html : `<a href="${escapeAttribute$1(href)}">${html}</a>`;
+    return href === undefined ? html : `<a href="${escapeAttribute(href)}">${html}</a>`;
 }
 
 /** Why a list of the summary was cut, where it was. */
@@ -32051,7 +32675,8 @@ const DETAIL_MAX = 300;
  * or its cancel grace ran out mid-rollback) is finished here: the backend is built from the same
  * inputs, the live state read, and the run's own writes restored to the saved start, verified
  * within rollback-timeout; the job summary and outputs say what happened, and the step fails
- * with one annotation when AWS could not be put back.
+ * with one annotation when AWS could not be put back. It holds the main step's lease under the
+ * identity the main step saved, and releases it at the end (after a verdict too, if still held).
  */
 async function postRun() {
     const saved = readSavedRun((key) => getState(key));
@@ -32060,9 +32685,10 @@ async function postRun() {
         return undefined;
     }
     if (saved.verdict) {
-        // Nothing is held between steps yet (no lease): releasing is saying so.
         info(`Post step: the main step ended ${saved.verdict}; nothing to finish.`);
-        return undefined;
+        // No lease to look at (a mode without one): nothing held.
+        if (!saved.lease)
+            return undefined;
     }
     let read;
     try {
@@ -32075,6 +32701,10 @@ async function postRun() {
     catch (error) {
         if (!(error instanceof InputError))
             throw error;
+        if (saved.verdict) {
+            warning(`Post step could not check the main step's lease: ${error.message}`);
+            return undefined;
+        }
         setOutput('status', 'failed');
         setFailed(`Post step could not finish the rollback: ${error.message}`);
         return undefined;
@@ -32082,11 +32712,15 @@ async function postRun() {
     const { settings, backendDefinition, modeSettings } = read;
     const logger = actionsLogger();
     const clock = systemClock;
-    const backend = backendDefinition.create(modeSettings, {
-        clients: createClients(settings.region),
-        clock,
-        logger
-    });
+    const deps = { clients: createClients(settings.region), clock, logger };
+    // The main step's own lease, under the identity it saved: never a new holder.
+    const lease = saved.lease && leaseFor(settings, modeSettings, deps, false, saved.lease);
+    if (saved.verdict) {
+        if (lease)
+            await releaseHeld(lease, saved, logger);
+        return undefined;
+    }
+    const backend = backendDefinition.create(modeSettings, deps);
     if (backend.target !== saved.target) {
         setOutput('status', 'failed');
         setFailed(`Post step could not finish the rollback: its inputs name ${backend.target}, but the main ` +
@@ -32095,9 +32729,32 @@ async function postRun() {
     }
     logger.warning(`The main step ended without a verdict (cancelled, killed or timed out): finishing its ` +
         `rollback to ${saved.start.detail} within ${settings.rollbackTimeoutMs / 1000}s`);
-    const record = await resumeRollback({ backend, clock, logger, settings, context: runContext() }, saved, 'cancelled, killed or timed out');
+    const record = await resumeRollback({ backend, clock, logger, settings, context: runContext(), lease }, saved, 'cancelled, killed or timed out');
     await report(record, heading(saved));
     return record;
+}
+/**
+ * After a verdict the main step has released its lease, unless that release failed: then it
+ * still holds it until it expires, blocking the next run. Released here when still the run's.
+ */
+async function releaseHeld(lease, saved, logger) {
+    try {
+        await lease.resume();
+    }
+    catch (error) {
+        // Released by the main step (nobody holds it), or another run's now: not ours to touch.
+        if (error instanceof LeaseLostError)
+            return;
+        logger.warning(`Could not read the lease on ${lease.resource} (it expires by itself): ${describeError(error)}`);
+        return;
+    }
+    try {
+        await lease.release({ status: saved.verdict, movedTraffic: saved.movedTraffic });
+        logger.info(`Released the main step's lease on ${lease.resource}`);
+    }
+    catch (error) {
+        logger.warning(`Could not release the lease on ${lease.resource} (it expires by itself): ${describeError(error)}`);
+    }
 }
 /** What the main step left, from what it saved: it may have died before writing a summary. */
 function heading(saved) {
@@ -34747,11 +35404,11 @@ const getRuntimeConfig$7 = (config) => {
 };
 
 const getRuntimeConfig$6 = (config) => {
-    emitWarningIfUnsupportedVersion$1(process.version);
+    emitWarningIfUnsupportedVersion(process.version);
     const defaultsMode = resolveDefaultsModeConfig(config);
     const defaultConfigProvider = () => defaultsMode().then(loadConfigsForDefaultMode);
     const clientSharedValues = getRuntimeConfig$7(config);
-    emitWarningIfUnsupportedVersion(process.version);
+    emitWarningIfUnsupportedVersion$1(process.version);
     const loaderConfig = {
         profile: config?.profile,
         logger: clientSharedValues.logger,
@@ -35211,11 +35868,11 @@ const getRuntimeConfig$5 = (config) => {
 };
 
 const getRuntimeConfig$4 = (config) => {
-    emitWarningIfUnsupportedVersion$1(process.version);
+    emitWarningIfUnsupportedVersion(process.version);
     const defaultsMode = resolveDefaultsModeConfig(config);
     const defaultConfigProvider = () => defaultsMode().then(loadConfigsForDefaultMode);
     const clientSharedValues = getRuntimeConfig$5(config);
-    emitWarningIfUnsupportedVersion(process.version);
+    emitWarningIfUnsupportedVersion$1(process.version);
     const loaderConfig = {
         profile: config?.profile,
         logger: clientSharedValues.logger,
@@ -36010,11 +36667,11 @@ const getRuntimeConfig$3 = (config) => {
 };
 
 const getRuntimeConfig$2 = (config) => {
-    emitWarningIfUnsupportedVersion$1(process.version);
+    emitWarningIfUnsupportedVersion(process.version);
     const defaultsMode = resolveDefaultsModeConfig(config);
     const defaultConfigProvider = () => defaultsMode().then(loadConfigsForDefaultMode);
     const clientSharedValues = getRuntimeConfig$3(config);
-    emitWarningIfUnsupportedVersion(process.version);
+    emitWarningIfUnsupportedVersion$1(process.version);
     const loaderConfig = {
         profile: config?.profile,
         logger: clientSharedValues.logger,
@@ -36975,11 +37632,11 @@ const getRuntimeConfig$1 = (config) => {
 };
 
 const getRuntimeConfig = (config) => {
-    emitWarningIfUnsupportedVersion$1(process.version);
+    emitWarningIfUnsupportedVersion(process.version);
     const defaultsMode = resolveDefaultsModeConfig(config);
     const defaultConfigProvider = () => defaultsMode().then(loadConfigsForDefaultMode);
     const clientSharedValues = getRuntimeConfig$1(config);
-    emitWarningIfUnsupportedVersion(process.version);
+    emitWarningIfUnsupportedVersion$1(process.version);
     const loaderConfig = {
         profile: config?.profile,
         logger: clientSharedValues.logger,

@@ -51,6 +51,10 @@ export class ElbTagLease implements Lease {
     private readonly options: LeaseOptions
   ) {}
 
+  get identity(): RunIdentity {
+    return this.options.me
+  }
+
   async peek(signal?: AbortSignal): Promise<string | undefined> {
     const { clock, breakLease } = this.options
     return peekNote(
@@ -88,6 +92,11 @@ export class ElbTagLease implements Lease {
     const holder = { ...found.holder!, expiresAt: clock.now() + durationMs }
     await this.write({ holder }, signal)
     return phase
+  }
+
+  async resume(signal?: AbortSignal): Promise<void> {
+    requireOurs(this.resource, await this.read(signal), this.options.me)
+    this.taken = true
   }
 
   async release(outcome: Release): Promise<void> {

@@ -199,9 +199,13 @@ export function requireOurs(resource: string, found: LeaseFields, me: RunIdentit
   const holder = found.holder
   // The id alone decides: the URL is for people, and a store may have to spell it differently.
   if (holder?.leaseId === me.leaseId) return
+  // A lease released since: the run that last moved the traffic is the one to look at.
+  const gone = found.last
+    ? `nobody: released since, the traffic last moved by ${found.last.by} (${found.last.outcome}, ${when(found.last.at)})`
+    : 'nobody (the lease was removed)'
   throw new LeaseLostError(
     resource,
-    holder ? `${holder.runUrl} (until ${when(holder.expiresAt)})` : 'nobody (the lease was removed)'
+    holder ? `${holder.runUrl} (until ${when(holder.expiresAt)})` : gone
   )
 }
 
@@ -223,6 +227,8 @@ export interface Release {
 export interface Lease {
   /** What the lease is on, for messages. */
   readonly resource: string
+  /** Who takes it: saved for the post step, which holds the lease under the same identity. */
+  readonly identity: RunIdentity
   /** Read-only, for a dry run: what taking the lease now would do, when not simply take it. */
   peek(signal?: AbortSignal): Promise<string | undefined>
   /** Takes the lease or throws LeaseHeldError; returns warnings (an expired or broken lease). */
@@ -232,6 +238,11 @@ export interface Lease {
    * and returns the phase to send (Route 53 puts the lease's renewal in the phase's own batch).
    */
   guard<N>(phase: Phase<N>, signal?: AbortSignal): Promise<Phase<N>>
+  /**
+   * The post step: holds again the lease an earlier process of this run took under `identity`
+   * (no write); throws LeaseLostError unless it is still that identity's.
+   */
+  resume(signal?: AbortSignal): Promise<void>
   /** Leaves only who moved the traffic last; never touches a lease that is not this run's. */
   release(outcome: Release): Promise<void>
 }

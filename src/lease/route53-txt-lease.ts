@@ -20,6 +20,7 @@ import {
   peekNote,
   type Release,
   requireOurs,
+  type RunIdentity,
   takeable
 } from './lease.js'
 
@@ -48,6 +49,10 @@ export class Route53TxtLease implements Lease {
   ) {
     this.name = `${LEASE_LABEL}.${recordName.toLowerCase().replace(/\.$/, '')}`
     this.resource = `${this.name} TXT in hosted zone ${hostedZoneId}`
+  }
+
+  get identity(): RunIdentity {
+    return this.options.me
   }
 
   async peek(signal?: AbortSignal): Promise<string | undefined> {
@@ -104,6 +109,11 @@ export class Route53TxtLease implements Lease {
       return phase
     }
     return { ...phase, calls }
+  }
+
+  async resume(signal?: AbortSignal): Promise<void> {
+    requireOurs(this.resource, fieldsOf(await this.read(signal)), this.options.me)
+    this.taken = true
   }
 
   async release(outcome: Release): Promise<void> {

@@ -44,9 +44,31 @@ export async function peekLease(state: RunState): Promise<void> {
   state.record.warnings = [...(state.record.warnings ?? []), note]
 }
 
-/** At the end, whatever the outcome: a failed release is warned about, never the run's verdict. */
-export async function releaseLease(state: RunState): Promise<void> {
+/**
+ * The post step, before anything else: holds again the lease the main step took (its identity
+ * was saved). One another run holds now throws LeaseLostError; one that cannot be read is warned
+ * about, and the rollback goes on as the main step's would (the live state is checked first).
+ */
+export async function resumeLease(state: RunState): Promise<void> {
   if (!state.lease) return
+  try {
+    await state.lease.resume(state.signal)
+    state.log.info(`Holding again the main step's lease on ${state.lease.resource}`)
+  } catch (error) {
+    if (error instanceof LeaseLostError) throw error
+    state.log.warning(
+      `Could not read the lease on ${state.lease.resource} (${describeError(error)}); ` +
+        'rolling back without it'
+    )
+  }
+}
+
+/**
+ * At the end, whatever the outcome: a failed release is warned about, never the run's verdict.
+ * A rollback handed to the post step keeps the lease: the post step writes under it.
+ */
+export async function releaseLease(state: RunState): Promise<void> {
+  if (!state.lease || state.handedOff) return
   try {
     await state.lease.release({
       status: state.record.status ?? 'failed',

@@ -1,4 +1,5 @@
 import type { LiveState, Phase, PlannedCall } from '../backends/backend.js'
+import type { RunIdentity } from '../lease/lease.js'
 import { Split } from '../split.js'
 import type { JournalKey, RunState } from './state.js'
 
@@ -15,6 +16,8 @@ export interface SavedRun {
   mode: string
   target: string
   runUrl?: string
+  /** The lease's holder (run URL and this process's lease id): the post step holds it as that. */
+  lease?: RunIdentity
   start: LiveState
   towardBlue: boolean
   /** The last verified state (the start until a phase is verified). */
@@ -48,6 +51,7 @@ export function saveRun(state: RunState, runUrl: string | undefined): void {
     mode: backend.mode,
     target: backend.target,
     runUrl,
+    lease: state.lease?.identity,
     start: toSaved(start!),
     towardBlue: state.towardBlue
   })
@@ -82,6 +86,7 @@ export function readSavedRun(get: (key: JournalKey) => string): SavedRun | undef
     mode: string
     target: string
     runUrl?: string
+    lease?: RunIdentity
     start: SavedLive
     towardBlue: boolean
   }>(get, 'run')
@@ -95,6 +100,7 @@ export function readSavedRun(get: (key: JournalKey) => string): SavedRun | undef
     mode: run.mode,
     target: run.target,
     runUrl: run.runUrl,
+    lease: run.lease,
     start: fromSaved(run.start),
     towardBlue: run.towardBlue,
     verified: fromSaved(verified?.state ?? run.start),

@@ -27,6 +27,21 @@ afterEach(async () => {
   await sandbox.close()
 })
 
+/** The lease's TXT strings beside the record, as field → value. */
+function leaseFields(): Record<string, string> {
+  const txt = sandbox.route53.zones
+    .get(zoneId)!
+    .records.find((record) => record.name === `_traffic-shift.${NAME}` && record.type === 'TXT')
+  const fields: Record<string, string> = {}
+  for (const value of txt?.values ?? []) {
+    for (const [, text] of value.matchAll(/"([^"]*)"/g)) {
+      const at = text.indexOf('=')
+      fields[text.slice(0, at)] = text.slice(at + 1)
+    }
+  }
+  return fields
+}
+
 function records(): RecordSet[] {
   return sandbox.route53.zones.get(zoneId)!.records.filter((record) => record.name === NAME)
 }
@@ -78,5 +93,50 @@ describe('dns: the post step finishes a rollback still PENDING at the end of the
     )
     expect(asked.length).toBeGreaterThan(0)
     expect(records()).toEqual(before)
+    // The main step handed its lease over; the post step released it with its outcome.
+    expect(leaseFields()['lease-holder']).toBeUndefined()
+    expect(leaseFields()['last-outcome']).toBe('rolled-back')
+  })
+
+  it('SIGKILL mid-bake: the post step rolls back in one batch that carries the lease swap, then releases it', async () => {
+    sandbox.route53.changeRecords(zoneId, [
+      { action: 'CREATE', record: { name: NAME, type: 'A', ttl: 1, values: ['10.0.1.1'] } }
+    ])
+    const before = records()
+    const inputs = {
+      mode: 'dns',
+      'hosted-zone-id': zoneId,
+      'record-name': 'www.shop.example',
+      'green-value': '10.0.2.2',
+      'record-ttl': '1s',
+      steps: '10,100',
+      'bake-time': '60s',
+      'check-interval': '500ms',
+      'verify-timeout': '30s',
+      'health-timeout': '20s',
+      'dns-resolvers': `127.0.0.1:${sandbox.route53.dns.port}`,
+      'rollback-timeout': '60s'
+    }
+    const action = startAction(inputs, sandbox.env())
+    await action.waitForLog(/Baking at 10.2% green/, 40_000)
+    action.process.kill('SIGKILL')
+    const main = await action.done
+    expect(leaseFields()['lease-id']).toBe(JSON.parse(main.state.run).lease.leaseId)
+
+    const postStarted = Date.now()
+    const post = await startAction(
+      inputs,
+      { ...sandbox.env(), ...stateEnv(main.state) },
+      POST_ACTION
+    ).done
+    expect(post.outputs.status).toBe('rolled-back')
+    expect(records()).toEqual(before)
+    // The rollback batch renews the lease inside it (no separate renewal), then one release.
+    const batches = sandbox.faults.calls.filter(
+      (call) => call.operation === 'ChangeResourceRecordSets' && call.at >= postStarted
+    )
+    expect(batches).toHaveLength(2)
+    expect(leaseFields()['lease-holder']).toBeUndefined()
+    expect(leaseFields()['last-outcome']).toBe('rolled-back')
   })
 })

@@ -220,7 +220,10 @@ describe('the post step finishes what the main step could not', () => {
     const post = await runPost(main.state)
     expect(post.code).toBe(0)
     expect(post.stdout).toContain('the main step ended succeeded; nothing to finish')
-    expect(sandbox.faults.calls.length).toBe(calls)
+    // One look at the lease (the main step released it): nothing is written.
+    expect(sandbox.faults.calls.slice(calls).map((call) => call.operation)).toEqual([
+      'DescribeTags'
+    ])
   })
 })
 

@@ -91,6 +91,31 @@ describe('ElbTagLease', () => {
     )
   })
 
+  it('the post step holds again a lease its identity took in the main step, and releases it', async () => {
+    const { lease, clock } = setup()
+    // The killed main step's lease, past its expiry: nobody took it, so it is still ours.
+    held(ME.runUrl, ME.leaseId, clock.now() - 1)
+    await lease.resume()
+    expect(elb.commandCalls(AddTagsCommand)).toHaveLength(0)
+    await lease.guard(PHASE)
+    expect(tags.get('traffic-shift:lease-expires')).toBe(
+      new Date(clock.now() + DURATION).toISOString()
+    )
+    await lease.release({ status: 'rolled-back', movedTraffic: true })
+    expect(tags.get('traffic-shift:lease-holder')).toBeUndefined()
+    expect(tags.get('traffic-shift:last-outcome')).toBe('rolled-back')
+  })
+
+  it('the post step does not hold a lease another run took, and leaves it', async () => {
+    const { lease, clock } = setup()
+    held(OTHER, 'other', clock.now() + 60_000)
+    await expect(lease.resume()).rejects.toThrow(`lost its lease on ${LISTENER} to ${OTHER}`)
+    await lease.release({ status: 'failed', movedTraffic: true })
+    expect(elb.commandCalls(AddTagsCommand)).toHaveLength(0)
+    expect(elb.commandCalls(RemoveTagsCommand)).toHaveLength(0)
+    expect(tags.get('traffic-shift:lease-holder')).toBe(OTHER)
+  })
+
   it('takes a free lease naming the run, reads it back, renews it and releases it', async () => {
     const { lease, clock } = setup()
     const now = clock.now()

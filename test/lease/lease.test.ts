@@ -9,6 +9,7 @@ import {
   isEarlierAttempt,
   LEASE_MARGIN_MS,
   leaseDurationMs,
+  requireOurs,
   takeable
 } from '../../src/lease/lease.js'
 import type { CommonSettings } from '../../src/settings.js'
@@ -115,6 +116,19 @@ describe('the lease model', () => {
   it('lasts longer than a live run goes between two writes', () => {
     const timing = { verifyTimeoutMs: 300_000, bakeMs: 120_000, healthTimeoutMs: 300_000 }
     expect(leaseDurationMs(timing)).toBe(300_000 + 120_000 + 600_000 + LEASE_MARGIN_MS)
+  })
+
+  it('says who moved the traffic when a lost lease was released since', () => {
+    const me = { runUrl: 'https://github.com/octo/shop/actions/runs/7/attempts/1', leaseId: 'me' }
+    const by = 'https://github.com/octo/shop/actions/runs/8/attempts/1'
+    const at = Date.UTC(2026, 0, 2)
+    expect(() => requireOurs('l', { last: { by, outcome: 'succeeded', at } }, me)).toThrow(
+      `to nobody: released since, the traffic last moved by ${by} (succeeded, 2026-01-02T00:00:00.000Z)`
+    )
+    expect(() => requireOurs('l', {}, me)).toThrow('to nobody (the lease was removed)')
+    expect(() =>
+      requireOurs('l', { holder: { ...me, startedAt: 0, expiresAt: 0 } }, me)
+    ).not.toThrow()
   })
 })
 

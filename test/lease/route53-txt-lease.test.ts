@@ -119,6 +119,34 @@ beforeEach(() => {
 })
 
 describe('Route53TxtLease', () => {
+  it('the post step holds the main step’s lease again: the rollback batch carries its swap', async () => {
+    const { lease, clock } = setup()
+    txt = heldBy(ME.runUrl, ME.leaseId, clock.now() - 1)
+    const before = txt
+    await lease.resume()
+    const phase = await lease.guard(weightsPhase())
+    const changes = (phase.calls[0].parameters as ChangeResourceRecordSetsCommandInput).ChangeBatch!
+      .Changes!
+    expect(changes.slice(2)).toEqual([
+      { Action: 'DELETE', ResourceRecordSet: before },
+      expect.objectContaining({ Action: 'CREATE' })
+    ])
+    expect(route53.commandCalls(ChangeResourceRecordSetsCommand)).toHaveLength(0)
+    await lease.release({ status: 'rolled-back', movedTraffic: true })
+    expect(fieldsOf(txt)).toEqual({
+      last: { by: ME.runUrl, outcome: 'rolled-back', at: clock.now() }
+    })
+  })
+
+  it('the post step does not hold a lease another run took', async () => {
+    const { lease, clock } = setup()
+    txt = heldBy(OTHER, 'other', clock.now() + 60_000)
+    await expect(lease.resume()).rejects.toThrow(LeaseLostError)
+    await lease.release({ status: 'failed', movedTraffic: true })
+    expect(fieldsOf(txt).holder?.runUrl).toBe(OTHER)
+    expect(route53.commandCalls(ChangeResourceRecordSetsCommand)).toHaveLength(0)
+  })
+
   it('creates the TXT beside the record, naming the run and its expiry', async () => {
     const { lease, clock } = setup()
     expect(await lease.acquire()).toEqual([])

@@ -4,6 +4,8 @@ import { AwsCallError } from '../../src/errors.js'
 import { type Lease, LeaseHeldError, LeaseLostError, type Release } from '../../src/lease/lease.js'
 import { MemoryLogger } from '../../src/logger.js'
 import { runShift } from '../../src/runner.js'
+import { resumeRollback } from '../../src/runner/resume.js'
+import { readSavedRun, type SavedRun } from '../../src/runner/saved.js'
 import { parseSchedule } from '../../src/schedule.js'
 import { Split } from '../../src/split.js'
 import { FakeBackend } from '../helpers/fake-backend.js'
@@ -14,8 +16,16 @@ const OTHER = 'https://github.com/octo/shop/actions/runs/6/attempts/1'
 /** A lease in memory, for the runner's side of the contract: when it is taken, guarded, released. */
 class ScriptedLease implements Lease {
   readonly resource = 'fake-listener'
+  readonly identity = {
+    runUrl: 'https://github.com/octo/shop/actions/runs/7/attempts/1',
+    leaseId: 'me'
+  }
   readonly log: string[] = []
   refuse = false
+  /** resume() (the post step) finds the lease taken by another run. */
+  takenBy?: string
+  /** resume() cannot read the lease (AWS errors after the SDK's retries). */
+  resumeUnreadable = false
   /** The guard before this write (1-based) finds the lease taken by another run. */
   lostAtWrite?: number
   /** The guard before this write (1-based) and every later one cannot read the lease. */
@@ -48,8 +58,27 @@ class ScriptedLease implements Lease {
     return phase
   }
 
+  async resume(): Promise<void> {
+    this.log.push('resume')
+    if (this.takenBy) throw new LeaseLostError(this.resource, this.takenBy)
+    if (this.resumeUnreadable)
+      throw new AwsCallError('DescribeTags', this.resource, new Error('Throttling: Rate exceeded'))
+  }
+
   async release(outcome: Release): Promise<void> {
     this.log.push(`release ${outcome.status} moved=${outcome.movedTraffic}`)
+  }
+}
+
+function setupSettings(traffic = Split.GREEN, dryRun = false) {
+  return {
+    traffic,
+    schedule: parseSchedule('steps', '10,50,100'),
+    bakeMs: 0,
+    rollbackTo: 'start' as const,
+    dryRun,
+    verifyTimeoutMs: 30_000,
+    healthTimeoutMs: 60_000
   }
 }
 
@@ -62,15 +91,7 @@ function setup(lease: ScriptedLease, traffic = Split.GREEN, dryRun = false, star
       clock: new FakeClock(),
       logger: new MemoryLogger(),
       lease,
-      settings: {
-        traffic,
-        schedule: parseSchedule('steps', '10,50,100'),
-        bakeMs: 0,
-        rollbackTo: 'start',
-        dryRun,
-        verifyTimeoutMs: 30_000,
-        healthTimeoutMs: 60_000
-      }
+      settings: setupSettings(traffic, dryRun)
     })
   return { backend, run }
 }
@@ -90,6 +111,30 @@ describe('the runner and its lease', () => {
     ])
     expect(backend.applied).toEqual(['apply 10%', 'apply 50%', 'apply 100%'])
     expect(record.warnings).toEqual(['taking over an expired lease'])
+  })
+
+  it('saves its lease identity with the run, before the first write', async () => {
+    const lease = new ScriptedLease()
+    const backend = new FakeBackend(0)
+    let savedRun: string | undefined
+    let appliedAtSave = -1
+    await runShift({
+      backend,
+      gates: () => [],
+      clock: new FakeClock(),
+      logger: new MemoryLogger(),
+      lease,
+      settings: setupSettings(),
+      journal: {
+        save: (key, value) => {
+          if (key !== 'run') return
+          savedRun = value
+          appliedAtSave = backend.applied.length
+        }
+      }
+    })
+    expect(appliedAtSave).toBe(0)
+    expect(readSavedRun((key) => (key === 'run' ? savedRun! : ''))!.lease).toEqual(lease.identity)
   })
 
   it('refuses before any write when another run holds the lease, naming it', async () => {
@@ -161,5 +206,70 @@ describe('the runner and its lease', () => {
     const record = await setup(lease, Split.GREEN, true).run()
     expect(record.status).toBe('planned')
     expect(record.warnings).toEqual([`A run now would refuse: held by ${OTHER}`])
+  })
+})
+
+describe('the post step and the main step’s lease', () => {
+  /** What a main step killed at 50 % saved, read back from a real backend's states. */
+  async function killedAt50(backend: FakeBackend, lease: ScriptedLease): Promise<SavedRun> {
+    const start = await backend.read()
+    backend.live = Split.ofPercent(50)
+    const verified = await backend.read()
+    return {
+      mode: backend.mode,
+      target: backend.target,
+      lease: lease.identity,
+      start,
+      verified,
+      towardBlue: false,
+      movedTraffic: true
+    }
+  }
+
+  function post(backend: FakeBackend, lease: ScriptedLease, saved: SavedRun) {
+    return resumeRollback(
+      {
+        backend,
+        clock: new FakeClock(),
+        logger: new MemoryLogger(),
+        settings: setupSettings(),
+        lease
+      },
+      saved,
+      'killed'
+    )
+  }
+
+  it('holds it again, guards the rollback write, releases it with its own outcome', async () => {
+    const lease = new ScriptedLease()
+    const backend = new FakeBackend(0)
+    const record = await post(backend, lease, await killedAt50(backend, lease))
+    expect(record.status).toBe('rolled-back')
+    expect(backend.live.percent).toBe(0)
+    expect(lease.log).toEqual(['resume', 'guard 0%', 'release rolled-back moved=true'])
+  })
+
+  it('writes nothing once another run took the lease, and says who holds it', async () => {
+    const lease = new ScriptedLease()
+    lease.takenBy = OTHER
+    const backend = new FakeBackend(0)
+    const saved = await killedAt50(backend, lease)
+    const record = await post(backend, lease, saved)
+    expect(record.status).toBe('failed')
+    expect(record.failure).toContain(`lost its lease on fake-listener to ${OTHER}`)
+    expect(backend.applied).toEqual([])
+    expect(backend.live.percent).toBe(50)
+    expect(lease.log).toEqual(['resume'])
+  })
+
+  it('rolls back with a warning when the lease cannot be read, as the main step’s rollback would', async () => {
+    const lease = new ScriptedLease()
+    lease.resumeUnreadable = true
+    const backend = new FakeBackend(0)
+    const record = await post(backend, lease, await killedAt50(backend, lease))
+    expect(record.status).toBe('rolled-back')
+    expect(backend.live.percent).toBe(0)
+    // The write is still guarded: a lease another run holds by then would stop it.
+    expect(lease.log).toEqual(['resume', 'guard 0%', 'release rolled-back moved=true'])
   })
 })
