@@ -212,6 +212,35 @@ describe('the post step finishes what the main step could not', () => {
     expect(await listenerActions()).toEqual(before)
   })
 
+  it('SIGKILL during the rollback write: the post step finishes the rollback exactly', async () => {
+    const before = await listenerActions()
+    const action = startAction(inputs({ alarms: ALARM, 'bake-time': '30s' }), sandbox.env())
+    await action.waitForLog(/Baking at 10% green/)
+    // The rollback's ModifyListener takes 3 s to answer; the runner dies while it waits.
+    sandbox.faults.add({
+      service: 'elbv2',
+      operation: 'ModifyListener',
+      kind: 'latency',
+      latencyMs: 3000,
+      times: 1
+    })
+    sandbox.cloudwatch.setAlarmState(ALARM, 'ALARM', 'Threshold crossed')
+    await action.waitForLog(/Rolling back to/)
+    await new Promise((resolve) => setTimeout(resolve, 1000))
+    action.process.kill('SIGKILL')
+    const main = await action.done
+    expect(main.signal).toBe('SIGKILL')
+    expect(main.state.verdict).toBeUndefined()
+    // The write AWS received still lands; the post step must count it as the run's own.
+    await new Promise((resolve) => setTimeout(resolve, 2500))
+
+    const post = await runPost(main.state)
+    const record = report(post.outputs)
+    expect(post.outputs.status).toBe('rolled-back')
+    expect(record.restore).toEqual({ exact: true })
+    expect(await listenerActions()).toEqual(before)
+  })
+
   it('does nothing after a main step that ended with a verdict', async () => {
     const main = await runAction(inputs({ traffic: '10' }), sandbox.env())
     expect(main.outputs.status).toBe('succeeded')
