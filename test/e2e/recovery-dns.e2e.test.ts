@@ -139,4 +139,42 @@ describe('dns: the post step finishes a rollback still PENDING at the end of the
     expect(leaseFields()['lease-holder']).toBeUndefined()
     expect(leaseFields()['last-outcome']).toBe('rolled-back')
   })
+
+  it('SIGKILL while a step converges (its change still PENDING): the post step restores the start', async () => {
+    sandbox.route53.changeRecords(zoneId, [
+      { action: 'CREATE', record: { name: NAME, type: 'A', ttl: 1, values: ['10.0.1.1'] } }
+    ])
+    const before = records()
+    const inputs = {
+      mode: 'dns',
+      'hosted-zone-id': zoneId,
+      'record-name': 'www.shop.example',
+      'green-value': '10.0.2.2',
+      'record-ttl': '1s',
+      steps: '10,100',
+      'bake-time': '1s',
+      'check-interval': '500ms',
+      'verify-timeout': '30s',
+      'health-timeout': '20s',
+      'dns-resolvers': `127.0.0.1:${sandbox.route53.dns.port}`,
+      'rollback-timeout': '60s'
+    }
+    const action = startAction(inputs, sandbox.env())
+    await action.waitForLog(/Step 2\/2/, 60_000)
+    // The 100 % change stays PENDING for 8 s: the runner dies while the step converges.
+    await new Promise((resolve) => setTimeout(resolve, 1500))
+    action.process.kill('SIGKILL')
+    const main = await action.done
+    expect(main.signal).toBe('SIGKILL')
+    expect(JSON.parse(main.state['in-flight']).phase.expect.detail).toContain('green 255')
+
+    const post = await startAction(
+      inputs,
+      { ...sandbox.env(), ...stateEnv(main.state) },
+      POST_ACTION
+    ).done
+    expect(post.outputs.status).toBe('rolled-back')
+    expect(records()).toEqual(before)
+    expect(leaseFields()['lease-holder']).toBeUndefined()
+  })
 })
