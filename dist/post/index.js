@@ -28033,6 +28033,83 @@ function fail(detail) {
     return { status: 'fail', detail };
 }
 
+const minutesText = (n) => `${n} complete minute${n === 1 ? '' : 's'}`;
+/**
+ * The observed-split verdict of each step, shared by the ALB and dns variants of traffic-split:
+ * a step is judged once (its first look with enough requests), so alpha is the step's
+ * false-alarm rate; `warn` logs a mismatch once per step instead of failing.
+ */
+class StepSplitJudge {
+    action;
+    logger;
+    options;
+    wording;
+    /** The verdict of each step, by the time its split took effect. */
+    judged = new Map();
+    warned = new Set();
+    constructor(action, logger, options, wording) {
+        this.action = action;
+        this.logger = logger;
+        this.options = options;
+        this.wording = wording;
+    }
+    /** The step's judged share, kept on its later verdicts too, for the report. */
+    observation(since) {
+        return this.judged.get(since)?.observation;
+    }
+    /** Whether the step starting at `since` still needs its counts (it has no verdict yet). */
+    needsCounts(since) {
+        return !this.judged.has(since);
+    }
+    /**
+     * The step's verdict: its stored one, else judged on `counted` (each side's requests per
+     * minute of the window), which the gate reads only while needsCounts says so.
+     */
+    judge(context, counted) {
+        let verdict = this.judged.get(context.since)?.verdict;
+        if (!verdict) {
+            const candidate = checkSplit([
+                {
+                    id: 'blue',
+                    weight: 1000 - context.split.permille,
+                    requestsPerMinute: counted.blue
+                },
+                { id: 'green', weight: context.split.permille, requestsPerMinute: counted.green }
+            ], this.options);
+            if (candidate.status === 'pending') {
+                return {
+                    status: 'pass',
+                    detail: `split not judged yet at ${context.split}: ${candidate.total.toLocaleString('en-US')} ` +
+                        `requests in ${minutesText(candidate.minutes)} ${this.wording.pendingWindow}, ` +
+                        `${this.options.minRequests.toLocaleString('en-US')} needed`
+                };
+            }
+            verdict = candidate;
+            const green = candidate.groups.find((group) => group.id === 'green');
+            this.judged.set(context.since, {
+                verdict,
+                observation: {
+                    window: { start: counted.window.start, end: counted.window.end },
+                    greenShare: green.observedShare
+                }
+            });
+        }
+        const seen = `${verdict.detail}${this.wording.countedAs} over ${minutesText(verdict.minutes)} ` +
+            this.wording.judgedWindow;
+        if (verdict.status === 'agrees')
+            return { status: 'pass', detail: `split as applied: ${seen}` };
+        const detail = `traffic does not split as applied (${context.split}): ${seen}; likely causes: ` +
+            this.wording.causes;
+        if (this.action === 'on')
+            return { status: 'fail', detail };
+        if (!this.warned.has(context.since)) {
+            this.warned.add(context.since);
+            this.logger.warning(`traffic-split (warn only): ${detail}`);
+        }
+        return { status: 'pass', detail: `warn only: ${detail}` };
+    }
+}
+
 /**
  * Gate `traffic-split` in mode `dns`: when blue's and green's records alias two Application Load
  * Balancers, each side's traffic is its load balancer's RequestCount, and its share over the
@@ -28040,7 +28117,6 @@ function fail(detail) {
  * as the ALB modes). The load balancers' own 5XX are watched by the ALB variant's gate, which
  * this one wraps.
  */
-const minutesText$1 = (n) => `${n} complete minute${n === 1 ? '' : 's'}`;
 /** Each side's load balancer scopes, when both have their own (none shared between them). */
 function loadBalancerScopes(sides) {
     const lbs = (side) => side.loadBalancers ?? [];
@@ -28079,23 +28155,28 @@ class DnsSplitGate {
     deps;
     scopes;
     elb5xx;
-    options;
     name = 'traffic-split';
     intervalMs;
     checkTimeoutMs;
     ttlMs;
-    /** The verdict of each step, by the time its split took effect: a step is judged once. */
-    judged = new Map();
-    warned = new Set();
+    judge;
     constructor(settings, deps, scopes, elb5xx, options) {
         this.settings = settings;
         this.deps = deps;
         this.scopes = scopes;
         this.elb5xx = elb5xx;
-        this.options = options;
         this.intervalMs = elb5xx.intervalMs;
         this.checkTimeoutMs = elb5xx.checkTimeoutMs;
         this.ttlMs = longestTtlMs(deps.sides);
+        this.judge = new StepSplitJudge(settings.action, deps.logger, options, {
+            pendingWindow: `starting one TTL (${this.ttlMs / 1000}s) after the change`,
+            judgedWindow: 'starting one TTL after the change',
+            countedAs: " (RequestCount of each side's load balancer)",
+            causes: `resolvers caching the old answer past the record's TTL (${this.ttlMs / 1000}s), clients ` +
+                'keeping connections open to the load balancer they resolved first (keep-alive, ' +
+                'connection pools), or other names or clients reaching the same load balancer (its ' +
+                'RequestCount counts them all)'
+        });
     }
     /** The 5XX watch's baseline read refuses a role without cloudwatch:GetMetricData. */
     async inspect(signal) {
@@ -28106,61 +28187,21 @@ class DnsSplitGate {
         // The split holds only once the step has converged: judged while it bakes.
         const result = context.phase === 'bake' ? worstOf([await this.checkSplit(context), elb5xx]) : elb5xx;
         // The step's judged share stays on its later verdicts too, for the report.
-        const observation = this.judged.get(context.since)?.observation;
+        const observation = this.judge.observation(context.since);
         return observation ? { ...result, observation } : result;
     }
     async checkSplit(context) {
-        let verdict = this.judged.get(context.since)?.verdict;
-        if (!verdict) {
-            // Resolvers keep the old answer for up to a TTL: only minutes starting after it count.
-            const window = publishedMinutes(context.since + this.ttlMs, this.deps.clock.now(), this.settings.minuteMs);
-            const series = await readMetrics(this.deps.clients, this.requests(), window, context.signal);
-            const perMinute = (side) => {
-                const ids = this.scopes[side].map((_, i) => metricId(side, i, 'RequestCount'));
-                const sums = sumSeries(ids.map((id) => series.get(id)));
-                return window.minutes.map((at) => sums.get(at) ?? 0);
-            };
-            const candidate = checkSplit([
-                {
-                    id: 'blue',
-                    weight: 1000 - context.split.permille,
-                    requestsPerMinute: perMinute('blue')
-                },
-                { id: 'green', weight: context.split.permille, requestsPerMinute: perMinute('green') }
-            ], this.options);
-            if (candidate.status === 'pending') {
-                return {
-                    status: 'pass',
-                    detail: `split not judged yet at ${context.split}: ${candidate.total.toLocaleString('en-US')} ` +
-                        `requests in ${minutesText$1(candidate.minutes)} starting one TTL (${this.ttlMs / 1000}s) ` +
-                        `after the change, ${this.options.minRequests.toLocaleString('en-US')} needed`
-                };
-            }
-            verdict = candidate;
-            const green = candidate.groups.find((group) => group.id === 'green');
-            this.judged.set(context.since, {
-                verdict,
-                observation: {
-                    window: { start: window.start, end: window.end },
-                    greenShare: green.observedShare
-                }
-            });
-        }
-        const seen = `${verdict.detail} (RequestCount of each side's load balancer) over ` +
-            `${minutesText$1(verdict.minutes)} starting one TTL after the change`;
-        if (verdict.status === 'agrees')
-            return { status: 'pass', detail: `split as applied: ${seen}` };
-        const detail = `traffic does not split as applied (${context.split}): ${seen}; likely causes: resolvers ` +
-            `caching the old answer past the record's TTL (${this.ttlMs / 1000}s), clients keeping ` +
-            'connections open to the load balancer they resolved first (keep-alive, connection pools), ' +
-            'or other names or clients reaching the same load balancer (its RequestCount counts them all)';
-        if (this.settings.action === 'on')
-            return { status: 'fail', detail };
-        if (!this.warned.has(context.since)) {
-            this.warned.add(context.since);
-            this.deps.logger.warning(`traffic-split (warn only): ${detail}`);
-        }
-        return { status: 'pass', detail: `warn only: ${detail}` };
+        if (!this.judge.needsCounts(context.since))
+            return this.judge.judge(context);
+        // Resolvers keep the old answer for up to a TTL: only minutes starting after it count.
+        const window = publishedMinutes(context.since + this.ttlMs, this.deps.clock.now(), this.settings.minuteMs);
+        const series = await readMetrics(this.deps.clients, this.requests(), window, context.signal);
+        const perMinute = (side) => {
+            const ids = this.scopes[side].map((_, i) => metricId(side, i, 'RequestCount'));
+            const sums = sumSeries(ids.map((id) => series.get(id)));
+            return window.minutes.map((at) => sums.get(at) ?? 0);
+        };
+        return this.judge.judge(context, { window, blue: perMinute('blue'), green: perMinute('green') });
     }
     requests() {
         return ['blue', 'green'].flatMap((side) => this.scopes[side].map((scope, i) => ({
@@ -28229,7 +28270,6 @@ function splitScopes(sides) {
     return blue.length > 0 && green.length > 0 ? { blue, green } : undefined;
 }
 const minuteText = (at) => new Date(at).toISOString().slice(11, 16);
-const minutesText = (n) => `${n} complete minute${n === 1 ? '' : 's'}`;
 class TrafficSplitGate {
     settings;
     deps;
@@ -28240,9 +28280,7 @@ class TrafficSplitGate {
     checkTimeoutMs;
     /** Minutes before this start are the load balancer's baseline. */
     baselineEnd;
-    /** The verdict of each step, by the time its split took effect: a step is judged once. */
-    judged = new Map();
-    warned = new Set();
+    judge;
     constructor(settings, deps, split, loadBalancers) {
         this.settings = settings;
         this.deps = deps;
@@ -28253,6 +28291,14 @@ class TrafficSplitGate {
         this.checkTimeoutMs = checkTimeoutFor(this.intervalMs);
         const minute = settings.minuteMs;
         this.baselineEnd = Math.floor(deps.clock.now() / minute) * minute;
+        this.judge = new StepSplitJudge(settings.action, deps.logger, { alpha: SPLIT_ALPHA, margin: SPLIT_MARGIN, minRequests: SPLIT_MIN_REQUESTS }, {
+            pendingWindow: 'since the change',
+            judgedWindow: 'since the change',
+            countedAs: '',
+            causes: 'target group stickiness keeping clients on the group they had, or another listener ' +
+                'rule or load balancer forwarding to the same target group (its RequestCount counts ' +
+                "every rule's requests)"
+        });
     }
     /**
      * One read of the baseline before the first write: a role without cloudwatch:GetMetricData
@@ -28281,7 +28327,7 @@ class TrafficSplitGate {
         const split = this.split && context.phase === 'bake' ? [this.checkSplit(series, context)] : [];
         const result = worstOf([...split, this.checkElb5xx(series, since.minutes)]);
         // The step's judged share stays on its later verdicts too (settling), for the report.
-        const observation = this.judged.get(context.since)?.observation;
+        const observation = this.judge.observation(context.since);
         return observation ? { ...result, observation } : result;
     }
     requests() {
@@ -28324,52 +28370,15 @@ class TrafficSplitGate {
         };
     }
     checkSplit(series, context) {
-        let verdict = this.judged.get(context.since)?.verdict;
-        if (!verdict) {
-            const window = publishedMinutes(context.since, this.deps.clock.now(), this.settings.minuteMs);
-            const perMinute = (side) => {
-                const scopes = this.split[side];
-                const sums = sumSeries(scopes.map((_, i) => series.get(metricId(side, i, 'RequestCount'))));
-                return window.minutes.map((at) => sums.get(at) ?? 0);
-            };
-            const candidate = checkSplit([
-                {
-                    id: 'blue',
-                    weight: 1000 - context.split.permille,
-                    requestsPerMinute: perMinute('blue')
-                },
-                { id: 'green', weight: context.split.permille, requestsPerMinute: perMinute('green') }
-            ], { alpha: SPLIT_ALPHA, margin: SPLIT_MARGIN, minRequests: SPLIT_MIN_REQUESTS });
-            if (candidate.status === 'pending') {
-                return {
-                    status: 'pass',
-                    detail: `split not judged yet at ${context.split}: ${candidate.total.toLocaleString('en-US')} ` +
-                        `requests in ${minutesText(candidate.minutes)} since the change, ${SPLIT_MIN_REQUESTS.toLocaleString('en-US')} needed`
-                };
-            }
-            verdict = candidate;
-            const green = candidate.groups.find((group) => group.id === 'green');
-            this.judged.set(context.since, {
-                verdict,
-                observation: {
-                    window: { start: window.start, end: window.end },
-                    greenShare: green.observedShare
-                }
-            });
-        }
-        const seen = `${verdict.detail} over ${minutesText(verdict.minutes)} since the change`;
-        if (verdict.status === 'agrees')
-            return { status: 'pass', detail: `split as applied: ${seen}` };
-        const detail = `traffic does not split as applied (${context.split}): ${seen}; likely causes: target ` +
-            'group stickiness keeping clients on the group they had, or another listener rule or ' +
-            "load balancer forwarding to the same target group (its RequestCount counts every rule's requests)";
-        if (this.settings.action === 'on')
-            return { status: 'fail', detail };
-        if (!this.warned.has(context.since)) {
-            this.warned.add(context.since);
-            this.deps.logger.warning(`traffic-split (warn only): ${detail}`);
-        }
-        return { status: 'pass', detail: `warn only: ${detail}` };
+        if (!this.judge.needsCounts(context.since))
+            return this.judge.judge(context);
+        const window = publishedMinutes(context.since, this.deps.clock.now(), this.settings.minuteMs);
+        const perMinute = (side) => {
+            const scopes = this.split[side];
+            const sums = sumSeries(scopes.map((_, i) => series.get(metricId(side, i, 'RequestCount'))));
+            return window.minutes.map((at) => sums.get(at) ?? 0);
+        };
+        return this.judge.judge(context, { window, blue: perMinute('blue'), green: perMinute('green') });
     }
 }
 

@@ -5,18 +5,16 @@
  * as the ALB modes). The load balancers' own 5XX are watched by the ALB variant's gate, which
  * this one wraps.
  */
-import { checkSplit, type SplitOptions, type SplitVerdict, sumSeries } from '../analysis/index.js'
+import { type SplitOptions, sumSeries } from '../analysis/index.js'
 import type { MetricScope, Side, Sides } from '../backends/sides.js'
-import type { GateObservation } from '../record.js'
 import { metricId, type MetricRequest, publishedMinutes, readMetrics } from './alb-metrics.js'
 import type { Gate, GateContext, GateDeps, GateResult } from './gate.js'
+import { StepSplitJudge } from './split-judge.js'
 import type { TrafficSplitSettings } from './traffic-split.js'
 import { worstOf } from './verdicts.js'
 
 type SideName = 'blue' | 'green'
 type Scopes = Record<SideName, MetricScope[]>
-
-const minutesText = (n: number) => `${n} complete minute${n === 1 ? '' : 's'}`
 
 /** Each side's load balancer scopes, when both have their own (none shared between them). */
 export function loadBalancerScopes(sides: Sides): Scopes | undefined {
@@ -65,23 +63,28 @@ class DnsSplitGate implements Gate {
   readonly intervalMs: number
   readonly checkTimeoutMs: number
   private readonly ttlMs: number
-  /** The verdict of each step, by the time its split took effect: a step is judged once. */
-  private readonly judged = new Map<
-    number,
-    { verdict: SplitVerdict; observation: GateObservation }
-  >()
-  private readonly warned = new Set<number>()
+  private readonly judge: StepSplitJudge
 
   constructor(
     private readonly settings: TrafficSplitSettings,
     private readonly deps: GateDeps,
     private readonly scopes: Scopes,
     private readonly elb5xx: Gate,
-    private readonly options: Required<SplitOptions>
+    options: Required<SplitOptions>
   ) {
     this.intervalMs = elb5xx.intervalMs
     this.checkTimeoutMs = elb5xx.checkTimeoutMs
     this.ttlMs = longestTtlMs(deps.sides)
+    this.judge = new StepSplitJudge(settings.action, deps.logger, options, {
+      pendingWindow: `starting one TTL (${this.ttlMs / 1000}s) after the change`,
+      judgedWindow: 'starting one TTL after the change',
+      countedAs: " (RequestCount of each side's load balancer)",
+      causes:
+        `resolvers caching the old answer past the record's TTL (${this.ttlMs / 1000}s), clients ` +
+        'keeping connections open to the load balancer they resolved first (keep-alive, ' +
+        'connection pools), or other names or clients reaching the same load balancer (its ' +
+        'RequestCount counts them all)'
+    })
   }
 
   /** The 5XX watch's baseline read refuses a role without cloudwatch:GetMetricData. */
@@ -95,70 +98,25 @@ class DnsSplitGate implements Gate {
     const result =
       context.phase === 'bake' ? worstOf([await this.checkSplit(context), elb5xx]) : elb5xx
     // The step's judged share stays on its later verdicts too, for the report.
-    const observation = this.judged.get(context.since)?.observation
+    const observation = this.judge.observation(context.since)
     return observation ? { ...result, observation } : result
   }
 
   private async checkSplit(context: GateContext): Promise<GateResult> {
-    let verdict = this.judged.get(context.since)?.verdict
-    if (!verdict) {
-      // Resolvers keep the old answer for up to a TTL: only minutes starting after it count.
-      const window = publishedMinutes(
-        context.since + this.ttlMs,
-        this.deps.clock.now(),
-        this.settings.minuteMs
-      )
-      const series = await readMetrics(this.deps.clients, this.requests(), window, context.signal)
-      const perMinute = (side: SideName) => {
-        const ids = this.scopes[side].map((_, i) => metricId(side, i, 'RequestCount'))
-        const sums = sumSeries(ids.map((id) => series.get(id)!))
-        return window.minutes.map((at) => sums.get(at) ?? 0)
-      }
-      const candidate = checkSplit(
-        [
-          {
-            id: 'blue',
-            weight: 1000 - context.split.permille,
-            requestsPerMinute: perMinute('blue')
-          },
-          { id: 'green', weight: context.split.permille, requestsPerMinute: perMinute('green') }
-        ],
-        this.options
-      )
-      if (candidate.status === 'pending') {
-        return {
-          status: 'pass',
-          detail:
-            `split not judged yet at ${context.split}: ${candidate.total.toLocaleString('en-US')} ` +
-            `requests in ${minutesText(candidate.minutes)} starting one TTL (${this.ttlMs / 1000}s) ` +
-            `after the change, ${this.options.minRequests.toLocaleString('en-US')} needed`
-        }
-      }
-      verdict = candidate
-      const green = candidate.groups.find((group) => group.id === 'green')!
-      this.judged.set(context.since, {
-        verdict,
-        observation: {
-          window: { start: window.start, end: window.end },
-          greenShare: green.observedShare
-        }
-      })
+    if (!this.judge.needsCounts(context.since)) return this.judge.judge(context)
+    // Resolvers keep the old answer for up to a TTL: only minutes starting after it count.
+    const window = publishedMinutes(
+      context.since + this.ttlMs,
+      this.deps.clock.now(),
+      this.settings.minuteMs
+    )
+    const series = await readMetrics(this.deps.clients, this.requests(), window, context.signal)
+    const perMinute = (side: SideName) => {
+      const ids = this.scopes[side].map((_, i) => metricId(side, i, 'RequestCount'))
+      const sums = sumSeries(ids.map((id) => series.get(id)!))
+      return window.minutes.map((at) => sums.get(at) ?? 0)
     }
-    const seen =
-      `${verdict.detail} (RequestCount of each side's load balancer) over ` +
-      `${minutesText(verdict.minutes)} starting one TTL after the change`
-    if (verdict.status === 'agrees') return { status: 'pass', detail: `split as applied: ${seen}` }
-    const detail =
-      `traffic does not split as applied (${context.split}): ${seen}; likely causes: resolvers ` +
-      `caching the old answer past the record's TTL (${this.ttlMs / 1000}s), clients keeping ` +
-      'connections open to the load balancer they resolved first (keep-alive, connection pools), ' +
-      'or other names or clients reaching the same load balancer (its RequestCount counts them all)'
-    if (this.settings.action === 'on') return { status: 'fail', detail }
-    if (!this.warned.has(context.since)) {
-      this.warned.add(context.since)
-      this.deps.logger.warning(`traffic-split (warn only): ${detail}`)
-    }
-    return { status: 'pass', detail: `warn only: ${detail}` }
+    return this.judge.judge(context, { window, blue: perMinute('blue'), green: perMinute('green') })
   }
 
   private requests(): MetricRequest[] {

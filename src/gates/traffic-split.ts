@@ -3,7 +3,7 @@
  * fail requests? From the ALB's own CloudWatch counts (RequestCount per target group,
  * HTTPCode_ELB_5XX_Count per load balancer), so it needs nothing but cloudwatch:GetMetricData.
  */
-import { checkSplit, type Series, type SplitVerdict, sumSeries } from '../analysis/index.js'
+import { type Series, sumSeries } from '../analysis/index.js'
 import {
   loadBalancerDimension,
   type MetricScope,
@@ -19,9 +19,9 @@ import {
   readMetricPeriod,
   readMetrics
 } from './alb-metrics.js'
-import type { GateObservation } from '../record.js'
 import type { Gate, GateContext, GateDefinition, GateDeps, GateResult } from './gate.js'
 import { createDnsSplit } from './traffic-split-dns.js'
+import { minutesText, StepSplitJudge } from './split-judge.js'
 import { checkTimeoutFor, worstOf } from './verdicts.js'
 
 export interface TrafficSplitSettings {
@@ -91,7 +91,6 @@ function splitScopes(sides: Sides): { blue: MetricScope[]; green: MetricScope[] 
 }
 
 const minuteText = (at: number) => new Date(at).toISOString().slice(11, 16)
-const minutesText = (n: number) => `${n} complete minute${n === 1 ? '' : 's'}`
 
 class TrafficSplitGate implements Gate {
   readonly name = 'traffic-split'
@@ -99,12 +98,7 @@ class TrafficSplitGate implements Gate {
   readonly checkTimeoutMs: number
   /** Minutes before this start are the load balancer's baseline. */
   private readonly baselineEnd: number
-  /** The verdict of each step, by the time its split took effect: a step is judged once. */
-  private readonly judged = new Map<
-    number,
-    { verdict: SplitVerdict; observation: GateObservation }
-  >()
-  private readonly warned = new Set<number>()
+  private readonly judge: StepSplitJudge
 
   constructor(
     private readonly settings: TrafficSplitSettings,
@@ -117,6 +111,20 @@ class TrafficSplitGate implements Gate {
     this.checkTimeoutMs = checkTimeoutFor(this.intervalMs)
     const minute = settings.minuteMs
     this.baselineEnd = Math.floor(deps.clock.now() / minute) * minute
+    this.judge = new StepSplitJudge(
+      settings.action,
+      deps.logger,
+      { alpha: SPLIT_ALPHA, margin: SPLIT_MARGIN, minRequests: SPLIT_MIN_REQUESTS },
+      {
+        pendingWindow: 'since the change',
+        judgedWindow: 'since the change',
+        countedAs: '',
+        causes:
+          'target group stickiness keeping clients on the group they had, or another listener ' +
+          'rule or load balancer forwarding to the same target group (its RequestCount counts ' +
+          "every rule's requests)"
+      }
+    )
   }
 
   /**
@@ -154,7 +162,7 @@ class TrafficSplitGate implements Gate {
     const split = this.split && context.phase === 'bake' ? [this.checkSplit(series, context)] : []
     const result = worstOf([...split, this.checkElb5xx(series, since.minutes)])
     // The step's judged share stays on its later verdicts too (settling), for the report.
-    const observation = this.judged.get(context.since)?.observation
+    const observation = this.judge.observation(context.since)
     return observation ? { ...result, observation } : result
   }
 
@@ -214,54 +222,13 @@ class TrafficSplitGate implements Gate {
   }
 
   private checkSplit(series: Map<string, Series>, context: GateContext): GateResult {
-    let verdict = this.judged.get(context.since)?.verdict
-    if (!verdict) {
-      const window = publishedMinutes(context.since, this.deps.clock.now(), this.settings.minuteMs)
-      const perMinute = (side: 'blue' | 'green') => {
-        const scopes = this.split![side]
-        const sums = sumSeries(scopes.map((_, i) => series.get(metricId(side, i, 'RequestCount'))!))
-        return window.minutes.map((at) => sums.get(at) ?? 0)
-      }
-      const candidate = checkSplit(
-        [
-          {
-            id: 'blue',
-            weight: 1000 - context.split.permille,
-            requestsPerMinute: perMinute('blue')
-          },
-          { id: 'green', weight: context.split.permille, requestsPerMinute: perMinute('green') }
-        ],
-        { alpha: SPLIT_ALPHA, margin: SPLIT_MARGIN, minRequests: SPLIT_MIN_REQUESTS }
-      )
-      if (candidate.status === 'pending') {
-        return {
-          status: 'pass',
-          detail:
-            `split not judged yet at ${context.split}: ${candidate.total.toLocaleString('en-US')} ` +
-            `requests in ${minutesText(candidate.minutes)} since the change, ${SPLIT_MIN_REQUESTS.toLocaleString('en-US')} needed`
-        }
-      }
-      verdict = candidate
-      const green = candidate.groups.find((group) => group.id === 'green')!
-      this.judged.set(context.since, {
-        verdict,
-        observation: {
-          window: { start: window.start, end: window.end },
-          greenShare: green.observedShare
-        }
-      })
+    if (!this.judge.needsCounts(context.since)) return this.judge.judge(context)
+    const window = publishedMinutes(context.since, this.deps.clock.now(), this.settings.minuteMs)
+    const perMinute = (side: 'blue' | 'green') => {
+      const scopes = this.split![side]
+      const sums = sumSeries(scopes.map((_, i) => series.get(metricId(side, i, 'RequestCount'))!))
+      return window.minutes.map((at) => sums.get(at) ?? 0)
     }
-    const seen = `${verdict.detail} over ${minutesText(verdict.minutes)} since the change`
-    if (verdict.status === 'agrees') return { status: 'pass', detail: `split as applied: ${seen}` }
-    const detail =
-      `traffic does not split as applied (${context.split}): ${seen}; likely causes: target ` +
-      'group stickiness keeping clients on the group they had, or another listener rule or ' +
-      "load balancer forwarding to the same target group (its RequestCount counts every rule's requests)"
-    if (this.settings.action === 'on') return { status: 'fail', detail }
-    if (!this.warned.has(context.since)) {
-      this.warned.add(context.since)
-      this.deps.logger.warning(`traffic-split (warn only): ${detail}`)
-    }
-    return { status: 'pass', detail: `warn only: ${detail}` }
+    return this.judge.judge(context, { window, blue: perMinute('blue'), green: perMinute('green') })
   }
 }
